@@ -1,0 +1,46 @@
+import type { Action } from '../actions.js';
+
+/** One delivery of one slot for one call event; written to the outbox before its first attempt. */
+export interface PendingDelivery {
+  /** `<call guid>:<action>:<slot>:<sequence>`; sent as the Idempotency-Key header. */
+  id: string;
+  callGuid: string;
+  action: Action;
+  slot: number;
+  sequence: number;
+  url: string;
+  mode: 'http' | 'browser';
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  /** JSON of the call event for POST slots. */
+  body: string | null;
+  /** HMAC-SHA256 secret; the Fetcher adapter signs with it. */
+  signingSecret: string | null;
+  timeoutMs: number;
+  retries: { max: number; backoffMs: number };
+  createdAt: number;
+}
+
+export type DeliveryOutcome = 'delivered' | 'opened' | 'http_error' | 'timeout' | 'network_error' | 'dropped';
+
+/** One attempt (or a drop), as shown in the delivery log. */
+export interface DeliveryRecord {
+  deliveryId: string;
+  callGuid: string;
+  action: Action;
+  slot: number;
+  url: string;
+  mode: 'http' | 'browser';
+  attempt: number;
+  outcome: DeliveryOutcome;
+  status: number | null;
+  latencyMs: number;
+  error: string | null;
+  at: number;
+  /** False when another attempt follows. */
+  final: boolean;
+}
+
+export function deliveryId(callGuid: string, action: Action, slot: number, sequence: number): string {
+  return `${callGuid}:${action}:${slot}:${sequence}`;
+}

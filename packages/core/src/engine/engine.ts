@@ -1,0 +1,218 @@
+import type { Action } from '../actions.js';
+import type { CallInput, CallState, Transition } from '../call/call-state.js';
+import type { CallSnapshot } from '../call/snapshot.js';
+import { toSnapshot } from '../call/to-snapshot.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import { CallhookError, isCallhookError } from '../errors.js';
+import { uuidV7 } from '../guid.js';
+import type { InboundCommand } from '../inbound/inbound-command.js';
+import type { LineEvent } from '../line/line-events.js';
+import type { BrowserOpener, Clock, Fetcher, Journal, Line, Logger, Random } from '../ports.js';
+import { silentLogger } from '../ports.js';
+import type { LoadedSettings } from '../settings/load-settings.js';
+import type { UtcOffset } from '../template/local-time.js';
+import { CallBook } from './call-book.js';
+import { DialPolicy } from './dial-policy.js';
+import type { EngineEvent } from './engine-event.js';
+import { resolveCall } from './resolve-call.js';
+import { deliveriesFor } from './slot-deliveries.js';
+
+export interface EngineDeps {
+  line: Line;
+  clock: Clock;
+  random: Random;
+  fetcher: Fetcher;
+  browser: BrowserOpener;
+  settings: LoadedSettings;
+  journal?: Journal;
+  logger?: Logger;
+  utcOffset?: UtcOffset;
+  historyLimit?: number;
+  maxQueuedDeliveries?: number;
+}
+
+export interface CommandResult {
+  action: InboundCommand['action'];
+  call: CallSnapshot | null;
+}
+
+/**
+ * Joins a line, the call model, the Action URL slots and the dispatcher. Line events become call
+ * transitions; each transition's action fires the matching slots; commands (inbound Action URLs,
+ * console) are resolved to a call and sent to the line.
+ */
+export class Engine {
+  readonly dispatcher: Dispatcher;
+  private readonly book: CallBook;
+  private readonly policy: DialPolicy;
+  private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private readonly sequences = new Map<string, number>();
+  private settingsLoaded: LoadedSettings;
+  private unsubscribe: (() => void) | null = null;
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.logger = deps.logger ?? silentLogger;
+    this.settingsLoaded = deps.settings;
+    this.book = new CallBook(deps.historyLimit);
+    const { inbound } = deps.settings.settings;
+    this.policy = new DialPolicy(inbound.denyPrefixes, inbound.duplicateWindowMs);
+    this.dispatcher = new Dispatcher({
+      fetcher: deps.fetcher,
+      browser: deps.browser,
+      clock: deps.clock,
+      journal: deps.journal,
+      logger: this.logger,
+      maxQueued: deps.maxQueuedDeliveries,
+    });
+    this.dispatcher.onRecord((record) => this.emit({ type: 'delivery', record }));
+  }
+
+  get settings(): LoadedSettings {
+    return this.settingsLoaded;
+  }
+
+  get line(): Line {
+    return this.deps.line;
+  }
+
+  /** Subscribes to the line, resumes deliveries left in the outbox, and starts the line. */
+  async start(): Promise<void> {
+    this.unsubscribe = this.deps.line.onEvent((event) => this.onLineEvent(event));
+    for (const pending of this.deps.journal?.pendingDeliveries() ?? []) this.dispatcher.submit(pending, true);
+    await this.deps.line.start();
+  }
+
+  /** Stops the line, then waits up to `drainMs` for deliveries in flight. True if all went out. */
+  async stop(drainMs = 5_000): Promise<boolean> {
+    try {
+      await this.deps.line.stop();
+    } finally {
+      this.unsubscribe?.();
+      this.unsubscribe = null;
+    }
+    return this.dispatcher.drain(drainMs);
+  }
+
+  /** Applies new settings live: later call events use the new slots and inbound policy. */
+  applySettings(loaded: LoadedSettings): void {
+    this.settingsLoaded = loaded;
+    this.policy.update(loaded.settings.inbound.denyPrefixes, loaded.settings.inbound.duplicateWindowMs);
+  }
+
+  on(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  activeCalls(): CallSnapshot[] {
+    return this.book.activeCalls().map(toSnapshot);
+  }
+
+  recentCalls(): CallSnapshot[] {
+    return this.book.recentCalls().map(toSnapshot);
+  }
+
+  call(guid: string): CallSnapshot | undefined {
+    const state = this.book.get(guid);
+    return state && toSnapshot(state);
+  }
+
+  /** Carries out a command. The caller checks that the action is enabled. */
+  async execute(command: InboundCommand): Promise<CommandResult> {
+    const line = this.deps.line;
+    if (line.status().state !== 'ready') {
+      throw new CallhookError('line_not_ready', `the line is ${line.status().state}: ${line.status().detail}`);
+    }
+    if (command.action === 'make_call') {
+      this.policy.check(command.target, command.force, this.deps.clock.now());
+      const callId = uuidV7(this.deps.clock, this.deps.random);
+      await line.execute({ type: 'make_call', callId, target: command.target });
+      return { action: command.action, call: this.call(callId) ?? null };
+    }
+    const call = resolveCall(command, this.book.activeCalls(), (guid) => this.book.get(guid));
+    const lineCallId = this.book.lineIdOf(call.guid)!;
+    switch (command.action) {
+      case 'transfer':
+        await line.execute({ type: 'transfer', lineCallId, target: command.target });
+        break;
+      case 'dtmf':
+        await line.execute({ type: 'dtmf', lineCallId, digits: command.digits });
+        break;
+      default:
+        await line.execute({ type: command.action, lineCallId });
+    }
+    return { action: command.action, call: this.call(call.guid) ?? null };
+  }
+
+  private onLineEvent(event: LineEvent): void {
+    try {
+      this.handleLineEvent(event);
+    } catch (error) {
+      if (!isCallhookError(error)) throw error;
+      this.logger.log('warn', `line event ignored: ${error.message}`, { event: event.type });
+    }
+  }
+
+  private handleLineEvent(event: LineEvent): void {
+    const at = this.deps.clock.now();
+    if (event.type === 'status') {
+      this.emit({ type: 'line', status: event.status });
+      return;
+    }
+    if (event.type === 'incoming' || event.type === 'outgoing') {
+      const inbound = event.type === 'incoming';
+      const guid = inbound ? uuidV7(this.deps.clock, this.deps.random) : event.lineCallId;
+      const result = this.book.create(event.lineCallId, {
+        guid,
+        direction: inbound ? 'inbound' : 'outbound',
+        at,
+        localParty: event.localParty,
+        localName: event.localName,
+        remoteParty: event.remoteParty,
+        remoteName: event.remoteName,
+      });
+      this.afterTransition(result, at);
+      return;
+    }
+    const input: CallInput = event.type === 'ended'
+      ? { type: 'ended', at, by: event.by, cause: event.cause, detail: event.detail }
+      : event.type === 'held' || event.type === 'resumed'
+        ? { type: event.type, at, by: event.by }
+        : { type: event.type, at };
+    const result = this.book.apply(event.lineCallId, input);
+    if (!result) {
+      this.logger.log('debug', 'line event for an unknown call', { event: event.type, lineCallId: event.lineCallId });
+      return;
+    }
+    this.afterTransition(result, at);
+  }
+
+  private afterTransition(result: Transition, at: number): void {
+    const call = toSnapshot(result.state);
+    for (const effect of result.effects) this.fire(effect.action, call, result.state, at);
+    if (result.state.phase === 'ended') {
+      this.deps.journal?.recordCall(call);
+      this.sequences.delete(call.guid);
+    }
+  }
+
+  private fire(action: Action, call: CallSnapshot, state: CallState, at: number): void {
+    const sequence = (this.sequences.get(state.guid) ?? 0) + 1;
+    this.sequences.set(state.guid, sequence);
+    this.emit({ type: 'call', action, call, at });
+    for (const delivery of deliveriesFor(this.settingsLoaded, { action, call, at, sequence }, this.deps.utcOffset)) {
+      this.dispatcher.submit(delivery);
+    }
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.log('error', 'engine listener failed', { error: String(error) });
+      }
+    }
+  }
+}

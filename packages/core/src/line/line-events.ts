@@ -1,0 +1,44 @@
+/**
+ * What a line reports and what it is told to do. Line call ids are the line's own; for calls the
+ * engine places, the line uses the call GUID the engine passes in `make_call`.
+ */
+export type EndCause = 'normal' | 'busy' | 'rejected' | 'no_answer' | 'failed' | 'transferred';
+export type Party = 'local' | 'remote';
+
+export interface PartyInfo {
+  /** Phone number or SIP user part of the remote party. */
+  remoteParty: string;
+  /** Display name delivered by the remote party, if any. */
+  remoteName?: string | null;
+  /** SIP URI of the local party (hardware mode: user@domain). */
+  localParty: string;
+  /** Display name of the local party, if any. */
+  localName?: string | null;
+}
+
+export type LineEvent =
+  | ({ type: 'incoming'; lineCallId: string } & PartyInfo)
+  | ({ type: 'outgoing'; lineCallId: string } & PartyInfo)
+  | { type: 'alerting'; lineCallId: string }
+  | { type: 'answered'; lineCallId: string }
+  | { type: 'held'; lineCallId: string; by: Party }
+  | { type: 'resumed'; lineCallId: string; by: Party }
+  | { type: 'ended'; lineCallId: string; by: Party; cause: EndCause; detail?: string }
+  | { type: 'status'; status: LineStatus };
+
+export type LineState = 'starting' | 'ready' | 'registering' | 'unregistered' | 'failed' | 'stopped';
+
+export interface LineStatus {
+  state: LineState;
+  /** Human-readable reason, e.g. "registered at 127.0.0.1:5060" or "401 from registrar". */
+  detail: string;
+}
+
+export type LineCommand =
+  | { type: 'make_call'; callId: string; target: string }
+  | { type: 'answer'; lineCallId: string }
+  | { type: 'hangup'; lineCallId: string }
+  | { type: 'hold'; lineCallId: string }
+  | { type: 'unhold'; lineCallId: string }
+  | { type: 'transfer'; lineCallId: string; target: string }
+  | { type: 'dtmf'; lineCallId: string; digits: string };

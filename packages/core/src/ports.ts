@@ -1,0 +1,74 @@
+/**
+ * Ports: the small interfaces through which core reaches the world. Adapters in server, sip, desktop
+ * and cli implement them; tests use fakes and a simulated clock.
+ */
+import type { DeliveryRecord, PendingDelivery } from './dispatch/delivery.js';
+import type { CallSnapshot } from './call/snapshot.js';
+import type { LineCommand, LineEvent, LineStatus } from './line/line-events.js';
+
+export type TimerHandle = { readonly __timer: unique symbol } | number | object;
+
+/** All time and timers. `now()` is epoch milliseconds. */
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, delayMs: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+/** Randomness for GUIDs. Must be cryptographically strong in production adapters. */
+export interface Random {
+  fill(bytes: Uint8Array): void;
+}
+
+export interface FetchRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+  /** When set, the adapter adds an HMAC-SHA256 signature header over timestamp and body. */
+  signingSecret?: string | null;
+}
+
+export interface FetchResponse {
+  status: number;
+}
+
+/** Sends one HTTP request. Rejects on network errors and when `signal` aborts. */
+export interface Fetcher {
+  fetch(request: FetchRequest): Promise<FetchResponse>;
+}
+
+/** Opens a URL in the user's web browser. Rejects when there is no browser. */
+export interface BrowserOpener {
+  open(url: string): Promise<void>;
+}
+
+/** Durable history and the delivery outbox (at-least-once across restarts). */
+export interface Journal {
+  recordCall(snapshot: CallSnapshot): void;
+  recordDelivery(record: DeliveryRecord): void;
+  /** Written before the first attempt; cleared by `completeDelivery`. */
+  enqueueDelivery(delivery: PendingDelivery): void;
+  completeDelivery(id: string): void;
+  pendingDeliveries(): PendingDelivery[];
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export interface Logger {
+  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+}
+
+/** A telephone line: simulator, SIP user agent or desk phone. */
+export interface Line {
+  readonly kind: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  status(): LineStatus;
+  /** Subscribes to line events; returns the unsubscribe function. */
+  onEvent(listener: (event: LineEvent) => void): () => void;
+  /** Carries out a command; rejects with a CallhookError (`line_not_ready`, `line_error`, …). */
+  execute(command: LineCommand): Promise<void>;
+}
+
+export const silentLogger: Logger = { log() {} };

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { ACTIONS } from '../actions.js';
+import { isCidr, isIP } from './net-validators.js';
+
+export const INBOUND_ACTIONS = ['make_call', 'answer', 'hangup', 'hold', 'unhold', 'transfer', 'dtmf'] as const;
+export type InboundAction = (typeof INBOUND_ACTIONS)[number];
+
+export const DEFAULT_INBOUND_PORT = 61234;
+/** The spec's dialog has five slots; an edition may allow more through `createSettingsSchema`. */
+export const DEFAULT_MAX_SLOTS = 5;
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'idempotency-key']);
+
+export const SlotSchema = z
+  .strictObject({
+    on: z.enum(ACTIONS, { error: `"on" must be one of ${ACTIONS.join(', ')}` }),
+    url: z.string().min(1, 'write an http:// or https:// URL').max(8192, 'URL longer than 8192 characters'),
+    active: z.boolean().default(true),
+    openInBrowser: z.boolean().default(false),
+    method: z.enum(['GET', 'POST'], { error: 'method must be "GET" or "POST" (POST sends the call as JSON)' }).default('GET'),
+    headers: z
+      .record(
+        z.string().regex(HEADER_NAME, 'header names are HTTP tokens (letters, digits, -)').refine(
+          (name) => !RESERVED_HEADERS.has(name.toLowerCase()),
+          'this header is set by callhook itself; remove it',
+        ),
+        z.string().max(4096).regex(/^[^\r\n\0]*$/, 'header values may not contain line breaks'),
+      )
+      .default({}),
+    secret: z.string().min(16, 'use a signing secret of at least 16 characters').max(512).nullable().default(null),
+    timeoutMs: z.number().int().min(100).max(120_000).default(5_000),
+    retries: z
+      .strictObject({
+        max: z.number().int().min(0).max(10).default(0),
+        backoffMs: z.number().int().min(10).max(600_000).default(1_000),
+      })
+      .default({ max: 0, backoffMs: 1_000 }),
+  })
+  .refine((slot) => !(slot.openInBrowser && slot.method === 'POST'), {
+    message: 'a slot opened in the browser is a GET; remove method "POST" or openInBrowser',
+    path: ['method'],
+  });
+
+const ipAddress = z.string().refine(isIP, 'write an IPv4 or IPv6 address such as 127.0.0.1 or ::1 (0.0.0.0 or :: for all)');
+const cidr = z.string().refine(isCidr, 'write an address or a CIDR range such as 127.0.0.0/8 or ::1/128');
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}, 'write an origin as scheme://host[:port] without a path, e.g. https://crm.example.com');
+
+const actionSwitches = z.strictObject(
+  Object.fromEntries(INBOUND_ACTIONS.map((a) => [a, z.boolean().default(false)])) as Record<InboundAction, z.ZodDefault<z.ZodBoolean>>,
+);
+
+export const InboundSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  port: z.number().int().min(1, 'port must be 1–65535').max(65535, 'port must be 1–65535').default(DEFAULT_INBOUND_PORT),
+  listen: z.array(ipAddress).min(1, 'listen on at least one address').max(16).default(['127.0.0.1', '::1']),
+  actions: actionSwitches.default(Object.fromEntries(INBOUND_ACTIONS.map((a) => [a, false])) as Record<InboundAction, boolean>),
+  token: z.string().min(16, 'use a token of at least 16 characters (callhook config init makes one)').max(512).nullable().default(null),
+  allowFrom: z.array(cidr).max(256).default(['127.0.0.0/8', '::1/128']),
+  allowOrigins: z.array(origin).max(256).default([]),
+  denyPrefixes: z.array(z.string().regex(/^[0-9+*#]+$/, 'prefixes are digits, +, * or #')).max(1024).default([]),
+  rateLimit: z
+    .strictObject({
+      max: z.number().int().min(1).max(100_000).default(10),
+      windowMs: z.number().int().min(1_000).max(3_600_000).default(60_000),
+    })
+    .default({ max: 10, windowMs: 60_000 }),
+  duplicateWindowMs: z.number().int().min(0).max(600_000).default(5_000),
+});
+
+export const SimulatorLineSchema = z.strictObject({
+  type: z.literal('simulator'),
+  localParty: z.string().min(1).default('sip:303@callhook.invalid'),
+  displayName: z.string().nullable().default('Michael'),
+  /** Outgoing calls are answered by the simulated remote after this long; null leaves them ringing. */
+  answerAfterMs: z.number().int().min(0).max(600_000).nullable().default(2_000),
+});
+
+export const SipLineSchema = z.strictObject({
+  type: z.literal('sip'),
+  aor: z.string().regex(/^sips?:[^@\s]+@[^\s]+$/, 'write the address of record as sip:user@domain'),
+  password: z.string().default(''),
+  authUser: z.string().optional(),
+  registrar: z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'write the registrar as host[:port], e.g. 127.0.0.1:5060')
+    .optional(),
+  transport: z.enum(['udp', 'tcp']).default('udp'),
+  displayName: z.string().optional(),
+  bindAddress: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(0),
+  autoAnswer: z.boolean().default(false),
+  registerExpires: z.number().int().min(30).max(86_400).default(600),
+});
+
+export const LineSchema = z.discriminatedUnion('type', [SimulatorLineSchema, SipLineSchema], {
+  error: 'line.type must be "simulator" or "sip"',
+});
+
+export interface EditionLimits {
+  maxSlots: number;
+}
+
+export function createSettingsSchema(limits: EditionLimits = { maxSlots: DEFAULT_MAX_SLOTS }) {
+  return z.strictObject({
+    $schema: z.string().optional(),
+    actionUrls: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        slots: z
+          .array(SlotSchema)
+          .max(limits.maxSlots, `this edition takes at most ${limits.maxSlots} Action URL slots; remove some`)
+          .default([]),
+      })
+      .default({ enabled: false, slots: [] }),
+    inbound: InboundSchema.default(InboundSchema.parse({})),
+    line: LineSchema.default(SimulatorLineSchema.parse({ type: 'simulator' })),
+  });
+}
+
+export const SettingsSchema = createSettingsSchema();
+export type Settings = z.output<typeof SettingsSchema>;
+export type SettingsInput = z.input<typeof SettingsSchema>;
+export type Slot = z.output<typeof SlotSchema>;
+export type InboundSettings = z.output<typeof InboundSchema>;
+export type LineSettings = z.output<typeof LineSchema>;
+export type SipLineSettings = z.output<typeof SipLineSchema>;
+export type SimulatorLineSettings = z.output<typeof SimulatorLineSchema>;
+
+export function settingsJsonSchema(limits?: EditionLimits): Record<string, unknown> {
+  return z.toJSONSchema(createSettingsSchema(limits), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

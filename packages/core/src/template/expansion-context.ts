@@ -1,0 +1,77 @@
+import type { Action } from '../actions.js';
+import type { CallSnapshot } from '../call/snapshot.js';
+import { base64Utf8, encodeComponent } from './encode.js';
+import { formatSpecTime, hostUtcOffset, type UtcOffset } from './local-time.js';
+import { PLACEHOLDERS, type PlaceholderName } from './placeholders.js';
+
+export interface ExpansionInput {
+  action: Action;
+  call: CallSnapshot;
+  /** When the event happened (epoch ms): the end of `<$call_duration_seconds>` for calls not yet ended. */
+  at: number;
+}
+
+/**
+ * The placeholder values of one call event, computed once and shared by every slot that fires for it.
+ * Encoded forms are computed on first use and cached.
+ */
+export class ExpansionContext {
+  readonly raw: readonly string[];
+  private readonly encoded: (string | undefined)[] = [];
+  private readonly encoded64: (string | undefined)[] = [];
+
+  constructor(raw: readonly string[]) {
+    this.raw = raw;
+  }
+
+  encodedValue(index: number, base64: boolean): string {
+    const cache = base64 ? this.encoded64 : this.encoded;
+    let value = cache[index];
+    if (value === undefined) {
+      const raw = this.raw[index] ?? '';
+      value = encodeComponent(base64 ? base64Utf8(raw) : raw);
+      cache[index] = value;
+    }
+    return value;
+  }
+
+  /**
+   * As `encodedValue`, for a path segment. URL parsers resolve a segment of "." or ".." (even as
+   * %2E) as a dot segment, so a caller ID of ".." could climb the receiver's path. Such values are
+   * escaped twice (`%252E%252E`): the path keeps its shape and the receiver sees no traversal.
+   */
+  encodedPathValue(index: number, base64: boolean): string {
+    const value = this.encodedValue(index, base64);
+    return value === '.' || value === '..' ? value.replaceAll('.', '%252E') : value;
+  }
+
+  value(name: PlaceholderName): string {
+    return this.raw[PLACEHOLDERS.indexOf(name)] ?? '';
+  }
+}
+
+const parseTime = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+
+export function expansionContext(input: ExpansionInput, offset: UtcOffset = hostUtcOffset): ExpansionContext {
+  const { call } = input;
+  const connected = parseTime(call.connectedAt);
+  const disconnected = parseTime(call.disconnectedAt);
+  const duration = connected === null ? 0 : Math.max(0, Math.floor(((disconnected ?? input.at) - connected) / 1000));
+  const values: Record<PlaceholderName, string> = {
+    action: input.action,
+    call_direction: call.direction,
+    call_direction_as_int: call.direction === 'inbound' ? '0' : '1',
+    local_party: call.localParty,
+    local_alias: call.localAlias,
+    hold_state: call.holdState,
+    call_duration_seconds: String(duration),
+    call_created_time: formatSpecTime(parseTime(call.createdAt), offset),
+    call_connected_time: formatSpecTime(connected, offset),
+    call_disconnected_time: formatSpecTime(disconnected, offset),
+    call_guid: call.guid,
+    remote_party: call.remoteParty,
+    remote_alias: call.remoteAlias,
+    call_disposition: call.disposition ?? '',
+  };
+  return new ExpansionContext(PLACEHOLDERS.map((name) => values[name]));
+}

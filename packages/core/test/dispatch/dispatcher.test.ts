@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { Dispatcher, type DeliveryRecord, type FetchRequest, type FetchResponse } from '../../src/index.js';
+import { delivery } from '../support/deliveries.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { hang, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
+import { MemoryJournal } from '../support/memory-journal.js';
+
+function setup(respond?: (r: FetchRequest) => Promise<FetchResponse>, options: { maxQueued?: number; concurrency?: number } = {}) {
+  const clock = new FakeClock();
+  const fetcher = new RecordingFetcher(respond);
+  const browser = new RecordingBrowser();
+  const journal = new MemoryJournal();
+  const dispatcher = new Dispatcher({ fetcher, browser, clock, journal, ...options });
+  const records: DeliveryRecord[] = [];
+  dispatcher.onRecord((r) => records.push(r));
+  return { clock, fetcher, browser, journal, dispatcher, records };
+}
+
+describe('dispatcher', () => {
+  it('sends one call\'s deliveries for a slot in order, one at a time', async () => {
+    const resolvers: (() => void)[] = [];
+    const { dispatcher, fetcher, clock } = setup(() => new Promise((resolve) => resolvers.push(() => resolve({ status: 200 }))));
+    const first = delivery({ action: 'inbound' });
+    const second = delivery({ action: 'disconnected' });
+    dispatcher.submit(first);
+    dispatcher.submit(second);
+    await clock.advance(0);
+    expect(fetcher.urls()).toEqual([first.url]);
+    resolvers.shift()!();
+    await clock.advance(0);
+    expect(fetcher.urls()).toEqual([first.url, second.url]);
+  });
+
+  it('a hanging receiver holds up only its own lane, and times out', async () => {
+    const { dispatcher, fetcher, clock, records } = setup((r) => (r.url.includes('slow') ? hang(r) : Promise.resolve({ status: 200 })));
+    dispatcher.submit(delivery({ callGuid: 'a', url: 'http://slow.test/', timeoutMs: 5_000 }));
+    dispatcher.submit(delivery({ callGuid: 'b', url: 'http://fast.test/1' }));
+    dispatcher.submit(delivery({ callGuid: 'a', slot: 1, url: 'http://fast.test/2' }));
+    await clock.advance(0);
+    expect(records.filter((r) => r.outcome === 'delivered').map((r) => r.url)).toEqual(['http://fast.test/1', 'http://fast.test/2']);
+    await clock.advance(5_000);
+    expect(records.find((r) => r.url === 'http://slow.test/')).toMatchObject({ outcome: 'timeout', latencyMs: 5_000, final: true });
+    expect(fetcher.requests).toHaveLength(3);
+  });
+
+  it('retries with exponential backoff and records every attempt', async () => {
+    const statuses = [503, 503, 200];
+    const { dispatcher, clock, records, fetcher } = setup(async () => ({ status: statuses.shift()! }));
+    dispatcher.submit(delivery({ retries: { max: 3, backoffMs: 100 } }));
+    await clock.advance(0);
+    expect(fetcher.requests).toHaveLength(1);
+    await clock.advance(99);
+    expect(fetcher.requests).toHaveLength(1);
+    await clock.advance(1);
+    expect(fetcher.requests).toHaveLength(2);
+    await clock.advance(200);
+    expect(records.map((r) => [r.attempt, r.outcome, r.status, r.final])).toEqual([
+      [1, 'http_error', 503, false],
+      [2, 'http_error', 503, false],
+      [3, 'delivered', 200, true],
+    ]);
+  });
+
+  it('does not retry a 4xx the receiver will keep answering', async () => {
+    const { dispatcher, clock, records } = setup(async () => ({ status: 404 }));
+    dispatcher.submit(delivery({ retries: { max: 3, backoffMs: 10 } }));
+    await clock.advance(1_000);
+    expect(records.map((r) => [r.outcome, r.status, r.final])).toEqual([['http_error', 404, true]]);
+  });
+
+  it('sends the Idempotency-Key and records network errors', async () => {
+    const { dispatcher, clock, records, fetcher } = setup(async () => {
+      throw new Error('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
+    });
+    const d = delivery();
+    dispatcher.submit(d);
+    await clock.advance(0);
+    expect(fetcher.requests[0]!.headers['Idempotency-Key']).toBe(d.id);
+    expect(records[0]).toMatchObject({ outcome: 'network_error', error: 'fetch failed: connect ECONNREFUSED 127.0.0.1:9' });
+  });
+
+  it('bounds its queue and records each drop', async () => {
+    const { dispatcher, clock, records } = setup((r) => hang(r), { maxQueued: 2, concurrency: 1 });
+    const results = Array.from({ length: 5 }, (_, i) => dispatcher.submit(delivery({ callGuid: `c${i}` })));
+    await clock.advance(0);
+    expect(results).toEqual([true, true, true, false, false]);
+    expect(records.filter((r) => r.outcome === 'dropped')).toHaveLength(2);
+    expect(dispatcher.stats()).toMatchObject({ dropped: 2, inFlight: 1, queued: 2 });
+  });
+
+  it('opens browser slots instead of fetching', async () => {
+    const { dispatcher, clock, browser, records } = setup();
+    dispatcher.submit(delivery({ mode: 'browser', url: 'http://crm.test/?n=420' }));
+    await clock.advance(0);
+    expect(browser.opened).toEqual(['http://crm.test/?n=420']);
+    expect(records[0]!.outcome).toBe('opened');
+  });
+
+  it('journals each delivery before it is attempted and clears it when done', async () => {
+    let release!: () => void;
+    const { dispatcher, clock, journal } = setup(() => new Promise((resolve) => (release = () => resolve({ status: 200 }))));
+    const d = delivery();
+    dispatcher.submit(d);
+    await clock.advance(0);
+    expect(journal.pendingDeliveries().map((p) => p.id)).toEqual([d.id]);
+    release();
+    await clock.advance(0);
+    expect(journal.pendingDeliveries()).toEqual([]);
+    expect(journal.deliveries).toHaveLength(1);
+  });
+
+  it('drain waits for deliveries in flight, bounded by its timeout', async () => {
+    const { dispatcher, clock } = setup((r) => hang(r));
+    dispatcher.submit(delivery({ timeoutMs: 60_000 }));
+    const drained = dispatcher.drain(1_000);
+    await clock.advance(1_000);
+    expect(await drained).toBe(false);
+  });
+});

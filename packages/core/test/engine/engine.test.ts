@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { CallhookError, Engine, loadSettings, SimulatedLine, type EngineEvent, type InboundCommand } from '../../src/index.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { CountingRandom, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
+import { MemoryJournal } from '../support/memory-journal.js';
+
+const ACTIONS = ['inbound', 'outbound', 'connected', 'hold', 'disconnected'] as const;
+
+async function setup(settings: Record<string, unknown> = {}, lineOptions: { busyTargets?: string[]; answerAfterMs?: number | null } = {}) {
+  const clock = new FakeClock();
+  const line = new SimulatedLine({ clock, localParty: 'sip:303@pbx.test', localName: 'Michael', ...lineOptions });
+  const fetcher = new RecordingFetcher();
+  const journal = new MemoryJournal();
+  const loaded = loadSettings({
+    actionUrls: {
+      enabled: true,
+      slots: ACTIONS.map((on) => ({ on, url: `http://receiver.test/${on}?a=<$action>&n=<$remote_party>&h=<$hold_state>&d=<$call_disposition>&s=<$call_duration_seconds>` })),
+    },
+    ...settings,
+  });
+  const engine = new Engine({ line, clock, random: new CountingRandom(), fetcher, browser: new RecordingBrowser(), settings: loaded, journal, utcOffset: () => 60 });
+  const events: EngineEvent[] = [];
+  engine.on((e) => events.push(e));
+  await engine.start();
+  const fired = () => fetcher.urls().map((u) => new URL(u)).map((u) => `${u.searchParams.get('a')}:${u.searchParams.get('h')}:${u.searchParams.get('d')}:${u.searchParams.get('s')}`);
+  return { clock, line, fetcher, journal, engine, events, fired };
+}
+
+const run = (engine: Engine, command: InboundCommand) => engine.execute(command);
+
+describe('engine on the simulated line', () => {
+  it('an answered inbound call fires inbound, connected, hold twice and disconnected, in order', async () => {
+    const { clock, line, engine, fired, journal } = await setup();
+    line.incoming('420', 'Michael D785');
+    await clock.advance(1_000);
+    await run(engine, { action: 'answer', call: null });
+    await clock.advance(3_000);
+    await run(engine, { action: 'hold', call: null });
+    await clock.advance(1_000);
+    await run(engine, { action: 'unhold', call: null });
+    await clock.advance(2_500);
+    await run(engine, { action: 'hangup', call: null });
+    await clock.advance(0);
+    expect(fired()).toEqual(['inbound:off_hold::0', 'connected:off_hold::0', 'hold:on_hold::3', 'hold:off_hold::4', 'disconnected:off_hold:answered:6']);
+    expect(journal.calls.map((c) => c.disposition)).toEqual(['answered']);
+  });
+
+  it('a caller who gives up makes a missed call', async () => {
+    const { clock, line, fired, engine } = await setup();
+    const id = line.incoming('420');
+    line.remoteHangup(id);
+    await clock.advance(0);
+    expect(fired()).toEqual(['inbound:off_hold::0', 'disconnected:off_hold:missed:0']);
+    expect(engine.recentCalls()[0]).toMatchObject({ remoteParty: '420', remoteAlias: '420', disposition: 'missed', state: 'ended' });
+  });
+
+  it('make_call places an outbound call that the remote answers', async () => {
+    const { clock, engine, fired, fetcher } = await setup();
+    const result = await run(engine, { action: 'make_call', target: '123', force: false });
+    expect(result.call).toMatchObject({ direction: 'outbound', remoteParty: '123', state: 'ringing' });
+    await clock.advance(2_000);
+    expect(fired()).toEqual(['outbound:off_hold::0', 'connected:off_hold::0']);
+    expect(new URL(fetcher.urls()[0]!).searchParams.get('n')).toBe('123');
+    expect(engine.activeCalls()[0]!.guid).toBe(result.call!.guid);
+  });
+
+  it('a busy target ends as busy', async () => {
+    const { clock, engine, fired } = await setup({}, { busyTargets: ['555'] });
+    await run(engine, { action: 'make_call', target: '555', force: false });
+    await clock.advance(0);
+    expect(fired()).toEqual(['outbound:off_hold::0', 'disconnected:off_hold:busy:0']);
+  });
+
+  it('refuses the same target twice within the window unless forced, and denied prefixes', async () => {
+    const { clock, engine } = await setup({ inbound: { denyPrefixes: ['0900'], duplicateWindowMs: 5_000 } }, { answerAfterMs: null });
+    await run(engine, { action: 'make_call', target: '123', force: false });
+    await expect(run(engine, { action: 'make_call', target: '123', force: false })).rejects.toMatchObject({ code: 'duplicate_dial' });
+    await run(engine, { action: 'make_call', target: '123', force: true });
+    await clock.advance(5_000);
+    await run(engine, { action: 'make_call', target: '123', force: false });
+    await expect(run(engine, { action: 'make_call', target: '0900123', force: true })).rejects.toMatchObject({ code: 'target_denied' });
+  });
+
+  it('resolves which call a command is for, or says why it cannot', async () => {
+    const { engine, line } = await setup({}, { answerAfterMs: null });
+    await expect(run(engine, { action: 'answer', call: null })).rejects.toMatchObject({ code: 'no_such_call' });
+    line.incoming('420');
+    line.incoming('421');
+    await expect(run(engine, { action: 'answer', call: null })).rejects.toMatchObject({ code: 'ambiguous_call' });
+    await expect(run(engine, { action: 'hold', call: null })).rejects.toMatchObject({ code: 'wrong_call_state' });
+    const target = engine.activeCalls().find((c) => c.remoteParty === '421')!;
+    const answered = await run(engine, { action: 'answer', call: target.guid });
+    expect(answered.call).toMatchObject({ guid: target.guid, state: 'connected' });
+    await expect(run(engine, { action: 'hangup', call: '0190f5c2-7b1a-7c3d-8e4f-0123456789ab' })).rejects.toMatchObject({ code: 'no_such_call' });
+  });
+
+  it('applies new settings live', async () => {
+    const { clock, engine, line, fetcher } = await setup();
+    engine.applySettings(loadSettings({ actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://other.test/?n=<$remote_party>' }] } }));
+    line.incoming('777');
+    await clock.advance(0);
+    expect(fetcher.urls()).toEqual(['http://other.test/?n=777']);
+  });
+
+  it('fires nothing while Action URLs are disabled, but still reports call events', async () => {
+    const { clock, engine, line, fetcher, events } = await setup();
+    engine.applySettings(loadSettings({ actionUrls: { enabled: false, slots: [{ on: 'inbound', url: 'http://h/' }] } }));
+    line.incoming('777');
+    await clock.advance(0);
+    expect(fetcher.requests).toEqual([]);
+    expect(events.filter((e) => e.type === 'call').map((e) => e.type === 'call' && e.action)).toEqual(['inbound']);
+  });
+
+  it('resubmits deliveries left in the outbox at start', async () => {
+    const clock = new FakeClock();
+    const journal = new MemoryJournal();
+    journal.enqueueDelivery({ id: 'g:inbound:0:1', callGuid: 'g', action: 'inbound', slot: 0, sequence: 1, url: 'http://left.test/', mode: 'http', method: 'GET', headers: {}, body: null, signingSecret: null, timeoutMs: 1000, retries: { max: 0, backoffMs: 10 }, createdAt: 0 });
+    const fetcher = new RecordingFetcher();
+    const engine = new Engine({ line: new SimulatedLine({ clock }), clock, random: new CountingRandom(), fetcher, browser: new RecordingBrowser(), settings: loadSettings({}), journal });
+    await engine.start();
+    await clock.advance(0);
+    expect(fetcher.requests.map((r) => [r.url, r.headers['Idempotency-Key']])).toEqual([['http://left.test/', 'g:inbound:0:1']]);
+    expect(journal.pendingDeliveries()).toEqual([]);
+  });
+
+  it('refuses commands while the line is not ready', async () => {
+    const { engine } = await setup();
+    await engine.stop(0);
+    const error = await run(engine, { action: 'make_call', target: '1', force: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CallhookError);
+    expect((error as CallhookError).code).toBe('line_not_ready');
+  });
+
+  it('POST slots carry the call event as JSON', async () => {
+    const { clock, line, fetcher } = await setup({ actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://h/hook', method: 'POST', secret: 'a-long-signing-secret' }] } });
+    line.incoming('420', 'Michael D785');
+    await clock.advance(0);
+    const request = fetcher.requests[0]!;
+    expect(request).toMatchObject({ method: 'POST', signingSecret: 'a-long-signing-secret' });
+    expect(request.headers['Content-Type']).toBe('application/json');
+    expect(JSON.parse(request.body!)).toMatchObject({ action: 'inbound', call: { remoteAlias: '"Michael D785" (420)' } });
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { loadSettings, loadSettingsText, SettingsError, settingsJsonSchema } from '../../src/index.js';
+
+function issuesOf(input: unknown, limits?: { maxSlots: number }): { path: string; message: string }[] {
+  try {
+    loadSettings(input, limits);
+  } catch (error) {
+    if (error instanceof SettingsError) return error.issues;
+    throw error;
+  }
+  return [];
+}
+
+const slot = (url: string, on = 'inbound') => ({ on, url });
+
+describe('settings', () => {
+  it('defaults are secure: inbound off, every action off, loopback only, simulator line', () => {
+    const { settings } = loadSettings({});
+    expect(settings.inbound.enabled).toBe(false);
+    expect(Object.values(settings.inbound.actions).every((on) => on === false)).toBe(true);
+    expect(settings.inbound.listen).toEqual(['127.0.0.1', '::1']);
+    expect(settings.inbound.allowFrom).toEqual(['127.0.0.0/8', '::1/128']);
+    expect(settings.inbound.port).toBe(61234);
+    expect(settings.inbound.token).toBeNull();
+    expect(settings.actionUrls.enabled).toBe(false);
+    expect(settings.line.type).toBe('simulator');
+  });
+
+  it('takes the document of DESIGN §4 and compiles each slot once', () => {
+    const loaded = loadSettings({
+      actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://127.0.0.1:9000/in?n=<$remote_party>', active: true, openInBrowser: false }] },
+      inbound: { enabled: true, port: 61234, listen: ['127.0.0.1', '::1'], actions: { make_call: true }, token: null, allowFrom: ['127.0.0.0/8', '::1/128'], allowOrigins: [], denyPrefixes: [] },
+      line: { type: 'simulator' },
+    });
+    expect(loaded.templates).toHaveLength(1);
+    expect(loaded.templates[0]!.placeholders[0]!.name).toBe('remote_party');
+    expect(loaded.settings.inbound.actions.make_call).toBe(true);
+    expect(loaded.settings.inbound.actions.hangup).toBe(false);
+  });
+
+  const bad: [string, unknown, string, RegExp][] = [
+    ['unknown placeholder', { actionUrls: { slots: [slot('http://h/?a=<$nope>')] } }, 'actionUrls.slots[0].url', /unknown placeholder "<\$nope>"[\s\S]*\^/],
+    ['wrong trigger', { actionUrls: { slots: [slot('http://h/', 'ringing')] } }, 'actionUrls.slots[0].on', /one of inbound, outbound, connected, hold, disconnected/],
+    ['typo in a field', { inbound: { enabeld: true } }, 'inbound', /unknown field "enabeld"/],
+    ['port out of range', { inbound: { port: 70000 } }, 'inbound.port', /1–65535/],
+    ['bad listen address', { inbound: { listen: ['localhost'] } }, 'inbound.listen[0]', /IPv4 or IPv6 address/],
+    ['bad CIDR', { inbound: { allowFrom: ['10.0.0.0/33'] } }, 'inbound.allowFrom[0]', /CIDR/],
+    ['origin with a path', { inbound: { allowOrigins: ['https://crm.example.com/x'] } }, 'inbound.allowOrigins[0]', /origin/],
+    ['short token', { inbound: { token: 'abc' } }, 'inbound.token', /at least 16/],
+    ['unknown action switch', { inbound: { actions: { reboot: true } } }, 'inbound.actions', /unknown field "reboot"/],
+    ['unknown line type', { line: { type: 'isdn' } }, 'line.type', /simulator" or "sip/],
+    ['sip aor', { line: { type: 'sip', aor: '303@pbx' } }, 'line.aor', /sip:user@domain/],
+    ['reserved header', { actionUrls: { slots: [{ ...slot('http://h/'), headers: { Host: 'x' } }] } }, 'actionUrls.slots[0].headers.Host', /set by callhook/],
+    ['POST in the browser', { actionUrls: { slots: [{ ...slot('http://h/'), method: 'POST', openInBrowser: true }] } }, 'actionUrls.slots[0].method', /browser/],
+  ];
+  it.each(bad)('%s names the field and the fix', (_name, input, path, message) => {
+    const issues = issuesOf(input);
+    const issue = issues.find((i) => i.path === path);
+    expect(issue, JSON.stringify(issues)).toBeDefined();
+    expect(issue!.message).toMatch(message);
+  });
+
+  it('the slot limit is an edition setting', () => {
+    const six = { actionUrls: { slots: Array.from({ length: 6 }, () => slot('http://h/')) } };
+    expect(issuesOf(six)[0]!.message).toMatch(/at most 5/);
+    expect(issuesOf(six, { maxSlots: 10 })).toEqual([]);
+  });
+
+  it('reports every bad template, not just the first', () => {
+    const issues = issuesOf({ actionUrls: { slots: [slot('http://h/<$a>'), slot('http://h/ok'), slot('ftp://h/')] } });
+    expect(issues.map((i) => i.path)).toEqual(['actionUrls.slots[0].url', 'actionUrls.slots[2].url']);
+  });
+
+  it('reports JSON syntax errors as settings errors', () => {
+    expect(() => loadSettingsText('{"inbound": ')).toThrow(/not valid JSON/);
+  });
+
+  it('exports a JSON Schema with the defaults', () => {
+    const schema = settingsJsonSchema() as { properties: Record<string, { properties?: Record<string, unknown> }> };
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['actionUrls', 'inbound', 'line']));
+    expect(schema.properties.inbound!.properties!.port).toMatchObject({ default: 61234 });
+  });
+});
