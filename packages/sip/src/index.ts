@@ -1,0 +1,25 @@
+import type { Clock, Logger, SipLineSettings } from '@callhook/core';
+import { SipLine } from './line/sip-line.js';
+import type { RetransmitTimers } from './transport/retransmitter.js';
+
+export { SipLine, type SipLineDeps } from './line/sip-line.js';
+export { SipError, type SipErrorCode } from './errors.js';
+export { systemClock } from './system-clock.js';
+export { peekSipMessage, type PeekedMessage } from './message/peek.js';
+export { TcpFramer } from './transport/tcp-framer.js';
+export { Retransmitter, DEFAULT_TIMERS, type RetransmitTimers } from './transport/retransmitter.js';
+export { NodeSipTransport, type NodeSipTransportOptions } from './transport/node-sip-transport.js';
+export { UdpEndpoint } from './transport/udp-endpoint.js';
+export { TcpEndpoint } from './transport/tcp-endpoint.js';
+export type { SipEndpoint, Peer, InboundMessage } from './transport/endpoint.js';
+export { PlainSessionDescriptionHandler, type PlainSdhOptions } from './sdp/plain-sdh.js';
+export { buildSdp, OFFERED_CODECS } from './sdp/sdp-build.js';
+export { parseRemoteAudio, type RemoteAudio } from './sdp/sdp-parse.js';
+export { RtpStream } from './rtp/rtp-stream.js';
+export { causeOfFailure } from './line/end-cause.js';
+export { targetUri, userPart } from './line/target-uri.js';
+
+/** Builds the SIP line for validated settings; `start()` binds the socket and registers. */
+export function createSipLine(settings: SipLineSettings, deps: { logger?: Logger; clock?: Clock; timers?: RetransmitTimers } = {}): SipLine {
+  return new SipLine(settings, deps);
+}

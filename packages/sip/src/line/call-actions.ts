@@ -1,0 +1,71 @@
+import { CallhookError } from '@callhook/core';
+import { Invitation, Inviter, SessionState, type URI } from 'sip.js';
+import type { SipCall } from './sip-call.js';
+
+/** Ends a call the way its state requires: reject, CANCEL or BYE. */
+export async function hangup(call: SipCall): Promise<void> {
+  const { session } = call;
+  if (session.state === SessionState.Established) {
+    call.endReason = { by: 'local', cause: 'normal' };
+    await session.bye();
+  } else if (session instanceof Invitation) {
+    call.endReason = { by: 'local', cause: 'rejected' };
+    await session.reject({ statusCode: 603 });
+  } else if (session instanceof Inviter) {
+    call.endReason = { by: 'local', cause: 'normal' };
+    await session.cancel();
+  }
+}
+
+export async function setHold(call: SipCall, hold: boolean): Promise<void> {
+  requireConnected(call);
+  await new Promise<void>((resolve, reject) => {
+    call.session
+      .invite({
+        sessionDescriptionHandlerOptions: { hold } as object,
+        requestDelegate: {
+          onAccept: () => {
+            call.holdChanged('local', hold);
+            resolve();
+          },
+          onReject: (response) => reject(new CallhookError('line_error', `${hold ? 'hold' : 'unhold'} refused: ${response.message.statusCode}`)),
+        },
+      })
+      .catch((error: Error) => reject(new CallhookError('line_error', `${hold ? 'hold' : 'unhold'} failed: ${error.message}`)));
+  });
+}
+
+/** Blind transfer: REFER, and once the peer accepts it, leave the call. */
+export async function blindTransfer(call: SipCall, target: URI): Promise<void> {
+  requireConnected(call);
+  await new Promise<void>((resolve, reject) => {
+    call.session
+      .refer(target, {
+        requestDelegate: {
+          onAccept: () => {
+            call.endReason = { by: 'local', cause: 'transferred' };
+            call.session.bye().then(() => resolve(), reject);
+          },
+          onReject: (response) => reject(new CallhookError('line_error', `transfer refused: ${response.message.statusCode}`)),
+        },
+      })
+      .catch((error: Error) => reject(new CallhookError('line_error', `transfer failed: ${error.message}`)));
+  });
+}
+
+/** RFC 4733 events when negotiated, else one SIP INFO (application/dtmf-relay) per digit. */
+export async function sendDtmf(call: SipCall, digits: string): Promise<void> {
+  requireConnected(call);
+  if (call.sdh?.sendDtmf(digits)) return;
+  for (const digit of digits) {
+    await call.session.info({
+      requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160\r\n` } },
+    });
+  }
+}
+
+function requireConnected(call: SipCall): void {
+  if (call.phase !== 'connected' || call.session.state !== SessionState.Established) {
+    throw new CallhookError('wrong_call_state', `call ${call.id} is not connected`);
+  }
+}

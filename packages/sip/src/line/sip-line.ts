@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { CallhookError, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger, type SipLineSettings } from '@callhook/core';
+import { Inviter, UserAgent, type Invitation, type Session } from 'sip.js';
+import { systemClock } from '../system-clock.js';
+import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
+import type { RetransmitTimers } from '../transport/retransmitter.js';
+import { TcpEndpoint } from '../transport/tcp-endpoint.js';
+import { UdpEndpoint } from '../transport/udp-endpoint.js';
+import { blindTransfer, hangup, sendDtmf, setHold } from './call-actions.js';
+import { causeOfFailure } from './end-cause.js';
+import { Registration } from './registration.js';
+import { SipCall } from './sip-call.js';
+import { targetUri, userPart } from './target-uri.js';
+import { createUserAgent } from './user-agent-factory.js';
+
+export interface SipLineDeps {
+  logger?: Logger;
+  clock?: Clock;
+  /** Shorter RFC 3261 timers for tests. */
+  timers?: RetransmitTimers;
+}
+
+const STOP_TIMEOUT_MS = 3_000;
+
+/** The softphone line: a sip.js UserAgent on a Node socket, calls mapped to line events. */
+export class SipLine implements Line {
+  readonly kind = 'sip';
+  private readonly listeners = new Set<(event: LineEvent) => void>();
+  private readonly calls = new Map<string, SipCall>();
+  private readonly callsBySession = new Map<Session, SipCall>();
+  private current: LineStatus = { state: 'stopped', detail: 'not started' };
+  private endpoint: SipEndpoint | undefined;
+  private userAgent: UserAgent | undefined;
+  private registration: Registration | undefined;
+  private readonly logger: Logger;
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly settings: SipLineSettings,
+    private readonly deps: SipLineDeps = {},
+  ) {
+    this.logger = deps.logger ?? silentLogger;
+    this.clock = deps.clock ?? systemClock;
+  }
+
+  /** Where the line listens, once started. */
+  get localAddress(): { address: string; port: number; protocol: 'UDP' | 'TCP' } | undefined {
+    return this.endpoint && { ...this.endpoint.local, protocol: this.endpoint.protocol };
+  }
+
+  async start(): Promise<void> {
+    if (this.userAgent) return;
+    this.setStatus({ state: 'starting', detail: 'starting' });
+    const { bindAddress, port, transport } = this.settings;
+    try {
+      this.endpoint = transport === 'tcp' ? await TcpEndpoint.listen(bindAddress, port, this.logger) : await UdpEndpoint.bind(bindAddress, port, this.logger);
+    } catch (error) {
+      this.setStatus({ state: 'failed', detail: `cannot listen on ${transport} ${bindAddress}:${port}: ${(error as Error).message}` });
+      throw new CallhookError('line_error', this.current.detail);
+    }
+    const userAgent = createUserAgent({
+      settings: this.settings,
+      endpoint: this.endpoint,
+      clock: this.clock,
+      logger: this.logger,
+      ...(this.deps.timers ? { timers: this.deps.timers } : {}),
+      delegate: { onInvite: (invitation) => this.onInvitation(invitation) },
+      onRemoteHold: (session, held) => this.callsBySession.get(session)?.holdChanged('remote', held),
+    });
+    this.userAgent = userAgent;
+    await userAgent.start();
+    const { registrar } = this.settings;
+    if (!registrar) {
+      const local = this.endpoint.local;
+      this.setStatus({ state: 'ready', detail: `listening on ${transport} ${formatHost(local.address)}:${local.port}` });
+      return;
+    }
+    const registrarUri = UserAgent.makeURI(`sip:${registrar}`);
+    if (!registrarUri) throw new CallhookError('line_error', `bad registrar ${registrar}`);
+    this.registration = new Registration(userAgent, {
+      registrar: registrarUri,
+      registrarText: registrar,
+      expires: this.settings.registerExpires,
+      logger: this.logger,
+      onStatus: (status) => this.setStatus(status),
+    });
+    await this.registration.start();
+  }
+
+  async stop(): Promise<void> {
+    const userAgent = this.userAgent;
+    if (!userAgent) return;
+    await Promise.allSettled([...this.calls.values()].map((call) => hangup(call)));
+    if (this.registration && (await this.registration.stop())) {
+      this.setStatus({ state: 'unregistered', detail: `unregistered from ${this.settings.registrar}` });
+    }
+    // sip.js can hang in stop() with many sessions open (pitfall 7).
+    await Promise.race([userAgent.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
+    for (const call of [...this.calls.values()]) {
+      call.endReason ??= { by: 'local', cause: 'normal' };
+      this.forget(call);
+      this.emit({ type: 'ended', lineCallId: call.id, ...call.endReason });
+    }
+    await this.endpoint?.close();
+    this.userAgent = undefined;
+    this.registration = undefined;
+    this.endpoint = undefined;
+    this.setStatus({ state: 'stopped', detail: 'stopped' });
+  }
+
+  status(): LineStatus {
+    return this.current;
+  }
+
+  onEvent(listener: (event: LineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Line call ids currently known, for diagnostics and tests. */
+  callIds(): string[] {
+    return [...this.calls.keys()];
+  }
+
+  async execute(command: LineCommand): Promise<void> {
+    if (!this.userAgent) throw new CallhookError('line_not_ready', `the SIP line is ${this.current.state}`);
+    if (command.type === 'make_call') return this.dial(command.callId, command.target);
+    const call = this.calls.get(command.lineCallId);
+    if (!call) throw new CallhookError('no_such_call', `no SIP call ${command.lineCallId}`);
+    try {
+      switch (command.type) {
+        case 'answer':
+          return await this.answer(call);
+        case 'hangup':
+          return await hangup(call);
+        case 'hold':
+          return await setHold(call, true);
+        case 'unhold':
+          return await setHold(call, false);
+        case 'transfer':
+          return await blindTransfer(call, this.uriOf(command.target));
+        case 'dtmf':
+          return await sendDtmf(call, command.digits);
+      }
+    } catch (error) {
+      if (error instanceof CallhookError) throw error;
+      throw new CallhookError('line_error', `${command.type} failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async dial(callId: string, target: string): Promise<void> {
+    if (this.current.state !== 'ready') throw new CallhookError('line_not_ready', `the SIP line is ${this.current.state}: ${this.current.detail}`);
+    if (this.calls.has(callId)) throw new CallhookError('duplicate_dial', `call ${callId} exists`);
+    const uri = this.uriOf(target);
+    const inviter = new Inviter(this.userAgent!, uri);
+    const call = this.track(new SipCall(callId, 'out', inviter, (event) => this.emit(event), (ended) => this.forget(ended)));
+    this.emit({ type: 'outgoing', lineCallId: callId, remoteParty: userPart(uri.toString()), remoteName: null, localParty: this.settings.aor, localName: this.settings.displayName ?? null });
+    try {
+      await inviter.invite({
+        requestDelegate: {
+          onProgress: (response) => {
+            if (response.message.statusCode === 180 || response.message.statusCode === 183) call.alerting();
+          },
+          onReject: (response) => {
+            const statusCode = response.message.statusCode ?? 0;
+            const reasonPhrase = response.message.reasonPhrase ?? '';
+            call.endReason ??= { by: 'remote', cause: causeOfFailure(statusCode), detail: `${statusCode} ${reasonPhrase}` };
+          },
+        },
+      });
+    } catch (error) {
+      call.endReason ??= { by: 'local', cause: 'failed', detail: (error as Error).message };
+      throw new CallhookError('line_error', `cannot call ${target}: ${(error as Error).message}`);
+    }
+  }
+
+  private onInvitation(invitation: Invitation): void {
+    const id = `sip-${randomUUID()}`;
+    const call = this.track(new SipCall(id, 'in', invitation, (event) => this.emit(event), (ended) => this.forget(ended)));
+    invitation.delegate = {
+      onBye: (bye) => {
+        call.endReason ??= { by: 'remote', cause: 'normal' };
+        void bye.accept(); // setting onBye replaces sip.js's own accept (pitfall 2)
+      },
+      onInfo: (info) => void info.accept(),
+      onRefer: (referral) => void referral.reject(),
+    };
+    const from = invitation.remoteIdentity;
+    this.emit({
+      type: 'incoming',
+      lineCallId: id,
+      remoteParty: from.uri.user ?? from.uri.host,
+      remoteName: from.displayName || null,
+      localParty: this.settings.aor,
+      localName: this.settings.displayName ?? null,
+    });
+    if (this.settings.autoAnswer) void this.answer(call).catch((error: Error) => this.logger.log('warn', 'auto-answer failed', { error: error.message }));
+    else void invitation.progress().catch((error: Error) => this.logger.log('debug', '180 failed', { error: error.message }));
+  }
+
+  private async answer(call: SipCall): Promise<void> {
+    if (call.direction !== 'in' || call.phase !== 'ringing') throw new CallhookError('wrong_call_state', `call ${call.id} is not ringing inbound`);
+    call.endReason = { by: 'local', cause: 'failed', detail: 'answer failed' };
+    await (call.session as Invitation).accept();
+  }
+
+  private uriOf(target: string) {
+    const uri = UserAgent.makeURI(targetUri(target, this.settings));
+    if (!uri) throw new CallhookError('invalid_target', `cannot dial "${target}"`);
+    return uri;
+  }
+
+  private track(call: SipCall): SipCall {
+    this.calls.set(call.id, call);
+    this.callsBySession.set(call.session, call);
+    return call;
+  }
+
+  private forget(call: SipCall): void {
+    this.calls.delete(call.id);
+    this.callsBySession.delete(call.session);
+  }
+
+  private setStatus(status: LineStatus): void {
+    this.current = status;
+    this.emit({ type: 'status', status });
+  }
+
+  private emit(event: LineEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.log('error', 'line event listener failed', { event: event.type, error: (error as Error).message });
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import type { Clock, Logger, SipLineSettings } from '@callhook/core';
+import { UserAgent, type Session, type UserAgentDelegate } from 'sip.js';
+import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
+import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
+import { NodeSipTransport, type NodeSipTransportOptions } from '../transport/node-sip-transport.js';
+import type { RetransmitTimers } from '../transport/retransmitter.js';
+import { parseHostPort } from '../transport/routing.js';
+import { sipjsLogConnector } from './sipjs-logger.js';
+import { userPart } from './target-uri.js';
+
+export interface UserAgentParts {
+  settings: SipLineSettings;
+  endpoint: SipEndpoint;
+  clock: Clock;
+  logger: Logger;
+  timers?: RetransmitTimers;
+  delegate: UserAgentDelegate;
+  onRemoteHold: (session: Session, held: boolean) => void;
+}
+
+/** A sip.js UserAgent wired for Node: our transport and SDP handler, Via/Contact fixed (pitfall 4). */
+export function createUserAgent(parts: UserAgentParts): UserAgent {
+  const { settings, endpoint, clock, logger } = parts;
+  const uri = UserAgent.makeURI(settings.aor);
+  if (!uri) throw new Error(`bad address of record ${settings.aor}`);
+  const user = userPart(settings.aor);
+  const transportOptions: NodeSipTransportOptions = {
+    endpoint,
+    clock,
+    logger,
+    ...(settings.registrar ? { outboundProxy: parseHostPort(settings.registrar) } : {}),
+    ...(parts.timers ? { timers: parts.timers } : {}),
+  };
+  const userAgent = new UserAgent({
+    uri,
+    displayName: settings.displayName ?? '',
+    authorizationUsername: settings.authUser ?? user,
+    authorizationPassword: settings.password,
+    viaHost: formatHost(endpoint.local.address),
+    forceRport: true,
+    contactName: user,
+    contactParams: { transport: endpoint.protocol.toLowerCase() },
+    transportConstructor: NodeSipTransport,
+    transportOptions,
+    sessionDescriptionHandlerFactory: (session) =>
+      new PlainSessionDescriptionHandler({
+        bindAddress: endpoint.local.address,
+        clock,
+        logger,
+        onRemoteHold: (held) => parts.onRemoteHold(session, held),
+      }),
+    logBuiltinEnabled: false,
+    logConnector: sipjsLogConnector(logger),
+    logLevel: 'warn',
+    userAgentString: 'callhook',
+    delegate: parts.delegate,
+  });
+  userAgent.contact.uri.port = endpoint.local.port;
+  return userAgent;
+}

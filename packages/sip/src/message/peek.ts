@@ -1,0 +1,83 @@
+import { SipError } from '../errors.js';
+import { MAX_SIP_MESSAGE_BYTES } from './limits.js';
+import { parseVia, type Via } from './via.js';
+
+/** The few facts the transport needs from a SIP message, taken without trusting it. */
+export interface PeekedMessage {
+  kind: 'request' | 'response';
+  method: string | undefined;
+  statusCode: number | undefined;
+  requestUri: string | undefined;
+  via: Via;
+  cseqMethod: string;
+  callId: string;
+  hasToTag: boolean;
+  firstRoute: string | undefined;
+  contentLength: number | undefined;
+  bodyBytes: number;
+}
+
+const COMPACT: Record<string, string> = { v: 'via', i: 'call-id', f: 'from', t: 'to', l: 'content-length', m: 'contact' };
+const REQUEST_LINE = /^([A-Za-z]+) (\S+) SIP\/2\.0$/;
+const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) [^\r\n]*$/;
+
+function malformed(why: string): never {
+  throw new SipError('malformed_message', why);
+}
+
+/** Checks framing and mandatory headers; throws a SipError('malformed_message'|'oversize_message'). */
+export function peekSipMessage(text: string): PeekedMessage {
+  if (Buffer.byteLength(text) > MAX_SIP_MESSAGE_BYTES) throw new SipError('oversize_message', 'message over 64 KiB');
+  const headEnd = text.indexOf('\r\n\r\n');
+  if (headEnd === -1) malformed('no end of header section');
+  const lines = text.slice(0, headEnd).split('\r\n');
+  const startLine = lines.shift() ?? '';
+  const headers = collectHeaders(lines);
+  const request = REQUEST_LINE.exec(startLine);
+  if (!request && !STATUS_LINE.test(startLine)) malformed(`bad start line "${startLine.slice(0, 80)}"`);
+  const via = parseVia(headers.get('via')?.[0] ?? '') ?? malformed('missing or bad Via');
+  const cseq = /^\s*\d{1,10}\s+([A-Za-z]+)\s*$/.exec(headers.get('cseq')?.[0] ?? '') ?? malformed('missing or bad CSeq');
+  const callId = headers.get('call-id')?.[0]?.trim() || malformed('missing Call-ID');
+  const to = headers.get('to')?.[0] ?? malformed('missing To');
+  if (!headers.get('from')?.[0]) malformed('missing From');
+  const lengthText = headers.get('content-length')?.[0]?.trim();
+  if (lengthText !== undefined && !/^\d{1,9}$/.test(lengthText)) malformed('bad Content-Length');
+  const contentLength = lengthText === undefined ? undefined : Number(lengthText);
+  const bodyBytes = Buffer.byteLength(text) - Buffer.byteLength(text.slice(0, headEnd + 4));
+  if (contentLength !== undefined && contentLength > bodyBytes) malformed('Content-Length beyond the message');
+  const route = headers.get('route')?.[0];
+  return {
+    kind: request ? 'request' : 'response',
+    method: request?.[1]?.toUpperCase(),
+    statusCode: request ? undefined : Number(startLine.slice(8, 11)),
+    requestUri: request?.[2],
+    via,
+    cseqMethod: cseq[1]!.toUpperCase(),
+    callId,
+    hasToTag: /;\s*tag=/i.test(to),
+    firstRoute: route === undefined ? undefined : /<([^>]+)>/.exec(route)?.[1],
+    contentLength,
+    bodyBytes,
+  };
+}
+
+function collectHeaders(lines: string[]): Map<string, string[]> {
+  const headers = new Map<string, string[]>();
+  let last: { name: string; values: string[] } | undefined;
+  for (const line of lines) {
+    if (/^[ \t]/.test(line) && last) {
+      last.values[last.values.length - 1] += ' ' + line.trim();
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) malformed(`bad header line "${line.slice(0, 80)}"`);
+    const raw = line.slice(0, colon).trim().toLowerCase();
+    if (!/^[a-z0-9!%*_+`'~.-]+$/.test(raw)) malformed(`bad header name "${raw.slice(0, 40)}"`);
+    const name = COMPACT[raw] ?? raw;
+    const values = headers.get(name) ?? [];
+    values.push(line.slice(colon + 1).trim());
+    headers.set(name, values);
+    last = { name, values };
+  }
+  return headers;
+}

@@ -1,0 +1,121 @@
+import { randomInt } from 'node:crypto';
+import type { Clock, Logger } from '@callhook/core';
+import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerOptions } from 'sip.js';
+import { RtpStream } from '../rtp/rtp-stream.js';
+import { mirror, offerMeansHold, sends, withLocalHold, type Direction } from './direction.js';
+import { answerCodecs, chosenVoiceCodec, telephoneEventType } from './negotiate.js';
+import { buildSdp, OFFERED_CODECS, type AudioCodec } from './sdp-build.js';
+import { parseRemoteAudio, type RemoteAudio } from './sdp-parse.js';
+
+/** Options our line passes for re-INVITEs; `hold` puts the call on hold from our side. */
+export interface PlainSdhOptions extends SessionDescriptionHandlerOptions {
+  hold?: boolean;
+}
+
+export interface PlainSdhContext {
+  bindAddress: string;
+  clock: Clock;
+  logger: Logger;
+  /** Called after a remote offer changes whether the peer holds us. */
+  onRemoteHold?: (held: boolean) => void;
+}
+
+/**
+ * sip.js SessionDescriptionHandler for plain RTP/AVP: offers/answers PCMU, PCMA and telephone-event,
+ * mirrors hold directions both ways and drives a silence RtpStream. No WebRTC involved.
+ */
+export class PlainSessionDescriptionHandler implements SessionDescriptionHandler {
+  localHold = false;
+  remoteHold = false;
+  private rtp: RtpStream | undefined;
+  private opening: Promise<RtpStream> | undefined;
+  private remoteOffer: RemoteAudio | undefined;
+  private offerOutstanding = false;
+  private readonly sessionId = randomInt(1, 2 ** 31);
+  private version = 0;
+  private closed = false;
+
+  constructor(private readonly context: PlainSdhContext) {}
+
+  get stream(): RtpStream | undefined {
+    return this.rtp;
+  }
+
+  async getDescription(options?: PlainSdhOptions): Promise<BodyAndContentType> {
+    if (options && typeof options.hold === 'boolean') this.localHold = options.hold;
+    const rtp = await this.openStream();
+    let direction: Direction;
+    let codecs: readonly AudioCodec[];
+    const offer = this.remoteOffer;
+    if (offer) {
+      this.remoteOffer = undefined;
+      codecs = answerCodecs(offer);
+      direction = withLocalHold(mirror(offer.direction), this.localHold);
+      this.apply(offer, direction, codecs[0]!);
+    } else {
+      this.offerOutstanding = true;
+      codecs = OFFERED_CODECS;
+      direction = withLocalHold(this.remoteHold ? 'recvonly' : 'sendrecv', this.localHold);
+    }
+    const body = buildSdp({ sessionId: this.sessionId, version: this.version++, address: this.context.bindAddress, port: rtp.port, codecs, direction });
+    return { body, contentType: 'application/sdp' };
+  }
+
+  hasDescription(contentType: string): boolean {
+    return contentType.toLowerCase() === 'application/sdp';
+  }
+
+  async setDescription(sdp: string, options?: PlainSdhOptions): Promise<void> {
+    if (options && typeof options.hold === 'boolean') this.localHold = options.hold;
+    const remote = parseRemoteAudio(sdp);
+    if (this.offerOutstanding) {
+      this.offerOutstanding = false;
+      await this.openStream();
+      this.apply(remote, mirror(remote.direction), chosenVoiceCodec(remote));
+      return;
+    }
+    answerCodecs(remote); // rejects an offer we cannot answer before sip.js replies
+    this.remoteOffer = remote;
+    const held = offerMeansHold(remote.direction);
+    if (held !== this.remoteHold) {
+      this.remoteHold = held;
+      this.context.onRemoteHold?.(held);
+    }
+  }
+
+  async rollbackDescription(): Promise<void> {
+    this.remoteOffer = undefined;
+    this.offerOutstanding = false;
+  }
+
+  sendDtmf(tones: string): boolean {
+    return this.rtp?.sendDigits(tones) ?? false;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.rtp?.close();
+    void this.opening?.then((rtp) => rtp.close());
+  }
+
+  /** `ourDirection` is from our point of view. */
+  private apply(remote: RemoteAudio, ourDirection: Direction, codec: AudioCodec): void {
+    const voice = codec.name === 'telephone-event' ? { payloadType: 0, name: 'PCMU' as const } : { payloadType: codec.payloadType, name: codec.name };
+    this.rtp?.configure({
+      address: remote.address,
+      port: remote.port,
+      codec: voice,
+      eventPayloadType: telephoneEventType(remote),
+      sending: sends(ourDirection) && remote.port > 0 && remote.address !== '0.0.0.0',
+    });
+  }
+
+  private async openStream(): Promise<RtpStream> {
+    if (this.rtp) return this.rtp;
+    this.opening ??= RtpStream.open(this.context.bindAddress, this.context.clock, this.context.logger);
+    const rtp = await this.opening;
+    if (this.closed) rtp.close();
+    this.rtp = rtp;
+    return rtp;
+  }
+}

@@ -1,0 +1,145 @@
+import type { Socket } from 'node:net';
+import type { Clock, Logger } from '@callhook/core';
+import { EmitterImpl, TransportState, type Emitter, type Transport } from 'sip.js';
+import { peekSipMessage, type PeekedMessage } from '../message/peek.js';
+import { BoundedMap } from './bounded-map.js';
+import type { InboundMessage, Peer, SipEndpoint } from './endpoint.js';
+import { Retransmitter, type RetransmitTimers } from './retransmitter.js';
+import { resolvePeer, uriHostPort, viaReturnPeer, type HostPort } from './routing.js';
+
+export interface NodeSipTransportOptions {
+  endpoint: SipEndpoint;
+  clock: Clock;
+  logger: Logger;
+  /** Out-of-dialog requests go here (the registrar, for a registered line). */
+  outboundProxy?: HostPort;
+  timers?: RetransmitTimers;
+}
+
+interface ReplyPath {
+  peer: Peer;
+  connection: Socket | undefined;
+}
+
+const PATH_MEMORY = 10_000;
+
+/**
+ * sip.js Transport over a Node socket. sip.js hands over bare strings, so this class picks each
+ * message's destination (pitfall 5) and does the UDP retransmissions sip.js leaves out (pitfall 1).
+ */
+export class NodeSipTransport implements Transport {
+  readonly protocol: string;
+  readonly stateChange: Emitter<TransportState>;
+  onConnect: (() => void) | undefined;
+  onDisconnect: ((error?: Error) => void) | undefined;
+  onMessage: ((message: string) => void) | undefined;
+  private current = TransportState.Disconnected;
+  private readonly emitter = new EmitterImpl<TransportState>();
+  private readonly retransmitter: Retransmitter;
+  private readonly replyPaths = new BoundedMap<string, ReplyPath>(PATH_MEMORY);
+  private readonly inviteDestinations = new BoundedMap<string, Peer>(PATH_MEMORY);
+
+  constructor(
+    _sipjsLogger: unknown,
+    private readonly options: NodeSipTransportOptions,
+  ) {
+    this.protocol = options.endpoint.protocol;
+    this.stateChange = this.emitter;
+    this.retransmitter = new Retransmitter(options.clock, options.timers);
+    options.endpoint.onMessage = (message) => this.receive(message);
+  }
+
+  get state(): TransportState {
+    return this.current;
+  }
+
+  async connect(): Promise<void> {
+    this.setState(TransportState.Connected);
+    this.onConnect?.();
+  }
+
+  async disconnect(): Promise<void> {
+    this.retransmitter.stopAll();
+    this.setState(TransportState.Disconnected);
+  }
+
+  async dispose(): Promise<void> {
+    await this.disconnect();
+  }
+
+  isConnected(): boolean {
+    return this.current === TransportState.Connected;
+  }
+
+  async send(message: string): Promise<void> {
+    const peeked = peekSipMessage(message);
+    const key = transactionKey(peeked);
+    const udp = this.protocol === 'UDP';
+    if (peeked.kind === 'response') {
+      const path = this.replyPaths.get(key) ?? { peer: await resolvePeer(viaReturnPeer(peeked.via)), connection: undefined };
+      await this.options.endpoint.send(message, path.peer, path.connection);
+      if (udp && peeked.cseqMethod === 'INVITE' && (peeked.statusCode ?? 0) >= 300) {
+        this.retransmitter.trackResponse(key, () => this.resend(message, path.peer));
+      }
+      return;
+    }
+    const destination = await this.routeRequest(peeked);
+    await this.options.endpoint.send(message, destination);
+    if (udp && peeked.method !== 'ACK') this.retransmitter.trackRequest(key, peeked.method ?? '', () => this.resend(message, destination));
+  }
+
+  private async routeRequest(request: PeekedMessage): Promise<Peer> {
+    const branch = request.via.branch ?? '';
+    const sameAsInvite = request.method === 'ACK' || request.method === 'CANCEL' ? this.inviteDestinations.get(branch) : undefined;
+    if (sameAsInvite) return sameAsInvite;
+    let target: HostPort;
+    if (request.firstRoute) target = uriHostPort(request.firstRoute);
+    else if (!request.hasToTag && this.options.outboundProxy) target = this.options.outboundProxy;
+    else target = uriHostPort(request.requestUri ?? '');
+    const peer = await resolvePeer(target);
+    if (request.method === 'INVITE') this.inviteDestinations.set(branch, peer);
+    return peer;
+  }
+
+  private resend(message: string, peer: Peer): void {
+    this.options.endpoint.send(message, peer).catch((error: Error) => {
+      this.options.logger.log('debug', 'sip retransmission failed', { error: error.message });
+    });
+  }
+
+  private receive(inbound: InboundMessage): void {
+    let peeked: PeekedMessage;
+    try {
+      peeked = peekSipMessage(inbound.text);
+    } catch (error) {
+      this.options.logger.log('warn', 'dropped malformed sip message', {
+        from: `${inbound.from.address}:${inbound.from.port}`,
+        error: (error as Error).message,
+      });
+      return;
+    }
+    const key = transactionKey(peeked);
+    if (peeked.kind === 'request') {
+      if (peeked.method === 'ACK') this.retransmitter.ackReceived(`${peeked.via.branch ?? ''} INVITE`);
+      else this.replyPaths.set(key, { peer: inbound.from, connection: inbound.connection });
+    } else {
+      this.retransmitter.responseReceived(key, peeked.statusCode ?? 0);
+    }
+    if (!this.isConnected()) return;
+    try {
+      this.onMessage?.(inbound.text);
+    } catch (error) {
+      this.options.logger.log('warn', 'sip stack failed on a message', { error: (error as Error).message });
+    }
+  }
+
+  private setState(state: TransportState): void {
+    if (state === this.current) return;
+    this.current = state;
+    this.emitter.emit(state);
+  }
+}
+
+function transactionKey(message: PeekedMessage): string {
+  return `${message.via.branch ?? message.callId} ${message.cseqMethod}`;
+}

@@ -1,0 +1,47 @@
+import { createSocket, type Socket as DgramSocket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { Logger } from '@callhook/core';
+import type { InboundMessage, Peer, SipEndpoint } from './endpoint.js';
+
+export class UdpEndpoint implements SipEndpoint {
+  readonly protocol = 'UDP';
+  onMessage: ((message: InboundMessage) => void) | undefined;
+
+  private constructor(
+    private readonly socket: DgramSocket,
+    readonly local: Peer,
+  ) {}
+
+  static async bind(address: string, port: number, logger: Logger): Promise<UdpEndpoint> {
+    const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only: isIPv6(address) });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, address, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    const endpoint = new UdpEndpoint(socket, { address, port: socket.address().port });
+    socket.on('error', (error) => logger.log('warn', 'sip udp socket error', { error: error.message }));
+    socket.on('message', (data, info) => {
+      endpoint.onMessage?.({ text: data.toString('utf8'), from: { address: info.address, port: info.port } });
+    });
+    return endpoint;
+  }
+
+  send(text: string, to: Peer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.socket.send(text, to.port, to.address, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      try {
+        this.socket.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import type { Line, LineEvent } from '@callhook/core';
+
+/** Records a line's events and waits for one matching a predicate, bounded in time. */
+export class EventRecorder {
+  readonly events: LineEvent[] = [];
+  private waiters: { match: (event: LineEvent) => boolean; resolve: (event: LineEvent) => void }[] = [];
+
+  constructor(line: Line) {
+    line.onEvent((event) => {
+      this.events.push(event);
+      for (const waiter of [...this.waiters]) {
+        if (waiter.match(event)) {
+          this.waiters = this.waiters.filter((other) => other !== waiter);
+          waiter.resolve(event);
+        }
+      }
+    });
+  }
+
+  /** Resolves with the first recorded or future event matching; rejects after `timeoutMs`. */
+  waitFor<T extends LineEvent['type']>(type: T, where: (event: Extract<LineEvent, { type: T }>) => boolean = () => true, timeoutMs = 10_000): Promise<Extract<LineEvent, { type: T }>> {
+    const match = (event: LineEvent): boolean => event.type === type && where(event as Extract<LineEvent, { type: T }>);
+    const seen = this.events.find(match);
+    if (seen) return Promise.resolve(seen as Extract<LineEvent, { type: T }>);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((waiter) => waiter.resolve !== done);
+        reject(new Error(`no ${type} event within ${timeoutMs} ms; saw ${JSON.stringify(this.events.map(summary))}`));
+      }, timeoutMs);
+      const done = (event: LineEvent) => {
+        clearTimeout(timer);
+        resolve(event as Extract<LineEvent, { type: T }>);
+      };
+      this.waiters.push({ match, resolve: done });
+    });
+  }
+
+  types(lineCallId?: string): string[] {
+    return this.events.filter((event) => !lineCallId || ('lineCallId' in event && event.lineCallId === lineCallId)).map(summary);
+  }
+
+  clear(): void {
+    this.events.length = 0;
+  }
+}
+
+function summary(event: LineEvent): string {
+  if (event.type === 'status') return `status:${event.status.state}`;
+  if (event.type === 'ended') return `ended:${event.by}:${event.cause}`;
+  if (event.type === 'held' || event.type === 'resumed') return `${event.type}:${event.by}`;
+  return event.type;
+}

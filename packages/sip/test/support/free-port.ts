@@ -1,0 +1,28 @@
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+
+async function tryPort(port: number, host: string): Promise<number | undefined> {
+  const udp = createSocket('udp4');
+  const udpPort = await new Promise<number | undefined>((resolve) => {
+    udp.once('error', () => resolve(undefined));
+    udp.bind(port, host, () => resolve(udp.address().port));
+  });
+  if (udpPort === undefined) return undefined;
+  const tcp = createServer();
+  const ok = await new Promise<boolean>((resolve) => {
+    tcp.once('error', () => resolve(false));
+    tcp.listen(udpPort, host, () => resolve(true));
+  });
+  await new Promise<void>((resolve) => udp.close(() => resolve()));
+  if (ok) await new Promise<void>((resolve) => tcp.close(() => resolve()));
+  return ok ? udpPort : undefined;
+}
+
+/** A port free for both UDP and TCP on loopback (bounded number of attempts). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await tryPort(0, host);
+    if (port !== undefined) return port;
+  }
+  throw new Error('no free port for UDP and TCP after 20 attempts');
+}

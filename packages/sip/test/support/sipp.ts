@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requirePeer } from './peers.js';
+
+export interface SippResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SippRun {
+  pid: number;
+  done: Promise<SippResult>;
+  kill(): void;
+}
+
+/** Starts sipp (never on 5060) with `-nostdin`; killed after `limitMs` so a run is bounded. */
+export function startSipp(args: string[], limitMs = 30_000): SippRun {
+  const binary = requirePeer('sipp');
+  const cwd = mkdtempSync(join(tmpdir(), 'callhook-sipp-'));
+  const child = spawn(binary, [...args, '-nostdin', '-trace_err'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-20_000)));
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)));
+  const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+  const done = new Promise<SippResult>((resolve) => {
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return { pid: child.pid ?? -1, done, kill: () => child.kill('SIGKILL') };
+}
+
+export const fixture = (name: string): string => join(import.meta.dirname, '..', 'fixtures', name);
