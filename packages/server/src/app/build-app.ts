@@ -1,0 +1,78 @@
+import { silentLogger, type Clock, type Engine, type LoadedSettings, type Logger, type SimulatedLine } from '@callhook/core';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { redactUrl } from '../adapters/redact.js';
+import { systemClock } from '../adapters/system-clock.js';
+import { registerPreflight } from '../gate/preflight-route.js';
+import { installSecurityGate } from '../gate/security-gate.js';
+import { errorHandler } from '../http/error-handler.js';
+import { ServerError } from '../http/http-error.js';
+import { memoryHistory, type History } from '../journal/history.js';
+import { EngineMetrics } from '../metrics/engine-metrics.js';
+import { EchoStore } from '../routes/echo-store.js';
+import { registerEchoRoutes } from '../routes/echo-routes.js';
+import { registerEventsRoute } from '../routes/events-route.js';
+import { registerHealthRoute } from '../routes/health-route.js';
+import { registerHistoryRoutes } from '../routes/history-routes.js';
+import { registerInboundRoutes } from '../routes/inbound-routes.js';
+import { registerMetricsRoute } from '../routes/metrics-route.js';
+import { registerSettingsRoutes } from '../routes/settings-routes.js';
+import { registerSimulatorRoutes } from '../routes/simulator-routes.js';
+import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
+
+export interface AppDeps {
+  engine: Engine;
+  clock?: Clock;
+  logger?: Logger;
+  /** Call history and delivery log; defaults to memory. */
+  history?: History;
+  /** The simulated line, when that is the engine's line: enables /api/v1/simulator/*. */
+  simulator?: SimulatedLine | null;
+  /** Where PUT /api/v1/settings persists; defaults to nowhere. */
+  settingsStore?: SettingsStore;
+  /** Called after PUT /api/v1/settings applied new settings. */
+  onSettingsApplied?: (loaded: LoadedSettings) => void;
+  echo?: EchoStore;
+}
+
+/**
+ * The fastify app of the inbound listener: Action URLs, control API, live events, health and metrics,
+ * all behind one security gate. It does not listen; see `startServer` (or use `app.inject()`).
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const { engine } = deps;
+  const logger = deps.logger ?? silentLogger;
+  const app = Fastify({
+    logger: false,
+    // HEAD must not dial: browsers and link checkers send it freely.
+    exposeHeadRoutes: false,
+    bodyLimit: 64 * 1024,
+    return503OnClosing: true,
+  });
+  const ownHistory = deps.history ? null : memoryHistory(engine);
+  const history = deps.history ?? ownHistory!;
+  const metrics = new EngineMetrics(engine);
+
+  app.setErrorHandler(errorHandler(logger));
+  app.setNotFoundHandler((request) => {
+    throw new ServerError('not_found', `no route ${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}; inbound Action URLs are GET /?action=<name>&…`);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    logger.log('debug', `${request.method} ${redactUrl(request.url)} ${reply.statusCode}`, { peer: request.raw.socket.remoteAddress });
+  });
+  app.addHook('onClose', async () => {
+    metrics.close();
+    ownHistory?.close();
+  });
+
+  installSecurityGate(app, () => engine.settings.settings);
+  registerPreflight(app);
+  registerInboundRoutes(app, engine, deps.clock ?? systemClock);
+  registerHistoryRoutes(app, engine, history);
+  registerEventsRoute(app, engine);
+  registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined));
+  registerSimulatorRoutes(app, engine, deps.simulator ?? null);
+  registerEchoRoutes(app, deps.echo ?? new EchoStore());
+  registerHealthRoute(app, engine);
+  registerMetricsRoute(app, metrics);
+  return app;
+}

@@ -1,0 +1,48 @@
+import type { Settings } from '@callhook/core';
+import type { FastifyInstance } from 'fastify';
+import { ServerError } from '../http/http-error.js';
+import { AllowList } from './allow-list.js';
+import { judgeBrowserRequest, type BrowserVerdict } from './browser-origin.js';
+import { presentedToken, tokensMatch } from './token-check.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Reachable without the token (still subject to the source and browser rules). */
+    tokenExempt?: boolean;
+  }
+  interface FastifyRequest {
+    browser: BrowserVerdict;
+  }
+}
+
+
+/**
+ * Every request passes the same gate, in this order: source address inside `inbound.allowFrom`, browser
+ * origin rules, then the token. Settings are read per request, so a PUT /settings applies at once.
+ */
+export function installSecurityGate(app: FastifyInstance, settings: () => Settings): void {
+  let allowList: AllowList | null = null;
+  // fastify refuses object defaults for decorators; the hook below sets it on every request.
+  app.decorateRequest('browser', null as unknown as BrowserVerdict);
+
+  app.addHook('onRequest', async (request, reply) => {
+    const { inbound } = settings();
+    if (allowList === null || allowList.ranges !== inbound.allowFrom) allowList = new AllowList(inbound.allowFrom);
+    const peer = request.raw.socket.remoteAddress;
+    if (!allowList.allows(peer)) {
+      throw new ServerError('source_not_allowed', `requests from ${peer ?? 'an unknown address'} are not allowed; add it to inbound.allowFrom`);
+    }
+    const verdict = judgeBrowserRequest(request.headers, inbound.allowOrigins);
+    request.browser = verdict;
+    if (verdict.corsOrigin) void reply.header('access-control-allow-origin', verdict.corsOrigin).header('vary', 'Origin');
+    if (request.method === 'OPTIONS') return;
+    if (!verdict.allowed) throw new ServerError('origin_not_allowed', verdict.reason);
+    if (inbound.token === null || request.routeOptions.config?.tokenExempt) return;
+    const presented = presentedToken(request.headers.authorization, request.url);
+    const challenge = { 'www-authenticate': 'Bearer realm="callhook"' };
+    if (presented === null) {
+      throw new ServerError('unauthorized', 'this listener needs the token: send "Authorization: Bearer <token>" or add token=<token>', challenge);
+    }
+    if (!tokensMatch(presented, inbound.token)) throw new ServerError('unauthorized', 'wrong token (see inbound.token)', challenge);
+  });
+}

@@ -1,0 +1,40 @@
+import type { Engine } from '@callhook/core';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { CallhookError } from '@callhook/core';
+import type { History } from '../journal/history.js';
+
+const LimitQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  call: z.string().max(64).optional(),
+  token: z.string().optional(),
+});
+
+function parseQuery(query: unknown): z.infer<typeof LimitQuery> {
+  const parsed = LimitQuery.safeParse(query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CallhookError('bad_request', `${issue.path.join('.') || 'query'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** `GET /api/v1/calls` (active and recent calls with their dispositions) and `GET /api/v1/deliveries`. */
+export function registerHistoryRoutes(app: FastifyInstance, engine: Engine, history: History): void {
+  app.get('/api/v1/calls', async (request) => {
+    const { limit } = parseQuery(request.query);
+    return { ok: true, active: engine.activeCalls(), recent: history.recentCalls(limit) };
+  });
+
+  app.get('/api/v1/calls/:guid', async (request) => {
+    const { guid } = request.params as { guid: string };
+    const call = engine.call(guid) ?? history.recentCalls(1_000).find((c) => c.guid === guid);
+    if (!call) throw new CallhookError('no_such_call', `no call ${guid}`, { call: guid });
+    return { ok: true, call, deliveries: history.recentDeliveries(1_000, guid) };
+  });
+
+  app.get('/api/v1/deliveries', async (request) => {
+    const { limit, call } = parseQuery(request.query);
+    return { ok: true, stats: engine.dispatcher.stats(), deliveries: history.recentDeliveries(limit, call) };
+  });
+}

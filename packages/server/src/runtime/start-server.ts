@@ -1,0 +1,121 @@
+import { Engine, SimulatedLine, silentLogger, type BrowserOpener, type LoadedSettings, type Line, type Logger } from '@callhook/core';
+import type { FastifyInstance } from 'fastify';
+import { desktopBrowser, hasDesktopSession, headlessBrowser } from '../adapters/browser-opener.js';
+import { cryptoRandom } from '../adapters/crypto-random.js';
+import { systemClock } from '../adapters/system-clock.js';
+import { buildApp } from '../app/build-app.js';
+import { UndiciFetcher, type UndiciFetcherOptions } from '../delivery/undici-fetcher.js';
+import { journalFile } from '../journal/data-dir.js';
+import { SqliteJournal } from '../journal/sqlite-journal.js';
+import { EchoStore } from '../routes/echo-store.js';
+import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
+import { createLine } from './create-line.js';
+import { demoSettings } from './demo-settings.js';
+import { listenAll, type Listeners } from './listeners.js';
+
+export interface ServerOptions {
+  /** Settings to run with; for `demo`, the embedded demo settings are used instead. */
+  settings?: LoadedSettings;
+  demo?: { token: string };
+  settingsStore?: SettingsStore;
+  /** Directory of the journal, or `:memory:`. */
+  dataDir: string;
+  /** Overrides `inbound.port`; 0 picks a free port. */
+  port?: number;
+  logger?: Logger;
+  /** Defaults to the desktop's browser on a desktop session, else one that refuses with a reason. */
+  browser?: BrowserOpener;
+  line?: Line;
+  fetcher?: UndiciFetcherOptions;
+}
+
+export interface RunningServer {
+  engine: Engine;
+  app: FastifyInstance;
+  journal: SqliteJournal;
+  echo: EchoStore;
+  /** One `http://addr:port/` per bound address; empty when the listener is disabled. */
+  urls: string[];
+  port: number | null;
+  /** Stops the line, waits up to `drainMs` for deliveries, then closes listeners and storage. */
+  stop(drainMs?: number): Promise<{ drained: boolean }>;
+}
+
+function warnWithoutBrowser(logger: Logger, headless: boolean): (loaded: LoadedSettings) => void {
+  let warned = false;
+  return (loaded) => {
+    if (!headless || warned || !loaded.settings.actionUrls.slots.some((s) => s.active && s.openInBrowser)) return;
+    warned = true;
+    logger.log('warn', 'this server is headless (no DISPLAY or WAYLAND_DISPLAY): "open in browser" slots will be logged as failed, not opened');
+  };
+}
+
+/** Composes the headless edition: line, journal, fetcher, engine, app, listeners. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const logger = options.logger ?? silentLogger;
+  const requestedPort = options.port;
+  let settings = options.demo ? demoSettings(requestedPort || 61234, options.demo.token) : options.settings;
+  if (!settings) throw new Error('startServer needs settings or demo');
+  const headless = options.browser === undefined && !hasDesktopSession();
+  const browser = options.browser ?? (headless ? headlessBrowser : desktopBrowser);
+  const warnBrowser = warnWithoutBrowser(logger, headless);
+  warnBrowser(settings);
+
+  const line = options.line ?? createLine(settings.settings.line, systemClock);
+  const journal = new SqliteJournal(journalFile(options.dataDir));
+  const fetcher = new UndiciFetcher(options.fetcher);
+  const engine = new Engine({ line, clock: systemClock, random: cryptoRandom, fetcher, browser, settings, journal, logger });
+  const echo = new EchoStore();
+  const app = buildApp({
+    engine,
+    logger,
+    history: journal,
+    simulator: line instanceof SimulatedLine ? line : null,
+    settingsStore: options.settingsStore ?? unsavedSettings,
+    onSettingsApplied: warnBrowser,
+    echo,
+  });
+
+  const pending = journal.pendingDeliveries().length;
+  if (pending > 0) logger.log('info', `resuming ${pending} deliveries left in the outbox`);
+  await engine.start();
+  let listeners: Listeners | null = null;
+  try {
+    const { inbound } = settings.settings;
+    if (inbound.enabled) {
+      listeners = await listenAll(app, inbound.listen, requestedPort ?? inbound.port);
+      if (options.demo && listeners.port !== inbound.port) {
+        settings = demoSettings(listeners.port, options.demo.token);
+        engine.applySettings(settings);
+      }
+    } else {
+      await app.ready();
+    }
+  } catch (error) {
+    await engine.stop(0);
+    await fetcher.close();
+    journal.close();
+    throw error;
+  }
+
+  let stopping: Promise<{ drained: boolean }> | null = null;
+  return {
+    engine,
+    app,
+    journal,
+    echo,
+    urls: listeners?.urls ?? [],
+    port: listeners?.port ?? null,
+    stop(drainMs = 5_000) {
+      stopping ??= (async () => {
+        const drained = await engine.stop(drainMs);
+        await listeners?.close();
+        await app.close();
+        await fetcher.close();
+        journal.close();
+        return { drained };
+      })();
+      return stopping;
+    },
+  };
+}

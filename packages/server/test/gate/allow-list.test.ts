@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { AllowList, presentedToken, tokensMatch } from '../../src/index.js';
+
+describe('AllowList', () => {
+  const list = new AllowList(['127.0.0.0/8', '::1/128', '192.168.1.20', 'fd00::/8']);
+  it.each([
+    ['127.0.0.1', true],
+    ['127.255.0.9', true],
+    ['::ffff:127.0.0.1', true],
+    ['::1', true],
+    ['192.168.1.20', true],
+    ['192.168.1.21', false],
+    ['fd12::1', true],
+    ['fe80::1', false],
+    ['10.0.0.1', false],
+    ['not-an-ip', false],
+    [undefined, false],
+  ] as const)('%s → %s', (peer, expected) => {
+    expect(list.allows(peer)).toBe(expected);
+  });
+});
+
+describe('token', () => {
+  it.each([
+    [undefined, '/?action=answer', null],
+    ['Bearer abc', '/?action=answer', 'abc'],
+    ['bearer  abc ', '/', 'abc'],
+    ['Basic abc', '/', ''],
+    [undefined, '/?action=answer&token=a%2Bb', 'a+b'],
+    [undefined, '/?token=%zz', ''],
+  ] as const)('presentedToken(%s, %s) = %s', (authorization, url, expected) => {
+    expect(presentedToken(authorization, url)).toBe(expected);
+  });
+
+  it('compares tokens of any length without throwing', () => {
+    expect(tokensMatch('secret-token-123', 'secret-token-123')).toBe(true);
+    expect(tokensMatch('short', 'secret-token-123')).toBe(false);
+    expect(tokensMatch('', 'secret-token-123')).toBe(false);
+  });
+});
