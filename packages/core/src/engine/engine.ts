@@ -149,8 +149,9 @@ export class Engine {
     try {
       this.handleLineEvent(event);
     } catch (error) {
-      if (!isCallhookError(error)) throw error;
-      this.logger.log('warn', `line event ignored: ${error.message}`, { event: event.type });
+      // A line that reports something out of order must not take the engine (or itself) down.
+      const level = isCallhookError(error) ? 'warn' : 'error';
+      this.logger.log(level, `line event ignored: ${error instanceof Error ? error.message : String(error)}`, { event: event.type });
     }
   }
 

@@ -141,3 +141,20 @@ describe('engine on the simulated line', () => {
     expect(JSON.parse(request.body!)).toMatchObject({ action: 'inbound', call: { remoteAlias: '"Michael D785" (420)' } });
   });
 });
+
+describe('engine robustness', () => {
+  it('ignores a line event that does not fit the call, and logs it', async () => {
+    const clock = new FakeClock();
+    const line = new SimulatedLine({ clock });
+    const logs: string[] = [];
+    const engine = new Engine({ line, clock, random: new CountingRandom(), fetcher: new RecordingFetcher(), browser: new RecordingBrowser(), settings: loadSettings({}), logger: { log: (level, message) => logs.push(`${level} ${message}`) } });
+    await engine.start();
+    const id = line.incoming('420');
+    line.remoteHangup(id);
+    const emit = (line as unknown as { emit(e: unknown): void }).emit.bind(line);
+    emit({ type: 'answered', lineCallId: id });
+    emit({ type: 'held', lineCallId: 'never-seen', by: 'remote' });
+    expect(engine.recentCalls()[0]!.disposition).toBe('missed');
+    expect(logs.some((l) => l.startsWith('debug line event for an unknown call'))).toBe(true);
+  });
+});
