@@ -1,0 +1,65 @@
+import { loadSettingsText, settingsJsonSchema, DEFAULT_INBOUND_PORT, type SettingsInput } from '@callhook/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { CliError } from '../cli-error.js';
+import type { Output } from '../output.js';
+
+export function configSchema(out: Output): void {
+  const schema = settingsJsonSchema();
+  out.result(schema, JSON.stringify(schema, null, 2));
+}
+
+export function configCheck(file: string, out: Output): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError('invalid_settings', `cannot read ${file}: ${(error as Error).message}`);
+  }
+  const { settings } = loadSettingsText(text);
+  const slots = settings.actionUrls.slots.filter((s) => s.active).length;
+  const on = Object.entries(settings.inbound.actions).filter(([, v]) => v).map(([k]) => k);
+  const summary = [
+    `${file}: ${out.paint('green', 'ok')}`,
+    `  action URLs ${settings.actionUrls.enabled ? 'on' : 'off'}, ${slots} active slot(s)`,
+    `  inbound ${settings.inbound.enabled ? `on at ${settings.inbound.listen.join(', ')} port ${settings.inbound.port}` : 'off'}; actions: ${on.join(', ') || 'none'}; token ${settings.inbound.token ? 'set' : 'not set'}`,
+    `  line: ${settings.line.type}`,
+  ];
+  out.result({ ok: true, file, settings }, summary.join('\n'));
+}
+
+/** A starter file: loopback listener with make_call on, a fresh token, one inactive example slot. */
+export function starterSettings(): SettingsInput {
+  return {
+    actionUrls: {
+      enabled: true,
+      slots: [
+        { on: 'inbound', url: 'http://127.0.0.1:9000/incoming?from=<$remote_party>&name=<$remote_alias>&guid=<$call_guid>', active: false, openInBrowser: false },
+      ],
+    },
+    inbound: {
+      enabled: true,
+      port: DEFAULT_INBOUND_PORT,
+      listen: ['127.0.0.1', '::1'],
+      actions: { make_call: true },
+      token: randomBytes(24).toString('base64url'),
+      allowFrom: ['127.0.0.0/8', '::1/128'],
+      allowOrigins: [],
+      denyPrefixes: [],
+    },
+    line: { type: 'simulator' },
+  };
+}
+
+export async function configInit(options: { out?: string; force?: boolean }, out: Output): Promise<void> {
+  const settings = starterSettings();
+  const text = `${JSON.stringify(settings, null, 2)}\n`;
+  loadSettingsText(text);
+  if (!options.out) return out.result(settings, text.trimEnd());
+  if (existsSync(options.out) && !options.force) {
+    throw new CliError('file_exists', `${options.out} exists; pass --force to replace it`);
+  }
+  const { writeFileAtomic } = await import('@callhook/server');
+  writeFileAtomic(options.out, text);
+  out.result({ ok: true, file: options.out }, `wrote ${options.out} (mode 0600: it holds the token)`);
+}

@@ -1,0 +1,84 @@
+import type { LogLevel } from '@callhook/core';
+import { CliError } from '../cli-error.js';
+import type { Output } from '../output.js';
+
+export interface ServeOptions {
+  config?: string;
+  data?: string;
+  demo?: boolean;
+  port?: number;
+  drainMs: number;
+  verbose?: boolean;
+  logJson?: boolean;
+}
+
+/**
+ * `callhook serve`: runs until SIGINT/SIGTERM, then drains deliveries and exits 0. stdout carries
+ * exactly one `listening on <url>` line per bound address; everything else goes to stderr.
+ */
+export async function serve(options: ServeOptions, out: Output): Promise<void> {
+  if (!options.config && !options.demo) {
+    throw new CliError('usage', 'serve needs --config FILE (make one with: callhook config init --out FILE) or --demo');
+  }
+  // Loaded lazily so `callhook --version` and client commands start fast.
+  const server = await import('@callhook/server');
+  const level: LogLevel = options.verbose ? 'debug' : 'info';
+  const logger = server.streamLogger({ level, json: options.logJson });
+  const store = options.config ? new server.SettingsFile(options.config) : null;
+  const settings = store?.load();
+  const demoToken = options.demo ? server.generateToken() : null;
+  const dataDir = options.data ?? (options.demo ? `${server.defaultDataDir()}/demo` : server.defaultDataDir());
+
+  const running = await server.startServer({
+    settings,
+    demo: demoToken ? { token: demoToken } : undefined,
+    settingsStore: store ?? undefined,
+    dataDir,
+    port: options.port,
+    logger,
+  });
+  for (const url of running.urls) process.stdout.write(`listening on ${url}\n`);
+  if (running.urls.length === 0) logger.log('warn', 'the inbound listener is off (inbound.enabled is false): nothing is listening');
+  if (demoToken) out.info(demoBanner(running.urls, demoToken, out));
+
+  // With the listener off nothing else holds the event loop open until a signal comes.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      logger.log('info', `${signal}: stopping the line and draining deliveries (up to ${options.drainMs} ms)`);
+      resolve();
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  clearInterval(keepAlive);
+  const { drained } = await running.stop(options.drainMs);
+  const left = drained ? 0 : running.engine.dispatcher.stats();
+  if (!drained) logger.log('warn', 'deliveries still pending stay in the outbox and go out at the next start', { left });
+  logger.log('info', 'stopped');
+}
+
+function demoBanner(urls: string[], token: string, out: Output): string {
+  const b = (s: string) => out.paint('bold', s);
+  const lines = [
+    '',
+    b('callhook demo') + ' — simulated line, every inbound action on, slots post to the built-in echo receiver',
+    `token: ${token}`,
+    '',
+    'Try (click or curl):',
+  ];
+  for (const url of urls) lines.push(`  ${url}?action=make_call&target=0301234567&token=${token}`);
+  const first = urls[0] ?? 'http://127.0.0.1:61234/';
+  lines.push(
+    `  ${first}?action=hangup&token=${token}`,
+    '',
+    'Ring the phone and watch the events:',
+    `  export CALLHOOK_URL=${first.replace(/\/$/, '')} CALLHOOK_TOKEN=${token}`,
+    '  pnpm callhook tail',
+    '  pnpm callhook simulate incoming --from 420 --name "Michael D785"',
+    '  pnpm callhook simulate answer && pnpm callhook simulate hangup',
+    `  curl -H "Authorization: Bearer ${token}" ${first}api/v1/echo/log`,
+    '',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,114 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { apiTarget, DEFAULT_URL } from './api-client.js';
+import { configCheck, configInit, configSchema } from './commands/config.js';
+import { dial, listCalls, simulate } from './commands/client-commands.js';
+import { expand } from './commands/expand.js';
+import { serve } from './commands/serve.js';
+import { tail } from './commands/tail.js';
+import { EXIT_CODE_HELP } from './exit-codes.js';
+import { createOutput, type Output } from './output.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function integer(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} takes a whole number from ${min} to ${max}`);
+    return n;
+  };
+}
+
+/** The `callhook` command tree. Actions report through `Output`; errors propagate to main's one catch. */
+export function buildProgram(): Command {
+  const program = new Command('callhook')
+    .description('Connect telephone calls to the web: outbound and inbound Action URLs')
+    .version(version(), '-V, --version')
+    .option('--json', 'print results as JSON lines')
+    .showHelpAfterError()
+    .exitOverride()
+    .addHelpText('after', `
+Examples:
+  $ callhook serve --demo
+  $ callhook config init --out callhook.json && callhook serve --config callhook.json
+  $ callhook dial 0301234567 --url http://127.0.0.1:61234 --token $TOKEN
+  $ callhook tail
+  $ callhook simulate incoming --from 420 --name "Michael D785"
+  $ callhook expand --template 'http://crm/?n=<$remote_party>' --call call.json --action inbound
+
+Client commands read CALLHOOK_URL (default ${DEFAULT_URL}) and CALLHOOK_TOKEN.
+Colours are off with NO_COLOR or when stdout is not a terminal.
+${EXIT_CODE_HELP}`);
+
+  const out = (): Output => createOutput({ json: Boolean(program.opts().json) });
+  const clientOptions = (command: Command) =>
+    command
+      .option('--url <url>', `a running instance (default: $CALLHOOK_URL or ${DEFAULT_URL})`)
+      .option('--token <token>', 'its inbound.token (default: $CALLHOOK_TOKEN)');
+
+  program
+    .command('serve')
+    .description('run the headless server in the foreground; prints "listening on <url>" per address')
+    .addOption(new Option('--config <file>', 'settings JSON file').conflicts('demo'))
+    .option('--data <dir>', 'journal directory (default: $XDG_DATA_HOME/callhook or ~/.local/share/callhook; ":memory:" keeps nothing)')
+    .option('--demo', 'simulated line, every action on, a fresh token, slots to the built-in echo receiver')
+    .option('--port <port>', 'override inbound.port (0 picks a free port)', integer('--port', 0, 65535))
+    .option('--drain-ms <ms>', 'how long to wait for deliveries on SIGINT/SIGTERM', integer('--drain-ms', 0, 600_000), 5_000)
+    .option('--verbose', 'log every request (tokens redacted)')
+    .option('--log-json', 'log JSON lines to stderr')
+    .addHelpText('after', '\nExamples:\n  $ callhook serve --demo\n  $ callhook serve --config ~/.config/callhook.json --data /var/lib/callhook')
+    .action((options) => serve(options, out()));
+
+  program
+    .command('expand')
+    .description('print the URL a slot template expands to for one call event')
+    .requiredOption('--template <template>', 'slot URL with placeholders such as <$remote_party>')
+    .requiredOption('--call <file>', 'call snapshot JSON (as GET /api/v1/calls returns)')
+    .requiredOption('--action <action>', 'inbound, outbound, connected, hold or disconnected')
+    .option('--at <time>', 'event time for <$call_duration_seconds> (ISO-8601; default: disconnection or now)')
+    .addHelpText('after', `\nExample:\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>&id=<$call_guid>' --call call.json --action inbound`)
+    .action((options) => expand(options, out()));
+
+  const config = program.command('config').description('settings file tools');
+  config.command('schema').description('print the JSON Schema of the settings').action(() => configSchema(out()));
+  config
+    .command('check <file>')
+    .description('validate a settings file; names every bad field and the fix')
+    .action((file: string) => configCheck(file, out()));
+  config
+    .command('init')
+    .description('print (or write) a starter settings file with a generated token')
+    .option('--out <file>', 'write to this file (mode 0600) instead of stdout')
+    .option('--force', 'replace an existing file')
+    .addHelpText('after', '\nExample:\n  $ callhook config init --out callhook.json')
+    .action((options) => configInit(options, out()));
+
+  clientOptions(program.command('dial <target>').description('send make_call to a running instance'))
+    .option('--force', 'dial even if the same target was dialled moments ago')
+    .addHelpText('after', '\nExample:\n  $ callhook dial +49301234567 --token $TOKEN')
+    .action((number: string, options) => dial(apiTarget(options), number, options, out()));
+
+  clientOptions(program.command('calls').description('list active and recent calls'))
+    .option('--limit <n>', 'recent calls to show', integer('--limit', 1, 1000), 20)
+    .action((options) => listCalls(apiTarget(options), options, out()));
+
+  clientOptions(program.command('tail').description('follow live events (calls, deliveries, line)'))
+    .option('--count <n>', 'stop after this many events', integer('--count', 1, 1_000_000))
+    .action((options) => tail(apiTarget(options), options, out()));
+
+  const sim = program.command('simulate').description('drive the simulated line of a running instance');
+  clientOptions(sim.command('incoming').description('ring the phone from a simulated caller'))
+    .requiredOption('--from <number>', 'caller number')
+    .option('--name <name>', 'caller display name')
+    .addHelpText('after', '\nExample:\n  $ callhook simulate incoming --from 420 --name "Michael D785"')
+    .action((options) => simulate(apiTarget(options), 'incoming', { from: options.from, name: options.name ?? null }, out()));
+  for (const what of ['answer', 'hangup'] as const) {
+    clientOptions(sim.command(what).description(what === 'answer' ? 'answer the ringing call' : 'the remote party hangs up'))
+      .option('--call <guid>', 'which call, when several fit')
+      .action((options) => simulate(apiTarget(options), what, options.call ? { call: options.call } : {}, out()));
+  }
+  return program;
+}

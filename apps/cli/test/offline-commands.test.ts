@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'callhook-cli-'));
+
+const CALL = {
+  guid: '1399c8c8-cf9e-7ebe-b64f-d12b1f7bea35',
+  direction: 'inbound',
+  localParty: '303-14943821',
+  localAlias: '"Michael" (303)',
+  remoteParty: '420',
+  remoteAlias: '"Michael D785" (420)',
+  state: 'ended',
+  holdState: 'off_hold',
+  createdAt: '2019-03-25T09:34:22.000Z',
+  connectedAt: '2019-03-25T09:34:27.000Z',
+  disconnectedAt: '2019-03-25T09:34:34.000Z',
+};
+
+describe('callhook (offline commands)', () => {
+  it('prints its version and help with examples and exit codes', () => {
+    expect(runCli(['--version'])).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Examples:');
+    expect(help.stdout).toContain('Exit codes:');
+    expect(runCli(['dial', '--help']).stdout).toContain('Example:');
+  });
+
+  it('exits 2 on usage errors', () => {
+    expect(runCli(['frobnicate']).code).toBe(2);
+    expect(runCli(['expand', '--template', 'http://x/']).code).toBe(2);
+    const both = runCli(['serve', '--demo', '--config', 'x.json']);
+    expect(both.code).toBe(2);
+    expect(runCli(['serve']).stderr).toContain('--config FILE');
+  });
+
+  it('expands a template for a call file', () => {
+    const file = join(dir, 'call.json');
+    writeFileSync(file, JSON.stringify(CALL));
+    const template = 'http://crm.example/in?from=<$remote_party>&alias=<$remote_alias>&d=<$call_duration_seconds>&t=<$call_created_time>&a=<$action>&b=<base64($remote_party)>';
+    const result = runCli(['expand', '--template', template, '--call', file, '--action', 'disconnected'], { TZ: 'Europe/Berlin' });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('http://crm.example/in?from=420&alias=%22Michael%20D785%22%20(420)&d=7&t=2019-03-25T10-34-22&a=disconnected&b=NDIw\n');
+    const json = runCli(['--json', 'expand', '--template', 'http://x/?g=<$call_guid>', '--call', file, '--action', 'inbound']);
+    expect(JSON.parse(json.stdout)).toEqual({ ok: true, url: `http://x/?g=${CALL.guid}` });
+  });
+
+  it('exits 3 with the offset and a caret for a bad template, 2 for a bad action or call file', () => {
+    const file = join(dir, 'call2.json');
+    writeFileSync(file, JSON.stringify(CALL));
+    const bad = runCli(['expand', '--template', 'http://x/?n=<$nope>', '--call', file, '--action', 'inbound']);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('^');
+    expect(runCli(['expand', '--template', 'http://x/', '--call', file, '--action', 'ringing']).code).toBe(2);
+    writeFileSync(join(dir, 'broken.json'), '{"guid": 1}');
+    const broken = runCli(['expand', '--template', 'http://x/', '--call', join(dir, 'broken.json'), '--action', 'inbound']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('guid');
+  });
+
+  it('prints the settings JSON Schema', () => {
+    const result = runCli(['config', 'schema']);
+    expect(result.code).toBe(0);
+    const schema = JSON.parse(result.stdout) as { properties: Record<string, unknown> };
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['actionUrls', 'inbound', 'line']));
+  });
+
+  it('writes a starter file with a token that config check accepts', () => {
+    const file = join(dir, 'callhook.json');
+    expect(runCli(['config', 'init', '--out', file]).code).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const settings = JSON.parse(readFileSync(file, 'utf8')) as { inbound: { token: string } };
+    expect(settings.inbound.token.length).toBeGreaterThanOrEqual(16);
+    expect(runCli(['config', 'init', '--out', file]).code).toBe(3);
+    const check = runCli(['config', 'check', file]);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('ok');
+    const printed = runCli(['config', 'init']);
+    expect(JSON.parse(printed.stdout).inbound.token).not.toBe(settings.inbound.token);
+  });
+
+  it('config check exits 3 naming each bad field', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ inbound: { port: 70000, tokn: 'x' }, actionUrls: { slots: [{ on: 'ringing', url: 'http://x/<$nope>' }] } }));
+    const result = runCli(['config', 'check', file]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('inbound.port');
+    expect(result.stderr).toContain('"tokn"');
+    expect(result.stderr).toContain('actionUrls.slots[0].on');
+    const json = runCli(['--json', 'config', 'check', file]);
+    expect(JSON.parse(json.stderr)).toMatchObject({ ok: false, code: 'invalid_settings' });
+    expect(runCli(['config', 'check', join(dir, 'missing.json')]).code).toBe(3);
+  });
+
+  it('exits 4 when no instance is running', () => {
+    const result = runCli(['dial', '123', '--url', 'http://127.0.0.1:9']);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain('cannot reach');
+  });
+});

@@ -1,0 +1,119 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliAsync, startServe, type Served } from './support/cli.js';
+import { startReceiver, waitFor } from './support/receiver.js';
+
+const TOKEN = 'cli-test-token-0123456789';
+let served: Served | null = null;
+let closeReceiver: (() => Promise<void>) | null = null;
+
+afterEach(async () => {
+  if (served && served.child.exitCode === null) {
+    served.child.kill('SIGKILL');
+    await served.exited;
+  }
+  served = null;
+  await closeReceiver?.();
+  closeReceiver = null;
+});
+
+function configFile(receiverUrl: string, slots: Record<string, unknown>[] = [], extra: Record<string, unknown> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'callhook-serve-'));
+  const file = join(dir, 'callhook.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      actionUrls: { enabled: true, slots: slots.map((s) => ({ url: `${receiverUrl}/hook?a=<$action>&g=<$call_guid>`, ...s })) },
+      inbound: { enabled: true, port: 61234, listen: ['127.0.0.1', '::1'], actions: { make_call: true, hangup: true }, token: TOKEN, duplicateWindowMs: 0 },
+      line: { type: 'simulator', answerAfterMs: null },
+      ...extra,
+    }),
+  );
+  return file;
+}
+
+describe('callhook serve', () => {
+  it('prints one "listening on" line per address and answers the client commands', async () => {
+    served = await startServe(['--demo', '--port', '0', '--data', ':memory:']);
+    expect(served.urls).toHaveLength(2);
+    expect(served.urls[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(served.urls[1]).toMatch(/^http:\/\/\[::1\]:\d+\/$/);
+    expect(served.stdout().split('\n').filter(Boolean)).toHaveLength(2);
+    await waitFor(() => /token: \S+/.test(served!.stderr()), 'the demo banner');
+    const token = /token: (\S+)/.exec(served.stderr())![1]!;
+    const env = { CALLHOOK_URL: served.urls[1]!, CALLHOOK_TOKEN: token };
+
+    const tail = runCliAsync(['--json', 'tail', '--count', '3'], env);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const incoming = await runCliAsync(['--json', 'simulate', 'incoming', '--from', '420', '--name', 'Michael D785'], env);
+    expect(incoming.code).toBe(0);
+    expect(JSON.parse(incoming.stdout)).toMatchObject({ ok: true, call: { remoteAlias: '"Michael D785" (420)', state: 'ringing' } });
+    const events = await tail;
+    expect(events.code).toBe(0);
+    const types = events.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    expect(types).toEqual(['line', 'call', 'delivery']);
+
+    expect((await runCliAsync(['simulate', 'answer'], env)).stdout).toContain('connected');
+    expect((await runCliAsync(['simulate', 'hangup'], env)).stdout).toContain('ended (answered)');
+    const dial = await runCliAsync(['dial', '+49 30 1234'], env);
+    expect(dial.stdout).toMatch(/dialling \+49 30 1234: .* → \+49301234 ringing/);
+    const calls = await runCliAsync(['--json', 'calls'], env);
+    expect(JSON.parse(calls.stdout)).toMatchObject({ active: [{ remoteParty: '+49301234' }], recent: [{ disposition: 'answered' }] });
+    const refused = await runCliAsync(['dial', '1', '--token', 'wrong-token-0123456789'], env);
+    expect(refused.code).toBe(5);
+
+    served.child.kill('SIGINT');
+    expect(await served.exited).toBe(0);
+  });
+
+  it('does not bind when the listener is disabled', async () => {
+    const file = configFile('http://127.0.0.1:9', [], {});
+    const settings = JSON.parse((await import('node:fs')).readFileSync(file, 'utf8'));
+    settings.inbound.enabled = false;
+    writeFileSync(file, JSON.stringify(settings));
+    served = await startServe(['--config', file, '--data', ':memory:'], 0);
+    await waitFor(() => served!.stderr().includes('nothing is listening'), 'the warning');
+    expect(served.stdout()).toBe('');
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+  });
+
+  it('drains deliveries on SIGTERM before exiting 0', async () => {
+    const receiver = await startReceiver((_req, res) => setTimeout(() => res.end('ok'), 600));
+    closeReceiver = receiver.close;
+    const file = configFile(receiver.url, [{ on: 'disconnected', timeoutMs: 5_000 }]);
+    served = await startServe(['--config', file, '--port', '0', '--data', ':memory:']);
+    const env = { CALLHOOK_URL: served.urls[0]!, CALLHOOK_TOKEN: TOKEN };
+    const dial = await runCliAsync(['dial', '123'], env);
+    expect(dial.code).toBe(0);
+    const started = Date.now();
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect(receiver.received.map((r) => new URL(r.url, 'http://x').searchParams.get('a'))).toEqual(['disconnected']);
+    expect(served.stderr()).toContain('stopped');
+  });
+
+  it('finishes outbox deliveries after kill -9, with the same Idempotency-Key', async () => {
+    const receiver = await startReceiver(() => undefined); // hangs: the delivery stays in flight
+    closeReceiver = receiver.close;
+    const data = mkdtempSync(join(tmpdir(), 'callhook-data-'));
+    const file = configFile(receiver.url, [{ on: 'outbound', timeoutMs: 60_000 }]);
+    served = await startServe(['--config', file, '--port', '0', '--data', data]);
+    expect((await runCliAsync(['dial', '123', '--url', served.urls[0]!, '--token', TOKEN])).code).toBe(0);
+    await waitFor(() => receiver.received.length === 1, 'the first attempt');
+    served.child.kill('SIGKILL');
+    await served.exited;
+
+    receiver.setHandler((_req, res) => res.end('ok'));
+    served = await startServe(['--config', file, '--port', '0', '--data', data]);
+    await waitFor(() => receiver.received.length === 2, 'the resumed delivery');
+    const [first, second] = receiver.received;
+    expect(second!.headers['idempotency-key']).toBe(first!.headers['idempotency-key']);
+    expect(second!.url).toBe(first!.url);
+    served.child.kill('SIGTERM');
+    expect(await served.exited).toBe(0);
+  });
+});

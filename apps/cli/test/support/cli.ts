@@ -1,0 +1,64 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+export const MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI to completion (bounded by `timeout`). */
+export function runCli(args: string[], env: Record<string, string> = {}, timeout = 15_000): RunResult {
+  const result = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout, env: { ...process.env, NO_COLOR: '1', ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Same, without blocking the event loop (needed while a receiver in this process must answer). */
+export async function runCliAsync(args: string[], env: Record<string, string> = {}, timeout = 15_000): Promise<RunResult> {
+  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+export interface Served {
+  child: ChildProcess;
+  urls: string[];
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `callhook serve …` and resolves once it printed one `listening on` line per expected address. */
+export async function startServe(args: string[], addresses = 2, timeoutMs = 15_000): Promise<Served> {
+  const child = spawn(process.execPath, [MAIN, 'serve', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const urls = await new Promise<string[]>((resolve, reject) => {
+    if (addresses === 0) return resolve([]);
+    const timer = setTimeout(() => reject(new Error(`serve not ready in ${timeoutMs} ms:\n${stdout}\n${stderr}`)), timeoutMs);
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const lines = stdout.split('\n').filter((l) => l.startsWith('listening on '));
+      if (lines.length >= addresses) {
+        clearTimeout(timer);
+        resolve(lines.map((l) => l.slice('listening on '.length)));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code}:\n${stdout}\n${stderr}`));
+    });
+  });
+  return { child, urls, stdout: () => stdout, stderr: () => stderr, exited };
+}
