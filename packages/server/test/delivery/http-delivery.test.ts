@@ -1,0 +1,171 @@
+import { Dispatcher, type DeliveryRecord } from '@callhook/core';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { headlessBrowser, systemClock, UndiciFetcher, USER_AGENT, verifySignature } from '../../src/index.js';
+import { pendingDelivery } from '../support/pending-delivery.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+
+let receiver: Receiver;
+let fetcher: UndiciFetcher;
+afterEach(async () => {
+  await fetcher?.close();
+  await receiver?.close();
+});
+
+function dispatcher(options: ConstructorParameters<typeof UndiciFetcher>[0] = {}) {
+  fetcher = new UndiciFetcher(options);
+  const records: DeliveryRecord[] = [];
+  const d = new Dispatcher({ fetcher, browser: headlessBrowser, clock: systemClock });
+  d.onRecord((r) => records.push(r));
+  return { d, records };
+}
+
+describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () => {
+  it('delivers a GET with Idempotency-Key and user agent', async () => {
+    receiver = await startReceiver();
+    const { d, records } = dispatcher();
+    const delivery = pendingDelivery(`${receiver.url}/in?n=420`);
+    d.submit(delivery);
+    expect(await d.drain(5_000)).toBe(true);
+    expect(records).toMatchObject([{ outcome: 'delivered', status: 200, attempt: 1, final: true }]);
+    expect(receiver.received[0]).toMatchObject({ method: 'GET', path: '/in?n=420' });
+    expect(receiver.received[0]!.headers['idempotency-key']).toBe(delivery.id);
+    expect(receiver.received[0]!.headers['user-agent']).toBe(USER_AGENT);
+  });
+
+  it('POSTs the JSON body with an HMAC-SHA256 signature over timestamp and body', async () => {
+    receiver = await startReceiver();
+    const { d } = dispatcher();
+    const secret = 'a-signing-secret-of-some-length';
+    const body = JSON.stringify({ action: 'inbound', call: { guid: 'g' } });
+    d.submit(pendingDelivery(`${receiver.url}/post`, { method: 'POST', body, headers: { 'Content-Type': 'application/json' }, signingSecret: secret }));
+    d.submit(pendingDelivery(`${receiver.url}/get`, { signingSecret: secret }));
+    await d.drain(5_000);
+    const [post, get] = receiver.received;
+    expect(post).toMatchObject({ method: 'POST', body });
+    const header = post!.headers['x-callhook-signature'] as string;
+    expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    const now = Math.floor(Date.now() / 1000);
+    expect(verifySignature(header, secret, body, now)).toBe(true);
+    expect(verifySignature(header, secret, `${body} `, now)).toBe(false);
+    expect(verifySignature(header, 'another-secret-of-length', body, now)).toBe(false);
+    expect(verifySignature(header, secret, body, now + 3_600)).toBe(false);
+    expect(verifySignature(get!.headers['x-callhook-signature'] as string, secret, '', now)).toBe(true);
+  });
+
+  it('times out a hanging receiver and retries with the same Idempotency-Key', async () => {
+    receiver = await startReceiver(() => undefined);
+    const { d, records } = dispatcher();
+    d.submit(pendingDelivery(`${receiver.url}/hang`, { timeoutMs: 150, retries: { max: 1, backoffMs: 10 } }));
+    await d.drain(5_000);
+    expect(records.map((r) => [r.outcome, r.final])).toEqual([
+      ['timeout', false],
+      ['timeout', true],
+    ]);
+    expect(receiver.received).toHaveLength(2);
+    expect(receiver.received[1]!.headers['idempotency-key']).toBe(receiver.received[0]!.headers['idempotency-key']);
+  });
+
+  it('retries a 503 and stops at the first 2xx; a 404 is final', async () => {
+    let n = 0;
+    receiver = await startReceiver((req, res) => {
+      res.statusCode = req.path === '/missing' ? 404 : ++n < 3 ? 503 : 200;
+      res.end();
+    });
+    const { d, records } = dispatcher();
+    d.submit(pendingDelivery(`${receiver.url}/flaky`, { retries: { max: 5, backoffMs: 10 } }));
+    d.submit(pendingDelivery(`${receiver.url}/missing`, { retries: { max: 5, backoffMs: 10 } }));
+    await d.drain(5_000);
+    const flaky = records.filter((r) => r.url.endsWith('/flaky')).map((r) => r.status);
+    expect(flaky).toEqual([503, 503, 200]);
+    expect(records.filter((r) => r.url.endsWith('/missing'))).toMatchObject([{ outcome: 'http_error', status: 404, final: true }]);
+  });
+
+  it('keeps each call in order while calls run side by side', async () => {
+    receiver = await startReceiver((req, res) => setTimeout(() => res.end(), Number(new URL(req.path, 'http://x').searchParams.get('delay'))));
+    const { d } = dispatcher();
+    for (let seq = 0; seq < 10; seq++) {
+      for (const call of ['a', 'b', 'c']) {
+        d.submit(pendingDelivery(`${receiver.url}/?call=${call}&seq=${seq}&delay=${(seq * 7 + call.charCodeAt(0)) % 15}`, { callGuid: call }));
+      }
+    }
+    await d.drain(10_000);
+    for (const call of ['a', 'b', 'c']) {
+      const seqs = receiver.received.filter((r) => r.path.includes(`call=${call}&`)).map((r) => Number(new URL(r.path, 'http://x').searchParams.get('seq')));
+      expect(seqs).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    }
+  });
+
+  it('does not let a hanging receiver delay other calls', async () => {
+    receiver = await startReceiver((req, res) => {
+      if (!req.path.startsWith('/hang')) res.end();
+    });
+    const { d, records } = dispatcher();
+    d.submit(pendingDelivery(`${receiver.url}/hang`, { callGuid: 'stuck', timeoutMs: 3_000 }));
+    d.submit(pendingDelivery(`${receiver.url}/hang`, { callGuid: 'stuck', timeoutMs: 3_000 }));
+    for (let i = 0; i < 20; i++) d.submit(pendingDelivery(`${receiver.url}/fast?i=${i}`, { callGuid: `free-${i}` }));
+    const until = Date.now() + 2_500;
+    while (records.filter((r) => r.outcome === 'delivered').length < 20 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(records.filter((r) => r.outcome === 'delivered')).toHaveLength(20);
+    expect(records.filter((r) => r.callGuid === 'stuck')).toHaveLength(0);
+    expect(d.stats()).toMatchObject({ inFlight: 1, queued: 1 });
+    await d.drain(8_000);
+  });
+
+  it('follows a bounded number of redirects', async () => {
+    receiver = await startReceiver((req, res) => {
+      const hop = /^\/hop(\d+)/.exec(req.path);
+      const chain = /^\/chain(\d+)/.exec(req.path);
+      if (req.path === '/loop') res.writeHead(302, { location: '/loop' }).end();
+      else if (chain) res.writeHead(302, { location: `/chain${Number(chain[1]) + 1}` }).end();
+      else if (hop && Number(hop[1]) < 2) res.writeHead(302, { location: `/hop${Number(hop[1]) + 1}` }).end();
+      else res.end('arrived');
+    });
+    const { d, records } = dispatcher({ maxRedirects: 3 });
+    d.submit(pendingDelivery(`${receiver.url}/hop0`));
+    d.submit(pendingDelivery(`${receiver.url}/chain0`));
+    d.submit(pendingDelivery(`${receiver.url}/loop`));
+    await d.drain(5_000);
+    expect(records.find((r) => r.url.endsWith('/hop0'))).toMatchObject({ outcome: 'delivered', status: 200 });
+    // undici spots the loop and gives up: a failure, never a silent success.
+    const loop = records.find((r) => r.url.endsWith('/loop'))!;
+    expect(loop.outcome).toBe('network_error');
+    expect(loop.error).toMatch(/redirect/i);
+    expect(receiver.received.filter((r) => r.path === '/loop').length).toBeLessThanOrEqual(4);
+    const chain = records.find((r) => r.url.endsWith('/chain0'))!;
+    expect(chain.outcome).not.toBe('delivered');
+    expect(receiver.received.filter((r) => r.path.startsWith('/chain'))).toHaveLength(4);
+  });
+
+  it('caps how much of a response body it reads, and reports refused connections', async () => {
+    receiver = await startReceiver((_req, res) => res.end(Buffer.alloc(2 * 1024 * 1024, 97)));
+    const { d, records } = dispatcher({ maxBodyBytes: 1024 });
+    d.submit(pendingDelivery(`${receiver.url}/big`));
+    d.submit(pendingDelivery('http://127.0.0.1:9/closed'));
+    await d.drain(5_000);
+    expect(records.find((r) => r.url.endsWith('/big'))).toMatchObject({ outcome: 'delivered', status: 200 });
+    expect(records.find((r) => r.url.endsWith('/closed'))).toMatchObject({ outcome: 'network_error', final: true });
+  });
+
+  it('validates https certificates, trusting a custom CA when given', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callhook-tls-'));
+    const key = join(dir, 'key.pem');
+    const cert = join(dir, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const tls = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+    receiver = await startReceiver(undefined, tls);
+    const untrusting = dispatcher();
+    untrusting.d.submit(pendingDelivery(`${receiver.url}/tls`));
+    await untrusting.d.drain(5_000);
+    expect(untrusting.records[0]).toMatchObject({ outcome: 'network_error' });
+    expect(untrusting.records[0]!.error).toMatch(/certificate/i);
+    await fetcher.close();
+    const trusting = dispatcher({ ca: tls.cert });
+    trusting.d.submit(pendingDelivery(`${receiver.url}/tls`));
+    await trusting.d.drain(5_000);
+    expect(trusting.records[0]).toMatchObject({ outcome: 'delivered', status: 200 });
+  });
+});

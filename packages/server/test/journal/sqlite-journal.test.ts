@@ -1,0 +1,93 @@
+import type { CallSnapshot, DeliveryRecord } from '@callhook/core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultDataDir, journalFile, SqliteJournal } from '../../src/index.js';
+import { pendingDelivery } from '../support/pending-delivery.js';
+
+const call = (guid: string, createdAt: string): CallSnapshot => ({
+  guid,
+  direction: 'inbound',
+  localParty: 'sip:303@x',
+  localAlias: '303',
+  remoteParty: '420',
+  remoteAlias: '420',
+  state: 'ended',
+  holdState: 'off_hold',
+  disposition: 'missed',
+  createdAt,
+  connectedAt: null,
+  disconnectedAt: createdAt,
+});
+
+const record = (callGuid: string, attempt: number): DeliveryRecord => ({
+  deliveryId: `${callGuid}:inbound:0:1`,
+  callGuid,
+  action: 'inbound',
+  slot: 0,
+  url: 'http://x/',
+  mode: 'http',
+  attempt,
+  outcome: 'delivered',
+  status: 200,
+  latencyMs: 3,
+  error: null,
+  at: attempt,
+  final: true,
+});
+
+describe('SqliteJournal', () => {
+  it('keeps the outbox across reopening a file until each delivery completes', () => {
+    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
+    const first = new SqliteJournal(file);
+    const a = pendingDelivery('http://x/a');
+    const b = pendingDelivery('http://x/b');
+    first.enqueueDelivery(a);
+    first.enqueueDelivery(b);
+    first.enqueueDelivery(a);
+    first.completeDelivery(b.id);
+    first.close();
+    const second = new SqliteJournal(file);
+    expect(second.pendingDeliveries()).toEqual([a]);
+    second.completeDelivery(a.id);
+    expect(second.pendingDeliveries()).toEqual([]);
+    second.close();
+  });
+
+  it('returns calls newest first and deliveries newest first, per call too', () => {
+    const journal = new SqliteJournal(':memory:');
+    journal.recordCall(call('g1', '2026-01-01T10:00:00.000Z'));
+    journal.recordCall(call('g2', '2026-01-01T11:00:00.000Z'));
+    journal.recordCall({ ...call('g1', '2026-01-01T10:00:00.000Z'), disposition: 'answered' });
+    expect(journal.recentCalls(10).map((c) => [c.guid, c.disposition])).toEqual([
+      ['g2', 'missed'],
+      ['g1', 'answered'],
+    ]);
+    journal.recordDelivery(record('g1', 1));
+    journal.recordDelivery(record('g2', 1));
+    journal.recordDelivery(record('g1', 2));
+    expect(journal.recentDeliveries(10).map((r) => [r.callGuid, r.attempt])).toEqual([
+      ['g1', 2],
+      ['g2', 1],
+      ['g1', 1],
+    ]);
+    expect(journal.recentDeliveries(1, 'g1')).toEqual([record('g1', 2)]);
+    journal.close();
+  });
+
+  it('prunes old history beyond its limits', () => {
+    const journal = new SqliteJournal(':memory:', { keepDeliveries: 100 });
+    for (let i = 0; i < 2_500; i++) journal.recordDelivery(record(`g${i}`, 1));
+    expect(journal.recentDeliveries(10_000).length).toBeLessThanOrEqual(600);
+    expect(journal.recentDeliveries(1)[0]!.callGuid).toBe('g2499');
+    journal.close();
+  });
+
+  it('defaults to the XDG data directory', () => {
+    expect(defaultDataDir({ XDG_DATA_HOME: '/data' })).toBe('/data/callhook');
+    expect(defaultDataDir({ HOME: '/home/x' })).toMatch(/\.local\/share\/callhook$/);
+    expect(defaultDataDir({ XDG_DATA_HOME: 'relative' })).toMatch(/\.local\/share\/callhook$/);
+    expect(journalFile(':memory:')).toBe(':memory:');
+  });
+});

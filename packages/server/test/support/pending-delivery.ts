@@ -1,0 +1,26 @@
+import type { PendingDelivery } from '@callhook/core';
+
+let n = 0;
+
+/** A delivery as the engine makes them, for tests that feed the Dispatcher directly. */
+export function pendingDelivery(url: string, overrides: Partial<PendingDelivery> = {}): PendingDelivery {
+  n++;
+  const callGuid = overrides.callGuid ?? `call-${n}`;
+  return {
+    id: `${callGuid}:inbound:0:${n}`,
+    callGuid,
+    action: 'inbound',
+    slot: 0,
+    sequence: n,
+    url,
+    mode: 'http',
+    method: 'GET',
+    headers: {},
+    body: null,
+    signingSecret: null,
+    timeoutMs: 2_000,
+    retries: { max: 0, backoffMs: 10 },
+    createdAt: Date.now(),
+    ...overrides,
+  };
+}
