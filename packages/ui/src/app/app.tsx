@@ -1,0 +1,59 @@
+import { useEffect, useState } from 'react';
+import type { EngineClient } from '../client/engine-client.js';
+import { ActionUrlsPage } from '../pages/action-urls/action-urls-page.js';
+import { CallsPage } from '../pages/calls/calls-page.js';
+import { DeliveriesPage } from '../pages/deliveries/deliveries-page.js';
+import { InboundPage } from '../pages/inbound/inbound-page.js';
+import { useEngineState } from '../state/use-engine-state.js';
+import { LineStatusBadge } from './line-status.js';
+import { PAGES, pageFromHash, type PageId } from './pages.js';
+
+/** The console: navigation, the line status, and the page named by the location hash. */
+export function App({ client }: { client: EngineClient }) {
+  const state = useEngineState(client);
+  const [page, setPage] = useState<PageId>(() => pageFromHash(window.location.hash));
+  useEffect(() => {
+    const onHash = () => setPage(pageFromHash(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const ringing = state.active.filter((c) => c.state === 'ringing' && c.direction === 'inbound').length;
+
+  return (
+    <div className="app">
+      {/* The hash names the page, so the skip link moves focus itself instead of navigating. */}
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
+      <header>
+        <span className="brand">callhook</span>
+        <nav aria-label="Pages">
+          <ul>
+            {PAGES.map((entry) => (
+              <li key={entry.id}>
+                <a href={`#${entry.id}`} aria-current={page === entry.id ? 'page' : undefined}>
+                  {entry.label}
+                  {entry.id === 'calls' && ringing > 0 && <span className="badge"> {ringing} ringing</span>}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <LineStatusBadge line={state.line} connection={state.connection} />
+      </header>
+      <main id="main" tabIndex={-1}>
+        {page === 'action-urls' && <ActionUrlsPage client={client} />}
+        {page === 'inbound' && <InboundPage client={client} />}
+        {page === 'calls' && <CallsPage client={client} state={state} />}
+        {page === 'deliveries' && <DeliveriesPage client={client} deliveries={state.deliveries} />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import type { CallSnapshot, DeliveryRecord, EngineEvent, InboundCommand, LineStatus, Settings, SettingsInput } from '@callhook/core';
+import type { CallLists, SaveResult, SlotTestRequest } from './engine-client.js';
+
+/**
+ * What the Electron preload exposes as `window.callhook`: one named method per IPC message. Errors
+ * cross the bridge as `BridgeResult` values because Electron flattens thrown errors to a message.
+ */
+export interface CallhookBridge {
+  getSettings(): Promise<BridgeResult<Settings>>;
+  saveSettings(settings: SettingsInput): Promise<BridgeResult<SaveResult>>;
+  getCalls(): Promise<BridgeResult<CallLists>>;
+  getDeliveries(): Promise<BridgeResult<DeliveryRecord[]>>;
+  getLineStatus(): Promise<BridgeResult<LineStatus>>;
+  execute(command: InboundCommand): Promise<BridgeResult<CallSnapshot | null>>;
+  testSlot(request: SlotTestRequest): Promise<BridgeResult<DeliveryRecord>>;
+  replayDelivery(deliveryId: string): Promise<BridgeResult<DeliveryRecord>>;
+  /** Returns the unsubscribe function. */
+  onEngineEvent(listener: (event: EngineEvent) => void): () => void;
+}
+
+export type BridgeResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: string; message: string; issues?: { path: string; message: string }[] };
+
+/** The IPC channel names, shared by preload (sender) and main (handler). */
+export const IPC_CHANNELS = {
+  getSettings: 'callhook:settings:get',
+  saveSettings: 'callhook:settings:save',
+  getCalls: 'callhook:calls:list',
+  getDeliveries: 'callhook:deliveries:list',
+  getLineStatus: 'callhook:line:status',
+  execute: 'callhook:command:execute',
+  testSlot: 'callhook:slot:test',
+  replayDelivery: 'callhook:delivery:replay',
+  engineEvent: 'callhook:engine:event',
+} as const;

@@ -1,0 +1,11 @@
+export { App } from './app/app.js';
+export { PAGES, pageFromHash, type PageId } from './app/pages.js';
+export type { EngineClient, CallLists, SaveResult, SlotTestRequest, ConnectionState } from './client/engine-client.js';
+export { ClientError, clientErrorFrom, errorMessage, type ClientIssue } from './client/client-error.js';
+export { createHttpClient, type HttpClientOptions } from './client/http-client.js';
+export { createIpcClient } from './client/ipc-client.js';
+export { IPC_CHANNELS, type CallhookBridge, type BridgeResult } from './client/bridge-api.js';
+export { inboundQuery } from './client/inbound-query.js';
+export { SAMPLE_CALL, sampleCallFor, sampleEventTime } from './pages/action-urls/sample-call.js';
+export { previewTemplate, type TemplatePreview } from './pages/action-urls/template-preview.js';
+export { exampleUrls, generateToken, urlHost, type ExampleUrl } from './pages/inbound/example-urls.js';

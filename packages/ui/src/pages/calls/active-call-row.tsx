@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import type { CallSnapshot, InboundCommand } from '@callhook/core';
+import { callDuration, callStateLabel } from './call-format.js';
+
+export interface ActiveCallRowProps {
+  call: CallSnapshot;
+  now: number;
+  onCommand(command: InboundCommand): void;
+}
+
+/** One active call with the buttons its state allows. */
+export function ActiveCallRow({ call, now, onCommand }: ActiveCallRowProps) {
+  const [target, setTarget] = useState('');
+  const who = call.remoteAlias || call.remoteParty;
+  const ref = { call: call.guid };
+  const transferId = `transfer-${call.guid}`;
+  return (
+    <tr>
+      <td>{call.direction === 'inbound' ? 'Incoming' : 'Outgoing'}</td>
+      <td>{who}</td>
+      <td>{callStateLabel(call)}</td>
+      <td>{callDuration(call, now)}</td>
+      <td className="actions">
+        {call.state === 'ringing' && call.direction === 'inbound' && (
+          <button type="button" className="primary" onClick={() => onCommand({ action: 'answer', ...ref })} aria-label={`Answer call from ${who}`}>
+            Answer
+          </button>
+        )}
+        {call.state === 'connected' && (
+          <button type="button" onClick={() => onCommand({ action: 'hold', ...ref })} aria-label={`Hold call with ${who}`}>
+            Hold
+          </button>
+        )}
+        {call.state === 'held' && (
+          <button type="button" onClick={() => onCommand({ action: 'unhold', ...ref })} aria-label={`Resume call with ${who}`}>
+            Resume
+          </button>
+        )}
+        <button type="button" className="danger" onClick={() => onCommand({ action: 'hangup', ...ref })} aria-label={`Hang up call with ${who}`}>
+          {call.state === 'ringing' && call.direction === 'inbound' ? 'Reject' : 'Hang up'}
+        </button>
+        {(call.state === 'connected' || call.state === 'held') && (
+          <span className="transfer">
+            <label htmlFor={transferId} className="visually-hidden">
+              Transfer {who} to
+            </label>
+            <input id={transferId} value={target} onChange={(e) => setTarget(e.target.value)} placeholder="number" size={10} />
+            <button type="button" disabled={target.trim() === ''} onClick={() => onCommand({ action: 'transfer', target: target.trim(), ...ref })}>
+              Transfer
+            </button>
+          </span>
+        )}
+      </td>
+    </tr>
+  );
+}

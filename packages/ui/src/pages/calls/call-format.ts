@@ -1,0 +1,22 @@
+import type { CallSnapshot } from '@callhook/core';
+
+/** `m:ss` (or `h:mm:ss`) since the call was answered; `—` if it never was. */
+export function callDuration(call: CallSnapshot, now: number): string {
+  if (call.connectedAt === null) return '—';
+  const end = call.disconnectedAt === null ? now : Date.parse(call.disconnectedAt);
+  const seconds = Math.max(0, Math.floor((end - Date.parse(call.connectedAt)) / 1000));
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = String(seconds % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+export function callTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+}
+
+export function callStateLabel(call: CallSnapshot): string {
+  if (call.state === 'ringing') return call.direction === 'inbound' ? 'ringing (incoming)' : 'ringing';
+  if (call.state === 'held') return 'on hold';
+  return call.state;
+}

@@ -1,0 +1,98 @@
+import { INBOUND_ACTIONS } from '@callhook/core';
+import type { EngineClient } from '../../client/engine-client.js';
+import { ApplyBar } from '../../components/apply-bar.js';
+import { CopyButton } from '../../components/copy-button.js';
+import { ListField } from '../../components/list-field.js';
+import { SwitchField } from '../../components/switch-field.js';
+import { useSettingsSection } from '../../state/use-settings-section.js';
+import { exampleUrls } from './example-urls.js';
+import { TokenField } from './token-field.js';
+
+/** Inbound Action URLs: the listener, its actions, token, allow-lists and example URLs. */
+export function InboundPage({ client }: { client: EngineClient }) {
+  const section = useSettingsSection(client, 'inbound');
+  const { draft, setDraft } = section;
+  if (draft === null) return <p role="status">{section.feedback?.message ?? 'Loading settings…'}</p>;
+  const examples = exampleUrls(draft);
+
+  return (
+    <form
+      className="page"
+      aria-labelledby="inbound-title"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void section.apply();
+      }}
+    >
+      <h1 id="inbound-title">Inbound Action URLs</h1>
+      <SwitchField
+        id="inbound-enabled"
+        label="Enable Inbound Action URLs"
+        checked={draft.enabled}
+        onChange={(enabled) => setDraft((d) => ({ ...d, enabled }))}
+        hint="Activates the processing of inbound Action URLs: GET /?action=some_kind_of_action&parameter=…"
+      />
+      <div className="row inline">
+        <label htmlFor="inbound-port">TCP Port for receiving inbound Action URLs</label>
+        <input
+          id="inbound-port"
+          type="number"
+          min={1}
+          max={65535}
+          value={Number.isNaN(draft.port) ? '' : draft.port}
+          onChange={(e) => setDraft((d) => ({ ...d, port: e.target.valueAsNumber }))}
+        />
+      </div>
+      <fieldset>
+        <legend>Actions</legend>
+        {INBOUND_ACTIONS.map((action) => (
+          <SwitchField
+            key={action}
+            id={`inbound-action-${action}`}
+            label={`Enable Inbound Action-URL "${action}"`}
+            checked={draft.actions[action]}
+            onChange={(on) => setDraft((d) => ({ ...d, actions: { ...d.actions, [action]: on } }))}
+          />
+        ))}
+      </fieldset>
+      <TokenField token={draft.token} onChange={(token) => setDraft((d) => ({ ...d, token }))} />
+      <ListField
+        id="inbound-listen"
+        label="Listen addresses"
+        values={draft.listen}
+        onChange={(listen) => setDraft((d) => ({ ...d, listen }))}
+        hint="IPv4 or IPv6 addresses, one per line (0.0.0.0 or :: for all)."
+      />
+      <ListField
+        id="inbound-allow-from"
+        label="Allowed addresses"
+        values={draft.allowFrom}
+        onChange={(allowFrom) => setDraft((d) => ({ ...d, allowFrom }))}
+        hint="Addresses or CIDR ranges that may send requests, one per line, e.g. 127.0.0.0/8."
+      />
+      <ListField
+        id="inbound-allow-origins"
+        label="Allowed origins"
+        values={draft.allowOrigins}
+        onChange={(allowOrigins) => setDraft((d) => ({ ...d, allowOrigins }))}
+        hint="Web pages (scheme://host[:port]) whose links and scripts may control the phone, one per line."
+      />
+      <section aria-labelledby="examples-title">
+        <h2 id="examples-title">Example URLs</h2>
+        {examples.length === 0 ? (
+          <p className="muted">Enable an action to see ready-to-copy URLs.</p>
+        ) : (
+          <ul className="examples">
+            {examples.map((example) => (
+              <li key={example.url}>
+                <span className="tag">{example.family}</span> <code>{example.url}</code>{' '}
+                <CopyButton text={example.url} label={`Copy ${example.action} URL for ${example.address}`} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <ApplyBar dirty={section.dirty} saving={section.saving} feedback={section.feedback} onDiscard={section.discard} />
+    </form>
+  );
+}

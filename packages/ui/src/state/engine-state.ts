@@ -1,0 +1,60 @@
+import type { CallSnapshot, DeliveryRecord, EngineEvent, LineStatus } from '@callhook/core';
+import type { CallLists, ConnectionState } from '../client/engine-client.js';
+
+export const MAX_DELIVERIES = 200;
+export const MAX_HISTORY = 100;
+
+export interface EngineState {
+  line: LineStatus | null;
+  connection: ConnectionState;
+  active: CallSnapshot[];
+  recent: CallSnapshot[];
+  deliveries: DeliveryRecord[];
+}
+
+export type EngineStateAction =
+  | { type: 'loaded-calls'; calls: CallLists }
+  | { type: 'loaded-deliveries'; deliveries: DeliveryRecord[] }
+  | { type: 'line'; status: LineStatus }
+  | { type: 'connection'; state: ConnectionState }
+  | { type: 'event'; event: EngineEvent };
+
+export const initialEngineState: EngineState = { line: null, connection: 'connecting', active: [], recent: [], deliveries: [] };
+
+const withoutCall = (calls: CallSnapshot[], guid: string) => calls.filter((c) => c.guid !== guid);
+
+function applyCall(state: EngineState, call: CallSnapshot): EngineState {
+  if (call.state === 'ended') {
+    return { ...state, active: withoutCall(state.active, call.guid), recent: [call, ...withoutCall(state.recent, call.guid)].slice(0, MAX_HISTORY) };
+  }
+  const known = state.active.some((c) => c.guid === call.guid);
+  return { ...state, active: known ? state.active.map((c) => (c.guid === call.guid ? call : c)) : [...state.active, call] };
+}
+
+const deliveryKey = (r: DeliveryRecord) => `${r.deliveryId}#${r.attempt}#${r.at}`;
+
+/** Newest first, each attempt once, however it arrived (initial load or live event). */
+export function mergeDeliveries(current: DeliveryRecord[], incoming: DeliveryRecord[]): DeliveryRecord[] {
+  const byKey = new Map(current.map((r) => [deliveryKey(r), r]));
+  for (const record of incoming) byKey.set(deliveryKey(record), record);
+  return [...byKey.values()].sort((a, b) => b.at - a.at || b.attempt - a.attempt).slice(0, MAX_DELIVERIES);
+}
+
+export function engineReducer(state: EngineState, action: EngineStateAction): EngineState {
+  switch (action.type) {
+    case 'loaded-calls':
+      return { ...state, active: action.calls.active, recent: action.calls.recent.slice(0, MAX_HISTORY) };
+    case 'loaded-deliveries':
+      return { ...state, deliveries: mergeDeliveries(state.deliveries, action.deliveries) };
+    case 'line':
+      return { ...state, line: action.status };
+    case 'connection':
+      return { ...state, connection: action.state };
+    case 'event': {
+      const { event } = action;
+      if (event.type === 'line') return { ...state, line: event.status };
+      if (event.type === 'delivery') return { ...state, deliveries: mergeDeliveries(state.deliveries, [event.record]) };
+      return applyCall(state, event.call);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+import { useEffect, useReducer } from 'react';
+import type { EngineClient } from '../client/engine-client.js';
+import { errorMessage } from '../client/client-error.js';
+import { engineReducer, initialEngineState, type EngineState } from './engine-state.js';
+
+/** Live engine state: an initial load, then the event stream keeps it current. */
+export function useEngineState(client: EngineClient): EngineState {
+  const [state, dispatch] = useReducer(engineReducer, initialEngineState);
+  useEffect(() => {
+    let live = true;
+    const off = client.subscribe(
+      (event) => dispatch({ type: 'event', event }),
+      (connection) => live && dispatch({ type: 'connection', state: connection }),
+    );
+    const failed = (error: unknown) => live && dispatch({ type: 'line', status: { state: 'failed', detail: errorMessage(error) } });
+    client.getCalls().then((calls) => live && dispatch({ type: 'loaded-calls', calls }), failed);
+    client.getDeliveries().then((deliveries) => live && dispatch({ type: 'loaded-deliveries', deliveries }), failed);
+    client.getLineStatus().then((status) => live && dispatch({ type: 'line', status }), () => undefined);
+    return () => {
+      live = false;
+      off();
+    };
+  }, [client]);
+  return state;
+}

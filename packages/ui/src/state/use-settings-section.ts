@@ -1,0 +1,88 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { Settings } from '@callhook/core';
+import { ClientError, errorMessage, type ClientIssue } from '../client/client-error.js';
+import type { EngineClient } from '../client/engine-client.js';
+
+export type SectionKey = 'actionUrls' | 'inbound';
+
+export interface SaveFeedback {
+  kind: 'saved' | 'error';
+  message: string;
+  issues: ClientIssue[];
+}
+
+export interface SettingsSection<K extends SectionKey> {
+  draft: Settings[K] | null;
+  setDraft(update: (draft: Settings[K]) => Settings[K]): void;
+  dirty: boolean;
+  saving: boolean;
+  feedback: SaveFeedback | null;
+  apply(): Promise<void>;
+  discard(): void;
+}
+
+/**
+ * One section of the settings as an editable draft. Apply re-reads the whole document first, so a
+ * section saved from another page (or another console) is not overwritten with stale values.
+ */
+export interface SectionCodec<K extends SectionKey> {
+  /** Saved section → editable draft (e.g. padded to the dialog's rows). */
+  toDraft(section: Settings[K]): Settings[K];
+  /** Draft → section to save (e.g. without empty rows). */
+  toSaved(draft: Settings[K]): Settings[K];
+}
+
+const identity = { toDraft: <T>(value: T) => value, toSaved: <T>(value: T) => value };
+
+export function useSettingsSection<K extends SectionKey>(client: EngineClient, key: K, codec: SectionCodec<K> = identity): SettingsSection<K> {
+  const { toDraft, toSaved } = codec;
+  const [saved, setSaved] = useState<Settings[K] | null>(null);
+  const [draft, setDraftState] = useState<Settings[K] | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [feedback, setFeedback] = useState<SaveFeedback | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    client.getSettings().then(
+      (settings) => {
+        if (!live) return;
+        setSaved(toDraft(settings[key]));
+        setDraftState(toDraft(settings[key]));
+      },
+      (error: unknown) => live && setFeedback({ kind: 'error', message: `could not load the settings: ${errorMessage(error)}`, issues: [] }),
+    );
+    return () => {
+      live = false;
+    };
+    // The codec is a pair of pure functions; a new object each render must not reload.
+  }, [client, key]);
+
+  const setDraft = useCallback((update: (draft: Settings[K]) => Settings[K]) => {
+    setDraftState((current) => (current === null ? current : update(current)));
+  }, []);
+
+  const apply = useCallback(async () => {
+    if (draft === null) return;
+    setSaving(true);
+    try {
+      const current = await client.getSettings();
+      const result = await client.saveSettings({ ...current, [key]: toSaved(draft) });
+      setSaved(toDraft(result.settings[key]));
+      setDraftState(toDraft(result.settings[key]));
+      const restart = result.restartRequired ? ' The listener address or port changes after a restart.' : '';
+      setFeedback({ kind: 'saved', message: `Settings applied.${restart}`, issues: [] });
+    } catch (error) {
+      const issues = error instanceof ClientError ? error.issues : [];
+      setFeedback({ kind: 'error', message: issues.length > 0 ? 'The settings were not applied:' : errorMessage(error), issues });
+    } finally {
+      setSaving(false);
+    }
+  }, [client, draft, key, toDraft, toSaved]);
+
+  const discard = useCallback(() => {
+    setDraftState(saved);
+    setFeedback(null);
+  }, [saved]);
+
+  return { draft, setDraft, dirty: JSON.stringify(draft) !== JSON.stringify(saved), saving, feedback, apply, discard };
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { engineReducer, initialEngineState } from '../src/state/engine-state.js';
+import { call, record } from './support/fake-client.js';
+
+describe('engineReducer', () => {
+  it('moves an ended call from active to the history', () => {
+    let state = engineReducer(initialEngineState, { type: 'event', event: { type: 'call', action: 'inbound', call: call(), at: 1 } });
+    expect(state.active).toHaveLength(1);
+    state = engineReducer(state, { type: 'event', event: { type: 'call', action: 'connected', call: call({ state: 'connected' }), at: 2 } });
+    expect(state.active.map((c) => c.state)).toEqual(['connected']);
+    state = engineReducer(state, { type: 'event', event: { type: 'call', action: 'disconnected', call: call({ state: 'ended', disposition: 'answered' }), at: 3 } });
+    expect(state.active).toEqual([]);
+    expect(state.recent.map((c) => c.disposition)).toEqual(['answered']);
+  });
+
+  it('keeps each delivery attempt once, newest first, whether loaded or live', () => {
+    const first = record({ attempt: 1, at: 10 });
+    const retry = record({ attempt: 2, at: 20 });
+    let state = engineReducer(initialEngineState, { type: 'event', event: { type: 'delivery', record: retry } });
+    state = engineReducer(state, { type: 'loaded-deliveries', deliveries: [first, retry] });
+    expect(state.deliveries).toEqual([retry, first]);
+  });
+
+  it('tracks the line status from events', () => {
+    const state = engineReducer(initialEngineState, { type: 'event', event: { type: 'line', status: { state: 'unregistered', detail: '401 from registrar' } } });
+    expect(state.line).toEqual({ state: 'unregistered', detail: '401 from registrar' });
+  });
+});

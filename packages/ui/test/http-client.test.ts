@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ClientError } from '../src/client/client-error.js';
+import { createHttpClient } from '../src/client/http-client.js';
+import { inboundQuery } from '../src/client/inbound-query.js';
+
+type Call = { url: string; init: RequestInit | undefined };
+
+function fakeFetch(responses: Record<string, { status: number; body: unknown }>, calls: Call[]): typeof fetch {
+  return (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    calls.push({ url, init });
+    const key = `${init?.method ?? 'GET'} ${url.replace(/^http:\/\/h/, '')}`;
+    const hit = responses[key] ?? { status: 404, body: { ok: false, code: 'not_found', message: `no route ${key}` } };
+    return new Response(JSON.stringify(hit.body), { status: hit.status, headers: { 'content-type': 'application/json' } });
+  }) as typeof fetch;
+}
+
+describe('createHttpClient', () => {
+  it('sends the token as a bearer header', async () => {
+    const calls: Call[] = [];
+    const client = createHttpClient({ baseUrl: 'http://h', token: 'secret-token-0123456', fetch: fakeFetch({ 'GET /api/v1/calls': { status: 200, body: { ok: true, active: [], recent: [] } } }, calls) });
+    await expect(client.getCalls()).resolves.toEqual({ active: [], recent: [] });
+    expect(new Headers(calls[0]!.init!.headers).get('authorization')).toBe('Bearer secret-token-0123456');
+  });
+
+  it('turns a settings refusal into a ClientError with the bad fields', async () => {
+    const body = { ok: false, code: 'invalid_settings', message: 'invalid settings', details: { issues: [{ path: 'inbound.port', message: 'port must be 1–65535' }] } };
+    const client = createHttpClient({ baseUrl: 'http://h', fetch: fakeFetch({ 'PUT /api/v1/settings': { status: 400, body } }, []) });
+    const error = await client.saveSettings({}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClientError);
+    expect(error).toMatchObject({ code: 'invalid_settings', status: 400, issues: [{ path: 'inbound.port', message: 'port must be 1–65535' }] });
+  });
+
+  it('falls back to the inbound Action URL while the control API has no /commands', async () => {
+    const calls: Call[] = [];
+    const responses = { 'GET /?action=answer&call=g-1': { status: 200, body: { ok: true, action: 'answer', call: { guid: 'g-1' } } } };
+    const client = createHttpClient({ baseUrl: 'http://h', fetch: fakeFetch(responses, calls) });
+    await expect(client.execute({ action: 'answer', call: 'g-1' })).resolves.toEqual({ guid: 'g-1' });
+    expect(calls.map((c) => `${c.init?.method} ${c.url}`)).toEqual(['POST http://h/api/v1/commands', 'GET http://h/?action=answer&call=g-1']);
+  });
+
+  it('reads the line status from /healthz even when it answers 503', async () => {
+    const line = { state: 'unregistered', detail: '401 from registrar' };
+    const client = createHttpClient({ baseUrl: 'http://h', fetch: fakeFetch({ 'GET /healthz': { status: 503, body: { ok: false, line } } }, []) });
+    await expect(client.getLineStatus()).resolves.toEqual(line);
+  });
+
+  it('reports an unreachable engine', async () => {
+    const client = createHttpClient({ fetch: (async () => Promise.reject(new TypeError('fetch failed'))) as typeof fetch });
+    await expect(client.getDeliveries()).rejects.toMatchObject({ code: 'unreachable' });
+  });
+
+  it('subscribes to the event stream with the token in the query', () => {
+    const opened: string[] = [];
+    const fakeSource = { addEventListener() {}, removeEventListener() {}, close() {}, readyState: 0 } as unknown as EventSource;
+    const client = createHttpClient({ baseUrl: 'http://h', token: 'tok/en+0123456789', eventSource: (url) => (opened.push(url), fakeSource) });
+    client.subscribe(() => undefined)();
+    expect(opened).toEqual(['http://h/api/v1/events?token=tok%2Fen%2B0123456789']);
+  });
+});
+
+describe('inboundQuery', () => {
+  it.each([
+    [{ action: 'make_call', target: '+49 30', force: true } as const, '/?action=make_call&target=%2B49+30&force=1'],
+    [{ action: 'transfer', target: '200', call: 'g' } as const, '/?action=transfer&target=200&call=g'],
+    [{ action: 'dtmf', digits: '12#', call: null } as const, '/?action=dtmf&digits=12%23'],
+    [{ action: 'hangup', call: null } as const, '/?action=hangup'],
+  ])('writes %o as %s', (command, query) => {
+    expect(inboundQuery(command)).toBe(query);
+  });
+});

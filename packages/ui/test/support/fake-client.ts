@@ -1,0 +1,92 @@
+import { SettingsSchema, type CallSnapshot, type DeliveryRecord, type EngineEvent, type InboundCommand, type Settings, type SettingsInput } from '@callhook/core';
+import type { EngineClient, SlotTestRequest } from '../../src/client/engine-client.js';
+
+/** An in-memory engine for component tests: records what the console asks and emits events on demand. */
+export class FakeClient implements EngineClient {
+  settings: Settings = SettingsSchema.parse({});
+  saved: SettingsInput[] = [];
+  commands: InboundCommand[] = [];
+  tests: SlotTestRequest[] = [];
+  replays: string[] = [];
+  active: CallSnapshot[] = [];
+  recent: CallSnapshot[] = [];
+  deliveries: DeliveryRecord[] = [];
+  saveError: Error | null = null;
+  private listeners = new Set<(event: EngineEvent) => void>();
+
+  async getSettings() {
+    return structuredClone(this.settings);
+  }
+  async saveSettings(settings: SettingsInput) {
+    if (this.saveError) throw this.saveError;
+    this.saved.push(settings);
+    this.settings = SettingsSchema.parse(settings);
+    return { settings: structuredClone(this.settings), restartRequired: false };
+  }
+  async getCalls() {
+    return { active: this.active, recent: this.recent };
+  }
+  async getDeliveries() {
+    return this.deliveries;
+  }
+  async getLineStatus() {
+    return { state: 'ready' as const, detail: 'fake line' };
+  }
+  async execute(command: InboundCommand) {
+    this.commands.push(command);
+    return null;
+  }
+  async testSlot(request: SlotTestRequest): Promise<DeliveryRecord> {
+    this.tests.push(request);
+    return record({ url: request.slot.url });
+  }
+  async replayDelivery(deliveryId: string) {
+    this.replays.push(deliveryId);
+    return record({ deliveryId });
+  }
+  subscribe(listener: (event: EngineEvent) => void, onConnection?: (state: 'open') => void) {
+    this.listeners.add(listener);
+    onConnection?.('open');
+    return () => this.listeners.delete(listener);
+  }
+  emit(event: EngineEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+export function record(patch: Partial<DeliveryRecord> = {}): DeliveryRecord {
+  return {
+    deliveryId: 'g:inbound:0:1',
+    callGuid: 'g',
+    action: 'inbound',
+    slot: 0,
+    url: 'http://127.0.0.1:9/in',
+    mode: 'http',
+    attempt: 1,
+    outcome: 'delivered',
+    status: 200,
+    latencyMs: 12,
+    error: null,
+    at: 1_700_000_000_000,
+    final: true,
+    ...patch,
+  };
+}
+
+export function call(patch: Partial<CallSnapshot> = {}): CallSnapshot {
+  return {
+    guid: '0190f5c2-0000-7000-8000-000000000001',
+    direction: 'inbound',
+    localParty: 'sip:303@x',
+    localAlias: '303',
+    remoteParty: '420',
+    remoteAlias: '"Michael D785" (420)',
+    state: 'ringing',
+    holdState: 'off_hold',
+    disposition: null,
+    createdAt: '2026-01-01T10:00:00.000Z',
+    connectedAt: null,
+    disconnectedAt: null,
+    ...patch,
+  };
+}
