@@ -1,0 +1,14 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchDeliveryPipeline } from './delivery-pipeline.js';
+import { benchMalformedFlood } from './malformed-flood.js';
+
+/** Runs every server benchmark once; prints tables and writes artifacts/bench-server.json. Ratios only, no timed assertions. */
+const results = [];
+for (const bench of [benchDeliveryPipeline, benchMalformedFlood]) {
+  const result = await bench();
+  console.log(`\n${result.name}  (${result.target})`);
+  console.table(result.rows);
+  results.push(result);
+}
+mkdirSync('artifacts', { recursive: true });
+writeFileSync('artifacts/bench-server.json', `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`);
