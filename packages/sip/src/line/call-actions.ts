@@ -57,9 +57,18 @@ export async function blindTransfer(call: SipCall, target: URI): Promise<void> {
 export async function sendDtmf(call: SipCall, digits: string): Promise<void> {
   requireConnected(call);
   if (call.sdh?.sendDtmf(digits)) return;
+  // One INFO at a time: the next digit goes once the peer has answered the previous one.
   for (const digit of digits) {
-    await call.session.info({
-      requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160\r\n` } },
+    await new Promise<void>((resolve, reject) => {
+      call.session
+        .info({
+          requestDelegate: {
+            onAccept: () => resolve(),
+            onReject: (response) => reject(new CallhookError('line_error', `DTMF INFO refused: ${response.message.statusCode}`)),
+          },
+          requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${digit}\r\nDuration=160\r\n` } },
+        })
+        .catch(reject);
     });
   }
 }

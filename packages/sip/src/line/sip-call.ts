@@ -56,11 +56,17 @@ export class SipCall {
       this.endReason = undefined;
       this.emit({ type: 'answered', lineCallId: this.id });
     } else if (state === SessionState.Terminated && this.phase !== 'ended') {
-      const unansweredOut = this.phase === 'ringing' && this.direction === 'out';
-      const reason = this.endReason ?? (unansweredOut ? { by: 'remote', cause: 'failed', detail: 'no final response' } : { by: 'remote', cause: 'normal' });
-      this.phase = 'ended';
-      this.emit({ type: 'ended', lineCallId: this.id, ...reason });
-      this.onEnded(this);
+      // sip.js terminates the session before it calls the request delegate that tells us why.
+      queueMicrotask(() => this.finish());
     }
+  }
+
+  private finish(): void {
+    if (this.phase === 'ended') return;
+    const unansweredOut = this.phase === 'ringing' && this.direction === 'out';
+    const fallback: EndReason = unansweredOut ? { by: 'remote', cause: 'failed', detail: 'no final response' } : { by: 'remote', cause: 'normal' };
+    this.phase = 'ended';
+    this.emit({ type: 'ended', lineCallId: this.id, ...(this.endReason ?? fallback) });
+    this.onEnded(this);
   }
 }

@@ -11,6 +11,7 @@ import { causeOfFailure } from './end-cause.js';
 import { Registration } from './registration.js';
 import { SipCall } from './sip-call.js';
 import { targetUri, userPart } from './target-uri.js';
+import { withTimeout } from './with-timeout.js';
 import { createUserAgent } from './user-agent-factory.js';
 
 export interface SipLineDeps {
@@ -21,6 +22,8 @@ export interface SipLineDeps {
 }
 
 const STOP_TIMEOUT_MS = 3_000;
+/** Longer than a SIP transaction (64*T1 = 32 s), so sip.js normally reports first. */
+const COMMAND_TIMEOUT_MS = 35_000;
 
 /** The softphone line: a sip.js UserAgent on a Node socket, calls mapped to line events. */
 export class SipLine implements Line {
@@ -134,13 +137,13 @@ export class SipLine implements Line {
         case 'hangup':
           return await hangup(call);
         case 'hold':
-          return await setHold(call, true);
+          return await withTimeout(setHold(call, true), COMMAND_TIMEOUT_MS, 'hold');
         case 'unhold':
-          return await setHold(call, false);
+          return await withTimeout(setHold(call, false), COMMAND_TIMEOUT_MS, 'unhold');
         case 'transfer':
-          return await blindTransfer(call, this.uriOf(command.target));
+          return await withTimeout(blindTransfer(call, this.uriOf(command.target)), COMMAND_TIMEOUT_MS, 'transfer');
         case 'dtmf':
-          return await sendDtmf(call, command.digits);
+          return await withTimeout(sendDtmf(call, command.digits), COMMAND_TIMEOUT_MS, 'dtmf');
       }
     } catch (error) {
       if (error instanceof CallhookError) throw error;

@@ -51,7 +51,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
       }),
     logBuiltinEnabled: false,
     logConnector: sipjsLogConnector(logger),
-    logLevel: 'warn',
+    logLevel: process.env.CALLHOOK_SIPJS_DEBUG ? 'debug' : 'warn',
     userAgentString: 'callhook',
     delegate: parts.delegate,
   });

@@ -72,6 +72,15 @@ export class NodeSipTransport implements Transport {
   }
 
   async send(message: string): Promise<void> {
+    try {
+      await this.route(message);
+    } catch (error) {
+      this.options.logger.log('warn', 'cannot send sip message', { error: (error as Error).message, start: message.slice(0, message.indexOf('\r\n')) });
+      throw error;
+    }
+  }
+
+  private async route(message: string): Promise<void> {
     const peeked = peekSipMessage(message);
     const key = transactionKey(peeked);
     const udp = this.protocol === 'UDP';
