@@ -4,7 +4,8 @@ import { benchMalformedFlood } from './malformed-flood.js';
 
 /** Runs every server benchmark once; prints tables and writes artifacts/bench-server.json. Ratios only, no timed assertions. */
 const results = [];
-for (const bench of [benchDeliveryPipeline, benchMalformedFlood]) {
+const only = process.argv[2];
+for (const bench of [benchDeliveryPipeline, benchMalformedFlood].filter((b) => !only || b.name.toLowerCase().includes(only))) {
   const result = await bench();
   console.log(`\n${result.name}  (${result.target})`);
   console.table(result.rows);

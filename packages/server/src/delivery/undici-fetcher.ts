@@ -1,5 +1,5 @@
 import type { FetchRequest, FetchResponse, Fetcher } from '@callhook/core';
-import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { Agent, request } from 'undici';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
 
 export interface UndiciFetcherOptions {
@@ -14,16 +14,21 @@ export interface UndiciFetcherOptions {
   /** Extra trusted CA certificates (PEM) for https receivers; certificates are always validated. */
   ca?: string | Buffer | (string | Buffer)[];
   now?: () => number;
+  /** Runs before each request goes out; the server commits the journal's outbox here. */
+  beforeRequest?: () => void;
 }
 
 export const USER_AGENT = 'callhook/0.1';
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 /** Core's Fetcher on undici: one keep-alive pool, bounded redirects, capped body reads, HMAC signing. */
 export class UndiciFetcher implements Fetcher {
   private readonly agent: Agent;
-  private readonly dispatcher: Dispatcher;
+  private readonly maxRedirects: number;
   private readonly maxBodyBytes: number;
   private readonly now: () => number;
+  private readonly beforeRequest: () => void;
 
   constructor(options: UndiciFetcherOptions = {}) {
     const responseTimeout = options.responseTimeoutMs ?? 130_000;
@@ -35,41 +40,42 @@ export class UndiciFetcher implements Fetcher {
       bodyTimeout: responseTimeout,
       connect: { timeout: options.connectTimeoutMs ?? 5_000, ca: options.ca, rejectUnauthorized: true },
     });
-    const redirects = options.maxRedirects ?? 3;
-    this.dispatcher = redirects > 0 ? this.agent.compose(interceptors.redirect({ maxRedirections: redirects })) : this.agent;
+    this.maxRedirects = options.maxRedirects ?? 3;
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
     this.now = options.now ?? Date.now;
+    this.beforeRequest = options.beforeRequest ?? (() => undefined);
   }
 
   async fetch(req: FetchRequest): Promise<FetchResponse> {
+    this.beforeRequest();
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
     if (req.signingSecret) {
       headers[SIGNATURE_HEADER] = signatureHeader(req.signingSecret, req.body ?? '', Math.floor(this.now() / 1000));
     }
-    const response = await request(req.url, {
-      method: req.method,
-      headers,
-      body: req.body,
-      signal: req.signal,
-      dispatcher: this.dispatcher,
-    });
-    await this.drain(response.body);
-    return { status: response.statusCode };
+    let url = req.url;
+    let method = req.method;
+    let body = req.body;
+    // Redirects are followed here rather than by undici's interceptor, which costs on every request.
+    for (let hop = 0; ; hop++) {
+      const response = await request(url, { method, headers, body, signal: req.signal, dispatcher: this.agent });
+      const location = response.headers.location;
+      if (!REDIRECTS.has(response.statusCode) || typeof location !== 'string' || hop >= this.maxRedirects) {
+        // Reading the body to its end returns the connection to the pool; past the cap it is dropped.
+        await response.body.dump({ limit: this.maxBodyBytes });
+        return { status: response.statusCode };
+      }
+      await response.body.dump({ limit: this.maxBodyBytes });
+      const next = new URL(location, url);
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') return { status: response.statusCode };
+      url = next.href;
+      if (response.statusCode === 303 || (response.statusCode <= 302 && method === 'POST')) {
+        method = 'GET';
+        body = undefined;
+      }
+    }
   }
 
   close(): Promise<void> {
     return this.agent.close();
-  }
-
-  /** Reading the body to its end lets the connection go back to the pool; past the cap it is dropped. */
-  private async drain(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<void> {
-    let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > this.maxBodyBytes) {
-        body.destroy();
-        return;
-      }
-    }
   }
 }

@@ -18,11 +18,20 @@ export interface SqliteJournalOptions {
 /**
  * Core's Journal in SQLite: call history, delivery log and the outbox. WAL with synchronous=NORMAL
  * keeps every committed write across a crash of the process (kill -9), which is what the outbox needs.
+ *
+ * Writes are batched into one transaction per event-loop turn, in order. The fetcher calls `flushOutbox()`
+ * before every request (see `startServer`), so an outbox entry is always committed before its first
+ * attempt. A crash can lose the last turn's log lines, or resend a delivery that had just completed
+ * (at-least-once, same Idempotency-Key); it never loses a delivery that was attempted.
  */
 export class SqliteJournal implements Journal, History {
   private readonly db: Database.Database;
   private readonly statements;
   private writesSincePrune = 0;
+  private batch: (() => void)[] = [];
+  private unflushedEnqueues = 0;
+  private flushScheduled: NodeJS.Immediate | null = null;
+  private readonly flushBatch: () => void;
   private readonly keepCalls: number;
   private readonly keepDeliveries: number;
 
@@ -45,6 +54,29 @@ export class SqliteJournal implements Journal, History {
       pruneCalls: this.db.prepare('DELETE FROM calls WHERE guid NOT IN (SELECT guid FROM calls ORDER BY created_at DESC LIMIT ?)'),
       pruneDeliveries: this.db.prepare('DELETE FROM deliveries WHERE seq <= (SELECT MAX(seq) FROM deliveries) - ?'),
     };
+    this.flushBatch = this.db.transaction(() => {
+      const writes = this.batch;
+      this.batch = [];
+      this.unflushedEnqueues = 0;
+      for (const write of writes) write();
+    });
+  }
+
+  /** Commits now if an outbox entry is still waiting: the fetcher's barrier before each request. */
+  flushOutbox(): void {
+    if (this.unflushedEnqueues > 0) this.flush();
+  }
+
+  /** Writes batched records and completions now (reads and close call it first). */
+  flush(): void {
+    if (this.flushScheduled) clearImmediate(this.flushScheduled);
+    this.flushScheduled = null;
+    if (this.batch.length > 0 && this.db.open) this.flushBatch();
+  }
+
+  private later(write: () => void): void {
+    this.batch.push(write);
+    this.flushScheduled ??= setImmediate(() => this.flush());
   }
 
   recordCall(snapshot: CallSnapshot): void {
@@ -53,32 +85,41 @@ export class SqliteJournal implements Journal, History {
   }
 
   recordDelivery(record: DeliveryRecord): void {
-    this.statements.addDelivery.run(record.callGuid, JSON.stringify(record));
-    this.maybePrune();
+    const json = JSON.stringify(record);
+    this.later(() => {
+      this.statements.addDelivery.run(record.callGuid, json);
+      this.maybePrune();
+    });
   }
 
   enqueueDelivery(delivery: PendingDelivery): void {
-    this.statements.enqueue.run(delivery.id, delivery.createdAt, JSON.stringify(delivery));
+    const json = JSON.stringify(delivery);
+    this.unflushedEnqueues++;
+    this.later(() => this.statements.enqueue.run(delivery.id, delivery.createdAt, json));
   }
 
   completeDelivery(id: string): void {
-    this.statements.complete.run(id);
+    this.later(() => this.statements.complete.run(id));
   }
 
   pendingDeliveries(): PendingDelivery[] {
+    this.flush();
     return this.statements.pending.all().map((row) => JSON.parse((row as { delivery: string }).delivery) as PendingDelivery);
   }
 
   recentCalls(limit: number): CallSnapshot[] {
+    this.flush();
     return this.statements.calls.all(limit).map((row) => JSON.parse((row as { snapshot: string }).snapshot) as CallSnapshot);
   }
 
   recentDeliveries(limit: number, callGuid?: string): DeliveryRecord[] {
+    this.flush();
     const rows = callGuid === undefined ? this.statements.deliveries.all(limit) : this.statements.deliveriesOfCall.all(callGuid, limit);
     return rows.map((row) => JSON.parse((row as { record: string }).record) as DeliveryRecord);
   }
 
   close(): void {
+    this.flush();
     if (this.db.open) this.db.close();
   }
 

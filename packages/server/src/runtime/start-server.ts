@@ -63,7 +63,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const line = options.line ?? createLine(settings.settings.line, systemClock);
   const journal = new SqliteJournal(journalFile(options.dataDir));
-  const fetcher = new UndiciFetcher(options.fetcher);
+  const fetcher = new UndiciFetcher({ ...options.fetcher, beforeRequest: () => journal.flushOutbox() });
   const engine = new Engine({ line, clock: systemClock, random: cryptoRandom, fetcher, browser, settings, journal, logger });
   const echo = new EchoStore();
   const app = buildApp({
