@@ -1,0 +1,77 @@
+import { loadSettings, SettingsSchema, type BrowserOpener, type EngineEvent, type LoadedSettings, type Logger, type Settings } from '@callhook/core';
+import { createLine, SettingsFile, startServer, systemClock, type RunningServer } from '@callhook/server';
+import { createSipLine } from '@callhook/sip';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConsoleBackend } from './ipc-handlers.js';
+import { replayDelivery } from './replay.js';
+import { testSlot } from './slot-test.js';
+
+export interface EngineHost {
+  backend: ConsoleBackend;
+  server: RunningServer;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+  stop(): Promise<void>;
+}
+
+export interface EngineHostOptions {
+  userDataDir: string;
+  browser: BrowserOpener;
+  logger: Logger;
+}
+
+/** The listener binds its address and port once; changing them (or the line type) takes a restart. */
+function needsRestart(before: Settings, after: Settings): boolean {
+  const a = before.inbound;
+  const b = after.inbound;
+  return a.enabled !== b.enabled || a.port !== b.port || a.listen.join() !== b.listen.join() || before.line.type !== after.line.type;
+}
+
+function loadOrCreate(file: SettingsFile): LoadedSettings {
+  if (!existsSync(file.path)) file.save(SettingsSchema.parse({}));
+  return file.load();
+}
+
+/**
+ * Composes the desktop engine: settings in the user data directory, the line they name (SIP user agent
+ * or simulator), and the server's engine, journal and inbound listener.
+ */
+export async function startEngineHost(options: EngineHostOptions): Promise<EngineHost> {
+  const file = new SettingsFile(join(options.userDataDir, 'settings.json'));
+  const settings = loadOrCreate(file);
+  const lineSettings = settings.settings.line;
+  const line = lineSettings.type === 'sip' ? createSipLine(lineSettings, { logger: options.logger }) : createLine(lineSettings, systemClock);
+  const server = await startServer({ settings, settingsStore: file, dataDir: options.userDataDir, line, browser: options.browser, logger: options.logger });
+  const { engine, journal } = server;
+  let replays = 0;
+
+  const backend: ConsoleBackend = {
+    getSettings: () => engine.settings.settings,
+    saveSettings(input) {
+      const loaded = loadSettings(input);
+      const restartRequired = needsRestart(engine.settings.settings, loaded.settings);
+      file.save(loaded.settings);
+      engine.applySettings(loaded);
+      return { settings: loaded.settings, restartRequired };
+    },
+    getCalls: () => ({ active: engine.activeCalls(), recent: journal.recentCalls(100) }),
+    getDeliveries: () => journal.recentDeliveries(200),
+    getLineStatus: () => engine.line.status(),
+    execute: async (command) => (await engine.execute(command)).call,
+    testSlot: (test) => testSlot(engine.dispatcher, test, Date.now()),
+    async replayDelivery(deliveryId) {
+      const record = journal.recentDeliveries(1_000).find((r) => r.deliveryId === deliveryId);
+      if (!record) throw new Error(`delivery ${deliveryId} is no longer in the log`);
+      return replayDelivery(engine.dispatcher, record, engine.settings.settings.actionUrls.slots[record.slot], ++replays, Date.now());
+    },
+  };
+
+  return {
+    backend,
+    server,
+    onEvent: (listener) => engine.on(listener),
+    stop: async () => {
+      await server.stop(3_000);
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import { IPC_CHANNELS } from '@callhook/ui/bridge';
+import { streamLogger } from '@callhook/server';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, shell, Tray } from 'electron';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DIAL_SCHEMES } from './dial-link.js';
+import { applyStartAtLogin, parsePrefs, type DesktopPrefs } from './desktop-prefs.js';
+import { startEngineHost, type EngineHost } from './engine-host.js';
+import { incomingNotifier } from './incoming-notifier.js';
+import { registerIpcHandlers, trustedSender } from './ipc-handlers.js';
+import { linkDialer } from './link-dialer.js';
+import { guardedBrowser } from './open-external.js';
+import { claimSingleInstance } from './single-instance.js';
+import { TRAY_ICONS } from './tray-icons.js';
+import { trayPresentation } from './tray-status.js';
+import { routeNavigation } from './window-guard.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '../renderer/index.html')).href;
+const logger = streamLogger({ level: 'info' });
+const browser = guardedBrowser(shell);
+let host: EngineHost | null = null;
+let mainWindow: BrowserWindow | null = null;
+let tray: Tray | null = null;
+
+const report = (message: string) => {
+  logger.log('warn', message);
+  if (Notification.isSupported()) new Notification({ title: 'callhook', body: message }).show();
+};
+const dialer = linkDialer({ execute: (command) => host!.backend.execute(command), report });
+
+function showWindow(page?: string): void {
+  if (!mainWindow) mainWindow = createWindow();
+  if (page) void mainWindow.webContents.executeJavaScript(`location.hash = ${JSON.stringify(page)}`);
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1200,
+    height: 860,
+    title: 'callhook',
+    webPreferences: { preload: join(here, '../preload/index.cjs'), contextIsolation: true, nodeIntegration: false, sandbox: true },
+  });
+  const ownPrefix = rendererUrl.replace(/[#?].*$/, '').replace(/[^/]*$/, '');
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (routeNavigation(url, ownPrefix) === 'external') void browser.open(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    const route = routeNavigation(url, ownPrefix);
+    if (route === 'stay') return;
+    event.preventDefault();
+    if (route === 'external') void browser.open(url);
+  });
+  win.on('closed', () => (mainWindow = null));
+  void win.loadURL(rendererUrl);
+  return win;
+}
+
+function prefsFile(): string {
+  return join(app.getPath('userData'), 'desktop.json');
+}
+
+function readPrefs(): DesktopPrefs {
+  try {
+    return parsePrefs(readFileSync(prefsFile(), 'utf8'));
+  } catch {
+    return parsePrefs(null);
+  }
+}
+
+function buildTray(prefs: DesktopPrefs): Tray {
+  const icon = new Tray(nativeImage.createFromDataURL(TRAY_ICONS.busy));
+  const menu = () =>
+    Menu.buildFromTemplate([
+      { label: 'Open console', click: () => showWindow() },
+      { label: 'Calls', click: () => showWindow('#calls') },
+      { type: 'separator' },
+      {
+        label: 'Start at login',
+        type: 'checkbox',
+        checked: prefs.startAtLogin,
+        click: (item) => {
+          prefs.startAtLogin = item.checked;
+          writeFileSync(prefsFile(), `${JSON.stringify(prefs, null, 2)}\n`);
+          applyStartAtLogin(app, prefs);
+        },
+      },
+      { type: 'separator' },
+      { label: 'Quit callhook', click: () => app.quit() },
+    ]);
+  icon.setContextMenu(menu());
+  icon.on('click', () => showWindow());
+  return icon;
+}
+
+async function boot(): Promise<void> {
+  for (const scheme of DIAL_SCHEMES) app.setAsDefaultProtocolClient(scheme);
+  const prefs = readPrefs();
+  applyStartAtLogin(app, prefs);
+  tray = buildTray(prefs);
+  host = await startEngineHost({ userDataDir: app.getPath('userData'), browser, logger });
+
+  const rendererOrigin = rendererUrl.startsWith('file:') ? 'file://' : new URL(rendererUrl).origin;
+  registerIpcHandlers(ipcMain, host.backend, trustedSender([rendererOrigin]));
+  const notify = incomingNotifier({
+    notify: (options) => new Notification(options),
+    execute: (command) => host!.backend.execute(command),
+    showCalls: () => showWindow('#calls'),
+    onError: report,
+  });
+  const showLine = (status: Parameters<typeof trayPresentation>[0]) => {
+    const view = trayPresentation(status);
+    tray?.setToolTip(view.tooltip);
+    tray?.setImage(nativeImage.createFromDataURL(TRAY_ICONS[view.icon]));
+  };
+  showLine(host.backend.getLineStatus());
+  host.onEvent((event) => {
+    if (event.type === 'line') showLine(event.status);
+    notify(event);
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_CHANNELS.engineEvent, event);
+  });
+  dialer.ready();
+  showWindow();
+}
+
+if (claimSingleInstance(app, process.argv, { onLink: (link) => dialer.onLink(link), onSecondLaunch: () => app.isReady() && showWindow() })) {
+  // The tray keeps the phone running with every window closed.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', () => void host?.stop());
+  app.whenReady().then(boot, (error: unknown) => {
+    logger.log('error', `callhook failed to start: ${String(error)}`);
+    app.exit(1);
+  });
+}

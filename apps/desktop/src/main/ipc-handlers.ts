@@ -1,0 +1,76 @@
+import { isCallhookError, SettingsError, type CallSnapshot, type DeliveryRecord, type InboundCommand, type LineStatus, type Settings } from '@callhook/core';
+import { IPC_CHANNELS, type BridgeResult, type CallhookBridge } from '@callhook/ui/bridge';
+import { z } from 'zod';
+import type { IpcInvokeEvent, IpcMainPort } from './electron-ports.js';
+import { CommandSchema, DeliveryIdSchema, SlotTestSchema } from './ipc-schemas.js';
+import type { SlotTest } from './slot-test.js';
+
+/** What the console may ask of the engine host; payloads arrive already checked. */
+export interface ConsoleBackend {
+  getSettings(): Settings;
+  /** Validates with core's settings schema; throws SettingsError naming the bad fields. */
+  saveSettings(input: unknown): { settings: Settings; restartRequired: boolean };
+  getCalls(): { active: CallSnapshot[]; recent: CallSnapshot[] };
+  getDeliveries(): DeliveryRecord[];
+  getLineStatus(): LineStatus;
+  execute(command: InboundCommand): Promise<CallSnapshot | null>;
+  testSlot(test: SlotTest): Promise<DeliveryRecord>;
+  replayDelivery(deliveryId: string): Promise<DeliveryRecord>;
+}
+
+type Method = Exclude<keyof CallhookBridge, 'onEngineEvent'>;
+
+export function toBridgeError(error: unknown): BridgeResult<never> {
+  if (error instanceof SettingsError) return { ok: false, code: error.code, message: error.message, issues: error.issues };
+  if (error instanceof z.ZodError) {
+    const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+    return { ok: false, code: 'bad_request', message: 'the request does not fit its schema', issues };
+  }
+  if (isCallhookError(error)) return { ok: false, code: error.code, message: error.message };
+  return { ok: false, code: 'internal_error', message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * One handler per preload method. Each checks that the sender is the app's own renderer, parses its
+ * payload with core's zod schemas, and answers with a BridgeResult (Electron would flatten a thrown
+ * error into a bare message).
+ */
+export function registerIpcHandlers(ipc: IpcMainPort, backend: ConsoleBackend, isTrustedSender: (event: IpcInvokeEvent) => boolean): () => void {
+  const routes: Record<Method, (args: unknown[]) => unknown> = {
+    getSettings: () => backend.getSettings(),
+    saveSettings: ([input]) => backend.saveSettings(input),
+    getCalls: () => backend.getCalls(),
+    getDeliveries: () => backend.getDeliveries(),
+    getLineStatus: () => backend.getLineStatus(),
+    execute: ([command]) => backend.execute(CommandSchema.parse(command) as InboundCommand),
+    testSlot: ([test]) => backend.testSlot(SlotTestSchema.parse(test)),
+    replayDelivery: ([id]) => backend.replayDelivery(DeliveryIdSchema.parse(id)),
+  };
+  for (const [method, route] of Object.entries(routes) as [Method, (args: unknown[]) => unknown][]) {
+    ipc.handle(IPC_CHANNELS[method], async (event, ...args) => {
+      if (!isTrustedSender(event)) return { ok: false, code: 'forbidden', message: 'IPC from a frame that is not the callhook console' };
+      try {
+        return { ok: true, value: await route(args) };
+      } catch (error) {
+        return toBridgeError(error);
+      }
+    });
+  }
+  return () => {
+    for (const method of Object.keys(routes) as Method[]) ipc.removeHandler(IPC_CHANNELS[method]);
+  };
+}
+
+/** Only the app's own page: the bundled renderer (file:) or, in development, the dev server's origin. */
+export function trustedSender(allowedOrigins: readonly string[]): (event: IpcInvokeEvent) => boolean {
+  return (event) => {
+    const url = event.senderFrame?.url;
+    if (!url) return false;
+    if (url.startsWith('file://')) return allowedOrigins.includes('file://');
+    try {
+      return allowedOrigins.includes(new URL(url).origin);
+    } catch {
+      return false;
+    }
+  };
+}

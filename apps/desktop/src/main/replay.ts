@@ -1,0 +1,28 @@
+import type { DeliveryRecord, PendingDelivery, Slot } from '@callhook/core';
+import { deliverOnce, deliveryDeadline, type DeliverySink } from './delivery-runner.js';
+
+/**
+ * Sends a logged delivery's URL again. The log keeps the expanded URL, not a POST body, so a POST
+ * slot cannot be replayed faithfully and is refused. Headers, secret and timeout come from the slot
+ * as it is configured now.
+ */
+export function replayDelivery(sink: DeliverySink, record: DeliveryRecord, slot: Slot | undefined, sequence: number, now: number): Promise<DeliveryRecord> {
+  if (slot?.method === 'POST') throw new Error('a POST slot cannot be replayed from the log (its body is not kept); fire the event again');
+  const delivery: PendingDelivery = {
+    id: `${record.deliveryId}:replay:${sequence}`,
+    callGuid: record.callGuid,
+    action: record.action,
+    slot: record.slot,
+    sequence,
+    url: record.url,
+    mode: record.mode,
+    method: 'GET',
+    headers: { ...(slot?.headers ?? {}) },
+    body: null,
+    signingSecret: slot?.secret ?? null,
+    timeoutMs: slot?.timeoutMs ?? 5_000,
+    retries: { max: 0, backoffMs: 1_000 },
+    createdAt: now,
+  };
+  return deliverOnce(sink, delivery, deliveryDeadline(delivery));
+}

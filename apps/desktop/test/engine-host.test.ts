@@ -1,0 +1,74 @@
+import { silentLogger, SlotSchema } from '@callhook/core';
+import { SAMPLE_CALL } from '@callhook/ui';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEngineHost, type EngineHost } from '../src/main/engine-host.js';
+
+let dir: string;
+let host: EngineHost | null = null;
+let receiver: Server;
+let receiverUrl: string;
+const received: string[] = [];
+const opened: string[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'callhook-desktop-'));
+  received.length = 0;
+  receiver = createServer((req, res) => (received.push(req.url ?? ''), res.end('ok')));
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+});
+
+afterEach(async () => {
+  await host?.stop();
+  host = null;
+  await new Promise((resolve) => receiver.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const start = () => startEngineHost({ userDataDir: dir, browser: { open: async (url) => void opened.push(url) }, logger: silentLogger });
+
+describe('startEngineHost (simulated line, real server pieces, temporary user data)', () => {
+  it('creates default settings in the user data directory and runs the line', async () => {
+    host = await start();
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ inbound: { enabled: false }, line: { type: 'simulator' } });
+    expect(host.backend.getLineStatus()).toEqual({ state: 'ready', detail: 'simulated line' });
+  });
+
+  it('saves settings to the file and applies them live', async () => {
+    host = await start();
+    const slot = { on: 'outbound', url: `${receiverUrl}/out?to=<$remote_party>`, active: true };
+    const result = host.backend.saveSettings({ actionUrls: { enabled: true, slots: [slot] } });
+    expect(result.restartRequired).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).actionUrls.slots[0].url).toBe(slot.url);
+    const events: string[] = [];
+    host.onEvent((event) => event.type === 'delivery' && events.push(event.record.outcome));
+    await host.backend.execute({ action: 'make_call', target: '123', force: false });
+    for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(received).toEqual(['/out?to=123']);
+    expect(host.backend.getCalls().active).toHaveLength(1);
+  });
+
+  it('tests a slot against the sample call, and replays a logged delivery', async () => {
+    host = await start();
+    const slot = SlotSchema.parse({ on: 'inbound', url: `${receiverUrl}/t?n=<$remote_alias>` });
+    const record = await host.backend.testSlot({ slot, action: 'inbound', call: SAMPLE_CALL });
+    expect(record).toMatchObject({ outcome: 'delivered', status: 200 });
+    expect(received).toEqual(['/t?n=%22Michael%20D785%22%20(420)']);
+    const logged = host.backend.getDeliveries().find((d) => d.deliveryId === record.deliveryId);
+    expect(logged).toBeDefined();
+    await expect(host.backend.replayDelivery(record.deliveryId)).resolves.toMatchObject({ outcome: 'delivered' });
+    expect(received).toHaveLength(2);
+  });
+
+  it('opens "show in browser" slots through the guarded opener', async () => {
+    host = await start();
+    const slot = SlotSchema.parse({ on: 'inbound', url: 'https://crm.example.com/c?n=<$remote_party>', openInBrowser: true });
+    await expect(host.backend.testSlot({ slot, action: 'inbound', call: SAMPLE_CALL })).resolves.toMatchObject({ outcome: 'opened' });
+    expect(opened).toEqual(['https://crm.example.com/c?n=420']);
+  });
+});

@@ -1,0 +1,75 @@
+import { loadSettings, SettingsSchema, type InboundCommand } from '@callhook/core';
+import { IPC_CHANNELS } from '@callhook/ui/bridge';
+import { describe, expect, it } from 'vitest';
+import { registerIpcHandlers, trustedSender, type ConsoleBackend } from '../src/main/ipc-handlers.js';
+import type { SlotTest } from '../src/main/slot-test.js';
+import { FakeIpcMain } from './support/fakes.js';
+
+function backend() {
+  const commands: InboundCommand[] = [];
+  const tests: SlotTest[] = [];
+  let settings = SettingsSchema.parse({});
+  const api: ConsoleBackend = {
+    getSettings: () => settings,
+    saveSettings(input) {
+      settings = loadSettings(input).settings;
+      return { settings, restartRequired: false };
+    },
+    getCalls: () => ({ active: [], recent: [] }),
+    getDeliveries: () => [],
+    getLineStatus: () => ({ state: 'ready', detail: 'simulated line' }),
+    execute: async (command) => (commands.push(command), null),
+    testSlot: async (test) => (tests.push(test), { deliveryId: 't' } as never),
+    replayDelivery: async () => ({ deliveryId: 'r' }) as never,
+  };
+  return { api, commands, tests };
+}
+
+describe('registerIpcHandlers', () => {
+  it('registers one handler per preload method', () => {
+    const ipc = new FakeIpcMain();
+    const off = registerIpcHandlers(ipc, backend().api, () => true);
+    const { engineEvent: _pushOnly, ...invoked } = IPC_CHANNELS;
+    expect([...ipc.handlers.keys()].sort()).toEqual(Object.values(invoked).sort());
+    off();
+    expect(ipc.handlers.size).toBe(0);
+  });
+
+  it('passes a command that fits core’s shape and refuses one that does not', async () => {
+    const ipc = new FakeIpcMain();
+    const { api, commands } = backend();
+    registerIpcHandlers(ipc, api, () => true);
+    await expect(ipc.invoke(IPC_CHANNELS.execute, { action: 'make_call', target: '123' })).resolves.toEqual({ ok: true, value: null });
+    expect(commands).toEqual([{ action: 'make_call', target: '123', force: false }]);
+    const refused = await ipc.invoke(IPC_CHANNELS.execute, { action: 'make_call', target: '123', shell: 'rm -rf /' });
+    expect(refused).toMatchObject({ ok: false, code: 'bad_request' });
+    await expect(ipc.invoke(IPC_CHANNELS.execute, { action: 'format_disk' })).resolves.toMatchObject({ ok: false, code: 'bad_request' });
+    expect(commands).toHaveLength(1);
+  });
+
+  it('returns settings issues with their field paths', async () => {
+    const ipc = new FakeIpcMain();
+    registerIpcHandlers(ipc, backend().api, () => true);
+    const result = await ipc.invoke(IPC_CHANNELS.saveSettings, { inbound: { port: 70000 }, actionUrls: { slots: [{ on: 'inbound', url: 'http://h/?x=<$nope>' }] } });
+    expect(result).toMatchObject({ ok: false, code: 'invalid_settings', issues: [{ path: 'inbound.port', message: 'port must be 1–65535' }] });
+  });
+
+  it('checks a slot test against core’s slot and call schemas', async () => {
+    const ipc = new FakeIpcMain();
+    const { api, tests } = backend();
+    registerIpcHandlers(ipc, api, () => true);
+    const bad = await ipc.invoke(IPC_CHANNELS.testSlot, { slot: { on: 'inbound', url: 'http://h/' }, action: 'inbound', call: { guid: 'x' } });
+    expect(bad).toMatchObject({ ok: false, code: 'bad_request' });
+    expect(tests).toEqual([]);
+  });
+
+  it('refuses IPC from any frame but the console', async () => {
+    const ipc = new FakeIpcMain();
+    registerIpcHandlers(ipc, backend().api, trustedSender(['http://localhost:5173']));
+    await expect(ipc.invoke(IPC_CHANNELS.getSettings)).resolves.toMatchObject({ ok: false, code: 'forbidden' });
+    const trust = trustedSender(['file://', 'http://localhost:5173']);
+    expect(trust({ senderFrame: { url: 'http://localhost:5173/#calls' } })).toBe(true);
+    expect(trust({ senderFrame: { url: 'https://evil.example/' } })).toBe(false);
+    expect(trust({ senderFrame: null })).toBe(false);
+  });
+});

@@ -1,0 +1,53 @@
+import { SlotSchema } from '@callhook/core';
+import { SAMPLE_CALL } from '@callhook/ui';
+import { describe, expect, it } from 'vitest';
+import { deliverOnce } from '../src/main/delivery-runner.js';
+import { replayDelivery } from '../src/main/replay.js';
+import { testSlot } from '../src/main/slot-test.js';
+import { FakeSink, recordFor } from './support/fakes.js';
+import { pending } from './support/pending.js';
+
+const slot = (patch: object = {}) => SlotSchema.parse({ on: 'hold', url: 'http://127.0.0.1:9/t?n=<$remote_party>&a=<$action>', ...patch });
+
+describe('testSlot', () => {
+  it('expands the slot for the chosen event and delivers it once through the dispatcher', async () => {
+    const sink = new FakeSink();
+    const record = await testSlot(sink, { slot: slot({ active: false }), action: 'inbound', call: SAMPLE_CALL }, 1_000);
+    expect(sink.submitted).toHaveLength(1);
+    expect(sink.submitted[0]).toMatchObject({ id: 'test:1000:inbound', url: 'http://127.0.0.1:9/t?n=420&a=inbound', mode: 'http', method: 'GET' });
+    expect(record).toMatchObject({ outcome: 'delivered', status: 200 });
+    expect(sink.listenerCount).toBe(0);
+  });
+
+  it('refuses a slot whose template does not compile', () => {
+    expect(() => testSlot(new FakeSink(), { slot: slot({ url: 'http://h/?x=<$nope>' }), action: 'inbound', call: SAMPLE_CALL }, 1)).toThrow(/unknown placeholder/);
+  });
+});
+
+describe('deliverOnce', () => {
+  it('waits past retries for the final record', async () => {
+    const sink = new FakeSink((d) => [recordFor(d, { attempt: 1, final: false, outcome: 'timeout' }), recordFor(d, { attempt: 2, status: 204 })]);
+    const delivery = { ...pending(), retries: { max: 1, backoffMs: 10 } };
+    await expect(deliverOnce(sink, delivery, 1_000)).resolves.toMatchObject({ attempt: 2, status: 204, final: true });
+  });
+
+  it('gives up after its deadline', async () => {
+    const sink = new FakeSink(() => []);
+    await expect(deliverOnce(sink, pending(), 20)).rejects.toThrow('no result within 20 ms');
+    expect(sink.listenerCount).toBe(0);
+  });
+});
+
+describe('replayDelivery', () => {
+  it('sends the logged URL again with the slot’s current headers', async () => {
+    const sink = new FakeSink();
+    const logged = recordFor(pending(), { outcome: 'http_error', status: 500 });
+    await replayDelivery(sink, logged, slot({ headers: { 'X-Crm': '1' } }), 3, 50);
+    expect(sink.submitted[0]).toMatchObject({ id: `${logged.deliveryId}:replay:3`, url: logged.url, method: 'GET', headers: { 'X-Crm': '1' } });
+  });
+
+  it('refuses a POST slot, whose body the log does not keep', () => {
+    const logged = recordFor({ id: 'd', callGuid: 'g', action: 'inbound', slot: 0, url: 'http://h/', mode: 'http' } as never);
+    expect(() => replayDelivery(new FakeSink(), logged, slot({ method: 'POST' }), 1, 1)).toThrow(/POST slot/);
+  });
+});

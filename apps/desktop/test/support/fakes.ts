@@ -1,0 +1,97 @@
+import type { DeliveryRecord, PendingDelivery } from '@callhook/core';
+import type { DeliverySink } from '../../src/main/delivery-runner.js';
+import type { InstanceAppPort, IpcInvokeEvent, IpcMainPort, NotificationOptions, NotificationPort } from '../../src/main/electron-ports.js';
+
+export class FakeNotification implements NotificationPort {
+  shown = false;
+  closed = false;
+  private readonly listeners = new Map<string, (...args: never[]) => void>();
+  constructor(readonly options: NotificationOptions) {}
+  show() {
+    this.shown = true;
+  }
+  close() {
+    this.closed = true;
+  }
+  on(event: string, listener: (...args: never[]) => void) {
+    this.listeners.set(event, listener);
+    return this;
+  }
+  fire(event: 'action', index: number): void;
+  fire(event: 'click' | 'close'): void;
+  fire(event: string, index?: number) {
+    (this.listeners.get(event) as ((...args: unknown[]) => void) | undefined)?.({}, index);
+  }
+}
+
+export class FakeIpcMain implements IpcMainPort {
+  readonly handlers = new Map<string, (event: IpcInvokeEvent, ...args: unknown[]) => unknown>();
+  handle(channel: string, listener: (event: IpcInvokeEvent, ...args: unknown[]) => unknown) {
+    this.handlers.set(channel, listener);
+  }
+  removeHandler(channel: string) {
+    this.handlers.delete(channel);
+  }
+  invoke(channel: string, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (!handler) throw new Error(`no handler for ${channel}`);
+    return Promise.resolve(handler({ senderFrame: { url: 'file:///app/out/renderer/index.html' } }, ...args));
+  }
+}
+
+export class FakeApp implements InstanceAppPort {
+  quitCalled = false;
+  readonly listeners = new Map<string, (...args: never[]) => void>();
+  constructor(private readonly gotLock: boolean) {}
+  requestSingleInstanceLock() {
+    return this.gotLock;
+  }
+  on(event: string, listener: (...args: never[]) => void) {
+    this.listeners.set(event, listener);
+    return this;
+  }
+  quit() {
+    this.quitCalled = true;
+  }
+  emit(event: string, ...args: unknown[]) {
+    (this.listeners.get(event) as ((...a: unknown[]) => void) | undefined)?.(...args);
+  }
+}
+
+/** A dispatcher stand-in: records submissions and answers each with the records `respond` gives. */
+export class FakeSink implements DeliverySink {
+  readonly submitted: PendingDelivery[] = [];
+  private readonly listeners = new Set<(record: DeliveryRecord) => void>();
+  constructor(private readonly respond: (delivery: PendingDelivery) => DeliveryRecord[] = (d) => [recordFor(d)]) {}
+  submit(delivery: PendingDelivery) {
+    this.submitted.push(delivery);
+    queueMicrotask(() => this.respond(delivery).forEach((record) => this.listeners.forEach((l) => l(record))));
+    return true;
+  }
+  onRecord(listener: (record: DeliveryRecord) => void) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  get listenerCount() {
+    return this.listeners.size;
+  }
+}
+
+export function recordFor(delivery: PendingDelivery, patch: Partial<DeliveryRecord> = {}): DeliveryRecord {
+  return {
+    deliveryId: delivery.id,
+    callGuid: delivery.callGuid,
+    action: delivery.action,
+    slot: delivery.slot,
+    url: delivery.url,
+    mode: delivery.mode,
+    attempt: 1,
+    outcome: 'delivered',
+    status: 200,
+    latencyMs: 5,
+    error: null,
+    at: 1,
+    final: true,
+    ...patch,
+  };
+}
