@@ -1,6 +1,3 @@
-import { isCallhookError } from '@callhook/core';
-import { CliError } from './cli-error.js';
-
 /** Exit codes by error family; documented in `callhook --help`. */
 export const EXIT = {
   ok: 0,
@@ -39,9 +36,17 @@ const FAMILY: Record<string, number> = {
   invalid_transition: EXIT.callState,
 };
 
+/**
+ * The code of a CallhookError (core) or CliError. Checked by shape, not class, so this module does
+ * not load core (and zod) for commands that never touch it.
+ */
 export function errorCode(error: unknown): string {
-  if (isCallhookError(error) || error instanceof CliError) return error.code;
-  return 'internal_error';
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code in FAMILY ? code : 'internal_error';
+}
+
+export function isKnownError(error: unknown): error is Error & { code: string } {
+  return errorCode(error) !== 'internal_error';
 }
 
 export function exitCodeFor(error: unknown): number {

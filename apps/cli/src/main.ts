@@ -1,8 +1,6 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
-import { isCallhookError } from '@callhook/core';
-import { CliError } from './cli-error.js';
-import { errorCode, EXIT, exitCodeFor } from './exit-codes.js';
+import { errorCode, EXIT, exitCodeFor, isKnownError } from './exit-codes.js';
 import { buildProgram } from './program.js';
 
 /** The one place errors become messages and exit codes. */
@@ -18,8 +16,7 @@ async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     const code = exitCodeFor(error);
-    const known = isCallhookError(error) || error instanceof CliError;
-    const message = known ? (error as Error).message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`;
+    const message = isKnownError(error) ? (error as Error).message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`;
     if (json) process.stderr.write(`${JSON.stringify({ ok: false, code: errorCode(error), message })}\n`);
     else process.stderr.write(`${process.stderr.isTTY && !process.env.NO_COLOR ? '\u001b[31merror\u001b[39m' : 'error'} ${message}\n`);
     return code;

@@ -1,11 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { apiTarget, DEFAULT_URL } from './api-client.js';
-import { configCheck, configInit, configSchema } from './commands/config.js';
-import { dial, listCalls, simulate } from './commands/client-commands.js';
-import { expand } from './commands/expand.js';
-import { serve } from './commands/serve.js';
-import { tail } from './commands/tail.js';
 import { EXIT_CODE_HELP } from './exit-codes.js';
 import { createOutput, type Output } from './output.js';
 
@@ -22,7 +17,10 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
-/** The `callhook` command tree. Actions report through `Output`; errors propagate to main's one catch. */
+/**
+ * The `callhook` command tree. Actions report through `Output`; errors propagate to main's one catch.
+ * Command modules load on use, so `--version`, `--help` and client commands skip core and the server.
+ */
 export function buildProgram(): Command {
   const program = new Command('callhook')
     .description('Connect telephone calls to the web: outbound and inbound Action URLs')
@@ -60,7 +58,7 @@ ${EXIT_CODE_HELP}`);
     .option('--verbose', 'log every request (tokens redacted)')
     .option('--log-json', 'log JSON lines to stderr')
     .addHelpText('after', '\nExamples:\n  $ callhook serve --demo\n  $ callhook serve --config ~/.config/callhook.json --data /var/lib/callhook')
-    .action((options) => serve(options, out()));
+    .action(async (options) => (await import('./commands/serve.js')).serve(options, out()));
 
   program
     .command('expand')
@@ -70,45 +68,49 @@ ${EXIT_CODE_HELP}`);
     .requiredOption('--action <action>', 'inbound, outbound, connected, hold or disconnected')
     .option('--at <time>', 'event time for <$call_duration_seconds> (ISO-8601; default: disconnection or now)')
     .addHelpText('after', `\nExample:\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>&id=<$call_guid>' --call call.json --action inbound`)
-    .action((options) => expand(options, out()));
+    .action(async (options) => (await import('./commands/expand.js')).expand(options, out()));
 
   const config = program.command('config').description('settings file tools');
-  config.command('schema').description('print the JSON Schema of the settings').action(() => configSchema(out()));
+  config.command('schema').description('print the JSON Schema of the settings').action(async () => (await import('./commands/config.js')).configSchema(out()));
   config
     .command('check <file>')
     .description('validate a settings file; names every bad field and the fix')
-    .action((file: string) => configCheck(file, out()));
+    .action(async (file: string) => (await import('./commands/config.js')).configCheck(file, out()));
   config
     .command('init')
     .description('print (or write) a starter settings file with a generated token')
     .option('--out <file>', 'write to this file (mode 0600) instead of stdout')
     .option('--force', 'replace an existing file')
     .addHelpText('after', '\nExample:\n  $ callhook config init --out callhook.json')
-    .action((options) => configInit(options, out()));
+    .action(async (options) => (await import('./commands/config.js')).configInit(options, out()));
 
   clientOptions(program.command('dial <target>').description('send make_call to a running instance'))
     .option('--force', 'dial even if the same target was dialled moments ago')
     .addHelpText('after', '\nExample:\n  $ callhook dial +49301234567 --token $TOKEN')
-    .action((number: string, options) => dial(apiTarget(options), number, options, out()));
+    .action(async (number: string, options) => (await import('./commands/client-commands.js')).dial(apiTarget(options), number, options, out()));
 
   clientOptions(program.command('calls').description('list active and recent calls'))
     .option('--limit <n>', 'recent calls to show', integer('--limit', 1, 1000), 20)
-    .action((options) => listCalls(apiTarget(options), options, out()));
+    .action(async (options) => (await import('./commands/client-commands.js')).listCalls(apiTarget(options), options, out()));
 
   clientOptions(program.command('tail').description('follow live events (calls, deliveries, line)'))
     .option('--count <n>', 'stop after this many events', integer('--count', 1, 1_000_000))
-    .action((options) => tail(apiTarget(options), options, out()));
+    .action(async (options) => (await import('./commands/tail.js')).tail(apiTarget(options), options, out()));
 
   const sim = program.command('simulate').description('drive the simulated line of a running instance');
   clientOptions(sim.command('incoming').description('ring the phone from a simulated caller'))
     .requiredOption('--from <number>', 'caller number')
     .option('--name <name>', 'caller display name')
     .addHelpText('after', '\nExample:\n  $ callhook simulate incoming --from 420 --name "Michael D785"')
-    .action((options) => simulate(apiTarget(options), 'incoming', { from: options.from, name: options.name ?? null }, out()));
+    .action(async (options) =>
+      (await import('./commands/client-commands.js')).simulate(apiTarget(options), 'incoming', { from: options.from, name: options.name ?? null }, out()),
+    );
   for (const what of ['answer', 'hangup'] as const) {
     clientOptions(sim.command(what).description(what === 'answer' ? 'answer the ringing call' : 'the remote party hangs up'))
       .option('--call <guid>', 'which call, when several fit')
-      .action((options) => simulate(apiTarget(options), what, options.call ? { call: options.call } : {}, out()));
+      .action(async (options) =>
+        (await import('./commands/client-commands.js')).simulate(apiTarget(options), what, options.call ? { call: options.call } : {}, out()),
+      );
   }
   return program;
 }
