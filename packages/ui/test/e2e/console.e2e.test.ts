@@ -135,4 +135,23 @@ describe('console in Chromium against the real server on the simulated line', ()
     expect(slots.enabled).toBe(true);
     expect(slots.slots).toMatchObject([{ url: `${receiver.origin}/kb?n=<$remote_party>`, active: true }]);
   });
+
+  it('opens a token-protected console with #token= and keeps the token out of the address bar', async () => {
+    await server.stop();
+    const token = 'e2e-token-0123456789abcdef';
+    server = await startConsoleServer({ inbound: { enabled: true, token, actions: { answer: true } } });
+    expect((await fetch(`${server.origin}/api/v1/calls`)).status).toBe(401);
+    await page.goto(`${server.origin}/console/#token=${token}`);
+    await page.getByText('Line ready').waitFor();
+    expect(page.url()).toBe(`${server.origin}/console/`);
+    await page.getByRole('link', { name: 'Calls' }).click();
+    await simulator('incoming', { from: '420', name: null }).then(async (r) => expect(r.status).toBe(401));
+    await fetch(`${server.origin}/api/v1/simulator/incoming`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ from: '420' }),
+    });
+    await page.getByRole('button', { name: 'Answer call from 420' }).click();
+    await page.getByRole('cell', { name: 'connected' }).waitFor();
+  });
 });

@@ -1,6 +1,7 @@
 import { Engine, loadSettings, SimulatedLine, type SettingsInput } from '@callhook/core';
 import { buildApp, cryptoRandom, listenAll, memoryHistory, systemClock, UndiciFetcher, type Listeners } from '@callhook/server';
 import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,19 @@ export interface ConsoleServer {
 
 /** The same directory `@callhook/ui/dist-path` exports (checked in test/dist-path.test.ts). */
 export const consoleDir = fileURLToPath(new URL('../../../dist/console/', import.meta.url));
+
+/**
+ * The mount the README asks of the server: static files under /console/, exempt from the token (they
+ * hold no secret; the API calls they make carry it), still behind the address and browser rules.
+ */
+export async function mountConsole(app: FastifyInstance): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, tokenExempt: true };
+    });
+    await scope.register(fastifyStatic, { root: consoleDir, prefix: '/console/' });
+  });
+}
 
 const refuseBrowser = { open: async () => Promise.reject(new Error('no browser in tests')) };
 
@@ -32,7 +46,7 @@ export async function startConsoleServer(settings: SettingsInput): Promise<Conso
   const engine = new Engine({ line, clock: systemClock, random: cryptoRandom, fetcher, browser: refuseBrowser, settings: loaded });
   const history = memoryHistory(engine);
   const app = buildApp({ engine, history, simulator: line });
-  await app.register(fastifyStatic, { root: consoleDir, prefix: '/console/' });
+  await mountConsole(app);
   await engine.start();
   let listeners: Listeners;
   try {
