@@ -96,6 +96,20 @@ describe('callhook (offline commands)', () => {
     expect(runCli(['config', 'check', join(dir, 'missing.json')]).code).toBe(3);
   });
 
+  it('serve exits 3 on bad settings, naming the field, before binding anything', () => {
+    const file = join(dir, 'bad-serve.json');
+    writeFileSync(file, JSON.stringify({ inbound: { enabled: true, port: 0 } }));
+    const bad = runCli(['serve', '--config', file, '--data', ':memory:']);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('inbound.port');
+    expect(bad.stdout).toBe('');
+    writeFileSync(file, JSON.stringify({ line: { type: 'sip', aor: 'sip:303@127.0.0.1' } }));
+    const sip = runCli(['serve', '--config', file, '--data', ':memory:']);
+    expect(sip.code).toBe(3);
+    expect(sip.stderr).toContain('line.type');
+    expect(runCli(['serve', '--config', join(dir, 'nope.json')]).stderr).toContain('callhook config init');
+  });
+
   it('exits 4 when no instance is running', () => {
     const result = runCli(['dial', '123', '--url', 'http://127.0.0.1:9']);
     expect(result.code).toBe(4);

@@ -17,6 +17,7 @@ import { registerInboundRoutes } from '../routes/inbound-routes.js';
 import { registerMetricsRoute } from '../routes/metrics-route.js';
 import { registerSettingsRoutes } from '../routes/settings-routes.js';
 import { registerSimulatorRoutes } from '../routes/simulator-routes.js';
+import { openApiDocument } from './openapi.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
 
 export interface AppDeps {
@@ -74,5 +75,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerEchoRoutes(app, deps.echo ?? new EchoStore());
   registerHealthRoute(app, engine);
   registerMetricsRoute(app, metrics);
+  const openapi = openApiDocument('0.1.0');
+  app.get('/api/v1/openapi.json', { config: { tokenExempt: true } }, async () => openapi);
   return app;
 }

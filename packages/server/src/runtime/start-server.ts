@@ -41,12 +41,19 @@ export interface RunningServer {
   stop(drainMs?: number): Promise<{ drained: boolean }>;
 }
 
+/** Says once that this server has no browser: a warning when a slot wants one, else a note at load. */
 function warnWithoutBrowser(logger: Logger, headless: boolean): (loaded: LoadedSettings) => void {
   let warned = false;
+  let noted = false;
   return (loaded) => {
-    if (!headless || warned || !loaded.settings.actionUrls.slots.some((s) => s.active && s.openInBrowser)) return;
-    warned = true;
-    logger.log('warn', 'this server is headless (no DISPLAY or WAYLAND_DISPLAY): "open in browser" slots will be logged as failed, not opened');
+    if (!headless || warned) return;
+    if (loaded.settings.actionUrls.slots.some((s) => s.active && s.openInBrowser)) {
+      warned = true;
+      logger.log('warn', 'no web browser on this headless server (no DISPLAY or WAYLAND_DISPLAY): "open in browser" slots are logged as failed, not opened');
+    } else if (!noted) {
+      noted = true;
+      logger.log('info', 'no web browser on this headless server: "open in browser" slots would be logged as failed');
+    }
   };
 }
 

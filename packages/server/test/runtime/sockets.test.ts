@@ -116,3 +116,28 @@ describe('listener on real sockets', () => {
     await expect(startServer({ settings: loadSettings(testSettings()), dataDir: ':memory:', port: server.port! })).rejects.toThrow(/EADDRINUSE/);
   });
 });
+
+describe('headless browser slots', () => {
+  it('warns once at load and logs browser slots as failed with the reason', async () => {
+    const lines: string[] = [];
+    const settings = testSettings({}, { actionUrls: { enabled: true, slots: [{ on: 'outbound', url: 'http://127.0.0.1:9/crm?n=<$remote_party>', openInBrowser: true }] } });
+    const saved = { DISPLAY: process.env.DISPLAY, WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY };
+    delete process.env.DISPLAY;
+    delete process.env.WAYLAND_DISPLAY;
+    try {
+      server = await start(settings, lines);
+    } finally {
+      Object.assign(process.env, Object.fromEntries(Object.entries(saved).filter(([, v]) => v !== undefined)));
+    }
+    const records: { outcome: string; mode: string; error: string | null }[] = [];
+    server.engine.on((e) => e.type === 'delivery' && records.push(e.record));
+    await get(`${server.urls[0]}?action=make_call&target=1`);
+    await get(`${server.urls[0]}?action=make_call&target=2`);
+    await server.engine.dispatcher.drain(1_000);
+    expect(records).toMatchObject([
+      { outcome: 'network_error', mode: 'browser', error: expect.stringContaining('no web browser') },
+      { outcome: 'network_error', mode: 'browser' },
+    ]);
+    expect(lines.filter((l) => l.startsWith('warn') && l.includes('headless'))).toHaveLength(1);
+  });
+});
