@@ -1,0 +1,65 @@
+import { SipLineSchema } from '@callhook/core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSipLine, type SipLine } from '../src/index.js';
+import { startBaresip, type Baresip } from './support/baresip.js';
+import { EventRecorder } from './support/event-recorder.js';
+import { startKamailio, type Kamailio } from './support/kamailio.js';
+
+let kamailio: Kamailio;
+beforeAll(async () => {
+  kamailio = await startKamailio();
+});
+afterAll(async () => {
+  await kamailio?.stop();
+});
+
+describe.each(['udp', 'tcp'] as const)('baresip ⇄ kamailio ⇄ callhook over %s', (transport) => {
+  let baresip: Baresip | undefined;
+  let line: SipLine | undefined;
+  afterEach(async () => {
+    await line?.stop();
+    await baresip?.stop();
+  });
+
+  async function setup(user: string) {
+    baresip = await startBaresip(`<sip:alice${user}@127.0.0.1:${kamailio.port};transport=${transport}>;auth_pass=secret;answermode=auto;audio_codecs=pcmu,pcma`);
+    await baresip.waitRegistered();
+    line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: `sip:${user}@127.0.0.1`, password: 'secret', registrar: kamailio.address, transport, displayName: 'Desk' }));
+    const events = new EventRecorder(line);
+    await line.start();
+    await events.waitFor('status', (event) => event.status.state === 'ready');
+    return { baresip, line, events };
+  }
+
+  it('takes a call from baresip, sees its hold/resume and its hangup', async () => {
+    const { baresip, line, events } = await setup(transport === 'udp' ? '401' : '402');
+    await baresip.command('dial', `sip:${transport === 'udp' ? '401' : '402'}@127.0.0.1:${kamailio.port}`);
+    const incoming = await events.waitFor('incoming');
+    expect(incoming).toMatchObject({ remoteParty: `alice${transport === 'udp' ? '401' : '402'}`, localName: 'Desk' });
+    await line.execute({ type: 'answer', lineCallId: incoming.lineCallId });
+    await baresip.waitEvent('CALL_ESTABLISHED');
+    await events.waitFor('answered');
+    await baresip.command('hold');
+    await events.waitFor('held');
+    await baresip.command('resume');
+    await events.waitFor('resumed');
+    await baresip.command('hangup');
+    await events.waitFor('ended');
+    expect(events.types(incoming.lineCallId)).toEqual(['incoming', 'answered', 'held:remote', 'resumed:remote', 'ended:remote:normal']);
+  });
+
+  it('calls baresip through a 407 challenge, holds it, and hangs up', async () => {
+    const user = transport === 'udp' ? '403' : '404';
+    const { baresip, line, events } = await setup(user);
+    await line.execute({ type: 'make_call', callId: 'out-1', target: `alice${user}` });
+    await events.waitFor('answered');
+    await baresip.waitEvent('CALL_ESTABLISHED');
+    await line.execute({ type: 'hold', lineCallId: 'out-1' });
+    await line.execute({ type: 'unhold', lineCallId: 'out-1' });
+    await line.execute({ type: 'hangup', lineCallId: 'out-1' });
+    await baresip.waitEvent('CALL_CLOSED');
+    await events.waitFor('ended');
+    expect(events.types('out-1')).toEqual(['outgoing', 'alerting', 'answered', 'held:local', 'resumed:local', 'ended:local:normal']);
+    expect(kamailio.log()).not.toMatch(/malformed/);
+  });
+});
