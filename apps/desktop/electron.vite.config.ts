@@ -5,12 +5,12 @@ import { resolve } from 'node:path';
 export default defineConfig({
   // Main runs in Node: workspace and npm dependencies stay external and load from node_modules.
   main: {
-    build: { outDir: 'out/main', rollupOptions: { input: resolve('src/main/index.ts') } },
+    build: { outDir: 'dist/main', rollupOptions: { input: resolve('src/main/index.ts') } },
   },
   // A sandboxed preload cannot load modules: one self-contained CommonJS file.
   preload: {
     build: {
-      outDir: 'out/preload',
+      outDir: 'dist/preload',
       externalizeDeps: false,
       rollupOptions: { input: resolve('src/preload/index.ts'), output: { format: 'cjs', entryFileNames: '[name].cjs' } },
     },
@@ -20,7 +20,7 @@ export default defineConfig({
     plugins: [react()],
     base: './',
     build: {
-      outDir: 'out/renderer',
+      outDir: 'dist/renderer',
       rollupOptions: {
         input: resolve('src/renderer/index.html'),
         // zod's sources carry comments Rollup cannot place; the warning is noise for every build.

@@ -20,7 +20,7 @@ describe('guardedBrowser', () => {
 });
 
 describe('routeNavigation', () => {
-  const own = 'file:///opt/callhook/out/renderer/';
+  const own = 'file:///opt/callhook/dist/renderer/';
   it.each([
     [`${own}index.html#calls`, 'stay'],
     ['https://crm.example.com/', 'external'],

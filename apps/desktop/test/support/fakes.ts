@@ -35,7 +35,7 @@ export class FakeIpcMain implements IpcMainPort {
   invoke(channel: string, ...args: unknown[]): Promise<unknown> {
     const handler = this.handlers.get(channel);
     if (!handler) throw new Error(`no handler for ${channel}`);
-    return Promise.resolve(handler({ senderFrame: { url: 'file:///app/out/renderer/index.html' } }, ...args));
+    return Promise.resolve(handler({ senderFrame: { url: 'file:///app/dist/renderer/index.html' } }, ...args));
   }
 }
 
