@@ -1,5 +1,6 @@
 import { render, screen } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
+import { SettingsSchema } from '@callhook/core';
 import { describe, expect, it } from 'vitest';
 import { ClientError } from '../src/client/client-error.js';
 import { ActionUrlsPage } from '../src/pages/action-urls/action-urls-page.js';
@@ -81,5 +82,17 @@ describe('ActionUrlsPage', () => {
     await user.click(screen.getByRole('button', { name: 'Test Action URL 1' }));
     await screen.findByText('Test: delivered HTTP 200 in 12 ms');
     expect(client.tests).toMatchObject([{ action: 'inbound', slot: { url: 'http://crm/t' }, call: { remoteParty: '420' } }]);
+  });
+
+  it('deletes a stored Action URL', async () => {
+    const user = userEvent.setup();
+    const client = new FakeClient();
+    client.settings = SettingsSchema.parse({ actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://crm/in', active: true }] } });
+    render(<ActionUrlsPage client={client} />);
+    await user.click(await screen.findByRole('button', { name: 'Delete Action URL 1' }));
+    expect((urlField() as HTMLInputElement).value).toBe('');
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    await screen.findByText('Settings applied.');
+    expect(client.saved.at(-1)?.actionUrls?.slots).toEqual([]);
   });
 });

@@ -79,6 +79,7 @@ describe('console in Chromium against the real server on the simulated line', ()
     await page.getByRole('button', { name: 'Hang up call with "Michael D785" (420)' }).click();
     await page.getByRole('cell', { name: 'answered' }).waitFor();
     expect(server.engine.activeCalls()).toEqual([]);
+    await page.screenshot({ path: artifactPath('calls-history.png'), fullPage: true });
   });
 
   it('shows an invalid template inline at the offending position', async () => {

@@ -4,7 +4,7 @@ import { ApplyBar } from '../../components/apply-bar.js';
 import { SwitchField } from '../../components/switch-field.js';
 import { useSettingsSection } from '../../state/use-settings-section.js';
 import { SlotEditor } from './slot-editor.js';
-import { slotRows, slotsToSave } from './slot-row.js';
+import { emptySlot, slotRows, slotsToSave } from './slot-row.js';
 
 const slotCodec = {
   toDraft: (section: Settings['actionUrls']) => ({ ...section, slots: slotRows(section) }),
@@ -43,7 +43,7 @@ export function ActionUrlsPage({ client }: { client: EngineClient }) {
         hint="Activates the usage of Action URLs for incoming and outgoing calls."
       />
       {rows.map((slot, index) => (
-        <SlotEditor key={index} index={index} slot={slot} onChange={(next) => setRow(index, next)} client={client} />
+        <SlotEditor key={index} index={index} slot={slot} onChange={(next) => setRow(index, next)} onDelete={() => setRow(index, emptySlot(index))} client={client} />
       ))}
       <ApplyBar dirty={section.dirty} saving={section.saving} feedback={section.feedback} onDiscard={section.discard} />
     </form>

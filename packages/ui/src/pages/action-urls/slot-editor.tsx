@@ -10,6 +10,7 @@ export interface SlotEditorProps {
   index: number;
   slot: Slot;
   onChange(slot: Slot): void;
+  onDelete(): void;
   client: EngineClient;
 }
 
@@ -22,7 +23,7 @@ function describeRecord(record: DeliveryRecord): string {
 }
 
 /** One Action URL slot: its event, URL with completion, live preview, switches and a test. */
-export function SlotEditor({ index, slot, onChange, client }: SlotEditorProps) {
+export function SlotEditor({ index, slot, onChange, onDelete, client }: SlotEditorProps) {
   const base = `slot-${index + 1}`;
   const inputRef = useRef<HTMLInputElement | null>(null);
   const [test, setTest] = useState<TestState>({ kind: 'idle' });
@@ -97,6 +98,9 @@ export function SlotEditor({ index, slot, onChange, client }: SlotEditorProps) {
         </label>
         <button type="button" onClick={runTest} disabled={preview.kind !== 'ok' || test.kind === 'running'} aria-describedby={`${base}-test`}>
           Test Action URL {index + 1}
+        </button>
+        <button type="button" onClick={onDelete} disabled={slot.url === '' && !slot.active && !slot.openInBrowser}>
+          Delete Action URL {index + 1}
         </button>
         <span id={`${base}-test`} role="status" className={test.kind === 'failed' ? 'bad' : undefined}>
           {test.kind === 'running' && 'Sending…'}

@@ -3,7 +3,7 @@ import { ACTIONS, type Settings, type Slot } from '@callhook/core';
 /** The dialog always shows this many slots; empty ones are not saved. */
 export const SLOT_COUNT = 5;
 
-const emptySlot = (index: number): Slot => ({
+export const emptySlot = (index: number): Slot => ({
   on: ACTIONS[index % ACTIONS.length]!,
   url: '',
   active: false,
