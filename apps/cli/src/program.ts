@@ -55,6 +55,7 @@ ${EXIT_CODE_HELP}`);
     .option('--demo', 'simulated line, every action on, a fresh token, slots to the built-in echo receiver')
     .option('--port <port>', 'override inbound.port (0 picks a free port)', integer('--port', 0, 65535))
     .option('--drain-ms <ms>', 'how long to wait for deliveries on SIGINT/SIGTERM', integer('--drain-ms', 0, 600_000), 5_000)
+    .option('--no-console', 'do not serve the web console under /console/')
     .option('--verbose', 'log every request (tokens redacted)')
     .option('--log-json', 'log JSON lines to stderr')
     .addHelpText('after', '\nExamples:\n  $ callhook serve --demo\n  $ callhook serve --config ~/.config/callhook.json --data /var/lib/callhook')

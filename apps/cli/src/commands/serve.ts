@@ -4,6 +4,8 @@ import type { Output } from '../output.js';
 
 export interface ServeOptions {
   config?: string;
+  /** commander's --no-console sets this false. */
+  console?: boolean;
   data?: string;
   demo?: boolean;
   port?: number;
@@ -29,7 +31,9 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   const demoToken = options.demo ? server.generateToken() : null;
   const dataDir = options.data ?? (options.demo ? `${server.defaultDataDir()}/demo` : server.defaultDataDir());
 
+  const consoleDir = options.console === false ? null : await builtConsole();
   const running = await server.startServer({
+    consoleDir,
     settings,
     demo: demoToken ? { token: demoToken } : undefined,
     settingsStore: store ?? undefined,
@@ -38,6 +42,7 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
     logger,
   });
   for (const url of running.urls) process.stdout.write(`listening on ${url}\n`);
+  if (consoleDir && running.urls[0]) logger.log('info', `web console: ${running.urls[0]}console/`);
   if (running.urls.length === 0) logger.log('warn', 'the inbound listener is off (inbound.enabled is false): nothing is listening');
   if (demoToken) out.info(demoBanner(running.urls, demoToken, out));
 
@@ -56,6 +61,17 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   const left = drained ? 0 : running.engine.dispatcher.stats();
   if (!drained) logger.log('warn', 'deliveries still pending stay in the outbox and go out at the next start', { left });
   logger.log('info', 'stopped');
+}
+
+/** The web console from @callhook/ui when it has been built; the server runs without it otherwise. */
+async function builtConsole(): Promise<string | null> {
+  try {
+    const { consoleDir } = await import('@callhook/ui/dist-path');
+    const { existsSync } = await import('node:fs');
+    return existsSync(`${consoleDir}/index.html`) ? consoleDir : null;
+  } catch {
+    return null;
+  }
 }
 
 function demoBanner(urls: string[], token: string, out: Output): string {

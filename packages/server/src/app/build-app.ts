@@ -9,6 +9,8 @@ import { ServerError } from '../http/http-error.js';
 import { memoryHistory, type History } from '../journal/history.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { EchoStore } from '../routes/echo-store.js';
+import { registerCommandRoutes } from '../routes/command-routes.js';
+import { registerConsoleRoute } from '../routes/console-route.js';
 import { registerEchoRoutes } from '../routes/echo-routes.js';
 import { registerEventsRoute } from '../routes/events-route.js';
 import { registerHealthRoute } from '../routes/health-route.js';
@@ -33,6 +35,8 @@ export interface AppDeps {
   /** Called after PUT /api/v1/settings applied new settings. */
   onSettingsApplied?: (loaded: LoadedSettings) => void;
   echo?: EchoStore;
+  /** The built web console (`consoleDir` from `@callhook/ui/dist-path`), served under /console/. */
+  consoleDir?: string | null;
 }
 
 /**
@@ -69,6 +73,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerPreflight(app);
   registerInboundRoutes(app, engine, deps.clock ?? systemClock);
   registerHistoryRoutes(app, engine, history);
+  registerCommandRoutes(app, engine, history);
+  if (deps.consoleDir) registerConsoleRoute(app, deps.consoleDir);
   registerEventsRoute(app, engine);
   registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined));
   registerSimulatorRoutes(app, engine, deps.simulator ?? null);

@@ -27,6 +27,8 @@ export interface ServerOptions {
   browser?: BrowserOpener;
   line?: Line;
   fetcher?: UndiciFetcherOptions;
+  /** Serves the web console under /console/ (the CLI passes `consoleDir` from `@callhook/ui/dist-path`). */
+  consoleDir?: string | null;
 }
 
 export interface RunningServer {
@@ -81,6 +83,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     settingsStore: options.settingsStore ?? unsavedSettings,
     onSettingsApplied: warnBrowser,
     echo,
+    consoleDir: options.consoleDir ?? null,
   });
 
   const pending = journal.pendingDeliveries().length;
