@@ -31,12 +31,12 @@ describe('createHttpClient', () => {
     expect(error).toMatchObject({ code: 'invalid_settings', status: 400, issues: [{ path: 'inbound.port', message: 'port must be 1–65535' }] });
   });
 
-  it('falls back to the inbound Action URL while the control API has no /commands', async () => {
+  it('sends console commands to the control API as JSON', async () => {
     const calls: Call[] = [];
-    const responses = { 'GET /?action=answer&call=g-1': { status: 200, body: { ok: true, action: 'answer', call: { guid: 'g-1' } } } };
+    const responses = { 'POST /api/v1/commands': { status: 200, body: { ok: true, action: 'answer', call: { guid: 'g-1' } } } };
     const client = createHttpClient({ baseUrl: 'http://h', fetch: fakeFetch(responses, calls) });
     await expect(client.execute({ action: 'answer', call: 'g-1' })).resolves.toEqual({ guid: 'g-1' });
-    expect(calls.map((c) => `${c.init?.method} ${c.url}`)).toEqual(['POST http://h/api/v1/commands', 'GET http://h/?action=answer&call=g-1']);
+    expect(calls.map((c) => `${c.init?.method} ${c.url} ${String(c.init?.body)}`)).toEqual(['POST http://h/api/v1/commands {"action":"answer","call":"g-1"}']);
   });
 
   it('reads the line status from /healthz even when it answers 503', async () => {

@@ -2,7 +2,6 @@ import type { CallSnapshot, DeliveryRecord, InboundCommand, LineStatus, Settings
 import { ClientError, clientErrorFrom } from './client-error.js';
 import type { CallLists, EngineClient, SaveResult, SlotTestRequest } from './engine-client.js';
 import { subscribeEvents, type EventSourceFactory } from './event-stream.js';
-import { inboundQuery } from './inbound-query.js';
 
 export interface HttpClientOptions {
   /** Origin of the listener, e.g. `http://127.0.0.1:61234`; defaults to the page's own. */
@@ -58,13 +57,7 @@ export function createHttpClient(options: HttpClientOptions = {}): EngineClient 
       return health.line as LineStatus;
     },
     async execute(command: InboundCommand) {
-      try {
-        return ((await request('POST', '/api/v1/commands', command)).call ?? null) as CallSnapshot | null;
-      } catch (error) {
-        // Until the control API has /commands, the listener's own inbound Action URL does the job.
-        if (!(error instanceof ClientError && error.code === 'not_found')) throw error;
-        return ((await request('GET', inboundQuery(command))).call ?? null) as CallSnapshot | null;
-      }
+      return ((await request('POST', '/api/v1/commands', command)).call ?? null) as CallSnapshot | null;
     },
     async testSlot(test: SlotTestRequest) {
       return (await request('POST', '/api/v1/slots/test', test)).record as DeliveryRecord;

@@ -26,8 +26,8 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  // The console's call buttons use the listener's inbound actions until the control API has /commands.
-  server = await startConsoleServer({ inbound: { enabled: true, port: 61234, actions: { answer: true, hangup: true, hold: true, unhold: true } } });
+  // Every inbound action stays off: the console's buttons use the control API, not inbound Action URLs.
+  server = await startConsoleServer({ inbound: { enabled: true, port: 61234 } });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 });
 
@@ -63,6 +63,19 @@ describe('console in Chromium against the real server on the simulated line', ()
     await row.getByRole('cell', { name: 'delivered' }).waitFor();
     await expect(row.getByRole('cell', { name: '200' }).count()).resolves.toBe(1);
     await page.screenshot({ path: artifactPath('deliveries.png'), fullPage: true });
+  });
+
+  it('tests a slot once from the dialog and replays its delivery from the log', async () => {
+    await open('action-urls');
+    await page.getByRole('combobox', { name: 'Incoming call - Enter your Action URL' }).fill(`${receiver.origin}/probe?id=<$call_guid>`);
+    await page.getByRole('button', { name: 'Test Action URL 1' }).click();
+    await page.getByText(/^Test: delivered HTTP 200 in \d+ ms$/).waitFor();
+    await receiver.waitFor((r) => r.url === '/probe?id=2843c1f9-1f8b-375a-0e01-e8682f222c10');
+
+    await page.getByRole('link', { name: 'Deliveries' }).click();
+    await page.getByRole('button', { name: 'Replay delivery of Action URL 1 (inbound)' }).first().click();
+    await page.getByText('Replayed Action URL 1: delivered').waitFor();
+    await expect.poll(() => receiver.received.filter((r) => r.url.startsWith('/probe?')).length).toBe(2);
   });
 
   it('answers a simulated incoming call from the Calls page', async () => {
@@ -140,7 +153,7 @@ describe('console in Chromium against the real server on the simulated line', ()
   it('opens a token-protected console with #token= and keeps the token out of the address bar', async () => {
     await server.stop();
     const token = 'e2e-token-0123456789abcdef';
-    server = await startConsoleServer({ inbound: { enabled: true, token, actions: { answer: true } } });
+    server = await startConsoleServer({ inbound: { enabled: true, token } });
     expect((await fetch(`${server.origin}/api/v1/calls`)).status).toBe(401);
     await page.goto(`${server.origin}/console/#token=${token}`);
     await page.getByText('Line ready').waitFor();

@@ -1,7 +1,5 @@
 import { Engine, loadSettings, SimulatedLine, type SettingsInput } from '@callhook/core';
 import { buildApp, cryptoRandom, listenAll, memoryHistory, systemClock, UndiciFetcher, type Listeners } from '@callhook/server';
-import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,25 +15,9 @@ export interface ConsoleServer {
 /** The same directory `@callhook/ui/dist-path` exports (checked in test/dist-path.test.ts). */
 export const consoleDir = fileURLToPath(new URL('../../../dist/console/', import.meta.url));
 
-/**
- * The mount the README asks of the server: static files under /console/, exempt from the token (they
- * hold no secret; the API calls they make carry it), still behind the address and browser rules.
- */
-export async function mountConsole(app: FastifyInstance): Promise<void> {
-  await app.register(async (scope) => {
-    scope.addHook('onRoute', (route) => {
-      route.config = { ...route.config, tokenExempt: true };
-    });
-    await scope.register(fastifyStatic, { root: consoleDir, prefix: '/console/' });
-  });
-}
-
 const refuseBrowser = { open: async () => Promise.reject(new Error('no browser in tests')) };
 
-/**
- * The server package's real app on the simulated line, with the built console mounted under
- * /console/ exactly as the README tells the server to mount it.
- */
+/** The server package's real app on the simulated line, serving the built console under /console/. */
 export async function startConsoleServer(settings: SettingsInput): Promise<ConsoleServer> {
   if (!existsSync(join(consoleDir, 'index.html'))) {
     throw new Error(`the console is not built (${consoleDir} has no index.html): run pnpm --filter @callhook/ui build`);
@@ -45,8 +27,7 @@ export async function startConsoleServer(settings: SettingsInput): Promise<Conso
   const fetcher = new UndiciFetcher();
   const engine = new Engine({ line, clock: systemClock, random: cryptoRandom, fetcher, browser: refuseBrowser, settings: loaded });
   const history = memoryHistory(engine);
-  const app = buildApp({ engine, history, simulator: line });
-  await mountConsole(app);
+  const app = buildApp({ engine, history, simulator: line, consoleDir });
   await engine.start();
   let listeners: Listeners;
   try {
