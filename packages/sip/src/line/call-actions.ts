@@ -2,12 +2,15 @@ import { CallhookError } from '@callhook/core';
 import { Invitation, Inviter, SessionState, type URI } from 'sip.js';
 import type { SipCall } from './sip-call.js';
 
+const BYE_WAIT_MS = 1_000;
+
 /** Ends a call the way its state requires: reject, CANCEL or BYE. */
 export async function hangup(call: SipCall): Promise<void> {
   const { session } = call;
   if (session.state === SessionState.Established) {
     call.endReason = { by: 'local', cause: 'normal' };
-    await session.bye();
+    // As callee before the ACK arrives, sip.js holds the BYE until the ACK (up to 32 s): do not wait.
+    await Promise.race([session.bye(), new Promise((resolve) => setTimeout(resolve, BYE_WAIT_MS).unref())]);
   } else if (session instanceof Invitation) {
     call.endReason = { by: 'local', cause: 'rejected' };
     await session.reject({ statusCode: 603 });

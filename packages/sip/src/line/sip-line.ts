@@ -11,6 +11,7 @@ import { causeOfFailure } from './end-cause.js';
 import { Registration } from './registration.js';
 import { SipCall } from './sip-call.js';
 import { targetUri, userPart } from './target-uri.js';
+import { unacceptableOffer } from './offer-check.js';
 import { withTimeout } from './with-timeout.js';
 import { createUserAgent } from './user-agent-factory.js';
 
@@ -93,7 +94,7 @@ export class SipLine implements Line {
   async stop(): Promise<void> {
     const userAgent = this.userAgent;
     if (!userAgent) return;
-    await Promise.allSettled([...this.calls.values()].map((call) => hangup(call)));
+    await Promise.allSettled([...this.calls.values()].map((call) => withTimeout(hangup(call), STOP_TIMEOUT_MS, 'hangup')));
     if (this.registration && (await this.registration.stop())) {
       this.setStatus({ state: 'unregistered', detail: `unregistered from ${this.settings.registrar}` });
     }
@@ -178,6 +179,12 @@ export class SipLine implements Line {
   }
 
   private onInvitation(invitation: Invitation): void {
+    const unacceptable = unacceptableOffer(invitation.request);
+    if (unacceptable) {
+      this.logger.log('warn', 'refused a call with an unusable SDP offer (488)', { reason: unacceptable });
+      void invitation.reject({ statusCode: 488 }).catch(() => undefined);
+      return;
+    }
     const id = `sip-${randomUUID()}`;
     const call = this.track(new SipCall(id, 'in', invitation, (event) => this.emit(event), (ended) => this.forget(ended)));
     invitation.delegate = {

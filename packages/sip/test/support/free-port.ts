@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 
 async function tryPort(port: number, host: string): Promise<number | undefined> {
-  const udp = createSocket('udp4');
+  const udp = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   const udpPort = await new Promise<number | undefined>((resolve) => {
     udp.once('error', () => resolve(undefined));
     udp.bind(port, host, () => resolve(udp.address().port));

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { buildSdp, OFFERED_CODECS, parseRemoteAudio } from '../src/index.js';
+import { answerCodecs } from '../src/sdp/negotiate.js';
+import { mirror, withLocalHold } from '../src/sdp/direction.js';
+
+const offer = (media: string, extra = '') => `v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n${media}\r\n${extra}`;
+
+describe('SDP', () => {
+  it('writes a plain RTP/AVP offer with PCMU, PCMA and telephone-event', () => {
+    const sdp = buildSdp({ sessionId: 7, version: 1, address: '::1', port: 4000, codecs: OFFERED_CODECS, direction: 'sendonly' });
+    expect(sdp).toContain('c=IN IP6 ::1\r\n');
+    expect(sdp).toContain('m=audio 4000 RTP/AVP 0 8 101\r\n');
+    expect(sdp).toContain('a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n');
+    expect(sdp).toMatch(/a=sendonly\r\n$/);
+  });
+
+  it.each([
+    ['a=sendonly', 'sendonly'],
+    ['a=recvonly', 'recvonly'],
+    ['a=inactive', 'inactive'],
+    ['', 'sendrecv'],
+  ])('reads direction %s', (line, direction) => {
+    expect(parseRemoteAudio(offer('m=audio 5000 RTP/AVP 8', line)).direction).toBe(direction);
+  });
+
+  it('treats c=0.0.0.0 as old-style hold', () => {
+    expect(parseRemoteAudio(offer('m=audio 5000 RTP/AVP 0').replace(/10\.0\.0\.1/g, '0.0.0.0')).direction).toBe('sendonly');
+  });
+
+  it('answers with the first offered G.711 codec and the offered telephone-event type', () => {
+    const remote = parseRemoteAudio(offer('m=audio 5000 RTP/AVP 18 8 0 96', 'a=rtpmap:96 telephone-event/8000\r\n'));
+    expect(answerCodecs(remote)).toEqual([{ payloadType: 8, name: 'PCMA' }, { payloadType: 96, name: 'telephone-event' }]);
+    expect(() => answerCodecs(parseRemoteAudio(offer('m=audio 5000 RTP/AVP 18')))).toThrow(/neither PCMU nor PCMA/);
+  });
+
+  it.each([
+    ['sendrecv', false, 'sendrecv'],
+    ['sendonly', false, 'recvonly'],
+    ['recvonly', false, 'sendonly'],
+    ['inactive', false, 'inactive'],
+    ['sendrecv', true, 'sendonly'],
+    ['sendonly', true, 'inactive'],
+  ] as const)('answers %s (local hold %s) with %s', (offered, hold, answered) => {
+    expect(withLocalHold(mirror(offered), hold)).toBe(answered);
+  });
+});
