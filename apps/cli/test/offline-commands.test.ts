@@ -103,10 +103,10 @@ describe('callhook (offline commands)', () => {
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('inbound.port');
     expect(bad.stdout).toBe('');
-    writeFileSync(file, JSON.stringify({ line: { type: 'sip', aor: 'sip:303@127.0.0.1' } }));
+    writeFileSync(file, JSON.stringify({ line: { type: 'sip', aor: '303@127.0.0.1' } }));
     const sip = runCli(['serve', '--config', file, '--data', ':memory:']);
     expect(sip.code).toBe(3);
-    expect(sip.stderr).toContain('line.type');
+    expect(sip.stderr).toContain('line.aor');
     expect(runCli(['serve', '--config', join(dir, 'nope.json')]).stderr).toContain('callhook config init');
   });
 

@@ -1,4 +1,4 @@
-import type { LogLevel } from '@callhook/core';
+import type { Line, Logger, LogLevel, SipLineSettings } from '@callhook/core';
 import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
 
@@ -32,9 +32,11 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   const dataDir = options.data ?? (options.demo ? `${server.defaultDataDir()}/demo` : server.defaultDataDir());
 
   const consoleDir = options.console === false ? null : await builtConsole();
+  const line = settings?.settings.line.type === 'sip' ? await sipLine(settings.settings.line, logger) : undefined;
   const running = await server.startServer({
     consoleDir,
     settings,
+    line,
     demo: demoToken ? { token: demoToken } : undefined,
     settingsStore: store ?? undefined,
     dataDir,
@@ -61,6 +63,12 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   const left = drained ? 0 : running.engine.dispatcher.stats();
   if (!drained) logger.log('warn', 'deliveries still pending stay in the outbox and go out at the next start', { left });
   logger.log('info', 'stopped');
+}
+
+/** The softphone line; loaded only when the settings ask for it. */
+async function sipLine(settings: SipLineSettings, logger: Logger): Promise<Line> {
+  const { createSipLine } = await import('@callhook/sip');
+  return createSipLine(settings, { logger });
 }
 
 /** The web console from @callhook/ui when it has been built; the server runs without it otherwise. */
