@@ -7,3 +7,8 @@ export function causeOfFailure(statusCode: number): EndCause {
   if (statusCode === 408 || statusCode === 480) return 'no_answer';
   return 'failed';
 }
+
+/** sip.js answers a timeout (408) or transport error (503) itself, with a response without headers. */
+export function isLocalResponse(message: { hasHeader(name: string): boolean }): boolean {
+  return !message.hasHeader('via');
+}

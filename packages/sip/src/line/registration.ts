@@ -1,5 +1,6 @@
 import type { LineStatus, Logger } from '@callhook/core';
 import { Registerer, RegistererState, type URI, type UserAgent } from 'sip.js';
+import { isLocalResponse } from './end-cause.js';
 
 export interface RegistrationOptions {
   registrar: URI;
@@ -32,7 +33,10 @@ export class Registration {
         onReject: (response) => {
           this.failed = true;
           const { statusCode, reasonPhrase } = response.message;
-          this.options.onStatus({ state: 'failed', detail: `${statusCode} from registrar (${reasonPhrase})` });
+          const where = this.options.registrarText;
+          let detail = `${statusCode} from registrar (${reasonPhrase})`;
+          if (isLocalResponse(response.message)) detail = statusCode === 408 ? `no response from registrar ${where}` : `cannot reach registrar ${where}`;
+          this.options.onStatus({ state: 'failed', detail });
         },
       },
     });
@@ -63,8 +67,11 @@ export class Registration {
     if (state === RegistererState.Registered) {
       this.failed = false;
       this.options.onStatus({ state: 'ready', detail: `registered at ${this.options.registrarText}` });
-    } else if (state === RegistererState.Unregistered && !this.failed) {
-      this.options.onStatus({ state: 'unregistered', detail: `registration at ${this.options.registrarText} lapsed` });
+    } else if (state === RegistererState.Unregistered) {
+      // sip.js leaves Registered before it calls onReject: let a rejection speak first.
+      queueMicrotask(() => {
+        if (!this.failed && !this.stopping) this.options.onStatus({ state: 'unregistered', detail: `registration at ${this.options.registrarText} lapsed` });
+      });
     }
   }
 }

@@ -7,7 +7,7 @@ import type { RetransmitTimers } from '../transport/retransmitter.js';
 import { TcpEndpoint } from '../transport/tcp-endpoint.js';
 import { UdpEndpoint } from '../transport/udp-endpoint.js';
 import { blindTransfer, hangup, sendDtmf, setHold } from './call-actions.js';
-import { causeOfFailure } from './end-cause.js';
+import { causeOfFailure, isLocalResponse } from './end-cause.js';
 import { Registration } from './registration.js';
 import { SipCall } from './sip-call.js';
 import { targetUri, userPart } from './target-uri.js';
@@ -168,7 +168,10 @@ export class SipLine implements Line {
           onReject: (response) => {
             const statusCode = response.message.statusCode ?? 0;
             const reasonPhrase = response.message.reasonPhrase ?? '';
-            call.endReason ??= { by: 'remote', cause: causeOfFailure(statusCode), detail: `${statusCode} ${reasonPhrase}` };
+            const local = isLocalResponse(response.message);
+            call.endReason ??= local
+              ? { by: 'local', cause: 'failed', detail: statusCode === 408 ? 'no response' : 'cannot reach the peer' }
+              : { by: 'remote', cause: causeOfFailure(statusCode), detail: `${statusCode} ${reasonPhrase}` };
           },
         },
       });

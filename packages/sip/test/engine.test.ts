@@ -1,0 +1,67 @@
+import { randomFillSync } from 'node:crypto';
+import { Engine, loadSettings, type FetchRequest } from '@callhook/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSipLine, systemClock } from '../src/index.js';
+import { freePort } from './support/free-port.js';
+import { mediaSink } from './support/media-sink.js';
+import { scenario } from './support/scenario.js';
+import { fixture, startSipp } from './support/sipp.js';
+import { sleep, until } from './support/wait.js';
+
+const ACTIONS = ['inbound', 'outbound', 'connected', 'hold', 'disconnected'] as const;
+
+async function engineOnSipLine() {
+  const requests: FetchRequest[] = [];
+  const settings = loadSettings({
+    actionUrls: { enabled: true, slots: ACTIONS.map((on) => ({ on, url: `http://receiver.test/${on}?a=<$action>&n=<$remote_party>&r=<$remote_alias>&d=<$call_disposition>` })) },
+    line: { type: 'sip', aor: 'sip:303@127.0.0.1', displayName: 'Desk' },
+  });
+  const lineSettings = settings.settings.line;
+  if (lineSettings.type !== 'sip') throw new Error('expected a sip line');
+  const line = createSipLine(lineSettings);
+  const engine = new Engine({
+    line,
+    clock: systemClock,
+    random: { fill: (bytes) => void randomFillSync(bytes) },
+    fetcher: { fetch: async (request) => (requests.push(request), { status: 200 }) },
+    browser: { open: async () => undefined },
+    settings,
+  });
+  await engine.start();
+  const fired = () => requests.map((request) => new URL(request.url)).map((url) => `${url.searchParams.get('a')}:${url.searchParams.get('n')}:${url.searchParams.get('d')}`);
+  return { engine, line, fired, requests };
+}
+
+describe('core Engine driving the SIP line', () => {
+  let stop: (() => Promise<unknown>) | undefined;
+  afterEach(async () => {
+    await stop?.();
+  });
+
+  it('files a call cancelled while ringing as missed', async () => {
+    const { engine, line, fired } = await engineOnSipLine();
+    stop = () => engine.stop(1_000);
+    const sipp = startSipp(['-sf', fixture('uac-cancel.xml'), `127.0.0.1:${line.localAddress!.port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-timeout', '10s', '-timeout_error']);
+    expect((await sipp.done).code).toBe(0);
+    await until(() => fired().length >= 2, 'two deliveries');
+    expect(fired()).toEqual(['inbound:4711:', 'disconnected:4711:missed']);
+    expect(engine.recentCalls()[0]).toMatchObject({ direction: 'inbound', remoteParty: '4711', remoteAlias: '"Caller Name" (4711)', localParty: 'sip:303@127.0.0.1' });
+  });
+
+  it('places make_call through the line and fires outbound, connected and disconnected', async () => {
+    const sink = await mediaSink();
+    const sippPort = await freePort();
+    const sipp = startSipp(['-sf', scenario('uas-answer.xml', { MEDIA_PORT: sink.port, CODECS: '0 101' }, ['step-send-bye.xml']), '-p', String(sippPort), '-i', '127.0.0.1', '-m', '1', '-timeout', '10s', '-timeout_error']);
+    await sleep(200);
+    const { engine, fired } = await engineOnSipLine();
+    stop = async () => {
+      sink.close();
+      await engine.stop(1_000);
+    };
+    const result = await engine.execute({ action: 'make_call', target: `sipp@127.0.0.1:${sippPort}`, force: false });
+    expect(result.call).toMatchObject({ direction: 'outbound', remoteParty: 'sipp' });
+    expect((await sipp.done).code).toBe(0);
+    await until(() => fired().length >= 3, 'three deliveries');
+    expect(fired().map((entry) => entry.split(':')[0])).toEqual(['outbound', 'connected', 'disconnected']);
+  });
+});
