@@ -3,22 +3,9 @@
  * baseline (one replaceAll per placeholder with encodeURIComponent), measured in the same run on
  * the same values. Prints both rates and their ratio; never asserts a time.
  */
-import { compileTemplate, ExpansionContext, expansionContext, PLACEHOLDERS, type CallSnapshot } from '../src/index.js';
+import { compileTemplate, ExpansionContext, expansionContext, PLACEHOLDERS, SPEC_EXAMPLE_CALL } from '../src/index.js';
 
-const call: CallSnapshot = {
-  guid: '2843c1f9-1f8b-375a-0e01-e8682f222c10',
-  direction: 'inbound',
-  localParty: '303-14943821',
-  localAlias: '"Michael" (303)',
-  remoteParty: '420',
-  remoteAlias: '"Michael D785" (420)',
-  state: 'ringing',
-  holdState: 'off_hold',
-  disposition: null,
-  createdAt: '2022-02-13T16:43:50.000Z',
-  connectedAt: null,
-  disconnectedAt: null,
-};
+const call = SPEC_EXAMPLE_CALL;
 const SPEC_NAMES = PLACEHOLDERS.filter((name) => name !== 'call_disposition');
 const template = `http://127.0.0.1:9000/callhook.php?${SPEC_NAMES.map((name) => `${name}=<$${name}>`).join('&')}`;
 const values = expansionContext({ action: 'inbound', call, at: Date.parse(call.createdAt) });

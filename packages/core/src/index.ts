@@ -5,6 +5,7 @@ export * from './guid.js';
 export * from './call/snapshot.js';
 export * from './call/call-state.js';
 export * from './call/to-snapshot.js';
+export * from './call/spec-example.js';
 export * from './template/placeholders.js';
 export * from './template/template-error.js';
 export * from './template/scanner.js';

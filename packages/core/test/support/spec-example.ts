@@ -1,20 +1,7 @@
-import type { CallSnapshot } from '../../src/index.js';
+import { SPEC_EXAMPLE_CALL as SPEC_CALL_UTC, type CallSnapshot } from '../../src/index.js';
 
-/** The call behind the spec's "Example of an output" (local time UTC+1, as in Berlin in February). */
-export const SPEC_EXAMPLE_CALL: CallSnapshot = {
-  guid: '2843c1f9-1f8b-375a-0e01-e8682f222c10',
-  direction: 'inbound',
-  localParty: '303-14943821',
-  localAlias: '"Michael" (303)',
-  remoteParty: '420',
-  remoteAlias: '"Michael D785" (420)',
-  state: 'ringing',
-  holdState: 'off_hold',
-  disposition: null,
-  createdAt: '2022-02-13T16:43:50.000Z',
-  connectedAt: null,
-  disconnectedAt: null,
-};
+/** The spec's example call, in a zone one hour east of UTC (Berlin in February), to test local time. */
+export const SPEC_EXAMPLE_CALL: CallSnapshot = { ...SPEC_CALL_UTC, createdAt: '2022-02-13T16:43:50.000Z' };
 
 export const UTC_PLUS_ONE = (): number => 60;
 

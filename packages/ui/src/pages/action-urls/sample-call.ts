@@ -1,23 +1,10 @@
-import type { Action, CallSnapshot } from '@callhook/core';
+import { SPEC_EXAMPLE_CALL, type Action, type CallSnapshot } from '@callhook/core';
 
 /**
  * The call of the spec's example output: "Michael D785" (420) calls 303 on 2022-02-13 at 17:43:50.
  * Times are UTC and the preview expands them with a zero offset, so it shows the spec's values.
  */
-export const SAMPLE_CALL: CallSnapshot = {
-  guid: '2843c1f9-1f8b-375a-0e01-e8682f222c10',
-  direction: 'inbound',
-  localParty: '303-14943821',
-  localAlias: '"Michael" (303)',
-  remoteParty: '420',
-  remoteAlias: '"Michael D785" (420)',
-  state: 'ringing',
-  holdState: 'off_hold',
-  disposition: null,
-  createdAt: '2022-02-13T17:43:50.000Z',
-  connectedAt: null,
-  disconnectedAt: null,
-};
+export const SAMPLE_CALL: CallSnapshot = SPEC_EXAMPLE_CALL;
 
 const CONNECTED_AT = '2022-02-13T17:43:55.000Z';
 
