@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requirePeer } from './peers.js';
@@ -12,12 +12,17 @@ export interface SippResult {
 
 export interface SippRun {
   pid: number;
+  /** Its working directory (trace and stat files land here). */
+  cwd: string;
   done: Promise<SippResult>;
   kill(): void;
 }
 
-/** Starts sipp (never on 5060) with `-nostdin`; killed after `limitMs` so a run is bounded. */
-export function startSipp(args: string[], limitMs = 30_000): SippRun {
+/**
+ * Starts sipp (never on 5060) with `-nostdin` in a temp dir, removed when it exits unless `keepDir`;
+ * killed after `limitMs` so a run is bounded.
+ */
+export function startSipp(args: string[], limitMs = 30_000, keepDir = false): SippRun {
   const binary = requirePeer('sipp');
   const cwd = mkdtempSync(join(tmpdir(), 'callhook-sipp-'));
   const child = spawn(binary, [...args, '-nostdin', '-trace_err'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -29,10 +34,11 @@ export function startSipp(args: string[], limitMs = 30_000): SippRun {
   const done = new Promise<SippResult>((resolve) => {
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (!keepDir) rmSync(cwd, { recursive: true, force: true });
       resolve({ code, stdout, stderr });
     });
   });
-  return { pid: child.pid ?? -1, done, kill: () => child.kill('SIGKILL') };
+  return { pid: child.pid ?? -1, cwd, done, kill: () => child.kill('SIGKILL') };
 }
 
 export const fixture = (name: string): string => join(import.meta.dirname, '..', 'fixtures', name);
