@@ -4,6 +4,12 @@ import type { SipCall } from './sip-call.js';
 
 const BYE_WAIT_MS = 1_000;
 
+export async function answer(call: SipCall): Promise<void> {
+  if (!(call.session instanceof Invitation) || call.phase !== 'ringing') throw new CallhookError('wrong_call_state', `call ${call.id} is not ringing inbound`);
+  call.endReason = { by: 'local', cause: 'failed', detail: 'answer failed' };
+  await call.session.accept();
+}
+
 /** Ends a call the way its state requires: reject, CANCEL or BYE. */
 export async function hangup(call: SipCall): Promise<void> {
   const { session } = call;

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { CallhookError, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger, type SipLineSettings } from '@callhook/core';
-import { Inviter, UserAgent, type Invitation, type Session } from 'sip.js';
+import { Inviter, UserAgent, type Session } from 'sip.js';
 import { systemClock } from '../system-clock.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
 import { TcpEndpoint } from '../transport/tcp-endpoint.js';
 import { UdpEndpoint } from '../transport/udp-endpoint.js';
-import { blindTransfer, hangup, sendDtmf, setHold } from './call-actions.js';
-import { causeOfFailure, isLocalResponse } from './end-cause.js';
+import { answer, blindTransfer, hangup, sendDtmf, setHold } from './call-actions.js';
+import { receiveInvitation, type IncomingContext } from './incoming-call.js';
 import { Registration } from './registration.js';
 import { SipCall } from './sip-call.js';
 import { targetUri, userPart } from './target-uri.js';
-import { unacceptableOffer } from './offer-check.js';
+import { outgoingInviteDelegate } from './outgoing-call.js';
 import { withTimeout } from './with-timeout.js';
 import { createUserAgent } from './user-agent-factory.js';
 
@@ -38,6 +38,7 @@ export class SipLine implements Line {
   private registration: Registration | undefined;
   private readonly logger: Logger;
   private readonly clock: Clock;
+  private readonly incomingContext: IncomingContext;
 
   constructor(
     private readonly settings: SipLineSettings,
@@ -45,7 +46,14 @@ export class SipLine implements Line {
   ) {
     this.logger = deps.logger ?? silentLogger;
     this.clock = deps.clock ?? systemClock;
+    this.incomingContext = {
+      settings,
+      logger: this.logger,
+      emit: (event) => this.emit(event),
+      track: (invitation) => this.track(`sip-${randomUUID()}`, 'in', invitation),
+    };
   }
+
 
   /** Where the line listens, once started. */
   get localAddress(): { address: string; port: number; protocol: 'UDP' | 'TCP' } | undefined {
@@ -68,7 +76,7 @@ export class SipLine implements Line {
       clock: this.clock,
       logger: this.logger,
       ...(this.deps.timers ? { timers: this.deps.timers } : {}),
-      delegate: { onInvite: (invitation) => this.onInvitation(invitation) },
+      delegate: { onInvite: (invitation) => receiveInvitation(invitation, this.incomingContext) },
       onRemoteHold: (session, held) => this.callsBySession.get(session)?.holdChanged('remote', held),
     });
     this.userAgent = userAgent;
@@ -134,7 +142,7 @@ export class SipLine implements Line {
     try {
       switch (command.type) {
         case 'answer':
-          return await this.answer(call);
+          return await answer(call);
         case 'hangup':
           return await hangup(call);
         case 'hold':
@@ -157,64 +165,14 @@ export class SipLine implements Line {
     if (this.calls.has(callId)) throw new CallhookError('duplicate_dial', `call ${callId} exists`);
     const uri = this.uriOf(target);
     const inviter = new Inviter(this.userAgent!, uri);
-    const call = this.track(new SipCall(callId, 'out', inviter, (event) => this.emit(event), (ended) => this.forget(ended)));
+    const call = this.track(callId, 'out', inviter);
     this.emit({ type: 'outgoing', lineCallId: callId, remoteParty: userPart(uri.toString()), remoteName: null, localParty: this.settings.aor, localName: this.settings.displayName ?? null });
     try {
-      await inviter.invite({
-        requestDelegate: {
-          onProgress: (response) => {
-            if (response.message.statusCode === 180 || response.message.statusCode === 183) call.alerting();
-          },
-          onReject: (response) => {
-            const statusCode = response.message.statusCode ?? 0;
-            const reasonPhrase = response.message.reasonPhrase ?? '';
-            const local = isLocalResponse(response.message);
-            call.endReason ??= local
-              ? { by: 'local', cause: 'failed', detail: statusCode === 408 ? 'no response' : 'cannot reach the peer' }
-              : { by: 'remote', cause: causeOfFailure(statusCode), detail: `${statusCode} ${reasonPhrase}` };
-          },
-        },
-      });
+      await inviter.invite({ requestDelegate: outgoingInviteDelegate(call) });
     } catch (error) {
       call.endReason ??= { by: 'local', cause: 'failed', detail: (error as Error).message };
       throw new CallhookError('line_error', `cannot call ${target}: ${(error as Error).message}`);
     }
-  }
-
-  private onInvitation(invitation: Invitation): void {
-    const unacceptable = unacceptableOffer(invitation.request);
-    if (unacceptable) {
-      this.logger.log('warn', 'refused a call with an unusable SDP offer (488)', { reason: unacceptable });
-      void invitation.reject({ statusCode: 488 }).catch(() => undefined);
-      return;
-    }
-    const id = `sip-${randomUUID()}`;
-    const call = this.track(new SipCall(id, 'in', invitation, (event) => this.emit(event), (ended) => this.forget(ended)));
-    invitation.delegate = {
-      onBye: (bye) => {
-        call.endReason ??= { by: 'remote', cause: 'normal' };
-        void bye.accept(); // setting onBye replaces sip.js's own accept (pitfall 2)
-      },
-      onInfo: (info) => void info.accept(),
-      onRefer: (referral) => void referral.reject(),
-    };
-    const from = invitation.remoteIdentity;
-    this.emit({
-      type: 'incoming',
-      lineCallId: id,
-      remoteParty: from.uri.user ?? from.uri.host,
-      remoteName: from.displayName || null,
-      localParty: this.settings.aor,
-      localName: this.settings.displayName ?? null,
-    });
-    if (this.settings.autoAnswer) void this.answer(call).catch((error: Error) => this.logger.log('warn', 'auto-answer failed', { error: error.message }));
-    else void invitation.progress().catch((error: Error) => this.logger.log('debug', '180 failed', { error: error.message }));
-  }
-
-  private async answer(call: SipCall): Promise<void> {
-    if (call.direction !== 'in' || call.phase !== 'ringing') throw new CallhookError('wrong_call_state', `call ${call.id} is not ringing inbound`);
-    call.endReason = { by: 'local', cause: 'failed', detail: 'answer failed' };
-    await (call.session as Invitation).accept();
   }
 
   private uriOf(target: string) {
@@ -223,7 +181,8 @@ export class SipLine implements Line {
     return uri;
   }
 
-  private track(call: SipCall): SipCall {
+  private track(id: string, direction: 'in' | 'out', session: Session): SipCall {
+    const call = new SipCall(id, direction, session, (event) => this.emit(event), (ended) => this.forget(ended));
     this.calls.set(call.id, call);
     this.callsBySession.set(call.session, call);
     return call;

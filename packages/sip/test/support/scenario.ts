@@ -3,12 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixture } from './sipp.js';
 
+let directory: string | undefined;
+let serial = 0;
+
+/** The run's temp dir from the global setup (removed at the end of the run); a fresh one otherwise. */
+function scenarioDirectory(): string {
+  directory ??= process.env.CALLHOOK_SIP_TEST_TMP ?? mkdtempSync(join(tmpdir(), 'callhook-scenario-'));
+  return directory;
+}
+
 /** Writes a sipp scenario from a fixture template: `{{NAME}}` placeholders; `AFTER_ACK` takes step fixtures. */
 export function scenario(template: string, values: Record<string, string | number> = {}, steps: string[] = []): string {
   let text = readFileSync(fixture(template), 'utf8');
   text = text.replace('{{AFTER_ACK}}', steps.map((step) => readFileSync(fixture(step), 'utf8')).join('\n'));
   for (const [name, value] of Object.entries(values)) text = text.replaceAll(`{{${name}}}`, String(value));
-  const file = join(mkdtempSync(join(tmpdir(), 'callhook-scenario-')), template);
+  const file = join(scenarioDirectory(), `${serial++}-${template}`);
   writeFileSync(file, text);
   return file;
 }

@@ -1,0 +1,43 @@
+import type { LineEvent, Logger, SipLineSettings } from '@callhook/core';
+import type { Invitation } from 'sip.js';
+import { answer } from './call-actions.js';
+import { unacceptableOffer } from './offer-check.js';
+import type { SipCall } from './sip-call.js';
+
+export interface IncomingContext {
+  settings: SipLineSettings;
+  logger: Logger;
+  emit(event: LineEvent): void;
+  /** Creates and tracks the call for an invitation we take. */
+  track(invitation: Invitation): SipCall;
+}
+
+/** An INVITE arrived: refuse an unusable offer, else announce the call and ring or auto-answer. */
+export function receiveInvitation(invitation: Invitation, context: IncomingContext): void {
+  const unacceptable = unacceptableOffer(invitation.request);
+  if (unacceptable) {
+    context.logger.log('warn', 'refused a call with an unusable SDP offer (488)', { reason: unacceptable });
+    void invitation.reject({ statusCode: 488 }).catch(() => undefined);
+    return;
+  }
+  const call = context.track(invitation);
+  invitation.delegate = {
+    onBye: (bye) => {
+      call.endReason ??= { by: 'remote', cause: 'normal' };
+      void bye.accept(); // setting onBye replaces sip.js's own accept (pitfall 2)
+    },
+    onInfo: (info) => void info.accept(),
+    onRefer: (referral) => void referral.reject(),
+  };
+  const from = invitation.remoteIdentity;
+  context.emit({
+    type: 'incoming',
+    lineCallId: call.id,
+    remoteParty: from.uri.user ?? from.uri.host,
+    remoteName: from.displayName || null,
+    localParty: context.settings.aor,
+    localName: context.settings.displayName ?? null,
+  });
+  if (context.settings.autoAnswer) void answer(call).catch((error: Error) => context.logger.log('warn', 'auto-answer failed', { error: error.message }));
+  else void invitation.progress().catch((error: Error) => context.logger.log('debug', '180 failed', { error: error.message }));
+}
