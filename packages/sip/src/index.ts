@@ -1,6 +1,5 @@
-import type { Clock, Logger, SipLineSettings } from '@callhook/core';
-import { SipLine } from './line/sip-line.js';
-import type { RetransmitTimers } from './transport/retransmitter.js';
+import type { SipLineSettings } from '@callhook/core';
+import { SipLine, type SipLineDeps } from './line/sip-line.js';
 
 export { SipLine, type SipLineDeps } from './line/sip-line.js';
 export { SipError, type SipErrorCode } from './errors.js';
@@ -20,6 +19,6 @@ export { causeOfFailure } from './line/end-cause.js';
 export { targetUri, userPart } from './line/target-uri.js';
 
 /** Builds the SIP line for validated settings; `start()` binds the socket and registers. */
-export function createSipLine(settings: SipLineSettings, deps: { logger?: Logger; clock?: Clock; timers?: RetransmitTimers } = {}): SipLine {
+export function createSipLine(settings: SipLineSettings, deps: SipLineDeps = {}): SipLine {
   return new SipLine(settings, deps);
 }

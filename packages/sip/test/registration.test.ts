@@ -2,6 +2,7 @@ import { SipLineSchema } from '@callhook/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSipLine } from '../src/index.js';
 import { EventRecorder } from './support/event-recorder.js';
+import { freePort } from './support/free-port.js';
 import { startKamailio, type Kamailio } from './support/kamailio.js';
 
 let kamailio: Kamailio;
@@ -60,6 +61,24 @@ describe('registration failures without a registrar answering', () => {
     await line.execute({ type: 'make_call', callId: 'c-unreachable', target: 'sip:x@127.0.0.1:9' }).catch(() => undefined);
     expect(await events.waitFor('ended')).toMatchObject({ lineCallId: 'c-unreachable', by: 'local', cause: 'failed' });
     await line.stop();
+  });
+});
+
+describe('registration retry', () => {
+  it('registers once a registrar that was down comes up', async () => {
+    const port = await freePort();
+    const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:309@127.0.0.1', password: 'secret', registrar: `127.0.0.1:${port}`, transport: 'tcp' }), { registrationRetryMs: 300 });
+    const events = new EventRecorder(line);
+    let late: Kamailio | undefined;
+    try {
+      await line.start();
+      await events.waitFor('status', (event) => event.status.state === 'failed');
+      late = await startKamailio({ port });
+      await events.waitFor('status', (event) => event.status.state === 'ready', 5_000);
+    } finally {
+      await line.stop();
+      await late?.stop();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { LineStatus, Logger } from '@callhook/core';
+import type { Clock, LineStatus, Logger, TimerHandle } from '@callhook/core';
 import { Registerer, RegistererState, type URI, type UserAgent } from 'sip.js';
 import { isLocalResponse } from './end-cause.js';
 
@@ -6,17 +6,24 @@ export interface RegistrationOptions {
   registrar: URI;
   registrarText: string;
   expires: number;
+  clock: Clock;
   logger: Logger;
+  /** After a failed or lapsed registration, try again this much later. */
+  retryMs: number;
   onStatus: (status: LineStatus) => void;
 }
 
 const UNREGISTER_TIMEOUT_MS = 3_000;
 
-/** REGISTER with digest through sip.js's Registerer (which refreshes before expiry), as line statuses. */
+/**
+ * REGISTER with digest through sip.js's Registerer (which refreshes before expiry), reported as line
+ * statuses. sip.js gives up after a failure; this class retries, so a PBX restart heals by itself.
+ */
 export class Registration {
   private readonly registerer: Registerer;
   private stopping = false;
   private failed = false;
+  private retryTimer: TimerHandle | null = null;
 
   constructor(
     userAgent: UserAgent,
@@ -27,24 +34,20 @@ export class Registration {
   }
 
   async start(): Promise<void> {
+    this.failed = false;
     this.options.onStatus({ state: 'registering', detail: `registering at ${this.options.registrarText}` });
-    await this.registerer.register({
-      requestDelegate: {
-        onReject: (response) => {
-          this.failed = true;
-          const { statusCode, reasonPhrase } = response.message;
-          const where = this.options.registrarText;
-          let detail = `${statusCode} from registrar (${reasonPhrase})`;
-          if (isLocalResponse(response.message)) detail = statusCode === 408 ? `no response from registrar ${where}` : `cannot reach registrar ${where}`;
-          this.options.onStatus({ state: 'failed', detail });
-        },
-      },
-    });
+    try {
+      await this.registerer.register({ requestDelegate: { onReject: (response) => this.onRejected(response.message) } });
+    } catch (error) {
+      this.options.logger.log('warn', 'REGISTER could not be sent', { error: (error as Error).message });
+      this.fail(`cannot register at ${this.options.registrarText}: ${(error as Error).message}`);
+    }
   }
 
   /** Unregisters, bounded in time: a dead registrar must not hold up shutdown. */
   async stop(): Promise<boolean> {
     this.stopping = true;
+    this.cancelRetry();
     if (this.registerer.state !== RegistererState.Registered) {
       await this.registerer.dispose().catch(() => undefined);
       return false;
@@ -62,16 +65,46 @@ export class Registration {
     return unregistered;
   }
 
+  private onRejected(message: { statusCode?: number; reasonPhrase?: string; hasHeader(name: string): boolean }): void {
+    const where = this.options.registrarText;
+    let detail = `${message.statusCode} from registrar (${message.reasonPhrase})`;
+    if (isLocalResponse(message)) detail = message.statusCode === 408 ? `no response from registrar ${where}` : `cannot reach registrar ${where}`;
+    this.fail(detail);
+  }
+
+  private fail(detail: string): void {
+    if (this.stopping) return;
+    this.failed = true;
+    this.options.onStatus({ state: 'failed', detail });
+    this.scheduleRetry();
+  }
+
   private onState(state: RegistererState): void {
     if (this.stopping) return;
     if (state === RegistererState.Registered) {
       this.failed = false;
+      this.cancelRetry();
       this.options.onStatus({ state: 'ready', detail: `registered at ${this.options.registrarText}` });
     } else if (state === RegistererState.Unregistered) {
       // sip.js leaves Registered before it calls onReject: let a rejection speak first.
       queueMicrotask(() => {
-        if (!this.failed && !this.stopping) this.options.onStatus({ state: 'unregistered', detail: `registration at ${this.options.registrarText} lapsed` });
+        if (this.failed || this.stopping) return;
+        this.options.onStatus({ state: 'unregistered', detail: `registration at ${this.options.registrarText} lapsed` });
+        this.scheduleRetry();
       });
     }
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer !== null || this.stopping) return;
+    this.retryTimer = this.options.clock.setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.stopping) void this.start();
+    }, this.options.retryMs);
+  }
+
+  private cancelRetry(): void {
+    if (this.retryTimer !== null) this.options.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 }

@@ -20,9 +20,12 @@ export interface SipLineDeps {
   clock?: Clock;
   /** Shorter RFC 3261 timers for tests. */
   timers?: RetransmitTimers;
+  /** Delay before registering again after a failure (default 30 s). */
+  registrationRetryMs?: number;
 }
 
 const STOP_TIMEOUT_MS = 3_000;
+const REGISTRATION_RETRY_MS = 30_000;
 /** Longer than a SIP transaction (64*T1 = 32 s), so sip.js normally reports first. */
 const COMMAND_TIMEOUT_MS = 35_000;
 
@@ -93,7 +96,9 @@ export class SipLine implements Line {
       registrar: registrarUri,
       registrarText: registrar,
       expires: this.settings.registerExpires,
+      clock: this.clock,
       logger: this.logger,
+      retryMs: this.deps.registrationRetryMs ?? REGISTRATION_RETRY_MS,
       onStatus: (status) => this.setStatus(status),
     });
     await this.registration.start();

@@ -15,9 +15,9 @@ export interface Kamailio {
 }
 
 /** Runs the lab registrar/proxy (every password "secret") on a free loopback port, in a temp dir. */
-export async function startKamailio(options: { inviteAuth?: boolean } = {}): Promise<Kamailio> {
+export async function startKamailio(options: { inviteAuth?: boolean; port?: number } = {}): Promise<Kamailio> {
   const binary = requirePeer('kamailio');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'callhook-kamailio-'));
   const config = readFileSync(fixture('kamailio.cfg'), 'utf8').replaceAll('127.0.0.1:5060', `127.0.0.1:${port}`);
   writeFileSync(join(dir, 'kamailio.cfg'), config);
