@@ -10,7 +10,7 @@ import { startSipp } from '../test/support/sipp.js';
 import { sleep, waitForTcp } from '../test/support/wait.js';
 import { processCpuMs, runUacStep, type StepResult } from './sipp-step.js';
 
-const RATES = [50, 100, 200, 300, 400];
+const RATES = [100, 200, 400, 600, 800];
 const STEP_SECONDS = 3;
 const HOLD_MS = 500;
 const BUDGET_MS = 110_000;
