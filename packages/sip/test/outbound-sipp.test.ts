@@ -31,7 +31,11 @@ describe.each(['udp', 'tcp'] as const)('callhook make_call → sipp uas over %s'
     expect(ended).toMatchObject({ lineCallId: 'call-1', by: 'local', cause: 'normal' });
     expect(events.types('call-1')).toEqual(['outgoing', 'alerting', 'answered', 'ended:local:normal']);
     expect(events.events[events.events.findIndex((event) => event.type === 'outgoing')]).toMatchObject({ remoteParty: 'sipp', localParty: 'sip:303@127.0.0.1', localName: 'Desk' });
-    const packets = sink!.packets;
+    const packets = [...sink!.packets];
+    await sleep(100);
+    const afterEnd = sink!.packets.length;
+    await sleep(200);
+    expect(sink!.packets.length, 'RTP stops when the call ends').toBe(afterEnd);
     expect(packets.every((packet) => packet.payloadType === 0 && packet.size === 172 && packet.payload.every((byte) => byte === 0xff))).toBe(true);
     const span = packets.at(-1)!.at - packets[0]!.at;
     expect(span / (packets.length - 1)).toBeGreaterThan(15);

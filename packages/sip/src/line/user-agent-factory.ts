@@ -1,6 +1,7 @@
 import type { Clock, Logger, SipLineSettings } from '@callhook/core';
 import { UserAgent, type Session, type UserAgentDelegate } from 'sip.js';
 import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
+import { advertisedAddress } from '../transport/advertised-address.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import { NodeSipTransport, type NodeSipTransportOptions } from '../transport/node-sip-transport.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
@@ -24,6 +25,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
   const uri = UserAgent.makeURI(settings.aor);
   if (!uri) throw new Error(`bad address of record ${settings.aor}`);
   const user = userPart(settings.aor);
+  const advertised = advertisedAddress(endpoint.local.address);
   const transportOptions: NodeSipTransportOptions = {
     endpoint,
     clock,
@@ -36,7 +38,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
     displayName: settings.displayName ?? '',
     authorizationUsername: settings.authUser ?? user,
     authorizationPassword: settings.password,
-    viaHost: formatHost(endpoint.local.address),
+    viaHost: formatHost(advertised),
     forceRport: true,
     contactName: user,
     contactParams: { transport: endpoint.protocol.toLowerCase() },
@@ -45,6 +47,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
     sessionDescriptionHandlerFactory: (session) =>
       new PlainSessionDescriptionHandler({
         bindAddress: endpoint.local.address,
+        advertisedAddress: advertised,
         clock,
         logger,
         onRemoteHold: (held) => parts.onRemoteHold(session, held),

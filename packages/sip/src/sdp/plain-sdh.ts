@@ -14,6 +14,8 @@ export interface PlainSdhOptions extends SessionDescriptionHandlerOptions {
 
 export interface PlainSdhContext {
   bindAddress: string;
+  /** What the SDP says (differs from bindAddress for a wildcard bind). */
+  advertisedAddress: string;
   clock: Clock;
   logger: Logger;
   /** Called after a remote offer changes whether the peer holds us. */
@@ -57,7 +59,7 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
       codecs = OFFERED_CODECS;
       direction = withLocalHold(this.remoteHold ? 'recvonly' : 'sendrecv', this.localHold);
     }
-    const body = buildSdp({ sessionId: this.sessionId, version: this.version++, address: this.context.bindAddress, port: rtp.port, codecs, direction });
+    const body = buildSdp({ sessionId: this.sessionId, version: this.version++, address: this.context.advertisedAddress, port: rtp.port, codecs, direction });
     return { body, contentType: 'application/sdp' };
   }
 
