@@ -43,9 +43,11 @@ describe.each(['udp', 'tcp'] as const)('baresip ⇄ kamailio ⇄ callhook over %
     await events.waitFor('held');
     await baresip.command('resume');
     await events.waitFor('resumed');
+    await line.execute({ type: 'hold', lineCallId: incoming.lineCallId });
+    await line.execute({ type: 'unhold', lineCallId: incoming.lineCallId });
     await baresip.command('hangup');
     await events.waitFor('ended');
-    expect(events.types(incoming.lineCallId)).toEqual(['incoming', 'answered', 'held:remote', 'resumed:remote', 'ended:remote:normal']);
+    expect(events.types(incoming.lineCallId)).toEqual(['incoming', 'answered', 'held:remote', 'resumed:remote', 'held:local', 'resumed:local', 'ended:remote:normal']);
   });
 
   it('calls baresip through a 407 challenge, holds it, and hangs up', async () => {
@@ -56,10 +58,28 @@ describe.each(['udp', 'tcp'] as const)('baresip ⇄ kamailio ⇄ callhook over %
     await baresip.waitEvent('CALL_ESTABLISHED');
     await line.execute({ type: 'hold', lineCallId: 'out-1' });
     await line.execute({ type: 'unhold', lineCallId: 'out-1' });
+    await baresip.command('hold');
+    await events.waitFor('held', (event) => event.by === 'remote');
+    await baresip.command('resume');
+    await events.waitFor('resumed', (event) => event.by === 'remote');
     await line.execute({ type: 'hangup', lineCallId: 'out-1' });
     await baresip.waitEvent('CALL_CLOSED');
     await events.waitFor('ended');
-    expect(events.types('out-1')).toEqual(['outgoing', 'alerting', 'answered', 'held:local', 'resumed:local', 'ended:local:normal']);
+    expect(events.types('out-1')).toEqual(['outgoing', 'alerting', 'answered', 'held:local', 'resumed:local', 'held:remote', 'resumed:remote', 'ended:local:normal']);
     expect(kamailio.log()).not.toMatch(/malformed/);
+  });
+});
+
+describe('the 407 challenge on INVITE is real', () => {
+  it('fails a call whose proxy credentials are wrong with the 407 in the detail', async () => {
+    const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:310@127.0.0.1', password: 'wrong' }));
+    const events = new EventRecorder(line);
+    try {
+      await line.start();
+      await line.execute({ type: 'make_call', callId: 'bad-auth', target: `sip:nobody@${kamailio.address}` });
+      expect(await events.waitFor('ended')).toMatchObject({ by: 'remote', cause: 'failed', detail: '407 Proxy Authentication Required' });
+    } finally {
+      await line.stop();
+    }
   });
 });

@@ -26,21 +26,44 @@ export async function hangup(call: SipCall): Promise<void> {
   }
 }
 
+/**
+ * Re-INVITE with a sendonly (hold) or sendrecv offer. While another re-INVITE is under way (ours, or the
+ * peer's still waiting for its ACK) or the peer answers 491, try again shortly (RFC 3261 §14.1), a bounded number of times.
+ */
 export async function setHold(call: SipCall, hold: boolean): Promise<void> {
-  requireConnected(call);
-  await new Promise<void>((resolve, reject) => {
+  for (let attempt = 1; ; attempt++) {
+    requireConnected(call);
+    const outcome = await reinvite(call, hold);
+    if (outcome === 'done') return;
+    if (attempt >= REINVITE_ATTEMPTS) throw new CallhookError('line_error', `${hold ? 'hold' : 'unhold'} failed: ${outcome}`);
+    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 150 * attempt).unref());
+  }
+}
+
+const REINVITE_ATTEMPTS = 8;
+
+/** One re-INVITE attempt: 'done', or why it should be retried; other failures throw. */
+function reinvite(call: SipCall, hold: boolean): Promise<'done' | string> {
+  return new Promise((resolve, reject) => {
     call.session
       .invite({
         sessionDescriptionHandlerOptions: { hold } as object,
         requestDelegate: {
           onAccept: () => {
             call.holdChanged('local', hold);
-            resolve();
+            resolve('done');
           },
-          onReject: (response) => reject(new CallhookError('line_error', `${hold ? 'hold' : 'unhold'} refused: ${response.message.statusCode}`)),
+          onReject: (response) => {
+            const status = response.message.statusCode;
+            if (status === 491) resolve('491 Request Pending');
+            else reject(new CallhookError('line_error', `${hold ? 'hold' : 'unhold'} refused: ${status}`));
+          },
         },
       })
-      .catch((error: Error) => reject(new CallhookError('line_error', `${hold ? 'hold' : 'unhold'} failed: ${error.message}`)));
+      .catch((error: Error) => {
+        if (error.name === 'RequestPendingError' || /re-INVITE/i.test(error.message)) resolve(error.message);
+        else reject(new CallhookError('line_error', `${hold ? 'hold' : 'unhold'} failed: ${error.message}`));
+      });
   });
 }
 

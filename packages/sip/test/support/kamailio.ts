@@ -19,7 +19,12 @@ export async function startKamailio(options: { inviteAuth?: boolean; port?: numb
   const binary = requirePeer('kamailio');
   const port = options.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'callhook-kamailio-'));
-  const config = readFileSync(fixture('kamailio.cfg'), 'utf8').replaceAll('127.0.0.1:5060', `127.0.0.1:${port}`);
+  // Off 5060, a port-less From (sip:303@127.0.0.1) is no longer "myself" to kamailio, and INVITEs from
+  // local users would slip through unchallenged: test the From domain instead, as the lab intends.
+  const config = readFileSync(fixture('kamailio.cfg'), 'utf8')
+    .replaceAll('127.0.0.1:5060', `127.0.0.1:${port}`)
+    .replace('from_uri == myself', '$fd == "127.0.0.1"');
+  if (!config.includes('$fd == "127.0.0.1"')) throw new Error('kamailio.cfg changed: the INVITE challenge condition was not found');
   writeFileSync(join(dir, 'kamailio.cfg'), config);
   const args = ['-f', join(dir, 'kamailio.cfg'), '-DD', '-E', '-Y', dir, '-P', join(dir, 'kamailio.pid'), '-w', dir];
   if (options.inviteAuth === false) args.push('-A', 'NO_INVITE_AUTH');
