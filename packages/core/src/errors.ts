@@ -18,7 +18,22 @@ export type ErrorCode =
   | 'line_not_ready'
   | 'line_error';
 
-export class CallhookError extends Error {
+/**
+ * An error that answers bad input (a malformed request, a refused command, a wrong setting) rather
+ * than reporting a bug. It carries no stack trace: its message says everything, and capturing a
+ * stack costs more than the request that caused it (a flood of bad requests would halve the
+ * listener's throughput).
+ */
+export class ExpectedError extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
+
+export class CallhookError extends ExpectedError {
   constructor(
     readonly code: ErrorCode,
     message: string,

@@ -17,6 +17,11 @@ declare global {
     readonly href: string;
   }
 
+  interface ErrorConstructor {
+    /** V8's frame count for stack traces; other engines ignore it. */
+    stackTraceLimit: number;
+  }
+
   class TextEncoder {
     encode(input?: string): Uint8Array;
   }

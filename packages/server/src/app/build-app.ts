@@ -62,7 +62,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     throw new ServerError('not_found', `no route ${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}; inbound Action URLs are GET /?action=<name>&…`);
   });
   app.addHook('onResponse', async (request, reply) => {
-    logger.log('debug', `${request.method} ${redactUrl(request.url)} ${reply.statusCode}`, { peer: request.raw.socket.remoteAddress });
+    // The logger redacts tokens from every line it writes (and skips this line below debug).
+    logger.log('debug', `${request.method} ${request.url} ${reply.statusCode}`, { peer: request.raw.socket.remoteAddress });
   });
   app.addHook('onClose', async () => {
     metrics.close();

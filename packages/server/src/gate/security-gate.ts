@@ -1,5 +1,6 @@
 import type { Settings } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
+import { sendError } from '../http/error-handler.js';
 import { ServerError } from '../http/http-error.js';
 import { AllowList } from './allow-list.js';
 import { judgeBrowserRequest, type BrowserVerdict } from './browser-origin.js';
@@ -30,19 +31,19 @@ export function installSecurityGate(app: FastifyInstance, settings: () => Settin
     if (allowList === null || allowList.ranges !== inbound.allowFrom) allowList = new AllowList(inbound.allowFrom);
     const peer = request.raw.socket.remoteAddress;
     if (!allowList.allows(peer)) {
-      throw new ServerError('source_not_allowed', `requests from ${peer ?? 'an unknown address'} are not allowed; add it to inbound.allowFrom`);
+      return sendError(reply, new ServerError('source_not_allowed', `requests from ${peer ?? 'an unknown address'} are not allowed; add it to inbound.allowFrom`));
     }
     const verdict = judgeBrowserRequest(request.headers, inbound.allowOrigins);
     request.browser = verdict;
     if (verdict.corsOrigin) void reply.header('access-control-allow-origin', verdict.corsOrigin).header('vary', 'Origin');
     if (request.method === 'OPTIONS') return;
-    if (!verdict.allowed) throw new ServerError('origin_not_allowed', verdict.reason);
+    if (!verdict.allowed) return sendError(reply, new ServerError('origin_not_allowed', verdict.reason));
     if (inbound.token === null || request.routeOptions.config?.tokenExempt) return;
     const presented = presentedToken(request.headers.authorization, request.url);
     const challenge = { 'www-authenticate': 'Bearer realm="callhook"' };
     if (presented === null) {
-      throw new ServerError('unauthorized', 'this listener needs the token: send "Authorization: Bearer <token>" or add token=<token>', challenge);
+      return sendError(reply, new ServerError('unauthorized', 'this listener needs the token: send "Authorization: Bearer <token>" or add token=<token>', challenge));
     }
-    if (!tokensMatch(presented, inbound.token)) throw new ServerError('unauthorized', 'wrong token (see inbound.token)', challenge);
+    if (!tokensMatch(presented, inbound.token)) return sendError(reply, new ServerError('unauthorized', 'wrong token (see inbound.token)', challenge));
   });
 }

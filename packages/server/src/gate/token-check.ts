@@ -23,9 +23,19 @@ export function presentedToken(authorization: string | undefined, url: string): 
   return null;
 }
 
-/** Compares in constant time; hashing first makes the lengths equal and hides the token's length. */
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+let cachedToken: string | null = null;
+let cachedDigest: Buffer | null = null;
+
+/**
+ * Compares in constant time; hashing first makes the lengths equal and hides the token's length.
+ * The configured token's digest is kept while the token stays the same (one hash per request).
+ */
 export function tokensMatch(presented: string, expected: string): boolean {
-  const a = createHash('sha256').update(presented).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  if (cachedToken !== expected || cachedDigest === null) {
+    cachedToken = expected;
+    cachedDigest = digest(expected);
+  }
+  return timingSafeEqual(digest(presented), cachedDigest);
 }

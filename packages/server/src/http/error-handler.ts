@@ -31,6 +31,15 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   return { status: 500, body: { ok: false, code: 'internal_error', message: 'internal error; see the server log' }, headers: {} };
 }
 
+/**
+ * Answers an expected refusal directly. Hooks and hot routes use this instead of throwing: fastify's
+ * error path writes header and body separately and halves the throughput of a flood of bad requests.
+ */
+export function sendError(reply: FastifyReply, error: unknown): FastifyReply {
+  const { status, body, headers } = errorResponse(error);
+  return reply.code(status).headers(headers).send(body);
+}
+
 export function errorHandler(logger: Logger) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply): void => {
     const { status, body, headers } = errorResponse(error);

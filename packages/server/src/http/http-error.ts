@@ -1,3 +1,5 @@
+import { ExpectedError } from '@callhook/core';
+
 /** Refusals that come from the server itself rather than from core (gate, limits, routing). */
 export type ServerErrorCode =
   | 'unauthorized'
@@ -20,7 +22,7 @@ export const SERVER_ERROR_STATUS: Record<ServerErrorCode, number> = {
   internal_error: 500,
 };
 
-export class ServerError extends Error {
+export class ServerError extends ExpectedError {
   constructor(
     readonly code: ServerErrorCode,
     message: string,

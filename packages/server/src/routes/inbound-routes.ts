@@ -1,6 +1,7 @@
-import { CallhookError, parseInboundRequest, type Clock, type Engine } from '@callhook/core';
+import { CallhookError, ExpectedError, parseInboundRequest, type Clock, type Engine } from '@callhook/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SlidingWindowLimiter } from '../gate/rate-limiter.js';
+import { sendError } from '../http/error-handler.js';
 import { ServerError } from '../http/http-error.js';
 
 /**
@@ -12,6 +13,15 @@ export function registerInboundRoutes(app: FastifyInstance, engine: Engine, cloc
   const limiter = new SlidingWindowLimiter(clock);
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      return await act(request, reply);
+    } catch (error) {
+      if (error instanceof ExpectedError) return sendError(reply, error);
+      throw error;
+    }
+  };
+
+  const act = async (request: FastifyRequest, reply: FastifyReply) => {
     const command = parseInboundRequest(request.url);
     const { inbound } = engine.settings.settings;
     if (!inbound.actions[command.action]) {
