@@ -44,6 +44,7 @@ describe.each(['udp', 'tcp'] as const)('callhook make_call → sipp uas over %s'
 
   it('sends DTMF as RFC 4733 events when telephone-event is negotiated', async () => {
     const { line } = await answeredCall(['step-wait-bye.xml']);
+    await expect(line.execute({ type: 'dtmf', lineCallId: 'call-1', digits: '5x' })).rejects.toMatchObject({ code: 'bad_request' });
     await line.execute({ type: 'dtmf', lineCallId: 'call-1', digits: '5#' });
     await until(() => sink!.packets.filter((packet) => packet.payloadType === 101).length >= 16, 'two DTMF events');
     const events = sink!.packets.filter((packet) => packet.payloadType === 101);
@@ -63,6 +64,12 @@ describe.each(['udp', 'tcp'] as const)('callhook make_call → sipp uas over %s'
 
   it('reports the remote party holding and resuming, and the remote BYE', async () => {
     const { events, sippPassed } = await answeredCall(['step-remote-hold.xml', 'step-send-bye.xml']);
+    await events.waitFor('held');
+    await sleep(60);
+    const sentBeforeResume = sink!.packets.length;
+    await events.waitFor('resumed');
+    expect(sink!.packets.length - sentBeforeResume, 'no RTP while the peer holds (we answered recvonly)').toBeLessThanOrEqual(1);
+    await until(() => sink!.packets.length > sentBeforeResume + 3, 'RTP again after resume');
     await sippPassed();
     await events.waitFor('ended');
     expect(events.types('call-1')).toEqual(['outgoing', 'alerting', 'answered', 'held:remote', 'resumed:remote', 'ended:remote:normal']);

@@ -1,5 +1,6 @@
 import { CallhookError } from '@callhook/core';
 import { Invitation, Inviter, SessionState, type URI } from 'sip.js';
+import { isDtmfDigits } from '../rtp/dtmf-schedule.js';
 import type { SipCall } from './sip-call.js';
 
 const BYE_WAIT_MS = 1_000;
@@ -87,6 +88,7 @@ export async function blindTransfer(call: SipCall, target: URI): Promise<void> {
 
 /** RFC 4733 events when negotiated, else one SIP INFO (application/dtmf-relay) per digit. */
 export async function sendDtmf(call: SipCall, digits: string): Promise<void> {
+  if (!isDtmfDigits(digits)) throw new CallhookError('bad_request', `DTMF digits are 0-9, *, # and A-D, not "${digits}"`);
   requireConnected(call);
   if (call.sdh?.sendDtmf(digits)) return;
   // One INFO at a time: the next digit goes once the peer has answered the previous one.

@@ -43,7 +43,7 @@ export async function startBaresip(account: string): Promise<Baresip> {
   child.stderr.on('data', append);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let socket: Socket | undefined;
-  for (let attempt = 0; attempt < 50 && !socket; attempt++) {
+  for (let attempt = 0; attempt < 80 && !socket && child.exitCode === null; attempt++) {
     socket = await new Promise<Socket | undefined>((resolve) => {
       const candidate = connect({ host: '127.0.0.1', port: ctrlPort }, () => resolve(candidate));
       candidate.once('error', () => resolve(undefined));
@@ -59,7 +59,7 @@ export async function startBaresip(account: string): Promise<Baresip> {
   };
   if (!socket) {
     await stop();
-    throw new Error(`baresip ctrl_tcp did not come up:\n${log.slice(-3000)}`);
+    throw new Error(`baresip ctrl_tcp did not come up on ${ctrlPort} (exit code ${child.exitCode}):\n${log.slice(-3000)}`);
   }
   return controller(socket, sipPort, () => log, stop);
 }
