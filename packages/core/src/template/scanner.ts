@@ -1,3 +1,4 @@
+import { closestName } from './closest-name.js';
 import { placeholderIndex, PLACEHOLDERS } from './placeholders.js';
 import { TemplateError } from './template-error.js';
 
@@ -28,11 +29,9 @@ export function scan(template: string): Token[] {
     const name = match[1]!;
     const index = placeholderIndex(name);
     if (index === undefined) {
-      throw new TemplateError(
-        `unknown placeholder "<$${name}>"; known: ${PLACEHOLDERS.map((p) => `<$${p}>`).join(' ')}`,
-        template,
-        i,
-      );
+      const suggestion = closestName(name, PLACEHOLDERS);
+      const fix = suggestion ? `did you mean "<$${suggestion}>"?` : `known: ${PLACEHOLDERS.map((p) => `<$${p}>`).join(' ')}`;
+      throw new TemplateError(`unknown placeholder "<$${name}>"; ${fix}`, template, i);
     }
     if (i > textStart) tokens.push({ type: 'text', value: template.slice(textStart, i), offset: textStart });
     tokens.push({ type: 'placeholder', index, name, base64, offset: i, length: match[0].length });

@@ -9,7 +9,9 @@ function expand(template: string, call: Partial<CallSnapshot> = {}, action: 'inb
 
 describe('rejected templates point at the offending offset', () => {
   const cases: [string, string, number, RegExp][] = [
-    ['unknown placeholder', 'http://h/?a=<$remote_number>', 12, /unknown placeholder "<\$remote_number>"/],
+    ['unknown placeholder', 'http://h/?a=<$remote_number>', 12, /unknown placeholder "<\$remote_number>"; known: <\$action>/],
+    ['a typo gets a suggestion', 'http://h/?a=<$remote_partyy>', 12, /unknown placeholder "<\$remote_partyy>"; did you mean "<\$remote_party>"\?/],
+    ['a wrong case gets a suggestion', 'http://h/?a=<$Call_GUID>', 12, /did you mean "<\$call_guid>"/],
     ['unclosed placeholder', 'http://h/?a=<$remote_party', 12, /malformed placeholder/],
     ['malformed base64 form', 'http://h/?a=<base64($remote_party>', 12, /<base64\(\$name\)>/],
     ['placeholder in host', 'http://<$remote_party>.example.com/', 7, /host or port/],
