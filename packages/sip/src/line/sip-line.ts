@@ -57,7 +57,6 @@ export class SipLine implements Line {
     };
   }
 
-
   /** Where the line listens, once started. */
   get localAddress(): { address: string; port: number; protocol: 'UDP' | 'TCP' } | undefined {
     return this.endpoint && { ...this.endpoint.local, protocol: this.endpoint.protocol };
@@ -83,7 +82,15 @@ export class SipLine implements Line {
       onRemoteHold: (session, held) => this.callsBySession.get(session)?.holdChanged('remote', held),
     });
     this.userAgent = userAgent;
-    await userAgent.start();
+    try {
+      await userAgent.start();
+    } catch (error) {
+      await this.endpoint.close();
+      this.userAgent = undefined;
+      this.endpoint = undefined;
+      this.setStatus({ state: 'failed', detail: `SIP stack did not start: ${(error as Error).message}` });
+      throw new CallhookError('line_error', this.current.detail);
+    }
     const { registrar } = this.settings;
     if (!registrar) {
       const local = this.endpoint.local;
