@@ -13,7 +13,7 @@ const ACTIONS = ['inbound', 'outbound', 'connected', 'hold', 'disconnected'] as 
 async function engineOnSipLine() {
   const requests: FetchRequest[] = [];
   const settings = loadSettings({
-    actionUrls: { enabled: true, slots: ACTIONS.map((on) => ({ on, url: `http://receiver.test/${on}?a=<$action>&n=<$remote_party>&r=<$remote_alias>&d=<$call_disposition>` })) },
+    actionUrls: { enabled: true, slots: ACTIONS.map((on) => ({ on, url: `http://receiver.test/${on}?a=<$action>&n=<$remote_party>&h=<$hold_state>&d=<$call_disposition>` })) },
     line: { type: 'sip', aor: 'sip:303@127.0.0.1', displayName: 'Desk' },
   });
   const lineSettings = settings.settings.line;
@@ -28,7 +28,7 @@ async function engineOnSipLine() {
     settings,
   });
   await engine.start();
-  const fired = () => requests.map((request) => new URL(request.url)).map((url) => `${url.searchParams.get('a')}:${url.searchParams.get('n')}:${url.searchParams.get('d')}`);
+  const fired = () => requests.map((request) => new URL(request.url)).map((url) => `${url.searchParams.get('a')}:${url.searchParams.get('n')}:${url.searchParams.get('h')}:${url.searchParams.get('d')}`);
   return { engine, line, fired, requests };
 }
 
@@ -44,14 +44,14 @@ describe('core Engine driving the SIP line', () => {
     const sipp = startSipp(['-sf', fixture('uac-cancel.xml'), `127.0.0.1:${line.localAddress!.port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-timeout', '10s', '-timeout_error']);
     expect((await sipp.done).code).toBe(0);
     await until(() => fired().length >= 2, 'two deliveries');
-    expect(fired()).toEqual(['inbound:4711:', 'disconnected:4711:missed']);
+    expect(fired()).toEqual(['inbound:4711:off_hold:', 'disconnected:4711:off_hold:missed']);
     expect(engine.recentCalls()[0]).toMatchObject({ direction: 'inbound', remoteParty: '4711', remoteAlias: '"Caller Name" (4711)', localParty: 'sip:303@127.0.0.1' });
   });
 
-  it('places make_call through the line and fires outbound, connected and disconnected', async () => {
+  it('places make_call through the line and fires outbound, connected, hold twice and disconnected', async () => {
     const sink = await mediaSink();
     const sippPort = await freePort();
-    const sipp = startSipp(['-sf', scenario('uas-answer.xml', { MEDIA_PORT: sink.port, CODECS: '0 101' }, ['step-send-bye.xml']), '-p', String(sippPort), '-i', '127.0.0.1', '-m', '1', '-timeout', '10s', '-timeout_error']);
+    const sipp = startSipp(['-sf', scenario('uas-answer.xml', { MEDIA_PORT: sink.port, CODECS: '0 101' }, ['step-remote-hold.xml', 'step-send-bye.xml']), '-p', String(sippPort), '-i', '127.0.0.1', '-m', '1', '-timeout', '10s', '-timeout_error']);
     await sleep(200);
     const { engine, fired } = await engineOnSipLine();
     stop = async () => {
@@ -61,7 +61,7 @@ describe('core Engine driving the SIP line', () => {
     const result = await engine.execute({ action: 'make_call', target: `sipp@127.0.0.1:${sippPort}`, force: false });
     expect(result.call).toMatchObject({ direction: 'outbound', remoteParty: 'sipp' });
     expect((await sipp.done).code).toBe(0);
-    await until(() => fired().length >= 3, 'three deliveries');
-    expect(fired().map((entry) => entry.split(':')[0])).toEqual(['outbound', 'connected', 'disconnected']);
+    await until(() => fired().length >= 5, 'five deliveries');
+    expect(fired().map((entry) => entry.replace(/^(\w+):sipp:(\w*):.*$/, '$1:$2'))).toEqual(['outbound:off_hold', 'connected:off_hold', 'hold:on_hold', 'hold:off_hold', 'disconnected:off_hold']);
   });
 });
