@@ -1,6 +1,7 @@
 import type { FetchRequest, FetchResponse, Fetcher } from '@callhook/core';
 import { Agent, request } from 'undici';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
+import { trustedCertificates, type CaOption } from './trust-store.js';
 
 export interface UndiciFetcherOptions {
   connectTimeoutMs?: number;
@@ -11,8 +12,8 @@ export interface UndiciFetcherOptions {
   maxBodyBytes?: number;
   /** Connections per origin kept in the keep-alive pool. */
   connectionsPerOrigin?: number;
-  /** Extra trusted CA certificates (PEM) for https receivers; certificates are always validated. */
-  ca?: string | Buffer | (string | Buffer)[];
+  /** Extra trusted CA certificates (PEM) for https receivers, added to the default ones; certificates are always validated. */
+  ca?: CaOption;
   now?: () => number;
   /** Runs before each request goes out; the server commits the journal's outbox here. */
   beforeRequest?: () => void;
@@ -38,7 +39,7 @@ export class UndiciFetcher implements Fetcher {
       keepAliveMaxTimeout: 60_000,
       headersTimeout: responseTimeout,
       bodyTimeout: responseTimeout,
-      connect: { timeout: options.connectTimeoutMs ?? 5_000, ca: options.ca, rejectUnauthorized: true },
+      connect: { timeout: options.connectTimeoutMs ?? 5_000, ca: trustedCertificates(options.ca), rejectUnauthorized: true },
     });
     this.maxRedirects = options.maxRedirects ?? 3;
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;

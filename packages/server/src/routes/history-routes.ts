@@ -2,6 +2,7 @@ import type { Engine } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CallhookError } from '@callhook/core';
+import { parseRequest } from '../http/parse-request.js';
 import type { History } from '../journal/history.js';
 
 const LimitQuery = z.object({
@@ -10,19 +11,10 @@ const LimitQuery = z.object({
   token: z.string().optional(),
 });
 
-function parseQuery(query: unknown): z.infer<typeof LimitQuery> {
-  const parsed = LimitQuery.safeParse(query);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new CallhookError('bad_request', `${issue.path.join('.') || 'query'}: ${issue.message}`);
-  }
-  return parsed.data;
-}
-
 /** `GET /api/v1/calls` (active and recent calls with their dispositions) and `GET /api/v1/deliveries`. */
 export function registerHistoryRoutes(app: FastifyInstance, engine: Engine, history: History): void {
   app.get('/api/v1/calls', async (request) => {
-    const { limit } = parseQuery(request.query);
+    const { limit } = parseRequest(LimitQuery, request.query, 'query');
     return { ok: true, active: engine.activeCalls(), recent: history.recentCalls(limit) };
   });
 
@@ -34,7 +26,7 @@ export function registerHistoryRoutes(app: FastifyInstance, engine: Engine, hist
   });
 
   app.get('/api/v1/deliveries', async (request) => {
-    const { limit, call } = parseQuery(request.query);
+    const { limit, call } = parseRequest(LimitQuery, request.query, 'query');
     return { ok: true, stats: engine.dispatcher.stats(), deliveries: history.recentDeliveries(limit, call) };
   });
 }

@@ -1,13 +1,7 @@
-import { loadSettings, type Engine, type LoadedSettings, type Settings } from '@callhook/core';
+import type { Engine, LoadedSettings } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
+import { updateSettings } from '../console/settings-update.js';
 import type { SettingsStore } from '../settings/settings-file.js';
-
-/** The listener's own address settings only take effect when it binds again. */
-function needsRestart(before: Settings, after: Settings): boolean {
-  const a = before.inbound;
-  const b = after.inbound;
-  return a.enabled !== b.enabled || a.port !== b.port || a.listen.join() !== b.listen.join() || before.line.type !== after.line.type;
-}
 
 /**
  * `GET /api/v1/settings` and `PUT /api/v1/settings`: the new document is validated by core, written
@@ -22,10 +16,7 @@ export function registerSettingsRoutes(
   app.get('/api/v1/settings', async () => ({ ok: true, settings: engine.settings.settings, file: store.path }));
 
   app.put('/api/v1/settings', { bodyLimit: 256 * 1024 }, async (request) => {
-    const loaded = loadSettings(request.body);
-    const restartRequired = needsRestart(engine.settings.settings, loaded.settings);
-    store.save(loaded.settings);
-    engine.applySettings(loaded);
+    const { loaded, restartRequired } = updateSettings(engine, store, request.body);
     onApplied(loaded);
     return { ok: true, settings: loaded.settings, persisted: store.path !== null, restartRequired };
   });

@@ -3,21 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CallhookError } from '@callhook/core';
 import { ServerError } from '../http/http-error.js';
+import { parseRequest } from '../http/parse-request.js';
 
 const IncomingBody = z.strictObject({
   from: z.string().min(1, 'from needs the caller number, e.g. "420"').max(256),
   name: z.string().max(256).nullable().optional(),
 });
 const CallBody = z.strictObject({ call: z.string().max(64).optional() }).default({});
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new CallhookError('bad_request', `${issue.path.join('.') || 'body'}: ${issue.message}`);
-  }
-  return parsed.data;
-}
 
 /**
  * Drives the simulated line's remote side: `incoming` rings the phone, `answer` picks up (an inbound
@@ -45,7 +37,7 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine, li
   const lineIdOf = (guid: string): string => lineIds.get(guid) ?? guid;
 
   app.post('/api/v1/simulator/incoming', async (request) => {
-    const body = parse(IncomingBody, request.body);
+    const body = parseRequest(IncomingBody, request.body);
     const before = new Set(engine.activeCalls().map((c) => c.guid));
     const lineCallId = simulator().incoming(body.from, body.name ?? null);
     const call = engine.activeCalls().find((c) => !before.has(c.guid)) ?? null;
@@ -54,7 +46,7 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine, li
   });
 
   app.post('/api/v1/simulator/answer', async (request) => {
-    const { call } = parse(CallBody, request.body);
+    const { call } = parseRequest(CallBody, request.body);
     const target = pick(call, ['ringing']);
     if (target.direction === 'inbound') await engine.execute({ action: 'answer', call: target.guid });
     else simulator().remoteAnswer(lineIdOf(target.guid));
@@ -62,7 +54,7 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine, li
   });
 
   app.post('/api/v1/simulator/hangup', async (request) => {
-    const { call } = parse(CallBody, request.body);
+    const { call } = parseRequest(CallBody, request.body);
     const target = pick(call, ['dialing', 'ringing', 'connected', 'held']);
     simulator().remoteHangup(lineIdOf(target.guid));
     lineIds.delete(target.guid);

@@ -1,5 +1,5 @@
 import { deliveriesFor, loadSettings, type Action, type CallSnapshot, type DeliveryRecord, type Slot } from '@callhook/core';
-import { deliverOnce, deliveryDeadline, type DeliverySink } from './delivery-runner.js';
+import { deliverOnce, deliveryDeadline, type DeliverySink } from './deliver-once.js';
 
 export interface SlotTest {
   slot: Slot;

@@ -1,11 +1,11 @@
 import { SlotSchema } from '@callhook/core';
-import { SAMPLE_CALL } from '@callhook/ui';
+import { SPEC_EXAMPLE_CALL as SAMPLE_CALL } from '@callhook/core';
 import { describe, expect, it } from 'vitest';
-import { deliverOnce } from '../src/main/delivery-runner.js';
-import { replayDelivery } from '../src/main/replay.js';
-import { testSlot } from '../src/main/slot-test.js';
-import { FakeSink, recordFor } from './support/fakes.js';
-import { pending } from './support/pending.js';
+import { deliverOnce, needsRestart, replayDelivery, testSlot } from '../../src/index.js';
+import { FakeSink, recordFor } from '../support/fake-sink.js';
+import { pendingDelivery } from '../support/pending-delivery.js';
+
+const pending = () => pendingDelivery('http://127.0.0.1:9/in?n=420', { timeoutMs: 100 });
 
 const slot = (patch: object = {}) => SlotSchema.parse({ on: 'hold', url: 'http://127.0.0.1:9/t?n=<$remote_party>&a=<$action>', ...patch });
 
@@ -48,6 +48,20 @@ describe('replayDelivery', () => {
 
   it('refuses a POST slot, whose body the log does not keep', () => {
     const logged = recordFor({ id: 'd', callGuid: 'g', action: 'inbound', slot: 0, url: 'http://h/', mode: 'http' } as never);
-    expect(() => replayDelivery(new FakeSink(), logged, slot({ method: 'POST' }), 1, 1)).toThrow(/POST slot/);
+    expect(() => replayDelivery(new FakeSink(), logged, slot({ method: 'POST' }), 1, 1)).toThrow(/Action URL 1 is a POST slot/);
+  });
+});
+
+describe('needsRestart', () => {
+  const base = { inbound: { enabled: true, port: 61234, listen: ['127.0.0.1'] }, line: { type: 'simulator' } };
+  const variant = (inbound: object, line: object = base.line) => ({ inbound: { ...base.inbound, ...inbound }, line }) as never;
+  it.each([
+    ['nothing the listener binds', variant({}), false],
+    ['the port', variant({ port: 61235 }), true],
+    ['the listen addresses', variant({ listen: ['127.0.0.1', '::1'] }), true],
+    ['the listener switch', variant({ enabled: false }), true],
+    ['the line type', variant({}, { type: 'sip' }), true],
+  ])('changing %s → %s', (_what, after, restart) => {
+    expect(needsRestart(base as never, after)).toBe(restart);
   });
 });

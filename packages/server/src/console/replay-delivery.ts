@@ -1,5 +1,5 @@
-import type { DeliveryRecord, PendingDelivery, Slot } from '@callhook/core';
-import { deliverOnce, deliveryDeadline, type DeliverySink } from './delivery-runner.js';
+import { CallhookError, type DeliveryRecord, type PendingDelivery, type Slot } from '@callhook/core';
+import { deliverOnce, deliveryDeadline, type DeliverySink } from './deliver-once.js';
 
 /**
  * Sends a logged delivery's URL again. The log keeps the expanded URL, not a POST body, so a POST
@@ -7,7 +7,7 @@ import { deliverOnce, deliveryDeadline, type DeliverySink } from './delivery-run
  * as it is configured now.
  */
 export function replayDelivery(sink: DeliverySink, record: DeliveryRecord, slot: Slot | undefined, sequence: number, now: number): Promise<DeliveryRecord> {
-  if (slot?.method === 'POST') throw new Error('a POST slot cannot be replayed from the log (its body is not kept); fire the event again');
+  if (slot?.method === 'POST') throw new CallhookError('bad_request', `Action URL ${record.slot + 1} is a POST slot: its body is not kept in the log, so it cannot be replayed; fire the event again`);
   const delivery: PendingDelivery = {
     id: `${record.deliveryId}:replay:${sequence}`,
     callGuid: record.callGuid,
