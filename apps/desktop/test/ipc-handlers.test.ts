@@ -2,7 +2,7 @@ import { loadSettings, SettingsSchema, type InboundCommand } from '@callhook/cor
 import { IPC_CHANNELS } from '@callhook/ui/bridge';
 import { describe, expect, it } from 'vitest';
 import { registerIpcHandlers, trustedSender, type ConsoleBackend } from '../src/main/ipc-handlers.js';
-import type { SlotTest } from '../src/main/slot-test.js';
+import type { SlotTest } from '@callhook/server';
 import { FakeIpcMain } from './support/fakes.js';
 
 function backend() {
@@ -45,6 +45,16 @@ describe('registerIpcHandlers', () => {
     expect(refused).toMatchObject({ ok: false, code: 'bad_request' });
     await expect(ipc.invoke(IPC_CHANNELS.execute, { action: 'format_disk' })).resolves.toMatchObject({ ok: false, code: 'bad_request' });
     expect(commands).toHaveLength(1);
+  });
+
+  it('checks dial targets and call references with the same rules as the control API', async () => {
+    const ipc = new FakeIpcMain();
+    const { api, commands } = backend();
+    registerIpcHandlers(ipc, api, () => true);
+    await expect(ipc.invoke(IPC_CHANNELS.execute, { action: 'make_call', target: 'x' })).resolves.toMatchObject({ ok: false, code: 'invalid_target' });
+    await expect(ipc.invoke(IPC_CHANNELS.execute, { action: 'hangup', call: 'not-a-guid' })).resolves.toMatchObject({ ok: false, code: 'bad_request' });
+    await expect(ipc.invoke(IPC_CHANNELS.execute, { action: 'dtmf', digits: '1a#' })).resolves.toMatchObject({ ok: true });
+    expect(commands).toEqual([{ action: 'dtmf', digits: '1A#', call: null }]);
   });
 
   it('returns settings issues with their field paths', async () => {

@@ -1,11 +1,11 @@
-import { loadSettings, SettingsSchema, type BrowserOpener, type EngineEvent, type LoadedSettings, type Logger, type Settings } from '@callhook/core';
-import { createLine, SettingsFile, startServer, systemClock, type RunningServer } from '@callhook/server';
+import { SettingsSchema, type BrowserOpener, type EngineEvent, type LoadedSettings, type Logger } from '@callhook/core';
+import {
+  createLine, findLoggedDelivery, replayDelivery, SettingsFile, startServer, systemClock, testSlot, updateSettings, type RunningServer,
+} from '@callhook/server';
 import { createSipLine } from '@callhook/sip';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConsoleBackend } from './ipc-handlers.js';
-import { replayDelivery } from './replay.js';
-import { testSlot } from './slot-test.js';
 
 export interface EngineHost {
   backend: ConsoleBackend;
@@ -18,13 +18,6 @@ export interface EngineHostOptions {
   userDataDir: string;
   browser: BrowserOpener;
   logger: Logger;
-}
-
-/** The listener binds its address and port once; changing them (or the line type) takes a restart. */
-function needsRestart(before: Settings, after: Settings): boolean {
-  const a = before.inbound;
-  const b = after.inbound;
-  return a.enabled !== b.enabled || a.port !== b.port || a.listen.join() !== b.listen.join() || before.line.type !== after.line.type;
 }
 
 function loadOrCreate(file: SettingsFile): LoadedSettings {
@@ -48,10 +41,7 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
   const backend: ConsoleBackend = {
     getSettings: () => engine.settings.settings,
     saveSettings(input) {
-      const loaded = loadSettings(input);
-      const restartRequired = needsRestart(engine.settings.settings, loaded.settings);
-      file.save(loaded.settings);
-      engine.applySettings(loaded);
+      const { loaded, restartRequired } = updateSettings(engine, file, input);
       return { settings: loaded.settings, restartRequired };
     },
     getCalls: () => ({ active: engine.activeCalls(), recent: journal.recentCalls(100) }),
@@ -60,8 +50,7 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     execute: async (command) => (await engine.execute(command)).call,
     testSlot: (test) => testSlot(engine.dispatcher, test, Date.now()),
     async replayDelivery(deliveryId) {
-      const record = journal.recentDeliveries(1_000).find((r) => r.deliveryId === deliveryId);
-      if (!record) throw new Error(`delivery ${deliveryId} is no longer in the log`);
+      const record = findLoggedDelivery(journal, deliveryId);
       return replayDelivery(engine.dispatcher, record, engine.settings.settings.actionUrls.slots[record.slot], ++replays, Date.now());
     },
   };

@@ -1,7 +1,7 @@
 import { IPC_CHANNELS } from '@callhook/ui/bridge';
-import { streamLogger } from '@callhook/server';
+import { streamLogger, writeFileAtomic } from '@callhook/server';
 import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, shell, Tray } from 'electron';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DIAL_SCHEMES } from './dial-link.js';
@@ -85,7 +85,7 @@ function buildTray(prefs: DesktopPrefs): Tray {
         checked: prefs.startAtLogin,
         click: (item) => {
           prefs.startAtLogin = item.checked;
-          writeFileSync(prefsFile(), `${JSON.stringify(prefs, null, 2)}\n`);
+          writeFileAtomic(prefsFile(), `${JSON.stringify(prefs, null, 2)}\n`);
           applyStartAtLogin(app, prefs);
         },
       },

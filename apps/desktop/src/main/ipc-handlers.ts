@@ -3,7 +3,7 @@ import { IPC_CHANNELS, type BridgeResult, type CallhookBridge } from '@callhook/
 import { z } from 'zod';
 import type { IpcInvokeEvent, IpcMainPort } from './electron-ports.js';
 import { CommandSchema, DeliveryIdSchema, SlotTestSchema } from './ipc-schemas.js';
-import type { SlotTest } from './slot-test.js';
+import type { SlotTest } from '@callhook/server';
 
 /** What the console may ask of the engine host; payloads arrive already checked. */
 export interface ConsoleBackend {

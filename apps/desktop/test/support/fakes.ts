@@ -1,5 +1,3 @@
-import type { DeliveryRecord, PendingDelivery } from '@callhook/core';
-import type { DeliverySink } from '../../src/main/delivery-runner.js';
 import type { InstanceAppPort, IpcInvokeEvent, IpcMainPort, NotificationOptions, NotificationPort } from '../../src/main/electron-ports.js';
 
 export class FakeNotification implements NotificationPort {
@@ -56,42 +54,4 @@ export class FakeApp implements InstanceAppPort {
   emit(event: string, ...args: unknown[]) {
     (this.listeners.get(event) as ((...a: unknown[]) => void) | undefined)?.(...args);
   }
-}
-
-/** A dispatcher stand-in: records submissions and answers each with the records `respond` gives. */
-export class FakeSink implements DeliverySink {
-  readonly submitted: PendingDelivery[] = [];
-  private readonly listeners = new Set<(record: DeliveryRecord) => void>();
-  constructor(private readonly respond: (delivery: PendingDelivery) => DeliveryRecord[] = (d) => [recordFor(d)]) {}
-  submit(delivery: PendingDelivery) {
-    this.submitted.push(delivery);
-    queueMicrotask(() => this.respond(delivery).forEach((record) => this.listeners.forEach((l) => l(record))));
-    return true;
-  }
-  onRecord(listener: (record: DeliveryRecord) => void) {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  get listenerCount() {
-    return this.listeners.size;
-  }
-}
-
-export function recordFor(delivery: PendingDelivery, patch: Partial<DeliveryRecord> = {}): DeliveryRecord {
-  return {
-    deliveryId: delivery.id,
-    callGuid: delivery.callGuid,
-    action: delivery.action,
-    slot: delivery.slot,
-    url: delivery.url,
-    mode: delivery.mode,
-    attempt: 1,
-    outcome: 'delivered',
-    status: 200,
-    latencyMs: 5,
-    error: null,
-    at: 1,
-    final: true,
-    ...patch,
-  };
 }
