@@ -5,15 +5,18 @@ import { buildProgram } from './program.js';
 
 /** The one place errors become messages and exit codes. */
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   const json = argv.includes('--json');
+  const program = buildProgram({ json });
   try {
     await program.parseAsync(argv);
     return EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and --version "fail" with exit code 0; real usage errors were already printed by commander.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      // Help and --version "fail" with exit code 0; real usage errors were already printed by commander
+      // (except with --json, where they become one JSON line like every other error).
+      if (error.exitCode === 0) return EXIT.ok;
+      if (json) process.stderr.write(`${JSON.stringify({ ok: false, code: 'usage', message: `${error.message.replace(/^error: /, '')}; see callhook --help` })}\n`);
+      return EXIT.usage;
     }
     const code = exitCodeFor(error);
     const message = isKnownError(error) ? (error as Error).message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`;
@@ -23,4 +26,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `callhook tail | head` closes the pipe early: that is the reader being done, not a crash.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+  throw error;
+});
 process.exitCode = await main(process.argv);

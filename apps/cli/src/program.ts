@@ -21,8 +21,11 @@ function integer(name: string, min: number, max: number) {
  * The `callhook` command tree. Actions report through `Output`; errors propagate to main's one catch.
  * Command modules load on use, so `--version`, `--help` and client commands skip core and the server.
  */
-export function buildProgram(): Command {
+export function buildProgram(options: { json?: boolean } = {}): Command {
   const program = new Command('callhook')
+    // With --json, main prints usage errors as one JSON line instead of commander's text (set before
+    // the subcommands are added: they inherit it).
+    .configureOutput(options.json ? { outputError: () => undefined, writeErr: () => undefined } : {})
     .description('Connect telephone calls to the web: outbound and inbound Action URLs')
     .version(version(), '-V, --version')
     .option('--json', 'print results as JSON lines')
@@ -56,9 +59,10 @@ ${EXIT_CODE_HELP}`);
     .option('--port <port>', 'override inbound.port (0 picks a free port)', integer('--port', 0, 65535))
     .option('--drain-ms <ms>', 'how long to wait for deliveries on SIGINT/SIGTERM', integer('--drain-ms', 0, 600_000), 5_000)
     .option('--no-console', 'do not serve the web console under /console/')
+    .option('--ca <file>', 'PEM file of a CA to trust for https receivers, besides the usual ones (repeatable)', (file: string, files: string[] = []) => [...files, file])
     .option('--verbose', 'log every request (tokens redacted)')
     .option('--log-json', 'log JSON lines to stderr')
-    .addHelpText('after', '\nExamples:\n  $ callhook serve --demo\n  $ callhook serve --config ~/.config/callhook.json --data /var/lib/callhook')
+    .addHelpText('after', '\nExamples:\n  $ callhook serve --demo\n  $ callhook serve --config ~/.config/callhook.json --data /var/lib/callhook\n  $ callhook serve --config callhook.json --ca /etc/ssl/private-ca.pem')
     .action(async (options) => (await import('./commands/serve.js')).serve(options, out()));
 
   program

@@ -38,6 +38,15 @@ describe('callhook (offline commands)', () => {
     expect(runCli(['serve']).stderr).toContain('--config FILE');
   });
 
+  it('reports usage errors as one JSON line with --json', () => {
+    for (const args of [['--json', 'frobnicate'], ['dial', '--json']]) {
+      const result = runCli(args);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(JSON.parse(result.stderr)).toMatchObject({ ok: false, code: 'usage', message: expect.stringMatching(/frobnicate|target/) });
+    }
+  });
+
   it('expands a template for a call file', () => {
     const file = join(dir, 'call.json');
     writeFileSync(file, JSON.stringify(CALL));

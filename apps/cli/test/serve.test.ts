@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCliAsync, startServe, type Served } from './support/cli.js';
+import { runCli, runCliAsync, startServe, type Served } from './support/cli.js';
 import { startReceiver, waitFor } from './support/receiver.js';
 
 const TOKEN = 'cli-test-token-0123456789';
@@ -43,6 +44,8 @@ describe('callhook serve', () => {
     expect(served.stdout().split('\n').filter(Boolean)).toHaveLength(2);
     await waitFor(() => /token: \S+/.test(served!.stderr()), 'the demo banner');
     const token = /token: (\S+)/.exec(served.stderr())![1]!;
+    // The console address opens signed in (the console reads #token= and drops it from the address).
+    expect(served.stderr()).toContain(`${served.urls[0]}console/#token=${token}`);
     const env = { CALLHOOK_URL: served.urls[1]!, CALLHOOK_TOKEN: token };
 
     const tail = runCliAsync(['--json', 'tail', '--count', '3'], env);
@@ -115,5 +118,32 @@ describe('callhook serve', () => {
     expect(second!.url).toBe(first!.url);
     served.child.kill('SIGTERM');
     expect(await served.exited).toBe(0);
+  });
+
+  it('trusts a private CA for https receivers with --ca, and refuses the receiver without it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callhook-ca-'));
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const receiver = await startReceiver(undefined, { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') });
+    closeReceiver = receiver.close;
+    const file = configFile(receiver.url, [{ on: 'outbound' }]);
+    for (const trusted of [false, true]) {
+      served = await startServe(['--config', file, '--port', '0', '--data', ':memory:', ...(trusted ? ['--ca', cert] : [])]);
+      const env = { CALLHOOK_URL: served.urls[0]!, CALLHOOK_TOKEN: TOKEN };
+      expect((await runCliAsync(['dial', trusted ? '124' : '123'], env)).code).toBe(0);
+      let outcome = '';
+      for (let i = 0; i < 100 && outcome === ''; i++) {
+        const deliveries = JSON.parse((await fetch(`${served.urls[0]}api/v1/deliveries`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text()))) as { deliveries: { outcome: string }[] };
+        outcome = deliveries.deliveries[0]?.outcome ?? '';
+        if (outcome === '') await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(outcome).toBe(trusted ? 'delivered' : 'network_error');
+      served.child.kill('SIGTERM');
+      expect(await served.exited).toBe(0);
+    }
+    expect(receiver.received).toHaveLength(1);
+    const notACertificate = runCli(['serve', '--demo', '--port', '0', '--data', ':memory:', '--ca', key]);
+    expect(notACertificate.code).toBe(2);
+    expect(notACertificate.stderr).toContain(`--ca ${key}: no "-----BEGIN CERTIFICATE-----" block`);
   });
 });

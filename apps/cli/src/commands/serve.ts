@@ -1,4 +1,5 @@
 import type { Line, Logger, LogLevel, SipLineSettings } from '@callhook/core';
+import { readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
 
@@ -12,6 +13,8 @@ export interface ServeOptions {
   drainMs: number;
   verbose?: boolean;
   logJson?: boolean;
+  /** PEM files of extra CAs trusted for https receivers (added to the default roots). */
+  ca?: string[];
 }
 
 /**
@@ -31,6 +34,7 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   const demoToken = options.demo ? server.generateToken() : null;
   const dataDir = options.data ?? (options.demo ? `${server.defaultDataDir()}/demo` : server.defaultDataDir());
 
+  const ca = options.ca?.map(readCa);
   const consoleDir = options.console === false ? null : await builtConsole();
   const line = settings?.settings.line.type === 'sip' ? await sipLine(settings.settings.line, logger) : undefined;
   const running = await server.startServer({
@@ -42,11 +46,20 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
     dataDir,
     port: options.port,
     logger,
+    fetcher: ca ? { ca } : undefined,
   });
   for (const url of running.urls) process.stdout.write(`listening on ${url}\n`);
-  if (consoleDir && running.urls[0]) logger.log('info', `web console: ${running.urls[0]}console/`);
+  const token = demoToken ?? settings?.settings.inbound.token ?? null;
+  const consoleUrl = consoleDir && running.urls[0] ? consoleAddress(running.urls[0], token) : null;
+  if (consoleUrl && !demoToken) {
+    // The token itself is never logged.
+    const hint = token ? ' (append #token=<inbound.token> to open it signed in)' : '';
+    logger.log('info', `web console: ${consoleAddress(running.urls[0]!, null)}${hint}`);
+  }
   if (running.urls.length === 0) logger.log('warn', 'the inbound listener is off (inbound.enabled is false): nothing is listening');
-  if (demoToken) out.info(demoBanner(running.urls, demoToken, out));
+  if (demoToken) {
+    out.info(out.json ? JSON.stringify({ demo: true, token: demoToken, urls: running.urls, console: consoleUrl }) : demoBanner(running.urls, demoToken, consoleUrl, out));
+  }
 
   // With the listener off nothing else holds the event loop open until a signal comes.
   const keepAlive = setInterval(() => undefined, 1 << 30);
@@ -82,13 +95,29 @@ async function builtConsole(): Promise<string | null> {
   }
 }
 
-function demoBanner(urls: string[], token: string, out: Output): string {
+/** The console opens already signed in with `#token=…` (the console moves it to sessionStorage and drops it from the address). */
+export function consoleAddress(listenerUrl: string, token: string | null): string {
+  return `${listenerUrl}console/${token ? `#token=${encodeURIComponent(token)}` : ''}`;
+}
+
+function readCa(file: string): string {
+  try {
+    const pem = readFileSync(file, 'utf8');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('no "-----BEGIN CERTIFICATE-----" block in it');
+    return pem;
+  } catch (error) {
+    throw new CliError('usage', `--ca ${file}: ${(error as Error).message}; pass a PEM file with the CA certificate of your https receiver`);
+  }
+}
+
+function demoBanner(urls: string[], token: string, consoleUrl: string | null, out: Output): string {
   const b = (s: string) => out.paint('bold', s);
   const lines = [
     '',
     b('callhook demo') + ' — simulated line, every inbound action on, slots post to the built-in echo receiver',
     `token: ${token}`,
     '',
+    ...(consoleUrl ? ['Web console (opens signed in):', `  ${consoleUrl}`, ''] : []),
     'Try (click or curl):',
   ];
   for (const url of urls) lines.push(`  ${url}?action=make_call&target=0301234567&token=${token}`);

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
@@ -8,11 +9,11 @@ export interface Received {
   body: string;
 }
 
-/** A loopback HTTP receiver whose behaviour a test can change between requests. */
-export async function startReceiver(handler: (req: Received, res: ServerResponse) => void = (_r, res) => res.end('ok')) {
+/** A loopback HTTP (or, given a key and certificate, HTTPS) receiver whose behaviour a test can change between requests. */
+export async function startReceiver(handler: (req: Received, res: ServerResponse) => void = (_r, res) => res.end('ok'), tls?: { key: string; cert: string }) {
   const received: Received[] = [];
   const state = { handler };
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
@@ -20,11 +21,12 @@ export async function startReceiver(handler: (req: Received, res: ServerResponse
       received.push(entry);
       state.handler(entry, res);
     });
-  });
+  };
+  const server = tls ? createHttpsServer(tls, onRequest) : createServer(onRequest);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     received,
     setHandler(next: typeof handler) {
       state.handler = next;
