@@ -3,11 +3,11 @@ import { connect } from 'node:net';
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits until something accepts TCP connections on the port (bounded). */
-export async function waitForTcp(port: number, timeoutMs = 5_000): Promise<void> {
+export async function waitForTcp(port: number, timeoutMs = 5_000, host = '127.0.0.1'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => {
+      const socket = connect({ host, port }, () => {
         socket.destroy();
         resolve(true);
       });
@@ -16,7 +16,7 @@ export async function waitForTcp(port: number, timeoutMs = 5_000): Promise<void>
     if (open) return;
     await sleep(50);
   }
-  throw new Error(`nothing listens on tcp 127.0.0.1:${port} after ${timeoutMs} ms`);
+  throw new Error(`nothing listens on tcp ${host}:${port} after ${timeoutMs} ms`);
 }
 
 /** Waits until a condition holds (bounded). */
