@@ -86,12 +86,12 @@ describe('console in Chromium against the real server on the simulated line', ()
     await page.getByRole('link', { name: /Calls.*1 ringing/ }).waitFor();
     await answer.click();
     await page.getByRole('cell', { name: 'connected' }).waitFor();
-    expect(server.engine.activeCalls()[0]?.state).toBe('connected');
+    expect((await server.activeCalls())[0]?.state).toBe('connected');
     await page.screenshot({ path: artifactPath('calls.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Hang up call with "Michael D785" (420)' }).click();
     await page.getByRole('cell', { name: 'answered' }).waitFor();
-    expect(server.engine.activeCalls()).toEqual([]);
+    expect(await server.activeCalls()).toEqual([]);
     await page.screenshot({ path: artifactPath('calls-history.png'), fullPage: true });
   });
 
