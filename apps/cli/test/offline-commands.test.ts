@@ -102,7 +102,9 @@ describe('callhook (offline commands)', () => {
     expect(result.stderr).toContain('actionUrls.slots[0].on');
     const json = runCli(['--json', 'config', 'check', file]);
     expect(JSON.parse(json.stderr)).toMatchObject({ ok: false, code: 'invalid_settings' });
-    expect(runCli(['config', 'check', join(dir, 'missing.json')]).code).toBe(3);
+    const missing = runCli(['config', 'check', join(dir, 'missing.json')]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toContain('no such file; create one with: callhook config init --out FILE');
   });
 
   it('serve exits 3 on bad settings, naming the field, before binding anything', () => {

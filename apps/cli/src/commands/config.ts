@@ -14,7 +14,9 @@ export function configCheck(file: string, out: Output): void {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CliError('invalid_settings', `cannot read ${file}: ${(error as Error).message}`);
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const reason = missing ? 'no such file; create one with: callhook config init --out FILE' : (error as Error).message;
+    throw new CliError('invalid_settings', `cannot read ${file}: ${reason}`);
   }
   const { settings } = loadSettingsText(text);
   const slots = settings.actionUrls.slots.filter((s) => s.active).length;
