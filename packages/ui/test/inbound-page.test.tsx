@@ -1,6 +1,7 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { ClientError } from '../src/client/client-error.js';
 import { InboundPage } from '../src/pages/inbound/inbound-page.js';
 import { FakeClient } from './support/fake-client.js';
 
@@ -36,4 +37,28 @@ describe('InboundPage', () => {
     await waitFor(() => expect(field.value).not.toBe(first));
     expect(screen.getByRole('button', { name: 'Copy token' })).toBeTruthy();
   });
+
+  it('shows what the engine refused next to the field it names, for screen readers too', async () => {
+    const user = userEvent.setup();
+    const client = new FakeClient();
+    client.saveError = new ClientError('invalid_settings', 'invalid settings', [
+      { path: 'inbound.allowFrom[1]', message: 'write an address or CIDR range such as 10.0.0.0/8' },
+      { path: 'inbound.port', message: 'port must be 1–65535' },
+    ]);
+    render(<InboundPage client={client} />);
+    const allowFrom = await screen.findByRole('textbox', { name: 'Allowed addresses' });
+    expect(allowFrom.getAttribute('aria-invalid')).toBe('false');
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(allowFrom.getAttribute('aria-invalid')).toBe('true'));
+    expect(describedBy(allowFrom)).toContain('write an address or CIDR range such as 10.0.0.0/8');
+    const port = screen.getByRole('spinbutton', { name: 'TCP Port for receiving inbound Action URLs' });
+    expect(port.getAttribute('aria-invalid')).toBe('true');
+    expect(describedBy(port)).toBe('port must be 1–65535');
+    expect(screen.getByRole('textbox', { name: 'Allowed origins' }).getAttribute('aria-invalid')).toBe('false');
+  });
 });
+
+function describedBy(element: HTMLElement): string {
+  const ids = (element.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
+  return ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' ');
+}

@@ -6,13 +6,15 @@ export interface ListFieldProps {
   values: string[];
   onChange(values: string[]): void;
   hint: string;
+  /** What the engine said about this field at the last Apply; shown under it and read with it. */
+  error?: string | null;
 }
 
 const toText = (values: string[]) => values.join('\n');
 const toValues = (text: string) => text.split(/[\n,]/).map((v) => v.trim()).filter((v) => v !== '');
 
 /** A list setting edited as text, one entry per line. */
-export function ListField({ id, label, values, onChange, hint }: ListFieldProps) {
+export function ListField({ id, label, values, onChange, hint, error = null }: ListFieldProps) {
   const [text, setText] = useState(toText(values));
   // Discard and Apply replace `values`; keep the text while it still means the same list.
   useEffect(() => setText((current) => (toText(toValues(current)) === toText(values) ? current : toText(values))), [values]);
@@ -24,12 +26,18 @@ export function ListField({ id, label, values, onChange, hint }: ListFieldProps)
         rows={3}
         value={text}
         spellCheck={false}
-        aria-describedby={`${id}-hint`}
+        aria-invalid={error !== null}
+        aria-describedby={error === null ? `${id}-hint` : `${id}-error ${id}-hint`}
         onChange={(event) => {
           setText(event.target.value);
           onChange(toValues(event.target.value));
         }}
       />
+      {error !== null && (
+        <p id={`${id}-error`} className="bad hint">
+          {error}
+        </p>
+      )}
       <p id={`${id}-hint`} className="muted hint">
         {hint}
       </p>

@@ -4,6 +4,7 @@ import { ApplyBar } from '../../components/apply-bar.js';
 import { CopyButton } from '../../components/copy-button.js';
 import { ListField } from '../../components/list-field.js';
 import { SwitchField } from '../../components/switch-field.js';
+import { fieldIssue } from '../../state/field-issue.js';
 import { useSettingsSection } from '../../state/use-settings-section.js';
 import { exampleUrls } from './example-urls.js';
 import { TokenField } from './token-field.js';
@@ -14,6 +15,8 @@ export function InboundPage({ client }: { client: EngineClient }) {
   const { draft, setDraft } = section;
   if (draft === null) return <p role="status">{section.feedback?.message ?? 'Loading settings…'}</p>;
   const examples = exampleUrls(draft);
+  const issues = section.feedback?.issues ?? [];
+  const portError = fieldIssue(issues, 'inbound.port');
 
   return (
     <form
@@ -41,7 +44,14 @@ export function InboundPage({ client }: { client: EngineClient }) {
           max={65535}
           value={Number.isNaN(draft.port) ? '' : draft.port}
           onChange={(e) => setDraft((d) => ({ ...d, port: e.target.valueAsNumber }))}
+          aria-invalid={portError !== null}
+          aria-describedby={portError === null ? undefined : 'inbound-port-error'}
         />
+        {portError !== null && (
+          <p id="inbound-port-error" className="bad hint">
+            {portError}
+          </p>
+        )}
       </div>
       <fieldset>
         <legend>Actions</legend>
@@ -58,6 +68,7 @@ export function InboundPage({ client }: { client: EngineClient }) {
       <TokenField token={draft.token} onChange={(token) => setDraft((d) => ({ ...d, token }))} />
       <ListField
         id="inbound-listen"
+        error={fieldIssue(issues, 'inbound.listen')}
         label="Listen addresses"
         values={draft.listen}
         onChange={(listen) => setDraft((d) => ({ ...d, listen }))}
@@ -65,6 +76,7 @@ export function InboundPage({ client }: { client: EngineClient }) {
       />
       <ListField
         id="inbound-allow-from"
+        error={fieldIssue(issues, 'inbound.allowFrom')}
         label="Allowed addresses"
         values={draft.allowFrom}
         onChange={(allowFrom) => setDraft((d) => ({ ...d, allowFrom }))}
@@ -72,6 +84,7 @@ export function InboundPage({ client }: { client: EngineClient }) {
       />
       <ListField
         id="inbound-allow-origins"
+        error={fieldIssue(issues, 'inbound.allowOrigins')}
         label="Allowed origins"
         values={draft.allowOrigins}
         onChange={(allowOrigins) => setDraft((d) => ({ ...d, allowOrigins }))}
