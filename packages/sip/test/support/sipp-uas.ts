@@ -35,7 +35,7 @@ export async function withSippUas(transport: 'udp' | 'tcp', scenarioFile: string
     },
     async close() {
       sipp.kill();
-      await line.stop();
+      await Promise.all([sipp.done, line.stop()]);
     },
   };
 }
