@@ -48,7 +48,7 @@ describe('ActionUrlsPage', () => {
     expect(screen.getByRole('button', { name: 'Test Action URL 1' })).toHaveProperty('disabled', true);
   });
 
-  it('applies the dialog with empty slots left out, and discards back to the saved state', async () => {
+  it('applies the dialog keeping each slot in its place, and discards back to the saved state', async () => {
     const user = userEvent.setup();
     const client = new FakeClient();
     render(<ActionUrlsPage client={client} />);
@@ -57,8 +57,11 @@ describe('ActionUrlsPage', () => {
     await user.click(screen.getAllByRole('checkbox', { name: 'Activate this Action URL' })[2]!);
     await user.click(screen.getByRole('button', { name: 'Apply' }));
     await screen.findByText('Settings applied.');
-    expect(client.saved.at(-1)?.actionUrls).toMatchObject({ enabled: true, slots: [{ on: 'connected', url: 'http://crm/connected', active: true }] });
-    expect(client.saved.at(-1)?.actionUrls?.slots).toHaveLength(1);
+    expect(client.saved.at(-1)?.actionUrls).toMatchObject({
+      enabled: true,
+      slots: [{ url: '', active: false }, { url: '', active: false }, { on: 'connected', url: 'http://crm/connected', active: true }],
+    });
+    expect(client.saved.at(-1)?.actionUrls?.slots).toHaveLength(3);
 
     await user.type(urlField('Hold call - Enter your Action URL'), 'http://crm/hold');
     await user.click(screen.getByRole('button', { name: 'Discard changes' }));

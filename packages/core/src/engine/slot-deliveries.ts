@@ -17,7 +17,7 @@ export interface CallEventInput {
 export function deliveriesFor(loaded: LoadedSettings, event: CallEventInput, offset?: UtcOffset): PendingDelivery[] {
   const { actionUrls } = loaded.settings;
   if (!actionUrls.enabled) return [];
-  const matching = actionUrls.slots.flatMap((slot, index) => (slot.active && slot.on === event.action ? [index] : []));
+  const matching = actionUrls.slots.flatMap((slot, index) => (slot.active && slot.on === event.action && loaded.templates[index] ? [index] : []));
   if (matching.length === 0) return [];
   const context = expansionContext(event, offset);
   return matching.map((index) => {

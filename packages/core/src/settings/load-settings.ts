@@ -19,10 +19,10 @@ export class SettingsError extends CallhookError {
   }
 }
 
-/** Settings validated, with every slot's template compiled once. */
+/** Settings validated, with every slot's template compiled once (null for an empty, inactive slot). */
 export interface LoadedSettings {
   settings: Settings;
-  templates: CompiledTemplate[];
+  templates: (CompiledTemplate | null)[];
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -46,6 +46,7 @@ export function loadSettings(input: unknown, limits: EditionLimits = { maxSlots:
   const settings = parsed.data as Settings;
   const issues: SettingsIssue[] = [];
   const templates = settings.actionUrls.slots.map((slot, i) => {
+    if (slot.url === '') return null;
     try {
       return CompiledTemplate.compile(slot.url);
     } catch (error) {
@@ -55,7 +56,7 @@ export function loadSettings(input: unknown, limits: EditionLimits = { maxSlots:
     }
   });
   if (issues.length > 0) throw new SettingsError(issues);
-  return { settings, templates: templates as CompiledTemplate[] };
+  return { settings, templates };
 }
 
 /** Parses JSON text first, so a syntax error is reported like any other settings issue. */

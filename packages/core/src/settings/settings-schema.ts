@@ -15,7 +15,8 @@ const RESERVED_HEADERS = new Set(['host', 'content-length', 'connection', 'trans
 export const SlotSchema = z
   .strictObject({
     on: z.enum(ACTIONS, { error: `"on" must be one of ${ACTIONS.join(', ')}` }),
-    url: z.string().min(1, 'write an http:// or https:// URL').max(8192, 'URL longer than 8192 characters'),
+    // Empty is allowed for an inactive slot, so a cleared slot keeps its place (and its number in the log).
+    url: z.string().max(8192, 'URL longer than 8192 characters'),
     active: z.boolean().default(true),
     openInBrowser: z.boolean().default(false),
     method: z.enum(['GET', 'POST'], { error: 'method must be "GET" or "POST" (POST sends the call as JSON)' }).default('GET'),
@@ -36,6 +37,10 @@ export const SlotSchema = z
         backoffMs: z.number().int().min(10).max(600_000).default(1_000),
       })
       .default({ max: 0, backoffMs: 1_000 }),
+  })
+  .refine((slot) => !slot.active || slot.url !== '', {
+    message: 'an active slot needs an http:// or https:// URL; enter one or set "active": false',
+    path: ['url'],
   })
   .refine((slot) => !(slot.openInBrowser && slot.method === 'POST'), {
     message: 'a slot opened in the browser is a GET; remove method "POST" or openInBrowser',

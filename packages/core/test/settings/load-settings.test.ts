@@ -60,6 +60,14 @@ describe('settings', () => {
     expect(issue!.message).toMatch(message);
   });
 
+  it('an inactive slot may be empty and keeps its place; an active one may not', () => {
+    const loaded = loadSettings({ actionUrls: { slots: [slot('http://h/1'), { on: 'inbound', url: '', active: false }, slot('http://h/3')] } });
+    expect(loaded.templates.map((t) => t?.source ?? null)).toEqual(['http://h/1', null, 'http://h/3']);
+    expect(issuesOf({ actionUrls: { slots: [{ on: 'inbound', url: '' }] } })).toEqual([
+      { path: 'actionUrls.slots[0].url', message: 'an active slot needs an http:// or https:// URL; enter one or set "active": false' },
+    ]);
+  });
+
   it('the slot limit is an edition setting', () => {
     const six = { actionUrls: { slots: Array.from({ length: 6 }, () => slot('http://h/')) } };
     expect(issuesOf(six)[0]!.message).toMatch(/at most 5/);

@@ -1,6 +1,6 @@
 import { ACTIONS, type Settings, type Slot } from '@callhook/core';
 
-/** The dialog always shows this many slots; empty ones are not saved. */
+/** The dialog always shows this many slots; empty ones after the last filled one are not saved. */
 export const SLOT_COUNT = 5;
 
 export const emptySlot = (index: number): Slot => ({
@@ -20,7 +20,12 @@ export function slotRows(section: Settings['actionUrls']): Slot[] {
   return Array.from({ length: Math.max(SLOT_COUNT, section.slots.length) }, (_, i) => section.slots[i] ?? emptySlot(i));
 }
 
-/** The rows as saved: rows without a URL are left out. */
+/**
+ * The rows as saved: up to the last row with a URL, so every slot keeps its number (and its
+ * entries in the delivery log). An empty row in between is saved empty and inactive.
+ */
 export function slotsToSave(rows: Slot[]): Slot[] {
-  return rows.filter((row) => row.url.trim() !== '');
+  let last = rows.length - 1;
+  while (last >= 0 && rows[last]!.url.trim() === '') last--;
+  return rows.slice(0, last + 1).map((row) => (row.url.trim() === '' ? { ...row, url: '', active: false } : row));
 }
