@@ -33,10 +33,11 @@ describe('UDP retransmission against a silent peer', () => {
     const invites = peer.received.filter((message) => message.text.startsWith('INVITE '));
     expect(new Set(invites.map((message) => peekSipMessage(message.text).via.branch)).size).toBe(1);
     const gaps = invites.slice(1, 4).map((message, index) => message.at - invites[index]!.at);
-    // Nominally 100, 200, 400 ms; timer delays on a busy machine only add to each gap.
-    expect(gaps[0]!).toBeGreaterThanOrEqual(90);
-    expect(gaps[1]!).toBeGreaterThanOrEqual(190);
-    expect(gaps[2]!).toBeGreaterThan(gaps[0]! * 2);
+    // Nominally 100, 200, 400 ms. On a loaded machine both the timers and this process's receive
+    // callbacks run late, so single gaps jitter by tens of ms; their sum and the trend do not.
+    expect(gaps[0]! + gaps[1]! + gaps[2]!).toBeGreaterThanOrEqual(600);
+    expect(gaps[2]!).toBeGreaterThanOrEqual(300);
+    expect(gaps[2]!).toBeGreaterThan(gaps[0]!);
   });
 
   it('retransmits a 603 until the ACK arrives', async () => {
