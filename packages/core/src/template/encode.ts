@@ -11,9 +11,18 @@ for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-
 export function encodeComponent(value: string): string {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    if (c >= 128 || SAFE[c] === 0) return encodeURIComponent(value.toWellFormed());
+    if (c >= 128 || SAFE[c] === 0) return encodeAll(value);
   }
   return value;
+}
+
+function encodeAll(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    // Only a lone surrogate makes encodeURIComponent throw; copying the string is paid only then.
+    return encodeURIComponent(value.toWellFormed());
+  }
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -17,15 +17,15 @@ export interface ExpansionInput {
  */
 export class ExpansionContext {
   readonly raw: readonly string[];
-  private readonly encoded: (string | undefined)[] = [];
-  private readonly encoded64: (string | undefined)[] = [];
+  private readonly encoded: (string | undefined)[] = new Array<string | undefined>(PLACEHOLDERS.length);
+  private encoded64: (string | undefined)[] | null = null;
 
   constructor(raw: readonly string[]) {
     this.raw = raw;
   }
 
   encodedValue(index: number, base64: boolean): string {
-    const cache = base64 ? this.encoded64 : this.encoded;
+    const cache = base64 ? (this.encoded64 ??= new Array<string | undefined>(PLACEHOLDERS.length)) : this.encoded;
     let value = cache[index];
     if (value === undefined) {
       const raw = this.raw[index] ?? '';
