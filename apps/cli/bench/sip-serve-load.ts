@@ -1,0 +1,134 @@
+/**
+ * Softphone under load: sipp's uac calls `callhook serve` with the SIP line (autoAnswer) at a fixed
+ * rate, and every call's Action URLs (inbound, connected, disconnected) are counted at a loopback
+ * receiver. RSS of the server is sampled as calls complete, to see whether memory stays flat. The
+ * same rate against sipp's own uas is the reference measured in the same run. No assertions.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freeSipPort, sippBinary } from '../test/support/sipp.js';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const RATE = Number(process.env.BENCH_SIP_RATE ?? 100);
+/**
+ * Uncapped, V8 grows its heap lazily and RSS creeps up without any leak; the same run with the old
+ * space capped shows whether live memory is really bounded (a leak would end in an out-of-memory).
+ */
+const HEAP_CAP = ['--max-old-space-size=96'];
+const RUNS: { transport: 'udp' | 'tcp'; calls: number; nodeArgs: string[] }[] = [
+  { transport: 'udp', calls: Number(process.env.BENCH_SIP_CALLS ?? 10_000), nodeArgs: [] },
+  { transport: 'udp', calls: Number(process.env.BENCH_SIP_CALLS ?? 10_000), nodeArgs: HEAP_CAP },
+  { transport: 'tcp', calls: Number(process.env.BENCH_SIP_TCP_CALLS ?? 3_000), nodeArgs: [] },
+];
+const REFERENCE_CALLS = 2_000;
+const ACTIONS = ['inbound', 'connected', 'disconnected'];
+
+const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+async function countingReceiver() {
+  const counts = new Map<string, number>();
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const action = (req.url ?? '').split('?')[0]!.slice(1);
+      counts.set(action, (counts.get(action) ?? 0) + 1);
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, counts, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** sipp's uac at RATE calls/s for `calls` calls held 200 ms; bounded in time. */
+async function sippUac(target: string, calls: number, transport: string, user?: string) {
+  const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
+  const args = ['-sn', 'uac', target, '-i', '127.0.0.1', '-p', String(port), '-cp', String(control), '-mp', String(media), '-m', String(calls), '-r', String(RATE),
+    '-d', '200', '-l', String(RATE * 5), '-nostdin', '-timeout', `${Math.ceil(calls / RATE) + 60}s`, '-timeout_error', ...(user ? ['-s', user] : []), ...(transport === 'tcp' ? ['-t', 't1'] : [])];
+  const started = performance.now();
+  const child = spawn(sippBinary(), args, { cwd: mkdtempSync(join(tmpdir(), 'callhook-bench-sipp-')), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-6_000)));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const counter = (name: string) => Number(new RegExp(`${name}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`).exec(out)?.[1] ?? NaN);
+  return { code, seconds: (performance.now() - started) / 1000, successful: counter('Successful call'), failed: counter('Failed call') };
+}
+
+async function startServe(config: string, dataDir: string, nodeArgs: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN, 'serve', '--config', config, '--data', dataDir, '--port', '0', '--no-console'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('serve not ready in 15 s')), 15_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return child;
+}
+
+async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs: string[]) {
+  const receiver = await countingReceiver();
+  const sipPort = await freeSipPort();
+  const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-serve-'));
+  const config = join(dir, 'callhook.json');
+  writeFileSync(config, JSON.stringify({
+    actionUrls: { enabled: true, slots: ACTIONS.map((on) => ({ on, url: `${receiver.url}/${on}?guid=<$call_guid>&from=<$remote_party>` })) },
+    inbound: { enabled: true, listen: ['127.0.0.1'] },
+    line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: sipPort, transport, autoAnswer: true },
+  }));
+  const serve = await startServe(config, join(dir, 'data'), nodeArgs);
+  const samples: { calls: number; rssMiB: number }[] = [{ calls: 0, rssMiB: rssMiB(serve.pid!) }];
+  const sampler = setInterval(() => samples.push({ calls: receiver.counts.get('disconnected') ?? 0, rssMiB: rssMiB(serve.pid!) }), 1_000);
+  const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, transport, '303');
+  const until = Date.now() + 30_000;
+  while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < calls) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  clearInterval(sampler);
+  samples.push({ calls: receiver.counts.get('disconnected') ?? 0, rssMiB: rssMiB(serve.pid!) });
+  serve.kill('SIGTERM');
+  await new Promise((r) => serve.once('exit', r));
+  await receiver.close();
+  const at = (fraction: number) => samples.find((s) => s.calls >= calls * fraction) ?? samples.at(-1)!;
+  const received = ACTIONS.map((a) => receiver.counts.get(a) ?? 0);
+  return {
+    peer: `callhook serve (SIP line, ${transport}${nodeArgs.length ? `, ${nodeArgs.join(' ')}` : ''})`,
+    calls,
+    rate: RATE,
+    successful: sipp.successful,
+    failed: sipp.failed,
+    seconds: round(sipp.seconds),
+    actionUrls: `${received.reduce((a, b) => a + b, 0)} / ${calls * ACTIONS.length}`,
+    lostActionUrls: calls * ACTIONS.length - received.reduce((a, b) => a + b, 0),
+    rssMiBat20pct: round(at(0.2).rssMiB),
+    rssMiBat60pct: round(at(0.6).rssMiB),
+    rssMiBatEnd: round(samples.at(-1)!.rssMiB),
+  };
+}
+
+async function againstSippUas(transport: 'udp' | 'tcp') {
+  const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
+  const uas = spawn(sippBinary(), ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-cp', String(control), '-mp', String(media), '-nostdin', ...(transport === 'tcp' ? ['-t', 't1'] : [])], {
+    cwd: mkdtempSync(join(tmpdir(), 'callhook-bench-uas-')),
+    stdio: 'ignore',
+  });
+  await new Promise((r) => setTimeout(r, 500));
+  const sipp = await sippUac(`127.0.0.1:${port}`, REFERENCE_CALLS, transport);
+  uas.kill('SIGKILL');
+  return { peer: `sipp uas (reference, ${transport})`, calls: REFERENCE_CALLS, rate: RATE, successful: sipp.successful, failed: sipp.failed, seconds: round(sipp.seconds) };
+}
+
+const rows = [];
+for (const transport of ['udp', 'tcp'] as const) {
+  rows.push(await againstSippUas(transport));
+  for (const run of RUNS.filter((r) => r.transport === transport)) rows.push(await againstCallhook(run.transport, run.calls, run.nodeArgs));
+}
+console.log(`\nsipp uac → callhook serve with the SIP line, ${RATE} calls/s, calls held 200 ms (target: 0 failed calls, 0 lost Action URLs, flat RSS)`);
+console.table(rows);
+mkdirSync('artifacts', { recursive: true });
+writeFileSync('artifacts/bench-sip-serve.json', `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`);
