@@ -23,6 +23,7 @@ export * from './inbound/parse-inbound.js';
 export * from './dispatch/delivery.js';
 export * from './dispatch/dispatcher.js';
 export * from './line/line-events.js';
+export * from './line/line-event-hub.js';
 export * from './line/simulated-line.js';
 export * from './engine/call-book.js';
 export * from './engine/dial-policy.js';

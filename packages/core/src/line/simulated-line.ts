@@ -1,5 +1,6 @@
 import { CallhookError } from '../errors.js';
-import type { Clock, Line, TimerHandle } from '../ports.js';
+import { silentLogger, type Clock, type Line, type Logger, type TimerHandle } from '../ports.js';
+import { LineEventHub } from './line-event-hub.js';
 import type { EndCause, LineCommand, LineEvent, LineStatus, Party } from './line-events.js';
 
 export interface SimulatedLineOptions {
@@ -10,6 +11,8 @@ export interface SimulatedLineOptions {
   answerAfterMs?: number | null;
   /** Targets that answer busy (simulating a 486). */
   busyTargets?: readonly string[];
+  /** Where a failing event listener is reported. */
+  logger?: Logger;
 }
 
 type SimCall = { id: string; phase: 'ringing' | 'connected' | 'held'; direction: 'in' | 'out'; timer: TimerHandle | null };
@@ -21,13 +24,17 @@ type SimCall = { id: string; phase: 'ringing' | 'connected' | 'held'; direction:
  */
 export class SimulatedLine implements Line {
   readonly kind = 'simulator';
-  private readonly listeners = new Set<(event: LineEvent) => void>();
+  private readonly events: LineEventHub;
   private readonly calls = new Map<string, SimCall>();
-  private current: LineStatus = { state: 'stopped', detail: 'not started' };
   private nextId = 1;
   readonly dtmfSent: { lineCallId: string; digits: string }[] = [];
 
-  constructor(private readonly options: SimulatedLineOptions) {}
+  constructor(private readonly options: SimulatedLineOptions) {
+    const logger = options.logger ?? silentLogger;
+    this.events = new LineEventHub((error, event) =>
+      logger.log('error', 'line event listener failed', { event: event.type, error: String(error) }),
+    );
+  }
 
   private get localParty(): string {
     return this.options.localParty ?? 'sip:303@callhook.invalid';
@@ -43,12 +50,11 @@ export class SimulatedLine implements Line {
   }
 
   status(): LineStatus {
-    return this.current;
+    return this.events.status;
   }
 
   onEvent(listener: (event: LineEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   /** A call arrives from the simulated remote party; returns its line call id. */
@@ -154,15 +160,15 @@ export class SimulatedLine implements Line {
   }
 
   private requireReady(): void {
-    if (this.current.state !== 'ready') throw new CallhookError('line_not_ready', `the simulated line is ${this.current.state}`);
+    const { state } = this.events.status;
+    if (state !== 'ready') throw new CallhookError('line_not_ready', `the simulated line is ${state}`);
   }
 
   private setStatus(status: LineStatus): void {
-    this.current = status;
-    this.emit({ type: 'status', status });
+    this.events.setStatus(status);
   }
 
   private emit(event: LineEvent): void {
-    for (const listener of this.listeners) listener(event);
+    this.events.emit(event);
   }
 }

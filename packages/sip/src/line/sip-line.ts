@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CallhookError, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger, type SipLineSettings } from '@callhook/core';
+import { CallhookError, LineEventHub, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger, type SipLineSettings } from '@callhook/core';
 import { Inviter, UserAgent, type Session } from 'sip.js';
 import { systemClock } from '../system-clock.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
@@ -32,14 +32,13 @@ const COMMAND_TIMEOUT_MS = 35_000;
 /** The softphone line: a sip.js UserAgent on a Node socket, calls mapped to line events. */
 export class SipLine implements Line {
   readonly kind = 'sip';
-  private readonly listeners = new Set<(event: LineEvent) => void>();
   private readonly calls = new Map<string, SipCall>();
   private readonly callsBySession = new Map<Session, SipCall>();
-  private current: LineStatus = { state: 'stopped', detail: 'not started' };
   private endpoint: SipEndpoint | undefined;
   private userAgent: UserAgent | undefined;
   private registration: Registration | undefined;
   private readonly logger: Logger;
+  private readonly events: LineEventHub;
   private readonly clock: Clock;
   private readonly incomingContext: IncomingContext;
 
@@ -48,6 +47,10 @@ export class SipLine implements Line {
     private readonly deps: SipLineDeps = {},
   ) {
     this.logger = deps.logger ?? silentLogger;
+    const logger = this.logger;
+    this.events = new LineEventHub((error, event) =>
+      logger.log('error', 'line event listener failed', { event: event.type, error: (error as Error).message }),
+    );
     this.clock = deps.clock ?? systemClock;
     this.incomingContext = {
       settings,
@@ -70,7 +73,7 @@ export class SipLine implements Line {
       this.endpoint = transport === 'tcp' ? await TcpEndpoint.listen(bindAddress, port, this.logger) : await UdpEndpoint.bind(bindAddress, port, this.logger);
     } catch (error) {
       this.setStatus({ state: 'failed', detail: `cannot listen on ${transport} ${bindAddress}:${port}: ${(error as Error).message}` });
-      throw new CallhookError('line_error', this.current.detail);
+      throw new CallhookError('line_error', this.events.status.detail);
     }
     const userAgent = createUserAgent({
       settings: this.settings,
@@ -89,7 +92,7 @@ export class SipLine implements Line {
       this.userAgent = undefined;
       this.endpoint = undefined;
       this.setStatus({ state: 'failed', detail: `SIP stack did not start: ${(error as Error).message}` });
-      throw new CallhookError('line_error', this.current.detail);
+      throw new CallhookError('line_error', this.events.status.detail);
     }
     const { registrar } = this.settings;
     if (!registrar) {
@@ -133,12 +136,11 @@ export class SipLine implements Line {
   }
 
   status(): LineStatus {
-    return this.current;
+    return this.events.status;
   }
 
   onEvent(listener: (event: LineEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   /** Line call ids currently known, for diagnostics and tests. */
@@ -147,7 +149,7 @@ export class SipLine implements Line {
   }
 
   async execute(command: LineCommand): Promise<void> {
-    if (!this.userAgent) throw new CallhookError('line_not_ready', `the SIP line is ${this.current.state}`);
+    if (!this.userAgent) throw new CallhookError('line_not_ready', `the SIP line is ${this.events.status.state}`);
     if (command.type === 'make_call') return this.dial(command.callId, command.target);
     const call = this.calls.get(command.lineCallId);
     if (!call) throw new CallhookError('no_such_call', `no SIP call ${command.lineCallId}`);
@@ -173,7 +175,7 @@ export class SipLine implements Line {
   }
 
   private async dial(callId: string, target: string): Promise<void> {
-    if (this.current.state !== 'ready') throw new CallhookError('line_not_ready', `the SIP line is ${this.current.state}: ${this.current.detail}`);
+    if (this.events.status.state !== 'ready') throw new CallhookError('line_not_ready', `the SIP line is ${this.events.status.state}: ${this.events.status.detail}`);
     if (this.calls.has(callId)) throw new CallhookError('duplicate_dial', `call ${callId} exists`);
     const uri = this.uriOf(target);
     const inviter = new Inviter(this.userAgent!, uri);
@@ -206,17 +208,10 @@ export class SipLine implements Line {
   }
 
   private setStatus(status: LineStatus): void {
-    this.current = status;
-    this.emit({ type: 'status', status });
+    this.events.setStatus(status);
   }
 
   private emit(event: LineEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.log('error', 'line event listener failed', { event: event.type, error: (error as Error).message });
-      }
-    }
+    this.events.emit(event);
   }
 }
