@@ -25,6 +25,12 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   if (!options.config && !options.demo) {
     throw new CliError('usage', 'serve needs --config FILE (make one with: callhook config init --out FILE) or --demo');
   }
+  // Handlers go in first: a SIGTERM that comes while starting (or right after the ready lines)
+  // must still drain and exit 0, not kill the process.
+  const stopSignal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   // Loaded lazily so `callhook --version` and client commands start fast.
   const server = await import('@callhook/server');
   const level: LogLevel = options.verbose ? 'debug' : 'info';
@@ -63,14 +69,8 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
 
   // With the listener off nothing else holds the event loop open until a signal comes.
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      logger.log('info', `${signal}: stopping the line and draining deliveries (up to ${options.drainMs} ms)`);
-      resolve();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  const signal = await stopSignal;
+  logger.log('info', `${signal}: stopping the line and draining deliveries (up to ${options.drainMs} ms)`);
   clearInterval(keepAlive);
   const { drained } = await running.stop(options.drainMs);
   const left = drained ? 0 : running.engine.dispatcher.stats();
