@@ -45,11 +45,11 @@ async function countingReceiver() {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, counts, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-/** sipp's uac at RATE calls/s for `calls` calls held 200 ms; bounded in time. */
-async function sippUac(target: string, calls: number, transport: string, user?: string) {
+/** sipp's uac at `rate` calls/s for `calls` calls held 200 ms; bounded in time. */
+async function sippUac(target: string, calls: number, rate: number, transport: string, user?: string) {
   const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
-  const args = ['-sn', 'uac', target, '-i', '127.0.0.1', '-p', String(port), '-cp', String(control), '-mp', String(media), '-m', String(calls), '-r', String(RATE),
-    '-d', '200', '-l', String(RATE * 5), '-nostdin', '-timeout', `${Math.ceil(calls / RATE) + 60}s`, '-timeout_error', ...(user ? ['-s', user] : []), ...(transport === 'tcp' ? ['-t', 't1'] : [])];
+  const args = ['-sn', 'uac', target, '-i', '127.0.0.1', '-p', String(port), '-cp', String(control), '-mp', String(media), '-m', String(calls), '-r', String(rate),
+    '-d', '200', '-l', String(rate * 5), '-nostdin', '-timeout', `${Math.ceil(calls / rate) + 60}s`, '-timeout_error', ...(user ? ['-s', user] : []), ...(transport === 'tcp' ? ['-t', 't1'] : [])];
   const started = performance.now();
   const child = spawn(sippBinary(), args, { cwd: mkdtempSync(join(tmpdir(), 'callhook-bench-sipp-')), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -73,7 +73,7 @@ async function startServe(config: string, dataDir: string, nodeArgs: string[]): 
   return child;
 }
 
-async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs: string[]) {
+async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs: string[], rate = RATE) {
   const receiver = await countingReceiver();
   const sipPort = await freeSipPort();
   const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-serve-'));
@@ -86,7 +86,7 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
   const serve = await startServe(config, join(dir, 'data'), nodeArgs);
   const samples: { calls: number; rssMiB: number }[] = [{ calls: 0, rssMiB: rssMiB(serve.pid!) }];
   const sampler = setInterval(() => samples.push({ calls: receiver.counts.get('disconnected') ?? 0, rssMiB: rssMiB(serve.pid!) }), 1_000);
-  const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, transport, '303');
+  const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, rate, transport, '303');
   const until = Date.now() + 30_000;
   while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < calls) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   clearInterval(sampler);
@@ -99,7 +99,7 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
   return {
     peer: `callhook serve (SIP line, ${transport}${nodeArgs.length ? `, ${nodeArgs.join(' ')}` : ''})`,
     calls,
-    rate: RATE,
+    rate,
     successful: sipp.successful,
     failed: sipp.failed,
     seconds: round(sipp.seconds),
@@ -111,16 +111,16 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
   };
 }
 
-async function againstSippUas(transport: 'udp' | 'tcp') {
+async function againstSippUas(transport: 'udp' | 'tcp', rate = RATE) {
   const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
   const uas = spawn(sippBinary(), ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-cp', String(control), '-mp', String(media), '-nostdin', ...(transport === 'tcp' ? ['-t', 't1'] : [])], {
     cwd: mkdtempSync(join(tmpdir(), 'callhook-bench-uas-')),
     stdio: 'ignore',
   });
   await new Promise((r) => setTimeout(r, 500));
-  const sipp = await sippUac(`127.0.0.1:${port}`, REFERENCE_CALLS, transport);
+  const sipp = await sippUac(`127.0.0.1:${port}`, REFERENCE_CALLS, rate, transport);
   uas.kill('SIGKILL');
-  return { peer: `sipp uas (reference, ${transport})`, calls: REFERENCE_CALLS, rate: RATE, successful: sipp.successful, failed: sipp.failed, seconds: round(sipp.seconds) };
+  return { peer: `sipp uas (reference, ${transport})`, calls: REFERENCE_CALLS, rate, successful: sipp.successful, failed: sipp.failed, seconds: round(sipp.seconds) };
 }
 
 const rows = [];
@@ -130,5 +130,24 @@ for (const transport of ['udp', 'tcp'] as const) {
 }
 console.log(`\nsipp uac → callhook serve with the SIP line, ${RATE} calls/s, calls held 200 ms (target: 0 failed calls, 0 lost Action URLs, flat RSS)`);
 console.table(rows);
+
+// The highest rate sustained: rising rates, LADDER_CALLS calls each, until a call fails, an Action URL
+// is lost or the line falls far behind sipp's own uas.
+const LADDER = [200, 300, 400, 600, 800];
+const LADDER_CALLS = 2_000;
+const ladder = [];
+for (const transport of ['udp', 'tcp'] as const) {
+  for (const rate of LADDER) {
+    const run = await againstCallhook(transport, LADDER_CALLS, [], rate);
+    const reference = await againstSippUas(transport, rate);
+    // Kept up: the calls took no longer than sipp took against its own uas at the same offered rate.
+    const timeVsSippUas = round(run.seconds / reference.seconds, 2);
+    ladder.push({ transport, rate, failed: run.failed, lostActionUrls: run.lostActionUrls, seconds: run.seconds, sippUasSeconds: reference.seconds, timeVsSippUas, keptUp: timeVsSippUas <= 1.05 });
+    if (run.failed !== 0 || run.lostActionUrls !== 0 || timeVsSippUas > 1.5) break;
+  }
+}
+console.log(`\nrising rates, ${LADDER_CALLS} calls each, beside sipp's own uas at the same rate (stops at the first failed call or lost Action URL)`);
+console.table(ladder);
+rows.push(...ladder);
 mkdirSync('artifacts', { recursive: true });
 writeFileSync('artifacts/bench-sip-serve.json', `${JSON.stringify({ at: new Date().toISOString(), rows }, null, 2)}\n`);
