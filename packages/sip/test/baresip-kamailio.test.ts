@@ -13,6 +13,23 @@ afterAll(async () => {
   await kamailio?.stop();
 });
 
+/**
+ * Has baresip hold or resume until the line reports it. A re-INVITE that reaches the line while its
+ * answer is still unconfirmed is refused (RFC 3261 §14.2: 500 with Retry-After); a compliant UA tries
+ * again, baresip does not, so the test does — at most three times, then the test fails.
+ */
+async function remoteHoldOrResume(baresip: Baresip, events: EventRecorder, command: 'hold' | 'resume') {
+  const type = command === 'hold' ? 'held' : 'resumed';
+  for (let attempt = 1; ; attempt++) {
+    await baresip.command(command);
+    try {
+      return await events.waitFor(type, (event) => event.by === 'remote', 3_000);
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
 describe.each(['udp', 'tcp'] as const)('baresip ⇄ kamailio ⇄ callhook over %s', (transport) => {
   let baresip: Baresip | undefined;
   let line: SipLine | undefined;
@@ -39,10 +56,8 @@ describe.each(['udp', 'tcp'] as const)('baresip ⇄ kamailio ⇄ callhook over %
     await line.execute({ type: 'answer', lineCallId: incoming.lineCallId });
     await baresip.waitEvent('CALL_ESTABLISHED');
     await events.waitFor('answered');
-    await baresip.command('hold');
-    await events.waitFor('held');
-    await baresip.command('resume');
-    await events.waitFor('resumed');
+    await remoteHoldOrResume(baresip, events, 'hold');
+    await remoteHoldOrResume(baresip, events, 'resume');
     await line.execute({ type: 'hold', lineCallId: incoming.lineCallId });
     await line.execute({ type: 'unhold', lineCallId: incoming.lineCallId });
     await baresip.command('hangup');
@@ -58,14 +73,13 @@ describe.each(['udp', 'tcp'] as const)('baresip ⇄ kamailio ⇄ callhook over %
     await baresip.waitEvent('CALL_ESTABLISHED');
     await line.execute({ type: 'hold', lineCallId: 'out-1' });
     await line.execute({ type: 'unhold', lineCallId: 'out-1' });
-    await baresip.command('hold');
-    await events.waitFor('held', (event) => event.by === 'remote');
-    await baresip.command('resume');
-    await events.waitFor('resumed', (event) => event.by === 'remote');
+    await remoteHoldOrResume(baresip, events, 'hold');
+    await remoteHoldOrResume(baresip, events, 'resume');
     await line.execute({ type: 'hangup', lineCallId: 'out-1' });
     await baresip.waitEvent('CALL_CLOSED');
     await events.waitFor('ended');
-    expect(events.types('out-1')).toEqual(['outgoing', 'alerting', 'answered', 'held:local', 'resumed:local', 'held:remote', 'resumed:remote', 'ended:local:normal']);
+    // A 180 is optional before the 200 (baresip under load answers at once), so alerting may be absent.
+    expect(events.types('out-1').filter((type) => type !== 'alerting')).toEqual(['outgoing', 'answered', 'held:local', 'resumed:local', 'held:remote', 'resumed:remote', 'ended:local:normal']);
     expect(kamailio.log()).not.toMatch(/malformed/);
   });
 });
