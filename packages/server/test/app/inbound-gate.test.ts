@@ -25,7 +25,7 @@ describe('inbound Action URLs (no token)', () => {
     ['typed in the address bar → 204', '/?action=make_call&target=1', { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' }, 204, null],
   ];
 
-  it.each(rows)('%s: GET %s → %i %s', async (_name, url, headers, status, code) => {
+  it.each(rows)('%s: GET %s with headers %j → %i %s', async (_name, url, headers, status, code) => {
     t = await testApp();
     const res = await t.app.inject({ method: 'GET', url, headers });
     expect(res.statusCode).toBe(status);
