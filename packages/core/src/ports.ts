@@ -57,6 +57,8 @@ export interface Journal {
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export interface Logger {
   log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+  /** Whether `level` would be written; lets hot paths skip building lines nobody reads. Absent: yes. */
+  enabled?(level: LogLevel): boolean;
 }
 
 /** A telephone line: simulator, SIP user agent or desk phone. */
@@ -71,4 +73,4 @@ export interface Line {
   execute(command: LineCommand): Promise<void>;
 }
 
-export const silentLogger: Logger = { log() {} };
+export const silentLogger: Logger = { log() {}, enabled: () => false };

@@ -41,6 +41,22 @@ export interface DeliveryRecord {
   final: boolean;
 }
 
+/** What one attempt came to: the part of a record that the delivery itself does not tell. */
+export type RecordedAttempt = Pick<DeliveryRecord, 'attempt' | 'outcome' | 'status' | 'latencyMs' | 'error' | 'at' | 'final'>;
+
+/** The log record of one attempt at `delivery`. */
+export function deliveryRecord(delivery: PendingDelivery, result: RecordedAttempt): DeliveryRecord {
+  return {
+    deliveryId: delivery.id,
+    callGuid: delivery.callGuid,
+    action: delivery.action,
+    slot: delivery.slot,
+    url: delivery.url,
+    mode: delivery.mode,
+    ...result,
+  };
+}
+
 export function deliveryId(callGuid: string, action: Action, slot: number, sequence: number): string {
   return `${callGuid}:${action}:${slot}:${sequence}`;
 }

@@ -1,6 +1,6 @@
 import type { BrowserOpener, Clock, Fetcher, Journal, Logger } from '../ports.js';
 import { silentLogger } from '../ports.js';
-import type { DeliveryOutcome, DeliveryRecord, PendingDelivery } from './delivery.js';
+import { deliveryRecord, type DeliveryOutcome, type DeliveryRecord, type PendingDelivery } from './delivery.js';
 
 export interface DispatcherOptions {
   fetcher: Fetcher;
@@ -178,21 +178,7 @@ export class Dispatcher {
     error: string | null,
     final: boolean,
   ): void {
-    const record: DeliveryRecord = {
-      deliveryId: delivery.id,
-      callGuid: delivery.callGuid,
-      action: delivery.action,
-      slot: delivery.slot,
-      url: delivery.url,
-      mode: delivery.mode,
-      attempt,
-      outcome,
-      status,
-      latencyMs,
-      error,
-      at: this.options.clock.now(),
-      final,
-    };
+    const record = deliveryRecord(delivery, { attempt, outcome, status, latencyMs, error, at: this.options.clock.now(), final });
     this.options.journal?.recordDelivery(record);
     for (const listener of this.listeners) listener(record);
   }

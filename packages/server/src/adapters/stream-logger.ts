@@ -15,6 +15,7 @@ export function streamLogger(options: StreamLoggerOptions = {}): Logger {
   const min = RANK[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   return {
+    enabled: (level) => RANK[level] >= min,
     log(level, message, fields) {
       if (RANK[level] < min) return;
       const safe = fields ? redactFields(fields) : {};

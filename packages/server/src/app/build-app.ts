@@ -61,10 +61,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setNotFoundHandler((request) => {
     throw new ServerError('not_found', `no route ${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}; inbound Action URLs are GET /?action=<name>&…`);
   });
-  app.addHook('onResponse', async (request, reply) => {
-    // The logger redacts tokens from every line it writes (and skips this line below debug).
-    logger.log('debug', `${request.method} ${request.url} ${reply.statusCode}`, { peer: request.raw.socket.remoteAddress });
-  });
+  // One line per request, only when debug lines are written: the hook would cost every request otherwise.
+  if (logger.enabled?.('debug') ?? true) {
+    app.addHook('onResponse', async (request, reply) => {
+      // The logger redacts tokens from every line it writes.
+      logger.log('debug', `${request.method} ${request.url} ${reply.statusCode}`, { peer: request.raw.socket.remoteAddress });
+    });
+  }
   app.addHook('onClose', async () => {
     metrics.close();
     ownHistory?.close();

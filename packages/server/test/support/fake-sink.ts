@@ -1,4 +1,4 @@
-import type { DeliveryRecord, PendingDelivery } from '@callhook/core';
+import { deliveryRecord, type DeliveryRecord, type PendingDelivery } from '@callhook/core';
 import type { DeliverySink } from '../../src/index.js';
 
 /** A dispatcher stand-in: records submissions and answers each with the records `respond` gives. */
@@ -21,20 +21,5 @@ export class FakeSink implements DeliverySink {
 }
 
 export function recordFor(delivery: PendingDelivery, patch: Partial<DeliveryRecord> = {}): DeliveryRecord {
-  return {
-    deliveryId: delivery.id,
-    callGuid: delivery.callGuid,
-    action: delivery.action,
-    slot: delivery.slot,
-    url: delivery.url,
-    mode: delivery.mode,
-    attempt: 1,
-    outcome: 'delivered',
-    status: 200,
-    latencyMs: 5,
-    error: null,
-    at: 1,
-    final: true,
-    ...patch,
-  };
+  return { ...deliveryRecord(delivery, { attempt: 1, outcome: 'delivered', status: 200, latencyMs: 5, error: null, at: 1, final: true }), ...patch };
 }
