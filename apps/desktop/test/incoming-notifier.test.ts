@@ -1,23 +1,9 @@
-import type { CallSnapshot, EngineEvent, InboundCommand } from '@callhook/core';
+import { SPEC_EXAMPLE_CALL, type CallSnapshot, type EngineEvent, type InboundCommand } from '@callhook/core';
 import { describe, expect, it } from 'vitest';
 import { incomingNotifier } from '../src/main/incoming-notifier.js';
 import { FakeNotification } from './support/fakes.js';
 
-const call = (patch: Partial<CallSnapshot> = {}): CallSnapshot => ({
-  guid: 'g-1',
-  direction: 'inbound',
-  localParty: 'sip:303@x',
-  localAlias: '303',
-  remoteParty: '420',
-  remoteAlias: '"Michael D785" (420)',
-  state: 'ringing',
-  holdState: 'off_hold',
-  disposition: null,
-  createdAt: '2026-01-01T10:00:00.000Z',
-  connectedAt: null,
-  disconnectedAt: null,
-  ...patch,
-});
+const call = (patch: Partial<CallSnapshot> = {}): CallSnapshot => ({ ...SPEC_EXAMPLE_CALL, guid: 'g-1', ...patch });
 const event = (c: CallSnapshot): EngineEvent => ({ type: 'call', action: 'inbound', call: c, at: 1 });
 
 function setup(fail = false) {

@@ -1,4 +1,4 @@
-import { SettingsSchema, type CallSnapshot, type DeliveryRecord, type EngineEvent, type InboundCommand, type Settings, type SettingsInput } from '@callhook/core';
+import { SettingsSchema, SPEC_EXAMPLE_CALL, type CallSnapshot, type DeliveryRecord, type EngineEvent, type InboundCommand, type Settings, type SettingsInput } from '@callhook/core';
 import type { EngineClient, SlotTestRequest } from '../../src/client/engine-client.js';
 
 /** An in-memory engine for component tests: records what the console asks and emits events on demand. */
@@ -74,19 +74,5 @@ export function record(patch: Partial<DeliveryRecord> = {}): DeliveryRecord {
 }
 
 export function call(patch: Partial<CallSnapshot> = {}): CallSnapshot {
-  return {
-    guid: '0190f5c2-0000-7000-8000-000000000001',
-    direction: 'inbound',
-    localParty: 'sip:303@x',
-    localAlias: '303',
-    remoteParty: '420',
-    remoteAlias: '"Michael D785" (420)',
-    state: 'ringing',
-    holdState: 'off_hold',
-    disposition: null,
-    createdAt: '2026-01-01T10:00:00.000Z',
-    connectedAt: null,
-    disconnectedAt: null,
-    ...patch,
-  };
+  return { ...SPEC_EXAMPLE_CALL, guid: '0190f5c2-0000-7000-8000-000000000001', ...patch };
 }
