@@ -20,6 +20,7 @@ export * from './settings/load-settings.js';
 export * from './inbound/inbound-command.js';
 export * from './inbound/target.js';
 export * from './inbound/parse-inbound.js';
+export * from './dispatch/cancellation.js';
 export * from './dispatch/delivery.js';
 export * from './dispatch/dispatcher.js';
 export * from './line/line-events.js';

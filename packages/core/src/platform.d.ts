@@ -25,16 +25,6 @@ declare global {
   class TextEncoder {
     encode(input?: string): Uint8Array;
   }
-
-  interface AbortSignal {
-    readonly aborted: boolean;
-    readonly reason: unknown;
-  }
-
-  class AbortController {
-    readonly signal: AbortSignal;
-    abort(reason?: unknown): void;
-  }
 }
 
 export {};

@@ -2,6 +2,7 @@
  * Ports: the small interfaces through which core reaches the world. Adapters in server, sip, desktop
  * and cli implement them; tests use fakes and a simulated clock.
  */
+import type { Cancellation } from './dispatch/cancellation.js';
 import type { DeliveryRecord, PendingDelivery } from './dispatch/delivery.js';
 import type { CallSnapshot } from './call/snapshot.js';
 import type { LineCommand, LineEvent, LineStatus } from './line/line-events.js';
@@ -25,7 +26,8 @@ export interface FetchRequest {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
-  signal: AbortSignal;
+  /** Cancelled when the dispatcher stops waiting; the adapter then ends the request and rejects. */
+  cancellation: Cancellation;
   /** When set, the adapter adds an HMAC-SHA256 signature header over timestamp and body. */
   signingSecret?: string | null;
 }
@@ -34,7 +36,7 @@ export interface FetchResponse {
   status: number;
 }
 
-/** Sends one HTTP request. Rejects on network errors and when `signal` aborts. */
+/** Sends one HTTP request. Rejects on network errors and when `cancellation` is cancelled. */
 export interface Fetcher {
   fetch(request: FetchRequest): Promise<FetchResponse>;
 }

@@ -1,5 +1,6 @@
 import type { BrowserOpener, Clock, Fetcher, Journal, Logger } from '../ports.js';
 import { silentLogger } from '../ports.js';
+import { Cancellation } from './cancellation.js';
 import { deliveryRecord, type DeliveryOutcome, type DeliveryRecord, type PendingDelivery } from './delivery.js';
 
 export interface DispatcherOptions {
@@ -133,19 +134,15 @@ export class Dispatcher {
         return { outcome: 'network_error', status: null, latencyMs: elapsed(), error: messageOf(error), retryable: false };
       }
     }
-    const abort = new AbortController();
-    let timedOut = false;
-    const timer = clock.setTimeout(() => {
-      timedOut = true;
-      abort.abort(new Error(`no response within ${delivery.timeoutMs} ms`));
-    }, delivery.timeoutMs);
+    const cancellation = new Cancellation();
+    const timer = clock.setTimeout(() => cancellation.cancel(new Error(`no response within ${delivery.timeoutMs} ms`)), delivery.timeoutMs);
     try {
       const response = await this.options.fetcher.fetch({
         url: delivery.url,
         method: delivery.method,
         headers: { ...delivery.headers, 'Idempotency-Key': delivery.id },
         body: delivery.body ?? undefined,
-        signal: abort.signal,
+        cancellation,
         signingSecret: delivery.signingSecret,
       });
       const ok = response.status >= 200 && response.status < 300;
@@ -157,7 +154,7 @@ export class Dispatcher {
         retryable: !ok && (response.status >= 500 || response.status === 429 || response.status === 408),
       };
     } catch (error) {
-      return timedOut
+      return cancellation.reason
         ? { outcome: 'timeout', status: null, latencyMs: elapsed(), error: `no response within ${delivery.timeoutMs} ms`, retryable: true }
         : { outcome: 'network_error', status: null, latencyMs: elapsed(), error: messageOf(error), retryable: true };
     } finally {

@@ -23,11 +23,9 @@ export class RecordingFetcher implements Fetcher {
   }
 }
 
-/** A response that never comes unless the request is aborted. */
+/** A response that never comes unless the request is cancelled. */
 export function hang(request: FetchRequest): Promise<FetchResponse> {
-  return new Promise((_, reject) => {
-    request.signal.addEventListener?.('abort', () => reject(request.signal.reason));
-  });
+  return new Promise((_, reject) => request.cancellation.onCancel(reject));
 }
 
 export class RecordingBrowser implements BrowserOpener {

@@ -1,5 +1,6 @@
-import type { FetchRequest, FetchResponse, Fetcher } from '@callhook/core';
-import { Agent, request } from 'undici';
+import type { Cancellation, FetchRequest, FetchResponse, Fetcher } from '@callhook/core';
+import { Agent } from 'undici';
+import { ResponseSink, type SinkResult } from './response-sink.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
 import { trustedCertificates, type CaOption } from './trust-store.js';
 
@@ -58,22 +59,28 @@ export class UndiciFetcher implements Fetcher {
     let body = req.body;
     // Redirects are followed here rather than by undici's interceptor, which costs on every request.
     for (let hop = 0; ; hop++) {
-      const response = await request(url, { method, headers, body, signal: req.signal, dispatcher: this.agent });
-      const location = response.headers.location;
-      if (!REDIRECTS.has(response.statusCode) || typeof location !== 'string' || hop >= this.maxRedirects) {
-        // Reading the body to its end returns the connection to the pool; past the cap it is dropped.
-        await response.body.dump({ limit: this.maxBodyBytes });
-        return { status: response.statusCode };
-      }
-      await response.body.dump({ limit: this.maxBodyBytes });
+      const { status, location } = await this.send(url, method, headers, body, req.cancellation);
+      if (!REDIRECTS.has(status) || location === undefined || hop >= this.maxRedirects) return { status };
       const next = new URL(location, url);
-      if (next.protocol !== 'http:' && next.protocol !== 'https:') return { status: response.statusCode };
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') return { status };
       url = next.href;
-      if (response.statusCode === 303 || (response.statusCode <= 302 && method === 'POST')) {
+      if (status === 303 || (status <= 302 && method === 'POST')) {
         method = 'GET';
         body = undefined;
       }
     }
+  }
+
+  private send(url: string, method: string, headers: Record<string, string>, body: string | undefined, cancellation: Cancellation): Promise<SinkResult> {
+    return new Promise((resolve, reject) => {
+      const sink = new ResponseSink(this.maxBodyBytes, cancellation, resolve, reject);
+      try {
+        const target = new URL(url);
+        this.agent.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method, headers, body }, sink);
+      } catch (error) {
+        sink.fail(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
   }
 
   close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { Dispatcher, type DeliveryRecord } from '@callhook/core';
+import { Cancellation, Dispatcher, type DeliveryRecord } from '@callhook/core';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -144,6 +144,25 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     await d.drain(5_000);
     expect(records.find((r) => r.url.endsWith('/big'))).toMatchObject({ outcome: 'delivered', status: 200 });
     expect(records.find((r) => r.url.endsWith('/closed'))).toMatchObject({ outcome: 'network_error', final: true });
+  });
+
+  it('ends a request cancelled while it waits for a pooled connection, without sending it', async () => {
+    receiver = await startReceiver((req, res) => {
+      if (req.path !== '/hang') res.end();
+    });
+    fetcher = new UndiciFetcher({ connectionsPerOrigin: 1 });
+    const hanging = new Cancellation();
+    const first = fetcher.fetch({ url: `${receiver.url}/hang`, method: 'GET', headers: {}, cancellation: hanging });
+    const queued = new Cancellation();
+    const second = fetcher.fetch({ url: `${receiver.url}/queued`, method: 'GET', headers: {}, cancellation: queued });
+    while (receiver.received.length === 0) await new Promise((r) => setTimeout(r, 5));
+    queued.cancel(new Error('gave up while queued'));
+    await expect(second).rejects.toThrow('gave up while queued');
+    hanging.cancel(new Error('gave up'));
+    await expect(first).rejects.toThrow('gave up');
+    // The pool's one connection is free again and the cancelled request never went out.
+    expect(await fetcher.fetch({ url: `${receiver.url}/after`, method: 'GET', headers: {}, cancellation: new Cancellation() })).toEqual({ status: 200 });
+    expect(receiver.received.map((r) => r.path)).toEqual(['/hang', '/after']);
   });
 
   it('validates https certificates, trusting a custom CA when given', async () => {
