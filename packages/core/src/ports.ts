@@ -52,6 +52,12 @@ export interface Journal {
   recordDelivery(record: DeliveryRecord): void;
   /** Written before the first attempt; cleared by `completeDelivery`. */
   enqueueDelivery(delivery: PendingDelivery): void;
+  /**
+   * For journals that write in the background: settles once the entry `enqueueDelivery` wrote for
+   * `deliveryId` is durable, or returns undefined when it already is. The dispatcher waits for it
+   * before the first attempt, so a delivery is never attempted before it would survive a crash.
+   */
+  outboxDurable?(deliveryId: string): Promise<void> | undefined;
   completeDelivery(id: string): void;
   pendingDeliveries(): PendingDelivery[];
 }

@@ -111,6 +111,8 @@ export class Dispatcher {
   }
 
   private async run(delivery: PendingDelivery, attempt: number): Promise<void> {
+    const durable = this.options.journal?.outboxDurable?.(delivery.id);
+    if (durable) await this.whenDurable(durable, delivery);
     for (;;) {
       const result = await this.attempt(delivery);
       const retry = result.retryable && attempt <= delivery.retries.max;
@@ -120,6 +122,15 @@ export class Dispatcher {
       attempt++;
     }
     this.options.journal?.completeDelivery(delivery.id);
+  }
+
+  /** Waits until the delivery's outbox entry is durable. If the journal cannot write, it still goes out: sending matters more than the log. */
+  private async whenDurable(durable: Promise<void>, delivery: PendingDelivery): Promise<void> {
+    try {
+      await durable;
+    } catch (error) {
+      this.logger.log('warn', `delivery sent without a durable outbox entry: ${messageOf(error)}`, { deliveryId: delivery.id });
+    }
   }
 
   private async attempt(delivery: PendingDelivery): Promise<AttemptResult> {

@@ -109,6 +109,35 @@ describe('dispatcher', () => {
     expect(journal.deliveries).toHaveLength(1);
   });
 
+  it('waits for a background journal to make the outbox entry durable before the first attempt', async () => {
+    const { dispatcher, clock, journal, fetcher } = setup();
+    let durable!: () => void;
+    const asked: string[] = [];
+    journal.outboxDurable = (id) => {
+      asked.push(id);
+      return new Promise<void>((resolve) => (durable = resolve));
+    };
+    const d = delivery();
+    dispatcher.submit(d);
+    await clock.advance(0);
+    expect(asked).toEqual([d.id]);
+    expect(fetcher.requests).toHaveLength(0);
+    durable();
+    await clock.advance(0);
+    expect(fetcher.urls()).toEqual([d.url]);
+  });
+
+  it('still sends when the journal cannot make the entry durable, and says so', async () => {
+    const logged: string[] = [];
+    const { clock, journal, fetcher } = setup();
+    const withLogger = new Dispatcher({ fetcher, browser: new RecordingBrowser(), clock, journal, logger: { log: (_level, message) => logged.push(message) } });
+    journal.outboxDurable = () => Promise.reject(new Error('disk full'));
+    withLogger.submit(delivery());
+    await clock.advance(0);
+    expect(fetcher.requests).toHaveLength(1);
+    expect(logged).toEqual(['delivery sent without a durable outbox entry: disk full']);
+  });
+
   it('drain waits for deliveries in flight, bounded by its timeout', async () => {
     const { dispatcher, clock } = setup((r) => hang(r));
     dispatcher.submit(delivery({ timeoutMs: 60_000 }));

@@ -4,6 +4,8 @@ export class MemoryJournal implements Journal {
   readonly calls: CallSnapshot[] = [];
   readonly deliveries: DeliveryRecord[] = [];
   private readonly outbox = new Map<string, PendingDelivery>();
+  /** Set by a test to act as a journal that writes in the background. */
+  outboxDurable?: (deliveryId: string) => Promise<void> | undefined;
   recordCall(snapshot: CallSnapshot): void {
     this.calls.push(snapshot);
   }

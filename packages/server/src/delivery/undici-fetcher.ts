@@ -16,8 +16,6 @@ export interface UndiciFetcherOptions {
   /** Extra trusted CA certificates (PEM) for https receivers, added to the default ones; certificates are always validated. */
   ca?: CaOption;
   now?: () => number;
-  /** Runs before each request goes out; the server commits the journal's outbox here. */
-  beforeRequest?: () => void;
 }
 
 export const USER_AGENT = 'callhook/0.1';
@@ -30,7 +28,6 @@ export class UndiciFetcher implements Fetcher {
   private readonly maxRedirects: number;
   private readonly maxBodyBytes: number;
   private readonly now: () => number;
-  private readonly beforeRequest: () => void;
 
   constructor(options: UndiciFetcherOptions = {}) {
     const responseTimeout = options.responseTimeoutMs ?? 130_000;
@@ -45,11 +42,9 @@ export class UndiciFetcher implements Fetcher {
     this.maxRedirects = options.maxRedirects ?? 3;
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
     this.now = options.now ?? Date.now;
-    this.beforeRequest = options.beforeRequest ?? (() => undefined);
   }
 
   async fetch(req: FetchRequest): Promise<FetchResponse> {
-    this.beforeRequest();
     const headers: Record<string, string> = { 'user-agent': USER_AGENT, ...req.headers };
     if (req.signingSecret) {
       headers[SIGNATURE_HEADER] = signatureHeader(req.signingSecret, req.body ?? '', Math.floor(this.now() / 1000));

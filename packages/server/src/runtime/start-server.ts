@@ -71,8 +71,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   warnBrowser(settings);
 
   const line = options.line ?? createLine(settings.settings.line, systemClock);
-  const journal = new SqliteJournal(journalFile(options.dataDir));
-  const fetcher = new UndiciFetcher({ ...options.fetcher, beforeRequest: () => journal.flushOutbox() });
+  const journal = new SqliteJournal(journalFile(options.dataDir), { onWriteError: (error) => logger.log('error', error.message) });
+  const fetcher = new UndiciFetcher(options.fetcher);
   const engine = new Engine({ line, clock: systemClock, random: cryptoRandom, fetcher, browser, settings, journal, logger });
   const echo = new EchoStore();
   const app = buildApp({
@@ -86,6 +86,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     consoleDir: options.consoleDir ?? null,
   });
 
+  try {
+    journal.opened(); // a bad --data path stops start-up here, with the reason
+  } catch (error) {
+    await fetcher.close();
+    journal.close();
+    throw error;
+  }
   const pending = journal.pendingDeliveries().length;
   if (pending > 0) logger.log('info', `resuming ${pending} deliveries left in the outbox`);
   await engine.start();

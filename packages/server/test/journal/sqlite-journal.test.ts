@@ -1,4 +1,5 @@
 import type { CallSnapshot, DeliveryRecord } from '@callhook/core';
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,54 @@ describe('SqliteJournal', () => {
     for (let i = 0; i < 2_500; i++) journal.recordDelivery(record(`g${i}`, 1));
     expect(journal.recentDeliveries(10_000).length).toBeLessThanOrEqual(600);
     expect(journal.recentDeliveries(1)[0]!.callGuid).toBe('g2499');
+    journal.close();
+  });
+
+  it('says why a file cannot be opened, and fails a wait for the outbox instead of hanging', async () => {
+    const errors: Error[] = [];
+    const journal = new SqliteJournal('/nonexistent-dir/callhook.db', { onWriteError: (e) => errors.push(e) });
+    const a = pendingDelivery('http://x/a');
+    journal.enqueueDelivery(a);
+    await expect(journal.outboxDurable(a.id)).rejects.toThrow(/journal \/nonexistent-dir\/callhook.db: write failed: .*directory does not exist/);
+    expect(() => journal.opened()).toThrow(/journal \/nonexistent-dir\/callhook.db: .*directory does not exist/);
+    expect(() => journal.recentCalls(1)).toThrow(/directory does not exist/);
+    expect(errors).toHaveLength(1);
+    journal.close();
+  });
+
+  it('tells when each outbox entry is durable, and has nothing to wait for once it is', async () => {
+    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
+    const journal = new SqliteJournal(file);
+    const a = pendingDelivery('http://x/a');
+    const b = pendingDelivery('http://x/b');
+    journal.enqueueDelivery(a);
+    journal.enqueueDelivery(b);
+    const durable = journal.outboxDurable(a.id);
+    expect(durable).toBeInstanceOf(Promise);
+    await durable;
+    // Committed means another connection sees it now, before any read on this one flushes.
+    const reader = new Database(file, { readonly: true });
+    expect(reader.prepare('SELECT id FROM outbox ORDER BY rowid').pluck().all()).toEqual([a.id, b.id]);
+    reader.close();
+    expect(journal.outboxDurable(b.id)).toBeUndefined(); // committed in the same batch
+    expect(journal.outboxDurable('never-enqueued')).toBeUndefined();
+    journal.close();
+  });
+
+  it('commits a storm of entries in bounded batches, each entry durable before it is reported so', async () => {
+    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
+    const journal = new SqliteJournal(file);
+    const deliveries = Array.from({ length: 2_000 }, (_, i) => pendingDelivery(`http://x/${i}`));
+    for (const d of deliveries) journal.enqueueDelivery(d);
+    await journal.outboxDurable(deliveries[0]!.id);
+    const reader = new Database(file, { readonly: true });
+    const count = reader.prepare('SELECT COUNT(*) FROM outbox').pluck();
+    const afterFirst = count.get() as number;
+    expect(afterFirst).toBeGreaterThan(0);
+    expect(afterFirst).toBeLessThan(deliveries.length); // the first requests need not wait for the whole storm
+    await journal.outboxDurable(deliveries.at(-1)!.id);
+    expect(count.get()).toBe(deliveries.length);
+    reader.close();
     journal.close();
   });
 

@@ -1,0 +1,36 @@
+import type { CallSnapshot, DeliveryRecord, PendingDelivery } from '@callhook/core';
+import type { MessagePort } from 'node:worker_threads';
+
+/** One journal write, applied by the worker in order inside its batch's transaction. */
+export type JournalOp =
+  | readonly ['call', CallSnapshot]
+  | readonly ['record', DeliveryRecord]
+  | readonly ['enqueue', PendingDelivery]
+  | readonly ['complete', string];
+
+export type JournalQuery =
+  | { query: 'pending' }
+  | { query: 'calls'; limit: number }
+  | { query: 'deliveries'; limit: number; callGuid?: string };
+
+/** Main thread → worker, in one ordered stream: writes, then the queries that must see them. */
+export type ToWorker =
+  /** `upTo`: how many ops the journal has posted, this batch's last one included; echoed in the outcome. */
+  | { type: 'writes'; upTo: number; ops: JournalOp[] }
+  | ({ type: 'query' } & JournalQuery)
+  | { type: 'close' };
+
+/** Worker → main thread, asynchronously: how far the writes have been committed. */
+export type BatchOutcome = { type: 'committed'; upTo: number } | { type: 'failed'; upTo: number; message: string };
+
+/** Worker → main thread on the reply port, answering a synchronous call (open, query, close). */
+export type Reply = { ok: true; value: unknown } | { ok: false; message: string };
+
+export interface WorkerSetup {
+  file: string;
+  keepCalls: number;
+  keepDeliveries: number;
+  /** Int32 flag the worker sets to 1 after posting a reply, so the main thread can block on it. */
+  replyFlag: SharedArrayBuffer;
+  replies: MessagePort;
+}
