@@ -1,10 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A loopback receiver that only counts requests; the count is the bench's ground truth. */
+/**
+ * A loopback receiver that counts requests (the bench's ground truth). With `recordArrivals` on it also
+ * notes when each arrived, as flat [url, performance.now()] pairs; off for throughput runs, where the
+ * extra work and retained strings would slow both sides of a comparison alike.
+ */
 export async function countingReceiver() {
-  const state = { count: 0 };
+  const state = { count: 0, recordArrivals: false, arrivals: [] as (string | number)[] };
   const server = createServer((req, res) => {
+    if (state.recordArrivals) state.arrivals.push(req.url ?? '', performance.now());
     req.resume();
     req.on('end', () => {
       state.count++;
