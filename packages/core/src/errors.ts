@@ -44,6 +44,23 @@ export class CallhookError extends ExpectedError {
   }
 }
 
+/**
+ * A refusal as a value: what a parser on a hot path returns instead of throwing. Answering a flood of
+ * bad requests should not build and unwind an Error for each one; `toError()` gives the CallhookError
+ * for callers that want to throw.
+ */
+export class Refusal {
+  constructor(
+    readonly code: ErrorCode,
+    readonly message: string,
+    readonly details?: Record<string, unknown>,
+  ) {}
+
+  toError(): CallhookError {
+    return new CallhookError(this.code, this.message, this.details);
+  }
+}
+
 export function isCallhookError(value: unknown): value is CallhookError {
   return value instanceof CallhookError;
 }

@@ -1,7 +1,7 @@
-import { CallhookError } from '../errors.js';
+import { Refusal } from '../errors.js';
 import { INBOUND_ACTIONS, type InboundAction } from '../settings/settings-schema.js';
 import type { InboundCommand } from './inbound-command.js';
-import { parseTarget } from './target.js';
+import { readTarget } from './target.js';
 
 export const MAX_REQUEST_TARGET = 4096;
 
@@ -16,77 +16,107 @@ const PARAMS: Record<InboundAction, string[]> = {
   transfer: ['call', 'target'],
   dtmf: ['call', 'digits'],
 };
+// Built once: this parser answers floods of bad requests, so its hot path allocates little.
+const ALLOWED = new Map(INBOUND_ACTIONS.map((action) => [action as string, new Set([...COMMON, ...PARAMS[action]])]));
+const ACTION_LIST = INBOUND_ACTIONS.join(', ');
+/** Every `%` starts a two-digit hex escape. */
+const WELL_FORMED_ESCAPES = /^(?:[^%]|%[0-9A-Fa-f]{2})*$/;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DTMF = /^[0-9*#A-Da-d]{1,32}$/;
 
 /**
- * Parses an inbound Action URL request target into a command.
+ * Parses an inbound Action URL request target into a command; throws a CallhookError for bad input.
  * Accepted forms: `/?action=make_call&target=123`, the spec's `<IP>?action=…` (with or without
  * scheme and port), and the click-to-dial forms CRMs send to desk phones: Snom
  * `/command.htm?number=123` and Yealink `/servlet?key=number=123`.
  */
 export function parseInboundRequest(requestTarget: string): InboundCommand {
+  const command = readInboundRequest(requestTarget);
+  if (command instanceof Refusal) throw command.toError();
+  return command;
+}
+
+/** `parseInboundRequest` that returns its refusal instead of throwing it: the listener's hot path. */
+export function readInboundRequest(requestTarget: string): InboundCommand | Refusal {
   if (requestTarget.length > MAX_REQUEST_TARGET) {
-    throw badRequest(`request is longer than ${MAX_REQUEST_TARGET} characters`);
+    return badRequest(`request is longer than ${MAX_REQUEST_TARGET} characters`);
   }
   const q = requestTarget.indexOf('?');
-  const path = stripOrigin(q === -1 ? requestTarget : requestTarget.slice(0, q));
-  const query = q === -1 ? '' : requestTarget.slice(q + 1);
-  const params = parseQuery(query);
+  const rawPath = q === -1 ? requestTarget : requestTarget.slice(0, q);
+  const path = rawPath === '/' ? rawPath : stripOrigin(rawPath);
+  const params = parseQuery(requestTarget, q === -1 ? requestTarget.length : q + 1);
+  if (params instanceof Refusal) return params;
 
-  if (path.toLowerCase() === '/command.htm' && params.has('number')) {
-    return { action: 'make_call', target: parseTarget(params.get('number')!, 'number'), force: false };
-  }
-  if (path.toLowerCase() === '/servlet' && params.get('key')?.startsWith('number=')) {
-    return { action: 'make_call', target: parseTarget(params.get('key')!.slice('number='.length), 'number'), force: false };
-  }
   if (path !== '/' && path !== '') {
-    throw badRequest(`unknown path "${path}"; send GET /?action=<name>&… (e.g. /?action=make_call&target=123)`);
+    const lowerPath = path.toLowerCase();
+    const number = params.get('number');
+    if (lowerPath === '/command.htm' && number !== undefined) return phoneDial(number);
+    const key = params.get('key');
+    if (lowerPath === '/servlet' && key?.startsWith('number=')) return phoneDial(key.slice('number='.length));
+    return badRequest(`unknown path "${path}"; send GET /?action=<name>&… (e.g. /?action=make_call&target=123)`);
   }
   const action = params.get('action');
   if (action === undefined) {
-    throw badRequest(`missing "action"; send ?action=<name> with one of ${INBOUND_ACTIONS.join(', ')}`);
+    return badRequest(`missing "action"; send ?action=<name> with one of ${ACTION_LIST}`);
   }
-  if (!(INBOUND_ACTIONS as readonly string[]).includes(action)) {
-    throw new CallhookError('unknown_action', `unknown action "${action}"; use one of ${INBOUND_ACTIONS.join(', ')}`, { action });
+  const allowed = ALLOWED.get(action);
+  if (!allowed) {
+    return new Refusal('unknown_action', `unknown action "${action}"; use one of ${ACTION_LIST}`, { action });
   }
-  return commandFor(action as InboundAction, params);
+  return commandFor(action as InboundAction, params, allowed);
 }
 
-function commandFor(action: InboundAction, params: Map<string, string>): InboundCommand {
-  const allowed = [...COMMON, ...PARAMS[action]];
+/** A desk phone's click-to-dial request (Snom, Yealink): always a plain make_call. */
+function phoneDial(number: string): InboundCommand | Refusal {
+  const target = readTarget(number, 'number');
+  return target instanceof Refusal ? target : { action: 'make_call', target, force: false };
+}
+
+function commandFor(action: InboundAction, params: Map<string, string>, allowed: Set<string>): InboundCommand | Refusal {
   for (const name of params.keys()) {
-    if (!allowed.includes(name)) {
-      throw badRequest(`unknown parameter "${name}" for ${action}; allowed: ${allowed.filter((p) => p !== 'action').join(', ')}`);
+    if (!allowed.has(name)) {
+      return badRequest(`unknown parameter "${name}" for ${action}; allowed: ${[...allowed].filter((p) => p !== 'action').join(', ')}`);
     }
   }
-  const required = (name: string): string => {
+  const required = (name: string): string | Refusal => {
     const value = params.get(name);
-    if (value === undefined || value === '') throw badRequest(`${action} needs "${name}"`, name);
-    return value;
+    return value === undefined || value === '' ? badRequest(`${action} needs "${name}"`, name) : value;
   };
-  const call = (): string | null => {
+  const target = (): string | Refusal => {
+    const raw = required('target');
+    return raw instanceof Refusal ? raw : readTarget(raw);
+  };
+  const call = (): string | null | Refusal => {
     const value = params.get('call');
     if (value === undefined) return null;
-    if (!GUID.test(value)) throw badRequest(`"call" must be a call GUID such as 0190f5c2-…; got "${value}"`, 'call');
+    if (!GUID.test(value)) return badRequest(`"call" must be a call GUID such as 0190f5c2-…; got "${value}"`, 'call');
     return value.toLowerCase();
   };
   switch (action) {
     case 'make_call': {
       const force = params.get('force');
-      if (force !== undefined && force !== '0' && force !== '1') throw badRequest('"force" must be 0 or 1', 'force');
-      return { action, target: parseTarget(required('target')), force: force === '1' };
+      if (force !== undefined && force !== '0' && force !== '1') return badRequest('"force" must be 0 or 1', 'force');
+      const dialled = target();
+      return dialled instanceof Refusal ? dialled : { action, target: dialled, force: force === '1' };
     }
-    case 'transfer':
-      return { action, target: parseTarget(required('target')), call: call() };
+    case 'transfer': {
+      const dialled = target();
+      if (dialled instanceof Refusal) return dialled;
+      const guid = call();
+      return guid instanceof Refusal ? guid : { action, target: dialled, call: guid };
+    }
     case 'dtmf': {
       const digits = required('digits');
-      if (!DTMF.test(digits)) throw badRequest('"digits" takes 1–32 of 0-9, *, #, A-D', 'digits');
-      return { action, digits: digits.toUpperCase(), call: call() };
+      if (digits instanceof Refusal) return digits;
+      if (!DTMF.test(digits)) return badRequest('"digits" takes 1–32 of 0-9, *, #, A-D', 'digits');
+      const guid = call();
+      return guid instanceof Refusal ? guid : { action, digits: digits.toUpperCase(), call: guid };
     }
-    default:
-      return { action, call: call() };
+    default: {
+      const guid = call();
+      return guid instanceof Refusal ? guid : { action, call: guid };
+    }
   }
 }
 
@@ -99,28 +129,44 @@ function stripOrigin(path: string): string {
   return slash === -1 ? '' : withoutScheme.slice(slash);
 }
 
-function parseQuery(query: string): Map<string, string> {
+/** The `name=value` pairs of `target` from `start` on, in one pass without splitting the string. */
+function parseQuery(target: string, start: number): Map<string, string> | Refusal {
   const params = new Map<string, string>();
-  for (const piece of query.split('&')) {
-    if (piece === '') continue;
-    const eq = piece.indexOf('=');
-    const name = decode(eq === -1 ? piece : piece.slice(0, eq));
-    const value = eq === -1 ? '' : decode(piece.slice(eq + 1));
-    if (params.has(name)) throw badRequest(`parameter "${name}" is given twice`, name);
-    params.set(name, value);
+  for (let pos = start; pos < target.length; ) {
+    let end = target.indexOf('&', pos);
+    if (end === -1) end = target.length;
+    if (end > pos) {
+      const eq = target.indexOf('=', pos);
+      const nameEnd = eq === -1 || eq > end ? end : eq;
+      const name = decode(target.slice(pos, nameEnd));
+      if (name instanceof Refusal) return name;
+      const value = nameEnd === end ? '' : decode(target.slice(nameEnd + 1, end));
+      if (value instanceof Refusal) return value;
+      if (params.has(name)) return badRequest(`parameter "${name}" is given twice`, name);
+      params.set(name, value);
+    }
+    pos = end + 1;
   }
   return params;
 }
 
 /** `+` stays a plus (RFC 3986), not a space: `target=+4930123` must dial +4930123. */
-function decode(text: string): string {
+function decode(text: string): string | Refusal {
+  if (!text.includes('%')) return text;
+  if (!WELL_FORMED_ESCAPES.test(text)) return badRequest(`malformed percent-encoding in "${text.slice(0, 40)}"`);
+  // Escapes that are not UTF-8 still make decodeURIComponent throw; its URIError would capture a stack
+  // trace nobody reads.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return decodeURIComponent(text);
   } catch {
-    throw badRequest(`malformed percent-encoding in "${text.slice(0, 40)}"`);
+    return badRequest(`malformed percent-encoding in "${text.slice(0, 40)}"`);
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
-function badRequest(message: string, field?: string): CallhookError {
-  return new CallhookError('bad_request', message, field ? { field } : undefined);
+function badRequest(message: string, field?: string): Refusal {
+  return new Refusal('bad_request', message, field ? { field } : undefined);
 }

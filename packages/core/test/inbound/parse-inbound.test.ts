@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallhookError, parseInboundRequest, type InboundCommand } from '../../src/index.js';
+import { CallhookError, parseInboundRequest, readInboundRequest, Refusal, type InboundCommand } from '../../src/index.js';
 
 const GUID = '0190f5c2-7b1a-7c3d-8e4f-0123456789ab';
 
@@ -58,5 +58,12 @@ describe('inbound requests that are refused with a precise error', () => {
     expect(error).toBeInstanceOf(CallhookError);
     expect((error as CallhookError).code).toBe(code);
     expect((error as CallhookError).message).toMatch(message);
+  });
+
+  it.each(table)('%s is returned as the same refusal, not thrown, by readInboundRequest', (target, code, message) => {
+    const refusal = readInboundRequest(target);
+    expect(refusal).toBeInstanceOf(Refusal);
+    expect(refusal).toMatchObject({ code, message: expect.stringMatching(message) });
+    expect((refusal as Refusal).toError()).toMatchObject({ code, message: (refusal as Refusal).message });
   });
 });

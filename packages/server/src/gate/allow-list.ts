@@ -1,8 +1,13 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 
+/** Distinct peers remembered; past this the memory starts again (a flood comes from few addresses). */
+const REMEMBERED_PEERS = 4_096;
+
 /** `inbound.allowFrom` compiled once: does a peer address fall inside one of the CIDR ranges? */
 export class AllowList {
   private readonly list = new BlockList();
+  // BlockList.check builds a SocketAddress per call; every request asks, mostly for the same few peers.
+  private readonly verdicts = new Map<string, boolean>();
 
   constructor(readonly ranges: readonly string[]) {
     for (const range of ranges) {
@@ -15,7 +20,16 @@ export class AllowList {
 
   allows(peer: string | undefined): boolean {
     if (!peer) return false;
-    const address = unmapIPv4(peer);
+    let verdict = this.verdicts.get(peer);
+    if (verdict === undefined) {
+      verdict = this.check(unmapIPv4(peer));
+      if (this.verdicts.size >= REMEMBERED_PEERS) this.verdicts.clear();
+      this.verdicts.set(peer, verdict);
+    }
+    return verdict;
+  }
+
+  private check(address: string): boolean {
     if (isIPv4(address)) return this.list.check(address, 'ipv4');
     if (isIPv6(address)) return this.list.check(address, 'ipv6');
     return false;

@@ -1,4 +1,4 @@
-import { isCallhookError, type Logger } from '@callhook/core';
+import { isCallhookError, Refusal, type Logger } from '@callhook/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { redactUrl } from '../adapters/redact.js';
 import { CORE_ERROR_STATUS } from './error-status.js';
@@ -16,7 +16,7 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   if (error instanceof ServerError) {
     return { status: error.status, body: { ok: false, code: error.code, message: error.message }, headers: error.headers };
   }
-  if (isCallhookError(error)) {
+  if (isCallhookError(error) || error instanceof Refusal) {
     const body: ErrorBody = { ok: false, code: error.code, message: error.message };
     if (error.details) body.details = error.details;
     return { status: CORE_ERROR_STATUS[error.code] ?? 500, body, headers: {} };

@@ -17,6 +17,15 @@ describe('AllowList', () => {
     [undefined, false],
   ] as const)('%s → %s', (peer, expected) => {
     expect(list.allows(peer)).toBe(expected);
+    expect(list.allows(peer)).toBe(expected); // the remembered verdict is the same
+  });
+
+  it('keeps answering right past the number of peers it remembers', () => {
+    const fresh = new AllowList(['10.0.0.0/16']);
+    for (let i = 0; i < 10_000; i++) {
+      expect(fresh.allows(`10.0.${i & 255}.${(i >> 8) & 255}`)).toBe(true);
+      expect(fresh.allows(`10.2.${i & 255}.${(i >> 8) & 255}`)).toBe(false);
+    }
   });
 });
 
@@ -28,6 +37,11 @@ describe('token', () => {
     ['Basic abc', '/', ''],
     [undefined, '/?action=answer&token=a%2Bb', 'a+b'],
     [undefined, '/?token=%zz', ''],
+    [undefined, '/?xtoken=no&token=abc', 'abc'],
+    [undefined, '/?action=answer&mytoken=abc', null],
+    [undefined, '/token=abc?action=answer', null],
+    [undefined, '/?token=&action=answer', ''],
+    [undefined, '/?token=abc&action=answer', 'abc'],
   ] as const)('presentedToken(%s, %s) = %s', (authorization, url, expected) => {
     expect(presentedToken(authorization, url)).toBe(expected);
   });
