@@ -23,7 +23,7 @@ const SCENARIOS: { name: string; path: string; headers?: Record<string, string>;
 ];
 
 export async function benchMalformedFlood() {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./serve-child.ts', import.meta.url))], {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./serve-child.js', import.meta.url))], {
     env: { ...process.env, BENCH_TOKEN: TOKEN },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,4 +1,4 @@
-import { silentLogger, type Clock, type Engine, type LoadedSettings, type Logger, type SimulatedLine } from '@callhook/core';
+import { MAX_REQUEST_TARGET, silentLogger, type Clock, type Engine, type LoadedSettings, type Logger, type SimulatedLine } from '@callhook/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { redactUrl } from '../adapters/redact.js';
 import { systemClock } from '../adapters/system-clock.js';
@@ -40,6 +40,16 @@ export interface AppDeps {
 }
 
 /**
+ * Over-long request targets are routed by their path alone: the router would otherwise scan kilobytes
+ * of a query that the gate refuses (it reads the original URL).
+ */
+function routedUrl(url: string): string {
+  if (url.length <= MAX_REQUEST_TARGET) return url;
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
  * The fastify app of the inbound listener: Action URLs, control API, live events, health and metrics,
  * all behind one security gate. It does not listen; see `startServer` (or use `app.inject()`).
  */
@@ -52,6 +62,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     exposeHeadRoutes: false,
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
+    rewriteUrl: (request) => routedUrl(request.url ?? '/'),
   });
   const ownHistory = deps.history ? null : memoryHistory(engine);
   const history = deps.history ?? ownHistory!;

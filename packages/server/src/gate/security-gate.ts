@@ -1,4 +1,4 @@
-import type { Settings } from '@callhook/core';
+import { MAX_REQUEST_TARGET, Refusal, type Settings } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
 import { sendError } from '../http/error-handler.js';
 import { ServerError } from '../http/http-error.js';
@@ -32,6 +32,9 @@ export function installSecurityGate(app: FastifyInstance, settings: () => Settin
     const peer = request.raw.socket.remoteAddress;
     if (!allowList.allows(peer)) {
       return sendError(reply, new ServerError('source_not_allowed', `requests from ${peer ?? 'an unknown address'} are not allowed; add it to inbound.allowFrom`));
+    }
+    if (request.originalUrl.length > MAX_REQUEST_TARGET) {
+      return sendError(reply, new Refusal('bad_request', `request is longer than ${MAX_REQUEST_TARGET} characters; shorten it`));
     }
     const verdict = judgeBrowserRequest(request.headers, inbound.allowOrigins);
     request.browser = verdict;

@@ -47,6 +47,9 @@ describe('security gate', () => {
     ['healthz does not', '/healthz', {}, 200, null],
     ['echo does not', '/api/v1/echo?x=1', {}, 200, null],
     ['HEAD never dials', `/?action=make_call&target=1&token=${TOKEN}`, {}, 404, 'not_found'],
+    ['over-long request target, even with the token', `/?action=make_call&token=${TOKEN}&target=${'1'.repeat(5_000)}`, {}, 400, 'bad_request'],
+    ['over-long control API request', `/api/v1/deliveries?limit=5&x=${'a'.repeat(5_000)}`, { authorization: `Bearer ${TOKEN}` }, 400, 'bad_request'],
+    ['over-long path', `/${'a'.repeat(5_000)}`, {}, 400, 'bad_request'],
   ];
 
   it.each(rows)('%s', async (name, url, headers, status, code) => {
@@ -56,6 +59,15 @@ describe('security gate', () => {
     if (name.startsWith('HEAD')) return expect(t.line.callIds()).toEqual([]);
     if (code) expect(res.json()).toMatchObject({ ok: false, code });
     if (status === 401) expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+    if (name.startsWith('over-long')) expect(res.json().message).toMatch(/longer than 4096 characters/);
+  });
+
+  it('answers an over-long request from a source outside allowFrom with 403, saying nothing more', async () => {
+    t = await testApp(testSettings({ token: TOKEN }));
+    const res = await t.app.inject({ method: 'GET', url: `/?action=make_call&target=${'1'.repeat(5_000)}`, remoteAddress: '192.0.2.7' });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ code: 'source_not_allowed' });
+    expect(t.line.callIds()).toEqual([]);
   });
 
   it('refuses sources outside inbound.allowFrom', async () => {

@@ -1,6 +1,8 @@
-/** A listener in its own process for the flood benchmark; prints its port, stops on SIGTERM. */
+// A listener in its own process for the flood benchmark; prints its port, stops on SIGTERM.
+// Plain JavaScript on the built package: the flood measures the listener as `callhook serve` runs it,
+// without a TypeScript loader in the way.
 import { loadSettings } from '@callhook/core';
-import { startServer } from '../src/index.js';
+import { startServer } from '../dist/index.js';
 
 const server = await startServer({
   settings: loadSettings({
