@@ -50,5 +50,10 @@ describe('token', () => {
     expect(tokensMatch('secret-token-123', 'secret-token-123')).toBe(true);
     expect(tokensMatch('short', 'secret-token-123')).toBe(false);
     expect(tokensMatch('', 'secret-token-123')).toBe(false);
+    expect(tokensMatch('secret-token-1234', 'secret-token-123')).toBe(false);
+    expect(tokensMatch('x'.repeat(5_000), 'x'.repeat(512))).toBe(false);
+    expect(tokensMatch('ü'.repeat(512), 'ü'.repeat(512))).toBe(true);
+    expect(tokensMatch('secret-token-123', 'other-token-4567')).toBe(false);
+    expect(tokensMatch('other-token-4567', 'other-token-4567')).toBe(true); // a changed setting is picked up
   });
 });
