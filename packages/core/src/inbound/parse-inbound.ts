@@ -4,6 +4,8 @@ import type { InboundCommand } from './inbound-command.js';
 import { readTarget } from './target.js';
 
 export const MAX_REQUEST_TARGET = 4096;
+/** No action takes more than five; a query of hundreds of pieces is refused before it costs anything. */
+export const MAX_PARAMETERS = 16;
 
 /** Parameters every action accepts: the token is checked by the listener's security gate. */
 const COMMON = ['action', 'token'];
@@ -132,17 +134,24 @@ function stripOrigin(path: string): string {
 /** The `name=value` pairs of `target` from `start` on, in one pass without splitting the string. */
 function parseQuery(target: string, start: number): Map<string, string> | Refusal {
   const params = new Map<string, string>();
+  // The next '=' at or after pos, found once and reused: searching again for every piece would make a
+  // query of many pieces without '=' quadratic.
+  let nextEq = -1;
   for (let pos = start; pos < target.length; ) {
     let end = target.indexOf('&', pos);
     if (end === -1) end = target.length;
     if (end > pos) {
-      const eq = target.indexOf('=', pos);
-      const nameEnd = eq === -1 || eq > end ? end : eq;
+      if (nextEq !== Infinity && nextEq < pos) {
+        nextEq = target.indexOf('=', pos);
+        if (nextEq === -1) nextEq = Infinity;
+      }
+      const nameEnd = nextEq > end ? end : nextEq;
       const name = decode(target.slice(pos, nameEnd));
       if (name instanceof Refusal) return name;
       const value = nameEnd === end ? '' : decode(target.slice(nameEnd + 1, end));
       if (value instanceof Refusal) return value;
       if (params.has(name)) return badRequest(`parameter "${name}" is given twice`, name);
+      if (params.size === MAX_PARAMETERS) return badRequest(`more than ${MAX_PARAMETERS} parameters`);
       params.set(name, value);
     }
     pos = end + 1;

@@ -47,6 +47,7 @@ describe('inbound requests that are refused with a precise error', () => {
     ['/?action=make_call&target=%E0%A4%A', 'bad_request', /percent-encoding/],
     ['/admin?action=make_call&target=1', 'bad_request', /unknown path "\/admin"/],
     [`/?action=make_call&target=1&x=${'a'.repeat(5000)}`, 'bad_request', /longer than 4096/],
+    [`/?action=make_call&target=1&${Array.from({ length: 20 }, (_, i) => `p${i}=1`).join('&')}`, 'bad_request', /more than 16 parameters/],
   ];
   it.each(table)('%s', (target, code, message) => {
     let error: unknown;

@@ -18,8 +18,10 @@ declare module 'fastify' {
 
 
 /**
- * Every request passes the same gate, in this order: source address inside `inbound.allowFrom`, browser
- * origin rules, then the token. Settings are read per request, so a PUT /settings applies at once.
+ * Every request passes the same gate, in this order: source address inside `inbound.allowFrom`, then a
+ * request target over MAX_REQUEST_TARGET is refused (400; CORS headers already set for an allowed
+ * origin), browser origin rules, then the token. Settings are read per request, so a PUT /settings
+ * applies at once.
  */
 export function installSecurityGate(app: FastifyInstance, settings: () => Settings): void {
   let allowList: AllowList | null = null;
@@ -33,12 +35,12 @@ export function installSecurityGate(app: FastifyInstance, settings: () => Settin
     if (!allowList.allows(peer)) {
       return sendError(reply, new ServerError('source_not_allowed', `requests from ${peer ?? 'an unknown address'} are not allowed; add it to inbound.allowFrom`));
     }
-    if (request.originalUrl.length > MAX_REQUEST_TARGET) {
-      return sendError(reply, new Refusal('bad_request', `request is longer than ${MAX_REQUEST_TARGET} characters; shorten it`));
-    }
     const verdict = judgeBrowserRequest(request.headers, inbound.allowOrigins);
     request.browser = verdict;
     if (verdict.corsOrigin) void reply.header('access-control-allow-origin', verdict.corsOrigin).header('vary', 'Origin');
+    if (request.originalUrl.length > MAX_REQUEST_TARGET) {
+      return sendError(reply, new Refusal('bad_request', `request is longer than ${MAX_REQUEST_TARGET} characters; shorten it`));
+    }
     if (request.method === 'OPTIONS') return;
     if (!verdict.allowed) return sendError(reply, new ServerError('origin_not_allowed', verdict.reason));
     if (inbound.token === null || request.routeOptions.config?.tokenExempt) return;

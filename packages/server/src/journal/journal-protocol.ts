@@ -17,14 +17,22 @@ export type JournalQuery =
 export type ToWorker =
   /** `upTo`: how many ops the journal has posted, this batch's last one included; echoed in the outcome. */
   | { type: 'writes'; upTo: number; ops: JournalOp[] }
-  | ({ type: 'query' } & JournalQuery)
-  | { type: 'close' };
+  | ({ type: 'query'; call: number } & JournalQuery)
+  | { type: 'close'; call: number };
 
 /** Worker → main thread, asynchronously: how far the writes have been committed. */
 export type BatchOutcome = { type: 'committed'; upTo: number } | { type: 'failed'; upTo: number; message: string };
 
-/** Worker → main thread on the reply port, answering a synchronous call (open, query, close). */
-export type Reply = { ok: true; value: unknown } | { ok: false; message: string };
+/** The reply to opening the file; queries and close number their calls from 1. */
+export const OPEN_CALL = 0;
+/** A reply with this call number says the worker is going down (an uncaught error). */
+export const FATAL_CALL = -1;
+
+/**
+ * Worker → main thread on the reply port, answering a synchronous call (open, query, close). `call`
+ * matches the request's, so an answer that comes after its caller gave up is never taken for the next.
+ */
+export type Reply = { call: number; ok: true; value: unknown } | { call: number; ok: false; message: string };
 
 export interface WorkerSetup {
   file: string;

@@ -1,7 +1,6 @@
 // The journal's SQLite connection, on its own thread so disk writes never stall the event loop.
 // Plain JavaScript (type-checked through JSDoc) so the same file runs from the sources in tests and
 // benches and from dist in production, without a TypeScript loader inside the worker.
-import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 
 /** @typedef {import('./journal-protocol.js').JournalOp} JournalOp */
@@ -19,6 +18,15 @@ const SCHEMA = `
 
 const setup = /** @type {import('./journal-protocol.js').WorkerSetup} */ (workerData);
 const replyFlag = new Int32Array(setup.replyFlag);
+// Mirrors OPEN_CALL and FATAL_CALL in journal-protocol.ts (a .ts module this file cannot import at run time).
+const OPEN_CALL = 0;
+const FATAL_CALL = -1;
+
+// The main thread may be blocked waiting for an answer: never die without giving one.
+process.on('uncaughtException', (error) => {
+  reply({ call: FATAL_CALL, ok: false, message: `journal worker failed: ${messageOf(error)}` });
+  process.exit(1);
+});
 
 /** @param {Reply} message */
 function reply(message) {
@@ -32,8 +40,11 @@ function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** @param {string} file */
-function openJournal(file) {
+/**
+ * @param {typeof import('better-sqlite3')} Database
+ * @param {string} file
+ */
+function openJournal(Database, file) {
   const db = new Database(file);
   // WAL with synchronous=NORMAL keeps every committed write across a crash of the process (kill -9).
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
@@ -101,16 +112,19 @@ function openJournal(file) {
  * the reply to opening; every later write then fails and every read repeats why.
  * @param {import('node:worker_threads').MessagePort} port
  */
-function serve(port) {
+async function serve(port) {
   /** @type {ReturnType<typeof openJournal> | null} */
   let journal = null;
   let openError = '';
   try {
-    journal = openJournal(setup.file);
-    reply({ ok: true, value: null });
+    // Loaded here rather than imported at the top, so a native module that fails to load (a wrong ABI)
+    // is reported as the reason the journal could not open.
+    const { default: Database } = await import('better-sqlite3');
+    journal = openJournal(Database, setup.file);
+    reply({ call: OPEN_CALL, ok: true, value: null });
   } catch (error) {
     openError = messageOf(error);
-    reply({ ok: false, message: openError });
+    reply({ call: OPEN_CALL, ok: false, message: openError });
   }
   port.on('message', (/** @type {ToWorker} */ message) => {
     switch (message.type) {
@@ -129,17 +143,17 @@ function serve(port) {
       case 'query':
         try {
           if (!journal) throw new Error(openError);
-          reply({ ok: true, value: journal.query(message) });
+          reply({ call: message.call, ok: true, value: journal.query(message) });
         } catch (error) {
-          reply({ ok: false, message: messageOf(error) });
+          reply({ call: message.call, ok: false, message: messageOf(error) });
         }
         break;
       case 'close':
         try {
           journal?.db.close();
-          reply({ ok: true, value: null });
+          reply({ call: message.call, ok: true, value: null });
         } catch (error) {
-          reply({ ok: false, message: messageOf(error) });
+          reply({ call: message.call, ok: false, message: messageOf(error) });
         }
         port.close();
         setup.replies.close();
@@ -148,4 +162,4 @@ function serve(port) {
   });
 }
 
-if (parentPort) serve(parentPort);
+if (parentPort) await serve(parentPort);

@@ -1,7 +1,7 @@
 import type { CallSnapshot, DeliveryRecord, Journal, PendingDelivery } from '@callhook/core';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { History } from './history.js';
-import type { BatchOutcome, JournalOp, JournalQuery, Reply, ToWorker, WorkerSetup } from './journal-protocol.js';
+import { FATAL_CALL, OPEN_CALL, type BatchOutcome, type JournalOp, type JournalQuery, type Reply, type ToWorker, type WorkerSetup } from './journal-protocol.js';
 
 export interface SqliteJournalOptions {
   /** Rows kept in the call history and the delivery log; older ones are pruned. */
@@ -9,6 +9,8 @@ export interface SqliteJournalOptions {
   keepDeliveries?: number;
   /** A batch of writes failed (disk full, file removed…). Deliveries go on; this is where to say so. */
   onWriteError?: (error: Error) => void;
+  /** How long a read may block before the worker is declared broken (default 30 s). */
+  replyTimeoutMs?: number;
 }
 
 /** How long a synchronous call (open, read, close) may block before the worker is declared stuck. */
@@ -20,6 +22,9 @@ const REPLY_TIMEOUT_MS = 30_000;
  */
 const OPS_PER_BATCH = 256;
 const BATCHES_IN_FLIGHT = 2;
+
+/** Failed write batches remembered, so a delivery whose entry was lost is told so; merged when adjacent. */
+const FAILED_RANGES_KEPT = 64;
 
 interface OutboxWaiter {
   /** Resolves once this many ops are committed. */
@@ -53,12 +58,19 @@ export class SqliteJournal implements Journal, History {
   /** The op that wrote each delivery's outbox entry, until the dispatcher asks for it. */
   private readonly enqueueOps = new Map<string, number>();
   private waiters: OutboxWaiter[] = [];
+  /** Ops in (from, to] whose batch failed, with why. */
+  private failedRanges: { from: number; to: number; error: Error }[] = [];
+  private nextCall = OPEN_CALL + 1;
+  private readonly replyTimeoutMs: number;
+  /** Set when the worker was given up on; every later read throws it. */
+  private broken: Error | null = null;
   private closed = false;
   /** Set once the worker's answer to opening the file has been read: null when it opened. */
   private openFailure: Error | null | undefined;
 
   constructor(readonly file: string, options: SqliteJournalOptions = {}) {
     this.onWriteError = options.onWriteError ?? (() => undefined);
+    this.replyTimeoutMs = options.replyTimeoutMs ?? REPLY_TIMEOUT_MS;
     const channel = new MessageChannel();
     this.replies = channel.port1;
     const setup: WorkerSetup = {
@@ -71,7 +83,7 @@ export class SqliteJournal implements Journal, History {
     // Plain JavaScript beside this module, in src and in dist alike.
     this.worker = new Worker(new URL('./journal-worker.js', import.meta.url), { workerData: setup, transferList: [channel.port2] });
     this.worker.on('message', (outcome: BatchOutcome) => this.settle(outcome));
-    this.worker.on('error', (error) => this.failAll(error));
+    this.worker.on('error', (error) => this.fail(`worker stopped: ${error.message}`));
     this.worker.unref();
   }
 
@@ -96,7 +108,10 @@ export class SqliteJournal implements Journal, History {
     const upTo = this.enqueueOps.get(deliveryId);
     if (upTo === undefined) return undefined;
     this.enqueueOps.delete(deliveryId);
-    if (upTo <= this.committedOps) return undefined;
+    if (upTo <= this.committedOps) {
+      const failed = this.failedRanges.find((range) => range.from < upTo && upTo <= range.to);
+      return failed ? Promise.reject(failed.error) : undefined;
+    }
     if (this.closed) return Promise.reject(new Error(`journal ${this.file} is closed`));
     this.post(); // no waiting for the end of the turn: a request is held until this is written
     return new Promise((resolve, reject) => {
@@ -124,7 +139,7 @@ export class SqliteJournal implements Journal, History {
   opened(): void {
     if (this.openFailure === undefined) {
       try {
-        this.awaitReply();
+        this.awaitReply(OPEN_CALL);
         this.openFailure = null;
       } catch (error) {
         this.openFailure = error instanceof Error ? error : new Error(String(error));
@@ -142,10 +157,14 @@ export class SqliteJournal implements Journal, History {
       // Nothing was written to a file that never opened; the worker still ends below.
     }
     this.post(Infinity);
-    this.send({ type: 'close' });
+    const call = this.nextCall++;
+    this.send({ type: 'close', call });
     this.closed = true;
-    this.awaitReply();
-    this.replies.close();
+    try {
+      this.awaitReply(call);
+    } finally {
+      this.replies.close();
+    }
   }
 
   private write(op: JournalOp): boolean {
@@ -170,34 +189,51 @@ export class SqliteJournal implements Journal, History {
   }
 
   private query(query: JournalQuery): unknown {
+    if (this.broken) throw this.broken;
     if (this.closed) throw new Error(`journal ${this.file} is closed`);
     this.opened();
     this.post(Infinity);
-    this.send({ type: 'query', ...query });
-    return this.awaitReply();
+    const call = this.nextCall++;
+    this.send({ type: 'query', call, ...query });
+    return this.awaitReply(call);
   }
 
   private send(message: ToWorker): void {
     this.worker.postMessage(message);
   }
 
-  /** Blocks until the worker answers on the reply port; the journal's only synchronous wait. */
-  private awaitReply(): unknown {
-    if (Atomics.wait(this.replyFlag, 0, 0, REPLY_TIMEOUT_MS) === 'timed-out') {
-      throw new Error(`journal ${this.file}: no answer from its worker within ${REPLY_TIMEOUT_MS / 1000} s`);
+  /**
+   * Blocks until the worker answers `call` on the reply port: the journal's only synchronous wait.
+   * A worker that stays silent for REPLY_TIMEOUT_MS is declared broken and stopped, so it cannot keep
+   * the process alive or answer later in another call's place.
+   */
+  private awaitReply(call: number): unknown {
+    const deadline = performance.now() + this.replyTimeoutMs;
+    for (;;) {
+      for (let received = receiveMessageOnPort(this.replies); received; received = receiveMessageOnPort(this.replies)) {
+        const reply = received.message as Reply;
+        if (reply.call === FATAL_CALL && !reply.ok) throw this.fail(reply.message);
+        if (reply.call !== call) continue; // the answer to an earlier call that gave up
+        if (!reply.ok) throw new Error(`journal ${this.file}: ${reply.message}`);
+        return reply.value;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0 || Atomics.wait(this.replyFlag, 0, 0, left) === 'timed-out') {
+        throw this.fail(`no answer from its worker within ${this.replyTimeoutMs / 1000} s`);
+      }
+      Atomics.store(this.replyFlag, 0, 0);
     }
-    Atomics.store(this.replyFlag, 0, 0);
-    const reply = receiveMessageOnPort(this.replies)?.message as Reply | undefined;
-    if (!reply) throw new Error(`journal ${this.file}: its worker answered without a message`);
-    if (!reply.ok) throw new Error(`journal ${this.file}: ${reply.message}`);
-    return reply.value;
   }
 
   private settle(outcome: BatchOutcome): void {
+    const from = this.committedOps;
     this.committedOps = outcome.upTo;
     this.batchesInFlight--;
     const error = outcome.type === 'failed' ? new Error(`journal ${this.file}: write failed: ${outcome.message}`) : null;
-    if (error) this.onWriteError(error);
+    if (error) {
+      this.onWriteError(error);
+      this.rememberFailure(from, outcome.upTo, error);
+    }
     const waiting: OutboxWaiter[] = [];
     for (const waiter of this.waiters) {
       if (waiter.upTo > outcome.upTo) waiting.push(waiter);
@@ -209,10 +245,23 @@ export class SqliteJournal implements Journal, History {
     this.post();
   }
 
-  private failAll(error: Error): void {
+  private rememberFailure(from: number, to: number, error: Error): void {
+    const last = this.failedRanges.at(-1);
+    if (last && last.to === from) last.to = to;
+    else this.failedRanges.push({ from, to, error });
+    if (this.failedRanges.length > FAILED_RANGES_KEPT) this.failedRanges.shift();
+  }
+
+  /** Gives up on the worker: stops it, fails every wait, drops later writes; returns the error to throw. */
+  private fail(reason: string): Error {
+    if (this.broken) return this.broken;
+    const failure = new Error(`journal ${this.file}: ${reason}`);
+    this.broken = failure;
     this.closed = true;
-    const failure = new Error(`journal ${this.file}: worker stopped: ${error.message}`);
+    this.openFailure ??= failure;
+    void this.worker.terminate();
     this.onWriteError(failure);
     for (const waiter of this.waiters.splice(0)) waiter.reject(failure);
+    return failure;
   }
 }

@@ -133,6 +133,38 @@ describe('SqliteJournal', () => {
     journal.close();
   });
 
+  it('tells a delivery asking after its batch failed that its entry was not written', async () => {
+    const journal = new SqliteJournal('/nonexistent-dir/callhook.db');
+    const a = pendingDelivery('http://x/a');
+    const b = pendingDelivery('http://x/b');
+    journal.enqueueDelivery(a);
+    journal.enqueueDelivery(b);
+    await expect(journal.outboxDurable(a.id)).rejects.toThrow(/write failed/);
+    // b's batch is settled by now: it must hear of the failure too, not go out as if durable.
+    await expect(journal.outboxDurable(b.id)).rejects.toThrow(/write failed/);
+    journal.close();
+  });
+
+  it('gives up on a worker that does not answer in time, and never hands out a late answer', () => {
+    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
+    const errors: Error[] = [];
+    const journal = new SqliteJournal(file, { replyTimeoutMs: 300, onWriteError: (e) => errors.push(e) });
+    journal.opened();
+    // Another connection holds the write lock, so the worker's next batch waits on SQLite's busy timeout.
+    const blocker = new Database(file);
+    blocker.exec('BEGIN IMMEDIATE');
+    try {
+      journal.recordCall(call('g1', '2026-01-01T10:00:00.000Z'));
+      expect(() => journal.recentCalls(1)).toThrow(/no answer from its worker within 0.3 s/);
+      expect(() => journal.recentDeliveries(1)).toThrow(/no answer from its worker/);
+      expect(errors.map((e) => e.message)).toEqual([`journal ${file}: no answer from its worker within 0.3 s`]);
+      journal.close(); // does not block again
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+  });
+
   it('defaults to the XDG data directory', () => {
     expect(defaultDataDir({ XDG_DATA_HOME: '/data' })).toBe('/data/callhook');
     expect(defaultDataDir({ HOME: '/home/x' })).toMatch(/\.local\/share\/callhook$/);
