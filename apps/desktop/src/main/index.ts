@@ -130,7 +130,15 @@ async function boot(): Promise<void> {
 if (claimSingleInstance(app, process.argv, { onLink: (link) => dialer.onLink(link), onSecondLaunch: () => app.isReady() && showWindow() })) {
   // The tray keeps the phone running with every window closed.
   app.on('window-all-closed', () => undefined);
-  app.on('before-quit', () => void host?.stop());
+  // Quit waits for the host to drain deliveries and close the journal (its worker writes the last
+  // lines), then quits for real.
+  let stopped = false;
+  app.on('before-quit', (event) => {
+    if (stopped || !host) return;
+    event.preventDefault();
+    stopped = true;
+    void host.stop().finally(() => app.quit());
+  });
   app.whenReady().then(boot, (error: unknown) => {
     logger.log('error', `callhook failed to start: ${String(error)}`);
     app.exit(1);
