@@ -5,12 +5,13 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { round } from './stats.js';
 
 const TOKEN = 'bench-token-0123456789abcdef';
 const DURATION_S = 1.5;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const CONNECTIONS = 50;
 
 const SCENARIOS: { name: string; path: string; headers?: Record<string, string>; expect: number }[] = [
@@ -22,6 +23,15 @@ const SCENARIOS: { name: string; path: string; headers?: Record<string, string>;
   { name: 'cross-site img with token', path: `/?action=make_call&target=1&token=${TOKEN}`, headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' }, expect: 403 },
 ];
 
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** User plus system CPU time of a process so far, in microseconds, from /proc (Linux). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // After "pid (comm) ", utime and stime are the 12th and 13th fields.
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
+
 export async function benchMalformedFlood() {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./serve-child.js', import.meta.url))], {
     env: { ...process.env, BENCH_TOKEN: TOKEN },
@@ -30,8 +40,10 @@ export async function benchMalformedFlood() {
   const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
   const base = `http://127.0.0.1:${chunk.toString().trim()}`;
   const measure = async (scenario: (typeof SCENARIOS)[number]) => {
+    const cpuBefore = cpuMicros(child.pid!);
     const result = await autocannon({ url: `${base}${scenario.path}`, connections: CONNECTIONS, duration: DURATION_S, headers: scenario.headers });
-    return { result, expected: result.statusCodeStats[String(scenario.expect)]?.count ?? 0 };
+    const cpuPerRequest = (cpuMicros(child.pid!) - cpuBefore) / result.requests.total;
+    return { result, cpuPerRequest, expected: result.statusCodeStats[String(scenario.expect)]?.count ?? 0 };
   };
   const makeCallMs = async (target: string) => {
     const started = performance.now();
@@ -51,15 +63,22 @@ export async function benchMalformedFlood() {
       for (let round = 0; round < ROUNDS; round++) {
         const healthz = await measure(SCENARIOS[0]!);
         const flood = await measure(scenario);
-        pairs.push({ healthz, flood, ratio: flood.result.requests.average / healthz.result.requests.average });
+        pairs.push({ healthz, flood, ratio: flood.result.requests.average / healthz.result.requests.average, cpuRatio: healthz.cpuPerRequest / flood.cpuPerRequest });
       }
       pairs.sort((a, b) => a.ratio - b.ratio);
       const { flood, healthz, ratio } = pairs[Math.floor(pairs.length / 2)]!;
+      const cpuRatios = pairs.map((p) => p.cpuRatio).sort((a, b) => a - b);
       rows.push({
         name: scenario.name,
         perSecond: round(flood.result.requests.average, 0),
         healthzPerSecond: round(healthz.result.requests.average, 0),
         ratioToHealthz: round(ratio),
+        // The listener's own CPU per request (all its threads), /healthz's divided by this one's: ≥ 1 means
+        // a refusal costs the listener no more than a /healthz. Unlike the throughput ratio it does not
+        // depend on whether the load generator (on the same machine) could keep the listener busy.
+        serverCpuUsPerRequest: round(flood.cpuPerRequest),
+        healthzCpuUsPerRequest: round(healthz.cpuPerRequest),
+        cpuRatioToHealthz: round(cpuRatios[Math.floor(cpuRatios.length / 2)]!),
         p50Ms: flood.result.latency.p50,
         p99Ms: flood.result.latency.p99,
         expectedStatus: `${scenario.expect} × ${flood.expected}`,

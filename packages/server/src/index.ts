@@ -17,7 +17,7 @@ export { CORE_ERROR_STATUS } from './http/error-status.js';
 export { errorResponse, type ErrorBody } from './http/error-handler.js';
 export { judgeBrowserRequest, isTrustedHost, type BrowserVerdict } from './gate/browser-origin.js';
 export { AllowList } from './gate/allow-list.js';
-export { presentedToken, tokensMatch } from './gate/token-check.js';
+export { presentedToken, tokenAccepted, tokensMatch } from './gate/token-check.js';
 export { systemClock } from './adapters/system-clock.js';
 export { cryptoRandom } from './adapters/crypto-random.js';
 export { streamLogger, type StreamLoggerOptions } from './adapters/stream-logger.js';

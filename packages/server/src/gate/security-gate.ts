@@ -4,7 +4,7 @@ import { sendError } from '../http/error-handler.js';
 import { ServerError } from '../http/http-error.js';
 import { AllowList } from './allow-list.js';
 import { judgeBrowserRequest, type BrowserVerdict } from './browser-origin.js';
-import { presentedToken, tokensMatch } from './token-check.js';
+import { presentedToken, tokenAccepted } from './token-check.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -49,6 +49,6 @@ export function installSecurityGate(app: FastifyInstance, settings: () => Settin
     if (presented === null) {
       return sendError(reply, new ServerError('unauthorized', 'this listener needs the token: send "Authorization: Bearer <token>" or add token=<token>', challenge));
     }
-    if (!tokensMatch(presented, inbound.token)) return sendError(reply, new ServerError('unauthorized', 'wrong token (see inbound.token)', challenge));
+    if (!tokenAccepted(request.raw.socket, presented, inbound.token)) return sendError(reply, new ServerError('unauthorized', 'wrong token (see inbound.token)', challenge));
   });
 }

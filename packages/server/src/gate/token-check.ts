@@ -47,3 +47,25 @@ export function tokensMatch(presented: string, expected: string): boolean {
   }
   return timingSafeEqual(digest(presented), cachedDigest);
 }
+
+interface SocketVerdict {
+  presented: string;
+  expected: string;
+  match: boolean;
+}
+
+const verdictsBySocket = new WeakMap<object, SocketVerdict>();
+
+/**
+ * `tokensMatch`, remembered per connection: a keep-alive client (a CRM server, a flood) sends the same
+ * token on every request, and hashing it each time was the largest cost of a request that carries one.
+ * The remembered string is what this same connection sent before, never the configured token, so
+ * comparing against it tells a client nothing it did not send itself.
+ */
+export function tokenAccepted(connection: object, presented: string, expected: string): boolean {
+  const last = verdictsBySocket.get(connection);
+  if (last !== undefined && last.presented === presented && last.expected === expected) return last.match;
+  const match = tokensMatch(presented, expected);
+  verdictsBySocket.set(connection, { presented, expected, match });
+  return match;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AllowList, presentedToken, tokensMatch } from '../../src/index.js';
+import { AllowList, presentedToken, tokenAccepted, tokensMatch } from '../../src/index.js';
 
 describe('AllowList', () => {
   const list = new AllowList(['127.0.0.0/8', '::1/128', '192.168.1.20', 'fd00::/8']);
@@ -55,5 +55,17 @@ describe('token', () => {
     expect(tokensMatch('ü'.repeat(512), 'ü'.repeat(512))).toBe(true);
     expect(tokensMatch('secret-token-123', 'other-token-4567')).toBe(false);
     expect(tokensMatch('other-token-4567', 'other-token-4567')).toBe(true); // a changed setting is picked up
+  });
+
+  it('remembers a verdict per connection, only for the same token against the same setting', () => {
+    const connection = {};
+    const other = {};
+    expect(tokenAccepted(connection, 'wrong-token-00000', 'secret-token-123')).toBe(false);
+    expect(tokenAccepted(connection, 'wrong-token-00000', 'secret-token-123')).toBe(false);
+    expect(tokenAccepted(connection, 'secret-token-123', 'secret-token-123')).toBe(true);
+    expect(tokenAccepted(connection, 'secret-token-123', 'secret-token-123')).toBe(true);
+    expect(tokenAccepted(connection, 'secret-token-123', 'rotated-token-456')).toBe(false); // the setting changed
+    expect(tokenAccepted(other, 'rotated-token-456', 'rotated-token-456')).toBe(true);
+    expect(tokenAccepted(connection, 'rotated-token-456', 'rotated-token-456')).toBe(true);
   });
 });
