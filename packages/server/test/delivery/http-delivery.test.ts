@@ -146,6 +146,23 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     expect(records.find((r) => r.url.endsWith('/closed'))).toMatchObject({ outcome: 'network_error', final: true });
   });
 
+  it('takes the final status after an informational 103, and cancels between redirect hops', async () => {
+    receiver = await startReceiver((req, res) => {
+      if (req.path === '/hints') {
+        res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+        res.writeHead(201).end('made');
+      } else if (req.path === '/hop') res.writeHead(302, { location: '/slow' }).end();
+      // '/slow' never answers
+    });
+    fetcher = new UndiciFetcher();
+    expect(await fetcher.fetch({ url: `${receiver.url}/hints`, method: 'GET', headers: {}, cancellation: new Cancellation() })).toEqual({ status: 201 });
+    const cancellation = new Cancellation();
+    const redirected = fetcher.fetch({ url: `${receiver.url}/hop`, method: 'GET', headers: {}, cancellation });
+    while (!receiver.received.some((r) => r.path === '/slow')) await new Promise((r) => setTimeout(r, 5));
+    cancellation.cancel(new Error('gave up on the second hop'));
+    await expect(redirected).rejects.toThrow('gave up on the second hop');
+  });
+
   it('ends a request cancelled while it waits for a pooled connection, without sending it', async () => {
     receiver = await startReceiver((req, res) => {
       if (req.path !== '/hang') res.end();
