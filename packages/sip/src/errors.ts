@@ -1,7 +1,12 @@
 export type SipErrorCode = 'malformed_message' | 'oversize_message' | 'no_route' | 'transport_closed' | 'sdp_unacceptable';
 
-/** Errors raised inside the SIP package; the line turns them into core's `line_error` where a caller sees them. */
-export class SipError extends Error {
+import { ExpectedError } from '@callhook/core';
+
+/**
+ * Errors raised inside the SIP package; the line turns them into core's `line_error` where a caller
+ * sees them. Stackless like core's: malformed datagrams from anyone must not each capture a stack.
+ */
+export class SipError extends ExpectedError {
   constructor(
     readonly code: SipErrorCode,
     message: string,

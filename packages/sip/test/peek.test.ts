@@ -16,6 +16,8 @@ describe('targets and causes', () => {
     ['303', { aor: 'sip:1@example.org', registrar: '127.0.0.1:5070' }, 'sip:303@127.0.0.1:5070'],
     ['bob@10.0.0.1', { aor: 'sip:1@h' }, 'sip:bob@10.0.0.1'],
     ['sip:bob@h;transport=tcp', { aor: 'sip:1@h' }, 'sip:bob@h;transport=tcp'],
+    ['tel:+49301234', { aor: 'sip:1@example.org' }, 'sip:+49301234@example.org'],
+    ['tel:+49-30-1234;phone-context=+49', { aor: 'sip:1@h', registrar: '127.0.0.1:5070' }, 'sip:+49301234@127.0.0.1:5070'],
   ])('dials %s as %s', (target, settings, uri) => {
     expect(targetUri(target, settings)).toBe(uri);
   });

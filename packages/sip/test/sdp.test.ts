@@ -23,6 +23,11 @@ describe('SDP', () => {
     expect(parseRemoteAudio(offer('m=audio 5000 RTP/AVP 8', line)).direction).toBe(direction);
   });
 
+  it('does not take a video stream\'s direction or address for the audio that follows it', () => {
+    const sdp = offer('m=video 6000 RTP/AVP 96\r\nc=IN IP4 10.9.9.9\r\na=inactive\r\nm=audio 5000 RTP/AVP 0');
+    expect(parseRemoteAudio(sdp)).toMatchObject({ direction: 'sendrecv', address: '10.0.0.1', port: 5000 });
+  });
+
   it('treats c=0.0.0.0 as old-style hold', () => {
     expect(parseRemoteAudio(offer('m=audio 5000 RTP/AVP 0').replace(/10\.0\.0\.1/g, '0.0.0.0')).direction).toBe('sendonly');
   });

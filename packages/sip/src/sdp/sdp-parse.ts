@@ -20,10 +20,12 @@ export function parseRemoteAudio(sdp: string): RemoteAudio {
   let sessionDirection: Direction | undefined;
   let media: RemoteAudio | undefined;
   let inAudio = false;
+  let sessionLevel = true; // until the first m= line of any kind
   let mediaDirection: Direction | undefined;
   let mediaAddress: string | undefined;
   for (const line of lines) {
     if (line.startsWith('m=')) {
+      sessionLevel = false;
       if (media) break;
       const match = /^m=audio (\d{1,5})(?:\/\d+)? RTP\/AVP((?: \d{1,3})+)$/.exec(line);
       inAudio = Boolean(match);
@@ -33,10 +35,10 @@ export function parseRemoteAudio(sdp: string): RemoteAudio {
     const address = /^c=IN IP[46] (\S+)$/.exec(line)?.[1];
     const direction = DIRECTIONS.find((candidate) => line === `a=${candidate}`);
     const rtpmap = /^a=rtpmap:(\d{1,3}) ([^/\s]+)\//.exec(line);
-    if (!media) {
+    if (sessionLevel) {
       sessionAddress = address ?? sessionAddress;
       sessionDirection = direction ?? sessionDirection;
-    } else if (inAudio) {
+    } else if (inAudio && media) {
       mediaAddress = address ?? mediaAddress;
       mediaDirection = direction ?? mediaDirection;
       if (rtpmap) media.encodings.set(Number(rtpmap[1]), rtpmap[2]!.toLowerCase());
