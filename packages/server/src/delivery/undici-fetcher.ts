@@ -21,6 +21,14 @@ export interface UndiciFetcherOptions {
 export const USER_AGENT = 'callhook/0.1';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** Not sent on to another origin: a slot's credentials are for the receiver it names. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+/** Describe a body that a redirect to GET no longer has. */
+const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', SIGNATURE_HEADER.toLowerCase()]);
+
+function withoutHeaders(headers: Record<string, string>, names: Set<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.has(name.toLowerCase())));
+}
 
 /** Core's Fetcher on undici: one keep-alive pool, bounded redirects, capped body reads, HMAC signing. */
 export class UndiciFetcher implements Fetcher {
@@ -52,16 +60,20 @@ export class UndiciFetcher implements Fetcher {
     let url = req.url;
     let method = req.method;
     let body = req.body;
-    // Redirects are followed here rather than by undici's interceptor, which costs on every request.
+    let sent = headers;
+    // Redirects are followed here rather than by undici's interceptor, which costs on every request;
+    // so the header clean-up a browser does on a redirect is done here too.
     for (let hop = 0; ; hop++) {
-      const { status, location } = await this.send(url, method, headers, body, req.cancellation);
+      const { status, location } = await this.send(url, method, sent, body, req.cancellation);
       if (!REDIRECTS.has(status) || location === undefined || hop >= this.maxRedirects) return { status };
       const next = new URL(location, url);
       if (next.protocol !== 'http:' && next.protocol !== 'https:') return { status };
+      if (next.origin !== new URL(url).origin) sent = withoutHeaders(sent, CREDENTIAL_HEADERS);
       url = next.href;
       if (status === 303 || (status <= 302 && method === 'POST')) {
         method = 'GET';
         body = undefined;
+        sent = withoutHeaders(sent, BODY_HEADERS);
       }
     }
   }

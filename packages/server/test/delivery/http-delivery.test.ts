@@ -136,6 +136,39 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     expect(receiver.received.filter((r) => r.path.startsWith('/chain'))).toHaveLength(4);
   });
 
+  it('keeps a slot\'s credentials from another origin it is redirected to, and body headers from a GET', async () => {
+    const elsewhere = await startReceiver();
+    try {
+      receiver = await startReceiver((req, res) => {
+        if (req.path === '/same') res.writeHead(307, { location: '/landed' }).end();
+        else if (req.path === '/away') res.writeHead(307, { location: `${elsewhere.url}/landed` }).end();
+        else if (req.path === '/posted') res.writeHead(303, { location: '/landed' }).end();
+        else res.end();
+      });
+      fetcher = new UndiciFetcher();
+      const send = (path: string, method: 'GET' | 'POST') =>
+        fetcher.fetch({
+          url: `${receiver.url}${path}`,
+          method,
+          headers: { Authorization: 'Bearer slot-secret', 'X-Crm': 'kept', 'Content-Type': 'application/json' },
+          body: method === 'POST' ? '{}' : undefined,
+          cancellation: new Cancellation(),
+        });
+      await send('/same', 'GET');
+      await send('/away', 'GET');
+      await send('/posted', 'POST');
+      const landed = receiver.received.filter((r) => r.path === '/landed');
+      expect(landed[0]!.headers).toMatchObject({ authorization: 'Bearer slot-secret', 'x-crm': 'kept' });
+      expect(elsewhere.received[0]!.headers.authorization).toBeUndefined();
+      expect(elsewhere.received[0]!.headers['x-crm']).toBe('kept');
+      expect(landed[1]).toMatchObject({ method: 'GET', body: '' });
+      expect(landed[1]!.headers['content-type']).toBeUndefined();
+      expect(landed[1]!.headers.authorization).toBe('Bearer slot-secret');
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('caps how much of a response body it reads, and reports refused connections', async () => {
     receiver = await startReceiver((_req, res) => res.end(Buffer.alloc(2 * 1024 * 1024, 97)));
     const { d, records } = dispatcher({ maxBodyBytes: 1024 });
