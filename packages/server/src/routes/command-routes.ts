@@ -4,19 +4,25 @@ import { ConsoleCommandSchema, SlotTestSchema } from '../console/command-schema.
 import { findLoggedDelivery } from '../console/find-logged.js';
 import { replayDelivery } from '../console/replay-delivery.js';
 import { testSlot } from '../console/slot-test.js';
+import { sendError } from '../http/error-handler.js';
 import { parseRequest } from '../http/parse-request.js';
+import { actionSwitchedOff } from './action-switch.js';
 import type { History } from '../journal/history.js';
 
 /**
- * The console's controls: `POST /api/v1/commands` (an InboundCommand; the control API is behind the
- * token, so the inbound action switches do not apply), `POST /api/v1/slots/test` (fires one slot, saved
+ * The console's controls: `POST /api/v1/commands` (an InboundCommand; with `inbound.token` set only a
+ * holder of the token gets here, so the inbound action switches do not apply; without one they do), `POST /api/v1/slots/test` (fires one slot, saved
  * or not, once against the given call) and `POST /api/v1/deliveries/:id/replay` (GET slots only: the log
  * keeps the URL, not a POST body). Both answer `{ ok: true, record }`.
  */
 export function registerCommandRoutes(app: FastifyInstance, engine: Engine, history: History): void {
   let replays = 0;
-  app.post('/api/v1/commands', async (request) => {
-    const result = await engine.execute(parseRequest(ConsoleCommandSchema, request.body) as InboundCommand);
+  app.post('/api/v1/commands', async (request, reply) => {
+    const command = parseRequest(ConsoleCommandSchema, request.body) as InboundCommand;
+    const { inbound } = engine.settings.settings;
+    const off = inbound.token === null ? actionSwitchedOff(inbound, command.action) : null;
+    if (off) return sendError(reply, off);
+    const result = await engine.execute(command);
     return { ok: true, action: result.action, call: result.call };
   });
 
