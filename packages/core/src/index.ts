@@ -17,6 +17,7 @@ export * from './template/compile.js';
 export * from './settings/net-validators.js';
 export * from './settings/settings-schema.js';
 export * from './settings/load-settings.js';
+export * from './inbound/decode-component.js';
 export * from './inbound/inbound-command.js';
 export * from './inbound/target.js';
 export * from './inbound/parse-inbound.js';

@@ -1,6 +1,7 @@
 import { Refusal } from '../errors.js';
 import { INBOUND_ACTIONS, type InboundAction } from '../settings/settings-schema.js';
 import type { InboundCommand } from './inbound-command.js';
+import { decodeComponent } from './decode-component.js';
 import { readTarget } from './target.js';
 
 export const MAX_REQUEST_TARGET = 4096;
@@ -21,8 +22,6 @@ const PARAMS: Record<InboundAction, string[]> = {
 // Built once: this parser answers floods of bad requests, so its hot path allocates little.
 const ALLOWED = new Map(INBOUND_ACTIONS.map((action) => [action as string, new Set([...COMMON, ...PARAMS[action]])]));
 const ACTION_LIST = INBOUND_ACTIONS.join(', ');
-/** Every `%` starts a two-digit hex escape. */
-const WELL_FORMED_ESCAPES = /^(?:[^%]|%[0-9A-Fa-f]{2})*$/;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DTMF = /^[0-9*#A-Da-d]{1,32}$/;
@@ -161,19 +160,7 @@ function parseQuery(target: string, start: number): Map<string, string> | Refusa
 
 /** `+` stays a plus (RFC 3986), not a space: `target=+4930123` must dial +4930123. */
 function decode(text: string): string | Refusal {
-  if (!text.includes('%')) return text;
-  if (!WELL_FORMED_ESCAPES.test(text)) return badRequest(`malformed percent-encoding in "${text.slice(0, 40)}"`);
-  // Escapes that are not UTF-8 still make decodeURIComponent throw; its URIError would capture a stack
-  // trace nobody reads.
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return badRequest(`malformed percent-encoding in "${text.slice(0, 40)}"`);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  return decodeComponent(text) ?? badRequest(`malformed percent-encoding in "${text.slice(0, 40)}"`);
 }
 
 function badRequest(message: string, field?: string): Refusal {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallhookError, parseInboundRequest, readInboundRequest, Refusal, type InboundCommand } from '../../src/index.js';
+import { CallhookError, decodeComponent, parseInboundRequest, readInboundRequest, Refusal, type InboundCommand } from '../../src/index.js';
 
 const GUID = '0190f5c2-7b1a-7c3d-8e4f-0123456789ab';
 
@@ -66,5 +66,19 @@ describe('inbound requests that are refused with a precise error', () => {
     expect(refusal).toBeInstanceOf(Refusal);
     expect(refusal).toMatchObject({ code, message: expect.stringMatching(message) });
     expect((refusal as Refusal).toError()).toMatchObject({ code, message: (refusal as Refusal).message });
+  });
+});
+
+describe('decodeComponent', () => {
+  it.each([
+    ['plain', 'plain'],
+    ['a%2Bb', 'a+b'],
+    ['+4930', '+4930'],
+    ['%C3%BC', 'ü'],
+    ['%zz', null],
+    ['100%', null],
+    ['%C3%28', null],
+  ])('%s → %s', (text, decoded) => {
+    expect(decodeComponent(text)).toBe(decoded);
   });
 });

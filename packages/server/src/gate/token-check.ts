@@ -1,3 +1,4 @@
+import { decodeComponent } from '@callhook/core';
 import { hash, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -17,17 +18,9 @@ export function presentedToken(authorization: string | undefined, url: string): 
     if (before !== 0x3f /* ? */ && before !== 0x26 /* & */) continue;
     const end = url.indexOf('&', at);
     const raw = url.slice(at + 'token='.length, end === -1 ? url.length : end);
-    return raw.includes('%') ? decodeOrEmpty(raw) : raw;
+    return decodeComponent(raw) ?? '';
   }
   return null;
-}
-
-function decodeOrEmpty(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return '';
-  }
 }
 
 // One-shot hashing: a Hash object per request cost half as much again, on every request that carries a token.
