@@ -36,7 +36,6 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
   const line = lineSettings.type === 'sip' ? createSipLine(lineSettings, { logger: options.logger }) : createLine(lineSettings, systemClock);
   const server = await startServer({ settings, settingsStore: file, dataDir: options.userDataDir, line, browser: options.browser, logger: options.logger });
   const { engine, journal } = server;
-  let replays = 0;
 
   const backend: ConsoleBackend = {
     getSettings: () => engine.settings.settings,
@@ -51,7 +50,7 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     testSlot: (test) => testSlot(engine.dispatcher, test, Date.now()),
     async replayDelivery(deliveryId) {
       const record = findLoggedDelivery(journal, deliveryId);
-      return replayDelivery(engine.dispatcher, record, engine.settings.settings.actionUrls.slots[record.slot], ++replays, Date.now());
+      return replayDelivery(engine.dispatcher, record, engine.settings.settings.actionUrls.slots[record.slot], Date.now());
     },
   };
 

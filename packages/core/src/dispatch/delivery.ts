@@ -60,3 +60,15 @@ export function deliveryRecord(delivery: PendingDelivery, result: RecordedAttemp
 export function deliveryId(callGuid: string, action: Action, slot: number, sequence: number): string {
   return `${callGuid}:${action}:${slot}:${sequence}`;
 }
+
+/** How long the dispatcher waits before retry number `retry` (1 = the first): the backoff doubles each time. */
+export function retryDelayMs(retries: PendingDelivery['retries'], retry: number): number {
+  return retries.backoffMs * 2 ** (retry - 1);
+}
+
+/** The longest a delivery can take in the dispatcher: every attempt times out, every backoff is waited. */
+export function longestDeliveryMs(delivery: Pick<PendingDelivery, 'timeoutMs' | 'retries'>): number {
+  let total = (delivery.retries.max + 1) * delivery.timeoutMs;
+  for (let retry = 1; retry <= delivery.retries.max; retry++) total += retryDelayMs(delivery.retries, retry);
+  return total;
+}

@@ -1,7 +1,7 @@
 import type { BrowserOpener, Clock, Fetcher, Journal, Logger } from '../ports.js';
 import { silentLogger } from '../ports.js';
 import { Cancellation } from './cancellation.js';
-import { deliveryRecord, type DeliveryOutcome, type DeliveryRecord, type PendingDelivery } from './delivery.js';
+import { deliveryRecord, retryDelayMs, type DeliveryOutcome, type DeliveryRecord, type PendingDelivery } from './delivery.js';
 
 export interface DispatcherOptions {
   fetcher: Fetcher;
@@ -118,7 +118,7 @@ export class Dispatcher {
       const retry = result.retryable && attempt <= delivery.retries.max;
       this.emit(delivery, attempt, result.outcome, result.status, result.latencyMs, result.error, !retry);
       if (!retry) break;
-      await this.sleep(delivery.retries.backoffMs * 2 ** (attempt - 1));
+      await this.sleep(retryDelayMs(delivery.retries, attempt));
       attempt++;
     }
     this.options.journal?.completeDelivery(delivery.id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher, type DeliveryRecord, type FetchRequest, type FetchResponse } from '../../src/index.js';
+import { Dispatcher, longestDeliveryMs, type DeliveryRecord, type FetchRequest, type FetchResponse } from '../../src/index.js';
 import { delivery } from '../support/deliveries.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { hang, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
@@ -144,5 +144,13 @@ describe('dispatcher', () => {
     const drained = dispatcher.drain(1_000);
     await clock.advance(1_000);
     expect(await drained).toBe(false);
+  });
+});
+
+describe('longestDeliveryMs', () => {
+  it('adds every attempt\'s timeout and every doubling backoff', () => {
+    expect(longestDeliveryMs({ timeoutMs: 100, retries: { max: 0, backoffMs: 1_000 } })).toBe(100);
+    expect(longestDeliveryMs({ timeoutMs: 100, retries: { max: 3, backoffMs: 10 } })).toBe(400 + 10 + 20 + 40);
+    expect(longestDeliveryMs({ timeoutMs: 1, retries: { max: 10, backoffMs: 1 } })).toBe(11 + 1_023);
   });
 });

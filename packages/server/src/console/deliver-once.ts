@@ -1,4 +1,4 @@
-import type { DeliveryRecord, PendingDelivery } from '@callhook/core';
+import { longestDeliveryMs, type DeliveryRecord, type PendingDelivery } from '@callhook/core';
 
 /** The part of core's Dispatcher a one-off delivery needs. */
 export interface DeliverySink {
@@ -29,6 +29,16 @@ export function deliverOnce(sink: DeliverySink, delivery: PendingDelivery, timeo
 
 /** Long enough for every attempt of a delivery to time out, plus the backoffs between them. */
 export function deliveryDeadline(delivery: PendingDelivery): number {
-  const { max, backoffMs } = delivery.retries;
-  return (max + 1) * delivery.timeoutMs + max * backoffMs * 2 ** Math.min(max, 6) + 1_000;
+  return longestDeliveryMs(delivery) + 1_000;
+}
+
+let oneOffs = 0;
+
+/**
+ * A delivery id for a one-off (slot test, replay) that no other delivery has: the outbox and the
+ * Idempotency-Key both go by it. The clock keeps it apart across restarts, the counter within one.
+ */
+export function oneOffId(prefix: string, now: number): { id: string; sequence: number } {
+  const sequence = ++oneOffs;
+  return { id: `${prefix}:${now.toString(36)}-${sequence}`, sequence };
 }

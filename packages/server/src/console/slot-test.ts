@@ -1,5 +1,5 @@
 import { deliveriesFor, loadSettings, type Action, type CallSnapshot, type DeliveryRecord, type Slot } from '@callhook/core';
-import { deliverOnce, deliveryDeadline, type DeliverySink } from './deliver-once.js';
+import { deliverOnce, deliveryDeadline, oneOffId, type DeliverySink } from './deliver-once.js';
 
 export interface SlotTest {
   slot: Slot;
@@ -16,6 +16,6 @@ export function testSlot(sink: DeliverySink, test: SlotTest, now: number): Promi
   const loaded = loadSettings({ actionUrls: { enabled: true, slots: [{ ...test.slot, active: true, on: test.action }] } });
   const [delivery] = deliveriesFor(loaded, { action: test.action, call: test.call, at: now, sequence: 1 });
   if (!delivery) throw new Error('the slot produced no delivery');
-  const id = `test:${now}:${test.action}`;
+  const { id } = oneOffId(`test:${test.action}`, now);
   return deliverOnce(sink, { ...delivery, id, callGuid: `test:${test.call.guid}`, createdAt: now }, deliveryDeadline(delivery));
 }

@@ -16,7 +16,6 @@ import type { History } from '../journal/history.js';
  * keeps the URL, not a POST body). Both answer `{ ok: true, record }`.
  */
 export function registerCommandRoutes(app: FastifyInstance, engine: Engine, history: History): void {
-  let replays = 0;
   app.post('/api/v1/commands', async (request, reply) => {
     const command = parseRequest(ConsoleCommandSchema, request.body) as InboundCommand;
     const { inbound } = engine.settings.settings;
@@ -35,7 +34,7 @@ export function registerCommandRoutes(app: FastifyInstance, engine: Engine, hist
     const { id } = request.params as { id: string };
     const logged = findLoggedDelivery(history, id);
     const slot = engine.settings.settings.actionUrls.slots[logged.slot];
-    const record = await replayDelivery(engine.dispatcher, logged, slot, ++replays, Date.now());
+    const record = await replayDelivery(engine.dispatcher, logged, slot, Date.now());
     return { ok: true, record };
   });
 }

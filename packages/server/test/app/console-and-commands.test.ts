@@ -43,7 +43,10 @@ describe('console controls', () => {
     const logged = (await t.app.inject({ url: '/api/v1/deliveries', headers: auth })).json().deliveries.find((r: { action: string }) => r.action === 'inbound');
     const replay = await t.app.inject({ method: 'POST', url: `/api/v1/deliveries/${encodeURIComponent(logged.deliveryId)}/replay`, headers: auth });
     expect(replay.json()).toMatchObject({ ok: true, record: { url: 'http://127.0.0.1:9/in?n=420', outcome: 'delivered' } });
-    expect(t.fetcher.requests.at(-1)!.headers['Idempotency-Key']).toMatch(/:replay:1$/);
+    const firstKey = t.fetcher.requests.at(-1)!.headers['Idempotency-Key'];
+    expect(firstKey).toMatch(new RegExp(`^${logged.deliveryId}:replay:[0-9a-z]+-\\d+$`));
+    await t.app.inject({ method: 'POST', url: `/api/v1/deliveries/${encodeURIComponent(logged.deliveryId)}/replay`, headers: auth });
+    expect(t.fetcher.requests.at(-1)!.headers['Idempotency-Key']).not.toBe(firstKey); // each replay is its own delivery
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/deliveries/nope/replay', headers: auth })).statusCode).toBe(400);
   });
 });

@@ -14,9 +14,16 @@ describe('testSlot', () => {
     const sink = new FakeSink();
     const record = await testSlot(sink, { slot: slot({ active: false }), action: 'inbound', call: SAMPLE_CALL }, 1_000);
     expect(sink.submitted).toHaveLength(1);
-    expect(sink.submitted[0]).toMatchObject({ id: 'test:1000:inbound', url: 'http://127.0.0.1:9/t?n=420&a=inbound', mode: 'http', method: 'GET' });
+    expect(sink.submitted[0]).toMatchObject({ id: expect.stringMatching(/^test:inbound:rs-\d+$/), url: 'http://127.0.0.1:9/t?n=420&a=inbound', mode: 'http', method: 'GET' });
     expect(record).toMatchObject({ outcome: 'delivered', status: 200 });
     expect(sink.listenerCount).toBe(0);
+  });
+
+  it('gives two tests started in the same millisecond different ids', async () => {
+    const sink = new FakeSink();
+    const test = { slot: slot(), action: 'inbound' as const, call: SAMPLE_CALL };
+    await Promise.all([testSlot(sink, test, 1_000), testSlot(sink, test, 1_000)]);
+    expect(new Set(sink.submitted.map((d) => d.id)).size).toBe(2);
   });
 
   it('refuses a slot whose template does not compile', () => {
@@ -42,13 +49,13 @@ describe('replayDelivery', () => {
   it('sends the logged URL again with the slot’s current headers', async () => {
     const sink = new FakeSink();
     const logged = recordFor(pending(), { outcome: 'http_error', status: 500 });
-    await replayDelivery(sink, logged, slot({ headers: { 'X-Crm': '1' } }), 3, 50);
-    expect(sink.submitted[0]).toMatchObject({ id: `${logged.deliveryId}:replay:3`, url: logged.url, method: 'GET', headers: { 'X-Crm': '1' } });
+    await replayDelivery(sink, logged, slot({ headers: { 'X-Crm': '1' } }), 50);
+    expect(sink.submitted[0]).toMatchObject({ id: expect.stringMatching(new RegExp(`^${logged.deliveryId}:replay:1e-\\d+$`)), url: logged.url, method: 'GET', headers: { 'X-Crm': '1' } });
   });
 
   it('refuses a POST slot, whose body the log does not keep', () => {
     const logged = recordFor({ id: 'd', callGuid: 'g', action: 'inbound', slot: 0, url: 'http://h/', mode: 'http' } as never);
-    expect(() => replayDelivery(new FakeSink(), logged, slot({ method: 'POST' }), 1, 1)).toThrow(/Action URL 1 is a POST slot/);
+    expect(() => replayDelivery(new FakeSink(), logged, slot({ method: 'POST' }), 1)).toThrow(/Action URL 1 is a POST slot/);
   });
 });
 
