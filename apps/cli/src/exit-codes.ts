@@ -1,3 +1,6 @@
+import type { ErrorCode } from '@callhook/core';
+import type { ServerErrorCode } from '@callhook/server';
+
 /** Exit codes by error family; documented in `callhook --help`. */
 export const EXIT = {
   ok: 0,
@@ -9,8 +12,15 @@ export const EXIT = {
   callState: 6,
 } as const;
 
-const FAMILY: Record<string, number> = {
+/** Codes the CLI raises itself (CliError); the rest are core's and the server's. */
+type CliCode = 'usage' | 'invalid_call' | 'file_exists' | 'unreachable';
+
+// Typed against core's and the server's code lists (types only: nothing is loaded), so a code added
+// there without an exit code here fails the build instead of printing a stack trace.
+const FAMILY: Record<ErrorCode | ServerErrorCode | CliCode, number> = {
+  internal_error: EXIT.internal,
   usage: EXIT.usage,
+  payload_too_large: EXIT.usage,
   bad_request: EXIT.usage,
   unknown_action: EXIT.usage,
   invalid_target: EXIT.usage,
@@ -41,16 +51,21 @@ const FAMILY: Record<string, number> = {
  * not load core (and zod) for commands that never touch it.
  */
 export function errorCode(error: unknown): string {
-  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && code in FAMILY ? code : 'internal_error';
+  return knownCode(error) ?? 'internal_error';
 }
 
+/** An error with a code of the families above (a server's own internal_error included): its message is for the user, no stack. */
 export function isKnownError(error: unknown): error is Error & { code: string } {
-  return errorCode(error) !== 'internal_error';
+  return knownCode(error) !== null;
+}
+
+function knownCode(error: unknown): string | null {
+  const code = error instanceof Error ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && Object.hasOwn(FAMILY, code) ? code : null;
 }
 
 export function exitCodeFor(error: unknown): number {
-  return FAMILY[errorCode(error)] ?? EXIT.internal;
+  return FAMILY[errorCode(error) as keyof typeof FAMILY] ?? EXIT.internal;
 }
 
 export const EXIT_CODE_HELP = `

@@ -5,7 +5,6 @@ export interface Output {
   /** A result: the JSON value with --json, otherwise the text. */
   result(value: unknown, text: string): void;
   info(text: string): void;
-  error(text: string): void;
   paint(style: Style, text: string): string;
 }
 
@@ -24,9 +23,6 @@ export function createOutput(options: { json: boolean; color?: boolean }): Outpu
     },
     info(text) {
       process.stderr.write(`${text}\n`);
-    },
-    error(text) {
-      process.stderr.write(options.json ? `${text}\n` : `${paint('red', 'error')} ${text}\n`);
     },
   };
 }

@@ -1,6 +1,5 @@
 import { loadSettingsText, settingsJsonSchema, DEFAULT_INBOUND_PORT, type SettingsInput } from '@callhook/core';
 import { existsSync, readFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
 
@@ -31,7 +30,7 @@ export function configCheck(file: string, out: Output): void {
 }
 
 /** A starter file: loopback listener with make_call on, a fresh token, one inactive example slot. */
-export function starterSettings(): SettingsInput {
+export function starterSettings(token: string): SettingsInput {
   return {
     actionUrls: {
       enabled: true,
@@ -44,7 +43,7 @@ export function starterSettings(): SettingsInput {
       port: DEFAULT_INBOUND_PORT,
       listen: ['127.0.0.1', '::1'],
       actions: { make_call: true },
-      token: randomBytes(24).toString('base64url'),
+      token,
       allowFrom: ['127.0.0.0/8', '::1/128'],
       allowOrigins: [],
       denyPrefixes: [],
@@ -54,14 +53,14 @@ export function starterSettings(): SettingsInput {
 }
 
 export async function configInit(options: { out?: string; force?: boolean }, out: Output): Promise<void> {
-  const settings = starterSettings();
+  const server = await import('@callhook/server');
+  const settings = starterSettings(server.generateToken());
   const text = `${JSON.stringify(settings, null, 2)}\n`;
   loadSettingsText(text);
   if (!options.out) return out.result(settings, text.trimEnd());
   if (existsSync(options.out) && !options.force) {
     throw new CliError('file_exists', `${options.out} exists; pass --force to replace it`);
   }
-  const { writeFileAtomic } = await import('@callhook/server');
-  writeFileAtomic(options.out, text);
+  server.writeFileAtomic(options.out, text);
   out.result({ ok: true, file: options.out }, `wrote ${options.out} (mode 0600: it holds the token)`);
 }
