@@ -5,7 +5,6 @@ export { ClientError, clientErrorFrom, errorMessage, type ClientIssue } from './
 export { createHttpClient, type HttpClientOptions } from './client/http-client.js';
 export { createIpcClient } from './client/ipc-client.js';
 export { IPC_CHANNELS, type CallhookBridge, type BridgeResult } from './client/bridge-api.js';
-export { inboundQuery } from './client/inbound-query.js';
 export { SAMPLE_CALL, sampleCallFor, sampleEventTime } from './pages/action-urls/sample-call.js';
 export { previewTemplate, type TemplatePreview } from './pages/action-urls/template-preview.js';
 export { exampleUrls, generateToken, urlHost, type ExampleUrl } from './pages/inbound/example-urls.js';

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientError } from '../src/client/client-error.js';
 import { createHttpClient } from '../src/client/http-client.js';
-import { inboundQuery } from '../src/client/inbound-query.js';
 
 type Call = { url: string; init: RequestInit | undefined };
 
@@ -56,16 +55,5 @@ describe('createHttpClient', () => {
     const client = createHttpClient({ baseUrl: 'http://h', token: 'tok/en+0123456789', eventSource: (url) => (opened.push(url), fakeSource) });
     client.subscribe(() => undefined)();
     expect(opened).toEqual(['http://h/api/v1/events?token=tok%2Fen%2B0123456789']);
-  });
-});
-
-describe('inboundQuery', () => {
-  it.each([
-    [{ action: 'make_call', target: '+49 30', force: true } as const, '/?action=make_call&target=%2B49+30&force=1'],
-    [{ action: 'transfer', target: '200', call: 'g' } as const, '/?action=transfer&target=200&call=g'],
-    [{ action: 'dtmf', digits: '12#', call: null } as const, '/?action=dtmf&digits=12%23'],
-    [{ action: 'hangup', call: null } as const, '/?action=hangup'],
-  ])('writes %o as %s', (command, query) => {
-    expect(inboundQuery(command)).toBe(query);
   });
 });
