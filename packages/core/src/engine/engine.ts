@@ -79,7 +79,9 @@ export class Engine {
   /** Subscribes to the line, resumes deliveries left in the outbox, and starts the line. */
   async start(): Promise<void> {
     this.unsubscribe = this.deps.line.onEvent((event) => this.onLineEvent(event));
-    for (const pending of this.deps.journal?.pendingDeliveries() ?? []) this.dispatcher.submit(pending, true);
+    const pending = this.deps.journal?.pendingDeliveries() ?? [];
+    if (pending.length > 0) this.logger.log('info', `resuming ${pending.length} deliveries left in the outbox`);
+    for (const delivery of pending) this.dispatcher.submit(delivery, true);
     await this.deps.line.start();
   }
 

@@ -158,3 +158,29 @@ describe('engine robustness', () => {
     expect(logs.some((l) => l.startsWith('debug line event for an unknown call'))).toBe(true);
   });
 });
+
+describe('engine start', () => {
+  it('resubmits what the outbox still holds, says how many, and sends each once more', async () => {
+    const clock = new FakeClock();
+    const journal = new MemoryJournal();
+    const fetcher = new RecordingFetcher();
+    const logged: string[] = [];
+    const left = { id: 'g:inbound:0:1', callGuid: 'g', action: 'inbound', slot: 0, sequence: 1, url: 'http://receiver.test/left', mode: 'http', method: 'GET', headers: {}, body: null, signingSecret: null, timeoutMs: 1_000, retries: { max: 0, backoffMs: 10 }, createdAt: 0 } as const;
+    journal.enqueueDelivery(left);
+    const engine = new Engine({
+      line: new SimulatedLine({ clock }),
+      clock,
+      random: new CountingRandom(),
+      fetcher,
+      browser: new RecordingBrowser(),
+      settings: loadSettings({}),
+      journal,
+      logger: { log: (_level, message) => logged.push(message) },
+    });
+    await engine.start();
+    await clock.advance(0);
+    expect(logged).toContain('resuming 1 deliveries left in the outbox');
+    expect(fetcher.urls()).toEqual(['http://receiver.test/left']);
+    expect(journal.pendingDeliveries()).toEqual([]);
+  });
+});

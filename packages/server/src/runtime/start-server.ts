@@ -93,8 +93,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     journal.close();
     throw error;
   }
-  const pending = journal.pendingDeliveries().length;
-  if (pending > 0) logger.log('info', `resuming ${pending} deliveries left in the outbox`);
   await engine.start();
   let listeners: Listeners | null = null;
   try {
