@@ -42,7 +42,7 @@ export function registerIpcHandlers(ipc: IpcMainPort, backend: ConsoleBackend, i
     getCalls: () => backend.getCalls(),
     getDeliveries: () => backend.getDeliveries(),
     getLineStatus: () => backend.getLineStatus(),
-    execute: ([command]) => backend.execute(CommandSchema.parse(command) as InboundCommand),
+    execute: ([command]) => backend.execute(CommandSchema.parse(command)),
     testSlot: ([test]) => backend.testSlot(SlotTestSchema.parse(test)),
     replayDelivery: ([id]) => backend.replayDelivery(DeliveryIdSchema.parse(id)),
   };

@@ -23,8 +23,10 @@ const PARAMS: Record<InboundAction, string[]> = {
 const ALLOWED = new Map(INBOUND_ACTIONS.map((action) => [action as string, new Set([...COMMON, ...PARAMS[action]])]));
 const ACTION_LIST = INBOUND_ACTIONS.join(', ');
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DTMF = /^[0-9*#A-Da-d]{1,32}$/;
+/** A call GUID as commands name one (any case; commands lower-case it). */
+export const CALL_GUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** DTMF digits a dtmf command takes. */
+export const DTMF_DIGITS_PATTERN = /^[0-9*#A-Da-d]{1,32}$/;
 
 /**
  * Parses an inbound Action URL request target into a command; throws a CallhookError for bad input.
@@ -91,7 +93,7 @@ function commandFor(action: InboundAction, params: Map<string, string>, allowed:
   const call = (): string | null | Refusal => {
     const value = params.get('call');
     if (value === undefined) return null;
-    if (!GUID.test(value)) return badRequest(`"call" must be a call GUID such as 0190f5c2-…; got "${value}"`, 'call');
+    if (!CALL_GUID_PATTERN.test(value)) return badRequest(`"call" must be a call GUID such as 0190f5c2-…; got "${value}"`, 'call');
     return value.toLowerCase();
   };
   switch (action) {
@@ -110,7 +112,7 @@ function commandFor(action: InboundAction, params: Map<string, string>, allowed:
     case 'dtmf': {
       const digits = required('digits');
       if (digits instanceof Refusal) return digits;
-      if (!DTMF.test(digits)) return badRequest('"digits" takes 1–32 of 0-9, *, #, A-D', 'digits');
+      if (!DTMF_DIGITS_PATTERN.test(digits)) return badRequest('"digits" takes 1–32 of 0-9, *, #, A-D', 'digits');
       const guid = call();
       return guid instanceof Refusal ? guid : { action, digits: digits.toUpperCase(), call: guid };
     }

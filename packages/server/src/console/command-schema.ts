@@ -1,11 +1,11 @@
-import { ACTIONS, CallSnapshotSchema, parseTarget, SlotSchema, type InboundAction } from '@callhook/core';
+import { ACTIONS, CALL_GUID_PATTERN, CallSnapshotSchema, DTMF_DIGITS_PATTERN, parseTarget, SlotSchema, type InboundCommand } from '@callhook/core';
 import { z } from 'zod';
 
 // The same rules as the inbound Action URL parser: core's parseTarget (it throws invalid_target),
 // call GUIDs, DTMF digits.
 const callRef = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'call must be a call GUID')
+  .regex(CALL_GUID_PATTERN, 'call must be a call GUID')
   .transform((guid) => guid.toLowerCase())
   .nullable()
   .default(null);
@@ -17,13 +17,17 @@ export const ConsoleCommandSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('transfer'), target, call: callRef }),
   z.strictObject({
     action: z.literal('dtmf'),
-    digits: z.string().regex(/^[0-9*#A-Da-d]{1,32}$/, 'digits takes 1–32 of 0-9, *, #, A-D').transform((d) => d.toUpperCase()),
+    digits: z.string().regex(DTMF_DIGITS_PATTERN, 'digits takes 1–32 of 0-9, *, #, A-D').transform((d) => d.toUpperCase()),
     call: callRef,
   }),
 ]);
 /** The console's Test button: a slot (saved or not), the event it fires for, and the call. */
 export const SlotTestSchema = z.strictObject({ slot: SlotSchema, action: z.enum(ACTIONS), call: CallSnapshotSchema });
 
-// Every inbound action has a schema branch; a new one in core fails here at compile time.
-const covered: Record<InboundAction, true> = { make_call: true, answer: true, hangup: true, hold: true, unhold: true, transfer: true, dtmf: true };
-void covered;
+// Fails to compile if the schema's output and core's InboundCommand drift apart (a new action included).
+const _sameShape: z.output<typeof ConsoleCommandSchema> extends InboundCommand
+  ? InboundCommand extends z.output<typeof ConsoleCommandSchema>
+    ? true
+    : never
+  : never = true;
+void _sameShape;

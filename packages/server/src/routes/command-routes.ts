@@ -1,4 +1,4 @@
-import type { Engine, InboundCommand } from '@callhook/core';
+import type { Engine } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
 import { ConsoleCommandSchema, SlotTestSchema } from '../console/command-schema.js';
 import { findLoggedDelivery } from '../console/find-logged.js';
@@ -17,7 +17,7 @@ import type { History } from '../journal/history.js';
  */
 export function registerCommandRoutes(app: FastifyInstance, engine: Engine, history: History): void {
   app.post('/api/v1/commands', async (request, reply) => {
-    const command = parseRequest(ConsoleCommandSchema, request.body) as InboundCommand;
+    const command = parseRequest(ConsoleCommandSchema, request.body);
     const { inbound } = engine.settings.settings;
     const off = inbound.token === null ? actionSwitchedOff(inbound, command.action) : null;
     if (off) return sendError(reply, off);
