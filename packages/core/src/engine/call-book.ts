@@ -46,6 +46,10 @@ export class CallBook {
     return this.lineIdByGuid.get(guid);
   }
 
+  guidOf(lineCallId: string): string | undefined {
+    return this.guidByLineId.get(lineCallId);
+  }
+
   activeCalls(): CallState[] {
     return [...this.active.values()];
   }

@@ -120,6 +120,17 @@ export class Engine {
     return state && toSnapshot(state);
   }
 
+  /** The active call the line knows by `lineCallId` (a simulator or adapter talking to its own line). */
+  callOnLine(lineCallId: string): CallSnapshot | undefined {
+    const guid = this.book.guidOf(lineCallId);
+    return guid === undefined ? undefined : this.call(guid);
+  }
+
+  /** The line's own id of an active call. */
+  lineCallIdOf(guid: string): string | undefined {
+    return this.book.lineIdOf(guid);
+  }
+
   /** Carries out a command. The caller checks that the action is enabled. */
   async execute(command: InboundCommand): Promise<CommandResult> {
     const line = this.deps.line;

@@ -16,8 +16,6 @@ const CallBody = z.strictObject({ call: z.string().max(64).optional() }).default
  * call is answered locally; an outbound one by the simulated remote), `hangup` ends it from the remote.
  */
 export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine, line: SimulatedLine | null): void {
-  /** Line ids of calls the simulator rang in; calls the engine placed use their GUID as line id. */
-  const lineIds = new Map<string, string>();
   const simulator = (): SimulatedLine => {
     if (line === null) throw new ServerError('not_simulated', 'the line is not the simulator (line.type); simulator endpoints are off');
     return line;
@@ -34,15 +32,12 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine, li
     if (fits.length === 0) throw new CallhookError('no_such_call', `no call is ${states.join(' or ')}`);
     throw new CallhookError('ambiguous_call', `${fits.length} calls are ${states.join(' or ')}; name one with "call"`);
   };
-  const lineIdOf = (guid: string): string => lineIds.get(guid) ?? guid;
+  const lineIdOf = (guid: string): string => engine.lineCallIdOf(guid) ?? guid;
 
   app.post('/api/v1/simulator/incoming', async (request) => {
     const body = parseRequest(IncomingBody, request.body);
-    const before = new Set(engine.activeCalls().map((c) => c.guid));
     const lineCallId = simulator().incoming(body.from, body.name ?? null);
-    const call = engine.activeCalls().find((c) => !before.has(c.guid)) ?? null;
-    if (call) lineIds.set(call.guid, lineCallId);
-    return { ok: true, call };
+    return { ok: true, call: engine.callOnLine(lineCallId) ?? null };
   });
 
   app.post('/api/v1/simulator/answer', async (request) => {
@@ -57,7 +52,6 @@ export function registerSimulatorRoutes(app: FastifyInstance, engine: Engine, li
     const { call } = parseRequest(CallBody, request.body);
     const target = pick(call, ['dialing', 'ringing', 'connected', 'held']);
     simulator().remoteHangup(lineIdOf(target.guid));
-    lineIds.delete(target.guid);
     return { ok: true, call: engine.call(target.guid) ?? null };
   });
 }
