@@ -27,7 +27,8 @@ function malformed(why: string): never {
 
 /** Checks framing and mandatory headers; throws a SipError('malformed_message'|'oversize_message'). */
 export function peekSipMessage(text: string): PeekedMessage {
-  if (Buffer.byteLength(text) > MAX_SIP_MESSAGE_BYTES) throw new SipError('oversize_message', 'message over 64 KiB');
+  const messageBytes = Buffer.byteLength(text);
+  if (messageBytes > MAX_SIP_MESSAGE_BYTES) throw new SipError('oversize_message', 'message over 64 KiB');
   const headEnd = text.indexOf('\r\n\r\n');
   if (headEnd === -1) malformed('no end of header section');
   const lines = text.slice(0, headEnd).split('\r\n');
@@ -43,7 +44,7 @@ export function peekSipMessage(text: string): PeekedMessage {
   const lengthText = headers.get('content-length')?.[0]?.trim();
   if (lengthText !== undefined && !/^\d{1,9}$/.test(lengthText)) malformed('bad Content-Length');
   const contentLength = lengthText === undefined ? undefined : Number(lengthText);
-  const bodyBytes = Buffer.byteLength(text) - Buffer.byteLength(text.slice(0, headEnd + 4));
+  const bodyBytes = messageBytes - Buffer.byteLength(text.slice(0, headEnd + 4));
   if (contentLength !== undefined && contentLength > bodyBytes) malformed('Content-Length beyond the message');
   const route = headers.get('route')?.[0];
   return {
