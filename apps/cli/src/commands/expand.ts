@@ -1,4 +1,4 @@
-import { CallSnapshotSchema, CompiledTemplate, expansionContext, isAction, ACTIONS, type CallSnapshot } from '@callhook/core';
+import { CallSnapshotSchema, compileTemplate, expansionContext, isAction, ACTIONS, type CallSnapshot } from '@callhook/core';
 import { readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
@@ -31,7 +31,7 @@ export function expand(options: ExpandOptions, out: Output): void {
   const call = readCall(options.call);
   const at = options.at === undefined ? (call.disconnectedAt ? Date.parse(call.disconnectedAt) : Date.now()) : Date.parse(options.at);
   if (Number.isNaN(at)) throw new CliError('usage', `--at must be an ISO-8601 time such as 2019-03-25T10:34:34Z; got "${options.at}"`);
-  const template = CompiledTemplate.compile(options.template);
+  const template = compileTemplate(options.template);
   const url = template.expand(expansionContext({ action: options.action, call, at }));
   out.result({ ok: true, url }, url);
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { CallhookError } from '../errors.js';
-import { CompiledTemplate } from '../template/compile.js';
+import { compileTemplate, type CompiledTemplate } from '../template/compile.js';
 import { TemplateError } from '../template/template-error.js';
 import { createSettingsSchema, DEFAULT_MAX_SLOTS, type EditionLimits, type Settings } from './settings-schema.js';
 
@@ -48,7 +48,7 @@ export function loadSettings(input: unknown, limits: EditionLimits = { maxSlots:
   const templates = settings.actionUrls.slots.map((slot, i) => {
     if (slot.url === '') return null;
     try {
-      return CompiledTemplate.compile(slot.url);
+      return compileTemplate(slot.url);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       issues.push({ path: `actionUrls.slots[${i}].url`, message: error.message });

@@ -57,6 +57,7 @@ export class CompiledTemplate {
   }
 }
 
+/** Compiles an Action URL template (the one way in; `CompiledTemplate.compile` is its implementation). */
 export function compileTemplate(source: string): CompiledTemplate {
   return CompiledTemplate.compile(source);
 }
