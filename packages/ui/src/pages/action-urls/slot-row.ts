@@ -1,19 +1,10 @@
-import { ACTIONS, type Settings, type Slot } from '@callhook/core';
+import { ACTIONS, DEFAULT_MAX_SLOTS, SlotSchema, type Settings, type Slot } from '@callhook/core';
 
-/** The dialog always shows this many slots; empty ones after the last filled one are not saved. */
-export const SLOT_COUNT = 5;
+/** The dialog always shows this many slots (the spec's five); empty ones after the last filled one are not saved. */
+export const SLOT_COUNT = DEFAULT_MAX_SLOTS;
 
-export const emptySlot = (index: number): Slot => ({
-  on: ACTIONS[index % ACTIONS.length]!,
-  url: '',
-  active: false,
-  openInBrowser: false,
-  method: 'GET',
-  headers: {},
-  secret: null,
-  timeoutMs: 5_000,
-  retries: { max: 0, backoffMs: 1_000 },
-});
+/** An empty, inactive row with the schema's defaults for everything else. */
+export const emptySlot = (index: number): Slot => SlotSchema.parse({ on: ACTIONS[index % ACTIONS.length]!, url: '', active: false });
 
 /** The saved slots padded to the dialog's five rows. */
 export function slotRows(section: Settings['actionUrls']): Slot[] {
