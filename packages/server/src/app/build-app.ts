@@ -96,7 +96,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerEchoRoutes(app, deps.echo ?? new EchoStore());
   registerHealthRoute(app, engine);
   registerMetricsRoute(app, metrics);
-  const openapi = openApiDocument('0.1.0');
-  app.get('/api/v1/openapi.json', { config: { tokenExempt: true } }, async () => openapi);
+  // Built on first request: converting the zod schemas is start-up work nobody may ever need.
+  let openapi: ReturnType<typeof openApiDocument> | null = null;
+  app.get('/api/v1/openapi.json', { config: { tokenExempt: true } }, async () => (openapi ??= openApiDocument('0.1.0')));
   return app;
 }
