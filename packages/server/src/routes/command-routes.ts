@@ -4,24 +4,21 @@ import { ConsoleCommandSchema, SlotTestSchema } from '../console/command-schema.
 import { findLoggedDelivery } from '../console/find-logged.js';
 import { replayDelivery } from '../console/replay-delivery.js';
 import { testSlot } from '../console/slot-test.js';
-import { sendError } from '../http/error-handler.js';
 import { parseRequest } from '../http/parse-request.js';
-import { actionSwitchedOff } from './action-switch.js';
 import type { History } from '../journal/history.js';
 
 /**
- * The console's controls: `POST /api/v1/commands` (an InboundCommand; with `inbound.token` set only a
- * holder of the token gets here, so the inbound action switches do not apply; without one they do), `POST /api/v1/slots/test` (fires one slot, saved
- * or not, once against the given call) and `POST /api/v1/deliveries/:id/replay` (GET slots only: the log
- * keeps the URL, not a POST body). Both answer `{ ok: true, record }`.
+ * The console's controls:
+ * - `POST /api/v1/commands`: an InboundCommand. The inbound action switches guard Action URLs, not this:
+ *   whoever reaches the control API (with the token, or without one from inside allowFrom) may change
+ *   the settings anyway, switches included.
+ * - `POST /api/v1/slots/test`: fires one slot, saved or not, once against the given call.
+ * - `POST /api/v1/deliveries/:id/replay`: GET slots only (the log keeps the URL, not a POST body).
+ * The last two answer `{ ok: true, record }`.
  */
 export function registerCommandRoutes(app: FastifyInstance, engine: Engine, history: History): void {
-  app.post('/api/v1/commands', async (request, reply) => {
-    const command = parseRequest(ConsoleCommandSchema, request.body);
-    const { inbound } = engine.settings.settings;
-    const off = inbound.token === null ? actionSwitchedOff(inbound, command.action) : null;
-    if (off) return sendError(reply, off);
-    const result = await engine.execute(command);
+  app.post('/api/v1/commands', async (request) => {
+    const result = await engine.execute(parseRequest(ConsoleCommandSchema, request.body));
     return { ok: true, action: result.action, call: result.call };
   });
 

@@ -1,8 +1,7 @@
-import { ExpectedError, readInboundRequest, Refusal, type Clock, type Engine, type InboundCommand } from '@callhook/core';
+import { CallhookError, ExpectedError, readInboundRequest, Refusal, type Clock, type Engine, type InboundCommand } from '@callhook/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SlidingWindowLimiter } from '../gate/rate-limiter.js';
 import { sendError } from '../http/error-handler.js';
-import { actionSwitchedOff } from './action-switch.js';
 import { ServerError } from '../http/http-error.js';
 
 /**
@@ -17,8 +16,6 @@ export function registerInboundRoutes(app: FastifyInstance, engine: Engine, cloc
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
     const command = readInboundRequest(request.url);
     if (command instanceof Refusal) return sendError(reply, command);
-    const off = actionSwitchedOff(engine.settings.settings.inbound, command.action);
-    if (off) return sendError(reply, off);
     let release: (() => void) | null;
     try {
       release = admit(command);
@@ -29,9 +26,14 @@ export function registerInboundRoutes(app: FastifyInstance, engine: Engine, cloc
     return act(command, release, request, reply);
   };
 
-  /** Refuses a make_call over the rate limit; returns how to give the allowance back. */
+  /** Refuses a disabled action and a make_call over the rate limit; returns how to give the allowance back. */
   const admit = (command: InboundCommand): (() => void) | null => {
     const { inbound } = engine.settings.settings;
+    if (!inbound.actions[command.action]) {
+      throw new CallhookError('action_disabled', `the inbound action "${command.action}" is off; set inbound.actions.${command.action} to true`, {
+        action: command.action,
+      });
+    }
     if (command.action !== 'make_call') return null;
     const place = limiter.take(inbound.rateLimit.max, inbound.rateLimit.windowMs);
     if ('retryAfterMs' in place) {

@@ -19,16 +19,6 @@ describe('console controls', () => {
     expect((await post({ action: 'answer', call: null })).json()).toMatchObject({ code: 'wrong_call_state' });
   });
 
-  it('POST /api/v1/commands keeps to the inbound action switches when there is no token', async () => {
-    t = await testApp(testSettings({ token: null, actions: { make_call: false, hangup: true } }));
-    const post = (payload: object) => t.app.inject({ method: 'POST', url: '/api/v1/commands', payload });
-    const refused = await post({ action: 'make_call', target: '123' });
-    expect(refused.statusCode).toBe(403);
-    expect(refused.json()).toMatchObject({ code: 'action_disabled', message: expect.stringMatching(/inbound.actions.make_call/) });
-    expect(t.line.callIds()).toEqual([]);
-    expect((await post({ action: 'hangup', call: null })).json()).toMatchObject({ code: 'no_such_call' });
-  });
-
   it('tests an unsaved slot once and replays a logged GET delivery', async () => {
     t = await testApp(testSettings({ token: TOKEN }, { actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://127.0.0.1:9/in?n=<$remote_party>' }] } }));
     const call = t.engine.activeCalls()[0] ?? (t.line.incoming('420', 'Michael D785'), t.engine.activeCalls()[0]!);
