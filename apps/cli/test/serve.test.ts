@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, runCliAsync, startServe, type Served } from './support/cli.js';
+import { runCli, runCliAsync, spawnCli, startServe, type Served } from './support/cli.js';
 import { startReceiver, waitFor } from './support/receiver.js';
 
 const TOKEN = 'cli-test-token-0123456789';
@@ -48,12 +48,13 @@ describe('callhook serve', () => {
     expect(served.stderr()).toContain(`${served.urls[0]}console/#token=${token}`);
     const env = { CALLHOOK_URL: served.urls[1]!, CALLHOOK_TOKEN: token };
 
-    const tail = runCliAsync(['--json', 'tail', '--count', '3'], env);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const tail = spawnCli(['--json', 'tail', '--count', '3'], env);
+    // The stream opens with the line's status: once that is printed, tail is subscribed.
+    await waitFor(() => tail.stdout().includes('\n'), 'tail to subscribe');
     const incoming = await runCliAsync(['--json', 'simulate', 'incoming', '--from', '420', '--name', 'Michael D785'], env);
     expect(incoming.code).toBe(0);
     expect(JSON.parse(incoming.stdout)).toMatchObject({ ok: true, call: { remoteAlias: '"Michael D785" (420)', state: 'ringing' } });
-    const events = await tail;
+    const events = await tail.result;
     expect(events.code).toBe(0);
     const types = events.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types).toEqual(['line', 'call', 'delivery']);
@@ -132,11 +133,11 @@ describe('callhook serve', () => {
       const env = { CALLHOOK_URL: served.urls[0]!, CALLHOOK_TOKEN: TOKEN };
       expect((await runCliAsync(['dial', trusted ? '124' : '123'], env)).code).toBe(0);
       let outcome = '';
-      for (let i = 0; i < 100 && outcome === ''; i++) {
-        const deliveries = JSON.parse((await fetch(`${served.urls[0]}api/v1/deliveries`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text()))) as { deliveries: { outcome: string }[] };
+      await waitFor(async () => {
+        const deliveries = JSON.parse((await fetch(`${served!.urls[0]}api/v1/deliveries`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text()))) as { deliveries: { outcome: string }[] };
         outcome = deliveries.deliveries[0]?.outcome ?? '';
-        if (outcome === '') await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+        return outcome !== '';
+      }, 'the delivery outcome');
       expect(outcome).toBe(trusted ? 'delivered' : 'network_error');
       served.child.kill('SIGTERM');
       expect(await served.exited).toBe(0);

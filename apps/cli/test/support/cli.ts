@@ -10,23 +10,44 @@ export interface RunResult {
   stderr: string;
 }
 
+/**
+ * Generous deadlines: these bound a hang, they are not speed targets. On a busy 2-core machine (the
+ * whole suite running beside) a cold `node` start alone can take seconds.
+ */
+const RUN_TIMEOUT_MS = 60_000;
+const READY_TIMEOUT_MS = 60_000;
+
 /** Runs the built CLI to completion (bounded by `timeout`). */
-export function runCli(args: string[], env: Record<string, string> = {}, timeout = 15_000): RunResult {
+export function runCli(args: string[], env: Record<string, string> = {}, timeout = RUN_TIMEOUT_MS): RunResult {
   const result = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout, env: { ...process.env, NO_COLOR: '1', ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Same, without blocking the event loop (needed while a receiver in this process must answer). */
-export async function runCliAsync(args: string[], env: Record<string, string> = {}, timeout = 15_000): Promise<RunResult> {
+export function runCliAsync(args: string[], env: Record<string, string> = {}, timeout = RUN_TIMEOUT_MS): Promise<RunResult> {
+  return spawnCli(args, env, timeout).result;
+}
+
+export interface RunningCli {
+  /** What the command printed on stdout so far. */
+  stdout: () => string;
+  result: Promise<RunResult>;
+}
+
+/** Starts the built CLI and lets the test watch its output while it runs (killed after `timeout`). */
+export function spawnCli(args: string[], env: Record<string, string> = {}, timeout = RUN_TIMEOUT_MS): RunningCli {
   const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-  const [code] = (await once(child, 'exit')) as [number | null];
-  clearTimeout(timer);
-  return { code, stdout, stderr };
+  const result = (async () => {
+    const [code] = (await once(child, 'exit')) as [number | null];
+    clearTimeout(timer);
+    return { code, stdout, stderr };
+  })();
+  return { stdout: () => stdout, result };
 }
 
 export interface Served {
@@ -38,7 +59,7 @@ export interface Served {
 }
 
 /** Starts `callhook serve …` and resolves once it printed one `listening on` line per expected address. */
-export async function startServe(args: string[], addresses = 2, timeoutMs = 15_000): Promise<Served> {
+export async function startServe(args: string[], addresses = 2, timeoutMs = READY_TIMEOUT_MS): Promise<Served> {
   const child = spawn(process.execPath, [MAIN, 'serve', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -38,10 +38,10 @@ export async function startReceiver(handler: (req: Received, res: ServerResponse
   };
 }
 
-/** Polls until `check` holds (bounded), for events that happen in another process. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+/** Polls until `check` holds, for events that happen in another process; the deadline only bounds a hang. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const until = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
