@@ -72,6 +72,7 @@ ${EXIT_CODE_HELP}`);
     .requiredOption('--call <file>', 'call snapshot JSON (as GET /api/v1/calls returns)')
     .requiredOption('--action <action>', 'inbound, outbound, connected, hold or disconnected')
     .option('--at <time>', 'event time for <$call_duration_seconds> (ISO-8601; default: disconnection or now)')
+    .option('--max-value-length <n>', "longest substituted value in characters, as a slot's maxValueLength (default: a slot's default)", integer('--max-value-length', 16, 8192))
     .addHelpText('after', `\nExample:\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>&id=<$call_guid>' --call call.json --action inbound`)
     .action(async (options) => (await import('./commands/expand.js')).expand(options, out()));
 

@@ -56,6 +56,8 @@ describe('callhook (offline commands)', () => {
     expect(result.stdout).toBe('http://crm.example/in?from=420&alias=%22Michael%20D785%22%20(420)&d=7&t=2019-03-25T10-34-22&a=disconnected&b=NDIw\n');
     const json = runCli(['--json', 'expand', '--template', 'http://x/?g=<$call_guid>', '--call', file, '--action', 'inbound']);
     expect(JSON.parse(json.stdout)).toEqual({ ok: true, url: `http://x/?g=${CALL.guid}` });
+    const capped = runCli(['expand', '--template', 'http://x/?a=<$remote_alias>', '--call', file, '--action', 'inbound', '--max-value-length', '16']);
+    expect(capped.stdout).toBe('http://x/?a=%22Michael%20D785%22%20(\n');
   });
 
   it('exits 3 with the offset and a caret for a bad template, 2 for a bad action or call file', () => {

@@ -1,4 +1,4 @@
-import { CallSnapshotSchema, compileTemplate, expansionContext, isAction, ACTIONS, type CallSnapshot } from '@callhook/core';
+import { CallSnapshotSchema, compileTemplate, DEFAULT_MAX_VALUE_LENGTH, expansionContext, isAction, ACTIONS, type CallSnapshot } from '@callhook/core';
 import { readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
@@ -8,6 +8,8 @@ export interface ExpandOptions {
   call: string;
   action: string;
   at?: string;
+  /** As a slot's `maxValueLength`; absent: the slot default. */
+  maxValueLength?: number;
 }
 
 function readCall(file: string): CallSnapshot {
@@ -32,6 +34,6 @@ export function expand(options: ExpandOptions, out: Output): void {
   const at = options.at === undefined ? (call.disconnectedAt ? Date.parse(call.disconnectedAt) : Date.now()) : Date.parse(options.at);
   if (Number.isNaN(at)) throw new CliError('usage', `--at must be an ISO-8601 time such as 2019-03-25T10:34:34Z; got "${options.at}"`);
   const template = compileTemplate(options.template);
-  const url = template.expand(expansionContext({ action: options.action, call, at }));
+  const url = template.expand(expansionContext({ action: options.action, call, at }), options.maxValueLength ?? DEFAULT_MAX_VALUE_LENGTH);
   out.result({ ok: true, url }, url);
 }

@@ -29,7 +29,7 @@ export function deliveriesFor(loaded: LoadedSettings, event: CallEventInput, off
       action: event.action,
       slot: index,
       sequence: event.sequence,
-      url: loaded.templates[index]!.expand(context),
+      url: loaded.templates[index]!.expand(context, slot.maxValueLength),
       mode: slot.openInBrowser ? 'browser' : 'http',
       method: slot.method,
       headers: post ? { ...slot.headers, 'Content-Type': 'application/json' } : { ...slot.headers },

@@ -9,6 +9,13 @@ export const DEFAULT_INBOUND_PORT = 61234;
 /** The spec's dialog has five slots; an edition may allow more through `createSettingsSchema`. */
 export const DEFAULT_MAX_SLOTS = 5;
 
+/**
+ * Longest substituted value, in characters, unless a slot sets `maxValueLength`. Long enough for any
+ * real caller name or number; short enough that a URL with all placeholders stays under the request
+ * line limits of common receivers (and 511 characters for one desk-phone vendor's own Action URLs).
+ */
+export const DEFAULT_MAX_VALUE_LENGTH = 256;
+
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'idempotency-key']);
 
@@ -31,6 +38,12 @@ export const SlotSchema = z
       .default({}),
     secret: z.string().min(16, 'use a signing secret of at least 16 characters').max(512).nullable().default(null),
     timeoutMs: z.number().int().min(100).max(120_000).default(5_000),
+    maxValueLength: z
+      .number({ error: 'maxValueLength must be a number of characters (16-8192)' })
+      .int()
+      .min(16, 'maxValueLength must be at least 16 characters')
+      .max(8192, 'maxValueLength may be at most 8192 characters')
+      .default(DEFAULT_MAX_VALUE_LENGTH),
     retries: z
       .strictObject({
         max: z.number().int().min(0).max(10).default(0),

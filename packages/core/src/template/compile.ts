@@ -45,12 +45,16 @@ export class CompiledTemplate {
     return new CompiledTemplate(source, literals, refs, base64, inPath, uses);
   }
 
-  expand(context: ExpansionContext): string {
+  /**
+   * The URL for one call event. `maxValueLength` caps each substituted value (in characters, before
+   * encoding; see `capValue`): the slot's `maxValueLength`.
+   */
+  expand(context: ExpansionContext, maxValueLength = Infinity): string {
     let out = this.literals[0]!;
     for (let i = 0; i < this.refs.length; i++) {
       const value = this.inPath[i]
-        ? context.encodedPathValue(this.refs[i]!, this.base64[i]!)
-        : context.encodedValue(this.refs[i]!, this.base64[i]!);
+        ? context.encodedPathValue(this.refs[i]!, this.base64[i]!, maxValueLength)
+        : context.encodedValue(this.refs[i]!, this.base64[i]!, maxValueLength);
       out += value + this.literals[i + 1]!;
     }
     return out;

@@ -24,11 +24,20 @@ export class ExpansionContext {
     this.raw = raw;
   }
 
-  encodedValue(index: number, base64: boolean): string {
+  /**
+   * The value of placeholder `index`, percent-encoded (after base64 when asked). With `maxLength`
+   * (in characters, see `capValue`), a longer raw value is cut before it is encoded, so a cut never
+   * falls inside a percent-escape or a base64 quantum.
+   */
+  encodedValue(index: number, base64: boolean, maxLength = Infinity): string {
+    const raw = this.raw[index] ?? '';
+    if (raw.length > maxLength) {
+      const capped = capValue(raw, maxLength);
+      if (capped !== raw) return encodeComponent(base64 ? base64Utf8(capped) : capped);
+    }
     const cache = base64 ? (this.encoded64 ??= new Array<string | undefined>(PLACEHOLDERS.length)) : this.encoded;
     let value = cache[index];
     if (value === undefined) {
-      const raw = this.raw[index] ?? '';
       value = encodeComponent(base64 ? base64Utf8(raw) : raw);
       cache[index] = value;
     }
@@ -40,14 +49,33 @@ export class ExpansionContext {
    * %2E) as a dot segment, so a caller ID of ".." could climb the receiver's path. Such values are
    * escaped twice (`%252E%252E`): the path keeps its shape and the receiver sees no traversal.
    */
-  encodedPathValue(index: number, base64: boolean): string {
-    const value = this.encodedValue(index, base64);
+  encodedPathValue(index: number, base64: boolean, maxLength = Infinity): string {
+    const value = this.encodedValue(index, base64, maxLength);
     return value === '.' || value === '..' ? value.replaceAll('.', '%252E') : value;
   }
 
   value(name: PlaceholderName): string {
     return this.raw[PLACEHOLDERS.indexOf(name)] ?? '';
   }
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * `value` cut to at most `maxLength` user-perceived characters (grapheme clusters, so neither a
+ * surrogate pair nor an emoji sequence or a letter with its combining mark is split). Returned as
+ * it is when it is not longer. Receivers cap request lines (a 6,000-character caller name made a
+ * 36 kB URL that the receiver refused with 431), so each substituted value is capped by the slot.
+ */
+export function capValue(value: string, maxLength: number): string {
+  if (value.length <= maxLength) return value;
+  let out = '';
+  let count = 0;
+  for (const { segment } of graphemes.segment(value)) {
+    if (++count > maxLength) return out;
+    out += segment;
+  }
+  return out;
 }
 
 const parseTime = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));

@@ -27,7 +27,7 @@ export function SlotEditor({ index, slot, onChange, onDelete, client }: SlotEdit
   const base = `slot-${index + 1}`;
   const inputRef = useRef<HTMLInputElement | null>(null);
   const [test, setTest] = useState<TestState>({ kind: 'idle' });
-  const preview = previewTemplate(slot.url, slot.on);
+  const preview = previewTemplate(slot.url, slot.on, slot.maxValueLength);
   const update = (patch: Partial<Slot>) => onChange({ ...slot, ...patch });
 
   const goToError = (offset: number) => {
