@@ -83,3 +83,26 @@ describe('base64', () => {
     expect(base64Utf8(value)).toBe(Buffer.from(value, 'utf8').toString('base64'));
   });
 });
+
+describe('error excerpts never show a password', () => {
+  it('masks the userinfo password and keeps the caret on the same character', () => {
+    let error: unknown;
+    try {
+      compileTemplate('http://bob:hunter2@crm.example.com/in?x=<$nope>');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TemplateError);
+    const { message, excerpt } = error as TemplateError;
+    expect(message).not.toContain('hunter2');
+    const [line, caret] = excerpt.split('\n');
+    expect(line).toContain('http://bob:***@crm.example.com');
+    expect(line!.slice(caret!.indexOf('^'))).toMatch(/^<\$nope>/);
+    expect(() => compileTemplate('http://bob:hunter2@crm.example.com/in')).toThrow(/credentials in the URL/);
+    try {
+      compileTemplate('http://bob:hunter2@crm.example.com/in');
+    } catch (e) {
+      expect((e as TemplateError).message).not.toContain('hunter2');
+    }
+  });
+});
