@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSipLine, type SipLine } from '../src/index.js';
 import { EventRecorder } from './support/event-recorder.js';
 import { freePort } from './support/free-port.js';
+import { scenario } from './support/scenario.js';
 import { fixture, startSipp } from './support/sipp.js';
 
 describe.each(['udp', 'tcp'] as const)('sipp uac → callhook over %s, no registrar', (transport) => {
@@ -58,7 +59,7 @@ describe.each(['udp', 'tcp'] as const)('sipp uac → callhook over %s, ringing c
 
   it('reports a CANCEL as ended by the remote (a missed call)', async () => {
     const { events, args } = await ringingLine();
-    const sipp = startSipp(args(fixture('uac-cancel.xml')));
+    const sipp = startSipp(args(scenario('uac-cancel.xml', { CANCEL_HEADERS: '' })));
     const incoming = await events.waitFor('incoming');
     expect(incoming).toMatchObject({ remoteParty: '4711', remoteName: 'Caller Name' });
     const result = await sipp.done;

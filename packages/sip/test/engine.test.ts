@@ -5,7 +5,7 @@ import { createSipLine, systemClock } from '../src/index.js';
 import { freePort } from './support/free-port.js';
 import { mediaSink } from './support/media-sink.js';
 import { scenario } from './support/scenario.js';
-import { fixture, startSipp } from './support/sipp.js';
+import { startSipp } from './support/sipp.js';
 import { sleep, until } from './support/wait.js';
 
 const ACTIONS = ['inbound', 'outbound', 'connected', 'hold', 'disconnected'] as const;
@@ -41,11 +41,21 @@ describe('core Engine driving the SIP line', () => {
   it('files a call cancelled while ringing as missed', async () => {
     const { engine, line, fired } = await engineOnSipLine();
     stop = () => engine.stop(1_000);
-    const sipp = startSipp(['-sf', fixture('uac-cancel.xml'), `127.0.0.1:${line.localAddress!.port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-timeout', '10s', '-timeout_error']);
+    const sipp = startSipp(['-sf', scenario('uac-cancel.xml', { CANCEL_HEADERS: '' }), `127.0.0.1:${line.localAddress!.port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-timeout', '10s', '-timeout_error']);
     expect((await sipp.done).code).toBe(0);
     await until(() => fired().length >= 2, 'two deliveries');
     expect(fired()).toEqual(['inbound:4711:off_hold:', 'disconnected:4711:off_hold:missed']);
     expect(engine.recentCalls()[0]).toMatchObject({ direction: 'inbound', remoteParty: '4711', remoteAlias: '"Caller Name" (4711)', localParty: 'sip:303@127.0.0.1' });
+  });
+
+  it('files a call the PBX cancelled because another device answered (Reason: SIP;cause=200) as answered_elsewhere', async () => {
+    const { engine, line, fired } = await engineOnSipLine();
+    stop = () => engine.stop(1_000);
+    const reason = '\nReason: SIP ;cause=200 ;text="Call completed elsewhere"';
+    const sipp = startSipp(['-sf', scenario('uac-cancel.xml', { CANCEL_HEADERS: reason }), `127.0.0.1:${line.localAddress!.port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-timeout', '10s', '-timeout_error']);
+    expect((await sipp.done).code).toBe(0);
+    await until(() => fired().length >= 2, 'two deliveries');
+    expect(fired()).toEqual(['inbound:4711:off_hold:', 'disconnected:4711:off_hold:answered_elsewhere']);
   });
 
   it('places make_call through the line and fires outbound, connected, hold twice and disconnected', async () => {

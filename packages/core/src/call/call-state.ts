@@ -125,13 +125,18 @@ export function transition(state: CallState, input: CallInput): Transition {
 }
 
 /**
- * How an ended call is filed. Anything that was connected was answered; otherwise the cause and who
- * ended it decide: an inbound call the caller gave up on is missed, one we turned down is rejected,
- * an outbound call we gave up on is cancelled.
+ * How an ended call is filed (see `DISPOSITIONS`). A connected call was answered, or transferred
+ * when it ended by a transfer; otherwise the cause and who ended it decide: an inbound call the
+ * caller gave up on is missed, one another device took is answered elsewhere, one we turned down is
+ * rejected, an outbound call we gave up on is cancelled, one redirected before answer is forwarded.
  */
 export function dispositionOf(state: CallState, by: Party, cause: EndCause): Disposition {
-  if (state.connectedAt !== null) return 'answered';
+  if (state.connectedAt !== null) return cause === 'transferred' ? 'transferred' : 'answered';
   switch (cause) {
+    case 'answered_elsewhere':
+      return 'answered_elsewhere';
+    case 'forwarded':
+      return 'forwarded';
     case 'busy':
       return 'busy';
     case 'rejected':

@@ -2,7 +2,20 @@ import { z } from 'zod';
 
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export const CALL_STATES = ['dialing', 'ringing', 'connected', 'held', 'ended'] as const;
-export const DISPOSITIONS = ['answered', 'missed', 'busy', 'rejected', 'cancelled', 'failed'] as const;
+/**
+ * How a call ended (`<$call_disposition>`), each from one kind of end:
+ * - `answered`: it was connected and then hung up by either side.
+ * - `transferred`: it was connected and handed on to a third party (blind transfer, REFER accepted).
+ * - `missed`: an inbound call the caller gave up on (or that rang out) before anyone answered.
+ * - `answered_elsewhere`: an inbound call another device answered first (a forked call the PBX
+ *   cancelled with `Reason: SIP;cause=200`, RFC 3326); not missed.
+ * - `rejected`: turned down by the called side (ours for inbound, 403/603 for outbound).
+ * - `busy`: the called party was busy (486/600).
+ * - `cancelled`: an outbound call we gave up on before it was answered.
+ * - `forwarded`: redirected elsewhere before it was answered (a 3xx to our INVITE, or a call we redirected).
+ * - `failed`: could not be set up (network, no route, other error responses).
+ */
+export const DISPOSITIONS = ['answered', 'transferred', 'missed', 'answered_elsewhere', 'busy', 'rejected', 'cancelled', 'forwarded', 'failed'] as const;
 
 const isoTime = z.iso.datetime({ offset: true }).nullable();
 

@@ -2,7 +2,12 @@
  * What a line reports and what it is told to do. Line call ids are the line's own; for calls the
  * engine places, the line uses the call GUID the engine passes in `make_call`.
  */
-export type EndCause = 'normal' | 'busy' | 'rejected' | 'no_answer' | 'failed' | 'transferred';
+/**
+ * Why a line says a call ended. `answered_elsewhere`: another device took the call (RFC 3326
+ * `Reason: SIP;cause=200` on a CANCEL); `forwarded`: redirected before it was answered (3xx);
+ * `transferred`: handed to a third party. `dispositionOf` turns cause and history into a disposition.
+ */
+export type EndCause = 'normal' | 'busy' | 'rejected' | 'no_answer' | 'failed' | 'transferred' | 'answered_elsewhere' | 'forwarded';
 export type Party = 'local' | 'remote';
 
 export interface PartyInfo {

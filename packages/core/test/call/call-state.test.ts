@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createCall, InvalidTransitionError, toSnapshot, transition, type CallInput, type CallState } from '../../src/index.js';
+import { createCall, InvalidTransitionError, toSnapshot, transition, type CallInput, type CallState, type EndCause } from '../../src/index.js';
 
 const T0 = Date.UTC(2022, 1, 13, 16, 43, 50);
 const newCall = (direction: 'inbound' | 'outbound'): CallState =>
   createCall({ guid: 'g', direction, at: T0, localParty: 'sip:303@pbx', localName: 'Michael', remoteParty: '420', remoteName: 'Michael D785' }).state;
 
-function run(direction: 'inbound' | 'outbound', inputs: CallInput['type'][], by: 'local' | 'remote' = 'remote', cause: 'normal' | 'busy' | 'rejected' | 'failed' | 'no_answer' = 'normal') {
+function run(direction: 'inbound' | 'outbound', inputs: CallInput['type'][], by: 'local' | 'remote' = 'remote', cause: EndCause = 'normal') {
   let state = newCall(direction);
   const actions: string[] = [];
   let t = T0;
@@ -33,6 +33,10 @@ describe('call model transitions', () => {
     ['outbound failed', 'outbound', ['ended'], ['disconnected'], 'failed', 'remote', 'failed'],
     ['outbound unanswered timeout', 'outbound', ['alerting', 'ended'], ['disconnected'], 'cancelled', 'remote', 'no_answer'],
     ['inbound timed out', 'inbound', ['ended'], ['disconnected'], 'missed', 'local', 'no_answer'],
+    ['inbound taken by another device (CANCEL, cause=200)', 'inbound', ['ended'], ['disconnected'], 'answered_elsewhere', 'remote', 'answered_elsewhere'],
+    ['inbound answered, then transferred by us', 'inbound', ['answered', 'ended'], ['connected', 'disconnected'], 'transferred', 'local', 'transferred'],
+    ['outbound answered, held, then transferred', 'outbound', ['answered', 'held', 'ended'], ['connected', 'hold', 'disconnected'], 'transferred', 'local', 'transferred'],
+    ['outbound redirected by a 3xx', 'outbound', ['ended'], ['disconnected'], 'forwarded', 'remote', 'forwarded'],
   ];
   it.each(table)('%s', (_name, direction, inputs, actions, disposition, by, cause) => {
     const result = run(direction, inputs, by, cause);

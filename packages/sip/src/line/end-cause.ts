@@ -5,6 +5,7 @@ export function causeOfFailure(statusCode: number): EndCause {
   if (statusCode === 486 || statusCode === 600) return 'busy';
   if (statusCode === 603 || statusCode === 403) return 'rejected';
   if (statusCode === 408 || statusCode === 480) return 'no_answer';
+  if (statusCode >= 300 && statusCode < 400) return 'forwarded';
   return 'failed';
 }
 

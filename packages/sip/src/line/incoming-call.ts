@@ -2,6 +2,7 @@ import type { LineEvent, Logger, SipLineSettings } from '@callhook/core';
 import type { Invitation } from 'sip.js';
 import { answer } from './call-actions.js';
 import { unacceptableOffer } from './offer-check.js';
+import { cancelCause, parseReason } from './reason-header.js';
 import type { SipCall } from './sip-call.js';
 
 export interface IncomingContext {
@@ -25,6 +26,9 @@ export function receiveInvitation(invitation: Invitation, context: IncomingConte
     onBye: (bye) => {
       call.endReason ??= { by: 'remote', cause: 'normal' };
       void bye.accept(); // setting onBye replaces sip.js's own accept (pitfall 2)
+    },
+    onCancel: (cancel) => {
+      call.endReason ??= { by: 'remote', ...cancelCause(parseReason(cancel.request.getHeaders('reason'))) };
     },
     onInfo: (info) => void info.accept(),
     onRefer: (referral) => void referral.reject(),
