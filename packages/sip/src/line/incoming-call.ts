@@ -3,6 +3,7 @@ import type { Invitation } from 'sip.js';
 import { answer } from './call-actions.js';
 import { unacceptableOffer } from './offer-check.js';
 import { cancelCause, parseReason } from './reason-header.js';
+import { remoteIdentity } from './remote-identity.js';
 import type { SipCall } from './sip-call.js';
 
 export interface IncomingContext {
@@ -33,12 +34,12 @@ export function receiveInvitation(invitation: Invitation, context: IncomingConte
     onInfo: (info) => void info.accept(),
     onRefer: (referral) => void referral.reject(),
   };
-  const from = invitation.remoteIdentity;
+  const caller = remoteIdentity(invitation.request);
   context.emit({
     type: 'incoming',
     lineCallId: call.id,
-    remoteParty: from.uri.user ?? from.uri.host,
-    remoteName: from.displayName || null,
+    remoteParty: caller.party,
+    remoteName: caller.name,
     localParty: context.settings.aor,
     localName: context.settings.displayName ?? null,
   });
