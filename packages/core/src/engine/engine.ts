@@ -145,6 +145,7 @@ export class Engine {
     }
     const call = resolveCall(command, this.book.activeCalls(), (guid) => this.book.get(guid));
     const lineCallId = this.book.lineIdOf(call.guid)!;
+    if (command.action === 'answer' && this.settingsLoaded.settings.line.callWaiting === 'hold') await this.holdConnectedCalls(call.guid);
     switch (command.action) {
       case 'transfer':
         await line.execute({ type: 'transfer', lineCallId, target: command.target });
@@ -156,6 +157,24 @@ export class Engine {
         await line.execute({ type: command.action, lineCallId });
     }
     return { action: command.action, call: this.call(call.guid) ?? null };
+  }
+
+  /**
+   * Call waiting: before a second call is answered, every other connected call is put on hold, as a
+   * desk phone does. A hold the line refuses is logged and the answer goes ahead: the new caller
+   * must not be left ringing because of the old call.
+   */
+  private async holdConnectedCalls(answering: string): Promise<void> {
+    for (const other of this.book.activeCalls()) {
+      if (other.guid === answering || other.phase !== 'connected') continue;
+      const lineCallId = this.book.lineIdOf(other.guid);
+      if (lineCallId === undefined) continue;
+      try {
+        await this.deps.line.execute({ type: 'hold', lineCallId });
+      } catch (error) {
+        this.logger.log('warn', `call waiting: could not hold call ${other.guid} before answering ${answering}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 
   private onLineEvent(event: LineEvent): void {

@@ -93,12 +93,20 @@ export const InboundSchema = z.strictObject({
   duplicateWindowMs: z.number().int().min(0).max(600_000).default(5_000),
 });
 
+/**
+ * What answering a call does to a call already connected on the line. `hold` (the default, as desk
+ * phones do): the connected call is put on hold first, firing its hold Action URL. `none`: both stay
+ * connected (a conference-like state few users want).
+ */
+const callWaiting = z.enum(['hold', 'none'], { error: 'callWaiting must be "hold" or "none"' }).default('hold');
+
 export const SimulatorLineSchema = z.strictObject({
   type: z.literal('simulator'),
   localParty: z.string().min(1).default('sip:303@callhook.invalid'),
   displayName: z.string().nullable().default('Michael'),
   /** Outgoing calls are answered by the simulated remote after this long; null leaves them ringing. */
   answerAfterMs: z.number().int().min(0).max(600_000).nullable().default(2_000),
+  callWaiting,
 });
 
 export const SipLineSchema = z.strictObject({
@@ -116,6 +124,7 @@ export const SipLineSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(0),
   autoAnswer: z.boolean().default(false),
   registerExpires: z.number().int().min(30).max(86_400).default(600),
+  callWaiting,
 });
 
 export const LineSchema = z.discriminatedUnion('type', [SimulatorLineSchema, SipLineSchema], {

@@ -45,6 +45,33 @@ describe('engine on the simulated line', () => {
     expect(journal.calls.map((c) => c.disposition)).toEqual(['answered']);
   });
 
+  it('call waiting: answering a second call holds the connected one first, firing its hold Action URL', async () => {
+    const { clock, line, engine, fetcher } = await setup();
+    line.incoming('420', 'Anna');
+    await clock.advance(0);
+    const first = (await run(engine, { action: 'answer', call: null })).call!;
+    const second = engine.callOnLine(line.incoming('421', 'Bob'))!;
+    await clock.advance(0);
+    await run(engine, { action: 'answer', call: second.guid });
+    await clock.advance(0);
+    expect(engine.call(first.guid)).toMatchObject({ state: 'held', holdState: 'on_hold' });
+    expect(engine.call(second.guid)).toMatchObject({ state: 'connected' });
+    const holds = fetcher.urls().map((u) => new URL(u)).filter((u) => u.searchParams.get('a') === 'hold');
+    expect(holds.map((u) => `${u.searchParams.get('n')}:${u.searchParams.get('h')}`)).toEqual(['420:on_hold']);
+  });
+
+  it('call waiting "none" leaves both calls connected', async () => {
+    const { clock, line, engine } = await setup({ line: { type: 'simulator', callWaiting: 'none' } });
+    line.incoming('420');
+    await clock.advance(0);
+    const first = (await run(engine, { action: 'answer', call: null })).call!;
+    const second = engine.callOnLine(line.incoming('421'))!;
+    await run(engine, { action: 'answer', call: second.guid });
+    await clock.advance(0);
+    expect(engine.call(first.guid)?.state).toBe('connected');
+    expect(engine.call(second.guid)?.state).toBe('connected');
+  });
+
   it('a caller who gives up makes a missed call', async () => {
     const { clock, line, fired, engine } = await setup();
     const id = line.incoming('420');
