@@ -1,6 +1,7 @@
 import type { Line, Logger, LogLevel, SipLineSettings } from '@callhook/core';
 import { readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
+import { cliInvocation } from '../invocation.js';
 import type { Output } from '../output.js';
 
 export interface ServeOptions {
@@ -112,6 +113,7 @@ function readCa(file: string): string {
 
 function demoBanner(urls: string[], token: string, consoleUrl: string | null, out: Output): string {
   const b = (s: string) => out.paint('bold', s);
+  const cli = cliInvocation();
   const lines = [
     '',
     b('callhook demo') + ' — simulated line, every inbound action on, slots post to the built-in echo receiver',
@@ -127,9 +129,9 @@ function demoBanner(urls: string[], token: string, consoleUrl: string | null, ou
     '',
     'Ring the phone and watch the events:',
     `  export CALLHOOK_URL=${first.replace(/\/$/, '')} CALLHOOK_TOKEN=${token}`,
-    '  pnpm callhook tail',
-    '  pnpm callhook simulate incoming --from 420 --name "Michael D785"',
-    '  pnpm callhook simulate answer && pnpm callhook simulate hangup',
+    `  ${cli} tail`,
+    `  ${cli} simulate incoming --from 420 --name "Michael D785"`,
+    `  ${cli} simulate answer && ${cli} simulate hangup`,
     `  curl -H "Authorization: Bearer ${token}" ${first}api/v1/echo/log`,
     '',
   );
