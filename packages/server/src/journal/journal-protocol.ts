@@ -38,6 +38,8 @@ export interface WorkerSetup {
   file: string;
   keepCalls: number;
   keepDeliveries: number;
+  /** SQLite busy_timeout in ms: how long a write waits for another connection's lock. */
+  busyTimeoutMs: number;
   /** Int32 flag the worker sets to 1 after posting a reply, so the main thread can block on it. */
   replyFlag: SharedArrayBuffer;
   replies: MessagePort;

@@ -45,7 +45,7 @@ function messageOf(error) {
  * @param {string} file
  */
 function openJournal(Database, file) {
-  const db = new Database(file);
+  const db = new Database(file, { timeout: setup.busyTimeoutMs });
   // WAL with synchronous=NORMAL keeps every committed write across a crash of the process (kill -9).
   if (file !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -9,8 +9,16 @@ export interface SqliteJournalOptions {
   keepDeliveries?: number;
   /** A batch of writes failed (disk full, file removed…). Deliveries go on; this is where to say so. */
   onWriteError?: (error: Error) => void;
-  /** How long a read may block before the worker is declared broken (default 30 s). */
+  /** How long a read (a query) may block before the worker is declared broken (default 30 s). */
   replyTimeoutMs?: number;
+  /**
+   * How long opening the file (loading SQLite, the schema, the integrity check) and closing it may
+   * block (default 30 s). Separate from `replyTimeoutMs` so a test can give reads a small budget
+   * without making the open race a busy machine.
+   */
+  openTimeoutMs?: number;
+  /** How long the worker waits for another connection's lock before a write fails (SQLite busy_timeout; default 5 s). */
+  busyTimeoutMs?: number;
 }
 
 /** How long a synchronous call (open, read, close) may block before the worker is declared stuck. */
@@ -62,6 +70,7 @@ export class SqliteJournal implements Journal, History {
   private failedRanges: { from: number; to: number; error: Error }[] = [];
   private nextCall = OPEN_CALL + 1;
   private readonly replyTimeoutMs: number;
+  private readonly openTimeoutMs: number;
   /** Set when the worker was given up on; every later read throws it. */
   private broken: Error | null = null;
   private closed = false;
@@ -71,12 +80,14 @@ export class SqliteJournal implements Journal, History {
   constructor(readonly file: string, options: SqliteJournalOptions = {}) {
     this.onWriteError = options.onWriteError ?? (() => undefined);
     this.replyTimeoutMs = options.replyTimeoutMs ?? REPLY_TIMEOUT_MS;
+    this.openTimeoutMs = options.openTimeoutMs ?? REPLY_TIMEOUT_MS;
     const channel = new MessageChannel();
     this.replies = channel.port1;
     const setup: WorkerSetup = {
       file,
       keepCalls: options.keepCalls ?? 10_000,
       keepDeliveries: options.keepDeliveries ?? 50_000,
+      busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
       replyFlag: this.replyFlag.buffer as SharedArrayBuffer,
       replies: channel.port2,
     };
@@ -139,7 +150,7 @@ export class SqliteJournal implements Journal, History {
   opened(): void {
     if (this.openFailure === undefined) {
       try {
-        this.awaitReply(OPEN_CALL);
+        this.awaitReply(OPEN_CALL, this.openTimeoutMs);
         this.openFailure = null;
       } catch (error) {
         this.openFailure = error instanceof Error ? error : new Error(String(error));
@@ -161,7 +172,7 @@ export class SqliteJournal implements Journal, History {
     this.send({ type: 'close', call });
     this.closed = true;
     try {
-      this.awaitReply(call);
+      this.awaitReply(call, this.openTimeoutMs);
     } finally {
       this.replies.close();
     }
@@ -195,7 +206,7 @@ export class SqliteJournal implements Journal, History {
     this.post(Infinity);
     const call = this.nextCall++;
     this.send({ type: 'query', call, ...query });
-    return this.awaitReply(call);
+    return this.awaitReply(call, this.replyTimeoutMs);
   }
 
   private send(message: ToWorker): void {
@@ -204,11 +215,11 @@ export class SqliteJournal implements Journal, History {
 
   /**
    * Blocks until the worker answers `call` on the reply port: the journal's only synchronous wait.
-   * A worker that stays silent for REPLY_TIMEOUT_MS is declared broken and stopped, so it cannot keep
+   * A worker that stays silent for `timeoutMs` is declared broken and stopped, so it cannot keep
    * the process alive or answer later in another call's place.
    */
-  private awaitReply(call: number): unknown {
-    const deadline = performance.now() + this.replyTimeoutMs;
+  private awaitReply(call: number, timeoutMs: number): unknown {
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       for (let received = receiveMessageOnPort(this.replies); received; received = receiveMessageOnPort(this.replies)) {
         const reply = received.message as Reply;
@@ -219,7 +230,7 @@ export class SqliteJournal implements Journal, History {
       }
       const left = deadline - performance.now();
       if (left <= 0 || Atomics.wait(this.replyFlag, 0, 0, left) === 'timed-out') {
-        throw this.fail(`no answer from its worker within ${this.replyTimeoutMs / 1000} s`);
+        throw this.fail(`no answer from its worker within ${timeoutMs / 1000} s`);
       }
       Atomics.store(this.replyFlag, 0, 0);
     }
