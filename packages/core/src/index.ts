@@ -24,6 +24,7 @@ export * from './inbound/parse-inbound.js';
 export * from './dispatch/cancellation.js';
 export * from './dispatch/delivery.js';
 export * from './dispatch/dispatcher.js';
+export * from './dispatch/origin.js';
 export * from './line/line-events.js';
 export * from './line/line-event-hub.js';
 export * from './line/simulated-line.js';
