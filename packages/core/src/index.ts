@@ -23,6 +23,7 @@ export * from './inbound/target.js';
 export * from './inbound/parse-inbound.js';
 export * from './dispatch/cancellation.js';
 export * from './dispatch/delivery.js';
+export * from './dispatch/delivery-schema.js';
 export * from './dispatch/dispatcher.js';
 export * from './dispatch/origin.js';
 export * from './line/line-events.js';

@@ -1,7 +1,19 @@
-import type { CallSnapshot, DeliveryRecord, Journal, PendingDelivery } from '@callhook/core';
+import { readStoredDelivery, type CallSnapshot, type DeliveryRecord, type Journal, type OutboxPage, type PendingDelivery } from '@callhook/core';
+import { dirname, join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { History } from './history.js';
-import { FATAL_CALL, OPEN_CALL, type BatchOutcome, type JournalOp, type JournalQuery, type Reply, type ToWorker, type WorkerSetup } from './journal-protocol.js';
+import {
+  FATAL_CALL,
+  OPEN_CALL,
+  type BatchOutcome,
+  type JournalOp,
+  type JournalQuery,
+  type QuarantineReport,
+  type RawOutboxPage,
+  type Reply,
+  type ToWorker,
+  type WorkerSetup,
+} from './journal-protocol.js';
 
 export interface SqliteJournalOptions {
   /** Rows kept in the call history and the delivery log; older ones are pruned. */
@@ -19,6 +31,16 @@ export interface SqliteJournalOptions {
   openTimeoutMs?: number;
   /** How long the worker waits for another connection's lock before a write fails (SQLite busy_timeout; default 5 s). */
   busyTimeoutMs?: number;
+  /**
+   * An outbox entry could not be used (not JSON, not a delivery, cannot be unsealed): it is kept in
+   * the database, marked quarantined, and never sent; this is where to say so (row and reason).
+   */
+  onBadEntry?: (entry: { position: number; id: string; reason: string }) => void;
+}
+
+/** The file beside a journal that holds the key sealing its outbox entries. */
+export function outboxKeyFile(journalFile: string): string | null {
+  return journalFile === ':memory:' ? null : join(dirname(journalFile), 'outbox.key');
 }
 
 /** How long a synchronous call (open, read, close) may block before the worker is declared stuck. */
@@ -56,6 +78,7 @@ export class SqliteJournal implements Journal, History {
   private readonly replies: MessagePort;
   private readonly replyFlag = new Int32Array(new SharedArrayBuffer(4));
   private readonly onWriteError: (error: Error) => void;
+  private readonly onBadEntry: NonNullable<SqliteJournalOptions['onBadEntry']>;
   private ops: JournalOp[] = [];
   private postScheduled: NodeJS.Immediate | null = null;
   // Ops are counted from the first write: how many were written, posted and committed.
@@ -79,6 +102,7 @@ export class SqliteJournal implements Journal, History {
 
   constructor(readonly file: string, options: SqliteJournalOptions = {}) {
     this.onWriteError = options.onWriteError ?? (() => undefined);
+    this.onBadEntry = options.onBadEntry ?? (() => undefined);
     this.replyTimeoutMs = options.replyTimeoutMs ?? REPLY_TIMEOUT_MS;
     this.openTimeoutMs = options.openTimeoutMs ?? REPLY_TIMEOUT_MS;
     const channel = new MessageChannel();
@@ -88,6 +112,7 @@ export class SqliteJournal implements Journal, History {
       keepCalls: options.keepCalls ?? 10_000,
       keepDeliveries: options.keepDeliveries ?? 50_000,
       busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
+      keyFile: outboxKeyFile(file),
       replyFlag: this.replyFlag.buffer as SharedArrayBuffer,
       replies: channel.port2,
     };
@@ -131,8 +156,43 @@ export class SqliteJournal implements Journal, History {
     });
   }
 
+  /** Every usable outbox entry, in outbox order (bad ones are quarantined on the way). */
   pendingDeliveries(): PendingDelivery[] {
-    return this.query({ query: 'pending' }) as PendingDelivery[];
+    const all: PendingDelivery[] = [];
+    for (let after = 0, pages = 0; pages < 1_000_000; pages++) {
+      const page = this.outboxAfter(after, 1_000);
+      all.push(...page.entries.map((entry) => entry.delivery));
+      if (page.done) break;
+      after = page.cursor;
+    }
+    return all;
+  }
+
+  /**
+   * Core's outbox paging. Each row is unsealed and checked against core's `PendingDeliverySchema`;
+   * one that fails is quarantined (kept, marked with the reason, reported to `onBadEntry`) and left
+   * out, so one bad row can neither crash start-up nor be sent.
+   */
+  outboxAfter(after: number, limit: number, origin?: string): OutboxPage {
+    const query: JournalQuery = origin === undefined ? { query: 'page', after, limit } : { query: 'page', after, limit, origin };
+    const page = this.query(query) as RawOutboxPage;
+    const entries: OutboxPage['entries'] = [];
+    for (const row of page.rows) {
+      const read = 'text' in row ? readStoredDelivery(row.text) : { ok: false as const, reason: row.error };
+      if (read.ok && read.delivery.id === row.id) entries.push({ position: row.position, delivery: read.delivery });
+      else this.quarantine(row.position, row.id, read.ok ? `its id ${JSON.stringify(read.delivery.id)} is not the row's` : read.reason);
+    }
+    return { entries, cursor: page.rows.at(-1)?.position ?? after, done: page.done };
+  }
+
+  /** Quarantined outbox entries: their count and the first `limit` with row position, id and reason. */
+  quarantinedEntries(limit = 20): QuarantineReport {
+    return this.query({ query: 'quarantined', limit }) as QuarantineReport;
+  }
+
+  private quarantine(position: number, id: string, reason: string): void {
+    this.write(['quarantine', position, reason]);
+    this.onBadEntry({ position, id, reason });
   }
 
   recentCalls(limit: number): CallSnapshot[] {

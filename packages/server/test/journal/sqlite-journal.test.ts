@@ -109,7 +109,7 @@ describe('SqliteJournal', () => {
     await durable;
     // Committed means another connection sees it now, before any read on this one flushes.
     const reader = new Database(file, { readonly: true });
-    expect(reader.prepare('SELECT id FROM outbox ORDER BY rowid').pluck().all()).toEqual([a.id, b.id]);
+    expect(reader.prepare('SELECT id FROM outbox_entries ORDER BY position').pluck().all()).toEqual([a.id, b.id]);
     reader.close();
     expect(journal.outboxDurable(b.id)).toBeUndefined(); // committed in the same batch
     expect(journal.outboxDurable('never-enqueued')).toBeUndefined();
@@ -123,7 +123,7 @@ describe('SqliteJournal', () => {
     for (const d of deliveries) journal.enqueueDelivery(d);
     await journal.outboxDurable(deliveries[0]!.id);
     const reader = new Database(file, { readonly: true });
-    const count = reader.prepare('SELECT COUNT(*) FROM outbox').pluck();
+    const count = reader.prepare('SELECT COUNT(*) FROM outbox_entries').pluck();
     const afterFirst = count.get() as number;
     expect(afterFirst).toBeGreaterThan(0);
     expect(afterFirst).toBeLessThan(deliveries.length); // the first requests need not wait for the whole storm
