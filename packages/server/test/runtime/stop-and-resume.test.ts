@@ -1,4 +1,4 @@
-import { loadSettings, SimulatedLine } from '@callhook/core';
+import { loadSettings, type SimulatedLine } from '@callhook/core';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
