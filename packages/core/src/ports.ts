@@ -60,6 +60,23 @@ export interface Journal {
   outboxDurable?(deliveryId: string): Promise<void> | undefined;
   completeDelivery(id: string): void;
   pendingDeliveries(): PendingDelivery[];
+  /**
+   * One page of the outbox in the order entries were written: up to `limit` entries whose position
+   * is above `after` (0 = from the start), of one origin when `origin` is given (see `originOf`).
+   * Reads see every earlier write. A journal that has it lets the dispatcher keep only a bounded
+   * number of deliveries in memory: the rest stay parked in the outbox and are read back as room
+   * frees. Entries that cannot be read (a bad row) are left out, and the journal says so its own way.
+   */
+  outboxAfter?(after: number, limit: number, origin?: string): OutboxPage;
+}
+
+/** A page of outbox entries; `position`s grow with each write and are never reused. */
+export interface OutboxPage {
+  entries: { position: number; delivery: PendingDelivery }[];
+  /** Position of the last row read, bad rows included (pass it back as `after`); `after` when none. */
+  cursor: number;
+  /** True when no entry above `cursor` was there at the time of the read. */
+  done: boolean;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -1,7 +1,8 @@
-import type { BrowserOpener, Clock, Fetcher, Journal, Logger } from '../ports.js';
+import type { BrowserOpener, Clock, Fetcher, Journal, Logger, OutboxPage, TimerHandle } from '../ports.js';
 import { silentLogger } from '../ports.js';
 import { Cancellation } from './cancellation.js';
 import { deliveryRecord, retryDelayMs, type DeliveryOutcome, type DeliveryRecord, type PendingDelivery } from './delivery.js';
+import { originOf } from './origin.js';
 
 export interface DispatcherOptions {
   fetcher: Fetcher;
@@ -9,37 +10,96 @@ export interface DispatcherOptions {
   clock: Clock;
   journal?: Journal;
   logger?: Logger;
-  /** Deliveries waiting (not in flight) before new ones are dropped. */
+  /**
+   * Deliveries kept waiting in memory (not in flight), across origins (default 10,000). Beyond it a
+   * new delivery stays parked in the journal's outbox and is read back as room frees; only without a
+   * journal that can page its outbox (`outboxAfter`) is it dropped (and recorded as such).
+   */
   maxQueued?: number;
-  /** Requests in flight at once, across all calls. */
+  /** Deliveries kept waiting in memory for one origin (default `maxQueued / 8`, at least 1); beyond it they park. */
+  maxQueuedPerOrigin?: number;
+  /** Deliveries in flight at once (a request, or a retry's back-off), across all origins (default 256). */
   concurrency?: number;
+  /**
+   * Deliveries in flight at once to one origin (default 32, at most `concurrency`), so a receiver
+   * that never answers cannot take the concurrency every other receiver needs.
+   */
+  concurrencyPerOrigin?: number;
+  /** Outbox entries read per page when parked deliveries are resumed (default 256). */
+  resumePageSize?: number;
 }
 
+/** One call's deliveries for one slot: they go out in order, one at a time. */
 interface Lane {
+  key: string;
+  origin: OriginState;
   queue: PendingDelivery[];
   busy: boolean;
 }
 
+/** The lanes of one receiver origin, with its own limits and its own parked entries. */
+interface OriginState {
+  name: string;
+  /** Lanes with a delivery waiting and none in flight, in the order they became ready. */
+  ready: Lane[];
+  queued: number;
+  inFlight: number;
+  /** In the round-robin of origins that may start a delivery. */
+  scheduled: boolean;
+  /** Entries of this origin wait in the outbox above `cursor`; new ones park behind them (order). */
+  parked: { cursor: number } | null;
+}
+
+/** A delivery being attempted or waiting out a back-off; `halt` ends either at once. */
+interface InFlight {
+  cancellation: Cancellation | null;
+  wake: (() => void) | null;
+  timer: TimerHandle | null;
+}
+
+/** How many outbox pages one resume pass reads at most before letting other work run. */
+const PAGES_PER_PASS = 8;
+
 /**
  * Sends deliveries. Each call's deliveries for one slot go out in order, one at a time (a call's
- * `disconnected` never overtakes its `inbound`); different calls and slots proceed independently,
- * so a slow receiver holds up only its own lane. Every attempt is recorded.
+ * `disconnected` never overtakes its `inbound`); different calls and slots proceed independently.
+ * Lanes are grouped by receiver origin, each with its own concurrency and memory share, taken in
+ * turn: a slow or dead receiver holds up only its own lanes. Memory is bounded, what is kept is
+ * not: every delivery is in the journal's outbox before it is queued, and what does not fit in
+ * memory stays parked there until room frees. Every attempt is recorded.
  */
 export class Dispatcher {
   private readonly lanes = new Map<string, Lane>();
-  private readonly ready: string[] = [];
+  private readonly origins = new Map<string, OriginState>();
+  /** Origins that may start a delivery, round-robin. */
+  private readonly readyOrigins: OriginState[] = [];
+  /** Ids queued in memory or in flight: a resumed page skips them. */
+  private readonly known = new Set<string>();
+  private readonly flights = new Set<InFlight>();
   private readonly listeners = new Set<(record: DeliveryRecord) => void>();
   private readonly idleWaiters: (() => void)[] = [];
+  /** The scan of the whole outbox at start (`resume`), in outbox order; null when done or not started. */
+  private globalScan: { cursor: number } | null = null;
   private queued = 0;
   private inFlight = 0;
   private dropped = 0;
+  private parked = 0;
+  private refilling = false;
+  private refillTimer: TimerHandle | null = null;
+  private halted = false;
   private readonly maxQueued: number;
+  private readonly maxQueuedPerOrigin: number;
   private readonly concurrency: number;
+  private readonly concurrencyPerOrigin: number;
+  private readonly pageSize: number;
   private readonly logger: Logger;
 
   constructor(private readonly options: DispatcherOptions) {
-    this.maxQueued = options.maxQueued ?? 10_000;
-    this.concurrency = options.concurrency ?? 256;
+    this.maxQueued = Math.max(1, options.maxQueued ?? 10_000);
+    this.maxQueuedPerOrigin = Math.max(1, Math.min(this.maxQueued, options.maxQueuedPerOrigin ?? Math.floor(this.maxQueued / 8)));
+    this.concurrency = Math.max(1, options.concurrency ?? 256);
+    this.concurrencyPerOrigin = Math.max(1, Math.min(this.concurrency, options.concurrencyPerOrigin ?? 32));
+    this.pageSize = Math.max(1, options.resumePageSize ?? 256);
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -48,33 +108,59 @@ export class Dispatcher {
     return () => this.listeners.delete(listener);
   }
 
-  stats(): { queued: number; inFlight: number; dropped: number } {
-    return { queued: this.queued, inFlight: this.inFlight, dropped: this.dropped };
+  /**
+   * `queued`: waiting in memory; `inFlight`: being attempted or in a retry's back-off; `parked`:
+   * parked in the outbox since start and not yet read back (entries left by an earlier run are not
+   * counted until read); `dropped`: refused for lack of room (only without a paging journal).
+   */
+  stats(): { queued: number; inFlight: number; dropped: number; parked: number } {
+    return { queued: this.queued, inFlight: this.inFlight, dropped: this.dropped, parked: this.parked };
   }
 
-  /** Queues a delivery; returns false (and records a drop) when the queue is full. */
+  /**
+   * Takes a delivery: writes it to the outbox (unless `alreadyJournaled`), then queues it in memory
+   * or, when its origin or the whole queue is at its bound, leaves it parked in the outbox. Returns
+   * false (and records a drop) only when it could be neither queued nor parked.
+   */
   submit(delivery: PendingDelivery, alreadyJournaled = false): boolean {
-    if (this.queued >= this.maxQueued) {
+    const journal = this.options.journal;
+    const canPark = journal?.outboxAfter !== undefined;
+    if (!alreadyJournaled) journal?.enqueueDelivery(delivery);
+    const origin = this.originState(originOf(delivery));
+    if (this.halted || origin.parked || origin.queued >= this.maxQueuedPerOrigin || this.queued >= this.maxQueued) {
+      if (canPark) {
+        origin.parked ??= { cursor: 0 }; // its entries in memory are skipped by id when read again
+        this.parked++;
+        return true;
+      }
       this.dropped++;
       this.logger.log('warn', 'delivery queue full: dropping', { deliveryId: delivery.id, maxQueued: this.maxQueued });
       this.emit(delivery, 0, 'dropped', null, 0, `queue full (${this.maxQueued} waiting)`, true);
+      this.forgetIfUnused(origin);
       return false;
     }
-    if (!alreadyJournaled) this.options.journal?.enqueueDelivery(delivery);
-    const key = `${delivery.callGuid}#${delivery.slot}`;
-    let lane = this.lanes.get(key);
-    if (!lane) {
-      lane = { queue: [], busy: false };
-      this.lanes.set(key, lane);
-    }
-    lane.queue.push(delivery);
-    this.queued++;
-    if (!lane.busy && lane.queue.length === 1) this.ready.push(key);
+    this.admit(delivery, origin);
     this.pump();
     return true;
   }
 
-  /** Resolves once nothing is queued or in flight, or after `timeoutMs`; true if drained. */
+  /**
+   * Reads back what the journal's outbox holds (deliveries left by an earlier run), page by page in
+   * outbox order, as memory allows. Without a paging journal, resubmits `pendingDeliveries()`.
+   */
+  resume(): void {
+    const journal = this.options.journal;
+    if (!journal) return;
+    if (journal.outboxAfter === undefined) {
+      for (const delivery of journal.pendingDeliveries()) this.submit(delivery, true);
+      return;
+    }
+    this.globalScan ??= { cursor: 0 };
+    this.refill();
+    this.pump();
+  }
+
+  /** Resolves once nothing is queued, parked or in flight, or after `timeoutMs`; true if drained. */
   drain(timeoutMs: number): Promise<boolean> {
     if (this.isIdle()) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -86,40 +172,196 @@ export class Dispatcher {
     });
   }
 
-  private isIdle(): boolean {
-    return this.queued === 0 && this.inFlight === 0;
-  }
-
-  private pump(): void {
-    while (this.inFlight < this.concurrency && this.ready.length > 0) {
-      const key = this.ready.shift()!;
-      const lane = this.lanes.get(key);
-      const delivery = lane?.queue.shift();
-      if (!lane || !delivery) continue;
-      this.queued--;
-      lane.busy = true;
-      this.inFlight++;
-      void this.run(delivery, 1).finally(() => {
-        this.inFlight--;
-        lane.busy = false;
-        if (lane.queue.length > 0) this.ready.push(key);
-        else this.lanes.delete(key);
-        this.pump();
-        if (this.isIdle()) this.idleWaiters.splice(0).forEach((wake) => wake());
-      });
+  /**
+   * Stops sending: attempts in flight are cancelled and back-offs cut short, without completing
+   * them, so they stay in the outbox for the next start; later submissions are only journaled. No
+   * timer of the dispatcher is left behind. Call after `drain` ran out of time.
+   */
+  halt(): void {
+    if (this.halted) return;
+    this.halted = true;
+    if (this.refillTimer !== null) this.options.clock.clearTimeout(this.refillTimer);
+    this.refillTimer = null;
+    const stopping = new Error('the dispatcher is stopping');
+    for (const flight of this.flights) {
+      flight.cancellation?.cancel(stopping);
+      if (flight.timer !== null) this.options.clock.clearTimeout(flight.timer);
+      flight.timer = null;
+      flight.wake?.();
     }
   }
 
-  private async run(delivery: PendingDelivery, attempt: number): Promise<void> {
+  private isIdle(): boolean {
+    return this.queued === 0 && this.inFlight === 0 && !this.hasParked();
+  }
+
+  /** Whether entries wait in the outbox that are not yet read back into memory. */
+  hasParked(): boolean {
+    if (this.globalScan) return true;
+    for (const origin of this.origins.values()) if (origin.parked) return true;
+    return false;
+  }
+
+  private originState(name: string): OriginState {
+    let origin = this.origins.get(name);
+    if (!origin) {
+      origin = { name, ready: [], queued: 0, inFlight: 0, scheduled: false, parked: null };
+      this.origins.set(name, origin);
+    }
+    return origin;
+  }
+
+  private forgetIfUnused(origin: OriginState): void {
+    if (origin.queued === 0 && origin.inFlight === 0 && !origin.parked && origin.ready.length === 0) this.origins.delete(origin.name);
+  }
+
+  /** Puts a delivery in its lane in memory. */
+  private admit(delivery: PendingDelivery, origin: OriginState): void {
+    const key = `${delivery.callGuid}#${delivery.slot}`;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = { key, origin, queue: [], busy: false };
+      this.lanes.set(key, lane);
+    }
+    lane.queue.push(delivery);
+    this.known.add(delivery.id);
+    this.queued++;
+    origin.queued++;
+    if (!lane.busy && lane.queue.length === 1) {
+      origin.ready.push(lane);
+      this.schedule(origin);
+    }
+  }
+
+  private schedule(origin: OriginState): void {
+    if (origin.scheduled || origin.ready.length === 0 || origin.inFlight >= this.concurrencyPerOrigin) return;
+    origin.scheduled = true;
+    this.readyOrigins.push(origin);
+  }
+
+  private pump(): void {
+    while (!this.halted && this.inFlight < this.concurrency && this.readyOrigins.length > 0) {
+      const origin = this.readyOrigins.shift()!;
+      origin.scheduled = false;
+      const lane = origin.ready.shift();
+      const delivery = lane?.queue.shift();
+      if (!lane || !delivery) continue;
+      this.queued--;
+      origin.queued--;
+      lane.busy = true;
+      this.inFlight++;
+      origin.inFlight++;
+      this.schedule(origin); // to the back of the round-robin: origins take turns
+      const flight: InFlight = { cancellation: null, wake: null, timer: null };
+      this.flights.add(flight);
+      void this.run(delivery, flight)
+        .catch((error: unknown) => this.logger.log('error', `delivery failed unexpectedly: ${messageOf(error)}`, { deliveryId: delivery.id }))
+        .finally(() => this.finish(delivery, lane, flight));
+    }
+  }
+
+  private finish(delivery: PendingDelivery, lane: Lane, flight: InFlight): void {
+    const { origin } = lane;
+    this.flights.delete(flight);
+    this.known.delete(delivery.id);
+    this.inFlight--;
+    origin.inFlight--;
+    lane.busy = false;
+    if (lane.queue.length > 0) origin.ready.push(lane);
+    else this.lanes.delete(lane.key);
+    this.schedule(origin);
+    this.forgetIfUnused(origin);
+    this.refill();
+    this.pump();
+    if (this.isIdle()) this.idleWaiters.splice(0).forEach((wake) => wake());
+  }
+
+  /**
+   * Reads parked entries back from the outbox while memory has room: first the scan of the whole
+   * outbox (at start), then each parked origin from its own cursor. Bounded per pass; when a pass
+   * ends with pages left and nothing running that would call it again, another pass is scheduled.
+   */
+  private refill(): void {
+    const journal = this.options.journal;
+    if (this.halted || this.refilling || !journal?.outboxAfter) return;
+    this.refilling = true;
+    let pages = 0;
+    try {
+      while (this.globalScan && this.queued < this.maxQueued && pages < PAGES_PER_PASS) {
+        pages++;
+        const scan = this.globalScan;
+        const page = journal.outboxAfter(scan.cursor, this.pageSize);
+        const stoppedAt = this.take(page, (origin) => {
+          if (origin.parked) return 'skip'; // its own scan reads it, in order
+          if (origin.queued >= this.maxQueuedPerOrigin) return 'park';
+          return 'admit';
+        });
+        scan.cursor = stoppedAt ?? page.cursor;
+        if (stoppedAt === null && page.done) this.globalScan = null;
+      }
+      for (const origin of this.origins.values()) {
+        while (origin.parked && origin.queued < this.maxQueuedPerOrigin && this.queued < this.maxQueued && pages < PAGES_PER_PASS) {
+          pages++;
+          const parked = origin.parked;
+          const room = Math.min(this.maxQueuedPerOrigin - origin.queued, this.maxQueued - this.queued);
+          const page = journal.outboxAfter(parked.cursor, Math.min(this.pageSize, Math.max(room, 1)), origin.name);
+          const stoppedAt = this.take(page, () => 'admit');
+          parked.cursor = stoppedAt ?? page.cursor;
+          if (stoppedAt === null && page.done) origin.parked = null;
+        }
+        this.forgetIfUnused(origin);
+      }
+    } catch (error) {
+      this.logger.log('error', `could not read parked deliveries from the outbox: ${messageOf(error)}`);
+      this.globalScan = null;
+      for (const origin of this.origins.values()) origin.parked = null;
+    } finally {
+      this.refilling = false;
+    }
+    if (pages >= PAGES_PER_PASS && this.inFlight === 0 && this.queued === 0 && this.hasParked() && this.refillTimer === null) {
+      this.refillTimer = this.options.clock.setTimeout(() => {
+        this.refillTimer = null;
+        this.refill();
+        this.pump();
+      }, 0);
+    }
+    if (this.isIdle()) this.idleWaiters.splice(0).forEach((wake) => wake());
+  }
+
+  /**
+   * Admits a page's entries in order until memory is full. Returns the cursor to continue from when
+   * it stopped early (the position before the first entry not taken), else null. `decide` says per
+   * entry's origin whether to admit it, skip it (read elsewhere), or park its origin from here on.
+   */
+  private take(page: OutboxPage, decide: (origin: OriginState) => 'admit' | 'skip' | 'park'): number | null {
+    for (const { position, delivery } of page.entries) {
+      if (this.known.has(delivery.id)) continue;
+      const origin = this.originState(originOf(delivery));
+      const verdict = decide(origin);
+      if (verdict === 'skip') continue;
+      if (verdict === 'park') {
+        origin.parked = { cursor: position - 1 };
+        continue;
+      }
+      if (this.queued >= this.maxQueued || origin.queued >= this.maxQueuedPerOrigin) return position - 1;
+      this.admit(delivery, origin);
+      if (this.parked > 0) this.parked--;
+    }
+    return null;
+  }
+
+  /** Attempts a delivery until it succeeds, fails for good or the dispatcher halts (then it stays in the outbox). */
+  private async run(delivery: PendingDelivery, flight: InFlight): Promise<void> {
     const durable = this.options.journal?.outboxDurable?.(delivery.id);
     if (durable) await this.whenDurable(durable, delivery);
-    for (;;) {
-      const result = await this.attempt(delivery);
+    for (let attempt = 1; ; attempt++) {
+      if (this.halted) return;
+      const result = await this.attempt(delivery, flight);
+      if (this.halted) return; // cut short by halt: neither recorded nor completed
       const retry = result.retryable && attempt <= delivery.retries.max;
       this.emit(delivery, attempt, result.outcome, result.status, result.latencyMs, result.error, !retry);
       if (!retry) break;
-      await this.sleep(retryDelayMs(delivery.retries, attempt));
-      attempt++;
+      await this.sleep(retryDelayMs(delivery.retries, attempt), flight);
     }
     this.options.journal?.completeDelivery(delivery.id);
   }
@@ -133,7 +375,7 @@ export class Dispatcher {
     }
   }
 
-  private async attempt(delivery: PendingDelivery): Promise<AttemptResult> {
+  private async attempt(delivery: PendingDelivery, flight: InFlight): Promise<AttemptResult> {
     const { clock } = this.options;
     const started = clock.now();
     const elapsed = (): number => clock.now() - started;
@@ -146,6 +388,7 @@ export class Dispatcher {
       }
     }
     const cancellation = new Cancellation();
+    flight.cancellation = cancellation;
     const timer = clock.setTimeout(() => cancellation.cancel(new Error(`no response within ${delivery.timeoutMs} ms`)), delivery.timeoutMs);
     try {
       const response = await this.options.fetcher.fetch({
@@ -169,12 +412,22 @@ export class Dispatcher {
         ? { outcome: 'timeout', status: null, latencyMs: elapsed(), error: `no response within ${delivery.timeoutMs} ms`, retryable: true }
         : { outcome: 'network_error', status: null, latencyMs: elapsed(), error: messageOf(error), retryable: true };
     } finally {
+      flight.cancellation = null;
       clock.clearTimeout(timer);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.options.clock.setTimeout(resolve, ms));
+  /** Waits out a back-off; `halt` clears the timer and wakes it at once. */
+  private sleep(ms: number, flight: InFlight): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        flight.wake = null;
+        flight.timer = null;
+        resolve();
+      };
+      flight.wake = wake;
+      flight.timer = this.options.clock.setTimeout(wake, ms);
+    });
   }
 
   private emit(

@@ -2,7 +2,7 @@ import type { Action } from '../actions.js';
 import type { CallInput, CallState, Transition } from '../call/call-state.js';
 import type { CallSnapshot } from '../call/snapshot.js';
 import { toSnapshot } from '../call/to-snapshot.js';
-import { Dispatcher } from '../dispatch/dispatcher.js';
+import { Dispatcher, type DispatcherOptions } from '../dispatch/dispatcher.js';
 import { CallhookError, isCallhookError } from '../errors.js';
 import { uuidV7 } from '../guid.js';
 import type { InboundCommand } from '../inbound/inbound-command.js';
@@ -28,7 +28,10 @@ export interface EngineDeps {
   logger?: Logger;
   utcOffset?: UtcOffset;
   historyLimit?: number;
+  /** The dispatcher's in-memory bound (`DispatcherOptions.maxQueued`); what does not fit waits in the outbox. */
   maxQueuedDeliveries?: number;
+  /** Further `DispatcherOptions` (per-origin limits, concurrency, resume page size). */
+  dispatcher?: Pick<DispatcherOptions, 'maxQueuedPerOrigin' | 'concurrency' | 'concurrencyPerOrigin' | 'resumePageSize'>;
 }
 
 export interface CommandResult {
@@ -64,6 +67,7 @@ export class Engine {
       journal: deps.journal,
       logger: this.logger,
       maxQueued: deps.maxQueuedDeliveries,
+      ...deps.dispatcher,
     });
     this.dispatcher.onRecord((record) => this.emit({ type: 'delivery', record }));
   }
@@ -79,13 +83,18 @@ export class Engine {
   /** Subscribes to the line, resumes deliveries left in the outbox, and starts the line. */
   async start(): Promise<void> {
     this.unsubscribe = this.deps.line.onEvent((event) => this.onLineEvent(event));
-    const pending = this.deps.journal?.pendingDeliveries() ?? [];
-    if (pending.length > 0) this.logger.log('info', `resuming ${pending.length} deliveries left in the outbox`);
-    for (const delivery of pending) this.dispatcher.submit(delivery, true);
+    this.dispatcher.resume();
+    const { queued, inFlight } = this.dispatcher.stats();
+    const more = this.dispatcher.hasParked() ? ' (the rest is read as room frees)' : '';
+    if (queued + inFlight > 0) this.logger.log('info', `resuming ${queued + inFlight} deliveries left in the outbox${more}`);
     await this.deps.line.start();
   }
 
-  /** Stops the line, then waits up to `drainMs` for deliveries in flight. True if all went out. */
+  /**
+   * Stops the line, waits up to `drainMs` for deliveries, then halts the dispatcher: what did not go
+   * out (in flight, in a retry's back-off, parked) stays in the outbox for the next start, and no
+   * timer of its own keeps the process alive. True if all went out.
+   */
   async stop(drainMs = 5_000): Promise<boolean> {
     try {
       await this.deps.line.stop();
@@ -93,7 +102,9 @@ export class Engine {
       this.unsubscribe?.();
       this.unsubscribe = null;
     }
-    return this.dispatcher.drain(drainMs);
+    const drained = await this.dispatcher.drain(drainMs);
+    this.dispatcher.halt();
+    return drained;
   }
 
   /** Applies new settings live: later call events use the new slots and inbound policy. */

@@ -1,16 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher, longestDeliveryMs, type DeliveryRecord, type FetchRequest, type FetchResponse } from '../../src/index.js';
+import { Dispatcher, longestDeliveryMs, type DeliveryRecord, type DispatcherOptions, type FetchRequest, type FetchResponse } from '../../src/index.js';
 import { delivery } from '../support/deliveries.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { hang, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
 import { MemoryJournal } from '../support/memory-journal.js';
 
-function setup(respond?: (r: FetchRequest) => Promise<FetchResponse>, options: { maxQueued?: number; concurrency?: number } = {}) {
+type Limits = Pick<DispatcherOptions, 'maxQueued' | 'maxQueuedPerOrigin' | 'concurrency' | 'concurrencyPerOrigin' | 'resumePageSize'>;
+
+function setup(respond?: (r: FetchRequest) => Promise<FetchResponse>, options: Limits & { noJournal?: boolean } = {}) {
   const clock = new FakeClock();
   const fetcher = new RecordingFetcher(respond);
   const browser = new RecordingBrowser();
   const journal = new MemoryJournal();
-  const dispatcher = new Dispatcher({ fetcher, browser, clock, journal, ...options });
+  const { noJournal, ...limits } = options;
+  const dispatcher = new Dispatcher({ fetcher, browser, clock, journal: noJournal ? undefined : journal, ...limits });
   const records: DeliveryRecord[] = [];
   dispatcher.onRecord((r) => records.push(r));
   return { clock, fetcher, browser, journal, dispatcher, records };
@@ -79,8 +82,8 @@ describe('dispatcher', () => {
     expect(records[0]).toMatchObject({ outcome: 'network_error', error: 'fetch failed: connect ECONNREFUSED 127.0.0.1:9' });
   });
 
-  it('bounds its queue and records each drop', async () => {
-    const { dispatcher, clock, records } = setup((r) => hang(r), { maxQueued: 2, concurrency: 1 });
+  it('without a journal to park in, bounds its queue and records each drop', async () => {
+    const { dispatcher, clock, records } = setup((r) => hang(r), { maxQueued: 2, maxQueuedPerOrigin: 2, concurrency: 1, noJournal: true });
     const results = Array.from({ length: 5 }, (_, i) => dispatcher.submit(delivery({ callGuid: `c${i}` })));
     await clock.advance(0);
     expect(results).toEqual([true, true, true, false, false]);

@@ -1,9 +1,13 @@
-import type { CallSnapshot, DeliveryRecord, Journal, PendingDelivery } from '../../src/index.js';
+import { originOf, type CallSnapshot, type DeliveryRecord, type Journal, type OutboxPage, type PendingDelivery } from '../../src/index.js';
 
 export class MemoryJournal implements Journal {
   readonly calls: CallSnapshot[] = [];
   readonly deliveries: DeliveryRecord[] = [];
-  private readonly outbox = new Map<string, PendingDelivery>();
+  /** Entries by id, each with the position it was written at (a rewrite moves it to the end, as in SQLite). */
+  private readonly outbox = new Map<string, { position: number; delivery: PendingDelivery }>();
+  private lastPosition = 0;
+  /** Pages read through `outboxAfter`, for tests that bound the reads. */
+  pagesRead = 0;
   /** Set by a test to act as a journal that writes in the background. */
   outboxDurable?: (deliveryId: string) => Promise<void> | undefined;
   recordCall(snapshot: CallSnapshot): void {
@@ -13,12 +17,22 @@ export class MemoryJournal implements Journal {
     this.deliveries.push(record);
   }
   enqueueDelivery(delivery: PendingDelivery): void {
-    this.outbox.set(delivery.id, delivery);
+    this.outbox.delete(delivery.id);
+    this.outbox.set(delivery.id, { position: ++this.lastPosition, delivery });
   }
   completeDelivery(id: string): void {
     this.outbox.delete(id);
   }
   pendingDeliveries(): PendingDelivery[] {
-    return [...this.outbox.values()];
+    return [...this.outbox.values()].map((entry) => entry.delivery);
+  }
+  outboxAfter(after: number, limit: number, origin?: string): OutboxPage {
+    this.pagesRead++;
+    const all = [...this.outbox.values()].filter((e) => e.position > after && (origin === undefined || originOf(e.delivery) === origin));
+    const entries = all.slice(0, limit);
+    return { entries, cursor: entries.at(-1)?.position ?? after, done: all.length <= limit };
+  }
+  size(): number {
+    return this.outbox.size;
   }
 }

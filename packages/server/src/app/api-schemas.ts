@@ -43,7 +43,7 @@ export const CallsSchema = z.object({ ok: z.literal(true), active: z.array(CallS
 
 export const DeliveriesSchema = z.object({
   ok: z.literal(true),
-  stats: z.object({ queued: z.number(), inFlight: z.number(), dropped: z.number() }),
+  stats: z.object({ queued: z.number(), inFlight: z.number(), dropped: z.number(), parked: z.number() }),
   deliveries: z.array(DeliveryRecordSchema),
 });
 

@@ -94,7 +94,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined));
   registerSimulatorRoutes(app, engine, deps.simulator ?? null);
   registerEchoRoutes(app, deps.echo ?? new EchoStore());
-  registerHealthRoute(app, engine);
+  registerHealthRoute(app, engine, history);
   registerMetricsRoute(app, metrics);
   // Built on first request: converting the zod schemas is start-up work nobody may ever need.
   let openapi: ReturnType<typeof openApiDocument> | null = null;

@@ -90,7 +90,13 @@ export class UndiciFetcher implements Fetcher {
     });
   }
 
+  /** Waits for requests in flight, then closes every connection. */
   close(): Promise<void> {
     return this.agent.close();
+  }
+
+  /** Ends every request in flight (they reject) and closes every connection now. */
+  destroy(): Promise<void> {
+    return this.agent.destroy();
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,9 +8,14 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'callhook');
 }
 
-/** The journal file for a data directory (created if missing); `:memory:` stays in memory. */
+/**
+ * The journal file for a data directory (created if missing, and made 0700 either way: it holds the
+ * outbox and the key sealing it); `:memory:` stays in memory. Throws the fs error when the directory
+ * cannot be made or is not ours to chmod.
+ */
 export function journalFile(dataDir: string): string {
   if (dataDir === ':memory:') return dataDir;
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
   return join(dataDir, 'callhook.db');
 }

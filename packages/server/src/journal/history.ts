@@ -4,6 +4,8 @@ import type { CallSnapshot, DeliveryRecord, Engine } from '@callhook/core';
 export interface History {
   recentCalls(limit: number): CallSnapshot[];
   recentDeliveries(limit: number, callGuid?: string): DeliveryRecord[];
+  /** Outbox entries that could not be used (kept, not sent): their count and the first `limit`. Absent without an outbox. */
+  quarantinedEntries?(limit?: number): { count: number; entries: { position: number; id: string; reason: string }[] };
 }
 
 /** History kept in memory, for when no journal is configured: ended calls from the engine, a ring of records. */

@@ -6,10 +6,13 @@ export type JournalOp =
   | readonly ['call', CallSnapshot]
   | readonly ['record', DeliveryRecord]
   | readonly ['enqueue', PendingDelivery]
-  | readonly ['complete', string];
+  | readonly ['complete', string]
+  /** Marks the outbox entry at a position as unusable (kept, with the reason), so it is not read again. */
+  | readonly ['quarantine', number, string];
 
 export type JournalQuery =
-  | { query: 'pending' }
+  | { query: 'page'; after: number; limit: number; origin?: string }
+  | { query: 'quarantined'; limit: number }
   | { query: 'calls'; limit: number }
   | { query: 'deliveries'; limit: number; callGuid?: string };
 
@@ -38,7 +41,23 @@ export interface WorkerSetup {
   file: string;
   keepCalls: number;
   keepDeliveries: number;
+  /** SQLite busy_timeout in ms: how long a write waits for another connection's lock. */
+  busyTimeoutMs: number;
+  /** The 0600 file holding the key that seals outbox entries at rest; null keeps a key in memory (`:memory:`). */
+  keyFile: string | null;
   /** Int32 flag the worker sets to 1 after posting a reply, so the main thread can block on it. */
   replyFlag: SharedArrayBuffer;
   replies: MessagePort;
+}
+
+/** A page of raw outbox rows: each unsealed JSON text, or why it could not be unsealed. */
+export interface RawOutboxPage {
+  done: boolean;
+  rows: ({ position: number; id: string; text: string } | { position: number; id: string; error: string })[];
+}
+
+/** Quarantined outbox entries: how many, and the first few with their reasons. */
+export interface QuarantineReport {
+  count: number;
+  entries: { position: number; id: string; reason: string }[];
 }

@@ -1,7 +1,19 @@
-import type { CallSnapshot, DeliveryRecord, Journal, PendingDelivery } from '@callhook/core';
+import { readStoredDelivery, type CallSnapshot, type DeliveryRecord, type Journal, type OutboxPage, type PendingDelivery } from '@callhook/core';
+import { dirname, join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { History } from './history.js';
-import { FATAL_CALL, OPEN_CALL, type BatchOutcome, type JournalOp, type JournalQuery, type Reply, type ToWorker, type WorkerSetup } from './journal-protocol.js';
+import {
+  FATAL_CALL,
+  OPEN_CALL,
+  type BatchOutcome,
+  type JournalOp,
+  type JournalQuery,
+  type QuarantineReport,
+  type RawOutboxPage,
+  type Reply,
+  type ToWorker,
+  type WorkerSetup,
+} from './journal-protocol.js';
 
 export interface SqliteJournalOptions {
   /** Rows kept in the call history and the delivery log; older ones are pruned. */
@@ -9,8 +21,26 @@ export interface SqliteJournalOptions {
   keepDeliveries?: number;
   /** A batch of writes failed (disk full, file removed…). Deliveries go on; this is where to say so. */
   onWriteError?: (error: Error) => void;
-  /** How long a read may block before the worker is declared broken (default 30 s). */
+  /** How long a read (a query) may block before the worker is declared broken (default 30 s). */
   replyTimeoutMs?: number;
+  /**
+   * How long opening the file (loading SQLite, the schema, the integrity check) and closing it may
+   * block (default 30 s). Separate from `replyTimeoutMs` so a test can give reads a small budget
+   * without making the open race a busy machine.
+   */
+  openTimeoutMs?: number;
+  /** How long the worker waits for another connection's lock before a write fails (SQLite busy_timeout; default 5 s). */
+  busyTimeoutMs?: number;
+  /**
+   * An outbox entry could not be used (not JSON, not a delivery, cannot be unsealed): it is kept in
+   * the database, marked quarantined, and never sent; this is where to say so (row and reason).
+   */
+  onBadEntry?: (entry: { position: number; id: string; reason: string }) => void;
+}
+
+/** The file beside a journal that holds the key sealing its outbox entries. */
+export function outboxKeyFile(journalFile: string): string | null {
+  return journalFile === ':memory:' ? null : join(dirname(journalFile), 'outbox.key');
 }
 
 /** How long a synchronous call (open, read, close) may block before the worker is declared stuck. */
@@ -48,6 +78,7 @@ export class SqliteJournal implements Journal, History {
   private readonly replies: MessagePort;
   private readonly replyFlag = new Int32Array(new SharedArrayBuffer(4));
   private readonly onWriteError: (error: Error) => void;
+  private readonly onBadEntry: NonNullable<SqliteJournalOptions['onBadEntry']>;
   private ops: JournalOp[] = [];
   private postScheduled: NodeJS.Immediate | null = null;
   // Ops are counted from the first write: how many were written, posted and committed.
@@ -62,6 +93,7 @@ export class SqliteJournal implements Journal, History {
   private failedRanges: { from: number; to: number; error: Error }[] = [];
   private nextCall = OPEN_CALL + 1;
   private readonly replyTimeoutMs: number;
+  private readonly openTimeoutMs: number;
   /** Set when the worker was given up on; every later read throws it. */
   private broken: Error | null = null;
   private closed = false;
@@ -70,13 +102,17 @@ export class SqliteJournal implements Journal, History {
 
   constructor(readonly file: string, options: SqliteJournalOptions = {}) {
     this.onWriteError = options.onWriteError ?? (() => undefined);
+    this.onBadEntry = options.onBadEntry ?? (() => undefined);
     this.replyTimeoutMs = options.replyTimeoutMs ?? REPLY_TIMEOUT_MS;
+    this.openTimeoutMs = options.openTimeoutMs ?? REPLY_TIMEOUT_MS;
     const channel = new MessageChannel();
     this.replies = channel.port1;
     const setup: WorkerSetup = {
       file,
       keepCalls: options.keepCalls ?? 10_000,
       keepDeliveries: options.keepDeliveries ?? 50_000,
+      busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
+      keyFile: outboxKeyFile(file),
       replyFlag: this.replyFlag.buffer as SharedArrayBuffer,
       replies: channel.port2,
     };
@@ -120,8 +156,43 @@ export class SqliteJournal implements Journal, History {
     });
   }
 
+  /** Every usable outbox entry, in outbox order (bad ones are quarantined on the way). */
   pendingDeliveries(): PendingDelivery[] {
-    return this.query({ query: 'pending' }) as PendingDelivery[];
+    const all: PendingDelivery[] = [];
+    for (let after = 0, pages = 0; pages < 1_000_000; pages++) {
+      const page = this.outboxAfter(after, 1_000);
+      all.push(...page.entries.map((entry) => entry.delivery));
+      if (page.done) break;
+      after = page.cursor;
+    }
+    return all;
+  }
+
+  /**
+   * Core's outbox paging. Each row is unsealed and checked against core's `PendingDeliverySchema`;
+   * one that fails is quarantined (kept, marked with the reason, reported to `onBadEntry`) and left
+   * out, so one bad row can neither crash start-up nor be sent.
+   */
+  outboxAfter(after: number, limit: number, origin?: string): OutboxPage {
+    const query: JournalQuery = origin === undefined ? { query: 'page', after, limit } : { query: 'page', after, limit, origin };
+    const page = this.query(query) as RawOutboxPage;
+    const entries: OutboxPage['entries'] = [];
+    for (const row of page.rows) {
+      const read = 'text' in row ? readStoredDelivery(row.text) : { ok: false as const, reason: row.error };
+      if (read.ok && read.delivery.id === row.id) entries.push({ position: row.position, delivery: read.delivery });
+      else this.quarantine(row.position, row.id, read.ok ? `its id ${JSON.stringify(read.delivery.id)} is not the row's` : read.reason);
+    }
+    return { entries, cursor: page.rows.at(-1)?.position ?? after, done: page.done };
+  }
+
+  /** Quarantined outbox entries: their count and the first `limit` with row position, id and reason. */
+  quarantinedEntries(limit = 20): QuarantineReport {
+    return this.query({ query: 'quarantined', limit }) as QuarantineReport;
+  }
+
+  private quarantine(position: number, id: string, reason: string): void {
+    this.write(['quarantine', position, reason]);
+    this.onBadEntry({ position, id, reason });
   }
 
   recentCalls(limit: number): CallSnapshot[] {
@@ -139,7 +210,7 @@ export class SqliteJournal implements Journal, History {
   opened(): void {
     if (this.openFailure === undefined) {
       try {
-        this.awaitReply(OPEN_CALL);
+        this.awaitReply(OPEN_CALL, this.openTimeoutMs);
         this.openFailure = null;
       } catch (error) {
         this.openFailure = error instanceof Error ? error : new Error(String(error));
@@ -161,7 +232,7 @@ export class SqliteJournal implements Journal, History {
     this.send({ type: 'close', call });
     this.closed = true;
     try {
-      this.awaitReply(call);
+      this.awaitReply(call, this.openTimeoutMs);
     } finally {
       this.replies.close();
     }
@@ -195,7 +266,7 @@ export class SqliteJournal implements Journal, History {
     this.post(Infinity);
     const call = this.nextCall++;
     this.send({ type: 'query', call, ...query });
-    return this.awaitReply(call);
+    return this.awaitReply(call, this.replyTimeoutMs);
   }
 
   private send(message: ToWorker): void {
@@ -204,11 +275,11 @@ export class SqliteJournal implements Journal, History {
 
   /**
    * Blocks until the worker answers `call` on the reply port: the journal's only synchronous wait.
-   * A worker that stays silent for REPLY_TIMEOUT_MS is declared broken and stopped, so it cannot keep
+   * A worker that stays silent for `timeoutMs` is declared broken and stopped, so it cannot keep
    * the process alive or answer later in another call's place.
    */
-  private awaitReply(call: number): unknown {
-    const deadline = performance.now() + this.replyTimeoutMs;
+  private awaitReply(call: number, timeoutMs: number): unknown {
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
       for (let received = receiveMessageOnPort(this.replies); received; received = receiveMessageOnPort(this.replies)) {
         const reply = received.message as Reply;
@@ -219,7 +290,7 @@ export class SqliteJournal implements Journal, History {
       }
       const left = deadline - performance.now();
       if (left <= 0 || Atomics.wait(this.replyFlag, 0, 0, left) === 'timed-out') {
-        throw this.fail(`no answer from its worker within ${this.replyTimeoutMs / 1000} s`);
+        throw this.fail(`no answer from its worker within ${timeoutMs / 1000} s`);
       }
       Atomics.store(this.replyFlag, 0, 0);
     }

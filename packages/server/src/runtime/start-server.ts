@@ -1,4 +1,4 @@
-import { Engine, SimulatedLine, silentLogger, type BrowserOpener, type LoadedSettings, type Line, type Logger } from '@callhook/core';
+import { Engine, SimulatedLine, silentLogger, type BrowserOpener, type DispatcherOptions, type LoadedSettings, type Line, type Logger } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
 import { desktopBrowser, hasDesktopSession, headlessBrowser } from '../adapters/browser-opener.js';
 import { cryptoRandom } from '../adapters/crypto-random.js';
@@ -7,6 +7,7 @@ import { buildApp } from '../app/build-app.js';
 import { UndiciFetcher, type UndiciFetcherOptions } from '../delivery/undici-fetcher.js';
 import { journalFile } from '../journal/data-dir.js';
 import { SqliteJournal } from '../journal/sqlite-journal.js';
+import { ServerError } from '../http/http-error.js';
 import { EchoStore } from '../routes/echo-store.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
 import { createLine } from './create-line.js';
@@ -29,6 +30,8 @@ export interface ServerOptions {
   fetcher?: UndiciFetcherOptions;
   /** Serves the web console under /console/ (the CLI passes `consoleDir` from `@callhook/ui/dist-path`). */
   consoleDir?: string | null;
+  /** The dispatcher's memory and concurrency bounds (core's `DispatcherOptions`); defaults suit production. */
+  delivery?: Pick<DispatcherOptions, 'maxQueued' | 'maxQueuedPerOrigin' | 'concurrency' | 'concurrencyPerOrigin' | 'resumePageSize'>;
 }
 
 export interface RunningServer {
@@ -71,9 +74,24 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   warnBrowser(settings);
 
   const line = options.line ?? createLine(settings.settings.line, systemClock);
-  const journal = new SqliteJournal(journalFile(options.dataDir), { onWriteError: (error) => logger.log('error', error.message) });
+  const journal = new SqliteJournal(journalFile(options.dataDir), {
+    onWriteError: (error) => logger.log('error', error.message),
+    onBadEntry: ({ position, id, reason }) =>
+      logger.log('warn', `outbox entry ${JSON.stringify(id)} (row ${position}) quarantined: ${reason}; it stays in the database, is not sent, and is counted in /healthz`),
+  });
   const fetcher = new UndiciFetcher(options.fetcher);
-  const engine = new Engine({ line, clock: systemClock, random: cryptoRandom, fetcher, browser, settings, journal, logger });
+  const engine = new Engine({
+    line,
+    clock: systemClock,
+    random: cryptoRandom,
+    fetcher,
+    browser,
+    settings,
+    journal,
+    logger,
+    maxQueuedDeliveries: options.delivery?.maxQueued,
+    dispatcher: options.delivery,
+  });
   const echo = new EchoStore();
   const app = buildApp({
     engine,
@@ -87,11 +105,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   try {
-    journal.opened(); // a bad --data path stops start-up here, with the reason
+    journal.opened(); // a bad --data path or a damaged file stops start-up here, in one line with the fix
   } catch (error) {
     await fetcher.close();
     journal.close();
-    throw error;
+    throw new ServerError('internal_error', (error as Error).message);
   }
   await engine.start();
   let listeners: Listeners | null = null;
@@ -123,10 +141,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     port: listeners?.port ?? null,
     stop(drainMs = 5_000) {
       stopping ??= (async () => {
+        // Drains up to drainMs, then halts the dispatcher: retries waiting out a back-off and
+        // requests still in flight stay in the outbox for the next start, and hold no timer.
         const drained = await engine.stop(drainMs);
         await listeners?.close();
         await app.close();
-        await fetcher.close();
+        await fetcher.destroy(); // nothing may go out after the drain bound
         journal.close();
         return { drained };
       })();
