@@ -3,6 +3,7 @@ export { startServer, type RunningServer, type ServerOptions } from './runtime/s
 export { demoSettings, generateToken } from './runtime/demo-settings.js';
 export { createLine } from './runtime/create-line.js';
 export { listenAll, urlFor, type Listeners } from './runtime/listeners.js';
+export { exposureProblem, isLoopbackAddress } from './runtime/exposure.js';
 export { UndiciFetcher, USER_AGENT, type UndiciFetcherOptions } from './delivery/undici-fetcher.js';
 export { trustedCertificates, type CaOption } from './delivery/trust-store.js';
 export { SIGNATURE_HEADER, signatureHeader, verifySignature } from './delivery/signature.js';

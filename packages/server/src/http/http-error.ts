@@ -5,6 +5,7 @@ export type ServerErrorCode =
   | 'unauthorized'
   | 'source_not_allowed'
   | 'origin_not_allowed'
+  | 'host_not_allowed'
   | 'rate_limited'
   | 'not_found'
   | 'not_simulated'
@@ -15,6 +16,7 @@ export const SERVER_ERROR_STATUS: Record<ServerErrorCode, number> = {
   unauthorized: 401,
   source_not_allowed: 403,
   origin_not_allowed: 403,
+  host_not_allowed: 403,
   rate_limited: 429,
   not_found: 404,
   not_simulated: 409,

@@ -11,6 +11,7 @@ import { EchoStore } from '../routes/echo-store.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
 import { createLine } from './create-line.js';
 import { demoSettings } from './demo-settings.js';
+import { exposureProblem } from './exposure.js';
 import { listenAll, type Listeners } from './listeners.js';
 
 export interface ServerOptions {
@@ -65,6 +66,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const requestedPort = options.port;
   let settings = options.demo ? demoSettings(requestedPort || 61234, options.demo.token) : options.settings;
   if (!settings) throw new Error('startServer needs settings or demo');
+  const exposure = settings.settings.inbound.enabled ? exposureProblem(settings.settings.inbound) : null;
+  if (exposure !== null) throw new Error(exposure);
   const headless = options.browser === undefined && !hasDesktopSession();
   const browser = options.browser ?? (headless ? headlessBrowser : desktopBrowser);
   const warnBrowser = warnWithoutBrowser(logger, headless);
