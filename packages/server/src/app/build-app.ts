@@ -75,8 +75,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // One line per request, only when debug lines are written: the hook would cost every request otherwise.
   if (logger.enabled?.('debug') ?? true) {
     app.addHook('onResponse', async (request, reply) => {
-      // The logger redacts tokens from every line it writes.
-      logger.log('debug', `${request.method} ${request.url} ${reply.statusCode}`, { peer: request.raw.socket.remoteAddress });
+      // Redacted here as well as by streamLogger: any Logger (the desktop's, a test's) may receive it.
+      logger.log('debug', `${request.method} ${redactUrl(request.url)} ${reply.statusCode}`, { peer: request.raw.socket.remoteAddress });
     });
   }
   app.addHook('onClose', async () => {
