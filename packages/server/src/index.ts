@@ -1,4 +1,5 @@
 export { buildApp, type AppDeps } from './app/build-app.js';
+export { EventStreams, DEFAULT_MAX_SUBSCRIBERS, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamLimits, type EventStreamStats } from './routes/event-streams.js';
 export { startServer, type RunningServer, type ServerOptions } from './runtime/start-server.js';
 export { demoSettings, generateToken } from './runtime/demo-settings.js';
 export { createLine } from './runtime/create-line.js';

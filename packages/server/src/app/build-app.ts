@@ -9,6 +9,7 @@ import { ServerError } from '../http/http-error.js';
 import { memoryHistory, type History } from '../journal/history.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { EchoStore } from '../routes/echo-store.js';
+import { EventStreams, type EventStreamLimits } from '../routes/event-streams.js';
 import { registerCommandRoutes } from '../routes/command-routes.js';
 import { registerConsoleRoute } from '../routes/console-route.js';
 import { registerEchoRoutes } from '../routes/echo-routes.js';
@@ -37,6 +38,15 @@ export interface AppDeps {
   echo?: EchoStore;
   /** The built web console (`consoleDir` from `@callhook/ui/dist-path`), served under /console/. */
   consoleDir?: string | null;
+  /** Bounds on `/api/v1/events` subscribers (count, unread bytes each). */
+  eventStreams?: EventStreamLimits;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's SSE subscribers: their bounds and `stats()`. */
+    eventStreams: EventStreams;
+  }
 }
 
 /**
@@ -90,7 +100,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerHistoryRoutes(app, engine, history);
   registerCommandRoutes(app, engine, history);
   if (deps.consoleDir) registerConsoleRoute(app, deps.consoleDir);
-  registerEventsRoute(app, engine);
+  const streams = new EventStreams(deps.eventStreams);
+  app.decorate('eventStreams', streams);
+  registerEventsRoute(app, engine, streams);
   registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined));
   registerSimulatorRoutes(app, engine, deps.simulator ?? null);
   registerEchoRoutes(app, deps.echo ?? new EchoStore());

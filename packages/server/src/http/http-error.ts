@@ -10,6 +10,7 @@ export type ServerErrorCode =
   | 'not_found'
   | 'not_simulated'
   | 'payload_too_large'
+  | 'too_many_subscribers'
   | 'internal_error';
 
 export const SERVER_ERROR_STATUS: Record<ServerErrorCode, number> = {
@@ -21,6 +22,7 @@ export const SERVER_ERROR_STATUS: Record<ServerErrorCode, number> = {
   not_found: 404,
   not_simulated: 409,
   payload_too_large: 413,
+  too_many_subscribers: 503,
   internal_error: 500,
 };
 

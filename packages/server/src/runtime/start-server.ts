@@ -8,6 +8,7 @@ import { UndiciFetcher, type UndiciFetcherOptions } from '../delivery/undici-fet
 import { journalFile } from '../journal/data-dir.js';
 import { SqliteJournal } from '../journal/sqlite-journal.js';
 import { EchoStore } from '../routes/echo-store.js';
+import type { EventStreamLimits } from '../routes/event-streams.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
 import { createLine } from './create-line.js';
 import { demoSettings } from './demo-settings.js';
@@ -30,6 +31,8 @@ export interface ServerOptions {
   fetcher?: UndiciFetcherOptions;
   /** Serves the web console under /console/ (the CLI passes `consoleDir` from `@callhook/ui/dist-path`). */
   consoleDir?: string | null;
+  /** Bounds on `/api/v1/events` subscribers; see `EventStreamLimits`. */
+  eventStreams?: EventStreamLimits;
 }
 
 export interface RunningServer {
@@ -87,6 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     onSettingsApplied: warnBrowser,
     echo,
     consoleDir: options.consoleDir ?? null,
+    eventStreams: options.eventStreams,
   });
 
   try {
