@@ -13,7 +13,8 @@ import { unsavedSettings, type SettingsStore } from '../settings/settings-file.j
 import { createLine } from './create-line.js';
 import { demoSettings } from './demo-settings.js';
 import { exposureProblem } from './exposure.js';
-import { listenAll, type Listeners } from './listeners.js';
+import type { ConnectionStats } from './connection-guard.js';
+import { listenAll, type ListenerLimits, type Listeners } from './listeners.js';
 
 export interface ServerOptions {
   /** Settings to run with; for `demo`, the embedded demo settings are used instead. */
@@ -33,6 +34,8 @@ export interface ServerOptions {
   consoleDir?: string | null;
   /** Bounds on `/api/v1/events` subscribers; see `EventStreamLimits`. */
   eventStreams?: EventStreamLimits;
+  /** Connection caps and HTTP timeouts of the listener; see `ListenerLimits`. */
+  listener?: ListenerLimits;
 }
 
 export interface RunningServer {
@@ -43,6 +46,8 @@ export interface RunningServer {
   /** One `http://addr:port/` per bound address; empty when the listener is disabled. */
   urls: string[];
   port: number | null;
+  /** Connection counts of the listener (open, peak, refused, evicted, idle-closed); null when disabled. */
+  connections(): ConnectionStats | null;
   /** Stops the line, waits up to `drainMs` for deliveries, then closes listeners and storage. */
   stop(drainMs?: number): Promise<{ drained: boolean }>;
 }
@@ -105,7 +110,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     const { inbound } = settings.settings;
     if (inbound.enabled) {
-      listeners = await listenAll(app, inbound.listen, requestedPort ?? inbound.port);
+      listeners = await listenAll(app, inbound.listen, requestedPort ?? inbound.port, options.listener);
       if (options.demo && listeners.port !== inbound.port) {
         settings = demoSettings(listeners.port, options.demo.token);
         engine.applySettings(settings);
@@ -128,6 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     echo,
     urls: listeners?.urls ?? [],
     port: listeners?.port ?? null,
+    connections: () => listeners?.connections.stats() ?? null,
     stop(drainMs = 5_000) {
       stopping ??= (async () => {
         const drained = await engine.stop(drainMs);
