@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { redactUrl } from '../adapters/redact.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { registerPreflight } from '../gate/preflight-route.js';
+import { TokenBucketLimiter } from '../gate/rate-limiter.js';
 import { installSecurityGate } from '../gate/security-gate.js';
 import { errorHandler } from '../http/error-handler.js';
 import { ServerError } from '../http/http-error.js';
@@ -96,9 +97,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   installSecurityGate(app, () => engine.settings.settings);
   registerPreflight(app);
-  registerInboundRoutes(app, engine, deps.clock ?? systemClock);
+  // One limiter for every path that places a call, keyed by peer.
+  const callLimiter = new TokenBucketLimiter(deps.clock ?? systemClock);
+  registerInboundRoutes(app, engine, callLimiter);
   registerHistoryRoutes(app, engine, history);
-  registerCommandRoutes(app, engine, history);
+  registerCommandRoutes(app, engine, history, callLimiter);
   if (deps.consoleDir) registerConsoleRoute(app, deps.consoleDir);
   const streams = new EventStreams(deps.eventStreams);
   app.decorate('eventStreams', streams);
