@@ -128,7 +128,7 @@ async function attack(options: { referrerPolicy?: string; token: string | null; 
       served.set('/nav', navigatingPage(`${target}/?action=make_call&target=4716`));
     }
     await page.goto(`${pageOrigin}/page`);
-    const done = await page.waitForFunction(() => (window as unknown as { done?: unknown }).done, null, { timeout: 60_000 });
+    const done = await page.waitForFunction(() => (globalThis as unknown as { done?: unknown }).done, null, { timeout: 60_000 });
     const { reads } = (await done.jsonValue()) as { reads: [string, number, string][] };
     const navigated = page.waitForURL((url) => url.href.includes('target=4716'), { timeout: 30_000 });
     await page.goto(`${pageOrigin}/nav`);

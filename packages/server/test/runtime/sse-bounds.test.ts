@@ -1,4 +1,4 @@
-import { loadSettings, SimulatedLine } from '@callhook/core';
+import { loadSettings, type SimulatedLine } from '@callhook/core';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.js';
