@@ -1,8 +1,11 @@
 export { buildApp, type AppDeps } from './app/build-app.js';
+export { EventStreams, DEFAULT_MAX_SUBSCRIBERS, DEFAULT_MAX_BUFFERED_BYTES, type EventStreamLimits, type EventStreamStats } from './routes/event-streams.js';
 export { startServer, type RunningServer, type ServerOptions } from './runtime/start-server.js';
 export { demoSettings, generateToken } from './runtime/demo-settings.js';
 export { createLine } from './runtime/create-line.js';
-export { listenAll, urlFor, type Listeners } from './runtime/listeners.js';
+export { listenAll, urlFor, type Listeners, type ListenerLimits, type HttpTimeouts } from './runtime/listeners.js';
+export { ConnectionGuard, peerKey, type ConnectionLimits, type ConnectionStats } from './runtime/connection-guard.js';
+export { exposureProblem, isLoopbackAddress } from './runtime/exposure.js';
 export { UndiciFetcher, USER_AGENT, type UndiciFetcherOptions } from './delivery/undici-fetcher.js';
 export { trustedCertificates, type CaOption } from './delivery/trust-store.js';
 export { SIGNATURE_HEADER, signatureHeader, verifySignature } from './delivery/signature.js';

@@ -28,3 +28,15 @@ export function isCidr(value: string): boolean {
   if (isIPv6(address)) return bits === null || Number(bits) <= 128;
   return false;
 }
+
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/**
+ * A DNS host name as written in an HTTP `Host` header (RFC 1123 labels: letters, digits, inner
+ * hyphens, 1–63 characters each, at most 253 in all; a trailing dot is not accepted). IP literals are
+ * not host names: they need no entry in `inbound.hostNames`.
+ */
+export function isHostName(value: string): boolean {
+  if (value.length === 0 || value.length > 253 || isIPv4(value) || /^[0-9.]+$/.test(value)) return false;
+  return value.split('.').every((label) => LABEL.test(label));
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ACTIONS } from '../actions.js';
-import { isCidr, isIP } from './net-validators.js';
+import { isCidr, isHostName, isIP } from './net-validators.js';
 
 export const INBOUND_ACTIONS = ['make_call', 'answer', 'hangup', 'hold', 'unhold', 'transfer', 'dtmf'] as const;
 export type InboundAction = (typeof INBOUND_ACTIONS)[number];
@@ -70,6 +70,9 @@ const origin = z.string().refine((value) => {
     return false;
   }
 }, 'write an origin as scheme://host[:port] without a path, e.g. https://crm.example.com');
+const hostName = z
+  .string()
+  .refine(isHostName, 'write a DNS name such as phone.example.lan (letters, digits, hyphens and dots; no port, no scheme; IP addresses and localhost need no entry)');
 
 const actionSwitches = z.strictObject(
   Object.fromEntries(INBOUND_ACTIONS.map((a) => [a, z.boolean().default(false)])) as Record<InboundAction, z.ZodDefault<z.ZodBoolean>>,
@@ -83,6 +86,12 @@ export const InboundSchema = z.strictObject({
   token: z.string().min(16, 'use a token of at least 16 characters (callhook config init makes one)').max(512).nullable().default(null),
   allowFrom: z.array(cidr).max(256).default(['127.0.0.0/8', '::1/128']),
   allowOrigins: z.array(origin).max(256).default([]),
+  /**
+   * DNS names the listener answers to in the `Host` header, besides IP literals and `localhost`
+   * (compared without case, port ignored). Every other Host is refused: it is how a DNS-rebinding page
+   * would reach the listener.
+   */
+  hostNames: z.array(hostName).max(256).default([]),
   denyPrefixes: z.array(z.string().regex(/^[0-9+*#]+$/, 'prefixes are digits, +, * or #')).max(1024).default([]),
   rateLimit: z
     .strictObject({

@@ -46,6 +46,9 @@ describe('settings', () => {
     ['bad listen address', { inbound: { listen: ['localhost'] } }, 'inbound.listen[0]', /IPv4 or IPv6 address/],
     ['bad CIDR', { inbound: { allowFrom: ['10.0.0.0/33'] } }, 'inbound.allowFrom[0]', /CIDR/],
     ['origin with a path', { inbound: { allowOrigins: ['https://crm.example.com/x'] } }, 'inbound.allowOrigins[0]', /origin/],
+    ['host name with a port', { inbound: { hostNames: ['phone.example.lan:61234'] } }, 'inbound.hostNames[0]', /DNS name/],
+    ['host name that is an address', { inbound: { hostNames: ['10.0.0.5'] } }, 'inbound.hostNames[0]', /IP addresses and localhost need no entry/],
+    ['host name with a scheme', { inbound: { hostNames: ['http://phone'] } }, 'inbound.hostNames[0]', /no scheme/],
     ['short token', { inbound: { token: 'abc' } }, 'inbound.token', /at least 16/],
     ['unknown action switch', { inbound: { actions: { reboot: true } } }, 'inbound.actions', /unknown field "reboot"/],
     ['unknown line type', { line: { type: 'isdn' } }, 'line.type', /simulator" or "sip/],
@@ -66,6 +69,13 @@ describe('settings', () => {
     expect(issuesOf({ actionUrls: { slots: [{ on: 'inbound', url: '' }] } })).toEqual([
       { path: 'actionUrls.slots[0].url', message: 'an active slot needs an http:// or https:// URL; enter one or set "active": false' },
     ]);
+  });
+
+  it('inbound.hostNames takes DNS names and defaults to none', () => {
+    expect(loadSettings({}).settings.inbound.hostNames).toEqual([]);
+    expect(loadSettings({ inbound: { hostNames: ['phone.example.lan', 'PBX-1'] } }).settings.inbound.hostNames).toEqual(['phone.example.lan', 'PBX-1']);
+    expect(issuesOf({ inbound: { hostNames: ['-bad.example'] } })[0]!.path).toBe('inbound.hostNames[0]');
+    expect(issuesOf({ inbound: { hostNames: [`${'a'.repeat(64)}.example`] } })[0]!.path).toBe('inbound.hostNames[0]');
   });
 
   it('the slot limit is an edition setting', () => {

@@ -3,12 +3,14 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { redactUrl } from '../adapters/redact.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { registerPreflight } from '../gate/preflight-route.js';
+import { TokenBucketLimiter } from '../gate/rate-limiter.js';
 import { installSecurityGate } from '../gate/security-gate.js';
 import { errorHandler } from '../http/error-handler.js';
 import { ServerError } from '../http/http-error.js';
 import { memoryHistory, type History } from '../journal/history.js';
 import { EngineMetrics } from '../metrics/engine-metrics.js';
 import { EchoStore } from '../routes/echo-store.js';
+import { EventStreams, type EventStreamLimits } from '../routes/event-streams.js';
 import { registerCommandRoutes } from '../routes/command-routes.js';
 import { registerConsoleRoute } from '../routes/console-route.js';
 import { registerEchoRoutes } from '../routes/echo-routes.js';
@@ -37,6 +39,15 @@ export interface AppDeps {
   echo?: EchoStore;
   /** The built web console (`consoleDir` from `@callhook/ui/dist-path`), served under /console/. */
   consoleDir?: string | null;
+  /** Bounds on `/api/v1/events` subscribers (count, unread bytes each). */
+  eventStreams?: EventStreamLimits;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's SSE subscribers: their bounds and `stats()`. */
+    eventStreams: EventStreams;
+  }
 }
 
 /**
@@ -75,8 +86,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // One line per request, only when debug lines are written: the hook would cost every request otherwise.
   if (logger.enabled?.('debug') ?? true) {
     app.addHook('onResponse', async (request, reply) => {
-      // The logger redacts tokens from every line it writes.
-      logger.log('debug', `${request.method} ${request.url} ${reply.statusCode}`, { peer: request.raw.socket.remoteAddress });
+      // Redacted here as well as by streamLogger: any Logger (the desktop's, a test's) may receive it.
+      logger.log('debug', `${request.method} ${redactUrl(request.url)} ${reply.statusCode}`, { peer: request.raw.socket.remoteAddress });
     });
   }
   app.addHook('onClose', async () => {
@@ -86,11 +97,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   installSecurityGate(app, () => engine.settings.settings);
   registerPreflight(app);
-  registerInboundRoutes(app, engine, deps.clock ?? systemClock);
+  // One limiter for every path that places a call, keyed by peer.
+  const callLimiter = new TokenBucketLimiter(deps.clock ?? systemClock);
+  registerInboundRoutes(app, engine, callLimiter);
   registerHistoryRoutes(app, engine, history);
-  registerCommandRoutes(app, engine, history);
+  registerCommandRoutes(app, engine, history, callLimiter);
   if (deps.consoleDir) registerConsoleRoute(app, deps.consoleDir);
-  registerEventsRoute(app, engine);
+  const streams = new EventStreams(deps.eventStreams);
+  app.decorate('eventStreams', streams);
+  registerEventsRoute(app, engine, streams);
   registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined));
   registerSimulatorRoutes(app, engine, deps.simulator ?? null);
   registerEchoRoutes(app, deps.echo ?? new EchoStore());

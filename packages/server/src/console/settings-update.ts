@@ -1,4 +1,5 @@
-import { loadSettings, type Engine, type LoadedSettings, type Settings } from '@callhook/core';
+import { CallhookError, loadSettings, type Engine, type LoadedSettings, type Settings } from '@callhook/core';
+import { exposureProblem } from '../runtime/exposure.js';
 import type { SettingsStore } from '../settings/settings-file.js';
 
 /** The listener binds its address and port once; changing them (or the line type) takes a restart. */
@@ -15,11 +16,19 @@ export interface SettingsUpdate {
 
 /**
  * A new settings document from the console (HTTP or IPC): validated by core (a SettingsError names
- * every bad field), persisted atomically, then applied live.
+ * every bad field), persisted atomically, then applied live. A document that would leave a
+ * non-loopback listener (bound now or at the next start) without a token is refused
+ * (`invalid_settings`), as start-up refuses it.
  */
 export function updateSettings(engine: Engine, store: SettingsStore, input: unknown): SettingsUpdate {
   const loaded = loadSettings(input);
-  const restartRequired = needsRestart(engine.settings.settings, loaded.settings);
+  const before = engine.settings.settings;
+  if (loaded.settings.inbound.enabled || before.inbound.enabled) {
+    const listen = [...(before.inbound.enabled ? before.inbound.listen : []), ...(loaded.settings.inbound.enabled ? loaded.settings.inbound.listen : [])];
+    const problem = exposureProblem({ token: loaded.settings.inbound.token, listen });
+    if (problem !== null) throw new CallhookError('invalid_settings', problem, { path: 'inbound.token' });
+  }
+  const restartRequired = needsRestart(before, loaded.settings);
   store.save(loaded.settings);
   engine.applySettings(loaded);
   return { loaded, restartRequired };

@@ -21,8 +21,12 @@ export interface UndiciFetcherOptions {
 export const USER_AGENT = 'callhook/0.1';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-/** Not sent on to another origin: a slot's credentials are for the receiver it names. */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
+/**
+ * What a redirect to another origin still carries: the slot's headers (an `X-Api-Key` as much as
+ * `Authorization`) and the signature are for the receiver the slot names, never for whoever it
+ * redirects to, so only headers callhook itself sets and that hold no secret go on.
+ */
+const CROSS_ORIGIN_HEADERS = new Set(['user-agent', 'content-type', 'idempotency-key']);
 /** Describe a body that a redirect to GET no longer has. */
 const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', SIGNATURE_HEADER.toLowerCase()]);
 
@@ -30,7 +34,14 @@ function withoutHeaders(headers: Record<string, string>, names: Set<string>): Re
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !names.has(name.toLowerCase())));
 }
 
-/** Core's Fetcher on undici: one keep-alive pool, bounded redirects, capped body reads, HMAC signing. */
+function onlyHeaders(headers: Record<string, string>, names: Set<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => names.has(name.toLowerCase())));
+}
+
+/**
+ * Core's Fetcher on undici: one keep-alive pool, bounded redirects (a redirect to another origin —
+ * scheme, host or port — drops every slot header and the signature), capped body reads, HMAC signing.
+ */
 export class UndiciFetcher implements Fetcher {
   private readonly agent: Agent;
   private readonly maxRedirects: number;
@@ -68,7 +79,7 @@ export class UndiciFetcher implements Fetcher {
       if (!REDIRECTS.has(status) || location === undefined || hop >= this.maxRedirects) return { status };
       const next = new URL(location, url);
       if (next.protocol !== 'http:' && next.protocol !== 'https:') return { status };
-      if (next.origin !== new URL(url).origin) sent = withoutHeaders(sent, CREDENTIAL_HEADERS);
+      if (next.origin !== new URL(url).origin) sent = onlyHeaders(sent, CROSS_ORIGIN_HEADERS);
       url = next.href;
       if (status === 303 || (status <= 302 && method === 'POST')) {
         method = 'GET';

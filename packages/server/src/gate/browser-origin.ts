@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { HostCheck } from './host-check.js';
 
 export interface BrowserVerdict {
   allowed: boolean;
@@ -25,14 +25,15 @@ function originOf(url: string | undefined): string | null {
   }
 }
 
+const noNames = new HostCheck([]);
+
 /**
- * Only an IP literal or `localhost` in Host proves a "same-origin" page is really ours: a page on a
- * rebound DNS name (evil.example → 127.0.0.1) is same-origin with itself, never with us.
+ * Only an IP literal, `localhost` or a name in `inbound.hostNames` in Host proves a "same-origin"
+ * page is really ours: a page on a rebound DNS name (evil.example → 127.0.0.1) is same-origin with
+ * itself, never with us. (The gate refuses such a Host before this is asked.)
  */
-export function isTrustedHost(host: string | undefined): boolean {
-  if (!host) return false;
-  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
-  return name.toLowerCase() === 'localhost' || isIP(name) !== 0;
+export function isTrustedHost(host: string | undefined, hosts: HostCheck = noNames): boolean {
+  return hosts.allows(host);
 }
 
 /**
@@ -42,7 +43,7 @@ export function isTrustedHost(host: string | undefined): boolean {
  * form, fetch, beacon, scripted or clicked navigation) pass only from an origin in `inbound.allowOrigins`;
  * speculative loads (prefetch, prerender) never pass.
  */
-export function judgeBrowserRequest(headers: Headers, allowOrigins: readonly string[]): BrowserVerdict {
+export function judgeBrowserRequest(headers: Headers, allowOrigins: readonly string[], hosts: HostCheck = noNames): BrowserVerdict {
   const site = one(headers, 'sec-fetch-site')?.toLowerCase();
   const mode = one(headers, 'sec-fetch-mode')?.toLowerCase();
   const origin = one(headers, 'origin');
@@ -62,7 +63,7 @@ export function judgeBrowserRequest(headers: Headers, allowOrigins: readonly str
   if (claimed !== null && claimed !== 'null' && allowOrigins.includes(claimed)) return verdict(true, 'allowed origin');
   if (site === 'none') return verdict(true, 'typed or bookmarked by the user');
   const host = one(headers, 'host');
-  const ownOrigin = isTrustedHost(host) && (claimed === null || originOf(claimed) === originOf(`http://${host}`));
+  const ownOrigin = isTrustedHost(host, hosts) && (claimed === null || originOf(claimed) === originOf(`http://${host}`));
   if (site === 'same-origin' && ownOrigin) return verdict(true, 'same origin');
   if (site === undefined && ownOrigin) return verdict(true, 'same origin (no Sec-Fetch headers)');
   const from = claimed && claimed !== 'null' ? claimed : 'a page that hides its origin';

@@ -4,6 +4,7 @@ import { sendError } from '../http/error-handler.js';
 import { ServerError } from '../http/http-error.js';
 import { AllowList } from './allow-list.js';
 import { judgeBrowserRequest, type BrowserVerdict } from './browser-origin.js';
+import { HostCheck } from './host-check.js';
 import { presentedToken, tokenAccepted } from './token-check.js';
 
 declare module 'fastify' {
@@ -18,13 +19,14 @@ declare module 'fastify' {
 
 
 /**
- * Every request passes the same gate, in this order: source address inside `inbound.allowFrom`, then a
- * request target over MAX_REQUEST_TARGET is refused (400; CORS headers already set for an allowed
+ * Every request passes the same gate, in this order: source address inside `inbound.allowFrom`, the
+ * `Host` header names this listener (IP literal, `localhost` or `inbound.hostNames`), then a request target over MAX_REQUEST_TARGET is refused (400; CORS headers already set for an allowed
  * origin), browser origin rules, then the token. Settings are read per request, so a PUT /settings
  * applies at once.
  */
 export function installSecurityGate(app: FastifyInstance, settings: () => Settings): void {
   let allowList: AllowList | null = null;
+  let hosts: HostCheck | null = null;
   // fastify refuses object defaults for decorators; the hook below sets it on every request.
   app.decorateRequest('browser', null as unknown as BrowserVerdict);
 
@@ -35,7 +37,13 @@ export function installSecurityGate(app: FastifyInstance, settings: () => Settin
     if (!allowList.allows(peer)) {
       return sendError(reply, new ServerError('source_not_allowed', `requests from ${peer ?? 'an unknown address'} are not allowed; add it to inbound.allowFrom`));
     }
-    const verdict = judgeBrowserRequest(request.headers, inbound.allowOrigins);
+    if (hosts === null || hosts.hostNames !== inbound.hostNames) hosts = new HostCheck(inbound.hostNames);
+    const host = request.headers.host;
+    if (!hosts.allows(host)) {
+      const shown = host === undefined ? 'no Host header' : `Host "${host.slice(0, 100)}"`;
+      return sendError(reply, new ServerError('host_not_allowed', `${shown} does not name this listener; use its IP address or localhost, or add the name to inbound.hostNames`));
+    }
+    const verdict = judgeBrowserRequest(request.headers, inbound.allowOrigins, hosts);
     request.browser = verdict;
     if (verdict.corsOrigin) void reply.header('access-control-allow-origin', verdict.corsOrigin).header('vary', 'Origin');
     if (request.originalUrl.length > MAX_REQUEST_TARGET) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { redactUrl } from '../adapters/redact.js';
+import { redactQuery, redactUrl } from '../adapters/redact.js';
 import type { EchoStore } from './echo-store.js';
 
 const header = (request: FastifyRequest, name: string): string | null => {
@@ -9,7 +9,8 @@ const header = (request: FastifyRequest, name: string): string | null => {
 
 /**
  * The demo's receiver: `GET|POST /api/v1/echo` records the request (it needs no token, so slot URLs
- * stay free of secrets); `GET /api/v1/echo/log` shows what arrived.
+ * stay free of secrets); `GET /api/v1/echo/log` shows what arrived. A `token` is redacted from both
+ * the recorded URL and the recorded query.
  */
 export function registerEchoRoutes(app: FastifyInstance, store: EchoStore): void {
   const record = async (request: FastifyRequest) => {
@@ -17,7 +18,7 @@ export function registerEchoRoutes(app: FastifyInstance, store: EchoStore): void
       at: new Date().toISOString(),
       method: request.method,
       url: redactUrl(request.url),
-      query: { ...(request.query as Record<string, string>) },
+      query: redactQuery(request.query),
       idempotencyKey: header(request, 'idempotency-key'),
       signature: header(request, 'x-callhook-signature'),
       body: request.body === undefined ? null : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),

@@ -3,7 +3,8 @@ export interface EchoRecord {
   at: string;
   method: string;
   url: string;
-  query: Record<string, string>;
+  /** Parsed query; `token` values are `[redacted]`, a repeated parameter is an array. */
+  query: Record<string, string | string[]>;
   idempotencyKey: string | null;
   signature: string | null;
   body: string | null;

@@ -1,6 +1,8 @@
 import type { Engine, EngineEvent } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
-import type { ServerResponse } from 'node:http';
+import { sendError } from '../http/error-handler.js';
+import { ServerError } from '../http/http-error.js';
+import type { EventStreams } from './event-streams.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -10,12 +12,15 @@ function frame(event: EngineEvent): string {
 
 /**
  * `GET /api/v1/events`: the engine's events (call, delivery, line) as Server-Sent Events. The first
- * event is the current line status. Streams end when the server closes.
+ * event is the current line status. Streams end when the server closes; a reader that falls more than
+ * `streams.maxBufferedBytes` behind is closed; past `streams.maxSubscribers` open streams the next is
+ * refused with 503 `too_many_subscribers`.
  */
-export function registerEventsRoute(app: FastifyInstance, engine: Engine): void {
-  const open = new Set<ServerResponse>();
-
+export function registerEventsRoute(app: FastifyInstance, engine: Engine, streams: EventStreams): void {
   app.get('/api/v1/events', (request, reply) => {
+    if (!streams.admit()) {
+      return sendError(reply, new ServerError('too_many_subscribers', `${streams.maxSubscribers} event streams are open already; close one and retry`, { 'retry-after': '5' }));
+    }
     const cors = reply.getHeaders() as Record<string, string>;
     reply.hijack();
     const res = reply.raw;
@@ -26,21 +31,25 @@ export function registerEventsRoute(app: FastifyInstance, engine: Engine): void 
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    res.write(frame({ type: 'line', status: engine.line.status() }));
-    const off = engine.on((event) => res.write(frame(event)));
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    streams.add(res);
+    streams.write(res, frame({ type: 'line', status: engine.line.status() }));
+    const off = engine.on((event) => {
+      if (!streams.write(res, frame(event))) cleanup();
+    });
+    const heartbeat = setInterval(() => {
+      if (!streams.write(res, ': keep-alive\n\n')) cleanup();
+    }, HEARTBEAT_MS);
     heartbeat.unref();
-    open.add(res);
-    const cleanup = () => {
+    function cleanup() {
       off();
       clearInterval(heartbeat);
-      open.delete(res);
-    };
+      streams.remove(res);
+    }
     request.raw.on('close', cleanup);
     res.on('close', cleanup);
   });
 
   app.addHook('onClose', async () => {
-    for (const res of open) res.end();
+    streams.endAll();
   });
 }

@@ -1,16 +1,15 @@
-import { CallhookError, ExpectedError, readInboundRequest, Refusal, type Clock, type Engine, type InboundCommand } from '@callhook/core';
+import { CallhookError, ExpectedError, readInboundRequest, Refusal, type Engine, type InboundCommand } from '@callhook/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SlidingWindowLimiter } from '../gate/rate-limiter.js';
+import { CALL_PLACING_ACTIONS, takeCallPlace, type TokenBucketLimiter } from '../gate/rate-limiter.js';
 import { sendError } from '../http/error-handler.js';
-import { ServerError } from '../http/http-error.js';
+import { peerKey } from '../runtime/connection-guard.js';
 
 /**
  * Inbound Action URLs: `/?action=…` and the desk-phone click-to-dial forms (Snom `/command.htm`,
- * Yealink `/servlet`). Core parses the request target; this checks the action switch and the
- * make_call rate limit, then lets the engine act.
+ * Yealink `/servlet`). Core parses the request target; this checks the action switch and, for
+ * make_call and transfer, the per-peer call limit shared with the control API, then lets the engine act.
  */
-export function registerInboundRoutes(app: FastifyInstance, engine: Engine, clock: Clock): void {
-  const limiter = new SlidingWindowLimiter(clock);
+export function registerInboundRoutes(app: FastifyInstance, engine: Engine, limiter: TokenBucketLimiter): void {
 
   /** Parses and checks the request; refusals are answered here, synchronously (a flood of bad requests takes this path). */
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
@@ -18,7 +17,7 @@ export function registerInboundRoutes(app: FastifyInstance, engine: Engine, cloc
     if (command instanceof Refusal) return sendError(reply, command);
     let release: (() => void) | null;
     try {
-      release = admit(command);
+      release = admit(command, request.raw.socket.remoteAddress);
     } catch (error) {
       if (error instanceof ExpectedError) return sendError(reply, error);
       throw error;
@@ -26,23 +25,16 @@ export function registerInboundRoutes(app: FastifyInstance, engine: Engine, cloc
     return act(command, release, request, reply);
   };
 
-  /** Refuses a disabled action and a make_call over the rate limit; returns how to give the allowance back. */
-  const admit = (command: InboundCommand): (() => void) | null => {
+  /** Refuses a disabled action and a call over the peer's limit; returns how to give the place back. */
+  const admit = (command: InboundCommand, peer: string | undefined): (() => void) | null => {
     const { inbound } = engine.settings.settings;
     if (!inbound.actions[command.action]) {
       throw new CallhookError('action_disabled', `the inbound action "${command.action}" is off; set inbound.actions.${command.action} to true`, {
         action: command.action,
       });
     }
-    if (command.action !== 'make_call') return null;
-    const place = limiter.take(inbound.rateLimit.max, inbound.rateLimit.windowMs);
-    if ('retryAfterMs' in place) {
-      const seconds = Math.max(1, Math.ceil(place.retryAfterMs / 1000));
-      throw new ServerError('rate_limited', `more than ${inbound.rateLimit.max} calls in ${inbound.rateLimit.windowMs} ms (inbound.rateLimit); retry in ${seconds} s`, {
-        'retry-after': String(seconds),
-      });
-    }
-    return place.release;
+    if (!CALL_PLACING_ACTIONS.has(command.action)) return null;
+    return takeCallPlace(limiter, peerKey(peer), inbound.rateLimit);
   };
 
   const act = async (command: InboundCommand, release: (() => void) | null, request: FastifyRequest, reply: FastifyReply) => {

@@ -9,10 +9,13 @@ import { journalFile } from '../journal/data-dir.js';
 import { SqliteJournal } from '../journal/sqlite-journal.js';
 import { ServerError } from '../http/http-error.js';
 import { EchoStore } from '../routes/echo-store.js';
+import type { EventStreamLimits } from '../routes/event-streams.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
 import { createLine } from './create-line.js';
 import { demoSettings } from './demo-settings.js';
-import { listenAll, type Listeners } from './listeners.js';
+import { exposureProblem } from './exposure.js';
+import type { ConnectionStats } from './connection-guard.js';
+import { listenAll, type ListenerLimits, type Listeners } from './listeners.js';
 
 export interface ServerOptions {
   /** Settings to run with; for `demo`, the embedded demo settings are used instead. */
@@ -32,6 +35,10 @@ export interface ServerOptions {
   consoleDir?: string | null;
   /** The dispatcher's memory and concurrency bounds (core's `DispatcherOptions`); defaults suit production. */
   delivery?: Pick<DispatcherOptions, 'maxQueued' | 'maxQueuedPerOrigin' | 'concurrency' | 'concurrencyPerOrigin' | 'resumePageSize'>;
+  /** Bounds on `/api/v1/events` subscribers; see `EventStreamLimits`. */
+  eventStreams?: EventStreamLimits;
+  /** Connection caps and HTTP timeouts of the listener; see `ListenerLimits`. */
+  listener?: ListenerLimits;
 }
 
 export interface RunningServer {
@@ -42,6 +49,8 @@ export interface RunningServer {
   /** One `http://addr:port/` per bound address; empty when the listener is disabled. */
   urls: string[];
   port: number | null;
+  /** Connection counts of the listener (open, peak, refused, evicted, idle-closed); null when disabled. */
+  connections(): ConnectionStats | null;
   /** Stops the line, waits up to `drainMs` for deliveries, then closes listeners and storage. */
   stop(drainMs?: number): Promise<{ drained: boolean }>;
 }
@@ -68,6 +77,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const requestedPort = options.port;
   let settings = options.demo ? demoSettings(requestedPort || 61234, options.demo.token) : options.settings;
   if (!settings) throw new Error('startServer needs settings or demo');
+  const exposure = settings.settings.inbound.enabled ? exposureProblem(settings.settings.inbound) : null;
+  if (exposure !== null) throw new Error(exposure);
   const headless = options.browser === undefined && !hasDesktopSession();
   const browser = options.browser ?? (headless ? headlessBrowser : desktopBrowser);
   const warnBrowser = warnWithoutBrowser(logger, headless);
@@ -102,6 +113,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     onSettingsApplied: warnBrowser,
     echo,
     consoleDir: options.consoleDir ?? null,
+    eventStreams: options.eventStreams,
   });
 
   try {
@@ -116,7 +128,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     const { inbound } = settings.settings;
     if (inbound.enabled) {
-      listeners = await listenAll(app, inbound.listen, requestedPort ?? inbound.port);
+      listeners = await listenAll(app, inbound.listen, requestedPort ?? inbound.port, options.listener);
       if (options.demo && listeners.port !== inbound.port) {
         settings = demoSettings(listeners.port, options.demo.token);
         engine.applySettings(settings);
@@ -139,6 +151,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     echo,
     urls: listeners?.urls ?? [],
     port: listeners?.port ?? null,
+    connections: () => listeners?.connections.stats() ?? null,
     stop(drainMs = 5_000) {
       stopping ??= (async () => {
         // Drains up to drainMs, then halts the dispatcher: retries waiting out a back-off and

@@ -87,8 +87,22 @@ describe('control API', () => {
     const log = await t.app.inject({ url: '/api/v1/echo/log', headers: auth });
     expect(log.json()).toMatchObject({
       total: 2,
-      records: [{ method: 'GET', idempotencyKey: 'k1', url: '/api/v1/echo?a=inbound&token=[redacted]' }, { method: 'POST', body: '{"x":1}' }],
+      records: [{ method: 'GET', idempotencyKey: 'k1', url: '/api/v1/echo?a=inbound&token=[redacted]', query: { a: 'inbound', token: '[redacted]' } }, { method: 'POST', body: '{"x":1}' }],
     });
+    expect(log.body).not.toContain(TOKEN);
+  });
+
+  it('keeps no token in the echo record however the query spells it, nor in the debug request line of any logger', async () => {
+    const lines: string[] = [];
+    const logger = { enabled: () => true, log: (_level: string, message: string) => void lines.push(message) };
+    t = await testApp(testSettings({ token: TOKEN }), { logger });
+    await t.app.inject({ url: `/api/v1/echo?TOKEN=${TOKEN}&token=${TOKEN}x&%74oken=${TOKEN}y&b=2` });
+    await t.app.inject({ url: `/?action=make_call&target=1&token=${TOKEN}` });
+    const log = await t.app.inject({ url: '/api/v1/echo/log', headers: auth });
+    expect(log.json().records[0].query).toMatchObject({ TOKEN: '[redacted]', b: '2' });
+    expect(log.body).not.toContain(TOKEN);
+    expect(lines.some((l) => l.includes('token=[redacted]'))).toBe(true);
+    expect(lines.join('\n')).not.toContain(TOKEN);
   });
 
   it('reports health by line state and Prometheus metrics', async () => {

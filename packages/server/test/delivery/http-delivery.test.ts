@@ -160,10 +160,51 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
       const landed = receiver.received.filter((r) => r.path === '/landed');
       expect(landed[0]!.headers).toMatchObject({ authorization: 'Bearer slot-secret', 'x-crm': 'kept' });
       expect(elsewhere.received[0]!.headers.authorization).toBeUndefined();
-      expect(elsewhere.received[0]!.headers['x-crm']).toBe('kept');
+      expect(elsewhere.received[0]!.headers['x-crm']).toBeUndefined();
       expect(landed[1]).toMatchObject({ method: 'GET', body: '' });
       expect(landed[1]!.headers['content-type']).toBeUndefined();
       expect(landed[1]!.headers.authorization).toBe('Bearer slot-secret');
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('drops every slot header and the signature on a 307/308 to another origin (another port), keeps them on the same origin', async () => {
+    const elsewhere = await startReceiver();
+    try {
+      receiver = await startReceiver((req, res) => {
+        if (req.path.startsWith('/away')) res.writeHead(req.method === 'POST' ? 308 : 307, { location: `${elsewhere.url}/landed` }).end();
+        else if (req.path === '/same') res.writeHead(307, { location: '/here' }).end();
+        else res.end();
+      });
+      fetcher = new UndiciFetcher();
+      const secret = 'slot-signing-secret-0123456789';
+      const slotHeaders = { 'X-Api-Key': 'k-123', Authorization: 'Bearer s', 'X-Tenant': 'acme', Cookie: 'sid=1' };
+      for (const method of ['GET', 'POST'] as const) {
+        const res = await fetcher.fetch({
+          url: `${receiver.url}/away-${method}`,
+          method,
+          headers: { ...slotHeaders, ...(method === 'POST' ? { 'Content-Type': 'application/json' } : {}), 'Idempotency-Key': `id-${method}` },
+          body: method === 'POST' ? '{"a":1}' : undefined,
+          cancellation: new Cancellation(),
+          signingSecret: secret,
+        });
+        expect(res.status).toBe(200);
+      }
+      await fetcher.fetch({ url: `${receiver.url}/same`, method: 'GET', headers: slotHeaders, cancellation: new Cancellation(), signingSecret: secret });
+      expect(receiver.received.filter((r) => r.path.startsWith('/away')).every((r) => r.headers['x-api-key'] === 'k-123' && r.headers['x-callhook-signature'])).toBe(true);
+      expect(elsewhere.received).toHaveLength(2);
+      for (const landed of elsewhere.received) {
+        for (const name of ['x-api-key', 'authorization', 'x-tenant', 'cookie', 'x-callhook-signature']) expect(landed.headers[name], name).toBeUndefined();
+        expect(landed.headers['user-agent']).toBe(USER_AGENT);
+        expect(landed.headers['idempotency-key']).toMatch(/^id-/);
+      }
+      const posted = elsewhere.received.find((r) => r.method === 'POST')!;
+      expect(posted).toMatchObject({ body: '{"a":1}' });
+      expect(posted.headers['content-type']).toBe('application/json');
+      const here = receiver.received.find((r) => r.path === '/here')!;
+      expect(here.headers).toMatchObject({ 'x-api-key': 'k-123', 'x-tenant': 'acme' });
+      expect(verifySignature(String(here.headers['x-callhook-signature']), secret, '', Math.floor(Date.now() / 1000))).toBe(true);
     } finally {
       await elsewhere.close();
     }
