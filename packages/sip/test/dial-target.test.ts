@@ -36,3 +36,10 @@ describe('the SIP line dials what core normalised', () => {
     expect(parties[0]).toBe('+4930123460');
   });
 });
+
+describe('SIP user names', () => {
+  it('dials a bare user name at the line\'s domain, and a number with a pause is still refused as postdial', () => {
+    expect(dialTarget('alice403', settings)).toEqual({ uri: 'sip:alice403@pbx.test', remoteParty: 'alice403' });
+    expect(() => dialTarget('0301234p1', settings)).toThrow(/postdial/);
+  });
+});

@@ -26,7 +26,7 @@ export type DialTarget =
 /** What a target may be, for error messages that name the accepted forms. */
 export const ACCEPTED_TARGETS =
   'use digits with an optional leading + (separators such as spaces, -, ., /, (0) are dropped), *, # and service codes such as *31#, ' +
-  'optional postdial DTMF after , p or w, or a sip:user@host or tel:+number URI (;ext= and ;postd= are sent as DTMF once connected)';
+  'optional postdial DTMF after , p or w, or a sip:user@host (or user@host) or tel:+number URI (;ext= and ;postd= are sent as DTMF once connected)';
 
 /** Visual separators (RFC 3966 §5.1.1 plus space and `/`); a `+` after the first character is an encoded space. */
 const SEPARATORS = /[\s\-./+]/g;
@@ -47,6 +47,8 @@ export function readDialTarget(raw: string, field = 'target'): DialTarget | Refu
   if (value === '') return invalid(field, `${field} is empty; ${ACCEPTED_TARGETS}`);
   if (/^sips?:/i.test(value)) return readSipUri(value, field);
   if (/^tel:/i.test(value)) return readTelUri(value, field);
+  // `alice@pbx.example.com`: a SIP address written without its scheme (RFC 3261 §19.1.1 user@host).
+  if (/^[^:@\s]+@/.test(value)) return readSipUri(`sip:${value}`, field);
   const marker = value.search(/[,pw]/i);
   const number = readNumber(marker === -1 ? value : value.slice(0, marker), '', field, value);
   if (number instanceof Refusal || marker === -1) return number;

@@ -23,6 +23,8 @@ describe('dial strings as CRMs and browsers write them', () => {
     ['*21%23', '*21#'],
     ['tel:7042;phone-context=example.com', '7042'],
     ['sip:%2530900@x', 'sip:%30900@x'],
+    // A SIP address written without its scheme.
+    ['alice%40pbx.example.com', 'sip:alice@pbx.example.com'],
   ])('target=%s dials %s', (query, target) => {
     expect(dial(query)).toEqual({ action: 'make_call', target, force: false });
   });

@@ -1,4 +1,7 @@
-import { readLineTarget, type SipLineSettings } from '@callhook/core';
+import { readDialTarget, readLineTarget, Refusal, type SipLineSettings } from '@callhook/core';
+
+/** RFC 3261 §25.1 user part characters (unreserved, user-unreserved, escaped). */
+const SIP_USER = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/;
 
 /** The domain a bare number is dialled at: the registrar if any, else the AOR's domain. */
 export function dialDomain(settings: Pick<SipLineSettings, 'aor' | 'registrar'>): string {
@@ -9,13 +12,14 @@ export function dialDomain(settings: Pick<SipLineSettings, 'aor' | 'registrar'>)
  * The Request-URI (RFC 3261 §19.1) for a dial target, and the remote party the line reports for it.
  * Targets are normalised by core's `readLineTarget`, the same as on every line: `303` →
  * `sip:303@domain`; `tel:+49-30-1234` → `sip:+49301234@domain`; `*31#0900` → `sip:*31%230900@domain`
- * (`#` is not allowed in a SIP user part); SIP URIs pass through; `bob@host` → `sip:bob@host`.
+ * (`#` is not allowed in a SIP user part); SIP URIs pass through; `bob@host` → `sip:bob@host`; and, on
+ * this line only, a user name that is no number (`alice403`) → `sip:alice403@domain`.
  * Throws `invalid_target` (a CallhookError) for a target core refuses.
  */
 export function dialTarget(target: string, settings: Pick<SipLineSettings, 'aor' | 'registrar'>): { uri: string; remoteParty: string } {
   const trimmed = target.trim();
-  const withScheme = /^[^:@\s]+@/.test(trimmed) ? `sip:${trimmed}` : trimmed;
-  const { target: read, remoteParty } = readLineTarget(withScheme);
+  const userName = readDialTarget(trimmed) instanceof Refusal && SIP_USER.test(trimmed) && /[A-Za-z]/.test(trimmed);
+  const { target: read, remoteParty } = readLineTarget(userName ? `sip:${trimmed}@${dialDomain(settings)}` : trimmed);
   if (read.kind === 'sip') return { uri: read.uri, remoteParty };
   const user = (read.serviceCodes + read.number).replaceAll('#', '%23');
   return { uri: `sip:${user}@${dialDomain(settings)}`, remoteParty };
