@@ -3,14 +3,18 @@ import type { CallInput, CallState, Transition } from '../call/call-state.js';
 import type { CallSnapshot } from '../call/snapshot.js';
 import { toSnapshot } from '../call/to-snapshot.js';
 import { Dispatcher, type DispatcherOptions } from '../dispatch/dispatcher.js';
-import { CallhookError, isCallhookError } from '../errors.js';
+import { CallhookError, isCallhookError, Refusal } from '../errors.js';
 import { uuidV7 } from '../guid.js';
 import type { InboundCommand } from '../inbound/inbound-command.js';
 import type { LineEvent } from '../line/line-events.js';
-import type { BrowserOpener, Clock, Fetcher, Journal, Line, Logger, Random } from '../ports.js';
+import type { BrowserOpener, Clock, Fetcher, Journal, Line, Logger, Random, TimerHandle } from '../ports.js';
 import { silentLogger } from '../ports.js';
 import type { LoadedSettings } from '../settings/load-settings.js';
 import type { UtcOffset } from '../template/local-time.js';
+import { resolveDialPlan, toPbxNumber, type ResolvedDialPlan } from '../dial/dial-plan.js';
+import { dialStringOf, readDialTarget, type DialTarget } from '../dial/dial-target.js';
+import { postdialSteps, type PostdialStep } from '../dial/postdial.js';
+import type { Settings } from '../settings/settings-schema.js';
 import { CallBook } from './call-book.js';
 import { DialPolicy } from './dial-policy.js';
 import type { EngineEvent } from './engine-event.js';
@@ -53,13 +57,17 @@ export class Engine {
   private settingsLoaded: LoadedSettings;
   private unsubscribe: (() => void) | null = null;
   private readonly logger: Logger;
+  /** Postdial DTMF waiting for its call to connect, by call GUID; then the pending timer. */
+  private readonly postdial = new Map<string, { steps: PostdialStep[]; started: boolean; timer: TimerHandle | null }>();
+  private dialPlan: ResolvedDialPlan | null;
 
   constructor(private readonly deps: EngineDeps) {
     this.logger = deps.logger ?? silentLogger;
     this.settingsLoaded = deps.settings;
     this.book = new CallBook(deps.historyLimit);
     const { inbound } = deps.settings.settings;
-    this.policy = new DialPolicy(inbound.denyPrefixes, inbound.duplicateWindowMs);
+    this.dialPlan = dialPlanOf(deps.settings.settings);
+    this.policy = new DialPolicy(inbound.denyPrefixes, inbound.duplicateWindowMs, this.dialPlan);
     this.dispatcher = new Dispatcher({
       fetcher: deps.fetcher,
       browser: deps.browser,
@@ -110,7 +118,8 @@ export class Engine {
   /** Applies new settings live: later call events use the new slots and inbound policy. */
   applySettings(loaded: LoadedSettings): void {
     this.settingsLoaded = loaded;
-    this.policy.update(loaded.settings.inbound.denyPrefixes, loaded.settings.inbound.duplicateWindowMs);
+    this.dialPlan = dialPlanOf(loaded.settings);
+    this.policy.update(loaded.settings.inbound.denyPrefixes, loaded.settings.inbound.duplicateWindowMs, this.dialPlan);
   }
 
   on(listener: (event: EngineEvent) => void): () => void {
@@ -148,18 +157,33 @@ export class Engine {
     if (line.status().state !== 'ready') {
       throw new CallhookError('line_not_ready', `the line is ${line.status().state}: ${line.status().detail}`);
     }
+    // Every command that makes a call leave carries a target; each passes the deny list.
+    const dialled = 'target' in command ? this.dialTarget(command.target) : null;
+    if (dialled) this.policy.checkDenied(dialled);
     if (command.action === 'make_call') {
-      this.policy.check(command.target, command.force, this.deps.clock.now());
+      this.policy.check(dialled!, command.force, this.deps.clock.now());
       const callId = uuidV7(this.deps.clock, this.deps.random);
-      await line.execute({ type: 'make_call', callId, target: command.target });
+      const steps = postdialSteps(dialled!.postdial);
+      if (steps.length > 0) this.postdial.set(callId, { steps, started: false, timer: null });
+      try {
+        await line.execute({ type: 'make_call', callId, target: this.lineTarget(dialled!) });
+      } catch (error) {
+        this.dropPostdial(callId);
+        throw error;
+      }
       return { action: command.action, call: this.call(callId) ?? null };
+    }
+    if (dialled && dialled.postdial !== '') {
+      throw new CallhookError('invalid_target', `target of ${command.action} has postdial DTMF (${dialled.postdial}), which cannot follow a transfer; remove it`, {
+        field: 'target',
+      });
     }
     const call = resolveCall(command, this.book.activeCalls(), (guid) => this.book.get(guid));
     const lineCallId = this.book.lineIdOf(call.guid)!;
     if (command.action === 'answer' && this.settingsLoaded.settings.line.callWaiting === 'hold') await this.holdConnectedCalls(call.guid);
     switch (command.action) {
       case 'transfer':
-        await line.execute({ type: 'transfer', lineCallId, target: command.target });
+        await line.execute({ type: 'transfer', lineCallId, target: this.lineTarget(dialled!) });
         break;
       case 'dtmf':
         await line.execute({ type: 'dtmf', lineCallId, digits: command.digits });
@@ -186,6 +210,49 @@ export class Engine {
         this.logger.log('warn', `call waiting: could not hold call ${other.guid} before answering ${answering}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+  }
+
+  /** The normalised target of a command (commands built elsewhere than the inbound parser are normalised here too). */
+  private dialTarget(target: string): DialTarget {
+    const read = readDialTarget(target);
+    if (read instanceof Refusal) throw read.toError();
+    return read;
+  }
+
+  /** What the line dials: the target without postdial, an E.164 number in the dial plan's form. */
+  private lineTarget(target: DialTarget): string {
+    if (target.kind === 'number' && this.dialPlan && target.number.startsWith('+')) {
+      return target.serviceCodes + toPbxNumber(target.number, this.dialPlan);
+    }
+    return dialStringOf(target);
+  }
+
+  /** Sends the next run of postdial DTMF for `guid` after its pause; the rest follows run by run. */
+  private sendPostdial(guid: string): void {
+    const pending = this.postdial.get(guid);
+    const step = pending?.steps.shift();
+    if (!pending || !step) {
+      this.postdial.delete(guid);
+      return;
+    }
+    pending.timer = this.deps.clock.setTimeout(() => {
+      pending.timer = null;
+      const lineCallId = this.book.lineIdOf(guid);
+      if (lineCallId === undefined) return this.dropPostdial(guid);
+      this.deps.line.execute({ type: 'dtmf', lineCallId, digits: step.digits }).then(
+        () => this.sendPostdial(guid),
+        (error: unknown) => {
+          this.logger.log('warn', `postdial DTMF not sent: ${error instanceof Error ? error.message : String(error)}`, { call: guid });
+          this.dropPostdial(guid);
+        },
+      );
+    }, step.delayMs);
+  }
+
+  private dropPostdial(guid: string): void {
+    const pending = this.postdial.get(guid);
+    if (pending?.timer != null) this.deps.clock.clearTimeout(pending.timer);
+    this.postdial.delete(guid);
   }
 
   private onLineEvent(event: LineEvent): void {
@@ -235,7 +302,13 @@ export class Engine {
   private afterTransition(result: Transition, at: number): void {
     const call = toSnapshot(result.state);
     for (const effect of result.effects) this.fire(effect.action, call, result.state, at);
+    const postdial = this.postdial.get(call.guid);
+    if (result.state.phase === 'connected' && postdial && !postdial.started) {
+      postdial.started = true;
+      this.sendPostdial(call.guid);
+    }
     if (result.state.phase === 'ended') {
+      this.dropPostdial(call.guid);
       this.deps.journal?.recordCall(call);
       this.sequences.delete(call.guid);
     }
@@ -259,4 +332,10 @@ export class Engine {
       }
     }
   }
+}
+
+/** The resolved dial plan of the line settings, or null when there is none. */
+function dialPlanOf(settings: Settings): ResolvedDialPlan | null {
+  const plan = settings.line.dialPlan;
+  return plan ? resolveDialPlan(plan) : null;
 }

@@ -1,3 +1,4 @@
+import { readLineTarget } from '../dial/line-target.js';
 import { CallhookError } from '../errors.js';
 import { silentLogger, type Clock, type Line, type Logger, type TimerHandle } from '../ports.js';
 import { LineEventHub } from './line-event-hub.js';
@@ -112,6 +113,7 @@ export class SimulatedLine implements Line {
         this.find(command.lineCallId, ['held']).phase = 'connected';
         return this.emit({ type: 'resumed', lineCallId: command.lineCallId, by: 'local' });
       case 'transfer':
+        readLineTarget(command.target);
         return this.end(this.find(command.lineCallId, ['connected', 'held']), 'local', 'transferred');
       case 'dtmf':
         this.find(command.lineCallId, ['connected']);
@@ -121,11 +123,13 @@ export class SimulatedLine implements Line {
   }
 
   private dial(id: string, target: string): void {
+    // The same party for the same target as every other line: core's normaliser decides it.
+    const { remoteParty } = readLineTarget(target);
     const call: SimCall = { id, phase: 'ringing', direction: 'out', timer: null };
     this.calls.set(id, call);
-    this.emit({ type: 'outgoing', lineCallId: id, remoteParty: target, remoteName: null, localParty: this.localParty, localName: this.options.localName ?? null });
+    this.emit({ type: 'outgoing', lineCallId: id, remoteParty, remoteName: null, localParty: this.localParty, localName: this.options.localName ?? null });
     this.emit({ type: 'alerting', lineCallId: id });
-    if (this.options.busyTargets?.includes(target)) {
+    if (this.options.busyTargets?.includes(target) || this.options.busyTargets?.includes(remoteParty)) {
       call.timer = this.options.clock.setTimeout(() => this.end(call, 'remote', 'busy'), 0);
       return;
     }

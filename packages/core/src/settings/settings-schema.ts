@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACTIONS } from '../actions.js';
+import { defaultInternationalPrefix, isDialPlanCountry } from '../dial/dial-plan.js';
 import { isCidr, isHostName, isIP } from './net-validators.js';
 
 export const INBOUND_ACTIONS = ['make_call', 'answer', 'hangup', 'hold', 'unhold', 'transfer', 'dtmf'] as const;
@@ -109,6 +110,26 @@ export const InboundSchema = z.strictObject({
  */
 const callWaiting = z.enum(['hold', 'none'], { error: 'callWaiting must be "hold" or "none"' }).default('hold');
 
+/**
+ * `line.dialPlan`: off (null) by default. When set, E.164 numbers (`+4930123460`) are sent to the line
+ * as the PBX expects them (outside line + national or international prefix), and the deny list also
+ * compares numbers in E.164. See `DialPlan`.
+ */
+export const DialPlanSchema = z
+  .strictObject({
+    country: z.string().refine(isDialPlanCountry, 'write the country as an ISO 3166-1 alpha-2 code such as "DE" or "US"'),
+    outsideLinePrefix: z.string().regex(/^[0-9*#]{0,8}$/, 'the outside line prefix is up to 8 of 0-9, * and # (often "0" or "9"; "" for none)').default(''),
+    internationalPrefix: z
+      .string()
+      .regex(/^[0-9]{1,6}$/, 'the international prefix is 1–6 digits such as "00" or "011"')
+      .nullable()
+      .default(null),
+  })
+  .refine((plan) => plan.internationalPrefix !== null || !isDialPlanCountry(plan.country) || defaultInternationalPrefix(plan.country) !== null, {
+    message: 'this country has several international prefixes; set internationalPrefix (e.g. "00")',
+    path: ['internationalPrefix'],
+  });
+
 export const SimulatorLineSchema = z.strictObject({
   type: z.literal('simulator'),
   localParty: z.string().min(1).default('sip:303@callhook.invalid'),
@@ -116,6 +137,7 @@ export const SimulatorLineSchema = z.strictObject({
   /** Outgoing calls are answered by the simulated remote after this long; null leaves them ringing. */
   answerAfterMs: z.number().int().min(0).max(600_000).nullable().default(2_000),
   callWaiting,
+  dialPlan: DialPlanSchema.nullable().default(null),
 });
 
 export const SipLineSchema = z.strictObject({
@@ -134,6 +156,7 @@ export const SipLineSchema = z.strictObject({
   autoAnswer: z.boolean().default(false),
   registerExpires: z.number().int().min(30).max(86_400).default(600),
   callWaiting,
+  dialPlan: DialPlanSchema.nullable().default(null),
 });
 
 export const LineSchema = z.discriminatedUnion('type', [SimulatorLineSchema, SipLineSchema], {

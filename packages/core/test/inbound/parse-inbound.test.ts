@@ -10,7 +10,7 @@ describe('inbound requests that parse', () => {
     ['/?action=make_call&target=+4930123', { action: 'make_call', target: '+4930123', force: false }],
     ['/?action=make_call&target=*21%23&force=1', { action: 'make_call', target: '*21#', force: true }],
     ['/?action=make_call&target=sip:alice@127.0.0.1', { action: 'make_call', target: 'sip:alice@127.0.0.1', force: false }],
-    ['/?action=make_call&target=tel:+49-30-123', { action: 'make_call', target: 'tel:+49-30-123', force: false }],
+    ['/?action=make_call&target=tel:+49-30-123', { action: 'make_call', target: '+4930123', force: false }],
     ['/?action=make_call&target=123&token=abc', { action: 'make_call', target: '123', force: false }],
     ['http:// 192.168.0.16:61234?action=make_call&target=123', { action: 'make_call', target: '123', force: false }],
     ['http:// [2003:a:1514:bc00:2c19:6474:2da5:1dc5]:61234?action=make_call&target=121', { action: 'make_call', target: '121', force: false }],

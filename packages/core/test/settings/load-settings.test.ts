@@ -99,3 +99,22 @@ describe('settings', () => {
     expect(schema.properties.inbound!.properties!.port).toMatchObject({ default: 61234 });
   });
 });
+
+describe('line.dialPlan', () => {
+  it('is off by default and takes the country’s international prefix when none is named', () => {
+    expect(loadSettings({}).settings.line.dialPlan).toBeNull();
+    const { settings } = loadSettings({ line: { type: 'sip', aor: 'sip:1@h', dialPlan: { country: 'US', outsideLinePrefix: '9' } } });
+    expect(settings.line.dialPlan).toEqual({ country: 'US', outsideLinePrefix: '9', internationalPrefix: null });
+  });
+
+  it('names the field and the fix for a bad plan', () => {
+    expect(issuesOf({ line: { type: 'simulator', dialPlan: { country: 'XX' } } })).toEqual([
+      { path: 'line.dialPlan.country', message: expect.stringMatching(/ISO 3166-1 alpha-2 code/) },
+    ]);
+    expect(issuesOf({ line: { type: 'simulator', dialPlan: { country: 'BR' } } })).toEqual([
+      { path: 'line.dialPlan.internationalPrefix', message: expect.stringMatching(/several international prefixes; set internationalPrefix/) },
+    ]);
+    expect(issuesOf({ line: { type: 'simulator', dialPlan: { country: 'BR', internationalPrefix: '0021' } } })).toEqual([]);
+    expect(issuesOf({ line: { type: 'simulator', dialPlan: { country: 'DE', outsideLinePrefix: 'x' } } })[0]?.path).toBe('line.dialPlan.outsideLinePrefix');
+  });
+});

@@ -10,7 +10,7 @@ import { answer, blindTransfer, hangup, sendDtmf, setHold } from './call-actions
 import { receiveInvitation, type IncomingContext } from './incoming-call.js';
 import { Registration } from './registration.js';
 import { SipCall } from './sip-call.js';
-import { targetUri, userPart } from './target-uri.js';
+import { dialTarget } from './target-uri.js';
 import { outgoingInviteDelegate } from './outgoing-call.js';
 import { withTimeout } from './with-timeout.js';
 import { createUserAgent } from './user-agent-factory.js';
@@ -164,7 +164,7 @@ export class SipLine implements Line {
         case 'unhold':
           return await withTimeout(setHold(call, false), COMMAND_TIMEOUT_MS, 'unhold');
         case 'transfer':
-          return await withTimeout(blindTransfer(call, this.uriOf(command.target)), COMMAND_TIMEOUT_MS, 'transfer');
+          return await withTimeout(blindTransfer(call, this.uriOf(command.target).uri), COMMAND_TIMEOUT_MS, 'transfer');
         case 'dtmf':
           return await withTimeout(sendDtmf(call, command.digits), COMMAND_TIMEOUT_MS, 'dtmf');
       }
@@ -177,10 +177,10 @@ export class SipLine implements Line {
   private async dial(callId: string, target: string): Promise<void> {
     if (this.events.status.state !== 'ready') throw new CallhookError('line_not_ready', `the SIP line is ${this.events.status.state}: ${this.events.status.detail}`);
     if (this.calls.has(callId)) throw new CallhookError('duplicate_dial', `call ${callId} exists`);
-    const uri = this.uriOf(target);
+    const { uri, remoteParty } = this.uriOf(target);
     const inviter = new Inviter(this.userAgent!, uri);
     const call = this.track(callId, 'out', inviter);
-    this.emit({ type: 'outgoing', lineCallId: callId, remoteParty: userPart(uri.toString()), remoteName: null, localParty: this.settings.aor, localName: this.settings.displayName ?? null });
+    this.emit({ type: 'outgoing', lineCallId: callId, remoteParty, remoteName: null, localParty: this.settings.aor, localName: this.settings.displayName ?? null });
     try {
       await inviter.invite({ requestDelegate: outgoingInviteDelegate(call) });
     } catch (error) {
@@ -189,10 +189,12 @@ export class SipLine implements Line {
     }
   }
 
+  /** The Request-URI and reported remote party of a target, by core's shared normaliser. */
   private uriOf(target: string) {
-    const uri = UserAgent.makeURI(targetUri(target, this.settings));
-    if (!uri) throw new CallhookError('invalid_target', `cannot dial "${target}"`);
-    return uri;
+    const dialled = dialTarget(target, this.settings);
+    const uri = UserAgent.makeURI(dialled.uri);
+    if (!uri) throw new CallhookError('invalid_target', `cannot dial "${target}": ${dialled.uri} is not a SIP URI`, { field: 'target' });
+    return { uri, remoteParty: dialled.remoteParty };
   }
 
   private track(id: string, direction: 'in' | 'out', session: Session): SipCall {
