@@ -1,7 +1,7 @@
 import { CallhookError } from '@callhook/core';
 import { Invitation, Inviter, SessionState, type URI } from 'sip.js';
 import { isDtmfDigits } from '../rtp/dtmf-schedule.js';
-import type { SipCall } from './sip-call.js';
+import type { EndReason, SipCall } from './sip-call.js';
 
 const BYE_WAIT_MS = 1_000;
 
@@ -11,11 +11,14 @@ export async function answer(call: SipCall): Promise<void> {
   await call.session.accept();
 }
 
-/** Ends a call the way its state requires: reject, CANCEL or BYE. */
-export async function hangup(call: SipCall): Promise<void> {
+/**
+ * Ends a call the way its state requires: reject, CANCEL or BYE. `reason` replaces the default end
+ * reason of a connected call (local, normal), e.g. when the line ends a dead call.
+ */
+export async function hangup(call: SipCall, reason?: EndReason): Promise<void> {
   const { session } = call;
   if (session.state === SessionState.Established) {
-    call.endReason = { by: 'local', cause: 'normal' };
+    call.endReason = reason ?? { by: 'local', cause: 'normal' };
     // As callee before the ACK arrives, sip.js holds the BYE until the ACK (up to 32 s): do not wait.
     await Promise.race([session.bye(), new Promise((resolve) => setTimeout(resolve, BYE_WAIT_MS).unref())]);
   } else if (session instanceof Invitation) {

@@ -1,6 +1,7 @@
 import type { LineEvent, Logger, SipLineSettings } from '@callhook/core';
 import type { Invitation } from 'sip.js';
 import { answer } from './call-actions.js';
+import { warningHeaderValue } from '../sdp/sdp-error.js';
 import { unacceptableOffer } from './offer-check.js';
 import type { SipCall } from './sip-call.js';
 
@@ -16,8 +17,9 @@ export interface IncomingContext {
 export function receiveInvitation(invitation: Invitation, context: IncomingContext): void {
   const unacceptable = unacceptableOffer(invitation.request);
   if (unacceptable) {
-    context.logger.log('warn', 'refused a call with an unusable SDP offer (488)', { reason: unacceptable });
-    void invitation.reject({ statusCode: 488 }).catch(() => undefined);
+    context.logger.log('warn', 'refused a call with an unusable SDP offer (488)', { reason: unacceptable.reason });
+    const warning = `Warning: ${warningHeaderValue(unacceptable.warnCode, 'callhook', unacceptable.reason)}`;
+    void invitation.reject({ statusCode: 488, extraHeaders: [warning] }).catch(() => undefined);
     return;
   }
   const call = context.track(invitation);
@@ -26,6 +28,7 @@ export function receiveInvitation(invitation: Invitation, context: IncomingConte
       call.endReason ??= { by: 'remote', cause: 'normal' };
       void bye.accept(); // setting onBye replaces sip.js's own accept (pitfall 2)
     },
+    onAck: () => call.sdh?.confirmDialog(),
     onInfo: (info) => void info.accept(),
     onRefer: (referral) => void referral.reject(),
   };
