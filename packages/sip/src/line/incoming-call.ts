@@ -41,6 +41,6 @@ export function receiveInvitation(invitation: Invitation, context: IncomingConte
     localParty: context.settings.aor,
     localName: context.settings.displayName ?? null,
   });
-  if (context.settings.autoAnswer) void answer(call).catch((error: Error) => context.logger.log('warn', 'auto-answer failed', { error: error.message }));
+  if (context.settings.autoAnswer) void answer(call).catch((error: Error) => context.logger.log('error', 'auto-answer failed', { error: error.message }));
   else void invitation.progress().catch((error: Error) => context.logger.log('debug', '180 failed', { error: error.message }));
 }

@@ -4,7 +4,7 @@ import { Inviter, UserAgent, type Session } from 'sip.js';
 import { systemClock } from '../system-clock.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
-import { TcpEndpoint } from '../transport/tcp-endpoint.js';
+import { TcpEndpoint, type TcpLimits } from '../transport/tcp-endpoint.js';
 import { UdpEndpoint } from '../transport/udp-endpoint.js';
 import { answer, blindTransfer, hangup, sendDtmf, setHold } from './call-actions.js';
 import { receiveInvitation, type IncomingContext } from './incoming-call.js';
@@ -26,6 +26,11 @@ export interface SipLineDeps {
 }
 
 const STOP_TIMEOUT_MS = 3_000;
+
+function tcpLimits(settings: SipLineSettings): TcpLimits {
+  const { maxConnections, maxConnectionsPerPeer, firstRequestTimeoutSeconds } = settings.tcp;
+  return { maxConnections, maxConnectionsPerPeer, firstMessageTimeoutMs: firstRequestTimeoutSeconds * 1000 };
+}
 const REGISTRATION_RETRY_MS = 30_000;
 /** Longer than a SIP transaction (64*T1 = 32 s), so sip.js normally reports first. */
 const COMMAND_TIMEOUT_MS = 35_000;
@@ -72,7 +77,7 @@ export class SipLine implements Line {
     this.setStatus({ state: 'starting', detail: 'starting' });
     const { bindAddress, port, transport } = this.settings;
     try {
-      this.endpoint = transport === 'tcp' ? await TcpEndpoint.listen(bindAddress, port, this.logger) : await UdpEndpoint.bind(bindAddress, port, this.logger);
+      this.endpoint = transport === 'tcp' ? await TcpEndpoint.listen(bindAddress, port, this.logger, { clock: this.clock, limits: tcpLimits(this.settings) }) : await UdpEndpoint.bind(bindAddress, port, this.logger);
     } catch (error) {
       this.setStatus({ state: 'failed', detail: `cannot listen on ${transport} ${bindAddress}:${port}: ${(error as Error).message}` });
       throw new CallhookError('line_error', this.events.status.detail);
