@@ -9,7 +9,7 @@ export { TcpFramer } from './transport/tcp-framer.js';
 export { Retransmitter, DEFAULT_TIMERS, type RetransmitTimers } from './transport/retransmitter.js';
 export { NodeSipTransport, type NodeSipTransportOptions } from './transport/node-sip-transport.js';
 export { UdpEndpoint } from './transport/udp-endpoint.js';
-export { TcpEndpoint } from './transport/tcp-endpoint.js';
+export { TcpEndpoint, DEFAULT_TCP_LIMITS, type TcpLimits } from './transport/tcp-endpoint.js';
 export type { SipEndpoint, Peer, InboundMessage } from './transport/endpoint.js';
 export { PlainSessionDescriptionHandler, type PlainSdhOptions } from './sdp/plain-sdh.js';
 export { buildSdp, OFFERED_CODECS } from './sdp/sdp-build.js';

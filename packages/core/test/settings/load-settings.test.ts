@@ -53,6 +53,9 @@ describe('settings', () => {
     ['unknown action switch', { inbound: { actions: { reboot: true } } }, 'inbound.actions', /unknown field "reboot"/],
     ['unknown line type', { line: { type: 'isdn' } }, 'line.type', /simulator" or "sip/],
     ['sip aor', { line: { type: 'sip', aor: '303@pbx' } }, 'line.aor', /sip:user@domain/],
+    ['negative RTP inactivity timeout', { line: { type: 'sip', aor: 'sip:303@pbx', media: { inactivityTimeoutSeconds: -1 } } }, 'line.media.inactivityTimeoutSeconds', /0 to turn/],
+    ['huge RTP inactivity timeout', { line: { type: 'sip', aor: 'sip:303@pbx', media: { inactivityTimeoutSeconds: 99_999 } } }, 'line.media.inactivityTimeoutSeconds', /at most 3600/],
+    ['zero TCP connection cap', { line: { type: 'sip', aor: 'sip:303@pbx', tcp: { maxConnections: 0 } } }, 'line.tcp.maxConnections', /1/],
     ['reserved header', { actionUrls: { slots: [{ ...slot('http://h/'), headers: { Host: 'x' } }] } }, 'actionUrls.slots[0].headers.Host', /set by callhook/],
     ['POST in the browser', { actionUrls: { slots: [{ ...slot('http://h/'), method: 'POST', openInBrowser: true }] } }, 'actionUrls.slots[0].method', /browser/],
   ];

@@ -1,21 +1,43 @@
 import { CallhookError } from '@callhook/core';
 import { Invitation, Inviter, SessionState, type URI } from 'sip.js';
 import { isDtmfDigits } from '../rtp/dtmf-schedule.js';
-import type { SipCall } from './sip-call.js';
+import type { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
+import { warningHeaderValue } from '../sdp/sdp-error.js';
+import type { EndReason, SipCall } from './sip-call.js';
 
 const BYE_WAIT_MS = 1_000;
 
 export async function answer(call: SipCall): Promise<void> {
   if (!(call.session instanceof Invitation) || call.phase !== 'ringing') throw new CallhookError('wrong_call_state', `call ${call.id} is not ringing inbound`);
   call.endReason = { by: 'local', cause: 'failed', detail: 'answer failed' };
+  try {
+    await mediaHandlerOf(call.session).prepare();
+  } catch (error) {
+    // No RTP port (EMFILE, ENFILE…): refuse with 503 rather than promise media we cannot carry.
+    const why = `cannot open an RTP port: ${(error as Error).message}`;
+    call.endReason = { by: 'local', cause: 'failed', detail: why };
+    await call.session.reject({ statusCode: 503, extraHeaders: ['Retry-After: 30', `Warning: ${warningHeaderValue(399, 'callhook', why)}`] });
+    throw new CallhookError('line_error', why);
+  }
   await call.session.accept();
 }
 
-/** Ends a call the way its state requires: reject, CANCEL or BYE. */
-export async function hangup(call: SipCall): Promise<void> {
+/**
+ * The session's PlainSessionDescriptionHandler, created now if sip.js has not yet (it would in
+ * `accept()`); uses sip.js 0.21's protected `setupSessionDescriptionHandler`, which returns the one handler.
+ */
+function mediaHandlerOf(session: Invitation): PlainSessionDescriptionHandler {
+  return (session as unknown as { setupSessionDescriptionHandler(): PlainSessionDescriptionHandler }).setupSessionDescriptionHandler();
+}
+
+/**
+ * Ends a call the way its state requires: reject, CANCEL or BYE. `reason` replaces the default end
+ * reason of a connected call (local, normal), e.g. when the line ends a dead call.
+ */
+export async function hangup(call: SipCall, reason?: EndReason): Promise<void> {
   const { session } = call;
   if (session.state === SessionState.Established) {
-    call.endReason = { by: 'local', cause: 'normal' };
+    call.endReason = reason ?? { by: 'local', cause: 'normal' };
     // As callee before the ACK arrives, sip.js holds the BYE until the ACK (up to 32 s): do not wait.
     await Promise.race([session.bye(), new Promise((resolve) => setTimeout(resolve, BYE_WAIT_MS).unref())]);
   } else if (session instanceof Invitation) {

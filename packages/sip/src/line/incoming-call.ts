@@ -1,6 +1,7 @@
 import type { LineEvent, Logger, SipLineSettings } from '@callhook/core';
 import type { Invitation } from 'sip.js';
 import { answer } from './call-actions.js';
+import { warningHeaderValue } from '../sdp/sdp-error.js';
 import { unacceptableOffer } from './offer-check.js';
 import { cancelCause, parseReason } from './reason-header.js';
 import { remoteIdentity } from './remote-identity.js';
@@ -18,8 +19,9 @@ export interface IncomingContext {
 export function receiveInvitation(invitation: Invitation, context: IncomingContext): void {
   const unacceptable = unacceptableOffer(invitation.request);
   if (unacceptable) {
-    context.logger.log('warn', 'refused a call with an unusable SDP offer (488)', { reason: unacceptable });
-    void invitation.reject({ statusCode: 488 }).catch(() => undefined);
+    context.logger.log('warn', 'refused a call with an unusable SDP offer (488)', { reason: unacceptable.reason });
+    const warning = `Warning: ${warningHeaderValue(unacceptable.warnCode, 'callhook', unacceptable.reason)}`;
+    void invitation.reject({ statusCode: 488, extraHeaders: [warning] }).catch(() => undefined);
     return;
   }
   const call = context.track(invitation);
@@ -31,6 +33,7 @@ export function receiveInvitation(invitation: Invitation, context: IncomingConte
     onCancel: (cancel) => {
       call.endReason ??= { by: 'remote', ...cancelCause(parseReason(cancel.request.getHeaders('reason'))) };
     },
+    onAck: () => call.sdh?.confirmDialog(),
     onInfo: (info) => void info.accept(),
     onRefer: (referral) => void referral.reject(),
   };
@@ -43,6 +46,6 @@ export function receiveInvitation(invitation: Invitation, context: IncomingConte
     localParty: context.settings.aor,
     localName: context.settings.displayName ?? null,
   });
-  if (context.settings.autoAnswer) void answer(call).catch((error: Error) => context.logger.log('warn', 'auto-answer failed', { error: error.message }));
+  if (context.settings.autoAnswer) void answer(call).catch((error: Error) => context.logger.log('error', 'auto-answer failed', { error: error.message }));
   else void invitation.progress().catch((error: Error) => context.logger.log('debug', '180 failed', { error: error.message }));
 }

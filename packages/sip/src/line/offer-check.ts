@@ -1,15 +1,22 @@
 import type { Core } from 'sip.js';
 import { answerCodecs } from '../sdp/negotiate.js';
+import { SdpError, type SdpWarnCode } from '../sdp/sdp-error.js';
 import { parseRemoteAudio } from '../sdp/sdp-parse.js';
 
+/** Why an offer cannot be answered: the text and the RFC 3261 §20.43 warn-code for the 488's Warning. */
+export interface OfferProblem {
+  reason: string;
+  warnCode: SdpWarnCode;
+}
+
 /** Why an INVITE's SDP offer cannot be answered, or undefined when it can (or carries no offer). */
-export function unacceptableOffer(request: Core.IncomingRequestMessage): string | undefined {
+export function unacceptableOffer(request: Core.IncomingRequestMessage): OfferProblem | undefined {
   const type = request.getHeader('content-type') ?? '';
   if (!request.body || !/^application\/sdp/i.test(type)) return undefined;
   try {
     answerCodecs(parseRemoteAudio(request.body));
     return undefined;
   } catch (error) {
-    return (error as Error).message;
+    return { reason: (error as Error).message, warnCode: error instanceof SdpError ? error.warnCode : 399 };
   }
 }

@@ -54,6 +54,8 @@ export class SipCall {
     if (state === SessionState.Established && this.phase === 'ringing') {
       this.phase = 'connected';
       this.endReason = undefined;
+      // As caller, sip.js has sent the ACK for the 2xx by now; as callee the ACK confirms (onAck).
+      if (this.direction === 'out') this.sdh?.confirmDialog();
       this.emit({ type: 'answered', lineCallId: this.id });
     } else if (state === SessionState.Terminated && this.phase !== 'ended') {
       // sip.js terminates the session before it calls the request delegate that tells us why.

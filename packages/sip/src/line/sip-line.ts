@@ -4,10 +4,11 @@ import { Inviter, UserAgent, type Session } from 'sip.js';
 import { systemClock } from '../system-clock.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
-import { TcpEndpoint } from '../transport/tcp-endpoint.js';
+import { TcpEndpoint, type TcpLimits } from '../transport/tcp-endpoint.js';
 import { UdpEndpoint } from '../transport/udp-endpoint.js';
 import { answer, blindTransfer, hangup, sendDtmf, setHold } from './call-actions.js';
 import { receiveInvitation, type IncomingContext } from './incoming-call.js';
+import { MediaWatch } from './media-watch.js';
 import { Registration } from './registration.js';
 import { SipCall } from './sip-call.js';
 import { dialTarget } from './target-uri.js';
@@ -25,6 +26,11 @@ export interface SipLineDeps {
 }
 
 const STOP_TIMEOUT_MS = 3_000;
+
+function tcpLimits(settings: SipLineSettings): TcpLimits {
+  const { maxConnections, maxConnectionsPerPeer, firstRequestTimeoutSeconds } = settings.tcp;
+  return { maxConnections, maxConnectionsPerPeer, firstMessageTimeoutMs: firstRequestTimeoutSeconds * 1000 };
+}
 const REGISTRATION_RETRY_MS = 30_000;
 /** Longer than a SIP transaction (64*T1 = 32 s), so sip.js normally reports first. */
 const COMMAND_TIMEOUT_MS = 35_000;
@@ -34,6 +40,7 @@ export class SipLine implements Line {
   readonly kind = 'sip';
   private readonly calls = new Map<string, SipCall>();
   private readonly callsBySession = new Map<Session, SipCall>();
+  private readonly mediaWatches = new Map<string, MediaWatch>();
   private endpoint: SipEndpoint | undefined;
   private userAgent: UserAgent | undefined;
   private registration: Registration | undefined;
@@ -70,7 +77,7 @@ export class SipLine implements Line {
     this.setStatus({ state: 'starting', detail: 'starting' });
     const { bindAddress, port, transport } = this.settings;
     try {
-      this.endpoint = transport === 'tcp' ? await TcpEndpoint.listen(bindAddress, port, this.logger) : await UdpEndpoint.bind(bindAddress, port, this.logger);
+      this.endpoint = transport === 'tcp' ? await TcpEndpoint.listen(bindAddress, port, this.logger, { clock: this.clock, limits: tcpLimits(this.settings) }) : await UdpEndpoint.bind(bindAddress, port, this.logger);
     } catch (error) {
       this.setStatus({ state: 'failed', detail: `cannot listen on ${transport} ${bindAddress}:${port}: ${(error as Error).message}` });
       throw new CallhookError('line_error', this.events.status.detail);
@@ -148,6 +155,15 @@ export class SipLine implements Line {
     return [...this.calls.keys()];
   }
 
+  /**
+   * Media counters of a call, for diagnostics and tests: RTP packets sent and received, and whether the
+   * peer's port was reported unreachable. Undefined for an unknown call or one without a media stream yet.
+   */
+  callMedia(lineCallId: string): { sentPackets: number; receivedPackets: number; unreachable: boolean } | undefined {
+    const stream = this.calls.get(lineCallId)?.sdh?.stream;
+    return stream && { sentPackets: stream.sentPackets, receivedPackets: stream.receivedPackets, unreachable: stream.unreachable };
+  }
+
   async execute(command: LineCommand): Promise<void> {
     if (!this.userAgent) throw new CallhookError('line_not_ready', `the SIP line is ${this.events.status.state}`);
     if (command.type === 'make_call') return this.dial(command.callId, command.target);
@@ -198,13 +214,30 @@ export class SipLine implements Line {
   }
 
   private track(id: string, direction: 'in' | 'out', session: Session): SipCall {
-    const call = new SipCall(id, direction, session, (event) => this.emit(event), (ended) => this.forget(ended));
+    const call = new SipCall(id, direction, session, (event) => {
+      if (event.type === 'answered') this.watchMedia(call);
+      this.emit(event);
+    }, (ended) => this.forget(ended));
     this.calls.set(call.id, call);
     this.callsBySession.set(call.session, call);
     return call;
   }
 
+  /** Ends the call with BYE once its media is dead (see MediaWatch); the reason goes into `ended`. */
+  private watchMedia(call: SipCall): void {
+    const timeoutMs = this.settings.media.inactivityTimeoutSeconds * 1000;
+    const watch = new MediaWatch(call, this.clock, timeoutMs, (why) => {
+      this.logger.log('warn', 'ending a dead call', { lineCallId: call.id, reason: why });
+      hangup(call, { by: 'local', cause: 'failed', detail: why }).catch((error: Error) =>
+        this.logger.log('warn', 'hanging up a dead call failed', { lineCallId: call.id, error: error.message }),
+      );
+    });
+    this.mediaWatches.set(call.id, watch);
+  }
+
   private forget(call: SipCall): void {
+    this.mediaWatches.get(call.id)?.stop();
+    this.mediaWatches.delete(call.id);
     this.calls.delete(call.id);
     this.callsBySession.delete(call.session);
   }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import { isIP, isIPv6 } from 'node:net';
 import type { Clock, Logger, TimerHandle } from '@callhook/core';
 import { dtmfSlots, type EventSlot } from './dtmf-schedule.js';
 import { rtpPacket, silenceFrame } from './rtp-packet.js';
@@ -15,14 +15,36 @@ export interface RtpPlan {
 
 const FRAME_MS = 20;
 const SAMPLES_PER_FRAME = 160;
+/** Consecutive ICMP port-unreachable reports (ECONNREFUSED) after which the peer counts as gone. */
+const UNREACHABLE_AFTER = 3;
+
+/** Whether `plan` names a destination a datagram can go to: a unicast IP and a port 1–65535. */
+export function isSendableDestination(address: string, port: number): boolean {
+  return Number.isInteger(port) && port >= 1 && port <= 65535 && isIP(address) !== 0 && address !== '0.0.0.0' && address !== '::';
+}
 
 /**
  * One call's media: a steady 20 ms stream of G.711 silence (so a PBX's RTP timeout does not drop an
  * answered call), RFC 4733 DTMF in that stream, and incoming packets counted and discarded.
+ *
+ * Nothing is sent before `confirm()` (the dialog is confirmed by the ACK, RFC 3261 §13.3.1.4), so an
+ * INVITE naming a third party's address cannot turn the line into a reflector. The socket is connected
+ * to the peer while sending, so ICMP port unreachable comes back as ECONNREFUSED: after
+ * `UNREACHABLE_AFTER` in a row the stream stops sending and sets `unreachable`. This assumes symmetric
+ * RTP (RFC 4961): packets from other sources than the negotiated address are not received.
+ * No socket or timer callback throws; failures are logged.
  */
 export class RtpStream {
   sentPackets = 0;
   receivedPackets = 0;
+  /** Clock time (ms) of the last RTP packet received, or undefined before the first. */
+  lastReceivedAt: number | undefined;
+  /** Set once the peer's port answered with ICMP port unreachable repeatedly; sending has stopped. */
+  unreachable = false;
+  private confirmed = false;
+  private refusals = 0;
+  private connectedTo: string | undefined;
+  private connecting = false;
   private plan: RtpPlan | undefined;
   private timer: TimerHandle | null = null;
   private sequence = randomInt(0, 0xffff);
@@ -40,8 +62,12 @@ export class RtpStream {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    socket.on('message', () => this.receivedPackets++);
-    socket.on('error', (error) => logger.log('debug', 'rtp socket error', { error: error.message }));
+    socket.on('message', () => {
+      this.receivedPackets++;
+      this.lastReceivedAt = this.clock.now();
+      this.refusals = 0;
+    });
+    socket.on('error', (error) => this.socketError(error));
   }
 
   static async open(address: string, clock: Clock, logger: Logger): Promise<RtpStream> {
@@ -56,17 +82,30 @@ export class RtpStream {
     return new RtpStream(socket, socket.address().port, clock, logger);
   }
 
-  /** Applies the negotiated media; starts or stops the packet clock accordingly. */
+  /** Whether the dialog has been confirmed and the packet clock may run. */
+  get isConfirmed(): boolean {
+    return this.confirmed;
+  }
+
+  /**
+   * Applies the negotiated media; starts or stops the packet clock accordingly. A destination that is
+   * not a unicast IP with a port 1–65535 is logged and never sent to.
+   */
   configure(plan: RtpPlan): void {
     if (this.closed) return;
-    this.plan = plan;
-    if (plan.sending && this.timer === null) {
-      this.startedAt = this.clock.now();
-      this.frames = 0;
-      this.schedule();
-    } else if (!plan.sending) {
-      this.cancelTimer();
+    if (plan.sending && !isSendableDestination(plan.address, plan.port)) {
+      this.logger.log('warn', 'rtp destination unusable: not sending', { address: plan.address, port: plan.port });
+      plan = { ...plan, sending: false };
     }
+    this.plan = plan;
+    this.update();
+  }
+
+  /** The dialog is confirmed (ACK received or sent): media may flow from now on. Idempotent. */
+  confirm(): void {
+    if (this.closed || this.confirmed) return;
+    this.confirmed = true;
+    this.update();
   }
 
   /** Queues RFC 4733 events; false when the peer did not negotiate telephone-event or we do not send. */
@@ -86,6 +125,58 @@ export class RtpStream {
     }
   }
 
+  private update(): void {
+    const plan = this.plan;
+    const run = Boolean(plan?.sending) && this.confirmed && !this.unreachable;
+    if (run && plan) this.connect(plan);
+    if (run && this.timer === null) {
+      this.startedAt = this.clock.now();
+      this.frames = 0;
+      this.schedule();
+    } else if (!run) {
+      this.cancelTimer();
+    }
+  }
+
+  /** Connects the socket to the peer so the kernel reports ICMP errors for it (reconnects on change). */
+  private connect(plan: RtpPlan): void {
+    const key = `${plan.address}|${plan.port}`;
+    if (this.connectedTo === key) return;
+    try {
+      if (this.connectedTo !== undefined) this.socket.disconnect();
+      this.connectedTo = key;
+      this.connecting = true;
+      this.refusals = 0;
+      this.socket.connect(plan.port, plan.address, () => {
+        if (this.connectedTo === key) this.connecting = false;
+      });
+    } catch (error) {
+      this.logger.log('warn', 'rtp connect failed: not sending', { error: (error as Error).message });
+      this.connectedTo = undefined;
+      this.stopSending();
+    }
+  }
+
+  private socketError(error: Error): void {
+    if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') this.refused();
+    else this.logger.log('debug', 'rtp socket error', { error: error.message });
+  }
+
+  /** The kernel relayed ICMP port unreachable for our peer. */
+  private refused(): void {
+    if (this.unreachable || this.closed) return;
+    this.refusals++;
+    if (this.refusals < UNREACHABLE_AFTER) return;
+    this.unreachable = true;
+    this.logger.log('warn', 'rtp peer unreachable (ICMP port unreachable): stopped sending', { peer: this.connectedTo, sentPackets: this.sentPackets });
+    this.stopSending();
+  }
+
+  private stopSending(): void {
+    this.cancelTimer();
+    if (this.plan) this.plan = { ...this.plan, sending: false };
+  }
+
   private schedule(): void {
     this.frames++;
     const due = this.startedAt + this.frames * FRAME_MS - this.clock.now();
@@ -101,8 +192,14 @@ export class RtpStream {
       this.startedAt = this.clock.now();
       this.frames = 0;
     }
-    this.sendFrame(plan);
-    this.schedule();
+    try {
+      if (!this.connecting) this.sendFrame(plan);
+    } catch (error) {
+      this.logger.log('warn', 'rtp send failed: not sending', { error: (error as Error).message });
+      this.stopSending();
+      return;
+    }
+    if (this.timer === null && this.plan?.sending) this.schedule();
   }
 
   private sendFrame(plan: RtpPlan): void {
@@ -117,8 +214,10 @@ export class RtpStream {
       this.timestamp += SAMPLES_PER_FRAME;
     }
     this.sentPackets++;
-    this.socket.send(packet, plan.port, plan.address, (error) => {
-      if (error) this.logger.log('debug', 'rtp send failed', { error: error.message });
+    this.socket.send(packet, (error) => {
+      if (!error) return;
+      if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') this.refused();
+      else this.logger.log('debug', 'rtp send failed', { error: error.message });
     });
   }
 

@@ -36,6 +36,7 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
   private readonly sessionId = randomInt(1, 2 ** 31);
   private version = 0;
   private closed = false;
+  private dialogConfirmed = false;
 
   constructor(private readonly context: PlainSdhContext) {}
 
@@ -90,6 +91,20 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
     this.offerOutstanding = false;
   }
 
+  /** Opens the RTP socket now (before a 2xx is promised); rejects with the bind error (e.g. EMFILE). */
+  async prepare(): Promise<void> {
+    await this.openStream();
+  }
+
+  /**
+   * The dialog is confirmed (we received the ACK to our 2xx, or sent the ACK to theirs): only now may
+   * RTP flow (RFC 3261 §13.3.1.4), so an unconfirmed INVITE never makes us send media anywhere.
+   */
+  confirmDialog(): void {
+    this.dialogConfirmed = true;
+    this.rtp?.confirm();
+  }
+
   sendDtmf(tones: string): boolean {
     return this.rtp?.sendDigits(tones) ?? false;
   }
@@ -115,8 +130,15 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
   private async openStream(): Promise<RtpStream> {
     if (this.rtp) return this.rtp;
     this.opening ??= RtpStream.open(this.context.bindAddress, this.context.clock, this.context.logger);
-    const rtp = await this.opening;
+    let rtp: RtpStream;
+    try {
+      rtp = await this.opening;
+    } catch (error) {
+      this.opening = undefined; // a later attempt may find a free descriptor
+      throw error;
+    }
     if (this.closed) rtp.close();
+    if (this.dialogConfirmed) rtp.confirm();
     this.rtp = rtp;
     return rtp;
   }
