@@ -6,7 +6,7 @@ import { freePort } from './support/free-port.js';
 import { fixture, startSipp } from './support/sipp.js';
 import { sleep } from './support/wait.js';
 
-// SIP-NOTES pitfall 3, fixed by patches/sip.js@0.21.2.patch: without the patch the ACK timer throws
+// docs/sip-in-node.md §3, fixed by patches/sip.js@0.21.2.patch: without the patch the ACK timer throws
 // 32 s after the BYE and the uncaught error fails this run.
 describe('BYE before the ACK of our 200 (sip.js ACK timeout on a terminated session)', () => {
   const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', autoAnswer: true }));

@@ -19,7 +19,7 @@ export const DISPOSITIONS = ['answered', 'transferred', 'missed', 'answered_else
 
 const isoTime = z.iso.datetime({ offset: true }).nullable();
 
-/** The public call snapshot (DESIGN §4): CLI `--call` files, control API, live events. */
+/** The public call snapshot, a public contract (docs/action-urls.md, "The public call snapshot"): CLI `--call` files, control API, live events. */
 export const CallSnapshotSchema = z.object({
   guid: z.string().min(1),
   direction: z.enum(CALL_DIRECTIONS),

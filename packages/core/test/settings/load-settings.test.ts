@@ -26,7 +26,7 @@ describe('settings', () => {
     expect(settings.line.type).toBe('simulator');
   });
 
-  it('takes the document of DESIGN §4 and compiles each slot once', () => {
+  it('takes the settings example of docs/action-urls.md and compiles each slot once', () => {
     const loaded = loadSettings({
       actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://127.0.0.1:9000/in?n=<$remote_party>', active: true, openInBrowser: false }] },
       inbound: { enabled: true, port: 61234, listen: ['127.0.0.1', '::1'], actions: { make_call: true }, token: null, allowFrom: ['127.0.0.0/8', '::1/128'], allowOrigins: [], denyPrefixes: [] },

@@ -28,7 +28,7 @@ export function receiveInvitation(invitation: Invitation, context: IncomingConte
   invitation.delegate = {
     onBye: (bye) => {
       call.endReason ??= { by: 'remote', cause: 'normal' };
-      void bye.accept(); // setting onBye replaces sip.js's own accept (pitfall 2)
+      void bye.accept(); // setting onBye replaces sip.js's own accept (docs/sip-in-node.md §2)
     },
     onCancel: (cancel) => {
       call.endReason ??= { by: 'remote', ...cancelCause(parseReason(cancel.request.getHeaders('reason'))) };

@@ -128,7 +128,7 @@ export class SipLine implements Line {
     if (this.registration && (await this.registration.stop())) {
       this.setStatus({ state: 'unregistered', detail: `unregistered from ${this.settings.registrar}` });
     }
-    // sip.js can hang in stop() with many sessions open (pitfall 7).
+    // sip.js can hang in stop() with many sessions open (docs/sip-in-node.md §7).
     await Promise.race([userAgent.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
     for (const call of [...this.calls.values()]) {
       call.endReason ??= { by: 'local', cause: 'normal' };

@@ -19,7 +19,7 @@ export interface UserAgentParts {
   onRemoteHold: (session: Session, held: boolean) => void;
 }
 
-/** A sip.js UserAgent wired for Node: our transport and SDP handler, Via/Contact fixed (pitfall 4). */
+/** A sip.js UserAgent wired for Node: our transport and SDP handler, Via/Contact fixed (docs/sip-in-node.md §4). */
 export function createUserAgent(parts: UserAgentParts): UserAgent {
   const { settings, endpoint, clock, logger } = parts;
   const uri = UserAgent.makeURI(settings.aor);

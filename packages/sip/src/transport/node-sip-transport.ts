@@ -25,7 +25,7 @@ const PATH_MEMORY = 10_000;
 
 /**
  * sip.js Transport over a Node socket. sip.js hands over bare strings, so this class picks each
- * message's destination (pitfall 5) and does the UDP retransmissions sip.js leaves out (pitfall 1).
+ * message's destination (docs/sip-in-node.md §5) and does the UDP retransmissions sip.js leaves out (docs/sip-in-node.md §1).
  */
 export class NodeSipTransport implements Transport {
   readonly protocol: string;
