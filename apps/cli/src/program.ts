@@ -62,6 +62,8 @@ ${EXIT_CODE_HELP}`);
     .option('--ca <file>', 'PEM file of a CA to trust for https receivers, besides the usual ones (repeatable)', (file: string, files: string[] = []) => [...files, file])
     .option('--verbose', 'log every request (tokens redacted)')
     .option('--log-json', 'log JSON lines to stderr')
+    // For tests and operators: a smaller in-memory delivery queue (the rest waits in the outbox).
+    .addOption(new Option('--max-queued <n>', 'deliveries kept waiting in memory').env('CALLHOOK_MAX_QUEUED').argParser(integer('--max-queued', 1, 1_000_000)).hideHelp())
     .addHelpText('after', '\nExamples:\n  $ callhook serve --demo\n  $ callhook serve --config ~/.config/callhook.json --data /var/lib/callhook\n  $ callhook serve --config callhook.json --ca /etc/ssl/private-ca.pem')
     .action(async (options) => (await import('./commands/serve.js')).serve(options, out()));
 
