@@ -99,20 +99,44 @@ export class Engine {
   }
 
   /**
-   * Stops the line, waits up to `drainMs` for deliveries, then halts the dispatcher: what did not go
-   * out (in flight, in a retry's back-off, parked) stays in the outbox for the next start, and no
-   * timer of its own keeps the process alive. True if all went out.
+   * Stops the line, waits for deliveries, then halts the dispatcher: what did not go out (in
+   * flight, in a retry's back-off, parked) stays in the outbox for the next start, and no timer of
+   * its own keeps the process alive. `drainMs` bounds the whole stop: the line gets at most that
+   * long (a line that does not stop in time is left behind with a warning), the drain what remains.
+   * True if all went out.
    */
   async stop(drainMs = 5_000): Promise<boolean> {
+    const { clock } = this.deps;
+    const deadline = clock.now() + drainMs;
     try {
-      await this.deps.line.stop();
+      if (!(await this.within(this.deps.line.stop(), drainMs))) {
+        this.logger.log('warn', `the line did not stop within ${drainMs} ms; draining deliveries without waiting for it`);
+      }
     } finally {
       this.unsubscribe?.();
       this.unsubscribe = null;
     }
-    const drained = await this.dispatcher.drain(drainMs);
+    const drained = await this.dispatcher.drain(Math.max(0, deadline - clock.now()));
     this.dispatcher.halt();
     return drained;
+  }
+
+  /** True when `work` settled within `ms`, false when the time ran out first; rethrows its error. */
+  private within(work: Promise<void>, ms: number): Promise<boolean> {
+    const { clock } = this.deps;
+    return new Promise((resolve, reject) => {
+      const timer = clock.setTimeout(() => resolve(false), ms);
+      work.then(
+        () => {
+          clock.clearTimeout(timer);
+          resolve(true);
+        },
+        (error: unknown) => {
+          clock.clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Applies new settings live: later call events use the new slots and inbound policy. */

@@ -8,6 +8,7 @@ import { UndiciFetcher, type UndiciFetcherOptions } from '../delivery/undici-fet
 import { journalFile } from '../journal/data-dir.js';
 import { SqliteJournal } from '../journal/sqlite-journal.js';
 import { ServerError } from '../http/http-error.js';
+import { needsRestart } from '../console/settings-update.js';
 import { EchoStore } from '../routes/echo-store.js';
 import type { EventStreamLimits } from '../routes/event-streams.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
@@ -51,7 +52,13 @@ export interface RunningServer {
   port: number | null;
   /** Connection counts of the listener (open, peak, refused, evicted, idle-closed); null when disabled. */
   connections(): ConnectionStats | null;
-  /** Stops the line, waits up to `drainMs` for deliveries, then closes listeners and storage. */
+  /**
+   * Applies settings read again from the settings file (`callhook serve` on SIGHUP) as a console
+   * save does, without writing them back. `restartRequired`: the listener (enabled, port, listen) or
+   * the line changed, which take effect at the next start; the rest applies now.
+   */
+  applySettings(loaded: LoadedSettings): { restartRequired: boolean };
+  /** Stops the line and waits for deliveries, together bounded by `drainMs`, then closes listeners and storage. */
   stop(drainMs?: number): Promise<{ drained: boolean }>;
 }
 
@@ -152,6 +159,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     urls: listeners?.urls ?? [],
     port: listeners?.port ?? null,
     connections: () => listeners?.connections.stats() ?? null,
+    applySettings(loaded) {
+      const before = engine.settings.settings;
+      const restartRequired = needsRestart(before, loaded.settings) || JSON.stringify(before.line) !== JSON.stringify(loaded.settings.line);
+      engine.applySettings(loaded);
+      warnBrowser(loaded);
+      return { restartRequired };
+    },
     stop(drainMs = 5_000) {
       stopping ??= (async () => {
         // Drains up to drainMs, then halts the dispatcher: retries waiting out a back-off and
