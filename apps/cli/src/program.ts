@@ -71,11 +71,13 @@ ${EXIT_CODE_HELP}`);
     .command('expand')
     .description('print the URL a slot template expands to for one call event')
     .requiredOption('--template <template>', 'slot URL with placeholders such as <$remote_party>')
-    .requiredOption('--call <file>', 'call snapshot JSON (as GET /api/v1/calls returns)')
+    .option('--call <file>', 'call JSON: a snapshot, or what callhook calls --json / GET /api/v1/calls return')
+    .option('--guid <guid>', 'which call, when the file holds several')
+    .option('--sample', "expand against the manual's example call instead of a file")
     .requiredOption('--action <action>', 'inbound, outbound, connected, hold or disconnected')
     .option('--at <time>', 'event time for <$call_duration_seconds> (ISO-8601; default: disconnection or now)')
     .option('--max-value-length <n>', "longest substituted value in characters, as a slot's maxValueLength (default: a slot's default)", integer('--max-value-length', 16, 8192))
-    .addHelpText('after', `\nExample:\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>&id=<$call_guid>' --call call.json --action inbound`)
+    .addHelpText('after', `\nExample:\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>&id=<$call_guid>' --call call.json --action inbound\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>' --sample --action inbound`)
     .action(async (options) => (await import('./commands/expand.js')).expand(options, out()));
 
   const config = program.command('config').description('settings file tools');

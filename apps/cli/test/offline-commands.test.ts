@@ -60,6 +60,29 @@ describe('callhook (offline commands)', () => {
     expect(capped.stdout).toBe('http://x/?a=%22Michael%20D785%22%20(\n');
   });
 
+  it('expands against what callhook calls --json and GET /api/v1/calls return, the manual\'s state names, and the sample call', () => {
+    const tpl = 'http://x/?n=<$remote_party>&d=<$call_duration_seconds>';
+    const expandFile = (json: unknown, ...extra: string[]) => {
+      const file = join(dir, `calls-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify(json));
+      return runCli(['expand', '--template', tpl, '--call', file, '--action', 'disconnected', ...extra]);
+    };
+    const other = { ...CALL, guid: '1399c8c8-cf9e-7ebe-b64f-d12b1f7bea36', remoteParty: '421' };
+    expect(expandFile({ ok: true, active: [], recent: [CALL] })).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
+    expect(expandFile({ ok: true, call: CALL })).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
+    expect(expandFile([CALL])).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
+    expect(expandFile({ ...CALL, state: 'disconnected' })).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
+    const two = expandFile({ ok: true, active: [other], recent: [CALL] });
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('holds 2 calls; pick one with --guid');
+    expect(expandFile({ ok: true, active: [other], recent: [CALL] }, '--guid', other.guid)).toMatchObject({ code: 0, stdout: 'http://x/?n=421&d=7\n' });
+    expect(expandFile({ ok: true, active: [], recent: [] }).stderr).toContain('holds no call');
+    const sample = runCli(['expand', '--template', 'http://x/?a=<$remote_alias>&g=<$call_guid>', '--sample', '--action', 'inbound']);
+    expect(sample.code).toBe(0);
+    expect(sample.stdout).toMatch(/^http:\/\/x\/\?a=%22Michael%20D785%22%20\(420\)&g=[0-9a-f-]{36}\n$/);
+    expect(runCli(['expand', '--template', tpl, '--action', 'inbound']).code).toBe(2);
+  });
+
   it('exits 3 with the offset and a caret for a bad template, 2 for a bad action or call file', () => {
     const file = join(dir, 'call2.json');
     writeFileSync(file, JSON.stringify(CALL));
