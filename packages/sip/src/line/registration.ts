@@ -1,6 +1,7 @@
 import type { Clock, LineStatus, Logger, TimerHandle } from '@callhook/core';
 import { Registerer, RegistererState, type URI, type UserAgent } from 'sip.js';
 import { isLocalResponse } from './end-cause.js';
+import { delay } from './with-timeout.js';
 
 export interface RegistrationOptions {
   registrar: URI;
@@ -59,7 +60,7 @@ export class Registration {
     });
     const unregistered = await Promise.race([
       this.registerer.unregister().then(() => done),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), UNREGISTER_TIMEOUT_MS).unref()),
+      delay(this.options.clock, UNREGISTER_TIMEOUT_MS).then(() => false),
     ]).catch(() => false);
     await this.registerer.dispose().catch(() => undefined);
     return unregistered;
