@@ -1,6 +1,7 @@
 import type { Clock, LineStatus, Logger, TimerHandle } from '@callhook/core';
 import { Registerer, RegistererState, type URI, type UserAgent } from 'sip.js';
 import { isLocalResponse } from './end-cause.js';
+import { delay } from './with-timeout.js';
 
 export interface RegistrationOptions {
   registrar: URI;
@@ -56,7 +57,7 @@ export class Registration {
     this.cancelRetry();
     if (this.registerer.state !== RegistererState.Registered) {
       const disposed = this.registerer.dispose().catch(() => undefined);
-      if (!knownDead) await Promise.race([disposed, delay(UNREGISTER_TIMEOUT_MS)]);
+      if (!knownDead) await Promise.race([disposed, delay(this.options.clock, UNREGISTER_TIMEOUT_MS)]);
       return false;
     }
     const done = new Promise<boolean>((resolve) => {
@@ -66,7 +67,7 @@ export class Registration {
     });
     const unregistered = await Promise.race([
       this.registerer.unregister().then(() => done),
-      delay(UNREGISTER_TIMEOUT_MS).then(() => false),
+      delay(this.options.clock, UNREGISTER_TIMEOUT_MS).then(() => false),
     ]).catch(() => false);
     // Unanswered, the un-REGISTER has had its time: sip.js would wait out its transaction first.
     const disposed = this.registerer.dispose().catch(() => undefined);
@@ -116,9 +117,4 @@ export class Registration {
     if (this.retryTimer !== null) this.options.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
   }
-}
-
-/** Resolves after `ms` without keeping the process alive. */
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

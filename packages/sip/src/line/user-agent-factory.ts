@@ -1,4 +1,4 @@
-import type { Clock, Logger, SipLineSettings } from '@callhook/core';
+import type { Clock, Logger, Random, SipLineSettings } from '@callhook/core';
 import { UserAgent, type Session, type UserAgentDelegate } from 'sip.js';
 import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
 import { advertisedAddress } from '../transport/advertised-address.js';
@@ -13,6 +13,7 @@ export interface UserAgentParts {
   settings: SipLineSettings;
   endpoint: SipEndpoint;
   clock: Clock;
+  random: Random;
   logger: Logger;
   timers?: RetransmitTimers;
   delegate: UserAgentDelegate;
@@ -21,7 +22,7 @@ export interface UserAgentParts {
 
 /** A sip.js UserAgent wired for Node: our transport and SDP handler, Via/Contact fixed (docs/sip-in-node.md §4). */
 export function createUserAgent(parts: UserAgentParts): UserAgent {
-  const { settings, endpoint, clock, logger } = parts;
+  const { settings, endpoint, clock, random, logger } = parts;
   const uri = UserAgent.makeURI(settings.aor);
   if (!uri) throw new Error(`bad address of record ${settings.aor}`);
   const user = userPart(settings.aor);
@@ -29,6 +30,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
   const transportOptions: NodeSipTransportOptions = {
     endpoint,
     clock,
+    random,
     logger,
     ...(settings.registrar ? { outboundProxy: parseHostPort(settings.registrar) } : {}),
     ...(parts.timers ? { timers: parts.timers } : {}),
@@ -49,6 +51,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
         bindAddress: endpoint.local.address,
         advertisedAddress: advertised,
         clock,
+        random,
         logger,
         onRemoteHold: (held) => parts.onRemoteHold(session, held),
       }),
