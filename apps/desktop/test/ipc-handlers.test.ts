@@ -1,4 +1,4 @@
-import { loadSettings, SettingsSchema, type InboundCommand } from '@callhook/core';
+import { loadSettings, maskSettings, SettingsSchema, type InboundCommand } from '@callhook/core';
 import { IPC_CHANNELS } from '@callhook/ui/bridge';
 import { describe, expect, it } from 'vitest';
 import { registerIpcHandlers, trustedSender, type ConsoleBackend } from '../src/main/ipc-handlers.js';
@@ -10,10 +10,10 @@ function backend() {
   const tests: SlotTest[] = [];
   let settings = SettingsSchema.parse({});
   const api: ConsoleBackend = {
-    getSettings: () => settings,
+    getSettings: () => maskSettings(settings),
     saveSettings(input) {
       settings = loadSettings(input).settings;
-      return { settings, restartRequired: false };
+      return { settings: maskSettings(settings), restartRequired: false };
     },
     getCalls: () => ({ active: [], recent: [] }),
     getDeliveries: () => [],

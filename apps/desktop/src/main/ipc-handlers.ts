@@ -1,4 +1,4 @@
-import { isCallhookError, SettingsError, type CallSnapshot, type DeliveryRecord, type InboundCommand, type LineStatus, type Settings } from '@callhook/core';
+import { isCallhookError, SettingsError, type CallSnapshot, type DeliveryRecord, type InboundCommand, type LineStatus, type MaskedSettings } from '@callhook/core';
 import { IPC_CHANNELS, type BridgeResult, type CallhookBridge } from '@callhook/ui/bridge';
 import { z } from 'zod';
 import type { IpcInvokeEvent, IpcMainPort } from './electron-ports.js';
@@ -7,9 +7,13 @@ import type { SlotTest } from '@callhook/server';
 
 /** What the console may ask of the engine host; payloads arrive already checked. */
 export interface ConsoleBackend {
-  getSettings(): Settings;
-  /** Validates with core's settings schema; throws SettingsError naming the bad fields. */
-  saveSettings(input: unknown): { settings: Settings; restartRequired: boolean };
+  /** Secrets are write-only: every one that is set reads `{"set": true}`. */
+  getSettings(): MaskedSettings;
+  /**
+   * Puts the stored secret back for each `{"set": true}`, validates with core's settings schema
+   * (throws SettingsError naming the bad fields) and answers the result masked again.
+   */
+  saveSettings(input: unknown): { settings: MaskedSettings; restartRequired: boolean };
   getCalls(): { active: CallSnapshot[]; recent: CallSnapshot[] };
   getDeliveries(): DeliveryRecord[];
   getLineStatus(): LineStatus;
