@@ -73,6 +73,20 @@ describe('registerIpcHandlers', () => {
     expect(tests).toEqual([]);
   });
 
+  it('masks credentials an error quotes before it reaches the renderer', async () => {
+    const ipc = new FakeIpcMain();
+    const { api } = backend();
+    api.getLineStatus = () => {
+      throw new Error('cannot reach sip:303:hunter2@pbx.example.com with Authorization: Bearer abc');
+    };
+    registerIpcHandlers(ipc, api, () => true);
+    await expect(ipc.invoke(IPC_CHANNELS.getLineStatus)).resolves.toEqual({
+      ok: false,
+      code: 'internal_error',
+      message: 'cannot reach sip:303:***@pbx.example.com with Authorization: Bearer ***',
+    });
+  });
+
   it('refuses IPC from any frame but the console', async () => {
     const ipc = new FakeIpcMain();
     registerIpcHandlers(ipc, backend().api, trustedSender(['http://localhost:5173']));

@@ -1,4 +1,4 @@
-import { isCallhookError, SettingsError, type CallSnapshot, type DeliveryRecord, type InboundCommand, type LineStatus, type MaskedSettings } from '@callhook/core';
+import { isCallhookError, maskCredentials, SettingsError, type CallSnapshot, type DeliveryRecord, type InboundCommand, type LineStatus, type MaskedSettings } from '@callhook/core';
 import { IPC_CHANNELS, type BridgeResult, type CallhookBridge } from '@callhook/ui/bridge';
 import { z } from 'zod';
 import type { IpcInvokeEvent, IpcMainPort } from './electron-ports.js';
@@ -24,14 +24,15 @@ export interface ConsoleBackend {
 
 type Method = Exclude<keyof CallhookBridge, 'onEngineEvent'>;
 
+/** An error as the renderer sees it: issues with their paths, codes, and messages with credentials masked. */
 export function toBridgeError(error: unknown): BridgeResult<never> {
   if (error instanceof SettingsError) return { ok: false, code: error.code, message: error.message, issues: error.issues };
   if (error instanceof z.ZodError) {
     const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
     return { ok: false, code: 'bad_request', message: 'the request does not fit its schema', issues };
   }
-  if (isCallhookError(error)) return { ok: false, code: error.code, message: error.message };
-  return { ok: false, code: 'internal_error', message: error instanceof Error ? error.message : String(error) };
+  if (isCallhookError(error)) return { ok: false, code: error.code, message: maskCredentials(error.message) };
+  return { ok: false, code: 'internal_error', message: maskCredentials(error instanceof Error ? error.message : String(error)) };
 }
 
 /**
