@@ -132,6 +132,35 @@ describe('callhook (offline commands)', () => {
     expect(missing.stderr).toContain('no such file; create one with: callhook config init --out FILE');
   });
 
+  it('config check and serve never print a secret of the file', () => {
+    const file = join(dir, 'secrets.json');
+    const secrets = ['inbound-token-0123456789', 'Bearer crm-bearer-value', 'slot-signing-secret-0123', 'sip-password-value'];
+    writeFileSync(
+      file,
+      JSON.stringify({
+        inbound: { token: secrets[0] },
+        actionUrls: { slots: [{ on: 'inbound', url: 'http://127.0.0.1:9/in', headers: { Authorization: secrets[1] }, secret: secrets[2] }] },
+        line: { type: 'sip', aor: 'sip:303@127.0.0.1', password: secrets[3] },
+      }),
+    );
+    const json = runCli(['--json', 'config', 'check', file]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).settings).toMatchObject({ inbound: { token: { set: true } }, line: { password: { set: true } } });
+    const plain = runCli(['config', 'check', file]);
+    for (const secret of secrets) expect(json.stdout + plain.stdout + plain.stderr).not.toContain(secret);
+    // V8 quotes the text around a JSON syntax error; a password there must not reach the terminal.
+    writeFileSync(file, 'hunter2-password');
+    const broken = runCli(['config', 'check', file]);
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toMatch(/not valid JSON: Unexpected token/);
+    expect(broken.stderr).not.toContain('hunter2');
+    writeFileSync(file, JSON.stringify({ line: { type: 'sip', aor: 'sip:303:hunter2@127.0.0.1' } }));
+    const served = runCli(['serve', '--config', file, '--data', ':memory:']);
+    expect(served.code).toBe(3);
+    expect(served.stderr).toContain('line.aor: a password does not belong in the address of record');
+    expect(served.stderr).not.toContain('hunter2');
+  });
+
   it('serve exits 3 on bad settings, naming the field, before binding anything', () => {
     const file = join(dir, 'bad-serve.json');
     writeFileSync(file, JSON.stringify({ inbound: { enabled: true, port: 0 } }));

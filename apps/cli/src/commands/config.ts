@@ -1,4 +1,4 @@
-import { loadSettingsText, settingsJsonSchema, DEFAULT_INBOUND_PORT, type SettingsInput } from '@callhook/core';
+import { loadSettingsText, maskSettings, settingsJsonSchema, DEFAULT_INBOUND_PORT, type SettingsInput } from '@callhook/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
@@ -8,6 +8,10 @@ export function configSchema(out: Output): void {
   out.result(schema, JSON.stringify(schema, null, 2));
 }
 
+/**
+ * `callhook config check FILE`: validates the file and prints a summary; with `--json` the settings
+ * themselves, every secret shown as `{"set": true}` as the control API shows it.
+ */
 export function configCheck(file: string, out: Output): void {
   let text: string;
   try {
@@ -26,7 +30,7 @@ export function configCheck(file: string, out: Output): void {
     `  inbound ${settings.inbound.enabled ? `on at ${settings.inbound.listen.join(', ')} port ${settings.inbound.port}` : 'off'}; actions: ${on.join(', ') || 'none'}; token ${settings.inbound.token ? 'set' : 'not set'}`,
     `  line: ${settings.line.type}`,
   ];
-  out.result({ ok: true, file, settings }, summary.join('\n'));
+  out.result({ ok: true, file, settings: maskSettings(settings) }, summary.join('\n'));
 }
 
 /** A starter file: loopback listener with make_call on, a fresh token, one inactive example slot. */

@@ -1,4 +1,4 @@
-import { SettingsSchema, type BrowserOpener, type EngineEvent, type LoadedSettings, type Logger } from '@callhook/core';
+import { maskSettings, SettingsSchema, type BrowserOpener, type EngineEvent, type LoadedSettings, type Logger } from '@callhook/core';
 import {
   createLine, findLoggedDelivery, replayDelivery, SettingsFile, startServer, systemClock, testSlot, updateSettings, type RunningServer,
 } from '@callhook/server';
@@ -38,16 +38,17 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
   const { engine, journal } = server;
 
   const backend: ConsoleBackend = {
-    getSettings: () => engine.settings.settings,
+    // The renderer is a web page: it sees secrets as {"set": true}, like the control API's clients.
+    getSettings: () => maskSettings(engine.settings.settings),
     saveSettings(input) {
-      const { loaded, restartRequired } = updateSettings(engine, file, input);
-      return { settings: loaded.settings, restartRequired };
+      const { masked, restartRequired } = updateSettings(engine, file, input);
+      return { settings: masked, restartRequired };
     },
     getCalls: () => ({ active: engine.activeCalls(), recent: journal.recentCalls(100) }),
     getDeliveries: () => journal.recentDeliveries(200),
     getLineStatus: () => engine.line.status(),
     execute: async (command) => (await engine.execute(command)).call,
-    testSlot: (test) => testSlot(engine.dispatcher, test, Date.now()),
+    testSlot: (test) => testSlot(engine.dispatcher, test, Date.now(), engine.settings.settings),
     async replayDelivery(deliveryId) {
       const record = findLoggedDelivery(journal, deliveryId);
       return replayDelivery(engine.dispatcher, record, engine.settings.settings.actionUrls.slots[record.slot], Date.now());

@@ -3,6 +3,7 @@ import { silentLogger } from '../ports.js';
 import { Cancellation } from './cancellation.js';
 import { deliveryRecord, retryDelayMs, type DeliveryOutcome, type DeliveryRecord, type PendingDelivery } from './delivery.js';
 import { originOf } from './origin.js';
+import { maskCredentials } from '../mask-credentials.js';
 
 export interface DispatcherOptions {
   fetcher: Fetcher;
@@ -467,10 +468,11 @@ export function httpErrorMessage(status: number, delivery: Pick<PendingDelivery,
   return `receiver answered ${status}: ${what} — the URL is ${delivery.url.length} characters${headers}; lower the slot's maxValueLength or ${body}`;
 }
 
+/** An error as the delivery log and the log lines show it, with any credential it quotes masked. */
 function messageOf(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
+    return maskCredentials(cause instanceof Error ? `${error.message}: ${cause.message}` : error.message);
   }
-  return String(error);
+  return maskCredentials(String(error));
 }

@@ -107,6 +107,15 @@ describe('dispatcher', () => {
     expect(records[0]).toMatchObject({ outcome: 'network_error', error: 'fetch failed: connect ECONNREFUSED 127.0.0.1:9' });
   });
 
+  it('masks a credential an error quotes before the delivery log and the log lines get it', async () => {
+    const { dispatcher, clock, records } = setup(async () => {
+      throw new Error('redirect refused', { cause: new Error('to http://bob:s3cret-pass@other.example/ with Authorization: Bearer abc.def') });
+    });
+    dispatcher.submit(delivery());
+    await clock.advance(0);
+    expect(records[0]!.error).toBe('redirect refused: to http://bob:***@other.example/ with Authorization: Bearer ***');
+  });
+
   it('without a journal to park in, bounds its queue and records each drop', async () => {
     const { dispatcher, clock, records } = setup((r) => hang(r), { maxQueued: 2, maxQueuedPerOrigin: 2, concurrency: 1, noJournal: true });
     const results = Array.from({ length: 5 }, (_, i) => dispatcher.submit(delivery({ callGuid: `c${i}` })));

@@ -21,7 +21,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
         CallReply: schema(CallReplySchema),
         Calls: schema(CallsSchema),
         Deliveries: schema(DeliveriesSchema),
-        Settings: settingsJsonSchema(),
+        // What GET answers and PUT takes: secrets as {"set": true} (send it back to keep one).
+        Settings: settingsJsonSchema(undefined, { masked: true }),
         Incoming: schema(IncomingBodySchema),
         CallRef: schema(CallBodySchema),
       },
@@ -44,8 +45,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/v1/deliveries': { get: { summary: 'Delivery log, newest first', responses: ok('Deliveries') } },
       '/api/v1/events': { get: { summary: 'Server-sent events: call, delivery, line', responses: { 200: { description: 'text/event-stream' } } } },
       '/api/v1/settings': {
-        get: { summary: 'Current settings', responses: { 200: { description: 'ok' }, ...errors } },
-        put: { summary: 'Validate, persist atomically and apply live', requestBody: json(ref('Settings')), responses: { 200: { description: 'ok' }, ...errors } },
+        get: { summary: 'Current settings; every secret that is set reads {"set": true}', responses: { 200: { description: 'ok' }, ...errors } },
+        put: { summary: 'Validate, persist atomically and apply live; {"set": true} keeps a stored secret, a value replaces it, null/"" removes it', requestBody: json(ref('Settings')), responses: { 200: { description: 'ok' }, ...errors } },
       },
       '/api/v1/commands': { post: { summary: 'Carry out an InboundCommand (make_call, answer, hangup, hold, unhold, transfer, dtmf)', responses: ok('CallReply') } },
       '/api/v1/slots/test': { post: { summary: 'Fire one slot (saved or not) once against a call; answers { ok, record }', responses: { 200: { description: 'ok' }, ...errors } } },

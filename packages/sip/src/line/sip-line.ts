@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CallhookError, LineEventHub, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger, type Random, type SipLineSettings } from '@callhook/core';
+import { CallhookError, LineEventHub, maskCredentials, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger, type Random, type SipLineSettings } from '@callhook/core';
 import { Inviter, UserAgent, type Session } from 'sip.js';
 import { systemClock } from '../system-clock.js';
 import { systemRandom } from '../system-random.js';
@@ -250,8 +250,15 @@ export class SipLine implements Line {
     this.callsBySession.delete(call.session);
   }
 
+  /**
+   * Every status detail (shown by /healthz, the console, the tray, log lines) with credentials masked:
+   * URL userinfo passwords, and the line's own password wherever an error message might quote it.
+   */
   private setStatus(status: LineStatus): void {
-    this.events.setStatus(status);
+    const { password } = this.settings;
+    let detail = maskCredentials(status.detail);
+    if (password.length > 0) detail = detail.split(password).join('***');
+    this.events.setStatus({ ...status, detail });
   }
 
   private emit(event: LineEvent): void {

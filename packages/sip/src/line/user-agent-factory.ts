@@ -1,4 +1,4 @@
-import type { Clock, Logger, Random, SipLineSettings } from '@callhook/core';
+import { maskCredentials, type Clock, type Logger, type Random, type SipLineSettings } from '@callhook/core';
 import { UserAgent, type Session, type UserAgentDelegate } from 'sip.js';
 import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
 import { advertisedAddress } from '../transport/advertised-address.js';
@@ -24,7 +24,7 @@ export interface UserAgentParts {
 export function createUserAgent(parts: UserAgentParts): UserAgent {
   const { settings, endpoint, clock, random, logger } = parts;
   const uri = UserAgent.makeURI(settings.aor);
-  if (!uri) throw new Error(`bad address of record ${settings.aor}`);
+  if (!uri) throw new Error(maskCredentials(`bad address of record ${settings.aor}`));
   const user = userPart(settings.aor);
   const advertised = advertisedAddress(endpoint.local.address);
   const transportOptions: NodeSipTransportOptions = {
