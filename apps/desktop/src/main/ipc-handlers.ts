@@ -10,8 +10,9 @@ export interface ConsoleBackend {
   getSettings(): Settings;
   /** Validates with core's settings schema; throws SettingsError naming the bad fields. */
   saveSettings(input: unknown): { settings: Settings; restartRequired: boolean };
-  getCalls(): { active: CallSnapshot[]; recent: CallSnapshot[] };
-  getDeliveries(): DeliveryRecord[];
+  /** Reads the journal, hence a Promise. */
+  getCalls(): Promise<{ active: CallSnapshot[]; recent: CallSnapshot[] }>;
+  getDeliveries(): Promise<DeliveryRecord[]>;
   getLineStatus(): LineStatus;
   execute(command: InboundCommand): Promise<CallSnapshot | null>;
   testSlot(test: SlotTest): Promise<DeliveryRecord>;
