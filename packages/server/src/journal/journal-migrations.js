@@ -5,6 +5,9 @@ import { Migrator, sql } from 'kysely';
 import { originOf, seal } from './outbox-seal.js';
 
 /** @typedef {import('kysely').Kysely<any>} AnyKysely */
+
+/** Where Kysely's Migrator records the migrations a database has run (its default name). */
+export const MIGRATION_TABLE = 'kysely_migration';
 /** @typedef {import('kysely').Migration} Migration */
 
 /**
@@ -81,6 +84,19 @@ export function journalMigrations({ key }) {
   };
 }
 
+/**
+ * Names of the migrations a database has run, from Kysely's table; none for a database made before
+ * the schema had versions.
+ * @param {AnyKysely} db
+ * @returns {Promise<string[]>}
+ */
+async function ranMigrations(db) {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((table) => table.name === MIGRATION_TABLE)) return [];
+  const rows = await db.selectFrom(MIGRATION_TABLE).select('name').execute();
+  return rows.map((row) => String(row.name));
+}
+
 /** The origin of a stored entry's JSON, or '' when it is not a delivery (it is quarantined when read). @param {string} text */
 function originOfStored(text) {
   try {
@@ -100,7 +116,13 @@ function originOfStored(text) {
  */
 export async function migrateJournal(db, context) {
   const migrations = journalMigrations(context);
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const unknown = (await ranMigrations(db)).filter((name) => !(name in migrations));
+  if (unknown.length > 0) {
+    throw new Error(
+      `its schema is newer than this callhook (it has run migration ${unknown.join(', ')}, which this version does not have): run the callhook that wrote it, or move the file aside to start a new journal`,
+    );
+  }
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableName: MIGRATION_TABLE });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {
     const failed = results.find((result) => result.status === 'Error');
