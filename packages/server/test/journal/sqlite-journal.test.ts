@@ -167,7 +167,30 @@ describe('SqliteJournal', () => {
     }
   });
 
-  it('defaults to the XDG data directory', async () => {
+  it('answers reads by message: the event loop runs while the worker is held up, and the read still sees the write before it', async () => {
+    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
+    const journal = new SqliteJournal(file, { busyTimeoutMs: 600_000 });
+    await journal.opened();
+    const blocker = new Database(file);
+    blocker.exec('BEGIN IMMEDIATE'); // the worker's next batch waits for this lock
+    let settled = false;
+    let read: Promise<CallSnapshot[]>;
+    try {
+      journal.recordCall(call('g1', '2026-01-01T10:00:00.000Z'));
+      read = journal.recentCalls(10);
+      void read.finally(() => (settled = true));
+      // Timers and I/O go on while the read waits (a blocking wait would hold them until the lock went).
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(settled).toBe(false);
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    expect((await read).map((c) => c.guid)).toEqual(['g1']);
+    await journal.close();
+  });
+
+  it('defaults to the XDG data directory', () => {
     expect(defaultDataDir({ XDG_DATA_HOME: '/data' })).toBe('/data/callhook');
     expect(defaultDataDir({ HOME: '/home/x' })).toMatch(/\.local\/share\/callhook$/);
     expect(defaultDataDir({ XDG_DATA_HOME: 'relative' })).toMatch(/\.local\/share\/callhook$/);
