@@ -54,7 +54,7 @@ describe('startEngineHost (simulated line, real server pieces, temporary user da
     const until = Date.now() + 60_000;
     while (received.length === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(received).toEqual(['/out?to=123']);
-    expect(host.backend.getCalls().active).toHaveLength(1);
+    expect((await host.backend.getCalls()).active).toHaveLength(1);
   });
 
   it('tests a slot against the sample call, and replays a logged delivery', async () => {
@@ -63,7 +63,7 @@ describe('startEngineHost (simulated line, real server pieces, temporary user da
     const record = await host.backend.testSlot({ slot, action: 'inbound', call: SAMPLE_CALL });
     expect(record).toMatchObject({ outcome: 'delivered', status: 200 });
     expect(received).toEqual(['/t?n=%22Michael%20D785%22%20(420)']);
-    const logged = host.backend.getDeliveries().find((d) => d.deliveryId === record.deliveryId);
+    const logged = (await host.backend.getDeliveries()).find((d) => d.deliveryId === record.deliveryId);
     expect(logged).toBeDefined();
     await expect(host.backend.replayDelivery(record.deliveryId)).resolves.toMatchObject({ outcome: 'delivered' });
     expect(received).toHaveLength(2);

@@ -15,8 +15,8 @@ function backend() {
       settings = loadSettings(input).settings;
       return { settings: maskSettings(settings), restartRequired: false };
     },
-    getCalls: () => ({ active: [], recent: [] }),
-    getDeliveries: () => [],
+    getCalls: async () => ({ active: [], recent: [] }),
+    getDeliveries: async () => [],
     getLineStatus: () => ({ state: 'ready', detail: 'simulated line' }),
     execute: async (command) => (commands.push(command), null),
     testSlot: async (test) => (tests.push(test), { deliveryId: 't' } as never),

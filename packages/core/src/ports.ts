@@ -46,7 +46,12 @@ export interface BrowserOpener {
   open(url: string): Promise<void>;
 }
 
-/** Durable history and the delivery outbox (at-least-once across restarts). */
+/**
+ * Durable history and the delivery outbox (at-least-once across restarts). Writes are fire-and-forget
+ * (a journal may batch them in the background); every read returns a Promise, so a journal may live
+ * on a worker thread or behind a network driver (PostgreSQL) without blocking the event loop. A read
+ * sees every write made before it was called.
+ */
 export interface Journal {
   recordCall(snapshot: CallSnapshot): void;
   recordDelivery(record: DeliveryRecord): void;
@@ -59,7 +64,8 @@ export interface Journal {
    */
   outboxDurable?(deliveryId: string): Promise<void> | undefined;
   completeDelivery(id: string): void;
-  pendingDeliveries(): PendingDelivery[];
+  /** Every usable outbox entry, in the order entries were written. */
+  pendingDeliveries(): Promise<PendingDelivery[]>;
   /**
    * One page of the outbox in the order entries were written: up to `limit` entries whose position
    * is above `after` (0 = from the start), of one origin when `origin` is given (see `originOf`).
@@ -67,7 +73,7 @@ export interface Journal {
    * number of deliveries in memory: the rest stay parked in the outbox and are read back as room
    * frees. Entries that cannot be read (a bad row) are left out, and the journal says so its own way.
    */
-  outboxAfter?(after: number, limit: number, origin?: string): OutboxPage;
+  outboxAfter?(after: number, limit: number, origin?: string): Promise<OutboxPage>;
 }
 
 /** A page of outbox entries; `position`s grow with each write and are never reused. */

@@ -82,7 +82,7 @@ async function pipeline(receiver: Receiver, journalFile: string, calls = CALLS) 
   const ms = performance.now() - started;
   await engine.stop(1_000);
   await fetcher.close();
-  journal.close();
+  await journal.close();
   const { arrivals } = receiver.state;
   receiver.state.arrivals = [];
   const eventToRequest: number[] = [];

@@ -11,6 +11,15 @@ export { trustedCertificates, type CaOption } from './delivery/trust-store.js';
 export { SIGNATURE_HEADER, signatureHeader, verifySignature } from './delivery/signature.js';
 export { SqliteJournal, type SqliteJournalOptions } from './journal/sqlite-journal.js';
 export { memoryHistory, type History } from './journal/history.js';
+export {
+  createJournal,
+  JOURNAL_FACTORIES,
+  journalSpecOf,
+  type JournalFactory,
+  type JournalHooks,
+  type JournalSpec,
+  type ServerJournal,
+} from './journal/journal-factory.js';
 export { defaultDataDir, journalFile } from './journal/data-dir.js';
 export { SettingsFile, unsavedSettings, type SettingsStore } from './settings/settings-file.js';
 export { writeFileAtomic } from './settings/atomic-write.js';

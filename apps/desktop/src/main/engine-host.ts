@@ -44,13 +44,13 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
       const { masked, restartRequired } = updateSettings(engine, file, input);
       return { settings: masked, restartRequired };
     },
-    getCalls: () => ({ active: engine.activeCalls(), recent: journal.recentCalls(100) }),
+    getCalls: async () => ({ active: engine.activeCalls(), recent: await journal.recentCalls(100) }),
     getDeliveries: () => journal.recentDeliveries(200),
     getLineStatus: () => engine.line.status(),
     execute: async (command) => (await engine.execute(command)).call,
     testSlot: (test) => testSlot(engine.dispatcher, test, Date.now(), engine.settings.settings),
     async replayDelivery(deliveryId) {
-      const record = findLoggedDelivery(journal, deliveryId);
+      const record = await findLoggedDelivery(journal, deliveryId);
       return replayDelivery(engine.dispatcher, record, engine.settings.settings.actionUrls.slots[record.slot], Date.now());
     },
   };

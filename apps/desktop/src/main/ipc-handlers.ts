@@ -14,8 +14,9 @@ export interface ConsoleBackend {
    * (throws SettingsError naming the bad fields) and answers the result masked again.
    */
   saveSettings(input: unknown): { settings: MaskedSettings; restartRequired: boolean };
-  getCalls(): { active: CallSnapshot[]; recent: CallSnapshot[] };
-  getDeliveries(): DeliveryRecord[];
+  /** Reads the journal, hence a Promise. */
+  getCalls(): Promise<{ active: CallSnapshot[]; recent: CallSnapshot[] }>;
+  getDeliveries(): Promise<DeliveryRecord[]>;
   getLineStatus(): LineStatus;
   execute(command: InboundCommand): Promise<CallSnapshot | null>;
   testSlot(test: SlotTest): Promise<DeliveryRecord>;

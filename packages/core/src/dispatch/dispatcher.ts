@@ -47,8 +47,12 @@ interface OriginState {
   inFlight: number;
   /** In the round-robin of origins that may start a delivery. */
   scheduled: boolean;
-  /** Entries of this origin wait in the outbox above `cursor`; new ones park behind them (order). */
-  parked: { cursor: number } | null;
+  /**
+   * Entries of this origin wait in the outbox above `cursor`; new ones park behind them (order).
+   * `since`: a delivery parked here while a page of it was being read, so a page that says `done`
+   * may not hold it yet and another read is due.
+   */
+  parked: { cursor: number; since: boolean } | null;
 }
 
 /** A delivery being attempted or waiting out a back-off; `halt` ends either at once. */
@@ -86,7 +90,13 @@ export class Dispatcher {
   private dropped = 0;
   private parked = 0;
   private refilling = false;
-  private refillTimer: TimerHandle | null = null;
+  /** `refill` was asked for while a pass was reading: run another pass when it ends. */
+  private refillAgain = false;
+  /**
+   * While an outbox page is being read: ids that finished meanwhile. The page may have been taken
+   * before their completion was written, and they are no longer `known`, so they are skipped by this.
+   */
+  private finishedDuringRead: Set<string> | null = null;  private refillTimer: TimerHandle | null = null;
   private halted = false;
   private readonly maxQueued: number;
   private readonly maxQueuedPerOrigin: number;
@@ -130,7 +140,8 @@ export class Dispatcher {
     const origin = this.originState(originOf(delivery));
     if (this.halted || origin.parked || origin.queued >= this.maxQueuedPerOrigin || this.queued >= this.maxQueued) {
       if (canPark) {
-        origin.parked ??= { cursor: 0 }; // its entries in memory are skipped by id when read again
+        origin.parked ??= { cursor: 0, since: false }; // its entries in memory are skipped by id when read again
+        origin.parked.since = true;
         this.parked++;
         return true;
       }
@@ -148,16 +159,24 @@ export class Dispatcher {
   /**
    * Reads back what the journal's outbox holds (deliveries left by an earlier run), page by page in
    * outbox order, as memory allows. Without a paging journal, resubmits `pendingDeliveries()`.
+   * Settles once the first pages are read (and queued); the rest follow as room frees. Rejects when
+   * a journal without paging cannot be read.
    */
-  resume(): void {
+  async resume(): Promise<void> {
     const journal = this.options.journal;
     if (!journal) return;
     if (journal.outboxAfter === undefined) {
-      for (const delivery of journal.pendingDeliveries()) this.submit(delivery, true);
+      this.finishedDuringRead ??= new Set();
+      try {
+        const pending = await journal.pendingDeliveries();
+        for (const delivery of pending) if (!this.known.has(delivery.id) && !this.finishedDuringRead.has(delivery.id)) this.submit(delivery, true);
+      } finally {
+        this.finishedDuringRead = null;
+      }
       return;
     }
     this.globalScan ??= { cursor: 0 };
-    this.refill();
+    await this.refillPasses();
     this.pump();
   }
 
@@ -265,6 +284,7 @@ export class Dispatcher {
     const { origin } = lane;
     this.flights.delete(flight);
     this.known.delete(delivery.id);
+    this.finishedDuringRead?.add(delivery.id);
     this.inFlight--;
     origin.inFlight--;
     lane.busy = false;
@@ -277,56 +297,91 @@ export class Dispatcher {
     if (this.isIdle()) this.idleWaiters.splice(0).forEach((wake) => wake());
   }
 
+  /** Starts a refill in the background (see `refillPasses`). */
+  private refill(): void {
+    this.refillPasses().catch((error: unknown) => this.logger.log('error', `outbox refill failed unexpectedly: ${messageOf(error)}`));
+  }
+
   /**
    * Reads parked entries back from the outbox while memory has room: first the scan of the whole
-   * outbox (at start), then each parked origin from its own cursor. Bounded per pass; when a pass
+   * outbox (at start), then each parked origin from its own cursor. One pass at a time; a refill
+   * asked for while a pass reads runs as another pass when it ends. Bounded per pass; when a pass
    * ends with pages left and nothing running that would call it again, another pass is scheduled.
    */
-  private refill(): void {
+  private async refillPasses(): Promise<void> {
     const journal = this.options.journal;
-    if (this.halted || this.refilling || !journal?.outboxAfter) return;
+    if (this.halted || !journal?.outboxAfter) return;
+    if (this.refilling) {
+      this.refillAgain = true;
+      return;
+    }
     this.refilling = true;
     let pages = 0;
     try {
-      while (this.globalScan && this.queued < this.maxQueued && pages < PAGES_PER_PASS) {
-        pages++;
-        const scan = this.globalScan;
-        const page = journal.outboxAfter(scan.cursor, this.pageSize);
-        const stoppedAt = this.take(page, (origin) => {
-          if (origin.parked) return 'skip'; // its own scan reads it, in order
-          if (origin.queued >= this.maxQueuedPerOrigin) return 'park';
-          return 'admit';
-        });
-        scan.cursor = stoppedAt ?? page.cursor;
-        if (stoppedAt === null && page.done) this.globalScan = null;
-      }
-      for (const origin of this.origins.values()) {
-        while (origin.parked && origin.queued < this.maxQueuedPerOrigin && this.queued < this.maxQueued && pages < PAGES_PER_PASS) {
-          pages++;
-          const parked = origin.parked;
-          const room = Math.min(this.maxQueuedPerOrigin - origin.queued, this.maxQueued - this.queued);
-          const page = journal.outboxAfter(parked.cursor, Math.min(this.pageSize, Math.max(room, 1)), origin.name);
-          const stoppedAt = this.take(page, () => 'admit');
-          parked.cursor = stoppedAt ?? page.cursor;
-          if (stoppedAt === null && page.done) origin.parked = null;
-        }
-        this.forgetIfUnused(origin);
-      }
+      do {
+        this.refillAgain = false;
+        pages = await this.refillPass(journal as Journal & Required<Pick<Journal, 'outboxAfter'>>);
+      } while (this.refillAgain && !this.halted);
     } catch (error) {
       this.logger.log('error', `could not read parked deliveries from the outbox: ${messageOf(error)}`);
       this.globalScan = null;
       for (const origin of this.origins.values()) origin.parked = null;
     } finally {
       this.refilling = false;
+      this.finishedDuringRead = null;
     }
-    if (pages >= PAGES_PER_PASS && this.inFlight === 0 && this.queued === 0 && this.hasParked() && this.refillTimer === null) {
+    this.pump();
+    if (!this.halted && pages >= PAGES_PER_PASS && this.inFlight === 0 && this.queued === 0 && this.hasParked() && this.refillTimer === null) {
       this.refillTimer = this.options.clock.setTimeout(() => {
         this.refillTimer = null;
         this.refill();
-        this.pump();
       }, 0);
     }
     if (this.isIdle()) this.idleWaiters.splice(0).forEach((wake) => wake());
+  }
+
+  /** One bounded pass of `refillPasses`; returns how many pages it read. */
+  private async refillPass(journal: Required<Pick<Journal, 'outboxAfter'>>): Promise<number> {
+    let pages = 0;
+    while (this.globalScan && this.queued < this.maxQueued && pages < PAGES_PER_PASS) {
+      pages++;
+      const scan = this.globalScan;
+      const page = await this.readPage(() => journal.outboxAfter(scan.cursor, this.pageSize));
+      if (this.halted || this.globalScan !== scan) return pages;
+      const stoppedAt = this.take(page, (origin) => {
+        if (origin.parked) return 'skip'; // its own scan reads it, in order
+        if (origin.queued >= this.maxQueuedPerOrigin) return 'park';
+        return 'admit';
+      });
+      this.finishedDuringRead = null;
+      scan.cursor = stoppedAt ?? page.cursor;
+      if (stoppedAt === null && page.done) this.globalScan = null;
+      this.pump();
+    }
+    for (const origin of this.origins.values()) {
+      while (origin.parked && origin.queued < this.maxQueuedPerOrigin && this.queued < this.maxQueued && pages < PAGES_PER_PASS) {
+        pages++;
+        const parked = origin.parked;
+        parked.since = false;
+        const room = Math.min(this.maxQueuedPerOrigin - origin.queued, this.maxQueued - this.queued);
+        const page = await this.readPage(() => journal.outboxAfter(parked.cursor, Math.min(this.pageSize, Math.max(room, 1)), origin.name));
+        if (this.halted || origin.parked !== parked) return pages;
+        const stoppedAt = this.take(page, () => 'admit');
+        this.finishedDuringRead = null;
+        parked.cursor = stoppedAt ?? page.cursor;
+        // A delivery parked while the page was read may be past its end: read again before letting go.
+        if (stoppedAt === null && page.done && !parked.since) origin.parked = null;
+        this.pump();
+      }
+      this.forgetIfUnused(origin);
+    }
+    return pages;
+  }
+
+  /** Reads one page, remembering the ids that finish meanwhile (see `finishedDuringRead`). */
+  private readPage(read: () => Promise<OutboxPage>): Promise<OutboxPage> {
+    this.finishedDuringRead = new Set();
+    return read();
   }
 
   /**
@@ -336,12 +391,12 @@ export class Dispatcher {
    */
   private take(page: OutboxPage, decide: (origin: OriginState) => 'admit' | 'skip' | 'park'): number | null {
     for (const { position, delivery } of page.entries) {
-      if (this.known.has(delivery.id)) continue;
+      if (this.known.has(delivery.id) || this.finishedDuringRead?.has(delivery.id)) continue;
       const origin = this.originState(originOf(delivery));
       const verdict = decide(origin);
       if (verdict === 'skip') continue;
       if (verdict === 'park') {
-        origin.parked = { cursor: position - 1 };
+        origin.parked = { cursor: position - 1, since: false };
         continue;
       }
       if (this.queued >= this.maxQueued || origin.queued >= this.maxQueuedPerOrigin) return position - 1;

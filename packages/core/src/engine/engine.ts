@@ -91,7 +91,7 @@ export class Engine {
   /** Subscribes to the line, resumes deliveries left in the outbox, and starts the line. */
   async start(): Promise<void> {
     this.unsubscribe = this.deps.line.onEvent((event) => this.onLineEvent(event));
-    this.dispatcher.resume();
+    await this.dispatcher.resume();
     const { queued, inFlight } = this.dispatcher.stats();
     const more = this.dispatcher.hasParked() ? ' (the rest is read as room frees)' : '';
     if (queued + inFlight > 0) this.logger.log('info', `resuming ${queued + inFlight} deliveries left in the outbox${more}`);

@@ -139,10 +139,10 @@ describe('dispatcher', () => {
     const d = delivery();
     dispatcher.submit(d);
     await clock.advance(0);
-    expect(journal.pendingDeliveries().map((p) => p.id)).toEqual([d.id]);
+    expect(journal.pending().map((p) => p.id)).toEqual([d.id]);
     release();
     await clock.advance(0);
-    expect(journal.pendingDeliveries()).toEqual([]);
+    expect(journal.pending()).toEqual([]);
     expect(journal.deliveries).toHaveLength(1);
   });
 

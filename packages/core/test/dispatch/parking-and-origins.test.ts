@@ -76,7 +76,7 @@ describe('dispatcher memory bound', () => {
     const fetcher = new RecordingFetcher();
     const dispatcher = new Dispatcher({ fetcher, browser: new RecordingBrowser(), clock, journal, maxQueued: 10, concurrency: 2, resumePageSize: 7 });
     let mostQueued = 0;
-    dispatcher.resume();
+    await dispatcher.resume();
     mostQueued = dispatcher.stats().queued;
     await until(clock, () => {
       mostQueued = Math.max(mostQueued, dispatcher.stats().queued);
@@ -150,7 +150,7 @@ describe('dispatcher halt', () => {
     dispatcher.halt();
     await clock.advance(0);
     expect(clock.pendingTimers()).toBe(0);
-    expect(journal.pendingDeliveries().map((p) => p.id)).toEqual([d.id]);
+    expect(journal.pending().map((p) => p.id)).toEqual([d.id]);
     await clock.advance(600_000);
     expect(fetcher.requests).toHaveLength(1); // nothing more after halt
   });
@@ -169,6 +169,6 @@ describe('dispatcher halt', () => {
     await clock.advance(0);
     expect(clock.pendingTimers()).toBe(0);
     expect(records).toEqual([]);
-    expect(journal.pendingDeliveries().map((p) => p.id)).toEqual([d.id]);
+    expect(journal.pending().map((p) => p.id)).toEqual([d.id]);
   });
 });

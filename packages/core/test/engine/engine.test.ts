@@ -147,7 +147,7 @@ describe('engine on the simulated line', () => {
     await engine.start();
     await clock.advance(0);
     expect(fetcher.requests.map((r) => [r.url, r.headers['Idempotency-Key']])).toEqual([['http://left.test/', 'g:inbound:0:1']]);
-    expect(journal.pendingDeliveries()).toEqual([]);
+    expect(journal.pending()).toEqual([]);
   });
 
   it('bounds the whole stop by drainMs: a line that does not stop is left behind, the drain gets what remains', async () => {
@@ -231,6 +231,6 @@ describe('engine start', () => {
     await clock.advance(0);
     expect(logged).toContain('resuming 1 deliveries left in the outbox');
     expect(fetcher.urls()).toEqual(['http://receiver.test/left']);
-    expect(journal.pendingDeliveries()).toEqual([]);
+    expect(journal.pending()).toEqual([]);
   });
 });

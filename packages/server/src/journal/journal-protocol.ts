@@ -32,8 +32,8 @@ export const OPEN_CALL = 0;
 export const FATAL_CALL = -1;
 
 /**
- * Worker → main thread on the reply port, answering a synchronous call (open, query, close). `call`
- * matches the request's, so an answer that comes after its caller gave up is never taken for the next.
+ * Worker → main thread on the reply port, answering a call (open, query, close). `call` matches the
+ * request's, so an answer that comes after its caller gave up is never taken for another.
  */
 export type Reply = { call: number; ok: true; value: unknown } | { call: number; ok: false; message: string };
 
@@ -45,8 +45,6 @@ export interface WorkerSetup {
   busyTimeoutMs: number;
   /** The 0600 file holding the key that seals outbox entries at rest; null keeps a key in memory (`:memory:`). */
   keyFile: string | null;
-  /** Int32 flag the worker sets to 1 after posting a reply, so the main thread can block on it. */
-  replyFlag: SharedArrayBuffer;
   replies: MessagePort;
 }
 

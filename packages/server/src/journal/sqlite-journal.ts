@@ -1,6 +1,6 @@
 import { readStoredDelivery, type CallSnapshot, type DeliveryRecord, type Journal, type OutboxPage, type PendingDelivery } from '@callhook/core';
 import { dirname, join } from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { History } from './history.js';
 import {
   FATAL_CALL,
@@ -21,11 +21,11 @@ export interface SqliteJournalOptions {
   keepDeliveries?: number;
   /** A batch of writes failed (disk full, file removed…). Deliveries go on; this is where to say so. */
   onWriteError?: (error: Error) => void;
-  /** How long a read (a query) may block before the worker is declared broken (default 30 s). */
+  /** How long a read (a query) may wait for the worker's answer before the worker is declared broken (default 30 s). */
   replyTimeoutMs?: number;
   /**
-   * How long opening the file (loading SQLite, the schema, the integrity check) and closing it may
-   * block (default 30 s). Separate from `replyTimeoutMs` so a test can give reads a small budget
+   * How long opening the file (loading SQLite, the integrity check, the schema migrations) and closing
+   * it may take (default 30 s). Separate from `replyTimeoutMs` so a test can give reads a small budget
    * without making the open race a busy machine.
    */
   openTimeoutMs?: number;
@@ -43,7 +43,7 @@ export function outboxKeyFile(journalFile: string): string | null {
   return journalFile === ':memory:' ? null : join(dirname(journalFile), 'outbox.key');
 }
 
-/** How long a synchronous call (open, read, close) may block before the worker is declared stuck. */
+/** How long a call (open, read, close) may wait for its answer before the worker is declared stuck. */
 const REPLY_TIMEOUT_MS = 30_000;
 /**
  * Ops per message to the worker, each one transaction, and how many such batches may be in flight.
@@ -55,6 +55,13 @@ const BATCHES_IN_FLIGHT = 2;
 
 /** Failed write batches remembered, so a delivery whose entry was lost is told so; merged when adjacent. */
 const FAILED_RANGES_KEPT = 64;
+
+/** A call (open, query, close) waiting for the worker's answer. */
+interface PendingCall {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
 
 interface OutboxWaiter {
   /** Resolves once this many ops are committed. */
@@ -70,13 +77,17 @@ interface OutboxWaiter {
  * Writes are posted in order and committed in batches, one transaction each. `outboxDurable(id)` tells
  * the dispatcher when a delivery's outbox entry is committed; it is not attempted before, so an
  * attempted delivery is never lost. A crash can lose the last log lines, or resend a delivery that had
- * just completed (at-least-once, same Idempotency-Key). Reads block briefly until the worker answers;
- * they see every write made before them.
+ * just completed (at-least-once, same Idempotency-Key). Reads are messages too: each settles when the
+ * worker answers, and sees every write made before it was called. Nothing here blocks the event loop.
  */
 export class SqliteJournal implements Journal, History {
   private readonly worker: Worker;
   private readonly replies: MessagePort;
-  private readonly replyFlag = new Int32Array(new SharedArrayBuffer(4));
+  /** Calls waiting for their answer, by call number. */
+  private readonly calls = new Map<number, PendingCall>();
+  /** Settles once the worker has opened the file (rejects with why it could not). */
+  private readonly openReply: Promise<void>;
+  private isOpen = false;
   private readonly onWriteError: (error: Error) => void;
   private readonly onBadEntry: NonNullable<SqliteJournalOptions['onBadEntry']>;
   private ops: JournalOp[] = [];
@@ -94,11 +105,9 @@ export class SqliteJournal implements Journal, History {
   private nextCall = OPEN_CALL + 1;
   private readonly replyTimeoutMs: number;
   private readonly openTimeoutMs: number;
-  /** Set when the worker was given up on; every later read throws it. */
+  /** Set when the worker was given up on; every later read rejects with it. */
   private broken: Error | null = null;
   private closed = false;
-  /** Set once the worker's answer to opening the file has been read: null when it opened. */
-  private openFailure: Error | null | undefined;
 
   constructor(readonly file: string, options: SqliteJournalOptions = {}) {
     this.onWriteError = options.onWriteError ?? (() => undefined);
@@ -113,14 +122,19 @@ export class SqliteJournal implements Journal, History {
       keepDeliveries: options.keepDeliveries ?? 50_000,
       busyTimeoutMs: options.busyTimeoutMs ?? 5_000,
       keyFile: outboxKeyFile(file),
-      replyFlag: this.replyFlag.buffer as SharedArrayBuffer,
       replies: channel.port2,
     };
+    this.replies.on('message', (reply: Reply) => this.answer(reply));
+    this.replies.unref(); // only a call waiting for its answer keeps the process alive (see `call`)
     // Plain JavaScript beside this module, in src and in dist alike.
     this.worker = new Worker(new URL('./journal-worker.js', import.meta.url), { workerData: setup, transferList: [channel.port2] });
     this.worker.on('message', (outcome: BatchOutcome) => this.settle(outcome));
     this.worker.on('error', (error) => this.fail(`worker stopped: ${error.message}`));
     this.worker.unref();
+    this.openReply = this.call(OPEN_CALL, this.openTimeoutMs).then(() => {
+      this.isOpen = true;
+    });
+    this.openReply.catch(() => undefined); // reported by `opened()` and by every read
   }
 
   recordCall(snapshot: CallSnapshot): void {
@@ -157,10 +171,10 @@ export class SqliteJournal implements Journal, History {
   }
 
   /** Every usable outbox entry, in outbox order (bad ones are quarantined on the way). */
-  pendingDeliveries(): PendingDelivery[] {
+  async pendingDeliveries(): Promise<PendingDelivery[]> {
     const all: PendingDelivery[] = [];
     for (let after = 0, pages = 0; pages < 1_000_000; pages++) {
-      const page = this.outboxAfter(after, 1_000);
+      const page = await this.outboxAfter(after, 1_000);
       all.push(...page.entries.map((entry) => entry.delivery));
       if (page.done) break;
       after = page.cursor;
@@ -173,9 +187,9 @@ export class SqliteJournal implements Journal, History {
    * one that fails is quarantined (kept, marked with the reason, reported to `onBadEntry`) and left
    * out, so one bad row can neither crash start-up nor be sent.
    */
-  outboxAfter(after: number, limit: number, origin?: string): OutboxPage {
+  async outboxAfter(after: number, limit: number, origin?: string): Promise<OutboxPage> {
     const query: JournalQuery = origin === undefined ? { query: 'page', after, limit } : { query: 'page', after, limit, origin };
-    const page = this.query(query) as RawOutboxPage;
+    const page = (await this.query(query)) as RawOutboxPage;
     const entries: OutboxPage['entries'] = [];
     for (const row of page.rows) {
       const read = 'text' in row ? readStoredDelivery(row.text) : { ok: false as const, reason: row.error };
@@ -186,8 +200,8 @@ export class SqliteJournal implements Journal, History {
   }
 
   /** Quarantined outbox entries: their count and the first `limit` with row position, id and reason. */
-  quarantinedEntries(limit = 20): QuarantineReport {
-    return this.query({ query: 'quarantined', limit }) as QuarantineReport;
+  async quarantinedEntries(limit = 20): Promise<QuarantineReport> {
+    return (await this.query({ query: 'quarantined', limit })) as QuarantineReport;
   }
 
   private quarantine(position: number, id: string, reason: string): void {
@@ -195,44 +209,39 @@ export class SqliteJournal implements Journal, History {
     this.onBadEntry({ position, id, reason });
   }
 
-  recentCalls(limit: number): CallSnapshot[] {
-    return this.query({ query: 'calls', limit }) as CallSnapshot[];
+  async recentCalls(limit: number): Promise<CallSnapshot[]> {
+    return (await this.query({ query: 'calls', limit })) as CallSnapshot[];
   }
 
-  recentDeliveries(limit: number, callGuid?: string): DeliveryRecord[] {
-    return this.query(callGuid === undefined ? { query: 'deliveries', limit } : { query: 'deliveries', limit, callGuid }) as DeliveryRecord[];
+  async recentDeliveries(limit: number, callGuid?: string): Promise<DeliveryRecord[]> {
+    return (await this.query(callGuid === undefined ? { query: 'deliveries', limit } : { query: 'deliveries', limit, callGuid })) as DeliveryRecord[];
   }
 
   /**
-   * Waits for the worker to have opened the file, and throws if it could not. Reads wait for this on
-   * their own; call it at start-up to report a bad path before serving. Writes made before it are kept.
+   * Settles once the worker has opened the file and brought its schema up to date; rejects with why it
+   * could not. Reads wait for this on their own; await it at start-up to report a bad path before
+   * serving. Writes made before it are kept.
    */
-  opened(): void {
-    if (this.openFailure === undefined) {
-      try {
-        this.awaitReply(OPEN_CALL, this.openTimeoutMs);
-        this.openFailure = null;
-      } catch (error) {
-        this.openFailure = error instanceof Error ? error : new Error(String(error));
-      }
-    }
-    if (this.openFailure) throw this.openFailure;
+  opened(): Promise<void> {
+    return this.openReply;
   }
 
   /** Writes what is batched, closes the database and lets the worker end. */
-  close(): void {
+  async close(): Promise<void> {
     if (this.closed) return;
     try {
-      this.opened();
+      await this.openReply;
     } catch {
       // Nothing was written to a file that never opened; the worker still ends below.
     }
+    if (this.closed) return;
     this.post(Infinity);
     const call = this.nextCall++;
+    const answered = this.call(call, this.openTimeoutMs);
     this.send({ type: 'close', call });
     this.closed = true;
     try {
-      this.awaitReply(call, this.openTimeoutMs);
+      await answered;
     } finally {
       this.replies.close();
     }
@@ -259,14 +268,15 @@ export class SqliteJournal implements Journal, History {
     }
   }
 
-  private query(query: JournalQuery): unknown {
+  private async query(query: JournalQuery): Promise<unknown> {
+    if (!this.isOpen && !this.broken) await this.openReply;
     if (this.broken) throw this.broken;
     if (this.closed) throw new Error(`journal ${this.file} is closed`);
-    this.opened();
-    this.post(Infinity);
+    this.post(Infinity); // every write made before the read goes first
     const call = this.nextCall++;
+    const answered = this.call(call, this.replyTimeoutMs);
     this.send({ type: 'query', call, ...query });
-    return this.awaitReply(call, this.replyTimeoutMs);
+    return answered;
   }
 
   private send(message: ToWorker): void {
@@ -274,26 +284,32 @@ export class SqliteJournal implements Journal, History {
   }
 
   /**
-   * Blocks until the worker answers `call` on the reply port: the journal's only synchronous wait.
-   * A worker that stays silent for `timeoutMs` is declared broken and stopped, so it cannot keep
-   * the process alive or answer later in another call's place.
+   * Waits for the worker's answer to `call`, keeping the process alive meanwhile. A worker that stays
+   * silent for `timeoutMs` is declared broken and stopped, so it cannot answer later in another
+   * call's place, and every call waiting is rejected.
    */
-  private awaitReply(call: number, timeoutMs: number): unknown {
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      for (let received = receiveMessageOnPort(this.replies); received; received = receiveMessageOnPort(this.replies)) {
-        const reply = received.message as Reply;
-        if (reply.call === FATAL_CALL && !reply.ok) throw this.fail(reply.message);
-        if (reply.call !== call) continue; // the answer to an earlier call that gave up
-        if (!reply.ok) throw new Error(`journal ${this.file}: ${reply.message}`);
-        return reply.value;
-      }
-      const left = deadline - performance.now();
-      if (left <= 0 || Atomics.wait(this.replyFlag, 0, 0, left) === 'timed-out') {
-        throw this.fail(`no answer from its worker within ${timeoutMs / 1000} s`);
-      }
-      Atomics.store(this.replyFlag, 0, 0);
+  private call(call: number, timeoutMs: number): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => this.fail(`no answer from its worker within ${timeoutMs / 1000} s`), timeoutMs);
+      timer.unref();
+      this.calls.set(call, { resolve, reject, timer });
+      this.replies.ref();
+    });
+  }
+
+  /** An answer from the worker on the reply port. */
+  private answer(reply: Reply): void {
+    if (reply.call === FATAL_CALL && !reply.ok) {
+      this.fail(reply.message);
+      return;
     }
+    const pending = this.calls.get(reply.call);
+    if (!pending) return; // the answer to a call that was given up on
+    this.calls.delete(reply.call);
+    clearTimeout(pending.timer);
+    if (this.calls.size === 0) this.replies.unref();
+    if (reply.ok) pending.resolve(reply.value);
+    else pending.reject(new Error(`journal ${this.file}: ${reply.message}`));
   }
 
   private settle(outcome: BatchOutcome): void {
@@ -323,16 +339,20 @@ export class SqliteJournal implements Journal, History {
     if (this.failedRanges.length > FAILED_RANGES_KEPT) this.failedRanges.shift();
   }
 
-  /** Gives up on the worker: stops it, fails every wait, drops later writes; returns the error to throw. */
-  private fail(reason: string): Error {
-    if (this.broken) return this.broken;
+  /** Gives up on the worker: stops it, fails every wait and call, drops later writes. */
+  private fail(reason: string): void {
+    if (this.broken) return;
     const failure = new Error(`journal ${this.file}: ${reason}`);
     this.broken = failure;
     this.closed = true;
-    this.openFailure ??= failure;
     void this.worker.terminate();
     this.onWriteError(failure);
     for (const waiter of this.waiters.splice(0)) waiter.reject(failure);
-    return failure;
+    for (const pending of this.calls.values()) {
+      clearTimeout(pending.timer);
+      pending.reject(failure);
+    }
+    this.calls.clear();
+    this.replies.close();
   }
 }

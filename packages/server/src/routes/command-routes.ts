@@ -42,7 +42,7 @@ export function registerCommandRoutes(app: FastifyInstance, engine: Engine, hist
 
   app.post('/api/v1/deliveries/:id/replay', async (request) => {
     const { id } = request.params as { id: string };
-    const logged = findLoggedDelivery(history, id);
+    const logged = await findLoggedDelivery(history, id);
     const slot = engine.settings.settings.actionUrls.slots[logged.slot];
     const record = await replayDelivery(engine.dispatcher, logged, slot, Date.now());
     return { ok: true, record };

@@ -13,7 +13,7 @@ export function registerHealthRoute(app: FastifyInstance, engine: Engine, histor
     const ready = line.state === 'ready';
     let quarantined: number | null = null;
     try {
-      quarantined = history?.quarantinedEntries?.(0).count ?? null;
+      quarantined = (await history?.quarantinedEntries?.(0))?.count ?? null;
     } catch {
       quarantined = null; // a journal that cannot answer does not make the health check fail
     }

@@ -15,18 +15,18 @@ const LimitQuery = z.object({
 export function registerHistoryRoutes(app: FastifyInstance, engine: Engine, history: History): void {
   app.get('/api/v1/calls', async (request) => {
     const { limit } = parseRequest(LimitQuery, request.query, 'query');
-    return { ok: true, active: engine.activeCalls(), recent: history.recentCalls(limit) };
+    return { ok: true, active: engine.activeCalls(), recent: await history.recentCalls(limit) };
   });
 
   app.get('/api/v1/calls/:guid', async (request) => {
     const { guid } = request.params as { guid: string };
-    const call = engine.call(guid) ?? history.recentCalls(1_000).find((c) => c.guid === guid);
+    const call = engine.call(guid) ?? (await history.recentCalls(1_000)).find((c) => c.guid === guid);
     if (!call) throw new CallhookError('no_such_call', `no call ${guid}`, { call: guid });
-    return { ok: true, call, deliveries: history.recentDeliveries(1_000, guid) };
+    return { ok: true, call, deliveries: await history.recentDeliveries(1_000, guid) };
   });
 
   app.get('/api/v1/deliveries', async (request) => {
     const { limit, call } = parseRequest(LimitQuery, request.query, 'query');
-    return { ok: true, stats: engine.dispatcher.stats(), deliveries: history.recentDeliveries(limit, call) };
+    return { ok: true, stats: engine.dispatcher.stats(), deliveries: await history.recentDeliveries(limit, call) };
   });
 }

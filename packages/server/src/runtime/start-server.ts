@@ -5,8 +5,7 @@ import { cryptoRandom } from '../adapters/crypto-random.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { buildApp } from '../app/build-app.js';
 import { UndiciFetcher, type UndiciFetcherOptions } from '../delivery/undici-fetcher.js';
-import { journalFile } from '../journal/data-dir.js';
-import { SqliteJournal } from '../journal/sqlite-journal.js';
+import { createJournal, journalSpecOf, type JournalSpec, type ServerJournal } from '../journal/journal-factory.js';
 import { ServerError } from '../http/http-error.js';
 import { needsRestart } from '../console/settings-update.js';
 import { EchoStore } from '../routes/echo-store.js';
@@ -23,8 +22,10 @@ export interface ServerOptions {
   settings?: LoadedSettings;
   demo?: { token: string };
   settingsStore?: SettingsStore;
-  /** Directory of the journal, or `:memory:`. */
+  /** Directory of the journal, or `:memory:` (the `--data` flag); read through `journalSpecOf`. */
   dataDir: string;
+  /** Another journal than the one `dataDir` names (see `JournalSpec`: the seam for other databases). */
+  journal?: JournalSpec;
   /** Overrides `inbound.port`; 0 picks a free port. */
   port?: number;
   logger?: Logger;
@@ -45,7 +46,7 @@ export interface ServerOptions {
 export interface RunningServer {
   engine: Engine;
   app: FastifyInstance;
-  journal: SqliteJournal;
+  journal: ServerJournal;
   echo: EchoStore;
   /** One `http://addr:port/` per bound address; empty when the listener is disabled. */
   urls: string[];
@@ -92,7 +93,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   warnBrowser(settings);
 
   const line = options.line ?? createLine(settings.settings.line, systemClock);
-  const journal = new SqliteJournal(journalFile(options.dataDir), {
+  const journal = createJournal(options.journal ?? journalSpecOf(options.dataDir), {
     onWriteError: (error) => logger.log('error', error.message),
     onBadEntry: ({ position, id, reason }) =>
       logger.log('warn', `outbox entry ${JSON.stringify(id)} (row ${position}) quarantined: ${reason}; it stays in the database, is not sent, and is counted in /healthz`),
@@ -124,10 +125,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   try {
-    journal.opened(); // a bad --data path or a damaged file stops start-up here, in one line with the fix
+    await journal.opened(); // a bad --data path or a damaged file stops start-up here, in one line with the fix
   } catch (error) {
     await fetcher.close();
-    journal.close();
+    await journal.close();
     throw new ServerError('internal_error', (error as Error).message);
   }
   await engine.start();
@@ -146,7 +147,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   } catch (error) {
     await engine.stop(0);
     await fetcher.close();
-    journal.close();
+    await journal.close();
     throw error;
   }
 
@@ -174,7 +175,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await listeners?.close();
         await app.close();
         await fetcher.destroy(); // nothing may go out after the drain bound
-        journal.close();
+        await journal.close();
         return { drained };
       })();
       return stopping;

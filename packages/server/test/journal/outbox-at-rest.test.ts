@@ -9,12 +9,12 @@ import { pendingDelivery } from '../support/pending-delivery.js';
 const freshFile = (): string => journalFile(mkdtempSync(join(tmpdir(), 'callhook-outbox-')));
 
 describe('outbox rows that cannot be used', () => {
-  it('quarantines a row of the wrong shape and one that is not JSON, keeps them, and serves the rest', () => {
+  it('quarantines a row of the wrong shape and one that is not JSON, keeps them, and serves the rest', async () => {
     const file = freshFile();
     const good = pendingDelivery('http://x/good');
     const first = new SqliteJournal(file);
     first.enqueueDelivery(good);
-    first.close();
+    await first.close();
     const raw = new Database(file);
     const put = raw.prepare('INSERT INTO outbox_entries (id, origin, created_at, delivery) VALUES (?, ?, ?, ?)');
     put.run('wrong-shape', 'http://x', 1, JSON.stringify({ id: 'wrong-shape', url: 42 }));
@@ -23,25 +23,25 @@ describe('outbox rows that cannot be used', () => {
 
     const bad: { position: number; id: string; reason: string }[] = [];
     const second = new SqliteJournal(file, { onBadEntry: (entry) => bad.push(entry) });
-    second.opened();
-    expect(second.pendingDeliveries()).toEqual([good]);
+    await second.opened();
+    expect(await second.pendingDeliveries()).toEqual([good]);
     expect(bad.map((b) => [b.id, b.reason])).toEqual([
       ['wrong-shape', expect.stringMatching(/^not a delivery: /)],
       ['not-json', expect.stringMatching(/^not JSON: /)],
     ]);
-    const report = second.quarantinedEntries();
+    const report = await second.quarantinedEntries();
     expect(report.count).toBe(2);
     expect(report.entries.map((e) => e.id)).toEqual(['wrong-shape', 'not-json']);
     // Quarantined once: not read (or reported) again.
-    expect(second.outboxAfter(0, 10).entries.map((e) => e.delivery.id)).toEqual([good.id]);
+    expect((await second.outboxAfter(0, 10)).entries.map((e) => e.delivery.id)).toEqual([good.id]);
     expect(bad).toHaveLength(2);
-    second.close();
+    await second.close();
     const check = new Database(file, { readonly: true });
     expect(check.prepare('SELECT COUNT(*) FROM outbox_entries').pluck().get()).toBe(3); // kept for whoever looks
     check.close();
   });
 
-  it('moves an outbox of the earlier layout into the sealed one, bad rows included for quarantine', () => {
+  it('moves an outbox of the earlier layout into the sealed one, bad rows included for quarantine', async () => {
     const file = freshFile();
     const a = pendingDelivery('http://x/a', { headers: { 'X-Api-Key': 'legacy-key-123' } });
     const raw = new Database(file);
@@ -51,19 +51,19 @@ describe('outbox rows that cannot be used', () => {
     raw.close();
     const bad: string[] = [];
     const journal = new SqliteJournal(file, { onBadEntry: (entry) => bad.push(entry.id) });
-    expect(journal.pendingDeliveries()).toEqual([a]);
+    expect(await journal.pendingDeliveries()).toEqual([a]);
     expect(bad).toEqual(['junk']);
-    journal.close();
+    await journal.close();
     expect(readFileSync(file).includes('legacy-key-123')).toBe(false);
   });
 });
 
 describe('a damaged journal file', () => {
-  it('is found at start and reported in one line with the path and the fix', () => {
+  it('is found at start and reported in one line with the path and the fix', async () => {
     const file = freshFile();
     const journal = new SqliteJournal(file);
     for (let i = 0; i < 300; i++) journal.enqueueDelivery(pendingDelivery(`http://x/${i}`, { body: 'x'.repeat(200) }));
-    journal.close();
+    await journal.close();
     const bytes = readFileSync(file);
     expect(bytes.length).toBeGreaterThan(4 * 4096);
     bytes.fill(0xa5, 2 * 4096, bytes.length - 4096); // pages past the schema page
@@ -71,22 +71,22 @@ describe('a damaged journal file', () => {
     const reopened = new SqliteJournal(file);
     let message = '';
     try {
-      reopened.opened();
+      await reopened.opened();
     } catch (error) {
       message = (error as Error).message;
     }
-    reopened.close();
+    await reopened.close();
     expect(message).toContain(`${file} is damaged`);
     expect(message).toMatch(/move it aside .* or restore it from a backup/);
     expect(message).not.toContain('\n');
   });
 
-  it('says the same of a file that is no database at all', () => {
+  it('says the same of a file that is no database at all', async () => {
     const file = freshFile();
     writeFileSync(file, Buffer.alloc(8192, 0x42));
     const journal = new SqliteJournal(file);
-    expect(() => journal.opened()).toThrow(/is damaged .*move it aside/);
-    journal.close();
+    await expect(journal.opened()).rejects.toThrow(/is damaged .*move it aside/);
+    await journal.close();
   });
 });
 
@@ -110,25 +110,25 @@ describe('secrets at rest', () => {
     expect(mode(file)).toBe(0o600);
     expect(mode(`${file}-wal`)).toBe(0o600);
     expect(mode(join(dir, 'outbox.key'))).toBe(0o600);
-    journal.close();
+    await journal.close();
 
     const reopened = new SqliteJournal(file);
-    expect(reopened.pendingDeliveries()).toEqual([d]);
+    expect(await reopened.pendingDeliveries()).toEqual([d]);
     reopened.completeDelivery(d.id);
-    reopened.close();
+    await reopened.close();
   });
 
-  it('quarantines an entry sealed with another key instead of sending garbage', () => {
+  it('quarantines an entry sealed with another key instead of sending garbage', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'callhook-outbox-'));
     const file = journalFile(dir);
     const journal = new SqliteJournal(file);
     journal.enqueueDelivery(pendingDelivery('http://x/a'));
-    journal.close();
+    await journal.close();
     writeFileSync(join(dir, 'outbox.key'), Buffer.alloc(32, 7));
     const reasons: string[] = [];
     const reopened = new SqliteJournal(file, { onBadEntry: (entry) => reasons.push(entry.reason) });
-    expect(reopened.pendingDeliveries()).toEqual([]);
+    expect(await reopened.pendingDeliveries()).toEqual([]);
     expect(reasons).toEqual([expect.stringMatching(/cannot unseal/)]);
-    reopened.close();
+    await reopened.close();
   });
 });

@@ -39,7 +39,7 @@ const record = (callGuid: string, attempt: number): DeliveryRecord => ({
 });
 
 describe('SqliteJournal', () => {
-  it('keeps the outbox across reopening a file until each delivery completes', () => {
+  it('keeps the outbox across reopening a file until each delivery completes', async () => {
     const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
     const first = new SqliteJournal(file);
     const a = pendingDelivery('http://x/a');
@@ -48,41 +48,41 @@ describe('SqliteJournal', () => {
     first.enqueueDelivery(b);
     first.enqueueDelivery(a);
     first.completeDelivery(b.id);
-    first.close();
+    await first.close();
     const second = new SqliteJournal(file);
-    expect(second.pendingDeliveries()).toEqual([a]);
+    expect(await second.pendingDeliveries()).toEqual([a]);
     second.completeDelivery(a.id);
-    expect(second.pendingDeliveries()).toEqual([]);
-    second.close();
+    expect(await second.pendingDeliveries()).toEqual([]);
+    await second.close();
   });
 
-  it('returns calls newest first and deliveries newest first, per call too', () => {
+  it('returns calls newest first and deliveries newest first, per call too', async () => {
     const journal = new SqliteJournal(':memory:');
     journal.recordCall(call('g1', '2026-01-01T10:00:00.000Z'));
     journal.recordCall(call('g2', '2026-01-01T11:00:00.000Z'));
     journal.recordCall({ ...call('g1', '2026-01-01T10:00:00.000Z'), disposition: 'answered' });
-    expect(journal.recentCalls(10).map((c) => [c.guid, c.disposition])).toEqual([
+    expect((await journal.recentCalls(10)).map((c) => [c.guid, c.disposition])).toEqual([
       ['g2', 'missed'],
       ['g1', 'answered'],
     ]);
     journal.recordDelivery(record('g1', 1));
     journal.recordDelivery(record('g2', 1));
     journal.recordDelivery(record('g1', 2));
-    expect(journal.recentDeliveries(10).map((r) => [r.callGuid, r.attempt])).toEqual([
+    expect((await journal.recentDeliveries(10)).map((r) => [r.callGuid, r.attempt])).toEqual([
       ['g1', 2],
       ['g2', 1],
       ['g1', 1],
     ]);
-    expect(journal.recentDeliveries(1, 'g1')).toEqual([record('g1', 2)]);
-    journal.close();
+    expect(await journal.recentDeliveries(1, 'g1')).toEqual([record('g1', 2)]);
+    await journal.close();
   });
 
-  it('prunes old history beyond its limits', () => {
+  it('prunes old history beyond its limits', async () => {
     const journal = new SqliteJournal(':memory:', { keepDeliveries: 100 });
     for (let i = 0; i < 2_500; i++) journal.recordDelivery(record(`g${i}`, 1));
-    expect(journal.recentDeliveries(10_000).length).toBeLessThanOrEqual(600);
-    expect(journal.recentDeliveries(1)[0]!.callGuid).toBe('g2499');
-    journal.close();
+    expect((await journal.recentDeliveries(10_000)).length).toBeLessThanOrEqual(600);
+    expect((await journal.recentDeliveries(1))[0]!.callGuid).toBe('g2499');
+    await journal.close();
   });
 
   it('says why a file cannot be opened, and fails a wait for the outbox instead of hanging', async () => {
@@ -91,10 +91,10 @@ describe('SqliteJournal', () => {
     const a = pendingDelivery('http://x/a');
     journal.enqueueDelivery(a);
     await expect(journal.outboxDurable(a.id)).rejects.toThrow(/journal \/nonexistent-dir\/callhook.db: write failed: .*directory does not exist/);
-    expect(() => journal.opened()).toThrow(/journal \/nonexistent-dir\/callhook.db: .*directory does not exist/);
-    expect(() => journal.recentCalls(1)).toThrow(/directory does not exist/);
+    await expect(journal.opened()).rejects.toThrow(/journal \/nonexistent-dir\/callhook.db: .*directory does not exist/);
+    await expect(journal.recentCalls(1)).rejects.toThrow(/directory does not exist/);
     expect(errors).toHaveLength(1);
-    journal.close();
+    await journal.close();
   });
 
   it('tells when each outbox entry is durable, and has nothing to wait for once it is', async () => {
@@ -113,7 +113,7 @@ describe('SqliteJournal', () => {
     reader.close();
     expect(journal.outboxDurable(b.id)).toBeUndefined(); // committed in the same batch
     expect(journal.outboxDurable('never-enqueued')).toBeUndefined();
-    journal.close();
+    await journal.close();
   });
 
   it('commits a storm of entries in bounded batches, each entry durable before it is reported so', async () => {
@@ -130,7 +130,7 @@ describe('SqliteJournal', () => {
     await journal.outboxDurable(deliveries.at(-1)!.id);
     expect(count.get()).toBe(deliveries.length);
     reader.close();
-    journal.close();
+    await journal.close();
   });
 
   it('tells a delivery asking after its batch failed that its entry was not written', async () => {
@@ -142,29 +142,52 @@ describe('SqliteJournal', () => {
     await expect(journal.outboxDurable(a.id)).rejects.toThrow(/write failed/);
     // b's batch is settled by now: it must hear of the failure too, not go out as if durable.
     await expect(journal.outboxDurable(b.id)).rejects.toThrow(/write failed/);
-    journal.close();
+    await journal.close();
   });
 
-  it('gives up on a worker that does not answer in time, and never hands out a late answer', () => {
+  it('gives up on a worker that does not answer in time, and never hands out a late answer', async () => {
     const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
     const errors: Error[] = [];
     // Only reads get the small budget: opening has its own (default) one, and the worker waits for the
     // lock below until the test lets go of it, so its silence does not depend on how busy the machine is.
     const journal = new SqliteJournal(file, { replyTimeoutMs: 300, busyTimeoutMs: 600_000, onWriteError: (e) => errors.push(e) });
-    journal.opened();
+    await journal.opened();
     // Another connection holds the write lock, so the worker's next batch waits on SQLite's busy timeout.
     const blocker = new Database(file);
     blocker.exec('BEGIN IMMEDIATE');
     try {
       journal.recordCall(call('g1', '2026-01-01T10:00:00.000Z'));
-      expect(() => journal.recentCalls(1)).toThrow(/no answer from its worker within 0.3 s/);
-      expect(() => journal.recentDeliveries(1)).toThrow(/no answer from its worker/);
+      await expect(journal.recentCalls(1)).rejects.toThrow(/no answer from its worker within 0.3 s/);
+      await expect(journal.recentDeliveries(1)).rejects.toThrow(/no answer from its worker/);
       expect(errors.map((e) => e.message)).toEqual([`journal ${file}: no answer from its worker within 0.3 s`]);
-      journal.close(); // does not block again
+      await journal.close(); // does not wait again
     } finally {
       blocker.exec('ROLLBACK');
       blocker.close();
     }
+  });
+
+  it('answers reads by message: the event loop runs while the worker is held up, and the read still sees the write before it', async () => {
+    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
+    const journal = new SqliteJournal(file, { busyTimeoutMs: 600_000 });
+    await journal.opened();
+    const blocker = new Database(file);
+    blocker.exec('BEGIN IMMEDIATE'); // the worker's next batch waits for this lock
+    let settled = false;
+    let read: Promise<CallSnapshot[]>;
+    try {
+      journal.recordCall(call('g1', '2026-01-01T10:00:00.000Z'));
+      read = journal.recentCalls(10);
+      void read.finally(() => (settled = true));
+      // Timers and I/O go on while the read waits (a blocking wait would hold them until the lock went).
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(settled).toBe(false);
+    } finally {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    }
+    expect((await read).map((c) => c.guid)).toEqual(['g1']);
+    await journal.close();
   });
 
   it('defaults to the XDG data directory', () => {

@@ -8,10 +8,10 @@ import { startReceiver } from '../support/receiver.js';
 import { testSettings } from '../support/test-app.js';
 
 /** Waits for `done()`, polling; a generous deadline for a busy machine. */
-async function waitFor(done: () => boolean, deadlineMs = 30_000): Promise<void> {
+async function waitFor(done: () => boolean | Promise<boolean>, deadlineMs = 30_000): Promise<void> {
   const end = Date.now() + deadlineMs;
-  while (!done() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(done()).toBe(true);
+  while (!(await done()) && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(await done()).toBe(true);
 }
 
 const running: RunningServer[] = [];
@@ -65,6 +65,6 @@ describe('stop with a delivery waiting out a retry back-off', () => {
     expect(after!.path).toBe('/hook?from=420');
     expect(after!.headers.authorization).toBe(secret);
     expect(after!.headers['idempotency-key']).toBe(before!.headers['idempotency-key']);
-    await waitFor(() => second.journal.pendingDeliveries().length === 0);
+    await waitFor(async () => (await second.journal.pendingDeliveries()).length === 0);
   });
 });
