@@ -1,12 +1,13 @@
-import type { BrowserOpener, Clock, Fetcher, Journal, Logger, OutboxPage, TimerHandle } from '../ports.js';
+import type { Clock, Journal, Logger, OutboxPage, TimerHandle } from '../ports.js';
+import type { DeliverySink } from './delivery-sink.js';
 import { silentLogger } from '../ports.js';
 import { Cancellation } from './cancellation.js';
 import { deliveryRecord, retryDelayMs, type DeliveryOutcome, type DeliveryRecord, type PendingDelivery } from './delivery.js';
 import { originOf } from './origin.js';
 
 export interface DispatcherOptions {
-  fetcher: Fetcher;
-  browser: BrowserOpener;
+  /** Where deliveries go, one sink per `mode` (`standardSinks` gives http and browser). A later sink of the same mode replaces an earlier one. */
+  sinks: readonly DeliverySink[];
   clock: Clock;
   journal?: Journal;
   logger?: Logger;
@@ -93,8 +94,10 @@ export class Dispatcher {
   private readonly concurrencyPerOrigin: number;
   private readonly pageSize: number;
   private readonly logger: Logger;
+  private readonly sinks: ReadonlyMap<string, DeliverySink>;
 
   constructor(private readonly options: DispatcherOptions) {
+    this.sinks = new Map(options.sinks.map((sink) => [sink.mode, sink]));
     this.maxQueued = Math.max(1, options.maxQueued ?? 10_000);
     this.maxQueuedPerOrigin = Math.max(1, Math.min(this.maxQueued, options.maxQueuedPerOrigin ?? Math.floor(this.maxQueued / 8)));
     this.concurrency = Math.max(1, options.concurrency ?? 256);
@@ -113,6 +116,11 @@ export class Dispatcher {
    * parked in the outbox since start and not yet read back (entries left by an earlier run are not
    * counted until read); `dropped`: refused for lack of room (only without a paging journal).
    */
+  /** The modes of the sinks this dispatcher delivers to. */
+  modes(): string[] {
+    return [...this.sinks.keys()];
+  }
+
   stats(): { queued: number; inFlight: number; dropped: number; parked: number } {
     return { queued: this.queued, inFlight: this.inFlight, dropped: this.dropped, parked: this.parked };
   }
@@ -379,34 +387,25 @@ export class Dispatcher {
     const { clock } = this.options;
     const started = clock.now();
     const elapsed = (): number => clock.now() - started;
-    if (delivery.mode === 'browser') {
-      try {
-        await this.options.browser.open(delivery.url);
-        return { outcome: 'opened', status: null, latencyMs: elapsed(), error: null, retryable: false };
-      } catch (error) {
-        return { outcome: 'network_error', status: null, latencyMs: elapsed(), error: messageOf(error), retryable: false };
-      }
+    const sink = this.sinks.get(delivery.mode);
+    if (!sink) {
+      const known = [...this.sinks.keys()].join(', ');
+      return { outcome: 'network_error', status: null, latencyMs: 0, error: `no delivery sink "${delivery.mode}" in this edition (it has ${known})`, retryable: false };
     }
     const cancellation = new Cancellation();
     flight.cancellation = cancellation;
-    const timer = clock.setTimeout(() => cancellation.cancel(new Error(`no response within ${delivery.timeoutMs} ms`)), delivery.timeoutMs);
+    // A sink that ignores its cancellation still ends the attempt when the timeout fires. (The
+    // cancellation keeps its one listener for the sink: the timer rejects this race itself.)
+    let expire: (reason: Error) => void = () => undefined;
+    const cancelled = new Promise<never>((_, reject) => (expire = reject));
+    const timer = clock.setTimeout(() => {
+      const reason = new Error(`no response within ${delivery.timeoutMs} ms`);
+      cancellation.cancel(reason);
+      expire(reason);
+    }, delivery.timeoutMs);
     try {
-      const response = await this.options.fetcher.fetch({
-        url: delivery.url,
-        method: delivery.method,
-        headers: { ...delivery.headers, 'Idempotency-Key': delivery.id },
-        body: delivery.body ?? undefined,
-        cancellation,
-        signingSecret: delivery.signingSecret,
-      });
-      const ok = response.status >= 200 && response.status < 300;
-      return {
-        outcome: ok ? 'delivered' : 'http_error',
-        status: response.status,
-        latencyMs: elapsed(),
-        error: ok ? null : `receiver answered ${response.status}`,
-        retryable: !ok && (response.status >= 500 || response.status === 429 || response.status === 408),
-      };
+      const result = await Promise.race([sink.deliver(delivery, cancellation), cancelled]);
+      return { ...result, latencyMs: elapsed() };
     } catch (error) {
       return cancellation.reason
         ? { outcome: 'timeout', status: null, latencyMs: elapsed(), error: `no response within ${delivery.timeoutMs} ms`, retryable: true }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { CallhookError } from '../errors.js';
 import { compileTemplate, type CompiledTemplate } from '../template/compile.js';
 import { TemplateError } from '../template/template-error.js';
-import { createSettingsSchema, DEFAULT_MAX_SLOTS, type EditionLimits, type Settings } from './settings-schema.js';
+import { createSettingsSchema, type EditionLimits, type Settings } from './settings-schema.js';
 
 export interface SettingsIssue {
   /** `actionUrls.slots[1].url` */
@@ -40,8 +40,8 @@ function zodIssue(issue: z.core.$ZodIssue): SettingsIssue {
 }
 
 /** Validates a settings document and compiles its templates. Throws `SettingsError` naming every bad field. */
-export function loadSettings(input: unknown, limits: EditionLimits = { maxSlots: DEFAULT_MAX_SLOTS }): LoadedSettings {
-  const parsed = createSettingsSchema(limits).safeParse(input);
+export function loadSettings(input: unknown, edition: EditionLimits = {}): LoadedSettings {
+  const parsed = createSettingsSchema(edition).safeParse(input);
   if (!parsed.success) throw new SettingsError(parsed.error.issues.map(zodIssue));
   const settings = parsed.data as Settings;
   const issues: SettingsIssue[] = [];
@@ -60,12 +60,12 @@ export function loadSettings(input: unknown, limits: EditionLimits = { maxSlots:
 }
 
 /** Parses JSON text first, so a syntax error is reported like any other settings issue. */
-export function loadSettingsText(text: string, limits?: EditionLimits): LoadedSettings {
+export function loadSettingsText(text: string, edition?: EditionLimits): LoadedSettings {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     throw new SettingsError([{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
   }
-  return loadSettings(json, limits);
+  return loadSettings(json, edition);
 }

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { Clock, Line, Logger } from '../ports.js';
+import type { LineSettings } from './line-settings.js';
+
+/** What a plugin's `create` gets besides the line's settings. */
+export interface LineDeps {
+  /** The line's id (`lines[].id`), for its log lines. */
+  lineId: string;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** A line of the running engine as route handlers see it. */
+export interface LineEntry {
+  id: string;
+  line: Line;
+}
+
+/**
+ * What a plugin's `routes` get: the engine (typed by the host, core does not know it) and the lines of
+ * this plugin's type that run now (lines added or removed live show up on the next call).
+ */
+export interface LineRoutesContext<Engine = unknown> {
+  engine: Engine;
+  lines(): LineEntry[];
+}
+
+/**
+ * One kind of telephone line. An edition lists its plugins once (its registry); everything else —
+ * the settings schema of `lines[]`, which line to build, its extra HTTP routes, what a settings change
+ * needs — comes from there, so no other code names a line type.
+ *
+ * - `type`: the `lines[].type` value, e.g. `"simulator"`.
+ * - `settingsSchema`: a zod object schema of the line's settings with `type` as a literal and the
+ *   `LINE_COMMON_FIELDS` spread in; `id` is added by core. Its messages should name the field and the fix.
+ * - `create`: builds the line (not started). Throws a CallhookError (`invalid_settings`) for settings
+ *   it cannot run with.
+ * - `routes`: HTTP routes of this line type (the simulator's remote-side controls), given the server's
+ *   app (`Host`); called once at start.
+ * - `restartNeeded`: for a change of one line's settings, the names of the changed fields that only
+ *   take effect after a restart (e.g. `["bindAddress"]`). Every other change is applied live through
+ *   `Line.applySettings`. Absent: every changed field other than the common ones needs a restart.
+ */
+export interface LinePlugin<S extends LineSettings = LineSettings, Host = unknown> {
+  readonly type: string;
+  readonly settingsSchema: z.ZodObject;
+  create(settings: S, deps: LineDeps): Line;
+  routes?(host: Host, context: LineRoutesContext): void;
+  restartNeeded?(before: S, after: S): string[];
+}
+
+/** The part of a plugin settings validation needs (editions that only check settings pass these). */
+export type LineSchemaSource = Pick<LinePlugin, 'type' | 'settingsSchema'>;
