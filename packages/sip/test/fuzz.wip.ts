@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
-import { SipLineSchema } from '@callhook/core';
+import { SipLineSchema } from '../src/index.js';
 import fc from 'fast-check';
 import { Core } from 'sip.js';
 import { afterEach, describe, expect, it } from 'vitest';

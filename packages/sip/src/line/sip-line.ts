@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { CallhookError, LineEventHub, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger, type SipLineSettings } from '@callhook/core';
+import { CallhookError, LineEventHub, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger } from '@callhook/core';
+import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { Inviter, UserAgent, type Session } from 'sip.js';
 import { systemClock } from '../system-clock.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';

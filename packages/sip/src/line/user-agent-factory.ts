@@ -1,4 +1,5 @@
-import type { Clock, Logger, SipLineSettings } from '@callhook/core';
+import type { Clock, Logger } from '@callhook/core';
+import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { UserAgent, type Session, type UserAgentDelegate } from 'sip.js';
 import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
 import { advertisedAddress } from '../transport/advertised-address.js';
