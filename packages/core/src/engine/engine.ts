@@ -138,6 +138,26 @@ export class Engine {
     }
   }
 
+  /**
+   * Puts a new line in the place of line `id` while running (settings its plugin cannot take live):
+   * the old line is stopped (its calls end first), the new one subscribed and started.
+   */
+  async replaceLine(id: string, line: Line): Promise<void> {
+    const old = this.lines.require(id);
+    try {
+      await old.stop();
+    } finally {
+      this.unsubscribes.get(id)?.();
+      this.unsubscribes.delete(id);
+      this.lines.replace(id, line);
+      this.policies.delete(id);
+    }
+    if (!this.started) return;
+    this.subscribe(id, line);
+    await line.start();
+    this.emit({ type: 'line', lineId: id, status: line.status() });
+  }
+
   private subscribe(id: string, line: Line): void {
     this.unsubscribes.set(id, line.onEvent((event) => this.onLineEvent(id, event)));
   }
@@ -210,7 +230,7 @@ export class Engine {
     // Every command that makes a call leave carries a target; each passes the deny list.
     const dialled = 'target' in command ? this.dialTarget(command.target) : null;
     if (command.action === 'make_call') {
-      const lineId = named ?? this.lines.first().id;
+      const lineId = named ?? this.defaultLineId();
       const line = this.readyLine(lineId);
       const policy = this.policyOf(lineId);
       policy.checkDenied(dialled!);
@@ -248,6 +268,12 @@ export class Engine {
         await line.execute({ type: command.action, lineCallId });
     }
     return { action: command.action, call: this.call(call.guid) ?? null };
+  }
+
+  /** The line `make_call` uses without `line=`: the first line of the settings that runs, else the first that runs. */
+  private defaultLineId(): string {
+    const listed = this.settingsLoaded.settings.lines.find((line) => this.lines.get(line.id));
+    return listed?.id ?? this.lines.first().id;
   }
 
   /** Line `lineId`, when it is ready; else `line_not_ready` naming the line and its state. */

@@ -23,6 +23,13 @@ export class LineSet {
     this.byId.set(id, line);
   }
 
+  /** Puts `line` in the place of line `id` (same position); `no_such_line` when there is none. */
+  replace(id: string, line: Line): Line {
+    const old = this.require(id);
+    this.byId.set(id, line);
+    return old;
+  }
+
   remove(id: string): Line | undefined {
     const line = this.byId.get(id);
     this.byId.delete(id);

@@ -1,35 +1,78 @@
-import { CallhookError, loadSettings, type Engine, type LoadedSettings, type Settings } from '@callhook/core';
+import { CallhookError, loadSettings, silentLogger, type Clock, type Engine, type LoadedSettings, type Logger, type Settings } from '@callhook/core';
+import { systemClock } from '../adapters/system-clock.js';
+import { createLine } from '../lines/create-lines.js';
+import { headlessEdition } from '../lines/headless-edition.js';
+import { editionLimits, type ServerEdition } from '../lines/server-edition.js';
 import { exposureProblem } from '../runtime/exposure.js';
 import type { SettingsStore } from '../settings/settings-file.js';
+import { planLineChanges } from './line-changes.js';
 
-/** The listener binds its address and port once; changing them (or the line type) takes a restart. */
-export function needsRestart(before: Settings, after: Settings): boolean {
+/** The fields of `inbound` the listener binds once: changing them takes a restart. */
+export function inboundRestartFields(before: Settings, after: Settings): string[] {
   const a = before.inbound;
   const b = after.inbound;
-  return a.enabled !== b.enabled || a.port !== b.port || a.listen.join() !== b.listen.join() || before.line.type !== after.line.type;
+  const fields: string[] = [];
+  if (a.enabled !== b.enabled) fields.push('inbound.enabled');
+  if (a.port !== b.port) fields.push('inbound.port');
+  if (a.listen.join() !== b.listen.join()) fields.push('inbound.listen');
+  return fields;
+}
+
+/** Whether the listener must be restarted for `after` (its address, port or switch changed). */
+export function needsRestart(before: Settings, after: Settings): boolean {
+  return inboundRestartFields(before, after).length > 0;
 }
 
 export interface SettingsUpdate {
   loaded: LoadedSettings;
+  /** True when some change waits for a restart; `restartFields` names each such field. */
   restartRequired: boolean;
+  restartFields: string[];
+}
+
+/** What applying settings needs besides the engine and the store. */
+export interface SettingsUpdateContext {
+  /** The edition whose rules validate the document and whose plugins build new lines (default: headless). */
+  edition?: ServerEdition;
+  logger?: Logger;
+  clock?: Clock;
 }
 
 /**
- * A new settings document from the console (HTTP or IPC): validated by core (a SettingsError names
- * every bad field), persisted atomically, then applied live. A document that would leave a
- * non-loopback listener (bound now or at the next start) without a token is refused
- * (`invalid_settings`), as start-up refuses it.
+ * A new settings document from the console (HTTP or IPC): validated by core against the edition (a
+ * SettingsError names every bad field), persisted atomically, then applied live: slots, actions,
+ * token, allow-lists and dial policy at once; lines added or removed are started or stopped; a
+ * changed line takes what its plugin applies live, is rebuilt when it has no call, and otherwise
+ * waits for a restart (named in `restartFields`, as are the listener's address, port and switch).
+ * A document that would leave a non-loopback listener (bound now or at the next start) without a
+ * token is refused (`invalid_settings`), as start-up refuses it.
  */
-export function updateSettings(engine: Engine, store: SettingsStore, input: unknown): SettingsUpdate {
-  const loaded = loadSettings(input);
+export async function updateSettings(engine: Engine, store: SettingsStore, input: unknown, context: SettingsUpdateContext = {}): Promise<SettingsUpdate> {
+  const edition = context.edition ?? headlessEdition;
+  const logger = context.logger ?? silentLogger;
+  const loaded = loadSettings(input, editionLimits(edition));
   const before = engine.settings.settings;
   if (loaded.settings.inbound.enabled || before.inbound.enabled) {
     const listen = [...(before.inbound.enabled ? before.inbound.listen : []), ...(loaded.settings.inbound.enabled ? loaded.settings.inbound.listen : [])];
     const problem = exposureProblem({ token: loaded.settings.inbound.token, listen });
     if (problem !== null) throw new CallhookError('invalid_settings', problem, { path: 'inbound.token' });
   }
-  const restartRequired = needsRestart(before, loaded.settings);
+  const changes = planLineChanges(engine, edition, before.lines, loaded.settings.lines);
+  const restartFields = [...inboundRestartFields(before, loaded.settings), ...changes.restartFields];
   store.save(loaded.settings);
   engine.applySettings(loaded);
-  return { loaded, restartRequired };
+  const deps = { clock: context.clock ?? systemClock, logger };
+  const step = async (what: string, id: string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (error) {
+      // The settings are saved; the line's status says what went wrong (e.g. its port is taken).
+      logger.log('warn', `line "${id}": could not ${what}: ${error instanceof Error ? error.message : String(error)}`, { line: id });
+    }
+  };
+  for (const id of changes.remove) await step('stop it', id, () => engine.removeLine(id));
+  for (const settings of changes.replace) await step('rebuild it', settings.id, () => engine.replaceLine(settings.id, createLine(settings, edition, deps)));
+  for (const settings of changes.add) await step('start it', settings.id, () => engine.addLine(settings.id, createLine(settings, edition, deps)));
+  for (const settings of changes.apply) await step('apply its settings', settings.id, async () => engine.lines.get(settings.id)?.applySettings?.(settings));
+  return { loaded, restartRequired: restartFields.length > 0, restartFields };
 }

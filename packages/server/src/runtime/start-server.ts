@@ -1,4 +1,4 @@
-import { Engine, SimulatedLine, silentLogger, type BrowserOpener, type DispatcherOptions, type LoadedSettings, type Line, type Logger } from '@callhook/core';
+import { Engine, silentLogger, standardSinks, type BrowserOpener, type DeliverySink, type DispatcherOptions, type LineEntry, type LoadedSettings, type Logger } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
 import { desktopBrowser, hasDesktopSession, headlessBrowser } from '../adapters/browser-opener.js';
 import { cryptoRandom } from '../adapters/crypto-random.js';
@@ -11,7 +11,9 @@ import { ServerError } from '../http/http-error.js';
 import { EchoStore } from '../routes/echo-store.js';
 import type { EventStreamLimits } from '../routes/event-streams.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
-import { createLine } from './create-line.js';
+import { createLines } from '../lines/create-lines.js';
+import { headlessEdition } from '../lines/headless-edition.js';
+import type { ServerEdition } from '../lines/server-edition.js';
 import { demoSettings } from './demo-settings.js';
 import { exposureProblem } from './exposure.js';
 import type { ConnectionStats } from './connection-guard.js';
@@ -29,7 +31,12 @@ export interface ServerOptions {
   logger?: Logger;
   /** Defaults to the desktop's browser on a desktop session, else one that refuses with a reason. */
   browser?: BrowserOpener;
-  line?: Line;
+  /** The edition's registry: line plugins (and their routes) and slot limit. Default: `headlessEdition` (the simulator). */
+  edition?: ServerEdition;
+  /** Lines built by the caller instead of from the settings (tests). */
+  lines?: LineEntry[];
+  /** Delivery sinks besides the built-in http and browser ones (a sink of the same mode replaces a built-in one). */
+  sinks?: DeliverySink[];
   fetcher?: UndiciFetcherOptions;
   /** Serves the web console under /console/ (the CLI passes `consoleDir` from `@callhook/ui/dist-path`). */
   consoleDir?: string | null;
@@ -71,7 +78,7 @@ function warnWithoutBrowser(logger: Logger, headless: boolean): (loaded: LoadedS
   };
 }
 
-/** Composes the headless edition: line, journal, fetcher, engine, app, listeners. */
+/** Composes an edition: its lines (built by its plugins), journal, sinks, engine, app, listeners. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger;
   const requestedPort = options.port;
@@ -84,7 +91,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const warnBrowser = warnWithoutBrowser(logger, headless);
   warnBrowser(settings);
 
-  const line = options.line ?? createLine(settings.settings.line, systemClock);
+  const edition = options.edition ?? headlessEdition;
+  const lines = options.lines ?? createLines(settings.settings.lines, edition, { clock: systemClock, logger });
   const journal = new SqliteJournal(journalFile(options.dataDir), {
     onWriteError: (error) => logger.log('error', error.message),
     onBadEntry: ({ position, id, reason }) =>
@@ -92,11 +100,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const fetcher = new UndiciFetcher(options.fetcher);
   const engine = new Engine({
-    line,
+    lines,
     clock: systemClock,
     random: cryptoRandom,
-    fetcher,
-    browser,
+    sinks: [...standardSinks({ fetcher, browser }), ...(options.sinks ?? [])],
     settings,
     journal,
     logger,
@@ -108,7 +115,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     engine,
     logger,
     history: journal,
-    simulator: line instanceof SimulatedLine ? line : null,
+    edition,
     settingsStore: options.settingsStore ?? unsavedSettings,
     onSettingsApplied: warnBrowser,
     echo,
