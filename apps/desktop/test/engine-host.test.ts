@@ -35,15 +35,15 @@ const start = () => startEngineHost({ userDataDir: dir, browser: { open: async (
 describe('startEngineHost (simulated line, real server pieces, temporary user data)', () => {
   it('creates default settings in the user data directory and runs the line', async () => {
     host = await start();
-    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ inbound: { enabled: false }, line: { type: 'simulator' } });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ inbound: { enabled: false }, lines: [{ id: 'default', type: 'simulator' }] });
     expect(host.backend.getLineStatus()).toEqual({ state: 'ready', detail: 'simulated line' });
   });
 
   it('saves settings to the file and applies them live', async () => {
     host = await start();
     const slot = { on: 'outbound', url: `${receiverUrl}/out?to=<$remote_party>`, active: true };
-    const result = host.backend.saveSettings({ actionUrls: { enabled: true, slots: [slot] } });
-    expect(result.restartRequired).toBe(false);
+    const result = await host.backend.saveSettings({ actionUrls: { enabled: true, slots: [slot] } });
+    expect(result).toMatchObject({ restartRequired: false, restartFields: [] });
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).actionUrls.slots[0].url).toBe(slot.url);
     const events: string[] = [];
     host.onEvent((event) => event.type === 'delivery' && events.push(event.record.outcome));

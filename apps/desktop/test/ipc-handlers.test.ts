@@ -11,9 +11,9 @@ function backend() {
   let settings = SettingsSchema.parse({});
   const api: ConsoleBackend = {
     getSettings: () => settings,
-    saveSettings(input) {
+    async saveSettings(input) {
       settings = loadSettings(input).settings;
-      return { settings, restartRequired: false };
+      return { settings, restartRequired: false, restartFields: [] };
     },
     getCalls: () => ({ active: [], recent: [] }),
     getDeliveries: () => [],

@@ -1,14 +1,20 @@
 import { loadSettingsText, settingsJsonSchema, DEFAULT_INBOUND_PORT, type SettingsInput } from '@callhook/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
+import { cliEdition } from '../edition.js';
 import type { Output } from '../output.js';
 
-export function configSchema(out: Output): void {
-  const schema = settingsJsonSchema();
+async function limits() {
+  const { editionLimits } = await import('@callhook/server');
+  return editionLimits(await cliEdition());
+}
+
+export async function configSchema(out: Output): Promise<void> {
+  const schema = settingsJsonSchema(await limits());
   out.result(schema, JSON.stringify(schema, null, 2));
 }
 
-export function configCheck(file: string, out: Output): void {
+export async function configCheck(file: string, out: Output): Promise<void> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -17,14 +23,14 @@ export function configCheck(file: string, out: Output): void {
     const reason = missing ? 'no such file; create one with: callhook config init --out FILE' : (error as Error).message;
     throw new CliError('invalid_settings', `cannot read ${file}: ${reason}`);
   }
-  const { settings } = loadSettingsText(text);
+  const { settings } = loadSettingsText(text, await limits());
   const slots = settings.actionUrls.slots.filter((s) => s.active).length;
   const on = Object.entries(settings.inbound.actions).filter(([, v]) => v).map(([k]) => k);
   const summary = [
     `${file}: ${out.paint('green', 'ok')}`,
     `  action URLs ${settings.actionUrls.enabled ? 'on' : 'off'}, ${slots} active slot(s)`,
     `  inbound ${settings.inbound.enabled ? `on at ${settings.inbound.listen.join(', ')} port ${settings.inbound.port}` : 'off'}; actions: ${on.join(', ') || 'none'}; token ${settings.inbound.token ? 'set' : 'not set'}`,
-    `  line: ${settings.line.type}`,
+    ...settings.lines.map((line) => `  line ${line.id}: ${line.type}`),
   ];
   out.result({ ok: true, file, settings }, summary.join('\n'));
 }

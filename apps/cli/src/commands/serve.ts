@@ -1,6 +1,7 @@
-import type { Line, Logger, LogLevel, SipLineSettings } from '@callhook/core';
+import type { LogLevel } from '@callhook/core';
 import { readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
+import { cliEdition } from '../edition.js';
 import { cliInvocation } from '../invocation.js';
 import type { Output } from '../output.js';
 
@@ -36,18 +37,18 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   const server = await import('@callhook/server');
   const level: LogLevel = options.verbose ? 'debug' : 'info';
   const logger = server.streamLogger({ level, json: options.logJson });
+  const edition = await cliEdition();
   const store = options.config ? new server.SettingsFile(options.config) : null;
-  const settings = store?.load();
+  const settings = store?.load(server.editionLimits(edition));
   const demoToken = options.demo ? server.generateToken() : null;
   const dataDir = options.data ?? (options.demo ? `${server.defaultDataDir()}/demo` : server.defaultDataDir());
 
   const ca = options.ca?.map(readCa);
   const consoleDir = options.console === false ? null : await builtConsole();
-  const line = settings?.settings.line.type === 'sip' ? await sipLine(settings.settings.line, logger) : undefined;
   const running = await server.startServer({
     consoleDir,
     settings,
-    line,
+    edition,
     demo: demoToken ? { token: demoToken } : undefined,
     settingsStore: store ?? undefined,
     dataDir,
@@ -77,12 +78,6 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   const left = drained ? 0 : running.engine.dispatcher.stats();
   if (!drained) logger.log('warn', 'deliveries still pending stay in the outbox and go out at the next start', { left });
   logger.log('info', 'stopped');
-}
-
-/** The softphone line; loaded only when the settings ask for it. */
-async function sipLine(settings: SipLineSettings, logger: Logger): Promise<Line> {
-  const { createSipLine } = await import('@callhook/sip');
-  return createSipLine(settings, { logger });
 }
 
 /** The web console from @callhook/ui when it has been built; the server runs without it otherwise. */

@@ -8,10 +8,14 @@ import type { SlotTest } from '@callhook/server';
 /** What the console may ask of the engine host; payloads arrive already checked. */
 export interface ConsoleBackend {
   getSettings(): Settings;
-  /** Validates with core's settings schema; throws SettingsError naming the bad fields. */
-  saveSettings(input: unknown): { settings: Settings; restartRequired: boolean };
+  /**
+   * Validates with the edition's settings schema (throws SettingsError naming the bad fields), then
+   * applies what can be applied live; `restartFields` names what waits for a restart.
+   */
+  saveSettings(input: unknown): Promise<{ settings: Settings; restartRequired: boolean; restartFields: string[] }>;
   getCalls(): { active: CallSnapshot[]; recent: CallSnapshot[] };
   getDeliveries(): DeliveryRecord[];
+  /** The first line's status (the tray shows it). */
   getLineStatus(): LineStatus;
   execute(command: InboundCommand): Promise<CallSnapshot | null>;
   testSlot(test: SlotTest): Promise<DeliveryRecord>;
