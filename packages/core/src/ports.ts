@@ -91,7 +91,8 @@ export interface Logger {
  * A telephone line: simulator, SIP user agent or desk phone. Built by its `LinePlugin`; the engine
  * runs many at once, each under its id.
  *
- * The contract (checked for every line by the line conformance suite, `@callhook/core/conformance`):
+ * The contract (checked for every line by the line conformance suite, `lineConformanceCases` in
+ * `@callhook/core/conformance`):
  *
  * Events of one call (`lineCallId`):
  * 1. The first is `incoming` (the remote called) or `outgoing` (we called); a `lineCallId` is never reused.
@@ -100,11 +101,11 @@ export interface Logger {
  * 4. Exactly one `ended` per call, and nothing for that call after it.
  * `status` events come whenever `status()` changes and belong to no call.
  *
- * Commands: `execute` resolves only after the line emitted what the command did so far:
- * - `make_call` after `outgoing` with `lineCallId` = the command's `callId` (the engine's GUID);
- * - `answer` after `answered`; `hangup` after `ended`; `hold` after `held`; `unhold` after `resumed`;
- * - `transfer` once the transfer was accepted (its `ended` with cause `transferred` may follow);
- * - `dtmf` once the digits were sent.
+ * Commands: `make_call` resolves only after the line emitted `outgoing` with `lineCallId` = the
+ * command's `callId` (the engine's GUID), so the engine answers with the call. The other commands
+ * resolve once the line accepted them; the event they cause (`answered`, `held`, `resumed`, `ended`,
+ * `ended` with cause `transferred`) follows within the line's own signalling time. `dtmf` resolves
+ * once the digits were sent.
  * It rejects with a CallhookError (`line_not_ready`, `no_such_call`, `wrong_call_state`, `line_error`,
  * `invalid_target`) and then emits nothing for the command.
  *
@@ -115,7 +116,7 @@ export interface Logger {
  * event for an unknown or ended call, or one its call state forbids is logged and ignored.
  */
 export interface Line {
-  /** The plugin type of the line, e.g. "simulator" (for logs; nothing branches on it). */
+  /** The `LinePlugin.type` that built it; the server gives each plugin's routes the lines of its type. */
   readonly kind: string;
   start(): Promise<void>;
   stop(): Promise<void>;
