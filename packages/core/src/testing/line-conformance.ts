@@ -11,12 +11,13 @@ import type { Line } from '../ports.js';
 /** The remote side of a line under test, as scripted per case. */
 export interface RemoteDriver {
   /**
-   * Arms the remote to take our next call: it rings, answers, accepts hold and resume re-offers, and
-   * then hangs up itself after `hangUpAfterMs` or, with null, waits for our hangup. Returns the target to dial.
+   * Arms the remote to take our next call: it rings and answers, accepts one hold and one resume
+   * re-offer when `reoffers`, then hangs up itself after `hangUpAfterMs` or, with null, waits for
+   * our hangup. Returns the target to dial.
    */
-  expectCall(script: { hangUpAfterMs: number | null }): Promise<string>;
-  /** The remote calls the line from `from`; once answered it hangs up itself after `hangUpAfterMs`. */
-  callIn(script: { from: string; hangUpAfterMs: number }): Promise<void>;
+  expectCall(script: { hangUpAfterMs: number | null; reoffers?: boolean }): Promise<string>;
+  /** The remote calls the line; once answered it hangs up itself after `hangUpAfterMs`. Returns the party it calls as. */
+  callIn(script: { hangUpAfterMs: number }): Promise<{ remoteParty: string }>;
   /** Resolves once the remote's script ran as written; throws with its log otherwise. */
   finished(): Promise<void>;
 }
@@ -175,7 +176,7 @@ export function lineConformanceCases(factory: () => Promise<LineUnderTest>, opti
       name: 'hold and unhold while connected give "held" then "resumed"; our hangup gives one "ended" by local',
       run: withLine(async ({ line, remote }, recorder) => {
         await line.start();
-        const target = await remote.expectCall({ hangUpAfterMs: null });
+        const target = await remote.expectCall({ hangUpAfterMs: null, reoffers: true });
         await line.execute({ type: 'make_call', callId: 'conformance-out-2', target });
         await recorder.waitFor('answered', 'conformance-out-2');
         await line.execute({ type: 'hold', lineCallId: 'conformance-out-2' });
@@ -194,9 +195,9 @@ export function lineConformanceCases(factory: () => Promise<LineUnderTest>, opti
       name: 'a call in starts with "incoming" (remote party given); answer gives "answered"; the remote hangup one "ended"',
       run: withLine(async ({ line, remote }, recorder) => {
         await line.start();
-        await remote.callIn({ from: '420', hangUpAfterMs: 300 });
+        const { remoteParty } = await remote.callIn({ hangUpAfterMs: 300 });
         const incoming = await recorder.waitFor('incoming');
-        if (incoming.type === 'incoming' && !incoming.remoteParty.includes('420')) throw new Error(`"incoming" names ${incoming.remoteParty}, not the caller 420`);
+        if (incoming.type === 'incoming' && incoming.remoteParty !== remoteParty) throw new Error(`"incoming" names ${incoming.remoteParty}, not the caller ${remoteParty}`);
         await line.execute({ type: 'answer', lineCallId: incoming.lineCallId });
         await recorder.waitFor('answered', incoming.lineCallId);
         await recorder.waitFor('ended', incoming.lineCallId);
@@ -223,6 +224,7 @@ export function lineConformanceCases(factory: () => Promise<LineUnderTest>, opti
         const target = await remote.expectCall({ hangUpAfterMs: null });
         await line.execute({ type: 'make_call', callId: 'conformance-out-3', target });
         await recorder.waitFor('answered', 'conformance-out-3');
+        await opts.sleep(opts.quietMs); // the call is established (ACK sent), not just answered
         await line.stop();
         if (recorder.of('ended', 'conformance-out-3').length !== 1) throw new Error(`stop resolved without one "ended" for the active call; got ${recorder.describe()}`);
         await remote.finished();

@@ -25,9 +25,10 @@ async function simulatorUnderTest(): Promise<LineUnderTest> {
         if (hangUpAfterMs !== null) hangUpWhenConnected(hangUpAfterMs);
         return '100';
       },
-      async callIn({ from, hangUpAfterMs }) {
+      async callIn({ hangUpAfterMs }) {
         hangUpWhenConnected(hangUpAfterMs);
-        line.incoming(from);
+        line.incoming('420');
+        return { remoteParty: '420' };
       },
       async finished() {},
     },
