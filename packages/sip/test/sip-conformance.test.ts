@@ -56,7 +56,7 @@ async function sipUnderTest(): Promise<LineUnderTest> {
 const KNOWN_BROKEN = new Set(['stop ends every active call with one "ended" before it resolves']);
 
 describe('the SIP line keeps the Line contract (sipp as the remote)', () => {
-  for (const c of lineConformanceCases(sipUnderTest, { sleep, timeoutMs: 15_000 })) {
+  for (const c of lineConformanceCases(sipUnderTest, { sleep: async (ms) => void (await sleep(ms)), timeoutMs: 15_000 })) {
     if (KNOWN_BROKEN.has(c.name)) it.fails(c.name, c.run, 40_000);
     else it(c.name, c.run, 40_000);
   }
