@@ -41,7 +41,8 @@ export function createHttpClient(options: HttpClientOptions = {}): EngineClient 
     },
     async saveSettings(settings: SettingsInput): Promise<SaveResult> {
       const result = await request('PUT', '/api/v1/settings', settings);
-      return { settings: result.settings as Settings, restartRequired: result.restartRequired === true };
+      const fields = Array.isArray(result.restartFields) ? result.restartFields.filter((f): f is string => typeof f === 'string') : [];
+      return { settings: result.settings as Settings, restartRequired: result.restartRequired === true, restartFields: fields };
     },
     async getCalls(): Promise<CallLists> {
       const result = await request('GET', '/api/v1/calls');

@@ -12,6 +12,7 @@ export class FakeClient implements EngineClient {
   recent: CallSnapshot[] = [];
   deliveries: DeliveryRecord[] = [];
   saveError: Error | null = null;
+  restartFields: string[] = [];
   private listeners = new Set<(event: EngineEvent) => void>();
 
   async getSettings() {
@@ -21,7 +22,7 @@ export class FakeClient implements EngineClient {
     if (this.saveError) throw this.saveError;
     this.saved.push(settings);
     this.settings = SettingsSchema.parse(settings);
-    return { settings: structuredClone(this.settings), restartRequired: false };
+    return { settings: structuredClone(this.settings), restartRequired: this.restartFields.length > 0, restartFields: this.restartFields };
   }
   async getCalls() {
     return { active: this.active, recent: this.recent };
