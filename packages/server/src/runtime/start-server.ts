@@ -1,4 +1,4 @@
-import { Engine, silentLogger, standardSinks, type BrowserOpener, type DeliverySink, type DispatcherOptions, type LineEntry, type LoadedSettings, type Logger } from '@callhook/core';
+import { Engine, silentLogger, standardSinks, type BrowserOpener, type DispatcherOptions, type LineEntry, type LoadedSettings, type Logger } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
 import { desktopBrowser, hasDesktopSession, headlessBrowser } from '../adapters/browser-opener.js';
 import { cryptoRandom } from '../adapters/crypto-random.js';
@@ -35,8 +35,6 @@ export interface ServerOptions {
   edition?: ServerEdition;
   /** Lines built by the caller instead of from the settings (tests). */
   lines?: LineEntry[];
-  /** Delivery sinks besides the built-in http and browser ones (a sink of the same mode replaces a built-in one). */
-  sinks?: DeliverySink[];
   fetcher?: UndiciFetcherOptions;
   /** Serves the web console under /console/ (the CLI passes `consoleDir` from `@callhook/ui/dist-path`). */
   consoleDir?: string | null;
@@ -103,7 +101,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     lines,
     clock: systemClock,
     random: cryptoRandom,
-    sinks: [...standardSinks({ fetcher, browser }), ...(options.sinks ?? [])],
+    sinks: [...standardSinks({ fetcher, browser }), ...(edition.sinks ?? [])],
     settings,
     journal,
     logger,

@@ -4,8 +4,10 @@ import { simulatorLinePlugin, systemClock, type ServerEdition } from '../../src/
 import { testApp, testSettings, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
+let open = false;
 afterEach(async () => {
-  await t.close();
+  if (open) await t.close();
+  open = false;
 });
 
 const put = (payload: object) => t.app.inject({ method: 'PUT', url: '/api/v1/settings', payload });
@@ -14,6 +16,7 @@ const lines = async () => (await t.app.inject({ url: '/api/v1/lines' })).json().
 describe('lines over the control API', () => {
   it('lists each line with its status in /api/v1/lines and /healthz, and adds and removes lines live', async () => {
     t = await testApp();
+    open = true;
     expect(await lines()).toEqual([{ id: 'default', type: 'simulator', status: { state: 'ready', detail: 'simulated line' } }]);
     const added = await put(testSettings({}, { lines: [{ id: 'default', type: 'simulator' }, { id: 'lab', type: 'simulator' }] }));
     expect(added.json()).toMatchObject({ ok: true, restartRequired: false, restartFields: [] });
@@ -37,6 +40,7 @@ describe('lines over the control API', () => {
     const fixed = { ...simulatorLine, type: 'simulator', create: () => Object.assign(new SimulatedLine({ clock: systemClock, answerAfterMs: null }), { applySettings: undefined }), restartNeeded: undefined };
     const edition: ServerEdition = { linePlugins: [{ ...fixed, routes: simulatorLinePlugin.routes }] };
     t = await testApp(testSettings({}, { line: { type: 'simulator', answerAfterMs: null } }), { edition });
+    open = true;
     const line = t.engine.lines.get('default')!;
     Object.assign(line, { applySettings: undefined }); // testApp's own line: make it one of this plugin's
     // Idle: the line is rebuilt at once.
@@ -53,9 +57,31 @@ describe('lines over the control API', () => {
 
   it('refuses a line type the edition does not have and more slots than the edition allows', async () => {
     t = await testApp(testSettings(), { edition: { linePlugins: [simulatorLinePlugin], maxSlots: 1 } });
+    open = true;
     const sip = await put(testSettings({}, { line: { type: 'sip', aor: 'sip:1@h' } }));
     expect(sip.json()).toMatchObject({ code: 'invalid_settings', details: { issues: [{ path: 'line.type', message: 'the line type must be one of "simulator" in this edition' }] } });
     const slots = await put(testSettings({}, { actionUrls: { slots: [{ on: 'inbound', url: 'http://h/' }, { on: 'inbound', url: 'http://h/' }] } }));
     expect(slots.json()).toMatchObject({ code: 'invalid_settings', details: { issues: [{ path: 'actionUrls.slots', message: expect.stringMatching(/at most 1 Action URL slots/) }] } });
+  });
+});
+
+describe('an edition with its own delivery sink', () => {
+  it('accepts slots that name it and delivers through it', async () => {
+    const { startServer } = await import('../../src/index.js');
+    const { loadSettings } = await import('@callhook/core');
+    const delivered: string[] = [];
+    const pager = { mode: 'pager', deliver: async (d: { url: string }) => (delivered.push(d.url), { outcome: 'delivered' as const, status: null, error: null, retryable: false }) };
+    const edition: ServerEdition = { linePlugins: [simulatorLinePlugin], sinks: [pager] };
+    const { editionLimits } = await import('../../src/index.js');
+    const settings = loadSettings({ actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://pager.test/page?n=<$remote_party>&line=<$line_id>', sink: 'pager' }] } }, editionLimits(edition));
+    const server = await startServer({ settings, dataDir: ':memory:', edition });
+    try {
+      (server.engine.lines.first().line as SimulatedLine).incoming('420');
+      expect(await server.engine.dispatcher.drain(2_000)).toBe(true);
+      expect(delivered).toEqual(['http://pager.test/page?n=420&line=default']);
+    } finally {
+      await server.stop(1_000);
+    }
+    expect(() => loadSettings({ actionUrls: { slots: [{ on: 'inbound', url: 'http://h/', sink: 'pager' }] } })).toThrow(/sink "pager", which this edition does not have/);
   });
 });
