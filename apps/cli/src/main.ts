@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { maskCredentials } from '@callhook/core';
 import { CommanderError } from 'commander';
 import { errorCode, EXIT, exitCodeFor, isKnownError } from './exit-codes.js';
 import { buildProgram } from './program.js';
@@ -19,7 +20,8 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     const code = exitCodeFor(error);
-    const message = isKnownError(error) ? (error as Error).message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`;
+    // Masked: a message may quote a URL or an Authorization value with its credentials.
+    const message = maskCredentials(isKnownError(error) ? (error as Error).message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`);
     if (json) process.stderr.write(`${JSON.stringify({ ok: false, code: errorCode(error), message })}\n`);
     else process.stderr.write(`${process.stderr.isTTY && !process.env.NO_COLOR ? '\u001b[31merror\u001b[39m' : 'error'} ${message}\n`);
     return code;

@@ -57,11 +57,13 @@ ${EXIT_CODE_HELP}`);
     .option('--data <dir>', 'journal directory (default: $XDG_DATA_HOME/callhook or ~/.local/share/callhook; ":memory:" keeps nothing)')
     .option('--demo', 'simulated line, every action on, a fresh token, slots to the built-in echo receiver')
     .option('--port <port>', 'override inbound.port (0 picks a free port)', integer('--port', 0, 65535))
-    .option('--drain-ms <ms>', 'how long to wait for deliveries on SIGINT/SIGTERM', integer('--drain-ms', 0, 600_000), 5_000)
+    .option('--drain-ms <ms>', 'on SIGINT/SIGTERM, how long stopping the line and draining deliveries may take together', integer('--drain-ms', 0, 600_000), 5_000)
     .option('--no-console', 'do not serve the web console under /console/')
     .option('--ca <file>', 'PEM file of a CA to trust for https receivers, besides the usual ones (repeatable)', (file: string, files: string[] = []) => [...files, file])
     .option('--verbose', 'log every request (tokens redacted)')
     .option('--log-json', 'log JSON lines to stderr')
+    // For tests and operators: a smaller in-memory delivery queue (the rest waits in the outbox).
+    .addOption(new Option('--max-queued <n>', 'deliveries kept waiting in memory').env('CALLHOOK_MAX_QUEUED').argParser(integer('--max-queued', 1, 1_000_000)).hideHelp())
     .addHelpText('after', '\nExamples:\n  $ callhook serve --demo\n  $ callhook serve --config ~/.config/callhook.json --data /var/lib/callhook\n  $ callhook serve --config callhook.json --ca /etc/ssl/private-ca.pem')
     .action(async (options) => (await import('./commands/serve.js')).serve(options, out()));
 
@@ -69,11 +71,13 @@ ${EXIT_CODE_HELP}`);
     .command('expand')
     .description('print the URL a slot template expands to for one call event')
     .requiredOption('--template <template>', 'slot URL with placeholders such as <$remote_party>')
-    .requiredOption('--call <file>', 'call snapshot JSON (as GET /api/v1/calls returns)')
+    .option('--call <file>', 'call JSON: a snapshot, or what callhook calls --json / GET /api/v1/calls return')
+    .option('--guid <guid>', 'which call, when the file holds several')
+    .option('--sample', "expand against the manual's example call instead of a file")
     .requiredOption('--action <action>', 'inbound, outbound, connected, hold or disconnected')
     .option('--at <time>', 'event time for <$call_duration_seconds> (ISO-8601; default: disconnection or now)')
     .option('--max-value-length <n>', "longest substituted value in characters, as a slot's maxValueLength (default: a slot's default)", integer('--max-value-length', 16, 8192))
-    .addHelpText('after', `\nExample:\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>&id=<$call_guid>' --call call.json --action inbound`)
+    .addHelpText('after', `\nExample:\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>&id=<$call_guid>' --call call.json --action inbound\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>' --sample --action inbound`)
     .action(async (options) => (await import('./commands/expand.js')).expand(options, out()));
 
   const config = program.command('config').description('settings file tools');

@@ -19,7 +19,8 @@ describe('the command the banner tells users to run', () => {
   it('is the checkout wrapper, relative when the user is inside the checkout, absolute elsewhere', () => {
     expect(cliInvocation({ PATH: '' }, ROOT, MAIN)).toBe('./callhook');
     expect(cliInvocation({ PATH: '' }, join(ROOT, 'packages'), MAIN)).toBe(WRAPPER);
-    expect(cliInvocation({ PATH: '' }, tmpdir(), MAIN)).toBe(WRAPPER);
+    // A directory of its own, so the checkout (wherever CI cloned it) is never below it.
+    expect(cliInvocation({ PATH: '' }, mkdtempSync(join(tmpdir(), 'callhook-cwd-')), MAIN)).toBe(WRAPPER);
   });
 
   it('the wrapper runs the built CLI from any directory', () => {

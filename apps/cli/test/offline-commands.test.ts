@@ -60,6 +60,29 @@ describe('callhook (offline commands)', () => {
     expect(capped.stdout).toBe('http://x/?a=%22Michael%20D785%22%20(\n');
   });
 
+  it('expands against what callhook calls --json and GET /api/v1/calls return, the manual\'s state names, and the sample call', () => {
+    const tpl = 'http://x/?n=<$remote_party>&d=<$call_duration_seconds>';
+    const expandFile = (json: unknown, ...extra: string[]) => {
+      const file = join(dir, `calls-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify(json));
+      return runCli(['expand', '--template', tpl, '--call', file, '--action', 'disconnected', ...extra]);
+    };
+    const other = { ...CALL, guid: '1399c8c8-cf9e-7ebe-b64f-d12b1f7bea36', remoteParty: '421' };
+    expect(expandFile({ ok: true, active: [], recent: [CALL] })).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
+    expect(expandFile({ ok: true, call: CALL })).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
+    expect(expandFile([CALL])).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
+    expect(expandFile({ ...CALL, state: 'disconnected' })).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
+    const two = expandFile({ ok: true, active: [other], recent: [CALL] });
+    expect(two.code).toBe(2);
+    expect(two.stderr).toContain('holds 2 calls; pick one with --guid');
+    expect(expandFile({ ok: true, active: [other], recent: [CALL] }, '--guid', other.guid)).toMatchObject({ code: 0, stdout: 'http://x/?n=421&d=7\n' });
+    expect(expandFile({ ok: true, active: [], recent: [] }).stderr).toContain('holds no call');
+    const sample = runCli(['expand', '--template', 'http://x/?a=<$remote_alias>&g=<$call_guid>', '--sample', '--action', 'inbound']);
+    expect(sample.code).toBe(0);
+    expect(sample.stdout).toMatch(/^http:\/\/x\/\?a=%22Michael%20D785%22%20\(420\)&g=[0-9a-f-]{36}\n$/);
+    expect(runCli(['expand', '--template', tpl, '--action', 'inbound']).code).toBe(2);
+  });
+
   it('exits 3 with the offset and a caret for a bad template, 2 for a bad action or call file', () => {
     const file = join(dir, 'call2.json');
     writeFileSync(file, JSON.stringify(CALL));
@@ -107,6 +130,35 @@ describe('callhook (offline commands)', () => {
     const missing = runCli(['config', 'check', join(dir, 'missing.json')]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('no such file; create one with: callhook config init --out FILE');
+  });
+
+  it('config check and serve never print a secret of the file', () => {
+    const file = join(dir, 'secrets.json');
+    const secrets = ['inbound-token-0123456789', 'Bearer crm-bearer-value', 'slot-signing-secret-0123', 'sip-password-value'];
+    writeFileSync(
+      file,
+      JSON.stringify({
+        inbound: { token: secrets[0] },
+        actionUrls: { slots: [{ on: 'inbound', url: 'http://127.0.0.1:9/in', headers: { Authorization: secrets[1] }, secret: secrets[2] }] },
+        line: { type: 'sip', aor: 'sip:303@127.0.0.1', password: secrets[3] },
+      }),
+    );
+    const json = runCli(['--json', 'config', 'check', file]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).settings).toMatchObject({ inbound: { token: { set: true } }, lines: [{ id: 'default', type: 'sip', password: { set: true } }] });
+    const plain = runCli(['config', 'check', file]);
+    for (const secret of secrets) expect(json.stdout + plain.stdout + plain.stderr).not.toContain(secret);
+    // V8 quotes the text around a JSON syntax error; a password there must not reach the terminal.
+    writeFileSync(file, 'hunter2-password');
+    const broken = runCli(['config', 'check', file]);
+    expect(broken.code).toBe(3);
+    expect(broken.stderr).toMatch(/not valid JSON: Unexpected token/);
+    expect(broken.stderr).not.toContain('hunter2');
+    writeFileSync(file, JSON.stringify({ line: { type: 'sip', aor: 'sip:303:hunter2@127.0.0.1' } }));
+    const served = runCli(['serve', '--config', file, '--data', ':memory:']);
+    expect(served.code).toBe(3);
+    expect(served.stderr).toContain('line.aor: a password does not belong in the address of record');
+    expect(served.stderr).not.toContain('hunter2');
   });
 
   it('serve exits 3 on bad settings, naming the field, before binding anything', () => {

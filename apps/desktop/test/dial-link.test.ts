@@ -6,6 +6,8 @@ describe('dialTargetFromLink', () => {
     ['tel:+49-30-1234567', '+49301234567'],
     ['tel:%2B49%2030%20123', '+4930123'],
     ['tel:0301234;phone-context=+49', '0301234'],
+    ['tel:+1-201-555-0123;ext=1234', '+12015550123p1234'],
+    ['tel:%2B4930123;postd=pp123', '+4930123pp123'],
     ['TEL:123', '123'],
     ['sip:303@pbx.example.com', 'sip:303@pbx.example.com'],
     ['sip:303@pbx.example.com?subject=hello', 'sip:303@pbx.example.com'],

@@ -13,12 +13,14 @@ let host: EngineHost | null = null;
 let receiver: Server;
 let receiverUrl: string;
 const received: string[] = [];
+const authorizations: (string | undefined)[] = [];
 const opened: string[] = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'callhook-desktop-'));
   received.length = 0;
-  receiver = createServer((req, res) => (received.push(req.url ?? ''), res.end('ok')));
+  authorizations.length = 0;
+  receiver = createServer((req, res) => (received.push(req.url ?? ''), authorizations.push(req.headers.authorization), res.end('ok')));
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
 });
@@ -65,6 +67,25 @@ describe('startEngineHost (simulated line, real server pieces, temporary user da
     expect(logged).toBeDefined();
     await expect(host.backend.replayDelivery(record.deliveryId)).resolves.toMatchObject({ outcome: 'delivered' });
     expect(received).toHaveLength(2);
+  });
+
+  it('shows the renderer secrets as {"set": true} only, keeps them when sent back, and tests a slot with them', async () => {
+    host = await start();
+    const slot = { on: 'inbound', url: `${receiverUrl}/s`, headers: { Authorization: 'Bearer desktop-secret' }, secret: 'desktop-signing-secret-01' };
+    const saved = await host.backend.saveSettings({ actionUrls: { enabled: true, slots: [slot] }, inbound: { token: 'desktop-token-0123456789' } });
+    const shown = host.backend.getSettings();
+    for (const view of [saved.settings, shown]) {
+      expect(JSON.stringify(view)).not.toMatch(/desktop-secret|desktop-signing|desktop-token/);
+      expect(view.actionUrls.slots[0]).toMatchObject({ headers: { Authorization: { set: true } }, secret: { set: true } });
+      expect(view.inbound.token).toEqual({ set: true });
+    }
+    await host.backend.saveSettings(JSON.parse(JSON.stringify(shown)));
+    const file = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
+    expect(file.actionUrls.slots[0]).toMatchObject({ headers: { Authorization: 'Bearer desktop-secret' }, secret: 'desktop-signing-secret-01' });
+    expect(file.inbound.token).toBe('desktop-token-0123456789');
+    const record = await host.backend.testSlot({ slot: shown.actionUrls.slots[0]!, index: 0, action: 'inbound', call: SAMPLE_CALL });
+    expect(record).toMatchObject({ outcome: 'delivered' });
+    expect(authorizations).toEqual(['Bearer desktop-secret']);
   });
 
   it('opens "show in browser" slots through the guarded opener', async () => {

@@ -1,4 +1,4 @@
-import { loadSettings, SettingsSchema, type InboundCommand } from '@callhook/core';
+import { loadSettings, maskSettings, SettingsSchema, type InboundCommand } from '@callhook/core';
 import { IPC_CHANNELS } from '@callhook/ui/bridge';
 import { describe, expect, it } from 'vitest';
 import { registerIpcHandlers, trustedSender, type ConsoleBackend } from '../src/main/ipc-handlers.js';
@@ -10,10 +10,10 @@ function backend() {
   const tests: SlotTest[] = [];
   let settings = SettingsSchema.parse({});
   const api: ConsoleBackend = {
-    getSettings: () => settings,
+    getSettings: () => maskSettings(settings),
     async saveSettings(input) {
       settings = loadSettings(input).settings;
-      return { settings, restartRequired: false, restartFields: [] };
+      return { settings: maskSettings(settings), restartRequired: false, restartFields: [] };
     },
     getCalls: () => ({ active: [], recent: [] }),
     getDeliveries: () => [],
@@ -71,6 +71,20 @@ describe('registerIpcHandlers', () => {
     const bad = await ipc.invoke(IPC_CHANNELS.testSlot, { slot: { on: 'inbound', url: 'http://h/' }, action: 'inbound', call: { guid: 'x' } });
     expect(bad).toMatchObject({ ok: false, code: 'bad_request' });
     expect(tests).toEqual([]);
+  });
+
+  it('masks credentials an error quotes before it reaches the renderer', async () => {
+    const ipc = new FakeIpcMain();
+    const { api } = backend();
+    api.getLineStatus = () => {
+      throw new Error('cannot reach sip:303:hunter2@pbx.example.com with Authorization: Bearer abc');
+    };
+    registerIpcHandlers(ipc, api, () => true);
+    await expect(ipc.invoke(IPC_CHANNELS.getLineStatus)).resolves.toEqual({
+      ok: false,
+      code: 'internal_error',
+      message: 'cannot reach sip:303:***@pbx.example.com with Authorization: Bearer ***',
+    });
   });
 
   it('refuses IPC from any frame but the console', async () => {

@@ -17,6 +17,8 @@ export * from './template/compile.js';
 export * from './settings/net-validators.js';
 export * from './settings/settings-schema.js';
 export * from './settings/load-settings.js';
+export * from './settings/secrets.js';
+export * from './mask-credentials.js';
 export * from './inbound/decode-component.js';
 export * from './inbound/inbound-command.js';
 export * from './inbound/target.js';

@@ -28,7 +28,7 @@ export { presentedToken, tokenAccepted, tokensMatch } from './gate/token-check.j
 export { systemClock } from './adapters/system-clock.js';
 export { cryptoRandom } from './adapters/crypto-random.js';
 export { streamLogger, type StreamLoggerOptions } from './adapters/stream-logger.js';
-export { redactUrl } from './adapters/redact.js';
+export { redactText, redactUrl } from './adapters/redact.js';
 export { desktopBrowser, headlessBrowser, hasDesktopSession, NoBrowserError } from './adapters/browser-opener.js';
 export { deliverOnce, deliveryDeadline, type DeliverySubmitter } from './console/deliver-once.js';
 export { testSlot, type SlotTest } from './console/slot-test.js';

@@ -11,5 +11,12 @@ import { SipLineSchema, type SipLineSettings } from './settings/sip-line-schema.
 export const sipLinePlugin: LinePlugin<SipLineSettings & { id: string }> = {
   type: 'sip',
   settingsSchema: SipLineSchema,
-  create: (settings, deps) => new SipLine(settings, { logger: deps.logger }),
+  create: (settings, deps) => new SipLine(settings, { logger: deps.logger, clock: deps.clock, ...(deps.random ? { random: deps.random } : {}) }),
+  secrets: {
+    fields: ['password'],
+    // The password goes to the registrar (or the AOR's domain without one): a stored password is not
+    // sent on for another account or registrar unless it is typed again.
+    account: (line) => `${String(line.aor ?? '').toLowerCase()} via ${typeof line.registrar === 'string' ? line.registrar.toLowerCase() : 'its domain'}`,
+    accountLabel: 'the address of record or registrar',
+  },
 };

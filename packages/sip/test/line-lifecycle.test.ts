@@ -19,6 +19,18 @@ describe('SipLine lifecycle', () => {
     }
   });
 
+  it('never shows a password in a start-up error or a status detail', async () => {
+    // Settings that skipped validation (the schema refuses a password in the AOR) with a host sip.js cannot parse.
+    const badAor = createSipLine({ ...settings(), aor: 'sip:303:hunter2-aor@[bad' });
+    const error = await badAor.start().then(() => null, (e: Error) => e);
+    expect(error?.message).toBe('bad address of record sip:303:***@[bad');
+    await badAor.stop();
+    // An error that quotes what it was given: here the bind address happens to be the password.
+    const quoting = createSipLine(settings({ bindAddress: 'hunter2-pass.invalid', password: 'hunter2-pass' }));
+    await expect(quoting.start()).rejects.toMatchObject({ code: 'line_error', message: expect.not.stringContaining('hunter2-pass') });
+    expect(quoting.status()).toMatchObject({ state: 'failed', detail: expect.stringContaining('cannot listen on udp ***.invalid:0') });
+  });
+
   it('refuses commands before start and for unknown calls, and restarts after stop on the same port', async () => {
     const line = createSipLine(settings({ transport: 'tcp' }));
     const events = new EventRecorder(line);

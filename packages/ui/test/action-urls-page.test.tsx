@@ -1,6 +1,6 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
-import { SettingsSchema } from '@callhook/core';
+import { loadSettings, SettingsSchema } from '@callhook/core';
 import { describe, expect, it } from 'vitest';
 import { ClientError } from '../src/client/client-error.js';
 import { ActionUrlsPage } from '../src/pages/action-urls/action-urls-page.js';
@@ -97,5 +97,42 @@ describe('ActionUrlsPage', () => {
     await user.click(screen.getByRole('button', { name: 'Apply' }));
     await screen.findByText('Settings applied.');
     expect(client.saved.at(-1)?.actionUrls?.slots).toEqual([]);
+  });
+
+  it('shows the stored secrets of a slot as set, keeps them on Apply, and replaces or removes them on request', async () => {
+    const user = userEvent.setup();
+    const client = new FakeClient();
+    client.settings = loadSettings({
+      actionUrls: {
+        enabled: true,
+        slots: [{ on: 'inbound', url: 'http://crm/in', headers: { Authorization: 'Bearer stored-bearer', Accept: 'text/plain' }, secret: 'stored-signing-secret-01' }],
+      },
+    }).settings;
+    const { container } = render(<ActionUrlsPage client={client} />);
+    const secrets = await screen.findByRole('group', { name: 'Secrets of Action URL 1' });
+    expect(secrets.textContent).toContain('Authorization header: set');
+    expect(secrets.textContent).toContain('signing secret: set');
+    expect(container.innerHTML).not.toMatch(/stored-bearer|stored-signing/);
+
+    await user.click(screen.getByRole('button', { name: 'Test Action URL 1' }));
+    await screen.findByText('Test: delivered HTTP 200 in 12 ms');
+    expect(client.tests[0]).toMatchObject({ index: 0, slot: { headers: { Authorization: { set: true } }, secret: { set: true } } });
+
+    await user.type(urlField(), '?x=1');
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    await screen.findByText('Settings applied.');
+    expect(client.settings.actionUrls.slots[0]).toMatchObject({ url: 'http://crm/in?x=1', headers: { Authorization: 'Bearer stored-bearer' }, secret: 'stored-signing-secret-01' });
+
+    await user.click(screen.getByRole('button', { name: 'Replace Authorization header' }));
+    await user.type(screen.getByLabelText('New Authorization header'), 'Bearer typed-anew');
+    await user.click(screen.getByRole('button', { name: 'Remove signing secret' }));
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(client.settings.actionUrls.slots[0]!.secret).toBeNull());
+    expect(client.settings.actionUrls.slots[0]!.headers).toEqual({ Authorization: 'Bearer typed-anew', Accept: 'text/plain' });
+    // Applied: the engine answers the marker again and the field says "set", without the value.
+    await waitFor(() => expect(screen.getByRole('group', { name: 'Secrets of Action URL 1' }).textContent).toContain('Authorization header: set'));
+    expect(screen.queryByLabelText('New Authorization header')).toBeNull();
+    expect(container.innerHTML).not.toContain('typed-anew');
+    expect(screen.getByRole('group', { name: 'Secrets of Action URL 1' }).textContent).not.toContain('signing secret');
   });
 });

@@ -1,4 +1,4 @@
-import { InboundSchema } from '@callhook/core';
+import { InboundSchema, MaskedInboundSchema } from '@callhook/core';
 import { describe, expect, it } from 'vitest';
 import { exampleUrls, generateToken, urlHost } from '../src/pages/inbound/example-urls.js';
 
@@ -11,9 +11,11 @@ describe('inbound example URLs', () => {
     ]);
   });
 
-  it('adds the token and follows the port', () => {
-    const inbound = InboundSchema.parse({ port: 8080, listen: ['192.168.0.16'], actions: { hangup: true }, token: 'a+b/c=d-0123456789' });
-    expect(exampleUrls(inbound).map((e) => e.url)).toEqual(['http://192.168.0.16:8080/?action=hangup&token=a%2Bb%2Fc%3Dd-0123456789']);
+  it('writes token=<your token> unless a token is to be shown, and follows the port', () => {
+    const inbound = MaskedInboundSchema.parse({ port: 8080, listen: ['192.168.0.16'], actions: { hangup: true }, token: { set: true } });
+    expect(exampleUrls(inbound).map((e) => e.url)).toEqual(['http://192.168.0.16:8080/?action=hangup&token=<your token>']);
+    expect(exampleUrls(inbound, 'a+b/c=d-0123456789').map((e) => e.url)).toEqual(['http://192.168.0.16:8080/?action=hangup&token=a%2Bb%2Fc%3Dd-0123456789']);
+    expect(exampleUrls({ ...inbound, token: null }, 'a+b/c=d-0123456789').map((e) => e.url)).toEqual(['http://192.168.0.16:8080/?action=hangup']);
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { render, screen, waitFor } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
+import { loadSettings } from '@callhook/core';
 import { describe, expect, it } from 'vitest';
 import { ClientError } from '../src/client/client-error.js';
 import { InboundPage } from '../src/pages/inbound/inbound-page.js';
@@ -36,6 +37,44 @@ describe('InboundPage', () => {
     await user.click(screen.getByRole('button', { name: 'Regenerate' }));
     await waitFor(() => expect(field.value).not.toBe(first));
     expect(screen.getByRole('button', { name: 'Copy token' })).toBeTruthy();
+  });
+
+  it('never prints a stored token: "set" with Replace and Remove, <your token> in the URLs until asked', async () => {
+    const user = userEvent.setup();
+    const client = new FakeClient();
+    const stored = 'stored-inbound-token-0123456789';
+    client.settings = loadSettings({ inbound: { enabled: true, token: stored, actions: { make_call: true }, listen: ['127.0.0.1'] } }).settings;
+    client.token = stored;
+    const { container } = render(<InboundPage client={client} />);
+    await screen.findByText('set');
+    expect(container.innerHTML).not.toContain(stored);
+    expect(screen.queryByLabelText('Token')).toBeNull();
+    expect(screen.getByText('http://127.0.0.1:61234/?action=make_call&target=123&token=<your token>')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Show token in URLs' }));
+    expect(screen.getByText(`http://127.0.0.1:61234/?action=make_call&target=123&token=${stored}`)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Hide token in URLs' }));
+    expect(container.innerHTML).not.toContain(stored);
+
+    // Applying another section's change sends the marker back and keeps the token.
+    await user.click(screen.getByRole('switch', { name: 'Enable Inbound Action-URL "hangup"' }));
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    await screen.findByText(/Settings applied/);
+    expect(client.saved.at(-1)?.inbound?.token).toEqual({ set: true });
+    expect(client.settings.inbound.token).toBe(stored);
+
+    await user.click(screen.getByRole('button', { name: 'Replace token' }));
+    const fresh = (screen.getByLabelText('Token') as HTMLInputElement).value;
+    expect(fresh).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await user.click(screen.getByRole('button', { name: 'Remove token' }));
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(client.settings.inbound.token).toBeNull());
+  });
+
+  it('cannot show the token in the URLs when it knows none (desktop, not signed in)', async () => {
+    const client = new FakeClient();
+    client.settings = loadSettings({ inbound: { token: 'stored-inbound-token-0123456789', actions: { hangup: true } } }).settings;
+    render(<InboundPage client={client} />);
+    expect(((await screen.findByRole('button', { name: 'Show token in URLs' })) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('shows what the engine refused next to the field it names, for screen readers too', async () => {

@@ -1,4 +1,4 @@
-import type { LogLevel } from '@callhook/core';
+import type { EditionLimits, LoadedSettings, Logger, LogLevel } from '@callhook/core';
 import { readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import { cliEdition } from '../edition.js';
@@ -17,11 +17,22 @@ export interface ServeOptions {
   logJson?: boolean;
   /** PEM files of extra CAs trusted for https receivers (added to the default roots). */
   ca?: string[];
+  /**
+   * Deliveries kept waiting in memory (core's `maxQueued`; the rest stay parked in the outbox).
+   * Hidden `--max-queued` / `CALLHOOK_MAX_QUEUED`: for tests and operators, the default suits production.
+   */
+  maxQueued?: number;
 }
 
+/** How long the process may stay busy after `stopped` (a line that did not stop within the bound) before it exits anyway. */
+const EXIT_GRACE_MS = 1_000;
+
 /**
- * `callhook serve`: runs until SIGINT/SIGTERM, then drains deliveries and exits 0. stdout carries
- * exactly one `listening on <url>` line per bound address; everything else goes to stderr.
+ * `callhook serve`: runs until SIGINT/SIGTERM, then stops the line and drains deliveries within
+ * `--drain-ms` and exits 0 (what did not go out stays in the outbox for the next start). SIGHUP reads
+ * the settings file again and applies it live; an invalid file is refused in one log line and the
+ * settings in use are kept. stdout carries exactly one `listening on <url>` line per bound address;
+ * everything else goes to stderr.
  */
 export async function serve(options: ServeOptions, out: Output): Promise<void> {
   if (!options.config && !options.demo) {
@@ -33,6 +44,10 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  // SIGHUP would end the process by default; here it reloads the settings (once running).
+  let reload: (() => void) | null = null;
+  let hangupWhileStarting = false;
+  process.on('SIGHUP', () => (reload ? reload() : (hangupWhileStarting = true)));
   // Loaded lazily so `callhook --version` and client commands start fast.
   const server = await import('@callhook/server');
   const level: LogLevel = options.verbose ? 'debug' : 'info';
@@ -55,6 +70,7 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
     port: options.port,
     logger,
     fetcher: ca ? { ca } : undefined,
+    delivery: options.maxQueued === undefined ? undefined : { maxQueued: options.maxQueued },
   });
   for (const url of running.urls) process.stdout.write(`listening on ${url}\n`);
   const token = demoToken ?? settings?.settings.inbound.token ?? null;
@@ -69,15 +85,60 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
     out.info(out.json ? JSON.stringify({ demo: true, token: demoToken, urls: running.urls, console: consoleUrl }) : demoBanner(running.urls, demoToken, consoleUrl, out));
   }
 
+  reload = store
+    ? () => void reloadSettings(store, server.editionLimits(edition), running, logger)
+    : () => logger.log('info', 'SIGHUP: nothing to reload (--demo has no settings file)');
+  if (hangupWhileStarting) reload();
+
   // With the listener off nothing else holds the event loop open until a signal comes.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const signal = await stopSignal;
+  reload = () => logger.log('info', 'SIGHUP while stopping: ignored');
   logger.log('info', `${signal}: stopping the line and draining deliveries (up to ${options.drainMs} ms)`);
   clearInterval(keepAlive);
   const { drained } = await running.stop(options.drainMs);
   const left = drained ? 0 : running.engine.dispatcher.stats();
   if (!drained) logger.log('warn', 'deliveries still pending stay in the outbox and go out at the next start', { left });
   logger.log('info', 'stopped');
+  // Everything of ours is closed and the journal is written; a line that did not stop within the
+  // bound may still hold a socket open for a while: it must not hold up the exit.
+  setTimeout(() => {
+    logger.log('warn', `still busy ${EXIT_GRACE_MS} ms after stopping (a line that did not stop in time): exiting now`);
+    process.exit();
+  }, EXIT_GRACE_MS).unref();
+}
+
+/**
+ * SIGHUP: the settings file read again (with the edition's rules) and applied live through the same
+ * line-change planning as a console save; a bad file is refused in one line and the settings in use stay.
+ */
+async function reloadSettings(
+  store: { path: string; load(limits?: EditionLimits): LoadedSettings },
+  limits: EditionLimits,
+  running: { applySettings(loaded: LoadedSettings): Promise<{ restartRequired: boolean; restartFields: string[] }> },
+  logger: Logger,
+): Promise<void> {
+  let loaded: LoadedSettings;
+  try {
+    loaded = store.load(limits);
+  } catch (error) {
+    logger.log('error', `settings not reloaded from ${store.path}: ${oneLine(error)}; keeping the settings in use`);
+    return;
+  }
+  try {
+    const { restartFields } = await running.applySettings(loaded);
+    logger.log('info', `settings reloaded from ${store.path}`);
+    if (restartFields.length > 0) logger.log('warn', `${restartFields.join(', ')} changed: that part takes effect at the next start (the listener's address, port and switch; a line's fields its plugin cannot take while it has a call)`);
+  } catch (error) {
+    logger.log('error', `settings not fully applied from ${store.path}: ${oneLine(error)}`);
+  }
+}
+
+/** A settings error's fields and fixes on one line (a SettingsError lists one per line). */
+function oneLine(error: unknown): string {
+  const issues = (error as { issues?: { path: string; message: string }[] }).issues;
+  if (Array.isArray(issues) && issues.length > 0) return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, '; ');
 }
 
 /** The web console from @callhook/ui when it has been built; the server runs without it otherwise. */

@@ -1,5 +1,6 @@
 import type { EngineEvent } from '@callhook/core';
 import { callApi, type ApiTarget } from '../api-client.js';
+import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
 import { describeCall } from './client-commands.js';
 
@@ -18,30 +19,83 @@ function describe(event: EngineEvent, out: Output): string {
   }
 }
 
-/** Reads the server-sent events stream; with `count`, stops after that many events. */
+/** How long tail waits before reconnecting: 0.5 s doubling to 10 s. */
+export function reconnectDelayMs(attempt: number): number {
+  return Math.min(10_000, 500 * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Reads the server-sent events stream; with `count`, stops after that many events. When the stream
+ * ends or breaks (the server stopped or restarted), says so on stderr and reconnects with backoff
+ * until it is back or the user presses Ctrl-C; the first connection failing is an error (exit 4).
+ */
 export async function tail(target: ApiTarget, options: { count?: number }, out: Output): Promise<void> {
-  const response = await callApi(target, '/api/v1/events');
+  const state = { seen: 0 };
+  let attempt = 0;
+  for (;;) {
+    let response: Response;
+    try {
+      response = await callApi(target, '/api/v1/events');
+    } catch (error) {
+      if (attempt === 0 || !isUnreachable(error)) throw error;
+      attempt++;
+      const delay = reconnectDelayMs(attempt);
+      out.info(`still cannot reach ${target.url}; retrying in ${(delay / 1000).toFixed(1)} s (Ctrl-C to stop)`);
+      await sleep(delay);
+      continue;
+    }
+    if (attempt > 0) out.info(`reconnected to ${target.url}`);
+    attempt = 0;
+    const done = await readStream(response, options, out, state);
+    if (done) return;
+    attempt = 1;
+    const delay = reconnectDelayMs(attempt);
+    out.info(`connection to ${target.url} lost; reconnecting in ${(delay / 1000).toFixed(1)} s (Ctrl-C to stop)`);
+    await sleep(delay);
+  }
+}
+
+/** Prints the stream's events; true once `count` events were printed, false when the stream ended or broke. */
+async function readStream(response: Response, options: { count?: number }, out: Output, state: { seen: number }): Promise<boolean> {
   const decoder = new TextDecoder();
   let buffer = '';
-  let seen = 0;
   const reader = response.body!.getReader();
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch {
+        return false; // undici: "terminated" when the server goes away mid-stream
+      }
+      if (chunk.done) return false;
+      buffer += decoder.decode(chunk.value, { stream: true });
       let end: number;
       while ((end = buffer.indexOf('\n\n')) !== -1) {
         const frame = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const data = frame.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
         if (!data) continue;
-        const event = JSON.parse(data) as EngineEvent;
+        let event: EngineEvent;
+        try {
+          event = JSON.parse(data) as EngineEvent;
+        } catch {
+          out.info(`skipped an event that is not JSON: ${data.slice(0, 80)}`);
+          continue;
+        }
         out.result(event, describe(event, out));
-        if (options.count !== undefined && ++seen >= options.count) return;
+        if (options.count !== undefined && ++state.seen >= options.count) return true;
       }
     }
   } finally {
     await reader.cancel().catch(() => undefined);
   }
+}
+
+function isUnreachable(error: unknown): boolean {
+  return error instanceof CliError && error.code === 'unreachable';
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

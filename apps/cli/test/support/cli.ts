@@ -31,6 +31,8 @@ export function runCliAsync(args: string[], env: Record<string, string> = {}, ti
 export interface RunningCli {
   /** What the command printed on stdout so far. */
   stdout: () => string;
+  /** What the command printed on stderr so far. */
+  stderr: () => string;
   result: Promise<RunResult>;
 }
 
@@ -47,7 +49,7 @@ export function spawnCli(args: string[], env: Record<string, string> = {}, timeo
     clearTimeout(timer);
     return { code, stdout, stderr };
   })();
-  return { stdout: () => stdout, result };
+  return { stdout: () => stdout, stderr: () => stderr, result };
 }
 
 export interface Served {

@@ -16,7 +16,8 @@ function decode(text: string): string | null {
 /**
  * The dial target of a `tel:`, `sip:`, `sips:` or `callto:` link, as core's `parseTarget` accepts it;
  * null when the link is not one of those or names no valid target.
- * `tel:+49-30-1234;phone-context=…` → `+49301234`; `sip:303@pbx?subject=x` → `sip:303@pbx`;
+ * `tel:+49-30-1234;phone-context=…` → `+49301234`; `tel:+1-201-555-0123;ext=1234` → `+12015550123p1234`
+ * (the extension as postdial DTMF); `sip:303@pbx?subject=x` → `sip:303@pbx`;
  * `callto://+4930123` → `+4930123`; `callto:alice@pbx` → `sip:alice@pbx`.
  */
 export function dialTargetFromLink(link: string): string | null {
@@ -26,7 +27,8 @@ export function dialTargetFromLink(link: string): string | null {
   const rest = link.trim().slice(match[0].length);
   let candidate: string | null;
   if (scheme === 'tel') {
-    candidate = decode(rest.split(';')[0] ?? '');
+    // Whole, parameters included: core reads ;ext= and ;postd= as postdial DTMF (never dropped).
+    candidate = decode(`tel:${rest}`);
   } else if (scheme === 'callto') {
     const body = decode(rest.replace(/^\/\//, '').replace(/\/$/, '').split(/[?;]/)[0] ?? '');
     candidate = body !== null && body.includes('@') ? `sip:${body}` : body;

@@ -1,4 +1,4 @@
-import { createSettingsSchema, type BrowserOpener, type EngineEvent, type LoadedSettings, type Logger } from '@callhook/core';
+import { createSettingsSchema, maskSettings, type BrowserOpener, type EngineEvent, type LoadedSettings, type Logger } from '@callhook/core';
 import { editionLimits, findLoggedDelivery, replayDelivery, SettingsFile, startServer, testSlot, updateSettings, type RunningServer } from '@callhook/server';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,16 +35,17 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
   const { engine, journal } = server;
 
   const backend: ConsoleBackend = {
-    getSettings: () => engine.settings.settings,
+    // The renderer is a web page: it sees secrets as {"set": true}, like the control API's clients.
+    getSettings: () => maskSettings(engine.settings.settings, editionLimits(desktopEdition)),
     async saveSettings(input) {
-      const { loaded, restartRequired, restartFields } = await updateSettings(engine, file, input, { edition: desktopEdition, logger: options.logger });
-      return { settings: loaded.settings, restartRequired, restartFields };
+      const { masked, restartRequired, restartFields } = await updateSettings(engine, file, input, { edition: desktopEdition, logger: options.logger });
+      return { settings: masked, restartRequired, restartFields };
     },
     getCalls: () => ({ active: engine.activeCalls(), recent: journal.recentCalls(100) }),
     getDeliveries: () => journal.recentDeliveries(200),
     getLineStatus: () => engine.lines.first().line.status(),
     execute: async (command) => (await engine.execute(command)).call,
-    testSlot: (test) => testSlot(engine.dispatcher, test, Date.now()),
+    testSlot: (test) => testSlot(engine.dispatcher, test, Date.now(), engine.settings.settings),
     async replayDelivery(deliveryId) {
       const record = findLoggedDelivery(journal, deliveryId);
       return replayDelivery(engine.dispatcher, record, engine.settings.settings.actionUrls.slots[record.slot], Date.now());

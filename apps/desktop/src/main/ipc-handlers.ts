@@ -1,4 +1,4 @@
-import { isCallhookError, SettingsError, type CallSnapshot, type DeliveryRecord, type InboundCommand, type LineStatus, type Settings } from '@callhook/core';
+import { isCallhookError, maskCredentials, SettingsError, type CallSnapshot, type DeliveryRecord, type InboundCommand, type LineStatus, type MaskedSettings } from '@callhook/core';
 import { IPC_CHANNELS, type BridgeResult, type CallhookBridge } from '@callhook/ui/bridge';
 import { z } from 'zod';
 import type { IpcInvokeEvent, IpcMainPort } from './electron-ports.js';
@@ -7,12 +7,14 @@ import type { SlotTest } from '@callhook/server';
 
 /** What the console may ask of the engine host; payloads arrive already checked. */
 export interface ConsoleBackend {
-  getSettings(): Settings;
+  /** Secrets are write-only: every one that is set reads `{"set": true}`. */
+  getSettings(): MaskedSettings;
   /**
-   * Validates with the edition's settings schema (throws SettingsError naming the bad fields), then
-   * applies what can be applied live; `restartFields` names what waits for a restart.
+   * Puts the stored secret back for each `{"set": true}`, validates with the edition's settings schema
+   * (throws SettingsError naming the bad fields), applies what can be applied live and answers the
+   * result masked again; `restartFields` names what waits for a restart.
    */
-  saveSettings(input: unknown): Promise<{ settings: Settings; restartRequired: boolean; restartFields: string[] }>;
+  saveSettings(input: unknown): Promise<{ settings: MaskedSettings; restartRequired: boolean; restartFields: string[] }>;
   getCalls(): { active: CallSnapshot[]; recent: CallSnapshot[] };
   getDeliveries(): DeliveryRecord[];
   /** The first line's status (the tray shows it). */
@@ -24,14 +26,15 @@ export interface ConsoleBackend {
 
 type Method = Exclude<keyof CallhookBridge, 'onEngineEvent'>;
 
+/** An error as the renderer sees it: issues with their paths, codes, and messages with credentials masked. */
 export function toBridgeError(error: unknown): BridgeResult<never> {
   if (error instanceof SettingsError) return { ok: false, code: error.code, message: error.message, issues: error.issues };
   if (error instanceof z.ZodError) {
     const issues = error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
     return { ok: false, code: 'bad_request', message: 'the request does not fit its schema', issues };
   }
-  if (isCallhookError(error)) return { ok: false, code: error.code, message: error.message };
-  return { ok: false, code: 'internal_error', message: error instanceof Error ? error.message : String(error) };
+  if (isCallhookError(error)) return { ok: false, code: error.code, message: maskCredentials(error.message) };
+  return { ok: false, code: 'internal_error', message: maskCredentials(error instanceof Error ? error.message : String(error)) };
 }
 
 /**

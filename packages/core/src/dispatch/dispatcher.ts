@@ -4,6 +4,8 @@ import { silentLogger } from '../ports.js';
 import { Cancellation } from './cancellation.js';
 import { deliveryRecord, retryDelayMs, type DeliveryOutcome, type DeliveryRecord, type PendingDelivery } from './delivery.js';
 import { originOf } from './origin.js';
+import { maskCredentials } from '../mask-credentials.js';
+export { httpErrorMessage } from './sinks/http-sink.js';
 
 export interface DispatcherOptions {
   /** Where deliveries go, one sink per `mode` (`standardSinks` gives http and browser). A later sink of the same mode replaces an earlier one. */
@@ -405,7 +407,8 @@ export class Dispatcher {
     }, delivery.timeoutMs);
     try {
       const result = await Promise.race([sink.deliver(delivery, cancellation), cancelled]);
-      return { ...result, latencyMs: elapsed() };
+      // A sink's error text may quote a URL with its credentials: masked like every other message.
+      return { ...result, error: result.error === null ? null : maskCredentials(result.error), latencyMs: elapsed() };
     } catch (error) {
       return cancellation.reason
         ? { outcome: 'timeout', status: null, latencyMs: elapsed(), error: `no response within ${delivery.timeoutMs} ms`, retryable: true }
@@ -452,10 +455,11 @@ interface AttemptResult {
   retryable: boolean;
 }
 
+/** An error as the delivery log and the log lines show it, with any credential it quotes masked. */
 function messageOf(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
+    return maskCredentials(cause instanceof Error ? `${error.message}: ${cause.message}` : error.message);
   }
-  return String(error);
+  return maskCredentials(String(error));
 }

@@ -100,16 +100,30 @@ export class Engine {
   }
 
   /**
-   * Stops the lines, waits up to `drainMs` for deliveries, then halts the dispatcher: what did not go
-   * out (in flight, in a retry's back-off, parked) stays in the outbox for the next start, and no
-   * timer of its own keeps the process alive. True if all went out.
+   * Stops every line, waits for deliveries, then halts the dispatcher: what did not go out (in
+   * flight, in a retry's back-off, parked) stays in the outbox for the next start, and no timer of
+   * its own keeps the process alive. `drainMs` bounds the whole stop: the lines (stopped together)
+   * get at most that long (a line that does not stop in time is left behind with a warning), the
+   * drain what remains. True if all went out; a line whose stop failed is rethrown after the drain.
    */
   async stop(drainMs = 5_000): Promise<boolean> {
+    const { clock } = this.deps;
+    const deadline = clock.now() + drainMs;
     this.started = false;
-    const stopped = await Promise.allSettled(this.lines.entries().map(({ line }) => line.stop()));
-    for (const unsubscribe of this.unsubscribes.values()) unsubscribe();
-    this.unsubscribes.clear();
-    const drained = await this.dispatcher.drain(drainMs);
+    let stopped: PromiseSettledResult<boolean>[];
+    try {
+      stopped = await Promise.allSettled(
+        this.lines.entries().map(async ({ id, line }) => {
+          const inTime = await this.within(line.stop(), Math.max(0, deadline - clock.now()));
+          if (!inTime) this.logger.log('warn', `the line "${id}" did not stop within ${drainMs} ms; draining deliveries without waiting for it`, { line: id });
+          return inTime;
+        }),
+      );
+    } finally {
+      for (const unsubscribe of this.unsubscribes.values()) unsubscribe();
+      this.unsubscribes.clear();
+    }
+    const drained = await this.dispatcher.drain(Math.max(0, deadline - clock.now()));
     this.dispatcher.halt();
     const failed = stopped.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
@@ -160,6 +174,24 @@ export class Engine {
 
   private subscribe(id: string, line: Line): void {
     this.unsubscribes.set(id, line.onEvent((event) => this.onLineEvent(id, event)));
+  }
+
+  /** True when `work` settled within `ms`, false when the time ran out first; rethrows its error. */
+  private within(work: Promise<void>, ms: number): Promise<boolean> {
+    const { clock } = this.deps;
+    return new Promise((resolve, reject) => {
+      const timer = clock.setTimeout(() => resolve(false), ms);
+      work.then(
+        () => {
+          clock.clearTimeout(timer);
+          resolve(true);
+        },
+        (error: unknown) => {
+          clock.clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
   }
 
   /** Applies new settings live: later call events use the new slots and inbound policy. */

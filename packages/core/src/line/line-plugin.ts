@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Clock, Line, Logger } from '../ports.js';
+import type { Clock, Line, Logger, Random } from '../ports.js';
 import type { LineSettings } from './line-settings.js';
 
 /** What a plugin's `create` gets besides the line's settings. */
@@ -8,6 +8,8 @@ export interface LineDeps {
   lineId: string;
   clock: Clock;
   logger: Logger;
+  /** Randomness the line draws from (ids, tags, jitter); absent: the line's own system default. */
+  random?: Random;
 }
 
 /** A line of the running engine as route handlers see it. */
@@ -40,6 +42,10 @@ export interface LineRoutesContext<Engine = unknown> {
  * - `restartNeeded`: for a change of one line's settings, the names of the changed fields that only
  *   take effect after a restart (e.g. `["bindAddress"]`). Every other change is applied live through
  *   `Line.applySettings`. Absent: every changed field other than the common ones needs a restart.
+ * - `secrets`: the line's secret settings fields (e.g. the SIP password), write-only outside the
+ *   settings file: the control API, IPC and console show them as `{"set": true}`. `account` names
+ *   what a stored secret was entered for (e.g. the SIP AOR and registrar); a `{"set": true}` sent back
+ *   for a line whose account changed is refused, so the secret is never sent somewhere new unretyped.
  */
 export interface LinePlugin<S extends LineSettings = LineSettings, Host = unknown> {
   readonly type: string;
@@ -47,7 +53,16 @@ export interface LinePlugin<S extends LineSettings = LineSettings, Host = unknow
   create(settings: S, deps: LineDeps): Line;
   routes?(host: Host, context: LineRoutesContext): void;
   restartNeeded?(before: S, after: S): string[];
+  readonly secrets?: LineSecrets;
+}
+
+/** See `LinePlugin.secrets`. A secret field that is not set holds `""` or null. */
+export interface LineSecrets {
+  readonly fields: readonly string[];
+  account?(settings: Record<string, unknown>): string | null;
+  /** What `account` compares, for the message refusing a marker: e.g. "the address of record or registrar". */
+  accountLabel?: string;
 }
 
 /** The part of a plugin settings validation needs (editions that only check settings pass these). */
-export type LineSchemaSource = Pick<LinePlugin, 'type' | 'settingsSchema'>;
+export type LineSchemaSource = Pick<LinePlugin, 'type' | 'settingsSchema' | 'secrets'>;

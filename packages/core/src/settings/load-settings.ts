@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { CallhookError } from '../errors.js';
 import { compileTemplate, type CompiledTemplate } from '../template/compile.js';
 import { TemplateError } from '../template/template-error.js';
+import { markerPaths } from './secrets.js';
 import { createSettingsSchema, type EditionLimits, type Settings } from './settings-schema.js';
 
 export interface SettingsIssue {
@@ -41,6 +42,10 @@ function zodIssue(issue: z.core.$ZodIssue): SettingsIssue {
 
 /** Validates a settings document and compiles its templates. Throws `SettingsError` naming every bad field. */
 export function loadSettings(input: unknown, edition: EditionLimits = {}): LoadedSettings {
+  const markers = markerPaths(input);
+  if (markers.length > 0) {
+    throw new SettingsError(markers.map((path) => ({ path, message: '{"set": true} only stands for a secret callhook already keeps (control API, console); here write the value itself' })));
+  }
   const parsed = createSettingsSchema(edition).safeParse(input);
   if (!parsed.success) throw new SettingsError(parsed.error.issues.map(zodIssue));
   const settings = parsed.data as Settings;
@@ -65,7 +70,16 @@ export function loadSettingsText(text: string, edition?: EditionLimits): LoadedS
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new SettingsError([{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
+    throw new SettingsError([{ path: '', message: `not valid JSON: ${withoutExcerpt((error as Error).message)}` }]);
   }
   return loadSettings(json, edition);
+}
+
+/**
+ * V8's JSON.parse messages may quote the text around the error (`Unexpected token 'h', "hunter2" is
+ * not valid JSON`), which can be a token or a password: the quote is dropped, the reason kept.
+ */
+function withoutExcerpt(message: string): string {
+  const quoted = /^(.*?), ".*" is not valid JSON$/s.exec(message);
+  return quoted ? `${quoted[1]}; check the file around it` : message;
 }

@@ -23,53 +23,86 @@ export const DEFAULT_MAX_VALUE_LENGTH = 256;
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'idempotency-key']);
 
-export const SlotSchema = z
-  .strictObject({
-    on: z.enum(ACTIONS, { error: `"on" must be one of ${ACTIONS.join(', ')}` }),
-    // Empty is allowed for an inactive slot, so a cleared slot keeps its place (and its number in the log).
-    url: z.string().max(8192, 'URL longer than 8192 characters'),
-    active: z.boolean().default(true),
-    openInBrowser: z.boolean().default(false),
-    /**
-     * The delivery sink (`DeliverySink.mode`) this slot's deliveries go to; null: `browser` when
-     * `openInBrowser`, else `http`. An edition checks that it has the sink.
-     */
-    sink: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'sink names a delivery sink such as "http" or "browser"').nullable().default(null),
-    /** The lines (ids) whose calls fire this slot; null: every line. */
-    lines: z.array(LineIdSchema).min(1, 'list at least one line id, or remove "lines" to fire for every line').max(MAX_LINES).nullable().default(null),
-    method: z.enum(['GET', 'POST'], { error: 'method must be "GET" or "POST" (POST sends the call as JSON)' }).default('GET'),
-    headers: z
-      .record(
-        z.string().regex(HEADER_NAME, 'header names are HTTP tokens (letters, digits, -)').refine(
-          (name) => !RESERVED_HEADERS.has(name.toLowerCase()),
-          'this header is set by callhook itself; remove it',
-        ),
-        z.string().max(4096).regex(/^[^\r\n\0]*$/, 'header values may not contain line breaks'),
-      )
-      .default({}),
-    secret: z.string().min(16, 'use a signing secret of at least 16 characters').max(512).nullable().default(null),
-    timeoutMs: z.number().int().min(100).max(120_000).default(5_000),
-    maxValueLength: z
-      .number({ error: 'maxValueLength must be a number of characters (16-8192)' })
-      .int()
-      .min(16, 'maxValueLength must be at least 16 characters')
-      .max(8192, 'maxValueLength may be at most 8192 characters')
-      .default(DEFAULT_MAX_VALUE_LENGTH),
-    retries: z
-      .strictObject({
-        max: z.number().int().min(0).max(10).default(0),
-        backoffMs: z.number().int().min(10).max(600_000).default(1_000),
-      })
-      .default({ max: 0, backoffMs: 1_000 }),
-  })
-  .refine((slot) => !slot.active || slot.url !== '', {
-    message: 'an active slot needs an http:// or https:// URL; enter one or set "active": false',
-    path: ['url'],
-  })
-  .refine((slot) => !(slot.openInBrowser && slot.method === 'POST'), {
-    message: 'a slot opened in the browser is a GET; remove method "POST" or openInBrowser',
-    path: ['method'],
-  });
+/**
+ * How the control API, the desktop's IPC and the console show a stored secret: the value is replaced
+ * by this object, and a client sends it back unchanged to keep the secret (see `secrets.ts`).
+ */
+export const SecretMarkerSchema = z
+  .strictObject({ set: z.literal(true) })
+  .describe('a stored secret, shown as {"set": true}; send it back to keep the stored value, a new value to replace it');
+export type SecretMarker = z.output<typeof SecretMarkerSchema>;
+
+/** A secret field as clients see it: the marker, or a new value validated by `schema`. */
+export const secretOr = <T extends z.ZodType>(schema: T) => z.union([SecretMarkerSchema, schema]);
+
+const headerName = z.string().regex(HEADER_NAME, 'header names are HTTP tokens (letters, digits, -)').refine(
+  (name) => !RESERVED_HEADERS.has(name.toLowerCase()),
+  'this header is set by callhook itself; remove it',
+);
+const headerValue = z.string().max(4096).regex(/^[^\r\n\0]*$/, 'header values may not contain line breaks');
+const slotSecret = z.string().min(16, 'use a signing secret of at least 16 characters').max(512);
+
+const slotShape = {
+  on: z.enum(ACTIONS, { error: `"on" must be one of ${ACTIONS.join(', ')}` }),
+  // Empty is allowed for an inactive slot, so a cleared slot keeps its place (and its number in the log).
+  url: z.string().max(8192, 'URL longer than 8192 characters'),
+  active: z.boolean().default(true),
+  openInBrowser: z.boolean().default(false),
+  /**
+   * The delivery sink (`DeliverySink.mode`) this slot's deliveries go to; null: `browser` when
+   * `openInBrowser`, else `http`. An edition checks that it has the sink.
+   */
+  sink: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'sink names a delivery sink such as "http" or "browser"').nullable().default(null),
+  /** The lines (ids) whose calls fire this slot; null: every line. */
+  lines: z.array(LineIdSchema).min(1, 'list at least one line id, or remove "lines" to fire for every line').max(MAX_LINES).nullable().default(null),
+  method: z.enum(['GET', 'POST'], { error: 'method must be "GET" or "POST" (POST sends the call as JSON)' }).default('GET'),
+  headers: z.record(headerName, headerValue).default({}),
+  secret: slotSecret.nullable().default(null),
+  timeoutMs: z.number().int().min(100).max(120_000).default(5_000),
+  maxValueLength: z
+    .number({ error: 'maxValueLength must be a number of characters (16-8192)' })
+    .int()
+    .min(16, 'maxValueLength must be at least 16 characters')
+    .max(8192, 'maxValueLength may be at most 8192 characters')
+    .default(DEFAULT_MAX_VALUE_LENGTH),
+  retries: z
+    .strictObject({
+      max: z.number().int().min(0).max(10).default(0),
+      backoffMs: z.number().int().min(10).max(600_000).default(1_000),
+    })
+    .default({ max: 0, backoffMs: 1_000 }),
+};
+
+interface SlotRuleFields {
+  url: string;
+  active: boolean;
+  openInBrowser: boolean;
+  method: 'GET' | 'POST';
+}
+
+/** The checks across a slot's fields, shared by the stored and the masked form. */
+function withSlotRules<T extends z.ZodType<SlotRuleFields>>(schema: T) {
+  return schema
+    .refine((slot) => !slot.active || slot.url !== '', {
+      message: 'an active slot needs an http:// or https:// URL; enter one or set "active": false',
+      path: ['url'],
+    })
+    .refine((slot) => !(slot.openInBrowser && slot.method === 'POST'), {
+      message: 'a slot opened in the browser is a GET; remove method "POST" or openInBrowser',
+      path: ['method'],
+    });
+}
+
+export const SlotSchema = withSlotRules(z.strictObject(slotShape));
+
+/** A slot as the control API shows it: secret header values and `secret` may be the marker. */
+export const MaskedSlotSchema = withSlotRules(
+  z.strictObject({
+    ...slotShape,
+    headers: z.record(headerName, secretOr(headerValue)).default({}),
+    secret: secretOr(slotSecret).nullable().default(null),
+  }),
+);
 
 const ipAddress = z.string().refine(isIP, 'write an IPv4 or IPv6 address such as 127.0.0.1 or ::1 (0.0.0.0 or :: for all)');
 const cidr = z.string().refine(isCidr, 'write an address or a CIDR range such as 127.0.0.0/8 or ::1/128');
@@ -89,12 +122,14 @@ const actionSwitches = z.strictObject(
   Object.fromEntries(INBOUND_ACTIONS.map((a) => [a, z.boolean().default(false)])) as Record<InboundAction, z.ZodDefault<z.ZodBoolean>>,
 );
 
+const inboundToken = z.string().min(16, 'use a token of at least 16 characters (callhook config init makes one)').max(512);
+
 export const InboundSchema = z.strictObject({
   enabled: z.boolean().default(false),
   port: z.number().int().min(1, 'port must be 1–65535').max(65535, 'port must be 1–65535').default(DEFAULT_INBOUND_PORT),
   listen: z.array(ipAddress).min(1, 'listen on at least one address').max(16).default(['127.0.0.1', '::1']),
   actions: actionSwitches.default(Object.fromEntries(INBOUND_ACTIONS.map((a) => [a, false])) as Record<InboundAction, boolean>),
-  token: z.string().min(16, 'use a token of at least 16 characters (callhook config init makes one)').max(512).nullable().default(null),
+  token: inboundToken.nullable().default(null),
   allowFrom: z.array(cidr).max(256).default(['127.0.0.0/8', '::1/128']),
   allowOrigins: z.array(origin).max(256).default([]),
   /**
@@ -113,6 +148,9 @@ export const InboundSchema = z.strictObject({
   duplicateWindowMs: z.number().int().min(0).max(600_000).default(5_000),
 });
 
+/** The inbound settings as the control API shows them: `token` may be the marker. */
+export const MaskedInboundSchema = InboundSchema.extend({ token: secretOr(inboundToken).nullable().default(null) });
+
 /**
  * What one edition's settings may hold: at most `maxSlots` Action URL slots (default 5), lines of the
  * listed plugins' types (default: the simulator only), slots naming the listed sinks (default: http
@@ -129,19 +167,31 @@ export function sinkOf(slot: Pick<Slot, 'sink' | 'openInBrowser'>): string {
   return slot.sink ?? (slot.openInBrowser ? 'browser' : 'http');
 }
 
+function actionUrlsSchema<T extends z.ZodType>(slot: T, maxSlots: number) {
+  return z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      slots: z
+        .array(slot)
+        .max(maxSlots, `this edition takes at most ${maxSlots} Action URL slots; remove some`)
+        .default([]),
+    })
+    .default({ enabled: false, slots: [] });
+}
+
 function baseSettingsSchema(maxSlots: number) {
   return z.strictObject({
     $schema: z.string().optional(),
-    actionUrls: z
-      .strictObject({
-        enabled: z.boolean().default(false),
-        slots: z
-          .array(SlotSchema)
-          .max(maxSlots, `this edition takes at most ${maxSlots} Action URL slots; remove some`)
-          .default([]),
-      })
-      .default({ enabled: false, slots: [] }),
+    actionUrls: actionUrlsSchema(SlotSchema, maxSlots),
     inbound: InboundSchema.default(InboundSchema.parse({})),
+  });
+}
+
+function maskedBaseSettingsSchema(maxSlots: number) {
+  return z.strictObject({
+    $schema: z.string().optional(),
+    actionUrls: actionUrlsSchema(MaskedSlotSchema, maxSlots),
+    inbound: MaskedInboundSchema.default(MaskedInboundSchema.parse({})),
   });
 }
 
@@ -151,28 +201,43 @@ export type Settings = z.output<ReturnType<typeof baseSettingsSchema>> & { lines
 export type LineSettingsInput = { type: string; id?: string } & Record<string, unknown>;
 /** A settings document as written: `line` (one line) or `lines`, not both. */
 export type SettingsInput = z.input<ReturnType<typeof baseSettingsSchema>> & { line?: LineSettingsInput; lines?: LineSettingsInput[] };
-
 /**
- * The settings schema of an edition (see `EditionLimits`). Besides every field's own rules it checks
- * that line ids are unique, that a slot's `lines` name configured lines and its `sink` a sink of the
- * edition, and turns the `line` shorthand into `lines: [{ "id": "default", … }]`.
+ * Settings with every secret shown as `{"set": true}` (what `GET /api/v1/settings` answers): slot
+ * secrets and secret headers, the inbound token, and each line's secret fields (`LinePlugin.secrets`).
  */
-export function createSettingsSchema(edition: EditionLimits = {}): z.ZodType<Settings, SettingsInput> {
+export type MaskedSettings = z.output<ReturnType<typeof maskedBaseSettingsSchema>> & { lines: LineSettings[] };
+export type MaskedSettingsInput = z.input<ReturnType<typeof maskedBaseSettingsSchema>> & { line?: LineSettingsInput; lines?: LineSettingsInput[] };
+export type MaskedSlot = z.output<typeof MaskedSlotSchema>;
+export type MaskedInboundSettings = z.output<typeof MaskedInboundSchema>;
+
+/** The secret fields of a line plugin's settings (`LinePlugin.secrets`); none when it declares none. */
+export function lineSecretFields(plugin: Pick<LineSchemaSource, 'secrets'> | undefined): readonly string[] {
+  return plugin?.secrets?.fields ?? [];
+}
+
+function buildSettingsSchema(edition: EditionLimits, masked: boolean): z.ZodType {
   const maxSlots = edition.maxSlots ?? DEFAULT_MAX_SLOTS;
   const plugins = edition.linePlugins ?? [simulatorLine];
   const sinks = edition.sinkModes ?? STANDARD_SINK_MODES;
   if (plugins.length === 0) throw new Error('an edition needs at least one line plugin');
   const types = plugins.map((p) => `"${p.type}"`).join(', ');
+  const pluginSchema = (p: LineSchemaSource): z.ZodObject => {
+    if (!masked) return p.settingsSchema;
+    const shape = p.settingsSchema.shape as Record<string, z.ZodType>;
+    const secretShape = Object.fromEntries(lineSecretFields(p).filter((f) => shape[f]).map((f) => [f, secretOr(shape[f]!)]));
+    return p.settingsSchema.extend(secretShape);
+  };
   const lineSchema = (id: z.ZodType<string, string | undefined>) =>
     z.discriminatedUnion(
       'type',
-      plugins.map((p) => p.settingsSchema.extend({ id })) as unknown as [z.ZodObject, ...z.ZodObject[]],
+      plugins.map((p) => pluginSchema(p).extend({ id })) as unknown as [z.ZodObject, ...z.ZodObject[]],
       { error: `the line type must be one of ${types} in this edition` },
     );
   const first = plugins[0]!;
   const firstDefault = first.settingsSchema.safeParse({ type: first.type });
   const defaultLines = firstDefault.success ? [{ ...firstDefault.data, id: DEFAULT_LINE_ID } as LineSettings] : null;
-  return baseSettingsSchema(maxSlots)
+  const base = masked ? maskedBaseSettingsSchema(maxSlots) : baseSettingsSchema(maxSlots);
+  return (base as ReturnType<typeof baseSettingsSchema>)
     .extend({
       line: lineSchema(LineIdSchema.default(DEFAULT_LINE_ID)).optional(),
       lines: z.array(lineSchema(LineIdSchema)).min(1, 'list at least one line').max(MAX_LINES, `at most ${MAX_LINES} lines per instance`).optional(),
@@ -204,13 +269,37 @@ export function createSettingsSchema(edition: EditionLimits = {}): z.ZodType<Set
         }
       });
     })
-    .transform(({ line, lines, ...rest }) => ({ ...rest, lines: (lines ?? (line ? [line] : defaultLines!)) as LineSettings[] })) as unknown as z.ZodType<Settings, SettingsInput>;
+    .transform(({ line, lines, ...rest }) => ({ ...rest, lines: (lines ?? (line ? [line] : defaultLines!)) as LineSettings[] }));
+}
+
+/**
+ * The settings schema of an edition (see `EditionLimits`). Besides every field's own rules it checks
+ * that line ids are unique, that a slot's `lines` name configured lines and its `sink` a sink of the
+ * edition, and turns the `line` shorthand into `lines: [{ "id": "default", … }]`.
+ */
+export function createSettingsSchema(edition: EditionLimits = {}): z.ZodType<Settings, SettingsInput> {
+  return buildSettingsSchema(edition, false) as unknown as z.ZodType<Settings, SettingsInput>;
+}
+
+/**
+ * The settings document as the control API, the desktop's IPC and the console exchange it: every
+ * secret may be `{"set": true}` (see `maskSettings` / `restoreSecrets`), the lines' secret fields
+ * being the ones their plugins declare.
+ */
+export function createMaskedSettingsSchema(edition: EditionLimits = {}): z.ZodType<MaskedSettings, MaskedSettingsInput> {
+  return buildSettingsSchema(edition, true) as unknown as z.ZodType<MaskedSettings, MaskedSettingsInput>;
 }
 
 export const SettingsSchema = createSettingsSchema();
+export const MaskedSettingsSchema = createMaskedSettingsSchema();
 export type Slot = z.output<typeof SlotSchema>;
 export type InboundSettings = z.output<typeof InboundSchema>;
 
-export function settingsJsonSchema(edition?: EditionLimits): Record<string, unknown> {
-  return z.toJSONSchema(createSettingsSchema(edition), { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+/**
+ * The JSON Schema of the settings file (`callhook config schema`), or with `{ masked: true }` of the
+ * document the control API answers and takes back (secrets may be `{"set": true}`).
+ */
+export function settingsJsonSchema(edition?: EditionLimits, options: { masked?: boolean } = {}): Record<string, unknown> {
+  const schema = options.masked ? createMaskedSettingsSchema(edition) : createSettingsSchema(edition);
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }

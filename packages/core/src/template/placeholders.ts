@@ -1,3 +1,4 @@
+import { DISPOSITIONS } from '../call/snapshot.js';
 /** The spec's thirteen placeholders, plus `call_disposition` and `line_id`. Order is the value-vector index. */
 export const PLACEHOLDERS = [
   'action',
@@ -33,7 +34,7 @@ export const PLACEHOLDER_DESCRIPTIONS: Record<PlaceholderName, string> = {
   call_guid: '128-bit call id holding its creation time and random bits (UUID v7)',
   remote_party: 'number of the remote party',
   remote_alias: 'display name of the remote party, e.g. "Michael D785" (420)',
-  call_disposition: 'answered, missed, busy, rejected, cancelled or failed once ended; empty before',
+  call_disposition: `how the call ended (${DISPOSITIONS.join(', ')}); empty before`,
   line_id: 'id of the line the call is on (lines[].id; "default" for the one-line shorthand)',
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher, longestDeliveryMs, type DeliveryRecord, type DispatcherOptions, type FetchRequest, type FetchResponse } from '../../src/index.js';
+import { Dispatcher, httpErrorMessage, longestDeliveryMs, type DeliveryRecord, type DispatcherOptions, type FetchRequest, type FetchResponse } from '../../src/index.js';
 import { standardSinks } from '../../src/index.js';
 import { delivery } from '../support/deliveries.js';
 import { FakeClock } from '../support/fake-clock.js';
@@ -72,6 +72,31 @@ describe('dispatcher', () => {
     expect(records.map((r) => [r.outcome, r.status, r.final])).toEqual([['http_error', 404, true]]);
   });
 
+  it('says the URL is too long, how long, and the fix, when the receiver answers 414 or 431, without retrying', async () => {
+    const long = `http://receiver.test/hook?name=${'x'.repeat(6_000)}`;
+    const { dispatcher, clock, records, fetcher } = setup(async (r) => ({ status: r.url.includes('uri') ? 414 : 431 }));
+    dispatcher.submit(delivery({ callGuid: 'a', url: long, retries: { max: 3, backoffMs: 10 } }));
+    dispatcher.submit(delivery({ callGuid: 'b', url: `http://receiver.test/uri?${'y'.repeat(100)}`, retries: { max: 3, backoffMs: 10 } }));
+    dispatcher.submit(delivery({ callGuid: 'c', url: long, method: 'POST', headers: { 'X-Crm': 'abc' } }));
+    await clock.advance(1_000);
+    expect(fetcher.requests).toHaveLength(3);
+    const byCall = Object.fromEntries(records.map((r) => [r.callGuid, r]));
+    expect(byCall.a).toMatchObject({ outcome: 'http_error', status: 431, final: true });
+    expect(byCall.a!.error).toBe(
+      `receiver answered 431: request header fields too large — the URL is ${long.length} characters; lower the slot's maxValueLength or move values to a POST body (method "POST" sends the call event as JSON)`,
+    );
+    expect(byCall.b!.error).toBe(
+      `receiver answered 414: URI too long — the URL is ${'http://receiver.test/uri?'.length + 100} characters; lower the slot's maxValueLength or move values to a POST body (method "POST" sends the call event as JSON)`,
+    );
+    // A POST slot already sends the event in its body; its own headers count towards 431 too.
+    expect(byCall.c!.error).toContain(`the URL is ${long.length} characters and the slot's own headers 8; lower the slot's maxValueLength or keep the values in the POST body`);
+  });
+
+  it('keeps other refusals short', () => {
+    expect(httpErrorMessage(404, delivery())).toBe('receiver answered 404');
+    expect(httpErrorMessage(503, delivery())).toBe('receiver answered 503');
+  });
+
   it('sends the Idempotency-Key and records network errors', async () => {
     const { dispatcher, clock, records, fetcher } = setup(async () => {
       throw new Error('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
@@ -81,6 +106,15 @@ describe('dispatcher', () => {
     await clock.advance(0);
     expect(fetcher.requests[0]!.headers['Idempotency-Key']).toBe(d.id);
     expect(records[0]).toMatchObject({ outcome: 'network_error', error: 'fetch failed: connect ECONNREFUSED 127.0.0.1:9' });
+  });
+
+  it('masks a credential an error quotes before the delivery log and the log lines get it', async () => {
+    const { dispatcher, clock, records } = setup(async () => {
+      throw new Error('redirect refused', { cause: new Error('to http://bob:s3cret-pass@other.example/ with Authorization: Bearer abc.def') });
+    });
+    dispatcher.submit(delivery());
+    await clock.advance(0);
+    expect(records[0]!.error).toBe('redirect refused: to http://bob:***@other.example/ with Authorization: Bearer ***');
   });
 
   it('without a journal to park in, bounds its queue and records each drop', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CallhookError, Engine, loadSettings, SimulatedLine, type EngineEvent, type InboundCommand } from '../../src/index.js';
 import { standardSinks } from '../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';
-import { CountingRandom, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
+import { CountingRandom, hang, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
 import { MemoryJournal } from '../support/memory-journal.js';
 
 const ACTIONS = ['inbound', 'outbound', 'connected', 'hold', 'disconnected'] as const;
@@ -149,6 +149,49 @@ describe('engine on the simulated line', () => {
     await clock.advance(0);
     expect(fetcher.requests.map((r) => [r.url, r.headers['Idempotency-Key']])).toEqual([['http://left.test/', 'g:inbound:0:1']]);
     expect(journal.pendingDeliveries()).toEqual([]);
+  });
+
+  it('bounds the whole stop by drainMs: a line that does not stop is left behind, the drain gets what remains', async () => {
+    const clock = new FakeClock();
+    const line = new SimulatedLine({ clock });
+    const other = new SimulatedLine({ clock });
+    let otherStopped = false;
+    const otherStop = other.stop.bind(other);
+    other.stop = async () => {
+      await otherStop();
+      otherStopped = true;
+    };
+    const logged: string[] = [];
+    const fetcher = new RecordingFetcher(hang); // the receiver never answers
+    const settings = loadSettings({ lines: [{ id: 'default', type: 'simulator' }, { id: 'other', type: 'simulator' }], actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://slow.test/', timeoutMs: 60_000 }] } });
+    const logger = { log: (_level: string, message: string) => void logged.push(message) };
+    const engine = new Engine({
+      lines: [
+        { id: 'default', line },
+        { id: 'other', line: other },
+      ],
+      clock,
+      random: new CountingRandom(),
+      sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }),
+      settings,
+      journal: new MemoryJournal(),
+      logger,
+    });
+    await engine.start();
+    line.incoming('420', null);
+    await clock.advance(0);
+    expect(fetcher.requests).toHaveLength(1);
+    line.stop = () => new Promise(() => undefined); // a line whose stop hangs (a registrar that never answers)
+    let result: boolean | null = null;
+    void engine.stop(5_000).then((drained) => (result = drained));
+    await clock.advance(4_999);
+    expect(result).toBeNull();
+    await clock.advance(1);
+    expect(result).toBe(false);
+    expect(logged).toContain('the line "default" did not stop within 5000 ms; draining deliveries without waiting for it');
+    expect(logged.filter((m) => m.includes('did not stop'))).toHaveLength(1);
+    expect(otherStopped).toBe(true);
+    expect(clock.pendingTimers()).toBe(0);
   });
 
   it('refuses commands while the line is not ready', async () => {

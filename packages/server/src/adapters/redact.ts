@@ -1,5 +1,10 @@
-import { decodeComponent } from '@callhook/core';
+import { decodeComponent, maskCredentials } from '@callhook/core';
 
+/**
+ * One query parameter: `?` or `&`, its name, `=`, and its value. The value ends where a query value
+ * ends — at `&`, `#`, whitespace or the end of the text — so in a log line such as
+ * `GET /?action=hangup&token=… 403 peer=127.0.0.1` whatever follows the URL (the status) stays.
+ */
 const PARAMETER = /([?&])([^&#=\s]*)=([^&#\s]*)/g;
 
 /**
@@ -30,12 +35,20 @@ export function redactQuery(query: unknown): Record<string, string | string[]> {
 
 const SECRET_FIELDS = /^(token|authorization|secret|password|signingSecret)$/i;
 
-/** A shallow copy of log fields with secrets masked and URLs redacted. */
+/**
+ * A log line or message with every `token=` value redacted (`redactUrl`) and every other credential
+ * it quotes masked (core's `maskCredentials`: URL userinfo passwords, `Bearer`/`Basic`/`Digest` values).
+ */
+export function redactText(text: string): string {
+  return maskCredentials(redactUrl(text));
+}
+
+/** A shallow copy of log fields with secrets masked and URLs and messages redacted (`redactText`). */
 export function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(fields)) {
     if (SECRET_FIELDS.test(key)) out[key] = '[redacted]';
-    else if (typeof value === 'string') out[key] = redactUrl(value);
+    else if (typeof value === 'string') out[key] = redactText(value);
     else out[key] = value;
   }
   return out;

@@ -1,5 +1,5 @@
 import type { Logger, LogLevel } from '@callhook/core';
-import { redactFields, redactUrl } from './redact.js';
+import { redactFields, redactText } from './redact.js';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
@@ -10,7 +10,7 @@ export interface StreamLoggerOptions {
   write?: (line: string) => void;
 }
 
-/** Core's Logger on a text stream (stderr by default), with tokens redacted from every line. */
+/** Core's Logger on a text stream (stderr by default), with tokens and credentials redacted from every line (`redactText`). */
 export function streamLogger(options: StreamLoggerOptions = {}): Logger {
   const min = RANK[options.level ?? 'info'];
   const write = options.write ?? ((line: string) => process.stderr.write(line));
@@ -20,11 +20,11 @@ export function streamLogger(options: StreamLoggerOptions = {}): Logger {
       if (RANK[level] < min) return;
       const safe = fields ? redactFields(fields) : {};
       if (options.json) {
-        write(`${JSON.stringify({ time: new Date().toISOString(), level, message: redactUrl(message), ...safe })}\n`);
+        write(`${JSON.stringify({ time: new Date().toISOString(), level, message: redactText(message), ...safe })}\n`);
         return;
       }
       const extra = Object.entries(safe).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
-      write(`${level} ${redactUrl(message)}${extra.length ? ` ${extra.join(' ')}` : ''}\n`);
+      write(`${level} ${redactText(message)}${extra.length ? ` ${extra.join(' ')}` : ''}\n`);
     },
   };
 }

@@ -22,7 +22,7 @@ import { registerMetricsRoute } from '../routes/metrics-route.js';
 import { registerSettingsRoutes } from '../routes/settings-routes.js';
 import { registerLinesRoute } from '../routes/lines-route.js';
 import { headlessEdition } from '../lines/headless-edition.js';
-import type { ServerEdition } from '../lines/server-edition.js';
+import { editionLimits, type ServerEdition } from '../lines/server-edition.js';
 import { openApiDocument } from './openapi.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
 
@@ -122,6 +122,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerMetricsRoute(app, metrics);
   // Built on first request: converting the zod schemas is start-up work nobody may ever need.
   let openapi: ReturnType<typeof openApiDocument> | null = null;
-  app.get('/api/v1/openapi.json', { config: { tokenExempt: true } }, async () => (openapi ??= openApiDocument('0.1.0')));
+  app.get('/api/v1/openapi.json', { config: { tokenExempt: true } }, async () => (openapi ??= openApiDocument('0.1.0', editionLimits(edition))));
   return app;
 }

@@ -1,4 +1,4 @@
-import { INBOUND_ACTIONS, settingsJsonSchema } from '@callhook/core';
+import { INBOUND_ACTIONS, settingsJsonSchema, type EditionLimits } from '@callhook/core';
 import { z } from 'zod';
 import { CallBodySchema, CallReplySchema, CallsSchema, DeliveriesSchema, ErrorBodySchema, IncomingBodySchema, LinesSchema } from './api-schemas.js';
 
@@ -9,7 +9,7 @@ const errors = { default: { description: 'error', ...json(ref('Error')) } };
 const ok = (name: string, description = 'ok') => ({ 200: { description, ...json(ref(name)) }, ...errors });
 
 /** The OpenAPI 3.1 document of the listener, generated from the zod schemas. */
-export function openApiDocument(version: string): Record<string, unknown> {
+export function openApiDocument(version: string, limits?: EditionLimits): Record<string, unknown> {
   const post = (summary: string, body: string) => ({ post: { summary, requestBody: json(ref(body)), responses: ok('CallReply') } });
   return {
     openapi: '3.1.0',
@@ -22,7 +22,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
         Calls: schema(CallsSchema),
         Lines: schema(LinesSchema),
         Deliveries: schema(DeliveriesSchema),
-        Settings: settingsJsonSchema(),
+        // What GET answers and PUT takes: secrets as {"set": true} (send it back to keep one).
+        Settings: settingsJsonSchema(limits, { masked: true }),
         Incoming: schema(IncomingBodySchema),
         CallRef: schema(CallBodySchema),
       },
@@ -46,8 +47,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/v1/deliveries': { get: { summary: 'Delivery log, newest first', responses: ok('Deliveries') } },
       '/api/v1/events': { get: { summary: 'Server-sent events: call, delivery, line', responses: { 200: { description: 'text/event-stream' } } } },
       '/api/v1/settings': {
-        get: { summary: 'Current settings', responses: { 200: { description: 'ok' }, ...errors } },
-        put: { summary: 'Validate, persist atomically and apply live', requestBody: json(ref('Settings')), responses: { 200: { description: 'ok' }, ...errors } },
+        get: { summary: 'Current settings; every secret that is set reads {"set": true}', responses: { 200: { description: 'ok' }, ...errors } },
+        put: { summary: 'Validate, persist atomically and apply live; {"set": true} keeps a stored secret, a value replaces it, null/"" removes it', requestBody: json(ref('Settings')), responses: { 200: { description: 'ok' }, ...errors } },
       },
       '/api/v1/commands': { post: { summary: 'Carry out an InboundCommand (make_call, answer, hangup, hold, unhold, transfer, dtmf)', responses: ok('CallReply') } },
       '/api/v1/slots/test': { post: { summary: 'Fire one slot (saved or not) once against a call; answers { ok, record }', responses: { 200: { description: 'ok' }, ...errors } } },

@@ -1,4 +1,4 @@
-import { ACTIONS, CALL_GUID_PATTERN, CallSnapshotSchema, DTMF_DIGITS_PATTERN, LineIdSchema, parseTarget, SlotSchema, type InboundCommand } from '@callhook/core';
+import { ACTIONS, CALL_GUID_PATTERN, CallSnapshotSchema, DTMF_DIGITS_PATTERN, LineIdSchema, MaskedSlotSchema, parseTarget, type InboundCommand } from '@callhook/core';
 import { z } from 'zod';
 
 // The same rules as the inbound Action URL parser: core's parseTarget (it throws invalid_target),
@@ -24,8 +24,17 @@ export const ConsoleCommandSchema = z.discriminatedUnion('action', [
     line,
   }),
 ]);
-/** The console's Test button: a slot (saved or not), the event it fires for, and the call. */
-export const SlotTestSchema = z.strictObject({ slot: SlotSchema, action: z.enum(ACTIONS), call: CallSnapshotSchema });
+/**
+ * The console's Test button: a slot (saved or not), the event it fires for, and the call. The slot's
+ * secrets may be `{"set": true}`: they are then taken from the saved slot at `index` (its position in
+ * `actionUrls.slots`), as long as the slot still sends to the same receiver.
+ */
+export const SlotTestSchema = z.strictObject({
+  slot: MaskedSlotSchema,
+  action: z.enum(ACTIONS),
+  call: CallSnapshotSchema,
+  index: z.number().int().min(0).max(1_000).optional(),
+});
 
 // Fails to compile if the schema's output and core's InboundCommand drift apart (a new action included).
 const _sameShape: z.output<typeof ConsoleCommandSchema> extends InboundCommand

@@ -1,19 +1,28 @@
-import { deliveriesFor, loadSettings, type Action, type CallSnapshot, type DeliveryRecord, type Slot } from '@callhook/core';
+import { deliveriesFor, loadSettings, restoreSlotSecrets, SettingsError, type Action, type CallSnapshot, type DeliveryRecord, type MaskedSlot, type Settings, type SettingsIssue, type Slot } from '@callhook/core';
 import { deliverOnce, deliveryDeadline, oneOffId, type DeliverySubmitter } from './deliver-once.js';
 
 export interface SlotTest {
-  slot: Slot;
+  /** Secrets may be `{"set": true}`: taken from `saved.actionUrls.slots[index]`. */
+  slot: Slot | MaskedSlot;
   action: Action;
   call: CallSnapshot;
+  /** The slot's position in the saved settings, for the secrets it shows as set. */
+  index?: number | undefined;
 }
 
 /**
- * Fires one slot once, as it stands in the dialog (saved or not), against the given call: the slot is
- * validated and compiled exactly as settings are, then goes through the engine's dispatcher so the
- * result is a real delivery record (it also appears in the delivery log).
+ * Fires one slot once, as it stands in the dialog (saved or not), against the given call: its
+ * `{"set": true}` secrets are taken from the saved slot at `test.index` (refused with a SettingsError
+ * when there is none, or the slot now sends elsewhere), then the slot is validated and compiled exactly
+ * as settings are and goes through the engine's dispatcher, so the result is a real delivery record (it
+ * also appears in the delivery log).
  */
-export function testSlot(sink: DeliverySubmitter, test: SlotTest, now: number): Promise<DeliveryRecord> {
-  const loaded = loadSettings({ actionUrls: { enabled: true, slots: [{ ...test.slot, active: true, on: test.action, lines: null }] } });
+export function testSlot(sink: DeliverySubmitter, test: SlotTest, now: number, saved?: Settings): Promise<DeliveryRecord> {
+  const issues: SettingsIssue[] = [];
+  const stored = test.index === undefined ? undefined : saved?.actionUrls.slots[test.index];
+  const slot = restoreSlotSecrets(test.slot, stored, 'slot', issues) as Slot;
+  if (issues.length > 0) throw new SettingsError(issues);
+  const loaded = loadSettings({ actionUrls: { enabled: true, slots: [{ ...slot, active: true, on: test.action, lines: null }] } });
   const [delivery] = deliveriesFor(loaded, { action: test.action, call: test.call, at: now, sequence: 1 });
   if (!delivery) throw new Error('the slot produced no delivery');
   const { id } = oneOffId(`test:${test.action}`, now);

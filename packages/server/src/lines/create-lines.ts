@@ -1,10 +1,12 @@
-import { CallhookError, type Clock, type Line, type LineEntry, type LineSettings, type Logger } from '@callhook/core';
+import { CallhookError, type Clock, type Line, type LineEntry, type LineSettings, type Logger, type Random } from '@callhook/core';
 import { pluginOf, type ServerEdition } from './server-edition.js';
 
 /** What building a line needs besides its settings. */
 export interface LineBuildDeps {
   clock: Clock;
   logger: Logger;
+  /** Passed to every line plugin's `create` (`LineDeps.random`). */
+  random?: Random;
 }
 
 /**
@@ -17,7 +19,7 @@ export function createLine(settings: LineSettings, edition: ServerEdition, deps:
     const types = edition.linePlugins.map((p) => `"${p.type}"`).join(', ');
     throw new CallhookError('invalid_settings', `line type "${settings.type}" is not part of this edition (it has ${types}); change ${field} or run an edition with that line`, { field });
   }
-  return plugin.create(settings, { lineId: settings.id, clock: deps.clock, logger: deps.logger });
+  return plugin.create(settings, { lineId: settings.id, clock: deps.clock, logger: deps.logger, ...(deps.random ? { random: deps.random } : {}) });
 }
 
 /** Every line of the settings, in their order. */

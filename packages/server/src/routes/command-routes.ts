@@ -36,7 +36,7 @@ export function registerCommandRoutes(app: FastifyInstance, engine: Engine, hist
   });
 
   app.post('/api/v1/slots/test', async (request) => {
-    const record = await testSlot(engine.dispatcher, parseRequest(SlotTestSchema, request.body), Date.now());
+    const record = await testSlot(engine.dispatcher, parseRequest(SlotTestSchema, request.body), Date.now(), engine.settings.settings);
     return { ok: true, record };
   });
 

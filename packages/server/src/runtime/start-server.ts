@@ -8,6 +8,7 @@ import { UndiciFetcher, type UndiciFetcherOptions } from '../delivery/undici-fet
 import { journalFile } from '../journal/data-dir.js';
 import { SqliteJournal } from '../journal/sqlite-journal.js';
 import { ServerError } from '../http/http-error.js';
+import { applyLoadedSettings } from '../console/settings-update.js';
 import { EchoStore } from '../routes/echo-store.js';
 import type { EventStreamLimits } from '../routes/event-streams.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
@@ -56,7 +57,14 @@ export interface RunningServer {
   port: number | null;
   /** Connection counts of the listener (open, peak, refused, evicted, idle-closed); null when disabled. */
   connections(): ConnectionStats | null;
-  /** Stops the line, waits up to `drainMs` for deliveries, then closes listeners and storage. */
+  /**
+   * Applies settings read again from the settings file (`callhook serve` on SIGHUP) as a console
+   * save does (the same live line-change planning), without writing them back. `restartFields` names
+   * what takes effect at the next start (the listener's enabled, port, listen; a busy line's fields its
+   * plugin cannot take live); the rest applies now.
+   */
+  applySettings(loaded: LoadedSettings): Promise<{ restartRequired: boolean; restartFields: string[] }>;
+  /** Stops every line and waits for deliveries, together bounded by `drainMs`, then closes listeners and storage. */
   stop(drainMs?: number): Promise<{ drained: boolean }>;
 }
 
@@ -90,7 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   warnBrowser(settings);
 
   const edition = options.edition ?? headlessEdition;
-  const lines = options.lines ?? createLines(settings.settings.lines, edition, { clock: systemClock, logger });
+  const lines = options.lines ?? createLines(settings.settings.lines, edition, { clock: systemClock, logger, random: cryptoRandom });
   const journal = new SqliteJournal(journalFile(options.dataDir), {
     onWriteError: (error) => logger.log('error', error.message),
     onBadEntry: ({ position, id, reason }) =>
@@ -157,6 +165,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     urls: listeners?.urls ?? [],
     port: listeners?.port ?? null,
     connections: () => listeners?.connections.stats() ?? null,
+    async applySettings(loaded) {
+      const { restartFields } = await applyLoadedSettings(engine, loaded, { edition, logger, clock: systemClock, random: cryptoRandom });
+      warnBrowser(loaded);
+      return { restartRequired: restartFields.length > 0, restartFields };
+    },
     stop(drainMs = 5_000) {
       stopping ??= (async () => {
         // Drains up to drainMs, then halts the dispatcher: retries waiting out a back-off and

@@ -1,12 +1,21 @@
-import { CallhookError } from '@callhook/core';
+import { CallhookError, type Clock, type Random } from '@callhook/core';
 import { Invitation, Inviter, SessionState, type URI } from 'sip.js';
 import { isDtmfDigits } from '../rtp/dtmf-schedule.js';
 import type { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
 import { warningHeaderValue } from '../sdp/sdp-error.js';
+import { randomInteger } from '../system-random.js';
+import { delay } from './with-timeout.js';
 import type { EndReason, SipCall } from './sip-call.js';
 
 const BYE_WAIT_MS = 1_000;
 
+/** Time and randomness of the line (core's ports), for waits and retry jitter. */
+export interface CallPorts {
+  clock: Clock;
+  random: Random;
+}
+
+/** Answers a ringing inbound call: opens its RTP port first, and refuses with 503 when none can be opened. */
 export async function answer(call: SipCall): Promise<void> {
   if (!(call.session instanceof Invitation) || call.phase !== 'ringing') throw new CallhookError('wrong_call_state', `call ${call.id} is not ringing inbound`);
   call.endReason = { by: 'local', cause: 'failed', detail: 'answer failed' };
@@ -34,12 +43,12 @@ function mediaHandlerOf(session: Invitation): PlainSessionDescriptionHandler {
  * Ends a call the way its state requires: reject, CANCEL or BYE. `reason` replaces the default end
  * reason of a connected call (local, normal), e.g. when the line ends a dead call.
  */
-export async function hangup(call: SipCall, reason?: EndReason): Promise<void> {
+export async function hangup(call: SipCall, ports: CallPorts, reason?: EndReason): Promise<void> {
   const { session } = call;
   if (session.state === SessionState.Established) {
     call.endReason = reason ?? { by: 'local', cause: 'normal' };
     // As callee before the ACK arrives, sip.js holds the BYE until the ACK (up to 32 s): do not wait.
-    await Promise.race([session.bye(), new Promise((resolve) => setTimeout(resolve, BYE_WAIT_MS).unref())]);
+    await Promise.race([session.bye(), delay(ports.clock, BYE_WAIT_MS)]);
   } else if (session instanceof Invitation) {
     call.endReason = { by: 'local', cause: 'rejected' };
     await session.reject({ statusCode: 603 });
@@ -53,13 +62,13 @@ export async function hangup(call: SipCall, reason?: EndReason): Promise<void> {
  * Re-INVITE with a sendonly (hold) or sendrecv offer. While another re-INVITE is under way (ours, or the
  * peer's still waiting for its ACK) or the peer answers 491, try again shortly (RFC 3261 §14.1), a bounded number of times.
  */
-export async function setHold(call: SipCall, hold: boolean): Promise<void> {
+export async function setHold(call: SipCall, hold: boolean, ports: CallPorts): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     requireConnected(call);
     const outcome = await reinvite(call, hold);
     if (outcome === 'done') return;
     if (attempt >= REINVITE_ATTEMPTS) throw new CallhookError('line_error', `${hold ? 'hold' : 'unhold'} failed: ${outcome}`);
-    await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 150 * attempt).unref());
+    await delay(ports.clock, 50 + randomInteger(ports.random, 0, 150 * attempt + 1));
   }
 }
 

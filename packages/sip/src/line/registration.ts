@@ -1,6 +1,7 @@
 import type { Clock, LineStatus, Logger, TimerHandle } from '@callhook/core';
 import { Registerer, RegistererState, type URI, type UserAgent } from 'sip.js';
 import { isLocalResponse } from './end-cause.js';
+import { delay } from './with-timeout.js';
 
 export interface RegistrationOptions {
   registrar: URI;
@@ -44,12 +45,19 @@ export class Registration {
     }
   }
 
-  /** Unregisters, bounded in time: a dead registrar must not hold up shutdown. */
+  /**
+   * Unregisters, bounded in time: a dead registrar must not hold up shutdown. Not registered, it
+   * waits (as long) only for a REGISTER still in flight — one the registrar may yet accept, which
+   * sip.js then undoes — and not at all once the registrar has failed to answer: sip.js alone would
+   * wait out the whole transaction (32 s) before letting go.
+   */
   async stop(): Promise<boolean> {
+    const knownDead = this.failed;
     this.stopping = true;
     this.cancelRetry();
     if (this.registerer.state !== RegistererState.Registered) {
-      await this.registerer.dispose().catch(() => undefined);
+      const disposed = this.registerer.dispose().catch(() => undefined);
+      if (!knownDead) await Promise.race([disposed, delay(this.options.clock, UNREGISTER_TIMEOUT_MS)]);
       return false;
     }
     const done = new Promise<boolean>((resolve) => {
@@ -59,9 +67,11 @@ export class Registration {
     });
     const unregistered = await Promise.race([
       this.registerer.unregister().then(() => done),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), UNREGISTER_TIMEOUT_MS).unref()),
+      delay(this.options.clock, UNREGISTER_TIMEOUT_MS).then(() => false),
     ]).catch(() => false);
-    await this.registerer.dispose().catch(() => undefined);
+    // Unanswered, the un-REGISTER has had its time: sip.js would wait out its transaction first.
+    const disposed = this.registerer.dispose().catch(() => undefined);
+    if (unregistered) await disposed;
     return unregistered;
   }
 

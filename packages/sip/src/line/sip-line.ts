@@ -1,25 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { CallhookError, LineEventHub, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger } from '@callhook/core';
+import { CallhookError, LineEventHub, maskCredentials, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger, type Random } from '@callhook/core';
 import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { Inviter, UserAgent, type Session } from 'sip.js';
 import { systemClock } from '../system-clock.js';
+import { systemRandom } from '../system-random.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
 import { TcpEndpoint, type TcpLimits } from '../transport/tcp-endpoint.js';
 import { UdpEndpoint } from '../transport/udp-endpoint.js';
-import { answer, blindTransfer, hangup, sendDtmf, setHold } from './call-actions.js';
+import { answer, blindTransfer, hangup, sendDtmf, setHold, type CallPorts } from './call-actions.js';
 import { receiveInvitation, type IncomingContext } from './incoming-call.js';
 import { MediaWatch } from './media-watch.js';
 import { Registration } from './registration.js';
 import { SipCall } from './sip-call.js';
 import { dialTarget } from './target-uri.js';
 import { outgoingInviteDelegate } from './outgoing-call.js';
-import { withTimeout } from './with-timeout.js';
+import { delay, withTimeout } from './with-timeout.js';
 import { createUserAgent } from './user-agent-factory.js';
 
 export interface SipLineDeps {
   logger?: Logger;
   clock?: Clock;
+  /** Randomness for SDP session ids, RTP SSRC/sequence/timestamp, tags and retry jitter (default: the system CSPRNG). */
+  random?: Random;
   /** Shorter RFC 3261 timers for tests. */
   timers?: RetransmitTimers;
   /** Delay before registering again after a failure (default 30 s). */
@@ -48,6 +51,8 @@ export class SipLine implements Line {
   private readonly logger: Logger;
   private readonly events: LineEventHub;
   private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly ports: CallPorts;
   private readonly incomingContext: IncomingContext;
 
   constructor(
@@ -60,6 +65,8 @@ export class SipLine implements Line {
       logger.log('error', 'line event listener failed', { event: event.type, error: (error as Error).message }),
     );
     this.clock = deps.clock ?? systemClock;
+    this.random = deps.random ?? systemRandom;
+    this.ports = { clock: this.clock, random: this.random };
     this.incomingContext = {
       settings,
       logger: this.logger,
@@ -87,6 +94,7 @@ export class SipLine implements Line {
       settings: this.settings,
       endpoint: this.endpoint,
       clock: this.clock,
+      random: this.random,
       logger: this.logger,
       ...(this.deps.timers ? { timers: this.deps.timers } : {}),
       delegate: { onInvite: (invitation) => receiveInvitation(invitation, this.incomingContext) },
@@ -125,12 +133,12 @@ export class SipLine implements Line {
   async stop(): Promise<void> {
     const userAgent = this.userAgent;
     if (!userAgent) return;
-    await Promise.allSettled([...this.calls.values()].map((call) => withTimeout(hangup(call), STOP_TIMEOUT_MS, 'hangup')));
+    await Promise.allSettled([...this.calls.values()].map((call) => withTimeout(hangup(call, this.ports), STOP_TIMEOUT_MS, 'hangup', this.clock)));
     if (this.registration && (await this.registration.stop())) {
       this.setStatus({ state: 'unregistered', detail: `unregistered from ${this.settings.registrar}` });
     }
     // sip.js can hang in stop() with many sessions open (docs/sip-in-node.md §7).
-    await Promise.race([userAgent.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, STOP_TIMEOUT_MS).unref())]);
+    await Promise.race([userAgent.stop().catch(() => undefined), delay(this.clock, STOP_TIMEOUT_MS)]);
     for (const call of [...this.calls.values()]) {
       call.endReason ??= { by: 'local', cause: 'normal' };
       this.forget(call);
@@ -175,15 +183,15 @@ export class SipLine implements Line {
         case 'answer':
           return await answer(call);
         case 'hangup':
-          return await hangup(call);
+          return await hangup(call, this.ports);
         case 'hold':
-          return await withTimeout(setHold(call, true), COMMAND_TIMEOUT_MS, 'hold');
+          return await withTimeout(setHold(call, true, this.ports), COMMAND_TIMEOUT_MS, 'hold', this.clock);
         case 'unhold':
-          return await withTimeout(setHold(call, false), COMMAND_TIMEOUT_MS, 'unhold');
+          return await withTimeout(setHold(call, false, this.ports), COMMAND_TIMEOUT_MS, 'unhold', this.clock);
         case 'transfer':
-          return await withTimeout(blindTransfer(call, this.uriOf(command.target).uri), COMMAND_TIMEOUT_MS, 'transfer');
+          return await withTimeout(blindTransfer(call, this.uriOf(command.target).uri), COMMAND_TIMEOUT_MS, 'transfer', this.clock);
         case 'dtmf':
-          return await withTimeout(sendDtmf(call, command.digits), COMMAND_TIMEOUT_MS, 'dtmf');
+          return await withTimeout(sendDtmf(call, command.digits), COMMAND_TIMEOUT_MS, 'dtmf', this.clock);
       }
     } catch (error) {
       if (error instanceof CallhookError) throw error;
@@ -229,7 +237,7 @@ export class SipLine implements Line {
     const timeoutMs = this.settings.media.inactivityTimeoutSeconds * 1000;
     const watch = new MediaWatch(call, this.clock, timeoutMs, (why) => {
       this.logger.log('warn', 'ending a dead call', { lineCallId: call.id, reason: why });
-      hangup(call, { by: 'local', cause: 'failed', detail: why }).catch((error: Error) =>
+      hangup(call, this.ports, { by: 'local', cause: 'failed', detail: why }).catch((error: Error) =>
         this.logger.log('warn', 'hanging up a dead call failed', { lineCallId: call.id, error: error.message }),
       );
     });
@@ -243,8 +251,15 @@ export class SipLine implements Line {
     this.callsBySession.delete(call.session);
   }
 
+  /**
+   * Every status detail (shown by /healthz, the console, the tray, log lines) with credentials masked:
+   * URL userinfo passwords, and the line's own password wherever an error message might quote it.
+   */
   private setStatus(status: LineStatus): void {
-    this.events.setStatus(status);
+    const { password } = this.settings;
+    let detail = maskCredentials(status.detail);
+    if (password.length > 0) detail = detail.split(password).join('***');
+    this.events.setStatus({ ...status, detail });
   }
 
   private emit(event: LineEvent): void {

@@ -1,4 +1,4 @@
-import type { Clock, Logger } from '@callhook/core';
+import { maskCredentials, type Clock, type Logger, type Random } from '@callhook/core';
 import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { UserAgent, type Session, type UserAgentDelegate } from 'sip.js';
 import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
@@ -14,6 +14,7 @@ export interface UserAgentParts {
   settings: SipLineSettings;
   endpoint: SipEndpoint;
   clock: Clock;
+  random: Random;
   logger: Logger;
   timers?: RetransmitTimers;
   delegate: UserAgentDelegate;
@@ -22,14 +23,15 @@ export interface UserAgentParts {
 
 /** A sip.js UserAgent wired for Node: our transport and SDP handler, Via/Contact fixed (docs/sip-in-node.md §4). */
 export function createUserAgent(parts: UserAgentParts): UserAgent {
-  const { settings, endpoint, clock, logger } = parts;
+  const { settings, endpoint, clock, random, logger } = parts;
   const uri = UserAgent.makeURI(settings.aor);
-  if (!uri) throw new Error(`bad address of record ${settings.aor}`);
+  if (!uri) throw new Error(maskCredentials(`bad address of record ${settings.aor}`));
   const user = userPart(settings.aor);
   const advertised = advertisedAddress(endpoint.local.address);
   const transportOptions: NodeSipTransportOptions = {
     endpoint,
     clock,
+    random,
     logger,
     ...(settings.registrar ? { outboundProxy: parseHostPort(settings.registrar) } : {}),
     ...(parts.timers ? { timers: parts.timers } : {}),
@@ -50,6 +52,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
         bindAddress: endpoint.local.address,
         advertisedAddress: advertised,
         clock,
+        random,
         logger,
         onRemoteHold: (held) => parts.onRemoteHold(session, held),
       }),

@@ -1,4 +1,5 @@
 import { SipError } from '../errors.js';
+import { MalformedRequestError, type RequestEcho } from './bad-request.js';
 import { MAX_SIP_MESSAGE_BYTES } from './limits.js';
 import { parseVia, type Via } from './via.js';
 
@@ -15,9 +16,13 @@ export interface PeekedMessage {
   firstRoute: string | undefined;
   contentLength: number | undefined;
   bodyBytes: number;
+  /** Whether a Content-Type header is present (RFC 3261 §20.15: required with a non-empty body). */
+  hasContentType: boolean;
+  /** The headers a response copies, as received. */
+  echo: RequestEcho;
 }
 
-const COMPACT: Record<string, string> = { v: 'via', i: 'call-id', f: 'from', t: 'to', l: 'content-length', m: 'contact' };
+const COMPACT: Record<string, string> = { v: 'via', i: 'call-id', f: 'from', t: 'to', l: 'content-length', m: 'contact', c: 'content-type' };
 const REQUEST_LINE = /^([A-Za-z]+) (\S+) SIP\/2\.0$/;
 const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) [^\r\n]*$/;
 
@@ -40,12 +45,18 @@ export function peekSipMessage(text: string): PeekedMessage {
   const cseq = /^\s*\d{1,10}\s+([A-Za-z]+)\s*$/.exec(headers.get('cseq')?.[0] ?? '') ?? malformed('missing or bad CSeq');
   const callId = headers.get('call-id')?.[0]?.trim() || malformed('missing Call-ID');
   const to = headers.get('to')?.[0] ?? malformed('missing To');
-  if (!headers.get('from')?.[0]) malformed('missing From');
+  const from = headers.get('from')?.[0] || malformed('missing From');
+  const echo: RequestEcho = { via: headers.get('via')!, from, to, callId, cseq: headers.get('cseq')![0]!.trim() };
+  // From here on a request is readable enough to be answered (400) rather than dropped (§18.3).
+  const refuse = (reason: string): never => {
+    if (request) throw new MalformedRequestError(reason, request[1]!.toUpperCase(), echo);
+    malformed(reason);
+  };
   const lengthText = headers.get('content-length')?.[0]?.trim();
-  if (lengthText !== undefined && !/^\d{1,9}$/.test(lengthText)) malformed('bad Content-Length');
+  if (lengthText !== undefined && !/^\d{1,9}$/.test(lengthText)) refuse('Malformed Content-Length header field');
   const contentLength = lengthText === undefined ? undefined : Number(lengthText);
   const bodyBytes = messageBytes - Buffer.byteLength(text.slice(0, headEnd + 4));
-  if (contentLength !== undefined && contentLength > bodyBytes) malformed('Content-Length beyond the message');
+  if (contentLength !== undefined && contentLength > bodyBytes) refuse('Content-Length beyond the end of the message');
   const route = headers.get('route')?.[0];
   return {
     kind: request ? 'request' : 'response',
@@ -59,6 +70,8 @@ export function peekSipMessage(text: string): PeekedMessage {
     firstRoute: route === undefined ? undefined : /<([^>]+)>/.exec(route)?.[1],
     contentLength,
     bodyBytes,
+    hasContentType: Boolean(headers.get('content-type')?.[0]),
+    echo,
   };
 }
 

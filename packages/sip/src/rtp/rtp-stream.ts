@@ -1,7 +1,7 @@
-import { randomInt } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP, isIPv6 } from 'node:net';
-import type { Clock, Logger, TimerHandle } from '@callhook/core';
+import type { Clock, Logger, Random, TimerHandle } from '@callhook/core';
+import { randomInteger, systemRandom } from '../system-random.js';
 import { dtmfSlots, type EventSlot } from './dtmf-schedule.js';
 import { rtpPacket, silenceFrame } from './rtp-packet.js';
 
@@ -47,9 +47,9 @@ export class RtpStream {
   private connecting = false;
   private plan: RtpPlan | undefined;
   private timer: TimerHandle | null = null;
-  private sequence = randomInt(0, 0xffff);
-  private timestamp = randomInt(0, 0x7fffffff);
-  private readonly ssrc = randomInt(1, 0x7fffffff);
+  private sequence: number;
+  private timestamp: number;
+  private readonly ssrc: number;
   private queue: (EventSlot | 'gap')[] = [];
   private eventTimestamp = 0;
   private startedAt = 0;
@@ -61,7 +61,12 @@ export class RtpStream {
     readonly port: number,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    random: Random,
   ) {
+    // RFC 3550 §5.1: random initial sequence number and timestamp, random SSRC.
+    this.sequence = randomInteger(random, 0, 0x10000);
+    this.timestamp = randomInteger(random, 0, 2 ** 32);
+    this.ssrc = randomInteger(random, 1, 2 ** 32);
     socket.on('message', () => {
       this.receivedPackets++;
       this.lastReceivedAt = this.clock.now();
@@ -70,7 +75,7 @@ export class RtpStream {
     socket.on('error', (error) => this.socketError(error));
   }
 
-  static async open(address: string, clock: Clock, logger: Logger): Promise<RtpStream> {
+  static async open(address: string, clock: Clock, logger: Logger, random: Random = systemRandom): Promise<RtpStream> {
     const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only: isIPv6(address) });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
@@ -79,7 +84,7 @@ export class RtpStream {
         resolve();
       });
     });
-    return new RtpStream(socket, socket.address().port, clock, logger);
+    return new RtpStream(socket, socket.address().port, clock, logger, random);
   }
 
   /** Whether the dialog has been confirmed and the packet clock may run. */

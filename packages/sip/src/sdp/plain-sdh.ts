@@ -1,11 +1,11 @@
-import { randomInt } from 'node:crypto';
-import type { Clock, Logger } from '@callhook/core';
+import type { Clock, Logger, Random } from '@callhook/core';
 import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerOptions } from 'sip.js';
 import { RtpStream } from '../rtp/rtp-stream.js';
 import { mirror, offerMeansHold, sends, withLocalHold, type Direction } from './direction.js';
 import { answerCodecs, chosenVoiceCodec, telephoneEventType } from './negotiate.js';
 import { buildSdp, OFFERED_CODECS, type AudioCodec } from './sdp-build.js';
 import { parseRemoteAudio, type RemoteAudio } from './sdp-parse.js';
+import { randomInteger } from '../system-random.js';
 
 /** Options our line passes for re-INVITEs; `hold` puts the call on hold from our side. */
 export interface PlainSdhOptions extends SessionDescriptionHandlerOptions {
@@ -17,6 +17,8 @@ export interface PlainSdhContext {
   /** What the SDP says (differs from bindAddress for a wildcard bind). */
   advertisedAddress: string;
   clock: Clock;
+  /** Draws the SDP session id (RFC 4566 §5.2) and the RTP stream's SSRC, sequence and timestamp. */
+  random: Random;
   logger: Logger;
   /** Called after a remote offer changes whether the peer holds us. */
   onRemoteHold?: (held: boolean) => void;
@@ -33,12 +35,14 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
   private opening: Promise<RtpStream> | undefined;
   private remoteOffer: RemoteAudio | undefined;
   private offerOutstanding = false;
-  private readonly sessionId = randomInt(1, 2 ** 31);
+  private readonly sessionId: number;
   private version = 0;
   private closed = false;
   private dialogConfirmed = false;
 
-  constructor(private readonly context: PlainSdhContext) {}
+  constructor(private readonly context: PlainSdhContext) {
+    this.sessionId = randomInteger(context.random, 1, 2 ** 31);
+  }
 
   get stream(): RtpStream | undefined {
     return this.rtp;
@@ -129,7 +133,7 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
 
   private async openStream(): Promise<RtpStream> {
     if (this.rtp) return this.rtp;
-    this.opening ??= RtpStream.open(this.context.bindAddress, this.context.clock, this.context.logger);
+    this.opening ??= RtpStream.open(this.context.bindAddress, this.context.clock, this.context.logger, this.context.random);
     let rtp: RtpStream;
     try {
       rtp = await this.opening;

@@ -28,7 +28,12 @@ export const SipTcpLimitsSchema = z.strictObject({
 
 export const SipLineSchema = z.strictObject({
   type: z.literal('sip'),
-  aor: z.string().regex(/^sips?:[^@\s]+@[^\s]+$/, 'write the address of record as sip:user@domain'),
+  aor: z
+    .string()
+    .regex(/^sips?:[^@\s]+@[^\s]+$/, 'write the address of record as sip:user@domain')
+    // sip:user:password@host (RFC 3261 §19.1.1: SHOULD NOT) would put the password in <$local_party>,
+    // in the line status and in every log line that names the AOR.
+    .refine((aor) => !/^sips?:[^@:]*:[^@]*@/.test(aor), 'a password does not belong in the address of record; write sip:user@domain and put it in line.password'),
   password: z.string().default(''),
   authUser: z.string().optional(),
   registrar: z

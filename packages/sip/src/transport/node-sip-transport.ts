@@ -1,7 +1,9 @@
 import type { Socket } from 'node:net';
-import type { Clock, Logger } from '@callhook/core';
-import { EmitterImpl, TransportState, type Emitter, type Transport } from 'sip.js';
+import type { Clock, Logger, Random } from '@callhook/core';
+import { Core, EmitterImpl, TransportState, type Emitter, type Transport } from 'sip.js';
+import { badRequestResponse, MalformedRequestError, parserComplaint, type RequestEcho } from '../message/bad-request.js';
 import { peekSipMessage, type PeekedMessage } from '../message/peek.js';
+import { randomHex, systemRandom } from '../system-random.js';
 import { BoundedMap } from './bounded-map.js';
 import type { InboundMessage, Peer, SipEndpoint } from './endpoint.js';
 import { Retransmitter, type RetransmitTimers } from './retransmitter.js';
@@ -11,6 +13,8 @@ export interface NodeSipTransportOptions {
   endpoint: SipEndpoint;
   clock: Clock;
   logger: Logger;
+  /** For the To tags of our stateless 400s; the system CSPRNG by default. */
+  random?: Random;
   /** Out-of-dialog requests go here (the registrar, for a registered line). */
   outboundProxy?: HostPort;
   timers?: RetransmitTimers;
@@ -38,6 +42,8 @@ export class NodeSipTransport implements Transport {
   private readonly retransmitter: Retransmitter;
   private readonly replyPaths = new BoundedMap<string, ReplyPath>(PATH_MEMORY);
   private readonly inviteDestinations = new BoundedMap<string, Peer>(PATH_MEMORY);
+  /** The message being handed to sip.js right now (its parse is synchronous). */
+  private delivering: { inbound: InboundMessage; peeked: PeekedMessage } | undefined;
 
   constructor(
     _sipjsLogger: unknown,
@@ -121,6 +127,10 @@ export class NodeSipTransport implements Transport {
     try {
       peeked = peekSipMessage(inbound.text);
     } catch (error) {
+      if (error instanceof MalformedRequestError && error.method !== 'ACK') {
+        this.refuse(inbound, error.echo, error.message);
+        return;
+      }
       this.options.logger.log('warn', 'dropped malformed sip message', {
         from: `${inbound.from.address}:${inbound.from.port}`,
         error: (error as Error).message,
@@ -135,11 +145,48 @@ export class NodeSipTransport implements Transport {
       this.retransmitter.responseReceived(key, peeked.statusCode ?? 0);
     }
     if (!this.isConnected()) return;
+    // sip.js throws from a promise nobody catches (an unhandled rejection ends Node) when a
+    // request's body has no Content-Type; RFC 3261 §20.15 makes the header mandatory then.
+    if (peeked.kind === 'request' && !peeked.hasContentType && (peeked.contentLength ?? peeked.bodyBytes) > 0) {
+      if (peeked.method === 'ACK') this.options.logger.log('warn', 'dropped an ACK with a body but no Content-Type', { from: `${inbound.from.address}:${inbound.from.port}` });
+      else this.refuse(inbound, peeked.echo, 'Missing Content-Type header field');
+      return;
+    }
+    this.delivering = { inbound, peeked };
     try {
       this.onMessage?.(inbound.text);
     } catch (error) {
       this.options.logger.log('warn', 'sip stack failed on a message', { error: (error as Error).message });
+    } finally {
+      this.delivering = undefined;
     }
+  }
+
+  /**
+   * Called by sip.js (patched, docs/sip-in-node.md §5) when its parser rejects a message that passed
+   * our peek: a request other than ACK is answered 400 naming the header sip.js could not read.
+   */
+  onUnparseableMessage(message: string): void {
+    const current = this.delivering;
+    if (!current || current.inbound.text !== message) return;
+    const { inbound, peeked } = current;
+    if (peeked.kind !== 'request' || peeked.method === 'ACK') {
+      this.options.logger.log('warn', 'dropped a sip message the stack cannot parse', { from: `${inbound.from.address}:${inbound.from.port}`, start: message.slice(0, message.indexOf('\r\n')).slice(0, 80) });
+      return;
+    }
+    const logged: string[] = [];
+    const capture = { error: (text: string) => logged.push(text), warn: (text: string) => logged.push(text), log: () => undefined, debug: () => undefined };
+    Core.Parser.parseMessage(message, capture as unknown as Core.Logger);
+    this.refuse(inbound, peeked.echo, parserComplaint(logged));
+  }
+
+  /** Answers a request we cannot process with a stateless 400 on the path it came (never throws). */
+  private refuse(inbound: InboundMessage, echo: RequestEcho, reason: string): void {
+    this.options.logger.log('warn', 'refused a malformed sip request (400)', { from: `${inbound.from.address}:${inbound.from.port}`, reason, callId: echo.callId.slice(0, 80) });
+    const response = badRequestResponse(echo, reason, randomHex(this.options.random ?? systemRandom, 8));
+    this.options.endpoint.send(response, inbound.from, inbound.connection).catch((error: Error) => {
+      this.options.logger.log('debug', 'sending a 400 failed', { error: error.message });
+    });
   }
 
   private setState(state: TransportState): void {

@@ -20,6 +20,11 @@ export class FakeClock implements Clock {
     this.timers.delete(handle as number);
   }
 
+  /** Due times of the timers still waiting, earliest first. */
+  pendingDue(): number[] {
+    return [...this.timers.values()].map((timer) => timer.due).sort((a, b) => a - b);
+  }
+
   advance(ms: number): void {
     const end = this.time + ms;
     for (let guard = 0; guard < 10_000; guard++) {

@@ -52,9 +52,13 @@ export class RawUac {
     });
   }
 
-  /** Sends an INVITE with `body` (SDP unless `contentType` says otherwise); returns its Call-ID. */
-  invite(body: string, callId = randomUUID()): string {
-    this.sendText(this.request('INVITE', callId, 1, body, [`Contact: <sip:raw@127.0.0.1:${this.port}>`, 'Content-Type: application/sdp']));
+  /**
+   * Sends an INVITE with `body` as SDP; returns its Call-ID. `options.from` replaces the From header
+   * value, `options.headers` replaces Contact and Content-Type (tests send broken headers this way).
+   */
+  invite(body: string, callId = randomUUID(), options: { from?: string; headers?: string[] } = {}): string {
+    const headers = options.headers ?? [`Contact: <sip:raw@127.0.0.1:${this.port}>`, 'Content-Type: application/sdp'];
+    this.sendText(this.request('INVITE', callId, 1, body, headers, undefined, options.from));
     return callId;
   }
 
@@ -93,12 +97,12 @@ export class RawUac {
     return final ? header(final.text, 'To') : `<sip:303@127.0.0.1:${this.target}>`;
   }
 
-  private request(method: string, callId: string, cseq: number, body: string, extra: string[], to = `<sip:303@127.0.0.1:${this.target}>`): string {
+  private request(method: string, callId: string, cseq: number, body: string, extra: string[], to = `<sip:303@127.0.0.1:${this.target}>`, from = '<sip:raw@127.0.0.1>;tag=raw1'): string {
     const branch = method === 'ACK' ? `z9hG4bK-ack-${randomUUID()}` : `z9hG4bK-${randomUUID()}`;
     return [
       `${method} sip:303@127.0.0.1:${this.target} SIP/2.0`,
       `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=${branch};rport`,
-      'From: <sip:raw@127.0.0.1>;tag=raw1',
+      `From: ${from}`,
       `To: ${to}`,
       `Call-ID: ${callId}`,
       `CSeq: ${cseq} ${method}`,

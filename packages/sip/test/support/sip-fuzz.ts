@@ -3,7 +3,11 @@ import fc from 'fast-check';
 /** One generated message and what it was meant to be. */
 export interface FuzzInput {
   kind: 'INVITE' | 're-INVITE' | 'BYE' | 'CANCEL';
+  /** The uuid in its Call-ID and Via branch: a response carries it in one of them even when the other is mutated. */
+  id: string;
   callId: string;
+  /** What was done to it, for the failure printout: header mutation, Content-Length, SDP or not. */
+  description: string;
   text: string;
 }
 
@@ -64,6 +68,7 @@ export function sipInput(target: number, transport: 'UDP' | 'TCP'): fc.Arbitrary
         'Contact: <sip:fuzz@127.0.0.1:9>',
         ...(body ? ['Content-Type: application/sdp'] : []),
       ];
+      const mutated = mutation ? `${mutation.type} ${/^[^:]*/.exec(headers[mutation.index % headers.length]!)![0]} header` : 'headers intact';
       if (mutation) {
         const index = mutation.index % headers.length;
         if (mutation.type === 'drop') headers.splice(index, 1);
@@ -73,6 +78,7 @@ export function sipInput(target: number, transport: 'UDP' | 'TCP'): fc.Arbitrary
       }
       const exact = Buffer.byteLength(body, 'latin1');
       if (length !== 'missing') headers.push(`Content-Length: ${length === 'exact' ? exact : /^[+-]\d+$/.test(length) ? Math.max(0, exact + Number(length)) : length}`);
-      return { kind, callId, text: [`${method} sip:303@127.0.0.1:${target} SIP/2.0`, ...headers, '', body].join(CRLF) };
+      const description = `${kind}, ${mutated}, Content-Length ${length}, ${body ? `SDP of ${body.length} bytes` : 'no body'}`;
+      return { kind, id, callId, description, text: [`${method} sip:303@127.0.0.1:${target} SIP/2.0`, ...headers, '', body].join(CRLF) };
     });
 }

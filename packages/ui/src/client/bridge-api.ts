@@ -1,4 +1,4 @@
-import type { CallSnapshot, DeliveryRecord, EngineEvent, InboundCommand, LineStatus, Settings, SettingsInput } from '@callhook/core';
+import type { CallSnapshot, DeliveryRecord, EngineEvent, InboundCommand, LineStatus, MaskedSettings, MaskedSettingsInput } from '@callhook/core';
 import type { CallLists, SaveResult, SlotTestRequest } from './engine-client.js';
 
 /**
@@ -6,8 +6,10 @@ import type { CallLists, SaveResult, SlotTestRequest } from './engine-client.js'
  * cross the bridge as `BridgeResult` values because Electron flattens thrown errors to a message.
  */
 export interface CallhookBridge {
-  getSettings(): Promise<BridgeResult<Settings>>;
-  saveSettings(settings: SettingsInput): Promise<BridgeResult<SaveResult>>;
+  /** Secrets that are set read `{"set": true}`. */
+  getSettings(): Promise<BridgeResult<MaskedSettings>>;
+  /** `{"set": true}` keeps a stored secret, a value replaces it, null/"" or a missing header removes it. */
+  saveSettings(settings: MaskedSettingsInput): Promise<BridgeResult<SaveResult>>;
   getCalls(): Promise<BridgeResult<CallLists>>;
   getDeliveries(): Promise<BridgeResult<DeliveryRecord[]>>;
   getLineStatus(): Promise<BridgeResult<LineStatus>>;

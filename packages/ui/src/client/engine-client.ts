@@ -1,4 +1,4 @@
-import type { Action, CallSnapshot, DeliveryRecord, EngineEvent, InboundCommand, LineStatus, Settings, SettingsInput, Slot } from '@callhook/core';
+import type { Action, CallSnapshot, DeliveryRecord, EngineEvent, InboundCommand, LineStatus, MaskedSettings, MaskedSettingsInput, MaskedSlot } from '@callhook/core';
 
 export interface CallLists {
   active: CallSnapshot[];
@@ -6,7 +6,8 @@ export interface CallLists {
 }
 
 export interface SaveResult {
-  settings: Settings;
+  /** The applied settings, secrets shown as `{"set": true}`. */
+  settings: MaskedSettings;
   /** Some change waits for a restart (the listener's address or port, a line with calls on it). */
   restartRequired: boolean;
   /** The fields that wait for a restart, e.g. `inbound.port`, `lines[0].registrar`. */
@@ -14,7 +15,10 @@ export interface SaveResult {
 }
 
 export interface SlotTestRequest {
-  slot: Slot;
+  /** Its secrets may be `{"set": true}`: the engine takes them from the saved slot at `index`. */
+  slot: MaskedSlot;
+  /** The slot's position in the saved settings. */
+  index?: number;
   action: Action;
   /** The sample call the preview shows; the slot is expanded against it. */
   call: CallSnapshot;
@@ -27,9 +31,13 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
  * HTTP + Server-Sent Events, and the Electron preload bridge.
  */
 export interface EngineClient {
-  getSettings(): Promise<Settings>;
+  /**
+   * The settings with every secret that is set shown as `{"set": true}` (the engine never hands a
+   * secret out); send the marker back to keep it.
+   */
+  getSettings(): Promise<MaskedSettings>;
   /** Rejects with a `ClientError` whose `issues` name the bad fields. */
-  saveSettings(settings: SettingsInput): Promise<SaveResult>;
+  saveSettings(settings: MaskedSettingsInput): Promise<SaveResult>;
   getCalls(): Promise<CallLists>;
   getDeliveries(): Promise<DeliveryRecord[]>;
   getLineStatus(): Promise<LineStatus>;
@@ -37,6 +45,11 @@ export interface EngineClient {
   /** Fires one slot once against a sample call; resolves with the final delivery record. */
   testSlot(request: SlotTestRequest): Promise<DeliveryRecord>;
   replayDelivery(deliveryId: string): Promise<DeliveryRecord>;
+  /**
+   * The token this console signed in with (HTTP: from `#token=`), which is the listener's
+   * `inbound.token`; null when it has none (the desktop's IPC needs none).
+   */
+  signedInToken(): string | null;
   /** Live engine events; returns the unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void, onConnection?: (state: ConnectionState) => void): () => void;
 }

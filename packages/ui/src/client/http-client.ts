@@ -1,4 +1,4 @@
-import type { CallSnapshot, DeliveryRecord, InboundCommand, LineStatus, Settings, SettingsInput } from '@callhook/core';
+import type { CallSnapshot, DeliveryRecord, InboundCommand, LineStatus, MaskedSettings, MaskedSettingsInput } from '@callhook/core';
 import { ClientError, clientErrorFrom } from './client-error.js';
 import type { CallLists, EngineClient, SaveResult, SlotTestRequest } from './engine-client.js';
 import { subscribeEvents, type EventSourceFactory } from './event-stream.js';
@@ -37,13 +37,14 @@ export function createHttpClient(options: HttpClientOptions = {}): EngineClient 
 
   return {
     async getSettings() {
-      return (await request('GET', '/api/v1/settings')).settings as Settings;
+      return (await request('GET', '/api/v1/settings')).settings as MaskedSettings;
     },
-    async saveSettings(settings: SettingsInput): Promise<SaveResult> {
+    async saveSettings(settings: MaskedSettingsInput): Promise<SaveResult> {
       const result = await request('PUT', '/api/v1/settings', settings);
       const fields = Array.isArray(result.restartFields) ? result.restartFields.filter((f): f is string => typeof f === 'string') : [];
-      return { settings: result.settings as Settings, restartRequired: result.restartRequired === true, restartFields: fields };
+      return { settings: result.settings as MaskedSettings, restartRequired: result.restartRequired === true, restartFields: fields };
     },
+    signedInToken: () => token,
     async getCalls(): Promise<CallLists> {
       const result = await request('GET', '/api/v1/calls');
       return { active: (result.active ?? []) as CallSnapshot[], recent: (result.recent ?? []) as CallSnapshot[] };

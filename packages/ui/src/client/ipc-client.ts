@@ -19,6 +19,8 @@ export function createIpcClient(bridge: CallhookBridge): EngineClient {
     execute: (command) => unwrap(bridge.execute(command)),
     testSlot: (request) => unwrap(bridge.testSlot(request)),
     replayDelivery: (deliveryId) => unwrap(bridge.replayDelivery(deliveryId)),
+    // The desktop's console talks IPC and signs in with nothing.
+    signedInToken: () => null,
     subscribe(listener, onConnection) {
       const off = bridge.onEngineEvent(listener);
       onConnection?.('open');

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Settings } from '@callhook/core';
+import type { MaskedSettings } from '@callhook/core';
 import { ClientError, errorMessage, type ClientIssue } from '../client/client-error.js';
 import type { EngineClient } from '../client/engine-client.js';
 
@@ -12,8 +12,8 @@ export interface SaveFeedback {
 }
 
 export interface SettingsSection<K extends SectionKey> {
-  draft: Settings[K] | null;
-  setDraft(update: (draft: Settings[K]) => Settings[K]): void;
+  draft: MaskedSettings[K] | null;
+  setDraft(update: (draft: MaskedSettings[K]) => MaskedSettings[K]): void;
   dirty: boolean;
   saving: boolean;
   feedback: SaveFeedback | null;
@@ -27,17 +27,17 @@ export interface SettingsSection<K extends SectionKey> {
  */
 export interface SectionCodec<K extends SectionKey> {
   /** Saved section → editable draft (e.g. padded to the dialog's rows). */
-  toDraft(section: Settings[K]): Settings[K];
+  toDraft(section: MaskedSettings[K]): MaskedSettings[K];
   /** Draft → section to save (e.g. without empty rows). */
-  toSaved(draft: Settings[K]): Settings[K];
+  toSaved(draft: MaskedSettings[K]): MaskedSettings[K];
 }
 
 const identity = { toDraft: <T>(value: T) => value, toSaved: <T>(value: T) => value };
 
 export function useSettingsSection<K extends SectionKey>(client: EngineClient, key: K, codec: SectionCodec<K> = identity): SettingsSection<K> {
   const { toDraft, toSaved } = codec;
-  const [saved, setSaved] = useState<Settings[K] | null>(null);
-  const [draft, setDraftState] = useState<Settings[K] | null>(null);
+  const [saved, setSaved] = useState<MaskedSettings[K] | null>(null);
+  const [draft, setDraftState] = useState<MaskedSettings[K] | null>(null);
   const [saving, setSaving] = useState(false);
   const [feedback, setFeedback] = useState<SaveFeedback | null>(null);
 
@@ -57,7 +57,7 @@ export function useSettingsSection<K extends SectionKey>(client: EngineClient, k
     // The codec is a pair of pure functions; a new object each render must not reload.
   }, [client, key]);
 
-  const setDraft = useCallback((update: (draft: Settings[K]) => Settings[K]) => {
+  const setDraft = useCallback((update: (draft: MaskedSettings[K]) => MaskedSettings[K]) => {
     setDraftState((current) => (current === null ? current : update(current)));
   }, []);
 

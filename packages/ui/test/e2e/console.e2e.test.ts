@@ -167,5 +167,23 @@ describe('console in Chromium against the real server on the simulated line', ()
     });
     await page.getByRole('button', { name: 'Answer call from 420' }).click();
     await page.getByRole('cell', { name: 'connected' }).waitFor();
+
+    // The inbound page: the token is "set", the example URLs say <your token> until "Show token in URLs".
+    await page.getByRole('link', { name: 'Inbound' }).click();
+    await page.getByText('Token: set').waitFor();
+    await page.getByRole('switch', { name: 'Enable Inbound Action-URL "make_call"' }).check();
+    await page.getByText('/?action=make_call&target=123&token=<your token>').first().waitFor();
+    expect(await page.content()).not.toContain(token);
+    await page.getByRole('button', { name: 'Show token in URLs' }).click();
+    await page.getByText(`/?action=make_call&target=123&token=${token}`).first().waitFor();
+    await page.getByRole('button', { name: 'Hide token in URLs' }).click();
+    // Apply sends {"set": true} back: the token stays, the console keeps working with it.
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('Settings applied.').waitFor();
+    const after = await fetch(`${server.origin}/api/v1/settings`, { headers: { authorization: `Bearer ${token}` } });
+    expect(after.status).toBe(200);
+    const body = await after.text();
+    expect(body).not.toContain(token);
+    expect(JSON.parse(body).settings.inbound).toMatchObject({ token: { set: true }, actions: { make_call: true } });
   });
 });

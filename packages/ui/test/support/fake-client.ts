@@ -1,10 +1,19 @@
-import { SettingsSchema, SPEC_EXAMPLE_CALL, type CallSnapshot, type DeliveryRecord, type EngineEvent, type InboundCommand, type Settings, type SettingsInput } from '@callhook/core';
+import {
+  loadSettings, maskSettings, restoreSecrets, SettingsSchema, SPEC_EXAMPLE_CALL,
+  type CallSnapshot, type DeliveryRecord, type EngineEvent, type InboundCommand, type MaskedSettingsInput, type Settings,
+} from '@callhook/core';
 import type { EngineClient, SlotTestRequest } from '../../src/client/engine-client.js';
 
-/** An in-memory engine for component tests: records what the console asks and emits events on demand. */
+/**
+ * An in-memory engine for component tests: records what the console asks and emits events on demand.
+ * Like the real engines it hands out secrets as {"set": true} and puts the stored value back on save.
+ */
 export class FakeClient implements EngineClient {
+  /** What the engine stores (real secrets). */
   settings: Settings = SettingsSchema.parse({});
-  saved: SettingsInput[] = [];
+  /** What the console sent, markers and all. */
+  saved: MaskedSettingsInput[] = [];
+  token: string | null = null;
   commands: InboundCommand[] = [];
   tests: SlotTestRequest[] = [];
   replays: string[] = [];
@@ -16,13 +25,16 @@ export class FakeClient implements EngineClient {
   private listeners = new Set<(event: EngineEvent) => void>();
 
   async getSettings() {
-    return structuredClone(this.settings);
+    return structuredClone(maskSettings(this.settings));
   }
-  async saveSettings(settings: SettingsInput) {
+  async saveSettings(settings: MaskedSettingsInput) {
     if (this.saveError) throw this.saveError;
-    this.saved.push(settings);
-    this.settings = SettingsSchema.parse(settings);
-    return { settings: structuredClone(this.settings), restartRequired: this.restartFields.length > 0, restartFields: this.restartFields };
+    this.saved.push(structuredClone(settings));
+    this.settings = loadSettings(restoreSecrets(settings, this.settings)).settings;
+    return { settings: structuredClone(maskSettings(this.settings)), restartRequired: this.restartFields.length > 0, restartFields: this.restartFields };
+  }
+  signedInToken() {
+    return this.token;
   }
   async getCalls() {
     return { active: this.active, recent: this.recent };

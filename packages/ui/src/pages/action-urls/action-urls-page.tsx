@@ -1,4 +1,4 @@
-import type { Settings, Slot } from '@callhook/core';
+import type { MaskedSettings, MaskedSlot } from '@callhook/core';
 import type { EngineClient } from '../../client/engine-client.js';
 import { ApplyBar } from '../../components/apply-bar.js';
 import { SwitchField } from '../../components/switch-field.js';
@@ -7,8 +7,8 @@ import { SlotEditor } from './slot-editor.js';
 import { emptySlot, slotRows, slotsToSave } from './slot-row.js';
 
 const slotCodec = {
-  toDraft: (section: Settings['actionUrls']) => ({ ...section, slots: slotRows(section) }),
-  toSaved: (draft: Settings['actionUrls']) => ({ ...draft, slots: slotsToSave(draft.slots) }),
+  toDraft: (section: MaskedSettings['actionUrls']) => ({ ...section, slots: slotRows(section) }),
+  toSaved: (draft: MaskedSettings['actionUrls']) => ({ ...draft, slots: slotsToSave(draft.slots) }),
 };
 
 /** The spec's "Action URL settings" dialog. */
@@ -17,7 +17,7 @@ export function ActionUrlsPage({ client }: { client: EngineClient }) {
   const { draft } = section;
   if (draft === null) return <p role="status">{section.feedback?.message ?? 'Loading settings…'}</p>;
   const rows = draft.slots;
-  const setRow = (index: number, slot: Slot) =>
+  const setRow = (index: number, slot: MaskedSlot) =>
     section.setDraft((current) => ({ ...current, slots: current.slots.map((row, i) => (i === index ? slot : row)) }));
 
   return (

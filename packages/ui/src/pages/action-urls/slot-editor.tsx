@@ -1,15 +1,16 @@
 import { useRef, useState } from 'react';
-import { ACTION_LABELS, ACTIONS, type Action, type DeliveryRecord, type Slot } from '@callhook/core';
+import { ACTION_LABELS, ACTIONS, isSecretHeader, isSecretMarker, type Action, type DeliveryRecord, type MaskedSlot } from '@callhook/core';
 import { errorMessage } from '../../client/client-error.js';
 import type { EngineClient } from '../../client/engine-client.js';
+import { SecretField } from '../../components/secret-field.js';
 import { PlaceholderInput } from './placeholder-input.js';
 import { sampleCallFor } from './sample-call.js';
 import { previewTemplate } from './template-preview.js';
 
 export interface SlotEditorProps {
   index: number;
-  slot: Slot;
-  onChange(slot: Slot): void;
+  slot: MaskedSlot;
+  onChange(slot: MaskedSlot): void;
   onDelete(): void;
   client: EngineClient;
 }
@@ -28,7 +29,10 @@ export function SlotEditor({ index, slot, onChange, onDelete, client }: SlotEdit
   const inputRef = useRef<HTMLInputElement | null>(null);
   const [test, setTest] = useState<TestState>({ kind: 'idle' });
   const preview = previewTemplate(slot.url, slot.on, slot.maxValueLength);
-  const update = (patch: Partial<Slot>) => onChange({ ...slot, ...patch });
+  const update = (patch: Partial<MaskedSlot>) => onChange({ ...slot, ...patch });
+  // Secrets the engine keeps for this slot (shown as set) or that are being replaced.
+  const secretHeaders = Object.entries(slot.headers).filter(([name, value]) => isSecretMarker(value) || isSecretHeader(name));
+  const withoutHeader = (name: string) => Object.fromEntries(Object.entries(slot.headers).filter(([other]) => other !== name));
 
   const goToError = (offset: number) => {
     inputRef.current?.focus();
@@ -38,7 +42,8 @@ export function SlotEditor({ index, slot, onChange, onDelete, client }: SlotEdit
   const runTest = async () => {
     setTest({ kind: 'running' });
     try {
-      const record = await client.testSlot({ slot, action: slot.on, call: sampleCallFor(slot.on) });
+      // The index lets the engine fill in the secrets this slot shows as set.
+      const record = await client.testSlot({ slot, index, action: slot.on, call: sampleCallFor(slot.on) });
       setTest({ kind: 'done', record });
     } catch (error) {
       setTest({ kind: 'failed', message: errorMessage(error) });
@@ -88,6 +93,29 @@ export function SlotEditor({ index, slot, onChange, onDelete, client }: SlotEdit
           </div>
         )}
       </div>
+      {(secretHeaders.length > 0 || slot.secret !== null) && (
+        <div className="secrets" role="group" aria-label={`Secrets of Action URL ${index + 1}`}>
+          {secretHeaders.map(([name, value]) => (
+            <SecretField
+              key={name}
+              id={`${base}-header-${name}`}
+              label={`${name} header`}
+              value={value}
+              onChange={(next) => update({ headers: { ...slot.headers, [name]: next } })}
+              onRemove={() => update({ headers: withoutHeader(name) })}
+            />
+          ))}
+          {slot.secret !== null && (
+            <SecretField
+              id={`${base}-secret`}
+              label="signing secret"
+              value={slot.secret}
+              onChange={(secret) => update({ secret })}
+              onRemove={() => update({ secret: null })}
+            />
+          )}
+        </div>
+      )}
       <div className="switches">
         <label>
           <input type="checkbox" checked={slot.active} onChange={(e) => update({ active: e.target.checked })} /> Activate this Action URL

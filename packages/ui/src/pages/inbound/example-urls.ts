@@ -1,4 +1,4 @@
-import type { InboundAction, InboundSettings } from '@callhook/core';
+import type { InboundAction, MaskedInboundSettings } from '@callhook/core';
 
 const EXAMPLE_PARAMS: Record<InboundAction, string> = {
   make_call: 'action=make_call&target=123',
@@ -24,9 +24,16 @@ export interface ExampleUrl {
   url: string;
 }
 
-/** One ready-to-copy URL per enabled action and listen address, with the token when there is one. */
-export function exampleUrls(inbound: InboundSettings): ExampleUrl[] {
-  const token = inbound.token ? `&token=${encodeURIComponent(inbound.token)}` : '';
+/** What an example URL shows in place of a token the page does not show. */
+export const TOKEN_PLACEHOLDER = '<your token>';
+
+/**
+ * One ready-to-copy URL per enabled action and listen address. When the listener has a token, the
+ * URLs carry `token=<your token>`, or `shownToken` (percent-encoded) when the user asked to see it:
+ * the page never prints the token unasked.
+ */
+export function exampleUrls(inbound: MaskedInboundSettings, shownToken: string | null = null): ExampleUrl[] {
+  const token = inbound.token === null ? '' : `&token=${shownToken ? encodeURIComponent(shownToken) : TOKEN_PLACEHOLDER}`;
   const enabled = (Object.keys(EXAMPLE_PARAMS) as InboundAction[]).filter((action) => inbound.actions[action]);
   return enabled.flatMap((action) =>
     inbound.listen.map((address) => ({

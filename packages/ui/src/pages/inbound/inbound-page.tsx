@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { INBOUND_ACTIONS } from '@callhook/core';
 import type { EngineClient } from '../../client/engine-client.js';
 import { ApplyBar } from '../../components/apply-bar.js';
@@ -12,9 +13,12 @@ import { TokenField } from './token-field.js';
 /** Inbound Action URLs: the listener, its actions, token, allow-lists and example URLs. */
 export function InboundPage({ client }: { client: EngineClient }) {
   const section = useSettingsSection(client, 'inbound');
+  const [showToken, setShowToken] = useState(false);
   const { draft, setDraft } = section;
   if (draft === null) return <p role="status">{section.feedback?.message ?? 'Loading settings…'}</p>;
-  const examples = exampleUrls(draft);
+  // The token the examples may show, only when asked: a new one typed here, else the one this console signed in with.
+  const knownToken = typeof draft.token === 'string' ? draft.token : draft.token === null ? null : client.signedInToken();
+  const examples = exampleUrls(draft, showToken ? knownToken : null);
   const issues = section.feedback?.issues ?? [];
   const portError = fieldIssue(issues, 'inbound.port');
 
@@ -92,6 +96,14 @@ export function InboundPage({ client }: { client: EngineClient }) {
       />
       <section aria-labelledby="examples-title">
         <h2 id="examples-title">Example URLs</h2>
+        {draft.token !== null && (
+          <p className="muted hint">
+            {showToken ? 'The URLs show the token.' : 'The URLs show <your token> in place of the token.'}{' '}
+            <button type="button" onClick={() => setShowToken(!showToken)} aria-pressed={showToken} disabled={knownToken === null}>
+              {showToken ? 'Hide token in URLs' : 'Show token in URLs'}
+            </button>
+          </p>
+        )}
         {examples.length === 0 ? (
           <p className="muted">Enable an action to see ready-to-copy URLs.</p>
         ) : (

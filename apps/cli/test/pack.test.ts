@@ -1,0 +1,62 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MAIN } from './support/cli.js';
+import { waitFor } from './support/receiver.js';
+
+const ROOT = resolve(MAIN, '..', '..', '..', '..');
+const dirs: string[] = [];
+const children: ReturnType<typeof spawn>[] = [];
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+describe('the packed headless edition', () => {
+  it('installs from the tarball alone and serves, with the console, the systemd unit and the licence', async () => {
+    const out = tempDir('callhook-pack-');
+    const tarball = execFileSync('bash', [join(ROOT, 'scripts', 'pack-server.sh'), out], { encoding: 'utf8', timeout: 300_000 }).trim().split('\n').pop()!;
+    expect(tarball).toMatch(/callhook-\d+\.\d+\.\d+-linux-\w+\.tar\.gz$/);
+
+    const prefix = tempDir('callhook-opt-');
+    execFileSync('tar', ['-C', prefix, '-xzf', tarball]);
+    const version = (JSON.parse(readFileSync(join(ROOT, 'apps', 'cli', 'package.json'), 'utf8')) as { version: string }).version;
+    const home = join(prefix, `callhook-${version}`);
+    for (const file of ['bin/callhook', 'systemd/callhook.service', 'LICENSE', 'README.md']) expect(existsSync(join(home, file))).toBe(true);
+    const unit = readFileSync(join(home, 'systemd', 'callhook.service'), 'utf8');
+    expect(unit).toMatch(/^ExecStart=\/opt\/callhook\/bin\/callhook serve /m);
+    expect(unit).toMatch(/^ProtectSystem=strict$/m);
+    expect(unit).toMatch(/^StateDirectory=callhook$/m);
+
+    // Runs from anywhere, with nothing of the checkout on its way.
+    const bin = join(home, 'bin', 'callhook');
+    expect(execFileSync(bin, ['--version'], { cwd: tmpdir(), encoding: 'utf8' })).toBe(`${version}\n`);
+    const child = spawn(bin, ['serve', '--demo', '--port', '0', '--data', tempDir('callhook-state-')], { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    await waitFor(() => /listening on (\S+)/.test(stdout) && /token: \S+/.test(stderr), 'the packed serve to listen');
+    const url = /listening on (\S+)/.exec(stdout)![1]!;
+    const token = /token: (\S+)/.exec(stderr)![1]!;
+    const health = await fetch(`${url}healthz`, { headers: { authorization: `Bearer ${token}` } });
+    expect(health.status).toBe(200);
+    const console = await fetch(`${url}console/`, { headers: { authorization: `Bearer ${token}` } });
+    expect(console.status).toBe(200);
+    expect(await console.text()).toContain('<div id="root">');
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+  });
+});
