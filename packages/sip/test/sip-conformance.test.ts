@@ -47,17 +47,8 @@ async function sipUnderTest(): Promise<LineUnderTest> {
   };
 }
 
-/**
- * Found by this suite and not fixed yet: SipLine.stop() reports "ended" for an established call but
- * sipp never receives the BYE (it times out with the call open) — the BYE appears to be lost when the
- * user agent and socket close right after session.bye() resolves. `it.fails` keeps the case running:
- * it turns red as soon as stop() delivers the BYE, and this entry must then be removed.
- */
-const KNOWN_BROKEN = new Set(['stop ends every active call with one "ended" before it resolves']);
-
 describe('the SIP line keeps the Line contract (sipp as the remote)', () => {
   for (const c of lineConformanceCases(sipUnderTest, { sleep: async (ms) => void (await sleep(ms)), timeoutMs: 15_000 })) {
-    if (KNOWN_BROKEN.has(c.name)) it.fails(c.name, c.run, 40_000);
-    else it(c.name, c.run, 40_000);
+    it(c.name, c.run, 40_000);
   }
 });
