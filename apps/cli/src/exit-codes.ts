@@ -37,6 +37,7 @@ const FAMILY: Record<ErrorCode | ServerErrorCode | CliCode, number> = {
   target_denied: EXIT.refused,
   not_found: EXIT.refused,
   no_such_call: EXIT.callState,
+  no_such_line: EXIT.callState,
   wrong_call_state: EXIT.callState,
   ambiguous_call: EXIT.callState,
   duplicate_dial: EXIT.callState,

@@ -145,7 +145,7 @@ describe('callhook (offline commands)', () => {
     );
     const json = runCli(['--json', 'config', 'check', file]);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout).settings).toMatchObject({ inbound: { token: { set: true } }, line: { password: { set: true } } });
+    expect(JSON.parse(json.stdout).settings).toMatchObject({ inbound: { token: { set: true } }, lines: [{ id: 'default', type: 'sip', password: { set: true } }] });
     const plain = runCli(['config', 'check', file]);
     for (const secret of secrets) expect(json.stdout + plain.stdout + plain.stderr).not.toContain(secret);
     // V8 quotes the text around a JSON syntax error; a password there must not reach the terminal.

@@ -125,7 +125,7 @@ describe('callhook serve and signals', () => {
     const { code, ms } = await terminate(served);
     console.info(`SIGTERM with --drain-ms 500 and a line slower to stop: exited ${code} after ${ms} ms`);
     expect(code).toBe(0);
-    expect(served.stderr()).toContain('the line did not stop within 500 ms');
+    expect(served.stderr()).toContain('the line "default" did not stop within 500 ms');
     expect(ms).toBeLessThan(500 + MARGIN_MS);
   });
 
@@ -167,6 +167,34 @@ describe('callhook serve and signals', () => {
     writeFileSync(file, JSON.stringify(moved));
     served.child.kill('SIGHUP');
     await waitFor(() => served!.stderr().includes('takes effect at the next start'), 'the restart note');
+
+    expect((await terminate(served)).code).toBe(0);
+  });
+
+  it('SIGHUP changes the lines live as a console save does: a line added is started and fires, one removed is stopped, no restart asked', async () => {
+    const receiver = await startReceiver();
+    cleanups.push(receiver.close);
+    const slots = [{ on: 'inbound', url: `${receiver.url}/in?line=<$line_id>` }];
+    const file = settingsFile(simulatorSettings(slots));
+    served = await startServe(['--config', file, '--port', '0', '--data', ':memory:', '--no-console'], 1);
+    const lineIds = async () => ((await api(served!, 'lines')) as { lines: { id: string }[] }).lines.map((l) => l.id);
+    expect(await lineIds()).toEqual(['default']);
+
+    const two = { ...simulatorSettings(slots), line: undefined, lines: [{ id: 'default', type: 'simulator', answerAfterMs: null }, { id: 'lab', type: 'simulator', answerAfterMs: null }] };
+    writeFileSync(file, JSON.stringify(two));
+    served.child.kill('SIGHUP');
+    await waitFor(() => served!.stderr().includes(`settings reloaded from ${file}`), 'the reload');
+    expect(await lineIds()).toEqual(['default', 'lab']);
+    expect(served.stderr()).not.toContain('takes effect at the next start');
+    await api(served, 'simulator/incoming', { from: '421', line: 'lab' });
+    await waitFor(() => receiver.received.length === 1, 'the delivery from the new line');
+    expect(new URL(receiver.received[0]!.url, receiver.url).search).toBe('?line=lab');
+
+    const one = { ...simulatorSettings(slots), line: { type: 'simulator', answerAfterMs: null } };
+    writeFileSync(file, JSON.stringify(one));
+    served.child.kill('SIGHUP');
+    await waitFor(() => served!.stderr().split('\n').filter((l) => l.includes('settings reloaded from')).length === 2, 'the second reload');
+    expect(await lineIds()).toEqual(['default']);
 
     expect((await terminate(served)).code).toBe(0);
   });

@@ -37,15 +37,15 @@ const start = () => startEngineHost({ userDataDir: dir, browser: { open: async (
 describe('startEngineHost (simulated line, real server pieces, temporary user data)', () => {
   it('creates default settings in the user data directory and runs the line', async () => {
     host = await start();
-    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ inbound: { enabled: false }, line: { type: 'simulator' } });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ inbound: { enabled: false }, lines: [{ id: 'default', type: 'simulator' }] });
     expect(host.backend.getLineStatus()).toEqual({ state: 'ready', detail: 'simulated line' });
   });
 
   it('saves settings to the file and applies them live', async () => {
     host = await start();
     const slot = { on: 'outbound', url: `${receiverUrl}/out?to=<$remote_party>`, active: true };
-    const result = host.backend.saveSettings({ actionUrls: { enabled: true, slots: [slot] } });
-    expect(result.restartRequired).toBe(false);
+    const result = await host.backend.saveSettings({ actionUrls: { enabled: true, slots: [slot] } });
+    expect(result).toMatchObject({ restartRequired: false, restartFields: [] });
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).actionUrls.slots[0].url).toBe(slot.url);
     const events: string[] = [];
     host.onEvent((event) => event.type === 'delivery' && events.push(event.record.outcome));
@@ -72,14 +72,14 @@ describe('startEngineHost (simulated line, real server pieces, temporary user da
   it('shows the renderer secrets as {"set": true} only, keeps them when sent back, and tests a slot with them', async () => {
     host = await start();
     const slot = { on: 'inbound', url: `${receiverUrl}/s`, headers: { Authorization: 'Bearer desktop-secret' }, secret: 'desktop-signing-secret-01' };
-    const saved = host.backend.saveSettings({ actionUrls: { enabled: true, slots: [slot] }, inbound: { token: 'desktop-token-0123456789' } });
+    const saved = await host.backend.saveSettings({ actionUrls: { enabled: true, slots: [slot] }, inbound: { token: 'desktop-token-0123456789' } });
     const shown = host.backend.getSettings();
     for (const view of [saved.settings, shown]) {
       expect(JSON.stringify(view)).not.toMatch(/desktop-secret|desktop-signing|desktop-token/);
       expect(view.actionUrls.slots[0]).toMatchObject({ headers: { Authorization: { set: true } }, secret: { set: true } });
       expect(view.inbound.token).toEqual({ set: true });
     }
-    host.backend.saveSettings(JSON.parse(JSON.stringify(shown)));
+    await host.backend.saveSettings(JSON.parse(JSON.stringify(shown)));
     const file = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'));
     expect(file.actionUrls.slots[0]).toMatchObject({ headers: { Authorization: 'Bearer desktop-secret' }, secret: 'desktop-signing-secret-01' });
     expect(file.inbound.token).toBe('desktop-token-0123456789');

@@ -11,9 +11,9 @@ function backend() {
   let settings = SettingsSchema.parse({});
   const api: ConsoleBackend = {
     getSettings: () => maskSettings(settings),
-    saveSettings(input) {
+    async saveSettings(input) {
       settings = loadSettings(input).settings;
-      return { settings: maskSettings(settings), restartRequired: false };
+      return { settings: maskSettings(settings), restartRequired: false, restartFields: [] };
     },
     getCalls: async () => ({ active: [], recent: [] }),
     getDeliveries: async () => [],

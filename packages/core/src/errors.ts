@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'duplicate_dial'
   | 'target_denied'
   | 'line_not_ready'
+  | 'no_such_line'
   | 'line_error';
 
 /**

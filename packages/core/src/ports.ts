@@ -6,6 +6,7 @@ import type { Cancellation } from './dispatch/cancellation.js';
 import type { DeliveryRecord, PendingDelivery } from './dispatch/delivery.js';
 import type { CallSnapshot } from './call/snapshot.js';
 import type { LineCommand, LineEvent, LineStatus } from './line/line-events.js';
+import type { LineSettings } from './line/line-settings.js';
 
 export type TimerHandle = { readonly __timer: unique symbol } | number | object;
 
@@ -92,16 +93,49 @@ export interface Logger {
   enabled?(level: LogLevel): boolean;
 }
 
-/** A telephone line: simulator, SIP user agent or desk phone. */
+/**
+ * A telephone line: simulator, SIP user agent or desk phone. Built by its `LinePlugin`; the engine
+ * runs many at once, each under its id.
+ *
+ * The contract (checked for every line by the line conformance suite, `lineConformanceCases` in
+ * `@callhook/core/conformance`):
+ *
+ * Events of one call (`lineCallId`):
+ * 1. The first is `incoming` (the remote called) or `outgoing` (we called); a `lineCallId` is never reused.
+ * 2. `alerting` only between `outgoing` and `answered`; `answered` at most once.
+ * 3. `held` / `resumed` only after `answered` and before `ended`, alternating (`held` first).
+ * 4. Exactly one `ended` per call, and nothing for that call after it.
+ * `status` events come whenever `status()` changes and belong to no call.
+ *
+ * Commands: `make_call` resolves only after the line emitted `outgoing` with `lineCallId` = the
+ * command's `callId` (the engine's GUID), so the engine answers with the call. The other commands
+ * resolve once the line accepted them; the event they cause (`answered`, `held`, `resumed`, `ended`,
+ * `ended` with cause `transferred`) follows within the line's own signalling time. `dtmf` resolves
+ * once the digits were sent.
+ * It rejects with a CallhookError (`line_not_ready`, `no_such_call`, `wrong_call_state`, `line_error`,
+ * `invalid_target`) and then emits nothing for the command.
+ *
+ * `start` resolves once `status()` is final for now (`ready`, or `failed`/`unregistered` with a
+ * detail); `stop` ends every call (one `ended` each) before it resolves with status `stopped`.
+ *
+ * The engine tolerates a line that breaks the event rules: a duplicate `incoming`/`outgoing`, an
+ * event for an unknown or ended call, or one its call state forbids is logged and ignored.
+ */
 export interface Line {
+  /** The `LinePlugin.type` that built it; the server gives each plugin's routes the lines of its type. */
   readonly kind: string;
   start(): Promise<void>;
   stop(): Promise<void>;
   status(): LineStatus;
   /** Subscribes to line events; returns the unsubscribe function. */
   onEvent(listener: (event: LineEvent) => void): () => void;
-  /** Carries out a command; rejects with a CallhookError (`line_not_ready`, `line_error`, …). */
+  /** Carries out a command; see the contract above. */
   execute(command: LineCommand): Promise<void>;
+  /**
+   * Applies changed settings while running (fields its plugin's `restartNeeded` did not name), e.g. a
+   * SIP line registering again with new credentials; active calls go on. Absent: nothing is live.
+   */
+  applySettings?(settings: LineSettings): Promise<void>;
 }
 
 export const silentLogger: Logger = { log() {}, enabled: () => false };

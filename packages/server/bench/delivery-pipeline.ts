@@ -3,7 +3,7 @@
  * SQLite journal) against a loopback receiver, compared with the same number of raw undici requests
  * at the same concurrency, in the same run. Counts come from the receiver.
  */
-import { Engine, loadSettings, SimulatedLine } from '@callhook/core';
+import { Engine, loadSettings, SimulatedLine, standardSinks } from '@callhook/core';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,7 +67,7 @@ async function pipeline(receiver: Receiver, journalFile: string, calls = CALLS) 
       slots: Array.from({ length: SLOTS }, (_, i) => ({ on: 'inbound', url: `${url}/slot${i}?guid=<$call_guid>&from=<$remote_party>&alias=<$remote_alias>&t=<$call_created_time>` })),
     },
   });
-  const engine = new Engine({ line, clock: systemClock, random: cryptoRandom, fetcher, browser: headlessBrowser, settings, journal, historyLimit: CALLS, maxQueuedDeliveries: CALLS * SLOTS });
+  const engine = new Engine({ lines: [{ id: 'default', line }], clock: systemClock, random: cryptoRandom, sinks: standardSinks({ fetcher, browser: headlessBrowser }), settings, journal, historyLimit: CALLS, maxQueuedDeliveries: CALLS * SLOTS });
   // Only numbers are kept, as on the raw side, so the bench's own bookkeeping does not add to the heap.
   const latencies: number[] = [];
   engine.on((event) => event.type === 'delivery' && latencies.push(event.record.latencyMs));

@@ -3,7 +3,7 @@
  * until a step has a failed call; each passing step is repeated against sipp's own uas at the same
  * rate, in the same run, so the figures are ratios and not machine-dependent absolutes. ≤ 2 min.
  */
-import { SipLineSchema } from '@callhook/core';
+import { SipLineSchema } from '../src/index.js';
 import { createSipLine } from '../src/index.js';
 import { freePort } from '../test/support/free-port.js';
 import { startSipp } from '../test/support/sipp.js';

@@ -1,8 +1,10 @@
-import type { SipLineSettings } from '@callhook/core';
 import { SipLine, type SipLineDeps } from './line/sip-line.js';
+import type { SipLineSettings } from './settings/sip-line-schema.js';
 
 export { SipLine, type SipLineDeps } from './line/sip-line.js';
 export { SipError, type SipErrorCode } from './errors.js';
+export { SipLineSchema, SipMediaSchema, SipTcpLimitsSchema, type SipLineSettings } from './settings/sip-line-schema.js';
+export { sipLinePlugin } from './sip-line-plugin.js';
 export { systemClock } from './system-clock.js';
 export { peekSipMessage, type PeekedMessage } from './message/peek.js';
 export { TcpFramer } from './transport/tcp-framer.js';

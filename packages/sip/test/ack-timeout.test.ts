@@ -1,4 +1,4 @@
-import { SipLineSchema } from '@callhook/core';
+import { SipLineSchema } from '../src/index.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSipLine } from '../src/index.js';
 import { EventRecorder } from './support/event-recorder.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
-import { SipLineSchema } from '@callhook/core';
+import { SipLineSchema } from '../src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSipLine, type SipLine } from '../src/index.js';
 import { EventRecorder } from './support/event-recorder.js';

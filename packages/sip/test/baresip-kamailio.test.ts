@@ -1,4 +1,4 @@
-import { SipLineSchema } from '@callhook/core';
+import { SipLineSchema } from '../src/index.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSipLine, type SipLine } from '../src/index.js';
 import { startBaresip, type Baresip } from './support/baresip.js';

@@ -1,7 +1,7 @@
 import { randomFillSync } from 'node:crypto';
-import { Engine, loadSettings, type FetchRequest } from '@callhook/core';
+import { Engine, loadSettings, simulatorLine, standardSinks, type FetchRequest } from '@callhook/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSipLine, systemClock } from '../src/index.js';
+import { createSipLine, sipLinePlugin, systemClock, type SipLineSettings } from '../src/index.js';
 import { freePort } from './support/free-port.js';
 import { mediaSink } from './support/media-sink.js';
 import { scenario } from './support/scenario.js';
@@ -15,16 +15,15 @@ async function engineOnSipLine() {
   const settings = loadSettings({
     actionUrls: { enabled: true, slots: ACTIONS.map((on) => ({ on, url: `http://receiver.test/${on}?a=<$action>&n=<$remote_party>&h=<$hold_state>&d=<$call_disposition>` })) },
     line: { type: 'sip', aor: 'sip:303@127.0.0.1', displayName: 'Desk' },
-  });
-  const lineSettings = settings.settings.line;
+  }, { linePlugins: [simulatorLine, sipLinePlugin] });
+  const lineSettings = settings.settings.lines[0]!;
   if (lineSettings.type !== 'sip') throw new Error('expected a sip line');
-  const line = createSipLine(lineSettings);
+  const line = createSipLine(lineSettings as unknown as SipLineSettings);
   const engine = new Engine({
-    line,
+    lines: [{ id: 'default', line }],
     clock: systemClock,
     random: { fill: (bytes) => void randomFillSync(bytes) },
-    fetcher: { fetch: async (request) => (requests.push(request), { status: 200 }) },
-    browser: { open: async () => undefined },
+    sinks: standardSinks({ fetcher: { fetch: async (request) => (requests.push(request), { status: 200 }) }, browser: { open: async () => undefined } }),
     settings,
   });
   await engine.start();

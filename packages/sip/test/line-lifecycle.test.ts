@@ -1,5 +1,5 @@
 import { createSocket } from 'node:dgram';
-import { SipLineSchema } from '@callhook/core';
+import { SipLineSchema } from '../src/index.js';
 import { describe, expect, it } from 'vitest';
 import { createSipLine } from '../src/index.js';
 import { EventRecorder } from './support/event-recorder.js';

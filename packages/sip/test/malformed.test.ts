@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
-import { SipLineSchema } from '@callhook/core';
+import { SipLineSchema } from '../src/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSipLine, type SipLine } from '../src/index.js';
 import { malformedCorpus } from './fixtures/malformed-corpus.js';

@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
-import { SipLineSchema, type LogLevel } from '@callhook/core';
+import { type LogLevel } from '@callhook/core';
+import { SipLineSchema } from '../src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSipLine, type SipLine } from '../src/index.js';
 import { rtpPacket } from '../src/rtp/rtp-packet.js';

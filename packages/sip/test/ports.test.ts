@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { SipLineSchema, type Random } from '@callhook/core';
+import type { Random } from '@callhook/core';
+import { SipLineSchema } from '../src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSipLine, type SipLine } from '../src/index.js';
 import { randomInteger } from '../src/system-random.js';

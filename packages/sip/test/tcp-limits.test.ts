@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { silentLogger, SipLineSchema } from '@callhook/core';
+import { silentLogger } from '@callhook/core';
+import { SipLineSchema } from '../src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSipLine, TcpEndpoint } from '../src/index.js';
 import { FakeClock } from './support/fake-clock.js';

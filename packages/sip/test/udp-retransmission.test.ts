@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { SipLineSchema } from '@callhook/core';
+import { SipLineSchema } from '../src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSipLine, peekSipMessage, type SipLine } from '../src/index.js';
 import { EventRecorder } from './support/event-recorder.js';

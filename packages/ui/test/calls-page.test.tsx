@@ -59,7 +59,7 @@ describe('Calls and Deliveries in the App shell', () => {
     window.location.hash = '#inbound';
     render(<App client={client} />);
     await screen.findByText('Line ready');
-    act(() => client.emit({ type: 'line', status: { state: 'unregistered', detail: '401 from registrar' } }));
+    act(() => client.emit({ type: 'line', lineId: 'default', status: { state: 'unregistered', detail: '401 from registrar' } }));
     expect(screen.getByRole('status', { name: 'Line status' }).textContent).toContain('Not registered — 401 from registrar');
   });
 });

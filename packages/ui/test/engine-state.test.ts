@@ -22,7 +22,7 @@ describe('engineReducer', () => {
   });
 
   it('tracks the line status from events', () => {
-    const state = engineReducer(initialEngineState, { type: 'event', event: { type: 'line', status: { state: 'unregistered', detail: '401 from registrar' } } });
+    const state = engineReducer(initialEngineState, { type: 'event', event: { type: 'line', lineId: 'default', status: { state: 'unregistered', detail: '401 from registrar' } } });
     expect(state.line).toEqual({ state: 'unregistered', detail: '401 from registrar' });
   });
 });

@@ -1,18 +1,25 @@
 import { loadSettingsText, maskSettings, settingsJsonSchema, DEFAULT_INBOUND_PORT, type SettingsInput } from '@callhook/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
+import { cliEdition } from '../edition.js';
 import type { Output } from '../output.js';
 
-export function configSchema(out: Output): void {
-  const schema = settingsJsonSchema();
+async function limits() {
+  const { editionLimits } = await import('@callhook/server');
+  return editionLimits(await cliEdition());
+}
+
+export async function configSchema(out: Output): Promise<void> {
+  const schema = settingsJsonSchema(await limits());
   out.result(schema, JSON.stringify(schema, null, 2));
 }
 
 /**
  * `callhook config check FILE`: validates the file and prints a summary; with `--json` the settings
- * themselves, every secret shown as `{"set": true}` as the control API shows it.
+ * themselves, every secret shown as `{"set": true}` as the control API shows it (the lines' secret
+ * fields as the edition's plugins declare them).
  */
-export function configCheck(file: string, out: Output): void {
+export async function configCheck(file: string, out: Output): Promise<void> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -21,16 +28,17 @@ export function configCheck(file: string, out: Output): void {
     const reason = missing ? 'no such file; create one with: callhook config init --out FILE' : (error as Error).message;
     throw new CliError('invalid_settings', `cannot read ${file}: ${reason}`);
   }
-  const { settings } = loadSettingsText(text);
+  const editionLimits = await limits();
+  const { settings } = loadSettingsText(text, editionLimits);
   const slots = settings.actionUrls.slots.filter((s) => s.active).length;
   const on = Object.entries(settings.inbound.actions).filter(([, v]) => v).map(([k]) => k);
   const summary = [
     `${file}: ${out.paint('green', 'ok')}`,
     `  action URLs ${settings.actionUrls.enabled ? 'on' : 'off'}, ${slots} active slot(s)`,
     `  inbound ${settings.inbound.enabled ? `on at ${settings.inbound.listen.join(', ')} port ${settings.inbound.port}` : 'off'}; actions: ${on.join(', ') || 'none'}; token ${settings.inbound.token ? 'set' : 'not set'}`,
-    `  line: ${settings.line.type}`,
+    ...settings.lines.map((line) => `  line ${line.id}: ${line.type}`),
   ];
-  out.result({ ok: true, file, settings: maskSettings(settings) }, summary.join('\n'));
+  out.result({ ok: true, file, settings: maskSettings(settings, editionLimits) }, summary.join('\n'));
 }
 
 /** A starter file: loopback listener with make_call on, a fresh token, one inactive example slot. */

@@ -1,6 +1,7 @@
-import type { Line, LoadedSettings, Logger, LogLevel, SipLineSettings } from '@callhook/core';
+import type { EditionLimits, LoadedSettings, Logger, LogLevel } from '@callhook/core';
 import { readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
+import { cliEdition } from '../edition.js';
 import { cliInvocation } from '../invocation.js';
 import type { Output } from '../output.js';
 
@@ -51,18 +52,18 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   const server = await import('@callhook/server');
   const level: LogLevel = options.verbose ? 'debug' : 'info';
   const logger = server.streamLogger({ level, json: options.logJson });
+  const edition = await cliEdition();
   const store = options.config ? new server.SettingsFile(options.config) : null;
-  const settings = store?.load();
+  const settings = store?.load(server.editionLimits(edition));
   const demoToken = options.demo ? server.generateToken() : null;
   const dataDir = options.data ?? (options.demo ? `${server.defaultDataDir()}/demo` : server.defaultDataDir());
 
   const ca = options.ca?.map(readCa);
   const consoleDir = options.console === false ? null : await builtConsole();
-  const line = settings?.settings.line.type === 'sip' ? await sipLine(settings.settings.line, logger) : undefined;
   const running = await server.startServer({
     consoleDir,
     settings,
-    line,
+    edition,
     demo: demoToken ? { token: demoToken } : undefined,
     settingsStore: store ?? undefined,
     dataDir,
@@ -85,7 +86,7 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   }
 
   reload = store
-    ? () => reloadSettings(store, running, logger)
+    ? () => void reloadSettings(store, server.editionLimits(edition), running, logger)
     : () => logger.log('info', 'SIGHUP: nothing to reload (--demo has no settings file)');
   if (hangupWhileStarting) reload();
 
@@ -107,18 +108,30 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   }, EXIT_GRACE_MS).unref();
 }
 
-/** SIGHUP: the settings file read again and applied live; a bad file is refused in one line and the settings in use stay. */
-function reloadSettings(store: { path: string; load(): LoadedSettings }, running: { applySettings(loaded: LoadedSettings): { restartRequired: boolean } }, logger: Logger): void {
+/**
+ * SIGHUP: the settings file read again (with the edition's rules) and applied live through the same
+ * line-change planning as a console save; a bad file is refused in one line and the settings in use stay.
+ */
+async function reloadSettings(
+  store: { path: string; load(limits?: EditionLimits): LoadedSettings },
+  limits: EditionLimits,
+  running: { applySettings(loaded: LoadedSettings): Promise<{ restartRequired: boolean; restartFields: string[] }> },
+  logger: Logger,
+): Promise<void> {
   let loaded: LoadedSettings;
   try {
-    loaded = store.load();
+    loaded = store.load(limits);
   } catch (error) {
     logger.log('error', `settings not reloaded from ${store.path}: ${oneLine(error)}; keeping the settings in use`);
     return;
   }
-  const { restartRequired } = running.applySettings(loaded);
-  logger.log('info', `settings reloaded from ${store.path}`);
-  if (restartRequired) logger.log('warn', 'the listener (inbound.enabled, port, listen) or the line changed: that part takes effect at the next start');
+  try {
+    const { restartFields } = await running.applySettings(loaded);
+    logger.log('info', `settings reloaded from ${store.path}`);
+    if (restartFields.length > 0) logger.log('warn', `${restartFields.join(', ')} changed: that part takes effect at the next start (the listener's address, port and switch; a line's fields its plugin cannot take while it has a call)`);
+  } catch (error) {
+    logger.log('error', `settings not fully applied from ${store.path}: ${oneLine(error)}`);
+  }
 }
 
 /** A settings error's fields and fixes on one line (a SettingsError lists one per line). */
@@ -126,12 +139,6 @@ function oneLine(error: unknown): string {
   const issues = (error as { issues?: { path: string; message: string }[] }).issues;
   if (Array.isArray(issues) && issues.length > 0) return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
   return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, '; ');
-}
-
-/** The softphone line; loaded only when the settings ask for it. */
-async function sipLine(settings: SipLineSettings, logger: Logger): Promise<Line> {
-  const { createSipLine } = await import('@callhook/sip');
-  return createSipLine(settings, { logger });
 }
 
 /** The web console from @callhook/ui when it has been built; the server runs without it otherwise. */

@@ -1,10 +1,8 @@
-import { maskSettings, SettingsSchema, type BrowserOpener, type EngineEvent, type LoadedSettings, type Logger } from '@callhook/core';
-import {
-  createLine, findLoggedDelivery, replayDelivery, SettingsFile, startServer, systemClock, testSlot, updateSettings, type RunningServer,
-} from '@callhook/server';
-import { createSipLine } from '@callhook/sip';
+import { createSettingsSchema, maskSettings, type BrowserOpener, type EngineEvent, type LoadedSettings, type Logger } from '@callhook/core';
+import { editionLimits, findLoggedDelivery, replayDelivery, SettingsFile, startServer, testSlot, updateSettings, type RunningServer } from '@callhook/server';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { desktopEdition } from './edition.js';
 import type { ConsoleBackend } from './ipc-handlers.js';
 
 export interface EngineHost {
@@ -21,32 +19,31 @@ export interface EngineHostOptions {
 }
 
 function loadOrCreate(file: SettingsFile): LoadedSettings {
-  if (!existsSync(file.path)) file.save(SettingsSchema.parse({}));
-  return file.load();
+  const limits = editionLimits(desktopEdition);
+  if (!existsSync(file.path)) file.save(createSettingsSchema(limits).parse({}));
+  return file.load(limits);
 }
 
 /**
- * Composes the desktop engine: settings in the user data directory, the line they name (SIP user agent
- * or simulator), and the server's engine, journal and inbound listener.
+ * Composes the desktop engine: settings in the user data directory, the lines they name (built by the
+ * desktop edition's plugins), and the server's engine, journal and inbound listener.
  */
 export async function startEngineHost(options: EngineHostOptions): Promise<EngineHost> {
   const file = new SettingsFile(join(options.userDataDir, 'settings.json'));
   const settings = loadOrCreate(file);
-  const lineSettings = settings.settings.line;
-  const line = lineSettings.type === 'sip' ? createSipLine(lineSettings, { logger: options.logger }) : createLine(lineSettings, systemClock);
-  const server = await startServer({ settings, settingsStore: file, dataDir: options.userDataDir, line, browser: options.browser, logger: options.logger });
+  const server = await startServer({ settings, settingsStore: file, dataDir: options.userDataDir, edition: desktopEdition, browser: options.browser, logger: options.logger });
   const { engine, journal } = server;
 
   const backend: ConsoleBackend = {
     // The renderer is a web page: it sees secrets as {"set": true}, like the control API's clients.
-    getSettings: () => maskSettings(engine.settings.settings),
-    saveSettings(input) {
-      const { masked, restartRequired } = updateSettings(engine, file, input);
-      return { settings: masked, restartRequired };
+    getSettings: () => maskSettings(engine.settings.settings, editionLimits(desktopEdition)),
+    async saveSettings(input) {
+      const { masked, restartRequired, restartFields } = await updateSettings(engine, file, input, { edition: desktopEdition, logger: options.logger });
+      return { settings: masked, restartRequired, restartFields };
     },
     getCalls: async () => ({ active: engine.activeCalls(), recent: await journal.recentCalls(100) }),
     getDeliveries: () => journal.recentDeliveries(200),
-    getLineStatus: () => engine.line.status(),
+    getLineStatus: () => engine.lines.first().line.status(),
     execute: async (command) => (await engine.execute(command)).call,
     testSlot: (test) => testSlot(engine.dispatcher, test, Date.now(), engine.settings.settings),
     async replayDelivery(deliveryId) {

@@ -10,13 +10,15 @@ export interface ConsoleBackend {
   /** Secrets are write-only: every one that is set reads `{"set": true}`. */
   getSettings(): MaskedSettings;
   /**
-   * Puts the stored secret back for each `{"set": true}`, validates with core's settings schema
-   * (throws SettingsError naming the bad fields) and answers the result masked again.
+   * Puts the stored secret back for each `{"set": true}`, validates with the edition's settings schema
+   * (throws SettingsError naming the bad fields), applies what can be applied live and answers the
+   * result masked again; `restartFields` names what waits for a restart.
    */
-  saveSettings(input: unknown): { settings: MaskedSettings; restartRequired: boolean };
+  saveSettings(input: unknown): Promise<{ settings: MaskedSettings; restartRequired: boolean; restartFields: string[] }>;
   /** Reads the journal, hence a Promise. */
   getCalls(): Promise<{ active: CallSnapshot[]; recent: CallSnapshot[] }>;
   getDeliveries(): Promise<DeliveryRecord[]>;
+  /** The first line's status (the tray shows it). */
   getLineStatus(): LineStatus;
   execute(command: InboundCommand): Promise<CallSnapshot | null>;
   testSlot(test: SlotTest): Promise<DeliveryRecord>;

@@ -18,6 +18,8 @@ import type { CallDirection, CallStateName, Disposition } from './snapshot.js';
 
 export interface CallState {
   guid: string;
+  /** The line the call is on. */
+  lineId: string;
   direction: CallDirection;
   phase: CallStateName;
   localParty: string;
@@ -62,6 +64,7 @@ export class InvalidTransitionError extends CallhookError {
 
 export interface NewCall {
   guid: string;
+  lineId: string;
   direction: CallDirection;
   at: number;
   localParty: string;
@@ -74,6 +77,7 @@ export interface NewCall {
 export function createCall(call: NewCall): Transition {
   const state: CallState = {
     guid: call.guid,
+    lineId: call.lineId,
     direction: call.direction,
     phase: call.direction === 'inbound' ? 'ringing' : 'dialing',
     localParty: call.localParty,

@@ -22,6 +22,8 @@ const isoTime = z.iso.datetime({ offset: true }).nullable();
 /** The public call snapshot, a public contract (docs/action-urls.md, "The public call snapshot"): CLI `--call` files, control API, live events. */
 export const CallSnapshotSchema = z.object({
   guid: z.string().min(1),
+  /** The line the call is on (`lines[].id`; `default` for the `line` shorthand and for snapshots written before lines had ids). */
+  lineId: z.string().min(1).default('default'),
   direction: z.enum(CALL_DIRECTIONS),
   localParty: z.string(),
   localAlias: z.string(),

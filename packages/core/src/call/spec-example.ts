@@ -7,6 +7,7 @@ import type { CallSnapshot } from './snapshot.js';
  */
 export const SPEC_EXAMPLE_CALL: CallSnapshot = Object.freeze({
   guid: '2843c1f9-1f8b-375a-0e01-e8682f222c10',
+  lineId: 'default',
   direction: 'inbound',
   localParty: '303-14943821',
   localAlias: '"Michael" (303)',

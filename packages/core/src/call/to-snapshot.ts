@@ -19,6 +19,7 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 export function toSnapshot(state: CallState): CallSnapshot {
   return {
     guid: state.guid,
+    lineId: state.lineId,
     direction: state.direction,
     localParty: state.localParty,
     localAlias: aliasOf(state.localName, state.localParty),

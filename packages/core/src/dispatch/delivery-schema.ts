@@ -15,7 +15,7 @@ export const PendingDeliverySchema = z
     slot: z.number().int().nonnegative(),
     sequence: z.number().int().nonnegative(),
     url: z.string().min(1),
-    mode: z.enum(['http', 'browser']),
+    mode: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'mode names a delivery sink such as http or browser'),
     method: z.enum(['GET', 'POST']),
     headers: z.record(z.string(), z.string()),
     body: z.string().nullable(),

@@ -1,6 +1,9 @@
 import type { Action } from '../actions.js';
 
 /** One delivery of one slot for one call event; written to the outbox before its first attempt. */
+/** The name of a delivery sink (`DeliverySink.mode`): `http` and `browser` are built in; editions may add more. */
+export type DeliveryMode = string;
+
 export interface PendingDelivery {
   /** `<call guid>:<action>:<slot>:<sequence>`; sent as the Idempotency-Key header. */
   id: string;
@@ -9,7 +12,8 @@ export interface PendingDelivery {
   slot: number;
   sequence: number;
   url: string;
-  mode: 'http' | 'browser';
+  /** The sink it goes to. */
+  mode: DeliveryMode;
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   /** JSON of the call event for POST slots. */
@@ -30,7 +34,7 @@ export interface DeliveryRecord {
   action: Action;
   slot: number;
   url: string;
-  mode: 'http' | 'browser';
+  mode: DeliveryMode;
   attempt: number;
   outcome: DeliveryOutcome;
   status: number | null;

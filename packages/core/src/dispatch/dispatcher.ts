@@ -1,13 +1,15 @@
-import type { BrowserOpener, Clock, Fetcher, Journal, Logger, OutboxPage, TimerHandle } from '../ports.js';
+import type { Clock, Journal, Logger, OutboxPage, TimerHandle } from '../ports.js';
+import type { DeliverySink } from './delivery-sink.js';
 import { silentLogger } from '../ports.js';
 import { Cancellation } from './cancellation.js';
 import { deliveryRecord, retryDelayMs, type DeliveryOutcome, type DeliveryRecord, type PendingDelivery } from './delivery.js';
 import { originOf } from './origin.js';
 import { maskCredentials } from '../mask-credentials.js';
+export { httpErrorMessage } from './sinks/http-sink.js';
 
 export interface DispatcherOptions {
-  fetcher: Fetcher;
-  browser: BrowserOpener;
+  /** Where deliveries go, one sink per `mode` (`standardSinks` gives http and browser). A later sink of the same mode replaces an earlier one. */
+  sinks: readonly DeliverySink[];
   clock: Clock;
   journal?: Journal;
   logger?: Logger;
@@ -104,8 +106,10 @@ export class Dispatcher {
   private readonly concurrencyPerOrigin: number;
   private readonly pageSize: number;
   private readonly logger: Logger;
+  private readonly sinks: ReadonlyMap<string, DeliverySink>;
 
   constructor(private readonly options: DispatcherOptions) {
+    this.sinks = new Map(options.sinks.map((sink) => [sink.mode, sink]));
     this.maxQueued = Math.max(1, options.maxQueued ?? 10_000);
     this.maxQueuedPerOrigin = Math.max(1, Math.min(this.maxQueued, options.maxQueuedPerOrigin ?? Math.floor(this.maxQueued / 8)));
     this.concurrency = Math.max(1, options.concurrency ?? 256);
@@ -124,6 +128,11 @@ export class Dispatcher {
    * parked in the outbox since start and not yet read back (entries left by an earlier run are not
    * counted until read); `dropped`: refused for lack of room (only without a paging journal).
    */
+  /** The modes of the sinks this dispatcher delivers to. */
+  modes(): string[] {
+    return [...this.sinks.keys()];
+  }
+
   stats(): { queued: number; inFlight: number; dropped: number; parked: number } {
     return { queued: this.queued, inFlight: this.inFlight, dropped: this.dropped, parked: this.parked };
   }
@@ -435,34 +444,26 @@ export class Dispatcher {
     const { clock } = this.options;
     const started = clock.now();
     const elapsed = (): number => clock.now() - started;
-    if (delivery.mode === 'browser') {
-      try {
-        await this.options.browser.open(delivery.url);
-        return { outcome: 'opened', status: null, latencyMs: elapsed(), error: null, retryable: false };
-      } catch (error) {
-        return { outcome: 'network_error', status: null, latencyMs: elapsed(), error: messageOf(error), retryable: false };
-      }
+    const sink = this.sinks.get(delivery.mode);
+    if (!sink) {
+      const known = [...this.sinks.keys()].join(', ');
+      return { outcome: 'network_error', status: null, latencyMs: 0, error: `no delivery sink "${delivery.mode}" in this edition (it has ${known})`, retryable: false };
     }
     const cancellation = new Cancellation();
     flight.cancellation = cancellation;
-    const timer = clock.setTimeout(() => cancellation.cancel(new Error(`no response within ${delivery.timeoutMs} ms`)), delivery.timeoutMs);
+    // A sink that ignores its cancellation still ends the attempt when the timeout fires. (The
+    // cancellation keeps its one listener for the sink: the timer rejects this race itself.)
+    let expire: (reason: Error) => void = () => undefined;
+    const cancelled = new Promise<never>((_, reject) => (expire = reject));
+    const timer = clock.setTimeout(() => {
+      const reason = new Error(`no response within ${delivery.timeoutMs} ms`);
+      cancellation.cancel(reason);
+      expire(reason);
+    }, delivery.timeoutMs);
     try {
-      const response = await this.options.fetcher.fetch({
-        url: delivery.url,
-        method: delivery.method,
-        headers: { ...delivery.headers, 'Idempotency-Key': delivery.id },
-        body: delivery.body ?? undefined,
-        cancellation,
-        signingSecret: delivery.signingSecret,
-      });
-      const ok = response.status >= 200 && response.status < 300;
-      return {
-        outcome: ok ? 'delivered' : 'http_error',
-        status: response.status,
-        latencyMs: elapsed(),
-        error: ok ? null : httpErrorMessage(response.status, delivery),
-        retryable: !ok && (response.status >= 500 || response.status === 429 || response.status === 408),
-      };
+      const result = await Promise.race([sink.deliver(delivery, cancellation), cancelled]);
+      // A sink's error text may quote a URL with its credentials: masked like every other message.
+      return { ...result, error: result.error === null ? null : maskCredentials(result.error), latencyMs: elapsed() };
     } catch (error) {
       return cancellation.reason
         ? { outcome: 'timeout', status: null, latencyMs: elapsed(), error: `no response within ${delivery.timeoutMs} ms`, retryable: true }
@@ -507,20 +508,6 @@ interface AttemptResult {
   latencyMs: number;
   error: string | null;
   retryable: boolean;
-}
-
-/**
- * The error of a delivery the receiver refused with `status`. For 414 (URI too long) and 431
- * (request header fields too large) it says how long the URL was and what fixes it: receivers cap
- * their request line and headers, and a long caller name can push an expanded URL past the cap.
- */
-export function httpErrorMessage(status: number, delivery: Pick<PendingDelivery, 'url' | 'method' | 'headers'>): string {
-  const what = status === 414 ? 'URI too long' : status === 431 ? 'request header fields too large' : null;
-  if (what === null) return `receiver answered ${status}`;
-  const headerChars = Object.entries(delivery.headers).reduce((sum, [name, value]) => sum + name.length + value.length, 0);
-  const headers = status === 431 && headerChars > 0 ? ` and the slot's own headers ${headerChars}` : '';
-  const body = delivery.method === 'POST' ? 'keep the values in the POST body (the call event is sent there) and out of the URL' : 'move values to a POST body (method "POST" sends the call event as JSON)';
-  return `receiver answered ${status}: ${what} — the URL is ${delivery.url.length} characters${headers}; lower the slot's maxValueLength or ${body}`;
 }
 
 /** An error as the delivery log and the log lines show it, with any credential it quotes masked. */

@@ -1,35 +1,50 @@
 import { createCall, transition, type CallInput, type CallState, type NewCall, type Transition } from '../call/call-state.js';
 
+/** Where an active call lives: its line and the line's own id of it. */
+export interface LineCall {
+  lineId: string;
+  lineCallId: string;
+}
+
+const keyOf = (lineId: string, lineCallId: string): string => `${lineId}\u0000${lineCallId}`;
+
 /**
- * All calls the engine knows, keyed by GUID: the active ones and a bounded history of ended ones.
- * It also maps the line's own call ids to GUIDs.
+ * All calls the engine knows, keyed by GUID (unique across lines): the active ones and a bounded
+ * history of ended ones. It also maps each line's own call ids to GUIDs (two lines may use the same
+ * call id).
  */
 export class CallBook {
   private readonly active = new Map<string, CallState>();
   private readonly ended: CallState[] = [];
-  private readonly guidByLineId = new Map<string, string>();
-  private readonly lineIdByGuid = new Map<string, string>();
+  private readonly guidByLineCall = new Map<string, string>();
+  private readonly lineCallByGuid = new Map<string, LineCall>();
 
   constructor(private readonly historyLimit = 200) {}
+
+  /** Whether the line already reported this call (a duplicate `incoming`/`outgoing`). */
+  has(lineId: string, lineCallId: string): boolean {
+    return this.guidByLineCall.has(keyOf(lineId, lineCallId));
+  }
 
   create(lineCallId: string, call: NewCall): Transition {
     const result = createCall(call);
     this.active.set(call.guid, result.state);
-    this.guidByLineId.set(lineCallId, call.guid);
-    this.lineIdByGuid.set(call.guid, lineCallId);
+    this.guidByLineCall.set(keyOf(call.lineId, lineCallId), call.guid);
+    this.lineCallByGuid.set(call.guid, { lineId: call.lineId, lineCallId });
     return result;
   }
 
-  /** Applies a line event to the call it belongs to; undefined if the line id is unknown. */
-  apply(lineCallId: string, input: CallInput): Transition | undefined {
-    const guid = this.guidByLineId.get(lineCallId);
+  /** Applies a line event to the call it belongs to; undefined if the line's call id is unknown. */
+  apply(lineId: string, lineCallId: string, input: CallInput): Transition | undefined {
+    const key = keyOf(lineId, lineCallId);
+    const guid = this.guidByLineCall.get(key);
     const state = guid === undefined ? undefined : this.active.get(guid);
     if (guid === undefined || state === undefined) return undefined;
     const result = transition(state, input);
     if (result.state.phase === 'ended') {
       this.active.delete(guid);
-      this.guidByLineId.delete(lineCallId);
-      this.lineIdByGuid.delete(guid);
+      this.guidByLineCall.delete(key);
+      this.lineCallByGuid.delete(guid);
       this.ended.unshift(result.state);
       if (this.ended.length > this.historyLimit) this.ended.pop();
     } else {
@@ -42,12 +57,13 @@ export class CallBook {
     return this.active.get(guid) ?? this.ended.find((call) => call.guid === guid);
   }
 
-  lineIdOf(guid: string): string | undefined {
-    return this.lineIdByGuid.get(guid);
+  /** The line and line call id of an active call. */
+  lineCallOf(guid: string): LineCall | undefined {
+    return this.lineCallByGuid.get(guid);
   }
 
-  guidOf(lineCallId: string): string | undefined {
-    return this.guidByLineId.get(lineCallId);
+  guidOf(lineId: string, lineCallId: string): string | undefined {
+    return this.guidByLineCall.get(keyOf(lineId, lineCallId));
   }
 
   activeCalls(): CallState[] {

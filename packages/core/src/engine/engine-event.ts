@@ -7,4 +7,4 @@ import type { LineStatus } from '../line/line-events.js';
 export type EngineEvent =
   | { type: 'call'; action: Action; call: CallSnapshot; at: number }
   | { type: 'delivery'; record: DeliveryRecord }
-  | { type: 'line'; status: LineStatus };
+  | { type: 'line'; lineId: string; status: LineStatus };

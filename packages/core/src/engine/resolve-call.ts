@@ -36,8 +36,11 @@ export function resolveCall(command: CallCommand, active: CallState[], lookup: (
   const candidates = active.filter(fits);
   if (candidates.length === 1) return candidates[0]!;
   if (candidates.length > 1) {
-    throw new CallhookError('ambiguous_call', `${candidates.length} calls could take ${command.action}; name one with call=<guid>`, {
+    const lines = [...new Set(candidates.map((c) => c.lineId))];
+    const where = lines.length > 1 ? ` on lines ${lines.join(', ')}; name one with call=<guid> or line=<id>` : '; name one with call=<guid>';
+    throw new CallhookError('ambiguous_call', `${candidates.length} calls could take ${command.action}${where}`, {
       calls: candidates.map((c) => c.guid),
+      candidates: candidates.map((c) => ({ call: c.guid, line: c.lineId })),
     });
   }
   if (active.length > 0) {

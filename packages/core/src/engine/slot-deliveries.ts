@@ -2,6 +2,7 @@ import type { Action } from '../actions.js';
 import type { CallSnapshot } from '../call/snapshot.js';
 import { deliveryId, type PendingDelivery } from '../dispatch/delivery.js';
 import type { LoadedSettings } from '../settings/load-settings.js';
+import { sinkOf } from '../settings/settings-schema.js';
 import { expansionContext } from '../template/expansion-context.js';
 import type { UtcOffset } from '../template/local-time.js';
 
@@ -13,11 +14,11 @@ export interface CallEventInput {
   sequence: number;
 }
 
-/** The deliveries one call event causes: one per active slot whose trigger matches. */
+/** The deliveries one call event causes: one per active slot whose trigger matches and whose `lines` (if set) hold the call's line. */
 export function deliveriesFor(loaded: LoadedSettings, event: CallEventInput, offset?: UtcOffset): PendingDelivery[] {
   const { actionUrls } = loaded.settings;
   if (!actionUrls.enabled) return [];
-  const matching = actionUrls.slots.flatMap((slot, index) => (slot.active && slot.on === event.action && loaded.templates[index] ? [index] : []));
+  const matching = actionUrls.slots.flatMap((slot, index) => (slot.active && slot.on === event.action && loaded.templates[index] && (slot.lines === null || slot.lines.includes(event.call.lineId)) ? [index] : []));
   if (matching.length === 0) return [];
   const context = expansionContext(event, offset);
   return matching.map((index) => {
@@ -30,7 +31,7 @@ export function deliveriesFor(loaded: LoadedSettings, event: CallEventInput, off
       slot: index,
       sequence: event.sequence,
       url: loaded.templates[index]!.expand(context, slot.maxValueLength),
-      mode: slot.openInBrowser ? 'browser' : 'http',
+      mode: sinkOf(slot),
       method: slot.method,
       headers: post ? { ...slot.headers, 'Content-Type': 'application/json' } : { ...slot.headers },
       body: post ? JSON.stringify({ action: event.action, at: new Date(event.at).toISOString(), call: event.call }) : null,

@@ -1,4 +1,5 @@
 import { Refusal } from '../errors.js';
+import { LINE_ID_PATTERN } from '../line/line-settings.js';
 import { INBOUND_ACTIONS, type InboundAction } from '../settings/settings-schema.js';
 import type { InboundCommand } from './inbound-command.js';
 import { decodeComponent } from './decode-component.js';
@@ -8,8 +9,8 @@ export const MAX_REQUEST_TARGET = 4096;
 /** No action takes more than five; a query of hundreds of pieces is refused before it costs anything. */
 export const MAX_PARAMETERS = 16;
 
-/** Parameters every action accepts: the token is checked by the listener's security gate. */
-const COMMON = ['action', 'token'];
+/** Parameters every action accepts: the token is checked by the listener's security gate; `line` names a line. */
+const COMMON = ['action', 'token', 'line'];
 const PARAMS: Record<InboundAction, string[]> = {
   make_call: ['target', 'force'],
   answer: ['call'],
@@ -77,6 +78,15 @@ function phoneDial(number: string): InboundCommand | Refusal {
 }
 
 function commandFor(action: InboundAction, params: Map<string, string>, allowed: Set<string>): InboundCommand | Refusal {
+  const line = params.get('line');
+  if (line !== undefined && !LINE_ID_PATTERN.test(line)) {
+    return badRequest(`"line" must be a line id such as desk-12 (a-z, 0-9, _ and -); got "${line.slice(0, 40)}"`, 'line');
+  }
+  const command = commandOf(action, params, allowed);
+  return line === undefined || command instanceof Refusal ? command : { ...command, line };
+}
+
+function commandOf(action: InboundAction, params: Map<string, string>, allowed: Set<string>): InboundCommand | Refusal {
   for (const name of params.keys()) {
     if (!allowed.has(name)) {
       return badRequest(`unknown parameter "${name}" for ${action}; allowed: ${[...allowed].filter((p) => p !== 'action').join(', ')}`);

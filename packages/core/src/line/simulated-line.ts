@@ -3,6 +3,7 @@ import { CallhookError } from '../errors.js';
 import { silentLogger, type Clock, type Line, type Logger, type TimerHandle } from '../ports.js';
 import { LineEventHub } from './line-event-hub.js';
 import type { EndCause, LineCommand, LineEvent, LineStatus, Party } from './line-events.js';
+import type { LineSettings } from './line-settings.js';
 
 export interface SimulatedLineOptions {
   clock: Clock;
@@ -30,7 +31,7 @@ export class SimulatedLine implements Line {
   private nextId = 1;
   readonly dtmfSent: { lineCallId: string; digits: string }[] = [];
 
-  constructor(private readonly options: SimulatedLineOptions) {
+  constructor(private options: SimulatedLineOptions) {
     const logger = options.logger ?? silentLogger;
     this.events = new LineEventHub((error, event) =>
       logger.log('error', 'line event listener failed', { event: event.type, error: String(error) }),
@@ -48,6 +49,15 @@ export class SimulatedLine implements Line {
   async stop(): Promise<void> {
     for (const call of [...this.calls.values()]) this.end(call, 'local', 'normal');
     this.setStatus({ state: 'stopped', detail: 'stopped' });
+  }
+
+  /** Takes `localParty`, `displayName` and `answerAfterMs` of changed simulator settings; the next call uses them. */
+  async applySettings(settings: LineSettings): Promise<void> {
+    const next = { ...this.options };
+    if (typeof settings.localParty === 'string') next.localParty = settings.localParty;
+    if (settings.displayName === null || typeof settings.displayName === 'string') next.localName = settings.displayName;
+    if (settings.answerAfterMs === null || typeof settings.answerAfterMs === 'number') next.answerAfterMs = settings.answerAfterMs;
+    this.options = next;
   }
 
   status(): LineStatus {

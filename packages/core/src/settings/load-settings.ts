@@ -3,7 +3,7 @@ import { CallhookError } from '../errors.js';
 import { compileTemplate, type CompiledTemplate } from '../template/compile.js';
 import { TemplateError } from '../template/template-error.js';
 import { markerPaths } from './secrets.js';
-import { createSettingsSchema, DEFAULT_MAX_SLOTS, type EditionLimits, type Settings } from './settings-schema.js';
+import { createSettingsSchema, type EditionLimits, type Settings } from './settings-schema.js';
 
 export interface SettingsIssue {
   /** `actionUrls.slots[1].url` */
@@ -41,12 +41,12 @@ function zodIssue(issue: z.core.$ZodIssue): SettingsIssue {
 }
 
 /** Validates a settings document and compiles its templates. Throws `SettingsError` naming every bad field. */
-export function loadSettings(input: unknown, limits: EditionLimits = { maxSlots: DEFAULT_MAX_SLOTS }): LoadedSettings {
+export function loadSettings(input: unknown, edition: EditionLimits = {}): LoadedSettings {
   const markers = markerPaths(input);
   if (markers.length > 0) {
     throw new SettingsError(markers.map((path) => ({ path, message: '{"set": true} only stands for a secret callhook already keeps (control API, console); here write the value itself' })));
   }
-  const parsed = createSettingsSchema(limits).safeParse(input);
+  const parsed = createSettingsSchema(edition).safeParse(input);
   if (!parsed.success) throw new SettingsError(parsed.error.issues.map(zodIssue));
   const settings = parsed.data as Settings;
   const issues: SettingsIssue[] = [];
@@ -65,14 +65,14 @@ export function loadSettings(input: unknown, limits: EditionLimits = { maxSlots:
 }
 
 /** Parses JSON text first, so a syntax error is reported like any other settings issue. */
-export function loadSettingsText(text: string, limits?: EditionLimits): LoadedSettings {
+export function loadSettingsText(text: string, edition?: EditionLimits): LoadedSettings {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
     throw new SettingsError([{ path: '', message: `not valid JSON: ${withoutExcerpt((error as Error).message)}` }]);
   }
-  return loadSettings(json, limits);
+  return loadSettings(json, edition);
 }
 
 /**

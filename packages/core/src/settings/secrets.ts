@@ -1,5 +1,8 @@
 import { SettingsError, type SettingsIssue } from './load-settings.js';
-import type { MaskedSettings, MaskedSlot, SecretMarker, Settings, Slot } from './settings-schema.js';
+import type { LineSchemaSource } from '../line/line-plugin.js';
+import { DEFAULT_LINE_ID, LINE_COMMON_FIELD_NAMES, type LineSettings } from '../line/line-settings.js';
+import { simulatorLine } from '../line/simulator-line.js';
+import type { EditionLimits, MaskedSettings, MaskedSlot, SecretMarker, Settings, Slot } from './settings-schema.js';
 
 /**
  * Secrets are write-only outside the settings file: the control API (`GET/PUT /api/v1/settings`),
@@ -7,8 +10,10 @@ import type { MaskedSettings, MaskedSlot, SecretMarker, Settings, Slot } from '.
  * value. A client that sends the marker back keeps the stored secret; a new value replaces it; `null`
  * (token, signing secret), `""` (SIP password) or leaving a header out removes it.
  *
- * The secrets: `inbound.token`, every slot's `secret`, `line.password`, and each slot header whose
- * name `isSecretHeader` accepts.
+ * The secrets: `inbound.token`, every slot's `secret`, each slot header whose name `isSecretHeader`
+ * accepts, and every line's secret fields as its plugin declares them (`LinePlugin.secrets`, e.g. a SIP
+ * line's `password`), in `lines[i]` and in the `line` shorthand alike. A line whose type the caller's
+ * edition does not list has its `password` treated as a secret, so forgetting the edition never shows one.
  */
 
 /** A fresh `{"set": true}`: the value a stored secret is shown as. */
@@ -38,17 +43,54 @@ function maskSlot(slot: Slot): MaskedSlot {
   return { ...slot, headers, secret: slot.secret === null ? null : secretMarker() };
 }
 
+/** How a line type's secrets are handled: its plugin's declaration, or the safe default without one. */
+interface LineSecretRule {
+  fields: readonly string[];
+  account(line: Record<string, unknown>): string | null;
+  label: string;
+}
+
+/**
+ * Without the line's plugin (the caller passed no edition listing it): `password` is a secret, and it
+ * only stays while every other field except the common ones is unchanged.
+ */
+function fallbackAccount(line: Record<string, unknown>, fields: readonly string[]): string {
+  const rest = Object.entries(line).filter(([key]) => key !== 'id' && !fields.includes(key) && !LINE_COMMON_FIELD_NAMES.includes(key));
+  return JSON.stringify(rest.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function lineSecretRule(type: unknown, edition: EditionLimits | undefined): LineSecretRule {
+  const plugin = (edition?.linePlugins ?? [simulatorLine]).find((p) => p.type === type) as LineSchemaSource | undefined;
+  if (plugin) {
+    const fields = plugin.secrets?.fields ?? [];
+    const account = plugin.secrets?.account;
+    return { fields, account: (line) => (account ? account(line) : fallbackAccount(line, fields)), label: plugin.secrets?.accountLabel ?? "the line's account" };
+  }
+  const fields = ['password'];
+  return { fields, account: (line) => fallbackAccount(line, fields), label: "the line's other settings" };
+}
+
+const isUnset = (value: unknown): boolean => value === undefined || value === null || value === '';
+
+function maskLine(line: LineSettings, edition: EditionLimits | undefined): LineSettings {
+  const out: LineSettings = { ...line };
+  for (const field of lineSecretRule(line.type, edition).fields) {
+    if (field in out && !isUnset(out[field])) out[field] = secretMarker();
+  }
+  return out;
+}
+
 /**
  * Settings as the control API, the IPC bridge and the console may see them: every secret that is set
- * becomes `{"set": true}`; one that is not set stays `null` (token, signing secret) or `""` (SIP password).
+ * becomes `{"set": true}`; one that is not set stays `null` (token, signing secret) or `""` (a line's
+ * password). `edition` names the line plugins, whose `secrets` say which line fields are secrets.
  */
-export function maskSettings(settings: Settings): MaskedSettings {
-  const line = settings.line.type === 'sip' ? { ...settings.line, password: settings.line.password === '' ? '' : secretMarker() } : settings.line;
+export function maskSettings(settings: Settings, edition?: EditionLimits): MaskedSettings {
   return {
     ...settings,
     actionUrls: { ...settings.actionUrls, slots: settings.actionUrls.slots.map(maskSlot) },
     inbound: { ...settings.inbound, token: settings.inbound.token === null ? null : secretMarker() },
-    line,
+    lines: settings.lines.map((line) => maskLine(line, edition)),
   };
 }
 
@@ -118,20 +160,43 @@ export function restoreSlotSecrets(input: unknown, stored: Slot | undefined, pat
   return out;
 }
 
-/** Where the SIP line sends its password: the registrar, or the AOR's domain without one. */
-function sipDestination(line: Json | Settings['line']): string | null {
-  if (line.type !== 'sip' || typeof line.aor !== 'string') return null;
-  const registrar = typeof line.registrar === 'string' ? line.registrar.toLowerCase() : null;
-  return `${line.aor.toLowerCase()} via ${registrar ?? 'its domain'}`;
+/**
+ * A line from a client (`path`: `line` or `lines[i]`) with every secret marker replaced by the stored
+ * value of the line with the same id, refused when that line has none, is of another type, or its
+ * account (`LinePlugin.secrets.account`, e.g. the SIP AOR and registrar) changed.
+ */
+function restoreLineSecrets(input: unknown, stored: Settings, path: string, issues: SettingsIssue[], edition: EditionLimits | undefined): unknown {
+  if (!isObject(input)) return input;
+  const id = typeof input.id === 'string' ? input.id : path === 'line' ? DEFAULT_LINE_ID : undefined;
+  const storedLine = stored.lines.find((line) => line.id === id && line.type === input.type);
+  const rule = lineSecretRule(input.type, edition);
+  const out: Json = { ...input };
+  for (const [field, value] of Object.entries(input)) {
+    // A marker on a field that is no secret is left for loadSettings to refuse.
+    if (!isSecretMarker(value) || !rule.fields.includes(field)) continue;
+    const kept = storedLine?.[field];
+    if (!storedLine || isUnset(kept)) {
+      issues.push({ path: `${path}.${field}`, message: `${MARKER_TEXT} keeps the stored ${field} of line "${id ?? '?'}", but none is stored; send the ${field} itself or ""` });
+    } else if (rule.account(input) !== rule.account(storedLine)) {
+      issues.push({
+        path: `${path}.${field}`,
+        message: `${rule.label} changed; the stored ${field} only stays with the account it was entered for: type it again`,
+      });
+    } else {
+      out[field] = kept;
+    }
+  }
+  return out;
 }
 
 /**
  * A settings document from a client (control API, IPC) with every `{"set": true}` replaced by the
  * stored secret it stands for, ready for `loadSettings`. Throws `SettingsError` naming each marker
  * that stands for nothing: no secret stored there, a slot whose URL now names another receiver, or a
- * SIP line whose address of record or registrar changed. Anything else is left for `loadSettings`.
+ * line whose account changed (a SIP line's address of record or registrar). `edition` names the line
+ * plugins and so each line type's secret fields. Anything else is left for `loadSettings`.
  */
-export function restoreSecrets(input: unknown, stored: Settings): unknown {
+export function restoreSecrets(input: unknown, stored: Settings, edition?: EditionLimits): unknown {
   if (!isObject(input)) return input;
   const issues: SettingsIssue[] = [];
   const out: Json = { ...input };
@@ -148,20 +213,8 @@ export function restoreSecrets(input: unknown, stored: Settings): unknown {
       out.inbound = { ...inbound, token: stored.inbound.token };
     }
   }
-  const line = input.line;
-  if (isObject(line) && isSecretMarker(line.password)) {
-    const storedLine = stored.line;
-    if (storedLine.type !== 'sip' || storedLine.password === '') {
-      issues.push({ path: 'line.password', message: `${MARKER_TEXT} keeps the stored SIP password, but none is stored; send the password itself or ""` });
-    } else if (sipDestination(line) !== sipDestination(storedLine)) {
-      issues.push({
-        path: 'line.password',
-        message: 'the address of record or registrar changed; the stored SIP password only stays with the account it was entered for: type it again',
-      });
-    } else {
-      out.line = { ...line, password: storedLine.password };
-    }
-  }
+  if (isObject(input.line)) out.line = restoreLineSecrets(input.line, stored, 'line', issues, edition);
+  if (Array.isArray(input.lines)) out.lines = input.lines.map((line, i) => restoreLineSecrets(line, stored, `lines[${i}]`, issues, edition));
   if (issues.length > 0) throw new SettingsError(issues);
   return out;
 }

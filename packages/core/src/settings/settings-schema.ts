@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ACTIONS } from '../actions.js';
-import { defaultInternationalPrefix, isDialPlanCountry } from '../dial/dial-plan.js';
+import { STANDARD_SINK_MODES } from '../dispatch/sinks/standard-sinks.js';
+import type { LineSchemaSource } from '../line/line-plugin.js';
+import { DEFAULT_LINE_ID, LineIdSchema, MAX_LINES, type LineSettings } from '../line/line-settings.js';
+import { simulatorLine } from '../line/simulator-line.js';
 import { isCidr, isHostName, isIP } from './net-validators.js';
 
 export const INBOUND_ACTIONS = ['make_call', 'answer', 'hangup', 'hold', 'unhold', 'transfer', 'dtmf'] as const;
@@ -30,7 +33,7 @@ export const SecretMarkerSchema = z
 export type SecretMarker = z.output<typeof SecretMarkerSchema>;
 
 /** A secret field as clients see it: the marker, or a new value validated by `schema`. */
-const secretOr = <T extends z.ZodType>(schema: T) => z.union([SecretMarkerSchema, schema]);
+export const secretOr = <T extends z.ZodType>(schema: T) => z.union([SecretMarkerSchema, schema]);
 
 const headerName = z.string().regex(HEADER_NAME, 'header names are HTTP tokens (letters, digits, -)').refine(
   (name) => !RESERVED_HEADERS.has(name.toLowerCase()),
@@ -45,6 +48,13 @@ const slotShape = {
   url: z.string().max(8192, 'URL longer than 8192 characters'),
   active: z.boolean().default(true),
   openInBrowser: z.boolean().default(false),
+  /**
+   * The delivery sink (`DeliverySink.mode`) this slot's deliveries go to; null: `browser` when
+   * `openInBrowser`, else `http`. An edition checks that it has the sink.
+   */
+  sink: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'sink names a delivery sink such as "http" or "browser"').nullable().default(null),
+  /** The lines (ids) whose calls fire this slot; null: every line. */
+  lines: z.array(LineIdSchema).min(1, 'list at least one line id, or remove "lines" to fire for every line').max(MAX_LINES).nullable().default(null),
   method: z.enum(['GET', 'POST'], { error: 'method must be "GET" or "POST" (POST sends the call as JSON)' }).default('GET'),
   headers: z.record(headerName, headerValue).default({}),
   secret: slotSecret.nullable().default(null),
@@ -142,161 +152,154 @@ export const InboundSchema = z.strictObject({
 export const MaskedInboundSchema = InboundSchema.extend({ token: secretOr(inboundToken).nullable().default(null) });
 
 /**
- * What answering a call does to a call already connected on the line. `hold` (the default, as desk
- * phones do): the connected call is put on hold first, firing its hold Action URL. `none`: both stay
- * connected (a conference-like state few users want).
+ * What one edition's settings may hold: at most `maxSlots` Action URL slots (default 5), lines of the
+ * listed plugins' types (default: the simulator only), slots naming the listed sinks (default: http
+ * and browser). Every path that validates settings (file, API, IPC, `config check`) passes the same one.
  */
-const callWaiting = z.enum(['hold', 'none'], { error: 'callWaiting must be "hold" or "none"' }).default('hold');
-
-/**
- * `line.dialPlan`: off (null) by default. When set, E.164 numbers (`+4930123460`) are sent to the line
- * as the PBX expects them (outside line + national or international prefix), and the deny list also
- * compares numbers in E.164. See `DialPlan`.
- */
-export const DialPlanSchema = z
-  .strictObject({
-    country: z.string().refine(isDialPlanCountry, 'write the country as an ISO 3166-1 alpha-2 code such as "DE" or "US"'),
-    outsideLinePrefix: z.string().regex(/^[0-9*#]{0,8}$/, 'the outside line prefix is up to 8 of 0-9, * and # (often "0" or "9"; "" for none)').default(''),
-    internationalPrefix: z
-      .string()
-      .regex(/^[0-9]{1,6}$/, 'the international prefix is 1–6 digits such as "00" or "011"')
-      .nullable()
-      .default(null),
-  })
-  .refine((plan) => plan.internationalPrefix !== null || !isDialPlanCountry(plan.country) || defaultInternationalPrefix(plan.country) !== null, {
-    message: 'this country has several international prefixes; set internationalPrefix (e.g. "00")',
-    path: ['internationalPrefix'],
-  });
-
-export const SimulatorLineSchema = z.strictObject({
-  type: z.literal('simulator'),
-  localParty: z.string().min(1).default('sip:303@callhook.invalid'),
-  displayName: z.string().nullable().default('Michael'),
-  /** Outgoing calls are answered by the simulated remote after this long; null leaves them ringing. */
-  answerAfterMs: z.number().int().min(0).max(600_000).nullable().default(2_000),
-  callWaiting,
-  dialPlan: DialPlanSchema.nullable().default(null),
-});
-
-/**
- * `inactivityTimeoutSeconds`: a connected call that is not on hold and has received no RTP for this
- * long is ended with BYE (a dead peer; RFC 3550 gives no keepalive of its own). 0 turns the check off.
- */
-export const SipMediaSchema = z.strictObject({
-  inactivityTimeoutSeconds: z
-    .number()
-    .int()
-    .min(0, 'use 0 to turn the RTP inactivity timeout off, or a number of seconds')
-    .max(3_600, 'the RTP inactivity timeout is at most 3600 seconds')
-    .default(45),
-});
-
-/**
- * Limits that keep idle or hostile TCP connections from using up file descriptors: connections open at
- * once (in and out), connections per remote IP address, and seconds a new inbound connection may take
- * to send its first valid SIP request before it is closed.
- */
-export const SipTcpLimitsSchema = z.strictObject({
-  maxConnections: z.number().int().min(1).max(10_000).default(256),
-  maxConnectionsPerPeer: z.number().int().min(1).max(1_000).default(16),
-  firstRequestTimeoutSeconds: z.number().int().min(1).max(300).default(5),
-});
-
-export const SipLineSchema = z.strictObject({
-  type: z.literal('sip'),
-  aor: z
-    .string()
-    .regex(/^sips?:[^@\s]+@[^\s]+$/, 'write the address of record as sip:user@domain')
-    // sip:user:password@host (RFC 3261 §19.1.1: SHOULD NOT) would put the password in <$local_party>,
-    // in the line status and in every log line that names the AOR.
-    .refine((aor) => !/^sips?:[^@:]*:[^@]*@/.test(aor), 'a password does not belong in the address of record; write sip:user@domain and put it in line.password'),
-  password: z.string().default(''),
-  authUser: z.string().optional(),
-  registrar: z
-    .string()
-    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'write the registrar as host[:port], e.g. 127.0.0.1:5060')
-    .optional(),
-  transport: z.enum(['udp', 'tcp']).default('udp'),
-  displayName: z.string().optional(),
-  bindAddress: z.string().default('127.0.0.1'),
-  port: z.number().int().min(0).max(65535).default(0),
-  autoAnswer: z.boolean().default(false),
-  registerExpires: z.number().int().min(30).max(86_400).default(600),
-  callWaiting,
-  dialPlan: DialPlanSchema.nullable().default(null),
-  /** Media supervision of connected calls. */
-  media: SipMediaSchema.default(SipMediaSchema.parse({})),
-  /** Limits of the SIP TCP listener (only with `transport: "tcp"`). */
-  tcp: SipTcpLimitsSchema.default(SipTcpLimitsSchema.parse({})),
-});
-
-export const LineSchema = z.discriminatedUnion('type', [SimulatorLineSchema, SipLineSchema], {
-  error: 'line.type must be "simulator" or "sip"',
-});
-
-/** The SIP line as the control API shows it: `password` may be the marker. */
-export const MaskedSipLineSchema = SipLineSchema.extend({ password: secretOr(z.string()).default('') });
-export const MaskedLineSchema = z.discriminatedUnion('type', [SimulatorLineSchema, MaskedSipLineSchema], {
-  error: 'line.type must be "simulator" or "sip"',
-});
-
 export interface EditionLimits {
-  maxSlots: number;
+  maxSlots?: number;
+  linePlugins?: readonly LineSchemaSource[];
+  sinkModes?: readonly string[];
 }
 
-function actionUrlsSchema<T extends z.ZodType>(slot: T, limits: EditionLimits) {
-  return z.strictObject({
-    enabled: z.boolean().default(false),
-    slots: z
-      .array(slot)
-      .max(limits.maxSlots, `this edition takes at most ${limits.maxSlots} Action URL slots; remove some`)
-      .default([]),
-  });
+/** The delivery sink a slot's deliveries go to. */
+export function sinkOf(slot: Pick<Slot, 'sink' | 'openInBrowser'>): string {
+  return slot.sink ?? (slot.openInBrowser ? 'browser' : 'http');
 }
 
-/** The settings document as it is stored (the settings file) and used by the engine. */
-export function createSettingsSchema(limits: EditionLimits = { maxSlots: DEFAULT_MAX_SLOTS }) {
+function actionUrlsSchema<T extends z.ZodType>(slot: T, maxSlots: number) {
+  return z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      slots: z
+        .array(slot)
+        .max(maxSlots, `this edition takes at most ${maxSlots} Action URL slots; remove some`)
+        .default([]),
+    })
+    .default({ enabled: false, slots: [] });
+}
+
+function baseSettingsSchema(maxSlots: number) {
   return z.strictObject({
     $schema: z.string().optional(),
-    actionUrls: actionUrlsSchema(SlotSchema, limits).default({ enabled: false, slots: [] }),
+    actionUrls: actionUrlsSchema(SlotSchema, maxSlots),
     inbound: InboundSchema.default(InboundSchema.parse({})),
-    line: LineSchema.default(SimulatorLineSchema.parse({ type: 'simulator' })),
   });
+}
+
+function maskedBaseSettingsSchema(maxSlots: number) {
+  return z.strictObject({
+    $schema: z.string().optional(),
+    actionUrls: actionUrlsSchema(MaskedSlotSchema, maxSlots),
+    inbound: MaskedInboundSchema.default(MaskedInboundSchema.parse({})),
+  });
+}
+
+/** Validated settings: `lines` always holds every line (the `line` shorthand becomes one line with id `default`). */
+export type Settings = z.output<ReturnType<typeof baseSettingsSchema>> & { lines: LineSettings[] };
+/** A line as written in a settings document: its type, its id (optional in the `line` shorthand), its fields. */
+export type LineSettingsInput = { type: string; id?: string } & Record<string, unknown>;
+/** A settings document as written: `line` (one line) or `lines`, not both. */
+export type SettingsInput = z.input<ReturnType<typeof baseSettingsSchema>> & { line?: LineSettingsInput; lines?: LineSettingsInput[] };
+/**
+ * Settings with every secret shown as `{"set": true}` (what `GET /api/v1/settings` answers): slot
+ * secrets and secret headers, the inbound token, and each line's secret fields (`LinePlugin.secrets`).
+ */
+export type MaskedSettings = z.output<ReturnType<typeof maskedBaseSettingsSchema>> & { lines: LineSettings[] };
+export type MaskedSettingsInput = z.input<ReturnType<typeof maskedBaseSettingsSchema>> & { line?: LineSettingsInput; lines?: LineSettingsInput[] };
+export type MaskedSlot = z.output<typeof MaskedSlotSchema>;
+export type MaskedInboundSettings = z.output<typeof MaskedInboundSchema>;
+
+/** The secret fields of a line plugin's settings (`LinePlugin.secrets`); none when it declares none. */
+export function lineSecretFields(plugin: Pick<LineSchemaSource, 'secrets'> | undefined): readonly string[] {
+  return plugin?.secrets?.fields ?? [];
+}
+
+function buildSettingsSchema(edition: EditionLimits, masked: boolean): z.ZodType {
+  const maxSlots = edition.maxSlots ?? DEFAULT_MAX_SLOTS;
+  const plugins = edition.linePlugins ?? [simulatorLine];
+  const sinks = edition.sinkModes ?? STANDARD_SINK_MODES;
+  if (plugins.length === 0) throw new Error('an edition needs at least one line plugin');
+  const types = plugins.map((p) => `"${p.type}"`).join(', ');
+  const pluginSchema = (p: LineSchemaSource): z.ZodObject => {
+    if (!masked) return p.settingsSchema;
+    const shape = p.settingsSchema.shape as Record<string, z.ZodType>;
+    const secretShape = Object.fromEntries(lineSecretFields(p).filter((f) => shape[f]).map((f) => [f, secretOr(shape[f]!)]));
+    return p.settingsSchema.extend(secretShape);
+  };
+  const lineSchema = (id: z.ZodType<string, string | undefined>) =>
+    z.discriminatedUnion(
+      'type',
+      plugins.map((p) => pluginSchema(p).extend({ id })) as unknown as [z.ZodObject, ...z.ZodObject[]],
+      { error: `the line type must be one of ${types} in this edition` },
+    );
+  const first = plugins[0]!;
+  const firstDefault = first.settingsSchema.safeParse({ type: first.type });
+  const defaultLines = firstDefault.success ? [{ ...firstDefault.data, id: DEFAULT_LINE_ID } as LineSettings] : null;
+  const base = masked ? maskedBaseSettingsSchema(maxSlots) : baseSettingsSchema(maxSlots);
+  return (base as ReturnType<typeof baseSettingsSchema>)
+    .extend({
+      line: lineSchema(LineIdSchema.default(DEFAULT_LINE_ID)).optional(),
+      lines: z.array(lineSchema(LineIdSchema)).min(1, 'list at least one line').max(MAX_LINES, `at most ${MAX_LINES} lines per instance`).optional(),
+    })
+    .superRefine((settings, ctx) => {
+      if (settings.line && settings.lines) {
+        ctx.addIssue({ code: 'custom', path: ['line'], message: 'write either "line" (one line) or "lines", not both; move this line into "lines"' });
+        return;
+      }
+      const lines = (settings.lines ?? (settings.line ? [settings.line] : defaultLines)) as LineSettings[] | null;
+      if (!lines) {
+        ctx.addIssue({ code: 'custom', path: ['lines'], message: `add a line, e.g. "lines": [{ "id": "desk", "type": ${types.split(', ')[0]}, … }]` });
+        return;
+      }
+      const seen = new Set<string>();
+      lines.forEach((line, i) => {
+        if (seen.has(line.id)) ctx.addIssue({ code: 'custom', path: ['lines', i, 'id'], message: `line id "${line.id}" is used twice; give each line its own id` });
+        seen.add(line.id);
+      });
+      settings.actionUrls.slots.forEach((slot, i) => {
+        for (const id of slot.lines ?? []) {
+          if (!seen.has(id)) {
+            ctx.addIssue({ code: 'custom', path: ['actionUrls', 'slots', i, 'lines'], message: `slot ${i + 1} names line "${id}", which is not configured (lines: ${[...seen].join(', ')})` });
+          }
+        }
+        const sink = sinkOf(slot);
+        if (!sinks.includes(sink)) {
+          ctx.addIssue({ code: 'custom', path: ['actionUrls', 'slots', i, 'sink'], message: `slot ${i + 1} names the sink "${sink}", which this edition does not have (sinks: ${sinks.join(', ')})` });
+        }
+      });
+    })
+    .transform(({ line, lines, ...rest }) => ({ ...rest, lines: (lines ?? (line ? [line] : defaultLines!)) as LineSettings[] }));
+}
+
+/**
+ * The settings schema of an edition (see `EditionLimits`). Besides every field's own rules it checks
+ * that line ids are unique, that a slot's `lines` name configured lines and its `sink` a sink of the
+ * edition, and turns the `line` shorthand into `lines: [{ "id": "default", … }]`.
+ */
+export function createSettingsSchema(edition: EditionLimits = {}): z.ZodType<Settings, SettingsInput> {
+  return buildSettingsSchema(edition, false) as unknown as z.ZodType<Settings, SettingsInput>;
 }
 
 /**
  * The settings document as the control API, the desktop's IPC and the console exchange it: every
- * secret may be `{"set": true}` (see `maskSettings` / `restoreSecrets`).
+ * secret may be `{"set": true}` (see `maskSettings` / `restoreSecrets`), the lines' secret fields
+ * being the ones their plugins declare.
  */
-export function createMaskedSettingsSchema(limits: EditionLimits = { maxSlots: DEFAULT_MAX_SLOTS }) {
-  return z.strictObject({
-    $schema: z.string().optional(),
-    actionUrls: actionUrlsSchema(MaskedSlotSchema, limits).default({ enabled: false, slots: [] }),
-    inbound: MaskedInboundSchema.default(MaskedInboundSchema.parse({})),
-    line: MaskedLineSchema.default(SimulatorLineSchema.parse({ type: 'simulator' })),
-  });
+export function createMaskedSettingsSchema(edition: EditionLimits = {}): z.ZodType<MaskedSettings, MaskedSettingsInput> {
+  return buildSettingsSchema(edition, true) as unknown as z.ZodType<MaskedSettings, MaskedSettingsInput>;
 }
 
 export const SettingsSchema = createSettingsSchema();
 export const MaskedSettingsSchema = createMaskedSettingsSchema();
-export type Settings = z.output<typeof SettingsSchema>;
-export type SettingsInput = z.input<typeof SettingsSchema>;
 export type Slot = z.output<typeof SlotSchema>;
 export type InboundSettings = z.output<typeof InboundSchema>;
-export type LineSettings = z.output<typeof LineSchema>;
-export type SipLineSettings = z.output<typeof SipLineSchema>;
-export type SimulatorLineSettings = z.output<typeof SimulatorLineSchema>;
-/** Settings with every secret shown as `{"set": true}` (what `GET /api/v1/settings` answers). */
-export type MaskedSettings = z.output<typeof MaskedSettingsSchema>;
-export type MaskedSettingsInput = z.input<typeof MaskedSettingsSchema>;
-export type MaskedSlot = z.output<typeof MaskedSlotSchema>;
-export type MaskedInboundSettings = z.output<typeof MaskedInboundSchema>;
 
 /**
  * The JSON Schema of the settings file (`callhook config schema`), or with `{ masked: true }` of the
  * document the control API answers and takes back (secrets may be `{"set": true}`).
  */
-export function settingsJsonSchema(limits?: EditionLimits, options: { masked?: boolean } = {}): Record<string, unknown> {
-  const schema = options.masked ? createMaskedSettingsSchema(limits) : createSettingsSchema(limits);
+export function settingsJsonSchema(edition?: EditionLimits, options: { masked?: boolean } = {}): Record<string, unknown> {
+  const schema = options.masked ? createMaskedSettingsSchema(edition) : createSettingsSchema(edition);
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }

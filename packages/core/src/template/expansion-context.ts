@@ -100,6 +100,7 @@ export function expansionContext(input: ExpansionInput, offset: UtcOffset = host
     remote_party: call.remoteParty,
     remote_alias: call.remoteAlias,
     call_disposition: call.disposition ?? '',
+    line_id: call.lineId,
   };
   return new ExpansionContext(PLACEHOLDERS.map((name) => values[name]));
 }

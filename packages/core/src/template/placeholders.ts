@@ -1,5 +1,5 @@
 import { DISPOSITIONS } from '../call/snapshot.js';
-/** The spec's thirteen placeholders, plus `call_disposition`. Order is the value-vector index. */
+/** The spec's thirteen placeholders, plus `call_disposition` and `line_id`. Order is the value-vector index. */
 export const PLACEHOLDERS = [
   'action',
   'call_direction',
@@ -15,6 +15,7 @@ export const PLACEHOLDERS = [
   'remote_party',
   'remote_alias',
   'call_disposition',
+  'line_id',
 ] as const;
 
 export type PlaceholderName = (typeof PLACEHOLDERS)[number];
@@ -34,6 +35,7 @@ export const PLACEHOLDER_DESCRIPTIONS: Record<PlaceholderName, string> = {
   remote_party: 'number of the remote party',
   remote_alias: 'display name of the remote party, e.g. "Michael D785" (420)',
   call_disposition: `how the call ended (${DISPOSITIONS.join(', ')}); empty before`,
+  line_id: 'id of the line the call is on (lines[].id; "default" for the one-line shorthand)',
 };
 
 const INDEX = new Map<string, number>(PLACEHOLDERS.map((name, i) => [name, i]));

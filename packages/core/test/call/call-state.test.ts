@@ -3,7 +3,7 @@ import { createCall, InvalidTransitionError, toSnapshot, transition, type CallIn
 
 const T0 = Date.UTC(2022, 1, 13, 16, 43, 50);
 const newCall = (direction: 'inbound' | 'outbound'): CallState =>
-  createCall({ guid: 'g', direction, at: T0, localParty: 'sip:303@pbx', localName: 'Michael', remoteParty: '420', remoteName: 'Michael D785' }).state;
+  createCall({ guid: 'g', lineId: 'default', direction, at: T0, localParty: 'sip:303@pbx', localName: 'Michael', remoteParty: '420', remoteName: 'Michael D785' }).state;
 
 function run(direction: 'inbound' | 'outbound', inputs: CallInput['type'][], by: 'local' | 'remote' = 'remote', cause: EndCause = 'normal') {
   let state = newCall(direction);
@@ -46,8 +46,8 @@ describe('call model transitions', () => {
   });
 
   it('creation fires the direction as its action', () => {
-    expect(createCall({ guid: 'g', direction: 'inbound', at: T0, localParty: 'a', remoteParty: 'b' }).effects).toEqual([{ type: 'fire', action: 'inbound' }]);
-    expect(createCall({ guid: 'g', direction: 'outbound', at: T0, localParty: 'a', remoteParty: 'b' }).effects).toEqual([{ type: 'fire', action: 'outbound' }]);
+    expect(createCall({ guid: 'g', lineId: 'default', direction: 'inbound', at: T0, localParty: 'a', remoteParty: 'b' }).effects).toEqual([{ type: 'fire', action: 'inbound' }]);
+    expect(createCall({ guid: 'g', lineId: 'default', direction: 'outbound', at: T0, localParty: 'a', remoteParty: 'b' }).effects).toEqual([{ type: 'fire', action: 'outbound' }]);
   });
 
   const invalid: [string, 'inbound' | 'outbound', CallInput['type'][], string, string][] = [
@@ -75,6 +75,7 @@ describe('call model transitions', () => {
     const { state } = run('inbound', ['answered', 'held']);
     expect(toSnapshot(state)).toEqual({
       guid: 'g',
+      lineId: 'default',
       direction: 'inbound',
       localParty: 'sip:303@pbx',
       localAlias: '"Michael" (303)',
@@ -90,7 +91,7 @@ describe('call model transitions', () => {
   });
 
   it('an alias without a display name is the number', () => {
-    const state = createCall({ guid: 'g', direction: 'inbound', at: T0, localParty: '303', remoteParty: '+4930123', remoteName: '' }).state;
+    const state = createCall({ guid: 'g', lineId: 'default', direction: 'inbound', at: T0, localParty: '303', remoteParty: '+4930123', remoteName: '' }).state;
     expect(toSnapshot(state).remoteAlias).toBe('+4930123');
     expect(toSnapshot(state).localAlias).toBe('303');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher, type FetchResponse, type OutboxPage } from '../../src/index.js';
+import { Dispatcher, standardSinks, type FetchResponse, type OutboxPage } from '../../src/index.js';
 import { delivery } from '../support/deliveries.js';
 import { FakeClock, flush } from '../support/fake-clock.js';
 import { RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
@@ -45,7 +45,7 @@ describe('dispatcher with a journal that answers reads later', () => {
     const left = delivery({ url: 'http://receiver.test/left' });
     journal.enqueueDelivery(left); // left by an earlier run
     const { fetcher, release } = heldFetcher();
-    const dispatcher = new Dispatcher({ fetcher, browser: new RecordingBrowser(), clock, journal });
+    const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal });
     const fresh = delivery({ url: 'http://receiver.test/fresh', callGuid: 'new' });
     dispatcher.submit(fresh); // in the outbox and in flight before the scan starts
     await flush();
@@ -66,7 +66,7 @@ describe('dispatcher with a journal that answers reads later', () => {
     const journal = new HeldReadsJournal();
     const { fetcher, release } = heldFetcher();
     // One delivery in memory at a time: the third parks in the outbox.
-    const dispatcher = new Dispatcher({ fetcher, browser: new RecordingBrowser(), clock, journal, maxQueued: 1, concurrency: 1 });
+    const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal, maxQueued: 1, concurrency: 1 });
     const [d1, d2, d3, d4] = [1, 2, 3, 4].map((n) => delivery({ callGuid: `c${n}`, url: `http://receiver.test/${n}` }));
     for (const d of [d1!, d2!, d3!]) expect(dispatcher.submit(d)).toBe(true);
     expect(dispatcher.stats()).toMatchObject({ inFlight: 1, queued: 1, parked: 1 });

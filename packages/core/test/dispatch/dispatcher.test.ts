@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Dispatcher, httpErrorMessage, longestDeliveryMs, type DeliveryRecord, type DispatcherOptions, type FetchRequest, type FetchResponse } from '../../src/index.js';
+import { standardSinks } from '../../src/index.js';
 import { delivery } from '../support/deliveries.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { hang, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
@@ -13,7 +14,7 @@ function setup(respond?: (r: FetchRequest) => Promise<FetchResponse>, options: L
   const browser = new RecordingBrowser();
   const journal = new MemoryJournal();
   const { noJournal, ...limits } = options;
-  const dispatcher = new Dispatcher({ fetcher, browser, clock, journal: noJournal ? undefined : journal, ...limits });
+  const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser }), clock, journal: noJournal ? undefined : journal, ...limits });
   const records: DeliveryRecord[] = [];
   dispatcher.onRecord((r) => records.push(r));
   return { clock, fetcher, browser, journal, dispatcher, records };
@@ -167,7 +168,7 @@ describe('dispatcher', () => {
   it('still sends when the journal cannot make the entry durable, and says so', async () => {
     const logged: string[] = [];
     const { clock, journal, fetcher } = setup();
-    const withLogger = new Dispatcher({ fetcher, browser: new RecordingBrowser(), clock, journal, logger: { log: (_level, message) => logged.push(message) } });
+    const withLogger = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal, logger: { log: (_level, message) => logged.push(message) } });
     journal.outboxDurable = () => Promise.reject(new Error('disk full'));
     withLogger.submit(delivery());
     await clock.advance(0);

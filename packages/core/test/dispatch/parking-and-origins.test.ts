@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Dispatcher, type DeliveryRecord, type FetchRequest, type FetchResponse, type PendingDelivery } from '../../src/index.js';
+import { standardSinks } from '../../src/index.js';
 import { delivery } from '../support/deliveries.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { hang, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
@@ -20,7 +21,7 @@ describe('dispatcher memory bound', () => {
     const fetcher = new RecordingFetcher(
       (_request: FetchRequest) => (up ? Promise.resolve({ status: 200 }) : new Promise<FetchResponse>((resolve) => held.push(() => resolve({ status: 200 })))),
     );
-    const dispatcher = new Dispatcher({ fetcher, browser: new RecordingBrowser(), clock, journal, maxQueued: 20, maxQueuedPerOrigin: 20, concurrency: 4, resumePageSize: 16 });
+    const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal, maxQueued: 20, maxQueuedPerOrigin: 20, concurrency: 4, resumePageSize: 16 });
     const records: DeliveryRecord[] = [];
     dispatcher.onRecord((r) => records.push(r));
     let mostQueued = 0;
@@ -74,7 +75,7 @@ describe('dispatcher memory bound', () => {
     const left = Array.from({ length: 300 }, (_, i) => delivery({ callGuid: `old${i}`, url: `http://receiver.test/old/${i}` }));
     for (const d of left) journal.enqueueDelivery(d);
     const fetcher = new RecordingFetcher();
-    const dispatcher = new Dispatcher({ fetcher, browser: new RecordingBrowser(), clock, journal, maxQueued: 10, concurrency: 2, resumePageSize: 7 });
+    const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal, maxQueued: 10, concurrency: 2, resumePageSize: 7 });
     let mostQueued = 0;
     await dispatcher.resume();
     mostQueued = dispatcher.stats().queued;
@@ -93,7 +94,7 @@ describe('dispatcher per-origin lanes', () => {
     const clock = new FakeClock();
     const journal = new MemoryJournal();
     const fetcher = new RecordingFetcher((r) => (r.url.startsWith('http://dead.test') ? hang(r) : Promise.resolve({ status: 200 })));
-    const dispatcher = new Dispatcher({ fetcher, browser: new RecordingBrowser(), clock, journal, maxQueued: 400, concurrency: 8, concurrencyPerOrigin: 4 });
+    const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal, maxQueued: 400, concurrency: 8, concurrencyPerOrigin: 4 });
     const healthy = (): number => fetcher.requests.filter((r) => r.url.startsWith('http://healthy.test')).length;
     const dead = (): number => fetcher.requests.filter((r) => r.url.startsWith('http://dead.test')).length;
     // 300 calls: four slots at the dead receiver (60 s timeout, retries), the fifth at a healthy one.
@@ -117,7 +118,7 @@ describe('dispatcher per-origin lanes', () => {
     const clock = new FakeClock();
     const release = new Map<string, () => void>();
     const fetcher = new RecordingFetcher((r) => new Promise((resolve) => release.set(r.url, () => resolve({ status: 200 }))));
-    const dispatcher = new Dispatcher({ fetcher, browser: new RecordingBrowser(), clock, journal: new MemoryJournal(), concurrency: 4, concurrencyPerOrigin: 4 });
+    const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal: new MemoryJournal(), concurrency: 4, concurrencyPerOrigin: 4 });
     for (let i = 0; i < 10; i++) dispatcher.submit(delivery({ callGuid: `a${i}`, url: `http://a.test/${i}` }));
     for (let i = 0; i < 10; i++) dispatcher.submit(delivery({ callGuid: `b${i}`, url: `https://b.test/${i}` }));
     await clock.advance(0);
@@ -138,7 +139,7 @@ describe('dispatcher halt', () => {
     const clock = new FakeClock();
     const journal = new MemoryJournal();
     const fetcher = new RecordingFetcher(async () => ({ status: 503 }));
-    const dispatcher = new Dispatcher({ fetcher, browser: new RecordingBrowser(), clock, journal });
+    const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal });
     const d = delivery({ retries: { max: 8, backoffMs: 60_000 } });
     dispatcher.submit(d);
     await clock.advance(0);
@@ -159,7 +160,7 @@ describe('dispatcher halt', () => {
     const clock = new FakeClock();
     const journal = new MemoryJournal();
     const fetcher = new RecordingFetcher((r) => hang(r));
-    const dispatcher = new Dispatcher({ fetcher, browser: new RecordingBrowser(), clock, journal });
+    const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal });
     const records: DeliveryRecord[] = [];
     dispatcher.onRecord((r) => records.push(r));
     const d = delivery({ timeoutMs: 60_000 });

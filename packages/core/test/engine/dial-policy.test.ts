@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DialPolicy, Engine, loadSettings, parseInboundRequest, readDialTarget, Refusal, resolveDialPlan, SimulatedLine, type DialTarget } from '../../src/index.js';
+import { standardSinks } from '../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { CountingRandom, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
 
@@ -14,7 +15,7 @@ async function engineWith(inbound: Record<string, unknown>, line: Record<string,
   const clock = new FakeClock();
   const sim = new SimulatedLine({ clock, answerAfterMs: null });
   const settings = loadSettings({ inbound: { duplicateWindowMs: 0, ...inbound }, line: { type: 'simulator', ...line } });
-  const engine = new Engine({ line: sim, clock, random: new CountingRandom(), fetcher: new RecordingFetcher(), browser: new RecordingBrowser(), settings });
+  const engine = new Engine({ lines: [{ id: 'default', line: sim }], clock, random: new CountingRandom(), sinks: standardSinks({ fetcher: new RecordingFetcher(), browser: new RecordingBrowser() }), settings });
   await engine.start();
   return { clock, sim, engine };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallhookError, Engine, loadSettings, SimulatedLine, type EngineEvent, type InboundCommand } from '../../src/index.js';
+import { standardSinks } from '../../src/index.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { CountingRandom, hang, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
 import { MemoryJournal } from '../support/memory-journal.js';
@@ -18,7 +19,7 @@ async function setup(settings: Record<string, unknown> = {}, lineOptions: { busy
     },
     ...settings,
   });
-  const engine = new Engine({ line, clock, random: new CountingRandom(), fetcher, browser: new RecordingBrowser(), settings: loaded, journal, utcOffset: () => 60 });
+  const engine = new Engine({ lines: [{ id: 'default', line }], clock, random: new CountingRandom(), sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), settings: loaded, journal, utcOffset: () => 60 });
   const events: EngineEvent[] = [];
   engine.on((e) => events.push(e));
   await engine.start();
@@ -143,7 +144,7 @@ describe('engine on the simulated line', () => {
     const journal = new MemoryJournal();
     journal.enqueueDelivery({ id: 'g:inbound:0:1', callGuid: 'g', action: 'inbound', slot: 0, sequence: 1, url: 'http://left.test/', mode: 'http', method: 'GET', headers: {}, body: null, signingSecret: null, timeoutMs: 1000, retries: { max: 0, backoffMs: 10 }, createdAt: 0 });
     const fetcher = new RecordingFetcher();
-    const engine = new Engine({ line: new SimulatedLine({ clock }), clock, random: new CountingRandom(), fetcher, browser: new RecordingBrowser(), settings: loadSettings({}), journal });
+    const engine = new Engine({ lines: [{ id: 'default', line: new SimulatedLine({ clock }) }], clock, random: new CountingRandom(), sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), settings: loadSettings({}), journal });
     await engine.start();
     await clock.advance(0);
     expect(fetcher.requests.map((r) => [r.url, r.headers['Idempotency-Key']])).toEqual([['http://left.test/', 'g:inbound:0:1']]);
@@ -153,11 +154,29 @@ describe('engine on the simulated line', () => {
   it('bounds the whole stop by drainMs: a line that does not stop is left behind, the drain gets what remains', async () => {
     const clock = new FakeClock();
     const line = new SimulatedLine({ clock });
+    const other = new SimulatedLine({ clock });
+    let otherStopped = false;
+    const otherStop = other.stop.bind(other);
+    other.stop = async () => {
+      await otherStop();
+      otherStopped = true;
+    };
     const logged: string[] = [];
     const fetcher = new RecordingFetcher(hang); // the receiver never answers
-    const settings = loadSettings({ actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://slow.test/', timeoutMs: 60_000 }] } });
+    const settings = loadSettings({ lines: [{ id: 'default', type: 'simulator' }, { id: 'other', type: 'simulator' }], actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://slow.test/', timeoutMs: 60_000 }] } });
     const logger = { log: (_level: string, message: string) => void logged.push(message) };
-    const engine = new Engine({ line, clock, random: new CountingRandom(), fetcher, browser: new RecordingBrowser(), settings, journal: new MemoryJournal(), logger });
+    const engine = new Engine({
+      lines: [
+        { id: 'default', line },
+        { id: 'other', line: other },
+      ],
+      clock,
+      random: new CountingRandom(),
+      sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }),
+      settings,
+      journal: new MemoryJournal(),
+      logger,
+    });
     await engine.start();
     line.incoming('420', null);
     await clock.advance(0);
@@ -169,7 +188,9 @@ describe('engine on the simulated line', () => {
     expect(result).toBeNull();
     await clock.advance(1);
     expect(result).toBe(false);
-    expect(logged).toContain('the line did not stop within 5000 ms; draining deliveries without waiting for it');
+    expect(logged).toContain('the line "default" did not stop within 5000 ms; draining deliveries without waiting for it');
+    expect(logged.filter((m) => m.includes('did not stop'))).toHaveLength(1);
+    expect(otherStopped).toBe(true);
     expect(clock.pendingTimers()).toBe(0);
   });
 
@@ -197,7 +218,7 @@ describe('engine robustness', () => {
     const clock = new FakeClock();
     const line = new SimulatedLine({ clock });
     const logs: string[] = [];
-    const engine = new Engine({ line, clock, random: new CountingRandom(), fetcher: new RecordingFetcher(), browser: new RecordingBrowser(), settings: loadSettings({}), logger: { log: (level, message) => logs.push(`${level} ${message}`) } });
+    const engine = new Engine({ lines: [{ id: 'default', line }], clock, random: new CountingRandom(), sinks: standardSinks({ fetcher: new RecordingFetcher(), browser: new RecordingBrowser() }), settings: loadSettings({}), logger: { log: (level, message) => logs.push(`${level} ${message}`) } });
     await engine.start();
     const id = line.incoming('420');
     line.remoteHangup(id);
@@ -218,11 +239,10 @@ describe('engine start', () => {
     const left = { id: 'g:inbound:0:1', callGuid: 'g', action: 'inbound', slot: 0, sequence: 1, url: 'http://receiver.test/left', mode: 'http', method: 'GET', headers: {}, body: null, signingSecret: null, timeoutMs: 1_000, retries: { max: 0, backoffMs: 10 }, createdAt: 0 } as const;
     journal.enqueueDelivery(left);
     const engine = new Engine({
-      line: new SimulatedLine({ clock }),
+      lines: [{ id: 'default', line: new SimulatedLine({ clock }) }],
       clock,
       random: new CountingRandom(),
-      fetcher,
-      browser: new RecordingBrowser(),
+      sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }),
       settings: loadSettings({}),
       journal,
       logger: { log: (_level, message) => logged.push(message) },

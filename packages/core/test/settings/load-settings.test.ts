@@ -23,7 +23,7 @@ describe('settings', () => {
     expect(settings.inbound.port).toBe(61234);
     expect(settings.inbound.token).toBeNull();
     expect(settings.actionUrls.enabled).toBe(false);
-    expect(settings.line.type).toBe('simulator');
+    expect(settings.lines).toEqual([expect.objectContaining({ id: 'default', type: 'simulator' })]);
   });
 
   it('takes the settings example of docs/action-urls.md and compiles each slot once', () => {
@@ -51,11 +51,14 @@ describe('settings', () => {
     ['host name with a scheme', { inbound: { hostNames: ['http://phone'] } }, 'inbound.hostNames[0]', /no scheme/],
     ['short token', { inbound: { token: 'abc' } }, 'inbound.token', /at least 16/],
     ['unknown action switch', { inbound: { actions: { reboot: true } } }, 'inbound.actions', /unknown field "reboot"/],
-    ['unknown line type', { line: { type: 'isdn' } }, 'line.type', /simulator" or "sip/],
-    ['sip aor', { line: { type: 'sip', aor: '303@pbx' } }, 'line.aor', /sip:user@domain/],
-    ['negative RTP inactivity timeout', { line: { type: 'sip', aor: 'sip:303@pbx', media: { inactivityTimeoutSeconds: -1 } } }, 'line.media.inactivityTimeoutSeconds', /0 to turn/],
-    ['huge RTP inactivity timeout', { line: { type: 'sip', aor: 'sip:303@pbx', media: { inactivityTimeoutSeconds: 99_999 } } }, 'line.media.inactivityTimeoutSeconds', /at most 3600/],
-    ['zero TCP connection cap', { line: { type: 'sip', aor: 'sip:303@pbx', tcp: { maxConnections: 0 } } }, 'line.tcp.maxConnections', /1/],
+    ['unknown line type', { line: { type: 'isdn' } }, 'line.type', /one of "simulator" in this edition/],
+    ['bad line id', { lines: [{ id: 'Desk 12', type: 'simulator' }] }, 'lines[0].id', /a-z, 0-9, _ and -/],
+    ['line without id in lines', { lines: [{ type: 'simulator' }] }, 'lines[0].id', /line id/],
+    ['duplicate line ids', { lines: [{ id: 'desk', type: 'simulator' }, { id: 'desk', type: 'simulator' }] }, 'lines[1].id', /"desk" is used twice/],
+    ['line and lines together', { line: { type: 'simulator' }, lines: [{ id: 'a', type: 'simulator' }] }, 'line', /either "line" \(one line\) or "lines"/],
+    ['no line at all', { lines: [] }, 'lines', /at least one line/],
+    ['slot naming an unknown line', { lines: [{ id: 'desk-12', type: 'simulator' }], actionUrls: { slots: [{ ...slot('http://h/'), lines: ['desk-13'] }] } }, 'actionUrls.slots[0].lines', /slot 1 names line "desk-13", which is not configured \(lines: desk-12\)/],
+    ['slot naming an unknown sink', { actionUrls: { slots: [{ ...slot('http://h/'), sink: 'pager' }] } }, 'actionUrls.slots[0].sink', /sink "pager", which this edition does not have \(sinks: http, browser\)/],
     ['reserved header', { actionUrls: { slots: [{ ...slot('http://h/'), headers: { Host: 'x' } }] } }, 'actionUrls.slots[0].headers.Host', /set by callhook/],
     ['POST in the browser', { actionUrls: { slots: [{ ...slot('http://h/'), method: 'POST', openInBrowser: true }] } }, 'actionUrls.slots[0].method', /browser/],
   ];
@@ -98,16 +101,16 @@ describe('settings', () => {
 
   it('exports a JSON Schema with the defaults', () => {
     const schema = settingsJsonSchema() as { properties: Record<string, { properties?: Record<string, unknown> }> };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['actionUrls', 'inbound', 'line']));
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['actionUrls', 'inbound', 'line', 'lines']));
     expect(schema.properties.inbound!.properties!.port).toMatchObject({ default: 61234 });
   });
 });
 
 describe('line.dialPlan', () => {
   it('is off by default and takes the country’s international prefix when none is named', () => {
-    expect(loadSettings({}).settings.line.dialPlan).toBeNull();
-    const { settings } = loadSettings({ line: { type: 'sip', aor: 'sip:1@h', dialPlan: { country: 'US', outsideLinePrefix: '9' } } });
-    expect(settings.line.dialPlan).toEqual({ country: 'US', outsideLinePrefix: '9', internationalPrefix: null });
+    expect(loadSettings({}).settings.lines[0]!.dialPlan).toBeNull();
+    const { settings } = loadSettings({ line: { type: 'simulator', dialPlan: { country: 'US', outsideLinePrefix: '9' } } });
+    expect(settings.lines[0]!.dialPlan).toEqual({ country: 'US', outsideLinePrefix: '9', internationalPrefix: null });
   });
 
   it('names the field and the fix for a bad plan', () => {
@@ -119,5 +122,42 @@ describe('line.dialPlan', () => {
     ]);
     expect(issuesOf({ line: { type: 'simulator', dialPlan: { country: 'BR', internationalPrefix: '0021' } } })).toEqual([]);
     expect(issuesOf({ line: { type: 'simulator', dialPlan: { country: 'DE', outsideLinePrefix: 'x' } } })[0]?.path).toBe('line.dialPlan.outsideLinePrefix');
+  });
+});
+
+describe('lines', () => {
+  it('turns the line shorthand into one line with id "default" and keeps lines in their order', () => {
+    expect(loadSettings({ line: { type: 'simulator', answerAfterMs: null } }).settings.lines).toEqual([
+      expect.objectContaining({ id: 'default', type: 'simulator', answerAfterMs: null }),
+    ]);
+    const { settings } = loadSettings({ lines: [{ id: 'desk-12', type: 'simulator' }, { id: 'lab_2', type: 'simulator', callWaiting: 'none' }] });
+    expect(settings.lines.map((l) => [l.id, l.callWaiting])).toEqual([['desk-12', 'hold'], ['lab_2', 'none']]);
+  });
+
+  it('lets a slot name its lines and its sink, and refuses a line type the edition does not have', () => {
+    const { settings } = loadSettings({ lines: [{ id: 'a', type: 'simulator' }, { id: 'b', type: 'simulator' }], actionUrls: { slots: [{ on: 'inbound', url: 'http://h/', lines: ['b'], sink: 'browser' }] } });
+    expect(settings.actionUrls.slots[0]).toMatchObject({ lines: ['b'], sink: 'browser' });
+    expect(issuesOf({ line: { type: 'sip', aor: 'sip:1@h' } })).toEqual([{ path: 'line.type', message: 'the line type must be one of "simulator" in this edition' }]);
+  });
+
+  it('takes the edition: its line plugins, its sinks and its slot limit', async () => {
+    const { z } = await import('zod');
+    const pager = { type: 'pager', settingsSchema: z.strictObject({ type: z.literal('pager'), number: z.string().min(1, 'number is the pager number'), callWaiting: z.enum(['hold', 'none']).default('hold'), dialPlan: z.null().default(null) }) };
+    const edition = { maxSlots: 1, linePlugins: [pager], sinkModes: ['http', 'mqtt'] };
+    const { settings } = loadSettings({ lines: [{ id: 'p', type: 'pager', number: '5' }], actionUrls: { slots: [{ on: 'inbound', url: 'http://h/', sink: 'mqtt' }] } }, edition);
+    expect(settings.lines[0]).toEqual({ id: 'p', type: 'pager', number: '5', callWaiting: 'hold', dialPlan: null });
+    const issues = (input: unknown) => {
+      try {
+        loadSettings(input, edition);
+        return [];
+      } catch (error) {
+        return (error as { issues: { path: string; message: string }[] }).issues;
+      }
+    };
+    // No default line: the first plugin cannot be built from its type alone.
+    expect(issues({})).toEqual([{ path: 'lines', message: expect.stringMatching(/add a line, e.g. "lines": \[\{ "id": "desk", "type": "pager"/) }]);
+    expect(issues({ lines: [{ id: 'p', type: 'pager', number: '' }], actionUrls: { slots: [{ on: 'inbound', url: 'http://h/' }, { on: 'inbound', url: 'http://h/' }] } }).map((i) => i.path)).toEqual(
+      expect.arrayContaining(['lines[0].number', 'actionUrls.slots']),
+    );
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   createMaskedSettingsSchema,
+  LINE_COMMON_FIELDS,
+  simulatorLine,
+  type EditionLimits,
+  type LineSchemaSource,
   isSecretHeader,
   loadSettings,
   loadSettingsText,
@@ -11,6 +16,18 @@ import {
   settingsJsonSchema,
   type Settings,
 } from '../../src/index.js';
+
+// A line type with a password, declared the way the SIP plugin declares it (core knows no SIP).
+const accountLine: LineSchemaSource = {
+  type: 'sip',
+  settingsSchema: z.strictObject({ type: z.literal('sip'), aor: z.string(), password: z.string().default(''), registrar: z.string().optional(), ...LINE_COMMON_FIELDS }),
+  secrets: {
+    fields: ['password'],
+    account: (line) => `${String(line.aor).toLowerCase()} via ${typeof line.registrar === 'string' ? line.registrar.toLowerCase() : 'its domain'}`,
+    accountLabel: 'the address of record or registrar',
+  },
+};
+const EDITION: EditionLimits = { linePlugins: [simulatorLine, accountLine] };
 
 const TOKEN = 'inbound-token-0123456789';
 const SIGNING = 'signing-secret-0123456789';
@@ -29,7 +46,7 @@ const stored: Settings = loadSettings({
   },
   inbound: { token: TOKEN },
   line: { type: 'sip', aor: 'sip:303@pbx.example.com', password: 'sip-password', registrar: 'pbx.example.com:5060' },
-}).settings;
+}, EDITION).settings;
 
 function issuesOf(run: () => unknown): { path: string; message: string }[] {
   try {
@@ -50,29 +67,29 @@ describe('secret header names', () => {
 });
 
 describe('maskSettings', () => {
-  const masked = maskSettings(stored);
+  const masked = maskSettings(stored, EDITION);
 
   it('shows every set secret as {"set": true} and nothing of its value', () => {
     const slot = masked.actionUrls.slots[0]!;
     expect(slot.headers).toEqual({ Authorization: { set: true }, 'X-Api-Key': { set: true }, Accept: 'application/json' });
     expect(slot.secret).toEqual({ set: true });
     expect(masked.inbound.token).toEqual({ set: true });
-    expect(masked.line.type === 'sip' && masked.line.password).toEqual({ set: true });
+    expect(masked.lines[0]!.password).toEqual({ set: true });
     const text = JSON.stringify(masked);
     for (const secret of [TOKEN, SIGNING, 'crm-bearer', 'api-key-value', 'sip-password']) expect(text).not.toContain(secret);
   });
 
   it('leaves unset secrets as null or "" and the stored settings untouched', () => {
     expect(masked.actionUrls.slots[1]!.secret).toBeNull();
-    const bare = maskSettings(loadSettings({ line: { type: 'sip', aor: 'sip:1@h' } }).settings);
+    const bare = maskSettings(loadSettings({ line: { type: 'sip', aor: 'sip:1@h' } }, EDITION).settings, EDITION);
     expect(bare.inbound.token).toBeNull();
-    expect(bare.line.type === 'sip' && bare.line.password).toBe('');
+    expect(bare.lines[0]!.password).toBe('');
     expect(stored.inbound.token).toBe(TOKEN);
   });
 
   it('is a document the masked schema (and its JSON Schema) accepts', () => {
-    expect(createMaskedSettingsSchema().safeParse(JSON.parse(JSON.stringify(masked))).success).toBe(true);
-    const json = JSON.stringify(settingsJsonSchema(undefined, { masked: true }));
+    expect(createMaskedSettingsSchema(EDITION).safeParse(JSON.parse(JSON.stringify(masked))).success).toBe(true);
+    const json = JSON.stringify(settingsJsonSchema(EDITION, { masked: true }));
     expect(json).toContain('"set"');
     expect(JSON.stringify(settingsJsonSchema())).not.toContain('"set"');
   });
@@ -81,17 +98,17 @@ describe('maskSettings', () => {
 describe('restoreSecrets', () => {
   // A document as a client holds it: plain JSON, edited freely.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- deliberately untyped client JSON
-  const masked = (): Record<string, any> => JSON.parse(JSON.stringify(maskSettings(stored)));
+  const masked = (): Record<string, any> => JSON.parse(JSON.stringify(maskSettings(stored, EDITION)));
 
   it('keeps every stored secret when the markers come back', () => {
-    const { settings } = loadSettings(restoreSecrets(masked(), stored));
+    const { settings } = loadSettings(restoreSecrets(masked(), stored, EDITION), EDITION);
     expect(settings).toEqual(stored);
   });
 
   it('matches a header marker to the stored header in any case', () => {
     const doc = masked();
     doc.actionUrls.slots[0].headers = { authorization: { set: true } };
-    expect(loadSettings(restoreSecrets(doc, stored)).settings.actionUrls.slots[0]!.headers).toEqual({ authorization: 'Bearer crm-bearer' });
+    expect(loadSettings(restoreSecrets(doc, stored, EDITION), EDITION).settings.actionUrls.slots[0]!.headers).toEqual({ authorization: 'Bearer crm-bearer' });
   });
 
   it('replaces secrets given a new value and removes them given null, "" or no header', () => {
@@ -99,49 +116,86 @@ describe('restoreSecrets', () => {
     doc.actionUrls.slots[0].headers = { Authorization: 'Bearer new-one' };
     doc.actionUrls.slots[0].secret = null;
     doc.inbound.token = 'a-brand-new-token-0123';
-    doc.line.password = '';
-    const { settings } = loadSettings(restoreSecrets(doc, stored));
+    doc.lines[0].password = '';
+    const { settings } = loadSettings(restoreSecrets(doc, stored, EDITION), EDITION);
     expect(settings.actionUrls.slots[0]!.headers).toEqual({ Authorization: 'Bearer new-one' });
     expect(settings.actionUrls.slots[0]!.secret).toBeNull();
     expect(settings.inbound.token).toBe('a-brand-new-token-0123');
-    expect(settings.line.type === 'sip' && settings.line.password).toBe('');
+    expect(settings.lines[0]!.password).toBe('');
     doc.inbound.token = null;
-    expect(loadSettings(restoreSecrets(doc, stored)).settings.inbound.token).toBeNull();
+    expect(loadSettings(restoreSecrets(doc, stored, EDITION), EDITION).settings.inbound.token).toBeNull();
   });
 
   it('refuses a marker that stands for nothing, naming the field and the fix', () => {
     const doc = masked();
     doc.actionUrls.slots[1].headers = { 'X-Api-Key': { set: true } };
     doc.actionUrls.slots[1].secret = { set: true };
-    expect(issuesOf(() => restoreSecrets(doc, stored))).toEqual([
+    expect(issuesOf(() => restoreSecrets(doc, stored, EDITION))).toEqual([
       { path: 'actionUrls.slots[1].headers.X-Api-Key', message: expect.stringMatching(/has none saved; send the value itself/) },
       { path: 'actionUrls.slots[1].secret', message: expect.stringMatching(/has none saved/) },
     ]);
     const none = loadSettings({}).settings;
-    expect(issuesOf(() => restoreSecrets({ inbound: { token: { set: true } } }, none))).toEqual([
+    expect(issuesOf(() => restoreSecrets({ inbound: { token: { set: true } } }, none, EDITION))).toEqual([
       { path: 'inbound.token', message: expect.stringMatching(/none is stored; send a new token .* or null/) },
     ]);
-    expect(issuesOf(() => restoreSecrets({ line: { type: 'sip', aor: 'sip:303@pbx.example.com', password: { set: true } } }, none))[0]?.path).toBe('line.password');
+    expect(issuesOf(() => restoreSecrets({ line: { type: 'sip', aor: 'sip:303@pbx.example.com', password: { set: true } } }, none, EDITION))[0]?.path).toBe('line.password');
   });
 
   it('does not let a stored credential follow a slot to another receiver', () => {
     const doc = masked();
     doc.actionUrls.slots[0].url = 'https://attacker.example/collect';
-    const issues = issuesOf(() => restoreSecrets(doc, stored));
+    const issues = issuesOf(() => restoreSecrets(doc, stored, EDITION));
     expect(issues.map((i) => i.path)).toEqual(['actionUrls.slots[0].headers.Authorization', 'actionUrls.slots[0].headers.X-Api-Key', 'actionUrls.slots[0].secret']);
     expect(issues[0]!.message).toMatch(/now sends to https:\/\/attacker\.example, not to https:\/\/crm\.example\.com; .* type it again or remove it/);
     // Same origin, another path and placeholders: still the same receiver.
     doc.actionUrls.slots[0].url = 'https://CRM.example.com:443/other?x=<$call_guid>';
-    expect(loadSettings(restoreSecrets(doc, stored)).settings.actionUrls.slots[0]!.secret).toBe(SIGNING);
+    expect(loadSettings(restoreSecrets(doc, stored, EDITION), EDITION).settings.actionUrls.slots[0]!.secret).toBe(SIGNING);
   });
 
   it('does not let the stored SIP password follow the line to another registrar or account', () => {
     const doc = masked();
-    doc.line.registrar = 'evil.example:5060';
-    expect(issuesOf(() => restoreSecrets(doc, stored))).toEqual([{ path: 'line.password', message: expect.stringMatching(/registrar changed.*type it again/) }]);
+    doc.lines[0].registrar = 'evil.example:5060';
+    expect(issuesOf(() => restoreSecrets(doc, stored, EDITION))).toEqual([{ path: 'lines[0].password', message: expect.stringMatching(/registrar changed.*type it again/) }]);
     const other = masked();
-    other.line.aor = 'sip:304@pbx.example.com';
-    expect(issuesOf(() => restoreSecrets(other, stored))[0]?.path).toBe('line.password');
+    other.lines[0].aor = 'sip:304@pbx.example.com';
+    expect(issuesOf(() => restoreSecrets(other, stored, EDITION))[0]?.path).toBe('lines[0].password');
+    // The one-line shorthand is matched to the stored line "default" the same way.
+    expect(issuesOf(() => restoreSecrets({ line: { type: 'sip', aor: 'sip:303@pbx.example.com', registrar: 'evil.example', password: { set: true } } }, stored, EDITION))[0]?.path).toBe('line.password');
+  });
+
+  it('masks and keeps the secrets of every line, matched by id, and refuses a marker for a line that has none', () => {
+    const many = loadSettings(
+      {
+        lines: [
+          { id: 'demo', type: 'simulator' },
+          { id: 'desk-12', type: 'sip', aor: 'sip:12@pbx.example.com', password: 'desk-12-password' },
+          { id: 'desk-13', type: 'sip', aor: 'sip:13@pbx.example.com', password: 'desk-13-password' },
+        ],
+      },
+      EDITION,
+    ).settings;
+    const doc = JSON.parse(JSON.stringify(maskSettings(many, EDITION)));
+    expect(doc.lines.map((line: { password?: unknown }) => line.password)).toEqual([undefined, { set: true }, { set: true }]);
+    expect(JSON.stringify(doc)).not.toMatch(/desk-1\d-password/);
+    doc.lines.reverse(); // the order changed: each marker still finds its own line
+    const { settings } = loadSettings(restoreSecrets(doc, many, EDITION), EDITION);
+    expect(settings.lines.map((line) => [line.id, line.password])).toEqual([
+      ['desk-13', 'desk-13-password'],
+      ['desk-12', 'desk-12-password'],
+      ['demo', undefined],
+    ]);
+    doc.lines.push({ id: 'desk-14', type: 'sip', aor: 'sip:14@pbx.example.com', password: { set: true } });
+    expect(issuesOf(() => restoreSecrets(doc, many, EDITION))).toEqual([{ path: 'lines[3].password', message: expect.stringMatching(/none is stored/) }]);
+  });
+
+  it('masks a line password even when the caller does not name the edition', () => {
+    const text = JSON.stringify(maskSettings(stored));
+    expect(text).not.toContain('sip-password');
+    // and a marker for it only stays while nothing else of the line changed
+    const doc = JSON.parse(text);
+    expect(loadSettings(restoreSecrets(doc, stored), EDITION).settings.lines[0]!.password).toBe('sip-password');
+    doc.lines[0].registrar = 'evil.example';
+    expect(issuesOf(() => restoreSecrets(doc, stored))[0]?.path).toBe('lines[0].password');
   });
 
   it('refuses a marker in a settings file with a message saying what it is', () => {
@@ -151,13 +205,6 @@ describe('restoreSecrets', () => {
 });
 
 describe('credentials in messages', () => {
-  it('refuses a password in the SIP address of record', () => {
-    expect(issuesOf(() => loadSettings({ line: { type: 'sip', aor: 'sip:303:hunter2@pbx.example.com' } }))).toEqual([
-      { path: 'line.aor', message: expect.stringMatching(/put it in line.password/) },
-    ]);
-    expect(loadSettings({ line: { type: 'sip', aor: 'sip:303@pbx.example.com:5060' } }).settings.line.type).toBe('sip');
-  });
-
   it('drops the text V8 quotes from a JSON syntax error', () => {
     const issues = issuesOf(() => loadSettingsText('hunter2-password'));
     expect(issues[0]!.message).toMatch(/^not valid JSON: Unexpected token/);

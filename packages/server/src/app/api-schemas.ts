@@ -15,7 +15,7 @@ export const DeliveryRecordSchema = z.object({
   action: z.enum(ACTIONS),
   slot: z.number().int(),
   url: z.string(),
-  mode: z.enum(['http', 'browser']),
+  mode: z.string().describe('the delivery sink: http, browser, or one the edition adds'),
   attempt: z.number().int(),
   outcome: z.enum(['delivered', 'opened', 'http_error', 'timeout', 'network_error', 'dropped']),
   status: z.number().int().nullable(),
@@ -47,5 +47,10 @@ export const DeliveriesSchema = z.object({
   deliveries: z.array(DeliveryRecordSchema),
 });
 
-export const IncomingBodySchema = z.object({ from: z.string(), name: z.string().nullable().optional() });
-export const CallBodySchema = z.object({ call: z.string().optional() });
+export const IncomingBodySchema = z.object({ from: z.string(), name: z.string().nullable().optional(), line: z.string().optional().describe('simulator line id; needed when several run') });
+export const CallBodySchema = z.object({ call: z.string().optional(), line: z.string().optional() });
+
+export const LinesSchema = z.object({
+  ok: z.literal(true),
+  lines: z.array(z.object({ id: z.string(), type: z.string(), status: z.object({ state: z.string(), detail: z.string() }) })),
+});

@@ -1,4 +1,4 @@
-import { MAX_REQUEST_TARGET, silentLogger, type Clock, type Engine, type LoadedSettings, type Logger, type SimulatedLine } from '@callhook/core';
+import { MAX_REQUEST_TARGET, silentLogger, type Clock, type Engine, type LoadedSettings, type Logger } from '@callhook/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { redactUrl } from '../adapters/redact.js';
 import { systemClock } from '../adapters/system-clock.js';
@@ -20,7 +20,9 @@ import { registerHistoryRoutes } from '../routes/history-routes.js';
 import { registerInboundRoutes } from '../routes/inbound-routes.js';
 import { registerMetricsRoute } from '../routes/metrics-route.js';
 import { registerSettingsRoutes } from '../routes/settings-routes.js';
-import { registerSimulatorRoutes } from '../routes/simulator-routes.js';
+import { registerLinesRoute } from '../routes/lines-route.js';
+import { headlessEdition } from '../lines/headless-edition.js';
+import { editionLimits, type ServerEdition } from '../lines/server-edition.js';
 import { openApiDocument } from './openapi.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
 
@@ -30,8 +32,11 @@ export interface AppDeps {
   logger?: Logger;
   /** Call history and delivery log; defaults to memory. */
   history?: History;
-  /** The simulated line, when that is the engine's line: enables /api/v1/simulator/*. */
-  simulator?: SimulatedLine | null;
+  /**
+   * The edition: its line plugins' routes are registered (the simulator's `/api/v1/simulator/*`), and
+   * `PUT /api/v1/settings` validates against it and builds added lines with it. Default: headless.
+   */
+  edition?: ServerEdition;
   /** Where PUT /api/v1/settings persists; defaults to nowhere. */
   settingsStore?: SettingsStore;
   /** Called after PUT /api/v1/settings applied new settings. */
@@ -106,13 +111,17 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   const streams = new EventStreams(deps.eventStreams);
   app.decorate('eventStreams', streams);
   registerEventsRoute(app, engine, streams);
-  registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined));
-  registerSimulatorRoutes(app, engine, deps.simulator ?? null);
+  const edition = deps.edition ?? headlessEdition;
+  registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined), { edition, logger, clock: deps.clock });
+  registerLinesRoute(app, engine);
+  for (const plugin of edition.linePlugins) {
+    plugin.routes?.(app, { engine, lines: () => engine.lines.entries().filter(({ line }) => line.kind === plugin.type) });
+  }
   registerEchoRoutes(app, deps.echo ?? new EchoStore());
   registerHealthRoute(app, engine, history);
   registerMetricsRoute(app, metrics);
   // Built on first request: converting the zod schemas is start-up work nobody may ever need.
   let openapi: ReturnType<typeof openApiDocument> | null = null;
-  app.get('/api/v1/openapi.json', { config: { tokenExempt: true } }, async () => (openapi ??= openApiDocument('0.1.0')));
+  app.get('/api/v1/openapi.json', { config: { tokenExempt: true } }, async () => (openapi ??= openApiDocument('0.1.0', editionLimits(edition))));
   return app;
 }

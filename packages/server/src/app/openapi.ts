@@ -1,6 +1,6 @@
-import { INBOUND_ACTIONS, settingsJsonSchema } from '@callhook/core';
+import { INBOUND_ACTIONS, settingsJsonSchema, type EditionLimits } from '@callhook/core';
 import { z } from 'zod';
-import { CallBodySchema, CallReplySchema, CallsSchema, DeliveriesSchema, ErrorBodySchema, IncomingBodySchema } from './api-schemas.js';
+import { CallBodySchema, CallReplySchema, CallsSchema, DeliveriesSchema, ErrorBodySchema, IncomingBodySchema, LinesSchema } from './api-schemas.js';
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: 'output', unrepresentable: 'any' });
 const json = (s: unknown) => ({ content: { 'application/json': { schema: s } } });
@@ -9,7 +9,7 @@ const errors = { default: { description: 'error', ...json(ref('Error')) } };
 const ok = (name: string, description = 'ok') => ({ 200: { description, ...json(ref(name)) }, ...errors });
 
 /** The OpenAPI 3.1 document of the listener, generated from the zod schemas. */
-export function openApiDocument(version: string): Record<string, unknown> {
+export function openApiDocument(version: string, limits?: EditionLimits): Record<string, unknown> {
   const post = (summary: string, body: string) => ({ post: { summary, requestBody: json(ref(body)), responses: ok('CallReply') } });
   return {
     openapi: '3.1.0',
@@ -20,9 +20,10 @@ export function openApiDocument(version: string): Record<string, unknown> {
         Error: schema(ErrorBodySchema),
         CallReply: schema(CallReplySchema),
         Calls: schema(CallsSchema),
+        Lines: schema(LinesSchema),
         Deliveries: schema(DeliveriesSchema),
         // What GET answers and PUT takes: secrets as {"set": true} (send it back to keep one).
-        Settings: settingsJsonSchema(undefined, { masked: true }),
+        Settings: settingsJsonSchema(limits, { masked: true }),
         Incoming: schema(IncomingBodySchema),
         CallRef: schema(CallBodySchema),
       },
@@ -34,7 +35,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           summary: 'Inbound Action URL',
           parameters: [
             { name: 'action', in: 'query', required: true, schema: { enum: INBOUND_ACTIONS } },
-            ...['target', 'call', 'digits', 'force'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+            ...['target', 'call', 'digits', 'force', 'line'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
           ],
           responses: { ...ok('CallReply'), 204: { description: 'done (browser navigation)' } },
         },
@@ -42,6 +43,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/command.htm': { get: { summary: 'Snom click-to-dial (?number=)', responses: ok('CallReply') } },
       '/servlet': { get: { summary: 'Yealink click-to-dial (?key=number=…)', responses: ok('CallReply') } },
       '/api/v1/calls': { get: { summary: 'Active and recent calls', responses: ok('Calls') } },
+      '/api/v1/lines': { get: { summary: 'Every line with its type and status', responses: ok('Lines') } },
       '/api/v1/deliveries': { get: { summary: 'Delivery log, newest first', responses: ok('Deliveries') } },
       '/api/v1/events': { get: { summary: 'Server-sent events: call, delivery, line', responses: { 200: { description: 'text/event-stream' } } } },
       '/api/v1/settings': {
@@ -56,7 +58,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       '/api/v1/simulator/answer': post('Answer the ringing call', 'CallRef'),
       '/api/v1/simulator/hangup': post('The remote party hangs up', 'CallRef'),
       '/api/v1/echo': { get: { summary: 'Demo receiver: records the request (no token)', security: [], responses: { 200: { description: 'ok' } } } },
-      '/healthz': { get: { summary: 'Line state (no token)', security: [], responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } } } },
+      '/healthz': { get: { summary: 'Each line\'s state; 200 when all are ready (no token)', security: [], responses: { 200: { description: 'ready' }, 503: { description: 'not ready' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { 200: { description: 'text/plain' } } } },
     },
   };

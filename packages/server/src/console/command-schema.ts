@@ -1,4 +1,4 @@
-import { ACTIONS, CALL_GUID_PATTERN, CallSnapshotSchema, DTMF_DIGITS_PATTERN, MaskedSlotSchema, parseTarget, type InboundCommand } from '@callhook/core';
+import { ACTIONS, CALL_GUID_PATTERN, CallSnapshotSchema, DTMF_DIGITS_PATTERN, LineIdSchema, MaskedSlotSchema, parseTarget, type InboundCommand } from '@callhook/core';
 import { z } from 'zod';
 
 // The same rules as the inbound Action URL parser: core's parseTarget (it throws invalid_target),
@@ -10,15 +10,18 @@ const callRef = z
   .nullable()
   .default(null);
 const target = z.string().min(1).max(256).transform((raw) => parseTarget(raw));
+/** The line a command is for (optional: make_call then uses the first line). */
+const line = LineIdSchema.nullable().optional();
 /** A console command (core's InboundCommand) from the control API or the desktop's IPC. */
 export const ConsoleCommandSchema = z.discriminatedUnion('action', [
-  z.strictObject({ action: z.literal('make_call'), target, force: z.boolean().default(false) }),
-  z.strictObject({ action: z.enum(['answer', 'hangup', 'hold', 'unhold']), call: callRef }),
-  z.strictObject({ action: z.literal('transfer'), target, call: callRef }),
+  z.strictObject({ action: z.literal('make_call'), target, force: z.boolean().default(false), line }),
+  z.strictObject({ action: z.enum(['answer', 'hangup', 'hold', 'unhold']), call: callRef, line }),
+  z.strictObject({ action: z.literal('transfer'), target, call: callRef, line }),
   z.strictObject({
     action: z.literal('dtmf'),
     digits: z.string().regex(DTMF_DIGITS_PATTERN, 'digits takes 1–32 of 0-9, *, #, A-D').transform((d) => d.toUpperCase()),
     call: callRef,
+    line,
   }),
 ]);
 /**

@@ -1,13 +1,13 @@
 import { longestDeliveryMs, type DeliveryRecord, type PendingDelivery } from '@callhook/core';
 
-/** The part of core's Dispatcher a one-off delivery needs. */
-export interface DeliverySink {
+/** The part of core's Dispatcher a one-off delivery needs (it submits to the dispatcher, which picks the sink). */
+export interface DeliverySubmitter {
   submit(delivery: PendingDelivery): boolean;
   onRecord(listener: (record: DeliveryRecord) => void): () => void;
 }
 
 /** Submits one delivery and resolves with its final record (after any retries), or rejects after `timeoutMs`. */
-export function deliverOnce(sink: DeliverySink, delivery: PendingDelivery, timeoutMs: number): Promise<DeliveryRecord> {
+export function deliverOnce(sink: DeliverySubmitter, delivery: PendingDelivery, timeoutMs: number): Promise<DeliveryRecord> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       off();

@@ -1,5 +1,5 @@
 import { deliveriesFor, loadSettings, restoreSlotSecrets, SettingsError, type Action, type CallSnapshot, type DeliveryRecord, type MaskedSlot, type Settings, type SettingsIssue, type Slot } from '@callhook/core';
-import { deliverOnce, deliveryDeadline, oneOffId, type DeliverySink } from './deliver-once.js';
+import { deliverOnce, deliveryDeadline, oneOffId, type DeliverySubmitter } from './deliver-once.js';
 
 export interface SlotTest {
   /** Secrets may be `{"set": true}`: taken from `saved.actionUrls.slots[index]`. */
@@ -17,12 +17,12 @@ export interface SlotTest {
  * as settings are and goes through the engine's dispatcher, so the result is a real delivery record (it
  * also appears in the delivery log).
  */
-export function testSlot(sink: DeliverySink, test: SlotTest, now: number, saved?: Settings): Promise<DeliveryRecord> {
+export function testSlot(sink: DeliverySubmitter, test: SlotTest, now: number, saved?: Settings): Promise<DeliveryRecord> {
   const issues: SettingsIssue[] = [];
   const stored = test.index === undefined ? undefined : saved?.actionUrls.slots[test.index];
   const slot = restoreSlotSecrets(test.slot, stored, 'slot', issues) as Slot;
   if (issues.length > 0) throw new SettingsError(issues);
-  const loaded = loadSettings({ actionUrls: { enabled: true, slots: [{ ...slot, active: true, on: test.action }] } });
+  const loaded = loadSettings({ actionUrls: { enabled: true, slots: [{ ...slot, active: true, on: test.action, lines: null }] } });
   const [delivery] = deliveriesFor(loaded, { action: test.action, call: test.call, at: now, sequence: 1 });
   if (!delivery) throw new Error('the slot produced no delivery');
   const { id } = oneOffId(`test:${test.action}`, now);

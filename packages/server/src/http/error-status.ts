@@ -10,6 +10,7 @@ export const CORE_ERROR_STATUS: Record<ErrorCode, number> = {
   action_disabled: 403,
   target_denied: 403,
   no_such_call: 404,
+  no_such_line: 404,
   wrong_call_state: 409,
   ambiguous_call: 409,
   duplicate_dial: 409,

@@ -41,10 +41,12 @@ export class EngineMetrics {
     });
     new Gauge({
       name: 'callhook_line_ready',
-      help: '1 while the line is ready',
+      help: '1 while the line is ready, per line',
+      labelNames: ['line'],
       registers,
       collect() {
-        this.set(engine.line.status().state === 'ready' ? 1 : 0);
+        this.reset();
+        for (const { id, status } of engine.lines.reports()) this.set({ line: id }, status.state === 'ready' ? 1 : 0);
       },
     });
     this.off = engine.on((event) => {

@@ -12,7 +12,7 @@ function frame(event: EngineEvent): string {
 
 /**
  * `GET /api/v1/events`: the engine's events (call, delivery, line) as Server-Sent Events. The first
- * event is the current line status. Streams end when the server closes; a reader that falls more than
+ * events are the current status of each line. Streams end when the server closes; a reader that falls more than
  * `streams.maxBufferedBytes` behind is closed; past `streams.maxSubscribers` open streams the next is
  * refused with 503 `too_many_subscribers`.
  */
@@ -32,7 +32,7 @@ export function registerEventsRoute(app: FastifyInstance, engine: Engine, stream
       'x-accel-buffering': 'no',
     });
     streams.add(res);
-    streams.write(res, frame({ type: 'line', status: engine.line.status() }));
+    for (const { id, status } of engine.lines.reports()) streams.write(res, frame({ type: 'line', lineId: id, status }));
     const off = engine.on((event) => {
       if (!streams.write(res, frame(event))) cleanup();
     });

@@ -1,4 +1,4 @@
-import { Engine, SimulatedLine, silentLogger, type BrowserOpener, type DispatcherOptions, type LoadedSettings, type Line, type Logger } from '@callhook/core';
+import { Engine, silentLogger, standardSinks, type BrowserOpener, type DispatcherOptions, type LineEntry, type LoadedSettings, type Logger } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
 import { desktopBrowser, hasDesktopSession, headlessBrowser } from '../adapters/browser-opener.js';
 import { cryptoRandom } from '../adapters/crypto-random.js';
@@ -7,11 +7,13 @@ import { buildApp } from '../app/build-app.js';
 import { UndiciFetcher, type UndiciFetcherOptions } from '../delivery/undici-fetcher.js';
 import { createJournal, journalSpecOf, type JournalSpec, type ServerJournal } from '../journal/journal-factory.js';
 import { ServerError } from '../http/http-error.js';
-import { needsRestart } from '../console/settings-update.js';
+import { applyLoadedSettings } from '../console/settings-update.js';
 import { EchoStore } from '../routes/echo-store.js';
 import type { EventStreamLimits } from '../routes/event-streams.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
-import { createLine } from './create-line.js';
+import { createLines } from '../lines/create-lines.js';
+import { headlessEdition } from '../lines/headless-edition.js';
+import type { ServerEdition } from '../lines/server-edition.js';
 import { demoSettings } from './demo-settings.js';
 import { exposureProblem } from './exposure.js';
 import type { ConnectionStats } from './connection-guard.js';
@@ -31,7 +33,10 @@ export interface ServerOptions {
   logger?: Logger;
   /** Defaults to the desktop's browser on a desktop session, else one that refuses with a reason. */
   browser?: BrowserOpener;
-  line?: Line;
+  /** The edition's registry: line plugins (and their routes) and slot limit. Default: `headlessEdition` (the simulator). */
+  edition?: ServerEdition;
+  /** Lines built by the caller instead of from the settings (tests). */
+  lines?: LineEntry[];
   fetcher?: UndiciFetcherOptions;
   /** Serves the web console under /console/ (the CLI passes `consoleDir` from `@callhook/ui/dist-path`). */
   consoleDir?: string | null;
@@ -55,11 +60,12 @@ export interface RunningServer {
   connections(): ConnectionStats | null;
   /**
    * Applies settings read again from the settings file (`callhook serve` on SIGHUP) as a console
-   * save does, without writing them back. `restartRequired`: the listener (enabled, port, listen) or
-   * the line changed, which take effect at the next start; the rest applies now.
+   * save does (the same live line-change planning), without writing them back. `restartFields` names
+   * what takes effect at the next start (the listener's enabled, port, listen; a busy line's fields its
+   * plugin cannot take live); the rest applies now.
    */
-  applySettings(loaded: LoadedSettings): { restartRequired: boolean };
-  /** Stops the line and waits for deliveries, together bounded by `drainMs`, then closes listeners and storage. */
+  applySettings(loaded: LoadedSettings): Promise<{ restartRequired: boolean; restartFields: string[] }>;
+  /** Stops every line and waits for deliveries, together bounded by `drainMs`, then closes listeners and storage. */
   stop(drainMs?: number): Promise<{ drained: boolean }>;
 }
 
@@ -79,7 +85,7 @@ function warnWithoutBrowser(logger: Logger, headless: boolean): (loaded: LoadedS
   };
 }
 
-/** Composes the headless edition: line, journal, fetcher, engine, app, listeners. */
+/** Composes an edition: its lines (built by its plugins), journal, sinks, engine, app, listeners. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger;
   const requestedPort = options.port;
@@ -92,7 +98,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const warnBrowser = warnWithoutBrowser(logger, headless);
   warnBrowser(settings);
 
-  const line = options.line ?? createLine(settings.settings.line, systemClock);
+  const edition = options.edition ?? headlessEdition;
+  const lines = options.lines ?? createLines(settings.settings.lines, edition, { clock: systemClock, logger, random: cryptoRandom });
   const journal = createJournal(options.journal ?? journalSpecOf(options.dataDir), {
     onWriteError: (error) => logger.log('error', error.message),
     onBadEntry: ({ position, id, reason }) =>
@@ -100,11 +107,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const fetcher = new UndiciFetcher(options.fetcher);
   const engine = new Engine({
-    line,
+    lines,
     clock: systemClock,
     random: cryptoRandom,
-    fetcher,
-    browser,
+    sinks: [...standardSinks({ fetcher, browser }), ...(edition.sinks ?? [])],
     settings,
     journal,
     logger,
@@ -116,7 +122,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     engine,
     logger,
     history: journal,
-    simulator: line instanceof SimulatedLine ? line : null,
+    edition,
     settingsStore: options.settingsStore ?? unsavedSettings,
     onSettingsApplied: warnBrowser,
     echo,
@@ -160,12 +166,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     urls: listeners?.urls ?? [],
     port: listeners?.port ?? null,
     connections: () => listeners?.connections.stats() ?? null,
-    applySettings(loaded) {
-      const before = engine.settings.settings;
-      const restartRequired = needsRestart(before, loaded.settings) || JSON.stringify(before.line) !== JSON.stringify(loaded.settings.line);
-      engine.applySettings(loaded);
+    async applySettings(loaded) {
+      const { restartFields } = await applyLoadedSettings(engine, loaded, { edition, logger, clock: systemClock, random: cryptoRandom });
       warnBrowser(loaded);
-      return { restartRequired };
+      return { restartRequired: restartFields.length > 0, restartFields };
     },
     stop(drainMs = 5_000) {
       stopping ??= (async () => {

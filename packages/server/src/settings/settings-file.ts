@@ -1,4 +1,4 @@
-import { loadSettingsText, SettingsError, type LoadedSettings, type Settings } from '@callhook/core';
+import { loadSettingsText, SettingsError, type EditionLimits, type LoadedSettings, type Settings } from '@callhook/core';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -14,7 +14,8 @@ export const unsavedSettings: SettingsStore = { path: null, save() {} };
 export class SettingsFile implements SettingsStore {
   constructor(readonly path: string) {}
 
-  load(): LoadedSettings {
+  /** Reads and validates the file against the edition's rules (`editionLimits(edition)`; default: core's built-ins). */
+  load(edition?: EditionLimits): LoadedSettings {
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
@@ -22,7 +23,7 @@ export class SettingsFile implements SettingsStore {
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create one with: callhook config init > FILE)' : (error as Error).message;
       throw new SettingsError([{ path: '', message: `cannot read ${this.path}: ${reason}` }]);
     }
-    return loadSettingsText(text);
+    return loadSettingsText(text, edition);
   }
 
   save(settings: Settings): void {

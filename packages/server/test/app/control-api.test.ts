@@ -73,8 +73,9 @@ describe('control API', () => {
     expect((await post('hangup')).json()).toMatchObject({ call: { disposition: 'answered' } });
   });
 
-  it('refuses simulator endpoints when the line is not the simulator', async () => {
-    t = await testApp(testSettings(), { simulator: null });
+  it('refuses simulator endpoints when no line is the simulator', async () => {
+    t = await testApp(testSettings());
+    await t.engine.removeLine('default');
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/simulator/incoming', payload: { from: '1' } });
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'not_simulated' });

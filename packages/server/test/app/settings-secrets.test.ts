@@ -1,9 +1,10 @@
-import { SPEC_EXAMPLE_CALL } from '@callhook/core';
+import { LINE_COMMON_FIELDS, SimulatedLine, SPEC_EXAMPLE_CALL, type LinePlugin } from '@callhook/core';
+import { z } from 'zod';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SettingsFile } from '../../src/index.js';
+import { SettingsFile, simulatorLinePlugin, systemClock, type ServerEdition } from '../../src/index.js';
 import { testApp, testSettings, TOKEN, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -103,20 +104,37 @@ describe('secrets through the control API', () => {
     expect(t.engine.settings.settings.actionUrls.slots[0]!.url).toBe('http://127.0.0.1:9/in?n=<$remote_party>');
   });
 
-  it('keeps and masks the SIP password the same way', async () => {
+  it('keeps and masks a line password the same way, on every line and in the "line" shorthand', async () => {
+    // A line type with a password, declared as the SIP plugin declares it (the server knows no SIP).
+    const pbx: LinePlugin = {
+      type: 'pbx',
+      settingsSchema: z.strictObject({ type: z.literal('pbx'), aor: z.string(), password: z.string().default(''), registrar: z.string().optional(), ...LINE_COMMON_FIELDS }),
+      create: () => new SimulatedLine({ clock: systemClock, answerAfterMs: null }),
+      secrets: { fields: ['password'], account: (line) => `${String(line.aor)} via ${String(line.registrar)}`, accountLabel: 'the address of record or registrar' },
+    };
+    const edition: ServerEdition = { linePlugins: [simulatorLinePlugin, pbx] };
     const dir = mkdtempSync(join(tmpdir(), 'callhook-secrets-'));
     const store = new SettingsFile(join(dir, 'settings.json'));
-    t = await testApp(settingsWithSecrets(), { settingsStore: store });
+    t = await testApp(settingsWithSecrets(), { settingsStore: store, edition });
     const { settings } = await get();
-    settings.line = { type: 'sip', aor: 'sip:303@pbx.example.com', password: 'sip-password-value' };
-    expect((await put(settings)).json().settings.line.password).toEqual({ set: true });
+    settings.lines = [
+      ...settings.lines,
+      { id: 'desk-12', type: 'pbx', aor: 'sip:12@pbx.example.com', password: 'sip-password-value' },
+      { id: 'desk-13', type: 'pbx', aor: 'sip:13@pbx.example.com', password: 'sip-password-value-13' },
+    ];
+    const first = (await put(settings)).json();
+    expect(first.settings.lines.map((l: { password?: unknown }) => l.password)).toEqual([undefined, { set: true }, { set: true }]);
     const again = (await get()).settings;
     expect(JSON.stringify(again)).not.toContain('sip-password-value');
     expect((await put(again)).statusCode).toBe(200);
-    expect(JSON.parse(readFileSync(store.path, 'utf8')).line.password).toBe('sip-password-value');
-    again.line.registrar = 'evil.example:5060';
+    const stored = JSON.parse(readFileSync(store.path, 'utf8'));
+    expect(stored.lines.map((l: { password?: unknown }) => l.password)).toEqual([undefined, 'sip-password-value', 'sip-password-value-13']);
+    again.lines[2].registrar = 'evil.example:5060';
     const moved = await put(again);
-    expect(moved.json().details.issues).toEqual([{ path: 'line.password', message: expect.stringMatching(/registrar changed/) }]);
+    expect(moved.json().details.issues).toEqual([{ path: 'lines[2].password', message: expect.stringMatching(/registrar changed/) }]);
+    // The one-line shorthand names the line "default": a marker for it finds no stored password there.
+    const shorthand = await put({ ...again, lines: undefined, line: { type: 'pbx', aor: 'sip:12@pbx.example.com', password: { set: true } } });
+    expect(shorthand.json().details.issues).toEqual([{ path: 'line.password', message: expect.stringMatching(/none is stored/) }]);
   });
 
   it('the Test button fires a saved slot with its stored secrets, and only for the same receiver', async () => {

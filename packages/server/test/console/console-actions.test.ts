@@ -67,7 +67,6 @@ describe('needsRestart', () => {
     ['the port', variant({ port: 61235 }), true],
     ['the listen addresses', variant({ listen: ['127.0.0.1', '::1'] }), true],
     ['the listener switch', variant({ enabled: false }), true],
-    ['the line type', variant({}, { type: 'sip' }), true],
   ])('changing %s → %s', (_what, after, restart) => {
     expect(needsRestart(base as never, after)).toBe(restart);
   });

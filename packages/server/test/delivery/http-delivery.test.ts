@@ -1,4 +1,4 @@
-import { Cancellation, Dispatcher, type DeliveryRecord } from '@callhook/core';
+import { Cancellation, Dispatcher, standardSinks, type DeliveryRecord } from '@callhook/core';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ afterEach(async () => {
 function dispatcher(options: ConstructorParameters<typeof UndiciFetcher>[0] = {}) {
   fetcher = new UndiciFetcher(options);
   const records: DeliveryRecord[] = [];
-  const d = new Dispatcher({ fetcher, browser: headlessBrowser, clock: systemClock });
+  const d = new Dispatcher({ sinks: standardSinks({ fetcher, browser: headlessBrowser }), clock: systemClock });
   d.onRecord((r) => records.push(r));
   return { d, records };
 }

@@ -107,7 +107,7 @@ async function attack(options: { referrerPolicy?: string; token: string | null; 
     logger: streamLogger({ level: 'debug', write: (line) => lines.push(line) }),
   });
   const port = server.port!;
-  const line = server.engine.line as SimulatedLine;
+  const line = server.engine.lines.first().line as SimulatedLine;
   line.incoming('0301234', 'Ringing caller');
   const call = server.engine.activeCalls()[0]!.guid;
   const callEvents: EngineEvent[] = [];

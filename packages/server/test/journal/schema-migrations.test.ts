@@ -13,6 +13,7 @@ import { FIRST_OUTBOX_LAYOUT, OUTBOX_ENTRIES_LAYOUT } from '../support/unversion
 
 const call = (guid: string): CallSnapshot => ({
   guid,
+  lineId: 'default',
   direction: 'inbound',
   localParty: 'sip:303@x',
   localAlias: '303',

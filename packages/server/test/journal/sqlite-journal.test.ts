@@ -9,6 +9,7 @@ import { pendingDelivery } from '../support/pending-delivery.js';
 
 const call = (guid: string, createdAt: string): CallSnapshot => ({
   guid,
+  lineId: 'default',
   direction: 'inbound',
   localParty: 'sip:303@x',
   localAlias: '303',

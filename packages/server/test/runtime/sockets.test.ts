@@ -106,7 +106,7 @@ describe('listener on real sockets', () => {
     await server.stop(1_000);
     await ended;
     const text = frames.join('');
-    expect(text).toMatch(/^event: line\ndata: \{"type":"line","status":\{"state":"ready"/);
+    expect(text).toMatch(/^event: line\ndata: \{"type":"line","lineId":"default","status":\{"state":"ready"/);
     expect(text).toContain('event: call\ndata: {"type":"call","action":"outbound"');
     server = null;
   });

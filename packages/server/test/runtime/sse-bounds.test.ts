@@ -41,7 +41,7 @@ describe('SSE subscribers that never read', () => {
     expect(extra.received()).toMatch(/^HTTP\/1\.1 503/);
     expect(extra.received()).toContain('too_many_subscribers');
 
-    const line = server.engine.line as SimulatedLine;
+    const line = server.engine.lines.first().line as SimulatedLine;
     const deadline = Date.now() + 120_000;
     let calls = 0;
     let maxSeen = 0;

@@ -44,7 +44,7 @@ describe('stop with a delivery waiting out a retry back-off', () => {
     );
     const first = await startServer({ settings, dataDir });
     running.push(first);
-    (first.engine.line as SimulatedLine).incoming('420');
+    (first.engine.lines.first().line as SimulatedLine).incoming('420');
     await waitFor(() => receiver.received.length === 1); // answered 503: the retry waits 10 minutes
 
     const started = Date.now();

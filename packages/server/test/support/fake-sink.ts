@@ -1,8 +1,8 @@
 import { deliveryRecord, type DeliveryRecord, type PendingDelivery } from '@callhook/core';
-import type { DeliverySink } from '../../src/index.js';
+import type { DeliverySubmitter } from '../../src/index.js';
 
 /** A dispatcher stand-in: records submissions and answers each with the records `respond` gives. */
-export class FakeSink implements DeliverySink {
+export class FakeSink implements DeliverySubmitter {
   readonly submitted: PendingDelivery[] = [];
   private readonly listeners = new Set<(record: DeliveryRecord) => void>();
   constructor(private readonly respond: (delivery: PendingDelivery) => DeliveryRecord[] = (d) => [recordFor(d)]) {}

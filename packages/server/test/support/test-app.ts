@@ -1,4 +1,4 @@
-import { Engine, loadSettings, SimulatedLine, type SettingsInput } from '@callhook/core';
+import { Engine, loadSettings, SimulatedLine, standardSinks, type SettingsInput } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, systemClock, cryptoRandom, headlessBrowser, type AppDeps } from '../../src/index.js';
 import { RecordingFetcher } from './recording-fetcher.js';
@@ -30,9 +30,9 @@ export function testSettings(inbound: Record<string, unknown> = {}, rest: Partia
 export async function testApp(settings: SettingsInput = testSettings(), deps: Partial<AppDeps> = {}): Promise<TestApp> {
   const line = new SimulatedLine({ clock: systemClock, answerAfterMs: null });
   const fetcher = new RecordingFetcher();
-  const engine = new Engine({ line, clock: systemClock, random: cryptoRandom, fetcher, browser: headlessBrowser, settings: loadSettings(settings) });
+  const engine = new Engine({ lines: [{ id: 'default', line }], clock: systemClock, random: cryptoRandom, sinks: standardSinks({ fetcher, browser: headlessBrowser }), settings: loadSettings(settings) });
   await engine.start();
-  const app = buildApp({ engine, simulator: line, ...deps });
+  const app = buildApp({ engine, ...deps });
   await app.ready();
   return {
     app,

@@ -41,14 +41,21 @@ function mediaHandlerOf(session: Invitation): PlainSessionDescriptionHandler {
 
 /**
  * Ends a call the way its state requires: reject, CANCEL or BYE. `reason` replaces the default end
- * reason of a connected call (local, normal), e.g. when the line ends a dead call.
+ * reason of a connected call (local, normal), e.g. when the line ends a dead call. With
+ * `awaitByeAnswerMs` (the line stopping) a BYE is also waited for until the peer answers it, at most
+ * that long: sip.js resolves `bye()` when the request is handed to the transport, and the line must not
+ * close its socket (and end the transaction's retransmissions) before the BYE has gone out and arrived.
  */
-export async function hangup(call: SipCall, ports: CallPorts, reason?: EndReason): Promise<void> {
+export async function hangup(call: SipCall, ports: CallPorts, reason?: EndReason, options: { awaitByeAnswerMs?: number } = {}): Promise<void> {
   const { session } = call;
   if (session.state === SessionState.Established) {
     call.endReason = reason ?? { by: 'local', cause: 'normal' };
+    let answered: () => void = () => undefined;
+    const final = new Promise<void>((resolve) => (answered = resolve));
+    const sent = session.bye({ requestDelegate: { onAccept: () => answered(), onReject: () => answered() } });
     // As callee before the ACK arrives, sip.js holds the BYE until the ACK (up to 32 s): do not wait.
-    await Promise.race([session.bye(), delay(ports.clock, BYE_WAIT_MS)]);
+    await Promise.race([sent, delay(ports.clock, BYE_WAIT_MS)]);
+    if (options.awaitByeAnswerMs !== undefined) await within(ports.clock, final, options.awaitByeAnswerMs);
   } else if (session instanceof Invitation) {
     call.endReason = { by: 'local', cause: 'rejected' };
     await session.reject({ statusCode: 603 });
@@ -56,6 +63,17 @@ export async function hangup(call: SipCall, ports: CallPorts, reason?: EndReason
     call.endReason = { by: 'local', cause: 'normal' };
     await session.cancel();
   }
+}
+
+/** Waits for `work` at most `ms` on `clock`, leaving no timer behind. */
+function within(clock: Clock, work: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(resolve, ms);
+    void work.then(() => {
+      clock.clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { LineEvent, Logger, SipLineSettings } from '@callhook/core';
+import type { LineEvent, Logger } from '@callhook/core';
+import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import type { Invitation } from 'sip.js';
 import { answer } from './call-actions.js';
 import { warningHeaderValue } from '../sdp/sdp-error.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { CallhookError, LineEventHub, maskCredentials, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger, type Random, type SipLineSettings } from '@callhook/core';
+import { CallhookError, LineEventHub, maskCredentials, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger, type Random } from '@callhook/core';
+import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { Inviter, UserAgent, type Session } from 'sip.js';
 import { systemClock } from '../system-clock.js';
 import { systemRandom } from '../system-random.js';
@@ -29,6 +30,8 @@ export interface SipLineDeps {
 }
 
 const STOP_TIMEOUT_MS = 3_000;
+/** How long stop() waits for the peer to answer a BYE (the first retransmissions of T1 = 500 ms fit). */
+const BYE_ANSWER_WAIT_MS = 2_000;
 
 function tcpLimits(settings: SipLineSettings): TcpLimits {
   const { maxConnections, maxConnectionsPerPeer, firstRequestTimeoutSeconds } = settings.tcp;
@@ -132,7 +135,11 @@ export class SipLine implements Line {
   async stop(): Promise<void> {
     const userAgent = this.userAgent;
     if (!userAgent) return;
-    await Promise.allSettled([...this.calls.values()].map((call) => withTimeout(hangup(call, this.ports), STOP_TIMEOUT_MS, 'hangup', this.clock)));
+    // Each BYE is waited for until the peer answers it (bounded): closing the socket right after sip.js
+    // hands the BYE to the transport lost it, and with it the transaction's retransmissions.
+    await Promise.allSettled(
+      [...this.calls.values()].map((call) => withTimeout(hangup(call, this.ports, undefined, { awaitByeAnswerMs: BYE_ANSWER_WAIT_MS }), STOP_TIMEOUT_MS, 'hangup', this.clock)),
+    );
     if (this.registration && (await this.registration.stop())) {
       this.setStatus({ state: 'unregistered', detail: `unregistered from ${this.settings.registrar}` });
     }

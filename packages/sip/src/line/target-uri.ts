@@ -1,4 +1,5 @@
-import { readDialTarget, readLineTarget, Refusal, type SipLineSettings } from '@callhook/core';
+import { readDialTarget, readLineTarget, Refusal } from '@callhook/core';
+import type { SipLineSettings } from '../settings/sip-line-schema.js';
 
 /** RFC 3261 §25.1 user part characters (unreserved, user-unreserved, escaped). */
 const SIP_USER = /^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$/;

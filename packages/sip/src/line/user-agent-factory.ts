@@ -1,4 +1,5 @@
-import { maskCredentials, type Clock, type Logger, type Random, type SipLineSettings } from '@callhook/core';
+import { maskCredentials, type Clock, type Logger, type Random } from '@callhook/core';
+import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { UserAgent, type Session, type UserAgentDelegate } from 'sip.js';
 import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
 import { advertisedAddress } from '../transport/advertised-address.js';

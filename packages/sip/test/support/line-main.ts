@@ -3,7 +3,7 @@
 // stdout: {"type":"ready","port"}, {"type":"event","event"}, {"type":"log","level","message","fields"}.
 // SIGTERM stops the line and exits 0. Nothing here catches unhandled rejections on purpose: one
 // ends the process, and the test sees it.
-import { SipLineSchema } from '@callhook/core';
+import { SipLineSchema } from '../../src/index.js';
 import { createSipLine } from '../../src/index.js';
 
 const write = (record: unknown) => process.stdout.write(`${JSON.stringify(record)}\n`);

@@ -1,4 +1,4 @@
-import { SipLineSchema } from '@callhook/core';
+import { SipLineSchema } from '../../src/index.js';
 import { createSipLine, type SipLine } from '../../src/index.js';
 import { EventRecorder } from './event-recorder.js';
 import { freePort } from './free-port.js';

@@ -46,7 +46,7 @@ export function App({ client }: { client: EngineClient }) {
             ))}
           </ul>
         </nav>
-        <LineStatusBadge line={state.line} connection={state.connection} />
+        <LineStatusBadge line={state.line} lines={state.lines} connection={state.connection} />
       </header>
       <main id="main" tabIndex={-1}>
         {page === 'action-urls' && <ActionUrlsPage client={client} />}

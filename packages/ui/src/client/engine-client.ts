@@ -8,8 +8,10 @@ export interface CallLists {
 export interface SaveResult {
   /** The applied settings, secrets shown as `{"set": true}`. */
   settings: MaskedSettings;
-  /** The listener's address or port changed: it binds again only after a restart. */
+  /** Some change waits for a restart (the listener's address or port, a line with calls on it). */
   restartRequired: boolean;
+  /** The fields that wait for a restart, e.g. `inbound.port`, `lines[0].registrar`. */
+  restartFields: string[];
 }
 
 export interface SlotTestRequest {

@@ -41,7 +41,8 @@ export function createHttpClient(options: HttpClientOptions = {}): EngineClient 
     },
     async saveSettings(settings: MaskedSettingsInput): Promise<SaveResult> {
       const result = await request('PUT', '/api/v1/settings', settings);
-      return { settings: result.settings as MaskedSettings, restartRequired: result.restartRequired === true };
+      const fields = Array.isArray(result.restartFields) ? result.restartFields.filter((f): f is string => typeof f === 'string') : [];
+      return { settings: result.settings as MaskedSettings, restartRequired: result.restartRequired === true, restartFields: fields };
     },
     signedInToken: () => token,
     async getCalls(): Promise<CallLists> {

@@ -4,8 +4,17 @@ import type { CallLists, ConnectionState } from '../client/engine-client.js';
 export const MAX_DELIVERIES = 200;
 export const MAX_HISTORY = 100;
 
+/** One line of the engine as the console shows it. */
+export interface LineView {
+  id: string;
+  status: LineStatus;
+}
+
 export interface EngineState {
+  /** The first line's status (the one the badge leads with). */
   line: LineStatus | null;
+  /** Every line the live events reported, in the order they first did (the server sends the first line first). */
+  lines: LineView[];
   connection: ConnectionState;
   active: CallSnapshot[];
   recent: CallSnapshot[];
@@ -19,7 +28,7 @@ export type EngineStateAction =
   | { type: 'connection'; state: ConnectionState }
   | { type: 'event'; event: EngineEvent };
 
-export const initialEngineState: EngineState = { line: null, connection: 'connecting', active: [], recent: [], deliveries: [] };
+export const initialEngineState: EngineState = { line: null, lines: [], connection: 'connecting', active: [], recent: [], deliveries: [] };
 
 const withoutCall = (calls: CallSnapshot[], guid: string) => calls.filter((c) => c.guid !== guid);
 
@@ -52,7 +61,11 @@ export function engineReducer(state: EngineState, action: EngineStateAction): En
       return { ...state, connection: action.state };
     case 'event': {
       const { event } = action;
-      if (event.type === 'line') return { ...state, line: event.status };
+      if (event.type === 'line') {
+        const known = state.lines.some((l) => l.id === event.lineId);
+        const lines = known ? state.lines.map((l) => (l.id === event.lineId ? { id: l.id, status: event.status } : l)) : [...state.lines, { id: event.lineId, status: event.status }];
+        return { ...state, lines, line: lines[0]!.status };
+      }
       if (event.type === 'delivery') return { ...state, deliveries: mergeDeliveries(state.deliveries, [event.record]) };
       return applyCall(state, event.call);
     }

@@ -69,7 +69,8 @@ export function useSettingsSection<K extends SectionKey>(client: EngineClient, k
       const result = await client.saveSettings({ ...current, [key]: toSaved(draft) });
       setSaved(toDraft(result.settings[key]));
       setDraftState(toDraft(result.settings[key]));
-      const restart = result.restartRequired ? ' The listener address or port changes after a restart.' : '';
+      const fields = result.restartFields ?? [];
+      const restart = result.restartRequired ? ` These take effect after a restart: ${fields.length > 0 ? fields.join(', ') : 'the listener address or port'}.` : '';
       setFeedback({ kind: 'saved', message: `Settings applied.${restart}`, issues: [] });
     } catch (error) {
       const issues = error instanceof ClientError ? error.issues : [];

@@ -21,6 +21,7 @@ export class FakeClient implements EngineClient {
   recent: CallSnapshot[] = [];
   deliveries: DeliveryRecord[] = [];
   saveError: Error | null = null;
+  restartFields: string[] = [];
   private listeners = new Set<(event: EngineEvent) => void>();
 
   async getSettings() {
@@ -30,7 +31,7 @@ export class FakeClient implements EngineClient {
     if (this.saveError) throw this.saveError;
     this.saved.push(structuredClone(settings));
     this.settings = loadSettings(restoreSecrets(settings, this.settings)).settings;
-    return { settings: structuredClone(maskSettings(this.settings)), restartRequired: false };
+    return { settings: structuredClone(maskSettings(this.settings)), restartRequired: this.restartFields.length > 0, restartFields: this.restartFields };
   }
   signedInToken() {
     return this.token;

@@ -1,0 +1,10 @@
+import { simulatorLinePlugin, type ServerEdition } from '@callhook/server';
+import { sipLinePlugin } from '@callhook/sip';
+
+/** The desktop's edition: its registry of line plugins, one line each (the first is the default line). */
+export const desktopEdition: ServerEdition = {
+  linePlugins: [
+    simulatorLinePlugin,
+    sipLinePlugin,
+  ],
+};

@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import type { Clock, Line, Logger, Random } from '../ports.js';
+import type { LineSettings } from './line-settings.js';
+
+/** What a plugin's `create` gets besides the line's settings. */
+export interface LineDeps {
+  /** The line's id (`lines[].id`), for its log lines. */
+  lineId: string;
+  clock: Clock;
+  logger: Logger;
+  /** Randomness the line draws from (ids, tags, jitter); absent: the line's own system default. */
+  random?: Random;
+}
+
+/** A line of the running engine as route handlers see it. */
+export interface LineEntry {
+  id: string;
+  line: Line;
+}
+
+/**
+ * What a plugin's `routes` get: the engine (typed by the host, core does not know it) and the lines of
+ * this plugin's type that run now (lines added or removed live show up on the next call).
+ */
+export interface LineRoutesContext<Engine = unknown> {
+  engine: Engine;
+  lines(): LineEntry[];
+}
+
+/**
+ * One kind of telephone line. An edition lists its plugins once (its registry); everything else —
+ * the settings schema of `lines[]`, which line to build, its extra HTTP routes, what a settings change
+ * needs — comes from there, so no other code names a line type.
+ *
+ * - `type`: the `lines[].type` value, e.g. `"simulator"`.
+ * - `settingsSchema`: a zod object schema of the line's settings with `type` as a literal and the
+ *   `LINE_COMMON_FIELDS` spread in; `id` is added by core. Its messages should name the field and the fix.
+ * - `create`: builds the line (not started). Throws a CallhookError (`invalid_settings`) for settings
+ *   it cannot run with.
+ * - `routes`: HTTP routes of this line type (the simulator's remote-side controls), given the server's
+ *   app (`Host`); called once at start.
+ * - `restartNeeded`: for a change of one line's settings, the names of the changed fields that only
+ *   take effect after a restart (e.g. `["bindAddress"]`). Every other change is applied live through
+ *   `Line.applySettings`. Absent: every changed field other than the common ones needs a restart.
+ * - `secrets`: the line's secret settings fields (e.g. the SIP password), write-only outside the
+ *   settings file: the control API, IPC and console show them as `{"set": true}`. `account` names
+ *   what a stored secret was entered for (e.g. the SIP AOR and registrar); a `{"set": true}` sent back
+ *   for a line whose account changed is refused, so the secret is never sent somewhere new unretyped.
+ */
+export interface LinePlugin<S extends LineSettings = LineSettings, Host = unknown> {
+  readonly type: string;
+  readonly settingsSchema: z.ZodObject;
+  create(settings: S, deps: LineDeps): Line;
+  routes?(host: Host, context: LineRoutesContext): void;
+  restartNeeded?(before: S, after: S): string[];
+  readonly secrets?: LineSecrets;
+}
+
+/** See `LinePlugin.secrets`. A secret field that is not set holds `""` or null. */
+export interface LineSecrets {
+  readonly fields: readonly string[];
+  account?(settings: Record<string, unknown>): string | null;
+  /** What `account` compares, for the message refusing a marker: e.g. "the address of record or registrar". */
+  accountLabel?: string;
+}
+
+/** The part of a plugin settings validation needs (editions that only check settings pass these). */
+export type LineSchemaSource = Pick<LinePlugin, 'type' | 'settingsSchema' | 'secrets'>;

@@ -1,0 +1,28 @@
+import { CallhookError, type Clock, type Line, type LineEntry, type LineSettings, type Logger, type Random } from '@callhook/core';
+import { pluginOf, type ServerEdition } from './server-edition.js';
+
+/** What building a line needs besides its settings. */
+export interface LineBuildDeps {
+  clock: Clock;
+  logger: Logger;
+  /** Passed to every line plugin's `create` (`LineDeps.random`). */
+  random?: Random;
+}
+
+/**
+ * Builds the line `settings` names with the edition's plugin of its type. A type the edition does
+ * not have (settings validated by another edition) is `invalid_settings` naming the field.
+ */
+export function createLine(settings: LineSettings, edition: ServerEdition, deps: LineBuildDeps, field = `lines[id=${settings.id}].type`): Line {
+  const plugin = pluginOf(edition, settings.type);
+  if (!plugin) {
+    const types = edition.linePlugins.map((p) => `"${p.type}"`).join(', ');
+    throw new CallhookError('invalid_settings', `line type "${settings.type}" is not part of this edition (it has ${types}); change ${field} or run an edition with that line`, { field });
+  }
+  return plugin.create(settings, { lineId: settings.id, clock: deps.clock, logger: deps.logger, ...(deps.random ? { random: deps.random } : {}) });
+}
+
+/** Every line of the settings, in their order. */
+export function createLines(lines: readonly LineSettings[], edition: ServerEdition, deps: LineBuildDeps): LineEntry[] {
+  return lines.map((settings, i) => ({ id: settings.id, line: createLine(settings, edition, deps, `lines[${i}].type`) }));
+}

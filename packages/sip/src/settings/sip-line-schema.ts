@@ -1,0 +1,58 @@
+import { LINE_COMMON_FIELDS } from '@callhook/core';
+import { z } from 'zod';
+
+
+/**
+ * `inactivityTimeoutSeconds`: a connected call that is not on hold and has received no RTP for this
+ * long is ended with BYE (a dead peer; RFC 3550 gives no keepalive of its own). 0 turns the check off.
+ */
+export const SipMediaSchema = z.strictObject({
+  inactivityTimeoutSeconds: z
+    .number()
+    .int()
+    .min(0, 'use 0 to turn the RTP inactivity timeout off, or a number of seconds')
+    .max(3_600, 'the RTP inactivity timeout is at most 3600 seconds')
+    .default(45),
+});
+
+/**
+ * Limits that keep idle or hostile TCP connections from using up file descriptors: connections open at
+ * once (in and out), connections per remote IP address, and seconds a new inbound connection may take
+ * to send its first valid SIP request before it is closed.
+ */
+export const SipTcpLimitsSchema = z.strictObject({
+  maxConnections: z.number().int().min(1).max(10_000).default(256),
+  maxConnectionsPerPeer: z.number().int().min(1).max(1_000).default(16),
+  firstRequestTimeoutSeconds: z.number().int().min(1).max(300).default(5),
+});
+
+export const SipLineSchema = z.strictObject({
+  type: z.literal('sip'),
+  aor: z
+    .string()
+    .regex(/^sips?:[^@\s]+@[^\s]+$/, 'write the address of record as sip:user@domain')
+    // sip:user:password@host (RFC 3261 §19.1.1: SHOULD NOT) would put the password in <$local_party>,
+    // in the line status and in every log line that names the AOR.
+    .refine((aor) => !/^sips?:[^@:]*:[^@]*@/.test(aor), 'a password does not belong in the address of record; write sip:user@domain and put it in line.password'),
+  password: z.string().default(''),
+  authUser: z.string().optional(),
+  registrar: z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'write the registrar as host[:port], e.g. 127.0.0.1:5060')
+    .optional(),
+  transport: z.enum(['udp', 'tcp']).default('udp'),
+  displayName: z.string().optional(),
+  bindAddress: z.string().default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(0),
+  autoAnswer: z.boolean().default(false),
+  registerExpires: z.number().int().min(30).max(86_400).default(600),
+  ...LINE_COMMON_FIELDS,
+  /** Media supervision of connected calls. */
+  media: SipMediaSchema.default(SipMediaSchema.parse({})),
+  /** Limits of the SIP TCP listener (only with `transport: "tcp"`). */
+  tcp: SipTcpLimitsSchema.default(SipTcpLimitsSchema.parse({})),
+});
+
+
+/** Settings of one `sip` line (a `lines[]` entry without its id). */
+export type SipLineSettings = z.output<typeof SipLineSchema>;
