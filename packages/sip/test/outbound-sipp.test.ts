@@ -37,9 +37,12 @@ describe.each(['udp', 'tcp'] as const)('callhook make_call → sipp uas over %s'
     await sleep(200);
     expect(sink!.packets.length, 'RTP stops when the call ends').toBe(afterEnd);
     expect(packets.every((packet) => packet.payloadType === 0 && packet.size === 172 && packet.payload.every((byte) => byte === 0xff))).toBe(true);
-    const span = packets.at(-1)!.at - packets[0]!.at;
-    expect(span / (packets.length - 1)).toBeGreaterThan(15);
-    expect(span / (packets.length - 1)).toBeLessThan(25);
+    // 20 ms frames: each packet's RTP timestamp is 160 samples (8 kHz) after the one before, whatever
+    // the wall-clock pacing on a busy machine (pacing is a benchmark figure, not an assertion).
+    for (let i = 1; i < packets.length; i++) {
+      expect((packets[i]!.sequence - packets[0]!.sequence) & 0xffff).toBe(i);
+      expect((packets[i]!.timestamp - packets[0]!.timestamp) >>> 0).toBe(160 * i);
+    }
   });
 
   it('sends DTMF as RFC 4733 events when telephone-event is negotiated', async () => {
