@@ -31,7 +31,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     d.submit(delivery);
     expect(await d.drain(5_000)).toBe(true);
     expect(records).toMatchObject([{ outcome: 'delivered', status: 200, attempt: 1, final: true }]);
-    expect(receiver.received[0]).toMatchObject({ method: 'GET', path: '/in?n=420' });
+    expect(receiver.received[0]).toMatchObject({ method: 'GET', url: '/in?n=420' });
     expect(receiver.received[0]!.headers['idempotency-key']).toBe(delivery.id);
     expect(receiver.received[0]!.headers['user-agent']).toBe(USER_AGENT);
   });
