@@ -1,5 +1,6 @@
 // One flat config for the workspace. The block for packages/core keeps the core free of I/O:
-// no Node built-ins, no Electron, no HTTP stacks, no `process`, no DOM globals.
+// no Node built-ins, no Electron, no HTTP stacks, no `process`, no DOM globals. The "time and
+// randomness through ports" block keeps the adapters' source on core's Clock and Random ports.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -14,6 +15,28 @@ const domGlobals = [
   'window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'XMLHttpRequest',
   'fetch', 'WebSocket', 'EventSource', 'alert', 'HTMLElement',
 ];
+
+// Time and randomness go through core's Clock and Random ports everywhere outside tests; the one real
+// implementation of each is in packages/node (systemClock, cryptoRandom), the only exception below.
+const timeAndRandomness = {
+  globals: [
+    { name: 'setTimeout', message: 'time goes through the Clock port (systemClock from @callhook/node).' },
+    { name: 'setInterval', message: 'time goes through the Clock port (systemClock from @callhook/node).' },
+  ],
+  properties: [
+    { object: 'Date', property: 'now', message: 'time goes through the Clock port (clock.now()).' },
+    { object: 'Math', property: 'random', message: 'randomness goes through the Random port (cryptoRandom from @callhook/node).' },
+    { object: 'crypto', property: 'randomUUID', message: 'randomness goes through the Random port (cryptoRandom from @callhook/node).' },
+  ],
+  imports: [
+    { name: 'node:crypto', importNames: ['randomUUID', 'randomBytes', 'randomFillSync', 'randomInt'], message: 'randomness goes through the Random port (cryptoRandom from @callhook/node).' },
+    { name: 'node:timers', message: 'time goes through the Clock port (systemClock from @callhook/node).' },
+    { name: 'node:timers/promises', message: 'time goes through the Clock port (systemClock from @callhook/node).' },
+  ],
+  syntax: [
+    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'the current time comes from the Clock port: new Date(clock.now()).' },
+  ],
+};
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/artifacts/**', '**/coverage/**'] },
@@ -50,6 +73,32 @@ export default tseslint.config(
         { object: 'Date', property: 'now', message: 'time goes through the Clock port.' },
         { object: 'Math', property: 'random', message: 'randomness goes through the Random port.' },
       ],
+    },
+  },
+  {
+    // Outside tests, outside the HTTP routes and app wiring (packages/server/src/routes, src/app: owned
+    // by the API contract and still reading Date.now()), and outside the CLI's commands (their
+    // user-facing sleeps and keep-alive: see apps/cli/README.md).
+    files: [
+      'packages/sip/src/**/*.ts',
+      'packages/server/src/**/*.ts',
+      'apps/cli/src/**/*.ts',
+      'apps/desktop/src/main/**/*.ts',
+      'packages/node/src/**/*.ts',
+    ],
+    ignores: [
+      'packages/server/src/routes/**',
+      'packages/server/src/app/**',
+      'apps/cli/src/commands/**',
+      // The adapters themselves: the one place that may touch the real clock and the CSPRNG.
+      'packages/node/src/system-clock.ts',
+      'packages/node/src/crypto-random.ts',
+    ],
+    rules: {
+      'no-restricted-globals': ['error', ...timeAndRandomness.globals],
+      'no-restricted-properties': ['error', ...timeAndRandomness.properties],
+      'no-restricted-imports': ['error', { paths: timeAndRandomness.imports }],
+      'no-restricted-syntax': ['error', ...timeAndRandomness.syntax],
     },
   },
 );

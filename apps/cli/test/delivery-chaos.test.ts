@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServe, type Served } from './support/cli.js';
-import { startReceiver, waitFor, type Received } from './support/receiver.js';
+import { startReceiver, waitFor, type Received } from '@callhook/test-support';
 
 const TOKEN = 'chaos-test-token-0123456789';
 /** Calls in the storm; each fires all five slots, so five times as many deliveries. */

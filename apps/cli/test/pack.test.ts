@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAIN } from './support/cli.js';
-import { waitFor } from './support/receiver.js';
+import { waitFor } from '@callhook/test-support';
 
 const ROOT = resolve(MAIN, '..', '..', '..', '..');
 const dirs: string[] = [];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServe, type Served } from './support/cli.js';
-import { startReceiver, waitFor } from './support/receiver.js';
+import { startReceiver, waitFor } from '@callhook/test-support';
 import { freeSipPort } from './support/sipp.js';
 
 const TOKEN = 'signals-test-token-0123456789';

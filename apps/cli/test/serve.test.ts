@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli, runCliAsync, spawnCli, startServe, type Served } from './support/cli.js';
-import { startReceiver, waitFor } from './support/receiver.js';
+import { startReceiver, waitFor } from '@callhook/test-support';
 
 const TOKEN = 'cli-test-token-0123456789';
 let served: Served | null = null;

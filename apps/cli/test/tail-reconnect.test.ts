@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reconnectDelayMs } from '../src/commands/tail.js';
 import { runCliAsync, spawnCli, startServe, type Served } from './support/cli.js';
-import { waitFor } from './support/receiver.js';
+import { waitFor } from '@callhook/test-support';
 
 const TOKEN = 'tail-test-token-0123456789';
 let served: Served | null = null;

@@ -7,7 +7,8 @@ import { SipLineSchema } from '../src/index.js';
 import { createSipLine } from '../src/index.js';
 import { freePort } from '../test/support/free-port.js';
 import { startSipp } from '../test/support/sipp.js';
-import { sleep, waitForTcp } from '../test/support/wait.js';
+import { sleep } from '@callhook/test-support';
+import { waitForTcp } from '../test/support/wait.js';
 import { processCpuMs, runUacStep, type StepResult } from './sipp-step.js';
 
 const RATES = [100, 200, 400, 600, 800];

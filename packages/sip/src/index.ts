@@ -5,7 +5,7 @@ export { SipLine, type SipLineDeps } from './line/sip-line.js';
 export { SipError, type SipErrorCode } from './errors.js';
 export { SipLineSchema, SipMediaSchema, SipTcpLimitsSchema, type SipLineSettings } from './settings/sip-line-schema.js';
 export { sipLinePlugin } from './sip-line-plugin.js';
-export { systemClock } from './system-clock.js';
+export { systemClock, cryptoRandom } from '@callhook/node';
 export { peekSipMessage, type PeekedMessage } from './message/peek.js';
 export { TcpFramer } from './transport/tcp-framer.js';
 export { Retransmitter, DEFAULT_TIMERS, type RetransmitTimers } from './transport/retransmitter.js';

@@ -4,7 +4,7 @@ import { createSipLine } from '../src/index.js';
 import { EventRecorder } from './support/event-recorder.js';
 import { freePort } from './support/free-port.js';
 import { fixture, startSipp } from './support/sipp.js';
-import { sleep } from './support/wait.js';
+import { sleep } from '@callhook/test-support';
 
 // docs/sip-in-node.md §3, fixed by patches/sip.js@0.21.2.patch: without the patch the ACK timer throws
 // 32 s after the BYE and the uncaught error fails this run.

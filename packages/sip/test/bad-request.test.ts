@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSipLine, type SipLine } from '../src/index.js';
 import { EventRecorder } from './support/event-recorder.js';
 import { offerSdp, RawUac } from './support/raw-uac.js';
-import { until } from './support/wait.js';
+import { waitFor } from '@callhook/test-support';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -34,7 +34,7 @@ describe('a tel: URI in From (RFC 3261 §20.20, RFC 3966; issue 14 §2)', () => 
     const callId = uac.invite(offerSdp('127.0.0.1', 40_000), randomUUID(), { from: '"Anna" <tel:+4930123458>;tag=raw1' });
     const incoming = await events.waitFor('incoming');
     expect(incoming).toMatchObject({ remoteParty: '+4930123458', remoteName: 'Anna' });
-    await until(() => uac.responses.some((response) => response.callId === callId && response.status === 180), '180 Ringing');
+    await waitFor(() => uac.responses.some((response) => response.callId === callId && response.status === 180), '180 Ringing');
     await line.execute({ type: 'answer', lineCallId: incoming.lineCallId });
     const ok = await uac.waitFinal(callId);
     expect(ok.status).toBe(200);
@@ -42,7 +42,7 @@ describe('a tel: URI in From (RFC 3261 §20.20, RFC 3966; issue 14 §2)', () => 
     uac.ack(callId);
     await events.waitFor('answered');
     await line.execute({ type: 'hangup', lineCallId: incoming.lineCallId });
-    await until(() => uac.requests.some((request) => request.startsWith('BYE ')), 'the line BYE');
+    await waitFor(() => uac.requests.some((request) => request.startsWith('BYE ')), 'the line BYE');
     const bye = uac.requests.find((request) => request.startsWith('BYE '))!;
     // The dialog's remote URI is the tel: URI, written back without "//" (patched sip.js URI).
     expect(header(bye, 'To')).toBe('<tel:+4930123458>;tag=raw1');
@@ -111,7 +111,7 @@ describe('a request that passes our pre-parser but that sip.js cannot parse gets
     socket.write(
       [`INVITE sip:303@127.0.0.1:${port} SIP/2.0`, `Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bK-${callId}`, 'From: <urn:x>;tag=raw1', `To: <sip:303@127.0.0.1:${port}>`, `Call-ID: ${callId}`, 'CSeq: 1 INVITE', 'Content-Length: 0', '', ''].join('\r\n'),
     );
-    await until(() => received.includes('\r\n\r\n'), 'a response on the connection');
+    await waitFor(() => received.includes('\r\n\r\n'), 'a response on the connection');
     expect(received.split('\r\n')[0]).toBe('SIP/2.0 400 Malformed From header field');
     expect(header(received, 'Call-ID')).toBe(callId);
   });

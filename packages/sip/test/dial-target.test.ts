@@ -1,4 +1,4 @@
-import { FakeClock } from './support/fake-clock.js';
+import { SimulatedClock } from '@callhook/test-support';
 import { parseTarget, SimulatedLine, type LineEvent } from '@callhook/core';
 import { describe, expect, it } from 'vitest';
 import { dialTarget } from '../src/line/target-uri.js';
@@ -23,7 +23,7 @@ describe('the SIP line dials what core normalised', () => {
   });
 
   it('reports the same remote party as the simulated line for the same target', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock(0);
     const sim = new SimulatedLine({ clock, answerAfterMs: null });
     await sim.start();
     const parties: string[] = [];

@@ -7,7 +7,7 @@ import { freePort } from './support/free-port.js';
 import { LineProcess } from './support/line-process.js';
 import { scenario } from './support/scenario.js';
 import { startSipp } from './support/sipp.js';
-import { until } from './support/wait.js';
+import { waitFor } from '@callhook/test-support';
 
 const CALLS = 12;
 /** Descriptors left free above what the idle line holds: each answered call takes one (its RTP socket). */
@@ -36,7 +36,7 @@ describe('descriptors run out (EMFILE) while calls come in', () => {
     // One ordinary call first, so whatever the process loads lazily is loaded before the limit.
     const warmUp = await sippCalls(line.port, ['-sn', 'uac', '-m', '1', '-d', '100']);
     expect(warmUp.result.code, warmUp.result.stdout).toBe(0);
-    await until(() => line.events.some((event) => event.type === 'ended'), 'the warm-up call to end', 10_000);
+    await waitFor(() => line.events.some((event) => event.type === 'ended'), 'the warm-up call to end', 10_000);
 
     // Lower the running process's limit (util-linux prlimit) to what it holds now plus a few.
     const limit = line.openDescriptors() + HEADROOM;
@@ -63,7 +63,7 @@ describe('descriptors run out (EMFILE) while calls come in', () => {
     expect(line.alive, line.output).toBe(true);
 
     // The held calls have ended (sipp sent BYE): their descriptors are free again, new calls are answered.
-    await until(() => line.events.filter((event) => event.type === 'ended').length === CALLS + 1, 'every flood call to end', 15_000);
+    await waitFor(() => line.events.filter((event) => event.type === 'ended').length === CALLS + 1, 'every flood call to end', 15_000);
     const before = line.events.filter(answered).length;
     const after = await sippCalls(line.port, ['-sn', 'uac', '-m', '3', '-l', '1', '-d', '100']);
     expect(after.result.code, after.result.stdout).toBe(0);

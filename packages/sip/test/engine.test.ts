@@ -6,7 +6,7 @@ import { freePort } from './support/free-port.js';
 import { mediaSink } from './support/media-sink.js';
 import { scenario } from './support/scenario.js';
 import { startSipp } from './support/sipp.js';
-import { sleep, until } from './support/wait.js';
+import { sleep, waitFor } from '@callhook/test-support';
 
 const ACTIONS = ['inbound', 'outbound', 'connected', 'hold', 'disconnected'] as const;
 
@@ -42,7 +42,7 @@ describe('core Engine driving the SIP line', () => {
     stop = () => engine.stop(1_000);
     const sipp = startSipp(['-sf', scenario('uac-cancel.xml', { CANCEL_HEADERS: '' }), `127.0.0.1:${line.localAddress!.port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-timeout', '10s', '-timeout_error']);
     expect((await sipp.done).code).toBe(0);
-    await until(() => fired().length >= 2, 'two deliveries');
+    await waitFor(() => fired().length >= 2, 'two deliveries');
     expect(fired()).toEqual(['inbound:4711:off_hold:', 'disconnected:4711:off_hold:missed']);
     expect(engine.recentCalls()[0]).toMatchObject({ direction: 'inbound', remoteParty: '4711', remoteAlias: '"Caller Name" (4711)', localParty: 'sip:303@127.0.0.1' });
   });
@@ -53,7 +53,7 @@ describe('core Engine driving the SIP line', () => {
     const reason = '\nReason: SIP ;cause=200 ;text="Call completed elsewhere"';
     const sipp = startSipp(['-sf', scenario('uac-cancel.xml', { CANCEL_HEADERS: reason }), `127.0.0.1:${line.localAddress!.port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-timeout', '10s', '-timeout_error']);
     expect((await sipp.done).code).toBe(0);
-    await until(() => fired().length >= 2, 'two deliveries');
+    await waitFor(() => fired().length >= 2, 'two deliveries');
     expect(fired()).toEqual(['inbound:4711:off_hold:', 'disconnected:4711:off_hold:answered_elsewhere']);
   });
 
@@ -70,7 +70,7 @@ describe('core Engine driving the SIP line', () => {
     const result = await engine.execute({ action: 'make_call', target: `sipp@127.0.0.1:${sippPort}`, force: false });
     expect(result.call).toMatchObject({ direction: 'outbound', remoteParty: 'sipp' });
     expect((await sipp.done).code).toBe(0);
-    await until(() => fired().length >= 5, 'five deliveries');
+    await waitFor(() => fired().length >= 5, 'five deliveries');
     expect(fired().map((entry) => entry.replace(/^(\w+):sipp:(\w*):.*$/, '$1:$2'))).toEqual(['outbound:off_hold', 'connected:off_hold', 'hold:on_hold', 'hold:off_hold', 'disconnected:off_hold']);
   });
 });

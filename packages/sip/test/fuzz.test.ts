@@ -8,7 +8,7 @@ import { freePort } from './support/free-port.js';
 import { LineProcess } from './support/line-process.js';
 import { sipInput, type FuzzInput } from './support/sip-fuzz.js';
 import { startSipp } from './support/sipp.js';
-import { sleep, until } from './support/wait.js';
+import { sleep, waitFor } from '@callhook/test-support';
 
 // Bounded so the file stays well under a minute on a busy 2-core machine; CALLHOOK_FUZZ_SEED replays a run.
 const UDP_INPUTS = 300;
@@ -101,7 +101,7 @@ async function validCall(line: LineProcess, transport: 'udp' | 'tcp'): Promise<v
   cleanups.push(() => sipp.kill());
   const result = await sipp.done;
   expect(result.code, result.stdout + result.stderr).toBe(0);
-  await until(() => line.events.filter((event) => event.type === 'answered').length > answeredBefore, 'the line to report the sipp call answered', 10_000);
+  await waitFor(() => line.events.filter((event) => event.type === 'answered').length > answeredBefore, 'the line to report the sipp call answered', 10_000);
 }
 
 function expectAlive(line: LineProcess): void {
@@ -177,9 +177,9 @@ describe(`SIP fuzzing against a line in its own process (fast-check seed ${seed}
       });
       socket.on('error', () => undefined);
       try {
-        await until(() => socket.readyState === 'open' || socket.destroyed, 'a TCP connection to the line', 10_000);
+        await waitFor(() => socket.readyState === 'open' || socket.destroyed, 'a TCP connection to the line', 10_000);
         socket.write(bytes);
-        if (owes) await until(() => responses.final(input.id) !== undefined || socket.destroyed || !line.alive, `a final response to ${input.id} over TCP (seed ${seed})`, 15_000).catch(() => undefined);
+        if (owes) await waitFor(() => responses.final(input.id) !== undefined || socket.destroyed || !line.alive, `a final response to ${input.id} over TCP (seed ${seed})`, 15_000).catch(() => undefined);
       } finally {
         socket.destroy();
       }
@@ -197,8 +197,8 @@ describe(`SIP fuzzing against a line in its own process (fast-check seed ${seed}
       socket.on('error', () => undefined);
       flood.push(socket);
     }
-    await until(() => flood.every((socket) => socket.destroyed || socket.readyState === 'open'), 'flood connected or refused', 20_000);
-    await until(() => flood.filter((socket) => !socket.destroyed).length <= PER_PEER_CAP, 'flood trimmed to the per-address cap', 20_000);
+    await waitFor(() => flood.every((socket) => socket.destroyed || socket.readyState === 'open'), 'flood connected or refused', 20_000);
+    await waitFor(() => flood.filter((socket) => !socket.destroyed).length <= PER_PEER_CAP, 'flood trimmed to the per-address cap', 20_000);
     const held = flood.filter((socket) => !socket.destroyed).length;
     console.info(`fuzz tcp flood: ${FLOOD_CONNECTIONS} connections from 127.0.0.3, ${held} held`);
     expect(held).toBe(PER_PEER_CAP);

@@ -5,7 +5,8 @@ import { EventRecorder } from './support/event-recorder.js';
 import { freePort } from './support/free-port.js';
 import { scenario } from './support/scenario.js';
 import { startSipp } from './support/sipp.js';
-import { sleep, waitForTcp } from './support/wait.js';
+import { sleep } from '@callhook/test-support';
+import { waitForTcp } from './support/wait.js';
 
 describe.each(['udp', 'tcp'] as const)('IPv6 loopback over %s', (transport) => {
   let line: SipLine | undefined;

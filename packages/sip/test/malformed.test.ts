@@ -7,7 +7,7 @@ import { malformedCorpus } from './fixtures/malformed-corpus.js';
 import { EventRecorder } from './support/event-recorder.js';
 import { freePort } from './support/free-port.js';
 import { startSipp } from './support/sipp.js';
-import { sleep } from './support/wait.js';
+import { sleep } from '@callhook/test-support';
 
 async function sendUdp(port: number, texts: string[]): Promise<void> {
   const socket = createSocket('udp4');

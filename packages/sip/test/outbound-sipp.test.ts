@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mediaSink } from './support/media-sink.js';
 import { scenario } from './support/scenario.js';
 import { withSippUas, type UasSession } from './support/sipp-uas.js';
-import { sleep, until } from './support/wait.js';
+import { sleep, waitFor } from '@callhook/test-support';
 
 describe.each(['udp', 'tcp'] as const)('callhook make_call → sipp uas over %s', (transport) => {
   let session: UasSession | undefined;
@@ -24,7 +24,7 @@ describe.each(['udp', 'tcp'] as const)('callhook make_call → sipp uas over %s'
 
   it('rings, is answered, streams 20 ms silence, and hangs up with BYE', async () => {
     const { line, events, sippPassed } = await answeredCall(['step-wait-bye.xml']);
-    await until(() => sink!.packets.length >= 15, '15 RTP packets');
+    await waitFor(() => sink!.packets.length >= 15, '15 RTP packets');
     await line.execute({ type: 'hangup', lineCallId: 'call-1' });
     await sippPassed();
     const ended = await events.waitFor('ended');
@@ -49,7 +49,7 @@ describe.each(['udp', 'tcp'] as const)('callhook make_call → sipp uas over %s'
     const { line } = await answeredCall(['step-wait-bye.xml']);
     await expect(line.execute({ type: 'dtmf', lineCallId: 'call-1', digits: '5x' })).rejects.toMatchObject({ code: 'bad_request' });
     await line.execute({ type: 'dtmf', lineCallId: 'call-1', digits: '5#' });
-    await until(() => sink!.packets.filter((packet) => packet.payloadType === 101).length >= 16, 'two DTMF events');
+    await waitFor(() => sink!.packets.filter((packet) => packet.payloadType === 101).length >= 16, 'two DTMF events');
     const events = sink!.packets.filter((packet) => packet.payloadType === 101);
     expect(events.map((packet) => packet.payload[0])).toEqual([5, 5, 5, 5, 5, 5, 5, 5, 11, 11, 11, 11, 11, 11, 11, 11]);
     expect(events.filter((packet) => packet.marker)).toHaveLength(2);
@@ -72,7 +72,7 @@ describe.each(['udp', 'tcp'] as const)('callhook make_call → sipp uas over %s'
     const sentBeforeResume = sink!.packets.length;
     await events.waitFor('resumed');
     expect(sink!.packets.length - sentBeforeResume, 'no RTP while the peer holds (we answered recvonly)').toBeLessThanOrEqual(1);
-    await until(() => sink!.packets.length > sentBeforeResume + 3, 'RTP again after resume');
+    await waitFor(() => sink!.packets.length > sentBeforeResume + 3, 'RTP again after resume');
     await sippPassed();
     await events.waitFor('ended');
     expect(events.types('call-1')).toEqual(['outgoing', 'alerting', 'answered', 'held:remote', 'resumed:remote', 'ended:remote:normal']);

@@ -5,7 +5,7 @@ import { freePort } from './support/free-port.js';
 import { mediaSink } from './support/media-sink.js';
 import { scenario } from './support/scenario.js';
 import { startSipp, type SippRun } from './support/sipp.js';
-import { sleep } from './support/wait.js';
+import { sleep } from '@callhook/test-support';
 
 /** The SIP line (no registrar) with sipp as the remote: a UAS scenario for our calls, sipp's built-in uac for calls in. */
 async function sipUnderTest(): Promise<LineUnderTest> {

@@ -3,10 +3,10 @@ import { silentLogger } from '@callhook/core';
 import { SipLineSchema } from '../src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSipLine, TcpEndpoint } from '../src/index.js';
-import { FakeClock } from './support/fake-clock.js';
+import { SimulatedClock } from '@callhook/test-support';
 import { freePort } from './support/free-port.js';
 import { startSipp } from './support/sipp.js';
-import { until } from './support/wait.js';
+import { waitFor } from '@callhook/test-support';
 
 interface Client {
   socket: Socket;
@@ -42,23 +42,23 @@ describe('SIP TCP connection limits (issue 9: idle connections exhausted descrip
     const port = line.localAddress!.port;
     const fromOne: Client[] = [];
     for (let index = 0; index < 20; index++) fromOne.push(await idle(port, '127.0.0.1'));
-    await until(() => fromOne.filter((client) => client.closed).length === 15, '15 of 20 connections from one address closed', 15_000);
+    await waitFor(() => fromOne.filter((client) => client.closed).length === 15, '15 of 20 connections from one address closed', 15_000);
     const fromTwo: Client[] = [];
     for (let index = 0; index < 6; index++) fromTwo.push(await idle(port, '127.0.0.2'));
-    await until(() => fromTwo.filter((client) => client.closed).length === 3, '3 of 6 connections from a second address closed (8 in all)', 15_000);
+    await waitFor(() => fromTwo.filter((client) => client.closed).length === 3, '3 of 6 connections from a second address closed (8 in all)', 15_000);
     // Held connections stay held: none of the admitted ones was closed.
     expect(fromOne.filter((client) => !client.closed)).toHaveLength(5);
     expect(line.status().state).toBe('ready');
     // Once the idle connections go, a real call gets through.
     for (const client of clients) client.socket.destroy();
-    await until(() => clients.every((client) => client.closed), 'idle clients closed', 10_000);
+    await waitFor(() => clients.every((client) => client.closed), 'idle clients closed', 10_000);
     const sipp = startSipp(['-sn', 'uac', `127.0.0.1:${port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-d', '100', '-t', 't1', '-timeout', '15s', '-timeout_error']);
     const result = await sipp.done;
     expect(result.code, result.stdout + result.stderr).toBe(0);
   });
 
   it('closes a connection that sends no valid SIP message within the first-message deadline', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock(0);
     const endpoint = await TcpEndpoint.listen('127.0.0.1', 0, silentLogger, { clock, limits: { maxConnections: 100, maxConnectionsPerPeer: 100, firstMessageTimeoutMs: 5_000 } });
     cleanups.push(() => endpoint.close());
     const received: string[] = [];
@@ -69,11 +69,11 @@ describe('SIP TCP connection limits (issue 9: idle connections exhausted descrip
     garbage.socket.write('HELLO\r\nContent-Length: 0\r\n\r\n');
     const talker = await idle(port);
     talker.socket.write(['OPTIONS sip:303@127.0.0.1 SIP/2.0', 'Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bK-1', 'From: <sip:a@127.0.0.1>;tag=1', 'To: <sip:303@127.0.0.1>', 'Call-ID: limits-1', 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', ''].join('\r\n'));
-    await until(() => endpoint.openConnections === 5 && received.length === 2, 'five connections adopted and two messages framed', 10_000);
-    clock.advance(4_999);
+    await waitFor(() => endpoint.openConnections === 5 && received.length === 2, 'five connections adopted and two messages framed', 10_000);
+    await clock.advance(4_999);
     expect([...silent, garbage, talker].some((client) => client.closed)).toBe(false);
-    clock.advance(1);
-    await until(() => [...silent, garbage].every((client) => client.closed), 'silent and garbage connections closed', 10_000);
+    await clock.advance(1);
+    await waitFor(() => [...silent, garbage].every((client) => client.closed), 'silent and garbage connections closed', 10_000);
     expect(talker.closed).toBe(false);
     expect(endpoint.openConnections).toBe(1);
   });

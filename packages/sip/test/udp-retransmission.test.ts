@@ -3,7 +3,7 @@ import { SipLineSchema } from '../src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSipLine, peekSipMessage, type SipLine } from '../src/index.js';
 import { EventRecorder } from './support/event-recorder.js';
-import { sleep, until } from './support/wait.js';
+import { sleep, waitFor } from '@callhook/test-support';
 
 const timers = { t1: 100, t2: 800 };
 
@@ -29,7 +29,7 @@ describe('UDP retransmission against a silent peer', () => {
     line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1' }), { timers });
     await line.start();
     await line.execute({ type: 'make_call', callId: 'c1', target: `sip:nobody@127.0.0.1:${peer.port}` });
-    await until(() => peer!.received.length >= 4, '4 copies of the INVITE', 5_000);
+    await waitFor(() => peer!.received.length >= 4, '4 copies of the INVITE', 5_000);
     const invites = peer.received.filter((message) => message.text.startsWith('INVITE '));
     expect(new Set(invites.map((message) => peekSipMessage(message.text).via.branch)).size).toBe(1);
     const gaps = invites.slice(1, 4).map((message, index) => message.at - invites[index]!.at);
@@ -52,7 +52,7 @@ describe('UDP retransmission against a silent peer', () => {
     await send(['INVITE sip:303@127.0.0.1 SIP/2.0', ...head, 'Content-Length: 0', '', ''].join('\r\n'));
     const incoming = await events.waitFor('incoming');
     await line.execute({ type: 'hangup', lineCallId: incoming.lineCallId });
-    await until(() => peer!.received.filter((message) => message.text.startsWith('SIP/2.0 603')).length >= 3, 'three 603s', 5_000);
+    await waitFor(() => peer!.received.filter((message) => message.text.startsWith('SIP/2.0 603')).length >= 3, 'three 603s', 5_000);
     await send(['ACK sip:303@127.0.0.1 SIP/2.0', `Via: ${via}`, 'From: <sip:caller@127.0.0.1>;tag=a1', `To: <sip:303@127.0.0.1:${port}>;tag=${/To: .*;tag=(\S+)/.exec(peer.received.find((message) => message.text.startsWith('SIP/2.0 603'))!.text)?.[1]}`, 'Call-ID: retrans-1@test', 'CSeq: 1 ACK', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n'));
     await sleep(100);
     const count = peer.received.filter((message) => message.text.startsWith('SIP/2.0 603')).length;

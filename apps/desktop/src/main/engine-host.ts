@@ -1,5 +1,6 @@
 import { createSettingsSchema, maskSettings, type BrowserOpener, type EngineEvent, type LoadedSettings, type Logger } from '@callhook/core';
 import { editionLimits, findLoggedDelivery, replayDelivery, SettingsFile, startServer, testSlot, updateSettings, type RunningServer } from '@callhook/server';
+import { systemClock } from '@callhook/node';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { desktopEdition } from './edition.js';
@@ -45,10 +46,10 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     getDeliveries: () => journal.recentDeliveries(200),
     getLineStatus: () => engine.lines.first().line.status(),
     execute: async (command) => (await engine.execute(command)).call,
-    testSlot: (test) => testSlot(engine.dispatcher, test, Date.now(), engine.settings.settings),
+    testSlot: (test) => testSlot(engine.dispatcher, test, systemClock.now(), engine.settings.settings),
     async replayDelivery(deliveryId) {
       const record = await findLoggedDelivery(journal, deliveryId);
-      return replayDelivery(engine.dispatcher, record, engine.settings.settings.actionUrls.slots[record.slot], Date.now());
+      return replayDelivery(engine.dispatcher, record, engine.settings.settings.actionUrls.slots[record.slot], systemClock.now());
     },
   };
 

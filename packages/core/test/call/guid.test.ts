@@ -1,10 +1,10 @@
 import { randomFillSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { uuidV7, uuidV7Time } from '../../src/index.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { SimulatedClock } from '@callhook/test-support';
 
 describe('call GUID (UUID v7)', () => {
-  const clock = new FakeClock(Date.UTC(2022, 1, 13, 16, 43, 50, 123));
+  const clock = new SimulatedClock(Date.UTC(2022, 1, 13, 16, 43, 50, 123));
   const random = { fill: (bytes: Uint8Array) => void randomFillSync(bytes) };
 
   it('is formatted 8-4-4-4-12 with version 7 and the RFC variant', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dispatcher, standardSinks, type FetchResponse, type OutboxPage } from '../../src/index.js';
 import { delivery } from '../support/deliveries.js';
-import { FakeClock, flush } from '../support/fake-clock.js';
+import { SimulatedClock, flush } from '@callhook/test-support';
 import { RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
 import { MemoryJournal } from '../support/memory-journal.js';
 
@@ -40,7 +40,7 @@ function heldFetcher(): { fetcher: RecordingFetcher; release: () => Promise<void
 
 describe('dispatcher with a journal that answers reads later', () => {
   it('does not send again a delivery that completed while a page holding it was being read', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock();
     const journal = new HeldReadsJournal();
     const left = delivery({ url: 'http://receiver.test/left' });
     journal.enqueueDelivery(left); // left by an earlier run
@@ -62,7 +62,7 @@ describe('dispatcher with a journal that answers reads later', () => {
   });
 
   it('reads again a parked origin when a delivery parked there while its last page was being read', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock();
     const journal = new HeldReadsJournal();
     const { fetcher, release } = heldFetcher();
     // One delivery in memory at a time: the third parks in the outbox.

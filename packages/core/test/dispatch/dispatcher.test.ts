@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { Dispatcher, httpErrorMessage, longestDeliveryMs, type DeliveryRecord, type DispatcherOptions, type FetchRequest, type FetchResponse } from '../../src/index.js';
 import { standardSinks } from '../../src/index.js';
 import { delivery } from '../support/deliveries.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { SimulatedClock } from '@callhook/test-support';
 import { hang, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
 import { MemoryJournal } from '../support/memory-journal.js';
 
 type Limits = Pick<DispatcherOptions, 'maxQueued' | 'maxQueuedPerOrigin' | 'concurrency' | 'concurrencyPerOrigin' | 'resumePageSize'>;
 
 function setup(respond?: (r: FetchRequest) => Promise<FetchResponse>, options: Limits & { noJournal?: boolean } = {}) {
-  const clock = new FakeClock();
+  const clock = new SimulatedClock();
   const fetcher = new RecordingFetcher(respond);
   const browser = new RecordingBrowser();
   const journal = new MemoryJournal();

@@ -2,19 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { Dispatcher, type DeliveryRecord, type FetchRequest, type FetchResponse, type PendingDelivery } from '../../src/index.js';
 import { standardSinks } from '../../src/index.js';
 import { delivery } from '../support/deliveries.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { SimulatedClock } from '@callhook/test-support';
 import { hang, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
 import { MemoryJournal } from '../support/memory-journal.js';
 
 /** Advances the fake clock in `stepMs` steps until `done()` holds; bounded in steps. */
-async function until(clock: FakeClock, done: () => boolean, stepMs = 0, maxSteps = 5_000): Promise<void> {
+async function until(clock: SimulatedClock, done: () => boolean, stepMs = 0, maxSteps = 5_000): Promise<void> {
   for (let step = 0; step < maxSteps && !done(); step++) await clock.advance(stepMs);
   expect(done()).toBe(true);
 }
 
 describe('dispatcher memory bound', () => {
   it('parks what does not fit in memory in the outbox and loses none of a storm far past the bound', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock();
     const journal = new MemoryJournal();
     let up = false;
     const held: (() => void)[] = [];
@@ -70,7 +70,7 @@ describe('dispatcher memory bound', () => {
   });
 
   it('reads an outbox left by an earlier run back page by page, never holding more than the bound', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock();
     const journal = new MemoryJournal();
     const left = Array.from({ length: 300 }, (_, i) => delivery({ callGuid: `old${i}`, url: `http://receiver.test/old/${i}` }));
     for (const d of left) journal.enqueueDelivery(d);
@@ -91,7 +91,7 @@ describe('dispatcher memory bound', () => {
 
 describe('dispatcher per-origin lanes', () => {
   it('a receiver that never answers holds up only its own origin, however large its backlog', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock();
     const journal = new MemoryJournal();
     const fetcher = new RecordingFetcher((r) => (r.url.startsWith('http://dead.test') ? hang(r) : Promise.resolve({ status: 200 })));
     const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal, maxQueued: 400, concurrency: 8, concurrencyPerOrigin: 4 });
@@ -115,7 +115,7 @@ describe('dispatcher per-origin lanes', () => {
   });
 
   it('origins take turns for the global concurrency', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock();
     const release = new Map<string, () => void>();
     const fetcher = new RecordingFetcher((r) => new Promise((resolve) => release.set(r.url, () => resolve({ status: 200 }))));
     const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal: new MemoryJournal(), concurrency: 4, concurrencyPerOrigin: 4 });
@@ -136,7 +136,7 @@ describe('dispatcher per-origin lanes', () => {
 
 describe('dispatcher halt', () => {
   it('cuts a retry back-off short, leaves the delivery in the outbox and no timer behind', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock();
     const journal = new MemoryJournal();
     const fetcher = new RecordingFetcher(async () => ({ status: 503 }));
     const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal });
@@ -157,7 +157,7 @@ describe('dispatcher halt', () => {
   });
 
   it('cancels an attempt in flight without completing it', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock();
     const journal = new MemoryJournal();
     const fetcher = new RecordingFetcher((r) => hang(r));
     const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal });

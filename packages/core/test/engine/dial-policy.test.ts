@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DialPolicy, Engine, loadSettings, parseInboundRequest, readDialTarget, Refusal, resolveDialPlan, SimulatedLine, type DialTarget } from '../../src/index.js';
 import { standardSinks } from '../../src/index.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { SimulatedClock } from '@callhook/test-support';
 import { CountingRandom, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
 
 const target = (raw: string): DialTarget => {
@@ -12,7 +12,7 @@ const target = (raw: string): DialTarget => {
 };
 
 async function engineWith(inbound: Record<string, unknown>, line: Record<string, unknown> = {}) {
-  const clock = new FakeClock();
+  const clock = new SimulatedClock();
   const sim = new SimulatedLine({ clock, answerAfterMs: null });
   const settings = loadSettings({ inbound: { duplicateWindowMs: 0, ...inbound }, line: { type: 'simulator', ...line } });
   const engine = new Engine({ lines: [{ id: 'default', line: sim }], clock, random: new CountingRandom(), sinks: standardSinks({ fetcher: new RecordingFetcher(), browser: new RecordingBrowser() }), settings });

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CallhookError, Engine, loadSettings, SimulatedLine, type EngineEvent, type InboundCommand } from '../../src/index.js';
 import { standardSinks } from '../../src/index.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { SimulatedClock } from '@callhook/test-support';
 import { CountingRandom, hang, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
 import { MemoryJournal } from '../support/memory-journal.js';
 
 const ACTIONS = ['inbound', 'outbound', 'connected', 'hold', 'disconnected'] as const;
 
 async function setup(settings: Record<string, unknown> = {}, lineOptions: { busyTargets?: string[]; answerAfterMs?: number | null } = {}) {
-  const clock = new FakeClock();
+  const clock = new SimulatedClock();
   const line = new SimulatedLine({ clock, localParty: 'sip:303@pbx.test', localName: 'Michael', ...lineOptions });
   const fetcher = new RecordingFetcher();
   const journal = new MemoryJournal();
@@ -140,7 +140,7 @@ describe('engine on the simulated line', () => {
   });
 
   it('resubmits deliveries left in the outbox at start', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock();
     const journal = new MemoryJournal();
     journal.enqueueDelivery({ id: 'g:inbound:0:1', callGuid: 'g', action: 'inbound', slot: 0, sequence: 1, url: 'http://left.test/', mode: 'http', method: 'GET', headers: {}, body: null, signingSecret: null, timeoutMs: 1000, retries: { max: 0, backoffMs: 10 }, createdAt: 0 });
     const fetcher = new RecordingFetcher();
@@ -152,7 +152,7 @@ describe('engine on the simulated line', () => {
   });
 
   it('bounds the whole stop by drainMs: a line that does not stop is left behind, the drain gets what remains', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock();
     const line = new SimulatedLine({ clock });
     const other = new SimulatedLine({ clock });
     let otherStopped = false;
@@ -215,7 +215,7 @@ describe('engine on the simulated line', () => {
 
 describe('engine robustness', () => {
   it('ignores a line event that does not fit the call, and logs it', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock();
     const line = new SimulatedLine({ clock });
     const logs: string[] = [];
     const engine = new Engine({ lines: [{ id: 'default', line }], clock, random: new CountingRandom(), sinks: standardSinks({ fetcher: new RecordingFetcher(), browser: new RecordingBrowser() }), settings: loadSettings({}), logger: { log: (level, message) => logs.push(`${level} ${message}`) } });
@@ -232,7 +232,7 @@ describe('engine robustness', () => {
 
 describe('engine start', () => {
   it('resubmits what the outbox still holds, says how many, and sends each once more', async () => {
-    const clock = new FakeClock();
+    const clock = new SimulatedClock();
     const journal = new MemoryJournal();
     const fetcher = new RecordingFetcher();
     const logged: string[] = [];

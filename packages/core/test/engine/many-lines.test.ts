@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CallhookError, Engine, loadSettings, SimulatedLine, standardSinks, type InboundCommand, type LineEvent } from '../../src/index.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { SimulatedClock } from '@callhook/test-support';
 import { CountingRandom, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
 
 async function twoLines(slots: Record<string, unknown>[] = [{ on: 'inbound', url: 'http://receiver.test/in?line=<$line_id>&n=<$remote_party>' }]) {
-  const clock = new FakeClock();
+  const clock = new SimulatedClock();
   const desk = new SimulatedLine({ clock, localParty: 'sip:12@pbx.test', answerAfterMs: null });
   const lab = new SimulatedLine({ clock, localParty: 'sip:13@pbx.test', answerAfterMs: null });
   const fetcher = new RecordingFetcher();
@@ -92,7 +92,7 @@ describe('one engine over many lines', () => {
 
   it('tolerates a line that repeats or disorders events, and logs it', async () => {
     const { engine, logs } = await twoLines();
-    const raw = new SimulatedLine({ clock: new FakeClock() });
+    const raw = new SimulatedLine({ clock: new SimulatedClock() });
     let emit: (event: LineEvent) => void = () => undefined;
     raw.onEvent = (listener) => ((emit = listener), () => undefined);
     await engine.addLine('raw', raw);

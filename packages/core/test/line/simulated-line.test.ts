@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedLine, type LineEvent } from '../../src/index.js';
-import { FakeClock } from '../support/fake-clock.js';
+import { SimulatedClock } from '@callhook/test-support';
 
 async function started(options: Partial<ConstructorParameters<typeof SimulatedLine>[0]> = {}) {
-  const clock = new FakeClock();
+  const clock = new SimulatedClock();
   const line = new SimulatedLine({ clock, ...options });
   const events: LineEvent[] = [];
   line.onEvent((e) => events.push(e));
@@ -65,7 +65,7 @@ describe('simulated line', () => {
   });
 
   it('refuses everything before start', async () => {
-    const line = new SimulatedLine({ clock: new FakeClock() });
+    const line = new SimulatedLine({ clock: new SimulatedClock() });
     expect(() => line.incoming('1')).toThrow(/not.*ready|stopped/);
     await expect(line.execute({ type: 'make_call', callId: 'x', target: '1' })).rejects.toMatchObject({ code: 'line_not_ready' });
   });

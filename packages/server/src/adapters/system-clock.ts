@@ -1,8 +1,6 @@
-import type { Clock, TimerHandle } from '@callhook/core';
-
-/** Wall-clock time and Node timers behind core's Clock port. */
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
-  clearTimeout: (handle: TimerHandle) => clearTimeout(handle as NodeJS.Timeout),
-};
+/**
+ * The server's clock is the project's one `systemClock` from `@callhook/node`. This re-export only
+ * keeps `src/app/build-app.ts` (owned by the API-contract work) compiling until it imports
+ * `@callhook/node` itself; it holds no implementation of its own.
+ */
+export { systemClock } from '@callhook/node';

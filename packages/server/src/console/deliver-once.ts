@@ -1,4 +1,5 @@
-import { longestDeliveryMs, type DeliveryRecord, type PendingDelivery } from '@callhook/core';
+import { longestDeliveryMs, type Clock, type DeliveryRecord, type PendingDelivery } from '@callhook/core';
+import { systemClock } from '@callhook/node';
 
 /** The part of core's Dispatcher a one-off delivery needs (it submits to the dispatcher, which picks the sink). */
 export interface DeliverySubmitter {
@@ -6,21 +7,21 @@ export interface DeliverySubmitter {
   onRecord(listener: (record: DeliveryRecord) => void): () => void;
 }
 
-/** Submits one delivery and resolves with its final record (after any retries), or rejects after `timeoutMs`. */
-export function deliverOnce(sink: DeliverySubmitter, delivery: PendingDelivery, timeoutMs: number): Promise<DeliveryRecord> {
+/** Submits one delivery and resolves with its final record (after any retries), or rejects after `timeoutMs` on `clock`. */
+export function deliverOnce(sink: DeliverySubmitter, delivery: PendingDelivery, timeoutMs: number, clock: Clock = systemClock): Promise<DeliveryRecord> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       off();
       reject(new Error(`no result within ${timeoutMs} ms`));
     }, timeoutMs);
     const off = sink.onRecord((record) => {
       if (record.deliveryId !== delivery.id || !record.final) return;
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       off();
       resolve(record);
     });
     if (!sink.submit(delivery)) {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       off();
       reject(new Error('the delivery queue is full; try again in a moment'));
     }

@@ -1,6 +1,5 @@
 import { CallhookError, loadSettings, maskSettings, restoreSecrets, silentLogger, type Clock, type Engine, type LoadedSettings, type Logger, type MaskedSettings, type Random, type Settings } from '@callhook/core';
-import { cryptoRandom } from '../adapters/crypto-random.js';
-import { systemClock } from '../adapters/system-clock.js';
+import { cryptoRandom, systemClock } from '@callhook/node';
 import { createLine } from '../lines/create-lines.js';
 import { headlessEdition } from '../lines/headless-edition.js';
 import { editionLimits, type ServerEdition } from '../lines/server-edition.js';

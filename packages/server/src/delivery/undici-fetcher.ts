@@ -1,4 +1,5 @@
 import type { Cancellation, FetchRequest, FetchResponse, Fetcher } from '@callhook/core';
+import { systemClock } from '@callhook/node';
 import { Agent } from 'undici';
 import { ResponseSink, type SinkResult } from './response-sink.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
@@ -60,7 +61,7 @@ export class UndiciFetcher implements Fetcher {
     });
     this.maxRedirects = options.maxRedirects ?? 3;
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? systemClock.now;
   }
 
   async fetch(req: FetchRequest): Promise<FetchResponse> {

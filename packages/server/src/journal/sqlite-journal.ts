@@ -1,4 +1,5 @@
-import { readStoredDelivery, type CallSnapshot, type DeliveryRecord, type Journal, type OutboxPage, type PendingDelivery } from '@callhook/core';
+import { readStoredDelivery, type CallSnapshot, type Clock, type DeliveryRecord, type Journal, type OutboxPage, type PendingDelivery, type TimerHandle } from '@callhook/core';
+import { systemClock } from '@callhook/node';
 import { dirname, join } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { History } from './history.js';
@@ -36,6 +37,8 @@ export interface SqliteJournalOptions {
    * the database, marked quarantined, and never sent; this is where to say so (row and reason).
    */
   onBadEntry?: (entry: { position: number; id: string; reason: string }) => void;
+  /** Times the reply deadlines (default: the system clock, whose timers never hold the process open). */
+  clock?: Clock;
 }
 
 /** The file beside a journal that holds the key sealing its outbox entries. */
@@ -60,7 +63,7 @@ const FAILED_RANGES_KEPT = 64;
 interface PendingCall {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
 }
 
 interface OutboxWaiter {
@@ -105,6 +108,7 @@ export class SqliteJournal implements Journal, History {
   private nextCall = OPEN_CALL + 1;
   private readonly replyTimeoutMs: number;
   private readonly openTimeoutMs: number;
+  private readonly clock: Clock;
   /** Set when the worker was given up on; every later read rejects with it. */
   private broken: Error | null = null;
   private closed = false;
@@ -114,6 +118,7 @@ export class SqliteJournal implements Journal, History {
     this.onBadEntry = options.onBadEntry ?? (() => undefined);
     this.replyTimeoutMs = options.replyTimeoutMs ?? REPLY_TIMEOUT_MS;
     this.openTimeoutMs = options.openTimeoutMs ?? REPLY_TIMEOUT_MS;
+    this.clock = options.clock ?? systemClock;
     const channel = new MessageChannel();
     this.replies = channel.port1;
     const setup: WorkerSetup = {
@@ -290,8 +295,7 @@ export class SqliteJournal implements Journal, History {
    */
   private call(call: number, timeoutMs: number): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(`no answer from its worker within ${timeoutMs / 1000} s`), timeoutMs);
-      timer.unref();
+      const timer = this.clock.setTimeout(() => this.fail(`no answer from its worker within ${timeoutMs / 1000} s`), timeoutMs);
       this.calls.set(call, { resolve, reject, timer });
       this.replies.ref();
     });
@@ -306,7 +310,7 @@ export class SqliteJournal implements Journal, History {
     const pending = this.calls.get(reply.call);
     if (!pending) return; // the answer to a call that was given up on
     this.calls.delete(reply.call);
-    clearTimeout(pending.timer);
+    this.clock.clearTimeout(pending.timer);
     if (this.calls.size === 0) this.replies.unref();
     if (reply.ok) pending.resolve(reply.value);
     else pending.reject(new Error(`journal ${this.file}: ${reply.message}`));
@@ -349,7 +353,7 @@ export class SqliteJournal implements Journal, History {
     this.onWriteError(failure);
     for (const waiter of this.waiters.splice(0)) waiter.reject(failure);
     for (const pending of this.calls.values()) {
-      clearTimeout(pending.timer);
+      this.clock.clearTimeout(pending.timer);
       pending.reject(failure);
     }
     this.calls.clear();

@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '@callhook/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { systemClock } from '../adapters/system-clock.js';
+import { systemClock } from '@callhook/node';
 import { unmapIPv4 } from '../gate/allow-list.js';
 
 /** Bounds on the TCP connections of the listener, over all its bound addresses. */

@@ -1,8 +1,11 @@
-import { ACTIONS, INBOUND_ACTIONS, loadSettings, type LoadedSettings } from '@callhook/core';
-import { randomBytes } from 'node:crypto';
+import { ACTIONS, INBOUND_ACTIONS, loadSettings, type LoadedSettings, type Random } from '@callhook/core';
+import { cryptoRandom } from '@callhook/node';
 
-export function generateToken(): string {
-  return randomBytes(24).toString('base64url');
+/** A fresh inbound token: 24 bytes from `random` (the CSPRNG by default), base64url. */
+export function generateToken(random: Random = cryptoRandom): string {
+  const bytes = new Uint8Array(24);
+  random.fill(bytes);
+  return Buffer.from(bytes).toString('base64url');
 }
 
 /**

@@ -1,8 +1,7 @@
 import { Engine, silentLogger, standardSinks, type BrowserOpener, type DispatcherOptions, type LineEntry, type LoadedSettings, type Logger } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
 import { desktopBrowser, hasDesktopSession, headlessBrowser } from '../adapters/browser-opener.js';
-import { cryptoRandom } from '../adapters/crypto-random.js';
-import { systemClock } from '../adapters/system-clock.js';
+import { cryptoRandom, systemClock } from '@callhook/node';
 import { buildApp } from '../app/build-app.js';
 import { UndiciFetcher, type UndiciFetcherOptions } from '../delivery/undici-fetcher.js';
 import { createJournal, journalSpecOf, type JournalSpec, type ServerJournal } from '../journal/journal-factory.js';

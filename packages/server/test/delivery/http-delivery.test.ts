@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { headlessBrowser, systemClock, UndiciFetcher, USER_AGENT, verifySignature } from '../../src/index.js';
 import { pendingDelivery } from '../support/pending-delivery.js';
-import { startReceiver, type Receiver } from '../support/receiver.js';
+import { startReceiver, type Receiver } from '@callhook/test-support';
 
 let receiver: Receiver;
 let fetcher: UndiciFetcher;
@@ -31,7 +31,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     d.submit(delivery);
     expect(await d.drain(5_000)).toBe(true);
     expect(records).toMatchObject([{ outcome: 'delivered', status: 200, attempt: 1, final: true }]);
-    expect(receiver.received[0]).toMatchObject({ method: 'GET', path: '/in?n=420' });
+    expect(receiver.received[0]).toMatchObject({ method: 'GET', url: '/in?n=420' });
     expect(receiver.received[0]!.headers['idempotency-key']).toBe(delivery.id);
     expect(receiver.received[0]!.headers['user-agent']).toBe(USER_AGENT);
   });
@@ -72,7 +72,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
   it('retries a 503 and stops at the first 2xx; a 404 is final', async () => {
     let n = 0;
     receiver = await startReceiver((req, res) => {
-      res.statusCode = req.path === '/missing' ? 404 : ++n < 3 ? 503 : 200;
+      res.statusCode = req.url === '/missing' ? 404 : ++n < 3 ? 503 : 200;
       res.end();
     });
     const { d, records } = dispatcher();
@@ -85,7 +85,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
   });
 
   it('keeps each call in order while calls run side by side', async () => {
-    receiver = await startReceiver((req, res) => setTimeout(() => res.end(), Number(new URL(req.path, 'http://x').searchParams.get('delay'))));
+    receiver = await startReceiver((req, res) => setTimeout(() => res.end(), Number(new URL(req.url, 'http://x').searchParams.get('delay'))));
     const { d } = dispatcher();
     for (let seq = 0; seq < 10; seq++) {
       for (const call of ['a', 'b', 'c']) {
@@ -94,14 +94,14 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     }
     await d.drain(10_000);
     for (const call of ['a', 'b', 'c']) {
-      const seqs = receiver.received.filter((r) => r.path.includes(`call=${call}&`)).map((r) => Number(new URL(r.path, 'http://x').searchParams.get('seq')));
+      const seqs = receiver.received.filter((r) => r.url.includes(`call=${call}&`)).map((r) => Number(new URL(r.url, 'http://x').searchParams.get('seq')));
       expect(seqs).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     }
   });
 
   it('does not let a hanging receiver delay other calls', async () => {
     receiver = await startReceiver((req, res) => {
-      if (!req.path.startsWith('/hang')) res.end();
+      if (!req.url.startsWith('/hang')) res.end();
     });
     const { d, records } = dispatcher();
     d.submit(pendingDelivery(`${receiver.url}/hang`, { callGuid: 'stuck', timeoutMs: 3_000 }));
@@ -117,9 +117,9 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
 
   it('follows a bounded number of redirects', async () => {
     receiver = await startReceiver((req, res) => {
-      const hop = /^\/hop(\d+)/.exec(req.path);
-      const chain = /^\/chain(\d+)/.exec(req.path);
-      if (req.path === '/loop') res.writeHead(302, { location: '/loop' }).end();
+      const hop = /^\/hop(\d+)/.exec(req.url);
+      const chain = /^\/chain(\d+)/.exec(req.url);
+      if (req.url === '/loop') res.writeHead(302, { location: '/loop' }).end();
       else if (chain) res.writeHead(302, { location: `/chain${Number(chain[1]) + 1}` }).end();
       else if (hop && Number(hop[1]) < 2) res.writeHead(302, { location: `/hop${Number(hop[1]) + 1}` }).end();
       else res.end('arrived');
@@ -131,18 +131,18 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     await d.drain(5_000);
     expect(records.find((r) => r.url.endsWith('/hop0'))).toMatchObject({ outcome: 'delivered', status: 200 });
     expect(records.find((r) => r.url.endsWith('/loop'))).toMatchObject({ outcome: 'http_error', status: 302 });
-    expect(receiver.received.filter((r) => r.path === '/loop').length).toBeLessThanOrEqual(4);
+    expect(receiver.received.filter((r) => r.url === '/loop').length).toBeLessThanOrEqual(4);
     expect(records.find((r) => r.url.endsWith('/chain0'))).toMatchObject({ outcome: 'http_error', status: 302 });
-    expect(receiver.received.filter((r) => r.path.startsWith('/chain'))).toHaveLength(4);
+    expect(receiver.received.filter((r) => r.url.startsWith('/chain'))).toHaveLength(4);
   });
 
   it('keeps a slot\'s credentials from another origin it is redirected to, and body headers from a GET', async () => {
     const elsewhere = await startReceiver();
     try {
       receiver = await startReceiver((req, res) => {
-        if (req.path === '/same') res.writeHead(307, { location: '/landed' }).end();
-        else if (req.path === '/away') res.writeHead(307, { location: `${elsewhere.url}/landed` }).end();
-        else if (req.path === '/posted') res.writeHead(303, { location: '/landed' }).end();
+        if (req.url === '/same') res.writeHead(307, { location: '/landed' }).end();
+        else if (req.url === '/away') res.writeHead(307, { location: `${elsewhere.url}/landed` }).end();
+        else if (req.url === '/posted') res.writeHead(303, { location: '/landed' }).end();
         else res.end();
       });
       fetcher = new UndiciFetcher();
@@ -157,7 +157,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
       await send('/same', 'GET');
       await send('/away', 'GET');
       await send('/posted', 'POST');
-      const landed = receiver.received.filter((r) => r.path === '/landed');
+      const landed = receiver.received.filter((r) => r.url === '/landed');
       expect(landed[0]!.headers).toMatchObject({ authorization: 'Bearer slot-secret', 'x-crm': 'kept' });
       expect(elsewhere.received[0]!.headers.authorization).toBeUndefined();
       expect(elsewhere.received[0]!.headers['x-crm']).toBeUndefined();
@@ -173,8 +173,8 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     const elsewhere = await startReceiver();
     try {
       receiver = await startReceiver((req, res) => {
-        if (req.path.startsWith('/away')) res.writeHead(req.method === 'POST' ? 308 : 307, { location: `${elsewhere.url}/landed` }).end();
-        else if (req.path === '/same') res.writeHead(307, { location: '/here' }).end();
+        if (req.url.startsWith('/away')) res.writeHead(req.method === 'POST' ? 308 : 307, { location: `${elsewhere.url}/landed` }).end();
+        else if (req.url === '/same') res.writeHead(307, { location: '/here' }).end();
         else res.end();
       });
       fetcher = new UndiciFetcher();
@@ -192,7 +192,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
         expect(res.status).toBe(200);
       }
       await fetcher.fetch({ url: `${receiver.url}/same`, method: 'GET', headers: slotHeaders, cancellation: new Cancellation(), signingSecret: secret });
-      expect(receiver.received.filter((r) => r.path.startsWith('/away')).every((r) => r.headers['x-api-key'] === 'k-123' && r.headers['x-callhook-signature'])).toBe(true);
+      expect(receiver.received.filter((r) => r.url.startsWith('/away')).every((r) => r.headers['x-api-key'] === 'k-123' && r.headers['x-callhook-signature'])).toBe(true);
       expect(elsewhere.received).toHaveLength(2);
       for (const landed of elsewhere.received) {
         for (const name of ['x-api-key', 'authorization', 'x-tenant', 'cookie', 'x-callhook-signature']) expect(landed.headers[name], name).toBeUndefined();
@@ -202,7 +202,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
       const posted = elsewhere.received.find((r) => r.method === 'POST')!;
       expect(posted).toMatchObject({ body: '{"a":1}' });
       expect(posted.headers['content-type']).toBe('application/json');
-      const here = receiver.received.find((r) => r.path === '/here')!;
+      const here = receiver.received.find((r) => r.url === '/here')!;
       expect(here.headers).toMatchObject({ 'x-api-key': 'k-123', 'x-tenant': 'acme' });
       expect(verifySignature(String(here.headers['x-callhook-signature']), secret, '', Math.floor(Date.now() / 1000))).toBe(true);
     } finally {
@@ -222,24 +222,24 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
 
   it('takes the final status after an informational 103, and cancels between redirect hops', async () => {
     receiver = await startReceiver((req, res) => {
-      if (req.path === '/hints') {
+      if (req.url === '/hints') {
         res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
         res.writeHead(201).end('made');
-      } else if (req.path === '/hop') res.writeHead(302, { location: '/slow' }).end();
+      } else if (req.url === '/hop') res.writeHead(302, { location: '/slow' }).end();
       // '/slow' never answers
     });
     fetcher = new UndiciFetcher();
     expect(await fetcher.fetch({ url: `${receiver.url}/hints`, method: 'GET', headers: {}, cancellation: new Cancellation() })).toEqual({ status: 201 });
     const cancellation = new Cancellation();
     const redirected = fetcher.fetch({ url: `${receiver.url}/hop`, method: 'GET', headers: {}, cancellation });
-    while (!receiver.received.some((r) => r.path === '/slow')) await new Promise((r) => setTimeout(r, 5));
+    while (!receiver.received.some((r) => r.url === '/slow')) await new Promise((r) => setTimeout(r, 5));
     cancellation.cancel(new Error('gave up on the second hop'));
     await expect(redirected).rejects.toThrow('gave up on the second hop');
   });
 
   it('ends a request cancelled while it waits for a pooled connection, without sending it', async () => {
     receiver = await startReceiver((req, res) => {
-      if (req.path !== '/hang') res.end();
+      if (req.url !== '/hang') res.end();
     });
     fetcher = new UndiciFetcher({ connectionsPerOrigin: 1 });
     const hanging = new Cancellation();
@@ -253,7 +253,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     await expect(first).rejects.toThrow('gave up');
     // The pool's one connection is free again and the cancelled request never went out.
     expect(await fetcher.fetch({ url: `${receiver.url}/after`, method: 'GET', headers: {}, cancellation: new Cancellation() })).toEqual({ status: 200 });
-    expect(receiver.received.map((r) => r.path)).toEqual(['/hang', '/after']);
+    expect(receiver.received.map((r) => r.url)).toEqual(['/hang', '/after']);
   });
 
   it('validates https certificates, trusting a custom CA when given', async () => {

@@ -3,7 +3,8 @@ import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerKey, startServer, type RunningServer } from '../../src/index.js';
-import { rawGet, waitFor } from '../support/raw-client.js';
+import { rawGet } from '../support/raw-client.js';
+import { waitFor } from '@callhook/test-support';
 import { testSettings } from '../support/test-app.js';
 
 let server: RunningServer | null = null;

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, streamLogger, type RunningServer } from '../../src/index.js';
 import { testSettings, TOKEN } from '../support/test-app.js';
-import { startReceiver, type Receiver } from '../support/receiver.js';
+import { startReceiver, type Receiver } from '@callhook/test-support';
 
 let server: RunningServer | null = null;
 let receiver: Receiver | null = null;
@@ -57,7 +57,7 @@ describe('listener on real sockets', () => {
     const v6 = await get(`${server.urls[1]}?action=make_call&target=456&token=${TOKEN}`);
     expect(JSON.parse(v6.body)).toMatchObject({ ok: true, call: { remoteParty: '456' } });
     await server.engine.dispatcher.drain(2_000);
-    expect(receiver.received.map((r) => r.path).sort()).toEqual(['/out?to=123', '/out?to=456']);
+    expect(receiver.received.map((r) => r.url).sort()).toEqual(['/out?to=123', '/out?to=456']);
     expect((await get(`${server.urls[1]}api/v1/calls`)).status).toBe(401);
   });
 

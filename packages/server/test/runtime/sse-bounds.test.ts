@@ -2,7 +2,8 @@ import { loadSettings, type SimulatedLine } from '@callhook/core';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.js';
-import { rawGet, waitFor } from '../support/raw-client.js';
+import { rawGet } from '../support/raw-client.js';
+import { waitFor } from '@callhook/test-support';
 import { testSettings } from '../support/test-app.js';
 
 let server: RunningServer | null = null;

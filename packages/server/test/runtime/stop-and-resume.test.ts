@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/index.js';
-import { startReceiver } from '../support/receiver.js';
+import { startReceiver } from '@callhook/test-support';
 import { testSettings } from '../support/test-app.js';
 
 /** Waits for `done()`, polling; a generous deadline for a busy machine. */
@@ -62,7 +62,7 @@ describe('stop with a delivery waiting out a retry back-off', () => {
     running.push(second);
     await waitFor(() => receiver.received.length === 2);
     const [before, after] = receiver.received;
-    expect(after!.path).toBe('/hook?from=420');
+    expect(after!.url).toBe('/hook?from=420');
     expect(after!.headers.authorization).toBe(secret);
     expect(after!.headers['idempotency-key']).toBe(before!.headers['idempotency-key']);
     await waitFor(async () => (await second.journal.pendingDeliveries()).length === 0);

@@ -1,14 +1,5 @@
 import { connect, type Socket } from 'node:net';
 
-/** Waits for `condition` (polled every 20 ms) up to `timeoutMs`; throws `what` when it never holds. */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 /** A TCP connection to 127.0.0.1:port, resolved once connected; errors are kept, never thrown. */
 export function openSocket(port: number, host = '127.0.0.1'): Promise<Socket> {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@ import { Invitation, Inviter, SessionState, type URI } from 'sip.js';
 import { isDtmfDigits } from '../rtp/dtmf-schedule.js';
 import type { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
 import { warningHeaderValue } from '../sdp/sdp-error.js';
-import { randomInteger } from '../system-random.js';
+import { randomInteger } from '../random-draws.js';
 import { delay } from './with-timeout.js';
 import type { EndReason, SipCall } from './sip-call.js';
 

@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { CallhookError, LineEventHub, maskCredentials, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger, type Random } from '@callhook/core';
 import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { Inviter, UserAgent, type Session } from 'sip.js';
-import { systemClock } from '../system-clock.js';
-import { systemRandom } from '../system-random.js';
+import { cryptoRandom, systemClock } from '@callhook/node';
+import { randomHex } from '../random-draws.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
 import { TcpEndpoint, type TcpLimits } from '../transport/tcp-endpoint.js';
@@ -67,13 +66,13 @@ export class SipLine implements Line {
       logger.log('error', 'line event listener failed', { event: event.type, error: (error as Error).message }),
     );
     this.clock = deps.clock ?? systemClock;
-    this.random = deps.random ?? systemRandom;
+    this.random = deps.random ?? cryptoRandom;
     this.ports = { clock: this.clock, random: this.random };
     this.incomingContext = {
       settings,
       logger: this.logger,
       emit: (event) => this.emit(event),
-      track: (invitation) => this.track(`sip-${randomUUID()}`, 'in', invitation),
+      track: (invitation) => this.track(`sip-${randomHex(this.random, 16)}`, 'in', invitation),
     };
   }
 

@@ -1,7 +1,8 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP, isIPv6 } from 'node:net';
 import type { Clock, Logger, Random, TimerHandle } from '@callhook/core';
-import { randomInteger, systemRandom } from '../system-random.js';
+import { cryptoRandom } from '@callhook/node';
+import { randomInteger } from '../random-draws.js';
 import { dtmfSlots, type EventSlot } from './dtmf-schedule.js';
 import { rtpPacket, silenceFrame } from './rtp-packet.js';
 
@@ -75,7 +76,7 @@ export class RtpStream {
     socket.on('error', (error) => this.socketError(error));
   }
 
-  static async open(address: string, clock: Clock, logger: Logger, random: Random = systemRandom): Promise<RtpStream> {
+  static async open(address: string, clock: Clock, logger: Logger, random: Random = cryptoRandom): Promise<RtpStream> {
     const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only: isIPv6(address) });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);

@@ -5,7 +5,7 @@ import { mirror, offerMeansHold, sends, withLocalHold, type Direction } from './
 import { answerCodecs, chosenVoiceCodec, telephoneEventType } from './negotiate.js';
 import { buildSdp, OFFERED_CODECS, type AudioCodec } from './sdp-build.js';
 import { parseRemoteAudio, type RemoteAudio } from './sdp-parse.js';
-import { randomInteger } from '../system-random.js';
+import { randomInteger } from '../random-draws.js';
 
 /** Options our line passes for re-INVITEs; `hold` puts the call on hold from our side. */
 export interface PlainSdhOptions extends SessionDescriptionHandlerOptions {

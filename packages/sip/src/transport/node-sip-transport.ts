@@ -3,7 +3,8 @@ import type { Clock, Logger, Random } from '@callhook/core';
 import { Core, EmitterImpl, TransportState, type Emitter, type Transport } from 'sip.js';
 import { badRequestResponse, MalformedRequestError, parserComplaint, type RequestEcho } from '../message/bad-request.js';
 import { peekSipMessage, type PeekedMessage } from '../message/peek.js';
-import { randomHex, systemRandom } from '../system-random.js';
+import { cryptoRandom } from '@callhook/node';
+import { randomHex } from '../random-draws.js';
 import { BoundedMap } from './bounded-map.js';
 import type { InboundMessage, Peer, SipEndpoint } from './endpoint.js';
 import { Retransmitter, type RetransmitTimers } from './retransmitter.js';
@@ -183,7 +184,7 @@ export class NodeSipTransport implements Transport {
   /** Answers a request we cannot process with a stateless 400 on the path it came (never throws). */
   private refuse(inbound: InboundMessage, echo: RequestEcho, reason: string): void {
     this.options.logger.log('warn', 'refused a malformed sip request (400)', { from: `${inbound.from.address}:${inbound.from.port}`, reason, callId: echo.callId.slice(0, 80) });
-    const response = badRequestResponse(echo, reason, randomHex(this.options.random ?? systemRandom, 8));
+    const response = badRequestResponse(echo, reason, randomHex(this.options.random ?? cryptoRandom, 8));
     this.options.endpoint.send(response, inbound.from, inbound.connection).catch((error: Error) => {
       this.options.logger.log('debug', 'sending a 400 failed', { error: error.message });
     });

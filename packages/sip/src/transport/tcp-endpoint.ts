@@ -1,7 +1,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Clock, Logger } from '@callhook/core';
 import { peekSipMessage } from '../message/peek.js';
-import { systemClock } from '../system-clock.js';
+import { systemClock } from '@callhook/node';
 import { peerKey, type InboundMessage, type Peer, type SipEndpoint } from './endpoint.js';
 import { TcpFramer } from './tcp-framer.js';
 

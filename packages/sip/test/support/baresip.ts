@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
 import { requirePeer } from './peers.js';
-import { sleep } from './wait.js';
+import { sleep } from '@callhook/test-support';
 
 export interface BaresipEvent {
   type: string;

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LineEvent } from '@callhook/core';
-import { until } from './wait.js';
+import { waitFor } from '@callhook/test-support';
 
 interface LogRecord {
   level: string;
@@ -41,7 +41,7 @@ export class LineProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'line-main.ts'), JSON.stringify(settings)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     const line = new LineProcess(child);
     try {
-      await until(() => line.port > 0 || !line.alive, 'the line process to listen', timeoutMs);
+      await waitFor(() => line.port > 0 || !line.alive, 'the line process to listen', timeoutMs);
     } catch (error) {
       await line.stop();
       throw error;
@@ -71,7 +71,7 @@ export class LineProcess {
 
   /** Waits until an event matching `match` was reported. */
   async waitForEvent(match: (event: LineEvent) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-    await until(() => this.events.some(match) || !this.alive, what, timeoutMs);
+    await waitFor(() => this.events.some(match) || !this.alive, what, timeoutMs);
     if (!this.alive) throw new Error(`the line process ended (${this.state}) waiting for ${what}: ${this.output}`);
   }
 
@@ -79,10 +79,10 @@ export class LineProcess {
     if (!this.alive) return;
     this.child.kill('SIGTERM');
     try {
-      await until(() => !this.alive, 'the line process to stop', 5_000);
+      await waitFor(() => !this.alive, 'the line process to stop', 5_000);
     } catch {
       this.child.kill('SIGKILL');
-      await until(() => !this.alive, 'the line process to die', 5_000);
+      await waitFor(() => !this.alive, 'the line process to die', 5_000);
     }
   }
 

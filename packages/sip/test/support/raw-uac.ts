@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
-import { until } from './wait.js';
+import { waitFor } from '@callhook/test-support';
 
 /** A SIP response as the raw UAC saw it. */
 export interface RawResponse {
@@ -76,7 +76,7 @@ export class RawUac {
   }
 
   async waitFinal(callId: string, timeoutMs = 10_000): Promise<RawResponse> {
-    await until(() => this.final(callId) !== undefined, `a final response to INVITE ${callId}`, timeoutMs);
+    await waitFor(() => this.final(callId) !== undefined, `a final response to INVITE ${callId}`, timeoutMs);
     return this.final(callId)!;
   }
 

@@ -3,7 +3,8 @@ import { createSipLine, type SipLine } from '../../src/index.js';
 import { EventRecorder } from './event-recorder.js';
 import { freePort } from './free-port.js';
 import { startSipp, type SippRun } from './sipp.js';
-import { sleep, waitForTcp } from './wait.js';
+import { sleep } from '@callhook/test-support';
+import { waitForTcp } from './wait.js';
 
 export interface UasSession {
   line: SipLine;

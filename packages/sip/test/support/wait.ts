@@ -1,6 +1,5 @@
 import { connect } from 'node:net';
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep } from '@callhook/test-support';
 
 /** Waits until something accepts TCP connections on the port (bounded). */
 export async function waitForTcp(port: number, timeoutMs = 5_000, host = '127.0.0.1'): Promise<void> {
@@ -17,13 +16,4 @@ export async function waitForTcp(port: number, timeoutMs = 5_000, host = '127.0.
     await sleep(50);
   }
   throw new Error(`nothing listens on tcp ${host}:${port} after ${timeoutMs} ms`);
-}
-
-/** Waits until a condition holds (bounded). */
-export async function until(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
 }

@@ -1,12 +1,6 @@
-import { randomFillSync } from 'node:crypto';
 import type { Random } from '@callhook/core';
 
-/** The real randomness: the operating system's CSPRNG. */
-export const systemRandom: Random = {
-  fill(bytes: Uint8Array): void {
-    randomFillSync(bytes);
-  },
-};
+// Draws from core's Random port; the real source is `cryptoRandom` from @callhook/node.
 
 /** A uniformly distributed integer in [min, max) drawn from `random` (max - min at most 2^32), without modulo bias. */
 export function randomInteger(random: Random, min: number, max: number): number {

@@ -2,9 +2,10 @@ import { createServer as createHttp, type IncomingMessage, type Server, type Ser
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
+/** One request the receiver got: `url` is the request target (path and query), `at` when it ended (epoch ms). */
 export interface Received {
   method: string;
-  path: string;
+  url: string;
   headers: IncomingMessage['headers'];
   body: string;
   at: number;
@@ -12,7 +13,10 @@ export interface Received {
 
 export type Handler = (req: Received, res: ServerResponse) => void;
 
-/** A real HTTP(S) receiver on 127.0.0.1 that records every request; `handler` decides the answer. */
+/**
+ * A real HTTP server on 127.0.0.1 (HTTPS when given a key and certificate) that records every request
+ * in `received` and lets `handler` answer it; a test may swap the handler between requests.
+ */
 export async function startReceiver(handler: Handler = (_r, res) => res.end('ok'), tls?: { key: string; cert: string }) {
   const received: Received[] = [];
   const state = { handler };
@@ -20,7 +24,7 @@ export async function startReceiver(handler: Handler = (_r, res) => res.end('ok'
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
-      const entry = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() };
+      const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, at: Date.now() };
       received.push(entry);
       state.handler(entry, res);
     });

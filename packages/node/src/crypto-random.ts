@@ -6,8 +6,10 @@ const pool = Buffer.allocUnsafe(POOL_SIZE);
 let offset = POOL_SIZE;
 
 /**
- * Cryptographically strong bytes for call GUIDs (the spec asks for true random data), served from a
- * pool refilled by the CSPRNG: one system call per 4 KiB instead of one per GUID.
+ * The project's one real Random: cryptographically strong bytes (the spec asks for true random data
+ * in call GUIDs; SIP tags, branch ids and RTP SSRCs use it too), served from a pool refilled by the
+ * CSPRNG — one system call per 4 KiB instead of one per GUID. Bytes handed out are wiped from the
+ * pool, and a request larger than the pool goes straight to the CSPRNG.
  */
 export const cryptoRandom: Random = {
   fill: (bytes) => {

@@ -1,0 +1,4 @@
+/** @callhook/test-support: helpers shared by every package's tests (private, never built into a product). */
+export { SimulatedClock, SPEC_EXAMPLE_TIME, flush, type ClockLike } from './simulated-clock.js';
+export { startReceiver, type Handler, type Received, type Receiver } from './receiver.js';
+export { sleep, waitFor } from './wait-for.js';
