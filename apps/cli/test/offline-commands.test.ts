@@ -109,7 +109,7 @@ describe('callhook (offline commands)', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const settings = JSON.parse(readFileSync(file, 'utf8')) as { inbound: { token: string } };
     expect(settings.inbound.token.length).toBeGreaterThanOrEqual(16);
-    expect(runCli(['config', 'init', '--out', file]).code).toBe(3);
+    expect(runCli(['config', 'init', '--out', file]).code).toBe(2);
     const check = runCli(['config', 'check', file]);
     expect(check.code).toBe(0);
     expect(check.stdout).toContain('ok');
