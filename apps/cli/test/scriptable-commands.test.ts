@@ -26,7 +26,14 @@ async function demo(): Promise<{ env: Record<string, string> }> {
   return { env: { CALLHOOK_URL: served.urls[0]!, CALLHOOK_TOKEN: token } };
 }
 
-const json = (text: string) => JSON.parse(text) as Record<string, any>;
+/** The parts of the commands' `--json` replies these tests read. */
+interface Reply {
+  ok: boolean;
+  action?: string;
+  call: { guid: string };
+  deliveries: { deliveryId: string; callGuid: string; outcome: string }[];
+}
+const json = (text: string) => JSON.parse(text) as Reply;
 
 describe('call controls, the delivery log and replay from the command line', () => {
   it('answer, hold, unhold, dtmf, transfer and hangup drive a call as the console does', async () => {
@@ -38,7 +45,7 @@ describe('call controls, the delivery log and replay from the command line', () 
     expect(early.stderr).not.toMatch(/\n\s+at /);
 
     const ring = await runCliAsync(['--json', 'simulate', 'incoming', '--from', '420'], env);
-    const guid = json(ring.stdout).call.guid as string;
+    const guid = json(ring.stdout).call.guid;
     const answered = await runCliAsync(['answer', '--call', guid], env);
     expect(answered.code).toBe(0);
     expect(answered.stdout).toContain(`answer: ${guid}`);
@@ -85,7 +92,7 @@ describe('call controls, the delivery log and replay from the command line', () 
     served = await startServe(['--config', file, '--port', '0', '--data', ':memory:'], 1);
     const env = { CALLHOOK_URL: served.urls[0]!, CALLHOOK_TOKEN: token };
     const ring = await runCliAsync(['--json', 'simulate', 'incoming', '--from', '420'], env);
-    const guid = json(ring.stdout).call.guid as string;
+    const guid = json(ring.stdout).call.guid;
     await waitFor(async () => json((await runCliAsync(['--json', 'deliveries', '--failed'], env)).stdout).deliveries.length > 0, 'the failed delivery in the log');
 
     const failed = json((await runCliAsync(['--json', 'deliveries', '--failed', '--call', guid], env)).stdout);
@@ -94,12 +101,12 @@ describe('call controls, the delivery log and replay from the command line', () 
     expect(plain.stdout).toContain('http_error HTTP 500');
 
     receiver.setHandler((_req, res) => res.end('ok'));
-    const replayed = await runCliAsync(['replay', failed.deliveries[0].deliveryId], env);
+    const replayed = await runCliAsync(['replay', failed.deliveries[0]!.deliveryId], env);
     expect(replayed.code).toBe(0);
     expect(replayed.stdout).toContain('delivered (HTTP 200)');
     expect(receiver.received.filter((r) => r.url === '/in?from=420')).toHaveLength(2);
     const all = json((await runCliAsync(['--json', 'deliveries', '--call', guid], env)).stdout);
-    expect(all.deliveries.map((d: { outcome: string }) => d.outcome).sort()).toEqual(['delivered', 'http_error']);
+    expect(all.deliveries.map((d) => d.outcome).sort()).toEqual(['delivered', 'http_error']);
 
     const gone = await runCliAsync(['replay', 'no-such-delivery'], env);
     expect(gone.code).not.toBe(0);
