@@ -152,7 +152,7 @@ describe('callhook (offline commands)', () => {
     writeFileSync(file, 'hunter2-password');
     const broken = runCli(['config', 'check', file]);
     expect(broken.code).toBe(3);
-    expect(broken.stderr).toMatch(/not valid JSON: Unexpected token/);
+    expect(broken.stderr).toMatch(/not valid JSON at line 1 column 1: Unexpected token/);
     expect(broken.stderr).not.toContain('hunter2');
     writeFileSync(file, JSON.stringify({ line: { type: 'sip', aor: 'sip:303:hunter2@127.0.0.1' } }));
     const served = runCli(['serve', '--config', file, '--data', ':memory:']);
