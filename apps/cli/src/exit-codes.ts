@@ -10,10 +10,12 @@ export const EXIT = {
   unreachable: 4,
   refused: 5,
   callState: 6,
+  /** This machine cannot host the server as asked: the port is taken, --data is no writable directory. */
+  environment: 7,
 } as const;
 
 /** Codes the CLI raises itself (CliError); the rest are core's and the server's. */
-type CliCode = 'usage' | 'invalid_call' | 'file_exists' | 'unreachable';
+type CliCode = 'usage' | 'invalid_call' | 'file_exists' | 'unreachable' | 'port_in_use' | 'address_unavailable' | 'data_dir_unusable';
 
 // Typed against core's and the server's code lists (types only: nothing is loaded), so a code added
 // there without an exit code here fails the build instead of printing a stack trace.
@@ -27,7 +29,8 @@ const FAMILY: Record<ErrorCode | ServerErrorCode | CliCode, number> = {
   invalid_call: EXIT.usage,
   invalid_settings: EXIT.settings,
   invalid_template: EXIT.settings,
-  file_exists: EXIT.settings,
+  // `config init` onto an existing file: the command line asks for something it must not do without --force.
+  file_exists: EXIT.usage,
   unreachable: EXIT.unreachable,
   unauthorized: EXIT.refused,
   source_not_allowed: EXIT.refused,
@@ -47,6 +50,9 @@ const FAMILY: Record<ErrorCode | ServerErrorCode | CliCode, number> = {
   line_error: EXIT.callState,
   not_simulated: EXIT.callState,
   invalid_transition: EXIT.callState,
+  port_in_use: EXIT.environment,
+  address_unavailable: EXIT.environment,
+  data_dir_unusable: EXIT.environment,
 };
 
 /**
@@ -75,4 +81,5 @@ export const EXIT_CODE_HELP = `
 Exit codes:
   0 ok   1 internal error   2 usage or bad request   3 invalid settings or template
   4 instance unreachable   5 refused (token, source, origin, action off, target denied)
-  6 call state (no such call, busy line, duplicate dial, rate limited, line not ready)`;
+  6 call state (no such call, busy line, duplicate dial, rate limited, line not ready)
+  7 cannot start here (port in use, listen address not on this host, --data not a writable directory)`;

@@ -22,7 +22,12 @@ async function main(argv: string[]): Promise<number> {
     const code = exitCodeFor(error);
     // Masked: a message may quote a URL or an Authorization value with its credentials.
     const message = maskCredentials(isKnownError(error) ? (error as Error).message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`);
-    if (json) process.stderr.write(`${JSON.stringify({ ok: false, code: errorCode(error), message })}\n`);
+    // A settings error lists every bad field: with --json as { path, message } pairs a script can read.
+    const issues = isKnownError(error) ? (error as { issues?: unknown }).issues : undefined;
+    const structured = Array.isArray(issues)
+      ? { issues: (issues as { path: string; message: string }[]).map((i) => ({ path: i.path, message: maskCredentials(i.message) })) }
+      : {};
+    if (json) process.stderr.write(`${JSON.stringify({ ok: false, code: errorCode(error), message, ...structured })}\n`);
     else process.stderr.write(`${process.stderr.isTTY && !process.env.NO_COLOR ? '\u001b[31merror\u001b[39m' : 'error'} ${message}\n`);
     return code;
   }

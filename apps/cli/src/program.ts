@@ -37,6 +37,8 @@ Examples:
   $ callhook config init --out callhook.json && callhook serve --config callhook.json
   $ callhook dial 0301234567 --url http://127.0.0.1:61234 --token $TOKEN
   $ callhook tail
+  $ callhook answer && callhook dtmf 123# && callhook hangup
+  $ callhook deliveries --failed --json
   $ callhook simulate incoming --from 420 --name "Michael D785"
   $ callhook expand --template 'http://crm/?n=<$remote_party>' --call call.json --action inbound
 
@@ -106,6 +108,43 @@ ${EXIT_CODE_HELP}`);
   clientOptions(program.command('tail').description('follow live events (calls, deliveries, line)'))
     .option('--count <n>', 'stop after this many events', integer('--count', 1, 1_000_000))
     .action(async (options) => (await import('./commands/tail.js')).tail(apiTarget(options), options, out()));
+
+  const callOptions = (command: Command) =>
+    clientOptions(command)
+      .option('--call <guid>', 'which call, when several fit (a call GUID as callhook calls shows it)')
+      .option('--line <id>', 'which line the call is on, when there are several');
+  const controls = [
+    ['answer', 'answer the ringing call'],
+    ['hangup', 'hang up (or reject a ringing call)'],
+    ['hold', 'put the call on hold'],
+    ['unhold', 'take the call off hold'],
+  ] as const;
+  for (const [action, description] of controls) {
+    callOptions(program.command(action).description(`${description} on a running instance (as the console does)`))
+      .addHelpText('after', `\nExamples:\n  $ callhook ${action}\n  $ callhook ${action} --call 1399c8c8-cf9e-7ebe-b64f-d12b1f7bea35 --line desk`)
+      .action(async (options) => (await import('./commands/client-commands.js')).callCommand(apiTarget(options), { action }, options, out()));
+  }
+  callOptions(program.command('transfer <target>').description('transfer the call to a number or SIP URI (blind transfer)'))
+    .addHelpText('after', '\nExample:\n  $ callhook transfer 0301234567 --call 1399c8c8-cf9e-7ebe-b64f-d12b1f7bea35')
+    .action(async (transferTo: string, options) =>
+      (await import('./commands/client-commands.js')).callCommand(apiTarget(options), { action: 'transfer', target: transferTo }, options, out()),
+    );
+  callOptions(program.command('dtmf <digits>').description('send DTMF digits (0-9, *, #, A-D; up to 32) on the call'))
+    .addHelpText('after', "\nExample:\n  $ callhook dtmf '123#'")
+    .action(async (digits: string, options) =>
+      (await import('./commands/client-commands.js')).callCommand(apiTarget(options), { action: 'dtmf', digits }, options, out()),
+    );
+
+  clientOptions(program.command('deliveries').description('the delivery log: every Action URL attempt, newest first'))
+    .option('--failed', 'only attempts that failed (HTTP error, timeout, network error, dropped)')
+    .option('--call <guid>', "only this call's deliveries")
+    .option('--limit <n>', 'attempts to fetch', integer('--limit', 1, 1000), 100)
+    .addHelpText('after', '\nExamples:\n  $ callhook deliveries --failed\n  $ callhook deliveries --call 1399c8c8-cf9e-7ebe-b64f-d12b1f7bea35 --json\n  $ callhook deliveries --failed --json | jq -r \'.deliveries[].deliveryId\' | xargs -n1 callhook replay')
+    .action(async (options) => (await import('./commands/client-commands.js')).listDeliveries(apiTarget(options), options, out()));
+
+  clientOptions(program.command('replay <deliveryId>').description('send a logged delivery again (GET slots; a POST body is not kept)'))
+    .addHelpText('after', '\nExample:\n  $ callhook replay $(callhook deliveries --failed --json | jq -r \'.deliveries[0].deliveryId\')')
+    .action(async (deliveryId: string, options) => (await import('./commands/client-commands.js')).replay(apiTarget(options), deliveryId, out()));
 
   const sim = program.command('simulate').description('drive the simulated line of a running instance');
   clientOptions(sim.command('incoming').description('ring the phone from a simulated caller'))

@@ -7,6 +7,9 @@ describe('exit codes by error family', () => {
     [new CliError('unauthorized', 'wrong token'), 5, true],
     [new CliError('payload_too_large', 'body too large'), 2, true],
     [new CliError('no_such_call', 'no call'), 6, true],
+    [new CliError('port_in_use', 'port 61234 on 127.0.0.1 is in use'), 7, true],
+    [new CliError('data_dir_unusable', '--data x: a file'), 7, true],
+    [new CliError('file_exists', 'callhook.json exists'), 2, true],
     // A server that answered 500: its message is for the user, not a CLI stack trace.
     [new CliError('internal_error', 'internal error; see the server log'), 1, true],
     [new Error('a bug'), 1, false],

@@ -37,3 +37,61 @@ export async function simulate(
   const reply = await callJson<CallReply>(target, `/api/v1/simulator/${what}`, { method: 'POST', body });
   out.result(reply, `${what}: ${describeCall(reply.call, out)}`);
 }
+
+/** The console's call controls (`POST /api/v1/commands`): what `answer`, `hangup`, `hold`, `unhold`, `transfer` and `dtmf` send. */
+export type CallCommand =
+  | { action: 'answer' | 'hangup' | 'hold' | 'unhold' }
+  | { action: 'transfer'; target: string }
+  | { action: 'dtmf'; digits: string };
+
+/**
+ * Sends one call control as the console does; `--call` and `--line` pick the call when several fit
+ * (the server's rules: without them the one call there is, else ambiguous_call, exit 6).
+ */
+export async function callCommand(target: ApiTarget, command: CallCommand, options: { call?: string; line?: string }, out: Output): Promise<void> {
+  const body = { ...command, ...(options.call ? { call: options.call } : {}), ...(options.line ? { line: options.line } : {}) };
+  const reply = await callJson<CallReply & { action: string }>(target, '/api/v1/commands', { method: 'POST', body });
+  out.result(reply, `${command.action}: ${describeCall(reply.call, out)}`);
+}
+
+/** Outcomes of an attempt that went out (core's DeliveryOutcome); the others failed. */
+const SUCCEEDED = new Set(['delivered', 'opened']);
+
+/** One line of the delivery log as `GET /api/v1/deliveries` returns it. */
+interface LoggedDelivery {
+  deliveryId: string;
+  callGuid: string;
+  action: string;
+  slot: number;
+  url: string;
+  attempt: number;
+  outcome: string;
+  status: number | null;
+  latencyMs: number;
+  error: string | null;
+  at: number;
+  final: boolean;
+}
+
+/**
+ * `callhook deliveries`: the delivery log, newest first. `--failed` keeps the attempts that did not
+ * succeed (outcome other than "delivered" or "opened"); `--call` one call's.
+ */
+export async function listDeliveries(target: ApiTarget, options: { limit: number; call?: string; failed?: boolean }, out: Output): Promise<void> {
+  const query = `limit=${options.limit}${options.call ? `&call=${encodeURIComponent(options.call)}` : ''}`;
+  const reply = await callJson<{ ok: true; deliveries: LoggedDelivery[] }>(target, `/api/v1/deliveries?${query}`);
+  const deliveries = options.failed ? reply.deliveries.filter((d) => !SUCCEEDED.has(d.outcome)) : reply.deliveries;
+  const lines = deliveries.map((d) => {
+    const outcome = out.paint(SUCCEEDED.has(d.outcome) ? 'green' : 'red', d.outcome);
+    const detail = d.status !== null ? `HTTP ${d.status}` : (d.error ?? '');
+    return `${new Date(d.at).toISOString()} ${out.paint('dim', d.deliveryId)} ${d.action} slot ${d.slot + 1} try ${d.attempt} ${outcome} ${detail} ${d.latencyMs} ms ${d.url}`;
+  });
+  out.result({ ...reply, deliveries }, lines.length > 0 ? lines.join('\n') : '(no deliveries)');
+}
+
+/** `callhook replay ID`: sends a logged delivery again (GET slots; the log keeps the URL, not a POST body). */
+export async function replay(target: ApiTarget, deliveryId: string, out: Output): Promise<void> {
+  const reply = await callJson<{ ok: true; record: LoggedDelivery }>(target, `/api/v1/deliveries/${encodeURIComponent(deliveryId)}/replay`, { method: 'POST', body: {} });
+  const r = reply.record;
+  out.result(reply, `replayed ${deliveryId}: ${r.outcome}${r.status !== null ? ` (HTTP ${r.status})` : r.error ? ` (${r.error})` : ''} ${r.url}`);
+}

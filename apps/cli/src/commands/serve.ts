@@ -1,5 +1,6 @@
 import type { EditionLimits, LoadedSettings, Logger, LogLevel } from '@callhook/core';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { CliError } from '../cli-error.js';
 import { cliEdition } from '../edition.js';
 import { cliInvocation } from '../invocation.js';
@@ -60,7 +61,8 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
 
   const ca = options.ca?.map(readCa);
   const consoleDir = options.console === false ? null : await builtConsole();
-  const running = await server.startServer({
+  if (dataDir !== ':memory:') prepareDataDir(dataDir, options.data !== undefined);
+  const running = await startOrExplain(() => server.startServer({
     consoleDir,
     settings,
     edition,
@@ -71,7 +73,7 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
     logger,
     fetcher: ca ? { ca } : undefined,
     delivery: options.maxQueued === undefined ? undefined : { maxQueued: options.maxQueued },
-  });
+  }));
   for (const url of running.urls) process.stdout.write(`listening on ${url}\n`);
   const token = demoToken ?? settings?.settings.inbound.token ?? null;
   const consoleUrl = consoleDir && running.urls[0] ? consoleAddress(running.urls[0], token) : null;
@@ -106,6 +108,64 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
     logger.log('warn', `still busy ${EXIT_GRACE_MS} ms after stopping (a line that did not stop in time): exiting now`);
     process.exit();
   }, EXIT_GRACE_MS).unref();
+}
+
+/**
+ * The server started, or the ordinary reasons it could not as one line with the fix (exit 7): the
+ * port taken (another `callhook serve`?), an address not on this host, a port below 1024 without the
+ * right. Anything else propagates as it is.
+ */
+async function startOrExplain<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
+    const where = `port ${port} on ${address}`;
+    if (code === 'EADDRINUSE') throw new CliError('port_in_use', `${where} is in use — another callhook serve? stop it or pass --port`);
+    if (code === 'EADDRNOTAVAIL') throw new CliError('address_unavailable', `${address} is not an address of this host; fix inbound.listen in the settings file`);
+    if (code === 'EACCES') throw new CliError('port_in_use', `${where} needs privileges this process does not have; pass --port 1024 or above`);
+    throw error;
+  }
+}
+
+/**
+ * Makes sure the journal directory exists and can be written, or says in one line what is wrong with
+ * the path and what to do (exit 7). Created one level at a time, not with `recursive`, which never
+ * returns under /proc.
+ */
+function prepareDataDir(dir: string, fromFlag: boolean): void {
+  const name = fromFlag ? `--data ${dir}` : `the data directory ${dir}`;
+  const fix = 'pass --data with a directory you can write to (or --data :memory: to keep nothing)';
+  const missing: string[] = [];
+  let at = resolve(dir);
+  for (;;) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(at).isDirectory();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') throw new CliError('data_dir_unusable', `${name}: a part of the path is a file, not a directory; ${fix}`);
+      if (code !== 'ENOENT' || dirname(at) === at) throw new CliError('data_dir_unusable', `${name}: cannot look at ${at} (${code}); ${fix}`);
+      missing.unshift(at);
+      at = dirname(at);
+      continue;
+    }
+    if (!isDirectory) throw new CliError('data_dir_unusable', `${name}: ${at} is a file, not a directory; ${fix}`);
+    break;
+  }
+  for (const path of missing) {
+    try {
+      mkdirSync(path, { mode: 0o700 });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new CliError('data_dir_unusable', `${name}: cannot create ${path} (${code}); ${fix}`);
+    }
+  }
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new CliError('data_dir_unusable', `${name} is not writable by this user; ${fix}`);
+  }
 }
 
 /**

@@ -161,3 +161,43 @@ describe('lines', () => {
     );
   });
 });
+
+describe('issues in one pass, in words a user understands', () => {
+  const issuesOf = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return (error as SettingsError).issues;
+    }
+    throw new Error('expected a SettingsError');
+  };
+
+  it('names the field, what it takes and what was given; template errors of valid slots come with the schema issues', () => {
+    const issues = issuesOf(() =>
+      loadSettings({
+        inbound: { port: '61234', enabled: 'yes', tokn: 'x' },
+        actionUrls: { slots: [{ on: 'ringing', url: 'http://x/<$nope>' }, { on: 'inbound', url: 'http://x/<$nope>' }] },
+      }),
+    );
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: 'inbound.port', message: 'inbound.port must be a whole number between 1 and 65535, got "61234"' },
+        { path: 'inbound.enabled', message: 'inbound.enabled must be true or false, got "yes"' },
+        { path: 'inbound', message: 'inbound has unknown field "tokn"; remove it or check its spelling' },
+        expect.objectContaining({ path: 'actionUrls.slots[1].url', message: expect.stringContaining('unknown placeholder "<$nope>"') }),
+      ]),
+    );
+    // The slot with a schema issue is reported by that issue, not twice.
+    expect(issues.filter((i) => i.path.startsWith('actionUrls.slots[0]')).map((i) => i.path)).toEqual(['actionUrls.slots[0].on']);
+  });
+
+  it('never quotes a secret it refuses', () => {
+    const issues = issuesOf(() => loadSettings({ inbound: { token: 'short-secret' } }));
+    expect(JSON.stringify(issues)).not.toContain('short-secret');
+  });
+
+  it('points at a JSON syntax error by line and column', () => {
+    expect(issuesOf(() => loadSettingsText('{\n  "inbound": {\n    "port": 1,\n  }\n}'))[0]!.message).toMatch(/^not valid JSON at line 4 column 3: /);
+    expect(issuesOf(() => loadSettingsText('{"a":1'))[0]!.message).toMatch(/^not valid JSON at line 1 column 7: /);
+  });
+});

@@ -207,7 +207,7 @@ describe('restoreSecrets', () => {
 describe('credentials in messages', () => {
   it('drops the text V8 quotes from a JSON syntax error', () => {
     const issues = issuesOf(() => loadSettingsText('hunter2-password'));
-    expect(issues[0]!.message).toMatch(/^not valid JSON: Unexpected token/);
+    expect(issues[0]!.message).toMatch(/^not valid JSON at line 1 column 1: Unexpected token/);
     expect(issues[0]!.message).not.toContain('hunter2');
   });
 
