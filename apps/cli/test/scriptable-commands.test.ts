@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliAsync, startServe, type Served } from './support/cli.js';
-import { startReceiver, waitFor } from './support/receiver.js';
+import { startReceiver, waitFor } from '@callhook/test-support';
 
 // Everything the console does, from the command line, against a real `callhook serve` child.
 let served: Served | null = null;
