@@ -10,7 +10,7 @@ import {
   HistoryQuerySchema,
   IncomingBodySchema,
   LinesReplySchema,
-  MaskedSettingsDocumentSchema,
+  MaskedSettingsInputSchema,
   RecordReplySchema,
   SaveSettingsReplySchema,
   SettingsReplySchema,
@@ -51,7 +51,7 @@ export const API = {
     method: 'PUT',
     path: '/api/v1/settings',
     summary: 'Validate, persist atomically and apply live; {"set": true} keeps a stored secret, a value replaces it, null/"" removes it',
-    body: MaskedSettingsDocumentSchema,
+    body: MaskedSettingsInputSchema,
     response: SaveSettingsReplySchema,
   },
   execute: {

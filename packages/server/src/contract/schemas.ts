@@ -1,4 +1,4 @@
-import { ACTIONS, CallSnapshotSchema, INBOUND_ACTIONS, type DeliveryRecord, type LineState, type MaskedSettings } from '@callhook/core';
+import { ACTIONS, CallSnapshotSchema, INBOUND_ACTIONS, type DeliveryRecord, type LineState, type MaskedSettings, type MaskedSettingsInput } from '@callhook/core';
 import { z } from 'zod';
 
 /**
@@ -51,8 +51,13 @@ export const DispatcherStatsSchema = z.object({ queued: z.number(), inFlight: z.
  * the edition (line plugins, sinks) and is `components.schemas.Settings` of the OpenAPI document; the
  * server validates it with the edition's schema, the contract only checks that it is an object.
  */
+const isJsonObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
 export const MaskedSettingsDocumentSchema = z
-  .custom<MaskedSettings>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'settings must be a JSON object')
+  .custom<MaskedSettings>(isJsonObject, 'settings must be a JSON object')
+  .describe('the masked settings document: see components.schemas.Settings');
+/** What `PUT /api/v1/settings` takes: the same document, defaults left out as the file may leave them. */
+export const MaskedSettingsInputSchema = z
+  .custom<MaskedSettingsInput>(isJsonObject, 'settings must be a JSON object')
   .describe('the masked settings document: see components.schemas.Settings');
 
 export const CallReplySchema = z.object({
