@@ -1,11 +1,7 @@
 import type { CallSnapshot } from '@callhook/core';
-import { callJson, type ApiTarget } from '../api-client.js';
+import { CallRefBodySchema, CallReplySchema, IncomingBodySchema } from '@callhook/server/contract';
+import { apiClient, callApi, checked, type ApiTarget } from '../api-client.js';
 import type { Output } from '../output.js';
-
-interface CallReply {
-  ok: true;
-  call: CallSnapshot | null;
-}
 
 export function describeCall(call: CallSnapshot | null, out: Output): string {
   if (!call) return '(no call)';
@@ -17,12 +13,13 @@ export function describeCall(call: CallSnapshot | null, out: Output): string {
 export async function dial(target: ApiTarget, number: string, options: { force?: boolean }, out: Output): Promise<void> {
   // Not URLSearchParams: it writes spaces as +, and the listener reads + as a plus sign (RFC 3986).
   const query = `action=make_call&target=${encodeURIComponent(number)}${options.force ? '&force=1' : ''}`;
-  const reply = await callJson<CallReply>(target, `/?${query}`);
+  // An inbound Action URL, not a contract route; its answer is the contract's CallReply all the same.
+  const reply = checked(CallReplySchema, await (await callApi(target, `/?${query}`)).json(), 'unexpected_response', 'GET /?action=make_call');
   out.result(reply, `dialling ${number}: ${describeCall(reply.call, out)}`);
 }
 
 export async function listCalls(target: ApiTarget, options: { limit: number }, out: Output): Promise<void> {
-  const reply = await callJson<{ ok: true; active: CallSnapshot[]; recent: CallSnapshot[] }>(target, `/api/v1/calls?limit=${options.limit}`);
+  const reply = await (await apiClient(target)).listCalls({ query: { limit: options.limit } });
   const lines = [out.paint('bold', `active (${reply.active.length})`), ...reply.active.map((c) => `  ${describeCall(c, out)}`)];
   lines.push(out.paint('bold', `recent (${reply.recent.length})`), ...reply.recent.map((c) => `  ${describeCall(c, out)} ${c.createdAt}`));
   out.result(reply, lines.join('\n'));
@@ -34,6 +31,11 @@ export async function simulate(
   body: Record<string, unknown>,
   out: Output,
 ): Promise<void> {
-  const reply = await callJson<CallReply>(target, `/api/v1/simulator/${what}`, { method: 'POST', body });
+  const client = await apiClient(target);
+  // The request is checked with the route's own body schema before it leaves.
+  const reply =
+    what === 'incoming'
+      ? await client.simulateIncoming({ body: checked(IncomingBodySchema, body, 'usage', 'simulate incoming') })
+      : await (what === 'answer' ? client.simulateAnswer : client.simulateHangup)({ body: checked(CallRefBodySchema, body, 'usage', `simulate ${what}`) });
   out.result(reply, `${what}: ${describeCall(reply.call, out)}`);
 }
