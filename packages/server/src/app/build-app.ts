@@ -126,7 +126,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     for (const plugin of edition.linePlugins) {
       plugin.routes?.(app, { engine, lines: () => engine.lines.entries().filter(({ line }) => line.kind === plugin.type) });
     }
-    registerEchoRoutes(app, deps.echo ?? new EchoStore());
+    registerEchoRoutes(app, deps.echo ?? new EchoStore(), clock);
     registerHealthRoute(app, engine, history);
     registerMetricsRoute(app, metrics);
     registerOpenApiRoute(app);

@@ -131,3 +131,14 @@ describe('control API', () => {
     expect(big.statusCode).toBe(413);
   });
 });
+
+describe('time in the routes', () => {
+  it('the echo receiver stamps what arrived with the app\'s clock, not the wall clock', async () => {
+    const at = Date.UTC(2031, 4, 6, 7, 8, 9);
+    const clock = { now: () => at, setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+    t = await testApp(testSettings({ token: TOKEN }), { clock });
+    await t.app.inject({ url: '/api/v1/echo?n=1' });
+    const log = await t.app.inject({ url: '/api/v1/echo/log', headers: auth });
+    expect(log.json().records).toEqual([expect.objectContaining({ at: '2031-05-06T07:08:09.000Z', url: '/api/v1/echo?n=1' })]);
+  });
+});
