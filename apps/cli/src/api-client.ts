@@ -1,3 +1,4 @@
+import type { ApiClient } from '@callhook/server/contract';
 import { CliError } from './cli-error.js';
 
 export interface ApiTarget {
@@ -42,7 +43,30 @@ export async function callApi(target: ApiTarget, path: string, init: { method?: 
   return response;
 }
 
-export async function callJson<T>(target: ApiTarget, path: string, init?: { method?: string; body?: unknown }): Promise<T> {
-  const response = await callApi(target, path, init);
-  return (await response.json()) as T;
+/**
+ * The control API's typed client (`@callhook/server/contract`) over `callApi`: refusals become
+ * CliErrors as above, and every answer is parsed with its route's response schema (one that does not
+ * fit rejects with the contract's `unexpected_response` error).
+ */
+export async function apiClient(target: ApiTarget): Promise<ApiClient> {
+  // Loaded on use: the contract brings zod and core, which commands without a running instance skip.
+  const { createApiClient } = await import('@callhook/server/contract');
+  return createApiClient(async ({ method, path, body }) => (await callApi(target, path, { method, body })).json());
+}
+
+/** A zod schema as far as `checked` needs it (the CLI does not depend on zod itself). */
+interface Checker<T> {
+  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+}
+
+/**
+ * `value` checked with a contract schema; a misfit is a CliError with `code` naming the first bad
+ * field: `usage` for a request the command is about to send, `unexpected_response` for an answer.
+ */
+export function checked<T>(schema: Checker<T>, value: unknown, code: 'usage' | 'unexpected_response', what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = `${issue?.path.map(String).join('.') || 'body'}: ${issue?.message ?? 'invalid'}`;
+  throw new CliError(code, code === 'usage' ? `${what}: ${where}` : `${what} answered a body this callhook does not understand (${where})`);
 }

@@ -15,7 +15,7 @@ export const EXIT = {
 } as const;
 
 /** Codes the CLI raises itself (CliError); the rest are core's and the server's. */
-type CliCode = 'usage' | 'invalid_call' | 'file_exists' | 'unreachable' | 'port_in_use' | 'address_unavailable' | 'data_dir_unusable';
+type CliCode = 'usage' | 'invalid_call' | 'file_exists' | 'unreachable' | 'unexpected_response' | 'port_in_use' | 'address_unavailable' | 'data_dir_unusable';
 
 // Typed against core's and the server's code lists (types only: nothing is loaded), so a code added
 // there without an exit code here fails the build instead of printing a stack trace.
@@ -32,6 +32,8 @@ const FAMILY: Record<ErrorCode | ServerErrorCode | CliCode, number> = {
   // `config init` onto an existing file: the command line asks for something it must not do without --force.
   file_exists: EXIT.usage,
   unreachable: EXIT.unreachable,
+  // Something answered at the URL, but not as the control API's contract says (another program or version).
+  unexpected_response: EXIT.unreachable,
   unauthorized: EXIT.refused,
   source_not_allowed: EXIT.refused,
   origin_not_allowed: EXIT.refused,

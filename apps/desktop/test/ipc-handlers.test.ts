@@ -57,6 +57,18 @@ describe('registerIpcHandlers', () => {
     expect(commands).toEqual([{ action: 'dtmf', digits: '1A#', call: null }]);
   });
 
+  it('checks a delivery id to replay with the control API route\'s own rule', async () => {
+    const ipc = new FakeIpcMain();
+    const { api } = backend();
+    const replayed: string[] = [];
+    api.replayDelivery = async (id) => (replayed.push(id), { deliveryId: id }) as never;
+    registerIpcHandlers(ipc, api, () => true);
+    await expect(ipc.invoke(IPC_CHANNELS.replayDelivery, '')).resolves.toMatchObject({ ok: false, code: 'bad_request' });
+    await expect(ipc.invoke(IPC_CHANNELS.replayDelivery, 'x'.repeat(513))).resolves.toMatchObject({ ok: false, code: 'bad_request' });
+    await expect(ipc.invoke(IPC_CHANNELS.replayDelivery, 'g:inbound:0:1')).resolves.toMatchObject({ ok: true });
+    expect(replayed).toEqual(['g:inbound:0:1']);
+  });
+
   it('returns settings issues with their field paths', async () => {
     const ipc = new FakeIpcMain();
     registerIpcHandlers(ipc, backend().api, () => true);

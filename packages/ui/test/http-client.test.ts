@@ -1,3 +1,4 @@
+import { SPEC_EXAMPLE_CALL } from '@callhook/core';
 import { describe, expect, it } from 'vitest';
 import { ClientError } from '../src/client/client-error.js';
 import { createHttpClient } from '../src/client/http-client.js';
@@ -32,16 +33,32 @@ describe('createHttpClient', () => {
 
   it('sends console commands to the control API as JSON', async () => {
     const calls: Call[] = [];
-    const responses = { 'POST /api/v1/commands': { status: 200, body: { ok: true, action: 'answer', call: { guid: 'g-1' } } } };
+    const call = { ...SPEC_EXAMPLE_CALL, guid: 'g-1' };
+    const responses = { 'POST /api/v1/commands': { status: 200, body: { ok: true, action: 'answer', call } } };
     const client = createHttpClient({ baseUrl: 'http://h', fetch: fakeFetch(responses, calls) });
-    await expect(client.execute({ action: 'answer', call: 'g-1' })).resolves.toEqual({ guid: 'g-1' });
+    await expect(client.execute({ action: 'answer', call: 'g-1' })).resolves.toEqual(call);
     expect(calls.map((c) => `${c.init?.method} ${c.url} ${String(c.init?.body)}`)).toEqual(['POST http://h/api/v1/commands {"action":"answer","call":"g-1"}']);
   });
 
   it('reads the line status from /healthz even when it answers 503', async () => {
     const line = { state: 'unregistered', detail: '401 from registrar' };
-    const client = createHttpClient({ baseUrl: 'http://h', fetch: fakeFetch({ 'GET /healthz': { status: 503, body: { ok: false, line } } }, []) });
+    const body = { ok: false, line, lines: [{ id: 'desk', type: 'sip', status: line }], deliveries: { queued: 0, inFlight: 0, dropped: 0, parked: 0 }, outbox: { quarantined: null } };
+    const client = createHttpClient({ baseUrl: 'http://h', fetch: fakeFetch({ 'GET /healthz': { status: 503, body } }, []) });
     await expect(client.getLineStatus()).resolves.toEqual(line);
+  });
+
+  it('refuses an answer outside the API contract as a ClientError naming the field, never passing it on', async () => {
+    const client = createHttpClient({ baseUrl: 'http://h', fetch: fakeFetch({ 'GET /api/v1/deliveries': { status: 200, body: { ok: true, deliveries: 'none' } } }, []) });
+    const error = await client.getDeliveries().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClientError);
+    expect(error).toMatchObject({ code: 'unexpected_response', issues: expect.arrayContaining([expect.objectContaining({ path: 'deliveries' })]) });
+  });
+
+  it('escapes a delivery id in the replay path', async () => {
+    const calls: Call[] = [];
+    const client = createHttpClient({ baseUrl: 'http://h', fetch: fakeFetch({}, calls) });
+    await client.replayDelivery('g:in/1').catch(() => undefined);
+    expect(calls.map((c) => `${c.init?.method} ${c.url}`)).toEqual(['POST http://h/api/v1/deliveries/g%3Ain%2F1/replay']);
   });
 
   it('reports an unreachable engine', async () => {

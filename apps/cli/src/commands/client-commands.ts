@@ -1,11 +1,7 @@
 import type { CallSnapshot } from '@callhook/core';
-import { callJson, type ApiTarget } from '../api-client.js';
+import { CallRefBodySchema, CallReplySchema, ConsoleCommandSchema, IncomingBodySchema } from '@callhook/server/contract';
+import { apiClient, callApi, checked, type ApiTarget } from '../api-client.js';
 import type { Output } from '../output.js';
-
-interface CallReply {
-  ok: true;
-  call: CallSnapshot | null;
-}
 
 export function describeCall(call: CallSnapshot | null, out: Output): string {
   if (!call) return '(no call)';
@@ -17,12 +13,13 @@ export function describeCall(call: CallSnapshot | null, out: Output): string {
 export async function dial(target: ApiTarget, number: string, options: { force?: boolean }, out: Output): Promise<void> {
   // Not URLSearchParams: it writes spaces as +, and the listener reads + as a plus sign (RFC 3986).
   const query = `action=make_call&target=${encodeURIComponent(number)}${options.force ? '&force=1' : ''}`;
-  const reply = await callJson<CallReply>(target, `/?${query}`);
+  // An inbound Action URL, not a contract route; its answer is the contract's CallReply all the same.
+  const reply = checked(CallReplySchema, await (await callApi(target, `/?${query}`)).json(), 'unexpected_response', 'GET /?action=make_call');
   out.result(reply, `dialling ${number}: ${describeCall(reply.call, out)}`);
 }
 
 export async function listCalls(target: ApiTarget, options: { limit: number }, out: Output): Promise<void> {
-  const reply = await callJson<{ ok: true; active: CallSnapshot[]; recent: CallSnapshot[] }>(target, `/api/v1/calls?limit=${options.limit}`);
+  const reply = await (await apiClient(target)).listCalls({ query: { limit: options.limit } });
   const lines = [out.paint('bold', `active (${reply.active.length})`), ...reply.active.map((c) => `  ${describeCall(c, out)}`)];
   lines.push(out.paint('bold', `recent (${reply.recent.length})`), ...reply.recent.map((c) => `  ${describeCall(c, out)} ${c.createdAt}`));
   out.result(reply, lines.join('\n'));
@@ -34,7 +31,12 @@ export async function simulate(
   body: Record<string, unknown>,
   out: Output,
 ): Promise<void> {
-  const reply = await callJson<CallReply>(target, `/api/v1/simulator/${what}`, { method: 'POST', body });
+  const client = await apiClient(target);
+  // The request is checked with the route's own body schema before it leaves.
+  const reply =
+    what === 'incoming'
+      ? await client.simulateIncoming({ body: checked(IncomingBodySchema, body, 'usage', 'simulate incoming') })
+      : await (what === 'answer' ? client.simulateAnswer : client.simulateHangup)({ body: checked(CallRefBodySchema, body, 'usage', `simulate ${what}`) });
   out.result(reply, `${what}: ${describeCall(reply.call, out)}`);
 }
 
@@ -50,36 +52,20 @@ export type CallCommand =
  */
 export async function callCommand(target: ApiTarget, command: CallCommand, options: { call?: string; line?: string }, out: Output): Promise<void> {
   const body = { ...command, ...(options.call ? { call: options.call } : {}), ...(options.line ? { line: options.line } : {}) };
-  const reply = await callJson<CallReply & { action: string }>(target, '/api/v1/commands', { method: 'POST', body });
+  // Checked with the route's own body schema before it leaves (bad digits: a usage error, exit 2).
+  const reply = await (await apiClient(target)).execute({ body: checked(ConsoleCommandSchema, body, 'usage', command.action) });
   out.result(reply, `${command.action}: ${describeCall(reply.call, out)}`);
 }
 
 /** Outcomes of an attempt that went out (core's DeliveryOutcome); the others failed. */
 const SUCCEEDED = new Set(['delivered', 'opened']);
 
-/** One line of the delivery log as `GET /api/v1/deliveries` returns it. */
-interface LoggedDelivery {
-  deliveryId: string;
-  callGuid: string;
-  action: string;
-  slot: number;
-  url: string;
-  attempt: number;
-  outcome: string;
-  status: number | null;
-  latencyMs: number;
-  error: string | null;
-  at: number;
-  final: boolean;
-}
-
 /**
  * `callhook deliveries`: the delivery log, newest first. `--failed` keeps the attempts that did not
  * succeed (outcome other than "delivered" or "opened"); `--call` one call's.
  */
 export async function listDeliveries(target: ApiTarget, options: { limit: number; call?: string; failed?: boolean }, out: Output): Promise<void> {
-  const query = `limit=${options.limit}${options.call ? `&call=${encodeURIComponent(options.call)}` : ''}`;
-  const reply = await callJson<{ ok: true; deliveries: LoggedDelivery[] }>(target, `/api/v1/deliveries?${query}`);
+  const reply = await (await apiClient(target)).listDeliveries({ query: { limit: options.limit, ...(options.call ? { call: options.call } : {}) } });
   const deliveries = options.failed ? reply.deliveries.filter((d) => !SUCCEEDED.has(d.outcome)) : reply.deliveries;
   const lines = deliveries.map((d) => {
     const outcome = out.paint(SUCCEEDED.has(d.outcome) ? 'green' : 'red', d.outcome);
@@ -91,7 +77,7 @@ export async function listDeliveries(target: ApiTarget, options: { limit: number
 
 /** `callhook replay ID`: sends a logged delivery again (GET slots; the log keeps the URL, not a POST body). */
 export async function replay(target: ApiTarget, deliveryId: string, out: Output): Promise<void> {
-  const reply = await callJson<{ ok: true; record: LoggedDelivery }>(target, `/api/v1/deliveries/${encodeURIComponent(deliveryId)}/replay`, { method: 'POST', body: {} });
+  const reply = await (await apiClient(target)).replayDelivery({ params: { id: deliveryId } });
   const r = reply.record;
   out.result(reply, `replayed ${deliveryId}: ${r.outcome}${r.status !== null ? ` (HTTP ${r.status})` : r.error ? ` (${r.error})` : ''} ${r.url}`);
 }

@@ -1,28 +1,36 @@
-import { isCallhookError, maskCredentials, SettingsError, type CallSnapshot, type DeliveryRecord, type InboundCommand, type LineStatus, type MaskedSettings } from '@callhook/core';
+import { isCallhookError, maskCredentials, SettingsError, type InboundCommand } from '@callhook/core';
+import type { ApiRoutes, RequestOf, ResponseOf, RouteName } from '@callhook/server/contract';
 import { IPC_CHANNELS, type BridgeResult, type CallhookBridge } from '@callhook/ui/bridge';
 import { z } from 'zod';
 import type { IpcInvokeEvent, IpcMainPort } from './electron-ports.js';
 import { CommandSchema, DeliveryIdSchema, SlotTestSchema } from './ipc-schemas.js';
 import type { SlotTest } from '@callhook/server';
 
-/** What the console may ask of the engine host; payloads arrive already checked. */
+/** What control API route `N` answers (`@callhook/server/contract`); IPC hands out the same values. */
+type Answer<N extends RouteName> = ResponseOf<ApiRoutes[N]>;
+
+/**
+ * What the console may ask of the engine host; payloads arrive already checked. Each method mirrors a
+ * control API route and is typed from that route's contract, so IPC and HTTP hand the console the same
+ * shapes.
+ */
 export interface ConsoleBackend {
-  /** Secrets are write-only: every one that is set reads `{"set": true}`. */
-  getSettings(): MaskedSettings;
+  /** Secrets are write-only: every one that is set reads `{"set": true}` (`GET /api/v1/settings`). */
+  getSettings(): Answer<'getSettings'>['settings'];
   /**
    * Puts the stored secret back for each `{"set": true}`, validates with the edition's settings schema
    * (throws SettingsError naming the bad fields), applies what can be applied live and answers the
    * result masked again; `restartFields` names what waits for a restart.
    */
-  saveSettings(input: unknown): Promise<{ settings: MaskedSettings; restartRequired: boolean; restartFields: string[] }>;
+  saveSettings(input: unknown): Promise<Pick<Answer<'saveSettings'>, 'settings' | 'restartRequired' | 'restartFields'>>;
   /** Reads the journal, hence a Promise. */
-  getCalls(): Promise<{ active: CallSnapshot[]; recent: CallSnapshot[] }>;
-  getDeliveries(): Promise<DeliveryRecord[]>;
-  /** The first line's status (the tray shows it). */
-  getLineStatus(): LineStatus;
-  execute(command: InboundCommand): Promise<CallSnapshot | null>;
-  testSlot(test: SlotTest): Promise<DeliveryRecord>;
-  replayDelivery(deliveryId: string): Promise<DeliveryRecord>;
+  getCalls(): Promise<Pick<Answer<'listCalls'>, 'active' | 'recent'>>;
+  getDeliveries(): Promise<Answer<'listDeliveries'>['deliveries']>;
+  /** The first line's status (the tray shows it), as `/healthz` reports it. */
+  getLineStatus(): Answer<'health'>['line'];
+  execute(command: InboundCommand): Promise<Answer<'execute'>['call']>;
+  testSlot(test: SlotTest): Promise<Answer<'testSlot'>['record']>;
+  replayDelivery(deliveryId: RequestOf<ApiRoutes['replayDelivery']>['params']['id']): Promise<Answer<'replayDelivery'>['record']>;
 }
 
 type Method = Exclude<keyof CallhookBridge, 'onEngineEvent'>;

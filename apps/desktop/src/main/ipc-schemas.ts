@@ -1,6 +1,8 @@
-import { z } from 'zod';
+import { API } from '@callhook/server/contract';
 
-// Console commands and slot tests are checked by the same schemas as the server's control API.
-export { ConsoleCommandSchema as CommandSchema, SlotTestSchema } from '@callhook/server';
+// Console commands, slot tests and delivery ids are checked by the same schemas as the server's
+// control API: its contract (@callhook/server/contract).
+export { ConsoleCommandSchema as CommandSchema, SlotTestSchema } from '@callhook/server/contract';
 
-export const DeliveryIdSchema = z.string().min(1).max(512);
+/** `POST /api/v1/deliveries/:id/replay`'s `id`. */
+export const DeliveryIdSchema = API.replayDelivery.params.shape.id;

@@ -23,7 +23,9 @@ import { registerSettingsRoutes } from '../routes/settings-routes.js';
 import { registerLinesRoute } from '../routes/lines-route.js';
 import { headlessEdition } from '../lines/headless-edition.js';
 import { editionLimits, type ServerEdition } from '../lines/server-edition.js';
-import { openApiDocument } from './openapi.js';
+import { registerOpenApi, registerOpenApiRoute } from './openapi.js';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { zodValidatorCompiler } from '../http/contract-route.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
 
 export interface AppDeps {
@@ -101,27 +103,33 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   installSecurityGate(app, () => engine.settings.settings);
-  registerPreflight(app);
-  // One limiter for every path that places a call, keyed by peer.
-  const callLimiter = new TokenBucketLimiter(deps.clock ?? systemClock);
-  registerInboundRoutes(app, engine, callLimiter);
-  registerHistoryRoutes(app, engine, history);
-  registerCommandRoutes(app, engine, history, callLimiter);
-  if (deps.consoleDir) registerConsoleRoute(app, deps.consoleDir);
+  // Contract routes validate requests and serialize answers with their zod schemas (src/contract).
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const edition = deps.edition ?? headlessEdition;
+  registerOpenApi(app, '0.1.0', editionLimits(edition));
   const streams = new EventStreams(deps.eventStreams);
   app.decorate('eventStreams', streams);
-  registerEventsRoute(app, engine, streams);
-  const edition = deps.edition ?? headlessEdition;
-  registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined), { edition, logger, clock: deps.clock });
-  registerLinesRoute(app, engine);
-  for (const plugin of edition.linePlugins) {
-    plugin.routes?.(app, { engine, lines: () => engine.lines.entries().filter(({ line }) => line.kind === plugin.type) });
-  }
-  registerEchoRoutes(app, deps.echo ?? new EchoStore());
-  registerHealthRoute(app, engine, history);
-  registerMetricsRoute(app, metrics);
-  // Built on first request: converting the zod schemas is start-up work nobody may ever need.
-  let openapi: ReturnType<typeof openApiDocument> | null = null;
-  app.get('/api/v1/openapi.json', { config: { tokenExempt: true } }, async () => (openapi ??= openApiDocument('0.1.0', editionLimits(edition))));
+  // After the OpenAPI plugin has loaded, so that it sees every route.
+  app.after(() => {
+    registerPreflight(app);
+    // One limiter for every path that places a call, keyed by peer.
+    const clock = deps.clock ?? systemClock;
+    const callLimiter = new TokenBucketLimiter(clock);
+    registerInboundRoutes(app, engine, callLimiter);
+    registerHistoryRoutes(app, engine, history);
+    registerCommandRoutes(app, engine, history, callLimiter, clock);
+    if (deps.consoleDir) registerConsoleRoute(app, deps.consoleDir);
+    registerEventsRoute(app, engine, streams);
+    registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined), { edition, logger, clock: deps.clock });
+    registerLinesRoute(app, engine);
+    for (const plugin of edition.linePlugins) {
+      plugin.routes?.(app, { engine, lines: () => engine.lines.entries().filter(({ line }) => line.kind === plugin.type) });
+    }
+    registerEchoRoutes(app, deps.echo ?? new EchoStore(), clock);
+    registerHealthRoute(app, engine, history);
+    registerMetricsRoute(app, metrics);
+    registerOpenApiRoute(app);
+  });
   return app;
 }

@@ -6,7 +6,8 @@ import { ServerError } from '../http/http-error.js';
  * (echoing that origin, never `*`).
  */
 export function registerPreflight(app: FastifyInstance): void {
-  app.options('/*', async (request, reply) => {
+  // Left out of the OpenAPI document: it answers preflights for every path.
+  app.options('/*', { schema: { hide: true } }, async (request, reply) => {
     const origin = request.browser.corsOrigin;
     if (origin === null) {
       throw new ServerError('origin_not_allowed', `preflight from ${request.headers.origin ?? 'an unknown origin'} refused; add it to inbound.allowOrigins`);

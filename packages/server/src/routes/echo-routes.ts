@@ -1,3 +1,4 @@
+import type { Clock } from '@callhook/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { redactQuery, redactUrl } from '../adapters/redact.js';
 import type { EchoStore } from './echo-store.js';
@@ -10,12 +11,12 @@ const header = (request: FastifyRequest, name: string): string | null => {
 /**
  * The demo's receiver: `GET|POST /api/v1/echo` records the request (it needs no token, so slot URLs
  * stay free of secrets); `GET /api/v1/echo/log` shows what arrived. A `token` is redacted from both
- * the recorded URL and the recorded query.
+ * the recorded URL and the recorded query. `at` is `clock`'s time.
  */
-export function registerEchoRoutes(app: FastifyInstance, store: EchoStore): void {
+export function registerEchoRoutes(app: FastifyInstance, store: EchoStore, clock: Clock): void {
   const record = async (request: FastifyRequest) => {
     store.add({
-      at: new Date().toISOString(),
+      at: new Date(clock.now()).toISOString(),
       method: request.method,
       url: redactUrl(request.url),
       query: redactQuery(request.query),

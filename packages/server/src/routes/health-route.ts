@@ -1,5 +1,8 @@
 import type { Engine } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { API } from '../contract/routes.js';
+import { contractSchema } from '../http/contract-route.js';
 import type { History } from '../journal/history.js';
 
 /**
@@ -9,10 +12,10 @@ import type { History } from '../journal/history.js';
  * each one's row and reason).
  */
 export function registerHealthRoute(app: FastifyInstance, engine: Engine, history?: History): void {
-  app.get('/healthz', { config: { tokenExempt: true } }, async (_request, reply) => {
+  app.withTypeProvider<ZodTypeProvider>().get(API.health.path, { config: { tokenExempt: true }, schema: contractSchema(API.health) }, async (_request, reply) => {
     const lines = engine.lines.reports();
     const ready = lines.length > 0 && lines.every((l) => l.status.state === 'ready');
-    const line = lines[0]?.status ?? { state: 'stopped', detail: 'no line' };
+    const line = lines[0]?.status ?? { state: 'stopped' as const, detail: 'no line' };
     let quarantined: number | null = null;
     try {
       quarantined = (await history?.quarantinedEntries?.(0))?.count ?? null;

@@ -1,32 +1,26 @@
-import type { Engine } from '@callhook/core';
+import { CallhookError, type Engine } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { CallhookError } from '@callhook/core';
-import { parseRequest } from '../http/parse-request.js';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { API } from '../contract/routes.js';
+import { contractSchema } from '../http/contract-route.js';
 import type { History } from '../journal/history.js';
 
-const LimitQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
-  call: z.string().max(64).optional(),
-  token: z.string().optional(),
-});
-
-/** `GET /api/v1/calls` (active and recent calls with their dispositions) and `GET /api/v1/deliveries`. */
+/** `GET /api/v1/calls` (active and recent calls with their dispositions), `GET /api/v1/calls/:guid` and `GET /api/v1/deliveries`. */
 export function registerHistoryRoutes(app: FastifyInstance, engine: Engine, history: History): void {
-  app.get('/api/v1/calls', async (request) => {
-    const { limit } = parseRequest(LimitQuery, request.query, 'query');
-    return { ok: true, active: engine.activeCalls(), recent: await history.recentCalls(limit) };
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get(API.listCalls.path, { schema: contractSchema(API.listCalls) }, async (request) => {
+    return { ok: true as const, active: engine.activeCalls(), recent: await history.recentCalls(request.query.limit) };
   });
 
-  app.get('/api/v1/calls/:guid', async (request) => {
-    const { guid } = request.params as { guid: string };
+  api.get(API.getCall.path, { schema: contractSchema(API.getCall) }, async (request) => {
+    const { guid } = request.params;
     const call = engine.call(guid) ?? (await history.recentCalls(1_000)).find((c) => c.guid === guid);
     if (!call) throw new CallhookError('no_such_call', `no call ${guid}`, { call: guid });
-    return { ok: true, call, deliveries: await history.recentDeliveries(1_000, guid) };
+    return { ok: true as const, call, deliveries: await history.recentDeliveries(1_000, guid) };
   });
 
-  app.get('/api/v1/deliveries', async (request) => {
-    const { limit, call } = parseRequest(LimitQuery, request.query, 'query');
-    return { ok: true, stats: engine.dispatcher.stats(), deliveries: await history.recentDeliveries(limit, call) };
+  api.get(API.listDeliveries.path, { schema: contractSchema(API.listDeliveries) }, async (request) => {
+    const { limit, call } = request.query;
+    return { ok: true as const, stats: engine.dispatcher.stats(), deliveries: await history.recentDeliveries(limit, call) };
   });
 }

@@ -1,9 +1,12 @@
 import { maskSettings, type Engine, type LoadedSettings } from '@callhook/core';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { API } from '../contract/routes.js';
 import type { SettingsUpdateContext } from '../console/settings-update.js';
+import { updateSettings } from '../console/settings-update.js';
+import { contractSchema } from '../http/contract-route.js';
 import { headlessEdition } from '../lines/headless-edition.js';
 import { editionLimits } from '../lines/server-edition.js';
-import type { FastifyInstance } from 'fastify';
-import { updateSettings } from '../console/settings-update.js';
 import type { SettingsStore } from '../settings/settings-file.js';
 
 /**
@@ -20,11 +23,17 @@ export function registerSettingsRoutes(
   onApplied: (loaded: LoadedSettings) => void,
   context: SettingsUpdateContext = {},
 ): void {
-  app.get('/api/v1/settings', async () => ({ ok: true, settings: maskSettings(engine.settings.settings, editionLimits(context.edition ?? headlessEdition)), file: store.path }));
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const limits = editionLimits(context.edition ?? headlessEdition);
+  api.get(API.getSettings.path, { schema: contractSchema(API.getSettings) }, async () => ({
+    ok: true as const,
+    settings: maskSettings(engine.settings.settings, limits),
+    file: store.path,
+  }));
 
-  app.put('/api/v1/settings', { bodyLimit: 256 * 1024 }, async (request) => {
+  api.put(API.saveSettings.path, { bodyLimit: 256 * 1024, schema: contractSchema(API.saveSettings) }, async (request) => {
     const { loaded, masked, restartRequired, restartFields } = await updateSettings(engine, store, request.body, context);
     onApplied(loaded);
-    return { ok: true, settings: masked, persisted: store.path !== null, restartRequired, restartFields };
+    return { ok: true as const, settings: masked, persisted: store.path !== null, restartRequired, restartFields };
   });
 }

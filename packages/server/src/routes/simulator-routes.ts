@@ -1,16 +1,9 @@
 import { CallhookError, type CallSnapshot, type Engine, type LineRoutesContext, type SimulatedLine } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { API } from '../contract/routes.js';
+import { contractSchema } from '../http/contract-route.js';
 import { ServerError } from '../http/http-error.js';
-import { parseRequest } from '../http/parse-request.js';
-
-const lineRef = z.string().max(32).optional();
-const IncomingBody = z.strictObject({
-  from: z.string().min(1, 'from needs the caller number, e.g. "420"').max(256),
-  name: z.string().max(256).nullable().optional(),
-  line: lineRef,
-});
-const CallBody = z.strictObject({ call: z.string().max(64).optional(), line: lineRef }).default({});
 
 /**
  * The simulator plugin's routes; they drive the remote side of the simulator lines: `incoming` rings
@@ -53,29 +46,30 @@ export function registerSimulatorRoutes(app: FastifyInstance, context: LineRoute
     lineCallId: engine.lineCallIdOf(call.guid) ?? call.guid,
   });
 
-  app.post('/api/v1/simulator/incoming', async (request) => {
-    const body = parseRequest(IncomingBody, request.body);
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post(API.simulateIncoming.path, { schema: contractSchema(API.simulateIncoming) }, async (request) => {
+    const body = request.body;
     const { id, line } = simulator(body.line);
     const lineCallId = line.incoming(body.from, body.name ?? null);
-    return { ok: true, call: engine.callOnLine(lineCallId, id) ?? null };
+    return { ok: true as const, call: engine.callOnLine(lineCallId, id) ?? null };
   });
 
-  app.post('/api/v1/simulator/answer', async (request) => {
-    const { call, line } = parseRequest(CallBody, request.body);
+  api.post(API.simulateAnswer.path, { schema: contractSchema(API.simulateAnswer) }, async (request) => {
+    const { call, line } = request.body;
     const target = pick(call, line, ['ringing']);
     if (target.direction === 'inbound') await engine.execute({ action: 'answer', call: target.guid });
     else {
       const { line: sim, lineCallId } = lineCallOf(target);
       sim.remoteAnswer(lineCallId);
     }
-    return { ok: true, call: engine.call(target.guid) ?? null };
+    return { ok: true as const, call: engine.call(target.guid) ?? null };
   });
 
-  app.post('/api/v1/simulator/hangup', async (request) => {
-    const { call, line } = parseRequest(CallBody, request.body);
+  api.post(API.simulateHangup.path, { schema: contractSchema(API.simulateHangup) }, async (request) => {
+    const { call, line } = request.body;
     const target = pick(call, line, ['dialing', 'ringing', 'connected', 'held']);
     const { line: sim, lineCallId } = lineCallOf(target);
     sim.remoteHangup(lineCallId);
-    return { ok: true, call: engine.call(target.guid) ?? null };
+    return { ok: true as const, call: engine.call(target.guid) ?? null };
   });
 }

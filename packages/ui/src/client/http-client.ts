@@ -1,5 +1,6 @@
-import type { CallSnapshot, DeliveryRecord, InboundCommand, LineStatus, MaskedSettings, MaskedSettingsInput } from '@callhook/core';
-import { ClientError, clientErrorFrom } from './client-error.js';
+import type { InboundCommand, MaskedSettingsInput } from '@callhook/core';
+import { ApiResponseError, createApiClient, type ApiTransport } from '@callhook/server/contract';
+import { ClientError, clientErrorFrom, errorMessage } from './client-error.js';
 import type { CallLists, EngineClient, SaveResult, SlotTestRequest } from './engine-client.js';
 import { subscribeEvents, type EventSourceFactory } from './event-stream.js';
 
@@ -12,15 +13,17 @@ export interface HttpClientOptions {
   eventSource?: EventSourceFactory;
 }
 
-type Json = Record<string, unknown>;
-
-/** The engine behind the server's control API (`/api/v1`) and its Server-Sent Events. */
+/**
+ * The engine behind the server's control API (`/api/v1`) and its Server-Sent Events. Every answer is
+ * parsed with its route's response schema from `@callhook/server/contract`; one that does not fit is a
+ * `ClientError` with code `unexpected_response`.
+ */
 export function createHttpClient(options: HttpClientOptions = {}): EngineClient {
   const base = (options.baseUrl ?? '').replace(/\/$/, '');
   const token = options.token ?? null;
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
-  async function request(method: string, path: string, body?: unknown, anyStatus = false): Promise<Json> {
+  const transport: ApiTransport = async ({ method, path, body, alsoAnswers }) => {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
@@ -28,44 +31,51 @@ export function createHttpClient(options: HttpClientOptions = {}): EngineClient 
     try {
       response = await doFetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (error) {
-      throw new ClientError('unreachable', `the engine at ${base || 'this address'} does not answer: ${(error as Error).message}`);
+      throw new ClientError('unreachable', `the engine at ${base || 'this address'} does not answer: ${errorMessage(error)}`);
     }
-    const payload = (await response.json().catch(() => ({}))) as Json;
-    if (!anyStatus && (!response.ok || payload.ok === false)) throw clientErrorFrom(payload, response.status);
+    const payload: unknown = await response.json().catch(() => ({}));
+    if (!response.ok && !alsoAnswers.includes(response.status)) throw clientErrorFrom(payload, response.status);
     return payload;
-  }
+  };
+  const api = createApiClient(transport);
+  /** Runs one API call; an answer outside the contract becomes a ClientError like any other refusal. */
+  const send = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ApiResponseError) throw new ClientError(error.code, error.message, error.issues);
+      throw error;
+    }
+  };
 
   return {
     async getSettings() {
-      return (await request('GET', '/api/v1/settings')).settings as MaskedSettings;
+      return (await send(() => api.getSettings())).settings;
     },
     async saveSettings(settings: MaskedSettingsInput): Promise<SaveResult> {
-      const result = await request('PUT', '/api/v1/settings', settings);
-      const fields = Array.isArray(result.restartFields) ? result.restartFields.filter((f): f is string => typeof f === 'string') : [];
-      return { settings: result.settings as MaskedSettings, restartRequired: result.restartRequired === true, restartFields: fields };
+      const { settings: saved, restartRequired, restartFields } = await send(() => api.saveSettings({ body: settings }));
+      return { settings: saved, restartRequired, restartFields };
     },
     signedInToken: () => token,
     async getCalls(): Promise<CallLists> {
-      const result = await request('GET', '/api/v1/calls');
-      return { active: (result.active ?? []) as CallSnapshot[], recent: (result.recent ?? []) as CallSnapshot[] };
+      const { active, recent } = await send(() => api.listCalls());
+      return { active, recent };
     },
     async getDeliveries() {
-      return ((await request('GET', '/api/v1/deliveries')).deliveries ?? []) as DeliveryRecord[];
+      return (await send(() => api.listDeliveries())).deliveries;
     },
     async getLineStatus() {
       // 503 means "line not ready" and still carries the line status.
-      const health = await request('GET', '/healthz', undefined, true);
-      if (typeof health.line !== 'object' || health.line === null) throw clientErrorFrom(health, null);
-      return health.line as LineStatus;
+      return (await send(() => api.health())).line;
     },
     async execute(command: InboundCommand) {
-      return ((await request('POST', '/api/v1/commands', command)).call ?? null) as CallSnapshot | null;
+      return (await send(() => api.execute({ body: command }))).call;
     },
     async testSlot(test: SlotTestRequest) {
-      return (await request('POST', '/api/v1/slots/test', test)).record as DeliveryRecord;
+      return (await send(() => api.testSlot({ body: test }))).record;
     },
     async replayDelivery(deliveryId: string) {
-      return (await request('POST', `/api/v1/deliveries/${encodeURIComponent(deliveryId)}/replay`)).record as DeliveryRecord;
+      return (await send(() => api.replayDelivery({ params: { id: deliveryId } }))).record;
     },
     subscribe(listener, onConnection) {
       const query = token ? `?token=${encodeURIComponent(token)}` : '';

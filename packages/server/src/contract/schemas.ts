@@ -1,0 +1,107 @@
+import { ACTIONS, CallSnapshotSchema, INBOUND_ACTIONS, type DeliveryRecord, type LineState, type MaskedSettings, type MaskedSettingsInput } from '@callhook/core';
+import { z } from 'zod';
+
+/**
+ * The bodies the control API answers, as zod schemas. Response schemas hold no transforms: the server
+ * serializes with them (zod's encode) and clients parse with them, so both directions must work.
+ */
+
+/** Every error answer: `{ ok: false, code, message, details? }`. */
+export const ErrorBodySchema = z.object({
+  ok: z.literal(false),
+  code: z.string().describe('stable error code, e.g. unauthorized, action_disabled, duplicate_dial'),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const DeliveryRecordSchema = z.object({
+  deliveryId: z.string().describe('<call guid>:<action>:<slot>:<sequence>; also the Idempotency-Key'),
+  callGuid: z.string(),
+  action: z.enum(ACTIONS),
+  slot: z.number().int(),
+  url: z.string(),
+  mode: z.string().describe('the delivery sink: http, browser, or one the edition adds'),
+  attempt: z.number().int(),
+  outcome: z.enum(['delivered', 'opened', 'http_error', 'timeout', 'network_error', 'dropped']),
+  status: z.number().int().nullable(),
+  latencyMs: z.number(),
+  error: z.string().nullable(),
+  at: z.number().describe('epoch ms'),
+  final: z.boolean(),
+});
+
+// Fails to compile if core's DeliveryRecord and this schema drift apart.
+const _sameRecord: z.infer<typeof DeliveryRecordSchema> extends DeliveryRecord
+  ? DeliveryRecord extends z.infer<typeof DeliveryRecordSchema>
+    ? true
+    : never
+  : never = true;
+void _sameRecord;
+
+export const LINE_STATES = ['starting', 'ready', 'registering', 'unregistered', 'failed', 'stopped'] as const;
+const _sameStates: (typeof LINE_STATES)[number] extends LineState ? (LineState extends (typeof LINE_STATES)[number] ? true : never) : never = true;
+void _sameStates;
+
+export const LineStatusSchema = z.object({ state: z.enum(LINE_STATES), detail: z.string() });
+export const LineReportSchema = z.object({ id: z.string(), type: z.string(), status: LineStatusSchema });
+export const DispatcherStatsSchema = z.object({ queued: z.number(), inFlight: z.number(), dropped: z.number(), parked: z.number() });
+
+/**
+ * A settings document with every secret that is set as `{"set": true}`. Its full JSON Schema depends on
+ * the edition (line plugins, sinks) and is `components.schemas.Settings` of the OpenAPI document; the
+ * server validates it with the edition's schema, the contract only checks that it is an object.
+ */
+const isJsonObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const MaskedSettingsDocumentSchema = z
+  .custom<MaskedSettings>(isJsonObject, 'settings must be a JSON object')
+  .describe('the masked settings document: see components.schemas.Settings');
+/** What `PUT /api/v1/settings` takes: the same document, defaults left out as the file may leave them. */
+export const MaskedSettingsInputSchema = z
+  .custom<MaskedSettingsInput>(isJsonObject, 'settings must be a JSON object')
+  .describe('the masked settings document: see components.schemas.Settings');
+
+export const CallReplySchema = z.object({
+  ok: z.literal(true),
+  action: z.enum(INBOUND_ACTIONS).optional(),
+  call: CallSnapshotSchema.nullable(),
+});
+export const CallsReplySchema = z.object({ ok: z.literal(true), active: z.array(CallSnapshotSchema), recent: z.array(CallSnapshotSchema) });
+export const CallDetailReplySchema = z.object({ ok: z.literal(true), call: CallSnapshotSchema, deliveries: z.array(DeliveryRecordSchema) });
+export const DeliveriesReplySchema = z.object({ ok: z.literal(true), stats: DispatcherStatsSchema, deliveries: z.array(DeliveryRecordSchema) });
+export const RecordReplySchema = z.object({ ok: z.literal(true), record: DeliveryRecordSchema });
+export const LinesReplySchema = z.object({ ok: z.literal(true), lines: z.array(LineReportSchema) });
+export const SettingsReplySchema = z.object({
+  ok: z.literal(true),
+  settings: MaskedSettingsDocumentSchema,
+  file: z.string().nullable().describe('where PUT persists; null when nowhere'),
+});
+export const SaveSettingsReplySchema = z.object({
+  ok: z.literal(true),
+  settings: MaskedSettingsDocumentSchema,
+  persisted: z.boolean(),
+  restartRequired: z.boolean(),
+  restartFields: z.array(z.string()).describe('fields that wait for a restart, e.g. inbound.port'),
+});
+/** `/healthz`: 200 when every line is ready, 503 (same body, `ok: false`) otherwise. */
+export const HealthReplySchema = z.object({
+  ok: z.boolean(),
+  line: LineStatusSchema.describe("the first line's status"),
+  lines: z.array(LineReportSchema),
+  deliveries: DispatcherStatsSchema,
+  outbox: z.object({ quarantined: z.number().int().nullable() }),
+});
+
+/** Query of the history routes. `token` is allowed because the token may travel as `token=`. */
+export const HistoryQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+  call: z.string().max(64).optional(),
+  token: z.string().optional(),
+});
+
+const lineRef = z.string().max(32).optional().describe('simulator line id; needed when several run');
+export const IncomingBodySchema = z.strictObject({
+  from: z.string().min(1, 'from needs the caller number, e.g. "420"').max(256),
+  name: z.string().max(256).nullable().optional(),
+  line: lineRef,
+});
+export const CallRefBodySchema = z.strictObject({ call: z.string().max(64).optional(), line: lineRef }).default({});
