@@ -69,11 +69,18 @@ describe('registerIpcHandlers', () => {
     expect(replayed).toEqual(['g:inbound:0:1']);
   });
 
-  it('returns settings issues with their field paths', async () => {
+  it('returns every settings issue, template errors included, with their field paths', async () => {
     const ipc = new FakeIpcMain();
     registerIpcHandlers(ipc, backend().api, () => true);
     const result = await ipc.invoke(IPC_CHANNELS.saveSettings, { inbound: { port: 70000 }, actionUrls: { slots: [{ on: 'inbound', url: 'http://h/?x=<$nope>' }] } });
-    expect(result).toMatchObject({ ok: false, code: 'invalid_settings', issues: [{ path: 'inbound.port', message: 'port must be 1–65535' }] });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'invalid_settings',
+      issues: [
+        { path: 'inbound.port', message: 'port must be 1–65535, got 70000' },
+        { path: 'actionUrls.slots[0].url', message: expect.stringContaining('unknown placeholder "<$nope>"') },
+      ],
+    });
   });
 
   it('checks a slot test against core’s slot and call schemas', async () => {
