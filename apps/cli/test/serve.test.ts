@@ -67,6 +67,12 @@ describe('callhook serve', () => {
     expect(JSON.parse(calls.stdout)).toMatchObject({ active: [{ remoteParty: '+49301234' }], recent: [{ disposition: 'answered' }] });
     const refused = await runCliAsync(['dial', '1', '--token', 'wrong-token-0123456789'], env);
     expect(refused.code).toBe(5);
+    // The banner's "Try" URLs, followed in order, each place a call (none hits the duplicate-dial guard).
+    const tryUrls = served.stderr().split('\n').map((l) => l.trim()).filter((l) => l.includes('action=make_call'));
+    expect(tryUrls).toHaveLength(2);
+    for (const url of tryUrls) expect((await fetch(url)).status).toBe(200);
+    const hangupUrl = served.stderr().split('\n').map((l) => l.trim()).find((l) => l.includes('action=hangup'))!;
+    expect((await fetch(hangupUrl)).status).toBeLessThan(500);
 
     served.child.kill('SIGINT');
     expect(await served.exited).toBe(0);

@@ -238,7 +238,9 @@ function demoBanner(urls: string[], token: string, consoleUrl: string | null, ou
     ...(consoleUrl ? ['Web console (opens signed in):', `  ${consoleUrl}`, ''] : []),
     'Try (click or curl):',
   ];
-  for (const url of urls) lines.push(`  ${url}?action=make_call&target=0301234567&token=${token}`);
+  // One number per address: the same number twice within duplicateWindowMs is refused (409), and
+  // users follow these in order.
+  urls.forEach((url, i) => lines.push(`  ${url}?action=make_call&target=030123456${7 + i}&token=${token}`));
   const first = urls[0] ?? 'http://127.0.0.1:61234/';
   lines.push(
     `  ${first}?action=hangup&token=${token}`,
