@@ -76,9 +76,8 @@ export default tseslint.config(
     },
   },
   {
-    // Outside tests, outside the HTTP routes and app wiring (packages/server/src/routes, src/app: owned
-    // by the API contract and still reading Date.now()), and outside the CLI's commands (their
-    // user-facing sleeps and keep-alive: see apps/cli/README.md).
+    // Everywhere outside tests and the CLI's commands (their user-facing sleeps and keep-alive: see
+    // apps/cli/README.md).
     files: [
       'packages/sip/src/**/*.ts',
       'packages/server/src/**/*.ts',
@@ -87,8 +86,6 @@ export default tseslint.config(
       'packages/node/src/**/*.ts',
     ],
     ignores: [
-      'packages/server/src/routes/**',
-      'packages/server/src/app/**',
       'apps/cli/src/commands/**',
       // The adapters themselves: the one place that may touch the real clock and the CSPRNG.
       'packages/node/src/system-clock.ts',

@@ -1,7 +1,7 @@
 import { MAX_REQUEST_TARGET, silentLogger, type Clock, type Engine, type LoadedSettings, type Logger } from '@callhook/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { redactUrl } from '../adapters/redact.js';
-import { systemClock } from '../adapters/system-clock.js';
+import { systemClock } from '@callhook/node';
 import { registerPreflight } from '../gate/preflight-route.js';
 import { TokenBucketLimiter } from '../gate/rate-limiter.js';
 import { installSecurityGate } from '../gate/security-gate.js';
@@ -120,7 +120,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     registerHistoryRoutes(app, engine, history);
     registerCommandRoutes(app, engine, history, callLimiter, clock);
     if (deps.consoleDir) registerConsoleRoute(app, deps.consoleDir);
-    registerEventsRoute(app, engine, streams);
+    registerEventsRoute(app, engine, streams, clock);
     registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined), { edition, logger, clock: deps.clock });
     registerLinesRoute(app, engine);
     for (const plugin of edition.linePlugins) {

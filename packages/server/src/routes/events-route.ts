@@ -1,4 +1,4 @@
-import type { Engine, EngineEvent } from '@callhook/core';
+import type { Clock, Engine, EngineEvent, TimerHandle } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
 import { sendError } from '../http/error-handler.js';
 import { ServerError } from '../http/http-error.js';
@@ -16,7 +16,7 @@ function frame(event: EngineEvent): string {
  * `streams.maxBufferedBytes` behind is closed; past `streams.maxSubscribers` open streams the next is
  * refused with 503 `too_many_subscribers`.
  */
-export function registerEventsRoute(app: FastifyInstance, engine: Engine, streams: EventStreams): void {
+export function registerEventsRoute(app: FastifyInstance, engine: Engine, streams: EventStreams, clock: Clock): void {
   app.get('/api/v1/events', (request, reply) => {
     if (!streams.admit()) {
       return sendError(reply, new ServerError('too_many_subscribers', `${streams.maxSubscribers} event streams are open already; close one and retry`, { 'retry-after': '5' }));
@@ -36,13 +36,19 @@ export function registerEventsRoute(app: FastifyInstance, engine: Engine, stream
     const off = engine.on((event) => {
       if (!streams.write(res, frame(event))) cleanup();
     });
-    const heartbeat = setInterval(() => {
-      if (!streams.write(res, ': keep-alive\n\n')) cleanup();
-    }, HEARTBEAT_MS);
-    heartbeat.unref();
+    // A comment line every HEARTBEAT_MS keeps proxies from closing an idle stream.
+    let heartbeat: TimerHandle | null = null;
+    const beat = (): void => {
+      heartbeat = clock.setTimeout(() => {
+        if (streams.write(res, ': keep-alive\n\n')) beat();
+        else cleanup();
+      }, HEARTBEAT_MS);
+    };
+    beat();
     function cleanup() {
       off();
-      clearInterval(heartbeat);
+      if (heartbeat !== null) clock.clearTimeout(heartbeat);
+      heartbeat = null;
       streams.remove(res);
     }
     request.raw.on('close', cleanup);

@@ -1,3 +1,4 @@
+import { decodeComponent } from '@callhook/core';
 import { Grammar, type Core } from 'sip.js';
 
 /** Who is calling, as Action URLs report it: `<$remote_party>` and the display name in `<$remote_alias>`. */
@@ -50,13 +51,13 @@ export function remoteIdentity(request: Core.IncomingRequestMessage): RemoteIden
 export function parseNameAddr(value: string): NameAddr | undefined {
   const tel = /^\s*(?:("(?:[^"\\]|\\.)*")|([^<"]*?))\s*<?\s*tel:([^;>\s]+)([^>]*)>?(.*)$/i.exec(value);
   if (tel) {
-    const number = decodeOrRaw(tel[3]!).replace(/[-.()]/g, '');
+    const number = (decodeComponent(tel[3]!) ?? tel[3]!).replace(/[-.()]/g, '');
     return { name: displayName(tel[1] ?? tel[2] ?? ''), party: number, params: tel[5] ?? '' };
   }
   const parsed = Grammar.nameAddrHeaderParse(value);
   if (!parsed) return undefined;
   const user = parsed.uri.user;
-  const party = user === undefined ? '' : decodeOrRaw(user.split(';')[0]!);
+  const party = user === undefined ? '' : (decodeComponent(user.split(';')[0]!) ?? user.split(';')[0]!);
   const params = Object.entries(parsed.parameters)
     .map(([name, v]) => `;${name}${v === null ? '' : `=${String(v)}`}`)
     .join('');
@@ -69,12 +70,4 @@ function displayName(raw: string): string | null {
   if (name.startsWith('"') && name.endsWith('"') && name.length >= 2) name = name.slice(1, -1);
   name = name.replace(/\\(.)/g, '$1').trim();
   return name === '' ? null : name;
-}
-
-function decodeOrRaw(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
