@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
-import { SipLineSchema } from '../src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSipLine, type SipLine } from '../src/index.js';
-import { EventRecorder } from './support/event-recorder.js';
-import { offerSdp, RawUac } from './support/raw-uac.js';
+import { offerSdp, startLineWithUac } from './support/raw-uac.js';
 import { waitFor } from '@callhook/test-support';
 
 const cleanups: (() => unknown)[] = [];
@@ -14,16 +11,8 @@ afterEach(async () => {
 
 async function startLine(settings: Record<string, unknown> = {}) {
   const warnings: string[] = [];
-  const line: SipLine = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', autoAnswer: false, ...settings }), {
-    logger: { log: (level, message) => level === 'warn' && warnings.push(message) },
-  });
-  const events = new EventRecorder(line);
-  await line.start();
-  cleanups.push(() => line.stop());
-  const uac = await RawUac.open(line.localAddress!.port);
-  cleanups.push(() => uac.close());
-  uac.answerRequests();
-  return { line, events, uac, warnings };
+  const started = await startLineWithUac({ autoAnswer: false, ...settings }, { logger: { log: (level, message) => level === 'warn' && warnings.push(message) } }, cleanups);
+  return { ...started, warnings };
 }
 
 const header = (text: string, name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'mi').exec(text)?.[1]?.trim();

@@ -1,13 +1,10 @@
 import { createSocket } from 'node:dgram';
 import { type LogLevel } from '@callhook/core';
-import { SipLineSchema } from '../src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSipLine, type SipLine } from '../src/index.js';
 import { rtpPacket } from '../src/rtp/rtp-packet.js';
-import { EventRecorder } from './support/event-recorder.js';
 import { SimulatedClock } from '@callhook/test-support';
 import { mediaSink } from './support/media-sink.js';
-import { offerSdp, RawUac } from './support/raw-uac.js';
+import { offerSdp, startLineWithUac } from './support/raw-uac.js';
 import { waitFor } from '@callhook/test-support';
 
 interface Logged {
@@ -23,17 +20,9 @@ afterEach(async () => {
 
 async function startLine(extra: Record<string, unknown> = {}, clock?: SimulatedClock) {
   const logs: Logged[] = [];
-  const line: SipLine = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', autoAnswer: true, ...extra }), {
-    logger: { log: (level, message, fields) => logs.push({ level, message, fields }) },
-    ...(clock ? { clock } : {}),
-  });
-  const events = new EventRecorder(line);
-  await line.start();
-  cleanups.push(() => line.stop());
-  const uac = await RawUac.open(line.localAddress!.port);
-  cleanups.push(() => uac.close());
-  uac.answerRequests();
-  return { line, events, uac, logs };
+  const logger = { log: (level: LogLevel, message: string, fields?: Record<string, unknown>) => logs.push({ level, message, fields }) };
+  const started = await startLineWithUac({ autoAnswer: true, ...extra }, { logger, ...(clock ? { clock } : {}) }, cleanups);
+  return { ...started, logs };
 }
 
 /** The RTP port of the line's SDP answer. */

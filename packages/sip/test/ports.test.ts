@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import type { Random } from '@callhook/core';
-import { SipLineSchema } from '../src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSipLine, type SipLine } from '../src/index.js';
 import { randomInteger } from '../src/random-draws.js';
-import { EventRecorder } from './support/event-recorder.js';
 import { SimulatedClock } from '@callhook/test-support';
-import { offerSdp, RawUac } from './support/raw-uac.js';
+import { offerSdp, startLineWithUac } from './support/raw-uac.js';
 import { waitFor } from '@callhook/test-support';
 
 /** A Random that hands out the given 32-bit values in turn (then zeros), and counts its draws. */
@@ -29,15 +26,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startLine(deps: { random?: Random; clock?: SimulatedClock }) {
-  const line: SipLine = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', autoAnswer: true }), deps);
-  const events = new EventRecorder(line);
-  await line.start();
-  cleanups.push(() => line.stop());
-  const uac = await RawUac.open(line.localAddress!.port);
-  cleanups.push(() => uac.close());
-  uac.answerRequests();
-  return { line, events, uac };
+function startLine(deps: { random?: Random; clock?: SimulatedClock }) {
+  return startLineWithUac({ autoAnswer: true }, deps, cleanups);
 }
 
 describe('randomInteger', () => {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { waitFor } from '@callhook/test-support';
+import { createSipLine, SipLineSchema, type SipLine, type SipLineDeps } from '../../src/index.js';
+import { EventRecorder } from './event-recorder.js';
 
 /** A SIP response as the raw UAC saw it. */
 export interface RawResponse {
@@ -117,4 +119,20 @@ export class RawUac {
 
 function header(text: string, name: string): string {
   return new RegExp(`^${name}:\\s*(.*)$`, 'mi').exec(text)?.[1]?.trim() ?? '';
+}
+
+/**
+ * A SIP line on a free loopback port (settings over `aor: sip:303@127.0.0.1`), its event recorder
+ * and a raw UAC aimed at it that answers the line's requests. Both are stopped through `cleanups`
+ * (run them in reverse in afterEach).
+ */
+export async function startLineWithUac(settings: Record<string, unknown>, deps: SipLineDeps, cleanups: (() => unknown)[]) {
+  const line: SipLine = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', ...settings }), deps);
+  const events = new EventRecorder(line);
+  await line.start();
+  cleanups.push(() => line.stop());
+  const uac = await RawUac.open(line.localAddress!.port);
+  cleanups.push(() => uac.close());
+  uac.answerRequests();
+  return { line, events, uac };
 }
