@@ -1,5 +1,6 @@
 import { ACTIONS, CALL_GUID_PATTERN, CallSnapshotSchema, DTMF_DIGITS_PATTERN, LineIdSchema, MaskedSlotSchema, parseTarget, type InboundCommand } from '@callhook/core';
 import { z } from 'zod';
+import type { SameShape } from './same-shape.js';
 
 // The same rules as the inbound Action URL parser: core's parseTarget (it throws invalid_target),
 // call GUIDs, DTMF digits.
@@ -37,9 +38,5 @@ export const SlotTestSchema = z.strictObject({
 });
 
 // Fails to compile if the schema's output and core's InboundCommand drift apart (a new action included).
-const _sameShape: z.output<typeof ConsoleCommandSchema> extends InboundCommand
-  ? InboundCommand extends z.output<typeof ConsoleCommandSchema>
-    ? true
-    : never
-  : never = true;
+const _sameShape: SameShape<z.output<typeof ConsoleCommandSchema>, InboundCommand> = true;
 void _sameShape;

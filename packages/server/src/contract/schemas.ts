@@ -1,5 +1,6 @@
 import { ACTIONS, CallSnapshotSchema, INBOUND_ACTIONS, type DeliveryRecord, type LineState, type MaskedSettings, type MaskedSettingsInput } from '@callhook/core';
 import { z } from 'zod';
+import type { SameShape } from './same-shape.js';
 
 /**
  * The bodies the control API answers, as zod schemas. Response schemas hold no transforms: the server
@@ -31,11 +32,7 @@ export const DeliveryRecordSchema = z.object({
 });
 
 // Fails to compile if core's DeliveryRecord and this schema drift apart.
-const _sameRecord: z.infer<typeof DeliveryRecordSchema> extends DeliveryRecord
-  ? DeliveryRecord extends z.infer<typeof DeliveryRecordSchema>
-    ? true
-    : never
-  : never = true;
+const _sameRecord: SameShape<z.infer<typeof DeliveryRecordSchema>, DeliveryRecord> = true;
 void _sameRecord;
 
 export const LINE_STATES = ['starting', 'ready', 'registering', 'unregistered', 'failed', 'stopped'] as const;
