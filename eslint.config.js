@@ -6,14 +6,49 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 const nodeBuiltins = [
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises',
-  'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers',
-  'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
 ];
 
 const domGlobals = [
-  'window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'XMLHttpRequest',
-  'fetch', 'WebSocket', 'EventSource', 'alert', 'HTMLElement',
+  'window',
+  'document',
+  'navigator',
+  'location',
+  'localStorage',
+  'sessionStorage',
+  'XMLHttpRequest',
+  'fetch',
+  'WebSocket',
+  'EventSource',
+  'alert',
+  'HTMLElement',
 ];
 
 // Time and randomness go through core's Clock and Random ports everywhere outside tests; the one real
@@ -29,7 +64,11 @@ const timeAndRandomness = {
     { object: 'crypto', property: 'randomUUID', message: 'randomness goes through the Random port (cryptoRandom from @callhook/node).' },
   ],
   imports: [
-    { name: 'node:crypto', importNames: ['randomUUID', 'randomBytes', 'randomFillSync', 'randomInt'], message: 'randomness goes through the Random port (cryptoRandom from @callhook/node).' },
+    {
+      name: 'node:crypto',
+      importNames: ['randomUUID', 'randomBytes', 'randomFillSync', 'randomInt'],
+      message: 'randomness goes through the Random port (cryptoRandom from @callhook/node).',
+    },
     { name: 'node:timers', message: 'time goes through the Clock port (systemClock from @callhook/node).' },
     { name: 'node:timers/promises', message: 'time goes through the Clock port (systemClock from @callhook/node).' },
   ],
@@ -53,15 +92,21 @@ export default tseslint.config(
     files: ['packages/core/src/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['node:*'], message: 'core has no I/O: define a port in core and implement it in an adapter package.' },
-          { group: ['electron', 'electron/*', 'fastify', 'fastify/*', '@fastify/*', 'undici', 'undici/*'],
-            message: 'core has no I/O: define a port in core and implement it in an adapter package.' },
-        ],
-        paths: nodeBuiltins.map((name) => ({ name, message: 'core has no I/O: Node built-ins belong in adapters.' })),
-      }],
-      'no-restricted-globals': ['error',
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'core has no I/O: define a port in core and implement it in an adapter package.' },
+            {
+              group: ['electron', 'electron/*', 'fastify', 'fastify/*', '@fastify/*', 'undici', 'undici/*'],
+              message: 'core has no I/O: define a port in core and implement it in an adapter package.',
+            },
+          ],
+          paths: nodeBuiltins.map((name) => ({ name, message: 'core has no I/O: Node built-ins belong in adapters.' })),
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
         { name: 'process', message: 'core has no I/O: take configuration as arguments.' },
         { name: 'Buffer', message: 'core runs anywhere: use Uint8Array and TextEncoder.' },
         { name: 'setTimeout', message: 'time goes through the Clock port.' },
@@ -69,7 +114,8 @@ export default tseslint.config(
         { name: 'require', message: 'core is ESM without I/O.' },
         ...domGlobals.map((name) => ({ name, message: 'core has no DOM: the UI package owns the browser.' })),
       ],
-      'no-restricted-properties': ['error',
+      'no-restricted-properties': [
+        'error',
         { object: 'Date', property: 'now', message: 'time goes through the Clock port.' },
         { object: 'Math', property: 'random', message: 'randomness goes through the Random port.' },
       ],
@@ -78,13 +124,7 @@ export default tseslint.config(
   {
     // Everywhere outside tests and the CLI's commands (their user-facing sleeps and keep-alive: see
     // apps/cli/README.md).
-    files: [
-      'packages/sip/src/**/*.ts',
-      'packages/server/src/**/*.ts',
-      'apps/cli/src/**/*.ts',
-      'apps/desktop/src/main/**/*.ts',
-      'packages/node/src/**/*.ts',
-    ],
+    files: ['packages/sip/src/**/*.ts', 'packages/server/src/**/*.ts', 'apps/cli/src/**/*.ts', 'apps/desktop/src/main/**/*.ts', 'packages/node/src/**/*.ts'],
     ignores: [
       'apps/cli/src/commands/**',
       // The adapters themselves: the one place that may touch the real clock and the CSPRNG.

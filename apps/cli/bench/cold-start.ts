@@ -51,7 +51,11 @@ for (let i = 0; i < 5; i++) serves.push(await timeToListening());
 const rows = [
   { name: 'node -e 0 (baseline)', medianMs: round(median(node)), ratioToNode: 1 },
   { name: 'callhook --version', medianMs: round(median(version)), ratioToNode: round(median(version) / median(node)) },
-  { name: 'serve --demo → listening on (×2)', medianMs: round(median(serves.map((s) => s.ms))), ratioToNode: round(median(serves.map((s) => s.ms)) / median(node)) },
+  {
+    name: 'serve --demo → listening on (×2)',
+    medianMs: round(median(serves.map((s) => s.ms))),
+    ratioToNode: round(median(serves.map((s) => s.ms)) / median(node)),
+  },
 ];
 console.log('\ncold start (medians)');
 console.table(rows);

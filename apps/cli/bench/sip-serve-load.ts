@@ -48,8 +48,33 @@ async function countingReceiver() {
 /** sipp's uac at `rate` calls/s for `calls` calls held 200 ms; bounded in time. */
 async function sippUac(target: string, calls: number, rate: number, transport: string, user?: string) {
   const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
-  const args = ['-sn', 'uac', target, '-i', '127.0.0.1', '-p', String(port), '-cp', String(control), '-mp', String(media), '-m', String(calls), '-r', String(rate),
-    '-d', '200', '-l', String(rate * 5), '-nostdin', '-timeout', `${Math.ceil(calls / rate) + 60}s`, '-timeout_error', ...(user ? ['-s', user] : []), ...(transport === 'tcp' ? ['-t', 't1'] : [])];
+  const args = [
+    '-sn',
+    'uac',
+    target,
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-cp',
+    String(control),
+    '-mp',
+    String(media),
+    '-m',
+    String(calls),
+    '-r',
+    String(rate),
+    '-d',
+    '200',
+    '-l',
+    String(rate * 5),
+    '-nostdin',
+    '-timeout',
+    `${Math.ceil(calls / rate) + 60}s`,
+    '-timeout_error',
+    ...(user ? ['-s', user] : []),
+    ...(transport === 'tcp' ? ['-t', 't1'] : []),
+  ];
   const started = performance.now();
   const child = spawn(sippBinary(), args, { cwd: mkdtempSync(join(tmpdir(), 'callhook-bench-sipp-')), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -60,7 +85,9 @@ async function sippUac(target: string, calls: number, rate: number, transport: s
 }
 
 async function startServe(config: string, dataDir: string, nodeArgs: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, MAIN, 'serve', '--config', config, '--data', dataDir, '--port', '0', '--no-console'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [...nodeArgs, MAIN, 'serve', '--config', config, '--data', dataDir, '--port', '0', '--no-console'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('serve not ready in 15 s')), 15_000);
     child.stdout!.on('data', (d: Buffer) => {
@@ -78,11 +105,14 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
   const sipPort = await freeSipPort();
   const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-serve-'));
   const config = join(dir, 'callhook.json');
-  writeFileSync(config, JSON.stringify({
-    actionUrls: { enabled: true, slots: ACTIONS.map((on) => ({ on, url: `${receiver.url}/${on}?guid=<$call_guid>&from=<$remote_party>` })) },
-    inbound: { enabled: true, listen: ['127.0.0.1'] },
-    line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: sipPort, transport, autoAnswer: true },
-  }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      actionUrls: { enabled: true, slots: ACTIONS.map((on) => ({ on, url: `${receiver.url}/${on}?guid=<$call_guid>&from=<$remote_party>` })) },
+      inbound: { enabled: true, listen: ['127.0.0.1'] },
+      line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: sipPort, transport, autoAnswer: true },
+    }),
+  );
   const serve = await startServe(config, join(dir, 'data'), nodeArgs);
   const samples: { calls: number; rssMiB: number }[] = [{ calls: 0, rssMiB: rssMiB(serve.pid!) }];
   const sampler = setInterval(() => samples.push({ calls: receiver.counts.get('disconnected') ?? 0, rssMiB: rssMiB(serve.pid!) }), 1_000);
@@ -113,14 +143,38 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
 
 async function againstSippUas(transport: 'udp' | 'tcp', rate = RATE) {
   const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
-  const uas = spawn(sippBinary(), ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-cp', String(control), '-mp', String(media), '-nostdin', ...(transport === 'tcp' ? ['-t', 't1'] : [])], {
-    cwd: mkdtempSync(join(tmpdir(), 'callhook-bench-uas-')),
-    stdio: 'ignore',
-  });
+  const uas = spawn(
+    sippBinary(),
+    [
+      '-sn',
+      'uas',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-cp',
+      String(control),
+      '-mp',
+      String(media),
+      '-nostdin',
+      ...(transport === 'tcp' ? ['-t', 't1'] : []),
+    ],
+    {
+      cwd: mkdtempSync(join(tmpdir(), 'callhook-bench-uas-')),
+      stdio: 'ignore',
+    },
+  );
   await new Promise((r) => setTimeout(r, 500));
   const sipp = await sippUac(`127.0.0.1:${port}`, REFERENCE_CALLS, rate, transport);
   uas.kill('SIGKILL');
-  return { peer: `sipp uas (reference, ${transport})`, calls: REFERENCE_CALLS, rate, successful: sipp.successful, failed: sipp.failed, seconds: round(sipp.seconds) };
+  return {
+    peer: `sipp uas (reference, ${transport})`,
+    calls: REFERENCE_CALLS,
+    rate,
+    successful: sipp.successful,
+    failed: sipp.failed,
+    seconds: round(sipp.seconds),
+  };
 }
 
 const rows = [];
@@ -142,7 +196,16 @@ for (const transport of ['udp', 'tcp'] as const) {
     const reference = await againstSippUas(transport, rate);
     // Kept up: the calls took no longer than sipp took against its own uas at the same offered rate.
     const timeVsSippUas = round(run.seconds / reference.seconds, 2);
-    ladder.push({ transport, rate, failed: run.failed, lostActionUrls: run.lostActionUrls, seconds: run.seconds, sippUasSeconds: reference.seconds, timeVsSippUas, keptUp: timeVsSippUas <= 1.05 });
+    ladder.push({
+      transport,
+      rate,
+      failed: run.failed,
+      lostActionUrls: run.lostActionUrls,
+      seconds: run.seconds,
+      sippUasSeconds: reference.seconds,
+      timeVsSippUas,
+      keptUp: timeVsSippUas <= 1.05,
+    });
     if (run.failed !== 0 || run.lostActionUrls !== 0 || timeVsSippUas > 1.5) break;
   }
 }

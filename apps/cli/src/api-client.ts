@@ -33,7 +33,10 @@ export async function callApi(target: ApiTarget, path: string, init: { method?: 
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new CliError('unreachable', `cannot reach ${target.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}; is "callhook serve" running there?`);
+    throw new CliError(
+      'unreachable',
+      `cannot reach ${target.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}; is "callhook serve" running there?`,
+    );
   }
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as { code?: string; message?: string } | null;

@@ -7,9 +7,6 @@ import type { ServerEdition } from '@callhook/server';
 export async function cliEdition(): Promise<ServerEdition> {
   const [server, sip] = await Promise.all([import('@callhook/server'), import('@callhook/sip')]);
   return {
-    linePlugins: [
-      server.simulatorLinePlugin,
-      sip.sipLinePlugin,
-    ],
+    linePlugins: [server.simulatorLinePlugin, sip.sipLinePlugin],
   };
 }

@@ -16,7 +16,8 @@ async function main(argv: string[]): Promise<number> {
       // Help and --version "fail" with exit code 0; real usage errors were already printed by commander
       // (except with --json, where they become one JSON line like every other error).
       if (error.exitCode === 0) return EXIT.ok;
-      if (json) process.stderr.write(`${JSON.stringify({ ok: false, code: 'usage', message: `${error.message.replace(/^error: /, '')}; see callhook --help` })}\n`);
+      if (json)
+        process.stderr.write(`${JSON.stringify({ ok: false, code: 'usage', message: `${error.message.replace(/^error: /, '')}; see callhook --help` })}\n`);
       return EXIT.usage;
     }
     const code = exitCodeFor(error);

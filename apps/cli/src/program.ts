@@ -31,7 +31,9 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
     .option('--json', 'print results as JSON lines')
     .showHelpAfterError()
     .exitOverride()
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ callhook serve --demo
   $ callhook config init --out callhook.json && callhook serve --config callhook.json
@@ -44,7 +46,8 @@ Examples:
 
 Client commands read CALLHOOK_URL (default ${DEFAULT_URL}) and CALLHOOK_TOKEN.
 Colours are off with NO_COLOR or when stdout is not a terminal.
-${EXIT_CODE_HELP}`);
+${EXIT_CODE_HELP}`,
+    );
 
   const out = (): Output => createOutput({ json: Boolean(program.opts().json) });
   const clientOptions = (command: Command) =>
@@ -59,14 +62,30 @@ ${EXIT_CODE_HELP}`);
     .option('--data <dir>', 'journal directory (default: $XDG_DATA_HOME/callhook or ~/.local/share/callhook; ":memory:" keeps nothing)')
     .option('--demo', 'simulated line, every action on, a fresh token, slots to the built-in echo receiver')
     .option('--port <port>', 'override inbound.port (0 picks a free port)', integer('--port', 0, 65535))
-    .option('--drain-ms <ms>', 'on SIGINT/SIGTERM, how long stopping the line and draining deliveries may take together', integer('--drain-ms', 0, 600_000), 5_000)
+    .option(
+      '--drain-ms <ms>',
+      'on SIGINT/SIGTERM, how long stopping the line and draining deliveries may take together',
+      integer('--drain-ms', 0, 600_000),
+      5_000,
+    )
     .option('--no-console', 'do not serve the web console under /console/')
-    .option('--ca <file>', 'PEM file of a CA to trust for https receivers, besides the usual ones (repeatable)', (file: string, files: string[] = []) => [...files, file])
+    .option('--ca <file>', 'PEM file of a CA to trust for https receivers, besides the usual ones (repeatable)', (file: string, files: string[] = []) => [
+      ...files,
+      file,
+    ])
     .option('--verbose', 'log every request (tokens redacted)')
     .option('--log-json', 'log JSON lines to stderr')
     // For tests and operators: a smaller in-memory delivery queue (the rest waits in the outbox).
-    .addOption(new Option('--max-queued <n>', 'deliveries kept waiting in memory').env('CALLHOOK_MAX_QUEUED').argParser(integer('--max-queued', 1, 1_000_000)).hideHelp())
-    .addHelpText('after', '\nExamples:\n  $ callhook serve --demo\n  $ callhook serve --config ~/.config/callhook.json --data /var/lib/callhook\n  $ callhook serve --config callhook.json --ca /etc/ssl/private-ca.pem')
+    .addOption(
+      new Option('--max-queued <n>', 'deliveries kept waiting in memory')
+        .env('CALLHOOK_MAX_QUEUED')
+        .argParser(integer('--max-queued', 1, 1_000_000))
+        .hideHelp(),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ callhook serve --demo\n  $ callhook serve --config ~/.config/callhook.json --data /var/lib/callhook\n  $ callhook serve --config callhook.json --ca /etc/ssl/private-ca.pem',
+    )
     .action(async (options) => (await import('./commands/serve.js')).serve(options, out()));
 
   program
@@ -78,12 +97,22 @@ ${EXIT_CODE_HELP}`);
     .option('--sample', "expand against the manual's example call instead of a file")
     .requiredOption('--action <action>', 'inbound, outbound, connected, hold or disconnected')
     .option('--at <time>', 'event time for <$call_duration_seconds> (ISO-8601; default: disconnection or now)')
-    .option('--max-value-length <n>', "longest substituted value in characters, as a slot's maxValueLength (default: a slot's default)", integer('--max-value-length', 16, 8192))
-    .addHelpText('after', `\nExample:\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>&id=<$call_guid>' --call call.json --action inbound\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>' --sample --action inbound`)
+    .option(
+      '--max-value-length <n>',
+      "longest substituted value in characters, as a slot's maxValueLength (default: a slot's default)",
+      integer('--max-value-length', 16, 8192),
+    )
+    .addHelpText(
+      'after',
+      `\nExample:\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>&id=<$call_guid>' --call call.json --action inbound\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>' --sample --action inbound`,
+    )
     .action(async (options) => (await import('./commands/expand.js')).expand(options, out()));
 
   const config = program.command('config').description('settings file tools');
-  config.command('schema').description('print the JSON Schema of the settings').action(async () => (await import('./commands/config.js')).configSchema(out()));
+  config
+    .command('schema')
+    .description('print the JSON Schema of the settings')
+    .action(async () => (await import('./commands/config.js')).configSchema(out()));
   config
     .command('check <file>')
     .description('validate a settings file; names every bad field and the fix')
@@ -139,11 +168,14 @@ ${EXIT_CODE_HELP}`);
     .option('--failed', 'only attempts that failed (HTTP error, timeout, network error, dropped)')
     .option('--call <guid>', "only this call's deliveries")
     .option('--limit <n>', 'attempts to fetch', integer('--limit', 1, 1000), 100)
-    .addHelpText('after', '\nExamples:\n  $ callhook deliveries --failed\n  $ callhook deliveries --call 1399c8c8-cf9e-7ebe-b64f-d12b1f7bea35 --json\n  $ callhook deliveries --failed --json | jq -r \'.deliveries[].deliveryId\' | xargs -n1 callhook replay')
+    .addHelpText(
+      'after',
+      "\nExamples:\n  $ callhook deliveries --failed\n  $ callhook deliveries --call 1399c8c8-cf9e-7ebe-b64f-d12b1f7bea35 --json\n  $ callhook deliveries --failed --json | jq -r '.deliveries[].deliveryId' | xargs -n1 callhook replay",
+    )
     .action(async (options) => (await import('./commands/client-commands.js')).listDeliveries(apiTarget(options), options, out()));
 
   clientOptions(program.command('replay <deliveryId>').description('send a logged delivery again (GET slots; a POST body is not kept)'))
-    .addHelpText('after', '\nExample:\n  $ callhook replay $(callhook deliveries --failed --json | jq -r \'.deliveries[0].deliveryId\')')
+    .addHelpText('after', "\nExample:\n  $ callhook replay $(callhook deliveries --failed --json | jq -r '.deliveries[0].deliveryId')")
     .action(async (deliveryId: string, options) => (await import('./commands/client-commands.js')).replay(apiTarget(options), deliveryId, out()));
 
   const sim = program.command('simulate').description('drive the simulated line of a running instance');

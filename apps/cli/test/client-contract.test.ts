@@ -39,7 +39,7 @@ describe('client commands parse answers with the control API contract', () => {
     expect(run.stderr).toMatch(/call: /);
   });
 
-  it('simulate: a request that breaks the route\'s body schema is refused before it is sent (exit 2)', async () => {
+  it("simulate: a request that breaks the route's body schema is refused before it is sent (exit 2)", async () => {
     const { url, requests } = await answering({ ok: true, call: null });
     const run = await runCliAsync(['simulate', 'incoming', '--from', ''], { CALLHOOK_URL: url });
     expect(run.code).toBe(EXIT.usage);

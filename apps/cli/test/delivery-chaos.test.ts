@@ -88,14 +88,23 @@ describe('delivery chaos', () => {
       ...extra,
     });
     const file = join(mkdtempSync(join(tmpdir(), 'callhook-chaos-')), 'callhook.json');
-    writeFileSync(file, JSON.stringify({
-      actionUrls: {
-        enabled: true,
-        slots: [slot(hanging.url, 0), slot(resetting.url, 1), slot(redirecting.url, 2), slot(slow.url, 3, { method: 'POST', timeoutMs: 5_000 }), slot(failing.url, 4)],
-      },
-      inbound: { enabled: true, listen: ['127.0.0.1'], token: TOKEN },
-      line: { type: 'simulator', answerAfterMs: null },
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        actionUrls: {
+          enabled: true,
+          slots: [
+            slot(hanging.url, 0),
+            slot(resetting.url, 1),
+            slot(redirecting.url, 2),
+            slot(slow.url, 3, { method: 'POST', timeoutMs: 5_000 }),
+            slot(failing.url, 4),
+          ],
+        },
+        inbound: { enabled: true, listen: ['127.0.0.1'], token: TOKEN },
+        line: { type: 'simulator', answerAfterMs: null },
+      }),
+    );
     const data = mkdtempSync(join(tmpdir(), 'callhook-chaos-data-'));
     const args = ['--config', file, '--port', '0', '--data', data, '--no-console', '--max-queued', String(MAX_QUEUED)];
 

@@ -39,7 +39,10 @@ describe('callhook (offline commands)', () => {
   });
 
   it('reports usage errors as one JSON line with --json', () => {
-    for (const args of [['--json', 'frobnicate'], ['dial', '--json']]) {
+    for (const args of [
+      ['--json', 'frobnicate'],
+      ['dial', '--json'],
+    ]) {
       const result = runCli(args);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
@@ -50,7 +53,8 @@ describe('callhook (offline commands)', () => {
   it('expands a template for a call file', () => {
     const file = join(dir, 'call.json');
     writeFileSync(file, JSON.stringify(CALL));
-    const template = 'http://crm.example/in?from=<$remote_party>&alias=<$remote_alias>&d=<$call_duration_seconds>&t=<$call_created_time>&a=<$action>&b=<base64($remote_party)>';
+    const template =
+      'http://crm.example/in?from=<$remote_party>&alias=<$remote_alias>&d=<$call_duration_seconds>&t=<$call_created_time>&a=<$action>&b=<base64($remote_party)>';
     const result = runCli(['expand', '--template', template, '--call', file, '--action', 'disconnected'], { TZ: 'Europe/Berlin' });
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('http://crm.example/in?from=420&alias=%22Michael%20D785%22%20(420)&d=7&t=2019-03-25T10-34-22&a=disconnected&b=NDIw\n');
@@ -60,7 +64,7 @@ describe('callhook (offline commands)', () => {
     expect(capped.stdout).toBe('http://x/?a=%22Michael%20D785%22%20(\n');
   });
 
-  it('expands against what callhook calls --json and GET /api/v1/calls return, the manual\'s state names, and the sample call', () => {
+  it("expands against what callhook calls --json and GET /api/v1/calls return, the manual's state names, and the sample call", () => {
     const tpl = 'http://x/?n=<$remote_party>&d=<$call_duration_seconds>';
     const expandFile = (json: unknown, ...extra: string[]) => {
       const file = join(dir, `calls-${Math.random().toString(36).slice(2)}.json`);
@@ -145,7 +149,10 @@ describe('callhook (offline commands)', () => {
     );
     const json = runCli(['--json', 'config', 'check', file]);
     expect(json.code).toBe(0);
-    expect(JSON.parse(json.stdout).settings).toMatchObject({ inbound: { token: { set: true } }, lines: [{ id: 'default', type: 'sip', password: { set: true } }] });
+    expect(JSON.parse(json.stdout).settings).toMatchObject({
+      inbound: { token: { set: true } },
+      lines: [{ id: 'default', type: 'sip', password: { set: true } }],
+    });
     const plain = runCli(['config', 'check', file]);
     for (const secret of secrets) expect(json.stdout + plain.stdout + plain.stderr).not.toContain(secret);
     // V8 quotes the text around a JSON syntax error; a password there must not reach the terminal.

@@ -55,7 +55,12 @@ describe('ordinary situations: one line, the fix, the documented exit code', () 
       file,
       JSON.stringify({
         inbound: { port: '61234', enabled: 'yes' },
-        actionUrls: { slots: [{ on: 'ringing', url: 'http://x/' }, { on: 'inbound', url: 'http://crm/?n=<$nope>' }] },
+        actionUrls: {
+          slots: [
+            { on: 'ringing', url: 'http://x/' },
+            { on: 'inbound', url: 'http://crm/?n=<$nope>' },
+          ],
+        },
       }),
     );
     const result = runCli(['config', 'check', file]);
@@ -71,7 +76,9 @@ describe('ordinary situations: one line, the fix, the documented exit code', () 
     expect(asJson.code).toBe(3);
     const reply = JSON.parse(asJson.stderr) as { ok: false; code: string; issues: { path: string; message: string }[] };
     expect(reply).toMatchObject({ ok: false, code: 'invalid_settings' });
-    expect(reply.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['inbound.port', 'inbound.enabled', 'actionUrls.slots[0].on', 'actionUrls.slots[1].url']));
+    expect(reply.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['inbound.port', 'inbound.enabled', 'actionUrls.slots[0].on', 'actionUrls.slots[1].url']),
+    );
   });
 
   it('config check points at a JSON syntax error by line and column', () => {

@@ -25,7 +25,10 @@ function tempDir(prefix: string): string {
 describe('the packed headless edition', () => {
   it('installs from the tarball alone and serves, with the console, the systemd unit and the licence', async () => {
     const out = tempDir('callhook-pack-');
-    const tarball = execFileSync('bash', [join(ROOT, 'scripts', 'pack-server.sh'), out], { encoding: 'utf8', timeout: 300_000 }).trim().split('\n').pop()!;
+    const tarball = execFileSync('bash', [join(ROOT, 'scripts', 'pack-server.sh'), out], { encoding: 'utf8', timeout: 300_000 })
+      .trim()
+      .split('\n')
+      .pop()!;
     expect(tarball).toMatch(/callhook-\d+\.\d+\.\d+-linux-\w+\.tar\.gz$/);
 
     const prefix = tempDir('callhook-opt-');

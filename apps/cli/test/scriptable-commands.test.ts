@@ -93,7 +93,10 @@ describe('call controls, the delivery log and replay from the command line', () 
     const env = { CALLHOOK_URL: served.urls[0]!, CALLHOOK_TOKEN: token };
     const ring = await runCliAsync(['--json', 'simulate', 'incoming', '--from', '420'], env);
     const guid = json(ring.stdout).call.guid;
-    await waitFor(async () => json((await runCliAsync(['--json', 'deliveries', '--failed'], env)).stdout).deliveries.length > 0, 'the failed delivery in the log');
+    await waitFor(
+      async () => json((await runCliAsync(['--json', 'deliveries', '--failed'], env)).stdout).deliveries.length > 0,
+      'the failed delivery in the log',
+    );
 
     const failed = json((await runCliAsync(['--json', 'deliveries', '--failed', '--call', guid], env)).stdout);
     expect(failed.deliveries).toEqual([expect.objectContaining({ callGuid: guid, action: 'inbound', outcome: 'http_error', status: 500 })]);

@@ -19,24 +19,30 @@ describe('callhook serve with two lines of different types', () => {
     const sipPort = await freeSipPort();
     const dir = mkdtempSync(join(tmpdir(), 'callhook-serve-lines-'));
     const config = join(dir, 'callhook.json');
-    writeFileSync(config, JSON.stringify({
-      actionUrls: {
-        enabled: true,
-        slots: [
-          { on: 'inbound', url: `${receiver.url}/inbound?line=<$line_id>&from=<$remote_party>` },
-          { on: 'outbound', url: `${receiver.url}/outbound?line=<$line_id>&to=<$remote_party>` },
+    writeFileSync(
+      config,
+      JSON.stringify({
+        actionUrls: {
+          enabled: true,
+          slots: [
+            { on: 'inbound', url: `${receiver.url}/inbound?line=<$line_id>&from=<$remote_party>` },
+            { on: 'outbound', url: `${receiver.url}/outbound?line=<$line_id>&to=<$remote_party>` },
+          ],
+        },
+        inbound: { enabled: true, listen: ['127.0.0.1'], actions: { make_call: true } },
+        lines: [
+          { id: 'demo', type: 'simulator', answerAfterMs: null },
+          { id: 'desk-12', type: 'sip', aor: 'sip:303@127.0.0.1', port: sipPort, autoAnswer: true },
         ],
-      },
-      inbound: { enabled: true, listen: ['127.0.0.1'], actions: { make_call: true } },
-      lines: [
-        { id: 'demo', type: 'simulator', answerAfterMs: null },
-        { id: 'desk-12', type: 'sip', aor: 'sip:303@127.0.0.1', port: sipPort, autoAnswer: true },
-      ],
-    }));
+      }),
+    );
     served = await startServe(['--config', config, '--data', ':memory:', '--port', '0', '--no-console'], 1);
     const base = served.urls[0]!;
     const lines = await fetch(`${base}api/v1/lines`).then((r) => r.json() as Promise<{ lines: { id: string; type: string; status: { state: string } }[] }>);
-    expect(lines.lines.map((l) => [l.id, l.type, l.status.state])).toEqual([['demo', 'simulator', 'ready'], ['desk-12', 'sip', 'ready']]);
+    expect(lines.lines.map((l) => [l.id, l.type, l.status.state])).toEqual([
+      ['demo', 'simulator', 'ready'],
+      ['desk-12', 'sip', 'ready'],
+    ]);
 
     const sipp = await runSippUac(`127.0.0.1:${sipPort}`, '303', 1, []);
     expect(sipp.code, sipp.output).toBe(0);

@@ -150,7 +150,10 @@ describe('callhook serve and signals', () => {
     writeFileSync(file, JSON.stringify(simulatorSettings([slot('bad', { timeoutMs: 5 })])));
     served.child.kill('SIGHUP');
     await waitFor(() => served!.stderr().includes('settings not reloaded'), 'the refusal');
-    const refusal = served.stderr().split('\n').filter((l) => l.includes('settings not reloaded'));
+    const refusal = served
+      .stderr()
+      .split('\n')
+      .filter((l) => l.includes('settings not reloaded'));
     expect(refusal).toHaveLength(1);
     expect(refusal[0]).toContain(`settings not reloaded from ${file}: actionUrls.slots[0].timeoutMs: `);
     expect(refusal[0]).toContain('keeping the settings in use');
@@ -159,7 +162,14 @@ describe('callhook serve and signals', () => {
 
     writeFileSync(file, '{ "actionUrls": ');
     served.child.kill('SIGHUP');
-    await waitFor(() => served!.stderr().split('\n').filter((l) => l.includes('settings not reloaded')).length === 2, 'the refusal of broken JSON');
+    await waitFor(
+      () =>
+        served!
+          .stderr()
+          .split('\n')
+          .filter((l) => l.includes('settings not reloaded')).length === 2,
+      'the refusal of broken JSON',
+    );
     expect(await ring(4)).toBe('/after');
 
     const moved = simulatorSettings([slot('after')]);
@@ -180,7 +190,14 @@ describe('callhook serve and signals', () => {
     const lineIds = async () => ((await api(served!, 'lines')) as { lines: { id: string }[] }).lines.map((l) => l.id);
     expect(await lineIds()).toEqual(['default']);
 
-    const two = { ...simulatorSettings(slots), line: undefined, lines: [{ id: 'default', type: 'simulator', answerAfterMs: null }, { id: 'lab', type: 'simulator', answerAfterMs: null }] };
+    const two = {
+      ...simulatorSettings(slots),
+      line: undefined,
+      lines: [
+        { id: 'default', type: 'simulator', answerAfterMs: null },
+        { id: 'lab', type: 'simulator', answerAfterMs: null },
+      ],
+    };
     writeFileSync(file, JSON.stringify(two));
     served.child.kill('SIGHUP');
     await waitFor(() => served!.stderr().includes(`settings reloaded from ${file}`), 'the reload');
@@ -193,7 +210,14 @@ describe('callhook serve and signals', () => {
     const one = { ...simulatorSettings(slots), line: { type: 'simulator', answerAfterMs: null } };
     writeFileSync(file, JSON.stringify(one));
     served.child.kill('SIGHUP');
-    await waitFor(() => served!.stderr().split('\n').filter((l) => l.includes('settings reloaded from')).length === 2, 'the second reload');
+    await waitFor(
+      () =>
+        served!
+          .stderr()
+          .split('\n')
+          .filter((l) => l.includes('settings reloaded from')).length === 2,
+      'the second reload',
+    );
     expect(await lineIds()).toEqual(['default']);
 
     expect((await terminate(served)).code).toBe(0);

@@ -56,7 +56,10 @@ describe('callhook serve', () => {
     expect(JSON.parse(incoming.stdout)).toMatchObject({ ok: true, call: { remoteAlias: '"Michael D785" (420)', state: 'ringing' } });
     const events = await tail.result;
     expect(events.code).toBe(0);
-    const types = events.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    const types = events.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types).toEqual(['line', 'call', 'delivery']);
 
     expect((await runCliAsync(['simulate', 'answer'], env)).stdout).toContain('connected');
@@ -68,10 +71,18 @@ describe('callhook serve', () => {
     const refused = await runCliAsync(['dial', '1', '--token', 'wrong-token-0123456789'], env);
     expect(refused.code).toBe(5);
     // The banner's "Try" URLs, followed in order, each place a call (none hits the duplicate-dial guard).
-    const tryUrls = served.stderr().split('\n').map((l) => l.trim()).filter((l) => l.includes('action=make_call'));
+    const tryUrls = served
+      .stderr()
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.includes('action=make_call'));
     expect(tryUrls).toHaveLength(2);
     for (const url of tryUrls) expect((await fetch(url)).status).toBe(200);
-    const hangupUrl = served.stderr().split('\n').map((l) => l.trim()).find((l) => l.includes('action=hangup'))!;
+    const hangupUrl = served
+      .stderr()
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.includes('action=hangup'))!;
     expect((await fetch(hangupUrl)).status).toBeLessThan(500);
 
     served.child.kill('SIGINT');
@@ -130,7 +141,27 @@ describe('callhook serve', () => {
   it('trusts a private CA for https receivers with --ca, and refuses the receiver without it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'callhook-ca-'));
     const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     const receiver = await startReceiver(undefined, { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') });
     closeReceiver = receiver.close;
     const file = configFile(receiver.url, [{ on: 'outbound' }]);
@@ -140,7 +171,9 @@ describe('callhook serve', () => {
       expect((await runCliAsync(['dial', trusted ? '124' : '123'], env)).code).toBe(0);
       let outcome = '';
       await waitFor(async () => {
-        const deliveries = JSON.parse((await fetch(`${served!.urls[0]}api/v1/deliveries`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text()))) as { deliveries: { outcome: string }[] };
+        const deliveries = JSON.parse(
+          await fetch(`${served!.urls[0]}api/v1/deliveries`, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.text()),
+        ) as { deliveries: { outcome: string }[] };
         outcome = deliveries.deliveries[0]?.outcome ?? '';
         return outcome !== '';
       }, 'the delivery outcome');

@@ -42,7 +42,10 @@ describe('callhook tail', () => {
     const result = await tail.result;
     expect(result.code).toBe(0);
     expect(result.stderr).not.toMatch(/TypeError|at .*\.js/);
-    const types = result.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type);
+    const types = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { type: string }).type);
     expect(types.slice(0, 2)).toEqual(['line', 'line']);
     expect(types[2]).toBe('call');
   });

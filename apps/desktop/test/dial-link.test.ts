@@ -19,12 +19,9 @@ describe('dialTargetFromLink', () => {
     expect(dialTargetFromLink(link)).toBe(target);
   });
 
-  it.each(['http://example.com', 'tel:', 'tel:call-me-maybe', 'sip:', 'callto:', 'tel:%E0%A4%A', 'javascript:alert(1)', 'mailto:a@b'])(
-    'refuses %s',
-    (link) => {
-      expect(dialTargetFromLink(link)).toBeNull();
-    },
-  );
+  it.each(['http://example.com', 'tel:', 'tel:call-me-maybe', 'sip:', 'callto:', 'tel:%E0%A4%A', 'javascript:alert(1)', 'mailto:a@b'])('refuses %s', (link) => {
+    expect(dialTargetFromLink(link)).toBeNull();
+  });
 });
 
 describe('linkFromArgv', () => {

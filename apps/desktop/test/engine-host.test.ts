@@ -37,7 +37,10 @@ const start = () => startEngineHost({ userDataDir: dir, browser: { open: async (
 describe('startEngineHost (simulated line, real server pieces, temporary user data)', () => {
   it('creates default settings in the user data directory and runs the line', async () => {
     host = await start();
-    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ inbound: { enabled: false }, lines: [{ id: 'default', type: 'simulator' }] });
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))).toMatchObject({
+      inbound: { enabled: false },
+      lines: [{ id: 'default', type: 'simulator' }],
+    });
     expect(host.backend.getLineStatus()).toEqual({ state: 'ready', detail: 'simulated line' });
   });
 

@@ -57,7 +57,7 @@ describe('registerIpcHandlers', () => {
     expect(commands).toEqual([{ action: 'dtmf', digits: '1A#', call: null }]);
   });
 
-  it('checks a delivery id to replay with the control API route\'s own rule', async () => {
+  it("checks a delivery id to replay with the control API route's own rule", async () => {
     const ipc = new FakeIpcMain();
     const { api } = backend();
     const replayed: string[] = [];
@@ -72,7 +72,10 @@ describe('registerIpcHandlers', () => {
   it('returns every settings issue, template errors included, with their field paths', async () => {
     const ipc = new FakeIpcMain();
     registerIpcHandlers(ipc, backend().api, () => true);
-    const result = await ipc.invoke(IPC_CHANNELS.saveSettings, { inbound: { port: 70000 }, actionUrls: { slots: [{ on: 'inbound', url: 'http://h/?x=<$nope>' }] } });
+    const result = await ipc.invoke(IPC_CHANNELS.saveSettings, {
+      inbound: { port: 70000 },
+      actionUrls: { slots: [{ on: 'inbound', url: 'http://h/?x=<$nope>' }] },
+    });
     expect(result).toMatchObject({
       ok: false,
       code: 'invalid_settings',

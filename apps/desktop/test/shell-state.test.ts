@@ -23,7 +23,11 @@ describe('start at login', () => {
 
   it('changes the OS login item only when it differs', () => {
     const calls: boolean[] = [];
-    const login = { openAtLogin: false, getLoginItemSettings: () => ({ openAtLogin: login.openAtLogin }), setLoginItemSettings: (s: { openAtLogin: boolean }) => void calls.push((login.openAtLogin = s.openAtLogin)) };
+    const login = {
+      openAtLogin: false,
+      getLoginItemSettings: () => ({ openAtLogin: login.openAtLogin }),
+      setLoginItemSettings: (s: { openAtLogin: boolean }) => void calls.push((login.openAtLogin = s.openAtLogin)),
+    };
     applyStartAtLogin(login, { startAtLogin: true });
     applyStartAtLogin(login, { startAtLogin: true });
     applyStartAtLogin(login, { startAtLogin: false });

@@ -64,10 +64,22 @@ async function pipeline(receiver: Receiver, journalFile: string, calls = CALLS) 
   const settings = loadSettings({
     actionUrls: {
       enabled: true,
-      slots: Array.from({ length: SLOTS }, (_, i) => ({ on: 'inbound', url: `${url}/slot${i}?guid=<$call_guid>&from=<$remote_party>&alias=<$remote_alias>&t=<$call_created_time>` })),
+      slots: Array.from({ length: SLOTS }, (_, i) => ({
+        on: 'inbound',
+        url: `${url}/slot${i}?guid=<$call_guid>&from=<$remote_party>&alias=<$remote_alias>&t=<$call_created_time>`,
+      })),
     },
   });
-  const engine = new Engine({ lines: [{ id: 'default', line }], clock: systemClock, random: cryptoRandom, sinks: standardSinks({ fetcher, browser: headlessBrowser }), settings, journal, historyLimit: CALLS, maxQueuedDeliveries: CALLS * SLOTS });
+  const engine = new Engine({
+    lines: [{ id: 'default', line }],
+    clock: systemClock,
+    random: cryptoRandom,
+    sinks: standardSinks({ fetcher, browser: headlessBrowser }),
+    settings,
+    journal,
+    historyLimit: CALLS,
+    maxQueuedDeliveries: CALLS * SLOTS,
+  });
   // Only numbers are kept, as on the raw side, so the bench's own bookkeeping does not add to the heap.
   const latencies: number[] = [];
   engine.on((event) => event.type === 'delivery' && latencies.push(event.record.latencyMs));

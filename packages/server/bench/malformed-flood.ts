@@ -20,7 +20,12 @@ const SCENARIOS: { name: string; path: string; headers?: Record<string, string>;
   { name: 'unknown action', path: `/?action=explode&token=${TOKEN}`, expect: 400 },
   { name: 'overlong request target', path: `/?action=make_call&token=${TOKEN}&target=${'1'.repeat(5_000)}`, expect: 400 },
   { name: 'no token', path: '/?action=make_call&target=1', expect: 401 },
-  { name: 'cross-site img with token', path: `/?action=make_call&target=1&token=${TOKEN}`, headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' }, expect: 403 },
+  {
+    name: 'cross-site img with token',
+    path: `/?action=make_call&target=1&token=${TOKEN}`,
+    headers: { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors' },
+    expect: 403,
+  },
 ];
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -63,7 +68,12 @@ export async function benchMalformedFlood() {
       for (let round = 0; round < ROUNDS; round++) {
         const healthz = await measure(SCENARIOS[0]!);
         const flood = await measure(scenario);
-        pairs.push({ healthz, flood, ratio: flood.result.requests.average / healthz.result.requests.average, cpuRatio: healthz.cpuPerRequest / flood.cpuPerRequest });
+        pairs.push({
+          healthz,
+          flood,
+          ratio: flood.result.requests.average / healthz.result.requests.average,
+          cpuRatio: healthz.cpuPerRequest / flood.cpuPerRequest,
+        });
       }
       pairs.sort((a, b) => a.ratio - b.ratio);
       const { flood, healthz, ratio } = pairs[Math.floor(pairs.length / 2)]!;
@@ -87,7 +97,9 @@ export async function benchMalformedFlood() {
       });
     }
     const after = await makeCallMs('101');
-    const calls = (await (await fetch(`${base}/api/v1/calls`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { active: { remoteParty: string }[] };
+    const calls = (await (await fetch(`${base}/api/v1/calls`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+      active: { remoteParty: string }[];
+    };
     const flooded = calls.active.filter((c) => c.remoteParty !== '100' && c.remoteParty !== '101').length;
     rows.push({ name: `valid make_call before / after the flood: ${before.status} in ${before.ms} ms / ${after.status} in ${after.ms} ms` });
     rows.push({ name: `calls placed by the flood: ${flooded}` });

@@ -6,7 +6,13 @@ import { startServer } from '../dist/index.js';
 
 const server = await startServer({
   settings: loadSettings({
-    inbound: { enabled: true, listen: ['127.0.0.1'], token: process.env.BENCH_TOKEN, actions: { make_call: true }, rateLimit: { max: 100_000, windowMs: 1_000 } },
+    inbound: {
+      enabled: true,
+      listen: ['127.0.0.1'],
+      token: process.env.BENCH_TOKEN,
+      actions: { make_call: true },
+      rateLimit: { max: 100_000, windowMs: 1_000 },
+    },
     line: { type: 'simulator', answerAfterMs: null },
   }),
   dataDir: ':memory:',

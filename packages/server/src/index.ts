@@ -45,4 +45,16 @@ export { findLoggedDelivery } from './console/find-logged.js';
 export { inboundRestartFields, needsRestart, updateSettings, type SettingsUpdate, type SettingsUpdateContext } from './console/settings-update.js';
 export { planLineChanges, type LineChanges } from './console/line-changes.js';
 export { ConsoleCommandSchema, SlotTestSchema } from './contract/command-schema.js';
-export { API, createApiClient, routePath, ApiResponseError, type ApiClient, type ApiRequest, type ApiTransport, type RouteContract, type RouteName, type RequestOf, type ResponseOf } from './contract/index.js';
+export {
+  API,
+  createApiClient,
+  routePath,
+  ApiResponseError,
+  type ApiClient,
+  type ApiRequest,
+  type ApiTransport,
+  type RouteContract,
+  type RouteName,
+  type RequestOf,
+  type ResponseOf,
+} from './contract/index.js';

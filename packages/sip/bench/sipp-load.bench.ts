@@ -62,7 +62,9 @@ async function ladder(transport: 'udp' | 'tcp'): Promise<Row[]> {
     const line = await lineStep(transport, rate);
     const baseline = passed(line) ? await baselineStep(transport, rate) : undefined;
     rows.push({ transport, rate, line, baseline });
-    console.log(`${transport} ${rate} cps: callhook ${line.successful}/${line.calls} ok, ${line.failed} failed${baseline ? `; sipp uas ${baseline.successful}/${baseline.calls}` : ''}`);
+    console.log(
+      `${transport} ${rate} cps: callhook ${line.successful}/${line.calls} ok, ${line.failed} failed${baseline ? `; sipp uas ${baseline.successful}/${baseline.calls}` : ''}`,
+    );
     if (!passed(line)) break;
   }
   return rows;
@@ -74,8 +76,12 @@ const rows = [...(await ladder('udp')), ...(await ladder('tcp'))];
 console.log(`\nsipp uac → line (autoAnswer), ${STEP_SECONDS} s per step, calls held ${HOLD_MS} ms with 20 ms silence RTP from the line`);
 console.log('transport  rate  callhook ok  mean call ms (callhook / sipp uas = ratio)  CPU ms per call (callhook / sipp uas = ratio)');
 for (const { transport, rate, line, baseline } of rows) {
-  const call = baseline ? `${fmt(line.meanCallMs)} / ${fmt(baseline.meanCallMs)} = ${fmt(line.meanCallMs / baseline.meanCallMs, 3)}` : `${fmt(line.meanCallMs)} / - `;
-  const cpu = baseline ? `${fmt(line.cpuMsPerCall)} / ${fmt(baseline.cpuMsPerCall)} = ${fmt(line.cpuMsPerCall / baseline.cpuMsPerCall)}` : `${fmt(line.cpuMsPerCall)} / -`;
+  const call = baseline
+    ? `${fmt(line.meanCallMs)} / ${fmt(baseline.meanCallMs)} = ${fmt(line.meanCallMs / baseline.meanCallMs, 3)}`
+    : `${fmt(line.meanCallMs)} / - `;
+  const cpu = baseline
+    ? `${fmt(line.cpuMsPerCall)} / ${fmt(baseline.cpuMsPerCall)} = ${fmt(line.cpuMsPerCall / baseline.cpuMsPerCall)}`
+    : `${fmt(line.cpuMsPerCall)} / -`;
   console.log(`${transport.padEnd(9)}  ${String(rate).padStart(4)}  ${`${line.successful}/${line.calls}`.padStart(11)}  ${call.padEnd(42)}  ${cpu}`);
 }
 // Zero failures alone hides saturation (sipp waits patiently), so also report where the line keeps pace.
@@ -83,7 +89,9 @@ const keepsUp = (row: Row) => passed(row.line) && row.baseline !== undefined && 
 for (const transport of ['udp', 'tcp']) {
   const best = rows.filter((row) => row.transport === transport && passed(row.line)).at(-1);
   const paced = rows.filter((row) => row.transport === transport && keepsUp(row)).at(-1);
-  console.log(`${transport}: highest rate with 0 failed calls: ${best ? `${best.rate} cps` : 'none'}${best?.rate === RATES.at(-1) ? ' (top of the ladder)' : ''}; ` +
-    `highest rate with mean call length within ${KEEP_UP_RATIO}× sipp uas: ${paced ? `${paced.rate} cps` : 'none'}`);
+  console.log(
+    `${transport}: highest rate with 0 failed calls: ${best ? `${best.rate} cps` : 'none'}${best?.rate === RATES.at(-1) ? ' (top of the ladder)' : ''}; ` +
+      `highest rate with mean call length within ${KEEP_UP_RATIO}× sipp uas: ${paced ? `${paced.rate} cps` : 'none'}`,
+  );
 }
 console.log(`bench took ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -24,8 +24,32 @@ export interface StepOptions {
 /** One bounded sipp uac load step (`-r rate -m rate*seconds`) against a target; parses its stat file. */
 export async function runUacStep(options: StepOptions): Promise<StepResult> {
   const calls = options.rate * options.seconds;
-  const args = ['-sn', 'uac', options.target, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-r', String(options.rate), '-m', String(calls),
-    '-d', String(options.holdMs), '-timeout', `${options.seconds + 15}s`, '-timeout_error', '-trace_stat', '-stf', 'stat.csv', '-fd', '1', ...(options.transport === 'tcp' ? ['-t', 't1'] : [])];
+  const args = [
+    '-sn',
+    'uac',
+    options.target,
+    '-s',
+    '303',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(await freePort()),
+    '-r',
+    String(options.rate),
+    '-m',
+    String(calls),
+    '-d',
+    String(options.holdMs),
+    '-timeout',
+    `${options.seconds + 15}s`,
+    '-timeout_error',
+    '-trace_stat',
+    '-stf',
+    'stat.csv',
+    '-fd',
+    '1',
+    ...(options.transport === 'tcp' ? ['-t', 't1'] : []),
+  ];
   const run = startSipp(args, (options.seconds + 20) * 1000, true);
   const result = await run.done;
   const stats = readStats(join(run.cwd, 'stat.csv'));
@@ -35,7 +59,10 @@ export async function runUacStep(options: StepOptions): Promise<StepResult> {
 
 function readStats(file: string): { successful: number; failed: number; meanCallMs: number } {
   try {
-    const rows = readFileSync(file, 'utf8').trim().split('\n').map((line) => line.split(';'));
+    const rows = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(';'));
     const header = rows[0]!;
     const last = rows.at(-1)!;
     const value = (name: string) => last[header.indexOf(name)] ?? '';

@@ -18,12 +18,42 @@ describe('BYE before the ACK of our 200 (sip.js ACK timeout on a terminated sess
   it('survives the ACK timeout and keeps taking calls', async () => {
     await line.start();
     const target = `127.0.0.1:${line.localAddress!.port}`;
-    const sipp = startSipp(['-sf', fixture('uac-bye-without-ack.xml'), target, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-timeout', '10s', '-timeout_error']);
+    const sipp = startSipp([
+      '-sf',
+      fixture('uac-bye-without-ack.xml'),
+      target,
+      '-s',
+      '303',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(await freePort()),
+      '-m',
+      '1',
+      '-timeout',
+      '10s',
+      '-timeout_error',
+    ]);
     expect((await sipp.done).code).toBe(0);
     expect(await events.waitFor('ended')).toMatchObject({ by: 'remote', cause: 'normal' });
     await sleep(33_000);
     expect(line.status().state).toBe('ready');
-    const again = startSipp(['-sn', 'uac', target, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-timeout', '10s', '-timeout_error']);
+    const again = startSipp([
+      '-sn',
+      'uac',
+      target,
+      '-s',
+      '303',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(await freePort()),
+      '-m',
+      '1',
+      '-timeout',
+      '10s',
+      '-timeout_error',
+    ]);
     expect((await again.done).code).toBe(0);
   }, 60_000);
 });

@@ -11,7 +11,11 @@ afterEach(async () => {
 
 async function startLine(settings: Record<string, unknown> = {}) {
   const warnings: string[] = [];
-  const started = await startLineWithUac({ autoAnswer: false, ...settings }, { logger: { log: (level, message) => level === 'warn' && warnings.push(message) } }, cleanups);
+  const started = await startLineWithUac(
+    { autoAnswer: false, ...settings },
+    { logger: { log: (level, message) => level === 'warn' && warnings.push(message) } },
+    cleanups,
+  );
   return { ...started, warnings };
 }
 
@@ -71,7 +75,18 @@ describe('a request that passes our pre-parser but that sip.js cannot parse gets
     const { uac } = await startLine();
     const callId = randomUUID();
     uac.sendText(
-      [`INVITE sip:303@127.0.0.1 SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${uac.port};branch=z9hG4bK-${callId}`, 'From: <sip:raw@127.0.0.1>;tag=raw1', 'To: <sip:303@127.0.0.1>', `Call-ID: ${callId}`, 'CSeq: 7 INVITE', 'Content-Type: application/sdp', 'Content-Length: 500', '', 'v=0\r\n'].join('\r\n'),
+      [
+        `INVITE sip:303@127.0.0.1 SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${uac.port};branch=z9hG4bK-${callId}`,
+        'From: <sip:raw@127.0.0.1>;tag=raw1',
+        'To: <sip:303@127.0.0.1>',
+        `Call-ID: ${callId}`,
+        'CSeq: 7 INVITE',
+        'Content-Type: application/sdp',
+        'Content-Length: 500',
+        '',
+        'v=0\r\n',
+      ].join('\r\n'),
     );
     const final = await uac.waitFinal(callId);
     expect(final.text.split('\r\n')[0]).toBe('SIP/2.0 400 Content-Length beyond the end of the message');
@@ -80,7 +95,19 @@ describe('a request that passes our pre-parser but that sip.js cannot parse gets
   it('never answers an ACK, even one it cannot parse', async () => {
     const { uac } = await startLine();
     const ackCallId = randomUUID();
-    uac.sendText([`ACK sip:303@127.0.0.1 SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${uac.port};branch=z9hG4bK-${ackCallId}`, 'From: <urn:x>;tag=raw1', 'To: <sip:303@127.0.0.1>;tag=x', `Call-ID: ${ackCallId}`, 'CSeq: 1 ACK', 'Content-Length: 0', '', ''].join('\r\n'));
+    uac.sendText(
+      [
+        `ACK sip:303@127.0.0.1 SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${uac.port};branch=z9hG4bK-${ackCallId}`,
+        'From: <urn:x>;tag=raw1',
+        'To: <sip:303@127.0.0.1>;tag=x',
+        `Call-ID: ${ackCallId}`,
+        'CSeq: 1 ACK',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
     // A later INVITE's 400 proves the ACK was processed first (one socket, in order) without an answer.
     const callId = uac.invite(offerSdp('127.0.0.1', 40_000), randomUUID(), { from: '<urn:x>;tag=raw1' });
     expect((await uac.waitFinal(callId)).status).toBe(400);
@@ -98,7 +125,17 @@ describe('a request that passes our pre-parser but that sip.js cannot parse gets
     socket.on('error', () => undefined);
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.write(
-      [`INVITE sip:303@127.0.0.1:${port} SIP/2.0`, `Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bK-${callId}`, 'From: <urn:x>;tag=raw1', `To: <sip:303@127.0.0.1:${port}>`, `Call-ID: ${callId}`, 'CSeq: 1 INVITE', 'Content-Length: 0', '', ''].join('\r\n'),
+      [
+        `INVITE sip:303@127.0.0.1:${port} SIP/2.0`,
+        `Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bK-${callId}`,
+        'From: <urn:x>;tag=raw1',
+        `To: <sip:303@127.0.0.1:${port}>`,
+        `Call-ID: ${callId}`,
+        'CSeq: 1 INVITE',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
     );
     await waitFor(() => received.includes('\r\n\r\n'), 'a response on the connection');
     expect(received.split('\r\n')[0]).toBe('SIP/2.0 400 Malformed From header field');

@@ -40,9 +40,13 @@ describe.each(['udp', 'tcp'] as const)('baresip ⇄ kamailio ⇄ callhook over %
   });
 
   async function setup(user: string) {
-    baresip = await startBaresip(`<sip:alice${user}@127.0.0.1:${kamailio.port};transport=${transport}>;auth_pass=secret;answermode=auto;audio_codecs=pcmu,pcma`);
+    baresip = await startBaresip(
+      `<sip:alice${user}@127.0.0.1:${kamailio.port};transport=${transport}>;auth_pass=secret;answermode=auto;audio_codecs=pcmu,pcma`,
+    );
     await baresip.waitRegistered();
-    line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: `sip:${user}@127.0.0.1`, password: 'secret', registrar: kamailio.address, transport, displayName: 'Desk' }));
+    line = createSipLine(
+      SipLineSchema.parse({ type: 'sip', aor: `sip:${user}@127.0.0.1`, password: 'secret', registrar: kamailio.address, transport, displayName: 'Desk' }),
+    );
     const events = new EventRecorder(line);
     await line.start();
     await events.waitFor('status', (event) => event.status.state === 'ready');
@@ -63,7 +67,15 @@ describe.each(['udp', 'tcp'] as const)('baresip ⇄ kamailio ⇄ callhook over %
     await line.execute({ type: 'unhold', lineCallId: incoming.lineCallId });
     await baresip.command('hangup');
     await events.waitFor('ended');
-    expect(events.types(incoming.lineCallId)).toEqual(['incoming', 'answered', 'held:remote', 'resumed:remote', 'held:local', 'resumed:local', 'ended:remote:normal']);
+    expect(events.types(incoming.lineCallId)).toEqual([
+      'incoming',
+      'answered',
+      'held:remote',
+      'resumed:remote',
+      'held:local',
+      'resumed:local',
+      'ended:remote:normal',
+    ]);
   });
 
   it('calls baresip through a 407 challenge, holds it, and hangs up', async () => {
@@ -80,7 +92,15 @@ describe.each(['udp', 'tcp'] as const)('baresip ⇄ kamailio ⇄ callhook over %
     await baresip.waitEvent('CALL_CLOSED');
     await events.waitFor('ended');
     // A 180 is optional before the 200 (baresip under load answers at once), so alerting may be absent.
-    expect(events.types('out-1').filter((type) => type !== 'alerting')).toEqual(['outgoing', 'answered', 'held:local', 'resumed:local', 'held:remote', 'resumed:remote', 'ended:local:normal']);
+    expect(events.types('out-1').filter((type) => type !== 'alerting')).toEqual([
+      'outgoing',
+      'answered',
+      'held:local',
+      'resumed:local',
+      'held:remote',
+      'resumed:remote',
+      'ended:local:normal',
+    ]);
     expect(kamailio.log()).not.toMatch(/malformed/);
   });
 });

@@ -17,7 +17,9 @@ describe('the SIP line dials what core normalised', () => {
   });
 
   it('refuses postdial DTMF and bad targets with invalid_target instead of dropping them', () => {
-    expect(() => dialTarget('+12015550123p1234', settings)).toThrow(expect.objectContaining({ code: 'invalid_target', message: expect.stringMatching(/postdial/) }));
+    expect(() => dialTarget('+12015550123p1234', settings)).toThrow(
+      expect.objectContaining({ code: 'invalid_target', message: expect.stringMatching(/postdial/) }),
+    );
     expect(() => dialTarget('tel:+1-201-555-0123;isub=1', settings)).toThrow(expect.objectContaining({ code: 'invalid_target' }));
     expect(() => dialTarget('+0900', settings)).toThrow(expect.objectContaining({ code: 'invalid_target' }));
   });
@@ -38,7 +40,7 @@ describe('the SIP line dials what core normalised', () => {
 });
 
 describe('SIP user names', () => {
-  it('dials a bare user name at the line\'s domain, and a number with a pause is still refused as postdial', () => {
+  it("dials a bare user name at the line's domain, and a number with a pause is still refused as postdial", () => {
     expect(dialTarget('alice403', settings)).toEqual({ uri: 'sip:alice403@pbx.test', remoteParty: 'alice403' });
     expect(() => dialTarget('0301234p1', settings)).toThrow(/postdial/);
   });

@@ -19,7 +19,27 @@ describe.each(['udp', 'tcp'] as const)('sipp uac → callhook over %s, no regist
     expect(line.status()).toMatchObject({ state: 'ready' });
     const port = line.localAddress!.port;
     const sippPort = await freePort();
-    const sipp = startSipp(['-sn', 'uac', `127.0.0.1:${port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(sippPort), '-m', '3', '-r', '10', '-d', '300', '-timeout', '20s', '-timeout_error', ...(transport === 'tcp' ? ['-t', 't1'] : [])]);
+    const sipp = startSipp([
+      '-sn',
+      'uac',
+      `127.0.0.1:${port}`,
+      '-s',
+      '303',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(sippPort),
+      '-m',
+      '3',
+      '-r',
+      '10',
+      '-d',
+      '300',
+      '-timeout',
+      '20s',
+      '-timeout_error',
+      ...(transport === 'tcp' ? ['-t', 't1'] : []),
+    ]);
     const result = await sipp.done;
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const incoming = await events.waitFor('incoming');
@@ -41,7 +61,23 @@ describe.each(['udp', 'tcp'] as const)('sipp uac → callhook over %s, ringing c
     await line.start();
     const sippPort = await freePort();
     const target = `127.0.0.1:${line.localAddress!.port}`;
-    const args = (file: string) => ['-sf', file, target, '-s', '303', '-i', '127.0.0.1', '-p', String(sippPort), '-m', '1', '-timeout', '15s', '-timeout_error', ...(transport === 'tcp' ? ['-t', 't1'] : [])];
+    const args = (file: string) => [
+      '-sf',
+      file,
+      target,
+      '-s',
+      '303',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(sippPort),
+      '-m',
+      '1',
+      '-timeout',
+      '15s',
+      '-timeout_error',
+      ...(transport === 'tcp' ? ['-t', 't1'] : []),
+    ];
     return { line, events, args };
   }
 

@@ -23,7 +23,11 @@ const refusedForRtp = (event: LineEvent) => event.type === 'ended' && event.caus
 const answered = (event: LineEvent) => event.type === 'answered';
 
 async function sippCalls(port: number, args: string[], keepDir = false) {
-  const sipp = startSipp(['-i', '127.0.0.1', '-p', String(await freePort()), '-s', '303', '-timeout', '30s', '-timeout_error', ...args, `127.0.0.1:${port}`], 45_000, keepDir);
+  const sipp = startSipp(
+    ['-i', '127.0.0.1', '-p', String(await freePort()), '-s', '303', '-timeout', '30s', '-timeout_error', ...args, `127.0.0.1:${port}`],
+    45_000,
+    keepDir,
+  );
   cleanups.push(() => sipp.kill());
   return { sipp, result: await sipp.done };
 }
@@ -41,18 +45,31 @@ describe('descriptors run out (EMFILE) while calls come in', () => {
     // Lower the running process's limit (util-linux prlimit) to what it holds now plus a few.
     const limit = line.openDescriptors() + HEADROOM;
     execFileSync('prlimit', ['--pid', String(line.pid), `--nofile=${limit}:${limit}`]);
-    expect(execFileSync('prlimit', ['--pid', String(line.pid), '--nofile', '--noheadings', '--output=SOFT']).toString().trim()).toBe(String(limit));
+    expect(
+      execFileSync('prlimit', ['--pid', String(line.pid), '--nofile', '--noheadings', '--output=SOFT'])
+        .toString()
+        .trim(),
+    ).toBe(String(limit));
 
     // CALLS calls at once, each held HOLD_MS: more than the free descriptors.
-    const flood = await sippCalls(line.port, ['-sf', scenario('uac-answered-or-refused.xml', { HOLD_MS }), '-m', String(CALLS), '-l', String(CALLS), '-r', '50', '-trace_msg'], true);
+    const flood = await sippCalls(
+      line.port,
+      ['-sf', scenario('uac-answered-or-refused.xml', { HOLD_MS }), '-m', String(CALLS), '-l', String(CALLS), '-r', '50', '-trace_msg'],
+      true,
+    );
     cleanups.push(() => rmSync(flood.sipp.cwd, { recursive: true, force: true }));
     expect(flood.result.code, `every call answered or refused, none unanswered: ${flood.result.stdout.slice(-3000)}`).toBe(0);
-    const trace = readdirSync(flood.sipp.cwd).filter((name) => name.endsWith('_messages.log')).map((name) => readFileSync(join(flood.sipp.cwd, name), 'latin1')).join('');
+    const trace = readdirSync(flood.sipp.cwd)
+      .filter((name) => name.endsWith('_messages.log'))
+      .map((name) => readFileSync(join(flood.sipp.cwd, name), 'latin1'))
+      .join('');
     const refusals = trace.match(/^SIP\/2\.0 503 .*$/gm) ?? [];
     const oks = trace.match(/^SIP\/2\.0 200 OK[\s\S]*?^CSeq: 1 INVITE/gm) ?? [];
     const answeredCount = line.events.filter(answered).length - 1; // minus the warm-up call
     const refusedCount = line.events.filter(refusedForRtp).length;
-    console.info(`EMFILE: limit ${limit} descriptors, ${CALLS} concurrent calls: ${answeredCount} answered, ${refusedCount} refused with 503 (sipp saw ${refusals.length} 503s)`);
+    console.info(
+      `EMFILE: limit ${limit} descriptors, ${CALLS} concurrent calls: ${answeredCount} answered, ${refusedCount} refused with 503 (sipp saw ${refusals.length} 503s)`,
+    );
     expect(refusedCount).toBeGreaterThan(0);
     expect(answeredCount).toBeGreaterThan(0);
     expect(answeredCount + refusedCount).toBe(CALLS);

@@ -12,10 +12,16 @@ const ACTIONS = ['inbound', 'outbound', 'connected', 'hold', 'disconnected'] as 
 
 async function engineOnSipLine() {
   const requests: FetchRequest[] = [];
-  const settings = loadSettings({
-    actionUrls: { enabled: true, slots: ACTIONS.map((on) => ({ on, url: `http://receiver.test/${on}?a=<$action>&n=<$remote_party>&h=<$hold_state>&d=<$call_disposition>` })) },
-    line: { type: 'sip', aor: 'sip:303@127.0.0.1', displayName: 'Desk' },
-  }, { linePlugins: [simulatorLine, sipLinePlugin] });
+  const settings = loadSettings(
+    {
+      actionUrls: {
+        enabled: true,
+        slots: ACTIONS.map((on) => ({ on, url: `http://receiver.test/${on}?a=<$action>&n=<$remote_party>&h=<$hold_state>&d=<$call_disposition>` })),
+      },
+      line: { type: 'sip', aor: 'sip:303@127.0.0.1', displayName: 'Desk' },
+    },
+    { linePlugins: [simulatorLine, sipLinePlugin] },
+  );
   const lineSettings = settings.settings.lines[0]!;
   if (lineSettings.type !== 'sip') throw new Error('expected a sip line');
   const line = createSipLine(lineSettings as unknown as SipLineSettings);
@@ -27,7 +33,10 @@ async function engineOnSipLine() {
     settings,
   });
   await engine.start();
-  const fired = () => requests.map((request) => new URL(request.url)).map((url) => `${url.searchParams.get('a')}:${url.searchParams.get('n')}:${url.searchParams.get('h')}:${url.searchParams.get('d')}`);
+  const fired = () =>
+    requests
+      .map((request) => new URL(request.url))
+      .map((url) => `${url.searchParams.get('a')}:${url.searchParams.get('n')}:${url.searchParams.get('h')}:${url.searchParams.get('d')}`);
   return { engine, line, fired, requests };
 }
 
@@ -40,18 +49,53 @@ describe('core Engine driving the SIP line', () => {
   it('files a call cancelled while ringing as missed', async () => {
     const { engine, line, fired } = await engineOnSipLine();
     stop = () => engine.stop(1_000);
-    const sipp = startSipp(['-sf', scenario('uac-cancel.xml', { CANCEL_HEADERS: '' }), `127.0.0.1:${line.localAddress!.port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-timeout', '10s', '-timeout_error']);
+    const sipp = startSipp([
+      '-sf',
+      scenario('uac-cancel.xml', { CANCEL_HEADERS: '' }),
+      `127.0.0.1:${line.localAddress!.port}`,
+      '-s',
+      '303',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(await freePort()),
+      '-m',
+      '1',
+      '-timeout',
+      '10s',
+      '-timeout_error',
+    ]);
     expect((await sipp.done).code).toBe(0);
     await waitFor(() => fired().length >= 2, 'two deliveries');
     expect(fired()).toEqual(['inbound:4711:off_hold:', 'disconnected:4711:off_hold:missed']);
-    expect(engine.recentCalls()[0]).toMatchObject({ direction: 'inbound', remoteParty: '4711', remoteAlias: '"Caller Name" (4711)', localParty: 'sip:303@127.0.0.1' });
+    expect(engine.recentCalls()[0]).toMatchObject({
+      direction: 'inbound',
+      remoteParty: '4711',
+      remoteAlias: '"Caller Name" (4711)',
+      localParty: 'sip:303@127.0.0.1',
+    });
   });
 
   it('files a call the PBX cancelled because another device answered (Reason: SIP;cause=200) as answered_elsewhere', async () => {
     const { engine, line, fired } = await engineOnSipLine();
     stop = () => engine.stop(1_000);
     const reason = '\nReason: SIP ;cause=200 ;text="Call completed elsewhere"';
-    const sipp = startSipp(['-sf', scenario('uac-cancel.xml', { CANCEL_HEADERS: reason }), `127.0.0.1:${line.localAddress!.port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-timeout', '10s', '-timeout_error']);
+    const sipp = startSipp([
+      '-sf',
+      scenario('uac-cancel.xml', { CANCEL_HEADERS: reason }),
+      `127.0.0.1:${line.localAddress!.port}`,
+      '-s',
+      '303',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(await freePort()),
+      '-m',
+      '1',
+      '-timeout',
+      '10s',
+      '-timeout_error',
+    ]);
     expect((await sipp.done).code).toBe(0);
     await waitFor(() => fired().length >= 2, 'two deliveries');
     expect(fired()).toEqual(['inbound:4711:off_hold:', 'disconnected:4711:off_hold:answered_elsewhere']);
@@ -60,7 +104,19 @@ describe('core Engine driving the SIP line', () => {
   it('places make_call through the line and fires outbound, connected, hold twice and disconnected', async () => {
     const sink = await mediaSink();
     const sippPort = await freePort();
-    const sipp = startSipp(['-sf', scenario('uas-answer.xml', { MEDIA_PORT: sink.port, CODECS: '0 101' }, ['step-remote-hold.xml', 'step-send-bye.xml']), '-p', String(sippPort), '-i', '127.0.0.1', '-m', '1', '-timeout', '10s', '-timeout_error']);
+    const sipp = startSipp([
+      '-sf',
+      scenario('uas-answer.xml', { MEDIA_PORT: sink.port, CODECS: '0 101' }, ['step-remote-hold.xml', 'step-send-bye.xml']),
+      '-p',
+      String(sippPort),
+      '-i',
+      '127.0.0.1',
+      '-m',
+      '1',
+      '-timeout',
+      '10s',
+      '-timeout_error',
+    ]);
     await sleep(200);
     const { engine, fired } = await engineOnSipLine();
     stop = async () => {
@@ -71,6 +127,12 @@ describe('core Engine driving the SIP line', () => {
     expect(result.call).toMatchObject({ direction: 'outbound', remoteParty: 'sipp' });
     expect((await sipp.done).code).toBe(0);
     await waitFor(() => fired().length >= 5, 'five deliveries');
-    expect(fired().map((entry) => entry.replace(/^(\w+):sipp:(\w*):.*$/, '$1:$2'))).toEqual(['outbound:off_hold', 'connected:off_hold', 'hold:on_hold', 'hold:off_hold', 'disconnected:off_hold']);
+    expect(fired().map((entry) => entry.replace(/^(\w+):sipp:(\w*):.*$/, '$1:$2'))).toEqual([
+      'outbound:off_hold',
+      'connected:off_hold',
+      'hold:on_hold',
+      'hold:off_hold',
+      'disconnected:off_hold',
+    ]);
   });
 });

@@ -80,7 +80,12 @@ function histogram(values: (string | number | undefined)[]): Record<string, numb
 /** Every owed input still without a final response: id, what was sent, what came back. */
 function missingReport(inputs: FuzzInput[], owed: Set<string>, responses: ResponseLog): string {
   const missing = inputs.filter((input) => owed.has(input.id) && responses.final(input.id) === undefined);
-  return missing.map((input) => `${input.id}: ${input.description}; ${input.text.length} bytes; responses ${JSON.stringify(responses.seen(input.id))}; starts ${JSON.stringify(input.text.slice(0, 160))}`).join('\n');
+  return missing
+    .map(
+      (input) =>
+        `${input.id}: ${input.description}; ${input.text.length} bytes; responses ${JSON.stringify(responses.seen(input.id))}; starts ${JSON.stringify(input.text.slice(0, 160))}`,
+    )
+    .join('\n');
 }
 
 const cleanups: (() => unknown)[] = [];
@@ -89,7 +94,13 @@ afterEach(async () => {
 });
 
 async function fuzzLine(transport: 'udp' | 'tcp'): Promise<LineProcess> {
-  const line = await LineProcess.start({ type: 'sip', aor: 'sip:303@127.0.0.1', transport, autoAnswer: true, tcp: { maxConnectionsPerPeer: PER_PEER_CAP, maxConnections: 64 } });
+  const line = await LineProcess.start({
+    type: 'sip',
+    aor: 'sip:303@127.0.0.1',
+    transport,
+    autoAnswer: true,
+    tcp: { maxConnectionsPerPeer: PER_PEER_CAP, maxConnections: 64 },
+  });
   cleanups.push(() => line.stop());
   return line;
 }
@@ -97,7 +108,25 @@ async function fuzzLine(transport: 'udp' | 'tcp'): Promise<LineProcess> {
 /** sipp places one ordinary call; the line process must answer it. */
 async function validCall(line: LineProcess, transport: 'udp' | 'tcp'): Promise<void> {
   const answeredBefore = line.events.filter((event) => event.type === 'answered').length;
-  const sipp = startSipp(['-sn', 'uac', `127.0.0.1:${line.port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-d', '100', '-timeout', '15s', '-timeout_error', ...(transport === 'tcp' ? ['-t', 't1'] : [])]);
+  const sipp = startSipp([
+    '-sn',
+    'uac',
+    `127.0.0.1:${line.port}`,
+    '-s',
+    '303',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(await freePort()),
+    '-m',
+    '1',
+    '-d',
+    '100',
+    '-timeout',
+    '15s',
+    '-timeout_error',
+    ...(transport === 'tcp' ? ['-t', 't1'] : []),
+  ]);
   cleanups.push(() => sipp.kill());
   const result = await sipp.done;
   expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -150,7 +179,9 @@ describe(`SIP fuzzing against a line in its own process (fast-check seed ${seed}
     }
 
     const finals = [...owed].map((id) => responses.final(id));
-    console.info(`fuzz udp (seed ${seed}): ${inputs.length} inputs ${JSON.stringify(histogram(inputs.map((input) => input.kind)))}, ${owed.size} owed a final, ${retransmissions} retransmissions; finals ${JSON.stringify(histogram(finals))}`);
+    console.info(
+      `fuzz udp (seed ${seed}): ${inputs.length} inputs ${JSON.stringify(histogram(inputs.map((input) => input.kind)))}, ${owed.size} owed a final, ${retransmissions} retransmissions; finals ${JSON.stringify(histogram(finals))}`,
+    );
     expectAlive(line);
     expect(owed.size, `seed ${seed}`).toBeGreaterThan(UDP_INPUTS / 4);
     expect(missingReport(inputs, owed, responses), `requests without a final response after ${FINALS_DEADLINE_MS} ms (seed ${seed})`).toBe('');
@@ -179,7 +210,12 @@ describe(`SIP fuzzing against a line in its own process (fast-check seed ${seed}
       try {
         await waitFor(() => socket.readyState === 'open' || socket.destroyed, 'a TCP connection to the line', 10_000);
         socket.write(bytes);
-        if (owes) await waitFor(() => responses.final(input.id) !== undefined || socket.destroyed || !line.alive, `a final response to ${input.id} over TCP (seed ${seed})`, 15_000).catch(() => undefined);
+        if (owes)
+          await waitFor(
+            () => responses.final(input.id) !== undefined || socket.destroyed || !line.alive,
+            `a final response to ${input.id} over TCP (seed ${seed})`,
+            15_000,
+          ).catch(() => undefined);
       } finally {
         socket.destroy();
       }

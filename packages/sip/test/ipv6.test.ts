@@ -19,7 +19,23 @@ describe.each(['udp', 'tcp'] as const)('IPv6 loopback over %s', (transport) => {
     const events = new EventRecorder(line);
     await line.start();
     expect(line.status().detail).toMatch(/\[::1\]:\d+$/);
-    const sipp = startSipp(['-sn', 'uac', `[::1]:${line.localAddress!.port}`, '-s', '303', '-i', '::1', '-p', String(await freePort('::1')), '-m', '1', '-timeout', '10s', '-timeout_error', ...(transport === 'tcp' ? ['-t', 't1'] : [])]);
+    const sipp = startSipp([
+      '-sn',
+      'uac',
+      `[::1]:${line.localAddress!.port}`,
+      '-s',
+      '303',
+      '-i',
+      '::1',
+      '-p',
+      String(await freePort('::1')),
+      '-m',
+      '1',
+      '-timeout',
+      '10s',
+      '-timeout_error',
+      ...(transport === 'tcp' ? ['-t', 't1'] : []),
+    ]);
     const result = await sipp.done;
     expect(result.code, result.stdout + result.stderr).toBe(0);
     await events.waitFor('ended');
@@ -29,7 +45,20 @@ describe.each(['udp', 'tcp'] as const)('IPv6 loopback over %s', (transport) => {
   it('calls a sipp uas on [::1] and hangs up', async () => {
     const port = await freePort('::1');
     // The built-in uas lingers 4 s after the call (timewait); this scenario ends at the BYE.
-    const answering = startSipp(['-sf', scenario('uas-answer.xml', { MEDIA_PORT: 9, CODECS: '0' }, ['step-wait-bye.xml']), '-p', String(port), '-i', '::1', '-m', '1', '-timeout', '10s', '-timeout_error', ...(transport === 'tcp' ? ['-t', 't1'] : [])]);
+    const answering = startSipp([
+      '-sf',
+      scenario('uas-answer.xml', { MEDIA_PORT: 9, CODECS: '0' }, ['step-wait-bye.xml']),
+      '-p',
+      String(port),
+      '-i',
+      '::1',
+      '-m',
+      '1',
+      '-timeout',
+      '10s',
+      '-timeout_error',
+      ...(transport === 'tcp' ? ['-t', 't1'] : []),
+    ]);
     if (transport === 'tcp') await waitForTcp(port, 5_000, '::1');
     else await sleep(300);
     line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@[::1]', transport, bindAddress: '::1' }));

@@ -22,7 +22,10 @@ describe('SipLine lifecycle', () => {
   it('never shows a password in a start-up error or a status detail', async () => {
     // Settings that skipped validation (the schema refuses a password in the AOR) with a host sip.js cannot parse.
     const badAor = createSipLine({ ...settings(), aor: 'sip:303:hunter2-aor@[bad' });
-    const error = await badAor.start().then(() => null, (e: Error) => e);
+    const error = await badAor.start().then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(error?.message).toBe('bad address of record sip:303:***@[bad');
     await badAor.stop();
     // An error that quotes what it was given: here the bind address happens to be the password.

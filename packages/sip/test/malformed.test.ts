@@ -53,7 +53,10 @@ describe.each(['udp', 'tcp'] as const)('malformed SIP over %s', (transport) => {
     const port = line.localAddress!.port;
     const corpus = malformedCorpus(port).filter((entry) => transport === 'tcp' || Buffer.byteLength(entry.text, 'latin1') < 65_000);
     if (transport === 'udp') {
-      await sendUdp(port, corpus.map((entry) => entry.text));
+      await sendUdp(
+        port,
+        corpus.map((entry) => entry.text),
+      );
     } else {
       for (const entry of corpus) await sendTcp(port, entry.text + '\r\n\r\n');
       await sendTcp(port, 'OPTIONS sip:x SIP/2.0\r\n' + 'X'.repeat(70_000));
@@ -65,7 +68,23 @@ describe.each(['udp', 'tcp'] as const)('malformed SIP over %s', (transport) => {
     expect(events.types()).toEqual(['status:starting', 'status:ready']);
     expect(warnings).toContain('refused a call with an unusable SDP offer (488)');
 
-    const sipp = startSipp(['-sn', 'uac', `127.0.0.1:${port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-timeout', '10s', '-timeout_error', ...(transport === 'tcp' ? ['-t', 't1'] : [])]);
+    const sipp = startSipp([
+      '-sn',
+      'uac',
+      `127.0.0.1:${port}`,
+      '-s',
+      '303',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(await freePort()),
+      '-m',
+      '1',
+      '-timeout',
+      '10s',
+      '-timeout_error',
+      ...(transport === 'tcp' ? ['-t', 't1'] : []),
+    ]);
     const result = await sipp.done;
     expect(result.code, result.stdout).toBe(0);
     await events.waitFor('answered');

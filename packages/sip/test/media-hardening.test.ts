@@ -66,7 +66,11 @@ describe('no media before the ACK (RFC 3261 §13.3.1.4; issue 9: RTP reflection)
     expect((await uac.waitFinal(callId)).status).toBe(200);
     const answered = await events.waitFor('answered');
     // sip.js retransmits the unacknowledged 200 (T1, 2·T1, …): three copies mean ≥ 1.5 s have passed unconfirmed.
-    await waitFor(() => uac.responses.filter((response) => response.callId === callId && response.status === 200).length >= 3, 'three 200 retransmissions', 15_000);
+    await waitFor(
+      () => uac.responses.filter((response) => response.callId === callId && response.status === 200).length >= 3,
+      'three 200 retransmissions',
+      15_000,
+    );
     expect(sink.packets).toHaveLength(0);
     expect(line.callMedia(answered.lineCallId)?.sentPackets).toBe(0);
     uac.ack(callId);
@@ -103,10 +107,14 @@ describe('dead calls are ended (issue 9: calls that never end)', () => {
     expect(final.status).toBe(200);
     const { lineCallId } = await events.waitFor('answered');
     uac.ack(callId);
-    await waitFor(async () => {
-      await clock.advance(20);
-      return sink.packets.length > 0;
-    }, 'RTP once confirmed', 10_000);
+    await waitFor(
+      async () => {
+        await clock.advance(20);
+        return sink.packets.length > 0;
+      },
+      'RTP once confirmed',
+      10_000,
+    );
     // The peer sends a packet every 10 s of (fake) time for 60 s: the call stays up.
     const rtpPort = answeredRtpPort(final.text);
     for (let index = 1; index <= 6; index++) {

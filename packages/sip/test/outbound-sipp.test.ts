@@ -30,7 +30,11 @@ describe.each(['udp', 'tcp'] as const)('callhook make_call → sipp uas over %s'
     const ended = await events.waitFor('ended');
     expect(ended).toMatchObject({ lineCallId: 'call-1', by: 'local', cause: 'normal' });
     expect(events.types('call-1')).toEqual(['outgoing', 'alerting', 'answered', 'ended:local:normal']);
-    expect(events.events[events.events.findIndex((event) => event.type === 'outgoing')]).toMatchObject({ remoteParty: 'sipp', localParty: 'sip:303@127.0.0.1', localName: 'Desk' });
+    expect(events.events[events.events.findIndex((event) => event.type === 'outgoing')]).toMatchObject({
+      remoteParty: 'sipp',
+      localParty: 'sip:303@127.0.0.1',
+      localName: 'Desk',
+    });
     const packets = [...sink!.packets];
     await sleep(100);
     const afterEnd = sink!.packets.length;

@@ -5,8 +5,17 @@ import { causeOfFailure } from '../src/line/end-cause.js';
 
 describe('peekSipMessage', () => {
   it('reads the routing facts of a request, compact headers included', () => {
-    const text = 'INVITE sip:303@h SIP/2.0\r\nv: SIP/2.0/UDP [::1]:5070;branch=z9hG4bKx;rport=5071;received=::2\r\nf: <sip:a@h>;tag=1\r\nt: <sip:303@h>\r\ni: abc\r\nCSeq: 4 INVITE\r\nRoute: <sip:10.0.0.1;lr>\r\nl: 0\r\n\r\n';
-    expect(peekSipMessage(text)).toMatchObject({ kind: 'request', method: 'INVITE', via: { transport: 'UDP', host: '::1', port: 5070, branch: 'z9hG4bKx', rport: 5071, received: '::2' }, cseqMethod: 'INVITE', callId: 'abc', hasToTag: false, firstRoute: 'sip:10.0.0.1;lr' });
+    const text =
+      'INVITE sip:303@h SIP/2.0\r\nv: SIP/2.0/UDP [::1]:5070;branch=z9hG4bKx;rport=5071;received=::2\r\nf: <sip:a@h>;tag=1\r\nt: <sip:303@h>\r\ni: abc\r\nCSeq: 4 INVITE\r\nRoute: <sip:10.0.0.1;lr>\r\nl: 0\r\n\r\n';
+    expect(peekSipMessage(text)).toMatchObject({
+      kind: 'request',
+      method: 'INVITE',
+      via: { transport: 'UDP', host: '::1', port: 5070, branch: 'z9hG4bKx', rport: 5071, received: '::2' },
+      cseqMethod: 'INVITE',
+      callId: 'abc',
+      hasToTag: false,
+      firstRoute: 'sip:10.0.0.1;lr',
+    });
   });
 });
 
@@ -26,7 +35,16 @@ describe('targets and causes', () => {
     expect(userPart('sip:4711@h:5060;x=y')).toBe('4711');
   });
 
-  it.each([[486, 'busy'], [600, 'busy'], [603, 'rejected'], [403, 'rejected'], [408, 'no_answer'], [480, 'no_answer'], [404, 'failed'], [503, 'failed']] as const)('maps %i to %s', (status, cause) => {
+  it.each([
+    [486, 'busy'],
+    [600, 'busy'],
+    [603, 'rejected'],
+    [403, 'rejected'],
+    [408, 'no_answer'],
+    [480, 'no_answer'],
+    [404, 'failed'],
+    [503, 'failed'],
+  ] as const)('maps %i to %s', (status, cause) => {
     expect(causeOfFailure(status)).toBe(cause);
   });
 });

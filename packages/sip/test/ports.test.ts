@@ -57,7 +57,9 @@ describe("the line's randomness and time come from its deps (core's Random and C
     expect(ok.text).toMatch(/^o=callhook 1 0 IN IP4 127\.0\.0\.1$/m);
     uac.ack(callId);
     await waitFor(() => packets.length >= 2, 'two RTP packets from the line', 10_000);
-    expect(packets.slice(0, 2).map((packet) => ({ sequence: packet.readUInt16BE(2), timestamp: packet.readUInt32BE(4), ssrc: packet.readUInt32BE(8) }))).toEqual([
+    expect(
+      packets.slice(0, 2).map((packet) => ({ sequence: packet.readUInt16BE(2), timestamp: packet.readUInt32BE(4), ssrc: packet.readUInt32BE(8) })),
+    ).toEqual([
       { sequence: 0, timestamp: 0, ssrc: 1 },
       { sequence: 1, timestamp: 160, ssrc: 1 },
     ]);

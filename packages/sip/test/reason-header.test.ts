@@ -18,7 +18,10 @@ describe('Reason header (RFC 3326)', () => {
   });
 
   it('files cause=200 as answered elsewhere, anything else as the caller giving up', () => {
-    expect(cancelCause(parseReason(['SIP;cause=200;text="Call completed elsewhere"']))).toEqual({ cause: 'answered_elsewhere', detail: 'Call completed elsewhere' });
+    expect(cancelCause(parseReason(['SIP;cause=200;text="Call completed elsewhere"']))).toEqual({
+      cause: 'answered_elsewhere',
+      detail: 'Call completed elsewhere',
+    });
     expect(cancelCause(parseReason(['Q.850;cause=16']))).toEqual({ cause: 'normal' });
     expect(cancelCause(parseReason(['SIP;cause=487']))).toEqual({ cause: 'normal', detail: 'CANCEL: SIP 487' });
     expect(cancelCause([])).toEqual({ cause: 'normal' });

@@ -15,7 +15,9 @@ afterAll(async () => {
 
 describe.each(['udp', 'tcp'] as const)('registration at kamailio over %s', (transport) => {
   it('registers with digest, reports ready, and unregisters on stop', async () => {
-    const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', password: 'secret', registrar: kamailio.address, transport, registerExpires: 60 }));
+    const line = createSipLine(
+      SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', password: 'secret', registrar: kamailio.address, transport, registerExpires: 60 }),
+    );
     const events = new EventRecorder(line);
     await line.start();
     const ready = await events.waitFor('status', (event) => ['ready', 'failed'].includes(event.status.state));
@@ -34,7 +36,9 @@ describe.each(['udp', 'tcp'] as const)('registration at kamailio over %s', (tran
   });
 
   it('is refused 403 when the auth user is not the AOR user', async () => {
-    const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:305@127.0.0.1', authUser: 'other', password: 'secret', registrar: kamailio.address, transport }));
+    const line = createSipLine(
+      SipLineSchema.parse({ type: 'sip', aor: 'sip:305@127.0.0.1', authUser: 'other', password: 'secret', registrar: kamailio.address, transport }),
+    );
     const events = new EventRecorder(line);
     await line.start();
     const failed = await events.waitFor('status', (event) => event.status.state === 'failed');
@@ -67,7 +71,10 @@ describe('registration failures without a registrar answering', () => {
 describe('registration retry', () => {
   it('registers once a registrar that was down comes up', async () => {
     const port = await freePort();
-    const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:309@127.0.0.1', password: 'secret', registrar: `127.0.0.1:${port}`, transport: 'tcp' }), { registrationRetryMs: 300 });
+    const line = createSipLine(
+      SipLineSchema.parse({ type: 'sip', aor: 'sip:309@127.0.0.1', password: 'secret', registrar: `127.0.0.1:${port}`, transport: 'tcp' }),
+      { registrationRetryMs: 300 },
+    );
     const events = new EventRecorder(line);
     let late: Kamailio | undefined;
     try {
@@ -84,7 +91,10 @@ describe('registration retry', () => {
 
 describe('registration refresh', () => {
   it('re-registers before expiry so calls still reach the line after the first lifetime', async () => {
-    const shortLived = { ...SipLineSchema.parse({ type: 'sip', aor: 'sip:307@127.0.0.1', password: 'secret', registrar: kamailio.address, autoAnswer: true }), registerExpires: 10 };
+    const shortLived = {
+      ...SipLineSchema.parse({ type: 'sip', aor: 'sip:307@127.0.0.1', password: 'secret', registrar: kamailio.address, autoAnswer: true }),
+      registerExpires: 10,
+    };
     const callee = createSipLine(shortLived);
     const caller = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:308@127.0.0.1', password: 'secret', registrar: kamailio.address }));
     const calleeEvents = new EventRecorder(callee);

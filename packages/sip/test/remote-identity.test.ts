@@ -34,7 +34,11 @@ describe('the caller of an incoming INVITE', () => {
   });
 
   it('prefers P-Asserted-Identity, tel: URIs included', () => {
-    const request = invite([from('"Reception" <sip:200@pbx.example>'), 'P-Asserted-Identity: "Anna Schmidt" <sip:+4930123459@pbx.example;user=phone>', 'P-Asserted-Identity: <tel:+4930123459>']);
+    const request = invite([
+      from('"Reception" <sip:200@pbx.example>'),
+      'P-Asserted-Identity: "Anna Schmidt" <sip:+4930123459@pbx.example;user=phone>',
+      'P-Asserted-Identity: <tel:+4930123459>',
+    ]);
     expect(remoteIdentity(request)).toEqual({ party: '+4930123459', name: 'Anna Schmidt', source: 'P-Asserted-Identity' });
     expect(remoteIdentity(invite([from('<sip:200@pbx.example>'), 'P-Asserted-Identity: <tel:+1-201-555-0123;phone-context=+1>']))).toEqual({
       party: '+12015550123',

@@ -23,7 +23,7 @@ describe('SDP', () => {
     expect(parseRemoteAudio(offer('m=audio 5000 RTP/AVP 8', line)).direction).toBe(direction);
   });
 
-  it('does not take a video stream\'s direction or address for the audio that follows it', () => {
+  it("does not take a video stream's direction or address for the audio that follows it", () => {
     const sdp = offer('m=video 6000 RTP/AVP 96\r\nc=IN IP4 10.9.9.9\r\na=inactive\r\nm=audio 5000 RTP/AVP 0');
     expect(parseRemoteAudio(sdp)).toMatchObject({ direction: 'sendrecv', address: '10.0.0.1', port: 5000 });
   });
@@ -34,7 +34,10 @@ describe('SDP', () => {
 
   it('answers with the first offered G.711 codec and the offered telephone-event type', () => {
     const remote = parseRemoteAudio(offer('m=audio 5000 RTP/AVP 18 8 0 96', 'a=rtpmap:96 telephone-event/8000\r\n'));
-    expect(answerCodecs(remote)).toEqual([{ payloadType: 8, name: 'PCMA' }, { payloadType: 96, name: 'telephone-event' }]);
+    expect(answerCodecs(remote)).toEqual([
+      { payloadType: 8, name: 'PCMA' },
+      { payloadType: 96, name: 'telephone-event' },
+    ]);
     expect(() => answerCodecs(parseRemoteAudio(offer('m=audio 5000 RTP/AVP 18')))).toThrow(/neither PCMU nor PCMA/);
   });
 

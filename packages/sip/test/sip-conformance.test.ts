@@ -26,7 +26,29 @@ async function sipUnderTest(): Promise<LineUnderTest> {
     async callIn({ hangUpAfterMs }) {
       const own = await freePort();
       const local = line.localAddress!;
-      runs.push(startSipp(['-sn', 'uac', `127.0.0.1:${local.port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(own), '-m', '1', '-d', String(hangUpAfterMs), '-timeout', '15s', '-timeout_error'], 20_000));
+      runs.push(
+        startSipp(
+          [
+            '-sn',
+            'uac',
+            `127.0.0.1:${local.port}`,
+            '-s',
+            '303',
+            '-i',
+            '127.0.0.1',
+            '-p',
+            String(own),
+            '-m',
+            '1',
+            '-d',
+            String(hangUpAfterMs),
+            '-timeout',
+            '15s',
+            '-timeout_error',
+          ],
+          20_000,
+        ),
+      );
       return { remoteParty: 'sipp' };
     },
     async finished() {

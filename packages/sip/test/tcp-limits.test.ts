@@ -36,7 +36,15 @@ async function idle(port: number, localAddress = '127.0.0.1'): Promise<Client> {
 
 describe('SIP TCP connection limits (issue 9: idle connections exhausted descriptors)', () => {
   it('closes connections beyond the per-peer and total caps at once and keeps taking calls', async () => {
-    const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', transport: 'tcp', autoAnswer: true, tcp: { maxConnections: 8, maxConnectionsPerPeer: 5, firstRequestTimeoutSeconds: 300 } }));
+    const line = createSipLine(
+      SipLineSchema.parse({
+        type: 'sip',
+        aor: 'sip:303@127.0.0.1',
+        transport: 'tcp',
+        autoAnswer: true,
+        tcp: { maxConnections: 8, maxConnectionsPerPeer: 5, firstRequestTimeoutSeconds: 300 },
+      }),
+    );
     await line.start();
     cleanups.push(() => line.stop());
     const port = line.localAddress!.port;
@@ -52,14 +60,36 @@ describe('SIP TCP connection limits (issue 9: idle connections exhausted descrip
     // Once the idle connections go, a real call gets through.
     for (const client of clients) client.socket.destroy();
     await waitFor(() => clients.every((client) => client.closed), 'idle clients closed', 10_000);
-    const sipp = startSipp(['-sn', 'uac', `127.0.0.1:${port}`, '-s', '303', '-i', '127.0.0.1', '-p', String(await freePort()), '-m', '1', '-d', '100', '-t', 't1', '-timeout', '15s', '-timeout_error']);
+    const sipp = startSipp([
+      '-sn',
+      'uac',
+      `127.0.0.1:${port}`,
+      '-s',
+      '303',
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(await freePort()),
+      '-m',
+      '1',
+      '-d',
+      '100',
+      '-t',
+      't1',
+      '-timeout',
+      '15s',
+      '-timeout_error',
+    ]);
     const result = await sipp.done;
     expect(result.code, result.stdout + result.stderr).toBe(0);
   });
 
   it('closes a connection that sends no valid SIP message within the first-message deadline', async () => {
     const clock = new SimulatedClock(0);
-    const endpoint = await TcpEndpoint.listen('127.0.0.1', 0, silentLogger, { clock, limits: { maxConnections: 100, maxConnectionsPerPeer: 100, firstMessageTimeoutMs: 5_000 } });
+    const endpoint = await TcpEndpoint.listen('127.0.0.1', 0, silentLogger, {
+      clock,
+      limits: { maxConnections: 100, maxConnectionsPerPeer: 100, firstMessageTimeoutMs: 5_000 },
+    });
     cleanups.push(() => endpoint.close());
     const received: string[] = [];
     endpoint.onMessage = (message) => received.push(message.text);
@@ -68,7 +98,19 @@ describe('SIP TCP connection limits (issue 9: idle connections exhausted descrip
     const garbage = await idle(port);
     garbage.socket.write('HELLO\r\nContent-Length: 0\r\n\r\n');
     const talker = await idle(port);
-    talker.socket.write(['OPTIONS sip:303@127.0.0.1 SIP/2.0', 'Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bK-1', 'From: <sip:a@127.0.0.1>;tag=1', 'To: <sip:303@127.0.0.1>', 'Call-ID: limits-1', 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', ''].join('\r\n'));
+    talker.socket.write(
+      [
+        'OPTIONS sip:303@127.0.0.1 SIP/2.0',
+        'Via: SIP/2.0/TCP 127.0.0.1:9;branch=z9hG4bK-1',
+        'From: <sip:a@127.0.0.1>;tag=1',
+        'To: <sip:303@127.0.0.1>',
+        'Call-ID: limits-1',
+        'CSeq: 1 OPTIONS',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
     await waitFor(() => endpoint.openConnections === 5 && received.length === 2, 'five connections adopted and two messages framed', 10_000);
     await clock.advance(4_999);
     expect([...silent, garbage, talker].some((client) => client.closed)).toBe(false);

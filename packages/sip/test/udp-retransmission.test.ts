@@ -47,13 +47,34 @@ describe('UDP retransmission against a silent peer', () => {
     await line.start();
     const port = line.localAddress!.port;
     const via = `SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bK-retrans-1`;
-    const head = [`Via: ${via}`, 'From: <sip:caller@127.0.0.1>;tag=a1', `To: <sip:303@127.0.0.1:${port}>`, 'Call-ID: retrans-1@test', 'CSeq: 1 INVITE', 'Max-Forwards: 70', `Contact: <sip:caller@127.0.0.1:${peer.port}>`];
+    const head = [
+      `Via: ${via}`,
+      'From: <sip:caller@127.0.0.1>;tag=a1',
+      `To: <sip:303@127.0.0.1:${port}>`,
+      'Call-ID: retrans-1@test',
+      'CSeq: 1 INVITE',
+      'Max-Forwards: 70',
+      `Contact: <sip:caller@127.0.0.1:${peer.port}>`,
+    ];
     const send = (text: string) => new Promise<void>((resolve) => peer!.socket.send(text, port, '127.0.0.1', () => resolve()));
     await send(['INVITE sip:303@127.0.0.1 SIP/2.0', ...head, 'Content-Length: 0', '', ''].join('\r\n'));
     const incoming = await events.waitFor('incoming');
     await line.execute({ type: 'hangup', lineCallId: incoming.lineCallId });
     await waitFor(() => peer!.received.filter((message) => message.text.startsWith('SIP/2.0 603')).length >= 3, 'three 603s', 5_000);
-    await send(['ACK sip:303@127.0.0.1 SIP/2.0', `Via: ${via}`, 'From: <sip:caller@127.0.0.1>;tag=a1', `To: <sip:303@127.0.0.1:${port}>;tag=${/To: .*;tag=(\S+)/.exec(peer.received.find((message) => message.text.startsWith('SIP/2.0 603'))!.text)?.[1]}`, 'Call-ID: retrans-1@test', 'CSeq: 1 ACK', 'Max-Forwards: 70', 'Content-Length: 0', '', ''].join('\r\n'));
+    await send(
+      [
+        'ACK sip:303@127.0.0.1 SIP/2.0',
+        `Via: ${via}`,
+        'From: <sip:caller@127.0.0.1>;tag=a1',
+        `To: <sip:303@127.0.0.1:${port}>;tag=${/To: .*;tag=(\S+)/.exec(peer.received.find((message) => message.text.startsWith('SIP/2.0 603'))!.text)?.[1]}`,
+        'Call-ID: retrans-1@test',
+        'CSeq: 1 ACK',
+        'Max-Forwards: 70',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+    );
     await sleep(100);
     const count = peer.received.filter((message) => message.text.startsWith('SIP/2.0 603')).length;
     await sleep(1_000);

@@ -59,7 +59,11 @@ describe('ActionUrlsPage', () => {
     await screen.findByText('Settings applied.');
     expect(client.saved.at(-1)?.actionUrls).toMatchObject({
       enabled: true,
-      slots: [{ url: '', active: false }, { url: '', active: false }, { on: 'connected', url: 'http://crm/connected', active: true }],
+      slots: [
+        { url: '', active: false },
+        { url: '', active: false },
+        { on: 'connected', url: 'http://crm/connected', active: true },
+      ],
     });
     expect(client.saved.at(-1)?.actionUrls?.slots).toHaveLength(3);
 
@@ -105,7 +109,9 @@ describe('ActionUrlsPage', () => {
     client.settings = loadSettings({
       actionUrls: {
         enabled: true,
-        slots: [{ on: 'inbound', url: 'http://crm/in', headers: { Authorization: 'Bearer stored-bearer', Accept: 'text/plain' }, secret: 'stored-signing-secret-01' }],
+        slots: [
+          { on: 'inbound', url: 'http://crm/in', headers: { Authorization: 'Bearer stored-bearer', Accept: 'text/plain' }, secret: 'stored-signing-secret-01' },
+        ],
       },
     }).settings;
     const { container } = render(<ActionUrlsPage client={client} />);
@@ -121,7 +127,11 @@ describe('ActionUrlsPage', () => {
     await user.type(urlField(), '?x=1');
     await user.click(screen.getByRole('button', { name: 'Apply' }));
     await screen.findByText('Settings applied.');
-    expect(client.settings.actionUrls.slots[0]).toMatchObject({ url: 'http://crm/in?x=1', headers: { Authorization: 'Bearer stored-bearer' }, secret: 'stored-signing-secret-01' });
+    expect(client.settings.actionUrls.slots[0]).toMatchObject({
+      url: 'http://crm/in?x=1',
+      headers: { Authorization: 'Bearer stored-bearer' },
+      secret: 'stored-signing-secret-01',
+    });
 
     await user.click(screen.getByRole('button', { name: 'Replace Authorization header' }));
     await user.type(screen.getByLabelText('New Authorization header'), 'Bearer typed-anew');

@@ -8,7 +8,10 @@ describe('engineReducer', () => {
     expect(state.active).toHaveLength(1);
     state = engineReducer(state, { type: 'event', event: { type: 'call', action: 'connected', call: call({ state: 'connected' }), at: 2 } });
     expect(state.active.map((c) => c.state)).toEqual(['connected']);
-    state = engineReducer(state, { type: 'event', event: { type: 'call', action: 'disconnected', call: call({ state: 'ended', disposition: 'answered' }), at: 3 } });
+    state = engineReducer(state, {
+      type: 'event',
+      event: { type: 'call', action: 'disconnected', call: call({ state: 'ended', disposition: 'answered' }), at: 3 },
+    });
     expect(state.active).toEqual([]);
     expect(state.recent.map((c) => c.disposition)).toEqual(['answered']);
   });
@@ -22,7 +25,10 @@ describe('engineReducer', () => {
   });
 
   it('tracks the line status from events', () => {
-    const state = engineReducer(initialEngineState, { type: 'event', event: { type: 'line', lineId: 'default', status: { state: 'unregistered', detail: '401 from registrar' } } });
+    const state = engineReducer(initialEngineState, {
+      type: 'event',
+      event: { type: 'line', lineId: 'default', status: { state: 'unregistered', detail: '401 from registrar' } },
+    });
     expect(state.line).toEqual({ state: 'unregistered', detail: '401 from registrar' });
   });
 });

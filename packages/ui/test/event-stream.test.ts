@@ -27,7 +27,12 @@ describe('subscribeEvents', () => {
     const source = new FakeEventSource();
     const events: EngineEvent[] = [];
     const states: string[] = [];
-    const off = subscribeEvents('/api/v1/events', (e) => events.push(e), (s) => states.push(s), () => source as unknown as EventSource);
+    const off = subscribeEvents(
+      '/api/v1/events',
+      (e) => events.push(e),
+      (s) => states.push(s),
+      () => source as unknown as EventSource,
+    );
     source.onopen?.();
     source.send('line', JSON.stringify({ type: 'line', status: { state: 'ready', detail: 'simulated line' } }));
     source.send('delivery', 'not json');

@@ -18,13 +18,22 @@ function fakeFetch(responses: Record<string, { status: number; body: unknown }>,
 describe('createHttpClient', () => {
   it('sends the token as a bearer header', async () => {
     const calls: Call[] = [];
-    const client = createHttpClient({ baseUrl: 'http://h', token: 'secret-token-0123456', fetch: fakeFetch({ 'GET /api/v1/calls': { status: 200, body: { ok: true, active: [], recent: [] } } }, calls) });
+    const client = createHttpClient({
+      baseUrl: 'http://h',
+      token: 'secret-token-0123456',
+      fetch: fakeFetch({ 'GET /api/v1/calls': { status: 200, body: { ok: true, active: [], recent: [] } } }, calls),
+    });
     await expect(client.getCalls()).resolves.toEqual({ active: [], recent: [] });
     expect(new Headers(calls[0]!.init!.headers).get('authorization')).toBe('Bearer secret-token-0123456');
   });
 
   it('turns a settings refusal into a ClientError with the bad fields', async () => {
-    const body = { ok: false, code: 'invalid_settings', message: 'invalid settings', details: { issues: [{ path: 'inbound.port', message: 'port must be 1–65535' }] } };
+    const body = {
+      ok: false,
+      code: 'invalid_settings',
+      message: 'invalid settings',
+      details: { issues: [{ path: 'inbound.port', message: 'port must be 1–65535' }] },
+    };
     const client = createHttpClient({ baseUrl: 'http://h', fetch: fakeFetch({ 'PUT /api/v1/settings': { status: 400, body } }, []) });
     const error = await client.saveSettings({}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientError);
@@ -42,13 +51,22 @@ describe('createHttpClient', () => {
 
   it('reads the line status from /healthz even when it answers 503', async () => {
     const line = { state: 'unregistered', detail: '401 from registrar' };
-    const body = { ok: false, line, lines: [{ id: 'desk', type: 'sip', status: line }], deliveries: { queued: 0, inFlight: 0, dropped: 0, parked: 0 }, outbox: { quarantined: null } };
+    const body = {
+      ok: false,
+      line,
+      lines: [{ id: 'desk', type: 'sip', status: line }],
+      deliveries: { queued: 0, inFlight: 0, dropped: 0, parked: 0 },
+      outbox: { quarantined: null },
+    };
     const client = createHttpClient({ baseUrl: 'http://h', fetch: fakeFetch({ 'GET /healthz': { status: 503, body } }, []) });
     await expect(client.getLineStatus()).resolves.toEqual(line);
   });
 
   it('refuses an answer outside the API contract as a ClientError naming the field, never passing it on', async () => {
-    const client = createHttpClient({ baseUrl: 'http://h', fetch: fakeFetch({ 'GET /api/v1/deliveries': { status: 200, body: { ok: true, deliveries: 'none' } } }, []) });
+    const client = createHttpClient({
+      baseUrl: 'http://h',
+      fetch: fakeFetch({ 'GET /api/v1/deliveries': { status: 200, body: { ok: true, deliveries: 'none' } } }, []),
+    });
     const error = await client.getDeliveries().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ClientError);
     expect(error).toMatchObject({ code: 'unexpected_response', issues: expect.arrayContaining([expect.objectContaining({ path: 'deliveries' })]) });

@@ -22,7 +22,10 @@ describe('createIpcClient', () => {
     const bridge = { onEngineEvent: (l: (event: unknown) => void) => ((listener = l), () => (listener = null)) } as unknown as CallhookBridge;
     const seen: unknown[] = [];
     const states: string[] = [];
-    const off = createIpcClient(bridge).subscribe((e) => seen.push(e), (s) => states.push(s));
+    const off = createIpcClient(bridge).subscribe(
+      (e) => seen.push(e),
+      (s) => states.push(s),
+    );
     listener!({ type: 'line', status: { state: 'ready', detail: '' } });
     off();
     expect(seen).toHaveLength(1);

@@ -6,7 +6,7 @@ import { InboundPage } from '../src/pages/inbound/inbound-page.js';
 import { FakeClient } from './support/fake-client.js';
 
 describe('many lines in the console', () => {
-  it('shows every line\'s status and dials on the line picked in the dial pad', async () => {
+  it("shows every line's status and dials on the line picked in the dial pad", async () => {
     const user = userEvent.setup();
     const client = new FakeClient();
     window.location.hash = '#calls';
@@ -17,7 +17,10 @@ describe('many lines in the console', () => {
       client.emit({ type: 'line', lineId: 'demo', status: { state: 'failed', detail: '401 from registrar' } });
     });
     const list = screen.getByRole('list', { name: 'Lines' });
-    expect([...list.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['desk-12: Line ready — registered at pbx:5060', 'demo: Line failed — 401 from registrar']);
+    expect([...list.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      'desk-12: Line ready — registered at pbx:5060',
+      'demo: Line failed — 401 from registrar',
+    ]);
 
     await user.type(screen.getByLabelText('Number or SIP address'), '555');
     await user.selectOptions(screen.getByLabelText('Line'), 'demo');

@@ -25,12 +25,7 @@ export async function listCalls(target: ApiTarget, options: { limit: number }, o
   out.result(reply, lines.join('\n'));
 }
 
-export async function simulate(
-  target: ApiTarget,
-  what: 'incoming' | 'answer' | 'hangup',
-  body: Record<string, unknown>,
-  out: Output,
-): Promise<void> {
+export async function simulate(target: ApiTarget, what: 'incoming' | 'answer' | 'hangup', body: Record<string, unknown>, out: Output): Promise<void> {
   const client = await apiClient(target);
   // The request is checked with the route's own body schema before it leaves.
   const reply =
@@ -41,10 +36,7 @@ export async function simulate(
 }
 
 /** The console's call controls (`POST /api/v1/commands`): what `answer`, `hangup`, `hold`, `unhold`, `transfer` and `dtmf` send. */
-export type CallCommand =
-  | { action: 'answer' | 'hangup' | 'hold' | 'unhold' }
-  | { action: 'transfer'; target: string }
-  | { action: 'dtmf'; digits: string };
+export type CallCommand = { action: 'answer' | 'hangup' | 'hold' | 'unhold' } | { action: 'transfer'; target: string } | { action: 'dtmf'; digits: string };
 
 /**
  * Sends one call control as the console does; `--call` and `--line` pick the call when several fit

@@ -31,7 +31,9 @@ export async function configCheck(file: string, out: Output): Promise<void> {
   const editionLimits = await limits();
   const { settings } = loadSettingsText(text, editionLimits);
   const slots = settings.actionUrls.slots.filter((s) => s.active).length;
-  const on = Object.entries(settings.inbound.actions).filter(([, v]) => v).map(([k]) => k);
+  const on = Object.entries(settings.inbound.actions)
+    .filter(([, v]) => v)
+    .map(([k]) => k);
   const summary = [
     `${file}: ${out.paint('green', 'ok')}`,
     `  action URLs ${settings.actionUrls.enabled ? 'on' : 'off'}, ${slots} active slot(s)`,
@@ -47,7 +49,12 @@ export function starterSettings(token: string): SettingsInput {
     actionUrls: {
       enabled: true,
       slots: [
-        { on: 'inbound', url: 'http://127.0.0.1:9000/incoming?from=<$remote_party>&name=<$remote_alias>&guid=<$call_guid>', active: false, openInBrowser: false },
+        {
+          on: 'inbound',
+          url: 'http://127.0.0.1:9000/incoming?from=<$remote_party>&name=<$remote_alias>&guid=<$call_guid>',
+          active: false,
+          openInBrowser: false,
+        },
       ],
     },
     inbound: {

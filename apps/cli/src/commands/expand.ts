@@ -1,4 +1,13 @@
-import { CallSnapshotSchema, compileTemplate, SPEC_EXAMPLE_CALL, DEFAULT_MAX_VALUE_LENGTH, expansionContext, isAction, ACTIONS, type CallSnapshot } from '@callhook/core';
+import {
+  CallSnapshotSchema,
+  compileTemplate,
+  SPEC_EXAMPLE_CALL,
+  DEFAULT_MAX_VALUE_LENGTH,
+  expansionContext,
+  isAction,
+  ACTIONS,
+  type CallSnapshot,
+} from '@callhook/core';
 import { readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
@@ -18,7 +27,14 @@ export interface ExpandOptions {
 }
 
 /** State names a user writes from the manual, mapped to the snapshot's. */
-const STATE_ALIASES: Record<string, string> = { disconnected: 'ended', hung_up: 'ended', on_hold: 'held', hold: 'held', incoming: 'ringing', outgoing: 'dialing' };
+const STATE_ALIASES: Record<string, string> = {
+  disconnected: 'ended',
+  hung_up: 'ended',
+  on_hold: 'held',
+  hold: 'held',
+  incoming: 'ringing',
+  outgoing: 'dialing',
+};
 
 /**
  * The calls a `--call` file holds: one snapshot, `{ call }` (a command's answer), `{ active, recent }`
@@ -50,7 +66,10 @@ function readCall(file: string, guid: string | undefined): CallSnapshot {
   }
   if (calls.length === 0) throw new CliError('invalid_call', `--call ${file} holds no call; make one (callhook simulate incoming) or use --sample`);
   if (calls.length > 1) {
-    throw new CliError('invalid_call', `--call ${file} holds ${calls.length} calls; pick one with --guid (${calls.map(guidOf).slice(0, 5).join(', ')}${calls.length > 5 ? ', …' : ''})`);
+    throw new CliError(
+      'invalid_call',
+      `--call ${file} holds ${calls.length} calls; pick one with --guid (${calls.map(guidOf).slice(0, 5).join(', ')}${calls.length > 5 ? ', …' : ''})`,
+    );
   }
   let call = calls[0];
   if (call !== null && typeof call === 'object') {
@@ -69,7 +88,8 @@ function readCall(file: string, guid: string | undefined): CallSnapshot {
 export function expand(options: ExpandOptions, out: Output): void {
   if (!isAction(options.action)) throw new CliError('usage', `--action must be one of ${ACTIONS.join(', ')}; got "${options.action}"`);
   if (options.sample && options.call) throw new CliError('usage', 'pass either --call FILE or --sample, not both');
-  if (!options.sample && !options.call) throw new CliError('usage', 'pass --call FILE (a call as callhook calls --json gives) or --sample (the manual\'s example call)');
+  if (!options.sample && !options.call)
+    throw new CliError('usage', "pass --call FILE (a call as callhook calls --json gives) or --sample (the manual's example call)");
   const call = options.sample ? SPEC_EXAMPLE_CALL : readCall(options.call!, options.guid);
   const at = options.at === undefined ? (call.disconnectedAt ? Date.parse(call.disconnectedAt) : Date.now()) : Date.parse(options.at);
   if (Number.isNaN(at)) throw new CliError('usage', `--at must be an ISO-8601 time such as 2019-03-25T10:34:34Z; got "${options.at}"`);

@@ -62,18 +62,20 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   const ca = options.ca?.map(readCa);
   const consoleDir = options.console === false ? null : await builtConsole();
   if (dataDir !== ':memory:') prepareDataDir(dataDir, options.data !== undefined);
-  const running = await startOrExplain(() => server.startServer({
-    consoleDir,
-    settings,
-    edition,
-    demo: demoToken ? { token: demoToken } : undefined,
-    settingsStore: store ?? undefined,
-    dataDir,
-    port: options.port,
-    logger,
-    fetcher: ca ? { ca } : undefined,
-    delivery: options.maxQueued === undefined ? undefined : { maxQueued: options.maxQueued },
-  }));
+  const running = await startOrExplain(() =>
+    server.startServer({
+      consoleDir,
+      settings,
+      edition,
+      demo: demoToken ? { token: demoToken } : undefined,
+      settingsStore: store ?? undefined,
+      dataDir,
+      port: options.port,
+      logger,
+      fetcher: ca ? { ca } : undefined,
+      delivery: options.maxQueued === undefined ? undefined : { maxQueued: options.maxQueued },
+    }),
+  );
   for (const url of running.urls) process.stdout.write(`listening on ${url}\n`);
   const token = demoToken ?? settings?.settings.inbound.token ?? null;
   const consoleUrl = consoleDir && running.urls[0] ? consoleAddress(running.urls[0], token) : null;
@@ -84,7 +86,11 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
   }
   if (running.urls.length === 0) logger.log('warn', 'the inbound listener is off (inbound.enabled is false): nothing is listening');
   if (demoToken) {
-    out.info(out.json ? JSON.stringify({ demo: true, token: demoToken, urls: running.urls, console: consoleUrl }) : demoBanner(running.urls, demoToken, consoleUrl, out));
+    out.info(
+      out.json
+        ? JSON.stringify({ demo: true, token: demoToken, urls: running.urls, console: consoleUrl })
+        : demoBanner(running.urls, demoToken, consoleUrl, out),
+    );
   }
 
   reload = store
@@ -122,7 +128,8 @@ async function startOrExplain<T>(start: () => Promise<T>): Promise<T> {
     const { code, address, port } = error as NodeJS.ErrnoException & { address?: string; port?: number };
     const where = `port ${port} on ${address}`;
     if (code === 'EADDRINUSE') throw new CliError('port_in_use', `${where} is in use — another callhook serve? stop it or pass --port`);
-    if (code === 'EADDRNOTAVAIL') throw new CliError('address_unavailable', `${address} is not an address of this host; fix inbound.listen in the settings file`);
+    if (code === 'EADDRNOTAVAIL')
+      throw new CliError('address_unavailable', `${address} is not an address of this host; fix inbound.listen in the settings file`);
     if (code === 'EACCES') throw new CliError('port_in_use', `${where} needs privileges this process does not have; pass --port 1024 or above`);
     throw error;
   }
@@ -188,7 +195,11 @@ async function reloadSettings(
   try {
     const { restartFields } = await running.applySettings(loaded);
     logger.log('info', `settings reloaded from ${store.path}`);
-    if (restartFields.length > 0) logger.log('warn', `${restartFields.join(', ')} changed: that part takes effect at the next start (the listener's address, port and switch; a line's fields its plugin cannot take while it has a call)`);
+    if (restartFields.length > 0)
+      logger.log(
+        'warn',
+        `${restartFields.join(', ')} changed: that part takes effect at the next start (the listener's address, port and switch; a line's fields its plugin cannot take while it has a call)`,
+      );
   } catch (error) {
     logger.log('error', `settings not fully applied from ${store.path}: ${oneLine(error)}`);
   }

@@ -32,8 +32,32 @@ export function sippBinary(): string {
 /** Runs sipp's built-in uac to completion, killed after `limitMs`; exit 0 means every call succeeded. */
 export async function runSippUac(target: string, user: string, calls: number, extra: string[], limitMs = 30_000) {
   const [sipPort, controlPort, mediaPort] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
-  const args = ['-sn', 'uac', target, '-s', user, '-i', '127.0.0.1', '-p', String(sipPort), '-cp', String(controlPort), '-mp', String(mediaPort),
-    '-m', String(calls), '-r', '10', '-d', '200', '-nostdin', '-timeout', '25s', '-timeout_error', ...extra];
+  const args = [
+    '-sn',
+    'uac',
+    target,
+    '-s',
+    user,
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(sipPort),
+    '-cp',
+    String(controlPort),
+    '-mp',
+    String(mediaPort),
+    '-m',
+    String(calls),
+    '-r',
+    '10',
+    '-d',
+    '200',
+    '-nostdin',
+    '-timeout',
+    '25s',
+    '-timeout_error',
+    ...extra,
+  ];
   const child = spawn(sippBinary(), args, { cwd: mkdtempSync(join(tmpdir(), 'callhook-sipp-')), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8_000)));

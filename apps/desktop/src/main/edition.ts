@@ -3,8 +3,5 @@ import { sipLinePlugin } from '@callhook/sip';
 
 /** The desktop's edition: its registry of line plugins, one line each (the first is the default line). */
 export const desktopEdition: ServerEdition = {
-  linePlugins: [
-    simulatorLinePlugin,
-    sipLinePlugin,
-  ],
+  linePlugins: [simulatorLinePlugin, sipLinePlugin],
 };

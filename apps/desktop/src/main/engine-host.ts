@@ -32,7 +32,14 @@ function loadOrCreate(file: SettingsFile): LoadedSettings {
 export async function startEngineHost(options: EngineHostOptions): Promise<EngineHost> {
   const file = new SettingsFile(join(options.userDataDir, 'settings.json'));
   const settings = loadOrCreate(file);
-  const server = await startServer({ settings, settingsStore: file, dataDir: options.userDataDir, edition: desktopEdition, browser: options.browser, logger: options.logger });
+  const server = await startServer({
+    settings,
+    settingsStore: file,
+    dataDir: options.userDataDir,
+    edition: desktopEdition,
+    browser: options.browser,
+    logger: options.logger,
+  });
   const { engine, journal } = server;
 
   const backend: ConsoleBackend = {

@@ -19,7 +19,9 @@ export function linkDialer(deps: LinkDialerDeps) {
       deps.report(`cannot dial ${link.slice(0, 80)}: not a phone number or SIP address`);
       return;
     }
-    void deps.execute({ action: 'make_call', target, force: false }).catch((error: unknown) => deps.report(`dialling ${target} failed: ${(error as Error).message}`));
+    void deps
+      .execute({ action: 'make_call', target, force: false })
+      .catch((error: unknown) => deps.report(`dialling ${target} failed: ${(error as Error).message}`));
   };
   return {
     onLink(link: string) {

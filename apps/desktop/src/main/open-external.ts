@@ -2,7 +2,10 @@ import type { BrowserOpener } from '@callhook/core';
 import type { ShellPort } from './electron-ports.js';
 
 export class RefusedUrlError extends Error {
-  constructor(readonly url: string, reason: string) {
+  constructor(
+    readonly url: string,
+    reason: string,
+  ) {
     super(reason);
     this.name = 'RefusedUrlError';
   }

@@ -19,9 +19,7 @@ export const MAX_POSTDIAL_LENGTH = 32;
  * - `sip`: a SIP or SIPS URI (RFC 3261 §19.1), dialled as written; `user` is its user part,
  *   percent-decoded once (RFC 3261 §19.1.2), or '' when the URI has none.
  */
-export type DialTarget =
-  | { kind: 'number'; serviceCodes: string; number: string; postdial: string }
-  | { kind: 'sip'; uri: string; user: string; postdial: '' };
+export type DialTarget = { kind: 'number'; serviceCodes: string; number: string; postdial: string } | { kind: 'sip'; uri: string; user: string; postdial: '' };
 
 /** What a target may be, for error messages that name the accepted forms. */
 export const ACCEPTED_TARGETS =
@@ -115,7 +113,10 @@ function readNumber(text: string, postdial: string, field: string, whole: string
 
 /** `,1234`, `p1234`, `w*2` → canonical postdial (`p` for `,` and `P`; always starts with a pause). */
 function readPostdial(text: string, field: string, whole: string): string | Refusal {
-  const compact = text.replace(/[\s\-./+()]/g, '').replaceAll(',', 'p').replace(/[PW]/g, (c) => c.toLowerCase());
+  const compact = text
+    .replace(/[\s\-./+()]/g, '')
+    .replaceAll(',', 'p')
+    .replace(/[PW]/g, (c) => c.toLowerCase());
   if (!POSTDIAL_CHARS.test(compact)) {
     return invalid(field, `${field} "${whole}" has postdial characters other than 0-9, *, #, A-D and the pauses , p w; ${ACCEPTED_TARGETS}`);
   }
@@ -151,7 +152,10 @@ function readTelUri(value: string, field: string): DialTarget | Refusal {
     } else if (name === 'isub') {
       return invalid(field, `${field} "${value}": ISDN subaddresses (;isub=) cannot be dialled; remove ;isub=`);
     } else {
-      return invalid(field, `${field} "${value}" has the parameter ;${name}, which callhook cannot dial; remove it (accepted: ;ext=, ;postd=, ;phone-context=)`);
+      return invalid(
+        field,
+        `${field} "${value}" has the parameter ;${name}, which callhook cannot dial; remove it (accepted: ;ext=, ;postd=, ;phone-context=)`,
+      );
     }
   }
   return readNumber(numberText, postdial, field, value);

@@ -11,7 +11,11 @@ export function readLineTarget(target: string): { target: DialTarget; remotePart
   const read = readDialTarget(target);
   if (read instanceof Refusal) throw read.toError();
   if (read.postdial !== '') {
-    throw new CallhookError('invalid_target', `target "${target}" has postdial DTMF (${read.postdial}); lines dial the number only, the engine sends the DTMF once connected`, { field: 'target' });
+    throw new CallhookError(
+      'invalid_target',
+      `target "${target}" has postdial DTMF (${read.postdial}); lines dial the number only, the engine sends the DTMF once connected`,
+      { field: 'target' },
+    );
   }
   return { target: read, remoteParty: remotePartyOf(read) };
 }

@@ -98,7 +98,8 @@ export class Dispatcher {
    * While an outbox page is being read: ids that finished meanwhile. The page may have been taken
    * before their completion was written, and they are no longer `known`, so they are skipped by this.
    */
-  private finishedDuringRead: Set<string> | null = null;  private refillTimer: TimerHandle | null = null;
+  private finishedDuringRead: Set<string> | null = null;
+  private refillTimer: TimerHandle | null = null;
   private halted = false;
   private readonly maxQueued: number;
   private readonly maxQueuedPerOrigin: number;
@@ -447,7 +448,13 @@ export class Dispatcher {
     const sink = this.sinks.get(delivery.mode);
     if (!sink) {
       const known = [...this.sinks.keys()].join(', ');
-      return { outcome: 'network_error', status: null, latencyMs: 0, error: `no delivery sink "${delivery.mode}" in this edition (it has ${known})`, retryable: false };
+      return {
+        outcome: 'network_error',
+        status: null,
+        latencyMs: 0,
+        error: `no delivery sink "${delivery.mode}" in this edition (it has ${known})`,
+        retryable: false,
+      };
     }
     const cancellation = new Cancellation();
     flight.cancellation = cancellation;

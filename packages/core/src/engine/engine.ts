@@ -173,7 +173,10 @@ export class Engine {
   }
 
   private subscribe(id: string, line: Line): void {
-    this.unsubscribes.set(id, line.onEvent((event) => this.onLineEvent(id, event)));
+    this.unsubscribes.set(
+      id,
+      line.onEvent((event) => this.onLineEvent(id, event)),
+    );
   }
 
   /** True when `work` settled within `ms`, false when the time ran out first; rethrows its error. */
@@ -279,9 +282,13 @@ export class Engine {
       return { action: command.action, call: this.call(callId) ?? null };
     }
     if (dialled && dialled.postdial !== '') {
-      throw new CallhookError('invalid_target', `target of ${command.action} has postdial DTMF (${dialled.postdial}), which cannot follow a transfer; remove it`, {
-        field: 'target',
-      });
+      throw new CallhookError(
+        'invalid_target',
+        `target of ${command.action} has postdial DTMF (${dialled.postdial}), which cannot follow a transfer; remove it`,
+        {
+          field: 'target',
+        },
+      );
     }
     const active = this.book.activeCalls().filter((call) => named === null || call.lineId === named);
     const call = resolveCall(command, active, (guid) => this.book.get(guid));
@@ -333,7 +340,10 @@ export class Engine {
       try {
         await line.execute({ type: 'hold', lineCallId: lineCall.lineCallId });
       } catch (error) {
-        this.logger.log('warn', `call waiting: could not hold call ${other.guid} before answering ${answering}: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.log(
+          'warn',
+          `call waiting: could not hold call ${other.guid} before answering ${answering}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
   }
@@ -423,11 +433,12 @@ export class Engine {
       this.afterTransition(result, at);
       return;
     }
-    const input: CallInput = event.type === 'ended'
-      ? { type: 'ended', at, by: event.by, cause: event.cause, detail: event.detail }
-      : event.type === 'held' || event.type === 'resumed'
-        ? { type: event.type, at, by: event.by }
-        : { type: event.type, at };
+    const input: CallInput =
+      event.type === 'ended'
+        ? { type: 'ended', at, by: event.by, cause: event.cause, detail: event.detail }
+        : event.type === 'held' || event.type === 'resumed'
+          ? { type: event.type, at, by: event.by }
+          : { type: event.type, at };
     const result = this.book.apply(lineId, event.lineCallId, input);
     if (!result) {
       this.logger.log('debug', 'line event for an unknown call', { line: lineId, event: event.type, lineCallId: event.lineCallId });

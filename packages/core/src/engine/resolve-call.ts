@@ -20,8 +20,7 @@ const APPLIES_IN: Record<CallCommand['action'], readonly CallStateName[]> = {
  */
 export function resolveCall(command: CallCommand, active: CallState[], lookup: (guid: string) => CallState | undefined): CallState {
   const states = APPLIES_IN[command.action];
-  const fits = (call: CallState): boolean =>
-    states.includes(call.phase) && (command.action !== 'answer' || call.direction === 'inbound');
+  const fits = (call: CallState): boolean => states.includes(call.phase) && (command.action !== 'answer' || call.direction === 'inbound');
   if (command.call !== null) {
     const call = lookup(command.call);
     if (!call) throw new CallhookError('no_such_call', `no call ${command.call}`, { call: command.call });

@@ -18,7 +18,9 @@ export interface CallEventInput {
 export function deliveriesFor(loaded: LoadedSettings, event: CallEventInput, offset?: UtcOffset): PendingDelivery[] {
   const { actionUrls } = loaded.settings;
   if (!actionUrls.enabled) return [];
-  const matching = actionUrls.slots.flatMap((slot, index) => (slot.active && slot.on === event.action && loaded.templates[index] && (slot.lines === null || slot.lines.includes(event.call.lineId)) ? [index] : []));
+  const matching = actionUrls.slots.flatMap((slot, index) =>
+    slot.active && slot.on === event.action && loaded.templates[index] && (slot.lines === null || slot.lines.includes(event.call.lineId)) ? [index] : [],
+  );
   if (matching.length === 0) return [];
   const context = expansionContext(event, offset);
   return matching.map((index) => {

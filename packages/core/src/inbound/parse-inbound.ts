@@ -148,7 +148,7 @@ function parseQuery(target: string, start: number): Map<string, string> | Refusa
   // The next '=' at or after pos, found once and reused: searching again for every piece would make a
   // query of many pieces without '=' quadratic.
   let nextEq = -1;
-  for (let pos = start; pos < target.length; ) {
+  for (let pos = start; pos < target.length;) {
     let end = target.indexOf('&', pos);
     if (end === -1) end = target.length;
     if (end > pos) {

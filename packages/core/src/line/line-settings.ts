@@ -30,7 +30,10 @@ export const CallWaitingSchema = z.enum(['hold', 'none'], { error: 'callWaiting 
 export const DialPlanSchema = z
   .strictObject({
     country: z.string().refine(isDialPlanCountry, 'write the country as an ISO 3166-1 alpha-2 code such as "DE" or "US"'),
-    outsideLinePrefix: z.string().regex(/^[0-9*#]{0,8}$/, 'the outside line prefix is up to 8 of 0-9, * and # (often "0" or "9"; "" for none)').default(''),
+    outsideLinePrefix: z
+      .string()
+      .regex(/^[0-9*#]{0,8}$/, 'the outside line prefix is up to 8 of 0-9, * and # (often "0" or "9"; "" for none)')
+      .default(''),
     internationalPrefix: z
       .string()
       .regex(/^[0-9]{1,6}$/, 'the international prefix is 1–6 digits such as "00" or "011"')

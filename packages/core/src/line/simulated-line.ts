@@ -33,9 +33,7 @@ export class SimulatedLine implements Line {
 
   constructor(private options: SimulatedLineOptions) {
     const logger = options.logger ?? silentLogger;
-    this.events = new LineEventHub((error, event) =>
-      logger.log('error', 'line event listener failed', { event: event.type, error: String(error) }),
-    );
+    this.events = new LineEventHub((error, event) => logger.log('error', 'line event listener failed', { event: event.type, error: String(error) }));
   }
 
   private get localParty(): string {
@@ -73,7 +71,14 @@ export class SimulatedLine implements Line {
     this.requireReady();
     const id = `sim-${this.nextId++}`;
     this.calls.set(id, { id, phase: 'ringing', direction: 'in', timer: null });
-    this.emit({ type: 'incoming', lineCallId: id, remoteParty: from, remoteName: name, localParty: this.localParty, localName: this.options.localName ?? null });
+    this.emit({
+      type: 'incoming',
+      lineCallId: id,
+      remoteParty: from,
+      remoteName: name,
+      localParty: this.localParty,
+      localName: this.options.localName ?? null,
+    });
     return id;
   }
 

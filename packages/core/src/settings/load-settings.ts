@@ -50,7 +50,12 @@ function zodIssue(issue: z.core.$ZodIssue, input: unknown, schema: z.ZodType): S
 export function loadSettings(input: unknown, edition: EditionLimits = {}): LoadedSettings {
   const markers = markerPaths(input);
   if (markers.length > 0) {
-    throw new SettingsError(markers.map((path) => ({ path, message: '{"set": true} only stands for a secret callhook already keeps (control API, console); here write the value itself' })));
+    throw new SettingsError(
+      markers.map((path) => ({
+        path,
+        message: '{"set": true} only stands for a secret callhook already keeps (control API, console); here write the value itself',
+      })),
+    );
   }
   const schema = createSettingsSchema(edition);
   const parsed = schema.safeParse(input);

@@ -64,7 +64,11 @@ function lineSecretRule(type: unknown, edition: EditionLimits | undefined): Line
   if (plugin) {
     const fields = plugin.secrets?.fields ?? [];
     const account = plugin.secrets?.account;
-    return { fields, account: (line) => (account ? account(line) : fallbackAccount(line, fields)), label: plugin.secrets?.accountLabel ?? "the line's account" };
+    return {
+      fields,
+      account: (line) => (account ? account(line) : fallbackAccount(line, fields)),
+      label: plugin.secrets?.accountLabel ?? "the line's account",
+    };
   }
   const fields = ['password'];
   return { fields, account: (line) => fallbackAccount(line, fields), label: "the line's other settings" };
@@ -126,7 +130,10 @@ export function restoreSlotSecrets(input: unknown, stored: Slot | undefined, pat
   const sameReceiver = stored !== undefined && receiverOf(input.url) !== null && receiverOf(input.url) === receiverOf(stored.url);
   const keep = (field: string, value: string | null | undefined, what: string): string | undefined => {
     if (value === undefined || value === null || value === '') {
-      issues.push({ path: `${path}.${field}`, message: `${MARKER_TEXT} keeps a stored ${what}, but this slot has none saved; send the value itself or leave it out` });
+      issues.push({
+        path: `${path}.${field}`,
+        message: `${MARKER_TEXT} keeps a stored ${what}, but this slot has none saved; send the value itself or leave it out`,
+      });
       return undefined;
     }
     if (!sameReceiver) {
@@ -176,7 +183,10 @@ function restoreLineSecrets(input: unknown, stored: Settings, path: string, issu
     if (!isSecretMarker(value) || !rule.fields.includes(field)) continue;
     const kept = storedLine?.[field];
     if (!storedLine || isUnset(kept)) {
-      issues.push({ path: `${path}.${field}`, message: `${MARKER_TEXT} keeps the stored ${field} of line "${id ?? '?'}", but none is stored; send the ${field} itself or ""` });
+      issues.push({
+        path: `${path}.${field}`,
+        message: `${MARKER_TEXT} keeps the stored ${field} of line "${id ?? '?'}", but none is stored; send the ${field} itself or ""`,
+      });
     } else if (rule.account(input) !== rule.account(storedLine)) {
       issues.push({
         path: `${path}.${field}`,
@@ -208,7 +218,10 @@ export function restoreSecrets(input: unknown, stored: Settings, edition?: Editi
   const inbound = input.inbound;
   if (isObject(inbound) && isSecretMarker(inbound.token)) {
     if (stored.inbound.token === null) {
-      issues.push({ path: 'inbound.token', message: `${MARKER_TEXT} keeps the stored token, but none is stored; send a new token (16-512 characters) or null` });
+      issues.push({
+        path: 'inbound.token',
+        message: `${MARKER_TEXT} keeps the stored token, but none is stored; send a new token (16-512 characters) or null`,
+      });
     } else {
       out.inbound = { ...inbound, token: stored.inbound.token };
     }

@@ -31,7 +31,8 @@ export function describeZodIssue(issue: z.core.$ZodIssue, input: unknown, schema
     case 'too_big': {
       const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
       const atLeast = issue.code === 'too_small' ? 'at least' : 'at most';
-      const unit = issue.origin === 'string' ? ' characters long' : issue.origin === 'array' || issue.origin === 'set' ? ` entr${bound === 1 ? 'y' : 'ies'}` : '';
+      const unit =
+        issue.origin === 'string' ? ' characters long' : issue.origin === 'array' || issue.origin === 'set' ? ` entr${bound === 1 ? 'y' : 'ies'}` : '';
       const verb = issue.origin === 'array' || issue.origin === 'set' ? 'must have' : 'must be';
       const number = schemaAt(schema, issue.path);
       const range = issue.origin === 'number' && number ? numberRange(number) : null;
@@ -60,11 +61,16 @@ export function describeZodIssue(issue: z.core.$ZodIssue, input: unknown, schema
 }
 
 function isZodDefaultMessage(message: string): boolean {
-  return /^(Invalid input|Invalid option|Too small|Too big|Invalid string|Invalid key|Unrecognized key|Invalid element|Invalid value|Invalid discriminator)/.test(message);
+  return /^(Invalid input|Invalid option|Too small|Too big|Invalid string|Invalid key|Unrecognized key|Invalid element|Invalid value|Invalid discriminator)/.test(
+    message,
+  );
 }
 
 function isSecretPath(path: readonly PropertyKey[]): boolean {
-  return path.some((key, i) => (typeof key === 'string' && /token|password|secret/i.test(key)) || (path[i - 1] === 'headers' && typeof key === 'string' && isSecretHeader(key)));
+  return path.some(
+    (key, i) =>
+      (typeof key === 'string' && /token|password|secret/i.test(key)) || (path[i - 1] === 'headers' && typeof key === 'string' && isSecretHeader(key)),
+  );
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {

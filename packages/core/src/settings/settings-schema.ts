@@ -35,11 +35,14 @@ export type SecretMarker = z.output<typeof SecretMarkerSchema>;
 /** A secret field as clients see it: the marker, or a new value validated by `schema`. */
 export const secretOr = <T extends z.ZodType>(schema: T) => z.union([SecretMarkerSchema, schema]);
 
-const headerName = z.string().regex(HEADER_NAME, 'header names are HTTP tokens (letters, digits, -)').refine(
-  (name) => !RESERVED_HEADERS.has(name.toLowerCase()),
-  'this header is set by callhook itself; remove it',
-);
-const headerValue = z.string().max(4096).regex(/^[^\r\n\0]*$/, 'header values may not contain line breaks');
+const headerName = z
+  .string()
+  .regex(HEADER_NAME, 'header names are HTTP tokens (letters, digits, -)')
+  .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), 'this header is set by callhook itself; remove it');
+const headerValue = z
+  .string()
+  .max(4096)
+  .regex(/^[^\r\n\0]*$/, 'header values may not contain line breaks');
 const slotSecret = z.string().min(16, 'use a signing secret of at least 16 characters').max(512);
 
 const slotShape = {
@@ -52,7 +55,11 @@ const slotShape = {
    * The delivery sink (`DeliverySink.mode`) this slot's deliveries go to; null: `browser` when
    * `openInBrowser`, else `http`. An edition checks that it has the sink.
    */
-  sink: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'sink names a delivery sink such as "http" or "browser"').nullable().default(null),
+  sink: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,31}$/, 'sink names a delivery sink such as "http" or "browser"')
+    .nullable()
+    .default(null),
   /** The lines (ids) whose calls fire this slot; null: every line. */
   lines: z.array(LineIdSchema).min(1, 'list at least one line id, or remove "lines" to fire for every line').max(MAX_LINES).nullable().default(null),
   method: z.enum(['GET', 'POST'], { error: 'method must be "GET" or "POST" (POST sends the call as JSON)' }).default('GET'),
@@ -116,7 +123,10 @@ const origin = z.string().refine((value) => {
 }, 'write an origin as scheme://host[:port] without a path, e.g. https://crm.example.com');
 const hostName = z
   .string()
-  .refine(isHostName, 'write a DNS name such as phone.example.lan (letters, digits, hyphens and dots; no port, no scheme; IP addresses and localhost need no entry)');
+  .refine(
+    isHostName,
+    'write a DNS name such as phone.example.lan (letters, digits, hyphens and dots; no port, no scheme; IP addresses and localhost need no entry)',
+  );
 
 const actionSwitches = z.strictObject(
   Object.fromEntries(INBOUND_ACTIONS.map((a) => [a, z.boolean().default(false)])) as Record<InboundAction, z.ZodDefault<z.ZodBoolean>>,
@@ -138,7 +148,10 @@ export const InboundSchema = z.strictObject({
    * would reach the listener.
    */
   hostNames: z.array(hostName).max(256).default([]),
-  denyPrefixes: z.array(z.string().regex(/^[0-9+*#]+$/, 'prefixes are digits, +, * or #')).max(1024).default([]),
+  denyPrefixes: z
+    .array(z.string().regex(/^[0-9+*#]+$/, 'prefixes are digits, +, * or #'))
+    .max(1024)
+    .default([]),
   rateLimit: z
     .strictObject({
       max: z.number().int().min(1).max(100_000).default(10),
@@ -171,10 +184,7 @@ function actionUrlsSchema<T extends z.ZodType>(slot: T, maxSlots: number) {
   return z
     .strictObject({
       enabled: z.boolean().default(false),
-      slots: z
-        .array(slot)
-        .max(maxSlots, `this edition takes at most ${maxSlots} Action URL slots; remove some`)
-        .default([]),
+      slots: z.array(slot).max(maxSlots, `this edition takes at most ${maxSlots} Action URL slots; remove some`).default([]),
     })
     .default({ enabled: false, slots: [] });
 }
@@ -224,15 +234,17 @@ function buildSettingsSchema(edition: EditionLimits, masked: boolean): z.ZodType
   const pluginSchema = (p: LineSchemaSource): z.ZodObject => {
     if (!masked) return p.settingsSchema;
     const shape = p.settingsSchema.shape as Record<string, z.ZodType>;
-    const secretShape = Object.fromEntries(lineSecretFields(p).filter((f) => shape[f]).map((f) => [f, secretOr(shape[f]!)]));
+    const secretShape = Object.fromEntries(
+      lineSecretFields(p)
+        .filter((f) => shape[f])
+        .map((f) => [f, secretOr(shape[f]!)]),
+    );
     return p.settingsSchema.extend(secretShape);
   };
   const lineSchema = (id: z.ZodType<string, string | undefined>) =>
-    z.discriminatedUnion(
-      'type',
-      plugins.map((p) => pluginSchema(p).extend({ id })) as unknown as [z.ZodObject, ...z.ZodObject[]],
-      { error: `the line type must be one of ${types} in this edition` },
-    );
+    z.discriminatedUnion('type', plugins.map((p) => pluginSchema(p).extend({ id })) as unknown as [z.ZodObject, ...z.ZodObject[]], {
+      error: `the line type must be one of ${types} in this edition`,
+    });
   const first = plugins[0]!;
   const firstDefault = first.settingsSchema.safeParse({ type: first.type });
   const defaultLines = firstDefault.success ? [{ ...firstDefault.data, id: DEFAULT_LINE_ID } as LineSettings] : null;
@@ -254,18 +266,27 @@ function buildSettingsSchema(edition: EditionLimits, masked: boolean): z.ZodType
       }
       const seen = new Set<string>();
       lines.forEach((line, i) => {
-        if (seen.has(line.id)) ctx.addIssue({ code: 'custom', path: ['lines', i, 'id'], message: `line id "${line.id}" is used twice; give each line its own id` });
+        if (seen.has(line.id))
+          ctx.addIssue({ code: 'custom', path: ['lines', i, 'id'], message: `line id "${line.id}" is used twice; give each line its own id` });
         seen.add(line.id);
       });
       settings.actionUrls.slots.forEach((slot, i) => {
         for (const id of slot.lines ?? []) {
           if (!seen.has(id)) {
-            ctx.addIssue({ code: 'custom', path: ['actionUrls', 'slots', i, 'lines'], message: `slot ${i + 1} names line "${id}", which is not configured (lines: ${[...seen].join(', ')})` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['actionUrls', 'slots', i, 'lines'],
+              message: `slot ${i + 1} names line "${id}", which is not configured (lines: ${[...seen].join(', ')})`,
+            });
           }
         }
         const sink = sinkOf(slot);
         if (!sinks.includes(sink)) {
-          ctx.addIssue({ code: 'custom', path: ['actionUrls', 'slots', i, 'sink'], message: `slot ${i + 1} names the sink "${sink}", which this edition does not have (sinks: ${sinks.join(', ')})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['actionUrls', 'slots', i, 'sink'],
+            message: `slot ${i + 1} names the sink "${sink}", which this edition does not have (sinks: ${sinks.join(', ')})`,
+          });
         }
       });
     })

@@ -3,8 +3,7 @@ import { placeholderIndex, PLACEHOLDERS } from './placeholders.js';
 import { TemplateError } from './template-error.js';
 
 export type Token =
-  | { type: 'text'; value: string; offset: number }
-  | { type: 'placeholder'; index: number; name: string; base64: boolean; offset: number; length: number };
+  { type: 'text'; value: string; offset: number } | { type: 'placeholder'; index: number; name: string; base64: boolean; offset: number; length: number };
 
 const PLAIN = /^<\$([A-Za-z0-9_]*)>/;
 const BASE64 = /^<base64\(\$([A-Za-z0-9_]*)\)>/;

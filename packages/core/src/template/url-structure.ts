@@ -61,7 +61,7 @@ export function checkUrlStructure(template: string, tokens: Token[]): UrlCompone
   }
   if (parsed.hostname === '') throw new TemplateError('the URL has no host', template, schemeMatch[0].length);
   if (parsed.username !== '' || parsed.password !== '') {
-    throw new TemplateError('credentials in the URL are not supported; use the slot\'s headers option', template, schemeMatch[0].length);
+    throw new TemplateError("credentials in the URL are not supported; use the slot's headers option", template, schemeMatch[0].length);
   }
   return components;
 }

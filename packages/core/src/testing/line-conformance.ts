@@ -99,7 +99,10 @@ class Recorder {
   readonly events: LineEvent[] = [];
   private readonly off: () => void;
 
-  constructor(line: Line, private readonly options: Required<ConformanceOptions>) {
+  constructor(
+    line: Line,
+    private readonly options: Required<ConformanceOptions>,
+  ) {
     this.off = line.onEvent((event) => this.events.push(event));
   }
 
@@ -163,7 +166,8 @@ export function lineConformanceCases(factory: () => Promise<LineUnderTest>, opti
         await line.start();
         const target = await remote.expectCall({ hangUpAfterMs: 300 });
         await line.execute({ type: 'make_call', callId: 'conformance-out-1', target });
-        if (recorder.of('outgoing', 'conformance-out-1').length !== 1) throw new Error(`make_call resolved before "outgoing" with lineCallId conformance-out-1; got ${recorder.describe()}`);
+        if (recorder.of('outgoing', 'conformance-out-1').length !== 1)
+          throw new Error(`make_call resolved before "outgoing" with lineCallId conformance-out-1; got ${recorder.describe()}`);
         await recorder.waitFor('answered', 'conformance-out-1');
         const ended = await recorder.waitFor('ended', 'conformance-out-1');
         if (ended.type === 'ended' && ended.by !== 'remote') throw new Error(`the remote hung up, but "ended" says by ${ended.by}`);
@@ -197,7 +201,8 @@ export function lineConformanceCases(factory: () => Promise<LineUnderTest>, opti
         await line.start();
         const { remoteParty } = await remote.callIn({ hangUpAfterMs: 300 });
         const incoming = await recorder.waitFor('incoming');
-        if (incoming.type === 'incoming' && incoming.remoteParty !== remoteParty) throw new Error(`"incoming" names ${incoming.remoteParty}, not the caller ${remoteParty}`);
+        if (incoming.type === 'incoming' && incoming.remoteParty !== remoteParty)
+          throw new Error(`"incoming" names ${incoming.remoteParty}, not the caller ${remoteParty}`);
         await line.execute({ type: 'answer', lineCallId: incoming.lineCallId });
         await recorder.waitFor('answered', incoming.lineCallId);
         await recorder.waitFor('ended', incoming.lineCallId);
@@ -211,8 +216,12 @@ export function lineConformanceCases(factory: () => Promise<LineUnderTest>, opti
       run: withLine(async ({ line }, recorder) => {
         await line.start();
         const before = recorder.events.length;
-        const error = await line.execute({ type: 'hangup', lineCallId: 'no-such-call' }).then(() => null, (e: unknown) => e);
-        if (!isCallhookError(error)) throw new Error(`hangup of an unknown call ${error === null ? 'resolved' : `rejected with ${String(error)}`}; expected a CallhookError`);
+        const error = await line.execute({ type: 'hangup', lineCallId: 'no-such-call' }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        if (!isCallhookError(error))
+          throw new Error(`hangup of an unknown call ${error === null ? 'resolved' : `rejected with ${String(error)}`}; expected a CallhookError`);
         await opts.sleep(opts.quietMs);
         if (recorder.events.length !== before) throw new Error(`a refused command emitted ${recorder.describe()}`);
       }),
@@ -226,7 +235,8 @@ export function lineConformanceCases(factory: () => Promise<LineUnderTest>, opti
         await recorder.waitFor('answered', 'conformance-out-3');
         await opts.sleep(opts.quietMs); // the call is established (ACK sent), not just answered
         await line.stop();
-        if (recorder.of('ended', 'conformance-out-3').length !== 1) throw new Error(`stop resolved without one "ended" for the active call; got ${recorder.describe()}`);
+        if (recorder.of('ended', 'conformance-out-3').length !== 1)
+          throw new Error(`stop resolved without one "ended" for the active call; got ${recorder.describe()}`);
         await remote.finished();
         expectKept(recorder);
       }),

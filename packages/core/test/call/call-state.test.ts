@@ -3,7 +3,16 @@ import { createCall, InvalidTransitionError, toSnapshot, transition, type CallIn
 
 const T0 = Date.UTC(2022, 1, 13, 16, 43, 50);
 const newCall = (direction: 'inbound' | 'outbound'): CallState =>
-  createCall({ guid: 'g', lineId: 'default', direction, at: T0, localParty: 'sip:303@pbx', localName: 'Michael', remoteParty: '420', remoteName: 'Michael D785' }).state;
+  createCall({
+    guid: 'g',
+    lineId: 'default',
+    direction,
+    at: T0,
+    localParty: 'sip:303@pbx',
+    localName: 'Michael',
+    remoteParty: '420',
+    remoteName: 'Michael D785',
+  }).state;
 
 function run(direction: 'inbound' | 'outbound', inputs: CallInput['type'][], by: 'local' | 'remote' = 'remote', cause: EndCause = 'normal') {
   let state = newCall(direction);
@@ -21,7 +30,15 @@ function run(direction: 'inbound' | 'outbound', inputs: CallInput['type'][], by:
 
 describe('call model transitions', () => {
   const table: [string, 'inbound' | 'outbound', CallInput['type'][], string[], string, 'local' | 'remote', Parameters<typeof run>[3]][] = [
-    ['inbound answered, held, resumed, hung up', 'inbound', ['answered', 'held', 'resumed', 'ended'], ['connected', 'hold', 'hold', 'disconnected'], 'answered', 'remote', 'normal'],
+    [
+      'inbound answered, held, resumed, hung up',
+      'inbound',
+      ['answered', 'held', 'resumed', 'ended'],
+      ['connected', 'hold', 'hold', 'disconnected'],
+      'answered',
+      'remote',
+      'normal',
+    ],
     ['inbound the caller gave up on', 'inbound', ['ended'], ['disconnected'], 'missed', 'remote', 'normal'],
     ['inbound we turned down', 'inbound', ['ended'], ['disconnected'], 'rejected', 'local', 'normal'],
     ['inbound ended while held', 'inbound', ['answered', 'held', 'ended'], ['connected', 'hold', 'disconnected'], 'answered', 'local', 'normal'],
@@ -35,7 +52,15 @@ describe('call model transitions', () => {
     ['inbound timed out', 'inbound', ['ended'], ['disconnected'], 'missed', 'local', 'no_answer'],
     ['inbound taken by another device (CANCEL, cause=200)', 'inbound', ['ended'], ['disconnected'], 'answered_elsewhere', 'remote', 'answered_elsewhere'],
     ['inbound answered, then transferred by us', 'inbound', ['answered', 'ended'], ['connected', 'disconnected'], 'transferred', 'local', 'transferred'],
-    ['outbound answered, held, then transferred', 'outbound', ['answered', 'held', 'ended'], ['connected', 'hold', 'disconnected'], 'transferred', 'local', 'transferred'],
+    [
+      'outbound answered, held, then transferred',
+      'outbound',
+      ['answered', 'held', 'ended'],
+      ['connected', 'hold', 'disconnected'],
+      'transferred',
+      'local',
+      'transferred',
+    ],
     ['outbound redirected by a 3xx', 'outbound', ['ended'], ['disconnected'], 'forwarded', 'remote', 'forwarded'],
   ];
   it.each(table)('%s', (_name, direction, inputs, actions, disposition, by, cause) => {
@@ -46,8 +71,12 @@ describe('call model transitions', () => {
   });
 
   it('creation fires the direction as its action', () => {
-    expect(createCall({ guid: 'g', lineId: 'default', direction: 'inbound', at: T0, localParty: 'a', remoteParty: 'b' }).effects).toEqual([{ type: 'fire', action: 'inbound' }]);
-    expect(createCall({ guid: 'g', lineId: 'default', direction: 'outbound', at: T0, localParty: 'a', remoteParty: 'b' }).effects).toEqual([{ type: 'fire', action: 'outbound' }]);
+    expect(createCall({ guid: 'g', lineId: 'default', direction: 'inbound', at: T0, localParty: 'a', remoteParty: 'b' }).effects).toEqual([
+      { type: 'fire', action: 'inbound' },
+    ]);
+    expect(createCall({ guid: 'g', lineId: 'default', direction: 'outbound', at: T0, localParty: 'a', remoteParty: 'b' }).effects).toEqual([
+      { type: 'fire', action: 'outbound' },
+    ]);
   });
 
   const invalid: [string, 'inbound' | 'outbound', CallInput['type'][], string, string][] = [

@@ -66,16 +66,23 @@ describe('dial strings as CRMs and browsers write them', () => {
 
   const dialChar = fc.constantFrom(...'0123456789*#');
   const separator = fc.constantFrom(' ', '-', '.', '/', '+');
-  const number = fc.tuple(fc.boolean(), fc.constantFrom(...'123456789'), fc.array(fc.tuple(fc.constantFrom(...'0123456789'), fc.option(separator, { nil: '' })), { maxLength: 12 }));
+  const number = fc.tuple(
+    fc.boolean(),
+    fc.constantFrom(...'123456789'),
+    fc.array(fc.tuple(fc.constantFrom(...'0123456789'), fc.option(separator, { nil: '' })), { maxLength: 12 }),
+  );
 
   it('canonical text reads back as itself (idempotent), for numbers with separators, pauses and service codes', () => {
-    const raw = fc.tuple(
-      fc.constantFrom('', '*31#', '#31#', '*67'),
-      number,
-      fc.option(fc.tuple(fc.constantFrom(',', 'p', 'w', 'P'), fc.array(dialChar, { minLength: 1, maxLength: 6 })), { nil: null }),
-    ).map(([codes, [plus, first, rest], post]) =>
-      `${codes}${plus ? '+' : ''}${first}${rest.map(([d, s]) => d + s).join('')}${post ? post[0] + post[1].join('') : ''}`,
-    );
+    const raw = fc
+      .tuple(
+        fc.constantFrom('', '*31#', '#31#', '*67'),
+        number,
+        fc.option(fc.tuple(fc.constantFrom(',', 'p', 'w', 'P'), fc.array(dialChar, { minLength: 1, maxLength: 6 })), { nil: null }),
+      )
+      .map(
+        ([codes, [plus, first, rest], post]) =>
+          `${codes}${plus ? '+' : ''}${first}${rest.map(([d, s]) => d + s).join('')}${post ? post[0] + post[1].join('') : ''}`,
+      );
     fc.assert(
       fc.property(raw, (text) => {
         const once = readTarget(text);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher, httpErrorMessage, longestDeliveryMs, type DeliveryRecord, type DispatcherOptions, type FetchRequest, type FetchResponse } from '../../src/index.js';
+import {
+  Dispatcher,
+  httpErrorMessage,
+  longestDeliveryMs,
+  type DeliveryRecord,
+  type DispatcherOptions,
+  type FetchRequest,
+  type FetchResponse,
+} from '../../src/index.js';
 import { standardSinks } from '../../src/index.js';
 import { delivery } from '../support/deliveries.js';
 import { SimulatedClock } from '@callhook/test-support';
@@ -21,7 +29,7 @@ function setup(respond?: (r: FetchRequest) => Promise<FetchResponse>, options: L
 }
 
 describe('dispatcher', () => {
-  it('sends one call\'s deliveries for a slot in order, one at a time', async () => {
+  it("sends one call's deliveries for a slot in order, one at a time", async () => {
     const resolvers: (() => void)[] = [];
     const { dispatcher, fetcher, clock } = setup(() => new Promise((resolve) => resolvers.push(() => resolve({ status: 200 }))));
     const first = delivery({ action: 'inbound' });
@@ -89,7 +97,9 @@ describe('dispatcher', () => {
       `receiver answered 414: URI too long — the URL is ${'http://receiver.test/uri?'.length + 100} characters; lower the slot's maxValueLength or move values to a POST body (method "POST" sends the call event as JSON)`,
     );
     // A POST slot already sends the event in its body; its own headers count towards 431 too.
-    expect(byCall.c!.error).toContain(`the URL is ${long.length} characters and the slot's own headers 8; lower the slot's maxValueLength or keep the values in the POST body`);
+    expect(byCall.c!.error).toContain(
+      `the URL is ${long.length} characters and the slot's own headers 8; lower the slot's maxValueLength or keep the values in the POST body`,
+    );
   });
 
   it('keeps other refusals short', () => {
@@ -168,7 +178,12 @@ describe('dispatcher', () => {
   it('still sends when the journal cannot make the entry durable, and says so', async () => {
     const logged: string[] = [];
     const { clock, journal, fetcher } = setup();
-    const withLogger = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal, logger: { log: (_level, message) => logged.push(message) } });
+    const withLogger = new Dispatcher({
+      sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }),
+      clock,
+      journal,
+      logger: { log: (_level, message) => logged.push(message) },
+    });
     journal.outboxDurable = () => Promise.reject(new Error('disk full'));
     withLogger.submit(delivery());
     await clock.advance(0);
@@ -186,7 +201,7 @@ describe('dispatcher', () => {
 });
 
 describe('longestDeliveryMs', () => {
-  it('adds every attempt\'s timeout and every doubling backoff', () => {
+  it("adds every attempt's timeout and every doubling backoff", () => {
     expect(longestDeliveryMs({ timeoutMs: 100, retries: { max: 0, backoffMs: 1_000 } })).toBe(100);
     expect(longestDeliveryMs({ timeoutMs: 100, retries: { max: 3, backoffMs: 10 } })).toBe(400 + 10 + 20 + 40);
     expect(longestDeliveryMs({ timeoutMs: 1, retries: { max: 10, backoffMs: 1 } })).toBe(11 + 1_023);

@@ -18,10 +18,18 @@ describe('dispatcher memory bound', () => {
     const journal = new MemoryJournal();
     let up = false;
     const held: (() => void)[] = [];
-    const fetcher = new RecordingFetcher(
-      (_request: FetchRequest) => (up ? Promise.resolve({ status: 200 }) : new Promise<FetchResponse>((resolve) => held.push(() => resolve({ status: 200 })))),
+    const fetcher = new RecordingFetcher((_request: FetchRequest) =>
+      up ? Promise.resolve({ status: 200 }) : new Promise<FetchResponse>((resolve) => held.push(() => resolve({ status: 200 }))),
     );
-    const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal, maxQueued: 20, maxQueuedPerOrigin: 20, concurrency: 4, resumePageSize: 16 });
+    const dispatcher = new Dispatcher({
+      sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }),
+      clock,
+      journal,
+      maxQueued: 20,
+      maxQueuedPerOrigin: 20,
+      concurrency: 4,
+      resumePageSize: 16,
+    });
     const records: DeliveryRecord[] = [];
     dispatcher.onRecord((r) => records.push(r));
     let mostQueued = 0;
@@ -75,7 +83,14 @@ describe('dispatcher memory bound', () => {
     const left = Array.from({ length: 300 }, (_, i) => delivery({ callGuid: `old${i}`, url: `http://receiver.test/old/${i}` }));
     for (const d of left) journal.enqueueDelivery(d);
     const fetcher = new RecordingFetcher();
-    const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal, maxQueued: 10, concurrency: 2, resumePageSize: 7 });
+    const dispatcher = new Dispatcher({
+      sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }),
+      clock,
+      journal,
+      maxQueued: 10,
+      concurrency: 2,
+      resumePageSize: 7,
+    });
     let mostQueued = 0;
     await dispatcher.resume();
     mostQueued = dispatcher.stats().queued;
@@ -94,13 +109,22 @@ describe('dispatcher per-origin lanes', () => {
     const clock = new SimulatedClock();
     const journal = new MemoryJournal();
     const fetcher = new RecordingFetcher((r) => (r.url.startsWith('http://dead.test') ? hang(r) : Promise.resolve({ status: 200 })));
-    const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal, maxQueued: 400, concurrency: 8, concurrencyPerOrigin: 4 });
+    const dispatcher = new Dispatcher({
+      sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }),
+      clock,
+      journal,
+      maxQueued: 400,
+      concurrency: 8,
+      concurrencyPerOrigin: 4,
+    });
     const healthy = (): number => fetcher.requests.filter((r) => r.url.startsWith('http://healthy.test')).length;
     const dead = (): number => fetcher.requests.filter((r) => r.url.startsWith('http://dead.test')).length;
     // 300 calls: four slots at the dead receiver (60 s timeout, retries), the fifth at a healthy one.
     for (let call = 0; call < 300; call++) {
       for (let slot = 0; slot < 4; slot++) {
-        dispatcher.submit(delivery({ callGuid: `c${call}`, slot, url: `http://dead.test:8080/${call}/${slot}`, timeoutMs: 60_000, retries: { max: 3, backoffMs: 1_000 } }));
+        dispatcher.submit(
+          delivery({ callGuid: `c${call}`, slot, url: `http://dead.test:8080/${call}/${slot}`, timeoutMs: 60_000, retries: { max: 3, backoffMs: 1_000 } }),
+        );
       }
       dispatcher.submit(delivery({ callGuid: `c${call}`, slot: 4, url: `http://healthy.test/${call}` }));
     }
@@ -118,7 +142,13 @@ describe('dispatcher per-origin lanes', () => {
     const clock = new SimulatedClock();
     const release = new Map<string, () => void>();
     const fetcher = new RecordingFetcher((r) => new Promise((resolve) => release.set(r.url, () => resolve({ status: 200 }))));
-    const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal: new MemoryJournal(), concurrency: 4, concurrencyPerOrigin: 4 });
+    const dispatcher = new Dispatcher({
+      sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }),
+      clock,
+      journal: new MemoryJournal(),
+      concurrency: 4,
+      concurrencyPerOrigin: 4,
+    });
     for (let i = 0; i < 10; i++) dispatcher.submit(delivery({ callGuid: `a${i}`, url: `http://a.test/${i}` }));
     for (let i = 0; i < 10; i++) dispatcher.submit(delivery({ callGuid: `b${i}`, url: `https://b.test/${i}` }));
     await clock.advance(0);

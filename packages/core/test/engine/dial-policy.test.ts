@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DialPolicy, Engine, loadSettings, parseInboundRequest, readDialTarget, Refusal, resolveDialPlan, SimulatedLine, type DialTarget } from '../../src/index.js';
+import {
+  DialPolicy,
+  Engine,
+  loadSettings,
+  parseInboundRequest,
+  readDialTarget,
+  Refusal,
+  resolveDialPlan,
+  SimulatedLine,
+  type DialTarget,
+} from '../../src/index.js';
 import { standardSinks } from '../../src/index.js';
 import { SimulatedClock } from '@callhook/test-support';
 import { CountingRandom, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
@@ -15,7 +25,13 @@ async function engineWith(inbound: Record<string, unknown>, line: Record<string,
   const clock = new SimulatedClock();
   const sim = new SimulatedLine({ clock, answerAfterMs: null });
   const settings = loadSettings({ inbound: { duplicateWindowMs: 0, ...inbound }, line: { type: 'simulator', ...line } });
-  const engine = new Engine({ lines: [{ id: 'default', line: sim }], clock, random: new CountingRandom(), sinks: standardSinks({ fetcher: new RecordingFetcher(), browser: new RecordingBrowser() }), settings });
+  const engine = new Engine({
+    lines: [{ id: 'default', line: sim }],
+    clock,
+    random: new CountingRandom(),
+    sinks: standardSinks({ fetcher: new RecordingFetcher(), browser: new RecordingBrowser() }),
+    settings,
+  });
   await engine.start();
   return { clock, sim, engine };
 }
@@ -116,7 +132,10 @@ describe('postdial DTMF and the dial plan in the engine', () => {
     const { engine, sim } = await engineWith({});
     sim.incoming('420');
     await engine.execute({ action: 'answer', call: null });
-    await expect(engine.execute({ action: 'transfer', target: '200,1', call: null })).rejects.toMatchObject({ code: 'invalid_target', details: { field: 'target' } });
+    await expect(engine.execute({ action: 'transfer', target: '200,1', call: null })).rejects.toMatchObject({
+      code: 'invalid_target',
+      details: { field: 'target' },
+    });
   });
 
   it('sends E.164 numbers to the line as the PBX expects them when a dial plan is set', async () => {

@@ -15,15 +15,30 @@ async function setup(settings: Record<string, unknown> = {}, lineOptions: { busy
   const loaded = loadSettings({
     actionUrls: {
       enabled: true,
-      slots: ACTIONS.map((on) => ({ on, url: `http://receiver.test/${on}?a=<$action>&n=<$remote_party>&h=<$hold_state>&d=<$call_disposition>&s=<$call_duration_seconds>` })),
+      slots: ACTIONS.map((on) => ({
+        on,
+        url: `http://receiver.test/${on}?a=<$action>&n=<$remote_party>&h=<$hold_state>&d=<$call_disposition>&s=<$call_duration_seconds>`,
+      })),
     },
     ...settings,
   });
-  const engine = new Engine({ lines: [{ id: 'default', line }], clock, random: new CountingRandom(), sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), settings: loaded, journal, utcOffset: () => 60 });
+  const engine = new Engine({
+    lines: [{ id: 'default', line }],
+    clock,
+    random: new CountingRandom(),
+    sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }),
+    settings: loaded,
+    journal,
+    utcOffset: () => 60,
+  });
   const events: EngineEvent[] = [];
   engine.on((e) => events.push(e));
   await engine.start();
-  const fired = () => fetcher.urls().map((u) => new URL(u)).map((u) => `${u.searchParams.get('a')}:${u.searchParams.get('h')}:${u.searchParams.get('d')}:${u.searchParams.get('s')}`);
+  const fired = () =>
+    fetcher
+      .urls()
+      .map((u) => new URL(u))
+      .map((u) => `${u.searchParams.get('a')}:${u.searchParams.get('h')}:${u.searchParams.get('d')}:${u.searchParams.get('s')}`);
   return { clock, line, fetcher, journal, engine, events, fired };
 }
 
@@ -57,7 +72,10 @@ describe('engine on the simulated line', () => {
     await clock.advance(0);
     expect(engine.call(first.guid)).toMatchObject({ state: 'held', holdState: 'on_hold' });
     expect(engine.call(second.guid)).toMatchObject({ state: 'connected' });
-    const holds = fetcher.urls().map((u) => new URL(u)).filter((u) => u.searchParams.get('a') === 'hold');
+    const holds = fetcher
+      .urls()
+      .map((u) => new URL(u))
+      .filter((u) => u.searchParams.get('a') === 'hold');
     expect(holds.map((u) => `${u.searchParams.get('n')}:${u.searchParams.get('h')}`)).toEqual(['420:on_hold']);
   });
 
@@ -142,9 +160,31 @@ describe('engine on the simulated line', () => {
   it('resubmits deliveries left in the outbox at start', async () => {
     const clock = new SimulatedClock();
     const journal = new MemoryJournal();
-    journal.enqueueDelivery({ id: 'g:inbound:0:1', callGuid: 'g', action: 'inbound', slot: 0, sequence: 1, url: 'http://left.test/', mode: 'http', method: 'GET', headers: {}, body: null, signingSecret: null, timeoutMs: 1000, retries: { max: 0, backoffMs: 10 }, createdAt: 0 });
+    journal.enqueueDelivery({
+      id: 'g:inbound:0:1',
+      callGuid: 'g',
+      action: 'inbound',
+      slot: 0,
+      sequence: 1,
+      url: 'http://left.test/',
+      mode: 'http',
+      method: 'GET',
+      headers: {},
+      body: null,
+      signingSecret: null,
+      timeoutMs: 1000,
+      retries: { max: 0, backoffMs: 10 },
+      createdAt: 0,
+    });
     const fetcher = new RecordingFetcher();
-    const engine = new Engine({ lines: [{ id: 'default', line: new SimulatedLine({ clock }) }], clock, random: new CountingRandom(), sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), settings: loadSettings({}), journal });
+    const engine = new Engine({
+      lines: [{ id: 'default', line: new SimulatedLine({ clock }) }],
+      clock,
+      random: new CountingRandom(),
+      sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }),
+      settings: loadSettings({}),
+      journal,
+    });
     await engine.start();
     await clock.advance(0);
     expect(fetcher.requests.map((r) => [r.url, r.headers['Idempotency-Key']])).toEqual([['http://left.test/', 'g:inbound:0:1']]);
@@ -163,7 +203,13 @@ describe('engine on the simulated line', () => {
     };
     const logged: string[] = [];
     const fetcher = new RecordingFetcher(hang); // the receiver never answers
-    const settings = loadSettings({ lines: [{ id: 'default', type: 'simulator' }, { id: 'other', type: 'simulator' }], actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://slow.test/', timeoutMs: 60_000 }] } });
+    const settings = loadSettings({
+      lines: [
+        { id: 'default', type: 'simulator' },
+        { id: 'other', type: 'simulator' },
+      ],
+      actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://slow.test/', timeoutMs: 60_000 }] },
+    });
     const logger = { log: (_level: string, message: string) => void logged.push(message) };
     const engine = new Engine({
       lines: [
@@ -203,7 +249,9 @@ describe('engine on the simulated line', () => {
   });
 
   it('POST slots carry the call event as JSON', async () => {
-    const { clock, line, fetcher } = await setup({ actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://h/hook', method: 'POST', secret: 'a-long-signing-secret' }] } });
+    const { clock, line, fetcher } = await setup({
+      actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://h/hook', method: 'POST', secret: 'a-long-signing-secret' }] },
+    });
     line.incoming('420', 'Michael D785');
     await clock.advance(0);
     const request = fetcher.requests[0]!;
@@ -218,7 +266,14 @@ describe('engine robustness', () => {
     const clock = new SimulatedClock();
     const line = new SimulatedLine({ clock });
     const logs: string[] = [];
-    const engine = new Engine({ lines: [{ id: 'default', line }], clock, random: new CountingRandom(), sinks: standardSinks({ fetcher: new RecordingFetcher(), browser: new RecordingBrowser() }), settings: loadSettings({}), logger: { log: (level, message) => logs.push(`${level} ${message}`) } });
+    const engine = new Engine({
+      lines: [{ id: 'default', line }],
+      clock,
+      random: new CountingRandom(),
+      sinks: standardSinks({ fetcher: new RecordingFetcher(), browser: new RecordingBrowser() }),
+      settings: loadSettings({}),
+      logger: { log: (level, message) => logs.push(`${level} ${message}`) },
+    });
     await engine.start();
     const id = line.incoming('420');
     line.remoteHangup(id);
@@ -236,7 +291,22 @@ describe('engine start', () => {
     const journal = new MemoryJournal();
     const fetcher = new RecordingFetcher();
     const logged: string[] = [];
-    const left = { id: 'g:inbound:0:1', callGuid: 'g', action: 'inbound', slot: 0, sequence: 1, url: 'http://receiver.test/left', mode: 'http', method: 'GET', headers: {}, body: null, signingSecret: null, timeoutMs: 1_000, retries: { max: 0, backoffMs: 10 }, createdAt: 0 } as const;
+    const left = {
+      id: 'g:inbound:0:1',
+      callGuid: 'g',
+      action: 'inbound',
+      slot: 0,
+      sequence: 1,
+      url: 'http://receiver.test/left',
+      mode: 'http',
+      method: 'GET',
+      headers: {},
+      body: null,
+      signingSecret: null,
+      timeoutMs: 1_000,
+      retries: { max: 0, backoffMs: 10 },
+      createdAt: 0,
+    } as const;
     journal.enqueueDelivery(left);
     const engine = new Engine({
       lines: [{ id: 'default', line: new SimulatedLine({ clock }) }],

@@ -9,12 +9,18 @@ async function twoLines(slots: Record<string, unknown>[] = [{ on: 'inbound', url
   const lab = new SimulatedLine({ clock, localParty: 'sip:13@pbx.test', answerAfterMs: null });
   const fetcher = new RecordingFetcher();
   const settings = loadSettings({
-    lines: [{ id: 'desk-12', type: 'simulator' }, { id: 'lab', type: 'simulator' }],
+    lines: [
+      { id: 'desk-12', type: 'simulator' },
+      { id: 'lab', type: 'simulator' },
+    ],
     actionUrls: { enabled: true, slots },
   });
   const logs: string[] = [];
   const engine = new Engine({
-    lines: [{ id: 'desk-12', line: desk }, { id: 'lab', line: lab }],
+    lines: [
+      { id: 'desk-12', line: desk },
+      { id: 'lab', line: lab },
+    ],
     clock,
     random: new CountingRandom(),
     sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }),
@@ -41,7 +47,15 @@ describe('one engine over many lines', () => {
     lab.incoming('420');
     desk.incoming('421');
     await clock.advance(0);
-    expect(engine.activeCalls().map((c) => [c.lineId, c.remoteParty]).sort()).toEqual([['desk-12', '421'], ['lab', '420']]);
+    expect(
+      engine
+        .activeCalls()
+        .map((c) => [c.lineId, c.remoteParty])
+        .sort(),
+    ).toEqual([
+      ['desk-12', '421'],
+      ['lab', '420'],
+    ]);
     expect(fetcher.urls().sort()).toEqual(['http://receiver.test/in?line=desk-12&n=421', 'http://receiver.test/in?line=lab&n=420']);
   });
 
@@ -66,7 +80,12 @@ describe('one engine over many lines', () => {
     const ambiguous = await refusal(engine.execute({ action: 'answer', call: null }));
     expect(ambiguous.code).toBe('ambiguous_call');
     expect(ambiguous.message).toMatch(/2 calls could take answer on lines desk-12, lab; name one with call=<guid> or line=<id>/);
-    expect(ambiguous.details?.candidates).toEqual(expect.arrayContaining([{ call: onDesk.guid, line: 'desk-12' }, { call: onLab.guid, line: 'lab' }]));
+    expect(ambiguous.details?.candidates).toEqual(
+      expect.arrayContaining([
+        { call: onDesk.guid, line: 'desk-12' },
+        { call: onLab.guid, line: 'lab' },
+      ]),
+    );
     const answered = await engine.execute({ action: 'answer', call: null, line: 'lab' } as InboundCommand);
     expect(answered.call).toMatchObject({ guid: onLab.guid, state: 'connected' });
     const hung = await engine.execute({ action: 'hangup', call: onDesk.guid });
@@ -104,11 +123,13 @@ describe('one engine over many lines', () => {
     emit({ type: 'answered', lineCallId: 'x' });
     expect(engine.activeCalls().filter((c) => c.lineId === 'raw')).toEqual([]);
     expect(engine.recentCalls().filter((c) => c.lineId === 'raw')).toHaveLength(1);
-    expect(logs).toEqual(expect.arrayContaining([
-      'warn line event ignored: line "raw" reported call x again',
-      expect.stringMatching(/^warn line event ignored: call .*: cannot apply "resumed" in state "ringing"/),
-      'debug line event for an unknown call',
-    ]));
+    expect(logs).toEqual(
+      expect.arrayContaining([
+        'warn line event ignored: line "raw" reported call x again',
+        expect.stringMatching(/^warn line event ignored: call .*: cannot apply "resumed" in state "ringing"/),
+        'debug line event for an unknown call',
+      ]),
+    );
   });
 
   it('lines are added and removed while running; a removed line ends its calls first', async () => {

@@ -29,7 +29,16 @@ describe('settings', () => {
   it('takes the settings example of docs/action-urls.md and compiles each slot once', () => {
     const loaded = loadSettings({
       actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://127.0.0.1:9000/in?n=<$remote_party>', active: true, openInBrowser: false }] },
-      inbound: { enabled: true, port: 61234, listen: ['127.0.0.1', '::1'], actions: { make_call: true }, token: null, allowFrom: ['127.0.0.0/8', '::1/128'], allowOrigins: [], denyPrefixes: [] },
+      inbound: {
+        enabled: true,
+        port: 61234,
+        listen: ['127.0.0.1', '::1'],
+        actions: { make_call: true },
+        token: null,
+        allowFrom: ['127.0.0.0/8', '::1/128'],
+        allowOrigins: [],
+        denyPrefixes: [],
+      },
       line: { type: 'simulator' },
     });
     expect(loaded.templates).toHaveLength(1);
@@ -40,7 +49,12 @@ describe('settings', () => {
 
   const bad: [string, unknown, string, RegExp][] = [
     ['unknown placeholder', { actionUrls: { slots: [slot('http://h/?a=<$nope>')] } }, 'actionUrls.slots[0].url', /unknown placeholder "<\$nope>"[\s\S]*\^/],
-    ['wrong trigger', { actionUrls: { slots: [slot('http://h/', 'ringing')] } }, 'actionUrls.slots[0].on', /one of inbound, outbound, connected, hold, disconnected/],
+    [
+      'wrong trigger',
+      { actionUrls: { slots: [slot('http://h/', 'ringing')] } },
+      'actionUrls.slots[0].on',
+      /one of inbound, outbound, connected, hold, disconnected/,
+    ],
     ['typo in a field', { inbound: { enabeld: true } }, 'inbound', /unknown field "enabeld"/],
     ['port out of range', { inbound: { port: 70000 } }, 'inbound.port', /1–65535/],
     ['bad listen address', { inbound: { listen: ['localhost'] } }, 'inbound.listen[0]', /IPv4 or IPv6 address/],
@@ -54,13 +68,38 @@ describe('settings', () => {
     ['unknown line type', { line: { type: 'isdn' } }, 'line.type', /one of "simulator" in this edition/],
     ['bad line id', { lines: [{ id: 'Desk 12', type: 'simulator' }] }, 'lines[0].id', /a-z, 0-9, _ and -/],
     ['line without id in lines', { lines: [{ type: 'simulator' }] }, 'lines[0].id', /line id/],
-    ['duplicate line ids', { lines: [{ id: 'desk', type: 'simulator' }, { id: 'desk', type: 'simulator' }] }, 'lines[1].id', /"desk" is used twice/],
+    [
+      'duplicate line ids',
+      {
+        lines: [
+          { id: 'desk', type: 'simulator' },
+          { id: 'desk', type: 'simulator' },
+        ],
+      },
+      'lines[1].id',
+      /"desk" is used twice/,
+    ],
     ['line and lines together', { line: { type: 'simulator' }, lines: [{ id: 'a', type: 'simulator' }] }, 'line', /either "line" \(one line\) or "lines"/],
     ['no line at all', { lines: [] }, 'lines', /at least one line/],
-    ['slot naming an unknown line', { lines: [{ id: 'desk-12', type: 'simulator' }], actionUrls: { slots: [{ ...slot('http://h/'), lines: ['desk-13'] }] } }, 'actionUrls.slots[0].lines', /slot 1 names line "desk-13", which is not configured \(lines: desk-12\)/],
-    ['slot naming an unknown sink', { actionUrls: { slots: [{ ...slot('http://h/'), sink: 'pager' }] } }, 'actionUrls.slots[0].sink', /sink "pager", which this edition does not have \(sinks: http, browser\)/],
+    [
+      'slot naming an unknown line',
+      { lines: [{ id: 'desk-12', type: 'simulator' }], actionUrls: { slots: [{ ...slot('http://h/'), lines: ['desk-13'] }] } },
+      'actionUrls.slots[0].lines',
+      /slot 1 names line "desk-13", which is not configured \(lines: desk-12\)/,
+    ],
+    [
+      'slot naming an unknown sink',
+      { actionUrls: { slots: [{ ...slot('http://h/'), sink: 'pager' }] } },
+      'actionUrls.slots[0].sink',
+      /sink "pager", which this edition does not have \(sinks: http, browser\)/,
+    ],
     ['reserved header', { actionUrls: { slots: [{ ...slot('http://h/'), headers: { Host: 'x' } }] } }, 'actionUrls.slots[0].headers.Host', /set by callhook/],
-    ['POST in the browser', { actionUrls: { slots: [{ ...slot('http://h/'), method: 'POST', openInBrowser: true }] } }, 'actionUrls.slots[0].method', /browser/],
+    [
+      'POST in the browser',
+      { actionUrls: { slots: [{ ...slot('http://h/'), method: 'POST', openInBrowser: true }] } },
+      'actionUrls.slots[0].method',
+      /browser/,
+    ],
   ];
   it.each(bad)('%s names the field and the fix', (_name, input, path, message) => {
     const issues = issuesOf(input);
@@ -130,21 +169,48 @@ describe('lines', () => {
     expect(loadSettings({ line: { type: 'simulator', answerAfterMs: null } }).settings.lines).toEqual([
       expect.objectContaining({ id: 'default', type: 'simulator', answerAfterMs: null }),
     ]);
-    const { settings } = loadSettings({ lines: [{ id: 'desk-12', type: 'simulator' }, { id: 'lab_2', type: 'simulator', callWaiting: 'none' }] });
-    expect(settings.lines.map((l) => [l.id, l.callWaiting])).toEqual([['desk-12', 'hold'], ['lab_2', 'none']]);
+    const { settings } = loadSettings({
+      lines: [
+        { id: 'desk-12', type: 'simulator' },
+        { id: 'lab_2', type: 'simulator', callWaiting: 'none' },
+      ],
+    });
+    expect(settings.lines.map((l) => [l.id, l.callWaiting])).toEqual([
+      ['desk-12', 'hold'],
+      ['lab_2', 'none'],
+    ]);
   });
 
   it('lets a slot name its lines and its sink, and refuses a line type the edition does not have', () => {
-    const { settings } = loadSettings({ lines: [{ id: 'a', type: 'simulator' }, { id: 'b', type: 'simulator' }], actionUrls: { slots: [{ on: 'inbound', url: 'http://h/', lines: ['b'], sink: 'browser' }] } });
+    const { settings } = loadSettings({
+      lines: [
+        { id: 'a', type: 'simulator' },
+        { id: 'b', type: 'simulator' },
+      ],
+      actionUrls: { slots: [{ on: 'inbound', url: 'http://h/', lines: ['b'], sink: 'browser' }] },
+    });
     expect(settings.actionUrls.slots[0]).toMatchObject({ lines: ['b'], sink: 'browser' });
-    expect(issuesOf({ line: { type: 'sip', aor: 'sip:1@h' } })).toEqual([{ path: 'line.type', message: 'the line type must be one of "simulator" in this edition' }]);
+    expect(issuesOf({ line: { type: 'sip', aor: 'sip:1@h' } })).toEqual([
+      { path: 'line.type', message: 'the line type must be one of "simulator" in this edition' },
+    ]);
   });
 
   it('takes the edition: its line plugins, its sinks and its slot limit', async () => {
     const { z } = await import('zod');
-    const pager = { type: 'pager', settingsSchema: z.strictObject({ type: z.literal('pager'), number: z.string().min(1, 'number is the pager number'), callWaiting: z.enum(['hold', 'none']).default('hold'), dialPlan: z.null().default(null) }) };
+    const pager = {
+      type: 'pager',
+      settingsSchema: z.strictObject({
+        type: z.literal('pager'),
+        number: z.string().min(1, 'number is the pager number'),
+        callWaiting: z.enum(['hold', 'none']).default('hold'),
+        dialPlan: z.null().default(null),
+      }),
+    };
     const edition = { maxSlots: 1, linePlugins: [pager], sinkModes: ['http', 'mqtt'] };
-    const { settings } = loadSettings({ lines: [{ id: 'p', type: 'pager', number: '5' }], actionUrls: { slots: [{ on: 'inbound', url: 'http://h/', sink: 'mqtt' }] } }, edition);
+    const { settings } = loadSettings(
+      { lines: [{ id: 'p', type: 'pager', number: '5' }], actionUrls: { slots: [{ on: 'inbound', url: 'http://h/', sink: 'mqtt' }] } },
+      edition,
+    );
     expect(settings.lines[0]).toEqual({ id: 'p', type: 'pager', number: '5', callWaiting: 'hold', dialPlan: null });
     const issues = (input: unknown) => {
       try {
@@ -156,9 +222,17 @@ describe('lines', () => {
     };
     // No default line: the first plugin cannot be built from its type alone.
     expect(issues({})).toEqual([{ path: 'lines', message: expect.stringMatching(/add a line, e.g. "lines": \[\{ "id": "desk", "type": "pager"/) }]);
-    expect(issues({ lines: [{ id: 'p', type: 'pager', number: '' }], actionUrls: { slots: [{ on: 'inbound', url: 'http://h/' }, { on: 'inbound', url: 'http://h/' }] } }).map((i) => i.path)).toEqual(
-      expect.arrayContaining(['lines[0].number', 'actionUrls.slots']),
-    );
+    expect(
+      issues({
+        lines: [{ id: 'p', type: 'pager', number: '' }],
+        actionUrls: {
+          slots: [
+            { on: 'inbound', url: 'http://h/' },
+            { on: 'inbound', url: 'http://h/' },
+          ],
+        },
+      }).map((i) => i.path),
+    ).toEqual(expect.arrayContaining(['lines[0].number', 'actionUrls.slots']));
   });
 });
 
@@ -176,7 +250,12 @@ describe('issues in one pass, in words a user understands', () => {
     const issues = issuesOf(() =>
       loadSettings({
         inbound: { port: '61234', enabled: 'yes', tokn: 'x' },
-        actionUrls: { slots: [{ on: 'ringing', url: 'http://x/<$nope>' }, { on: 'inbound', url: 'http://x/<$nope>' }] },
+        actionUrls: {
+          slots: [
+            { on: 'ringing', url: 'http://x/<$nope>' },
+            { on: 'inbound', url: 'http://x/<$nope>' },
+          ],
+        },
       }),
     );
     expect(issues).toEqual(

@@ -20,7 +20,13 @@ import {
 // A line type with a password, declared the way the SIP plugin declares it (core knows no SIP).
 const accountLine: LineSchemaSource = {
   type: 'sip',
-  settingsSchema: z.strictObject({ type: z.literal('sip'), aor: z.string(), password: z.string().default(''), registrar: z.string().optional(), ...LINE_COMMON_FIELDS }),
+  settingsSchema: z.strictObject({
+    type: z.literal('sip'),
+    aor: z.string(),
+    password: z.string().default(''),
+    registrar: z.string().optional(),
+    ...LINE_COMMON_FIELDS,
+  }),
   secrets: {
     fields: ['password'],
     account: (line) => `${String(line.aor).toLowerCase()} via ${typeof line.registrar === 'string' ? line.registrar.toLowerCase() : 'its domain'}`,
@@ -31,22 +37,25 @@ const EDITION: EditionLimits = { linePlugins: [simulatorLine, accountLine] };
 
 const TOKEN = 'inbound-token-0123456789';
 const SIGNING = 'signing-secret-0123456789';
-const stored: Settings = loadSettings({
-  actionUrls: {
-    enabled: true,
-    slots: [
-      {
-        on: 'inbound',
-        url: 'https://crm.example.com/in?n=<$remote_party>',
-        headers: { Authorization: 'Bearer crm-bearer', 'X-Api-Key': 'api-key-value', Accept: 'application/json' },
-        secret: SIGNING,
-      },
-      { on: 'connected', url: 'http://127.0.0.1:9000/c' },
-    ],
+const stored: Settings = loadSettings(
+  {
+    actionUrls: {
+      enabled: true,
+      slots: [
+        {
+          on: 'inbound',
+          url: 'https://crm.example.com/in?n=<$remote_party>',
+          headers: { Authorization: 'Bearer crm-bearer', 'X-Api-Key': 'api-key-value', Accept: 'application/json' },
+          secret: SIGNING,
+        },
+        { on: 'connected', url: 'http://127.0.0.1:9000/c' },
+      ],
+    },
+    inbound: { token: TOKEN },
+    line: { type: 'sip', aor: 'sip:303@pbx.example.com', password: 'sip-password', registrar: 'pbx.example.com:5060' },
   },
-  inbound: { token: TOKEN },
-  line: { type: 'sip', aor: 'sip:303@pbx.example.com', password: 'sip-password', registrar: 'pbx.example.com:5060' },
-}, EDITION).settings;
+  EDITION,
+).settings;
 
 function issuesOf(run: () => unknown): { path: string; message: string }[] {
   try {
@@ -59,10 +68,18 @@ function issuesOf(run: () => unknown): { path: string; message: string }[] {
 }
 
 describe('secret header names', () => {
-  it.each(['Authorization', 'proxy-authorization', 'Cookie', 'X-Api-Key', 'X-Auth-Token', 'X-Session-Id', 'X-Hub-Signature-256', 'X-Client-Secret', 'X-Password', 'apikey'])(
-    '%s is a secret',
-    (name) => expect(isSecretHeader(name)).toBe(true),
-  );
+  it.each([
+    'Authorization',
+    'proxy-authorization',
+    'Cookie',
+    'X-Api-Key',
+    'X-Auth-Token',
+    'X-Session-Id',
+    'X-Hub-Signature-256',
+    'X-Client-Secret',
+    'X-Password',
+    'apikey',
+  ])('%s is a secret', (name) => expect(isSecretHeader(name)).toBe(true));
   it.each(['Accept', 'Content-Language', 'X-Request-Source', 'User-Agent'])('%s is not', (name) => expect(isSecretHeader(name)).toBe(false));
 });
 
@@ -138,14 +155,20 @@ describe('restoreSecrets', () => {
     expect(issuesOf(() => restoreSecrets({ inbound: { token: { set: true } } }, none, EDITION))).toEqual([
       { path: 'inbound.token', message: expect.stringMatching(/none is stored; send a new token .* or null/) },
     ]);
-    expect(issuesOf(() => restoreSecrets({ line: { type: 'sip', aor: 'sip:303@pbx.example.com', password: { set: true } } }, none, EDITION))[0]?.path).toBe('line.password');
+    expect(issuesOf(() => restoreSecrets({ line: { type: 'sip', aor: 'sip:303@pbx.example.com', password: { set: true } } }, none, EDITION))[0]?.path).toBe(
+      'line.password',
+    );
   });
 
   it('does not let a stored credential follow a slot to another receiver', () => {
     const doc = masked();
     doc.actionUrls.slots[0].url = 'https://attacker.example/collect';
     const issues = issuesOf(() => restoreSecrets(doc, stored, EDITION));
-    expect(issues.map((i) => i.path)).toEqual(['actionUrls.slots[0].headers.Authorization', 'actionUrls.slots[0].headers.X-Api-Key', 'actionUrls.slots[0].secret']);
+    expect(issues.map((i) => i.path)).toEqual([
+      'actionUrls.slots[0].headers.Authorization',
+      'actionUrls.slots[0].headers.X-Api-Key',
+      'actionUrls.slots[0].secret',
+    ]);
     expect(issues[0]!.message).toMatch(/now sends to https:\/\/attacker\.example, not to https:\/\/crm\.example\.com; .* type it again or remove it/);
     // Same origin, another path and placeholders: still the same receiver.
     doc.actionUrls.slots[0].url = 'https://CRM.example.com:443/other?x=<$call_guid>';
@@ -155,12 +178,18 @@ describe('restoreSecrets', () => {
   it('does not let the stored SIP password follow the line to another registrar or account', () => {
     const doc = masked();
     doc.lines[0].registrar = 'evil.example:5060';
-    expect(issuesOf(() => restoreSecrets(doc, stored, EDITION))).toEqual([{ path: 'lines[0].password', message: expect.stringMatching(/registrar changed.*type it again/) }]);
+    expect(issuesOf(() => restoreSecrets(doc, stored, EDITION))).toEqual([
+      { path: 'lines[0].password', message: expect.stringMatching(/registrar changed.*type it again/) },
+    ]);
     const other = masked();
     other.lines[0].aor = 'sip:304@pbx.example.com';
     expect(issuesOf(() => restoreSecrets(other, stored, EDITION))[0]?.path).toBe('lines[0].password');
     // The one-line shorthand is matched to the stored line "default" the same way.
-    expect(issuesOf(() => restoreSecrets({ line: { type: 'sip', aor: 'sip:303@pbx.example.com', registrar: 'evil.example', password: { set: true } } }, stored, EDITION))[0]?.path).toBe('line.password');
+    expect(
+      issuesOf(() =>
+        restoreSecrets({ line: { type: 'sip', aor: 'sip:303@pbx.example.com', registrar: 'evil.example', password: { set: true } } }, stored, EDITION),
+      )[0]?.path,
+    ).toBe('line.password');
   });
 
   it('masks and keeps the secrets of every line, matched by id, and refuses a marker for a line that has none', () => {
@@ -200,7 +229,9 @@ describe('restoreSecrets', () => {
 
   it('refuses a marker in a settings file with a message saying what it is', () => {
     const issues = issuesOf(() => loadSettings({ inbound: { token: { set: true } } }));
-    expect(issues).toEqual([{ path: 'inbound.token', message: expect.stringMatching(/only stands for a secret callhook already keeps.*write the value itself/) }]);
+    expect(issues).toEqual([
+      { path: 'inbound.token', message: expect.stringMatching(/only stands for a secret callhook already keeps.*write the value itself/) },
+    ]);
   });
 });
 

@@ -47,7 +47,12 @@ describe('expansion', () => {
     ['fragment', 'http://h/#<$remote_party>', { remoteParty: 'x y#z' }, 'http://h/#x%20y%23z'],
     ['unicode', 'http://h/?n=<$remote_alias>', { remoteAlias: 'Zoë 📞' }, 'http://h/?n=Zo%C3%AB%20%F0%9F%93%9E'],
     ['lone surrogate becomes U+FFFD', 'http://h/?n=<$remote_party>', { remoteParty: 'a\ud800' }, 'http://h/?n=a%EF%BF%BD'],
-    ['base64 is url-encoded too', 'http://h/?n=<base64($remote_party)>', { remoteParty: '\u00fb\u00ff' }, `http://h/?n=${encodeURIComponent(base64Utf8('\u00fb\u00ff'))}`],
+    [
+      'base64 is url-encoded too',
+      'http://h/?n=<base64($remote_party)>',
+      { remoteParty: '\u00fb\u00ff' },
+      `http://h/?n=${encodeURIComponent(base64Utf8('\u00fb\u00ff'))}`,
+    ],
     ['empty disposition before the end', 'http://h/?d=<$call_disposition>', {}, 'http://h/?d='],
     ['placeholder at the very end', 'http://h/<$action>', {}, 'http://h/inbound'],
     ['a ".." path segment cannot climb', 'http://h/calls/<$remote_party>/x', { remoteParty: '..' }, 'http://h/calls/%252E%252E/x'],

@@ -8,9 +8,7 @@ const graphemeCount = (s: string) => [...new Intl.Segmenter(undefined, { granula
 describe('substituted values are capped per slot', () => {
   it('cuts a 6,000-character caller name to the default cap, so the URL stays short', () => {
     const name = 'Ä'.repeat(6_000);
-    const loaded = loadSettings(
-      ({ actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://127.0.0.1:9/in?name=<$remote_alias>' }] } }),
-    );
+    const loaded = loadSettings({ actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://127.0.0.1:9/in?name=<$remote_alias>' }] } });
     const call: CallSnapshot = { ...SPEC_EXAMPLE_CALL, remoteAlias: name };
     const [delivery] = deliveriesFor(loaded, { action: 'inbound', call, at: 0, sequence: 1 });
     const value = new URL(delivery!.url).searchParams.get('name')!;
@@ -18,12 +16,10 @@ describe('substituted values are capped per slot', () => {
     expect(delivery!.url.length).toBeLessThan(2_000);
   });
 
-  it('takes the slot\'s maxValueLength, and leaves shorter values alone', () => {
-    const loaded = loadSettings(
-      ({
-        actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://127.0.0.1:9/in?n=<$remote_alias>&p=<$remote_party>', maxValueLength: 20 }] },
-      }),
-    );
+  it("takes the slot's maxValueLength, and leaves shorter values alone", () => {
+    const loaded = loadSettings({
+      actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://127.0.0.1:9/in?n=<$remote_alias>&p=<$remote_party>', maxValueLength: 20 }] },
+    });
     const call: CallSnapshot = { ...SPEC_EXAMPLE_CALL, remoteAlias: 'x'.repeat(50), remoteParty: '420' };
     const url = new URL(deliveriesFor(loaded, { action: 'inbound', call, at: 0, sequence: 1 })[0]!.url);
     expect(url.searchParams.get('n')).toBe('x'.repeat(20));
@@ -31,9 +27,7 @@ describe('substituted values are capped per slot', () => {
   });
 
   it('refuses a maxValueLength out of range, naming the field', () => {
-    expect(() =>
-      loadSettings(({ actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://h/', maxValueLength: 3 }] } })),
-    ).toThrow(/maxValueLength/);
+    expect(() => loadSettings({ actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://h/', maxValueLength: 3 }] } })).toThrow(/maxValueLength/);
   });
 
   it('never splits a character or a percent-escape: the cut value decodes to a prefix of the original', () => {

@@ -88,7 +88,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.setErrorHandler(errorHandler(logger));
   app.setNotFoundHandler((request) => {
-    throw new ServerError('not_found', `no route ${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}; inbound Action URLs are GET /?action=<name>&…`);
+    throw new ServerError(
+      'not_found',
+      `no route ${request.method} ${redactUrl(request.url.split('?')[0] ?? '')}; inbound Action URLs are GET /?action=<name>&…`,
+    );
   });
   // One line per request, only when debug lines are written: the hook would cost every request otherwise.
   if (logger.enabled?.('debug') ?? true) {
@@ -121,7 +124,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     registerCommandRoutes(app, engine, history, callLimiter, clock);
     if (deps.consoleDir) registerConsoleRoute(app, deps.consoleDir);
     registerEventsRoute(app, engine, streams, clock);
-    registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined), { edition, logger, clock: deps.clock });
+    registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined), {
+      edition,
+      logger,
+      clock: deps.clock,
+    });
     registerLinesRoute(app, engine);
     for (const plugin of edition.linePlugins) {
       plugin.routes?.(app, { engine, lines: () => engine.lines.entries().filter(({ line }) => line.kind === plugin.type) });

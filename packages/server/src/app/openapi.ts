@@ -14,7 +14,11 @@ export function registerOpenApi(app: FastifyInstance, version: string, limits: E
   void app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'callhook listener', version, description: 'Inbound Action URLs and the control API. Token: Authorization: Bearer <inbound.token> or token=<…>.' },
+      info: {
+        title: 'callhook listener',
+        version,
+        description: 'Inbound Action URLs and the control API. Token: Authorization: Bearer <inbound.token> or token=<…>.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, query: { type: 'apiKey', in: 'query', name: 'token' } } },
       security: [{ bearer: [] }, { query: [] }],
     },

@@ -7,7 +7,11 @@ import { deliverOnce, deliveryDeadline, oneOffId, type DeliverySubmitter } from 
  * as it is configured now.
  */
 export function replayDelivery(sink: DeliverySubmitter, record: DeliveryRecord, slot: Slot | undefined, now: number): Promise<DeliveryRecord> {
-  if (slot?.method === 'POST') throw new CallhookError('bad_request', `Action URL ${record.slot + 1} is a POST slot: its body is not kept in the log, so it cannot be replayed; fire the event again`);
+  if (slot?.method === 'POST')
+    throw new CallhookError(
+      'bad_request',
+      `Action URL ${record.slot + 1} is a POST slot: its body is not kept in the log, so it cannot be replayed; fire the event again`,
+    );
   const { id, sequence } = oneOffId(`${record.deliveryId}:replay`, now);
   const delivery: PendingDelivery = {
     id,

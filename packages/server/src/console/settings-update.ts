@@ -1,4 +1,17 @@
-import { CallhookError, loadSettings, maskSettings, restoreSecrets, silentLogger, type Clock, type Engine, type LoadedSettings, type Logger, type MaskedSettings, type Random, type Settings } from '@callhook/core';
+import {
+  CallhookError,
+  loadSettings,
+  maskSettings,
+  restoreSecrets,
+  silentLogger,
+  type Clock,
+  type Engine,
+  type LoadedSettings,
+  type Logger,
+  type MaskedSettings,
+  type Random,
+  type Settings,
+} from '@callhook/core';
 import { cryptoRandom, systemClock } from '@callhook/node';
 import { createLine } from '../lines/create-lines.js';
 import { headlessEdition } from '../lines/headless-edition.js';

@@ -1,4 +1,16 @@
-import { deliveriesFor, loadSettings, restoreSlotSecrets, SettingsError, type Action, type CallSnapshot, type DeliveryRecord, type MaskedSlot, type Settings, type SettingsIssue, type Slot } from '@callhook/core';
+import {
+  deliveriesFor,
+  loadSettings,
+  restoreSlotSecrets,
+  SettingsError,
+  type Action,
+  type CallSnapshot,
+  type DeliveryRecord,
+  type MaskedSlot,
+  type Settings,
+  type SettingsIssue,
+  type Slot,
+} from '@callhook/core';
 import { deliverOnce, deliveryDeadline, oneOffId, type DeliverySubmitter } from './deliver-once.js';
 
 export interface SlotTest {

@@ -38,7 +38,9 @@ export class ApiResponseError extends Error {
     readonly route: RouteName,
     readonly issues: { path: string; message: string }[],
   ) {
-    super(`${API[route].method} ${API[route].path} answered a body this client does not understand (${issues[0] ? `${issues[0].path || 'body'}: ${issues[0].message}` : 'no detail'})`);
+    super(
+      `${API[route].method} ${API[route].path} answered a body this client does not understand (${issues[0] ? `${issues[0].path || 'body'}: ${issues[0].message}` : 'no detail'})`,
+    );
     this.name = 'ApiResponseError';
   }
 }

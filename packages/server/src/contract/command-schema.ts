@@ -1,4 +1,13 @@
-import { ACTIONS, CALL_GUID_PATTERN, CallSnapshotSchema, DTMF_DIGITS_PATTERN, LineIdSchema, MaskedSlotSchema, parseTarget, type InboundCommand } from '@callhook/core';
+import {
+  ACTIONS,
+  CALL_GUID_PATTERN,
+  CallSnapshotSchema,
+  DTMF_DIGITS_PATTERN,
+  LineIdSchema,
+  MaskedSlotSchema,
+  parseTarget,
+  type InboundCommand,
+} from '@callhook/core';
 import { z } from 'zod';
 import type { SameShape } from './same-shape.js';
 
@@ -10,7 +19,11 @@ const callRef = z
   .transform((guid) => guid.toLowerCase())
   .nullable()
   .default(null);
-const target = z.string().min(1).max(256).transform((raw) => parseTarget(raw));
+const target = z
+  .string()
+  .min(1)
+  .max(256)
+  .transform((raw) => parseTarget(raw));
 /** The line a command is for (optional: make_call then uses the first line). */
 const line = LineIdSchema.nullable().optional();
 /** A console command (core's InboundCommand) from the control API or the desktop's IPC. */
@@ -20,7 +33,10 @@ export const ConsoleCommandSchema = z.discriminatedUnion('action', [
   z.strictObject({ action: z.literal('transfer'), target, call: callRef, line }),
   z.strictObject({
     action: z.literal('dtmf'),
-    digits: z.string().regex(DTMF_DIGITS_PATTERN, 'digits takes 1–32 of 0-9, *, #, A-D').transform((d) => d.toUpperCase()),
+    digits: z
+      .string()
+      .regex(DTMF_DIGITS_PATTERN, 'digits takes 1–32 of 0-9, *, #, A-D')
+      .transform((d) => d.toUpperCase()),
     call: callRef,
     line,
   }),

@@ -1,4 +1,12 @@
-import { ACTIONS, CallSnapshotSchema, INBOUND_ACTIONS, type DeliveryRecord, type LineState, type MaskedSettings, type MaskedSettingsInput } from '@callhook/core';
+import {
+  ACTIONS,
+  CallSnapshotSchema,
+  INBOUND_ACTIONS,
+  type DeliveryRecord,
+  type LineState,
+  type MaskedSettings,
+  type MaskedSettingsInput,
+} from '@callhook/core';
 import { z } from 'zod';
 import type { SameShape } from './same-shape.js';
 

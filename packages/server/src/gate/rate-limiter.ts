@@ -74,7 +74,11 @@ export function takeCallPlace(limiter: TokenBucketLimiter, peer: string, rateLim
   const place = limiter.take(peer, rateLimit.max, rateLimit.windowMs);
   if ('release' in place) return place.release;
   const seconds = Math.max(1, Math.ceil(place.retryAfterMs / 1000));
-  throw new ServerError('rate_limited', `more than ${rateLimit.max} calls in ${rateLimit.windowMs} ms from this client (inbound.rateLimit); retry in ${seconds} s`, {
-    'retry-after': String(seconds),
-  });
+  throw new ServerError(
+    'rate_limited',
+    `more than ${rateLimit.max} calls in ${rateLimit.windowMs} ms from this client (inbound.rateLimit); retry in ${seconds} s`,
+    {
+      'retry-after': String(seconds),
+    },
+  );
 }

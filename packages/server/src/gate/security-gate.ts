@@ -17,7 +17,6 @@ declare module 'fastify' {
   }
 }
 
-
 /**
  * Every request passes the same gate, in this order: source address inside `inbound.allowFrom`, the
  * `Host` header names this listener (IP literal, `localhost` or `inbound.hostNames`), then a request target over MAX_REQUEST_TARGET is refused (400; CORS headers already set for an allowed
@@ -35,13 +34,19 @@ export function installSecurityGate(app: FastifyInstance, settings: () => Settin
     if (allowList === null || allowList.ranges !== inbound.allowFrom) allowList = new AllowList(inbound.allowFrom);
     const peer = request.raw.socket.remoteAddress;
     if (!allowList.allows(peer)) {
-      return sendError(reply, new ServerError('source_not_allowed', `requests from ${peer ?? 'an unknown address'} are not allowed; add it to inbound.allowFrom`));
+      return sendError(
+        reply,
+        new ServerError('source_not_allowed', `requests from ${peer ?? 'an unknown address'} are not allowed; add it to inbound.allowFrom`),
+      );
     }
     if (hosts === null || hosts.hostNames !== inbound.hostNames) hosts = new HostCheck(inbound.hostNames);
     const host = request.headers.host;
     if (!hosts.allows(host)) {
       const shown = host === undefined ? 'no Host header' : `Host "${host.slice(0, 100)}"`;
-      return sendError(reply, new ServerError('host_not_allowed', `${shown} does not name this listener; use its IP address or localhost, or add the name to inbound.hostNames`));
+      return sendError(
+        reply,
+        new ServerError('host_not_allowed', `${shown} does not name this listener; use its IP address or localhost, or add the name to inbound.hostNames`),
+      );
     }
     const verdict = judgeBrowserRequest(request.headers, inbound.allowOrigins, hosts);
     request.browser = verdict;
@@ -55,8 +60,12 @@ export function installSecurityGate(app: FastifyInstance, settings: () => Settin
     const presented = presentedToken(request.headers.authorization, request.url);
     const challenge = { 'www-authenticate': 'Bearer realm="callhook"' };
     if (presented === null) {
-      return sendError(reply, new ServerError('unauthorized', 'this listener needs the token: send "Authorization: Bearer <token>" or add token=<token>', challenge));
+      return sendError(
+        reply,
+        new ServerError('unauthorized', 'this listener needs the token: send "Authorization: Bearer <token>" or add token=<token>', challenge),
+      );
     }
-    if (!tokenAccepted(request.raw.socket, presented, inbound.token)) return sendError(reply, new ServerError('unauthorized', 'wrong token (see inbound.token)', challenge));
+    if (!tokenAccepted(request.raw.socket, presented, inbound.token))
+      return sendError(reply, new ServerError('unauthorized', 'wrong token (see inbound.token)', challenge));
   });
 }

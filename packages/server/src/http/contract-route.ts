@@ -37,10 +37,12 @@ const PART_NAMES: Record<string, string> = { body: 'body', querystring: 'query',
  * Validates a request part with its zod schema. A failure is a 400 `bad_request` naming the first bad
  * field, worded as the routes' own checks always were; a missing body is read as `{}`.
  */
-export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema, httpPart }) => (data) => {
-  const parsed = schema.safeParse(data ?? {});
-  if (parsed.success) return { value: parsed.data };
-  const issue = parsed.error.issues[0];
-  const where = PART_NAMES[httpPart ?? 'body'] ?? 'body';
-  return { error: new CallhookError('bad_request', `${issue?.path.join('.') || where}: ${issue?.message ?? 'invalid'}`) };
-};
+export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
+  ({ schema, httpPart }) =>
+  (data) => {
+    const parsed = schema.safeParse(data ?? {});
+    if (parsed.success) return { value: parsed.data };
+    const issue = parsed.error.issues[0];
+    const where = PART_NAMES[httpPart ?? 'body'] ?? 'body';
+    return { error: new CallhookError('bad_request', `${issue?.path.join('.') || where}: ${issue?.message ?? 'invalid'}`) };
+  };

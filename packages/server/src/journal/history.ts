@@ -20,7 +20,11 @@ export function memoryHistory(engine: Engine, limit = 1_000): History & { close(
   });
   return {
     recentCalls: async (n) => engine.recentCalls().slice(0, n),
-    recentDeliveries: async (n, callGuid) => records.filter((r) => callGuid === undefined || r.callGuid === callGuid).slice(-n).reverse(),
+    recentDeliveries: async (n, callGuid) =>
+      records
+        .filter((r) => callGuid === undefined || r.callGuid === callGuid)
+        .slice(-n)
+        .reverse(),
     close: off,
   };
 }

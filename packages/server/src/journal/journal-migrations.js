@@ -63,7 +63,12 @@ export function journalMigrations({ key }) {
         const tables = await db.introspection.getTables();
         if (!tables.some((table) => table.name === 'outbox')) return;
         const rows = /** @type {{ id: string, created_at: number, delivery: string }[]} */ (
-          await db.selectFrom('outbox').select(['id', 'created_at', 'delivery']).orderBy('created_at').orderBy(sql`rowid`).execute()
+          await db
+            .selectFrom('outbox')
+            .select(['id', 'created_at', 'delivery'])
+            .orderBy('created_at')
+            .orderBy(sql`rowid`)
+            .execute()
         );
         for (const row of rows) {
           const entry = {

@@ -19,9 +19,7 @@ export type JournalQuery =
 /** Main thread → worker, in one ordered stream: writes, then the queries that must see them. */
 export type ToWorker =
   /** `upTo`: how many ops the journal has posted, this batch's last one included; echoed in the outcome. */
-  | { type: 'writes'; upTo: number; ops: JournalOp[] }
-  | ({ type: 'query'; call: number } & JournalQuery)
-  | { type: 'close'; call: number };
+  { type: 'writes'; upTo: number; ops: JournalOp[] } | ({ type: 'query'; call: number } & JournalQuery) | { type: 'close'; call: number };
 
 /** Worker → main thread, asynchronously: how far the writes have been committed. */
 export type BatchOutcome = { type: 'committed'; upTo: number } | { type: 'failed'; upTo: number; message: string };

@@ -28,7 +28,12 @@ function compiledOnce(db, names, build) {
   // Per parameter: the name whose value goes there, or the constant the query was built with (null).
   const order = compiled.parameters.map((parameter) => ({ name: names.find((candidate) => marker(candidate) === parameter), parameter }));
   return (executor, values) =>
-    executor.executeQuery(CompiledQuery.raw(compiled.sql, order.map(({ name, parameter }) => (name === undefined ? parameter : values[name]))));
+    executor.executeQuery(
+      CompiledQuery.raw(
+        compiled.sql,
+        order.map(({ name, parameter }) => (name === undefined ? parameter : values[name])),
+      ),
+    );
 }
 
 /** @param {unknown} error */
@@ -99,8 +104,15 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries }) {
     writesSincePrune = 0;
     const newest = trx.selectFrom('calls').select('guid').orderBy('created_at', 'desc').limit(keepCalls);
     await trx.deleteFrom('calls').where('guid', 'not in', newest).execute();
-    const last = await trx.selectFrom('deliveries').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-    if (last?.seq != null) await trx.deleteFrom('deliveries').where('seq', '<=', Number(last.seq) - keepDeliveries).execute();
+    const last = await trx
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    if (last?.seq != null)
+      await trx
+        .deleteFrom('deliveries')
+        .where('seq', '<=', Number(last.seq) - keepDeliveries)
+        .execute();
   };
 
   return {
@@ -122,13 +134,12 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries }) {
     async query(q) {
       switch (q.query) {
         case 'page': {
-          let page = db
-            .selectFrom('outbox_entries')
-            .select(['position', 'id', 'delivery'])
-            .where('position', '>', q.after)
-            .where('quarantined', 'is', null);
+          let page = db.selectFrom('outbox_entries').select(['position', 'id', 'delivery']).where('position', '>', q.after).where('quarantined', 'is', null);
           if (q.origin !== undefined) page = page.where('origin', '=', q.origin);
-          const rows = await page.orderBy('position').limit(q.limit + 1).execute();
+          const rows = await page
+            .orderBy('position')
+            .limit(q.limit + 1)
+            .execute();
           return {
             done: rows.length <= q.limit,
             rows: rows.slice(0, q.limit).map((row) => {

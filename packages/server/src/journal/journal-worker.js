@@ -22,7 +22,9 @@ const DAMAGED_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUP
 
 /** @param {string} file @param {string} reason */
 function damaged(file, reason) {
-  return new Error(`${file} is damaged (${reason}): stop callhook, move it aside (mv ${file} ${file}.damaged, with its -wal and -shm files) or restore it from a backup, then start again`);
+  return new Error(
+    `${file} is damaged (${reason}): stop callhook, move it aside (mv ${file} ${file}.damaged, with its -wal and -shm files) or restore it from a backup, then start again`,
+  );
 }
 
 /** Creates the file 0600 before SQLite does, so its -wal and -shm files get the same mode. @param {string} file */
@@ -178,7 +180,9 @@ async function serve(port) {
   };
   let previous = Promise.resolve();
   port.on('message', (/** @type {ToWorker} */ message) => {
-    previous = previous.then(() => handle(message)).catch((error) => reply({ call: FATAL_CALL, ok: false, message: `journal worker failed: ${messageOf(error)}` }));
+    previous = previous
+      .then(() => handle(message))
+      .catch((error) => reply({ call: FATAL_CALL, ok: false, message: `journal worker failed: ${messageOf(error)}` }));
   });
 }
 

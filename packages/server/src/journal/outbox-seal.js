@@ -37,7 +37,10 @@ export function outboxKey(keyFile) {
   }
   chmodSync(keyFile, 0o600);
   const key = readFileSync(keyFile);
-  if (key.length !== 32) throw new Error(`outbox key ${keyFile} is ${key.length} bytes, not 32: restore it, or move it aside to start a new one (the entries it sealed are then kept but not sent)`);
+  if (key.length !== 32)
+    throw new Error(
+      `outbox key ${keyFile} is ${key.length} bytes, not 32: restore it, or move it aside to start a new one (the entries it sealed are then kept but not sent)`,
+    );
   return key;
 }
 

@@ -1,4 +1,13 @@
-import { readStoredDelivery, type CallSnapshot, type Clock, type DeliveryRecord, type Journal, type OutboxPage, type PendingDelivery, type TimerHandle } from '@callhook/core';
+import {
+  readStoredDelivery,
+  type CallSnapshot,
+  type Clock,
+  type DeliveryRecord,
+  type Journal,
+  type OutboxPage,
+  type PendingDelivery,
+  type TimerHandle,
+} from '@callhook/core';
 import { systemClock } from '@callhook/node';
 import { dirname, join } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
@@ -113,7 +122,10 @@ export class SqliteJournal implements Journal, History {
   private broken: Error | null = null;
   private closed = false;
 
-  constructor(readonly file: string, options: SqliteJournalOptions = {}) {
+  constructor(
+    readonly file: string,
+    options: SqliteJournalOptions = {},
+  ) {
     this.onWriteError = options.onWriteError ?? (() => undefined);
     this.onBadEntry = options.onBadEntry ?? (() => undefined);
     this.replyTimeoutMs = options.replyTimeoutMs ?? REPLY_TIMEOUT_MS;

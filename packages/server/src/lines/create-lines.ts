@@ -17,7 +17,11 @@ export function createLine(settings: LineSettings, edition: ServerEdition, deps:
   const plugin = pluginOf(edition, settings.type);
   if (!plugin) {
     const types = edition.linePlugins.map((p) => `"${p.type}"`).join(', ');
-    throw new CallhookError('invalid_settings', `line type "${settings.type}" is not part of this edition (it has ${types}); change ${field} or run an edition with that line`, { field });
+    throw new CallhookError(
+      'invalid_settings',
+      `line type "${settings.type}" is not part of this edition (it has ${types}); change ${field} or run an edition with that line`,
+      { field },
+    );
   }
   return plugin.create(settings, { lineId: settings.id, clock: deps.clock, logger: deps.logger, ...(deps.random ? { random: deps.random } : {}) });
 }

@@ -19,7 +19,10 @@ function frame(event: EngineEvent): string {
 export function registerEventsRoute(app: FastifyInstance, engine: Engine, streams: EventStreams, clock: Clock): void {
   app.get('/api/v1/events', (request, reply) => {
     if (!streams.admit()) {
-      return sendError(reply, new ServerError('too_many_subscribers', `${streams.maxSubscribers} event streams are open already; close one and retry`, { 'retry-after': '5' }));
+      return sendError(
+        reply,
+        new ServerError('too_many_subscribers', `${streams.maxSubscribers} event streams are open already; close one and retry`, { 'retry-after': '5' }),
+      );
     }
     const cors = reply.getHeaders() as Record<string, string>;
     reply.hijack();

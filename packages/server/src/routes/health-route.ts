@@ -12,16 +12,18 @@ import type { History } from '../journal/history.js';
  * each one's row and reason).
  */
 export function registerHealthRoute(app: FastifyInstance, engine: Engine, history?: History): void {
-  app.withTypeProvider<ZodTypeProvider>().get(API.health.path, { config: { tokenExempt: true }, schema: contractSchema(API.health) }, async (_request, reply) => {
-    const lines = engine.lines.reports();
-    const ready = lines.length > 0 && lines.every((l) => l.status.state === 'ready');
-    const line = lines[0]?.status ?? { state: 'stopped' as const, detail: 'no line' };
-    let quarantined: number | null = null;
-    try {
-      quarantined = (await history?.quarantinedEntries?.(0))?.count ?? null;
-    } catch {
-      quarantined = null; // a journal that cannot answer does not make the health check fail
-    }
-    return reply.code(ready ? 200 : 503).send({ ok: ready, line, lines, deliveries: engine.dispatcher.stats(), outbox: { quarantined } });
-  });
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get(API.health.path, { config: { tokenExempt: true }, schema: contractSchema(API.health) }, async (_request, reply) => {
+      const lines = engine.lines.reports();
+      const ready = lines.length > 0 && lines.every((l) => l.status.state === 'ready');
+      const line = lines[0]?.status ?? { state: 'stopped' as const, detail: 'no line' };
+      let quarantined: number | null = null;
+      try {
+        quarantined = (await history?.quarantinedEntries?.(0))?.count ?? null;
+      } catch {
+        quarantined = null; // a journal that cannot answer does not make the health check fail
+      }
+      return reply.code(ready ? 200 : 503).send({ ok: ready, line, lines, deliveries: engine.dispatcher.stats(), outbox: { quarantined } });
+    });
 }

@@ -10,7 +10,6 @@ import { peerKey } from '../runtime/connection-guard.js';
  * make_call and transfer, the per-peer call limit shared with the control API, then lets the engine act.
  */
 export function registerInboundRoutes(app: FastifyInstance, engine: Engine, limiter: TokenBucketLimiter): void {
-
   /** Parses and checks the request; refusals are answered here, synchronously (a flood of bad requests takes this path). */
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
     const command = readInboundRequest(request.url);

@@ -6,5 +6,7 @@ import { contractSchema } from '../http/contract-route.js';
 
 /** `GET /api/v1/lines`: every line of the engine in order, with its type and status (`LineReport`). */
 export function registerLinesRoute(app: FastifyInstance, engine: Engine): void {
-  app.withTypeProvider<ZodTypeProvider>().get(API.listLines.path, { schema: contractSchema(API.listLines) }, async () => ({ ok: true as const, lines: engine.lines.reports() }));
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get(API.listLines.path, { schema: contractSchema(API.listLines) }, async () => ({ ok: true as const, lines: engine.lines.reports() }));
 }

@@ -22,7 +22,10 @@ export function registerSimulatorRoutes(app: FastifyInstance, context: LineRoute
       if (!named) throw new CallhookError('no_such_line', `no simulator line "${id}"; simulator lines: ${all.map((s) => s.id).join(', ')}`, { line: id });
       return named;
     }
-    if (all.length > 1) throw new CallhookError('ambiguous_call', `${all.length} simulator lines; name one with "line" (${all.map((s) => s.id).join(', ')})`, { lines: all.map((s) => s.id) });
+    if (all.length > 1)
+      throw new CallhookError('ambiguous_call', `${all.length} simulator lines; name one with "line" (${all.map((s) => s.id).join(', ')})`, {
+        lines: all.map((s) => s.id),
+      });
     return all[0]!;
   };
   const pick = (guid: string | undefined, line: string | undefined, states: CallSnapshot['state'][]): CallSnapshot => {

@@ -1,4 +1,13 @@
-import { Engine, silentLogger, standardSinks, type BrowserOpener, type DispatcherOptions, type LineEntry, type LoadedSettings, type Logger } from '@callhook/core';
+import {
+  Engine,
+  silentLogger,
+  standardSinks,
+  type BrowserOpener,
+  type DispatcherOptions,
+  type LineEntry,
+  type LoadedSettings,
+  type Logger,
+} from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
 import { desktopBrowser, hasDesktopSession, headlessBrowser } from '../adapters/browser-opener.js';
 import { cryptoRandom, systemClock } from '@callhook/node';
@@ -102,7 +111,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const journal = createJournal(options.journal ?? journalSpecOf(options.dataDir), {
     onWriteError: (error) => logger.log('error', error.message),
     onBadEntry: ({ position, id, reason }) =>
-      logger.log('warn', `outbox entry ${JSON.stringify(id)} (row ${position}) quarantined: ${reason}; it stays in the database, is not sent, and is counted in /healthz`),
+      logger.log(
+        'warn',
+        `outbox entry ${JSON.stringify(id)} (row ${position}) quarantined: ${reason}; it stays in the database, is not sent, and is counted in /healthz`,
+      ),
   });
   const fetcher = new UndiciFetcher(options.fetcher);
   const engine = new Engine({

@@ -20,7 +20,8 @@ export class SettingsFile implements SettingsStore {
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create one with: callhook config init > FILE)' : (error as Error).message;
+      const reason =
+        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create one with: callhook config init > FILE)' : (error as Error).message;
       throw new SettingsError([{ path: '', message: `cannot read ${this.path}: ${reason}` }]);
     }
     return loadSettingsText(text, edition);

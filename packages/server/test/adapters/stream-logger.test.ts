@@ -47,7 +47,9 @@ describe('redaction in request lines', () => {
 describe('the --verbose request line of a real request', () => {
   it('reads …&token=[redacted] <status> peer=…', async () => {
     const lines: string[] = [];
-    const t = await testApp(testSettings({ token: TOKEN, allowFrom: ['10.0.0.0/8'] }), { logger: streamLogger({ level: 'debug', write: (l) => lines.push(l) }) });
+    const t = await testApp(testSettings({ token: TOKEN, allowFrom: ['10.0.0.0/8'] }), {
+      logger: streamLogger({ level: 'debug', write: (l) => lines.push(l) }),
+    });
     try {
       await t.app.inject({ url: `/?action=hangup&token=${TOKEN}`, remoteAddress: '127.0.0.1' });
       await t.app.inject({ url: `/?action=hangup&token=${TOKEN}`, remoteAddress: '10.1.2.3' });

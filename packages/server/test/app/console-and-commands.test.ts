@@ -20,7 +20,9 @@ describe('console controls', () => {
   });
 
   it('tests an unsaved slot once and replays a logged GET delivery', async () => {
-    t = await testApp(testSettings({ token: TOKEN }, { actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://127.0.0.1:9/in?n=<$remote_party>' }] } }));
+    t = await testApp(
+      testSettings({ token: TOKEN }, { actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://127.0.0.1:9/in?n=<$remote_party>' }] } }),
+    );
     const call = t.engine.activeCalls()[0] ?? (t.line.incoming('420', 'Michael D785'), t.engine.activeCalls()[0]!);
     const test = await t.app.inject({
       method: 'POST',

@@ -88,7 +88,10 @@ describe('control API', () => {
     const log = await t.app.inject({ url: '/api/v1/echo/log', headers: auth });
     expect(log.json()).toMatchObject({
       total: 2,
-      records: [{ method: 'GET', idempotencyKey: 'k1', url: '/api/v1/echo?a=inbound&token=[redacted]', query: { a: 'inbound', token: '[redacted]' } }, { method: 'POST', body: '{"x":1}' }],
+      records: [
+        { method: 'GET', idempotencyKey: 'k1', url: '/api/v1/echo?a=inbound&token=[redacted]', query: { a: 'inbound', token: '[redacted]' } },
+        { method: 'POST', body: '{"x":1}' },
+      ],
     });
     expect(log.body).not.toContain(TOKEN);
   });
@@ -127,15 +130,24 @@ describe('control API', () => {
     const res = await t.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: { 'content-type': 'application/json' }, payload: '{not json' });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ ok: false, code: 'bad_request' });
-    const big = await t.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: { 'content-type': 'application/json' }, payload: `"${'x'.repeat(300_000)}"` });
+    const big = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/settings',
+      headers: { 'content-type': 'application/json' },
+      payload: `"${'x'.repeat(300_000)}"`,
+    });
     expect(big.statusCode).toBe(413);
   });
 });
 
 describe('time in the routes', () => {
-  it('the echo receiver stamps what arrived with the app\'s clock, not the wall clock', async () => {
+  it("the echo receiver stamps what arrived with the app's clock, not the wall clock", async () => {
     const at = Date.UTC(2031, 4, 6, 7, 8, 9);
-    const clock = { now: () => at, setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+    const clock = {
+      now: () => at,
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+      clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+    };
     t = await testApp(testSettings({ token: TOKEN }), { clock });
     await t.app.inject({ url: '/api/v1/echo?n=1' });
     const log = await t.app.inject({ url: '/api/v1/echo/log', headers: auth });

@@ -21,7 +21,13 @@ describe('inbound Action URLs (no token)', () => {
     ['answer without a call', '/?action=answer', {}, 404, 'no_such_call'],
     ['hangup of an unknown call', '/?action=hangup&call=01900000-0000-7000-8000-000000000000', {}, 404, 'no_such_call'],
     ['unknown path', '/admin?action=make_call&target=1', {}, 404, 'not_found'],
-    ['cross-site img', '/?action=make_call&target=1', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', referer: 'https://evil.example/' }, 403, 'origin_not_allowed'],
+    [
+      'cross-site img',
+      '/?action=make_call&target=1',
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'no-cors', referer: 'https://evil.example/' },
+      403,
+      'origin_not_allowed',
+    ],
     ['typed in the address bar → 204', '/?action=make_call&target=1', { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate' }, 204, null],
   ];
 
@@ -41,8 +47,20 @@ describe('security gate', () => {
     ['wrong query token', '/?action=make_call&target=1&token=nope', {}, 401, 'unauthorized'],
     ['bearer', '/?action=make_call&target=1', { authorization: `Bearer ${TOKEN}` }, 200, null],
     ['query token', `/?action=make_call&target=1&token=${TOKEN}`, {}, 200, null],
-    ['token but cross-site', `/?action=make_call&target=1&token=${TOKEN}`, { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }, 403, 'origin_not_allowed'],
-    ['token, allowed origin, clicked link', `/?action=make_call&target=1&token=${TOKEN}`, { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', referer: 'https://crm.example.com/x' }, 204, null],
+    [
+      'token but cross-site',
+      `/?action=make_call&target=1&token=${TOKEN}`,
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' },
+      403,
+      'origin_not_allowed',
+    ],
+    [
+      'token, allowed origin, clicked link',
+      `/?action=make_call&target=1&token=${TOKEN}`,
+      { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', referer: 'https://crm.example.com/x' },
+      204,
+      null,
+    ],
     ['control API needs the token', '/api/v1/calls', {}, 401, 'unauthorized'],
     ['healthz does not', '/healthz', {}, 200, null],
     ['echo does not', '/api/v1/echo?x=1', {}, 200, null],
@@ -98,7 +116,10 @@ describe('security gate', () => {
     const bad = await t.app.inject({ method: 'OPTIONS', url: '/', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
     expect(bad.statusCode).toBe(403);
     expect(bad.headers['access-control-allow-origin']).toBeUndefined();
-    const get = await t.app.inject({ url: '/?action=make_call&target=1', headers: { origin: 'https://crm.example.com', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' } });
+    const get = await t.app.inject({
+      url: '/?action=make_call&target=1',
+      headers: { origin: 'https://crm.example.com', 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' },
+    });
     expect(get.statusCode).toBe(200);
     expect(get.headers['access-control-allow-origin']).toBe('https://crm.example.com');
   });

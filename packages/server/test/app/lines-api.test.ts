@@ -18,9 +18,22 @@ describe('lines over the control API', () => {
     t = await testApp();
     open = true;
     expect(await lines()).toEqual([{ id: 'default', type: 'simulator', status: { state: 'ready', detail: 'simulated line' } }]);
-    const added = await put(testSettings({}, { lines: [{ id: 'default', type: 'simulator' }, { id: 'lab', type: 'simulator' }] }));
+    const added = await put(
+      testSettings(
+        {},
+        {
+          lines: [
+            { id: 'default', type: 'simulator' },
+            { id: 'lab', type: 'simulator' },
+          ],
+        },
+      ),
+    );
     expect(added.json()).toMatchObject({ ok: true, restartRequired: false, restartFields: [] });
-    expect((await lines()).map((l) => [l.id, l.status.state])).toEqual([['default', 'ready'], ['lab', 'ready']]);
+    expect((await lines()).map((l) => [l.id, l.status.state])).toEqual([
+      ['default', 'ready'],
+      ['lab', 'ready'],
+    ]);
     const health = (await t.app.inject({ url: '/healthz' })).json();
     expect(health.lines.map((l: { id: string }) => l.id)).toEqual(['default', 'lab']);
 
@@ -37,7 +50,12 @@ describe('lines over the control API', () => {
 
   it('applies what the plugin takes live; a busy line that needs a new line answers restartRequired naming the fields', async () => {
     // A plugin whose lines take nothing live: a change needs a new line.
-    const fixed = { ...simulatorLine, type: 'simulator', create: () => Object.assign(new SimulatedLine({ clock: systemClock, answerAfterMs: null }), { applySettings: undefined }), restartNeeded: undefined };
+    const fixed = {
+      ...simulatorLine,
+      type: 'simulator',
+      create: () => Object.assign(new SimulatedLine({ clock: systemClock, answerAfterMs: null }), { applySettings: undefined }),
+      restartNeeded: undefined,
+    };
     const edition: ServerEdition = { linePlugins: [{ ...fixed, routes: simulatorLinePlugin.routes }] };
     t = await testApp(testSettings({}, { line: { type: 'simulator', answerAfterMs: null } }), { edition });
     open = true;
@@ -59,9 +77,27 @@ describe('lines over the control API', () => {
     t = await testApp(testSettings(), { edition: { linePlugins: [simulatorLinePlugin], maxSlots: 1 } });
     open = true;
     const sip = await put(testSettings({}, { line: { type: 'sip', aor: 'sip:1@h' } }));
-    expect(sip.json()).toMatchObject({ code: 'invalid_settings', details: { issues: [{ path: 'line.type', message: 'the line type must be one of "simulator" in this edition' }] } });
-    const slots = await put(testSettings({}, { actionUrls: { slots: [{ on: 'inbound', url: 'http://h/' }, { on: 'inbound', url: 'http://h/' }] } }));
-    expect(slots.json()).toMatchObject({ code: 'invalid_settings', details: { issues: [{ path: 'actionUrls.slots', message: expect.stringMatching(/at most 1 Action URL slots/) }] } });
+    expect(sip.json()).toMatchObject({
+      code: 'invalid_settings',
+      details: { issues: [{ path: 'line.type', message: 'the line type must be one of "simulator" in this edition' }] },
+    });
+    const slots = await put(
+      testSettings(
+        {},
+        {
+          actionUrls: {
+            slots: [
+              { on: 'inbound', url: 'http://h/' },
+              { on: 'inbound', url: 'http://h/' },
+            ],
+          },
+        },
+      ),
+    );
+    expect(slots.json()).toMatchObject({
+      code: 'invalid_settings',
+      details: { issues: [{ path: 'actionUrls.slots', message: expect.stringMatching(/at most 1 Action URL slots/) }] },
+    });
   });
 });
 
@@ -70,10 +106,16 @@ describe('an edition with its own delivery sink', () => {
     const { startServer } = await import('../../src/index.js');
     const { loadSettings } = await import('@callhook/core');
     const delivered: string[] = [];
-    const pager = { mode: 'pager', deliver: async (d: { url: string }) => (delivered.push(d.url), { outcome: 'delivered' as const, status: null, error: null, retryable: false }) };
+    const pager = {
+      mode: 'pager',
+      deliver: async (d: { url: string }) => (delivered.push(d.url), { outcome: 'delivered' as const, status: null, error: null, retryable: false }),
+    };
     const edition: ServerEdition = { linePlugins: [simulatorLinePlugin], sinks: [pager] };
     const { editionLimits } = await import('../../src/index.js');
-    const settings = loadSettings({ actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://pager.test/page?n=<$remote_party>&line=<$line_id>', sink: 'pager' }] } }, editionLimits(edition));
+    const settings = loadSettings(
+      { actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://pager.test/page?n=<$remote_party>&line=<$line_id>', sink: 'pager' }] } },
+      editionLimits(edition),
+    );
     const server = await startServer({ settings, dataDir: ':memory:', edition });
     try {
       (server.engine.lines.first().line as SimulatedLine).incoming('420');
@@ -82,6 +124,8 @@ describe('an edition with its own delivery sink', () => {
     } finally {
       await server.stop(1_000);
     }
-    expect(() => loadSettings({ actionUrls: { slots: [{ on: 'inbound', url: 'http://h/', sink: 'pager' }] } })).toThrow(/sink "pager", which this edition does not have/);
+    expect(() => loadSettings({ actionUrls: { slots: [{ on: 'inbound', url: 'http://h/', sink: 'pager' }] } })).toThrow(
+      /sink "pager", which this edition does not have/,
+    );
   });
 });

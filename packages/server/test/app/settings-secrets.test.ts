@@ -65,7 +65,11 @@ describe('secrets through the control API', () => {
     for (const secret of SECRETS) expect(res.body).not.toContain(secret);
     const onDisk = JSON.parse(readFileSync(file, 'utf8'));
     expect(onDisk.inbound.token).toBe(TOKEN);
-    expect(onDisk.actionUrls.slots[0]).toMatchObject({ url: 'http://127.0.0.1:9/other?n=<$remote_party>', secret: SIGNING, headers: { Authorization: 'Bearer crm-bearer-value' } });
+    expect(onDisk.actionUrls.slots[0]).toMatchObject({
+      url: 'http://127.0.0.1:9/other?n=<$remote_party>',
+      secret: SIGNING,
+      headers: { Authorization: 'Bearer crm-bearer-value' },
+    });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     // The old token still opens the API, and a delivery still carries the stored header and signature.
     t.line.incoming('420');
@@ -99,7 +103,12 @@ describe('secrets through the control API', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'invalid_settings' });
     const paths = res.json().details.issues.map((i: { path: string }) => i.path);
-    expect(paths).toEqual(['actionUrls.slots[0].headers.Authorization', 'actionUrls.slots[0].headers.Cookie', 'actionUrls.slots[0].headers.X-Api-Key', 'actionUrls.slots[0].secret']);
+    expect(paths).toEqual([
+      'actionUrls.slots[0].headers.Authorization',
+      'actionUrls.slots[0].headers.Cookie',
+      'actionUrls.slots[0].headers.X-Api-Key',
+      'actionUrls.slots[0].secret',
+    ]);
     expect(res.json().message).toMatch(/now sends to http:\/\/198\.51\.100\.7.*type it again or remove it/);
     expect(t.engine.settings.settings.actionUrls.slots[0]!.url).toBe('http://127.0.0.1:9/in?n=<$remote_party>');
   });
@@ -108,9 +117,19 @@ describe('secrets through the control API', () => {
     // A line type with a password, declared as the SIP plugin declares it (the server knows no SIP).
     const pbx: LinePlugin = {
       type: 'pbx',
-      settingsSchema: z.strictObject({ type: z.literal('pbx'), aor: z.string(), password: z.string().default(''), registrar: z.string().optional(), ...LINE_COMMON_FIELDS }),
+      settingsSchema: z.strictObject({
+        type: z.literal('pbx'),
+        aor: z.string(),
+        password: z.string().default(''),
+        registrar: z.string().optional(),
+        ...LINE_COMMON_FIELDS,
+      }),
       create: () => new SimulatedLine({ clock: systemClock, answerAfterMs: null }),
-      secrets: { fields: ['password'], account: (line) => `${String(line.aor)} via ${String(line.registrar)}`, accountLabel: 'the address of record or registrar' },
+      secrets: {
+        fields: ['password'],
+        account: (line) => `${String(line.aor)} via ${String(line.registrar)}`,
+        accountLabel: 'the address of record or registrar',
+      },
     };
     const edition: ServerEdition = { linePlugins: [simulatorLinePlugin, pbx] };
     const dir = mkdtempSync(join(tmpdir(), 'callhook-secrets-'));

@@ -14,7 +14,12 @@ describe('testSlot', () => {
     const sink = new FakeSink();
     const record = await testSlot(sink, { slot: slot({ active: false }), action: 'inbound', call: SAMPLE_CALL }, 1_000);
     expect(sink.submitted).toHaveLength(1);
-    expect(sink.submitted[0]).toMatchObject({ id: expect.stringMatching(/^test:inbound:rs-\d+$/), url: 'http://127.0.0.1:9/t?n=420&a=inbound', mode: 'http', method: 'GET' });
+    expect(sink.submitted[0]).toMatchObject({
+      id: expect.stringMatching(/^test:inbound:rs-\d+$/),
+      url: 'http://127.0.0.1:9/t?n=420&a=inbound',
+      mode: 'http',
+      method: 'GET',
+    });
     expect(record).toMatchObject({ outcome: 'delivered', status: 200 });
     expect(sink.listenerCount).toBe(0);
   });
@@ -27,7 +32,9 @@ describe('testSlot', () => {
   });
 
   it('refuses a slot whose template does not compile', () => {
-    expect(() => testSlot(new FakeSink(), { slot: slot({ url: 'http://h/?x=<$nope>' }), action: 'inbound', call: SAMPLE_CALL }, 1)).toThrow(/unknown placeholder/);
+    expect(() => testSlot(new FakeSink(), { slot: slot({ url: 'http://h/?x=<$nope>' }), action: 'inbound', call: SAMPLE_CALL }, 1)).toThrow(
+      /unknown placeholder/,
+    );
   });
 });
 
@@ -50,7 +57,12 @@ describe('replayDelivery', () => {
     const sink = new FakeSink();
     const logged = recordFor(pending(), { outcome: 'http_error', status: 500 });
     await replayDelivery(sink, logged, slot({ headers: { 'X-Crm': '1' } }), 50);
-    expect(sink.submitted[0]).toMatchObject({ id: expect.stringMatching(new RegExp(`^${logged.deliveryId}:replay:1e-\\d+$`)), url: logged.url, method: 'GET', headers: { 'X-Crm': '1' } });
+    expect(sink.submitted[0]).toMatchObject({
+      id: expect.stringMatching(new RegExp(`^${logged.deliveryId}:replay:1e-\\d+$`)),
+      url: logged.url,
+      method: 'GET',
+      headers: { 'X-Crm': '1' },
+    });
   });
 
   it('refuses a POST slot, whose body the log does not keep', () => {

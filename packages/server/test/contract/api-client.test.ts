@@ -34,10 +34,12 @@ describe('createApiClient over the real routes', () => {
     expect(saved).toMatchObject({ ok: true, persisted: false, restartRequired: false, restartFields: [] });
   });
 
-  it('sends a slot test and a replay through the contract, stamped with the app\'s clock', async () => {
+  it("sends a slot test and a replay through the contract, stamped with the app's clock", async () => {
     t = await testApp(testSettings({ token: TOKEN }));
     const client = createApiClient(injectTransport(t.app, TOKEN));
-    const { record } = await client.testSlot({ body: { slot: { on: 'inbound', url: 'http://127.0.0.1:9/t?n=<$remote_party>' }, action: 'inbound', call: SPEC_EXAMPLE_CALL } });
+    const { record } = await client.testSlot({
+      body: { slot: { on: 'inbound', url: 'http://127.0.0.1:9/t?n=<$remote_party>' }, action: 'inbound', call: SPEC_EXAMPLE_CALL },
+    });
     expect(record).toMatchObject({ url: 'http://127.0.0.1:9/t?n=420', final: true });
     const again = await client.replayDelivery({ params: { id: record.deliveryId } });
     expect(again.record).toMatchObject({ url: record.url, final: true });
@@ -46,7 +48,12 @@ describe('createApiClient over the real routes', () => {
 
   it('refuses a request outside the contract with 400 bad_request naming the field', async () => {
     t = await testApp(testSettings({ token: TOKEN }));
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/commands', headers: { authorization: `Bearer ${TOKEN}` }, payload: { action: 'dtmf', digits: 'xyz' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/commands',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: { action: 'dtmf', digits: 'xyz' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ ok: false, code: 'bad_request', message: expect.stringMatching(/^digits: /) });
     const query = await t.app.inject({ url: '/api/v1/calls?limit=0', headers: { authorization: `Bearer ${TOKEN}` } });
@@ -55,7 +62,13 @@ describe('createApiClient over the real routes', () => {
 });
 
 describe('the contract at the edges', () => {
-  const route = { method: 'GET', path: '/x/:id', summary: 'test route', params: z.object({ id: z.string() }), response: z.object({ ok: z.literal(true), n: z.number() }) } satisfies RouteContract;
+  const route = {
+    method: 'GET',
+    path: '/x/:id',
+    summary: 'test route',
+    params: z.object({ id: z.string() }),
+    response: z.object({ ok: z.literal(true), n: z.number() }),
+  } satisfies RouteContract;
 
   it('a server answer that breaks its response schema fails with 500 instead of reaching the client', async () => {
     const app = Fastify();
@@ -63,7 +76,9 @@ describe('the contract at the edges', () => {
     app.setSerializerCompiler(serializerCompiler);
     app.setErrorHandler(errorHandler({ log: () => undefined }));
     // The handler's type allows no such body; the cast stands for a bug elsewhere.
-    app.withTypeProvider<ZodTypeProvider>().get(route.path, { schema: contractSchema(route) }, async () => ({ ok: true, n: 'seven' }) as unknown as { ok: true; n: number });
+    app
+      .withTypeProvider<ZodTypeProvider>()
+      .get(route.path, { schema: contractSchema(route) }, async () => ({ ok: true, n: 'seven' }) as unknown as { ok: true; n: number });
     const res = await app.inject({ url: '/x/1' });
     expect(res.statusCode).toBe(500);
     expect(res.json()).toMatchObject({ ok: false, code: 'internal_error' });

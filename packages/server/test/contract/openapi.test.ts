@@ -53,7 +53,7 @@ describe('the generated OpenAPI document', () => {
     expect(Object.keys(doc.paths)).not.toContain('/{*}');
   });
 
-  it('takes each contract route\'s schemas: parameters, body, the 200 answer and the error body', async () => {
+  it("takes each contract route's schemas: parameters, body, the 200 answer and the error body", async () => {
     const { app } = await appWithRoutes();
     const doc = (await app.inject({ url: '/api/v1/openapi.json' })).json();
     for (const route of Object.values(API)) {
@@ -69,7 +69,7 @@ describe('the generated OpenAPI document', () => {
     expect(doc.paths['/api/v1/calls/{guid}'].get.parameters).toEqual([expect.objectContaining({ in: 'path', name: 'guid', required: true })]);
   });
 
-  it('carries the edition\'s masked settings schema as components.schemas.Settings', async () => {
+  it("carries the edition's masked settings schema as components.schemas.Settings", async () => {
     const { app } = await appWithRoutes();
     const doc = (await app.inject({ url: '/api/v1/openapi.json' })).json();
     expect(doc.components.schemas.Settings.properties).toHaveProperty('inbound');

@@ -136,7 +136,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     expect(receiver.received.filter((r) => r.url.startsWith('/chain'))).toHaveLength(4);
   });
 
-  it('keeps a slot\'s credentials from another origin it is redirected to, and body headers from a GET', async () => {
+  it("keeps a slot's credentials from another origin it is redirected to, and body headers from a GET", async () => {
     const elsewhere = await startReceiver();
     try {
       receiver = await startReceiver((req, res) => {
@@ -192,7 +192,9 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
         expect(res.status).toBe(200);
       }
       await fetcher.fetch({ url: `${receiver.url}/same`, method: 'GET', headers: slotHeaders, cancellation: new Cancellation(), signingSecret: secret });
-      expect(receiver.received.filter((r) => r.url.startsWith('/away')).every((r) => r.headers['x-api-key'] === 'k-123' && r.headers['x-callhook-signature'])).toBe(true);
+      expect(
+        receiver.received.filter((r) => r.url.startsWith('/away')).every((r) => r.headers['x-api-key'] === 'k-123' && r.headers['x-callhook-signature']),
+      ).toBe(true);
       expect(elsewhere.received).toHaveLength(2);
       for (const landed of elsewhere.received) {
         for (const name of ['x-api-key', 'authorization', 'x-tenant', 'cookie', 'x-callhook-signature']) expect(landed.headers[name], name).toBeUndefined();
@@ -260,7 +262,27 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     const dir = mkdtempSync(join(tmpdir(), 'callhook-tls-'));
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     const tls = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
     receiver = await startReceiver(undefined, tls);
     const untrusting = dispatcher();

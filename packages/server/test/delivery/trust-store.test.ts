@@ -4,8 +4,8 @@ import { trustedCertificates } from '../../src/index.js';
 
 const PRIVATE_CA = '-----BEGIN CERTIFICATE-----\nMIIB (a private CA)\n-----END CERTIFICATE-----\n';
 
-describe('trustedCertificates (the fetcher\'s custom CA option)', () => {
-  it('keeps Node\'s default trust store when no CA is given', () => {
+describe("trustedCertificates (the fetcher's custom CA option)", () => {
+  it("keeps Node's default trust store when no CA is given", () => {
     expect(trustedCertificates(undefined)).toBeUndefined();
     expect(trustedCertificates([])).toBeUndefined();
   });

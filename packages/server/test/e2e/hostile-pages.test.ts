@@ -8,7 +8,16 @@ import { startServer, streamLogger, type RunningServer } from '../../src/index.j
 import { testSettings, TOKEN } from '../support/test-app.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--host-resolver-rules=MAP evil.test 127.0.0.1'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--host-resolver-rules=MAP evil.test 127.0.0.1',
+];
 
 /** What a hostile page tries, relative to the listener's origin; `CALL` is replaced by the ringing call's GUID. */
 const ACTS = [
@@ -98,7 +107,14 @@ interface Attack {
 }
 
 /** Starts a listener, rings one incoming call, opens the hostile page (and a navigating one), and reports what got through. */
-async function attack(options: { referrerPolicy?: string; token: string | null; pageOrigin: (serverPort: number) => string; target: (serverPort: number) => string; rebind?: boolean; allowOrigins?: string[] }): Promise<Attack> {
+async function attack(options: {
+  referrerPolicy?: string;
+  token: string | null;
+  pageOrigin: (serverPort: number) => string;
+  target: (serverPort: number) => string;
+  rebind?: boolean;
+  allowOrigins?: string[];
+}): Promise<Attack> {
   const lines: string[] = [];
   server = await startServer({
     settings: loadSettings(testSettings({ listen: ['127.0.0.1'], token: options.token, allowOrigins: options.allowOrigins ?? [] })),
@@ -122,7 +138,9 @@ async function attack(options: { referrerPolicy?: string; token: string | null; 
     if (options.rebind) {
       // DNS rebinding: the page was first served from evil.test:<listener port>, so the listener is its own origin.
       await page.route(`${pageOrigin}/page`, (route) => route.fulfill({ contentType: 'text/html', body: hostilePage(target, call) }));
-      await page.route(`${pageOrigin}/nav`, (route) => route.fulfill({ contentType: 'text/html', body: navigatingPage(`${target}/?action=make_call&target=4716`) }));
+      await page.route(`${pageOrigin}/nav`, (route) =>
+        route.fulfill({ contentType: 'text/html', body: navigatingPage(`${target}/?action=make_call&target=4716`) }),
+      );
     } else {
       served.set('/page', hostilePage(target, call, options.referrerPolicy));
       served.set('/nav', navigatingPage(`${target}/?action=make_call&target=4716`));
@@ -156,18 +174,33 @@ describe('hostile pages in real Chromium place no call and read nothing', () => 
     ['localhost page → 127.0.0.1', () => `http://localhost:${pagePort}`, (p: number) => `http://127.0.0.1:${p}`, false],
     ['evil.test page (mapped to 127.0.0.1) → evil.test', () => `http://evil.test:${pagePort}`, (p: number) => `http://evil.test:${p}`, false],
     ['evil.test page → 127.0.0.1', () => `http://evil.test:${pagePort}`, (p: number) => `http://127.0.0.1:${p}`, false],
-    ['DNS rebinding: page on evil.test:<listener port>, same-origin requests', (p: number) => `http://evil.test:${p}`, (p: number) => `http://evil.test:${p}`, true],
+    [
+      'DNS rebinding: page on evil.test:<listener port>, same-origin requests',
+      (p: number) => `http://evil.test:${p}`,
+      (p: number) => `http://evil.test:${p}`,
+      true,
+    ],
   ] as const;
 
   for (const token of [null, TOKEN]) {
-    it.each(rows)(`%s (${token ? 'with' : 'without'} a token)`, async (_name, pageOrigin, target, rebind) => {
-      expectNothingGotThrough(await attack({ token, pageOrigin, target, rebind }));
-    }, 120_000);
+    it.each(rows)(
+      `%s (${token ? 'with' : 'without'} a token)`,
+      async (_name, pageOrigin, target, rebind) => {
+        expectNothingGotThrough(await attack({ token, pageOrigin, target, rebind }));
+      },
+      120_000,
+    );
   }
 
   it('control: the same page from an origin in inbound.allowOrigins, showing its origin, does act (the harness sees calls and reads)', async () => {
     const origin = `http://127.0.0.1:${pagePort}`;
-    const result = await attack({ referrerPolicy: 'origin', token: null, pageOrigin: () => origin, target: (p) => `http://127.0.0.1:${p}`, allowOrigins: [origin] });
+    const result = await attack({
+      referrerPolicy: 'origin',
+      token: null,
+      pageOrigin: () => origin,
+      target: (p) => `http://127.0.0.1:${p}`,
+      allowOrigins: [origin],
+    });
     expect(result.callEvents.length).toBeGreaterThan(0);
     expect(result.answered.length).toBeGreaterThan(0);
     expect(result.reads.some(([path, status]) => path === '/api/v1/settings' && status === 200)).toBe(true);

@@ -149,7 +149,12 @@ describe('no token outside loopback', () => {
   it('PUT /api/v1/settings may not drop the token of a listener on a non-loopback address', async () => {
     t = await testApp(testSettings({ token: TOKEN, listen: ['0.0.0.0'] }));
     const settings = structuredClone(t.engine.settings.settings);
-    const res = await t.app.inject({ method: 'PUT', url: '/api/v1/settings', headers: { authorization: `Bearer ${TOKEN}` }, payload: { ...settings, inbound: { ...settings.inbound, token: null } } });
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/settings',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: { ...settings, inbound: { ...settings.inbound, token: null } },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'invalid_settings' });
     expect(t.engine.settings.settings.inbound.token).toBe(TOKEN);

@@ -60,7 +60,8 @@ describe('one call limit for every path that places calls', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(3);
     expect(statuses.filter((s) => s === 429)).toHaveLength(47);
 
-    const command = (remoteAddress: string, payload: object) => t!.app.inject({ method: 'POST', url: '/api/v1/commands', headers: auth, remoteAddress, payload });
+    const command = (remoteAddress: string, payload: object) =>
+      t!.app.inject({ method: 'POST', url: '/api/v1/commands', headers: auth, remoteAddress, payload });
     const viaApi = await command(noisy, { action: 'make_call', target: '555' });
     expect(viaApi.statusCode).toBe(429);
     expect(viaApi.json()).toMatchObject({ code: 'rate_limited' });
@@ -78,7 +79,12 @@ describe('one call limit for every path that places calls', () => {
     clock.advance(20_000);
     expect((await command(noisy, { action: 'make_call', target: '557' })).statusCode).toBe(200);
     expect((await command(noisy, { action: 'make_call', target: '558' })).statusCode).toBe(429);
-    expect(t.engine.activeCalls().map((c) => c.remoteParty).sort()).toEqual(['101', '102', '200', '201', '557']);
+    expect(
+      t.engine
+        .activeCalls()
+        .map((c) => c.remoteParty)
+        .sort(),
+    ).toEqual(['101', '102', '200', '201', '557']);
   });
 
   it('a refused call through the control API gives its place back', async () => {

@@ -72,7 +72,9 @@ describe('idle connections', () => {
       expect(call.status).toBe(200);
     }
     const afterFlood = guard();
-    console.log(`connection bounds: 600 idle sockets opened, peak ${afterFlood.peak} open (cap ${limits.maxConnections}), evicted ${afterFlood.evicted}, refused ${afterFlood.refused}`);
+    console.log(
+      `connection bounds: 600 idle sockets opened, peak ${afterFlood.peak} open (cap ${limits.maxConnections}), evicted ${afterFlood.evicted}, refused ${afterFlood.refused}`,
+    );
     expect(maxOpen).toBeLessThanOrEqual(limits.maxConnections);
     expect(afterFlood.peak).toBeLessThanOrEqual(limits.maxConnections);
     expect(afterFlood.evicted).toBeGreaterThanOrEqual(600 - limits.maxConnections);
@@ -82,7 +84,12 @@ describe('idle connections', () => {
     await waitFor(() => guard().open === 1, 'the idle sockets to be closed', 30_000);
     expect(guard().idleClosed).toBeGreaterThan(0);
     expect(stream.closed()).toBe(false);
-    expect(server.engine.activeCalls().map((c) => c.remoteParty).sort()).toEqual(['11', '12']);
+    expect(
+      server.engine
+        .activeCalls()
+        .map((c) => c.remoteParty)
+        .sort(),
+    ).toEqual(['11', '12']);
   }, 120_000);
 
   it('a peer is held to maxConnectionsPerPeer while another keeps its connections', async () => {

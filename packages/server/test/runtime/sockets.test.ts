@@ -50,7 +50,9 @@ function portIsClosed(host: string, port: number): Promise<boolean> {
 describe('listener on real sockets', () => {
   it('answers on 127.0.0.1 and ::1 at one port and fires slots to a real receiver', async () => {
     receiver = await startReceiver();
-    server = await start(testSettings({ token: TOKEN }, { actionUrls: { enabled: true, slots: [{ on: 'outbound', url: `${receiver.url}/out?to=<$remote_party>` }] } }));
+    server = await start(
+      testSettings({ token: TOKEN }, { actionUrls: { enabled: true, slots: [{ on: 'outbound', url: `${receiver.url}/out?to=<$remote_party>` }] } }),
+    );
     expect(server.urls).toEqual([`http://127.0.0.1:${server.port}/`, `http://[::1]:${server.port}/`]);
     const v4 = await get(`${server.urls[0]}?action=make_call&target=123`, { authorization: `Bearer ${TOKEN}` });
     expect(v4.status).toBe(200);
@@ -120,7 +122,10 @@ describe('listener on real sockets', () => {
 describe('headless browser slots', () => {
   it('warns once at load and logs browser slots as failed with the reason', async () => {
     const lines: string[] = [];
-    const settings = testSettings({}, { actionUrls: { enabled: true, slots: [{ on: 'outbound', url: 'http://127.0.0.1:9/crm?n=<$remote_party>', openInBrowser: true }] } });
+    const settings = testSettings(
+      {},
+      { actionUrls: { enabled: true, slots: [{ on: 'outbound', url: 'http://127.0.0.1:9/crm?n=<$remote_party>', openInBrowser: true }] } },
+    );
     const saved = { DISPLAY: process.env.DISPLAY, WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY };
     delete process.env.DISPLAY;
     delete process.env.WAYLAND_DISPLAY;

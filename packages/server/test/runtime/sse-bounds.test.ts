@@ -47,7 +47,8 @@ describe('SSE subscribers that never read', () => {
     let calls = 0;
     let maxSeen = 0;
     while (streams.stats().closedSlow < stalledCount && calls < 40_000 && Date.now() < deadline) {
-      for (let i = 0; i < 50; i++, calls++) line.remoteHangup(line.incoming(String(1000 + (calls % 9000)), 'A caller with a long display name to make frames larger'));
+      for (let i = 0; i < 50; i++, calls++)
+        line.remoteHangup(line.incoming(String(1000 + (calls % 9000)), 'A caller with a long display name to make frames larger'));
       maxSeen = Math.max(maxSeen, streams.stats().bufferedBytes);
       await new Promise((resolve) => setImmediate(resolve));
     }

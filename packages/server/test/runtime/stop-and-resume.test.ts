@@ -32,15 +32,14 @@ describe('stop with a delivery waiting out a retry back-off', () => {
     closers.push(() => receiver.close());
     const dataDir = mkdtempSync(join(tmpdir(), 'callhook-stop-'));
     const settings = loadSettings(
-      testSettings(
-        { enabled: false },
-        {
-          actionUrls: {
-            enabled: true,
-            slots: [{ on: 'inbound', url: `${receiver.url}/hook?from=<$remote_party>`, headers: { Authorization: secret }, retries: { max: 5, backoffMs: 600_000 } }],
-          },
-        } as never,
-      ),
+      testSettings({ enabled: false }, {
+        actionUrls: {
+          enabled: true,
+          slots: [
+            { on: 'inbound', url: `${receiver.url}/hook?from=<$remote_party>`, headers: { Authorization: secret }, retries: { max: 5, backoffMs: 600_000 } },
+          ],
+        },
+      } as never),
     );
     const first = await startServer({ settings, dataDir });
     running.push(first);

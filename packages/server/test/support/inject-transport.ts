@@ -8,10 +8,13 @@ export function injectTransport(app: FastifyInstance, token: string | null = nul
       method,
       url: path,
       headers: token ? { authorization: `Bearer ${token}` } : {},
-      ...(body === undefined ? {} : { payload: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } }),
+      ...(body === undefined
+        ? {}
+        : { payload: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } }),
     });
     const payload: unknown = res.json();
-    if (res.statusCode >= 300 && !alsoAnswers.includes(res.statusCode)) throw Object.assign(new Error(`${res.statusCode}: ${res.body}`), { status: res.statusCode, payload });
+    if (res.statusCode >= 300 && !alsoAnswers.includes(res.statusCode))
+      throw Object.assign(new Error(`${res.statusCode}: ${res.body}`), { status: res.statusCode, payload });
     return payload;
   };
 }

@@ -30,7 +30,13 @@ export function testSettings(inbound: Record<string, unknown> = {}, rest: Partia
 export async function testApp(settings: SettingsInput = testSettings(), deps: Partial<AppDeps> = {}): Promise<TestApp> {
   const line = new SimulatedLine({ clock: systemClock, answerAfterMs: null });
   const fetcher = new RecordingFetcher();
-  const engine = new Engine({ lines: [{ id: 'default', line }], clock: systemClock, random: cryptoRandom, sinks: standardSinks({ fetcher, browser: headlessBrowser }), settings: loadSettings(settings) });
+  const engine = new Engine({
+    lines: [{ id: 'default', line }],
+    clock: systemClock,
+    random: cryptoRandom,
+    sinks: standardSinks({ fetcher, browser: headlessBrowser }),
+    settings: loadSettings(settings),
+  });
   await engine.start();
   const app = buildApp({ engine, ...deps });
   await app.ready();

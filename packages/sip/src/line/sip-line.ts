@@ -1,4 +1,16 @@
-import { CallhookError, LineEventHub, maskCredentials, silentLogger, type Clock, type Line, type LineCommand, type LineEvent, type LineStatus, type Logger, type Random } from '@callhook/core';
+import {
+  CallhookError,
+  LineEventHub,
+  maskCredentials,
+  silentLogger,
+  type Clock,
+  type Line,
+  type LineCommand,
+  type LineEvent,
+  type LineStatus,
+  type Logger,
+  type Random,
+} from '@callhook/core';
 import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { Inviter, UserAgent, type Session } from 'sip.js';
 import { cryptoRandom, systemClock } from '@callhook/node';
@@ -62,9 +74,7 @@ export class SipLine implements Line {
   ) {
     this.logger = deps.logger ?? silentLogger;
     const logger = this.logger;
-    this.events = new LineEventHub((error, event) =>
-      logger.log('error', 'line event listener failed', { event: event.type, error: (error as Error).message }),
-    );
+    this.events = new LineEventHub((error, event) => logger.log('error', 'line event listener failed', { event: event.type, error: (error as Error).message }));
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? cryptoRandom;
     this.ports = { clock: this.clock, random: this.random };
@@ -86,7 +96,10 @@ export class SipLine implements Line {
     this.setStatus({ state: 'starting', detail: 'starting' });
     const { bindAddress, port, transport } = this.settings;
     try {
-      this.endpoint = transport === 'tcp' ? await TcpEndpoint.listen(bindAddress, port, this.logger, { clock: this.clock, limits: tcpLimits(this.settings) }) : await UdpEndpoint.bind(bindAddress, port, this.logger);
+      this.endpoint =
+        transport === 'tcp'
+          ? await TcpEndpoint.listen(bindAddress, port, this.logger, { clock: this.clock, limits: tcpLimits(this.settings) })
+          : await UdpEndpoint.bind(bindAddress, port, this.logger);
     } catch (error) {
       this.setStatus({ state: 'failed', detail: `cannot listen on ${transport} ${bindAddress}:${port}: ${(error as Error).message}` });
       throw new CallhookError('line_error', this.events.status.detail);
@@ -137,7 +150,9 @@ export class SipLine implements Line {
     // Each BYE is waited for until the peer answers it (bounded): closing the socket right after sip.js
     // hands the BYE to the transport lost it, and with it the transaction's retransmissions.
     await Promise.allSettled(
-      [...this.calls.values()].map((call) => withTimeout(hangup(call, this.ports, undefined, { awaitByeAnswerMs: BYE_ANSWER_WAIT_MS }), STOP_TIMEOUT_MS, 'hangup', this.clock)),
+      [...this.calls.values()].map((call) =>
+        withTimeout(hangup(call, this.ports, undefined, { awaitByeAnswerMs: BYE_ANSWER_WAIT_MS }), STOP_TIMEOUT_MS, 'hangup', this.clock),
+      ),
     );
     if (this.registration && (await this.registration.stop())) {
       this.setStatus({ state: 'unregistered', detail: `unregistered from ${this.settings.registrar}` });
@@ -205,12 +220,20 @@ export class SipLine implements Line {
   }
 
   private async dial(callId: string, target: string): Promise<void> {
-    if (this.events.status.state !== 'ready') throw new CallhookError('line_not_ready', `the SIP line is ${this.events.status.state}: ${this.events.status.detail}`);
+    if (this.events.status.state !== 'ready')
+      throw new CallhookError('line_not_ready', `the SIP line is ${this.events.status.state}: ${this.events.status.detail}`);
     if (this.calls.has(callId)) throw new CallhookError('duplicate_dial', `call ${callId} exists`);
     const { uri, remoteParty } = this.uriOf(target);
     const inviter = new Inviter(this.userAgent!, uri);
     const call = this.track(callId, 'out', inviter);
-    this.emit({ type: 'outgoing', lineCallId: callId, remoteParty, remoteName: null, localParty: this.settings.aor, localName: this.settings.displayName ?? null });
+    this.emit({
+      type: 'outgoing',
+      lineCallId: callId,
+      remoteParty,
+      remoteName: null,
+      localParty: this.settings.aor,
+      localName: this.settings.displayName ?? null,
+    });
     try {
       await inviter.invite({ requestDelegate: outgoingInviteDelegate(call) });
     } catch (error) {
@@ -228,10 +251,16 @@ export class SipLine implements Line {
   }
 
   private track(id: string, direction: 'in' | 'out', session: Session): SipCall {
-    const call = new SipCall(id, direction, session, (event) => {
-      if (event.type === 'answered') this.watchMedia(call);
-      this.emit(event);
-    }, (ended) => this.forget(ended));
+    const call = new SipCall(
+      id,
+      direction,
+      session,
+      (event) => {
+        if (event.type === 'answered') this.watchMedia(call);
+        this.emit(event);
+      },
+      (ended) => this.forget(ended),
+    );
     this.calls.set(call.id, call);
     this.callsBySession.set(call.session, call);
     return call;

@@ -213,10 +213,16 @@ export class RtpStream {
     let packet: Buffer;
     if (slot && slot !== 'gap' && plan.eventPayloadType !== undefined) {
       if (slot.first) this.eventTimestamp = this.timestamp;
-      packet = rtpPacket({ marker: slot.first, payloadType: plan.eventPayloadType, sequence: this.sequence++, timestamp: this.eventTimestamp, ssrc: this.ssrc }, slot.payload);
+      packet = rtpPacket(
+        { marker: slot.first, payloadType: plan.eventPayloadType, sequence: this.sequence++, timestamp: this.eventTimestamp, ssrc: this.ssrc },
+        slot.payload,
+      );
       if (slot.finishedDuration !== undefined) this.timestamp = this.eventTimestamp + slot.finishedDuration;
     } else {
-      packet = rtpPacket({ marker: false, payloadType: plan.codec.payloadType, sequence: this.sequence++, timestamp: this.timestamp, ssrc: this.ssrc }, silenceFrame(plan.codec.name));
+      packet = rtpPacket(
+        { marker: false, payloadType: plan.codec.payloadType, sequence: this.sequence++, timestamp: this.timestamp, ssrc: this.ssrc },
+        silenceFrame(plan.codec.name),
+      );
       this.timestamp += SAMPLES_PER_FRAME;
     }
     this.sentPackets++;

@@ -15,7 +15,10 @@ export interface RemoteAudio {
   direction: Direction;
 }
 
-const STATIC_ENCODINGS = new Map<number, string>([[0, 'pcmu'], [8, 'pcma']]);
+const STATIC_ENCODINGS = new Map<number, string>([
+  [0, 'pcmu'],
+  [8, 'pcma'],
+]);
 const MAX_SDP_LINES = 500;
 const LINE = /^[a-z]=[^\0\r\n]*$/;
 
@@ -26,7 +29,10 @@ const LINE = /^[a-z]=[^\0\r\n]*$/;
  * no usable audio stream, 399 for syntax or range errors.
  */
 export function parseRemoteAudio(sdp: string): RemoteAudio {
-  const lines = sdp.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  const lines = sdp
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
   if (lines.length > MAX_SDP_LINES) bad(`SDP has more than ${MAX_SDP_LINES} lines`);
   if (lines[0] !== 'v=0') bad('SDP does not start with v=0');
   let sessionAddress: string | undefined;

@@ -1,7 +1,6 @@
 import { LINE_COMMON_FIELDS } from '@callhook/core';
 import { z } from 'zod';
 
-
 /**
  * `inactivityTimeoutSeconds`: a connected call that is not on hold and has received no RTP for this
  * long is ended with BYE (a dead peer; RFC 3550 gives no keepalive of its own). 0 turns the check off.
@@ -33,7 +32,10 @@ export const SipLineSchema = z.strictObject({
     .regex(/^sips?:[^@\s]+@[^\s]+$/, 'write the address of record as sip:user@domain')
     // sip:user:password@host (RFC 3261 §19.1.1: SHOULD NOT) would put the password in <$local_party>,
     // in the line status and in every log line that names the AOR.
-    .refine((aor) => !/^sips?:[^@:]*:[^@]*@/.test(aor), 'a password does not belong in the address of record; write sip:user@domain and put it in line.password'),
+    .refine(
+      (aor) => !/^sips?:[^@:]*:[^@]*@/.test(aor),
+      'a password does not belong in the address of record; write sip:user@domain and put it in line.password',
+    ),
   password: z.string().default(''),
   authUser: z.string().optional(),
   registrar: z
@@ -52,7 +54,6 @@ export const SipLineSchema = z.strictObject({
   /** Limits of the SIP TCP listener (only with `transport: "tcp"`). */
   tcp: SipTcpLimitsSchema.default(SipTcpLimitsSchema.parse({})),
 });
-
 
 /** Settings of one `sip` line (a `lines[]` entry without its id). */
 export type SipLineSettings = z.output<typeof SipLineSchema>;

@@ -149,7 +149,8 @@ export class NodeSipTransport implements Transport {
     // sip.js throws from a promise nobody catches (an unhandled rejection ends Node) when a
     // request's body has no Content-Type; RFC 3261 §20.15 makes the header mandatory then.
     if (peeked.kind === 'request' && !peeked.hasContentType && (peeked.contentLength ?? peeked.bodyBytes) > 0) {
-      if (peeked.method === 'ACK') this.options.logger.log('warn', 'dropped an ACK with a body but no Content-Type', { from: `${inbound.from.address}:${inbound.from.port}` });
+      if (peeked.method === 'ACK')
+        this.options.logger.log('warn', 'dropped an ACK with a body but no Content-Type', { from: `${inbound.from.address}:${inbound.from.port}` });
       else this.refuse(inbound, peeked.echo, 'Missing Content-Type header field');
       return;
     }
@@ -172,7 +173,10 @@ export class NodeSipTransport implements Transport {
     if (!current || current.inbound.text !== message) return;
     const { inbound, peeked } = current;
     if (peeked.kind !== 'request' || peeked.method === 'ACK') {
-      this.options.logger.log('warn', 'dropped a sip message the stack cannot parse', { from: `${inbound.from.address}:${inbound.from.port}`, start: message.slice(0, message.indexOf('\r\n')).slice(0, 80) });
+      this.options.logger.log('warn', 'dropped a sip message the stack cannot parse', {
+        from: `${inbound.from.address}:${inbound.from.port}`,
+        start: message.slice(0, message.indexOf('\r\n')).slice(0, 80),
+      });
       return;
     }
     const logged: string[] = [];
@@ -183,7 +187,11 @@ export class NodeSipTransport implements Transport {
 
   /** Answers a request we cannot process with a stateless 400 on the path it came (never throws). */
   private refuse(inbound: InboundMessage, echo: RequestEcho, reason: string): void {
-    this.options.logger.log('warn', 'refused a malformed sip request (400)', { from: `${inbound.from.address}:${inbound.from.port}`, reason, callId: echo.callId.slice(0, 80) });
+    this.options.logger.log('warn', 'refused a malformed sip request (400)', {
+      from: `${inbound.from.address}:${inbound.from.port}`,
+      reason,
+      callId: echo.callId.slice(0, 80),
+    });
     const response = badRequestResponse(echo, reason, randomHex(this.options.random ?? cryptoRandom, 8));
     this.options.endpoint.send(response, inbound.from, inbound.connection).catch((error: Error) => {
       this.options.logger.log('debug', 'sending a 400 failed', { error: error.message });

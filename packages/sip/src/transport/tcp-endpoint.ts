@@ -119,7 +119,10 @@ export class TcpEndpoint implements SipEndpoint {
       return;
     }
     const deadline = this.clock.setTimeout(() => {
-      this.logger.log('info', 'sip tcp connection closed: no valid SIP message in time', { peer: `${address}|${socket.remotePort ?? 0}`, ms: this.limits.firstMessageTimeoutMs });
+      this.logger.log('info', 'sip tcp connection closed: no valid SIP message in time', {
+        peer: `${address}|${socket.remotePort ?? 0}`,
+        ms: this.limits.firstMessageTimeoutMs,
+      });
       socket.destroy();
     }, this.limits.firstMessageTimeoutMs);
     let valid = false;

@@ -29,12 +29,25 @@ export async function startBaresip(account: string): Promise<Baresip> {
   const dir = mkdtempSync(join(tmpdir(), 'callhook-baresip-'));
   const sipPort = await freePort();
   const ctrlPort = await freePort();
-  writeFileSync(join(dir, 'config'), [
-    'poll_method epoll', `sip_listen 127.0.0.1:${sipPort}`, 'net_interface 127.0.0.1',
-    'audio_player alsa,null', 'audio_source alsa,null', 'audio_alert alsa,null',
-    'module_path /usr/lib/baresip/modules', 'module g711.so', 'module alsa.so',
-    'module_app account.so', 'module_app menu.so', 'module_app ctrl_tcp.so', `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`, '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'config'),
+    [
+      'poll_method epoll',
+      `sip_listen 127.0.0.1:${sipPort}`,
+      'net_interface 127.0.0.1',
+      'audio_player alsa,null',
+      'audio_source alsa,null',
+      'audio_alert alsa,null',
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module alsa.so',
+      'module_app account.so',
+      'module_app menu.so',
+      'module_app ctrl_tcp.so',
+      `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
+      '',
+    ].join('\n'),
+  );
   writeFileSync(join(dir, 'accounts'), account + '\n');
   const child = spawn(binary, ['-f', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -121,7 +134,10 @@ function controller(socket: Socket, sipPort: number, log: () => string, stop: ()
       const seen = events.find((event) => event.type === type);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no baresip ${type} within ${timeoutMs} ms; saw ${events.map((event) => event.type).join(',')}\n${log().slice(-2000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no baresip ${type} within ${timeoutMs} ms; saw ${events.map((event) => event.type).join(',')}\n${log().slice(-2000)}`)),
+          timeoutMs,
+        );
         eventWaiters.push({ type, resolve: (event) => (clearTimeout(timer), resolve(event)) });
       });
     },

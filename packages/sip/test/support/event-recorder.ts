@@ -18,7 +18,11 @@ export class EventRecorder {
   }
 
   /** Resolves with the first recorded or future event matching; rejects after `timeoutMs`. */
-  waitFor<T extends LineEvent['type']>(type: T, where: (event: Extract<LineEvent, { type: T }>) => boolean = () => true, timeoutMs = 10_000): Promise<Extract<LineEvent, { type: T }>> {
+  waitFor<T extends LineEvent['type']>(
+    type: T,
+    where: (event: Extract<LineEvent, { type: T }>) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<Extract<LineEvent, { type: T }>> {
     const match = (event: LineEvent): boolean => event.type === type && where(event as Extract<LineEvent, { type: T }>);
     const seen = this.events.find(match);
     if (seen) return Promise.resolve(seen as Extract<LineEvent, { type: T }>);

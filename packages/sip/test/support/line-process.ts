@@ -38,7 +38,10 @@ export class LineProcess {
   /** Starts the line with `settings` (SipLineSchema input) and waits until it listens. */
   static async start(settings: Record<string, unknown>, timeoutMs = 30_000): Promise<LineProcess> {
     const root = join(import.meta.dirname, '..', '..');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'line-main.ts'), JSON.stringify(settings)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'line-main.ts'), JSON.stringify(settings)], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const line = new LineProcess(child);
     try {
       await waitFor(() => line.port > 0 || !line.alive, 'the line process to listen', timeoutMs);
@@ -96,7 +99,8 @@ export class LineProcess {
     }
     if (record.type === 'ready') this.port = record.port!;
     else if (record.type === 'event') this.events.push(record.event!);
-    else if (record.type === 'log' && this.logs.length < 100_000) this.logs.push({ level: record.level!, message: record.message!, ...(record.fields ? { fields: record.fields } : {}) });
+    else if (record.type === 'log' && this.logs.length < 100_000)
+      this.logs.push({ level: record.level!, message: record.message!, ...(record.fields ? { fields: record.fields } : {}) });
   }
 
   private keep(text: string): void {

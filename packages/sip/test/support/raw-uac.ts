@@ -99,7 +99,15 @@ export class RawUac {
     return final ? header(final.text, 'To') : `<sip:303@127.0.0.1:${this.target}>`;
   }
 
-  private request(method: string, callId: string, cseq: number, body: string, extra: string[], to = `<sip:303@127.0.0.1:${this.target}>`, from = '<sip:raw@127.0.0.1>;tag=raw1'): string {
+  private request(
+    method: string,
+    callId: string,
+    cseq: number,
+    body: string,
+    extra: string[],
+    to = `<sip:303@127.0.0.1:${this.target}>`,
+    from = '<sip:raw@127.0.0.1>;tag=raw1',
+  ): string {
     const branch = method === 'ACK' ? `z9hG4bK-ack-${randomUUID()}` : `z9hG4bK-${randomUUID()}`;
     return [
       `${method} sip:303@127.0.0.1:${this.target} SIP/2.0`,

@@ -25,14 +25,34 @@ const address = fc.oneof(
   fc.ipV6(),
   fc.string({ maxLength: 20 }),
 );
-const payloadTypes = fc.array(fc.oneof(fc.constantFrom('0', '8', '101'), fc.integer({ min: 0, max: 300 }).map(String), fc.string({ maxLength: 4 })), { maxLength: 5 }).map((list) => list.join(' '));
+const payloadTypes = fc
+  .array(fc.oneof(fc.constantFrom('0', '8', '101'), fc.integer({ min: 0, max: 300 }).map(String), fc.string({ maxLength: 4 })), { maxLength: 5 })
+  .map((list) => list.join(' '));
 /** Bytes as latin1 text, so invalid UTF-8 reaches the wire unchanged. */
 const junk = fc.uint8Array({ minLength: 1, maxLength: 40 }).map((bytes) => Buffer.from(bytes).toString('latin1'));
 
 const sdp = fc
-  .record({ port, address, payloadTypes, family: fc.constantFrom('IP4', 'IP6', 'IPX'), drop: fc.option(fc.nat(7)), junk: fc.option(fc.tuple(fc.nat(7), junk)), rtpmap: fc.option(fc.tuple(fc.integer({ min: 0, max: 999 }), fc.constantFrom('PCMU', 'PCMA', 'telephone-event', ''), fc.constantFrom('8000', '0', 'x', ''))) })
+  .record({
+    port,
+    address,
+    payloadTypes,
+    family: fc.constantFrom('IP4', 'IP6', 'IPX'),
+    drop: fc.option(fc.nat(7)),
+    junk: fc.option(fc.tuple(fc.nat(7), junk)),
+    rtpmap: fc.option(
+      fc.tuple(fc.integer({ min: 0, max: 999 }), fc.constantFrom('PCMU', 'PCMA', 'telephone-event', ''), fc.constantFrom('8000', '0', 'x', '')),
+    ),
+  })
   .map((s) => {
-    const lines = ['v=0', `o=fuzz 1 1 IN ${s.family} ${s.address}`, 's=-', `c=IN ${s.family} ${s.address}`, 't=0 0', `m=audio ${s.port} RTP/AVP ${s.payloadTypes}`, 'a=sendrecv'];
+    const lines = [
+      'v=0',
+      `o=fuzz 1 1 IN ${s.family} ${s.address}`,
+      's=-',
+      `c=IN ${s.family} ${s.address}`,
+      't=0 0',
+      `m=audio ${s.port} RTP/AVP ${s.payloadTypes}`,
+      'a=sendrecv',
+    ];
     if (s.rtpmap) lines.push(`a=rtpmap:${s.rtpmap[0]} ${s.rtpmap[1]}/${s.rtpmap[2]}`);
     if (s.drop !== null) lines.splice(s.drop % lines.length, 1);
     if (s.junk) lines.splice(s.junk[0] % (lines.length + 1), 0, s.junk[1]);
@@ -40,7 +60,10 @@ const sdp = fc
   });
 
 type HeaderMutation = { type: 'drop' | 'huge' | 'junk' | 'duplicate'; index: number; junk: string };
-const headerMutation = fc.option(fc.record({ type: fc.constantFrom('drop', 'huge', 'junk', 'duplicate'), index: fc.nat(8), junk }) as fc.Arbitrary<HeaderMutation>, { freq: 2 });
+const headerMutation = fc.option(
+  fc.record({ type: fc.constantFrom('drop', 'huge', 'junk', 'duplicate'), index: fc.nat(8), junk }) as fc.Arbitrary<HeaderMutation>,
+  { freq: 2 },
+);
 const contentLength = fc.oneof(
   { weight: 4, arbitrary: fc.constant('exact' as const) },
   { weight: 1, arbitrary: fc.constantFrom('+10', '-10', 'abc', '-1', '99999999999', 'missing') },
@@ -53,7 +76,13 @@ const contentLength = fc.oneof(
  */
 export function sipInput(target: number, transport: 'UDP' | 'TCP'): fc.Arbitrary<FuzzInput> {
   return fc
-    .record({ kind: fc.constantFrom('INVITE', 'INVITE', 'INVITE', 're-INVITE', 'BYE', 'CANCEL') as fc.Arbitrary<FuzzInput['kind']>, id: fc.uuid(), sdp: fc.option(sdp, { freq: 8 }), mutation: headerMutation, contentLength })
+    .record({
+      kind: fc.constantFrom('INVITE', 'INVITE', 'INVITE', 're-INVITE', 'BYE', 'CANCEL') as fc.Arbitrary<FuzzInput['kind']>,
+      id: fc.uuid(),
+      sdp: fc.option(sdp, { freq: 8 }),
+      mutation: headerMutation,
+      contentLength,
+    })
     .map(({ kind, id, sdp: body0, mutation, contentLength: length }) => {
       const method = kind === 're-INVITE' ? 'INVITE' : kind;
       const body = method === 'INVITE' ? (body0 ?? '') : '';
@@ -77,7 +106,8 @@ export function sipInput(target: number, transport: 'UDP' | 'TCP'): fc.Arbitrary
         else headers.splice(index, 0, headers[index]!);
       }
       const exact = Buffer.byteLength(body, 'latin1');
-      if (length !== 'missing') headers.push(`Content-Length: ${length === 'exact' ? exact : /^[+-]\d+$/.test(length) ? Math.max(0, exact + Number(length)) : length}`);
+      if (length !== 'missing')
+        headers.push(`Content-Length: ${length === 'exact' ? exact : /^[+-]\d+$/.test(length) ? Math.max(0, exact + Number(length)) : length}`);
       const description = `${kind}, ${mutated}, Content-Length ${length}, ${body ? `SDP of ${body.length} bytes` : 'no body'}`;
       return { kind, id, callId, description, text: [`${method} sip:303@127.0.0.1:${target} SIP/2.0`, ...headers, '', body].join(CRLF) };
     });

@@ -19,7 +19,10 @@ export interface UasSession {
 /** Starts a sipp UAS on a free port with a scenario file and a started line without registrar. */
 export async function withSippUas(transport: 'udp' | 'tcp', scenarioFile: string): Promise<UasSession> {
   const port = await freePort();
-  const sipp = startSipp(['-sf', scenarioFile, '-p', String(port), '-i', '127.0.0.1', '-m', '1', '-timeout', '15s', '-timeout_error', ...(transport === 'tcp' ? ['-t', 't1'] : [])], 20_000);
+  const sipp = startSipp(
+    ['-sf', scenarioFile, '-p', String(port), '-i', '127.0.0.1', '-m', '1', '-timeout', '15s', '-timeout_error', ...(transport === 'tcp' ? ['-t', 't1'] : [])],
+    20_000,
+  );
   if (transport === 'tcp') await waitForTcp(port);
   else await sleep(200);
   const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', transport, displayName: 'Desk' }));

@@ -20,9 +20,7 @@ export interface CallhookBridge {
   onEngineEvent(listener: (event: EngineEvent) => void): () => void;
 }
 
-export type BridgeResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; code: string; message: string; issues?: { path: string; message: string }[] };
+export type BridgeResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string; issues?: { path: string; message: string }[] };
 
 /** The IPC channel names, shared by preload (sender) and main (handler). */
 export const IPC_CHANNELS = {

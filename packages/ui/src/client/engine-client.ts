@@ -1,4 +1,14 @@
-import type { Action, CallSnapshot, DeliveryRecord, EngineEvent, InboundCommand, LineStatus, MaskedSettings, MaskedSettingsInput, MaskedSlot } from '@callhook/core';
+import type {
+  Action,
+  CallSnapshot,
+  DeliveryRecord,
+  EngineEvent,
+  InboundCommand,
+  LineStatus,
+  MaskedSettings,
+  MaskedSettingsInput,
+  MaskedSlot,
+} from '@callhook/core';
 
 export interface CallLists {
   active: CallSnapshot[];

@@ -11,7 +11,11 @@ export interface ListFieldProps {
 }
 
 const toText = (values: string[]) => values.join('\n');
-const toValues = (text: string) => text.split(/[\n,]/).map((v) => v.trim()).filter((v) => v !== '');
+const toValues = (text: string) =>
+  text
+    .split(/[\n,]/)
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 
 /** A list setting edited as text, one entry per line. */
 export function ListField({ id, label, values, onChange, hint, error = null }: ListFieldProps) {

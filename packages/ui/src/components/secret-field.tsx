@@ -32,7 +32,14 @@ export function SecretField({ id, label, value, onChange, onRemove }: SecretFiel
       ) : (
         <>
           <label htmlFor={id}>New {label}</label>
-          <input id={id} type="password" autoComplete="off" spellCheck={false} value={typeof value === 'string' ? value : ''} onChange={(e) => onChange(e.target.value)} />
+          <input
+            id={id}
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={typeof value === 'string' ? value : ''}
+            onChange={(e) => onChange(e.target.value)}
+          />
         </>
       )}
       {stored && (

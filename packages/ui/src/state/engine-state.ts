@@ -63,7 +63,9 @@ export function engineReducer(state: EngineState, action: EngineStateAction): En
       const { event } = action;
       if (event.type === 'line') {
         const known = state.lines.some((l) => l.id === event.lineId);
-        const lines = known ? state.lines.map((l) => (l.id === event.lineId ? { id: l.id, status: event.status } : l)) : [...state.lines, { id: event.lineId, status: event.status }];
+        const lines = known
+          ? state.lines.map((l) => (l.id === event.lineId ? { id: l.id, status: event.status } : l))
+          : [...state.lines, { id: event.lineId, status: event.status }];
         return { ...state, lines, line: lines[0]!.status };
       }
       if (event.type === 'delivery') return { ...state, deliveries: mergeDeliveries(state.deliveries, [event.record]) };

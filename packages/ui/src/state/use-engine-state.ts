@@ -15,7 +15,10 @@ export function useEngineState(client: EngineClient): EngineState {
     const failed = (error: unknown) => live && dispatch({ type: 'line', status: { state: 'failed', detail: errorMessage(error) } });
     client.getCalls().then((calls) => live && dispatch({ type: 'loaded-calls', calls }), failed);
     client.getDeliveries().then((deliveries) => live && dispatch({ type: 'loaded-deliveries', deliveries }), failed);
-    client.getLineStatus().then((status) => live && dispatch({ type: 'line', status }), () => undefined);
+    client.getLineStatus().then(
+      (status) => live && dispatch({ type: 'line', status }),
+      () => undefined,
+    );
     return () => {
       live = false;
       off();

@@ -70,7 +70,9 @@ export function useSettingsSection<K extends SectionKey>(client: EngineClient, k
       setSaved(toDraft(result.settings[key]));
       setDraftState(toDraft(result.settings[key]));
       const fields = result.restartFields ?? [];
-      const restart = result.restartRequired ? ` These take effect after a restart: ${fields.length > 0 ? fields.join(', ') : 'the listener address or port'}.` : '';
+      const restart = result.restartRequired
+        ? ` These take effect after a restart: ${fields.length > 0 ? fields.join(', ') : 'the listener address or port'}.`
+        : '';
       setFeedback({ kind: 'saved', message: `Settings applied.${restart}`, issues: [] });
     } catch (error) {
       const issues = error instanceof ClientError ? error.issues : [];

@@ -13,7 +13,8 @@ let page: Page;
 const simulator = (path: 'incoming' | 'answer' | 'hangup', body: object) =>
   fetch(`${server.origin}/api/v1/simulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-const settingsNow = async () => ((await (await fetch(`${server.origin}/api/v1/settings`)).json()) as { settings: { inbound: Record<string, unknown> } }).settings;
+const settingsNow = async () =>
+  ((await (await fetch(`${server.origin}/api/v1/settings`)).json()) as { settings: { inbound: Record<string, unknown> } }).settings;
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -45,10 +46,10 @@ describe('console in Chromium against the real server on the simulated line', ()
   it('sets up a slot in the UI and its delivery reaches a loopback receiver', async () => {
     await open('action-urls');
     await page.getByRole('switch', { name: 'Enable Action URLs' }).check();
-    await page.getByRole('combobox', { name: 'Incoming call - Enter your Action URL' }).fill(`${receiver.origin}/hook?from=<$remote_party>&name=<$remote_alias>`);
-    await expect(page.locator('#slot-1-preview output').textContent()).resolves.toBe(
-      `${receiver.origin}/hook?from=420&name=%22Michael%20D785%22%20(420)`,
-    );
+    await page
+      .getByRole('combobox', { name: 'Incoming call - Enter your Action URL' })
+      .fill(`${receiver.origin}/hook?from=<$remote_party>&name=<$remote_alias>`);
+    await expect(page.locator('#slot-1-preview output').textContent()).resolves.toBe(`${receiver.origin}/hook?from=420&name=%22Michael%20D785%22%20(420)`);
     await page.getByRole('group', { name: 'Action URL 1' }).getByLabel('Activate this Action URL').check();
     await page.screenshot({ path: artifactPath('action-urls.png'), fullPage: true });
     await page.getByRole('button', { name: 'Apply' }).click();

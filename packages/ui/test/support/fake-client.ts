@@ -1,6 +1,15 @@
 import {
-  loadSettings, maskSettings, restoreSecrets, SettingsSchema, SPEC_EXAMPLE_CALL,
-  type CallSnapshot, type DeliveryRecord, type EngineEvent, type InboundCommand, type MaskedSettingsInput, type Settings,
+  loadSettings,
+  maskSettings,
+  restoreSecrets,
+  SettingsSchema,
+  SPEC_EXAMPLE_CALL,
+  type CallSnapshot,
+  type DeliveryRecord,
+  type EngineEvent,
+  type InboundCommand,
+  type MaskedSettingsInput,
+  type Settings,
 } from '@callhook/core';
 import type { EngineClient, SlotTestRequest } from '../../src/client/engine-client.js';
 

@@ -40,6 +40,9 @@ export function httpErrorMessage(status: number, delivery: Pick<PendingDelivery,
   if (what === null) return `receiver answered ${status}`;
   const headerChars = Object.entries(delivery.headers).reduce((sum, [name, value]) => sum + name.length + value.length, 0);
   const headers = status === 431 && headerChars > 0 ? ` and the slot's own headers ${headerChars}` : '';
-  const body = delivery.method === 'POST' ? 'keep the values in the POST body (the call event is sent there) and out of the URL' : 'move values to a POST body (method "POST" sends the call event as JSON)';
+  const body =
+    delivery.method === 'POST'
+      ? 'keep the values in the POST body (the call event is sent there) and out of the URL'
+      : 'move values to a POST body (method "POST" sends the call event as JSON)';
   return `receiver answered ${status}: ${what} — the URL is ${delivery.url.length} characters${headers}; lower the slot's maxValueLength or ${body}`;
 }

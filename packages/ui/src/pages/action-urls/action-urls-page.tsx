@@ -43,7 +43,14 @@ export function ActionUrlsPage({ client }: { client: EngineClient }) {
         hint="Activates the usage of Action URLs for incoming and outgoing calls."
       />
       {rows.map((slot, index) => (
-        <SlotEditor key={index} index={index} slot={slot} onChange={(next) => setRow(index, next)} onDelete={() => setRow(index, emptySlot(index))} client={client} />
+        <SlotEditor
+          key={index}
+          index={index}
+          slot={slot}
+          onChange={(next) => setRow(index, next)}
+          onDelete={() => setRow(index, emptySlot(index))}
+          client={client}
+        />
       ))}
       <ApplyBar dirty={section.dirty} saving={section.saving} feedback={section.feedback} onDiscard={section.discard} />
     </form>

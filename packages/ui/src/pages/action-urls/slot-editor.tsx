@@ -121,8 +121,8 @@ export function SlotEditor({ index, slot, onChange, onDelete, client }: SlotEdit
           <input type="checkbox" checked={slot.active} onChange={(e) => update({ active: e.target.checked })} /> Activate this Action URL
         </label>
         <label>
-          <input type="checkbox" checked={slot.openInBrowser} onChange={(e) => update({ openInBrowser: e.target.checked })} /> Show this
-          Action URL in your standard web browser
+          <input type="checkbox" checked={slot.openInBrowser} onChange={(e) => update({ openInBrowser: e.target.checked })} /> Show this Action URL in your
+          standard web browser
         </label>
         <button type="button" onClick={runTest} disabled={preview.kind !== 'ok' || test.kind === 'running'} aria-describedby={`${base}-test`}>
           Test Action URL {index + 1}

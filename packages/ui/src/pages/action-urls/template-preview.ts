@@ -1,10 +1,7 @@
 import { compileTemplate, DEFAULT_MAX_VALUE_LENGTH, expansionContext, TemplateError, type Action } from '@callhook/core';
 import { sampleCallFor, sampleEventTime } from './sample-call.js';
 
-export type TemplatePreview =
-  | { kind: 'empty' }
-  | { kind: 'ok'; url: string }
-  | { kind: 'error'; reason: string; offset: number; excerpt: string };
+export type TemplatePreview = { kind: 'empty' } | { kind: 'ok'; url: string } | { kind: 'error'; reason: string; offset: number; excerpt: string };
 
 const UTC: (epochMs: number) => number = () => 0;
 

@@ -51,7 +51,10 @@ export function CallsPage({ client, state }: { client: EngineClient; state: Engi
             </table>
           )}
         </section>
-        <DialPad lines={state.lines.map((l) => l.id)} onDial={(target, line) => void run({ action: 'make_call', target, force: false, ...(line ? { line } : {}) })} />
+        <DialPad
+          lines={state.lines.map((l) => l.id)}
+          onDial={(target, line) => void run({ action: 'make_call', target, force: false, ...(line ? { line } : {}) })}
+        />
       </div>
       <section aria-labelledby="history-title">
         <h2 id="history-title">History</h2>
