@@ -1,13 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
 import { apiTarget, DEFAULT_URL } from './api-client.js';
 import { EXIT_CODE_HELP } from './exit-codes.js';
 import { createOutput, type Output } from './output.js';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { cliVersion } from './version.js';
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -27,7 +22,7 @@ export function buildProgram(options: { json?: boolean } = {}): Command {
     // the subcommands are added: they inherit it).
     .configureOutput(options.json ? { outputError: () => undefined, writeErr: () => undefined } : {})
     .description('Connect telephone calls to the web: outbound and inbound Action URLs')
-    .version(version(), '-V, --version')
+    .version(cliVersion(), '-V, --version')
     .option('--json', 'print results as JSON lines')
     .showHelpAfterError()
     .exitOverride()
