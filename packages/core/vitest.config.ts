@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { include: ['test/**/*.test.ts'], env: { TZ: 'Europe/Berlin' }, testTimeout: 60_000 },
+  test: { include: ['test/**/*.test.ts'], env: { TZ: 'Europe/Berlin' }, testTimeout: 120_000 },
 });

@@ -24,7 +24,7 @@ async function remoteHoldOrResume(baresip: Baresip, events: EventRecorder, comma
   for (let attempt = 1; ; attempt++) {
     await baresip.command(command);
     try {
-      return await events.waitFor(type, (event) => event.by === 'remote', 3_000);
+      return await events.waitFor(type, (event) => event.by === 'remote');
     } catch (error) {
       if (attempt === 3) throw error;
     }

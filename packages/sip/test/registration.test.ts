@@ -81,7 +81,7 @@ describe('registration retry', () => {
       await line.start();
       await events.waitFor('status', (event) => event.status.state === 'failed');
       late = await startKamailio({ port });
-      await events.waitFor('status', (event) => event.status.state === 'ready', 5_000);
+      await events.waitFor('status', (event) => event.status.state === 'ready');
     } finally {
       await line.stop();
       await late?.stop();

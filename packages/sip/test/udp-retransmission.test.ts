@@ -29,7 +29,7 @@ describe('UDP retransmission against a silent peer', () => {
     line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1' }), { timers });
     await line.start();
     await line.execute({ type: 'make_call', callId: 'c1', target: `sip:nobody@127.0.0.1:${peer.port}` });
-    await waitFor(() => peer!.received.length >= 4, '4 copies of the INVITE', 5_000);
+    await waitFor(() => peer!.received.length >= 4, '4 copies of the INVITE');
     const invites = peer.received.filter((message) => message.text.startsWith('INVITE '));
     expect(new Set(invites.map((message) => peekSipMessage(message.text).via.branch)).size).toBe(1);
     const gaps = invites.slice(1, 4).map((message, index) => message.at - invites[index]!.at);
@@ -60,7 +60,7 @@ describe('UDP retransmission against a silent peer', () => {
     await send(['INVITE sip:303@127.0.0.1 SIP/2.0', ...head, 'Content-Length: 0', '', ''].join('\r\n'));
     const incoming = await events.waitFor('incoming');
     await line.execute({ type: 'hangup', lineCallId: incoming.lineCallId });
-    await waitFor(() => peer!.received.filter((message) => message.text.startsWith('SIP/2.0 603')).length >= 3, 'three 603s', 5_000);
+    await waitFor(() => peer!.received.filter((message) => message.text.startsWith('SIP/2.0 603')).length >= 3, 'three 603s');
     await send(
       [
         'ACK sip:303@127.0.0.1 SIP/2.0',

@@ -31,7 +31,7 @@ describe('console controls', () => {
       payload: { slot: { on: 'connected', url: 'http://127.0.0.1:9/test?a=<$action>&n=<$remote_party>' }, action: 'connected', call },
     });
     expect(test.json()).toMatchObject({ ok: true, record: { outcome: 'delivered', url: 'http://127.0.0.1:9/test?a=connected&n=420' } });
-    await t.engine.dispatcher.drain(1_000);
+    await t.engine.dispatcher.drain(30_000);
     const logged = (await t.app.inject({ url: '/api/v1/deliveries', headers: auth })).json().deliveries.find((r: { action: string }) => r.action === 'inbound');
     const replay = await t.app.inject({ method: 'POST', url: `/api/v1/deliveries/${encodeURIComponent(logged.deliveryId)}/replay`, headers: auth });
     expect(replay.json()).toMatchObject({ ok: true, record: { url: 'http://127.0.0.1:9/in?n=420', outcome: 'delivered' } });

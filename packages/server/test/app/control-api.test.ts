@@ -17,7 +17,7 @@ describe('control API', () => {
     const missed = t.line.incoming('420', 'Michael D785');
     t.line.remoteHangup(missed);
     t.line.incoming('421');
-    await t.engine.dispatcher.drain(1_000);
+    await t.engine.dispatcher.drain(30_000);
     const res = await t.app.inject({ url: '/api/v1/calls', headers: auth });
     expect(res.json()).toMatchObject({
       ok: true,
@@ -112,7 +112,7 @@ describe('control API', () => {
   it('reports health by line state and Prometheus metrics', async () => {
     t = await testApp(testSettings({}, { actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://127.0.0.1:9/' }] } }));
     t.line.incoming('1');
-    await t.engine.dispatcher.drain(1_000);
+    await t.engine.dispatcher.drain(30_000);
     const health = await t.app.inject({ url: '/healthz' });
     expect(health.json()).toMatchObject({ ok: true, line: { state: 'ready' } });
     const metrics = await t.app.inject({ url: '/metrics' });

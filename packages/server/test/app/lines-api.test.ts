@@ -119,7 +119,7 @@ describe('an edition with its own delivery sink', () => {
     const server = await startServer({ settings, dataDir: ':memory:', edition });
     try {
       (server.engine.lines.first().line as SimulatedLine).incoming('420');
-      expect(await server.engine.dispatcher.drain(2_000)).toBe(true);
+      expect(await server.engine.dispatcher.drain(30_000)).toBe(true);
       expect(delivered).toEqual(['http://pager.test/page?n=420&line=default']);
     } finally {
       await server.stop(1_000);

@@ -73,7 +73,7 @@ describe('secrets through the control API', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     // The old token still opens the API, and a delivery still carries the stored header and signature.
     t.line.incoming('420');
-    await t.engine.dispatcher.drain(1_000);
+    await t.engine.dispatcher.drain(30_000);
     const sent = t.fetcher.requests.at(-1)!;
     expect(sent.url).toBe('http://127.0.0.1:9/other?n=420');
     expect(sent.headers).toMatchObject({ Authorization: 'Bearer crm-bearer-value', 'X-Api-Key': 'api-key-value' });

@@ -29,7 +29,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     const { d, records } = dispatcher();
     const delivery = pendingDelivery(`${receiver.url}/in?n=420`);
     d.submit(delivery);
-    expect(await d.drain(5_000)).toBe(true);
+    expect(await d.drain(30_000)).toBe(true);
     expect(records).toMatchObject([{ outcome: 'delivered', status: 200, attempt: 1, final: true }]);
     expect(receiver.received[0]).toMatchObject({ method: 'GET', url: '/in?n=420' });
     expect(receiver.received[0]!.headers['idempotency-key']).toBe(delivery.id);
@@ -43,7 +43,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     const body = JSON.stringify({ action: 'inbound', call: { guid: 'g' } });
     d.submit(pendingDelivery(`${receiver.url}/post`, { method: 'POST', body, headers: { 'Content-Type': 'application/json' }, signingSecret: secret }));
     d.submit(pendingDelivery(`${receiver.url}/get`, { signingSecret: secret }));
-    await d.drain(5_000);
+    await d.drain(30_000);
     const [post, get] = receiver.received;
     expect(post).toMatchObject({ method: 'POST', body });
     const header = post!.headers['x-callhook-signature'] as string;
@@ -60,7 +60,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     receiver = await startReceiver(() => undefined);
     const { d, records } = dispatcher();
     d.submit(pendingDelivery(`${receiver.url}/hang`, { timeoutMs: 150, retries: { max: 1, backoffMs: 10 } }));
-    await d.drain(5_000);
+    await d.drain(30_000);
     expect(records.map((r) => [r.outcome, r.final])).toEqual([
       ['timeout', false],
       ['timeout', true],
@@ -78,7 +78,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     const { d, records } = dispatcher();
     d.submit(pendingDelivery(`${receiver.url}/flaky`, { retries: { max: 5, backoffMs: 10 } }));
     d.submit(pendingDelivery(`${receiver.url}/missing`, { retries: { max: 5, backoffMs: 10 } }));
-    await d.drain(5_000);
+    await d.drain(30_000);
     const flaky = records.filter((r) => r.url.endsWith('/flaky')).map((r) => r.status);
     expect(flaky).toEqual([503, 503, 200]);
     expect(records.filter((r) => r.url.endsWith('/missing'))).toMatchObject([{ outcome: 'http_error', status: 404, final: true }]);
@@ -112,7 +112,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     expect(records.filter((r) => r.outcome === 'delivered')).toHaveLength(20);
     expect(records.filter((r) => r.callGuid === 'stuck')).toHaveLength(0);
     expect(d.stats()).toMatchObject({ inFlight: 1, queued: 1 });
-    await d.drain(8_000);
+    await d.drain(30_000);
   });
 
   it('follows a bounded number of redirects', async () => {
@@ -128,7 +128,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     d.submit(pendingDelivery(`${receiver.url}/hop0`));
     d.submit(pendingDelivery(`${receiver.url}/chain0`));
     d.submit(pendingDelivery(`${receiver.url}/loop`));
-    await d.drain(5_000);
+    await d.drain(30_000);
     expect(records.find((r) => r.url.endsWith('/hop0'))).toMatchObject({ outcome: 'delivered', status: 200 });
     expect(records.find((r) => r.url.endsWith('/loop'))).toMatchObject({ outcome: 'http_error', status: 302 });
     expect(receiver.received.filter((r) => r.url === '/loop').length).toBeLessThanOrEqual(4);
@@ -217,7 +217,7 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     const { d, records } = dispatcher({ maxBodyBytes: 1024 });
     d.submit(pendingDelivery(`${receiver.url}/big`));
     d.submit(pendingDelivery('http://127.0.0.1:9/closed'));
-    await d.drain(5_000);
+    await d.drain(30_000);
     expect(records.find((r) => r.url.endsWith('/big'))).toMatchObject({ outcome: 'delivered', status: 200 });
     expect(records.find((r) => r.url.endsWith('/closed'))).toMatchObject({ outcome: 'network_error', final: true });
   });
@@ -287,13 +287,13 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     receiver = await startReceiver(undefined, tls);
     const untrusting = dispatcher();
     untrusting.d.submit(pendingDelivery(`${receiver.url}/tls`));
-    await untrusting.d.drain(5_000);
+    await untrusting.d.drain(30_000);
     expect(untrusting.records[0]).toMatchObject({ outcome: 'network_error' });
     expect(untrusting.records[0]!.error).toMatch(/certificate/i);
     await fetcher.close();
     const trusting = dispatcher({ ca: tls.cert });
     trusting.d.submit(pendingDelivery(`${receiver.url}/tls`));
-    await trusting.d.drain(5_000);
+    await trusting.d.drain(30_000);
     expect(trusting.records[0]).toMatchObject({ outcome: 'delivered', status: 200 });
   });
 });

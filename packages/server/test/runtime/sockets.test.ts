@@ -58,7 +58,7 @@ describe('listener on real sockets', () => {
     expect(v4.status).toBe(200);
     const v6 = await get(`${server.urls[1]}?action=make_call&target=456&token=${TOKEN}`);
     expect(JSON.parse(v6.body)).toMatchObject({ ok: true, call: { remoteParty: '456' } });
-    await server.engine.dispatcher.drain(2_000);
+    await server.engine.dispatcher.drain(30_000);
     expect(receiver.received.map((r) => r.url).sort()).toEqual(['/out?to=123', '/out?to=456']);
     expect((await get(`${server.urls[1]}api/v1/calls`)).status).toBe(401);
   });
@@ -138,7 +138,7 @@ describe('headless browser slots', () => {
     server.engine.on((e) => e.type === 'delivery' && records.push(e.record));
     await get(`${server.urls[0]}?action=make_call&target=1`);
     await get(`${server.urls[0]}?action=make_call&target=2`);
-    await server.engine.dispatcher.drain(1_000);
+    await server.engine.dispatcher.drain(30_000);
     expect(records).toMatchObject([
       { outcome: 'network_error', mode: 'browser', error: expect.stringContaining('no web browser') },
       { outcome: 'network_error', mode: 'browser' },

@@ -120,7 +120,7 @@ function controller(socket: Socket, sipPort: number, log: () => string, stop: ()
         });
       });
     },
-    async waitRegistered(timeoutMs = 5_000) {
+    async waitRegistered(timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       let info = '';
       while (Date.now() < deadline) {

@@ -21,7 +21,7 @@ export class EventRecorder {
   waitFor<T extends LineEvent['type']>(
     type: T,
     where: (event: Extract<LineEvent, { type: T }>) => boolean = () => true,
-    timeoutMs = 10_000,
+    timeoutMs = 30_000,
   ): Promise<Extract<LineEvent, { type: T }>> {
     const match = (event: LineEvent): boolean => event.type === type && where(event as Extract<LineEvent, { type: T }>);
     const seen = this.events.find(match);

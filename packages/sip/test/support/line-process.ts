@@ -73,7 +73,7 @@ export class LineProcess {
   }
 
   /** Waits until an event matching `match` was reported. */
-  async waitForEvent(match: (event: LineEvent) => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  async waitForEvent(match: (event: LineEvent) => boolean, what: string, timeoutMs = 30_000): Promise<void> {
     await waitFor(() => this.events.some(match) || !this.alive, what, timeoutMs);
     if (!this.alive) throw new Error(`the line process ended (${this.state}) waiting for ${what}: ${this.output}`);
   }

@@ -17,7 +17,7 @@ export interface ConsoleServer {
 export const consoleDir = fileURLToPath(new URL('../../../dist/console/', import.meta.url));
 /** The built `callhook` command (packages/ui/turbo.json makes the test task wait for its build). */
 const CLI = fileURLToPath(new URL('../../../../../apps/cli/dist/main.js', import.meta.url));
-const READY_MS = 15_000;
+const READY_MS = 90_000;
 
 /**
  * A real `callhook serve` child process on the simulated line, listening on 127.0.0.1 with a free
