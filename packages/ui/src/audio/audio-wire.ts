@@ -15,18 +15,7 @@ export { FRAME_MS, frameSamples } from './frame-size.js';
 export const MIN_SAMPLE_RATE = 8_000;
 export const MAX_SAMPLE_RATE = 48_000;
 
-/** The IPC channels of desktop audio (beside the console's `IPC_CHANNELS`). */
-export const AUDIO_CHANNELS = {
-  /** invoke: main creates a MessageChannelMain and posts one end to the sender on `port`. */
-  open: 'callhook:audio:open',
-  /** main → preload: carries the MessagePort in `event.ports[0]`. */
-  port: 'callhook:audio:port',
-  getDevices: 'callhook:audio:devices:get',
-  saveDevices: 'callhook:audio:devices:save',
-} as const;
-
-/** What the preload posts to the page's window with the port, so the page can tell it from other messages. */
-export const AUDIO_PORT_MESSAGE = 'callhook:audio-port';
+export { AUDIO_CHANNELS, AUDIO_PORT_MESSAGE } from './audio-channels.js';
 
 /** Longest device id accepted (Chromium's are 64 hex characters). */
 const DEVICE_ID_MAX = 512;
