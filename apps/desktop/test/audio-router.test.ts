@@ -45,6 +45,8 @@ describe('audio router: which call the console hears', () => {
     router.connect(port);
     router.onEvent(event(call('sim', 'connected', '2026-01-01T10:00:00Z')));
     expect(port.controls()).toEqual([{ type: 'unavailable', call: 'sim', reason: 'no audio on this line' }]);
+    router.onEvent(event(call('sim', 'ended', '2026-01-01T10:00:00Z')));
+    expect(port.controls().at(-1)).toEqual({ type: 'detach', call: 'sim' });
   });
 
   it('attaches a call that was already connected when the renderer connects', () => {

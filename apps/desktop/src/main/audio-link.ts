@@ -39,6 +39,8 @@ const LOG_EVERY = 100;
 export function createAudioLink(port: AudioPortMain, logger: Logger): AudioLink {
   const stats = emptyWireStats();
   let current: { call: string; audio: CallAudioPort; samples: number; unsubscribe: () => void } | null = null;
+  /** The call the renderer was last told about (attached or unavailable), so detach can clear it. */
+  let announced: string | null = null;
   let closed = false;
   let lineFramesDropped = 0;
 
@@ -69,10 +71,11 @@ export function createAudioLink(port: AudioPortMain, logger: Logger): AudioLink 
   };
 
   const detach = () => {
-    if (!current) return;
-    const { call, unsubscribe } = current;
+    current?.unsubscribe();
     current = null;
-    unsubscribe();
+    if (announced === null) return;
+    const call = announced;
+    announced = null;
     post({ type: 'detach', call });
   };
 
@@ -90,6 +93,7 @@ export function createAudioLink(port: AudioPortMain, logger: Logger): AudioLink 
       if (!Number.isInteger(rate) || rate < MIN_SAMPLE_RATE || rate > MAX_SAMPLE_RATE) {
         logger.log('warn', `desktop audio: call ${call} has audio at ${rate} Hz, outside ${MIN_SAMPLE_RATE}–${MAX_SAMPLE_RATE} Hz`);
         post({ type: 'unavailable', call, reason: `unsupported sample rate ${rate} Hz` });
+        announced = call;
         return;
       }
       const samples = frameSamples(rate);
@@ -102,11 +106,13 @@ export function createAudioLink(port: AudioPortMain, logger: Logger): AudioLink 
         post(frame);
       });
       current = { call, audio, samples, unsubscribe };
+      announced = call;
       post({ type: 'attach', call, sampleRate: rate });
     },
     unavailable(call, reason) {
       detach();
       post({ type: 'unavailable', call, reason });
+      announced = call;
     },
     detach,
     stats: () => ({ ...stats, droppedBy: { ...stats.droppedBy } }),

@@ -22,6 +22,8 @@ export function waitForAudioPort(target: Window): Promise<MessagePort> {
   return new Promise((resolve) => {
     const onMessage = (event: MessageEvent) => {
       if (event.source !== target || event.data !== AUDIO_PORT_MESSAGE || event.ports.length !== 1) return;
+      // One port per request: a second waiting request takes the next one.
+      event.stopImmediatePropagation();
       target.removeEventListener('message', onMessage);
       resolve(event.ports[0]!);
     };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type * as AudioModule from '../../src/audio/index.js';
 import type { AudioSession } from '../../src/audio/audio-session.js';
 import { dominantFrequency, rms } from '../support/spectrum.js';
 import { startAudioPageServer, type AudioPageServer } from './support/audio-page-server.js';
@@ -12,6 +13,8 @@ import { writeToneWav } from './support/tone-wav.js';
 
 /** What the harness page (support/audio-page-server.ts) keeps on `window.harness`. */
 interface Harness {
+  /** The built `@callhook/ui/audio` module as the page imported it. */
+  audio: typeof AudioModule;
   session: AudioSession;
   main: MessagePort;
   frames: Int16Array[];
@@ -158,5 +161,27 @@ describe('desktop audio in Chromium (fake microphone playing a 1 kHz tone WAV)',
     });
     await page.waitForFunction(() => (window as unknown as { harness: Harness }).harness.session.state().wire.droppedBy.no_call === 1, undefined, DEADLINE);
     expect(await sessionState()).toMatchObject({ status: 'unavailable', call: 'call-2', detail: 'no audio on this line' });
+  });
+
+  it('takes the port the preload posts to the window (tagged, one port), ignoring other messages', async () => {
+    const result = await page.evaluate(async () => {
+      const { audio } = (window as unknown as { harness: Harness }).harness;
+      const channel = new MessageChannel();
+      const decoy = new MessageChannel();
+      const bridge = {
+        // As the preload does when main posts the port: first an unrelated message with a port, then the tagged one.
+        openAudio: async () => {
+          window.postMessage('something else', '*', [decoy.port2]);
+          window.postMessage(audio.AUDIO_PORT_MESSAGE, '*', [channel.port2]);
+        },
+        getDevices: async () => ({ input: null, output: null }),
+        saveDevices: async (d: { input: string | null; output: string | null }) => d,
+      };
+      const port = await audio.openDesktopAudioPort(bridge);
+      const echoed = new Promise((resolve) => (channel.port1.onmessage = (event) => resolve(event.data)));
+      port.postMessage('ping');
+      return { echoed: await echoed };
+    });
+    expect(result).toEqual({ echoed: 'ping' });
   });
 });
