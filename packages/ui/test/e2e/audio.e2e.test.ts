@@ -18,7 +18,6 @@ interface Harness {
   session: AudioSession;
   main: MessagePort;
   frames: Int16Array[];
-  echo: boolean;
 }
 const TONE_HZ = 1000;
 const DEADLINE = { timeout: 60_000 };
@@ -86,24 +85,35 @@ describe('desktop audio in Chromium (fake microphone playing a 1 kHz tone WAV)',
     expect(new Set(frames.map((f) => f.length))).toEqual(new Set([sampleRate / 50]));
     const samples = frames.flat();
     expect(Math.abs(dominantFrequency(samples, sampleRate) - TONE_HZ)).toBeLessThan(sampleRate / 1024);
-    expect(rms(samples)).toBeGreaterThan(1000);
+    // The browser's noise suppression and gain control shape a steady tone's level; silence is 0.
+    expect(rms(samples)).toBeGreaterThan(300);
     const state = await sessionState();
     expect(state.wire.framesOut).toBeGreaterThanOrEqual(60);
-    expect(state.input.rms).toBeGreaterThan(0.05);
+    expect(state.input.rms).toBeGreaterThan(0.01);
   });
 
-  it('plays frames main sends: the looped-back tone shows on the output meter, silence reads silent', async () => {
+  it('plays frames main sends: a 1 kHz tone shows on the output meter, silence reads silent', async () => {
     await attach(8_000);
-    await page.evaluate(() => ((window as unknown as { harness: Harness }).harness.echo = true));
-    await page.waitForFunction(() => (window as unknown as { harness: Harness }).harness.session.state().output.rms > 0.05, undefined, DEADLINE);
+    // "Main" answers each captured frame with one frame of a 1 kHz tone (amplitude 0.5, RMS 0.35), so
+    // it sends at the audio clock's pace, as a line would.
+    await page.evaluate(() => {
+      const harness = (window as unknown as { harness: Harness }).harness;
+      let n = 0;
+      harness.main.onmessage = (event) => {
+        if (!(event.data instanceof Int16Array)) return;
+        const frame = new Int16Array(160);
+        for (let i = 0; i < frame.length; i++, n++) frame[i] = Math.round(16384 * Math.sin((2 * Math.PI * 1000 * n) / 8000));
+        harness.main.postMessage(frame);
+      };
+    });
+    await page.waitForFunction(() => (window as unknown as { harness: Harness }).harness.session.state().output.rms > 0.2, undefined, DEADLINE);
     const playing = await sessionState();
     expect(playing.wire.framesIn).toBeGreaterThan(0);
-    expect(playing.output.peak).toBeLessThanOrEqual(1);
+    expect(playing.output.peak).toBeLessThanOrEqual(0.6);
 
     // Now main sends silence instead: the output meter falls to zero.
     await page.evaluate(() => {
       const harness = (window as unknown as { harness: Harness }).harness;
-      harness.echo = false;
       harness.main.onmessage = (event) => event.data instanceof Int16Array && harness.main.postMessage(new Int16Array(event.data.length));
     });
     await page.waitForFunction(() => (window as unknown as { harness: Harness }).harness.session.state().output.rms === 0, undefined, DEADLINE);
@@ -112,14 +122,26 @@ describe('desktop audio in Chromium (fake microphone playing a 1 kHz tone WAV)',
   it('sends silent frames while muted (the input meter still shows the microphone), and the tone again after unmuting', async () => {
     await attach(8_000);
     await framesReaching(10);
-    await page.evaluate(() => (window as unknown as { harness: Harness }).harness.session.setMuted(true));
-    // The first all-zero frame marks the mute taking effect in the worklet; every later frame is silent too.
-    await page.waitForFunction(() => (window as unknown as { harness: Harness }).harness.frames.some((f) => f.every((s) => s === 0)), undefined, DEADLINE);
-    const firstSilent = await page.evaluate(() => (window as unknown as { harness: Harness }).harness.frames.findIndex((f) => f.every((s) => s === 0)));
+    const mutedFrom = await page.evaluate(() => {
+      const harness = (window as unknown as { harness: Harness }).harness;
+      harness.session.setMuted(true);
+      return harness.frames.length;
+    });
+    // The first all-zero frame after muting marks the mute taking effect in the worklet (frames at
+    // start-up may be silent too, hence only those after); every later frame is silent as well.
+    await page.waitForFunction(
+      (from) => (window as unknown as { harness: Harness }).harness.frames.slice(from).some((f) => f.every((s) => s === 0)),
+      mutedFrom,
+      DEADLINE,
+    );
+    const firstSilent = await page.evaluate(
+      (from) => from + (window as unknown as { harness: Harness }).harness.frames.slice(from).findIndex((f) => f.every((s) => s === 0)),
+      mutedFrom,
+    );
     const muted = await framesReaching(firstSilent + 25, firstSilent);
     expect(muted.every((f) => f.every((s) => s === 0))).toBe(true);
-    expect(await sessionState()).toMatchObject({ muted: true, input: { rms: expect.any(Number) } });
-    expect((await sessionState()).input.rms).toBeGreaterThan(0.05);
+    expect((await sessionState()).muted).toBe(true);
+    await page.waitForFunction(() => (window as unknown as { harness: Harness }).harness.session.state().input.rms > 0.01, undefined, DEADLINE);
 
     await page.evaluate(() => (window as unknown as { harness: Harness }).harness.session.setMuted(false));
     const after = await frameCount();

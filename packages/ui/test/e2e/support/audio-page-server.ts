@@ -21,12 +21,10 @@ const PAGE = `<!doctype html>
 <script type="module">
   import * as audio from '/lib/audio/index.js';
   const channel = new MessageChannel();
-  const harness = { audio, frames: [], echo: false, main: channel.port2 };
-  channel.port2.onmessage = (event) => {
-    if (!(event.data instanceof Int16Array)) return;
-    harness.frames.push(event.data);
-    if (harness.echo) channel.port2.postMessage(event.data);
-  };
+  const harness = { audio, frames: [], main: channel.port2 };
+  // Frames reaching "main" are kept; a test may chain its own handler for replies.
+  channel.port2.addEventListener('message', (event) => event.data instanceof Int16Array && harness.frames.push(event.data));
+  channel.port2.start();
   harness.session = audio.createAudioSession({ wire: channel.port1 });
   window.harness = harness;
 </script></head><body>audio harness</body></html>`;
