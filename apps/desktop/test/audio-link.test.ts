@@ -46,6 +46,10 @@ describe('audio link: MessagePort ↔ CallAudioPort', () => {
     const bytes = new Uint8Array(frame(160, 258).buffer.slice(0));
     port.deliver(bytes);
     expect(audio.sent[0]).toEqual(frame(160, 258));
+    // A Node Buffer (what Electron makes of some binary clones) lives in a shared pool: only its own bytes count.
+    const pooled = Buffer.from(new Uint8Array(frame(160, -2).buffer));
+    port.deliver(pooled);
+    expect(audio.sent[1]).toEqual(frame(160, -2));
   });
 
   it('drops frames of the wrong size from the line instead of posting them', () => {

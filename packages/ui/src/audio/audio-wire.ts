@@ -71,8 +71,15 @@ export function countDrop(stats: WireStats, reason: DropReason): void {
 export function readFrame(data: unknown, samples: number): Int16Array | Exclude<DropReason, 'no_call' | 'bad_control'> {
   if (data instanceof Int16Array) return data.length === samples ? data : 'wrong_size';
   if (data instanceof ArrayBuffer) return data.byteLength === samples * 2 ? new Int16Array(data.slice(0)) : 'wrong_size';
-  if (data instanceof Uint8Array) return data.byteLength === samples * 2 ? new Int16Array(data.slice().buffer) : 'wrong_size';
+  if (data instanceof Uint8Array) return data.byteLength === samples * 2 ? new Int16Array(copyBytes(data)) : 'wrong_size';
   return 'not_a_frame';
+}
+
+/** The bytes of `view` in a fresh, aligned ArrayBuffer (a Node Buffer's `slice` would share its pool). */
+function copyBytes(view: Uint8Array): ArrayBuffer {
+  const copy = new Uint8Array(view.byteLength);
+  copy.set(view);
+  return copy.buffer;
 }
 
 /** Whether `data` looks like PCM bytes at all (so a frame of the wrong size is told from a bad control message). */
