@@ -77,7 +77,8 @@ async function framesReaching(count: number, from = 0): Promise<number[][]> {
 const frameCount = () => page.evaluate(() => (window as unknown as { harness: Harness }).harness.frames.length);
 const sessionState = () => page.evaluate(() => (window as unknown as { harness: Harness }).harness.session.state());
 
-describe('desktop audio in Chromium (fake microphone playing a 1 kHz tone WAV)', () => {
+// Each wait below is a hang bound (60 s); the test's own bound leaves room for two on a loaded machine.
+describe('desktop audio in Chromium (fake microphone playing a 1 kHz tone WAV)', { timeout: 150_000 }, () => {
   it.each([8_000, 16_000, 48_000])('captures 20 ms Int16 frames at %i Hz carrying the tone', async (sampleRate) => {
     await attach(sampleRate);
     // Skip the first 10 frames (the microphone and the resampler starting), analyse the next second.
