@@ -44,6 +44,14 @@ describe('startEngineHost (simulated line, real server pieces, temporary user da
     expect(host.backend.getLineStatus()).toEqual({ state: 'ready', detail: 'simulated line' });
   });
 
+  it('has no call audio on the simulated line (the console shows "no audio on this line")', async () => {
+    host = await start();
+    const call = await host.backend.execute({ action: 'make_call', target: '123', force: false });
+    expect(call).not.toBeNull();
+    expect(host.callAudio(call!.guid)).toBeNull();
+    expect(host.callAudio('no-such-call')).toBeNull();
+  });
+
   it('saves settings to the file and applies them live', async () => {
     host = await start();
     const slot = { on: 'outbound', url: `${receiverUrl}/out?to=<$remote_party>`, active: true };

@@ -16,9 +16,10 @@ describe('trayPresentation', () => {
 
 describe('start at login', () => {
   it('is off unless the prefs say so, and bad prefs fall back to defaults', () => {
-    expect(parsePrefs(null)).toEqual({ startAtLogin: false });
-    expect(parsePrefs('{"startAtLogin":true}')).toEqual({ startAtLogin: true });
-    expect(parsePrefs('{oops')).toEqual({ startAtLogin: false });
+    const noAudio = { input: null, output: null };
+    expect(parsePrefs(null)).toEqual({ startAtLogin: false, audio: noAudio });
+    expect(parsePrefs('{"startAtLogin":true}')).toEqual({ startAtLogin: true, audio: noAudio });
+    expect(parsePrefs('{oops')).toEqual({ startAtLogin: false, audio: noAudio });
   });
 
   it('changes the OS login item only when it differs', () => {

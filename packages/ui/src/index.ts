@@ -8,3 +8,5 @@ export { IPC_CHANNELS, type CallhookBridge, type BridgeResult } from './client/b
 export { SAMPLE_CALL, sampleCallFor, sampleEventTime } from './pages/action-urls/sample-call.js';
 export { previewTemplate, type TemplatePreview } from './pages/action-urls/template-preview.js';
 export { exampleUrls, generateToken, urlHost, type ExampleUrl } from './pages/inbound/example-urls.js';
+export { DesktopAudioProvider, CallAudioPanel, RingWhile, useDesktopAudio, type DesktopAudio } from './audio/ui/index.js';
+export type { DesktopAudioBridge } from './audio/desktop-audio-bridge.js';

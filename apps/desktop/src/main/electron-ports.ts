@@ -25,6 +25,8 @@ export type NotificationFactory = (options: NotificationOptions) => Notification
 
 export interface IpcInvokeEvent {
   senderFrame?: { url: string } | null;
+  /** The renderer that asked (Electron's `WebContents`): audio ports are posted to it. */
+  sender?: { postMessage(channel: string, message: unknown, transfer?: never[]): void };
 }
 
 export interface IpcMainPort {
@@ -46,4 +48,17 @@ export interface LoginItemPort {
 
 export interface TrayPort {
   setToolTip(text: string): void;
+}
+
+/**
+ * Main's end of a renderer's audio port: the part of Electron's `MessagePortMain` the audio link
+ * uses. Messages are structured clones (`event.data`); nothing is transferred.
+ */
+export interface AudioPortMain {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  removeListener(event: 'message', listener: (event: { data: unknown }) => void): unknown;
+  start(): void;
+  close(): void;
 }

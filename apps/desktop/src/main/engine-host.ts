@@ -3,6 +3,7 @@ import { editionLimits, findLoggedDelivery, replayDelivery, SettingsFile, startS
 import { systemClock } from '@callhook/node';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { audioOfLine, type CallAudioPort } from './call-audio-port.js';
 import { desktopEdition } from './edition.js';
 import type { ConsoleBackend } from './ipc-handlers.js';
 
@@ -10,6 +11,8 @@ export interface EngineHost {
   backend: ConsoleBackend;
   server: RunningServer;
   onEvent(listener: (event: EngineEvent) => void): () => void;
+  /** The audio of active call `guid` from its line (`audioOf`); null when the line carries none or the call is not active. */
+  callAudio(guid: string): CallAudioPort | null;
   stop(): Promise<void>;
 }
 
@@ -64,6 +67,11 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     backend,
     server,
     onEvent: (listener) => engine.on(listener),
+    callAudio(guid) {
+      const lineCall = engine.lineCallOf(guid);
+      const line = lineCall && engine.lines.get(lineCall.lineId);
+      return line ? audioOfLine(line, lineCall.lineCallId) : null;
+    },
     stop: async () => {
       await server.stop(3_000);
     },

@@ -1,15 +1,18 @@
 import { IPC_CHANNELS } from '@callhook/ui/bridge';
 import { streamLogger, writeFileAtomic } from '@callhook/server';
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, Notification, shell, Tray } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, MessageChannelMain, nativeImage, Notification, session, shell, Tray } from 'electron';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { registerAudioIpc } from './audio-ipc.js';
+import { createAudioRouter } from './audio-router.js';
 import { DIAL_SCHEMES } from './dial-link.js';
 import { applyStartAtLogin, parsePrefs, type DesktopPrefs } from './desktop-prefs.js';
 import { startEngineHost, type EngineHost } from './engine-host.js';
 import { incomingNotifier } from './incoming-notifier.js';
 import { registerIpcHandlers, trustedSender } from './ipc-handlers.js';
 import { linkDialer } from './link-dialer.js';
+import { mediaPermission } from './media-permission.js';
 import { guardedBrowser } from './open-external.js';
 import { claimSingleInstance } from './single-instance.js';
 import { TRAY_ICONS } from './tray-icons.js';
@@ -42,7 +45,14 @@ function createWindow(): BrowserWindow {
     width: 1200,
     height: 860,
     title: 'callhook',
-    webPreferences: { preload: join(here, '../preload/index.cjs'), contextIsolation: true, nodeIntegration: false, sandbox: true },
+    webPreferences: {
+      preload: join(here, '../preload/index.cjs'),
+      contextIsolation: true,
+      nodeIntegration: false,
+      sandbox: true,
+      // Call audio starts when a call connects, which is often not a click in this window.
+      autoplayPolicy: 'no-user-gesture-required',
+    },
   });
   const ownPrefix = rendererUrl.replace(/[#?].*$/, '').replace(/[^/]*$/, '');
   win.webContents.setWindowOpenHandler(({ url }) => {
@@ -62,6 +72,10 @@ function createWindow(): BrowserWindow {
 
 function prefsFile(): string {
   return join(app.getPath('userData'), 'desktop.json');
+}
+
+function savePrefs(prefs: DesktopPrefs): void {
+  writeFileAtomic(prefsFile(), `${JSON.stringify(prefs, null, 2)}\n`);
 }
 
 function readPrefs(): DesktopPrefs {
@@ -85,7 +99,7 @@ function buildTray(prefs: DesktopPrefs): Tray {
         checked: prefs.startAtLogin,
         click: (item) => {
           prefs.startAtLogin = item.checked;
-          writeFileAtomic(prefsFile(), `${JSON.stringify(prefs, null, 2)}\n`);
+          savePrefs(prefs);
           applyStartAtLogin(app, prefs);
         },
       },
@@ -106,6 +120,24 @@ async function boot(): Promise<void> {
 
   const rendererOrigin = rendererUrl.startsWith('file:') ? 'file://' : new URL(rendererUrl).origin;
   registerIpcHandlers(ipcMain, host.backend, trustedSender([rendererOrigin]));
+  // The microphone, for the console's own page only.
+  session.defaultSession.setPermissionRequestHandler(mediaPermission([rendererOrigin]));
+  const engineHost = host;
+  const audio = createAudioRouter({ audioOf: (guid) => engineHost.callAudio(guid), activeCalls: () => engineHost.server.engine.activeCalls(), logger });
+  registerAudioIpc(
+    ipcMain,
+    {
+      createChannel: () => new MessageChannelMain(),
+      connect: (port) => audio.connect(port),
+      getDevices: () => prefs.audio,
+      saveDevices: (devices) => {
+        prefs.audio = devices;
+        savePrefs(prefs);
+        return devices;
+      },
+    },
+    trustedSender([rendererOrigin]),
+  );
   const notify = incomingNotifier({
     notify: (options) => new Notification(options),
     execute: (command) => host!.backend.execute(command),
@@ -119,6 +151,7 @@ async function boot(): Promise<void> {
   };
   showLine(host.backend.getLineStatus());
   host.onEvent((event) => {
+    audio.onEvent(event);
     if (event.type === 'line') showLine(event.status);
     notify(event);
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_CHANNELS.engineEvent, event);

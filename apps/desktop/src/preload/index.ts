@@ -1,5 +1,8 @@
 import type { EngineEvent } from '@callhook/core';
-import { IPC_CHANNELS, type CallhookBridge } from '@callhook/ui/bridge';
+import type { DesktopAudioBridge } from '@callhook/ui/audio';
+import { AUDIO_CHANNELS, AUDIO_PORT_MESSAGE } from '@callhook/ui/audio-channels';
+import type { AudioDevices } from '@callhook/ui/audio-wire';
+import { IPC_CHANNELS, type BridgeResult, type CallhookBridge } from '@callhook/ui/bridge';
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 
 /**
@@ -23,3 +26,21 @@ const bridge: CallhookBridge = {
 };
 
 contextBridge.exposeInMainWorld('callhook', bridge);
+
+async function unwrap<T>(pending: Promise<BridgeResult<T>>): Promise<T> {
+  const result = await pending;
+  if (result.ok) return result.value;
+  throw new Error(result.message);
+}
+
+// Desktop call audio (`DesktopAudioBridge` in @callhook/ui/audio). A MessagePort cannot cross the
+// context bridge, so the port main posts here is handed to the page with window.postMessage, tagged.
+ipcRenderer.on(AUDIO_CHANNELS.port, (event) => {
+  if (event.ports.length === 1) window.postMessage(AUDIO_PORT_MESSAGE, '*', [...event.ports]);
+});
+const audioBridge: DesktopAudioBridge = {
+  openAudio: () => unwrap<null>(ipcRenderer.invoke(AUDIO_CHANNELS.open)).then(() => undefined),
+  getDevices: () => unwrap<AudioDevices>(ipcRenderer.invoke(AUDIO_CHANNELS.getDevices)),
+  saveDevices: (devices) => unwrap<AudioDevices>(ipcRenderer.invoke(AUDIO_CHANNELS.saveDevices, devices)),
+};
+contextBridge.exposeInMainWorld('callhookAudio', audioBridge);

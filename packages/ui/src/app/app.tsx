@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { RingWhile } from '../audio/ui/desktop-audio-context.js';
 import type { EngineClient } from '../client/engine-client.js';
 import { ActionUrlsPage } from '../pages/action-urls/action-urls-page.js';
 import { CallsPage } from '../pages/calls/calls-page.js';
@@ -21,6 +22,7 @@ export function App({ client }: { client: EngineClient }) {
 
   return (
     <div className="app">
+      <RingWhile ringing={ringing > 0} />
       {/* The hash names the page, so the skip link moves focus itself instead of navigating. */}
       <a
         className="skip-link"

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { InboundCommand } from '@callhook/core';
+import { CallAudioPanel } from '../../audio/ui/call-audio-panel.js';
 import { errorMessage } from '../../client/client-error.js';
 import type { EngineClient } from '../../client/engine-client.js';
 import type { EngineState } from '../../state/engine-state.js';
@@ -50,6 +51,7 @@ export function CallsPage({ client, state }: { client: EngineClient; state: Engi
               </tbody>
             </table>
           )}
+          <CallAudioPanel calls={state.active} />
         </section>
         <DialPad
           lines={state.lines.map((l) => l.id)}

@@ -14,12 +14,15 @@ const ARGS = [
   '--no-first-run',
 ];
 
-/** Debian's chromium through playwright-core. Missing chromium is a failure, never a skip. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Debian's chromium through playwright-core, with `extraArgs` after the usual ones. Missing chromium
+ * is a failure, never a skip.
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`chromium not found at ${CHROMIUM}: install it (apt-get install chromium, or scripts/install-peers.sh) or set CHROMIUM_PATH`);
   }
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs] });
 }
 
 /** packages/ui/artifacts (git-ignored): one screenshot per page on every run. */
