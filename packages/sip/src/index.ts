@@ -41,3 +41,12 @@ export type {
   CstaService,
   SnapshotCall,
 } from './csta/csta-types.js';
+export { CstaSession, type CstaRequestOf } from './csta/csta-session.js';
+export {
+  CstaRequestError,
+  type CstaRequestErrorCode,
+  type CstaSessionDeps,
+  type CstaSessionOptions,
+  type CstaSessionStatus,
+} from './csta/csta-session-types.js';
+export { CSTA_CONTENT_TYPE } from './csta/csta-dialog.js';

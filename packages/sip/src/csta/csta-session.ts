@@ -1,0 +1,552 @@
+import { silentLogger, type Clock, type Logger, type Random, type TimerHandle } from '@callhook/core';
+import { cryptoRandom, systemClock } from '@callhook/node';
+import { UserAgent, type Core, type URI } from 'sip.js';
+import type { SipEndpoint } from '../transport/endpoint.js';
+import { TcpEndpoint } from '../transport/tcp-endpoint.js';
+import { UdpEndpoint } from '../transport/udp-endpoint.js';
+import { decodeCstaMessage } from './csta-decode.js';
+import { CSTA_CONTENT_TYPE, sendCstaInvite, type CstaDialog, type PendingInvite, type SipAnswer } from './csta-dialog.js';
+import { encodeCstaRequest } from './csta-encode.js';
+import type { CstaEdition } from './csta-namespaces.js';
+import { refusalDetail } from './csta-refusal.js';
+import { CstaRequestError, type CstaSessionDeps, type CstaSessionOptions, type CstaSessionStatus } from './csta-session-types.js';
+import type { AutoOriginate, ConnectionId, CstaEvent, CstaRequest, CstaResults, CstaService, SnapshotCall } from './csta-types.js';
+import { CstaXmlError } from './csta-xml-error.js';
+import { createCstaUserAgent } from './csta-user-agent.js';
+import { reconnectDelay } from './reconnect-backoff.js';
+
+/** The request of service `S`. */
+export type CstaRequestOf<S extends CstaService> = Extract<CstaRequest, { service: S }>;
+
+/** Services whose positive response carries nothing: a 200 OK without a body counts as success. */
+const EMPTY_RESULT: ReadonlySet<CstaService> = new Set(['AnswerCall', 'ClearConnection', 'HoldCall', 'RetrieveCall', 'GenerateDigits', 'MonitorStop']);
+/** How long each teardown step (MonitorStop, BYE, stack stop) may take. */
+const STOP_STEP_MS = 2_000;
+
+interface Pending {
+  service: CstaService;
+  reject: (error: CstaRequestError) => void;
+}
+
+/**
+ * callhook's side of a uaCSTA session with one desk phone (ECMA TR/87 "Using CSTA for SIP phone
+ * user agents"): it opens the session with an INVITE carrying `RequestSystemStatus` as
+ * `application/csta+xml` (§7.1; the phone answers 200 OK with `RequestSystemStatusResponse`),
+ * starts a monitor on the device (MonitorStart, §7.3), sends each request in an INFO and reads the
+ * answer from the INFO's 200 OK body (§7.2), takes the phone's events from INFOs in the same dialog
+ * (answered 200; an unreadable body 400), keeps the session alive with a RequestSystemStatus
+ * keep-alive, and re-opens it with back-off when the phone refuses or goes away. Teardown:
+ * MonitorStop (Snom ≥ 8.7.4), then BYE. Requests and events use ECMA-323 element names
+ * (see `CstaRequest`, `CstaEvent`); vendor notes: Snom wiki "uaCSTA over SIP - Requests and Events".
+ *
+ * Call ids are opaque (Snom's are negative numbers). A CSTA request is correlated with its answer by
+ * its SIP INFO transaction; `invokeId` in the logs numbers the requests of this session.
+ */
+export class CstaSession {
+  private current: CstaSessionStatus = { state: 'stopped', detail: 'not started' };
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly logger: Logger;
+  private readonly timers: CstaSessionDeps['timers'];
+  private readonly statusListeners = new Set<(status: CstaSessionStatus) => void>();
+  private readonly eventListeners = new Set<(event: CstaEvent) => void>();
+  private readonly pending = new Map<number, Pending>();
+  private endpoint: SipEndpoint | undefined;
+  private userAgent: UserAgent | undefined;
+  private target: URI | undefined;
+  private dialog: CstaDialog | undefined;
+  private invite: PendingInvite | undefined;
+  private writeEdition: CstaEdition;
+  private crossRefId: string | undefined;
+  private attempt = 0;
+  private generation = 0;
+  private invokeCounter = 0;
+  private retryTimer: TimerHandle | undefined;
+  private keepAliveTimer: TimerHandle | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly options: CstaSessionOptions,
+    deps: CstaSessionDeps = {},
+  ) {
+    this.clock = deps.clock ?? systemClock;
+    this.random = deps.random ?? cryptoRandom;
+    this.logger = deps.logger ?? silentLogger;
+    this.timers = deps.timers;
+    this.writeEdition = options.edition ?? 'ed3';
+  }
+
+  /** Where the session's SIP socket listens, once started. */
+  get localAddress(): { address: string; port: number; protocol: 'UDP' | 'TCP' } | undefined {
+    return this.endpoint && { ...this.endpoint.local, protocol: this.endpoint.protocol };
+  }
+
+  /** The ECMA-323 edition requests are written in now (the phone's, once it answered). */
+  get edition(): CstaEdition {
+    return this.writeEdition;
+  }
+
+  /** The phone's monitor cross reference id (MonitorStartResponse) while the session is up. */
+  get monitorCrossRefId(): string | undefined {
+    return this.crossRefId;
+  }
+
+  /** The session's state now. */
+  status(): CstaSessionStatus {
+    return this.current;
+  }
+
+  /** Calls `listener` on every status change; returns the unsubscribe function. */
+  onStatus(listener: (status: CstaSessionStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Calls `listener` for every call event the phone sends (in arrival order, duplicates included). */
+  onEvent(listener: (event: CstaEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /**
+   * Binds the SIP socket and opens the session. Resolves once the first attempt has ended — the
+   * status then says `up`, `refused` or `lost` (with a re-open scheduled); a phone's refusal is not
+   * an exception. Rejects only when the socket cannot be bound or the phone URI is not a SIP URI.
+   */
+  async start(): Promise<void> {
+    if (this.userAgent) return;
+    const target = UserAgent.makeURI(this.options.phoneUri);
+    if (!target) throw new CstaRequestError('bad_request', `the phone URI "${this.options.phoneUri}" is not a SIP URI`);
+    const { bindAddress, port = 0, transport = 'udp' } = this.options;
+    const endpoint =
+      transport === 'tcp'
+        ? await TcpEndpoint.listen(bindAddress, port, this.logger, { clock: this.clock })
+        : await UdpEndpoint.bind(bindAddress, port, this.logger);
+    const userAgent = createCstaUserAgent({
+      localUri: this.options.localUri ?? `sip:callhook@${endpoint.local.address.includes(':') ? `[${endpoint.local.address}]` : endpoint.local.address}`,
+      endpoint,
+      clock: this.clock,
+      random: this.random,
+      logger: this.logger,
+      ...(this.timers ? { timers: this.timers } : {}),
+      ...(this.options.username !== undefined ? { username: this.options.username } : {}),
+      ...(this.options.password !== undefined ? { password: this.options.password } : {}),
+    });
+    try {
+      await userAgent.start();
+    } catch (error) {
+      await endpoint.close();
+      throw new CstaRequestError('not_up', `the SIP stack did not start: ${(error as Error).message}`);
+    }
+    this.stopping = false;
+    this.endpoint = endpoint;
+    this.userAgent = userAgent;
+    this.target = target;
+    this.attempt = 0;
+    await this.open();
+  }
+
+  /** Ends the session: MonitorStop and BYE (each bounded), then frees the socket. Never rejects. */
+  async stop(): Promise<void> {
+    if (!this.userAgent) return;
+    this.stopping = true;
+    this.generation++;
+    this.cancelTimers();
+    this.invite?.cancel();
+    const dialog = this.dialog;
+    const crossRefId = this.crossRefId;
+    this.dialog = undefined;
+    this.crossRefId = undefined;
+    if (dialog && crossRefId !== undefined) {
+      await this.bounded(
+        this.exchange({ service: 'MonitorStop', monitorCrossRefId: crossRefId }, dialog).catch(() => undefined),
+        STOP_STEP_MS,
+      );
+    }
+    if (dialog) await this.bounded(dialog.bye(), STOP_STEP_MS);
+    this.rejectPending('the CSTA session was stopped');
+    const userAgent = this.userAgent;
+    this.userAgent = undefined;
+    await this.bounded(
+      userAgent.stop().catch(() => undefined),
+      STOP_STEP_MS,
+    );
+    await this.endpoint?.close();
+    this.endpoint = undefined;
+    this.setStatus({ state: 'stopped', detail: 'stopped' });
+  }
+
+  /**
+   * Sends one CSTA request and resolves with its positive answer (`CstaResults[S]`). Rejects with
+   * CstaRequestError: `csta_error` for a negative answer (ECMA-323 `CSTAErrorCode`), `sip_error`,
+   * `timeout`, `not_up`, `bad_response` or `bad_request`.
+   */
+  async request<S extends CstaService>(request: CstaRequestOf<S>): Promise<CstaResults[S]> {
+    const dialog = this.dialog;
+    if (this.current.state !== 'up' || !dialog) throw new CstaRequestError('not_up', `the CSTA session is ${this.current.state}: ${this.current.detail}`);
+    return this.exchange(request, dialog);
+  }
+
+  /**
+   * ECMA-269 Make Call: the phone calls `calledDirectoryNumber` from `callingDevice` (default: the
+   * monitored device; Snom wants "user_name@pbx of a configured identity"). Resolves with the new
+   * call's connection at the calling device (`MakeCallResponse/callingDevice`).
+   */
+  async makeCall(calledDirectoryNumber: string, options: { callingDevice?: string; autoOriginate?: AutoOriginate } = {}): Promise<ConnectionId> {
+    const result = await this.request({
+      service: 'MakeCall',
+      callingDevice: options.callingDevice ?? this.device,
+      calledDirectoryNumber,
+      ...(options.autoOriginate ? { autoOriginate: options.autoOriginate } : {}),
+    });
+    return result.callingDevice;
+  }
+
+  /** ECMA-269 Answer Call on a ringing connection. */
+  async answerCall(connection: ConnectionId): Promise<void> {
+    await this.request({ service: 'AnswerCall', callToBeAnswered: connection });
+  }
+
+  /** ECMA-269 Clear Connection: hangs up (or rejects a ringing call on) the connection. */
+  async clearConnection(connection: ConnectionId): Promise<void> {
+    await this.request({ service: 'ClearConnection', connectionToBeCleared: connection });
+  }
+
+  /** ECMA-269 Hold Call. */
+  async holdCall(connection: ConnectionId): Promise<void> {
+    await this.request({ service: 'HoldCall', callToBeHeld: connection });
+  }
+
+  /** ECMA-269 Retrieve Call (take a held call back). */
+  async retrieveCall(connection: ConnectionId): Promise<void> {
+    await this.request({ service: 'RetrieveCall', callToBeRetrieved: connection });
+  }
+
+  /** ECMA-269 Single Step Transfer Call (blind transfer); resolves with `transferredCall` when the phone names it. */
+  async singleStepTransferCall(connection: ConnectionId, transferredTo: string): Promise<ConnectionId | undefined> {
+    const result = await this.request({ service: 'SingleStepTransferCall', activeCall: connection, transferredTo });
+    return result.transferredCall;
+  }
+
+  /** ECMA-269 Generate Digits: DTMF `digits` (0-9 * # A-D) on the connection. */
+  async generateDigits(connection: ConnectionId, digits: string): Promise<void> {
+    await this.request({ service: 'GenerateDigits', connectionToSendDigits: connection, charactersToSend: digits });
+  }
+
+  /** ECMA-269 Snapshot Device: the calls at `device` (default: the monitored device) and their states. */
+  async snapshotDevice(device: string = this.device): Promise<SnapshotCall[]> {
+    const result = await this.request({ service: 'SnapshotDevice', device });
+    return result.calls;
+  }
+
+  private get device(): string {
+    return this.options.device ?? this.options.phoneUri;
+  }
+
+  /** One attempt to open the session: INVITE (RequestSystemStatus), then MonitorStart. */
+  private async open(): Promise<void> {
+    const userAgent = this.userAgent;
+    const target = this.target;
+    if (!userAgent || !target || this.stopping) return;
+    const generation = ++this.generation;
+    this.setStatus({ state: 'connecting', detail: `opening a CSTA session with ${this.options.phoneUri}` });
+    const invite = sendCstaInvite(userAgent, target, encodeCstaRequest({ service: 'RequestSystemStatus' }, this.writeEdition), {
+      onInfo: (request) => this.receiveInfo(request, generation),
+      onBye: () => this.lose('the phone ended the CSTA session (BYE)', generation),
+    });
+    this.invite = invite;
+    const connectMs = this.options.connectTimeoutMs ?? 15_000;
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = this.clock.setTimeout(() => resolve('timeout'), connectMs);
+    });
+    const outcome = await Promise.race([invite.outcome, timeout]);
+    if (timer !== undefined) this.clock.clearTimeout(timer);
+    this.invite = undefined;
+    if (outcome === 'timeout') invite.cancel();
+    if (generation !== this.generation || this.stopping) {
+      if (outcome !== 'timeout' && outcome.kind === 'accepted') await outcome.dialog.bye();
+      return;
+    }
+    if (outcome === 'timeout') return this.lose(`no answer from the phone to the CSTA INVITE within ${connectMs / 1000} s`, generation);
+    if (outcome.kind === 'refused') {
+      const { answer } = outcome;
+      if (answer.local) return this.lose(`cannot reach the phone (${answer.statusCode} ${answer.reasonPhrase})`, generation);
+      return this.refuse(refusalDetail(answer.statusCode, answer.reasonPhrase, this.options.password !== undefined), generation, answer.statusCode);
+    }
+    this.dialog = outcome.dialog;
+    const refusal = this.readSystemStatus(outcome.answer);
+    if (refusal) return this.refuse(refusal, generation);
+    await this.startMonitor(outcome.dialog, generation);
+  }
+
+  /** The INVITE's 200 OK body: a RequestSystemStatusResponse (any other answer is logged, a CSTA error refuses). */
+  private readSystemStatus(answer: SipAnswer): string | undefined {
+    if (answer.body === undefined) {
+      this.logger.log('debug', 'the phone accepted the CSTA session without a RequestSystemStatusResponse');
+      return undefined;
+    }
+    try {
+      const message = decodeCstaMessage(answer.body);
+      if (message.kind === 'error') return `the phone refused the CSTA session: ${message.category} ${message.value}`;
+      if (message.kind === 'response' && message.service === 'RequestSystemStatus') {
+        this.adoptEdition(message.edition);
+        this.logger.log('debug', 'csta system status', { systemStatus: message.result.systemStatus, edition: message.edition });
+      } else this.logger.log('warn', 'unexpected CSTA body in the answer to the CSTA INVITE', { kind: message.kind });
+    } catch (error) {
+      this.logger.log('warn', 'unreadable CSTA body in the answer to the CSTA INVITE', { error: (error as Error).message });
+    }
+    return undefined;
+  }
+
+  private async startMonitor(dialog: CstaDialog, generation: number): Promise<void> {
+    try {
+      const result = await this.exchange({ service: 'MonitorStart', device: this.device }, dialog);
+      if (generation !== this.generation || this.stopping) return;
+      this.crossRefId = result.monitorCrossRefId;
+      this.attempt = 0;
+      this.setStatus({ state: 'up', detail: `CSTA session up with ${this.options.phoneUri} (monitor ${result.monitorCrossRefId}, ${this.writeEdition})` });
+      this.scheduleKeepAlive(generation);
+    } catch (error) {
+      if (generation !== this.generation || this.stopping) return;
+      const failure = error as CstaRequestError;
+      const statusCode = failure.details?.statusCode;
+      if (failure.code === 'timeout' || (failure.code === 'sip_error' && this.isDialogGone(statusCode))) {
+        return this.lose(`MonitorStart got no answer: ${failure.message}`, generation);
+      }
+      await this.refuse(`the phone refused to monitor ${this.device}: ${failure.message}`, generation, statusCode);
+    }
+  }
+
+  /** Sends a request on `dialog` and reads its answer (no state check: open and stop use it too). */
+  private async exchange<S extends CstaService>(request: CstaRequestOf<S>, dialog: CstaDialog): Promise<CstaResults[S]> {
+    let xml: string;
+    try {
+      xml = encodeCstaRequest(request, this.writeEdition);
+    } catch (error) {
+      throw new CstaRequestError('bad_request', (error as Error).message);
+    }
+    const invokeId = ++this.invokeCounter;
+    const service = request.service;
+    const generation = this.generation;
+    this.logger.log('debug', 'csta request', { invokeId, service });
+    const answer = await this.awaitAnswer(dialog.info(xml), invokeId, service);
+    if (answer.statusCode < 200 || answer.statusCode >= 300) {
+      if (this.isDialogGone(answer.statusCode) || answer.local) this.lose(`${service} got ${answer.statusCode} ${answer.reasonPhrase}`, generation);
+      throw new CstaRequestError('sip_error', `${service}: ${answer.statusCode} ${answer.reasonPhrase} from the phone`, { statusCode: answer.statusCode });
+    }
+    return this.readAnswer(service, answer.body) as CstaResults[S];
+  }
+
+  /** Races an INFO's answer with the request timeout; `lose()` and `stop()` reject it early. */
+  private awaitAnswer(answer: Promise<SipAnswer>, invokeId: number, service: CstaService): Promise<SipAnswer> {
+    const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
+    return new Promise<SipAnswer>((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        this.pending.delete(invokeId);
+        reject(new CstaRequestError('timeout', `${service}: no answer from the phone within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      this.pending.set(invokeId, {
+        service,
+        reject: (error) => {
+          this.clock.clearTimeout(timer);
+          reject(error);
+        },
+      });
+      answer.then(
+        (value) => {
+          this.clock.clearTimeout(timer);
+          this.pending.delete(invokeId);
+          resolve(value);
+        },
+        (error: Error) => {
+          this.clock.clearTimeout(timer);
+          this.pending.delete(invokeId);
+          reject(new CstaRequestError('sip_error', `${service}: ${error.message}`));
+        },
+      );
+    });
+  }
+
+  private readAnswer(service: CstaService, body: string | undefined): CstaResults[CstaService] {
+    if (body === undefined) {
+      if (EMPTY_RESULT.has(service)) return {};
+      throw new CstaRequestError('bad_response', `${service}: the phone answered 200 OK without a CSTA response`);
+    }
+    let message;
+    try {
+      message = decodeCstaMessage(body);
+    } catch (error) {
+      throw new CstaRequestError('bad_response', `${service}: unreadable answer: ${(error as Error).message}`);
+    }
+    if (message.kind === 'error') {
+      throw new CstaRequestError('csta_error', `${service} refused by the phone: ${message.category} ${message.value}`, {
+        category: message.category,
+        value: message.value,
+      });
+    }
+    if (message.kind !== 'response' || message.service !== service) {
+      const got = message.kind === 'response' ? `${message.service}Response` : `${message.type}Event`;
+      throw new CstaRequestError('bad_response', `${service}: the phone answered with ${got}`);
+    }
+    this.adoptEdition(message.edition);
+    return message.result;
+  }
+
+  /** An INFO from the phone in the CSTA dialog: an event (200), or refused (400/415) and logged. */
+  private receiveInfo(request: Core.IncomingInfoRequest, generation: number): void {
+    try {
+      const message = request.message;
+      const contentType = message.getHeader('Content-Type')?.split(';')[0]?.trim().toLowerCase();
+      if (contentType !== CSTA_CONTENT_TYPE) {
+        this.logger.log('warn', 'refused an INFO that is not CSTA (415)', { contentType: contentType ?? '(none)' });
+        request.reject({ statusCode: 415, extraHeaders: [`Accept: ${CSTA_CONTENT_TYPE}`] });
+        return;
+      }
+      let decoded;
+      try {
+        decoded = decodeCstaMessage(message.body);
+      } catch (error) {
+        if (error instanceof CstaXmlError && error.code === 'unknown_message') {
+          this.logger.log('debug', 'ignored a CSTA message callhook does not read', { element: error.element });
+          request.accept();
+          return;
+        }
+        this.logger.log('warn', 'refused an unreadable CSTA body (400)', {
+          error: (error as Error).message,
+          element: error instanceof CstaXmlError ? error.element : undefined,
+        });
+        request.reject({ statusCode: 400, reasonPhrase: 'Bad CSTA Body' });
+        return;
+      }
+      if (decoded.kind !== 'event') {
+        this.logger.log('warn', 'a CSTA answer arrived in an INFO, not in a 200 OK: ignored', { kind: decoded.kind });
+        request.accept();
+        return;
+      }
+      request.accept();
+      if (generation !== this.generation) return;
+      this.emitEvent(decoded);
+    } catch (error) {
+      this.logger.log('warn', 'failed to handle an INFO from the phone', { error: (error as Error).message });
+    }
+  }
+
+  private emitEvent(event: CstaEvent): void {
+    for (const listener of [...this.eventListeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.log('error', 'CSTA event listener failed', { event: event.type, error: (error as Error).message });
+      }
+    }
+  }
+
+  private scheduleKeepAlive(generation: number): void {
+    const every = this.options.keepAliveMs ?? 60_000;
+    if (every <= 0) return;
+    this.keepAliveTimer = this.clock.setTimeout(() => {
+      this.keepAliveTimer = undefined;
+      const dialog = this.dialog;
+      if (generation !== this.generation || !dialog || this.current.state !== 'up') return;
+      this.exchange({ service: 'RequestSystemStatus' }, dialog).then(
+        () => generation === this.generation && this.scheduleKeepAlive(generation),
+        (error: CstaRequestError) => {
+          // A phone that answers at all (even with an error) is still there.
+          if (error.code === 'timeout') this.lose(`keep-alive: ${error.message}`, generation);
+          else if (generation === this.generation && this.current.state === 'up') this.scheduleKeepAlive(generation);
+        },
+      );
+    }, every);
+  }
+
+  /** The phone went away: forget the dialog, fail what waits on it, re-open later. */
+  private lose(detail: string, generation: number): void {
+    if (generation !== this.generation || this.stopping) return;
+    this.generation++;
+    this.endDialog();
+    this.scheduleReopen({ state: 'lost', detail });
+  }
+
+  /** The phone said no: end any dialog (BYE), re-open later (its settings may change). */
+  private async refuse(detail: string, generation: number, statusCode?: number): Promise<void> {
+    if (generation !== this.generation || this.stopping) return;
+    this.generation++;
+    const dialog = this.dialog;
+    this.dialog = undefined;
+    this.crossRefId = undefined;
+    this.rejectPending(`the CSTA session was refused: ${detail}`);
+    this.scheduleReopen({ state: 'refused', detail, ...(statusCode !== undefined ? { statusCode } : {}) });
+    if (dialog) await this.bounded(dialog.bye(), STOP_STEP_MS);
+  }
+
+  private endDialog(): void {
+    const dialog = this.dialog;
+    this.dialog = undefined;
+    this.crossRefId = undefined;
+    if (this.keepAliveTimer !== undefined) this.clock.clearTimeout(this.keepAliveTimer);
+    this.keepAliveTimer = undefined;
+    this.rejectPending('the CSTA session was lost');
+    // The phone may still hear us: end its side too, without waiting for it.
+    if (dialog) void dialog.bye().finally(() => dialog.dispose());
+  }
+
+  private scheduleReopen(status: CstaSessionStatus): void {
+    const wait = reconnectDelay(this.attempt++, this.options.reconnectInitialMs ?? 2_000, this.options.reconnectMaxMs ?? 300_000, this.random);
+    const retryAt = this.clock.now() + wait;
+    this.logger.log('warn', 'CSTA session down', { state: status.state, detail: status.detail, retryInMs: wait });
+    this.setStatus({ ...status, retryAt });
+    if (this.retryTimer !== undefined) this.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = undefined;
+      this.open().catch((error: Error) => this.logger.log('warn', 're-opening the CSTA session failed', { error: error.message }));
+    }, wait);
+  }
+
+  private isDialogGone(statusCode: number | undefined): boolean {
+    return statusCode === 481 || statusCode === 408;
+  }
+
+  private adoptEdition(edition: CstaEdition): void {
+    if (this.options.forceEdition || edition === this.writeEdition) return;
+    this.logger.log('debug', 'writing CSTA in the edition the phone answers in', { edition });
+    this.writeEdition = edition;
+  }
+
+  private rejectPending(why: string): void {
+    for (const [invokeId, pending] of [...this.pending]) {
+      this.pending.delete(invokeId);
+      pending.reject(new CstaRequestError('not_up', `${pending.service}: ${why}`));
+    }
+  }
+
+  private cancelTimers(): void {
+    if (this.retryTimer !== undefined) this.clock.clearTimeout(this.retryTimer);
+    if (this.keepAliveTimer !== undefined) this.clock.clearTimeout(this.keepAliveTimer);
+    this.retryTimer = undefined;
+    this.keepAliveTimer = undefined;
+  }
+
+  /** Waits for `work` at most `ms` on the session's clock. */
+  private async bounded(work: Promise<unknown>, ms: number): Promise<void> {
+    let timer: TimerHandle | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = this.clock.setTimeout(resolve, ms);
+    });
+    await Promise.race([work.then(() => undefined), timeout]);
+    if (timer !== undefined) this.clock.clearTimeout(timer);
+  }
+
+  private setStatus(status: CstaSessionStatus): void {
+    const password = this.options.password;
+    const detail = password ? status.detail.split(password).join('***') : status.detail;
+    this.current = { ...status, detail };
+    for (const listener of [...this.statusListeners]) {
+      try {
+        listener(this.current);
+      } catch (error) {
+        this.logger.log('error', 'CSTA status listener failed', { error: (error as Error).message });
+      }
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CSTA_NAMESPACES, CstaRequestError } from '../../src/index.js';
+import { FakeCstaPhone, type FakePhoneOptions } from './support/fake-csta-phone.js';
+import { header } from './support/sip-text.js';
+import { runCleanups, startSession } from './support/session-harness.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(() => runCleanups(cleanups));
+
+async function phone(options: FakePhoneOptions = {}): Promise<FakeCstaPhone> {
+  const started = await FakeCstaPhone.start(options);
+  cleanups.push(() => started.close());
+  return started;
+}
+
+async function rejection(work: Promise<unknown>): Promise<CstaRequestError> {
+  try {
+    await work;
+  } catch (error) {
+    if (error instanceof CstaRequestError) return error;
+    throw error;
+  }
+  throw new Error('expected the request to fail');
+}
+
+describe('CstaSession: opening the session', () => {
+  it('INVITEs with an application/csta+xml RequestSystemStatus (no SDP), monitors the device, and writes the edition the phone answers in', async () => {
+    const fake = await phone();
+    const { session } = await startSession(fake, cleanups);
+    expect(session.status()).toMatchObject({ state: 'up' });
+    const [invite] = fake.invites;
+    expect(header(invite!, 'Content-Type')).toBe('application/csta+xml');
+    expect(header(invite!, 'Content-Disposition')).toBe('signal;handling=required');
+    expect(header(invite!, 'Supported')).toContain('timer');
+    expect(invite!.body).not.toContain('v=0');
+    expect(fake.received[0]).toMatchObject({ service: 'RequestSystemStatus', namespace: CSTA_NAMESPACES.ed3 });
+    const monitor = fake.requests('MonitorStart')[0]!;
+    expect(monitor.namespace).toBe(CSTA_NAMESPACES.ed5);
+    expect(monitor.fields).toMatchObject({ monitorObject: { deviceObject: fake.device } });
+    expect(session.edition).toBe('ed5');
+    expect(session.monitorCrossRefId).toBe('43');
+    expect(fake.dialog?.confirmed).toBe(true);
+  });
+});
+
+describe('CstaSession: requests and their answers', () => {
+  it('answers, holds, retrieves, sends digits, snapshots and transfers an incoming call, with the events of each', async () => {
+    const fake = await phone();
+    const { session, events, waitForEvents } = await startSession(fake, cleanups);
+    const callId = await fake.ring('sip:420@example.com');
+    await waitForEvents(1);
+    expect(events[0]).toMatchObject({
+      type: 'Delivered',
+      edition: 'ed5',
+      monitorCrossRefId: '43',
+      connection: { callId, deviceId: fake.device },
+      subjectDevice: fake.device,
+      callingDevice: 'sip:420@example.com',
+      localConnectionInfo: 'alerting',
+      cause: 'newCall',
+    });
+    expect(callId.startsWith('-')).toBe(true);
+    const connection = events[0]!.connection;
+
+    await session.answerCall(connection); // this phone answers AnswerCall with an empty 200 OK
+    await waitForEvents(2);
+    expect(events[1]).toMatchObject({ type: 'Established', connection, localConnectionInfo: 'connected' });
+    expect(fake.calls.get(callId)?.state).toBe('connected');
+
+    await session.holdCall(connection);
+    await waitForEvents(3);
+    expect(events[2]).toMatchObject({ type: 'Held', connection, subjectDevice: fake.device, localConnectionInfo: 'hold' });
+
+    expect(await session.snapshotDevice()).toEqual([{ connection, localConnectionState: 'hold' }]);
+
+    await session.retrieveCall(connection);
+    await waitForEvents(4);
+    expect(events[3]).toMatchObject({ type: 'Retrieved', connection, localConnectionInfo: 'connected' });
+
+    await session.generateDigits(connection, '12#');
+    expect(fake.calls.get(callId)?.digits).toBe('12#');
+    expect(fake.requests('GenerateDigits')[0]?.fields).toMatchObject({ charactersToSend: '12#', connectionToSendDigits: { callID: callId } });
+
+    const transferred = await session.singleStepTransferCall(connection, '455360');
+    expect(transferred).toMatchObject({ deviceId: '455360' });
+    await waitForEvents(5);
+    expect(events[4]).toMatchObject({ type: 'ConnectionCleared', connection, cause: 'singleStepTransfer' });
+    expect(fake.calls.size).toBe(0);
+  });
+
+  it('makes a call (the phone names it with a negative id), sees it originate, and clears it', async () => {
+    const fake = await phone();
+    const { session, events, waitForEvents } = await startSession(fake, cleanups);
+    const connection = await session.makeCall('455360');
+    expect(connection).toEqual({ callId: '-1', deviceId: fake.device });
+    expect(fake.requests('MakeCall')[0]?.fields).toMatchObject({ callingDevice: fake.device, calledDirectoryNumber: '455360', autoOriginate: 'doNotPrompt' });
+    await waitForEvents(2);
+    expect(events.map((event) => event.type)).toEqual(['Originated', 'Delivered']);
+    expect(events[0]).toMatchObject({ connection, subjectDevice: fake.device, calledDevice: '455360' });
+    await session.clearConnection(connection);
+    await waitForEvents(3);
+    expect(events[2]).toMatchObject({ type: 'ConnectionCleared', connection, cause: 'normalClearing', localConnectionInfo: 'null' });
+    expect(fake.calls.size).toBe(0);
+  });
+
+  it('surfaces negative responses (CSTAErrorCode) as csta_error with their category and value', async () => {
+    const fake = await phone({ failService: { MakeCall: ['systemResourceAvailability', 'resourceBusy'] } });
+    const { session } = await startSession(fake, cleanups);
+    const unknown = await rejection(session.answerCall({ callId: '-99', deviceId: fake.device }));
+    expect(unknown).toMatchObject({ code: 'csta_error', details: { category: 'operation', value: 'invalidCallID' } });
+    expect(unknown.message).toContain('AnswerCall');
+    const callId = await fake.ring('sip:420@example.com');
+    const wrongState = await rejection(session.retrieveCall({ callId, deviceId: fake.device }));
+    expect(wrongState).toMatchObject({ code: 'csta_error', details: { category: 'stateIncompatibility', value: 'invalidObjectState' } });
+    expect(await rejection(session.makeCall('455360'))).toMatchObject({ code: 'csta_error', details: { category: 'systemResourceAvailability' } });
+    expect(session.status().state).toBe('up');
+  });
+
+  it('refuses a request with a bad field before sending it', async () => {
+    const fake = await phone();
+    const { session } = await startSession(fake, cleanups);
+    const error = await rejection(session.generateDigits({ callId: '-1', deviceId: fake.device }, '12x'));
+    expect(error.code).toBe('bad_request');
+    expect(error.message).toContain('GenerateDigits/charactersToSend');
+    expect(fake.requests('GenerateDigits')).toHaveLength(0);
+  });
+});
+
+describe('CstaSession: events from the phone', () => {
+  it('reads events in the ed3 and the ed5 namespace alike, answering each 200', async () => {
+    const fake = await phone();
+    const { events, waitForEvents } = await startSession(fake, cleanups);
+    const first = await fake.ring('sip:420@example.com', 'ed3');
+    const second = await fake.ring('sip:421@example.com', 'ed5');
+    await waitForEvents(2);
+    expect(events.map((event) => [event.edition, event.connection.callId])).toEqual([
+      ['ed3', first],
+      ['ed5', second],
+    ]);
+    expect([...fake.infoAnswers.values()]).toEqual([200, 200]);
+  });
+
+  it('hands a duplicated event up twice (new INFO each time) but a retransmitted INFO only once', async () => {
+    const fake = await phone();
+    const { events, waitForEvents } = await startSession(fake, cleanups);
+    const event = { type: 'Established', callId: '-7', device: fake.device, subject: fake.device, state: 'connected', cause: 'normal' } as const;
+    expect(await fake.sendEvent(event)).toBe(200);
+    expect(await fake.sendEvent(event)).toBe(200);
+    await waitForEvents(2);
+    const failed = { type: 'Failed', callId: '-8', device: fake.device, subject: fake.device, state: 'fail', cause: 'busy' } as const;
+    const { eventXml } = await import('./support/csta-phone-xml.js');
+    expect(await fake.sendInfo(eventXml(failed, '43', 'ed5'), 'application/csta+xml', 2)).toBe(200);
+    await waitForEvents(3);
+    // A marker event after the retransmission: once it is in, the retransmitted copy would be too.
+    await fake.sendEvent({ ...event, type: 'Held', state: 'hold' });
+    await waitForEvents(4);
+    expect(events.map((received) => received.type)).toEqual(['Established', 'Established', 'Failed', 'Held']);
+    expect(events[2]).toMatchObject({ connection: { callId: '-8' }, cause: 'busy', localConnectionInfo: 'fail' });
+  });
+
+  it('answers malformed XML 400 and a non-CSTA body 415, logs them, and stays up', async () => {
+    const fake = await phone();
+    const { session, events, logger, waitForEvents } = await startSession(fake, cleanups);
+    expect(await fake.sendInfo('<DeliveredEvent xmlns="' + CSTA_NAMESPACES.ed5 + '"><connection><callID>-1</callID>')).toBe(400);
+    expect(await fake.sendInfo(`<DeliveredEvent xmlns="${CSTA_NAMESPACES.ed5}"><monitorCrossRefID>43</monitorCrossRefID></DeliveredEvent>`)).toBe(400);
+    expect(await fake.sendInfo('Signal=5\r\nDuration=160\r\n', 'application/dtmf-relay')).toBe(415);
+    expect(await fake.sendInfo(`<DigitsGeneratedEvent xmlns="${CSTA_NAMESPACES.ed5}"/>`)).toBe(200);
+    expect(logger.lines.filter((line) => line.message.includes('refused an unreadable CSTA body'))).toHaveLength(2);
+    expect(logger.lines.some((line) => line.fields?.element === 'DeliveredEvent/connection')).toBe(true);
+    expect(logger.has('not CSTA')).toBe(true);
+    expect(events).toHaveLength(0);
+    await fake.ring('sip:420@example.com');
+    await waitForEvents(1);
+    expect(session.status().state).toBe('up');
+  });
+});
