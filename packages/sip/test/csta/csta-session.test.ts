@@ -1,3 +1,4 @@
+import { SimulatedClock, waitFor } from '@callhook/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CSTA_NAMESPACES, CstaRequestError } from '../../src/index.js';
 import { FakeCstaPhone, type FakePhoneOptions } from './support/fake-csta-phone.js';
@@ -172,5 +173,110 @@ describe('CstaSession: events from the phone', () => {
     await fake.ring('sip:420@example.com');
     await waitForEvents(1);
     expect(session.status().state).toBe('up');
+  });
+});
+
+describe('CstaSession: refusals and credentials', () => {
+  it('reports a 403 as refused with the fix named, and tries again later', async () => {
+    const fake = await phone({ refuseInvite: 403 });
+    const { session, waitForState } = await startSession(fake, cleanups);
+    const refused = session.status();
+    expect(refused).toMatchObject({ state: 'refused', statusCode: 403 });
+    expect(refused.detail).toContain('csta_control');
+    expect(refused.retryAt).toBeGreaterThan(0);
+    await waitForState('refused', 'refused again after its back-off', 2);
+    expect(fake.invites.length).toBeGreaterThanOrEqual(2);
+    expect(await rejection(session.request({ service: 'RequestSystemStatus' }))).toMatchObject({ code: 'not_up' });
+  });
+
+  it('reports a 488 (the phone takes no application/csta+xml) as refused', async () => {
+    const fake = await phone({ refuseInvite: 488 });
+    const { session } = await startSession(fake, cleanups);
+    expect(session.status()).toMatchObject({ state: 'refused', statusCode: 488 });
+    expect(session.status().detail).toContain('application/csta+xml');
+  });
+
+  it('answers a digest challenge on the INVITE and on every INFO (Snom csta_challenge=2)', async () => {
+    const fake = await phone({ challenge: { username: '455455', password: 's3cret', scope: 'all' } });
+    const { session } = await startSession(fake, cleanups, { username: '455455', password: 's3cret' });
+    expect(session.status().state).toBe('up');
+    expect(fake.invites.map((invite) => invite.headers.has('authorization'))).toEqual([false, true]);
+    const connection = await session.makeCall('455360');
+    expect(connection.callId).toBe('-1');
+  });
+
+  it('reports a challenge it cannot answer as refused 401, naming the credentials, without leaking the password', async () => {
+    const fake = await phone({ challenge: { username: '455455', password: 's3cret', scope: 'invite' } });
+    const { session } = await startSession(fake, cleanups, { username: '455455', password: 'wrong-password' });
+    expect(session.status()).toMatchObject({ state: 'refused', statusCode: 401 });
+    expect(session.status().detail).toContain('credentials');
+    expect(session.status().detail).not.toContain('wrong-password');
+    const bare = await phone({ challenge: { username: '455455', password: 's3cret', scope: 'invite' } });
+    const { session: without } = await startSession(bare, cleanups);
+    expect(without.status()).toMatchObject({ state: 'refused', statusCode: 401 });
+    expect(without.status().detail).toContain('wants CSTA credentials');
+  });
+});
+
+describe('CstaSession: a phone that goes away', () => {
+  it('reports lost on the phone BYE and re-opens the session', async () => {
+    const fake = await phone();
+    const { session, waitForState } = await startSession(fake, cleanups);
+    expect(await fake.bye()).toBe(200);
+    const lost = await waitForState('lost');
+    expect(lost.detail).toContain('BYE');
+    await waitForState('up', 'up again', 2);
+    expect(fake.invites).toHaveLength(2);
+    expect(fake.requests('MonitorStart')).toHaveLength(2);
+    expect(session.monitorCrossRefId).toBe('44');
+    await fake.ring('sip:420@example.com');
+    expect(fake.infoAnswers.size).toBe(1);
+  });
+
+  it('notices a silent phone by its keep-alive, fails what waits, and re-opens once the phone is back', async () => {
+    const fake = await phone();
+    const { session, events, waitForState, waitForEvents } = await startSession(fake, cleanups, {
+      keepAliveMs: 100,
+      requestTimeoutMs: 1_000,
+      connectTimeoutMs: 1_000,
+    });
+    const port = fake.port;
+    await fake.close();
+    const lost = await waitForState('lost');
+    expect(lost.detail).toContain('keep-alive');
+    expect(await rejection(session.makeCall('455360'))).toMatchObject({ code: 'not_up' });
+    await waitForState('lost', 'still lost while the phone is away', 2);
+    const back = await FakeCstaPhone.start({}, port);
+    cleanups.push(() => back.close());
+    await waitFor(() => session.status().state === 'up', 'the session up with the phone back', 15_000);
+    await back.ring('sip:420@example.com');
+    await waitForEvents(1);
+    expect(events[0]?.connection.callId).toBe('-1');
+  });
+});
+
+describe('CstaSession: time and teardown', () => {
+  it('times a request out on the injected clock when the phone does not answer it', async () => {
+    const clock = new SimulatedClock();
+    const fake = await phone();
+    const { session } = await startSession(fake, cleanups, { requestTimeoutMs: 4_000 }, { clock });
+    expect(session.status().state).toBe('up');
+    fake.answering = false;
+    const pending = rejection(session.holdCall({ callId: '-1', deviceId: fake.device }));
+    await waitFor(() => fake.ignored >= 1, 'the phone to ignore the HoldCall INFO');
+    await clock.advance(4_000);
+    expect(await pending).toMatchObject({ code: 'timeout' });
+    expect(session.status().state).toBe('up');
+    fake.answering = true;
+  });
+
+  it('stops with MonitorStop then BYE, and refuses requests afterwards', async () => {
+    const fake = await phone();
+    const { session } = await startSession(fake, cleanups);
+    await session.stop();
+    expect(fake.requests('MonitorStop')[0]?.fields).toMatchObject({ monitorCrossRefID: '43' });
+    expect(fake.dialog).toBeUndefined();
+    expect(session.status().state).toBe('stopped');
+    expect(await rejection(session.answerCall({ callId: '-1', deviceId: fake.device }))).toMatchObject({ code: 'not_up' });
   });
 });

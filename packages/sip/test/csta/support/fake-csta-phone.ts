@@ -51,9 +51,13 @@ export class FakeCstaPhone {
   readonly calls = new Map<string, PhoneCall>();
   /** Final statuses the session gave to the phone's INFOs, by CSeq. */
   readonly infoAnswers = new Map<number, number>();
-  dialog: Dialog | undefined;
-  /** While false the phone ignores every request (it is "gone"). */
+  /** Dialogs by Call-ID (stale INVITE retransmissions of an abandoned attempt open their own). */
+  private readonly dialogs = new Map<string, Dialog>();
+  /** The Call-ID of the dialog that last started a monitor: where events go. */
+  private monitored: string | undefined;
+  /** While false the phone ignores every request (it is "gone"); `ignored` counts them. */
   answering = true;
+  ignored = 0;
   private nextCallId = -1;
   private crossRefId = 42;
   private readonly nonce = randomUUID().replace(/-/g, '');
@@ -80,6 +84,11 @@ export class FakeCstaPhone {
       socket.bind(port, '127.0.0.1', () => resolve());
     });
     return new FakeCstaPhone(socket, socket.address().port, options);
+  }
+
+  /** The CSTA dialog events go to (the one that last sent MonitorStart). */
+  get dialog(): Dialog | undefined {
+    return this.monitored === undefined ? undefined : this.dialogs.get(this.monitored);
   }
 
   /** The URI the session INVITEs. */
@@ -128,7 +137,7 @@ export class FakeCstaPhone {
   /** The phone ends the CSTA session (BYE); resolves with the session's answer. */
   bye(): Promise<number> {
     const dialog = this.dialog ?? fail('no CSTA dialog');
-    this.dialog = undefined;
+    this.dialogs.delete(dialog.callId);
     const cseq = ++dialog.cseq;
     const status = new Promise<number>((resolve) => this.waiters.set(`${cseq} BYE`, resolve));
     this.send(this.inDialogRequest('BYE', dialog, cseq), dialog.peer);
@@ -159,18 +168,22 @@ export class FakeCstaPhone {
       if (message.status >= 200) this.waiters.get(cseq.replace(/\s+/, ' '))?.(message.status);
       return;
     }
-    if (!this.answering) return;
+    if (!this.answering) {
+      this.ignored++;
+      return;
+    }
     switch (message.method) {
       case 'INVITE':
         return this.onInvite(message, from);
-      case 'ACK':
-        if (this.dialog) this.dialog.confirmed = true;
+      case 'ACK': {
+        const dialog = this.dialogs.get(header(message, 'Call-ID'));
+        if (dialog) dialog.confirmed = true;
         return;
+      }
       case 'INFO':
         return this.onInfo(message, from);
       case 'BYE':
-        this.reply(message, from, 200);
-        this.dialog = undefined;
+        this.reply(message, from, this.dialogs.delete(header(message, 'Call-ID')) ? 200 : 481);
         return;
       case 'CANCEL':
         return this.reply(message, from, 200);
@@ -194,16 +207,17 @@ export class FakeCstaPhone {
     if (this.options.refuseInvite) return this.reply(message, from, this.options.refuseInvite);
     const request = readRequest(message.body);
     if (request) this.received.push(request);
-    const localTag = this.dialog?.callId === header(message, 'Call-ID') ? this.dialog.localTag : randomUUID().slice(0, 8);
-    this.dialog = {
-      callId: header(message, 'Call-ID'),
+    const callId = header(message, 'Call-ID');
+    const localTag = this.dialogs.get(callId)?.localTag ?? randomUUID().slice(0, 8);
+    this.dialogs.set(callId, {
+      callId,
       localTag,
       remoteTag: tagOf(header(message, 'From')) ?? '',
       remoteUri: uriOf(header(message, 'From')),
       peer: { ...hostPortOf(uriOf(header(message, 'Contact'))), ...from },
       cseq: 100,
       confirmed: false,
-    };
+    });
     this.reply(
       message,
       from,
@@ -215,11 +229,13 @@ export class FakeCstaPhone {
   }
 
   private onInfo(message: SipText, from: { address: string; port: number }): void {
-    if (!this.dialog || header(message, 'Call-ID') !== this.dialog.callId) return this.reply(message, from, 481);
+    const callId = header(message, 'Call-ID');
+    if (!this.dialogs.has(callId)) return this.reply(message, from, 481);
     if (!this.authorized(message, from, 'INFO')) return;
     const request = readRequest(message.body);
     if (!request) return this.reply(message, from, 400);
     this.received.push(request);
+    if (request.service === 'MonitorStart') this.monitored = callId;
     const [body, events] = this.serve(request);
     this.reply(message, from, 200, [], body);
     for (const event of events) void this.sendEvent(event).catch(() => undefined);
