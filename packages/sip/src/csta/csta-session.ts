@@ -252,7 +252,7 @@ export class CstaSession {
     this.setStatus({ state: 'connecting', detail: `opening a CSTA session with ${this.options.phoneUri}` });
     const invite = sendCstaInvite(userAgent, target, encodeCstaRequest({ service: 'RequestSystemStatus' }, this.writeEdition), {
       onInfo: (request) => this.receiveInfo(request, generation),
-      onBye: () => this.lose('the phone ended the CSTA session (BYE)', generation),
+      onBye: () => this.lose('the phone ended the CSTA session (BYE)', generation, { byeSent: true }),
     });
     this.invite = invite;
     const connectMs = this.options.connectTimeoutMs ?? 15_000;
@@ -460,11 +460,14 @@ export class CstaSession {
     }, every);
   }
 
-  /** The phone went away: forget the dialog, fail what waits on it, re-open later. */
-  private lose(detail: string, generation: number): void {
+  /**
+   * The phone went away: forget the dialog, fail what waits on it, re-open later. Unless the phone
+   * ended the dialog itself (`byeSent`), a BYE goes out without waiting, in case it still hears us.
+   */
+  private lose(detail: string, generation: number, how: { byeSent?: boolean } = {}): void {
     if (generation !== this.generation || this.stopping) return;
     this.generation++;
-    this.endDialog();
+    this.endDialog(how.byeSent === true);
     this.scheduleReopen({ state: 'lost', detail });
   }
 
@@ -480,15 +483,17 @@ export class CstaSession {
     if (dialog) await this.bounded(dialog.bye(), STOP_STEP_MS);
   }
 
-  private endDialog(): void {
+  private endDialog(phoneEndedIt: boolean): void {
     const dialog = this.dialog;
     this.dialog = undefined;
     this.crossRefId = undefined;
     if (this.keepAliveTimer !== undefined) this.clock.clearTimeout(this.keepAliveTimer);
     this.keepAliveTimer = undefined;
     this.rejectPending('the CSTA session was lost');
+    if (!dialog) return;
+    if (phoneEndedIt) dialog.dispose();
     // The phone may still hear us: end its side too, without waiting for it.
-    if (dialog) void dialog.bye().finally(() => dialog.dispose());
+    else void dialog.bye().finally(() => dialog.dispose());
   }
 
   private scheduleReopen(status: CstaSessionStatus): void {

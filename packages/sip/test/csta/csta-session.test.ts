@@ -218,6 +218,25 @@ describe('CstaSession: refusals and credentials', () => {
   });
 });
 
+describe('CstaSession: CSTA-level refusals', () => {
+  it('refuses the session when the INVITE is answered with a CSTAErrorCode, and ends the dialog', async () => {
+    const fake = await phone({ failService: { RequestSystemStatus: ['security', 'requestNotAllowed'] } });
+    const { session } = await startSession(fake, cleanups);
+    expect(session.status()).toMatchObject({ state: 'refused' });
+    expect(session.status().statusCode).toBeUndefined();
+    expect(session.status().detail).toContain('security requestNotAllowed');
+    await waitFor(() => fake.byes >= 1, 'the BYE ending the refused dialog');
+  });
+
+  it('refuses the session when the phone will not monitor the device', async () => {
+    const fake = await phone({ failService: { MonitorStart: ['operation', 'invalidDeviceID'] } });
+    const { session } = await startSession(fake, cleanups);
+    expect(session.status()).toMatchObject({ state: 'refused' });
+    expect(session.status().detail).toContain(`refused to monitor ${fake.device}`);
+    expect(session.status().detail).toContain('invalidDeviceID');
+  });
+});
+
 describe('CstaSession: a phone that goes away', () => {
   it('reports lost on the phone BYE and re-opens the session', async () => {
     const fake = await phone();
@@ -229,6 +248,7 @@ describe('CstaSession: a phone that goes away', () => {
     expect(fake.invites).toHaveLength(2);
     expect(fake.requests('MonitorStart')).toHaveLength(2);
     expect(session.monitorCrossRefId).toBe('44');
+    expect(fake.byes).toBe(0); // a dialog the phone ended is not ended again
     await fake.ring('sip:420@example.com');
     expect(fake.infoAnswers.size).toBe(1);
   });

@@ -58,6 +58,8 @@ export class FakeCstaPhone {
   /** While false the phone ignores every request (it is "gone"); `ignored` counts them. */
   answering = true;
   ignored = 0;
+  /** BYEs the phone received. */
+  byes = 0;
   private nextCallId = -1;
   private crossRefId = 42;
   private readonly nonce = randomUUID().replace(/-/g, '');
@@ -183,6 +185,7 @@ export class FakeCstaPhone {
       case 'INFO':
         return this.onInfo(message, from);
       case 'BYE':
+        this.byes++;
         this.reply(message, from, this.dialogs.delete(header(message, 'Call-ID')) ? 200 : 481);
         return;
       case 'CANCEL':
@@ -218,12 +221,13 @@ export class FakeCstaPhone {
       cseq: 100,
       confirmed: false,
     });
+    const forced = this.options.failService?.['RequestSystemStatus'];
     this.reply(
       message,
       from,
       200,
       [`Contact: <${this.uri}>`],
-      cstaXml('RequestSystemStatusResponse', this.edition, '<systemStatus>normal</systemStatus>'),
+      forced ? errorXml(this.edition, forced[0], forced[1]) : cstaXml('RequestSystemStatusResponse', this.edition, '<systemStatus>normal</systemStatus>'),
       localTag,
     );
   }
