@@ -10,7 +10,18 @@ import { encodeCstaRequest } from './csta-encode.js';
 import type { CstaEdition } from './csta-namespaces.js';
 import { refusalDetail } from './csta-refusal.js';
 import { CstaRequestError, type CstaSessionDeps, type CstaSessionOptions, type CstaSessionStatus } from './csta-session-types.js';
-import type { AutoOriginate, ConnectionId, CstaEvent, CstaRequest, CstaResults, CstaService, SnapshotCall } from './csta-types.js';
+import type {
+  AutoOriginate,
+  ConnectionId,
+  CstaEvent,
+  CstaMessage,
+  CstaNegativeResponse,
+  CstaPositiveResponse,
+  CstaRequest,
+  CstaResults,
+  CstaService,
+  SnapshotCall,
+} from './csta-types.js';
 import { CstaXmlError } from './csta-xml-error.js';
 import { createCstaUserAgent } from './csta-user-agent.js';
 import { reconnectDelay } from './reconnect-backoff.js';
@@ -33,7 +44,8 @@ interface Pending {
  * user agents"): it opens the session with an INVITE carrying `RequestSystemStatus` as
  * `application/csta+xml` (§7.1; the phone answers 200 OK with `RequestSystemStatusResponse`),
  * starts a monitor on the device (MonitorStart, §7.3), sends each request in an INFO and reads the
- * answer from the INFO's 200 OK body (§7.2), takes the phone's events from INFOs in the same dialog
+ * answer from the INFO's 200 OK body (§7.2) — or, when that 200 OK has no body and the service
+ * has a result, from the phone's next INFO carrying the response — takes the phone's events from INFOs in the same dialog
  * (answered 200; an unreadable body 400), keeps the session alive with a RequestSystemStatus
  * keep-alive, and re-opens it with back-off when the phone refuses or goes away. Teardown:
  * MonitorStop (Snom ≥ 8.7.4), then BYE. Requests and events use ECMA-323 element names
@@ -51,6 +63,8 @@ export class CstaSession {
   private readonly statusListeners = new Set<(status: CstaSessionStatus) => void>();
   private readonly eventListeners = new Set<(event: CstaEvent) => void>();
   private readonly pending = new Map<number, Pending>();
+  /** Requests whose 200 OK came without a body, waiting for the answer in a following INFO. */
+  private awaitingInfo: { invokeId: number; service: CstaService; resolve: (message: CstaMessage) => void }[] = [];
   private endpoint: SipEndpoint | undefined;
   private userAgent: UserAgent | undefined;
   private target: URI | undefined;
@@ -330,26 +344,34 @@ export class CstaSession {
     const service = request.service;
     const generation = this.generation;
     this.logger.log('debug', 'csta request', { invokeId, service });
-    const answer = await this.awaitAnswer(dialog.info(xml), invokeId, service);
+    const answer = await this.within(dialog.info(xml), invokeId, service);
     if (answer.statusCode < 200 || answer.statusCode >= 300) {
       if (this.isDialogGone(answer.statusCode) || answer.local) this.lose(`${service} got ${answer.statusCode} ${answer.reasonPhrase}`, generation);
       throw new CstaRequestError('sip_error', `${service}: ${answer.statusCode} ${answer.reasonPhrase} from the phone`, { statusCode: answer.statusCode });
     }
+    if (answer.body === undefined && !EMPTY_RESULT.has(service)) {
+      // Not in the 200 OK: take the answer from the phone's next INFO carrying this service's response.
+      this.logger.log('debug', 'csta answer not in the 200 OK: waiting for an INFO carrying it', { invokeId, service });
+      const following = new Promise<CstaMessage>((resolve) => this.awaitingInfo.push({ invokeId, service, resolve }));
+      return this.readMessage(service, await this.within(following, invokeId, service)) as CstaResults[S];
+    }
     return this.readAnswer(service, answer.body) as CstaResults[S];
   }
 
-  /** Races an INFO's answer with the request timeout; `lose()` and `stop()` reject it early. */
-  private awaitAnswer(answer: Promise<SipAnswer>, invokeId: number, service: CstaService): Promise<SipAnswer> {
+  /** Races a request's answer with the request timeout; `lose()` and `stop()` reject it early. */
+  private within<T>(answer: Promise<T>, invokeId: number, service: CstaService): Promise<T> {
     const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
-    return new Promise<SipAnswer>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const timer = this.clock.setTimeout(() => {
         this.pending.delete(invokeId);
+        this.awaitingInfo = this.awaitingInfo.filter((waiting) => waiting.invokeId !== invokeId);
         reject(new CstaRequestError('timeout', `${service}: no answer from the phone within ${timeoutMs / 1000} s`));
       }, timeoutMs);
       this.pending.set(invokeId, {
         service,
         reject: (error) => {
           this.clock.clearTimeout(timer);
+          this.awaitingInfo = this.awaitingInfo.filter((waiting) => waiting.invokeId !== invokeId);
           reject(error);
         },
       });
@@ -369,16 +391,18 @@ export class CstaSession {
   }
 
   private readAnswer(service: CstaService, body: string | undefined): CstaResults[CstaService] {
-    if (body === undefined) {
-      if (EMPTY_RESULT.has(service)) return {};
-      throw new CstaRequestError('bad_response', `${service}: the phone answered 200 OK without a CSTA response`);
-    }
+    if (body === undefined) return {}; // only services with an empty result get here without a body
     let message;
     try {
       message = decodeCstaMessage(body);
     } catch (error) {
       throw new CstaRequestError('bad_response', `${service}: unreadable answer: ${(error as Error).message}`);
     }
+    return this.readMessage(service, message);
+  }
+
+  /** The result of `service` from the phone's answer, or the CstaRequestError it amounts to. */
+  private readMessage(service: CstaService, message: CstaMessage): CstaResults[CstaService] {
     if (message.kind === 'error') {
       throw new CstaRequestError('csta_error', `${service} refused by the phone: ${message.category} ${message.value}`, {
         category: message.category,
@@ -420,8 +444,8 @@ export class CstaSession {
         return;
       }
       if (decoded.kind !== 'event') {
-        this.logger.log('warn', 'a CSTA answer arrived in an INFO, not in a 200 OK: ignored', { kind: decoded.kind });
         request.accept();
+        this.takeFollowingAnswer(decoded);
         return;
       }
       request.accept();
@@ -430,6 +454,21 @@ export class CstaSession {
     } catch (error) {
       this.logger.log('warn', 'failed to handle an INFO from the phone', { error: (error as Error).message });
     }
+  }
+
+  /**
+   * A response or CSTAErrorCode in an INFO answers the oldest request still waiting for one (the
+   * same service's, or any, for an error); with none waiting it is logged and dropped.
+   */
+  private takeFollowingAnswer(message: CstaPositiveResponse | CstaNegativeResponse): void {
+    const index = this.awaitingInfo.findIndex((waiting) => message.kind === 'error' || waiting.service === message.service);
+    const waiting = index === -1 ? undefined : this.awaitingInfo.splice(index, 1)[0];
+    if (!waiting) {
+      const what = message.kind === 'error' ? `CSTAErrorCode ${message.category}` : `${message.service}Response`;
+      this.logger.log('warn', 'a CSTA answer arrived in an INFO with no request waiting for it: ignored', { answer: what });
+      return;
+    }
+    waiting.resolve(message);
   }
 
   private emitEvent(event: CstaEvent): void {

@@ -127,6 +127,25 @@ describe('CstaSession: requests and their answers', () => {
   });
 });
 
+describe('CstaSession: answers in a following INFO', () => {
+  it('takes the answer from the next INFO when the 200 OK has no body, and a CSTAErrorCode from one too', async () => {
+    const fake = await phone({ answerInInfo: ['MakeCall', 'SnapshotDevice'], failService: { SnapshotDevice: ['operation', 'invalidDeviceID'] } });
+    const { session, events, waitForEvents, logger } = await startSession(fake, cleanups);
+    expect(await session.makeCall('455360')).toEqual({ callId: '-1', deviceId: fake.device });
+    expect(await rejection(session.snapshotDevice())).toMatchObject({ code: 'csta_error', details: { value: 'invalidDeviceID' } });
+    await waitForEvents(2);
+    expect(events.map((event) => event.type)).toEqual(['Originated', 'Delivered']);
+    // An answer nobody waits for is taken (200) and logged, not mistaken for an event.
+    expect(
+      await fake.sendInfo(
+        `<MakeCallResponse xmlns="${CSTA_NAMESPACES.ed5}"><callingDevice><callID>-9</callID><deviceID>d</deviceID></callingDevice></MakeCallResponse>`,
+      ),
+    ).toBe(200);
+    expect(logger.has('no request waiting')).toBe(true);
+    expect(events).toHaveLength(2);
+  });
+});
+
 describe('CstaSession: events from the phone', () => {
   it('reads events in the ed3 and the ed5 namespace alike, answering each 200', async () => {
     const fake = await phone();

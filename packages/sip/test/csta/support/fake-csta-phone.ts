@@ -25,6 +25,8 @@ export interface FakePhoneOptions {
   edition?: CstaEdition;
   /** Answer every service in this map with the given CSTAErrorCode [category, value]. */
   failService?: Record<string, [string, string]>;
+  /** Services whose answer comes in a following INFO, after an empty 200 OK. */
+  answerInInfo?: string[];
 }
 
 interface Dialog {
@@ -241,7 +243,9 @@ export class FakeCstaPhone {
     this.received.push(request);
     if (request.service === 'MonitorStart') this.monitored = callId;
     const [body, events] = this.serve(request);
-    this.reply(message, from, 200, [], body);
+    const later = body !== undefined && this.options.answerInInfo?.includes(request.service) === true;
+    this.reply(message, from, 200, [], later ? undefined : body);
+    if (later) void this.sendInfo(body).catch(() => undefined);
     for (const event of events) void this.sendEvent(event).catch(() => undefined);
   }
 
