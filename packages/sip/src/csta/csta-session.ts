@@ -5,7 +5,7 @@ import type { SipEndpoint } from '../transport/endpoint.js';
 import { TcpEndpoint } from '../transport/tcp-endpoint.js';
 import { UdpEndpoint } from '../transport/udp-endpoint.js';
 import { decodeCstaMessage } from './csta-decode.js';
-import { CSTA_CONTENT_TYPE, sendCstaInvite, type CstaDialog, type PendingInvite, type SipAnswer } from './csta-dialog.js';
+import { CSTA_CONTENT_TYPE, sendCstaInvite, type CstaDialog, type InviteOutcome, type PendingInvite, type SipAnswer } from './csta-dialog.js';
 import { encodeCstaRequest } from './csta-encode.js';
 import type { CstaEdition } from './csta-namespaces.js';
 import { refusalDetail } from './csta-refusal.js';
@@ -78,6 +78,8 @@ export class CstaSession {
   private retryTimer: TimerHandle | undefined;
   private keepAliveTimer: TimerHandle | undefined;
   private stopping = false;
+  /** Ends an `open()` waiting on its INVITE (set while one waits). */
+  private abortOpen: (() => void) | undefined;
 
   constructor(
     private readonly options: CstaSessionOptions,
@@ -167,6 +169,7 @@ export class CstaSession {
     this.generation++;
     this.cancelTimers();
     this.invite?.cancel();
+    this.abortOpen?.();
     const dialog = this.dialog;
     const crossRefId = this.crossRefId;
     this.dialog = undefined;
@@ -191,11 +194,11 @@ export class CstaSession {
   }
 
   /**
-   * Sends one CSTA request and resolves with its positive answer (`CstaResults[S]`). Rejects with
+   * Sends one CSTA request and resolves with its positive answer (`CstaResults[request.service]`). Rejects with
    * CstaRequestError: `csta_error` for a negative answer (ECMA-323 `CSTAErrorCode`), `sip_error`,
    * `timeout`, `not_up`, `bad_response` or `bad_request`.
    */
-  async request<S extends CstaService>(request: CstaRequestOf<S>): Promise<CstaResults[S]> {
+  async request<R extends CstaRequest>(request: R): Promise<CstaResults[R['service']]> {
     const dialog = this.dialog;
     if (this.current.state !== 'up' || !dialog) throw new CstaRequestError('not_up', `the CSTA session is ${this.current.state}: ${this.current.detail}`);
     return this.exchange(request, dialog);
@@ -264,22 +267,22 @@ export class CstaSession {
     if (!userAgent || !target || this.stopping) return;
     const generation = ++this.generation;
     this.setStatus({ state: 'connecting', detail: `opening a CSTA session with ${this.options.phoneUri}` });
-    const invite = sendCstaInvite(userAgent, target, encodeCstaRequest({ service: 'RequestSystemStatus' }, this.writeEdition), {
-      onInfo: (request) => this.receiveInfo(request, generation),
-      onBye: () => this.lose('the phone ended the CSTA session (BYE)', generation, { byeSent: true }),
-    });
+    let invite: PendingInvite;
+    try {
+      invite = sendCstaInvite(userAgent, target, encodeCstaRequest({ service: 'RequestSystemStatus' }, this.writeEdition), {
+        onInfo: (request) => this.receiveInfo(request, generation),
+        onBye: () => this.lose('the phone ended the CSTA session (BYE)', generation, { byeSent: true }),
+      });
+    } catch (error) {
+      return this.lose(`cannot send the CSTA INVITE: ${(error as Error).message}`, generation);
+    }
     this.invite = invite;
     const connectMs = this.options.connectTimeoutMs ?? 15_000;
-    let timer: TimerHandle | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = this.clock.setTimeout(() => resolve('timeout'), connectMs);
-    });
-    const outcome = await Promise.race([invite.outcome, timeout]);
-    if (timer !== undefined) this.clock.clearTimeout(timer);
+    const outcome = await this.firstOf(invite.outcome, connectMs);
     this.invite = undefined;
-    if (outcome === 'timeout') invite.cancel();
-    if (generation !== this.generation || this.stopping) {
-      if (outcome !== 'timeout' && outcome.kind === 'accepted') await outcome.dialog.bye();
+    if (outcome === 'timeout' || outcome === 'aborted') invite.cancel();
+    if (generation !== this.generation || this.stopping || outcome === 'aborted') {
+      if (typeof outcome === 'object' && outcome.kind === 'accepted') await outcome.dialog.bye();
       return;
     }
     if (outcome === 'timeout') return this.lose(`no answer from the phone to the CSTA INVITE within ${connectMs / 1000} s`, generation);
@@ -292,6 +295,20 @@ export class CstaSession {
     const refusal = this.readSystemStatus(outcome.answer);
     if (refusal) return this.refuse(refusal, generation);
     await this.startMonitor(outcome.dialog, generation);
+  }
+
+  /** The INVITE's outcome, `timeout` after `ms`, or `aborted` when `stop()` comes first. */
+  private firstOf(outcome: Promise<InviteOutcome>, ms: number): Promise<InviteOutcome | 'timeout' | 'aborted'> {
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimeout(() => finish('timeout'), ms);
+      const finish = (value: InviteOutcome | 'timeout' | 'aborted') => {
+        this.clock.clearTimeout(timer);
+        this.abortOpen = undefined;
+        resolve(value);
+      };
+      this.abortOpen = () => finish('aborted');
+      outcome.then(finish, () => finish('timeout'));
+    });
   }
 
   /** The INVITE's 200 OK body: a RequestSystemStatusResponse (any other answer is logged, a CSTA error refuses). */
@@ -333,7 +350,7 @@ export class CstaSession {
   }
 
   /** Sends a request on `dialog` and reads its answer (no state check: open and stop use it too). */
-  private async exchange<S extends CstaService>(request: CstaRequestOf<S>, dialog: CstaDialog): Promise<CstaResults[S]> {
+  private async exchange<R extends CstaRequest>(request: R, dialog: CstaDialog): Promise<CstaResults[R['service']]> {
     let xml: string;
     try {
       xml = encodeCstaRequest(request, this.writeEdition);
@@ -353,9 +370,9 @@ export class CstaSession {
       // Not in the 200 OK: take the answer from the phone's next INFO carrying this service's response.
       this.logger.log('debug', 'csta answer not in the 200 OK: waiting for an INFO carrying it', { invokeId, service });
       const following = new Promise<CstaMessage>((resolve) => this.awaitingInfo.push({ invokeId, service, resolve }));
-      return this.readMessage(service, await this.within(following, invokeId, service)) as CstaResults[S];
+      return this.readMessage(service, await this.within(following, invokeId, service)) as CstaResults[R['service']];
     }
-    return this.readAnswer(service, answer.body) as CstaResults[S];
+    return this.readAnswer(service, answer.body) as CstaResults[R['service']];
   }
 
   /** Races a request's answer with the request timeout; `lose()` and `stop()` reject it early. */

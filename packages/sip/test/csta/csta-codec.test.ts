@@ -216,6 +216,11 @@ describe('decodeCstaMessage: events', () => {
     }
   });
 
+  it('reads ids that carry attributes (typeOfNumber) by their text', () => {
+    const xml = `<EstablishedEvent xmlns="${ED4}"><monitorCrossRefID>9</monitorCrossRefID><establishedConnection><callID>FF01</callID><deviceID typeOfNumber="dialingNumber">455455</deviceID></establishedConnection><answeringDevice><deviceIdentifier typeOfNumber="explicitPublic:unknown">sip:455455@host</deviceIdentifier></answeringDevice></EstablishedEvent>`;
+    expect(decodeCstaMessage(xml)).toMatchObject({ connection: { callId: 'FF01', deviceId: '455455' }, subjectDevice: 'sip:455455@host' });
+  });
+
   it('reads unknown devices as undefined', () => {
     const xml = `<ConnectionClearedEvent xmlns="${ED5}"><monitorCrossRefID>1</monitorCrossRefID><droppedConnection><callID>-1</callID><deviceID>d</deviceID></droppedConnection><releasingDevice><notKnown/></releasingDevice></ConnectionClearedEvent>`;
     expect(decodeCstaMessage(xml)).toMatchObject({ subjectDevice: undefined, cause: undefined, localConnectionInfo: undefined });

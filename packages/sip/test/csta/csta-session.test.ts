@@ -1,6 +1,6 @@
 import { SimulatedClock, waitFor } from '@callhook/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CSTA_NAMESPACES, CstaRequestError } from '../../src/index.js';
+import { CSTA_NAMESPACES, CstaRequestError, CstaSession } from '../../src/index.js';
 import { FakeCstaPhone, type FakePhoneOptions } from './support/fake-csta-phone.js';
 import { header } from './support/sip-text.js';
 import { runCleanups, startSession } from './support/session-harness.js';
@@ -307,6 +307,19 @@ describe('CstaSession: time and teardown', () => {
     expect(await pending).toMatchObject({ code: 'timeout' });
     expect(session.status().state).toBe('up');
     fake.answering = true;
+  });
+
+  it('stops while the INVITE waits for a silent phone, without waiting out the connect timeout', async () => {
+    const fake = await phone();
+    fake.answering = false;
+    const session = new CstaSession({ phoneUri: fake.uri, bindAddress: '127.0.0.1', connectTimeoutMs: 600_000 });
+    cleanups.push(() => session.stop());
+    const started = session.start();
+    await waitFor(() => fake.ignored >= 1, 'the INVITE at the silent phone');
+    expect(session.status().state).toBe('connecting');
+    await session.stop();
+    await started;
+    expect(session.status().state).toBe('stopped');
   });
 
   it('stops with MonitorStop then BYE, and refuses requests afterwards', async () => {
