@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { CSTA_NAMESPACES, CstaXmlError, decodeCstaMessage, encodeCstaRequest, type CstaRequest } from '../../src/index.js';
@@ -283,5 +284,31 @@ describe('decodeCstaMessage: bad input', () => {
 
   it('refuses an oversized body before parsing it', () => {
     expect(xmlError(() => decodeCstaMessage(`<a>${'x'.repeat(40_000)}</a>`))).toMatchObject({ code: 'malformed_xml' });
+  });
+});
+
+describe('decodeCstaMessage: arbitrary input', () => {
+  const sample = `<?xml version="1.0" encoding="utf-8"?><DeliveredEvent xmlns="${ED5}"><monitorCrossRefID>43</monitorCrossRefID><connection><callID>-3</callID><deviceID>sip:987@example.com</deviceID></connection><alertingDevice><deviceIdentifier>sip:987@example.com</deviceIdentifier></alertingDevice><localConnectionInfo>alerting</localConnectionInfo><cause>newCall</cause></DeliveredEvent>`;
+
+  /** Reading must either succeed or fail with a CstaXmlError naming an element: never anything else. */
+  function readsOrNamesTheFault(xml: string): void {
+    try {
+      decodeCstaMessage(xml);
+    } catch (error) {
+      if (!(error instanceof CstaXmlError)) throw error;
+      expect(error.element.length).toBeGreaterThan(0);
+    }
+  }
+
+  it('never throws anything but CstaXmlError for random text', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), readsOrNamesTheFault), { numRuns: 300 });
+  });
+
+  it('never throws anything but CstaXmlError for a mutated event (cut, spliced, characters replaced)', () => {
+    const mutation = fc.tuple(fc.nat({ max: sample.length }), fc.nat({ max: 40 }), fc.string({ maxLength: 12, unit: fc.constantFrom(...'<>/&;"=:xX -') }));
+    fc.assert(
+      fc.property(mutation, ([at, cut, insert]) => readsOrNamesTheFault(sample.slice(0, at) + insert + sample.slice(at + cut))),
+      { numRuns: 500 },
+    );
   });
 });
