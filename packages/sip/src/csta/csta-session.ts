@@ -5,39 +5,22 @@ import type { SipEndpoint } from '../transport/endpoint.js';
 import { TcpEndpoint } from '../transport/tcp-endpoint.js';
 import { UdpEndpoint } from '../transport/udp-endpoint.js';
 import { decodeCstaMessage } from './csta-decode.js';
-import { CSTA_CONTENT_TYPE, sendCstaInvite, type CstaDialog, type InviteOutcome, type PendingInvite, type SipAnswer } from './csta-dialog.js';
+import { sendCstaInvite, type CstaDialog, type InviteOutcome, type PendingInvite, type SipAnswer } from './csta-dialog.js';
 import { encodeCstaRequest } from './csta-encode.js';
+import { answerPhoneInfo } from './csta-inbound.js';
+import { CstaExchange } from './csta-exchange.js';
 import type { CstaEdition } from './csta-namespaces.js';
 import { refusalDetail } from './csta-refusal.js';
 import { CstaRequestError, type CstaSessionDeps, type CstaSessionOptions, type CstaSessionStatus } from './csta-session-types.js';
-import type {
-  AutoOriginate,
-  ConnectionId,
-  CstaEvent,
-  CstaMessage,
-  CstaNegativeResponse,
-  CstaPositiveResponse,
-  CstaRequest,
-  CstaResults,
-  CstaService,
-  SnapshotCall,
-} from './csta-types.js';
-import { CstaXmlError } from './csta-xml-error.js';
+import type { AutoOriginate, ConnectionId, CstaEvent, CstaRequest, CstaResults, CstaService, SnapshotCall } from './csta-types.js';
 import { createCstaUserAgent } from './csta-user-agent.js';
 import { reconnectDelay } from './reconnect-backoff.js';
 
 /** The request of service `S`. */
 export type CstaRequestOf<S extends CstaService> = Extract<CstaRequest, { service: S }>;
 
-/** Services whose positive response carries nothing: a 200 OK without a body counts as success. */
-const EMPTY_RESULT: ReadonlySet<CstaService> = new Set(['AnswerCall', 'ClearConnection', 'HoldCall', 'RetrieveCall', 'GenerateDigits', 'MonitorStop']);
 /** How long each teardown step (MonitorStop, BYE, stack stop) may take. */
 const STOP_STEP_MS = 2_000;
-
-interface Pending {
-  service: CstaService;
-  reject: (error: CstaRequestError) => void;
-}
 
 /**
  * callhook's side of a uaCSTA session with one desk phone (ECMA TR/87 "Using CSTA for SIP phone
@@ -62,9 +45,7 @@ export class CstaSession {
   private readonly timers: CstaSessionDeps['timers'];
   private readonly statusListeners = new Set<(status: CstaSessionStatus) => void>();
   private readonly eventListeners = new Set<(event: CstaEvent) => void>();
-  private readonly pending = new Map<number, Pending>();
-  /** Requests whose 200 OK came without a body, waiting for the answer in a following INFO. */
-  private awaitingInfo: { invokeId: number; service: CstaService; resolve: (message: CstaMessage) => void }[] = [];
+  private readonly exchange: CstaExchange;
   private endpoint: SipEndpoint | undefined;
   private userAgent: UserAgent | undefined;
   private target: URI | undefined;
@@ -74,7 +55,6 @@ export class CstaSession {
   private crossRefId: string | undefined;
   private attempt = 0;
   private generation = 0;
-  private invokeCounter = 0;
   private retryTimer: TimerHandle | undefined;
   private keepAliveTimer: TimerHandle | undefined;
   private stopping = false;
@@ -90,6 +70,13 @@ export class CstaSession {
     this.logger = deps.logger ?? silentLogger;
     this.timers = deps.timers;
     this.writeEdition = options.edition ?? 'ed3';
+    this.exchange = new CstaExchange({
+      clock: this.clock,
+      logger: this.logger,
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
+      edition: () => this.writeEdition,
+      answeredIn: (edition) => this.adoptEdition(edition),
+    });
   }
 
   /** Where the session's SIP socket listens, once started. */
@@ -176,12 +163,12 @@ export class CstaSession {
     this.crossRefId = undefined;
     if (dialog && crossRefId !== undefined) {
       await this.bounded(
-        this.exchange({ service: 'MonitorStop', monitorCrossRefId: crossRefId }, dialog).catch(() => undefined),
+        this.send({ service: 'MonitorStop', monitorCrossRefId: crossRefId }, dialog).catch(() => undefined),
         STOP_STEP_MS,
       );
     }
     if (dialog) await this.bounded(dialog.bye(), STOP_STEP_MS);
-    this.rejectPending('the CSTA session was stopped');
+    this.exchange.rejectAll('the CSTA session was stopped');
     const userAgent = this.userAgent;
     this.userAgent = undefined;
     await this.bounded(
@@ -201,7 +188,13 @@ export class CstaSession {
   async request<R extends CstaRequest>(request: R): Promise<CstaResults[R['service']]> {
     const dialog = this.dialog;
     if (this.current.state !== 'up' || !dialog) throw new CstaRequestError('not_up', `the CSTA session is ${this.current.state}: ${this.current.detail}`);
-    return this.exchange(request, dialog);
+    return this.send(request, dialog);
+  }
+
+  /** Sends on `dialog` (no state check: open and stop use it too); a dead dialog means the session is lost. */
+  private send<R extends CstaRequest>(request: R, dialog: CstaDialog): Promise<CstaResults[R['service']]> {
+    const generation = this.generation;
+    return this.exchange.send(request, dialog, (detail) => this.lose(detail, generation));
   }
 
   /**
@@ -332,7 +325,7 @@ export class CstaSession {
 
   private async startMonitor(dialog: CstaDialog, generation: number): Promise<void> {
     try {
-      const result = await this.exchange({ service: 'MonitorStart', device: this.device }, dialog);
+      const result = await this.send({ service: 'MonitorStart', device: this.device }, dialog);
       if (generation !== this.generation || this.stopping) return;
       this.crossRefId = result.monitorCrossRefId;
       this.attempt = 0;
@@ -340,152 +333,22 @@ export class CstaSession {
       this.scheduleKeepAlive(generation);
     } catch (error) {
       if (generation !== this.generation || this.stopping) return;
+      // A dead dialog has already made the session lost (generation moved on); a timeout does here.
       const failure = error as CstaRequestError;
-      const statusCode = failure.details?.statusCode;
-      if (failure.code === 'timeout' || (failure.code === 'sip_error' && this.isDialogGone(statusCode))) {
-        return this.lose(`MonitorStart got no answer: ${failure.message}`, generation);
-      }
-      await this.refuse(`the phone refused to monitor ${this.device}: ${failure.message}`, generation, statusCode);
+      if (failure.code === 'timeout') return this.lose(`MonitorStart got no answer: ${failure.message}`, generation);
+      await this.refuse(`the phone refused to monitor ${this.device}: ${failure.message}`, generation, failure.details?.statusCode);
     }
   }
 
-  /** Sends a request on `dialog` and reads its answer (no state check: open and stop use it too). */
-  private async exchange<R extends CstaRequest>(request: R, dialog: CstaDialog): Promise<CstaResults[R['service']]> {
-    let xml: string;
-    try {
-      xml = encodeCstaRequest(request, this.writeEdition);
-    } catch (error) {
-      throw new CstaRequestError('bad_request', (error as Error).message);
-    }
-    const invokeId = ++this.invokeCounter;
-    const service = request.service;
-    const generation = this.generation;
-    this.logger.log('debug', 'csta request', { invokeId, service });
-    const answer = await this.within(dialog.info(xml), invokeId, service);
-    if (answer.statusCode < 200 || answer.statusCode >= 300) {
-      if (this.isDialogGone(answer.statusCode) || answer.local) this.lose(`${service} got ${answer.statusCode} ${answer.reasonPhrase}`, generation);
-      throw new CstaRequestError('sip_error', `${service}: ${answer.statusCode} ${answer.reasonPhrase} from the phone`, { statusCode: answer.statusCode });
-    }
-    if (answer.body === undefined && !EMPTY_RESULT.has(service)) {
-      // Not in the 200 OK: take the answer from the phone's next INFO carrying this service's response.
-      this.logger.log('debug', 'csta answer not in the 200 OK: waiting for an INFO carrying it', { invokeId, service });
-      const following = new Promise<CstaMessage>((resolve) => this.awaitingInfo.push({ invokeId, service, resolve }));
-      return this.readMessage(service, await this.within(following, invokeId, service)) as CstaResults[R['service']];
-    }
-    return this.readAnswer(service, answer.body) as CstaResults[R['service']];
-  }
-
-  /** Races a request's answer with the request timeout; `lose()` and `stop()` reject it early. */
-  private within<T>(answer: Promise<T>, invokeId: number, service: CstaService): Promise<T> {
-    const timeoutMs = this.options.requestTimeoutMs ?? 10_000;
-    return new Promise<T>((resolve, reject) => {
-      const timer = this.clock.setTimeout(() => {
-        this.pending.delete(invokeId);
-        this.awaitingInfo = this.awaitingInfo.filter((waiting) => waiting.invokeId !== invokeId);
-        reject(new CstaRequestError('timeout', `${service}: no answer from the phone within ${timeoutMs / 1000} s`));
-      }, timeoutMs);
-      this.pending.set(invokeId, {
-        service,
-        reject: (error) => {
-          this.clock.clearTimeout(timer);
-          this.awaitingInfo = this.awaitingInfo.filter((waiting) => waiting.invokeId !== invokeId);
-          reject(error);
-        },
-      });
-      answer.then(
-        (value) => {
-          this.clock.clearTimeout(timer);
-          this.pending.delete(invokeId);
-          resolve(value);
-        },
-        (error: Error) => {
-          this.clock.clearTimeout(timer);
-          this.pending.delete(invokeId);
-          reject(new CstaRequestError('sip_error', `${service}: ${error.message}`));
-        },
-      );
-    });
-  }
-
-  private readAnswer(service: CstaService, body: string | undefined): CstaResults[CstaService] {
-    if (body === undefined) return {}; // only services with an empty result get here without a body
-    let message;
-    try {
-      message = decodeCstaMessage(body);
-    } catch (error) {
-      throw new CstaRequestError('bad_response', `${service}: unreadable answer: ${(error as Error).message}`);
-    }
-    return this.readMessage(service, message);
-  }
-
-  /** The result of `service` from the phone's answer, or the CstaRequestError it amounts to. */
-  private readMessage(service: CstaService, message: CstaMessage): CstaResults[CstaService] {
-    if (message.kind === 'error') {
-      throw new CstaRequestError('csta_error', `${service} refused by the phone: ${message.category} ${message.value}`, {
-        category: message.category,
-        value: message.value,
-      });
-    }
-    if (message.kind !== 'response' || message.service !== service) {
-      const got = message.kind === 'response' ? `${message.service}Response` : `${message.type}Event`;
-      throw new CstaRequestError('bad_response', `${service}: the phone answered with ${got}`);
-    }
-    this.adoptEdition(message.edition);
-    return message.result;
-  }
-
-  /** An INFO from the phone in the CSTA dialog: an event (200), or refused (400/415) and logged. */
+  /** An INFO from the phone: an event goes to the listeners, an answer to the request waiting for it. */
   private receiveInfo(request: Core.IncomingInfoRequest, generation: number): void {
-    try {
-      const message = request.message;
-      const contentType = message.getHeader('Content-Type')?.split(';')[0]?.trim().toLowerCase();
-      if (contentType !== CSTA_CONTENT_TYPE) {
-        this.logger.log('warn', 'refused an INFO that is not CSTA (415)', { contentType: contentType ?? '(none)' });
-        request.reject({ statusCode: 415, extraHeaders: [`Accept: ${CSTA_CONTENT_TYPE}`] });
-        return;
-      }
-      let decoded;
-      try {
-        decoded = decodeCstaMessage(message.body);
-      } catch (error) {
-        if (error instanceof CstaXmlError && error.code === 'unknown_message') {
-          this.logger.log('debug', 'ignored a CSTA message callhook does not read', { element: error.element });
-          request.accept();
-          return;
-        }
-        this.logger.log('warn', 'refused an unreadable CSTA body (400)', {
-          error: (error as Error).message,
-          element: error instanceof CstaXmlError ? error.element : undefined,
-        });
-        request.reject({ statusCode: 400, reasonPhrase: 'Bad CSTA Body' });
-        return;
-      }
-      if (decoded.kind !== 'event') {
-        request.accept();
-        this.takeFollowingAnswer(decoded);
-        return;
-      }
-      request.accept();
-      if (generation !== this.generation) return;
-      this.emitEvent(decoded);
-    } catch (error) {
-      this.logger.log('warn', 'failed to handle an INFO from the phone', { error: (error as Error).message });
-    }
-  }
-
-  /**
-   * A response or CSTAErrorCode in an INFO answers the oldest request still waiting for one (the
-   * same service's, or any, for an error); with none waiting it is logged and dropped.
-   */
-  private takeFollowingAnswer(message: CstaPositiveResponse | CstaNegativeResponse): void {
-    const index = this.awaitingInfo.findIndex((waiting) => message.kind === 'error' || waiting.service === message.service);
-    const waiting = index === -1 ? undefined : this.awaitingInfo.splice(index, 1)[0];
-    if (!waiting) {
+    const message = answerPhoneInfo(request, this.logger);
+    if (!message || generation !== this.generation) return;
+    if (message.kind === 'event') return this.emitEvent(message);
+    if (!this.exchange.takeFollowingAnswer(message)) {
       const what = message.kind === 'error' ? `CSTAErrorCode ${message.category}` : `${message.service}Response`;
       this.logger.log('warn', 'a CSTA answer arrived in an INFO with no request waiting for it: ignored', { answer: what });
-      return;
     }
-    waiting.resolve(message);
   }
 
   private emitEvent(event: CstaEvent): void {
@@ -505,7 +368,7 @@ export class CstaSession {
       this.keepAliveTimer = undefined;
       const dialog = this.dialog;
       if (generation !== this.generation || !dialog || this.current.state !== 'up') return;
-      this.exchange({ service: 'RequestSystemStatus' }, dialog).then(
+      this.send({ service: 'RequestSystemStatus' }, dialog).then(
         () => generation === this.generation && this.scheduleKeepAlive(generation),
         (error: CstaRequestError) => {
           // A phone that answers at all (even with an error) is still there.
@@ -534,7 +397,7 @@ export class CstaSession {
     const dialog = this.dialog;
     this.dialog = undefined;
     this.crossRefId = undefined;
-    this.rejectPending(`the CSTA session was refused: ${detail}`);
+    this.exchange.rejectAll(`the CSTA session was refused: ${detail}`);
     this.scheduleReopen({ state: 'refused', detail, ...(statusCode !== undefined ? { statusCode } : {}) });
     if (dialog) await this.bounded(dialog.bye(), STOP_STEP_MS);
   }
@@ -545,7 +408,7 @@ export class CstaSession {
     this.crossRefId = undefined;
     if (this.keepAliveTimer !== undefined) this.clock.clearTimeout(this.keepAliveTimer);
     this.keepAliveTimer = undefined;
-    this.rejectPending('the CSTA session was lost');
+    this.exchange.rejectAll('the CSTA session was lost');
     if (!dialog) return;
     if (phoneEndedIt) dialog.dispose();
     // The phone may still hear us: end its side too, without waiting for it.
@@ -564,21 +427,10 @@ export class CstaSession {
     }, wait);
   }
 
-  private isDialogGone(statusCode: number | undefined): boolean {
-    return statusCode === 481 || statusCode === 408;
-  }
-
   private adoptEdition(edition: CstaEdition): void {
     if (this.options.forceEdition || edition === this.writeEdition) return;
     this.logger.log('debug', 'writing CSTA in the edition the phone answers in', { edition });
     this.writeEdition = edition;
-  }
-
-  private rejectPending(why: string): void {
-    for (const [invokeId, pending] of [...this.pending]) {
-      this.pending.delete(invokeId);
-      pending.reject(new CstaRequestError('not_up', `${pending.service}: ${why}`));
-    }
   }
 
   private cancelTimers(): void {
