@@ -58,6 +58,8 @@ export class CstaSession {
   private retryTimer: TimerHandle | undefined;
   private keepAliveTimer: TimerHandle | undefined;
   private stopping = false;
+  /** The `start()` under way, so a second call joins it instead of binding a second socket. */
+  private starting: Promise<void> | undefined;
   /** Ends an `open()` waiting on its INVITE (set while one waits). */
   private abortOpen: (() => void) | undefined;
 
@@ -116,7 +118,12 @@ export class CstaSession {
    * status then says `up`, `refused` or `lost` (with a re-open scheduled); a phone's refusal is not
    * an exception. Rejects only when the socket cannot be bound or the phone URI is not a SIP URI.
    */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting ??= this.startOnce().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<void> {
     if (this.userAgent) return;
     const target = UserAgent.makeURI(this.options.phoneUri);
     if (!target) throw new CstaRequestError('bad_request', `the phone URI "${this.options.phoneUri}" is not a SIP URI`);

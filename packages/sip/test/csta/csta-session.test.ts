@@ -44,6 +44,17 @@ describe('CstaSession: opening the session', () => {
   });
 });
 
+describe('CstaSession: starting twice', () => {
+  it('opens one session when start() is called twice at once', async () => {
+    const fake = await phone();
+    const session = new CstaSession({ phoneUri: fake.uri, device: fake.device, bindAddress: '127.0.0.1' });
+    cleanups.push(() => session.stop());
+    await Promise.all([session.start(), session.start()]);
+    expect(session.status().state).toBe('up');
+    expect(fake.invites).toHaveLength(1);
+  });
+});
+
 describe('CstaSession: requests and their answers', () => {
   it('answers, holds, retrieves, sends digits, snapshots and transfers an incoming call, with the events of each', async () => {
     const fake = await phone();
