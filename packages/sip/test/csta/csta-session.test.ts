@@ -44,6 +44,19 @@ describe('CstaSession: opening the session', () => {
   });
 });
 
+describe('CstaSession over TCP', () => {
+  it('opens the session, sends a request and takes an event on a TCP connection', async () => {
+    const fake = await FakeCstaPhone.start({}, 0, 'tcp');
+    cleanups.push(() => fake.close());
+    const { session, events, waitForEvents } = await startSession(fake, cleanups, { transport: 'tcp' });
+    expect(session.status().state).toBe('up');
+    expect(header(fake.invites[0]!, 'Via')).toContain('SIP/2.0/TCP');
+    expect(await session.makeCall('455360')).toEqual({ callId: '-1', deviceId: fake.device });
+    await waitForEvents(2);
+    expect(events.map((event) => event.type)).toEqual(['Originated', 'Delivered']);
+  });
+});
+
 describe('CstaSession: starting twice', () => {
   it('opens one session when start() is called twice at once', async () => {
     const fake = await phone();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
+import { openWire, type Wire, type WirePeer } from './phone-wire.js';
 import { waitFor } from '@callhook/test-support';
 import type { CstaEdition } from '../../../src/index.js';
 import { connectionXml, cstaXml, errorXml, eventXml, field, readRequest, type PhoneEvent, type PhoneRequest } from './csta-phone-xml.js';
@@ -34,7 +34,7 @@ interface Dialog {
   localTag: string;
   remoteTag: string;
   remoteUri: string;
-  peer: { address: string; port: number };
+  peer: WirePeer;
   cseq: number;
   confirmed: boolean;
 }
@@ -42,7 +42,7 @@ interface Dialog {
 const REALM = 'snom';
 
 /**
- * A uaCSTA desk phone on a loopback UDP socket, written from ECMA TR/87 and the Snom samples: it
+ * A uaCSTA desk phone on a loopback UDP socket (or TCP listener), written from ECMA TR/87 and the Snom samples: it
  * takes the CSTA INVITE (answering RequestSystemStatusResponse in its 200 OK), answers each CSTA
  * request INFO in the 200 OK body, keeps a per-call state, and sends call events as INFO in the same
  * dialog. Hand-built SIP so tests can refuse, challenge, go silent and send broken bodies.
@@ -71,23 +71,20 @@ export class FakeCstaPhone {
   readonly edition: CstaEdition;
 
   private constructor(
-    private readonly socket: Socket,
-    readonly port: number,
+    private readonly wire: Wire,
     readonly options: FakePhoneOptions,
   ) {
-    this.device = options.device ?? `sip:455455@127.0.0.1:${port}`;
+    this.port = wire.port;
+    this.device = options.device ?? `sip:455455@127.0.0.1:${wire.port}`;
     this.edition = options.edition ?? 'ed5';
-    socket.on('message', (data, from) => this.receive(data.toString('utf8'), { address: from.address, port: from.port }));
+    wire.onMessage = (text, from) => this.receive(text, from);
   }
 
+  readonly port: number;
+
   /** Starts a phone on `port` (0: any free one). */
-  static async start(options: FakePhoneOptions = {}, port = 0): Promise<FakeCstaPhone> {
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(port, '127.0.0.1', () => resolve());
-    });
-    return new FakeCstaPhone(socket, socket.address().port, options);
+  static async start(options: FakePhoneOptions = {}, port = 0, protocol: 'udp' | 'tcp' = 'udp'): Promise<FakeCstaPhone> {
+    return new FakeCstaPhone(await openWire(protocol, port), options);
   }
 
   /** The CSTA dialog events go to (the one that last sent MonitorStart). */
@@ -97,7 +94,7 @@ export class FakeCstaPhone {
 
   /** The URI the session INVITEs. */
   get uri(): string {
-    return `sip:455455@127.0.0.1:${this.port}`;
+    return `sip:455455@127.0.0.1:${this.port}${this.wire.protocol === 'TCP' ? ';transport=tcp' : ''}`;
   }
 
   /** The requests of a service the phone received. */
@@ -155,16 +152,10 @@ export class FakeCstaPhone {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => {
-      try {
-        this.socket.close(() => resolve());
-      } catch {
-        resolve();
-      }
-    });
+    return this.wire.close();
   }
 
-  private receive(raw: string, from: { address: string; port: number }): void {
+  private receive(raw: string, from: WirePeer): void {
     const message = parseSip(raw);
     if (!message) return;
     if (message.status !== undefined) {
@@ -197,7 +188,7 @@ export class FakeCstaPhone {
     }
   }
 
-  private authorized(message: SipText, from: { address: string; port: number }, method: string): boolean {
+  private authorized(message: SipText, from: WirePeer, method: string): boolean {
     const challenge = this.options.challenge;
     if (!challenge || (challenge.scope === 'invite' && method !== 'INVITE')) return true;
     const authorization = header(message, 'Authorization');
@@ -206,7 +197,7 @@ export class FakeCstaPhone {
     return false;
   }
 
-  private onInvite(message: SipText, from: { address: string; port: number }): void {
+  private onInvite(message: SipText, from: WirePeer): void {
     this.invites.push(message);
     if (!this.authorized(message, from, 'INVITE')) return;
     if (this.options.refuseInvite) return this.reply(message, from, this.options.refuseInvite);
@@ -234,7 +225,7 @@ export class FakeCstaPhone {
     );
   }
 
-  private onInfo(message: SipText, from: { address: string; port: number }): void {
+  private onInfo(message: SipText, from: WirePeer): void {
     const callId = header(message, 'Call-ID');
     if (!this.dialogs.has(callId)) return this.reply(message, from, 481);
     if (!this.authorized(message, from, 'INFO')) return;
@@ -353,7 +344,7 @@ export class FakeCstaPhone {
     }
   }
 
-  private reply(request: SipText, to: { address: string; port: number }, status: number, extra: string[] = [], body?: string, toTag?: string): void {
+  private reply(request: SipText, to: WirePeer, status: number, extra: string[] = [], body?: string, toTag?: string): void {
     const toValue = header(request, 'To');
     const tag = tagOf(toValue) ?? toTag ?? (status > 100 ? randomUUID().slice(0, 8) : undefined);
     const headers = [
@@ -370,7 +361,7 @@ export class FakeCstaPhone {
 
   private inDialogRequest(method: string, dialog: Dialog, cseq: number, body?: string, contentType?: string): string {
     const headers = [
-      `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=z9hG4bK-${randomUUID()};rport`,
+      `Via: SIP/2.0/${this.wire.protocol} 127.0.0.1:${this.port};branch=z9hG4bK-${randomUUID()};rport`,
       'Max-Forwards: 70',
       `From: <${this.uri}>;tag=${dialog.localTag}`,
       `To: <${dialog.remoteUri}>;tag=${dialog.remoteTag}`,
@@ -382,12 +373,8 @@ export class FakeCstaPhone {
     return buildSip(`${method} sip:callhook@${dialog.peer.address}:${dialog.peer.port} SIP/2.0`, headers, body ?? '');
   }
 
-  private send(text: string, to: { address: string; port: number }): void {
-    try {
-      this.socket.send(text, to.port, to.address);
-    } catch {
-      // closed: the phone is gone
-    }
+  private send(text: string, to: WirePeer): void {
+    this.wire.send(text, to);
   }
 }
 
