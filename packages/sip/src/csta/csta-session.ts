@@ -300,13 +300,17 @@ export class CstaSession {
   /** The INVITE's outcome, `timeout` after `ms`, or `aborted` when `stop()` comes first. */
   private firstOf(outcome: Promise<InviteOutcome>, ms: number): Promise<InviteOutcome | 'timeout' | 'aborted'> {
     return new Promise((resolve) => {
+      let done = false;
       const timer = this.clock.setTimeout(() => finish('timeout'), ms);
+      const abort = () => finish('aborted');
       const finish = (value: InviteOutcome | 'timeout' | 'aborted') => {
+        if (done) return;
+        done = true;
         this.clock.clearTimeout(timer);
-        this.abortOpen = undefined;
+        if (this.abortOpen === abort) this.abortOpen = undefined;
         resolve(value);
       };
-      this.abortOpen = () => finish('aborted');
+      this.abortOpen = abort;
       outcome.then(finish, () => finish('timeout'));
     });
   }
