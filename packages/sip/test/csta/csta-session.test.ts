@@ -31,10 +31,14 @@ describe('CstaSession: opening the session', () => {
     expect(session.status()).toMatchObject({ state: 'up' });
     const [invite] = fake.invites;
     expect(header(invite!, 'Content-Type')).toBe('application/csta+xml');
-    expect(header(invite!, 'Content-Disposition')).toBe('signal;handling=required');
+    expect(invite!.headers.get('content-disposition')).toEqual(['signal;handling=required']);
+    expect(invite!.headers.get('content-type')).toHaveLength(1);
     expect(header(invite!, 'Supported')).toContain('timer');
     expect(invite!.body).not.toContain('v=0');
     expect(fake.received[0]).toMatchObject({ service: 'RequestSystemStatus', namespace: CSTA_NAMESPACES.ed3 });
+    const [monitorInfo] = fake.infos;
+    expect(monitorInfo!.headers.get('content-type')).toEqual(['application/csta+xml']);
+    expect(monitorInfo!.headers.get('content-disposition')).toEqual(['signal;handling=required']);
     const monitor = fake.requests('MonitorStart')[0]!;
     expect(monitor.namespace).toBe(CSTA_NAMESPACES.ed5);
     expect(monitor.fields).toMatchObject({ monitorObject: { deviceObject: fake.device } });

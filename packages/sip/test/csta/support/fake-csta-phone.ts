@@ -50,6 +50,8 @@ const REALM = 'snom';
 export class FakeCstaPhone {
   readonly received: PhoneRequest[] = [];
   readonly invites: SipText[] = [];
+  /** INFO requests the phone received, as sent. */
+  readonly infos: SipText[] = [];
   readonly calls = new Map<string, PhoneCall>();
   /** Final statuses the session gave to the phone's INFOs, by CSeq. */
   readonly infoAnswers = new Map<number, number>();
@@ -226,6 +228,7 @@ export class FakeCstaPhone {
   }
 
   private onInfo(message: SipText, from: WirePeer): void {
+    this.infos.push(message);
     const callId = header(message, 'Call-ID');
     if (!this.dialogs.has(callId)) return this.reply(message, from, 481);
     if (!this.authorized(message, from, 'INFO')) return;
