@@ -15,6 +15,8 @@ export interface SipAnswer {
   body: string | undefined;
   /** True when sip.js made the answer up (408 timeout, 503 transport error): the phone never answered. */
   local: boolean;
+  /** The session interval the phone asks for (RFC 4028 `Session-Expires`, seconds), if any. */
+  sessionExpiresS: number | undefined;
 }
 
 /** What the dialog hands up: the phone's INFOs (events) and its BYE. */
@@ -26,7 +28,14 @@ export interface CstaDialogHandlers {
 function answerOf(message: Core.IncomingResponseMessage): SipAnswer {
   const contentType = message.getHeader('Content-Type')?.split(';')[0]?.trim().toLowerCase();
   const body = contentType === CSTA_CONTENT_TYPE && message.body ? message.body : undefined;
-  return { statusCode: message.statusCode ?? 0, reasonPhrase: message.reasonPhrase ?? '', body, local: isLocalResponse(message) };
+  const expires = Number.parseInt(message.getHeader('Session-Expires') ?? '', 10);
+  return {
+    statusCode: message.statusCode ?? 0,
+    reasonPhrase: message.reasonPhrase ?? '',
+    body,
+    local: isLocalResponse(message),
+    sessionExpiresS: Number.isFinite(expires) && expires > 0 ? expires : undefined,
+  };
 }
 
 function cstaBody(xml: string): Core.Body {
@@ -37,7 +46,34 @@ function cstaBody(xml: string): Core.Body {
 export class CstaDialog {
   private ended = false;
 
-  constructor(private readonly session: Core.Session) {}
+  constructor(
+    private readonly session: Core.Session,
+    private readonly contact: string,
+  ) {}
+
+  /**
+   * Refreshes the session with a re-INVITE carrying `xml` (RFC 4028 session timer, as sipe does
+   * before `Session-Expires` runs out); resolves with the final answer, whatever it is.
+   */
+  refresh(xml: string): Promise<SipAnswer> {
+    return new Promise((resolve) => {
+      try {
+        this.session.invite(
+          {
+            onAccept: (response) => {
+              response.ack();
+              resolve(answerOf(response.message));
+            },
+            onReject: (response) => resolve(answerOf(response.message)),
+            onRedirect: (response) => resolve(answerOf(response.message)),
+          },
+          { body: cstaBody(xml), extraHeaders: [`Contact: ${this.contact}`, `Content-Disposition: ${CONTENT_DISPOSITION}`] },
+        );
+      } catch (error) {
+        resolve({ statusCode: 491, reasonPhrase: `cannot refresh: ${(error as Error).message}`, body: undefined, local: true, sessionExpiresS: undefined });
+      }
+    });
+  }
 
   /** Sends `xml` in an INFO (ECMA TR/87 §7.2); resolves with the final answer, whatever it is. */
   info(xml: string): Promise<SipAnswer> {
@@ -46,7 +82,7 @@ export class CstaDialog {
       try {
         this.session.info({ onAccept: settle, onReject: settle }, { body: cstaBody(xml), extraHeaders: [`Content-Disposition: ${CONTENT_DISPOSITION}`] });
       } catch (error) {
-        resolve({ statusCode: 481, reasonPhrase: `cannot send INFO: ${(error as Error).message}`, body: undefined, local: true });
+        resolve({ statusCode: 481, reasonPhrase: `cannot send INFO: ${(error as Error).message}`, body: undefined, local: true, sessionExpiresS: undefined });
       }
     });
   }
@@ -89,7 +125,8 @@ export interface PendingInvite {
  */
 export function sendCstaInvite(userAgent: UserAgent, target: URI, xml: string, handlers: CstaDialogHandlers): PendingInvite {
   const core = userAgent.userAgentCore;
-  const headers = [`Contact: ${userAgent.contact.toString()}`, 'Allow: ACK, BYE, CANCEL, INFO, INVITE, OPTIONS', `Content-Disposition: ${CONTENT_DISPOSITION}`];
+  const contact = userAgent.contact.toString();
+  const headers = [`Contact: ${contact}`, 'Allow: ACK, BYE, CANCEL, INFO, INVITE, OPTIONS', `Content-Disposition: ${CONTENT_DISPOSITION}`];
   const message = core.makeOutgoingRequestMessage('INVITE', target, core.configuration.aor, target, {}, headers, cstaBody(xml));
   let cancelled = false;
   let settled = false;
@@ -100,7 +137,7 @@ export function sendCstaInvite(userAgent: UserAgent, target: URI, xml: string, h
         response.ack();
         const session = response.session;
         if (cancelled || settled) {
-          new CstaDialog(session).bye().catch(() => undefined);
+          new CstaDialog(session, contact).bye().catch(() => undefined);
           return;
         }
         settled = true;
@@ -110,8 +147,16 @@ export function sendCstaInvite(userAgent: UserAgent, target: URI, xml: string, h
             bye.accept();
             handlers.onBye();
           },
+          // The phone refreshing the session (RFC 4028) or re-targeting it: nothing to negotiate.
+          onInvite: (reinvite) => {
+            try {
+              reinvite.accept();
+            } catch {
+              reinvite.reject({ statusCode: 488 });
+            }
+          },
         };
-        resolve({ kind: 'accepted', dialog: new CstaDialog(session), answer: answerOf(response.message) });
+        resolve({ kind: 'accepted', dialog: new CstaDialog(session, contact), answer: answerOf(response.message) });
       },
       onReject: (response) => {
         if (settled) return;

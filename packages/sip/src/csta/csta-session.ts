@@ -57,6 +57,7 @@ export class CstaSession {
   private generation = 0;
   private retryTimer: TimerHandle | undefined;
   private keepAliveTimer: TimerHandle | undefined;
+  private refreshTimer: TimerHandle | undefined;
   private stopping = false;
   /** The `start()` under way, so a second call joins it instead of binding a second socket. */
   private starting: Promise<void> | undefined;
@@ -294,7 +295,7 @@ export class CstaSession {
     this.dialog = outcome.dialog;
     const refusal = this.readSystemStatus(outcome.answer);
     if (refusal) return this.refuse(refusal, generation);
-    await this.startMonitor(outcome.dialog, generation);
+    await this.startMonitor(outcome.dialog, generation, outcome.answer.sessionExpiresS);
   }
 
   /** The INVITE's outcome, `timeout` after `ms`, or `aborted` when `stop()` comes first. */
@@ -334,7 +335,7 @@ export class CstaSession {
     return undefined;
   }
 
-  private async startMonitor(dialog: CstaDialog, generation: number): Promise<void> {
+  private async startMonitor(dialog: CstaDialog, generation: number, sessionExpiresS: number | undefined): Promise<void> {
     try {
       const result = await this.send({ service: 'MonitorStart', device: this.device }, dialog);
       if (generation !== this.generation || this.stopping) return;
@@ -342,6 +343,7 @@ export class CstaSession {
       this.attempt = 0;
       this.setStatus({ state: 'up', detail: `CSTA session up with ${this.options.phoneUri} (monitor ${result.monitorCrossRefId}, ${this.writeEdition})` });
       this.scheduleKeepAlive(generation);
+      this.scheduleRefresh(sessionExpiresS, generation);
     } catch (error) {
       if (generation !== this.generation || this.stopping) return;
       // A dead dialog has already made the session lost (generation moved on); a timeout does here.
@@ -391,6 +393,32 @@ export class CstaSession {
   }
 
   /**
+   * RFC 4028: when the phone set a session interval (`Session-Expires` in its 200 OK), refresh the
+   * session with a re-INVITE at half of it, as sipe does; a refresh the network or the phone no longer
+   * knows (481, 408, no answer) means the session is lost.
+   */
+  private scheduleRefresh(expiresS: number | undefined, generation: number): void {
+    if (expiresS === undefined) return;
+    this.refreshTimer = this.clock.setTimeout(
+      () => {
+        this.refreshTimer = undefined;
+        const dialog = this.dialog;
+        if (generation !== this.generation || !dialog) return;
+        this.logger.log('debug', 'refreshing the CSTA session (re-INVITE)', { sessionExpiresS: expiresS });
+        void dialog.refresh(encodeCstaRequest({ service: 'RequestSystemStatus' }, this.writeEdition)).then((answer) => {
+          if (generation !== this.generation) return;
+          if (answer.local || answer.statusCode === 481 || answer.statusCode === 408) {
+            return this.lose(`session refresh got ${answer.statusCode} ${answer.reasonPhrase}`, generation);
+          }
+          if (answer.statusCode >= 300) this.logger.log('warn', 'the phone refused the CSTA session refresh', { statusCode: answer.statusCode });
+          this.scheduleRefresh(answer.sessionExpiresS ?? expiresS, generation);
+        });
+      },
+      Math.max(expiresS / 2, 1) * 1000,
+    );
+  }
+
+  /**
    * The phone went away: forget the dialog, fail what waits on it, re-open later. Unless the phone
    * ended the dialog itself (`byeSent`), a BYE goes out without waiting, in case it still hears us.
    */
@@ -408,6 +436,7 @@ export class CstaSession {
     const dialog = this.dialog;
     this.dialog = undefined;
     this.crossRefId = undefined;
+    this.cancelSessionTimers();
     this.exchange.rejectAll(`the CSTA session was refused: ${detail}`);
     this.scheduleReopen({ state: 'refused', detail, ...(statusCode !== undefined ? { statusCode } : {}) });
     if (dialog) await this.bounded(dialog.bye(), STOP_STEP_MS);
@@ -417,8 +446,7 @@ export class CstaSession {
     const dialog = this.dialog;
     this.dialog = undefined;
     this.crossRefId = undefined;
-    if (this.keepAliveTimer !== undefined) this.clock.clearTimeout(this.keepAliveTimer);
-    this.keepAliveTimer = undefined;
+    this.cancelSessionTimers();
     this.exchange.rejectAll('the CSTA session was lost');
     if (!dialog) return;
     if (phoneEndedIt) dialog.dispose();
@@ -446,9 +474,16 @@ export class CstaSession {
 
   private cancelTimers(): void {
     if (this.retryTimer !== undefined) this.clock.clearTimeout(this.retryTimer);
-    if (this.keepAliveTimer !== undefined) this.clock.clearTimeout(this.keepAliveTimer);
     this.retryTimer = undefined;
+    this.cancelSessionTimers();
+  }
+
+  /** The timers that belong to one open session: keep-alive and refresh. */
+  private cancelSessionTimers(): void {
+    if (this.keepAliveTimer !== undefined) this.clock.clearTimeout(this.keepAliveTimer);
+    if (this.refreshTimer !== undefined) this.clock.clearTimeout(this.refreshTimer);
     this.keepAliveTimer = undefined;
+    this.refreshTimer = undefined;
   }
 
   /** Waits for `work` at most `ms` on the session's clock. */

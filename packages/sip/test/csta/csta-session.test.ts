@@ -337,6 +337,26 @@ describe('CstaSession: time and teardown', () => {
     fake.answering = true;
   });
 
+  it('refreshes the session with a re-INVITE at half the interval the phone sets, and treats a 481 to it as lost', async () => {
+    const clock = new SimulatedClock();
+    const fake = await phone({ sessionExpires: 90 });
+    const { session, waitForState } = await startSession(fake, cleanups, { reconnectInitialMs: 600_000 }, { clock });
+    expect(session.status().state).toBe('up');
+    await waitFor(() => fake.acks === 1, 'the ACK of the CSTA INVITE');
+    await clock.advance(44_000);
+    expect(fake.reinvites).toBe(0);
+    await clock.advance(1_000);
+    // The ACK shows the session has read the refresh's 200 OK (and set the next refresh) before time moves on.
+    await waitFor(() => fake.reinvites === 1 && fake.acks === 2, 'the first session refresh, acknowledged');
+    await clock.advance(45_000);
+    await waitFor(() => fake.reinvites === 2 && fake.acks === 3, 'the second session refresh, acknowledged');
+    expect(session.status().state).toBe('up');
+    fake.forgetDialogs();
+    await clock.advance(45_000);
+    const lost = await waitForState('lost');
+    expect(lost.detail).toContain('session refresh got 481');
+  });
+
   it('stops while the INVITE waits for a silent phone, without waiting out the connect timeout', async () => {
     const fake = await phone();
     fake.answering = false;

@@ -27,6 +27,8 @@ export interface FakePhoneOptions {
   failService?: Record<string, [string, string]>;
   /** Services whose answer comes in a following INFO, after an empty 200 OK. */
   answerInInfo?: string[];
+  /** Impose an RFC 4028 session interval (seconds) with the UAC (callhook) as refresher. */
+  sessionExpires?: number;
 }
 
 interface Dialog {
@@ -64,6 +66,9 @@ export class FakeCstaPhone {
   ignored = 0;
   /** BYEs the phone received. */
   byes = 0;
+  /** Session refreshes (re-INVITEs in a known dialog) the phone received, and ACKs in all. */
+  reinvites = 0;
+  acks = 0;
   private nextCallId = -1;
   private crossRefId = 42;
   private readonly nonce = randomUUID().replace(/-/g, '');
@@ -147,6 +152,11 @@ export class FakeCstaPhone {
     return status;
   }
 
+  /** Forgets every dialog, as a rebooted phone would (later in-dialog requests get 481). */
+  forgetDialogs(): void {
+    this.dialogs.clear();
+  }
+
   /** Waits until the phone has received `count` requests of `service`. */
   async waitForRequests(service: string, count = 1): Promise<PhoneRequest> {
     await waitFor(() => this.requests(service).length >= count, `${count} ${service} request(s) at the fake phone`, 10_000);
@@ -173,6 +183,7 @@ export class FakeCstaPhone {
       case 'INVITE':
         return this.onInvite(message, from);
       case 'ACK': {
+        this.acks++;
         const dialog = this.dialogs.get(header(message, 'Call-ID'));
         if (dialog) dialog.confirmed = true;
         return;
@@ -200,6 +211,19 @@ export class FakeCstaPhone {
   }
 
   private onInvite(message: SipText, from: WirePeer): void {
+    const timer = this.options.sessionExpires ? [`Session-Expires: ${this.options.sessionExpires};refresher=uac`, 'Require: timer'] : [];
+    if (tagOf(header(message, 'To'))) {
+      // A re-INVITE: the session refresh of a dialog the phone knows, or 481.
+      if (!this.dialogs.has(header(message, 'Call-ID'))) return this.reply(message, from, 481);
+      this.reinvites++;
+      return this.reply(
+        message,
+        from,
+        200,
+        [`Contact: <${this.uri}>`, ...timer],
+        cstaXml('RequestSystemStatusResponse', this.edition, '<systemStatus>normal</systemStatus>'),
+      );
+    }
     this.invites.push(message);
     if (!this.authorized(message, from, 'INVITE')) return;
     if (this.options.refuseInvite) return this.reply(message, from, this.options.refuseInvite);
@@ -221,7 +245,7 @@ export class FakeCstaPhone {
       message,
       from,
       200,
-      [`Contact: <${this.uri}>`],
+      [`Contact: <${this.uri}>`, ...timer],
       forced ? errorXml(this.edition, forced[0], forced[1]) : cstaXml('RequestSystemStatusResponse', this.edition, '<systemStatus>normal</systemStatus>'),
       localTag,
     );
