@@ -24,3 +24,29 @@ export { targetUri, userPart } from './line/target-uri.js';
 export function createSipLine(settings: SipLineSettings, deps: SipLineDeps = {}): SipLine {
   return new SipLine(settings, deps);
 }
+export { CSTA_NAMESPACES, editionOf, type CstaEdition } from './csta/csta-namespaces.js';
+export { CstaXmlError, type CstaXmlErrorCode } from './csta/csta-xml-error.js';
+export { encodeCstaRequest } from './csta/csta-encode.js';
+export { decodeCstaMessage } from './csta/csta-decode.js';
+export type {
+  AutoOriginate,
+  ConnectionId,
+  CstaEvent,
+  CstaEventType,
+  CstaMessage,
+  CstaNegativeResponse,
+  CstaPositiveResponse,
+  CstaRequest,
+  CstaResults,
+  CstaService,
+  SnapshotCall,
+} from './csta/csta-types.js';
+export { CstaSession, type CstaRequestOf } from './csta/csta-session.js';
+export {
+  CstaRequestError,
+  type CstaRequestErrorCode,
+  type CstaSessionDeps,
+  type CstaSessionOptions,
+  type CstaSessionStatus,
+} from './csta/csta-session-types.js';
+export { CSTA_CONTENT_TYPE } from './csta/csta-dialog.js';
