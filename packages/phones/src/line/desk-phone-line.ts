@@ -452,7 +452,7 @@ export class DeskPhoneLine implements Line {
         this.safely('silence guard', () => {
           call.guard = null;
           if (this.calls.get(call.lineCallId) !== call || (call.state !== 'ringing' && call.state !== 'alerting')) return;
-          const seconds = Math.round(this.silenceTimeoutMs / 1000);
+          const seconds = Number((this.silenceTimeoutMs / 1000).toFixed(1));
           const detail = call.confirmed
             ? `no end event from the phone within ${seconds} s of ringing (${this.driver.vendor} sends none for some calls, e.g. Snom for a call rejected on the phone); closed by callhook`
             : `the phone took the dial request but reported nothing about the call within ${seconds} s; check its event URLs (callhook phone setup)${this.driver.vendor === 'yealink' ? ' and confirm "Allow remote control?" on the phone' : ''}; closed by callhook`;

@@ -171,6 +171,10 @@ export abstract class FakePhone {
   protected needsLogin(_url: URL): boolean {
     return true;
   }
+  /** A refusal that comes before the login is checked (Yealink's lockout). */
+  protected refuseBeforeLogin(): { status: number; body: string } | null {
+    return null;
+  }
   /** A failed login (Yealink counts them for its lockout). */
   protected loginFailed(_req: IncomingMessage): void {}
 
@@ -276,6 +280,8 @@ export abstract class FakePhone {
       this.log.push({ url: req.url ?? '', status });
       this.send(res, status, body, headers);
     };
+    const refused = this.refuseBeforeLogin();
+    if (refused) return reply(refused.status, refused.body);
     if (this.needsLogin(url) && !this.authorized(req)) {
       this.loginFailed(req);
       const nonce = randomBytes(8).toString('hex');

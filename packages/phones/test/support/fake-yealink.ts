@@ -46,6 +46,10 @@ export class FakeYealink extends FakePhone {
     return SETTING_OF[event] ?? null;
   }
 
+  protected override refuseBeforeLogin(): { status: number; body: string } | null {
+    return this.lockedOut ? { status: 403, body: 'locked' } : null;
+  }
+
   protected override loginFailed(): void {
     this.failedLogins++;
   }
@@ -69,7 +73,6 @@ export class FakeYealink extends FakePhone {
 
   protected route(url: URL, rawQuery: string, req: IncomingMessage, res: ServerResponse): void {
     const from = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    if (this.lockedOut) return this.send(res, 403, 'locked');
     if (!this.allowList.includes('any') && !this.allowList.includes(from)) return this.send(res, 403, 'Forbidden');
     if (url.pathname !== '/servlet') return this.send(res, 404, 'not found');
     if (url.searchParams.get('phonecfg') === 'get') return this.send(res, 200, `Account|1|${this.account.split('@')[0]}|Desk|1|${this.account}\n`);
