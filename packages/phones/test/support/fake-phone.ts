@@ -140,6 +140,16 @@ export abstract class FakePhone {
     this.fire(ringing ? 'remote_canceled' : 'disconnected', call);
   }
 
+  /** The user picks up a ringing call at the phone. */
+  pickUp(call: FakeCall): void {
+    this.userAnswer(call);
+  }
+
+  /** The user hangs up at the phone. */
+  hangUp(call: FakeCall): void {
+    this.userHangup(call);
+  }
+
   /** The user dials on the keypad. */
   keypadDial(number: string): FakeCall {
     const call = this.newCall('outgoing', number, '', 'alerting');
