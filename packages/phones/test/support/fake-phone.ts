@@ -62,6 +62,8 @@ export abstract class FakePhone {
   /** Event URLs fetched, expanded, with the status callhook answered. */
   readonly sent: { url: string; status: number | string }[] = [];
   onDial: DialScript = () => undefined;
+  /** Called right before each event URL is fetched (the bench notes the time). */
+  onSend: (url: string) => void = () => undefined;
   protected readonly username: string;
   protected readonly password: string;
   protected readonly authScheme: 'basic' | 'digest';
@@ -254,6 +256,7 @@ export abstract class FakePhone {
   private enqueue(url: string): void {
     this.chain = this.chain.then(async () => {
       const full = /^https?:\/\//.test(url) ? url : `http://${url}`;
+      this.onSend(full);
       try {
         const answer = await request(full, { method: 'GET', dispatcher: this.agent });
         await answer.body.text();
