@@ -254,7 +254,8 @@ export class DeskPhoneLine implements Line {
       this.forget(call);
       throw error;
     }
-    if (this.calls.get(callId) !== call) return;
+    if (this.calls.get(callId) !== call)
+      throw new CallhookError('line_not_ready', `line ${this.settings.id} stopped while the phone was dialling ${remoteParty}`);
     call.announced = true;
     this.hub.emit({ type: 'outgoing', lineCallId: callId, remoteParty, remoteName: null, localParty: this.account, localName: null });
     this.hub.emit({ type: 'alerting', lineCallId: callId });
