@@ -87,6 +87,23 @@ describe('the desk-phone line tolerates what phones send', () => {
     expect(lineEventProblems(subject.events)).toEqual([]);
   });
 
+  it('ends a call itself when the phone took the hangup but never reports the end', async () => {
+    subject = await rig('yealink', { deps: { hangupConfirmMs: 200 } });
+    await subject.line.start();
+    subject.phone.onDial = (call, phone) => phone.remoteAnswer(call);
+    await subject.line.execute({ type: 'make_call', callId: 'out-9', target: '420' });
+    await waitFor(() => of(subject!, 'answered').length === 1, 'answered', 10_000);
+    subject.phone.faults.drop.add('disconnected').add('idle');
+    await subject.line.execute({ type: 'hangup', lineCallId: 'out-9' });
+    await waitFor(() => of(subject!, 'ended').length === 1, 'the hangup guard ended the call', 10_000);
+    expect(of(subject, 'ended')[0]).toMatchObject({
+      by: 'local',
+      cause: 'normal',
+      detail: expect.stringContaining("took callhook's hangup but sent no end event"),
+    });
+    expect([...subject.phone.calls.values()][0]!.state).toBe('ended');
+  });
+
   it('gives a call dialled on the keypad a UUID v7 line call id (the engine uses it as the call GUID)', async () => {
     subject = await rig('yealink');
     await subject.line.start();

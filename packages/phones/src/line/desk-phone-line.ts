@@ -42,6 +42,8 @@ export interface DeskPhoneLineDeps {
    * with cause `failed` and a detail saying the phone sent no end.
    */
   silenceTimeoutMs?: number;
+  /** How long after a hangup the phone accepted its end event may take before callhook ends the call itself (ms, default 10 000). */
+  hangupConfirmMs?: number;
   /** How often a phone that can be polled (Grandstream) is asked for its line state while calls are open (ms, default 5 000). */
   pollMs?: number;
   /** How often a ready phone is probed (ms, default 30 000). */
@@ -101,6 +103,7 @@ export class DeskPhoneLine implements Line {
   private readonly secret: string;
   private readonly silenceTimeoutMs: number;
   private readonly pollMs: number;
+  private readonly hangupConfirmMs: number;
   private readonly healthMs: number;
   private readonly calls = new Map<string, DeskCall>();
   private readonly recentIds: string[] = [];
@@ -129,6 +132,7 @@ export class DeskPhoneLine implements Line {
     this.secret = eventSecret(settings);
     this.silenceTimeoutMs = deps.silenceTimeoutMs ?? 120_000;
     this.pollMs = deps.pollMs ?? 5_000;
+    this.hangupConfirmMs = deps.hangupConfirmMs ?? 10_000;
     this.healthMs = deps.healthMs ?? 30_000;
   }
 
@@ -194,8 +198,10 @@ export class DeskPhoneLine implements Line {
           call.localEnd = false;
           throw error;
         }
-        if (wasRinging && this.driver.capabilities.silentReject && this.calls.get(call.lineCallId) === call)
-          this.end(call, 'local', 'rejected', `rejected by callhook; ${this.driver.vendor} sends no event for a rejected call`);
+        if (this.calls.get(call.lineCallId) !== call) return;
+        if (wasRinging && this.driver.capabilities.silentReject)
+          return this.end(call, 'local', 'rejected', `rejected by callhook; ${this.driver.vendor} sends no event for a rejected call`);
+        this.armHangupGuard(call);
         return;
       }
       case 'hold':
@@ -460,6 +466,22 @@ export class DeskPhoneLine implements Line {
           this.end(call, 'remote', 'failed', detail);
         }),
       this.silenceTimeoutMs,
+    );
+  }
+
+  /** After the phone took our hangup: its end event should follow; without one the call is ended anyway. */
+  private armHangupGuard(call: DeskCall): void {
+    this.clearGuard(call);
+    call.guard = this.clock.setTimeout(
+      () =>
+        this.safely('hangup guard', () => {
+          call.guard = null;
+          if (this.calls.get(call.lineCallId) !== call) return;
+          const answered = call.state === 'connected' || call.state === 'held';
+          const detail = `the phone took callhook's hangup but sent no end event within ${Number((this.hangupConfirmMs / 1000).toFixed(1))} s; closed by callhook`;
+          this.end(call, 'local', answered || call.direction === 'outgoing' ? 'normal' : 'rejected', detail);
+        }),
+      this.hangupConfirmMs,
     );
   }
 
