@@ -77,6 +77,8 @@ interface Result {
   p50: number;
   p99: number;
   cpuUsPerEvent: number;
+  /** How long starting the engine (every line probing its phone) took, ms. */
+  startMs?: number;
 }
 
 /** Drives CALLS calls at RATE per second: `begin(i)` rings call i, then `answer(i)` and `end(i)` 20 ms apart; resolves after the last `end`. */
@@ -191,7 +193,9 @@ async function deskPhones(count: number): Promise<Result> {
     });
   }
   const engine = engineFor(lines, sink.url, fetcher);
+  const startedAt = performance.now();
   await engine.start();
+  const startMs = round(performance.now() - startedAt, 0);
   const notReady = lines.filter(({ line }) => line.status().state !== 'ready').length;
   if (notReady > 0) throw new Error(`${notReady} desk-phone lines not ready`);
   const calls: ReturnType<FakeYealink['ringIn']>[] = [];
@@ -202,7 +206,8 @@ async function deskPhones(count: number): Promise<Result> {
     (i) => phones[i % count]!.remoteHangup(calls[i]!),
   );
   await Promise.all(phones.map((phone) => phone.drained()));
-  const result = await collect(`${count} desk phone${count === 1 ? '' : 's'} (fake Yealink over HTTP)`, sentAt, sink.arrivals, cpuBefore);
+  const result: Result = await collect(`${count} desk phone${count === 1 ? '' : 's'} (fake Yealink over HTTP)`, sentAt, sink.arrivals, cpuBefore);
+  result.startMs = startMs;
   // Only the three call events are counted: busy_to_idle also fires, but has no Action URL.
   await engine.stop(1_000);
   await Promise.all(phones.map((phone) => phone.close()));
@@ -230,6 +235,7 @@ async function main(): Promise<void> {
       p99Ms: r.p99,
       cpuUsPerEvent: r.cpuUsPerEvent,
       cpuRatio: r.cpuRatioToSimulated,
+      engineStartMs: r.startMs ?? '',
     })),
   );
   console.log('target: 1,000 phones with p99 < 50 ms and no lost events');

@@ -46,7 +46,7 @@ export interface DeskPhoneLineDeps {
   hangupConfirmMs?: number;
   /** How often a phone that can be polled (Grandstream) is asked for its line state while calls are open (ms, default 5 000). */
   pollMs?: number;
-  /** How often a ready phone is probed (ms, default 30 000). */
+  /** How often a ready phone is probed (ms, default 30 000, ±20 % jitter). */
   healthMs?: number;
 }
 
@@ -562,7 +562,7 @@ export class DeskPhoneLine implements Line {
       this.attempt = 0;
       const detail = `watching the ${this.driver.vendor} phone at ${this.settings.url} as ${this.account}; events at ${this.settings.callback.url}${provisioned}`;
       if (this.hub.status.state !== 'ready' || this.hub.status.detail !== detail) this.hub.setStatus({ state: 'ready', detail });
-      this.schedule(generation, this.healthMs);
+      this.schedule(generation, jittered(this.healthMs, this.random));
     } catch (error) {
       if (generation !== this.generation) return;
       const problem = error instanceof PhoneProblem ? error : new PhoneProblem('failed', `the phone check failed: ${String(error)}`);
@@ -622,6 +622,13 @@ export class DeskPhoneLine implements Line {
   get eventBase(): string {
     return eventBase(this.settings);
   }
+}
+
+/** `ms` ±20 %, drawn from `random`: lines started together do not probe their phones in step. */
+function jittered(ms: number, random: Random): number {
+  const bytes = new Uint8Array(1);
+  random.fill(bytes);
+  return Math.round(ms * (0.8 + (bytes[0]! / 255) * 0.4));
 }
 
 function ref(call: DeskCall): PhoneCallRef {
