@@ -5,9 +5,10 @@
  * events (incoming, connected, disconnected) and three Action URLs. Measured: event-to-Action-URL
  * latency (the fake phone's fetch of its event URL → arrival of the Action URL at a loopback
  * receiver), lost events, and process CPU per phone event. Beside it, in the same run, the same
- * engine fed by the simulated line (no phone HTTP at all) as the baseline. Everything runs in this one
- * process, so the desk-phone CPU includes the fake phones' own HTTP client work: the ratio to the
- * simulated line is an upper bound of what watching phones costs.
+ * engine fed by the simulated line (no phone HTTP at all) as the baseline. The fake phones run in a
+ * process of their own (`phones-process.ts`), so the CPU figure is this process's: engine, event
+ * listener and the loopback receiver (which the baseline has too). Send and arrival times are read on
+ * a clock both processes share (`performance.timeOrigin + performance.now()`).
  *
  * Run: `pnpm --filter @callhook/phones bench` (env BENCH_CALLS, BENCH_RATE to change the load).
  */
@@ -17,12 +18,10 @@ import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { createDriver, DeskPhoneLine, DeskPhoneLineSchema, EventListeners, setupEntries, type DeskPhoneSettings } from '../src/index.js';
-import { FakeYealink } from '../test/support/fake-yealink.js';
 import { freePort } from '../test/support/free-port.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import { CALLS, drive, now, RATE, sleep } from './drive.js';
 
-const CALLS = Number(process.env.BENCH_CALLS ?? 300);
-/** Calls started per second, over all phones (three events each). */
-const RATE = Number(process.env.BENCH_RATE ?? 50);
 const PHONES = [1, 100, 1_000];
 const DEADLINE_MS = 60_000;
 
@@ -34,13 +33,12 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A loopback receiver noting when each Action URL arrived, by `<slot>:<number>`. */
 async function receiver() {
   const arrivals = new Map<string, number>();
   const server = createServer((req, res) => {
-    const at = performance.now();
+    const at = now();
     const match = /^\/(\w+)\?n=([^&]+)/.exec(req.url ?? '');
     if (match) arrivals.set(`${match[1]}:${decodeURIComponent(match[2]!)}`, at);
     req.resume();
@@ -82,28 +80,6 @@ interface Result {
   loopDelayP99Ms?: number;
   /** How long starting the engine (every line probing its phone) took, ms. */
   startMs?: number;
-}
-
-/** Drives CALLS calls at RATE per second: `begin(i)` rings call i, then `answer(i)` and `end(i)` 20 ms apart; resolves after the last `end`. */
-async function drive(begin: (i: number) => void, answer: (i: number) => void, end: (i: number) => void): Promise<void> {
-  const gap = 1_000 / RATE;
-  const started = performance.now();
-  let ended = 0;
-  let allEnded: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (allEnded = resolve));
-  for (let i = 0; i < CALLS; i++) {
-    const wait = started + i * gap - performance.now();
-    if (wait > 1) await sleep(wait);
-    begin(i);
-    setTimeout(() => {
-      answer(i);
-      setTimeout(() => {
-        end(i);
-        if (++ended === CALLS) allEnded();
-      }, 20);
-    }, 20);
-  }
-  await done;
 }
 
 /** Event-loop delay of this process while a scenario runs (stalls: GC, CPU starvation, long tasks). */
@@ -150,15 +126,15 @@ async function simulated(): Promise<Result> {
   await drive(
     (i) => {
       const number = String(100_000 + i);
-      sentAt.set(`inbound:${number}`, performance.now());
+      sentAt.set(`inbound:${number}`, now());
       ids[i] = line.incoming(number);
     },
     (i) => {
-      sentAt.set(`connected:${100_000 + i}`, performance.now());
+      sentAt.set(`connected:${100_000 + i}`, now());
       line.execute({ type: 'answer', lineCallId: ids[i]! }).catch((error: unknown) => console.error('answer', i, String(error), line.callIds().length));
     },
     (i) => {
-      sentAt.set(`disconnected:${100_000 + i}`, performance.now());
+      sentAt.set(`disconnected:${100_000 + i}`, now());
       try {
         line.remoteHangup(ids[i]!);
       } catch (error) {
@@ -174,66 +150,80 @@ async function simulated(): Promise<Result> {
   return result;
 }
 
+/** Sends `message` to the phone process and waits for its answer of type `answer`. */
+function ask<T>(child: ChildProcess, message: unknown, answer: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: { type: string }) => {
+      if (reply.type !== answer) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(reply as T);
+    };
+    const onExit = (code: number | null) => reject(new Error(`the phone process exited (${code}) before "${answer}"`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    child.send(message as object);
+  });
+}
+
 async function deskPhones(count: number): Promise<Result> {
   const sink = await receiver();
   const fetcher = new UndiciFetcher({ connectionsPerOrigin: 64 });
   const listeners = new EventListeners();
-  const phones: FakeYealink[] = [];
-  for (let p = 0; p < count; p++) phones.push(await new FakeYealink({ password: 'pw' }).start());
-  // Picked after the phones took their ports, so none of them can take the listener's.
-  const port = await freePort();
-  const lines: { id: string; line: Line }[] = [];
-  const sentAt = new Map<string, number>();
-  for (const [p, phone] of phones.entries()) {
-    const settings: DeskPhoneSettings = {
+  const child = fork(new URL('./phones-process.ts', import.meta.url), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  try {
+    const { urls } = await ask<{ urls: string[] }>(child, { type: 'start', count }, 'started');
+    // Picked after the phones took their ports, so none of them can take the listener's.
+    const port = await freePort();
+    const settingsList: DeskPhoneSettings[] = urls.map((url, p) => ({
       id: `desk-${p}`,
       ...DeskPhoneLineSchema.parse({
         type: 'deskphone',
         vendor: 'yealink',
-        url: phone.url,
+        url,
         password: 'pw',
         account: '987@example.com',
         callback: { listen: '127.0.0.1', port, url: `http://127.0.0.1:${port}` },
       }),
-    };
-    phone.configure(setupEntries(settings));
-    phone.onSend = (url) => {
-      const match = /\/phone\/[^/]+\/(\w+)\?remote=sip:(\d+)@/.exec(url);
-      const slot = match ? SLOT_OF[match[1]!] : undefined;
-      if (slot) sentAt.set(`${slot}:${match![2]}`, performance.now());
-    };
-    lines.push({
+    }));
+    await ask(child, { type: 'configure', entries: settingsList.map((settings) => setupEntries(settings)) }, 'configured');
+    const lines = settingsList.map((settings) => ({
       id: settings.id,
-      line: new DeskPhoneLine(settings, { clock: systemClock, random: cryptoRandom, listeners, driver: createDriver(settings, { clock: systemClock }) }),
-    });
+      line: new DeskPhoneLine(settings, {
+        clock: systemClock,
+        random: cryptoRandom,
+        listeners,
+        driver: createDriver(settings, { clock: systemClock }),
+      }) as Line,
+    }));
+    const engine = engineFor(lines, sink.url, fetcher);
+    const startedAt = performance.now();
+    await engine.start();
+    const startMs = round(performance.now() - startedAt, 0);
+    // A line whose first probe failed on a starved machine retries with backoff: give them time, then name one.
+    const readyBy = performance.now() + DEADLINE_MS;
+    while (lines.some(({ line }) => line.status().state !== 'ready') && performance.now() < readyBy) await sleep(100);
+    const notReady = lines.filter(({ line }) => line.status().state !== 'ready');
+    if (notReady.length > 0) throw new Error(`${notReady.length} desk-phone lines not ready, e.g. ${notReady[0]!.id}: ${notReady[0]!.line.status().detail}`);
+    const stopLoop = loopDelay();
+    const cpuBefore = process.cpuUsage();
+    const { sent } = await ask<{ sent: [string, number][] }>(child, { type: 'drive' }, 'driven');
+    // Only the three call events are counted: busy_to_idle also fires, but has no Action URL.
+    const result: Result = await collect(
+      `${count} desk phone${count === 1 ? '' : 's'} (fake Yealinks in their own process)`,
+      new Map(sent),
+      sink.arrivals,
+      cpuBefore,
+    );
+    result.startMs = startMs;
+    result.loopDelayP99Ms = stopLoop();
+    await engine.stop(1_000);
+    return result;
+  } finally {
+    if (child.exitCode === null) await ask(child, { type: 'close' }, 'closed').catch(() => undefined);
+    await fetcher.close();
+    await sink.close();
   }
-  const engine = engineFor(lines, sink.url, fetcher);
-  const startedAt = performance.now();
-  await engine.start();
-  const startMs = round(performance.now() - startedAt, 0);
-  // A line whose first probe failed on a starved machine retries with backoff: give them time, then name one.
-  const readyBy = performance.now() + DEADLINE_MS;
-  while (lines.some(({ line }) => line.status().state !== 'ready') && performance.now() < readyBy) await sleep(100);
-  const notReady = lines.filter(({ line }) => line.status().state !== 'ready');
-  if (notReady.length > 0) throw new Error(`${notReady.length} desk-phone lines not ready, e.g. ${notReady[0]!.id}: ${notReady[0]!.line.status().detail}`);
-  const calls: ReturnType<FakeYealink['ringIn']>[] = [];
-  const stopLoop = loopDelay();
-  const cpuBefore = process.cpuUsage();
-  await drive(
-    (i) => (calls[i] = phones[i % count]!.ringIn(String(100_000 + i))),
-    (i) => phones[i % count]!.pickUp(calls[i]!),
-    (i) => phones[i % count]!.remoteHangup(calls[i]!),
-  );
-  await Promise.all(phones.map((phone) => phone.drained()));
-  const result: Result = await collect(`${count} desk phone${count === 1 ? '' : 's'} (fake Yealink over HTTP)`, sentAt, sink.arrivals, cpuBefore);
-  result.startMs = startMs;
-  result.loopDelayP99Ms = stopLoop();
-  // Only the three call events are counted: busy_to_idle also fires, but has no Action URL.
-  await engine.stop(1_000);
-  await Promise.all(phones.map((phone) => phone.close()));
-  await fetcher.close();
-  await sink.close();
-  return result;
 }
 
 async function main(): Promise<void> {
