@@ -5,8 +5,8 @@ import type { ServerEdition } from '@callhook/server';
  * A new line type is one more entry here. Loaded lazily: `callhook --version` needs none of it.
  */
 export async function cliEdition(): Promise<ServerEdition> {
-  const [server, sip] = await Promise.all([import('@callhook/server'), import('@callhook/sip')]);
+  const [server, sip, phones] = await Promise.all([import('@callhook/server'), import('@callhook/sip'), import('@callhook/phones')]);
   return {
-    linePlugins: [server.simulatorLinePlugin, sip.sipLinePlugin],
+    linePlugins: [server.simulatorLinePlugin, sip.sipLinePlugin, phones.deskphoneLinePlugin],
   };
 }

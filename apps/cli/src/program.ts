@@ -120,6 +120,15 @@ ${EXIT_CODE_HELP}`,
     .addHelpText('after', '\nExample:\n  $ callhook config init --out callhook.json')
     .action(async (options) => (await import('./commands/config.js')).configInit(options, out()));
 
+  const phone = program.command('phone').description('desk phones (hardware telephone mode)');
+  phone
+    .command('setup')
+    .description('print what to enter on the desk phone of a "deskphone" line: event URLs, allow-list, prompt')
+    .requiredOption('--config <file>', 'settings JSON file')
+    .option('--line <id>', 'which desk-phone line, when the file has several')
+    .addHelpText('after', '\nExample:\n  $ callhook phone setup --config callhook.json --line desk-12')
+    .action(async (options) => (await import('./commands/phone.js')).phoneSetup(options, out()));
+
   clientOptions(program.command('dial <target>').description('send make_call to a running instance'))
     .option('--force', 'dial even if the same target was dialled moments ago')
     .addHelpText('after', '\nExample:\n  $ callhook dial +49301234567 --token $TOKEN')

@@ -1,0 +1,46 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './support/cli.js';
+
+const desk = (id: string, vendor: string) => ({
+  id,
+  type: 'deskphone',
+  vendor,
+  url: 'http://192.0.2.10',
+  password: 'pw',
+  account: '987@example.com',
+  callback: { listen: '0.0.0.0', port: 61235, url: 'http://192.0.2.5:61235' },
+});
+
+function settingsFile(content: unknown): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'callhook-phone-setup-')), 'callhook.json');
+  writeFileSync(file, JSON.stringify(content));
+  return file;
+}
+
+describe('callhook phone setup', () => {
+  it('prints the settings to enter on the phone of the named desk-phone line', () => {
+    const file = settingsFile({ lines: [desk('desk-12', 'yealink'), desk('desk-13', 'snom')] });
+    const run = runCli(['phone', 'setup', '--config', file, '--line', 'desk-12']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Desk phone line "desk-12": yealink at http://192.0.2.10, account 987@example.com');
+    expect(run.stdout).toContain('features.action_uri_limit_ip): add 192.0.2.5');
+    expect(run.stdout).toMatch(/action_url\.incoming_call = http:\/\/192\.0\.2\.5:61235\/phone\/[A-Za-z0-9_-]{32}\/incoming\?/);
+    const json = runCli(['--json', 'phone', 'setup', '--config', file, '--line', 'desk-13']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ line: 'desk-13', vendor: 'snom', text: expect.stringContaining('action_incoming_url = ') });
+  });
+
+  it('names the desk-phone lines when --line is missing or wrong, and refuses protocol csta as not available yet', () => {
+    const file = settingsFile({ lines: [desk('desk-12', 'yealink'), desk('desk-13', 'snom')] });
+    const missing = runCli(['phone', 'setup', '--config', file]);
+    expect(missing.code).toBe(6);
+    expect(missing.stderr).toContain('has 2 desk-phone lines; name one with --line (desk-12, desk-13)');
+    const wrong = runCli(['phone', 'setup', '--config', file, '--line', 'desk-99']);
+    expect(wrong.code).toBe(6);
+    const csta = runCli(['phone', 'setup', '--config', settingsFile({ lines: [{ ...desk('desk-12', 'snom'), protocol: 'csta' }] })]);
+    expect(csta.code).toBe(3);
+    expect(csta.stderr).toContain('lines[0].protocol: protocol "csta" (uaCSTA over SIP) is not available yet in this build; use "http"');
+  });
+});

@@ -1,0 +1,257 @@
+/**
+ * Desk-phone load: one engine (core Engine → templates → dispatcher → undici, as `callhook serve` runs
+ * it, without the HTTP control API) watching N fake Yealink phones (1, 100, 1,000) on one shared
+ * callback listener. Calls arrive at a steady rate spread over the phones; each call is three phone
+ * events (incoming, connected, disconnected) and three Action URLs. Measured: event-to-Action-URL
+ * latency (the fake phone's fetch of its event URL → arrival of the Action URL at a loopback
+ * receiver), lost events, and process CPU per phone event. Beside it, in the same run, the same
+ * engine fed by the simulated line (no phone HTTP at all) as the baseline. The fake phones run in a
+ * process of their own (`phones-process.ts`), so the CPU figure is this process's: engine, event
+ * listener and the loopback receiver (which the baseline has too). Send and arrival times are read on
+ * a clock both processes share (`performance.timeOrigin + performance.now()`).
+ *
+ * Run: `pnpm --filter @callhook/phones bench` (env BENCH_CALLS, BENCH_RATE to change the load).
+ */
+import { Engine, loadSettings, SimulatedLine, standardSinks, type Line } from '@callhook/core';
+import { cryptoRandom, headlessBrowser, systemClock, UndiciFetcher } from '@callhook/server';
+import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { AddressInfo } from 'node:net';
+import { createDriver, DeskPhoneLine, DeskPhoneLineSchema, EventListeners, setupEntries, type DeskPhoneSettings } from '../src/index.js';
+import { freePort } from '../test/support/free-port.js';
+import { fork, type ChildProcess } from 'node:child_process';
+import { CALLS, drive, now, RATE, sleep } from './drive.js';
+
+const PHONES = [1, 100, 1_000];
+const DEADLINE_MS = 60_000;
+
+const SLOT_OF: Record<string, string> = { incoming: 'inbound', connected: 'connected', disconnected: 'disconnected' };
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** A loopback receiver noting when each Action URL arrived, by `<slot>:<number>`. */
+async function receiver() {
+  const arrivals = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const at = now();
+    const match = /^\/(\w+)\?n=([^&]+)/.exec(req.url ?? '');
+    if (match) arrivals.set(`${match[1]}:${decodeURIComponent(match[2]!)}`, at);
+    req.resume();
+    res.end('ok');
+  });
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arrivals,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
+}
+
+function engineFor(lines: { id: string; line: Line }[], url: string, fetcher: UndiciFetcher): Engine {
+  const settings = loadSettings({
+    actionUrls: { enabled: true, slots: Object.values(SLOT_OF).map((on) => ({ on, url: `${url}/${on}?n=<$remote_party>&g=<$call_guid>&lp=<$local_party>` })) },
+  });
+  return new Engine({
+    lines,
+    clock: systemClock,
+    random: cryptoRandom,
+    sinks: standardSinks({ fetcher, browser: headlessBrowser }),
+    settings,
+    historyLimit: CALLS,
+    // Room for every delivery of the run: the bench measures latency, not the dispatcher's back-pressure.
+    maxQueuedDeliveries: 1_000_000,
+  });
+}
+
+interface Result {
+  name: string;
+  events: number;
+  lost: number;
+  p50: number;
+  p99: number;
+  cpuUsPerEvent: number;
+  /** p99 event-loop delay during the scenario, ms. */
+  loopDelayP99Ms?: number;
+  /** How long starting the engine (every line probing its phone) took, ms. */
+  startMs?: number;
+}
+
+/** Event-loop delay of this process while a scenario runs (stalls: GC, CPU starvation, long tasks). */
+function loopDelay() {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  return () => {
+    histogram.disable();
+    return round(histogram.percentile(99) / 1e6, 1);
+  };
+}
+
+async function collect(name: string, sentAt: Map<string, number>, arrivals: Map<string, number>, cpuBefore: NodeJS.CpuUsage): Promise<Result> {
+  const until = performance.now() + DEADLINE_MS;
+  while (arrivals.size < sentAt.size && performance.now() < until) await sleep(20);
+  const cpu = process.cpuUsage(cpuBefore);
+  const latencies: number[] = [];
+  let lost = 0;
+  for (const [key, at] of sentAt) {
+    const arrived = arrivals.get(key);
+    if (arrived === undefined) lost++;
+    else latencies.push(arrived - at);
+  }
+  return {
+    name,
+    events: sentAt.size,
+    lost,
+    p50: round(percentile(latencies, 50)),
+    p99: round(percentile(latencies, 99)),
+    cpuUsPerEvent: round((cpu.user + cpu.system) / sentAt.size, 0),
+  };
+}
+
+async function simulated(): Promise<Result> {
+  const sink = await receiver();
+  const fetcher = new UndiciFetcher({ connectionsPerOrigin: 64 });
+  const line = new SimulatedLine({ clock: systemClock, answerAfterMs: null });
+  const engine = engineFor([{ id: 'sim', line }], sink.url, fetcher);
+  await engine.start();
+  const sentAt = new Map<string, number>();
+  const ids: string[] = [];
+  const stopLoop = loopDelay();
+  const cpuBefore = process.cpuUsage();
+  await drive(
+    (i) => {
+      const number = String(100_000 + i);
+      sentAt.set(`inbound:${number}`, now());
+      ids[i] = line.incoming(number);
+    },
+    (i) => {
+      sentAt.set(`connected:${100_000 + i}`, now());
+      line.execute({ type: 'answer', lineCallId: ids[i]! }).catch((error: unknown) => console.error('answer', i, String(error), line.callIds().length));
+    },
+    (i) => {
+      sentAt.set(`disconnected:${100_000 + i}`, now());
+      try {
+        line.remoteHangup(ids[i]!);
+      } catch (error) {
+        console.error('hangup', i, String(error));
+      }
+    },
+  );
+  const result = await collect('simulated line (baseline)', sentAt, sink.arrivals, cpuBefore);
+  result.loopDelayP99Ms = stopLoop();
+  await engine.stop(1_000);
+  await fetcher.close();
+  await sink.close();
+  return result;
+}
+
+/** Sends `message` to the phone process and waits for its answer of type `answer`. */
+function ask<T>(child: ChildProcess, message: unknown, answer: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: { type: string }) => {
+      if (reply.type !== answer) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(reply as T);
+    };
+    const onExit = (code: number | null) => reject(new Error(`the phone process exited (${code}) before "${answer}"`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    child.send(message as object);
+  });
+}
+
+async function deskPhones(count: number): Promise<Result> {
+  const sink = await receiver();
+  const fetcher = new UndiciFetcher({ connectionsPerOrigin: 64 });
+  const listeners = new EventListeners();
+  const child = fork(new URL('./phones-process.ts', import.meta.url), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  try {
+    const { urls } = await ask<{ urls: string[] }>(child, { type: 'start', count }, 'started');
+    // Picked after the phones took their ports, so none of them can take the listener's.
+    const port = await freePort();
+    const settingsList: DeskPhoneSettings[] = urls.map((url, p) => ({
+      id: `desk-${p}`,
+      ...DeskPhoneLineSchema.parse({
+        type: 'deskphone',
+        vendor: 'yealink',
+        url,
+        password: 'pw',
+        account: '987@example.com',
+        callback: { listen: '127.0.0.1', port, url: `http://127.0.0.1:${port}` },
+      }),
+    }));
+    await ask(child, { type: 'configure', entries: settingsList.map((settings) => setupEntries(settings)) }, 'configured');
+    const lines = settingsList.map((settings) => ({
+      id: settings.id,
+      line: new DeskPhoneLine(settings, {
+        clock: systemClock,
+        random: cryptoRandom,
+        listeners,
+        driver: createDriver(settings, { clock: systemClock }),
+      }) as Line,
+    }));
+    const engine = engineFor(lines, sink.url, fetcher);
+    const startedAt = performance.now();
+    await engine.start();
+    const startMs = round(performance.now() - startedAt, 0);
+    // A line whose first probe failed on a starved machine retries with backoff: give them time, then name one.
+    const readyBy = performance.now() + DEADLINE_MS;
+    while (lines.some(({ line }) => line.status().state !== 'ready') && performance.now() < readyBy) await sleep(100);
+    const notReady = lines.filter(({ line }) => line.status().state !== 'ready');
+    if (notReady.length > 0) throw new Error(`${notReady.length} desk-phone lines not ready, e.g. ${notReady[0]!.id}: ${notReady[0]!.line.status().detail}`);
+    const stopLoop = loopDelay();
+    const cpuBefore = process.cpuUsage();
+    const { sent } = await ask<{ sent: [string, number][] }>(child, { type: 'drive' }, 'driven');
+    // Only the three call events are counted: busy_to_idle also fires, but has no Action URL.
+    const result: Result = await collect(
+      `${count} desk phone${count === 1 ? '' : 's'} (fake Yealinks in their own process)`,
+      new Map(sent),
+      sink.arrivals,
+      cpuBefore,
+    );
+    result.startMs = startMs;
+    result.loopDelayP99Ms = stopLoop();
+    await engine.stop(1_000);
+    return result;
+  } finally {
+    if (child.exitCode === null) await ask(child, { type: 'close' }, 'closed').catch(() => undefined);
+    await fetcher.close();
+    await sink.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const rows: (Result & { cpuRatioToSimulated: number })[] = [];
+  await simulated(); // warm-up turn (JIT, first connections), discarded
+  const baseline = await simulated();
+  rows.push({ ...baseline, cpuRatioToSimulated: 1 });
+  for (const count of PHONES) {
+    const row = await deskPhones(count);
+    rows.push({ ...row, cpuRatioToSimulated: round(row.cpuUsPerEvent / baseline.cpuUsPerEvent) });
+  }
+  console.log(`desk phones: ${CALLS} calls × 3 events at ${RATE} calls/s, event → Action URL at a loopback receiver (ms), CPU µs per phone event`);
+  console.table(
+    rows.map((r) => ({
+      name: r.name,
+      events: r.events,
+      lost: r.lost,
+      p50Ms: r.p50,
+      p99Ms: r.p99,
+      cpuUsPerEvent: r.cpuUsPerEvent,
+      cpuRatio: r.cpuRatioToSimulated,
+      loopDelayP99Ms: r.loopDelayP99Ms,
+      engineStartMs: r.startMs ?? '',
+    })),
+  );
+  console.log('target: 1,000 phones with p99 < 50 ms and no lost events');
+  const failed = rows.some((r) => r.lost > 0);
+  process.exitCode = failed ? 1 : 0;
+}
+
+await main();

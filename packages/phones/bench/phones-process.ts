@@ -1,0 +1,50 @@
+/**
+ * The bench's fake phones in a process of their own, so the engine's process does only callhook's
+ * work. Driven over IPC: `start` (N phones) → their URLs; `configure` (event-URL settings per phone);
+ * `drive` → when each event URL was fetched, by `<slot>:<number>`; `close`.
+ */
+import { FakeYealink } from '../test/support/fake-yealink.js';
+import { drive, now } from './drive.js';
+
+type Message =
+  { type: 'start'; count: number } | { type: 'configure'; entries: { setting: string; value: string }[][] } | { type: 'drive' } | { type: 'close' };
+
+const SLOT_OF: Record<string, string> = { incoming: 'inbound', connected: 'connected', disconnected: 'disconnected' };
+const phones: FakeYealink[] = [];
+const sent: [string, number][] = [];
+const reply = (message: unknown) => process.send!(message);
+
+process.on('message', (message: Message) => {
+  void (async () => {
+    switch (message.type) {
+      case 'start':
+        for (let p = 0; p < message.count; p++) phones.push(await new FakeYealink({ password: 'pw' }).start());
+        return reply({ type: 'started', urls: phones.map((phone) => phone.url) });
+      case 'configure':
+        for (const [p, phone] of phones.entries()) {
+          phone.configure(message.entries[p]!);
+          phone.onSend = (url) => {
+            const match = /\/phone\/[^/]+\/(\w+)\?remote=sip:(\d+)@/.exec(url);
+            const slot = match ? SLOT_OF[match[1]!] : undefined;
+            if (slot) sent.push([`${slot}:${match![2]}`, now()]);
+          };
+        }
+        return reply({ type: 'configured' });
+      case 'drive': {
+        const calls: ReturnType<FakeYealink['ringIn']>[] = [];
+        const count = phones.length;
+        await drive(
+          (i) => (calls[i] = phones[i % count]!.ringIn(String(100_000 + i))),
+          (i) => phones[i % count]!.pickUp(calls[i]!),
+          (i) => phones[i % count]!.remoteHangup(calls[i]!),
+        );
+        await Promise.all(phones.map((phone) => phone.drained()));
+        return reply({ type: 'driven', sent });
+      }
+      case 'close':
+        await Promise.all(phones.map((phone) => phone.close()));
+        reply({ type: 'closed' });
+        return process.exit(0);
+    }
+  })();
+});

@@ -1,0 +1,55 @@
+import { CallhookError, type LinePlugin, type LineRoutesContext } from '@callhook/core';
+import { DeskPhoneLine } from './line/desk-phone-line.js';
+import { DeskPhoneLineSchema, type DeskPhoneSettings } from './settings.js';
+import { deskPhoneSetupText } from './setup.js';
+import { createDriver } from './vendors/create-driver.js';
+
+/** The part of an HTTP app (fastify) the plugin's route needs. */
+export interface SetupRouteHost {
+  get(path: string, handler: (request: { params: unknown }) => Promise<unknown>): unknown;
+}
+
+/** The path of the setup text route: `GET /api/v1/lines/:id/setup` → `{ line, vendor, text }`. */
+export const SETUP_ROUTE = '/api/v1/lines/:id/setup';
+
+/**
+ * The desk phone as a line plugin (`"type": "deskphone"`, hardware telephone mode). Settings:
+ * `DeskPhoneLineSchema`; the phone's admin password is a secret shown as `{"set": true}` outside the
+ * settings file and not sent on to another phone (`url`) or login (`username`) unless typed again.
+ * Its route `GET /api/v1/lines/:id/setup` answers the setup text of a running desk-phone line (what
+ * `callhook phone setup` prints), behind the server's token like every API route. Every field needs a
+ * restart of the line (its listener, secret and driver are built at start).
+ */
+export const deskphoneLinePlugin: LinePlugin<DeskPhoneSettings> = {
+  type: 'deskphone',
+  settingsSchema: DeskPhoneLineSchema,
+  create: (settings, deps) =>
+    new DeskPhoneLine(settings, {
+      clock: deps.clock,
+      logger: deps.logger,
+      ...(deps.random ? { random: deps.random } : {}),
+      driver: createDriver(settings, { clock: deps.clock }),
+    }),
+  routes: (host, context) => registerSetupRoute(host as SetupRouteHost, context),
+  secrets: {
+    fields: ['password'],
+    // The password is the phone's admin login: not sent to another phone or user unless typed again.
+    account: (line) =>
+      `${String(line.username ?? '').toLowerCase()} at ${typeof line.url === 'string' ? line.url.toLowerCase().replace(/\/$/, '') : 'its phone'}`,
+    accountLabel: 'the phone url or username',
+  },
+};
+
+/** Registers `GET /api/v1/lines/:id/setup` for the running desk-phone lines of `context`. */
+export function registerSetupRoute(host: SetupRouteHost, context: LineRoutesContext): void {
+  host.get(SETUP_ROUTE, async (request) => {
+    const id = (request.params as { id?: unknown }).id;
+    const entry = context.lines().find((l) => l.id === id);
+    if (!entry || !(entry.line instanceof DeskPhoneLine)) {
+      const ids = context.lines().map((l) => l.id);
+      throw new CallhookError('no_such_line', `no desk-phone line "${String(id)}"; desk-phone lines: ${ids.join(', ') || 'none'}`, { line: id });
+    }
+    const settings = entry.line.settingsForSetup;
+    return { line: settings.id, vendor: settings.vendor, text: deskPhoneSetupText(settings) };
+  });
+}
