@@ -29,6 +29,12 @@ describe('sip line settings (the sip plugin in an edition)', () => {
       'line.media.inactivityTimeoutSeconds',
       /at most 3600/,
     ],
+    [
+      'sip bind address that is no IP address',
+      { line: { type: 'sip', aor: 'sip:303@pbx', bindAddress: 'eth0' } },
+      'line.bindAddress',
+      /IP address.*or leave it out/,
+    ],
     ['zero TCP connection cap', { line: { type: 'sip', aor: 'sip:303@pbx', tcp: { maxConnections: 0 } } }, 'line.tcp.maxConnections', /1/],
     [
       'sip registrar in lines',

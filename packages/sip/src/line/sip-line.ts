@@ -28,6 +28,7 @@ import { dialTarget } from './target-uri.js';
 import { outgoingInviteDelegate } from './outgoing-call.js';
 import { delay, withTimeout } from './with-timeout.js';
 import { createUserAgent } from './user-agent-factory.js';
+import { chooseLineAddress, type LineAddress } from './line-address.js';
 
 export interface SipLineDeps {
   logger?: Logger;
@@ -94,7 +95,19 @@ export class SipLine implements Line {
   async start(): Promise<void> {
     if (this.userAgent) return;
     this.setStatus({ state: 'starting', detail: 'starting' });
-    const { bindAddress, port, transport } = this.settings;
+    const { port, transport } = this.settings;
+    if (!UserAgent.makeURI(this.settings.aor)) {
+      this.setStatus({ state: 'failed', detail: `bad address of record ${this.settings.aor}` });
+      throw new CallhookError('line_error', this.events.status.detail);
+    }
+    let address: LineAddress;
+    try {
+      address = await chooseLineAddress(this.settings);
+    } catch (error) {
+      this.setStatus({ state: 'failed', detail: (error as Error).message });
+      throw new CallhookError('line_error', this.events.status.detail);
+    }
+    const bindAddress = address.bind;
     try {
       this.endpoint =
         transport === 'tcp'
@@ -107,6 +120,7 @@ export class SipLine implements Line {
     const userAgent = createUserAgent({
       settings: this.settings,
       endpoint: this.endpoint,
+      advertisedAddress: address.advertised,
       clock: this.clock,
       random: this.random,
       logger: this.logger,

@@ -2,7 +2,6 @@ import { maskCredentials, type Clock, type Logger, type Random } from '@callhook
 import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { UserAgent, type Session, type UserAgentDelegate } from 'sip.js';
 import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
-import { advertisedAddress } from '../transport/advertised-address.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import { NodeSipTransport, type NodeSipTransportOptions } from '../transport/node-sip-transport.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
@@ -13,6 +12,8 @@ import { userPart } from './target-uri.js';
 export interface UserAgentParts {
   settings: SipLineSettings;
   endpoint: SipEndpoint;
+  /** The address written into Via, Contact and SDP (see `chooseLineAddress`). */
+  advertisedAddress: string;
   clock: Clock;
   random: Random;
   logger: Logger;
@@ -27,7 +28,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
   const uri = UserAgent.makeURI(settings.aor);
   if (!uri) throw new Error(maskCredentials(`bad address of record ${settings.aor}`));
   const user = userPart(settings.aor);
-  const advertised = advertisedAddress(endpoint.local.address);
+  const advertised = parts.advertisedAddress;
   const transportOptions: NodeSipTransportOptions = {
     endpoint,
     clock,

@@ -1,4 +1,5 @@
 import { LINE_COMMON_FIELDS } from '@callhook/core';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -44,7 +45,15 @@ export const SipLineSchema = z.strictObject({
     .optional(),
   transport: z.enum(['udp', 'tcp']).default('udp'),
   displayName: z.string().optional(),
-  bindAddress: z.string().default('127.0.0.1'),
+  /**
+   * The local IP address to listen on (SIP and RTP). Unset (the default), the line uses the local address
+   * that routes to its registrar (else its AOR's domain) and advertises it in Via, Contact and SDP;
+   * `0.0.0.0` or `::` listens on every interface and advertises that routed address.
+   */
+  bindAddress: z
+    .string()
+    .refine((text) => isIP(text) !== 0, 'write line.bindAddress as an IP address of this machine (e.g. 192.168.1.20 or 0.0.0.0), or leave it out')
+    .optional(),
   port: z.number().int().min(0).max(65535).default(0),
   autoAnswer: z.boolean().default(false),
   registerExpires: z.number().int().min(30).max(86_400).default(600),
