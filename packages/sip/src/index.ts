@@ -3,7 +3,7 @@ import type { SipLineSettings } from './settings/sip-line-schema.js';
 
 export { SipLine, type SipLineDeps } from './line/sip-line.js';
 export { SipError, type SipErrorCode } from './errors.js';
-export { SipLineSchema, SipMediaSchema, SipTcpLimitsSchema, type SipLineSettings } from './settings/sip-line-schema.js';
+export { SipLineSchema, SipMediaSchema, SipTcpLimitsSchema, SipTlsSchema, type SipLineSettings } from './settings/sip-line-schema.js';
 export { sipLinePlugin } from './sip-line-plugin.js';
 export { systemClock, cryptoRandom } from '@callhook/node';
 export { peekSipMessage, type PeekedMessage } from './message/peek.js';
@@ -12,6 +12,8 @@ export { Retransmitter, DEFAULT_TIMERS, type RetransmitTimers } from './transpor
 export { NodeSipTransport, type NodeSipTransportOptions } from './transport/node-sip-transport.js';
 export { UdpEndpoint } from './transport/udp-endpoint.js';
 export { TcpEndpoint, DEFAULT_TCP_LIMITS, type TcpLimits } from './transport/tcp-endpoint.js';
+export { TlsEndpoint, type TlsEndpointOptions } from './transport/tls-endpoint.js';
+export { loadTlsMaterial, type TlsClientMaterial, type TlsFileSettings } from './transport/tls-trust.js';
 export type { SipEndpoint, Peer, InboundMessage } from './transport/endpoint.js';
 export { PlainSessionDescriptionHandler, type PlainSdhOptions } from './sdp/plain-sdh.js';
 export { buildSdp, OFFERED_CODECS } from './sdp/sdp-build.js';

@@ -15,7 +15,10 @@ import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { Inviter, UserAgent, type Session } from 'sip.js';
 import { cryptoRandom, systemClock } from '@callhook/node';
 import { randomHex } from '../random-draws.js';
-import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
+import { formatHost, peerKey, type Peer, type SipEndpoint } from '../transport/endpoint.js';
+import { resolvePeer } from '../transport/routing.js';
+import { TlsEndpoint } from '../transport/tls-endpoint.js';
+import { loadTlsMaterial } from '../transport/tls-trust.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
 import { TcpEndpoint, type TcpLimits } from '../transport/tcp-endpoint.js';
 import { UdpEndpoint } from '../transport/udp-endpoint.js';
@@ -28,7 +31,7 @@ import { dialTarget } from './target-uri.js';
 import { outgoingInviteDelegate } from './outgoing-call.js';
 import { delay, withTimeout } from './with-timeout.js';
 import { createUserAgent } from './user-agent-factory.js';
-import { chooseLineAddress, type LineAddress } from './line-address.js';
+import { chooseLineAddress, firstHop, type LineAddress } from './line-address.js';
 
 export interface SipLineDeps {
   logger?: Logger;
@@ -62,6 +65,8 @@ export class SipLine implements Line {
   private endpoint: SipEndpoint | undefined;
   private userAgent: UserAgent | undefined;
   private registration: Registration | undefined;
+  /** The registrar as connected to (TLS lines): a lost connection to it triggers a new REGISTER. */
+  private registrarPeer: Peer | undefined;
   private readonly logger: Logger;
   private readonly events: LineEventHub;
   private readonly clock: Clock;
@@ -88,7 +93,7 @@ export class SipLine implements Line {
   }
 
   /** Where the line listens, once started. */
-  get localAddress(): { address: string; port: number; protocol: 'UDP' | 'TCP' } | undefined {
+  get localAddress(): { address: string; port: number; protocol: 'UDP' | 'TCP' | 'TLS' } | undefined {
     return this.endpoint && { ...this.endpoint.local, protocol: this.endpoint.protocol };
   }
 
@@ -96,6 +101,13 @@ export class SipLine implements Line {
     if (this.userAgent) return;
     this.setStatus({ state: 'starting', detail: 'starting' });
     const { port, transport } = this.settings;
+    if (transport === 'tls' && !this.settings.registrar) {
+      this.setStatus({
+        state: 'failed',
+        detail: 'transport "tls" needs line.registrar: the line opens the TLS connection to the PBX and takes its calls on it (it accepts no TLS connections)',
+      });
+      throw new CallhookError('line_error', this.events.status.detail);
+    }
     if (!UserAgent.makeURI(this.settings.aor)) {
       this.setStatus({ state: 'failed', detail: `bad address of record ${this.settings.aor}` });
       throw new CallhookError('line_error', this.events.status.detail);
@@ -108,11 +120,19 @@ export class SipLine implements Line {
       throw new CallhookError('line_error', this.events.status.detail);
     }
     const bindAddress = address.bind;
+    let tls: TlsEndpoint | undefined;
+    try {
+      if (transport === 'tls') tls = this.tlsEndpoint(bindAddress);
+    } catch (error) {
+      this.setStatus({ state: 'failed', detail: (error as Error).message });
+      throw new CallhookError('line_error', this.events.status.detail);
+    }
     try {
       this.endpoint =
-        transport === 'tcp'
+        tls ??
+        (transport === 'tcp'
           ? await TcpEndpoint.listen(bindAddress, port, this.logger, { clock: this.clock, limits: tcpLimits(this.settings) })
-          : await UdpEndpoint.bind(bindAddress, port, this.logger);
+          : await UdpEndpoint.bind(bindAddress, port, this.logger));
     } catch (error) {
       this.setStatus({ state: 'failed', detail: `cannot listen on ${transport} ${bindAddress}:${port}: ${(error as Error).message}` });
       throw new CallhookError('line_error', this.events.status.detail);
@@ -144,9 +164,12 @@ export class SipLine implements Line {
       this.setStatus({ state: 'ready', detail: `listening on ${transport} ${formatHost(local.address)}:${local.port}` });
       return;
     }
-    const registrarUri = UserAgent.makeURI(`sip:${registrar}`);
+    const registrarUri = UserAgent.makeURI(`${/^sips:/i.test(this.settings.aor) ? 'sips' : 'sip'}:${registrar}`);
     if (!registrarUri) throw new CallhookError('line_error', `bad registrar ${registrar}`);
+    const endpoint = this.endpoint;
     this.registration = new Registration(userAgent, {
+      ...(tls ? { prepare: () => this.openRegistrarFlow(tls, userAgent) } : {}),
+      ...(endpoint.lastFailure ? { transportFailure: () => endpoint.lastFailure?.() } : {}),
       registrar: registrarUri,
       registrarText: registrar,
       expires: this.settings.registerExpires,
@@ -156,6 +179,31 @@ export class SipLine implements Line {
       onStatus: (status) => this.setStatus(status),
     });
     await this.registration.start();
+  }
+
+  /** The TLS client endpoint of a `tls` line; throws (naming the field) when a CA or client certificate file is unusable. */
+  private tlsEndpoint(bindAddress: string): TlsEndpoint {
+    const endpoint = new TlsEndpoint({
+      bindAddress,
+      material: loadTlsMaterial(this.settings.tls),
+      serverName: this.settings.tls.serverName,
+      clock: this.clock,
+      logger: this.logger,
+    });
+    endpoint.onClosed = (peer) => {
+      if (this.registrarPeer && peerKey(peer) === peerKey(this.registrarPeer)) this.registration?.reconnect();
+    };
+    return endpoint;
+  }
+
+  /**
+   * Opens (or reuses) the TLS connection to the registrar and writes its local port into the Contact, so the
+   * registrar reaches the line over that connection (RFC 5923 §1; RFC 5626 §3 without flow tokens).
+   */
+  private async openRegistrarFlow(tls: TlsEndpoint, userAgent: UserAgent): Promise<void> {
+    this.registrarPeer = await resolvePeer(firstHop(this.settings), 5061);
+    const local = await tls.open(this.registrarPeer);
+    userAgent.contact.uri.port = local.port;
   }
 
   async stop(): Promise<void> {

@@ -64,5 +64,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
     delegate: parts.delegate,
   });
   userAgent.contact.uri.port = endpoint.local.port;
+  // A sips: AOR asks for TLS on every hop (RFC 3261 §19.1.1), so the Contact is sips: too.
+  if (/^sips:/i.test(settings.aor)) userAgent.contact.uri.scheme = 'sips';
   return userAgent;
 }

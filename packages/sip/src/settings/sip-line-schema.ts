@@ -26,6 +26,26 @@ export const SipTcpLimitsSchema = z.strictObject({
   firstRequestTimeoutSeconds: z.number().int().min(1).max(300).default(5),
 });
 
+/**
+ * TLS settings (`transport: "tls"`, RFC 3261 §26.3.1): the server certificate is checked against the system
+ * trust store plus `caFile`, and must name the registrar's host (or `serverName`); `certFile` + `keyFile`
+ * give a client certificate (PEM) for PBXs that require one. TLS 1.2 or later only.
+ */
+export const SipTlsSchema = z
+  .strictObject({
+    caFile: z.string().min(1, 'write line.tls.caFile as the path of a PEM CA certificate, or leave it out').optional(),
+    certFile: z.string().min(1, 'write line.tls.certFile as the path of a PEM client certificate, or leave it out').optional(),
+    keyFile: z.string().min(1, 'write line.tls.keyFile as the path of the PEM private key of certFile, or leave it out').optional(),
+    serverName: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+$/, 'write line.tls.serverName as the host name the PBX certificate lists, e.g. pbx.example.com')
+      .optional(),
+  })
+  .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), {
+    message: 'a client certificate needs both line.tls.certFile and line.tls.keyFile',
+    path: ['certFile'],
+  });
+
 export const SipLineSchema = z.strictObject({
   type: z.literal('sip'),
   aor: z
@@ -43,7 +63,8 @@ export const SipLineSchema = z.strictObject({
     .string()
     .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'write the registrar as host[:port], e.g. 127.0.0.1:5060')
     .optional(),
-  transport: z.enum(['udp', 'tcp']).default('udp'),
+  /** `tls` needs a registrar: the line opens the connection and takes calls on it (no TLS listener). */
+  transport: z.enum(['udp', 'tcp', 'tls']).default('udp'),
   displayName: z.string().optional(),
   /**
    * The local IP address to listen on (SIP and RTP). Unset (the default), the line uses the local address
@@ -60,6 +81,8 @@ export const SipLineSchema = z.strictObject({
   ...LINE_COMMON_FIELDS,
   /** Media supervision of connected calls. */
   media: SipMediaSchema.default(SipMediaSchema.parse({})),
+  /** Trust, client certificate and server name (only with `transport: "tls"`). */
+  tls: SipTlsSchema.default({}),
   /** Limits of the SIP TCP listener (only with `transport: "tcp"`). */
   tcp: SipTcpLimitsSchema.default(SipTcpLimitsSchema.parse({})),
 });
