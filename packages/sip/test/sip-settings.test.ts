@@ -35,6 +35,14 @@ describe('sip line settings (the sip plugin in an edition)', () => {
       'line.bindAddress',
       /IP address.*or leave it out/,
     ],
+    ['sip outbound proxy as a URL', { line: { type: 'sip', aor: 'sip:303@pbx', outboundProxy: 'sip:proxy' } }, 'line.outboundProxy', /host\[:port\]/],
+    [
+      'negative keep-alive interval',
+      { line: { type: 'sip', aor: 'sip:303@pbx', keepAliveSeconds: -5 } },
+      'line.keepAliveSeconds',
+      /0 to turn NAT keep-alives off/,
+    ],
+    ['sip transport sctp', { line: { type: 'sip', aor: 'sip:303@pbx', transport: 'sctp' } }, 'line.transport', /udp.*tcp.*tls/],
     ['zero TCP connection cap', { line: { type: 'sip', aor: 'sip:303@pbx', tcp: { maxConnections: 0 } } }, 'line.tcp.maxConnections', /1/],
     [
       'sip registrar in lines',

@@ -66,7 +66,7 @@ describe('a SIP line over TLS at kamailio', () => {
   it('registers over TLS, with the registrar’s name checked by SNI and subjectAltName', async () => {
     line = tlsLine('501', { tls: { caFile: ca.caFile, serverName: 'pbx.test' } });
     const { status } = await settled(line);
-    expect(status).toEqual({ state: 'ready', detail: `registered at ${kamailio.tlsAddress}` });
+    expect(status).toEqual({ state: 'ready', detail: `registered at ${kamailio.tlsAddress} over TLS` });
     expect(line.localAddress).toMatchObject({ address: '127.0.0.1', protocol: 'TLS' });
     expect(line.localAddress!.port).toBeGreaterThan(0);
   });
@@ -141,7 +141,7 @@ describe('TLS certificate refusals are line statuses naming the certificate and 
     expect(status.state).toBe('failed');
     expect(status.detail).toMatch(
       new RegExp(
-        `^cannot register at ${kamailio.tlsAddress}: the certificate of 127\\.0\\.0\\.1 \\(CN=pbx, .*issued by CN=callhook test CA.*\\) is not trusted .*set line\\.tls\\.caFile`,
+        `^cannot register at ${kamailio.tlsAddress} over TLS: the certificate of 127\\.0\\.0\\.1 \\(CN=pbx, .*issued by CN=callhook test CA.*\\) is not trusted .*set line\\.tls\\.caFile`,
       ),
     );
   });
@@ -224,7 +224,7 @@ describe('TLS client certificate, reconnection and settings', () => {
         tls: { caFile: ca.caFile, certFile: client.cert, keyFile: client.key },
       }),
     );
-    expect((await settled(line)).status).toEqual({ state: 'ready', detail: `registered at ${strict.tlsAddress}` });
+    expect((await settled(line)).status).toEqual({ state: 'ready', detail: `registered at ${strict.tlsAddress} over TLS` });
   });
 
   it('registers again over a new connection when the registrar restarts', async () => {

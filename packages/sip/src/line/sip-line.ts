@@ -16,7 +16,8 @@ import { Inviter, UserAgent, type Session } from 'sip.js';
 import { cryptoRandom, systemClock } from '@callhook/node';
 import { randomHex } from '../random-draws.js';
 import { formatHost, peerKey, type Peer, type SipEndpoint } from '../transport/endpoint.js';
-import { resolvePeer } from '../transport/routing.js';
+import { defaultPort, resolvePeer } from '../transport/routing.js';
+import { Every } from '../transport/keep-alive.js';
 import { TlsEndpoint } from '../transport/tls-endpoint.js';
 import { loadTlsMaterial } from '../transport/tls-trust.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
@@ -67,6 +68,7 @@ export class SipLine implements Line {
   private registration: Registration | undefined;
   /** The registrar as connected to (TLS lines): a lost connection to it triggers a new REGISTER. */
   private registrarPeer: Peer | undefined;
+  private keepAlive: Every | undefined;
   private readonly logger: Logger;
   private readonly events: LineEventHub;
   private readonly clock: Clock;
@@ -167,11 +169,12 @@ export class SipLine implements Line {
     const registrarUri = UserAgent.makeURI(`${/^sips:/i.test(this.settings.aor) ? 'sips' : 'sip'}:${registrar}`);
     if (!registrarUri) throw new CallhookError('line_error', `bad registrar ${registrar}`);
     const endpoint = this.endpoint;
+    this.startKeepAlive(this.endpoint);
     this.registration = new Registration(userAgent, {
       ...(tls ? { prepare: () => this.openRegistrarFlow(tls, userAgent) } : {}),
       ...(endpoint.lastFailure ? { transportFailure: () => endpoint.lastFailure?.() } : {}),
       registrar: registrarUri,
-      registrarText: registrar,
+      registrarText: `${registrar}${this.settings.outboundProxy ? ` via ${this.settings.outboundProxy}` : ''} over ${this.endpoint.protocol}`,
       expires: this.settings.registerExpires,
       clock: this.clock,
       logger: this.logger,
@@ -179,6 +182,24 @@ export class SipLine implements Line {
       onStatus: (status) => this.setStatus(status),
     });
     await this.registration.start();
+  }
+
+  /** NAT keep-alives to the first hop every `keepAliveSeconds` (see SipLineSchema); DNS is looked up per tick. */
+  private startKeepAlive(endpoint: SipEndpoint): void {
+    const seconds = this.settings.keepAliveSeconds;
+    if (seconds === 0) return;
+    const hop = firstHop(this.settings);
+    this.keepAlive = new Every(this.clock, seconds * 1000, () => {
+      resolvePeer(hop, defaultPort(endpoint.protocol)).then(
+        (peer) => endpoint.keepAlive(peer),
+        (error: Error) => this.logger.log('debug', 'keep-alive: cannot resolve the first hop', { error: error.message }),
+      );
+    });
+  }
+
+  /** NAT keep-alives sent and answered (pongs on TLS/TCP), for diagnostics and tests. */
+  get keepAliveStats(): { sent: number; answered: number } | undefined {
+    return this.endpoint && { ...this.endpoint.keepAliveStats };
   }
 
   /** The TLS client endpoint of a `tls` line; throws (naming the field) when a CA or client certificate file is unusable. */
@@ -226,6 +247,8 @@ export class SipLine implements Line {
       this.forget(call);
       this.emit({ type: 'ended', lineCallId: call.id, ...call.endReason });
     }
+    this.keepAlive?.stop();
+    this.keepAlive = undefined;
     await this.endpoint?.close();
     this.userAgent = undefined;
     this.registration = undefined;

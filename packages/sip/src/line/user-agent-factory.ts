@@ -5,9 +5,9 @@ import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import { NodeSipTransport, type NodeSipTransportOptions } from '../transport/node-sip-transport.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
-import { parseHostPort } from '../transport/routing.js';
 import { sipjsLogConnector } from './sipjs-logger.js';
 import { userPart } from './target-uri.js';
+import { firstHop } from './line-address.js';
 
 export interface UserAgentParts {
   settings: SipLineSettings;
@@ -34,7 +34,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
     clock,
     random,
     logger,
-    ...(settings.registrar ? { outboundProxy: parseHostPort(settings.registrar) } : {}),
+    ...(settings.registrar || settings.outboundProxy ? { outboundProxy: firstHop(settings) } : {}),
     ...(parts.timers ? { timers: parts.timers } : {}),
   };
   const userAgent = new UserAgent({

@@ -63,6 +63,25 @@ export const SipLineSchema = z.strictObject({
     .string()
     .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'write the registrar as host[:port], e.g. 127.0.0.1:5060')
     .optional(),
+  /**
+   * Where out-of-dialog requests (REGISTER, new INVITEs) are sent instead of the registrar or the
+   * Request-URI's host (RFC 3261 §8.1.2), written as host[:port]; with TLS the line's connection goes here.
+   */
+  outboundProxy: z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'write line.outboundProxy as host[:port], e.g. proxy.example.com:5061')
+    .optional(),
+  /**
+   * NAT keep-alive interval while the line has a registrar: a CRLF ping on the TLS/TCP connection to the
+   * first hop (answered by a CRLF pong within 10 s, else the connection is closed and the line registers
+   * again; RFC 5626 §4.4.1), a CRLF datagram over UDP. 0 turns it off.
+   */
+  keepAliveSeconds: z
+    .number()
+    .int()
+    .min(0, 'use 0 to turn NAT keep-alives off, or a number of seconds')
+    .max(3_600, 'NAT keep-alives are at most 3600 seconds apart')
+    .default(30),
   /** `tls` needs a registrar: the line opens the connection and takes calls on it (no TLS listener). */
   transport: z.enum(['udp', 'tcp', 'tls']).default('udp'),
   displayName: z.string().optional(),

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { KeepAliveStats } from './keep-alive.js';
 
 export interface Peer {
   address: string;
@@ -21,6 +22,12 @@ export interface SipEndpoint {
   onMessage: ((message: InboundMessage) => void) | undefined;
   send(text: string, to: Peer, connection?: Socket): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Sends a NAT keep-alive to `peer` (RFC 5626 §4.4.1 CRLF ping on the open TCP/TLS connection — never
+   * opening one — or a CRLF datagram over UDP). Never throws.
+   */
+  keepAlive(peer: Peer): void;
+  readonly keepAliveStats: KeepAliveStats;
   /** Why the last connection attempt failed (TLS: the certificate and the fix), until one succeeds. */
   lastFailure?(): string | undefined;
 }

@@ -3,6 +3,7 @@ import type { Clock, Logger, Random } from '@callhook/core';
 import { Core, EmitterImpl, TransportState, type Emitter, type Transport } from 'sip.js';
 import { badRequestResponse, MalformedRequestError, parserComplaint, type RequestEcho } from '../message/bad-request.js';
 import { peekSipMessage, type PeekedMessage } from '../message/peek.js';
+import { stampReceived } from '../message/via-received.js';
 import { cryptoRandom } from '@callhook/node';
 import { randomHex } from '../random-draws.js';
 import { BoundedMap } from './bounded-map.js';
@@ -138,6 +139,7 @@ export class NodeSipTransport implements Transport {
       });
       return;
     }
+    if (peeked.kind === 'request') inbound = { ...inbound, text: stampReceived(inbound.text, inbound.from) };
     const key = transactionKey(peeked);
     if (peeked.kind === 'request') {
       if (peeked.method === 'ACK') this.retransmitter.ackReceived(`${peeked.via.branch ?? ''} INVITE`);

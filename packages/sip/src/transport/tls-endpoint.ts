@@ -3,6 +3,7 @@ import { connect, type TLSSocket } from 'node:tls';
 import type { Clock, Logger, TimerHandle } from '@callhook/core';
 import { SipError } from '../errors.js';
 import { peerKey, type InboundMessage, type Peer, type SipEndpoint } from './endpoint.js';
+import { ConnectionPinger, type KeepAliveStats } from './keep-alive.js';
 import { TcpFramer } from './tcp-framer.js';
 import type { TlsClientMaterial } from './tls-trust.js';
 import { verifyServerCertificate } from './tls-verify.js';
@@ -40,6 +41,8 @@ interface Backoff {
 export class TlsEndpoint implements SipEndpoint {
   readonly protocol = 'TLS';
   onMessage: ((message: InboundMessage) => void) | undefined;
+  readonly keepAliveStats: KeepAliveStats = { sent: 0, answered: 0 };
+  private readonly pingers = new Map<Socket, ConnectionPinger>();
   /** Called when a connection has closed (the line re-registers when it was its registrar's). */
   onClosed: ((peer: Peer) => void) | undefined;
   private readonly connections = new Map<string, { socket: TLSSocket; peer: Peer }>();
@@ -70,6 +73,11 @@ export class TlsEndpoint implements SipEndpoint {
   async send(text: string, to: Peer, connection?: Socket): Promise<void> {
     const socket = connection && !connection.destroyed ? connection : await this.connectionTo(to);
     await new Promise<void>((resolve, reject) => socket.write(text, (error) => (error ? reject(error) : resolve())));
+  }
+
+  keepAlive(peer: Peer): void {
+    const open = this.connections.get(peerKey(peer));
+    if (open) this.pingers.get(open.socket)?.ping();
   }
 
   async close(): Promise<void> {
@@ -162,10 +170,17 @@ export class TlsEndpoint implements SipEndpoint {
     this.connections.set(key, { socket, peer });
     this.localPort = socket.localPort ?? 0;
     const framer = new TcpFramer();
+    const pinger = new ConnectionPinger(socket, this.options.clock, this.keepAliveStats, () => {
+      this.options.logger.log('warn', 'sip keep-alive unanswered: closing connection', { peer: key });
+      socket.destroy();
+    });
+    this.pingers.set(socket, pinger);
     socket.on('data', (chunk: Buffer) => {
       let messages: string[];
+      const keepAlives = framer.keepAlives;
       try {
         messages = framer.push(chunk);
+        if (framer.keepAlives > keepAlives) pinger.pong();
       } catch (error) {
         this.options.logger.log('warn', 'sip tls framing error: closing connection', { peer: key, error: (error as Error).message });
         socket.destroy();
@@ -175,6 +190,8 @@ export class TlsEndpoint implements SipEndpoint {
     });
     socket.on('error', (error) => this.options.logger.log('debug', 'sip tls connection error', { peer: key, error: error.message }));
     socket.on('close', () => {
+      pinger.stop();
+      this.pingers.delete(socket);
       if (this.connections.get(key)?.socket === socket) this.connections.delete(key);
       if (this.closed) return;
       this.options.logger.log('info', 'sip tls connection closed', { peer: key });
