@@ -1,11 +1,11 @@
 import { isIP, type Socket } from 'node:net';
-import { connect, type TLSSocket } from 'node:tls';
+import { connect, type SecureContext, type TLSSocket } from 'node:tls';
 import type { Clock, Logger, TimerHandle } from '@callhook/core';
 import { SipError } from '../errors.js';
 import { peerKey, type InboundMessage, type Peer, type SipEndpoint } from './endpoint.js';
 import { ConnectionPinger, type KeepAliveStats } from './keep-alive.js';
 import { TcpFramer } from './tcp-framer.js';
-import type { TlsClientMaterial } from './tls-trust.js';
+import { secureContextFor, type TlsClientMaterial } from './tls-trust.js';
 import { verifyServerCertificate } from './tls-verify.js';
 
 export interface TlsEndpointOptions {
@@ -52,6 +52,7 @@ export class TlsEndpoint implements SipEndpoint {
   private failure: string | undefined;
   private localPort = 0;
   private closed = false;
+  private context: SecureContext | undefined;
 
   constructor(private readonly options: TlsEndpointOptions) {}
 
@@ -125,7 +126,8 @@ export class TlsEndpoint implements SipEndpoint {
   }
 
   private handshake(to: Peer): Promise<TLSSocket> {
-    const { material, bindAddress, clock } = this.options;
+    const { bindAddress, clock } = this.options;
+    this.context ??= secureContextFor(this.options.material);
     const serverName = this.options.serverName ?? to.name ?? to.address;
     return new Promise<TLSSocket>((resolve, reject) => {
       const socket = connect({
@@ -133,13 +135,12 @@ export class TlsEndpoint implements SipEndpoint {
         port: to.port,
         ...(WILDCARDS.has(bindAddress) ? {} : { localAddress: bindAddress }),
         ...(isIP(serverName) ? {} : { servername: serverName }),
-        ca: material.ca,
-        ...(material.cert ? { cert: material.cert } : {}),
-        ...(material.key ? { key: material.key } : {}),
-        minVersion: 'TLSv1.2',
+        secureContext: this.context,
         // Verified below, before anything is written, so the refusal can name the certificate and the fix.
         rejectUnauthorized: false,
       });
+      // Each SIP message is one write: Nagle would only hold the handshake's and the messages' last segments for a delayed ACK.
+      socket.setNoDelay(true);
       const timer = clock.setTimeout(
         () => socket.destroy(new SipError('tls_handshake', `TLS handshake with ${serverName} (${to.address}:${to.port}) timed out`)),
         HANDSHAKE_TIMEOUT_MS,

@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import * as tls from 'node:tls';
 import { SipError } from '../errors.js';
+import { BoundedMap } from './bounded-map.js';
 
 /** Where Linux distributions and macOS keep the system's CA bundle (RFC 5246 §7.4.2 leaves trust to the client). */
 const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem', '/etc/ssl/ca-bundle.pem'];
@@ -8,6 +10,8 @@ const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/cert
 /** TLS client material of a line: trusted CAs, and an optional client certificate with its key (PEM). */
 export interface TlsClientMaterial {
   ca: string[];
+  /** Identifies the material (its sources and their modification times) so its TLS context is built once. */
+  identity: string;
   cert?: string;
   key?: string;
 }
@@ -21,31 +25,50 @@ export interface TlsFileSettings {
 
 /**
  * The CAs a TLS line trusts: the system trust store (Node's `tls.getCACertificates('system')` where it
- * exists, else `SSL_CERT_FILE` or the distribution's bundle file), Node's bundled Mozilla roots, and
- * `line.tls.caFile` when set — plus the client certificate and key. Throws a SipError naming the field and
- * the fix when a file cannot be read or holds no PEM certificate or key.
+ * exists, else `SSL_CERT_FILE` or the distribution's bundle file; Node's bundled Mozilla roots when there is
+ * none), and `line.tls.caFile` when set — plus the client certificate and key. Throws a SipError naming the
+ * field and the fix when a file cannot be read or holds no PEM certificate or key.
  */
 export function loadTlsMaterial(settings: TlsFileSettings, env: NodeJS.ProcessEnv = process.env): TlsClientMaterial {
-  const ca = [...systemCertificates(env), ...tls.rootCertificates];
-  if (settings.caFile) ca.push(readPem(settings.caFile, 'line.tls.caFile', 'CERTIFICATE', "the PBX's CA certificate"));
-  const material: TlsClientMaterial = { ca };
-  if (settings.certFile) material.cert = readPem(settings.certFile, 'line.tls.certFile', 'CERTIFICATE', 'this line’s client certificate');
-  if (settings.keyFile) material.key = readPem(settings.keyFile, 'line.tls.keyFile', 'PRIVATE KEY', 'the client certificate’s private key');
+  const system = systemCertificates(env);
+  const ca = system.certificates.length > 0 ? [...system.certificates] : [...tls.rootCertificates];
+  const hash = createHash('sha256').update(system.identity);
+  const add = (file: string, field: string, label: string, what: string): string => {
+    const pem = readPem(file, field, label, what);
+    hash.update(`\0${field}\0${pem}`);
+    return pem;
+  };
+  if (settings.caFile) ca.push(add(settings.caFile, 'line.tls.caFile', 'CERTIFICATE', "the PBX's CA certificate"));
+  const material: TlsClientMaterial = { ca, identity: '' };
+  if (settings.certFile) material.cert = add(settings.certFile, 'line.tls.certFile', 'CERTIFICATE', 'this line’s client certificate');
+  if (settings.keyFile) material.key = add(settings.keyFile, 'line.tls.keyFile', 'PRIVATE KEY', 'the client certificate’s private key');
+  material.identity = hash.digest('hex');
   return material;
 }
 
-function systemCertificates(env: NodeJS.ProcessEnv): string[] {
+let systemCache: { identity: string; certificates: readonly string[] } | undefined;
+
+/** The system trust store, read once per process (and again when its bundle file changes). */
+function systemCertificates(env: NodeJS.ProcessEnv): { identity: string; certificates: readonly string[] } {
   const fromNode = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates;
-  if (fromNode) return fromNode('system');
+  if (fromNode) {
+    systemCache ??= { identity: 'node:system', certificates: fromNode('system') };
+    return systemCache;
+  }
   for (const file of [env.SSL_CERT_FILE, ...SYSTEM_BUNDLES]) {
     if (!file) continue;
+    let identity: string;
     try {
-      return [readFileSync(file, 'utf8')];
+      const stat = statSync(file);
+      identity = `${file}@${stat.mtimeMs}:${stat.size}`;
+      if (systemCache?.identity === identity) return systemCache;
+      systemCache = { identity, certificates: [readFileSync(file, 'utf8')] };
+      return systemCache;
     } catch {
       // the next candidate
     }
   }
-  return [];
+  return { identity: 'none', certificates: [] };
 }
 
 function readPem(file: string, field: string, label: string, what: string): string {
@@ -62,4 +85,25 @@ function readPem(file: string, field: string, label: string, what: string): stri
     throw new SipError('tls_settings', `${field}: ${file} holds no PEM ${label.toLowerCase()}; give the path of ${what} in PEM`);
   }
   return text;
+}
+
+const CONTEXTS = new BoundedMap<string, tls.SecureContext>(8);
+
+/**
+ * The TLS client context for `material` (TLS 1.2 minimum, RFC 8446 §4.2.1 / RFC 5246), built once per distinct
+ * material and shared: parsing a system trust store takes a few hundred ms, far more than a handshake.
+ */
+export function secureContextFor(material: TlsClientMaterial): tls.SecureContext {
+  const key = material.identity;
+  let context = CONTEXTS.get(key);
+  if (!context) {
+    context = tls.createSecureContext({
+      ca: material.ca,
+      ...(material.cert ? { cert: material.cert } : {}),
+      ...(material.key ? { key: material.key } : {}),
+      minVersion: 'TLSv1.2',
+    });
+    CONTEXTS.set(key, context);
+  }
+  return context;
 }
