@@ -20,6 +20,8 @@ export { buildSdp, OFFERED_CODECS } from './sdp/sdp-build.js';
 export { parseRemoteAudio, type RemoteAudio } from './sdp/sdp-parse.js';
 export { RtpStream } from './rtp/rtp-stream.js';
 export { causeOfFailure } from './line/end-cause.js';
+export { SrtpTransform, type SrtpCounters } from './srtp/srtp-transform.js';
+export { parseCryptoAttribute, formatCryptoAttribute, newCryptoAttribute, type CryptoAttribute, type SrtpSuite } from './srtp/crypto-attribute.js';
 export { targetUri, userPart } from './line/target-uri.js';
 
 /** Builds the SIP line for validated settings; `start()` binds the socket and registers. */

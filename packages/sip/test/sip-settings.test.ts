@@ -43,6 +43,8 @@ describe('sip line settings (the sip plugin in an edition)', () => {
       /0 to turn NAT keep-alives off/,
     ],
     ['sip transport sctp', { line: { type: 'sip', aor: 'sip:303@pbx', transport: 'sctp' } }, 'line.transport', /udp.*tcp.*tls/],
+    ['SRTP before it is wired', { line: { type: 'sip', aor: 'sip:303@pbx', media: { encryption: 'sdes' } } }, 'line.media.encryption', /not yet wired.*"none"/],
+    ['unknown media encryption', { line: { type: 'sip', aor: 'sip:303@pbx', media: { encryption: 'zrtp' } } }, 'line.media.encryption', /none.*sdes.*required/],
     ['zero TCP connection cap', { line: { type: 'sip', aor: 'sip:303@pbx', tcp: { maxConnections: 0 } } }, 'line.tcp.maxConnections', /1/],
     [
       'sip registrar in lines',

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
- * `inactivityTimeoutSeconds`: a connected call that is not on hold and has received no RTP for this
+ * `encryption`: SRTP for media (see below). `inactivityTimeoutSeconds`: a connected call that is not on hold and has received no RTP for this
  * long is ended with BYE (a dead peer; RFC 3550 gives no keepalive of its own). 0 turns the check off.
  */
 export const SipMediaSchema = z.strictObject({
@@ -13,6 +13,14 @@ export const SipMediaSchema = z.strictObject({
     .min(0, 'use 0 to turn the RTP inactivity timeout off, or a number of seconds')
     .max(3_600, 'the RTP inactivity timeout is at most 3600 seconds')
     .default(45),
+  /**
+   * SRTP with SDES keys (RFC 4568, RFC 3711): `none`, `sdes` (offer and accept it) or `required` (refuse calls
+   * without it). Only `none` is accepted until the SRTP module (`src/srtp`) is wired into calls.
+   */
+  encryption: z
+    .enum(['none', 'sdes', 'required'])
+    .default('none')
+    .refine((value) => value === 'none', 'line.media.encryption "sdes" and "required" (SRTP) are not yet wired to calls; leave it "none" for now'),
 });
 
 /**
