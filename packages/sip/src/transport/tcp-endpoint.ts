@@ -157,6 +157,8 @@ export class TcpEndpoint implements SipEndpoint {
     this.connections.set(key, socket);
     this.open++;
     this.perAddress.set(from.address, (this.perAddress.get(from.address) ?? 0) + 1);
+    // Each SIP message is one write: Nagle would only hold its last segment for the peer's delayed ACK.
+    socket.setNoDelay(true);
     const framer = new TcpFramer();
     const pinger = new ConnectionPinger(socket, this.clock, this.keepAliveStats, () => {
       this.logger.log('warn', 'sip keep-alive unanswered: closing connection', { peer: key });
