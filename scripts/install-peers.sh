@@ -5,6 +5,8 @@ set -euo pipefail
 need=()
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
+# kamailio's tls module (SIP over TLS tests); the package ships only the module file.
+[[ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so ]] || need+=(kamailio-tls-modules)
 command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if ((${#need[@]})); then

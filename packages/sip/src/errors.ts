@@ -1,4 +1,5 @@
-export type SipErrorCode = 'malformed_message' | 'oversize_message' | 'no_route' | 'transport_closed' | 'sdp_unacceptable';
+export type SipErrorCode =
+  'malformed_message' | 'oversize_message' | 'no_route' | 'transport_closed' | 'sdp_unacceptable' | 'tls_settings' | 'tls_certificate' | 'tls_handshake';
 
 import { ExpectedError } from '@callhook/core';
 

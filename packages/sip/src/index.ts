@@ -3,7 +3,7 @@ import type { SipLineSettings } from './settings/sip-line-schema.js';
 
 export { SipLine, type SipLineDeps } from './line/sip-line.js';
 export { SipError, type SipErrorCode } from './errors.js';
-export { SipLineSchema, SipMediaSchema, SipTcpLimitsSchema, type SipLineSettings } from './settings/sip-line-schema.js';
+export { SipLineSchema, SipMediaSchema, SipTcpLimitsSchema, SipTlsSchema, type SipLineSettings } from './settings/sip-line-schema.js';
 export { sipLinePlugin } from './sip-line-plugin.js';
 export { systemClock, cryptoRandom } from '@callhook/node';
 export { peekSipMessage, type PeekedMessage } from './message/peek.js';
@@ -12,12 +12,16 @@ export { Retransmitter, DEFAULT_TIMERS, type RetransmitTimers } from './transpor
 export { NodeSipTransport, type NodeSipTransportOptions } from './transport/node-sip-transport.js';
 export { UdpEndpoint } from './transport/udp-endpoint.js';
 export { TcpEndpoint, DEFAULT_TCP_LIMITS, type TcpLimits } from './transport/tcp-endpoint.js';
+export { TlsEndpoint, type TlsEndpointOptions } from './transport/tls-endpoint.js';
+export { loadTlsMaterial, type TlsClientMaterial, type TlsFileSettings } from './transport/tls-trust.js';
 export type { SipEndpoint, Peer, InboundMessage } from './transport/endpoint.js';
 export { PlainSessionDescriptionHandler, type PlainSdhOptions } from './sdp/plain-sdh.js';
 export { buildSdp, OFFERED_CODECS } from './sdp/sdp-build.js';
 export { parseRemoteAudio, type RemoteAudio } from './sdp/sdp-parse.js';
 export { RtpStream } from './rtp/rtp-stream.js';
 export { causeOfFailure } from './line/end-cause.js';
+export { SrtpTransform, type SrtpCounters } from './srtp/srtp-transform.js';
+export { parseCryptoAttribute, formatCryptoAttribute, newCryptoAttribute, type CryptoAttribute, type SrtpSuite } from './srtp/crypto-attribute.js';
 export { targetUri, userPart } from './line/target-uri.js';
 
 /** Builds the SIP line for validated settings; `start()` binds the socket and registers. */

@@ -21,7 +21,7 @@ describe.each(['udp', 'tcp'] as const)('registration at kamailio over %s', (tran
     const events = new EventRecorder(line);
     await line.start();
     const ready = await events.waitFor('status', (event) => ['ready', 'failed'].includes(event.status.state));
-    expect(ready.status).toEqual({ state: 'ready', detail: `registered at ${kamailio.address}` });
+    expect(ready.status).toEqual({ state: 'ready', detail: `registered at ${kamailio.address} over ${transport.toUpperCase()}` });
     await line.stop();
     expect(events.types()).toEqual(['status:starting', 'status:registering', 'status:ready', 'status:unregistered', 'status:stopped']);
   });
@@ -53,7 +53,7 @@ describe('registration failures without a registrar answering', () => {
     const events = new EventRecorder(line);
     await line.start();
     const failed = await events.waitFor('status', (event) => event.status.state === 'failed');
-    expect(failed.status.detail).toBe('cannot reach registrar 127.0.0.1:9');
+    expect(failed.status.detail).toBe('cannot reach registrar 127.0.0.1:9 over TCP');
     await line.stop();
     expect(events.types()).toEqual(['status:starting', 'status:registering', 'status:failed', 'status:stopped']);
   });

@@ -29,6 +29,22 @@ describe('sip line settings (the sip plugin in an edition)', () => {
       'line.media.inactivityTimeoutSeconds',
       /at most 3600/,
     ],
+    [
+      'sip bind address that is no IP address',
+      { line: { type: 'sip', aor: 'sip:303@pbx', bindAddress: 'eth0' } },
+      'line.bindAddress',
+      /IP address.*or leave it out/,
+    ],
+    ['sip outbound proxy as a URL', { line: { type: 'sip', aor: 'sip:303@pbx', outboundProxy: 'sip:proxy' } }, 'line.outboundProxy', /host\[:port\]/],
+    [
+      'negative keep-alive interval',
+      { line: { type: 'sip', aor: 'sip:303@pbx', keepAliveSeconds: -5 } },
+      'line.keepAliveSeconds',
+      /0 to turn NAT keep-alives off/,
+    ],
+    ['sip transport sctp', { line: { type: 'sip', aor: 'sip:303@pbx', transport: 'sctp' } }, 'line.transport', /udp.*tcp.*tls/],
+    ['SRTP before it is wired', { line: { type: 'sip', aor: 'sip:303@pbx', media: { encryption: 'sdes' } } }, 'line.media.encryption', /not yet wired.*"none"/],
+    ['unknown media encryption', { line: { type: 'sip', aor: 'sip:303@pbx', media: { encryption: 'zrtp' } } }, 'line.media.encryption', /none.*sdes.*required/],
     ['zero TCP connection cap', { line: { type: 'sip', aor: 'sip:303@pbx', tcp: { maxConnections: 0 } } }, 'line.tcp.maxConnections', /1/],
     [
       'sip registrar in lines',

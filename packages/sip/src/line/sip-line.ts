@@ -15,7 +15,11 @@ import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { Inviter, UserAgent, type Session } from 'sip.js';
 import { cryptoRandom, systemClock } from '@callhook/node';
 import { randomHex } from '../random-draws.js';
-import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
+import { formatHost, peerKey, type Peer, type SipEndpoint } from '../transport/endpoint.js';
+import { defaultPort, resolvePeer } from '../transport/routing.js';
+import { Every } from '../transport/keep-alive.js';
+import { TlsEndpoint } from '../transport/tls-endpoint.js';
+import { loadTlsMaterial } from '../transport/tls-trust.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
 import { TcpEndpoint, type TcpLimits } from '../transport/tcp-endpoint.js';
 import { UdpEndpoint } from '../transport/udp-endpoint.js';
@@ -28,6 +32,7 @@ import { dialTarget } from './target-uri.js';
 import { outgoingInviteDelegate } from './outgoing-call.js';
 import { delay, withTimeout } from './with-timeout.js';
 import { createUserAgent } from './user-agent-factory.js';
+import { chooseLineAddress, firstHop, type LineAddress } from './line-address.js';
 
 export interface SipLineDeps {
   logger?: Logger;
@@ -61,6 +66,9 @@ export class SipLine implements Line {
   private endpoint: SipEndpoint | undefined;
   private userAgent: UserAgent | undefined;
   private registration: Registration | undefined;
+  /** The registrar as connected to (TLS lines): a lost connection to it triggers a new REGISTER. */
+  private registrarPeer: Peer | undefined;
+  private keepAlive: Every | undefined;
   private readonly logger: Logger;
   private readonly events: LineEventHub;
   private readonly clock: Clock;
@@ -87,19 +95,46 @@ export class SipLine implements Line {
   }
 
   /** Where the line listens, once started. */
-  get localAddress(): { address: string; port: number; protocol: 'UDP' | 'TCP' } | undefined {
+  get localAddress(): { address: string; port: number; protocol: 'UDP' | 'TCP' | 'TLS' } | undefined {
     return this.endpoint && { ...this.endpoint.local, protocol: this.endpoint.protocol };
   }
 
   async start(): Promise<void> {
     if (this.userAgent) return;
     this.setStatus({ state: 'starting', detail: 'starting' });
-    const { bindAddress, port, transport } = this.settings;
+    const { port, transport } = this.settings;
+    if (transport === 'tls' && !this.settings.registrar) {
+      this.setStatus({
+        state: 'failed',
+        detail: 'transport "tls" needs line.registrar: the line opens the TLS connection to the PBX and takes its calls on it (it accepts no TLS connections)',
+      });
+      throw new CallhookError('line_error', this.events.status.detail);
+    }
+    if (!UserAgent.makeURI(this.settings.aor)) {
+      this.setStatus({ state: 'failed', detail: `bad address of record ${this.settings.aor}` });
+      throw new CallhookError('line_error', this.events.status.detail);
+    }
+    let address: LineAddress;
+    try {
+      address = await chooseLineAddress(this.settings);
+    } catch (error) {
+      this.setStatus({ state: 'failed', detail: (error as Error).message });
+      throw new CallhookError('line_error', this.events.status.detail);
+    }
+    const bindAddress = address.bind;
+    let tls: TlsEndpoint | undefined;
+    try {
+      if (transport === 'tls') tls = this.tlsEndpoint(bindAddress);
+    } catch (error) {
+      this.setStatus({ state: 'failed', detail: (error as Error).message });
+      throw new CallhookError('line_error', this.events.status.detail);
+    }
     try {
       this.endpoint =
-        transport === 'tcp'
+        tls ??
+        (transport === 'tcp'
           ? await TcpEndpoint.listen(bindAddress, port, this.logger, { clock: this.clock, limits: tcpLimits(this.settings) })
-          : await UdpEndpoint.bind(bindAddress, port, this.logger);
+          : await UdpEndpoint.bind(bindAddress, port, this.logger));
     } catch (error) {
       this.setStatus({ state: 'failed', detail: `cannot listen on ${transport} ${bindAddress}:${port}: ${(error as Error).message}` });
       throw new CallhookError('line_error', this.events.status.detail);
@@ -107,6 +142,7 @@ export class SipLine implements Line {
     const userAgent = createUserAgent({
       settings: this.settings,
       endpoint: this.endpoint,
+      advertisedAddress: address.advertised,
       clock: this.clock,
       random: this.random,
       logger: this.logger,
@@ -130,11 +166,15 @@ export class SipLine implements Line {
       this.setStatus({ state: 'ready', detail: `listening on ${transport} ${formatHost(local.address)}:${local.port}` });
       return;
     }
-    const registrarUri = UserAgent.makeURI(`sip:${registrar}`);
+    const registrarUri = UserAgent.makeURI(`${/^sips:/i.test(this.settings.aor) ? 'sips' : 'sip'}:${registrar}`);
     if (!registrarUri) throw new CallhookError('line_error', `bad registrar ${registrar}`);
+    const endpoint = this.endpoint;
+    this.startKeepAlive(this.endpoint);
     this.registration = new Registration(userAgent, {
+      ...(tls ? { prepare: () => this.openRegistrarFlow(tls, userAgent) } : {}),
+      ...(endpoint.lastFailure ? { transportFailure: () => endpoint.lastFailure?.() } : {}),
       registrar: registrarUri,
-      registrarText: registrar,
+      registrarText: `${registrar}${this.settings.outboundProxy ? ` via ${this.settings.outboundProxy}` : ''} over ${this.endpoint.protocol}`,
       expires: this.settings.registerExpires,
       clock: this.clock,
       logger: this.logger,
@@ -142,6 +182,49 @@ export class SipLine implements Line {
       onStatus: (status) => this.setStatus(status),
     });
     await this.registration.start();
+  }
+
+  /** NAT keep-alives to the first hop every `keepAliveSeconds` (see SipLineSchema); DNS is looked up per tick. */
+  private startKeepAlive(endpoint: SipEndpoint): void {
+    const seconds = this.settings.keepAliveSeconds;
+    if (seconds === 0) return;
+    const hop = firstHop(this.settings);
+    this.keepAlive = new Every(this.clock, seconds * 1000, () => {
+      resolvePeer(hop, defaultPort(endpoint.protocol)).then(
+        (peer) => endpoint.keepAlive(peer),
+        (error: Error) => this.logger.log('debug', 'keep-alive: cannot resolve the first hop', { error: error.message }),
+      );
+    });
+  }
+
+  /** NAT keep-alives sent and answered (pongs on TLS/TCP), for diagnostics and tests. */
+  get keepAliveStats(): { sent: number; answered: number } | undefined {
+    return this.endpoint && { ...this.endpoint.keepAliveStats };
+  }
+
+  /** The TLS client endpoint of a `tls` line; throws (naming the field) when a CA or client certificate file is unusable. */
+  private tlsEndpoint(bindAddress: string): TlsEndpoint {
+    const endpoint = new TlsEndpoint({
+      bindAddress,
+      material: loadTlsMaterial(this.settings.tls),
+      serverName: this.settings.tls.serverName,
+      clock: this.clock,
+      logger: this.logger,
+    });
+    endpoint.onClosed = (peer) => {
+      if (this.registrarPeer && peerKey(peer) === peerKey(this.registrarPeer)) this.registration?.reconnect();
+    };
+    return endpoint;
+  }
+
+  /**
+   * Opens (or reuses) the TLS connection to the registrar and writes its local port into the Contact, so the
+   * registrar reaches the line over that connection (RFC 5923 §1; RFC 5626 §3 without flow tokens).
+   */
+  private async openRegistrarFlow(tls: TlsEndpoint, userAgent: UserAgent): Promise<void> {
+    this.registrarPeer = await resolvePeer(firstHop(this.settings), 5061);
+    const local = await tls.open(this.registrarPeer);
+    userAgent.contact.uri.port = local.port;
   }
 
   async stop(): Promise<void> {
@@ -164,6 +247,8 @@ export class SipLine implements Line {
       this.forget(call);
       this.emit({ type: 'ended', lineCallId: call.id, ...call.endReason });
     }
+    this.keepAlive?.stop();
+    this.keepAlive = undefined;
     await this.endpoint?.close();
     this.userAgent = undefined;
     this.registration = undefined;

@@ -2,17 +2,18 @@ import { maskCredentials, type Clock, type Logger, type Random } from '@callhook
 import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { UserAgent, type Session, type UserAgentDelegate } from 'sip.js';
 import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
-import { advertisedAddress } from '../transport/advertised-address.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import { NodeSipTransport, type NodeSipTransportOptions } from '../transport/node-sip-transport.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
-import { parseHostPort } from '../transport/routing.js';
 import { sipjsLogConnector } from './sipjs-logger.js';
 import { userPart } from './target-uri.js';
+import { firstHop } from './line-address.js';
 
 export interface UserAgentParts {
   settings: SipLineSettings;
   endpoint: SipEndpoint;
+  /** The address written into Via, Contact and SDP (see `chooseLineAddress`). */
+  advertisedAddress: string;
   clock: Clock;
   random: Random;
   logger: Logger;
@@ -27,13 +28,13 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
   const uri = UserAgent.makeURI(settings.aor);
   if (!uri) throw new Error(maskCredentials(`bad address of record ${settings.aor}`));
   const user = userPart(settings.aor);
-  const advertised = advertisedAddress(endpoint.local.address);
+  const advertised = parts.advertisedAddress;
   const transportOptions: NodeSipTransportOptions = {
     endpoint,
     clock,
     random,
     logger,
-    ...(settings.registrar ? { outboundProxy: parseHostPort(settings.registrar) } : {}),
+    ...(settings.registrar || settings.outboundProxy ? { outboundProxy: firstHop(settings) } : {}),
     ...(parts.timers ? { timers: parts.timers } : {}),
   };
   const userAgent = new UserAgent({
@@ -63,5 +64,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
     delegate: parts.delegate,
   });
   userAgent.contact.uri.port = endpoint.local.port;
+  // A sips: AOR asks for TLS on every hop (RFC 3261 §19.1.1), so the Contact is sips: too.
+  if (/^sips:/i.test(settings.aor)) userAgent.contact.uri.scheme = 'sips';
   return userAgent;
 }

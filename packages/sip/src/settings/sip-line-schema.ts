@@ -1,8 +1,9 @@
 import { LINE_COMMON_FIELDS } from '@callhook/core';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
- * `inactivityTimeoutSeconds`: a connected call that is not on hold and has received no RTP for this
+ * `encryption`: SRTP for media (see below). `inactivityTimeoutSeconds`: a connected call that is not on hold and has received no RTP for this
  * long is ended with BYE (a dead peer; RFC 3550 gives no keepalive of its own). 0 turns the check off.
  */
 export const SipMediaSchema = z.strictObject({
@@ -12,6 +13,14 @@ export const SipMediaSchema = z.strictObject({
     .min(0, 'use 0 to turn the RTP inactivity timeout off, or a number of seconds')
     .max(3_600, 'the RTP inactivity timeout is at most 3600 seconds')
     .default(45),
+  /**
+   * SRTP with SDES keys (RFC 4568, RFC 3711): `none`, `sdes` (offer and accept it) or `required` (refuse calls
+   * without it). Only `none` is accepted until the SRTP module (`src/srtp`) is wired into calls.
+   */
+  encryption: z
+    .enum(['none', 'sdes', 'required'])
+    .default('none')
+    .refine((value) => value === 'none', 'line.media.encryption "sdes" and "required" (SRTP) are not yet wired to calls; leave it "none" for now'),
 });
 
 /**
@@ -24,6 +33,26 @@ export const SipTcpLimitsSchema = z.strictObject({
   maxConnectionsPerPeer: z.number().int().min(1).max(1_000).default(16),
   firstRequestTimeoutSeconds: z.number().int().min(1).max(300).default(5),
 });
+
+/**
+ * TLS settings (`transport: "tls"`, RFC 3261 §26.3.1): the server certificate is checked against the system
+ * trust store plus `caFile`, and must name the registrar's host (or `serverName`); `certFile` + `keyFile`
+ * give a client certificate (PEM) for PBXs that require one. TLS 1.2 or later only.
+ */
+export const SipTlsSchema = z
+  .strictObject({
+    caFile: z.string().min(1, 'write line.tls.caFile as the path of a PEM CA certificate, or leave it out').optional(),
+    certFile: z.string().min(1, 'write line.tls.certFile as the path of a PEM client certificate, or leave it out').optional(),
+    keyFile: z.string().min(1, 'write line.tls.keyFile as the path of the PEM private key of certFile, or leave it out').optional(),
+    serverName: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+$/, 'write line.tls.serverName as the host name the PBX certificate lists, e.g. pbx.example.com')
+      .optional(),
+  })
+  .refine((tls) => (tls.certFile === undefined) === (tls.keyFile === undefined), {
+    message: 'a client certificate needs both line.tls.certFile and line.tls.keyFile',
+    path: ['certFile'],
+  });
 
 export const SipLineSchema = z.strictObject({
   type: z.literal('sip'),
@@ -42,15 +71,45 @@ export const SipLineSchema = z.strictObject({
     .string()
     .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'write the registrar as host[:port], e.g. 127.0.0.1:5060')
     .optional(),
-  transport: z.enum(['udp', 'tcp']).default('udp'),
+  /**
+   * Where out-of-dialog requests (REGISTER, new INVITEs) are sent instead of the registrar or the
+   * Request-URI's host (RFC 3261 §8.1.2), written as host[:port]; with TLS the line's connection goes here.
+   */
+  outboundProxy: z
+    .string()
+    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'write line.outboundProxy as host[:port], e.g. proxy.example.com:5061')
+    .optional(),
+  /**
+   * NAT keep-alive interval while the line has a registrar: a CRLF ping on the TLS/TCP connection to the
+   * first hop (answered by a CRLF pong within 10 s, else the connection is closed and the line registers
+   * again; RFC 5626 §4.4.1), a CRLF datagram over UDP. 0 turns it off.
+   */
+  keepAliveSeconds: z
+    .number()
+    .int()
+    .min(0, 'use 0 to turn NAT keep-alives off, or a number of seconds')
+    .max(3_600, 'NAT keep-alives are at most 3600 seconds apart')
+    .default(30),
+  /** `tls` needs a registrar: the line opens the connection and takes calls on it (no TLS listener). */
+  transport: z.enum(['udp', 'tcp', 'tls']).default('udp'),
   displayName: z.string().optional(),
-  bindAddress: z.string().default('127.0.0.1'),
+  /**
+   * The local IP address to listen on (SIP and RTP). Unset (the default), the line uses the local address
+   * that routes to its registrar (else its AOR's domain) and advertises it in Via, Contact and SDP;
+   * `0.0.0.0` or `::` listens on every interface and advertises that routed address.
+   */
+  bindAddress: z
+    .string()
+    .refine((text) => isIP(text) !== 0, 'write line.bindAddress as an IP address of this machine (e.g. 192.168.1.20 or 0.0.0.0), or leave it out')
+    .optional(),
   port: z.number().int().min(0).max(65535).default(0),
   autoAnswer: z.boolean().default(false),
   registerExpires: z.number().int().min(30).max(86_400).default(600),
   ...LINE_COMMON_FIELDS,
   /** Media supervision of connected calls. */
   media: SipMediaSchema.default(SipMediaSchema.parse({})),
+  /** Trust, client certificate and server name (only with `transport: "tls"`). */
+  tls: SipTlsSchema.default({}),
   /** Limits of the SIP TCP listener (only with `transport: "tcp"`). */
   tcp: SipTcpLimitsSchema.default(SipTcpLimitsSchema.parse({})),
 });

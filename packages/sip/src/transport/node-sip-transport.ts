@@ -3,12 +3,13 @@ import type { Clock, Logger, Random } from '@callhook/core';
 import { Core, EmitterImpl, TransportState, type Emitter, type Transport } from 'sip.js';
 import { badRequestResponse, MalformedRequestError, parserComplaint, type RequestEcho } from '../message/bad-request.js';
 import { peekSipMessage, type PeekedMessage } from '../message/peek.js';
+import { stampReceived } from '../message/via-received.js';
 import { cryptoRandom } from '@callhook/node';
 import { randomHex } from '../random-draws.js';
 import { BoundedMap } from './bounded-map.js';
 import type { InboundMessage, Peer, SipEndpoint } from './endpoint.js';
 import { Retransmitter, type RetransmitTimers } from './retransmitter.js';
-import { resolvePeer, uriHostPort, viaReturnPeer, type HostPort } from './routing.js';
+import { defaultPort, resolvePeer, uriHostPort, viaReturnPeer, type HostPort } from './routing.js';
 
 export interface NodeSipTransportOptions {
   endpoint: SipEndpoint;
@@ -92,7 +93,7 @@ export class NodeSipTransport implements Transport {
     const key = transactionKey(peeked);
     const udp = this.protocol === 'UDP';
     if (peeked.kind === 'response') {
-      const path = this.replyPaths.get(key) ?? { peer: await resolvePeer(viaReturnPeer(peeked.via)), connection: undefined };
+      const path = this.replyPaths.get(key) ?? { peer: await resolvePeer(viaReturnPeer(peeked.via), defaultPort(this.protocol)), connection: undefined };
       await this.options.endpoint.send(message, path.peer, path.connection);
       if (udp && peeked.cseqMethod === 'INVITE' && (peeked.statusCode ?? 0) >= 300) {
         this.retransmitter.trackResponse(key, () => this.resend(message, path.peer));
@@ -112,7 +113,7 @@ export class NodeSipTransport implements Transport {
     if (request.firstRoute) target = uriHostPort(request.firstRoute);
     else if (!request.hasToTag && this.options.outboundProxy) target = this.options.outboundProxy;
     else target = uriHostPort(request.requestUri ?? '');
-    const peer = await resolvePeer(target);
+    const peer = await resolvePeer(target, defaultPort(this.protocol));
     if (request.method === 'INVITE') this.inviteDestinations.set(branch, peer);
     return peer;
   }
@@ -138,6 +139,7 @@ export class NodeSipTransport implements Transport {
       });
       return;
     }
+    if (peeked.kind === 'request') inbound = { ...inbound, text: stampReceived(inbound.text, inbound.from) };
     const key = transactionKey(peeked);
     if (peeked.kind === 'request') {
       if (peeked.method === 'ACK') this.retransmitter.ackReceived(`${peeked.via.branch ?? ''} INVITE`);

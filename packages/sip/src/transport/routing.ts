@@ -28,9 +28,15 @@ export function viaReturnPeer(via: Via): HostPort {
   return { host: via.received ?? via.host, port: via.rport ?? via.port };
 }
 
-export async function resolvePeer(target: HostPort): Promise<Peer> {
-  const port = target.port ?? 5060;
+/** The default port of a transport (RFC 3261 §19.1.2): 5061 for TLS, else 5060. */
+export function defaultPort(protocol: string): number {
+  return protocol.toUpperCase() === 'TLS' ? 5061 : 5060;
+}
+
+/** Looks up a host (A/AAAA, no NAPTR/SRV) and fills in the transport's default port; keeps the name for TLS. */
+export async function resolvePeer(target: HostPort, fallbackPort = 5060): Promise<Peer> {
+  const port = target.port ?? fallbackPort;
   if (isIP(target.host)) return { address: target.host, port };
   const found = await lookup(target.host);
-  return { address: found.address, port };
+  return { address: found.address, port, name: target.host };
 }

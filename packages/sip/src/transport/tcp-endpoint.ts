@@ -3,6 +3,7 @@ import type { Clock, Logger } from '@callhook/core';
 import { peekSipMessage } from '../message/peek.js';
 import { systemClock } from '@callhook/node';
 import { peerKey, type InboundMessage, type Peer, type SipEndpoint } from './endpoint.js';
+import { ConnectionPinger, type KeepAliveStats } from './keep-alive.js';
 import { TcpFramer } from './tcp-framer.js';
 
 /**
@@ -31,6 +32,8 @@ const IDLE_TIMEOUT_MS = 15 * 60_000;
 export class TcpEndpoint implements SipEndpoint {
   readonly protocol = 'TCP';
   onMessage: ((message: InboundMessage) => void) | undefined;
+  readonly keepAliveStats: KeepAliveStats = { sent: 0, answered: 0 };
+  private readonly pingers = new Map<Socket, ConnectionPinger>();
   /** Inbound connections closed because a limit was reached (diagnostics and tests). */
   refusedConnections = 0;
   private readonly connections = new Map<string, Socket>();
@@ -74,6 +77,11 @@ export class TcpEndpoint implements SipEndpoint {
   async send(text: string, to: Peer, connection?: Socket): Promise<void> {
     const socket = connection && !connection.destroyed ? connection : await this.connectionTo(to);
     await new Promise<void>((resolve, reject) => socket.write(text, (error) => (error ? reject(error) : resolve())));
+  }
+
+  keepAlive(peer: Peer): void {
+    const socket = this.connections.get(peerKey(peer));
+    if (socket) this.pingers.get(socket)?.ping();
   }
 
   async close(): Promise<void> {
@@ -149,12 +157,21 @@ export class TcpEndpoint implements SipEndpoint {
     this.connections.set(key, socket);
     this.open++;
     this.perAddress.set(from.address, (this.perAddress.get(from.address) ?? 0) + 1);
+    // Each SIP message is one write: Nagle would only hold its last segment for the peer's delayed ACK.
+    socket.setNoDelay(true);
     const framer = new TcpFramer();
+    const pinger = new ConnectionPinger(socket, this.clock, this.keepAliveStats, () => {
+      this.logger.log('warn', 'sip keep-alive unanswered: closing connection', { peer: key });
+      socket.destroy();
+    });
+    this.pingers.set(socket, pinger);
     socket.setTimeout(IDLE_TIMEOUT_MS, () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
       let messages: string[];
+      const keepAlives = framer.keepAlives;
       try {
         messages = framer.push(chunk);
+        if (framer.keepAlives > keepAlives) pinger.pong();
       } catch (error) {
         this.logger.log('warn', 'sip tcp framing error: closing connection', { peer: key, error: (error as Error).message });
         socket.destroy();
@@ -167,6 +184,8 @@ export class TcpEndpoint implements SipEndpoint {
     });
     socket.on('error', (error) => this.logger.log('debug', 'sip tcp connection error', { peer: key, error: error.message }));
     socket.on('close', () => {
+      pinger.stop();
+      this.pingers.delete(socket);
       this.open--;
       const left = (this.perAddress.get(from.address) ?? 1) - 1;
       if (left > 0) this.perAddress.set(from.address, left);

@@ -11,6 +11,8 @@ const CONTENT_LENGTH = /^(?:content-length|l)[ \t]*:[ \t]*(\d{1,9})[ \t]*$/im;
  */
 export class TcpFramer {
   private buffer: Buffer = Buffer.alloc(0);
+  /** CRLF keep-alives seen between messages (RFC 5626 §4.4.1 pings or pongs). */
+  keepAlives = 0;
 
   push(chunk: Buffer): string[] {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
@@ -40,6 +42,9 @@ export class TcpFramer {
   private skipKeepAlives(): void {
     let start = 0;
     while (start < this.buffer.length && (this.buffer[start] === 0x0d || this.buffer[start] === 0x0a)) start++;
-    if (start > 0) this.buffer = this.buffer.subarray(start);
+    if (start > 0) {
+      this.keepAlives++;
+      this.buffer = this.buffer.subarray(start);
+    }
   }
 }

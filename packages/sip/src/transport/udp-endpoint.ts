@@ -2,10 +2,12 @@ import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Logger } from '@callhook/core';
 import type { InboundMessage, Peer, SipEndpoint } from './endpoint.js';
+import { CRLF_PING, type KeepAliveStats } from './keep-alive.js';
 
 export class UdpEndpoint implements SipEndpoint {
   readonly protocol = 'UDP';
   onMessage: ((message: InboundMessage) => void) | undefined;
+  readonly keepAliveStats: KeepAliveStats = { sent: 0, answered: 0 };
 
   private constructor(
     private readonly socket: DgramSocket,
@@ -24,6 +26,11 @@ export class UdpEndpoint implements SipEndpoint {
     const endpoint = new UdpEndpoint(socket, { address, port: socket.address().port });
     socket.on('error', (error) => logger.log('warn', 'sip udp socket error', { error: error.message }));
     socket.on('message', (data, info) => {
+      // A keep-alive or its answer (CR/LF only) is no SIP message: nothing to hand on, nothing to log.
+      if (data.every((byte) => byte === 0x0d || byte === 0x0a)) {
+        endpoint.keepAliveStats.answered++;
+        return;
+      }
       endpoint.onMessage?.({ text: data.toString('utf8'), from: { address: info.address, port: info.port } });
     });
     return endpoint;
@@ -33,6 +40,11 @@ export class UdpEndpoint implements SipEndpoint {
     return new Promise((resolve, reject) => {
       this.socket.send(text, to.port, to.address, (error) => (error ? reject(error) : resolve()));
     });
+  }
+
+  keepAlive(peer: Peer): void {
+    this.keepAliveStats.sent++;
+    this.socket.send(CRLF_PING, peer.port, peer.address, () => undefined);
   }
 
   close(): Promise<void> {

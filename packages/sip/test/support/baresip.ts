@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
+import { freePort, isFree } from './free-port.js';
 import { requirePeer } from './peers.js';
 import { sleep } from '@callhook/test-support';
 
@@ -27,7 +27,9 @@ export interface Baresip {
 export async function startBaresip(account: string): Promise<Baresip> {
   const binary = requirePeer('baresip');
   const dir = mkdtempSync(join(tmpdir(), 'callhook-baresip-'));
-  const sipPort = await freePort();
+  // baresip also binds SIP over TLS on sip_listen's port + 1: both must be free.
+  let sipPort = await freePort();
+  for (let attempt = 0; attempt < 20 && !(await isFree(sipPort + 1)); attempt++) sipPort = await freePort();
   const ctrlPort = await freePort();
   writeFileSync(
     join(dir, 'config'),

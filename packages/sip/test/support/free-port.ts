@@ -26,3 +26,8 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   }
   throw new Error('no free port for UDP and TCP after 20 attempts');
 }
+
+/** Whether `port` is free for both UDP and TCP on `host` right now. */
+export async function isFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return (await tryPort(port, host)) === port;
+}

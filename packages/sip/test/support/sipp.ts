@@ -20,12 +20,14 @@ export interface SippRun {
 
 /**
  * Starts sipp (never on 5060) with `-nostdin` in a temp dir, removed when it exits unless `keepDir`;
- * killed after `limitMs` so a run is bounded.
+ * killed after `limitMs` so a run is bounded. `wrap` runs it through an argv prefix (`ip netns exec <name>`).
  */
-export function startSipp(args: string[], limitMs = 30_000, keepDir = false): SippRun {
+export function startSipp(args: string[], limitMs = 30_000, keepDir = false, wrap?: (argv: string[]) => string[]): SippRun {
   const binary = requirePeer('sipp');
   const cwd = mkdtempSync(join(tmpdir(), 'callhook-sipp-'));
-  const child = spawn(binary, [...args, '-nostdin', '-trace_err'], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const full = [binary, ...args, '-nostdin', '-trace_err'];
+  const [command, ...argv] = wrap ? wrap(full) : full;
+  const child = spawn(command!, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout = (stdout + chunk.toString()).slice(-20_000)));

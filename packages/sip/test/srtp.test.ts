@@ -1,0 +1,119 @@
+import { cryptoRandom } from '@callhook/node';
+import { describe, expect, it } from 'vitest';
+import { formatCryptoAttribute, newCryptoAttribute, parseCryptoAttribute } from '../src/srtp/crypto-attribute.js';
+import { ReplayWindow } from '../src/srtp/replay-window.js';
+import { SrtpTransform } from '../src/srtp/srtp-transform.js';
+
+/** An RTP packet (RFC 3550 §5.1): version 2, PCMU, the given sequence number, a 160-byte payload of `fill`. */
+function rtp(sequence: number, fill = 0x55, ssrc = 0x11223344): Buffer {
+  const packet = Buffer.alloc(12 + 160, fill);
+  packet[0] = 0x80;
+  packet[1] = 0;
+  packet.writeUInt16BE(sequence, 2);
+  packet.writeUInt32BE(sequence * 160, 4);
+  packet.writeUInt32BE(ssrc, 8);
+  return packet;
+}
+
+/** An RTCP receiver report without blocks (RFC 3550 §6.4.2). */
+function rtcp(ssrc = 0x11223344): Buffer {
+  const packet = Buffer.alloc(8);
+  packet[0] = 0x80;
+  packet[1] = 201;
+  packet.writeUInt16BE(1, 2);
+  packet.writeUInt32BE(ssrc, 4);
+  return packet;
+}
+
+function pair() {
+  const alice = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
+  const bob = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
+  return { sender: new SrtpTransform(alice, bob), receiver: new SrtpTransform(bob, alice) };
+}
+
+describe('a=crypto (RFC 4568 §9.1)', () => {
+  it('reads and writes an inline AES_CM_128_HMAC_SHA1_80 key, lifetime and MKI', () => {
+    const line = 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:4';
+    const attribute = parseCryptoAttribute(line);
+    expect(attribute).toMatchObject({ tag: 1, suite: 'AES_CM_128_HMAC_SHA1_80', lifetime: '2^20', mki: '1:4' });
+    expect(attribute.masterKey).toHaveLength(16);
+    expect(attribute.masterSalt).toHaveLength(14);
+    expect(`a=${formatCryptoAttribute(attribute)}`).toBe(line);
+    const fresh = newCryptoAttribute(7, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom);
+    expect(parseCryptoAttribute(formatCryptoAttribute(fresh))).toEqual(fresh);
+  });
+
+  it.each([
+    ['crypto:1 F8_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR', /suite F8_128_HMAC_SHA1_80 is not supported/],
+    ['crypto:1 AES_CM_128_HMAC_SHA1_80 inline:c2hvcnQ=', /key\|\|salt is 5 bytes, not 30/],
+    ['crypto:1 AES_CM_128_HMAC_SHA1_80 uri:https://keys', /key method must be inline:/],
+    ['crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR KDR=1', /session parameters are not supported/],
+    ['crypto:x AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR', /not an a=crypto line/],
+  ])('refuses %s naming the problem', (line, message) => {
+    expect(() => parseCryptoAttribute(line)).toThrow(message);
+  });
+});
+
+describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', () => {
+  it('round-trips RTP and RTCP between two legs, and the wire carries neither the payload nor the report in clear', () => {
+    const { sender, receiver } = pair();
+    const plain = rtp(1000);
+    const wire = sender.protectRtp(plain);
+    expect(wire).toHaveLength(plain.length + 10);
+    expect(wire.subarray(0, 12)).toEqual(plain.subarray(0, 12));
+    expect(wire.subarray(12, 172).equals(plain.subarray(12))).toBe(false);
+    expect(receiver.unprotectRtp(wire)).toEqual(plain);
+    const report = rtcp();
+    const wireReport = sender.protectRtcp(report);
+    expect(wireReport.length).toBe(report.length + 4 + 10);
+    expect(receiver.unprotectRtcp(wireReport)).toEqual(report);
+    expect(receiver.counters).toMatchObject({ unprotectedRtp: 1, unprotectedRtcp: 1, droppedRtp: 0, droppedRtcp: 0 });
+  });
+
+  it('drops and counts a packet with one flipped byte, a replayed packet, one under another key, and garbage', () => {
+    const { sender, receiver } = pair();
+    const first = sender.protectRtp(rtp(1));
+    const tampered = Buffer.from(sender.protectRtp(rtp(2)));
+    tampered[20]! ^= 0x01;
+    expect(receiver.unprotectRtp(tampered)).toBeUndefined();
+    expect(receiver.unprotectRtp(first)).toEqual(rtp(1));
+    expect(receiver.unprotectRtp(first), 'a replay').toBeUndefined();
+    const stranger = pair().sender.protectRtp(rtp(3));
+    expect(receiver.unprotectRtp(stranger)).toBeUndefined();
+    expect(receiver.unprotectRtp(Buffer.from('not rtp at all'))).toBeUndefined();
+    const tamperedReport = Buffer.from(sender.protectRtcp(rtcp()));
+    tamperedReport[9]! ^= 0x80;
+    expect(receiver.unprotectRtcp(tamperedReport)).toBeUndefined();
+    expect(receiver.counters).toMatchObject({ unprotectedRtp: 1, droppedRtp: 4, droppedRtcp: 1 });
+    // The stream goes on after the drops.
+    expect(receiver.unprotectRtp(sender.protectRtp(rtp(4)))).toEqual(rtp(4));
+  });
+
+  it('keeps decrypting across the 16-bit sequence wrap (rollover counter, RFC 3711 §3.3.1)', () => {
+    const { sender, receiver } = pair();
+    for (const sequence of [65_534, 65_535, 0, 1])
+      expect(receiver.unprotectRtp(sender.protectRtp(rtp(sequence, sequence & 0xff)))).toEqual(rtp(sequence, sequence & 0xff));
+  });
+
+  it('refuses the 32-bit tag suite and MKIs with the suite named, and RTP that is not RTP', () => {
+    const key80 = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
+    expect(() => new SrtpTransform(newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom), key80)).toThrow(/AES_CM_128_HMAC_SHA1_32 is not supported/);
+    expect(() => new SrtpTransform(key80, { ...key80, mki: '1:4' })).toThrow(/MKI/);
+    expect(() => pair().sender.protectRtp(Buffer.from([1, 2, 3]))).toThrow(/not an RTP packet/);
+  });
+});
+
+describe('the replay window', () => {
+  it('accepts each sequence number once within 64 behind the highest, and refuses older ones', () => {
+    const window = new ReplayWindow();
+    for (const sequence of [10, 12, 11]) {
+      expect(window.fresh(1, sequence)).toBe(true);
+      window.accept(1, sequence);
+    }
+    expect(window.fresh(1, 11)).toBe(false);
+    window.accept(1, 200);
+    expect(window.fresh(1, 150)).toBe(true);
+    expect(window.fresh(1, 100)).toBe(false);
+    expect(window.fresh(2, 100)).toBe(true);
+  });
+});
