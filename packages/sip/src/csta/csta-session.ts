@@ -83,7 +83,7 @@ export class CstaSession {
   }
 
   /** Where the session's SIP socket listens, once started. */
-  get localAddress(): { address: string; port: number; protocol: 'UDP' | 'TCP' } | undefined {
+  get localAddress(): { address: string; port: number; protocol: 'UDP' | 'TCP' | 'TLS' } | undefined {
     return this.endpoint && { ...this.endpoint.local, protocol: this.endpoint.protocol };
   }
 
