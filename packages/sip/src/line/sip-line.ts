@@ -14,7 +14,13 @@ import {
 import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { Inviter, UserAgent, type Session } from 'sip.js';
 import { cryptoRandom, systemClock } from '@callhook/node';
+import { join } from 'node:path';
 import { randomHex } from '../random-draws.js';
+import { CallAudio, type CallAudioSources } from '../media/call-audio.js';
+import type { CallAudioPort } from '../media/call-audio-port.js';
+import { loadWavPrompt } from '../media/wav-prompt.js';
+import { WavRecorder } from '../media/wav-recorder.js';
+import type { MediaCounters } from '../rtp/rtp-stream.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
 import { TcpEndpoint, type TcpLimits } from '../transport/tcp-endpoint.js';
@@ -38,6 +44,10 @@ export interface SipLineDeps {
   timers?: RetransmitTimers;
   /** Delay before registering again after a failure (default 30 s). */
   registrationRetryMs?: number;
+  /** The data directory: recordings go to `<dataDir>/recordings/<call_guid>.wav` (`line.media.record`). */
+  dataDir?: string;
+  /** The engine's call GUID of a line call id (recordings and `audioOf` use GUIDs); default: the line call id. */
+  callGuid?: (lineCallId: string) => string | undefined;
 }
 
 const STOP_TIMEOUT_MS = 3_000;
@@ -67,6 +77,7 @@ export class SipLine implements Line {
   private readonly random: Random;
   private readonly ports: CallPorts;
   private readonly incomingContext: IncomingContext;
+  private readonly prompts: CallAudioSources;
 
   constructor(
     private readonly settings: SipLineSettings,
@@ -84,6 +95,34 @@ export class SipLine implements Line {
       emit: (event) => this.emit(event),
       track: (invitation) => this.track(`sip-${randomHex(this.random, 16)}`, 'in', invitation),
     };
+    this.prompts = { prompt: this.loadPrompt('play'), holdMusic: this.loadPrompt('holdMusic') };
+  }
+
+  /**
+   * The PCM audio of a call by its GUID (or line call id): hear the far end, and send frames that
+   * replace silence and prompts. Undefined for an unknown call or one whose media is not open yet
+   * (it opens when the call is offered or answered). See `CallAudioPort`.
+   */
+  audioOf(callGuid: string): CallAudioPort | undefined {
+    const call = this.calls.get(callGuid) ?? [...this.calls.values()].find((candidate) => this.deps.callGuid?.(candidate.id) === callGuid);
+    return call?.sdh?.stream?.audio;
+  }
+
+  /** Where the recording of a call is or would be written, or undefined without a data directory. */
+  recordingPath(callGuid: string): string | undefined {
+    return this.deps.dataDir === undefined ? undefined : join(this.deps.dataDir, 'recordings', `${callGuid}.wav`);
+  }
+
+  private loadPrompt(field: 'play' | 'holdMusic'): Int16Array | undefined {
+    const path = this.settings.media[field];
+    if (path === undefined) return undefined;
+    try {
+      return loadWavPrompt(path);
+    } catch (error) {
+      // Checked when the settings loaded; the file changed since.
+      this.logger.log('error', `line.media.${field} cannot be played`, { error: (error as Error).message });
+      return undefined;
+    }
   }
 
   /** Where the line listens, once started. */
@@ -113,6 +152,7 @@ export class SipLine implements Line {
       ...(this.deps.timers ? { timers: this.deps.timers } : {}),
       delegate: { onInvite: (invitation) => receiveInvitation(invitation, this.incomingContext) },
       onRemoteHold: (session, held) => this.callsBySession.get(session)?.holdChanged('remote', held),
+      createAudio: () => new CallAudio(this.logger, this.prompts),
     });
     this.userAgent = userAgent;
     try {
@@ -185,12 +225,13 @@ export class SipLine implements Line {
   }
 
   /**
-   * Media counters of a call, for diagnostics and tests: RTP packets sent and received, and whether the
-   * peer's port was reported unreachable. Undefined for an unknown call or one without a media stream yet.
+   * Media figures of a call, for diagnostics, tests and the call's quality: RTP packets sent and
+   * received, whether the peer's port was reported unreachable, loss, jitter, RTT and codec. Undefined
+   * for an unknown call or one without a media stream yet.
    */
-  callMedia(lineCallId: string): { sentPackets: number; receivedPackets: number; unreachable: boolean } | undefined {
+  callMedia(lineCallId: string): (MediaCounters & { unreachable: boolean }) | undefined {
     const stream = this.calls.get(lineCallId)?.sdh?.stream;
-    return stream && { sentPackets: stream.sentPackets, receivedPackets: stream.receivedPackets, unreachable: stream.unreachable };
+    return stream && { ...stream.counters(), unreachable: stream.unreachable };
   }
 
   async execute(command: LineCommand): Promise<void> {
@@ -256,7 +297,11 @@ export class SipLine implements Line {
       direction,
       session,
       (event) => {
-        if (event.type === 'answered') this.watchMedia(call);
+        if (event.type === 'answered') {
+          this.watchMedia(call);
+          this.startRecording(call);
+        }
+        if ((event.type === 'held' || event.type === 'resumed') && event.by === 'local') call.sdh?.stream?.audio.setHeld(event.type === 'held');
         this.emit(event);
       },
       (ended) => this.forget(ended),
@@ -276,6 +321,18 @@ export class SipLine implements Line {
       );
     });
     this.mediaWatches.set(call.id, watch);
+  }
+
+  /** `line.media.record`: both directions of an answered call into DATA/recordings/<call_guid>.wav. */
+  private startRecording(call: SipCall): void {
+    if (!this.settings.media.record) return;
+    const stream = call.sdh?.stream;
+    const path = this.recordingPath(this.deps.callGuid?.(call.id) ?? call.id);
+    if (!stream || !path) {
+      this.logger.log('warn', 'call not recorded: no data directory or no media stream', { lineCallId: call.id });
+      return;
+    }
+    stream.audio.record(new WavRecorder(path, this.logger));
   }
 
   private forget(call: SipCall): void {
