@@ -298,6 +298,7 @@ export class SipLine implements Line {
       session,
       (event) => {
         if (event.type === 'answered') {
+          call.sdh?.stream?.startClock();
           this.watchMedia(call);
           this.startRecording(call);
         }

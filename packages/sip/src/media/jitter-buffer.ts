@@ -12,7 +12,7 @@ export const DEFAULT_JITTER_LIMITS: JitterBufferLimits = { minFrames: 3, maxFram
 /** Frames in a row without late arrival after which the target delay may shrink by one frame. */
 const SHRINK_AFTER = 250;
 /** Concealed frames in a row with an empty buffer after which playout stops and buffers again. */
-const REBUFFER_AFTER = 10;
+const REBUFFER_AFTER = 25;
 
 /** What one `pull` gives: a decoded frame, a concealed one, or nothing (play silence). */
 export type Pulled = { frame: Int16Array; kind: 'audio' | 'concealed' } | undefined;
@@ -21,9 +21,12 @@ export type Pulled = { frame: Int16Array; kind: 'audio' | 'concealed' } | undefi
  * Adaptive, bounded jitter buffer of decoded 20 ms frames indexed by their unwrapped frame number
  * (RTP timestamp / samples per frame, RFC 3550 §5.1). The media clock pulls one frame per 20 ms.
  *
- * Playout starts once `target` frames are buffered. A frame missing at its turn is concealed
- * (`Concealment`); a frame arriving after its turn is late and counted, and makes the target one frame
- * deeper (up to `maxFrames`). The target also follows the measured interarrival jitter (3 J + one
+ * Playout starts once `target` frames are buffered. A frame missing at its turn while later ones
+ * are waiting is lost: it is concealed (`Concealment`) and playout moves on. With nothing waiting
+ * (underrun) playout stretches: it conceals without moving on, so the late frame still plays, and the
+ * target grows by one frame; after `REBUFFER_AFTER` frames of underrun it buffers again. A frame
+ * arriving after its turn was passed is late: counted, dropped, and the target grows by one frame
+ * (up to `maxFrames`). The target also follows the measured interarrival jitter (3 J + one
  * frame) and shrinks by one frame after `SHRINK_AFTER` frames without a late one, dropping a frame.
  * The buffer never holds more than `maxFrames`: the oldest are dropped. A jump of more than
  * `maxFrames * 4` frames (new timestamp base) resets it. Never throws.
@@ -93,18 +96,27 @@ export class JitterBuffer {
       if (this.frames.size > this.target) this.skip();
     }
     const index = this.next!;
-    this.next = index + 1;
     const frame = this.frames.get(index);
     if (frame) {
+      this.next = index + 1;
       this.frames.delete(index);
       this.plc.good(frame);
       this.emptyRun = 0;
       return { frame, kind: 'audio' };
     }
-    if (this.frames.size === 0 && ++this.emptyRun >= REBUFFER_AFTER) {
-      this.playing = false;
-      this.emptyRun = 0;
-      return undefined;
+    if (this.frames.size === 0) {
+      // Underrun: nothing has arrived yet. Stretch (conceal without moving on), so the frame arriving
+      // late still plays; the delay grew by a frame and the target follows.
+      if (this.emptyRun === 0) this.target = Math.min(this.limits.maxFrames, this.target + 1);
+      if (++this.emptyRun >= REBUFFER_AFTER) {
+        this.playing = false;
+        this.next = undefined;
+        this.emptyRun = 0;
+        return undefined;
+      }
+    } else {
+      // A later frame is here: this one is lost (or later than the buffer allows); move on.
+      this.next = index + 1;
     }
     const concealed = this.plc.conceal();
     if (!concealed) return undefined;

@@ -31,6 +31,8 @@ export interface RtpPlan {
   rtcp: RtcpTarget | undefined;
 }
 
+/** Lateness (in frames, 1 s) up to which a late media clock sends every missed frame at once. */
+const MAX_BURST_FRAMES = 50;
 /** Frames a stalled media clock replays through the audio path at most (10 s). */
 const MAX_CATCH_UP_FRAMES = 500;
 /** Consecutive ICMP port-unreachable reports (ECONNREFUSED) after which the peer counts as gone. */
@@ -89,6 +91,7 @@ export class RtpStream {
   readonly stats = new ReceiveStats(PCM_RATE);
   readonly rtcp: RtcpSession;
   private confirmed = false;
+  private clockStarted = false;
   private refusals = 0;
   private connectedTo: string | undefined;
   private connecting = false;
@@ -187,6 +190,9 @@ export class RtpStream {
       this.encoder = this.codecFor(plan.codec.name);
       this.pending = [];
     }
+    // Decoders are made now, before the answer goes out, not on the first packet: an Opus instance
+    // compiles WebAssembly and would stall the media clock in mid-call.
+    for (const name of new Set(plan.receive.values())) if (!this.decoders.has(name)) this.decoders.set(name, this.codecFor(name));
     this.plan = plan;
     this.update();
   }
@@ -195,6 +201,17 @@ export class RtpStream {
   confirm(): void {
     if (this.closed || this.confirmed) return;
     this.confirmed = true;
+    this.clockStarted = true;
+    this.update();
+  }
+
+  /**
+   * The call is answered (our 2xx sent, or theirs received): the media clock starts, so playout and the
+   * recording cover the whole answered call; packets still wait for `confirm()`. Idempotent.
+   */
+  startClock(): void {
+    if (this.closed || this.clockStarted) return;
+    this.clockStarted = true;
     this.update();
   }
 
@@ -207,6 +224,11 @@ export class RtpStream {
 
   close(): void {
     if (this.closed) return;
+    // Frames the clock owes at this moment still go to the audio path, so a recording ends now.
+    if (this.timer !== null) {
+      const owed = Math.min(MAX_CATCH_UP_FRAMES, Math.floor((this.clock.now() - (this.startedAt + (this.frames - 1) * FRAME_MS)) / FRAME_MS));
+      for (let i = 0; i < owed; i++) this.safely('call audio failed', () => this.audio.tick());
+    }
     if (this.confirmed && this.plan?.rtcp) this.safely('rtcp report failed', () => this.rtcp.sendReport());
     this.closed = true;
     this.cancelTimer();
@@ -230,8 +252,8 @@ export class RtpStream {
   private update(): void {
     const plan = this.plan;
     if (plan?.sending && this.confirmed && !this.unreachable) this.connect(plan);
-    // The media clock runs from confirmation to close, sending or not: it plays out and records.
-    if (this.confirmed && plan && this.timer === null) {
+    // The media clock runs from the answer to close, sending or not: it plays out and records.
+    if (this.clockStarted && plan && this.timer === null) {
       this.startedAt = this.clock.now();
       this.frames = 0;
       this.schedule();
@@ -333,18 +355,19 @@ export class RtpStream {
     this.timer = null;
     const plan = this.plan;
     if (this.closed || !plan) return;
-    // After a stall (e.g. a paused process) restart the schedule instead of bursting packets to catch
-    // up; the missed frames still go through the audio path (silence or concealment) so a recording
-    // keeps the call's real length.
+    // A late timer is caught up by the schedule itself (the next ticks are due at once), so a short
+    // stall of a loaded machine sends every frame (the peer's jitter buffer absorbs the burst). After a
+    // long stall (e.g. a paused process) the schedule restarts instead of bursting; the missed frames
+    // still go through the audio path (unsent) so a recording keeps the call's real length.
     const behind = this.clock.now() - (this.startedAt + this.frames * FRAME_MS);
-    if (behind > 10 * FRAME_MS) {
+    if (behind > MAX_BURST_FRAMES * FRAME_MS) {
       const missed = Math.min(MAX_CATCH_UP_FRAMES, Math.floor(behind / FRAME_MS));
       for (let i = 0; i < missed; i++) this.safely('call audio failed', () => this.audio.tick());
       this.startedAt = this.clock.now();
       this.frames = 0;
     }
     const frame = this.safely('call audio failed', () => this.audio.tick());
-    if (plan.sending && frame) {
+    if (plan.sending && this.confirmed && frame) {
       try {
         if (!this.connecting) this.sendFrame(plan, frame);
       } catch (error) {
