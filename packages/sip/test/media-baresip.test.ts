@@ -80,8 +80,15 @@ describe.each(['PCMU', 'PCMA', 'opus'] as const)('real media with baresip throug
     // About two seconds of media: 100 packets.
     await waitFor(() => (line.callMedia(incoming.lineCallId)?.receivedPackets ?? 0) >= 100, 'RTP from baresip', 20_000);
     expect(line.callMedia(incoming.lineCallId)).toMatchObject({ codec, packetsLost: 0 });
+    if (codec === 'PCMU') {
+      // RTCP both ways (RFC 3550 §6.4.1): baresip's report on our SR gives the round-trip time.
+      await waitFor(() => line.callMedia(incoming.lineCallId)?.rttMs !== undefined, 'an RTT from RTCP', 30_000);
+    }
     await baresip.command('hangup');
-    await events.waitFor('ended');
+    const ended = await events.waitFor('ended');
+    expect(ended.media).toMatchObject({ recorded: true, quality: { codec, packetsLost: 0 } });
+    expect(ended.media?.quality.mos).toBeGreaterThan(4);
+    if (codec === 'PCMU') expect(ended.media?.quality.rttMs).toBeLessThan(1000);
     const callMs = performance.now() - answeredAt;
     const wav = readWav(join(dataDir, 'recordings', `${incoming.lineCallId}.wav`));
     expect(wav.sampleRate).toBe(8000);

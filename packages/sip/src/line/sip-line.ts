@@ -20,7 +20,8 @@ import { CallAudio, type CallAudioSources } from '../media/call-audio.js';
 import type { CallAudioPort } from '../media/call-audio-port.js';
 import { loadWavPrompt } from '../media/wav-prompt.js';
 import { WavRecorder } from '../media/wav-recorder.js';
-import type { MediaCounters } from '../rtp/rtp-stream.js';
+import type { MediaCounters, RtpStream } from '../rtp/rtp-stream.js';
+import { callQuality } from '../media/call-quality.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
 import { TcpEndpoint, type TcpLimits } from '../transport/tcp-endpoint.js';
@@ -68,6 +69,8 @@ export class SipLine implements Line {
   private readonly calls = new Map<string, SipCall>();
   private readonly callsBySession = new Map<Session, SipCall>();
   private readonly mediaWatches = new Map<string, MediaWatch>();
+  /** Media streams of answered calls until their end is reported. */
+  private readonly answeredStreams = new Map<string, RtpStream>();
   private endpoint: SipEndpoint | undefined;
   private userAgent: UserAgent | undefined;
   private registration: Registration | undefined;
@@ -297,8 +300,11 @@ export class SipLine implements Line {
       direction,
       session,
       (event) => {
+        if (event.type === 'ended') event = this.withMedia(call, event);
         if (event.type === 'answered') {
-          call.sdh?.stream?.startClock();
+          const stream = call.sdh?.stream;
+          if (stream) this.answeredStreams.set(call.id, stream);
+          stream?.startClock();
           this.watchMedia(call);
           this.startRecording(call);
         }
@@ -324,6 +330,15 @@ export class SipLine implements Line {
     this.mediaWatches.set(call.id, watch);
   }
 
+  /** The quality and recording of an answered call, for the `ended` event (and so the call snapshot). */
+  private withMedia(call: SipCall, event: Extract<LineEvent, { type: 'ended' }>): LineEvent {
+    const stream = this.answeredStreams.get(call.id);
+    this.answeredStreams.delete(call.id);
+    if (!stream) return event;
+    stream.close(); // ends the recording now (idempotent; sip.js closes it too)
+    return { ...event, media: { quality: callQuality(stream.counters()), recorded: stream.audio.recorded } };
+  }
+
   /** `line.media.record`: both directions of an answered call into DATA/recordings/<call_guid>.wav. */
   private startRecording(call: SipCall): void {
     if (!this.settings.media.record) return;
@@ -341,6 +356,7 @@ export class SipLine implements Line {
     this.mediaWatches.delete(call.id);
     this.calls.delete(call.id);
     this.callsBySession.delete(call.session);
+    this.answeredStreams.delete(call.id);
   }
 
   /**

@@ -71,6 +71,11 @@ export class CallAudio implements CallAudioPort {
     return this.recorder?.path;
   }
 
+  /** Whether a recording was written (its file exists with audio in it). */
+  get recorded(): boolean {
+    return this.recorder?.wroteAudio ?? false;
+  }
+
   /** Whether we hold the call (hold music plays instead of the rest). */
   setHeld(held: boolean): void {
     this.held = held;

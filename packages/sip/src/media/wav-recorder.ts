@@ -35,6 +35,11 @@ export class WavRecorder {
     }
   }
 
+  /** Whether any audio reached the file. */
+  get wroteAudio(): boolean {
+    return this.dataBytes > 0;
+  }
+
   /** Whether the file is being written. */
   get active(): boolean {
     return this.fd !== undefined;
