@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createCodec, estimateMos, JitterBuffer, loadWavPrompt, ReceiveStats, SipLineSchema, WavRecorder } from '../src/index.js';
+import { CallAudio, createCodec, estimateMos, JitterBuffer, loadWavPrompt, ReceiveStats, SipLineSchema, WavRecorder } from '../src/index.js';
 import { silentLogger } from '@callhook/core';
 import { dominantFrequency, makeToneWav, readWav } from './support/audio-analysis.js';
 
@@ -143,5 +143,33 @@ describe('WAV files', () => {
     recorder.close();
     expect(recorder.active).toBe(false);
     expect(logs).toContain('call recording failed: recording stopped');
+  });
+});
+
+describe('CallAudio (what a call sends)', () => {
+  it('sends the prompt once, hold music in a loop while held, host frames over both, else silence', () => {
+    const logs: string[] = [];
+    const prompt = Int16Array.from({ length: 320 }, (_, i) => 1000 + i);
+    const holdMusic = Int16Array.from({ length: 240 }, (_, i) => -1 - i);
+    const audio = new CallAudio({ log: (_level, message) => logs.push(message) }, { prompt, holdMusic });
+    const heard: Int16Array[] = [];
+    const unsubscribe = audio.onReceive((received) => heard.push(received));
+    expect(audio.tick()[0]).toBe(1000);
+    audio.setHeld(true);
+    expect(audio.tick()[0]).toBe(-1);
+    expect(audio.tick()[0]).toBe(-161);
+    expect(audio.tick()[0]).toBe(-81); // wrapped: 320 mod 240
+    audio.send(frame(7));
+    expect(audio.tick()[0]).toBe(7);
+    audio.setHeld(false);
+    expect(audio.tick()[0]).toBe(1160); // the prompt goes on where it stopped
+    expect(audio.tick().every((sample) => sample === 0)).toBe(true);
+    audio.send(new Int16Array(10));
+    expect(logs).toEqual(['call audio: dropped frames of the wrong length']);
+    expect(heard).toHaveLength(7);
+    unsubscribe();
+    audio.tick();
+    expect(heard).toHaveLength(7);
+    audio.close();
   });
 });

@@ -31,6 +31,8 @@ export interface RtpPlan {
   rtcp: RtcpTarget | undefined;
 }
 
+/** A tick later than this (ms) counts as late (`lateTicks`). */
+const LATE_TICK_MS = 5;
 /** Lateness (in frames, 1 s) up to which a late media clock sends every missed frame at once. */
 const MAX_BURST_FRAMES = 50;
 /** Frames a stalled media clock replays through the audio path at most (10 s). */
@@ -55,6 +57,8 @@ export interface MediaCounters {
   jitterMs: number;
   /** Round-trip time by RTCP (RFC 3550 §6.4.1), or undefined before the peer's first report on our SR. */
   rttMs: number | undefined;
+  /** Media clock ticks that ran more than 5 ms behind their 20 ms schedule (a loaded process). */
+  lateTicks: number;
   /** Current jitter buffer delay in ms. */
   bufferMs: number;
   /** Concealed and late frames of the jitter buffer. */
@@ -82,6 +86,8 @@ export class RtpStream {
   sentPackets = 0;
   sentOctets = 0;
   receivedPackets = 0;
+  /** Media clock ticks more than `LATE_TICK_MS` behind schedule. */
+  lateTicks = 0;
   /** Packets that could not be read or decoded, or had a payload type not negotiated. */
   badPackets = 0;
   /** Clock time (ms) of the last RTP packet received, or undefined before the first. */
@@ -168,6 +174,7 @@ export class RtpStream {
       packetsExpected: this.stats.expected,
       jitterMs: Math.round(this.stats.jitterMs * 10) / 10,
       rttMs: this.rtcp.rttMs,
+      lateTicks: this.lateTicks,
       bufferMs: this.audio.jitter.targetFrames * FRAME_MS,
       concealedFrames: this.audio.jitter.concealed,
       lateFrames: this.audio.jitter.late,
@@ -360,6 +367,7 @@ export class RtpStream {
     // long stall (e.g. a paused process) the schedule restarts instead of bursting; the missed frames
     // still go through the audio path (unsent) so a recording keeps the call's real length.
     const behind = this.clock.now() - (this.startedAt + this.frames * FRAME_MS);
+    if (behind > LATE_TICK_MS) this.lateTicks++;
     if (behind > MAX_BURST_FRAMES * FRAME_MS) {
       const missed = Math.min(MAX_CATCH_UP_FRAMES, Math.floor(behind / FRAME_MS));
       for (let i = 0; i < missed; i++) this.safely('call audio failed', () => this.audio.tick());
