@@ -87,7 +87,8 @@ describe.each(['PCMU', 'PCMA', 'opus'] as const)('real media with baresip throug
     await baresip.command('hangup');
     const ended = await events.waitFor('ended');
     expect(ended.media).toMatchObject({ recorded: true, quality: { codec, packetsLost: 0 } });
-    expect(ended.media?.quality.mos).toBeGreaterThan(4);
+    // E-model: G.711 without loss is about 4.4; Opus at 8 kHz carries an equipment impairment (Ie 11).
+    expect(ended.media?.quality.mos).toBeGreaterThan(codec === 'opus' ? 3.8 : 4);
     if (codec === 'PCMU') expect(ended.media?.quality.rttMs).toBeLessThan(1000);
     const callMs = performance.now() - answeredAt;
     const wav = readWav(join(dataDir, 'recordings', `${incoming.lineCallId}.wav`));

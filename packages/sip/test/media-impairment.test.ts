@@ -19,7 +19,7 @@ describe('receive path under 5 % loss and ±40 ms jitter', () => {
     const peer: LossyRtpPeer = await startLossyRtpPeer({ hz: 800, loss: 0.05, jitterMs: 40 });
     cleanups.push(() => peer.close());
     const dataDir = join(dir, 'data');
-    const { line, events, uac } = await startLineWithUac({ autoAnswer: true, media: { record: true } }, { dataDir }, cleanups);
+    const { events, uac } = await startLineWithUac({ autoAnswer: true, media: { record: true } }, { dataDir }, cleanups);
     const callId = uac.invite(offerSdp('127.0.0.1', peer.port));
     const final = await uac.waitFinal(callId);
     expect(final.status).toBe(200);

@@ -39,6 +39,10 @@ export function opus(): VoiceCodec {
   // Complexity 5 (of 0–10): measured about half the CPU of the default 10 at this rate, same size.
   encoder.encoderCTL(OPUS_SET_COMPLEXITY, 5);
   encoder.encoderCTL(OPUS_SET_INBAND_FEC, 1);
+  // Liftoff compiles each WebAssembly function on its first call; one frame through both directions
+  // now (before the answer goes out) keeps those compiles, hundreds of ms on a loaded machine, out of
+  // the media clock, where the burst they cause overflowed the peer's jitter buffer.
+  decoder.decode(encoder.encode(Buffer.alloc(PCM_RATE / 25), PCM_RATE / 50));
   let closed = false;
   return {
     name: 'opus',
