@@ -31,12 +31,20 @@ function bindOne(address: string, port: number): Promise<Socket> {
 /**
  * Binds an ephemeral RTP port on `address` and RTCP on the port above it (RFC 3550 §11: RTP even,
  * RTCP the next odd port). When no such pair comes up in `PAIR_ATTEMPTS` tries, RTP alone is kept
- * (RTCP then only works with rtcp-mux). Rejects with the first bind error of the RTP socket (e.g. EMFILE).
+ * (RTCP then only works with rtcp-mux), also when binding fails part-way. Rejects with the bind error
+ * of the RTP socket (e.g. EMFILE) when not even that one could be bound.
  */
 export async function bindSocketPair(address: string): Promise<SocketPair> {
   let spare: Socket | undefined;
   for (let attempt = 0; attempt < PAIR_ATTEMPTS; attempt++) {
-    const rtp = await bindOne(address, 0);
+    let rtp: Socket;
+    try {
+      rtp = await bindOne(address, 0);
+    } catch (error) {
+      // Out of descriptors (EMFILE) or the like: keep the RTP socket we have, if any.
+      if (spare) return { rtp: spare, rtcp: undefined };
+      throw error;
+    }
     const port = rtp.address().port;
     if (port % 2 === 0 && port < 65535) {
       try {
