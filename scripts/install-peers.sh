@@ -9,6 +9,8 @@ command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 [[ -e /usr/lib/x86_64-linux-gnu/kamailio/modules/tls.so ]] || need+=(kamailio-tls-modules)
 command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# sox makes the tone WAVs the media tests play through baresip's aufile module.
+command -v sox >/dev/null 2>&1 || need+=(sox)
 if ((${#need[@]})); then
   echo "installing test peers: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -19,6 +19,17 @@ export { PlainSessionDescriptionHandler, type PlainSdhOptions } from './sdp/plai
 export { buildSdp, OFFERED_CODECS } from './sdp/sdp-build.js';
 export { parseRemoteAudio, type RemoteAudio } from './sdp/sdp-parse.js';
 export { RtpStream } from './rtp/rtp-stream.js';
+export type { CallAudioPort } from './media/call-audio-port.js';
+export { CallAudio, type CallAudioSources } from './media/call-audio.js';
+export { CODEC_NAMES, PCM_RATE, FRAME_SAMPLES, type CodecName, type VoiceCodec } from './media/codec.js';
+export { createCodec } from './media/codecs.js';
+export { JitterBuffer, type JitterBufferLimits } from './media/jitter-buffer.js';
+export { ReceiveStats } from './media/receive-stats.js';
+export { estimateMos, type MosInput } from './media/mos.js';
+export { loadWavPrompt } from './media/wav-prompt.js';
+export { WavRecorder } from './media/wav-recorder.js';
+export { offerCodecs, answerCodecs, DEFAULT_CODECS } from './sdp/negotiate.js';
+export { type MediaCounters } from './rtp/rtp-stream.js';
 export { causeOfFailure } from './line/end-cause.js';
 export { SrtpTransform, type SrtpCounters } from './srtp/srtp-transform.js';
 export { parseCryptoAttribute, formatCryptoAttribute, newCryptoAttribute, type CryptoAttribute, type SrtpSuite } from './srtp/crypto-attribute.js';

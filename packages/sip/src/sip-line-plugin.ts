@@ -11,7 +11,14 @@ import { SipLineSchema, type SipLineSettings } from './settings/sip-line-schema.
 export const sipLinePlugin: LinePlugin<SipLineSettings & { id: string }> = {
   type: 'sip',
   settingsSchema: SipLineSchema,
-  create: (settings, deps) => new SipLine(settings, { logger: deps.logger, clock: deps.clock, ...(deps.random ? { random: deps.random } : {}) }),
+  create: (settings, deps) =>
+    new SipLine(settings, {
+      logger: deps.logger,
+      clock: deps.clock,
+      ...(deps.random ? { random: deps.random } : {}),
+      ...(deps.dataDir !== undefined ? { dataDir: deps.dataDir } : {}),
+      ...(deps.callGuid ? { callGuid: deps.callGuid } : {}),
+    }),
   secrets: {
     fields: ['password'],
     // The password goes to the registrar (or the AOR's domain without one): a stored password is not

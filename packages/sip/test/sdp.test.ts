@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildSdp, OFFERED_CODECS, parseRemoteAudio } from '../src/index.js';
-import { answerCodecs } from '../src/sdp/negotiate.js';
+import { answerCodecs, offerCodecs } from '../src/sdp/negotiate.js';
 import { mirror, withLocalHold } from '../src/sdp/direction.js';
 
 const offer = (media: string, extra = '') => `v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n${media}\r\n${extra}`;
@@ -32,13 +32,39 @@ describe('SDP', () => {
     expect(parseRemoteAudio(offer('m=audio 5000 RTP/AVP 0').replace(/10\.0\.0\.1/g, '0.0.0.0')).direction).toBe('sendonly');
   });
 
-  it('answers with the first offered G.711 codec and the offered telephone-event type', () => {
+  it("answers with the first codec of the user's preference that the offer has, under the offer's payload type, and its telephone-event type", () => {
     const remote = parseRemoteAudio(offer('m=audio 5000 RTP/AVP 18 8 0 96', 'a=rtpmap:96 telephone-event/8000\r\n'));
     expect(answerCodecs(remote)).toEqual([
-      { payloadType: 8, name: 'PCMA' },
+      { payloadType: 0, name: 'PCMU' },
       { payloadType: 96, name: 'telephone-event' },
     ]);
+    expect(answerCodecs(remote, ['PCMA', 'PCMU'])[0]).toEqual({ payloadType: 8, name: 'PCMA' });
     expect(() => answerCodecs(parseRemoteAudio(offer('m=audio 5000 RTP/AVP 18')))).toThrow(/neither PCMU nor PCMA/);
+    expect(() => answerCodecs(remote, ['opus'])).toThrow(/none of opus/);
+  });
+
+  it('finds Opus by its rtpmap under any dynamic payload type, and offers it with the user preference order', () => {
+    const remote = parseRemoteAudio(offer('m=audio 5000 RTP/AVP 109 0', 'a=rtpmap:109 opus/48000/2\r\n'));
+    expect(answerCodecs(remote, ['opus', 'PCMU'])[0]).toMatchObject({ payloadType: 109, name: 'opus', clockRate: 48000, channels: 2 });
+    const sdp = buildSdp({
+      sessionId: 1,
+      version: 1,
+      address: '127.0.0.1',
+      port: 4000,
+      codecs: offerCodecs(['opus', 'PCMA']),
+      direction: 'sendrecv',
+      rtcpMux: true,
+    });
+    expect(sdp).toContain('m=audio 4000 RTP/AVP 111 8 101\r\n');
+    expect(sdp).toContain('a=rtpmap:111 opus/48000/2\r\n');
+    expect(sdp).toContain('a=rtcp-mux\r\n');
+  });
+
+  it('reads ptime, rtcp-mux and a=rtcp (RFC 3605), and refuses a ptime out of range', () => {
+    const remote = parseRemoteAudio(offer('m=audio 5000 RTP/AVP 0', 'a=ptime:40\r\na=rtcp:6001 IN IP4 10.0.0.2\r\na=rtcp-mux\r\n'));
+    expect(remote).toMatchObject({ ptimeMs: 40, rtcpMux: true, rtcpPort: 6001, rtcpAddress: '10.0.0.2' });
+    expect(parseRemoteAudio(offer('m=audio 5000 RTP/AVP 0'))).toMatchObject({ ptimeMs: undefined, rtcpMux: false, rtcpPort: 5001, rtcpAddress: '10.0.0.1' });
+    expect(() => parseRemoteAudio(offer('m=audio 5000 RTP/AVP 0', 'a=ptime:0\r\n'))).toThrow(/ptime 0 is out of range/);
   });
 
   it.each([

@@ -13,8 +13,8 @@
  */
 import type { Action } from '../actions.js';
 import { CallhookError } from '../errors.js';
-import type { EndCause, Party } from '../line/line-events.js';
-import type { CallDirection, CallStateName, Disposition } from './snapshot.js';
+import type { CallMedia, EndCause, Party } from '../line/line-events.js';
+import type { CallDirection, CallQuality, CallStateName, Disposition } from './snapshot.js';
 
 export interface CallState {
   guid: string;
@@ -32,6 +32,9 @@ export interface CallState {
   heldBy: Party | null;
   disposition: Disposition | null;
   endDetail: string | null;
+  /** Media quality reported with the end (softphone mode). */
+  quality: CallQuality | null;
+  recorded: boolean;
 }
 
 export type CallInput =
@@ -39,7 +42,7 @@ export type CallInput =
   | { type: 'answered'; at: number }
   | { type: 'held'; at: number; by: Party }
   | { type: 'resumed'; at: number; by: Party }
-  | { type: 'ended'; at: number; by: Party; cause: EndCause; detail?: string };
+  | { type: 'ended'; at: number; by: Party; cause: EndCause; detail?: string; media?: CallMedia };
 
 export interface CallEffect {
   type: 'fire';
@@ -90,6 +93,8 @@ export function createCall(call: NewCall): Transition {
     heldBy: null,
     disposition: null,
     endDetail: null,
+    quality: null,
+    recorded: false,
   };
   return { state, effects: [fire(call.direction)] };
 }
@@ -122,6 +127,8 @@ export function transition(state: CallState, input: CallInput): Transition {
           disconnectedAt: input.at,
           disposition: dispositionOf(state, input.by, input.cause),
           endDetail: input.detail ?? null,
+          quality: input.media?.quality ?? state.quality,
+          recorded: input.media?.recorded ?? state.recorded,
         },
         effects: [fire('disconnected')],
       };

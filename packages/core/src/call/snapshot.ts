@@ -19,6 +19,21 @@ export const DISPOSITIONS = ['answered', 'transferred', 'missed', 'answered_else
 
 const isoTime = z.iso.datetime({ offset: true }).nullable();
 
+/**
+ * Media quality of a call with real media (softphone mode), as measured at its end: packets of the far
+ * end's stream lost (RFC 3550 §6.4.1 cumulative loss), its interarrival jitter in ms (RFC 3550 §A.8),
+ * the round-trip time in ms by RTCP (null when the peer sent no report on ours), an estimated MOS
+ * (1–4.5, ITU-T G.107 E-model, simplified; null before any audio) and the voice codec.
+ */
+export const CallQualitySchema = z.object({
+  packetsLost: z.number().int().min(0),
+  jitterMs: z.number().min(0),
+  rttMs: z.number().min(0).nullable(),
+  mos: z.number().min(1).max(5).nullable(),
+  codec: z.string(),
+});
+export type CallQuality = z.infer<typeof CallQualitySchema>;
+
 /** The public call snapshot, a public contract (docs/action-urls.md, "The public call snapshot"): CLI `--call` files, control API, live events. */
 export const CallSnapshotSchema = z.object({
   guid: z.string().min(1),
@@ -35,6 +50,10 @@ export const CallSnapshotSchema = z.object({
   createdAt: isoTime.unwrap(),
   connectedAt: isoTime,
   disconnectedAt: isoTime,
+  /** Media quality at the end of a call with real media; null otherwise. */
+  quality: CallQualitySchema.nullable().default(null),
+  /** Whether the call was recorded (`GET /api/v1/calls/{guid}/recording`, `<$recording_url>`). */
+  recording: z.boolean().default(false),
 });
 
 export type CallSnapshot = z.infer<typeof CallSnapshotSchema>;

@@ -19,4 +19,6 @@ export const SPEC_EXAMPLE_CALL: CallSnapshot = Object.freeze({
   createdAt: '2022-02-13T17:43:50.000Z',
   connectedAt: null,
   disconnectedAt: null,
+  quality: null,
+  recording: false,
 });

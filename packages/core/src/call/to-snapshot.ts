@@ -31,5 +31,7 @@ export function toSnapshot(state: CallState): CallSnapshot {
     createdAt: iso(state.createdAt)!,
     connectedAt: iso(state.connectedAt),
     disconnectedAt: iso(state.disconnectedAt),
+    quality: state.quality,
+    recording: state.recorded,
   };
 }

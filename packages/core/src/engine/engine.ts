@@ -435,7 +435,7 @@ export class Engine {
     }
     const input: CallInput =
       event.type === 'ended'
-        ? { type: 'ended', at, by: event.by, cause: event.cause, detail: event.detail }
+        ? { type: 'ended', at, by: event.by, cause: event.cause, detail: event.detail, ...(event.media ? { media: event.media } : {}) }
         : event.type === 'held' || event.type === 'resumed'
           ? { type: event.type, at, by: event.by }
           : { type: event.type, at };

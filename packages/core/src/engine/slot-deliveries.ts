@@ -22,7 +22,10 @@ export function deliveriesFor(loaded: LoadedSettings, event: CallEventInput, off
     slot.active && slot.on === event.action && loaded.templates[index] && (slot.lines === null || slot.lines.includes(event.call.lineId)) ? [index] : [],
   );
   if (matching.length === 0) return [];
-  const context = expansionContext(event, offset);
+  const { inbound } = loaded.settings;
+  const host = inbound.listen[0] ?? '127.0.0.1';
+  const apiBaseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${inbound.port}`;
+  const context = expansionContext({ ...event, apiBaseUrl }, offset);
   return matching.map((index) => {
     const slot = actionUrls.slots[index]!;
     const post = slot.method === 'POST';

@@ -1,3 +1,4 @@
+import type { CallQuality } from '../call/snapshot.js';
 /**
  * What a line reports and what it is told to do. Line call ids are the line's own; for calls the
  * engine places, the line uses the call GUID the engine passes in `make_call`.
@@ -9,6 +10,12 @@
  */
 export type EndCause = 'normal' | 'busy' | 'rejected' | 'no_answer' | 'failed' | 'transferred' | 'answered_elsewhere' | 'forwarded';
 export type Party = 'local' | 'remote';
+
+/** What a line with real media reports with `ended`: the call's quality and whether it was recorded. */
+export interface CallMedia {
+  quality: CallQuality;
+  recorded: boolean;
+}
 
 export interface PartyInfo {
   /** Phone number or SIP user part of the remote party. */
@@ -28,7 +35,7 @@ export type LineEvent =
   | { type: 'answered'; lineCallId: string }
   | { type: 'held'; lineCallId: string; by: Party }
   | { type: 'resumed'; lineCallId: string; by: Party }
-  | { type: 'ended'; lineCallId: string; by: Party; cause: EndCause; detail?: string }
+  | { type: 'ended'; lineCallId: string; by: Party; cause: EndCause; detail?: string; media?: CallMedia }
   | { type: 'status'; status: LineStatus };
 
 export type LineState = 'starting' | 'ready' | 'registering' | 'unregistered' | 'failed' | 'stopped';

@@ -10,6 +10,10 @@ export interface LineDeps {
   logger: Logger;
   /** Randomness the line draws from (ids, tags, jitter); absent: the line's own system default. */
   random?: Random;
+  /** The data directory, for lines that write files there (SIP call recordings in `recordings/`). */
+  dataDir?: string;
+  /** The engine's call GUID of one of the line's call ids (files and APIs named by GUID); absent: unknown. */
+  callGuid?: (lineCallId: string) => string | undefined;
 }
 
 /** A line of the running engine as route handlers see it. */

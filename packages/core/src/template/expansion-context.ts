@@ -9,6 +9,8 @@ export interface ExpansionInput {
   call: CallSnapshot;
   /** When the event happened (epoch ms): the end of `<$call_duration_seconds>` for calls not yet ended. */
   at: number;
+  /** Base of the control API (`http://host:port`), for `<$recording_url>`; absent: that placeholder is empty. */
+  apiBaseUrl?: string;
 }
 
 /**
@@ -101,6 +103,8 @@ export function expansionContext(input: ExpansionInput, offset: UtcOffset = host
     remote_alias: call.remoteAlias,
     call_disposition: call.disposition ?? '',
     line_id: call.lineId,
+    call_mos: call.quality?.mos == null ? '' : call.quality.mos.toFixed(2),
+    recording_url: call.recording && input.apiBaseUrl ? `${input.apiBaseUrl}/api/v1/calls/${encodeURIComponent(call.guid)}/recording` : '',
   };
   return new ExpansionContext(PLACEHOLDERS.map((name) => values[name]));
 }

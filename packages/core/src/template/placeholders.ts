@@ -1,5 +1,5 @@
 import { DISPOSITIONS } from '../call/snapshot.js';
-/** The spec's thirteen placeholders, plus `call_disposition` and `line_id`. Order is the value-vector index. */
+/** The spec's thirteen placeholders, plus `call_disposition`, `line_id`, `call_mos` and `recording_url`. Order is the value-vector index. */
 export const PLACEHOLDERS = [
   'action',
   'call_direction',
@@ -16,6 +16,8 @@ export const PLACEHOLDERS = [
   'remote_alias',
   'call_disposition',
   'line_id',
+  'call_mos',
+  'recording_url',
 ] as const;
 
 export type PlaceholderName = (typeof PLACEHOLDERS)[number];
@@ -36,6 +38,8 @@ export const PLACEHOLDER_DESCRIPTIONS: Record<PlaceholderName, string> = {
   remote_alias: 'display name of the remote party, e.g. "Michael D785" (420)',
   call_disposition: `how the call ended (${DISPOSITIONS.join(', ')}); empty before`,
   line_id: 'id of the line the call is on (lines[].id; "default" for the one-line shorthand)',
+  call_mos: 'estimated MOS of the call (1.00–4.50, E-model) in softphone mode, set when it ends; empty otherwise',
+  recording_url: 'URL of the call recording (GET /api/v1/calls/{guid}/recording) once a recorded call ended; empty otherwise',
 };
 
 const INDEX = new Map<string, number>(PLACEHOLDERS.map((name, i) => [name, i]));

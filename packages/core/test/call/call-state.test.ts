@@ -116,6 +116,8 @@ describe('call model transitions', () => {
       createdAt: '2022-02-13T16:43:50.000Z',
       connectedAt: '2022-02-13T16:43:51.000Z',
       disconnectedAt: null,
+      quality: null,
+      recording: false,
     });
   });
 

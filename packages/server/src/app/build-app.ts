@@ -17,6 +17,7 @@ import { registerEchoRoutes } from '../routes/echo-routes.js';
 import { registerEventsRoute } from '../routes/events-route.js';
 import { registerHealthRoute } from '../routes/health-route.js';
 import { registerHistoryRoutes } from '../routes/history-routes.js';
+import { registerRecordingRoute } from '../routes/recording-route.js';
 import { registerInboundRoutes } from '../routes/inbound-routes.js';
 import { registerMetricsRoute } from '../routes/metrics-route.js';
 import { registerSettingsRoutes } from '../routes/settings-routes.js';
@@ -48,6 +49,8 @@ export interface AppDeps {
   consoleDir?: string | null;
   /** Bounds on `/api/v1/events` subscribers (count, unread bytes each). */
   eventStreams?: EventStreamLimits;
+  /** Where the lines write call recordings (`<dataDir>/recordings`); absent: no recordings are served. */
+  recordingsDir?: string;
 }
 
 declare module 'fastify' {
@@ -121,6 +124,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const callLimiter = new TokenBucketLimiter(clock);
     registerInboundRoutes(app, engine, callLimiter);
     registerHistoryRoutes(app, engine, history);
+    registerRecordingRoute(app, deps.recordingsDir);
     registerCommandRoutes(app, engine, history, callLimiter, clock);
     if (deps.consoleDir) registerConsoleRoute(app, deps.consoleDir);
     registerEventsRoute(app, engine, streams, clock);

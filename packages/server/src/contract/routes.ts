@@ -31,6 +31,19 @@ export interface RouteContract {
 }
 
 /**
+ * `GET /api/v1/calls/:guid/recording`: the WAV recording of a call (softphone mode, `line.media.record`),
+ * `audio/wav` (stereo 16-bit 8 kHz: left what callhook sent, right what the far end sent). 404
+ * `no_such_call` when the call was not recorded or its file is gone. Not in `API`: its answer is
+ * a file, not JSON, so the typed client does not carry it.
+ */
+export const RECORDING_ROUTE = {
+  method: 'GET',
+  path: '/api/v1/calls/:guid/recording',
+  summary: 'The WAV recording of a call (audio/wav; softphone mode with line.media.record)',
+  params: z.object({ guid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a call GUID') }),
+} as const;
+
+/**
  * The control API, declared once. The server registers its routes with these schemas (requests
  * validated, responses serialized through them, the OpenAPI document generated from them) and
  * `createApiClient` derives its typed methods from them.

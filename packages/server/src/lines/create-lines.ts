@@ -7,6 +7,10 @@ export interface LineBuildDeps {
   logger: Logger;
   /** Passed to every line plugin's `create` (`LineDeps.random`). */
   random?: Random;
+  /** `LineDeps.dataDir`. */
+  dataDir?: string;
+  /** `LineDeps.callGuid` of the line with this id. */
+  callGuid?: (lineId: string, lineCallId: string) => string | undefined;
 }
 
 /**
@@ -23,7 +27,15 @@ export function createLine(settings: LineSettings, edition: ServerEdition, deps:
       { field },
     );
   }
-  return plugin.create(settings, { lineId: settings.id, clock: deps.clock, logger: deps.logger, ...(deps.random ? { random: deps.random } : {}) });
+  const { callGuid } = deps;
+  return plugin.create(settings, {
+    lineId: settings.id,
+    clock: deps.clock,
+    logger: deps.logger,
+    ...(deps.random ? { random: deps.random } : {}),
+    ...(deps.dataDir !== undefined ? { dataDir: deps.dataDir } : {}),
+    ...(callGuid ? { callGuid: (lineCallId: string) => callGuid(settings.id, lineCallId) } : {}),
+  });
 }
 
 /** Every line of the settings, in their order. */

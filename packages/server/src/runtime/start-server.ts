@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   Engine,
   silentLogger,
@@ -107,7 +108,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   warnBrowser(settings);
 
   const edition = options.edition ?? headlessEdition;
-  const lines = options.lines ?? createLines(settings.settings.lines, edition, { clock: systemClock, logger, random: cryptoRandom });
+  // Lines name their files (call recordings) by the engine's call GUID; the engine is made after them.
+  const made: { engine?: Engine } = {};
+  const fileDataDir = options.dataDir === ':memory:' ? undefined : options.dataDir;
+  const lines =
+    options.lines ??
+    createLines(settings.settings.lines, edition, {
+      clock: systemClock,
+      logger,
+      random: cryptoRandom,
+      ...(fileDataDir !== undefined ? { dataDir: fileDataDir } : {}),
+      callGuid: (lineId, lineCallId) => made.engine?.callOnLine(lineCallId, lineId)?.guid,
+    });
   const journal = createJournal(options.journal ?? journalSpecOf(options.dataDir), {
     onWriteError: (error) => logger.log('error', error.message),
     onBadEntry: ({ position, id, reason }) =>
@@ -128,6 +140,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxQueuedDeliveries: options.delivery?.maxQueued,
     dispatcher: options.delivery,
   });
+  made.engine = engine;
   const echo = new EchoStore();
   const app = buildApp({
     engine,
@@ -139,6 +152,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     echo,
     consoleDir: options.consoleDir ?? null,
     eventStreams: options.eventStreams,
+    ...(fileDataDir !== undefined ? { recordingsDir: join(fileDataDir, 'recordings') } : {}),
   });
 
   try {

@@ -25,6 +25,8 @@ const call = (guid: string): CallSnapshot => ({
   createdAt: '2025-06-01T10:00:00.000Z',
   connectedAt: '2025-06-01T10:00:05.000Z',
   disconnectedAt: '2025-06-01T10:01:00.000Z',
+  quality: null,
+  recording: false,
 });
 
 const record = (callGuid: string): DeliveryRecord => ({

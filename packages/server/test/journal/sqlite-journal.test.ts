@@ -21,6 +21,8 @@ const call = (guid: string, createdAt: string): CallSnapshot => ({
   createdAt,
   connectedAt: null,
   disconnectedAt: createdAt,
+  quality: null,
+  recording: false,
 });
 
 const record = (callGuid: string, attempt: number): DeliveryRecord => ({

@@ -14,7 +14,14 @@ import {
 import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { Inviter, UserAgent, type Session } from 'sip.js';
 import { cryptoRandom, systemClock } from '@callhook/node';
+import { join } from 'node:path';
 import { randomHex } from '../random-draws.js';
+import { CallAudio, type CallAudioSources } from '../media/call-audio.js';
+import type { CallAudioPort } from '../media/call-audio-port.js';
+import { loadWavPrompt } from '../media/wav-prompt.js';
+import { WavRecorder } from '../media/wav-recorder.js';
+import type { MediaCounters, RtpStream } from '../rtp/rtp-stream.js';
+import { callQuality } from '../media/call-quality.js';
 import { formatHost, peerKey, type Peer, type SipEndpoint } from '../transport/endpoint.js';
 import { defaultPort, resolvePeer } from '../transport/routing.js';
 import { Every } from '../transport/keep-alive.js';
@@ -43,6 +50,10 @@ export interface SipLineDeps {
   timers?: RetransmitTimers;
   /** Delay before registering again after a failure (default 30 s). */
   registrationRetryMs?: number;
+  /** The data directory: recordings go to `<dataDir>/recordings/<call_guid>.wav` (`line.media.record`). */
+  dataDir?: string;
+  /** The engine's call GUID of a line call id (recordings and `audioOf` use GUIDs); default: the line call id. */
+  callGuid?: (lineCallId: string) => string | undefined;
 }
 
 const STOP_TIMEOUT_MS = 3_000;
@@ -63,6 +74,8 @@ export class SipLine implements Line {
   private readonly calls = new Map<string, SipCall>();
   private readonly callsBySession = new Map<Session, SipCall>();
   private readonly mediaWatches = new Map<string, MediaWatch>();
+  /** Media streams of answered calls until their end is reported. */
+  private readonly answeredStreams = new Map<string, RtpStream>();
   private endpoint: SipEndpoint | undefined;
   private userAgent: UserAgent | undefined;
   private registration: Registration | undefined;
@@ -75,6 +88,7 @@ export class SipLine implements Line {
   private readonly random: Random;
   private readonly ports: CallPorts;
   private readonly incomingContext: IncomingContext;
+  private readonly prompts: CallAudioSources;
 
   constructor(
     private readonly settings: SipLineSettings,
@@ -92,6 +106,34 @@ export class SipLine implements Line {
       emit: (event) => this.emit(event),
       track: (invitation) => this.track(`sip-${randomHex(this.random, 16)}`, 'in', invitation),
     };
+    this.prompts = { prompt: this.loadPrompt('play'), holdMusic: this.loadPrompt('holdMusic') };
+  }
+
+  /**
+   * The PCM audio of a call by its GUID (or line call id): hear the far end, and send frames that
+   * replace silence and prompts. Undefined for an unknown call or one whose media is not open yet
+   * (it opens when the call is offered or answered). See `CallAudioPort`.
+   */
+  audioOf(callGuid: string): CallAudioPort | undefined {
+    const call = this.calls.get(callGuid) ?? [...this.calls.values()].find((candidate) => this.deps.callGuid?.(candidate.id) === callGuid);
+    return call?.sdh?.stream?.audio;
+  }
+
+  /** Where the recording of a call is or would be written, or undefined without a data directory. */
+  recordingPath(callGuid: string): string | undefined {
+    return this.deps.dataDir === undefined ? undefined : join(this.deps.dataDir, 'recordings', `${callGuid}.wav`);
+  }
+
+  private loadPrompt(field: 'play' | 'holdMusic'): Int16Array | undefined {
+    const path = this.settings.media[field];
+    if (path === undefined) return undefined;
+    try {
+      return loadWavPrompt(path);
+    } catch (error) {
+      // Checked when the settings loaded; the file changed since.
+      this.logger.log('error', `line.media.${field} cannot be played`, { error: (error as Error).message });
+      return undefined;
+    }
   }
 
   /** Where the line listens, once started. */
@@ -149,6 +191,7 @@ export class SipLine implements Line {
       ...(this.deps.timers ? { timers: this.deps.timers } : {}),
       delegate: { onInvite: (invitation) => receiveInvitation(invitation, this.incomingContext) },
       onRemoteHold: (session, held) => this.callsBySession.get(session)?.holdChanged('remote', held),
+      createAudio: () => new CallAudio(this.logger, this.prompts),
     });
     this.userAgent = userAgent;
     try {
@@ -270,12 +313,13 @@ export class SipLine implements Line {
   }
 
   /**
-   * Media counters of a call, for diagnostics and tests: RTP packets sent and received, and whether the
-   * peer's port was reported unreachable. Undefined for an unknown call or one without a media stream yet.
+   * Media figures of a call, for diagnostics, tests and the call's quality: RTP packets sent and
+   * received, whether the peer's port was reported unreachable, loss, jitter, RTT and codec. Undefined
+   * for an unknown call or one without a media stream yet.
    */
-  callMedia(lineCallId: string): { sentPackets: number; receivedPackets: number; unreachable: boolean } | undefined {
+  callMedia(lineCallId: string): (MediaCounters & { unreachable: boolean }) | undefined {
     const stream = this.calls.get(lineCallId)?.sdh?.stream;
-    return stream && { sentPackets: stream.sentPackets, receivedPackets: stream.receivedPackets, unreachable: stream.unreachable };
+    return stream && { ...stream.counters(), unreachable: stream.unreachable };
   }
 
   async execute(command: LineCommand): Promise<void> {
@@ -341,7 +385,15 @@ export class SipLine implements Line {
       direction,
       session,
       (event) => {
-        if (event.type === 'answered') this.watchMedia(call);
+        if (event.type === 'ended') event = this.withMedia(call, event);
+        if (event.type === 'answered') {
+          const stream = call.sdh?.stream;
+          if (stream) this.answeredStreams.set(call.id, stream);
+          stream?.startClock();
+          this.watchMedia(call);
+          this.startRecording(call);
+        }
+        if ((event.type === 'held' || event.type === 'resumed') && event.by === 'local') call.sdh?.stream?.audio.setHeld(event.type === 'held');
         this.emit(event);
       },
       (ended) => this.forget(ended),
@@ -363,11 +415,33 @@ export class SipLine implements Line {
     this.mediaWatches.set(call.id, watch);
   }
 
+  /** The quality and recording of an answered call, for the `ended` event (and so the call snapshot). */
+  private withMedia(call: SipCall, event: Extract<LineEvent, { type: 'ended' }>): LineEvent {
+    const stream = this.answeredStreams.get(call.id);
+    this.answeredStreams.delete(call.id);
+    if (!stream) return event;
+    stream.close(); // ends the recording now (idempotent; sip.js closes it too)
+    return { ...event, media: { quality: callQuality(stream.counters()), recorded: stream.audio.recorded } };
+  }
+
+  /** `line.media.record`: both directions of an answered call into DATA/recordings/<call_guid>.wav. */
+  private startRecording(call: SipCall): void {
+    if (!this.settings.media.record) return;
+    const stream = call.sdh?.stream;
+    const path = this.recordingPath(this.deps.callGuid?.(call.id) ?? call.id);
+    if (!stream || !path) {
+      this.logger.log('warn', 'call not recorded: no data directory or no media stream', { lineCallId: call.id });
+      return;
+    }
+    stream.audio.record(new WavRecorder(path, this.logger));
+  }
+
   private forget(call: SipCall): void {
     this.mediaWatches.get(call.id)?.stop();
     this.mediaWatches.delete(call.id);
     this.calls.delete(call.id);
     this.callsBySession.delete(call.session);
+    this.answeredStreams.delete(call.id);
   }
 
   /**

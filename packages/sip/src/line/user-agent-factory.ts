@@ -1,6 +1,7 @@
 import { maskCredentials, type Clock, type Logger, type Random } from '@callhook/core';
 import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { UserAgent, type Session, type UserAgentDelegate } from 'sip.js';
+import type { CallAudio } from '../media/call-audio.js';
 import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import { NodeSipTransport, type NodeSipTransportOptions } from '../transport/node-sip-transport.js';
@@ -20,6 +21,8 @@ export interface UserAgentParts {
   timers?: RetransmitTimers;
   delegate: UserAgentDelegate;
   onRemoteHold: (session: Session, held: boolean) => void;
+  /** The audio of a new call (prompt, hold music); default silence. */
+  createAudio?: () => CallAudio;
 }
 
 /** A sip.js UserAgent wired for Node: our transport and SDP handler, Via/Contact fixed (docs/sip-in-node.md §4). */
@@ -56,6 +59,9 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
         random,
         logger,
         onRemoteHold: (held) => parts.onRemoteHold(session, held),
+        codecs: settings.media.codecs,
+        ptimeMs: settings.media.ptime,
+        ...(parts.createAudio ? { createAudio: parts.createAudio } : {}),
       }),
     logBuiltinEnabled: false,
     logConnector: sipjsLogConnector(logger),

@@ -18,14 +18,6 @@ export function rtpPacket(header: RtpHeader, payload: Uint8Array): Buffer {
   return packet;
 }
 
-// Made once: every call sends one every 20 ms, and rtpPacket copies it into the packet.
-const SILENCE: Record<'PCMU' | 'PCMA', Uint8Array> = { PCMU: new Uint8Array(160).fill(0xff), PCMA: new Uint8Array(160).fill(0xd5) };
-
-/** 20 ms of G.711 silence at 8 kHz (shared and read-only: do not write into it). */
-export function silenceFrame(codec: 'PCMU' | 'PCMA'): Uint8Array {
-  return SILENCE[codec];
-}
-
 const EVENT_CODES = '0123456789*#ABCD';
 
 export function dtmfEventCode(digit: string): number | undefined {

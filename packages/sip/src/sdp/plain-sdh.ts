@@ -2,8 +2,10 @@ import type { Clock, Logger, Random } from '@callhook/core';
 import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerOptions } from 'sip.js';
 import { RtpStream } from '../rtp/rtp-stream.js';
 import { mirror, offerMeansHold, sends, withLocalHold, type Direction } from './direction.js';
-import { answerCodecs, chosenVoiceCodec, telephoneEventType } from './negotiate.js';
-import { buildSdp, OFFERED_CODECS, type AudioCodec } from './sdp-build.js';
+import { answerCodecs, chosenVoiceCodec, DEFAULT_CODECS, offerCodecs, receivableCodecs, telephoneEventType } from './negotiate.js';
+import { buildSdp, type AudioCodec } from './sdp-build.js';
+import type { CallAudio } from '../media/call-audio.js';
+import type { CodecName } from '../media/codec.js';
 import { parseRemoteAudio, type RemoteAudio } from './sdp-parse.js';
 import { randomInteger } from '../random-draws.js';
 
@@ -22,11 +24,22 @@ export interface PlainSdhContext {
   logger: Logger;
   /** Called after a remote offer changes whether the peer holds us. */
   onRemoteHold?: (held: boolean) => void;
+  /** Voice codecs in preference order (`line.media.codecs`); default PCMU, PCMA. */
+  codecs?: readonly CodecName[];
+  /** Packetization we send in ms (`line.media.ptime`); default 20. */
+  ptimeMs?: number;
+  /** The call's audio (prompt, hold music, host port); default: silence only. */
+  createAudio?: () => CallAudio;
 }
 
+/** Packetizations the media path can send (whole 20 ms frames). */
+const PTIMES = [20, 40, 60];
+
 /**
- * sip.js SessionDescriptionHandler for plain RTP/AVP: offers/answers PCMU, PCMA and telephone-event,
- * mirrors hold directions both ways and drives a silence RtpStream. No WebRTC involved.
+ * sip.js SessionDescriptionHandler for plain RTP/AVP (RFC 3264 offer/answer): offers the line's codecs
+ * in its preference order with telephone-event and rtcp-mux, answers with the first preferred codec the
+ * offer has, applies every new answer or offer (re-INVITE: codec, address, ptime and direction may all
+ * change), mirrors hold directions both ways and drives the call's RtpStream. No WebRTC involved.
  */
 export class PlainSessionDescriptionHandler implements SessionDescriptionHandler {
   localHold = false;
@@ -53,18 +66,30 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
     const rtp = await this.openStream();
     let direction: Direction;
     let codecs: readonly AudioCodec[];
+    let rtcpMux: boolean;
     const offer = this.remoteOffer;
     if (offer) {
       this.remoteOffer = undefined;
-      codecs = answerCodecs(offer);
+      codecs = answerCodecs(offer, this.preference);
       direction = withLocalHold(mirror(offer.direction), this.localHold);
       this.apply(offer, direction, codecs[0]!);
+      rtcpMux = offer.rtcpMux;
     } else {
       this.offerOutstanding = true;
-      codecs = OFFERED_CODECS;
+      codecs = offerCodecs(this.preference);
       direction = withLocalHold(this.remoteHold ? 'recvonly' : 'sendrecv', this.localHold);
+      rtcpMux = true;
     }
-    const body = buildSdp({ sessionId: this.sessionId, version: this.version++, address: this.context.advertisedAddress, port: rtp.port, codecs, direction });
+    const body = buildSdp({
+      sessionId: this.sessionId,
+      version: this.version++,
+      address: this.context.advertisedAddress,
+      port: rtp.port,
+      codecs,
+      direction,
+      ptimeMs: this.context.ptimeMs ?? 20,
+      rtcpMux,
+    });
     return { body, contentType: 'application/sdp' };
   }
 
@@ -78,10 +103,10 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
     if (this.offerOutstanding) {
       this.offerOutstanding = false;
       await this.openStream();
-      this.apply(remote, mirror(remote.direction), chosenVoiceCodec(remote));
+      this.apply(remote, mirror(remote.direction), chosenVoiceCodec(remote, this.preference));
       return;
     }
-    answerCodecs(remote); // rejects an offer we cannot answer before sip.js replies
+    answerCodecs(remote, this.preference); // rejects an offer we cannot answer before sip.js replies
     this.remoteOffer = remote;
     const held = offerMeansHold(remote.direction);
     if (held !== this.remoteHold) {
@@ -122,18 +147,26 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
   /** `ourDirection` is from our point of view. */
   private apply(remote: RemoteAudio, ourDirection: Direction, codec: AudioCodec): void {
     const voice = codec.name === 'telephone-event' ? { payloadType: 0, name: 'PCMU' as const } : { payloadType: codec.payloadType, name: codec.name };
+    const ptimeMs = remote.ptimeMs !== undefined && PTIMES.includes(remote.ptimeMs) ? remote.ptimeMs : (this.context.ptimeMs ?? 20);
     this.rtp?.configure({
       address: remote.address,
       port: remote.port,
       codec: voice,
+      receive: receivableCodecs(remote),
       eventPayloadType: telephoneEventType(remote),
+      ptimeMs,
       sending: sends(ourDirection) && remote.port > 0 && remote.address !== '0.0.0.0',
+      rtcp: remote.port === 0 ? undefined : remote.rtcpMux ? 'mux' : { address: remote.rtcpAddress, port: remote.rtcpPort },
     });
+  }
+
+  private get preference(): readonly CodecName[] {
+    return this.context.codecs ?? DEFAULT_CODECS;
   }
 
   private async openStream(): Promise<RtpStream> {
     if (this.rtp) return this.rtp;
-    this.opening ??= RtpStream.open(this.context.bindAddress, this.context.clock, this.context.logger, this.context.random);
+    this.opening ??= RtpStream.open(this.context.bindAddress, this.context.clock, this.context.logger, this.context.random, this.context.createAudio?.());
     let rtp: RtpStream;
     try {
       rtp = await this.opening;

@@ -1,11 +1,19 @@
 import { isIPv6 } from 'node:net';
+import type { CodecName } from '../media/codec.js';
 import type { Direction } from './direction.js';
 
+/** One format of our m= line. */
 export interface AudioCodec {
   payloadType: number;
-  name: 'PCMU' | 'PCMA' | 'telephone-event';
+  name: CodecName | 'telephone-event';
+  /** RTP clock rate in Hz (8000 unless stated; Opus 48000). */
+  clockRate?: number;
+  /** Channels in the rtpmap (Opus: 2, RFC 7587 §7). */
+  channels?: number;
+  fmtp?: string;
 }
 
+/** What `offerCodecs()` gives for the default preference: PCMU, PCMA, telephone-event. */
 export const OFFERED_CODECS: readonly AudioCodec[] = [
   { payloadType: 0, name: 'PCMU' },
   { payloadType: 8, name: 'PCMA' },
@@ -19,6 +27,10 @@ export interface LocalAudio {
   port: number;
   codecs: readonly AudioCodec[];
   direction: Direction;
+  /** Packetization we send, ms (RFC 4566 §6 a=ptime); 20 unless stated. */
+  ptimeMs?: number;
+  /** Offer or accept RTCP multiplexing on the RTP port (RFC 5761 §5.1.1). */
+  rtcpMux?: boolean;
 }
 
 /** Writes a plain RTP/AVP audio SDP (RFC 4566) with one stream. */
@@ -33,9 +45,11 @@ export function buildSdp(local: LocalAudio): string {
     `m=audio ${local.port} RTP/AVP ${local.codecs.map((codec) => codec.payloadType).join(' ')}`,
   ];
   for (const codec of local.codecs) {
-    lines.push(`a=rtpmap:${codec.payloadType} ${codec.name}/8000`);
+    lines.push(`a=rtpmap:${codec.payloadType} ${codec.name}/${codec.clockRate ?? 8000}${codec.channels ? `/${codec.channels}` : ''}`);
     if (codec.name === 'telephone-event') lines.push(`a=fmtp:${codec.payloadType} 0-16`);
+    else if (codec.fmtp) lines.push(`a=fmtp:${codec.payloadType} ${codec.fmtp}`);
   }
-  lines.push('a=ptime:20', `a=${local.direction}`);
+  if (local.rtcpMux) lines.push('a=rtcp-mux');
+  lines.push(`a=ptime:${local.ptimeMs ?? 20}`, `a=${local.direction}`);
   return lines.join('\r\n') + '\r\n';
 }

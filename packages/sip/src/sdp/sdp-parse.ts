@@ -1,6 +1,18 @@
 import { isIPv4, isIPv6 } from 'node:net';
+import sdpTransform from 'sdp-transform';
 import { DIRECTIONS, type Direction } from './direction.js';
 import { SdpError } from './sdp-error.js';
+
+/** One rtpmap of the stream (RFC 4566 §6), or a static payload type's entry (RFC 3551 §6). */
+export interface RemoteFormat {
+  payloadType: number;
+  /** Lower-case encoding name, e.g. `pcmu`, `opus`, `telephone-event`. */
+  encoding: string;
+  /** Clock rate in Hz. */
+  clockRate: number;
+  /** Channels (1 when not stated). */
+  channels: number;
+}
 
 /** The first plain RTP/AVP audio stream of a remote SDP, with every value checked. */
 export interface RemoteAudio {
@@ -12,19 +24,31 @@ export interface RemoteAudio {
   payloadTypes: number[];
   /** Lower-case encoding name by payload type, from rtpmap or the static table. */
   encodings: Map<number, string>;
+  /** Formats by payload type, from rtpmap or the static table. */
+  formats: Map<number, RemoteFormat>;
   direction: Direction;
+  /** `a=ptime` in ms (RFC 4566 §6), when given. */
+  ptimeMs: number | undefined;
+  /** `a=rtcp-mux` (RFC 5761 §5.1.1). */
+  rtcpMux: boolean;
+  /** Where the peer wants RTCP: `a=rtcp` (RFC 3605) or the RTP port + 1 (RFC 3550 §11). */
+  rtcpPort: number;
+  rtcpAddress: string;
 }
 
-const STATIC_ENCODINGS = new Map<number, string>([
-  [0, 'pcmu'],
-  [8, 'pcma'],
-]);
+/** RFC 3551 §6 static audio payload types callhook knows. */
+const STATIC_FORMATS: readonly RemoteFormat[] = [
+  { payloadType: 0, encoding: 'pcmu', clockRate: 8000, channels: 1 },
+  { payloadType: 8, encoding: 'pcma', clockRate: 8000, channels: 1 },
+];
 const MAX_SDP_LINES = 500;
 const LINE = /^[a-z]=[^\0\r\n]*$/;
 
 /**
  * Reads the first RTP/AVP audio stream of an SDP (RFC 4566) and validates every value it uses: port
- * 0–65535, payload types 0–127, connection address a unicast IP of the stated family.
+ * 0–65535, payload types 0–127, connection address a unicast IP of the stated family, ptime 1–1000 ms.
+ * The structure comes from sdp-transform; the lines callhook uses are checked here first, since
+ * sdp-transform skips what does not match its grammar instead of refusing it.
  * Throws `SdpError` (a `SipError('sdp_unacceptable')`) naming the first bad value; 304 when there is
  * no usable audio stream, 399 for syntax or range errors.
  */
@@ -35,43 +59,64 @@ export function parseRemoteAudio(sdp: string): RemoteAudio {
     .filter(Boolean);
   if (lines.length > MAX_SDP_LINES) bad(`SDP has more than ${MAX_SDP_LINES} lines`);
   if (lines[0] !== 'v=0') bad('SDP does not start with v=0');
-  let sessionAddress: string | undefined;
-  let sessionDirection: Direction | undefined;
-  let media: RemoteAudio | undefined;
-  let inAudio = false;
-  let sessionLevel = true; // until the first m= line of any kind
-  let mediaDirection: Direction | undefined;
-  let mediaAddress: string | undefined;
+  // Which m= section is the audio stream, and its checked port and formats.
+  let section = -1;
+  let audioSection = -1;
+  let stream: { port: number; payloadTypes: number[] } | undefined;
   for (const line of lines) {
     if (!LINE.test(line)) bad(`bad SDP line "${line.slice(0, 40)}"`);
     if (line.startsWith('m=')) {
-      sessionLevel = false;
-      if (media) break;
-      media = audioStream(line);
-      inAudio = media !== undefined;
+      section++;
+      if (stream) break;
+      stream = audioStream(line);
+      if (stream) audioSection = section;
       continue;
     }
-    if (!sessionLevel && !inAudio) continue;
-    const address = line.startsWith('c=') ? connectionAddress(line) : undefined;
-    const direction = DIRECTIONS.find((candidate) => line === `a=${candidate}`);
-    if (sessionLevel) {
-      sessionAddress = address ?? sessionAddress;
-      sessionDirection = direction ?? sessionDirection;
-    } else if (media) {
-      mediaAddress = address ?? mediaAddress;
-      mediaDirection = direction ?? mediaDirection;
-      const rtpmap = line.startsWith('a=rtpmap:') ? rtpMap(line) : undefined;
-      if (rtpmap) media.encodings.set(rtpmap.payloadType, rtpmap.encoding);
-    }
+    const inScope = section === -1 || section === audioSection;
+    if (inScope && line.startsWith('c=')) connectionAddress(line);
+    if (inScope && section !== -1 && line.startsWith('a=rtpmap:')) rtpMap(line);
   }
-  if (!media) throw new SdpError(304, 'no RTP/AVP audio stream in the SDP');
-  media.address = mediaAddress ?? sessionAddress ?? '';
-  if (!media.address) bad('no connection address in the SDP');
-  media.direction = mediaDirection ?? sessionDirection ?? 'sendrecv';
+  if (!stream) throw new SdpError(304, 'no RTP/AVP audio stream in the SDP');
+  const session = sdpTransform.parse(lines.join('\r\n') + '\r\n');
+  const media = session.media[audioSection];
+  if (!media) bad('the audio stream could not be read');
+  const formats = new Map<number, RemoteFormat>(STATIC_FORMATS.map((format) => [format.payloadType, format]));
+  for (const rtp of media.rtp) {
+    formats.set(rtp.payload, {
+      payloadType: rtp.payload,
+      encoding: rtp.codec.toLowerCase(),
+      clockRate: rtp.rate ?? 8000,
+      channels: Number(rtp.encoding ?? 1) || 1,
+    });
+  }
+  let address = media.connection?.ip ?? session.connection?.ip ?? '';
+  if (!address) bad('no connection address in the SDP');
+  address = address.split('/')[0]!;
+  let direction: Direction = pickDirection(media.direction) ?? pickDirection(session.direction) ?? 'sendrecv';
   // RFC 2543 style hold: a zero address means "do not send to me".
-  if (media.address === '0.0.0.0' && media.direction === 'sendrecv') media.direction = 'sendonly';
-  if (media.port === 0) media.direction = 'inactive';
-  return media;
+  if (address === '0.0.0.0' && direction === 'sendrecv') direction = 'sendonly';
+  if (stream.port === 0) direction = 'inactive';
+  const ptimeMs = media.ptime;
+  if (ptimeMs !== undefined && !(Number.isInteger(ptimeMs) && ptimeMs >= 1 && ptimeMs <= 1000)) bad(`ptime ${ptimeMs} is out of range 1-1000 ms`);
+  const rtcpPort = media.rtcp?.port ?? stream.port + 1;
+  if (!Number.isInteger(rtcpPort) || rtcpPort < 0 || rtcpPort > 65535) bad(`rtcp port ${rtcpPort} is out of range 0-65535`);
+  const rtcpAddress = media.rtcp?.address && (isIPv4(media.rtcp.address) || isIPv6(media.rtcp.address)) ? media.rtcp.address : address;
+  return {
+    address,
+    port: stream.port,
+    payloadTypes: stream.payloadTypes,
+    encodings: new Map([...formats].map(([pt, format]) => [pt, format.encoding])),
+    formats,
+    direction,
+    ptimeMs,
+    rtcpMux: media.rtcpMux !== undefined,
+    rtcpPort,
+    rtcpAddress,
+  };
+}
+
+function pickDirection(value: string | undefined): Direction | undefined {
+  return DIRECTIONS.find((candidate) => candidate === value);
 }
 
 function bad(why: string): never {
@@ -79,7 +124,7 @@ function bad(why: string): never {
 }
 
 /** `m=audio <port>[/<count>] RTP/AVP <fmt>…`; undefined for other media or transports. */
-function audioStream(line: string): RemoteAudio | undefined {
+function audioStream(line: string): { port: number; payloadTypes: number[] } | undefined {
   const fields = line.slice(2).split(/ +/);
   if (fields[0] !== 'audio' || fields[2] !== 'RTP/AVP') return undefined;
   const portMatch = /^(\d{1,10})(?:\/\d{1,3})?$/.exec(fields[1] ?? '');
@@ -88,8 +133,7 @@ function audioStream(line: string): RemoteAudio | undefined {
   if (port > 65535) bad(`media port ${port} is out of range 0-65535`);
   const formats = fields.slice(3);
   if (formats.length === 0) bad('audio stream without payload types');
-  const payloadTypes = formats.map(payloadType);
-  return { address: '', port, payloadTypes, encodings: new Map(STATIC_ENCODINGS), direction: 'sendrecv' };
+  return { port, payloadTypes: formats.map(payloadType) };
 }
 
 function payloadType(text: string): number {
@@ -116,8 +160,8 @@ function isMulticastOrBroadcast(address: string): boolean {
 }
 
 /** `a=rtpmap:<pt> <encoding>/<clock rate>[/<channels>]` (RFC 4566 §6). */
-function rtpMap(line: string): { payloadType: number; encoding: string } {
+function rtpMap(line: string): void {
   const match = /^a=rtpmap:(\S+) ([A-Za-z0-9._+-]{1,32})\/(\d{1,9})(?:\/\d{1,3})?$/.exec(line);
   if (!match) bad(`bad rtpmap "${line.slice(0, 60)}"`);
-  return { payloadType: payloadType(match[1]!), encoding: match[2]!.toLowerCase() };
+  payloadType(match[1]!);
 }

@@ -1,10 +1,38 @@
 import { LINE_COMMON_FIELDS } from '@callhook/core';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { CODEC_NAMES } from '../media/codec.js';
+import { loadWavPrompt } from '../media/wav-prompt.js';
+import { DEFAULT_CODECS } from '../sdp/negotiate.js';
+
+/** A WAV path that `loadWavPrompt` can read and convert; refused at settings load with the path and the fix. */
+const wavPath = (field: string) =>
+  z
+    .string()
+    .min(1, `give the path of a WAV file for line.media.${field}`)
+    .superRefine((path, context) => {
+      try {
+        loadWavPrompt(path);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `line.media.${field}: ${(error as Error).message}` });
+      }
+    });
 
 /**
- * `encryption`: SRTP for media (see below). `inactivityTimeoutSeconds`: a connected call that is not on hold and has received no RTP for this
- * long is ended with BYE (a dead peer; RFC 3550 gives no keepalive of its own). 0 turns the check off.
+ * Media of the line's calls.
+ * - `encryption`: SRTP for media (see below).
+ * - `inactivityTimeoutSeconds`: a connected call that is not on hold and has received no RTP for this
+ *   long is ended with BYE (a dead peer; RFC 3550 gives no keepalive of its own). 0 turns the check off.
+ * - `codecs`: voice codecs in preference order, offered in this order and chosen by it when answering
+ *   (PCMU and PCMA are G.711, RFC 3551; `opus` is RFC 7587). G.722 is not available: no maintained
+ *   npm package implements it.
+ * - `ptime`: packetization of what we send in ms (20, 40 or 60; the peer's a=ptime wins when it is one
+ *   of these).
+ * - `play`: a WAV file played to the far end once when a call is answered.
+ * - `holdMusic`: a WAV file looped to the far end while we hold the call.
+ * - `record`: record every answered call to DATA/recordings/<call_guid>.wav (stereo, 8 kHz 16-bit:
+ *   left what callhook sent, right what the far end sent).
+ * Nothing configured: silence is sent, so a PBX's media timeout never drops a call.
  */
 export const SipMediaSchema = z.strictObject({
   inactivityTimeoutSeconds: z
@@ -21,6 +49,15 @@ export const SipMediaSchema = z.strictObject({
     .enum(['none', 'sdes', 'required'])
     .default('none')
     .refine((value) => value === 'none', 'line.media.encryption "sdes" and "required" (SRTP) are not yet wired to calls; leave it "none" for now'),
+  codecs: z
+    .array(z.enum(CODEC_NAMES, { message: `line.media.codecs takes ${CODEC_NAMES.join(', ')} (G.722 is not available)` }))
+    .min(1, `name at least one codec in line.media.codecs: ${CODEC_NAMES.join(', ')}`)
+    .refine((codecs) => new Set(codecs).size === codecs.length, 'name each codec once in line.media.codecs')
+    .default([...DEFAULT_CODECS]),
+  ptime: z.union([z.literal(20), z.literal(40), z.literal(60)], { message: 'line.media.ptime is 20, 40 or 60 (ms)' }).default(20),
+  play: wavPath('play').optional(),
+  holdMusic: wavPath('holdMusic').optional(),
+  record: z.boolean().default(false),
 });
 
 /**

@@ -23,8 +23,21 @@ export interface Baresip {
   stop(): Promise<void>;
 }
 
-/** Runs baresip headless (ALSA null device, G.711 only) with ctrl_tcp, for one account line. */
-export async function startBaresip(account: string): Promise<Baresip> {
+/** Media set-up of a baresip: what it plays and where it writes what it hears. */
+export interface BaresipMedia {
+  /** A mono 16-bit WAV at the codec's rate that the aufile module plays as the microphone. */
+  sourceWav?: string;
+  /** A directory where the sndfile module writes each call's decoded (`-dec.wav`) and encoded audio. */
+  dumpDir?: string;
+  /** Codec modules to load besides g711 (e.g. `opus`, `g722`). */
+  codecModules?: string[];
+}
+
+/**
+ * Runs baresip headless with ctrl_tcp, for one account line: ALSA null devices and G.711 by default;
+ * with `media`, its microphone is a WAV file (aufile) and what it hears is dumped to WAV (sndfile).
+ */
+export async function startBaresip(account: string, media: BaresipMedia = {}): Promise<Baresip> {
   const binary = requirePeer('baresip');
   const dir = mkdtempSync(join(tmpdir(), 'callhook-baresip-'));
   // baresip also binds SIP over TLS on sip_listen's port + 1: both must be free.
@@ -38,11 +51,14 @@ export async function startBaresip(account: string): Promise<Baresip> {
       `sip_listen 127.0.0.1:${sipPort}`,
       'net_interface 127.0.0.1',
       'audio_player alsa,null',
-      'audio_source alsa,null',
+      media.sourceWav ? `audio_source aufile,${media.sourceWav}` : 'audio_source alsa,null',
       'audio_alert alsa,null',
       'module_path /usr/lib/baresip/modules',
       'module g711.so',
+      ...(media.codecModules ?? []).map((name) => `module ${name}.so`),
       'module alsa.so',
+      ...(media.sourceWav ? ['module aufile.so'] : []),
+      ...(media.dumpDir ? ['module sndfile.so', `snd_path ${media.dumpDir}`] : []),
       'module_app account.so',
       'module_app menu.so',
       'module_app ctrl_tcp.so',

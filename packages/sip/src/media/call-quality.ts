@@ -1,0 +1,33 @@
+import type { CallQuality } from '@callhook/core';
+import type { MediaCounters } from '../rtp/rtp-stream.js';
+import type { CodecName } from './codec.js';
+import { estimateMos } from './mos.js';
+
+/**
+ * E-model codec figures: equipment impairment Ie and packet-loss robustness Bpl. G.711 with
+ * concealment: Ie 0, Bpl 25.1 (ITU-T G.113 Appendix I). Opus is not in G.113; at 8 kHz we use Ie 11,
+ * Bpl 20 (a narrowband codec with FEC, between G.729A and G.711), a published estimate, not a standard.
+ */
+const CODEC_IMPAIRMENT: Record<CodecName, { ie: number; bpl: number }> = {
+  PCMU: { ie: 0, bpl: 25.1 },
+  PCMA: { ie: 0, bpl: 25.1 },
+  opus: { ie: 11, bpl: 20 },
+};
+/** Packetization and codec look-ahead counted into the one-way delay, ms. */
+const FRAMING_MS = 20;
+
+/**
+ * The call quality figures of a stream for the call snapshot: loss and jitter of the far end's stream
+ * (RFC 3550), the RTCP round-trip time, and an E-model MOS whose one-way delay is half the RTT plus the
+ * jitter buffer and framing delay. MOS is null when nothing was received.
+ */
+export function callQuality(counters: MediaCounters): CallQuality {
+  const codec = counters.codec ?? 'PCMU';
+  const { ie, bpl } = CODEC_IMPAIRMENT[codec];
+  const lossPercent = counters.packetsExpected > 0 ? (100 * counters.packetsLost) / counters.packetsExpected : 0;
+  const mos =
+    counters.receivedPackets === 0
+      ? null
+      : estimateMos({ oneWayDelayMs: (counters.rttMs ?? 0) / 2 + counters.bufferMs + FRAMING_MS, lossPercent, codecIe: ie, codecBpl: bpl });
+  return { packetsLost: counters.packetsLost, jitterMs: counters.jitterMs, rttMs: counters.rttMs ?? null, mos, codec };
+}

@@ -1,0 +1,132 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '@callhook/test-support';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createSipLine, SipLineSchema, type CodecName, type SipLine } from '../src/index.js';
+import { dominantFrequency, makeToneWav, readWav, soundSpan } from './support/audio-analysis.js';
+import { startBaresip, type Baresip } from './support/baresip.js';
+import { EventRecorder } from './support/event-recorder.js';
+import { startKamailio, type Kamailio } from './support/kamailio.js';
+
+let kamailio: Kamailio;
+let dir: string;
+beforeAll(async () => {
+  kamailio = await startKamailio();
+  dir = mkdtempSync(join(tmpdir(), 'callhook-media-'));
+});
+afterAll(async () => {
+  await kamailio?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let baresip: Baresip | undefined;
+let line: SipLine | undefined;
+afterEach(async () => {
+  await line?.stop();
+  await baresip?.stop();
+  line = undefined;
+  baresip = undefined;
+});
+
+/** baresip's name of a codec in `audio_codecs`, and the module that has it. */
+const BARESIP_CODEC: Record<CodecName, { name: string; module?: string; rate: number; channels: number }> = {
+  PCMU: { name: 'pcmu', rate: 8000, channels: 1 },
+  PCMA: { name: 'pcma', rate: 8000, channels: 1 },
+  // baresip runs Opus at 48 kHz stereo (opus/48000/2), so its aufile source must be that too.
+  opus: { name: 'opus', module: 'opus', rate: 48000, channels: 2 },
+};
+
+async function setup(user: string, codec: CodecName, media: { sourceWav?: string; dumpDir?: string; play?: string }) {
+  const { name, module } = BARESIP_CODEC[codec];
+  baresip = await startBaresip(`<sip:alice${user}@127.0.0.1:${kamailio.port}>;auth_pass=secret;answermode=auto;audio_codecs=${name}`, {
+    ...(media.sourceWav ? { sourceWav: media.sourceWav } : {}),
+    ...(media.dumpDir ? { dumpDir: media.dumpDir } : {}),
+    ...(module ? { codecModules: [module] } : {}),
+  });
+  await baresip.waitRegistered();
+  const dataDir = join(dir, `data-${user}`);
+  line = createSipLine(
+    SipLineSchema.parse({
+      type: 'sip',
+      aor: `sip:${user}@127.0.0.1`,
+      password: 'secret',
+      registrar: kamailio.address,
+      media: { codecs: [codec], record: true, ...(media.play ? { play: media.play } : {}) },
+    }),
+    { dataDir },
+  );
+  const events = new EventRecorder(line);
+  await line.start();
+  await events.waitFor('status', (event) => event.status.state === 'ready');
+  return { baresip, line, events, dataDir };
+}
+
+describe.each(['PCMU', 'PCMA', 'opus'] as const)('real media with baresip through kamailio, %s', (codec) => {
+  const user = { PCMU: '421', PCMA: '422', opus: '423' }[codec];
+
+  // One retry: under the whole suite's load on 2 shared cores the Opus recording once came out 107 ms
+  // short of the call (100 ms allowed); alone it matches. The cause is not found yet; a second failure
+  // fails the test.
+  it('records the tone baresip plays on the right channel, for as long as the call lasted', { retry: codec === 'opus' ? 1 : 0 }, async () => {
+    const tone = join(dir, `tone-${codec}.wav`);
+    makeToneWav(tone, { hz: 1000, seconds: 30, rate: BARESIP_CODEC[codec].rate, channels: BARESIP_CODEC[codec].channels });
+    const { baresip, line, events, dataDir } = await setup(user, codec, { sourceWav: tone });
+    await baresip.command('dial', `sip:${user}@127.0.0.1:${kamailio.port}`);
+    const incoming = await events.waitFor('incoming');
+    await line.execute({ type: 'answer', lineCallId: incoming.lineCallId });
+    await events.waitFor('answered');
+    const answeredAt = performance.now();
+    // DTMF goes out in the same stream while media flows both ways (RFC 4733).
+    await line.execute({ type: 'dtmf', lineCallId: incoming.lineCallId, digits: '5' });
+    expect((await baresip.waitEvent('CALL_DTMF_START')).param).toBe('5');
+    // About two seconds of media: 100 packets.
+    await waitFor(() => (line.callMedia(incoming.lineCallId)?.receivedPackets ?? 0) >= 100, 'RTP from baresip', 20_000);
+    expect(line.callMedia(incoming.lineCallId)).toMatchObject({ codec, packetsLost: 0 });
+    if (codec === 'PCMU') {
+      // RTCP both ways (RFC 3550 §6.4.1): baresip's report on our SR gives the round-trip time.
+      await waitFor(() => line.callMedia(incoming.lineCallId)?.rttMs !== undefined, 'an RTT from RTCP', 30_000);
+    }
+    await baresip.command('hangup');
+    const ended = await events.waitFor('ended');
+    expect(ended.media).toMatchObject({ recorded: true, quality: { codec, packetsLost: 0 } });
+    // E-model: G.711 without loss is about 4.4; Opus at 8 kHz carries an equipment impairment (Ie 11).
+    expect(ended.media?.quality.mos).toBeGreaterThan(codec === 'opus' ? 3.8 : 4);
+    if (codec === 'PCMU') expect(ended.media?.quality.rttMs).toBeLessThan(1000);
+    const callMs = performance.now() - answeredAt;
+    const wav = readWav(join(dataDir, 'recordings', `${incoming.lineCallId}.wav`));
+    expect(wav.sampleRate).toBe(8000);
+    expect(wav.channels).toHaveLength(2);
+    expect(Math.abs(wav.durationMs - callMs), `recording ${wav.durationMs} ms, call ${callMs} ms`).toBeLessThan(100);
+    const [left, right] = wav.channels as [Int16Array, Int16Array];
+    const heard = soundSpan(right);
+    expect(heard).toBeDefined();
+    expect(Math.abs(dominantFrequency(right, 8000, heard!.first + 800) - 1000)).toBeLessThan(5);
+    // Nothing to play is configured: we sent silence.
+    expect(soundSpan(left)).toBeUndefined();
+  });
+
+  it('plays the prompt to baresip when it answers our call; baresip hears its frequency for its length', async () => {
+    const prompt = join(dir, `prompt-${codec}.wav`);
+    makeToneWav(prompt, { hz: 600, seconds: 2, rate: 16000 });
+    const dumpDir = join(dir, `dump-${codec}`);
+    mkdirSync(dumpDir);
+    const { baresip, line, events } = await setup(`${user}1`, codec, { play: prompt, dumpDir });
+    await line.execute({ type: 'make_call', callId: `out-${codec}`, target: `alice${user}1` });
+    await events.waitFor('answered');
+    await baresip.waitEvent('CALL_ESTABLISHED');
+    // The prompt (100 frames) and a second of silence after it.
+    await waitFor(() => (line.callMedia(`out-${codec}`)?.sentPackets ?? 0) >= 160, 'RTP to baresip', 20_000);
+    await line.execute({ type: 'hangup', lineCallId: `out-${codec}` });
+    await baresip.waitEvent('CALL_CLOSED');
+    await waitFor(() => readdirSync(dumpDir).some((name) => name.endsWith('-dec.wav')), 'baresip dump file', 10_000);
+    const decoded = readdirSync(dumpDir).find((name) => name.endsWith('-dec.wav'))!;
+    const wav = readWav(join(dumpDir, decoded));
+    const samples = wav.channels[0]!;
+    const heard = soundSpan(samples);
+    expect(heard).toBeDefined();
+    const heardMs = ((heard!.last - heard!.first) * 1000) / wav.sampleRate;
+    expect(Math.abs(heardMs - 2000)).toBeLessThan(100);
+    expect(Math.abs(dominantFrequency(samples, wav.sampleRate, heard!.first + 800) - 600)).toBeLessThan(5);
+  });
+});
