@@ -7,6 +7,8 @@ command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# The PostgreSQL journal's tests start their own throw-away cluster from the server's binaries.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 if ((${#need[@]})); then
   echo "installing test peers: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

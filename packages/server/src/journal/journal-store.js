@@ -1,7 +1,7 @@
 // The journal's writes and reads, written with Kysely's query builder against `JournalTables`, so
 // they run on any Kysely dialect: SQLite in the worker today, PostgreSQL later. Plain JavaScript
 // (type-checked through JSDoc) so it runs in the worker from src and dist alike.
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { originOf, seal, unseal } from './outbox-seal.js';
 
 /** @typedef {import('kysely').Kysely<import('./journal-schema.js').JournalTables>} JournalDb */
@@ -36,35 +36,91 @@ function compiledOnce(db, names, build) {
     );
 }
 
+/**
+ * Usable entries above `after` (of one origin when given), in outbox order, one more than `limit`.
+ * @param {JournalDb} db
+ * @param {{ after: number, limit: number, origin?: string }} q
+ */
+function readPage(db, q) {
+  let page = db.selectFrom('outbox_entries').select(['position', 'id', 'delivery']).where('position', '>', q.after).where('quarantined', 'is', null);
+  if (q.origin !== undefined) page = page.where('origin', '=', q.origin);
+  return page
+    .orderBy('position')
+    .limit(q.limit + 1)
+    .execute();
+}
+
+/**
+ * `readPage` for an instance sharing the outbox: only entries leased to `lease.owner` or whose lease
+ * ran out, each claimed (leased to this owner again) in the same statement. Rows another instance
+ * has locked are skipped (`FOR UPDATE SKIP LOCKED`), so two instances never claim the same entry.
+ * @param {JournalDb} db
+ * @param {OutboxLease} lease
+ * @param {{ after: number, limit: number, origin?: string }} q
+ */
+async function claimPage(db, lease, q) {
+  let mine = db
+    .selectFrom('outbox_entries')
+    .select('position')
+    .where('position', '>', q.after)
+    .where('quarantined', 'is', null)
+    .where((eb) => eb.or([eb('lease_owner', '=', lease.owner), eb('lease_until', 'is', null), eb('lease_until', '<', /** @type {never} */ (sql`now()`))]));
+  if (q.origin !== undefined) mine = mine.where('origin', '=', q.origin);
+  const claimable = mine
+    .orderBy('position')
+    .limit(q.limit + 1)
+    .forUpdate()
+    .skipLocked();
+  const rows = await db
+    .updateTable('outbox_entries')
+    .set({ lease_owner: lease.owner, lease_until: /** @type {never} */ (lease.until) })
+    .where('position', 'in', claimable)
+    .returning(['position', 'id', 'delivery'])
+    .execute();
+  return rows.sort((a, b) => Number(a.position) - Number(b.position));
+}
+
 /** @param {unknown} error */
 function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
 }
 
 /**
- * @param {JournalDb} db
- * @param {{ key: Buffer, keepCalls: number, keepDeliveries: number }} options
+ * A lease on outbox entries, for a database several instances share: the instance's `owner` name and
+ * the SQL expression of the lease's end (the database's clock, so the instances' clocks never matter).
+ * @typedef {{ owner: string, until: import('kysely').RawBuilder<unknown> }} OutboxLease
  */
-export function createJournalStore(db, { key, keepCalls, keepDeliveries }) {
+
+/**
+ * The store over a migrated database. `instance` is written beside each history row (null for a
+ * single instance). With `lease`, every entry this instance writes is leased to it, and outbox pages
+ * claim what they read (see `query('page')`).
+ * @param {JournalDb} db
+ * @param {{ key: Buffer, keepCalls: number, keepDeliveries: number, instance?: string | null, lease?: OutboxLease | null }} options
+ */
+export function createJournalStore(db, { key, keepCalls, keepDeliveries, instance = null, lease = null }) {
   let writesSincePrune = 0;
+  const leased = lease ? { lease_owner: lease.owner, lease_until: /** @type {never} */ (lease.until) } : {};
 
   const writes = {
     putCall: compiledOnce(db, /** @type {const} */ (['guid', 'created_at', 'snapshot']), (q, v) =>
       q
         .insertInto('calls')
-        .values({ guid: v('guid'), created_at: v('created_at'), snapshot: v('snapshot') })
-        .onConflict((c) => c.column('guid').doUpdateSet({ created_at: v('created_at'), snapshot: v('snapshot') })),
+        .values({ guid: v('guid'), created_at: v('created_at'), snapshot: v('snapshot'), instance })
+        .onConflict((c) => c.column('guid').doUpdateSet({ created_at: v('created_at'), snapshot: v('snapshot'), instance })),
     ),
     addRecord: compiledOnce(db, /** @type {const} */ (['call_guid', 'record']), (q, v) =>
-      q.insertInto('deliveries').values({ call_guid: v('call_guid'), record: v('record') }),
+      q.insertInto('deliveries').values({ call_guid: v('call_guid'), record: v('record'), instance }),
     ),
     // Written again (same id): the entry keeps its place and is usable again.
     enqueue: compiledOnce(db, /** @type {const} */ (['id', 'origin', 'created_at', 'delivery']), (q, v) =>
       q
         .insertInto('outbox_entries')
-        .values({ id: v('id'), origin: v('origin'), created_at: /** @type {never} */ (v('created_at')), delivery: v('delivery') })
+        .values({ id: v('id'), origin: v('origin'), created_at: /** @type {never} */ (v('created_at')), delivery: v('delivery'), ...leased })
         .onConflict((c) =>
-          c.column('id').doUpdateSet({ origin: v('origin'), created_at: /** @type {never} */ (v('created_at')), delivery: v('delivery'), quarantined: null }),
+          c
+            .column('id')
+            .doUpdateSet({ origin: v('origin'), created_at: /** @type {never} */ (v('created_at')), delivery: v('delivery'), quarantined: null, ...leased }),
         ),
     ),
     complete: compiledOnce(db, /** @type {const} */ (['id']), (q, v) => q.deleteFrom('outbox_entries').where('id', '=', v('id'))),
@@ -117,6 +173,45 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries }) {
 
   return {
     /**
+     * With a lease: extends this instance's lease on every entry it holds, returning how many.
+     */
+    async renewLeases() {
+      if (!lease) return 0;
+      const result = await db
+        .updateTable('outbox_entries')
+        .set({ lease_until: /** @type {never} */ (lease.until) })
+        .where('lease_owner', '=', lease.owner)
+        .where('quarantined', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    /**
+     * With a lease: ends this instance's leases (a clean stop), so another instance may claim the
+     * entries left at once rather than when the leases would have run out.
+     */
+    async releaseLeases() {
+      if (!lease) return;
+      await db.updateTable('outbox_entries').set({ lease_until: null }).where('lease_owner', '=', lease.owner).execute();
+    },
+
+    /**
+     * With a lease: whether a usable entry's lease has run out (its instance stopped renewing it), so
+     * that an outbox page would now claim it.
+     */
+    async leasesExpired() {
+      if (!lease) return false;
+      const row = await db
+        .selectFrom('outbox_entries')
+        .select('position')
+        .where('quarantined', 'is', null)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', /** @type {never} */ (sql`now()`))]))
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /**
      * Applies ops in order, in one transaction: all of them are committed or none.
      * @param {JournalOp[]} ops
      */
@@ -134,19 +229,15 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries }) {
     async query(q) {
       switch (q.query) {
         case 'page': {
-          let page = db.selectFrom('outbox_entries').select(['position', 'id', 'delivery']).where('position', '>', q.after).where('quarantined', 'is', null);
-          if (q.origin !== undefined) page = page.where('origin', '=', q.origin);
-          const rows = await page
-            .orderBy('position')
-            .limit(q.limit + 1)
-            .execute();
+          const rows = lease ? await claimPage(db, lease, q) : await readPage(db, q);
           return {
             done: rows.length <= q.limit,
             rows: rows.slice(0, q.limit).map((row) => {
+              const position = Number(row.position); // PostgreSQL's bigint arrives as a string
               try {
-                return { position: row.position, id: row.id, text: unseal(key, row.delivery) };
+                return { position, id: row.id, text: unseal(key, row.delivery) };
               } catch (error) {
-                return { position: row.position, id: row.id, error: messageOf(error) };
+                return { position, id: row.id, error: messageOf(error) };
               }
             }),
           };
@@ -154,8 +245,8 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries }) {
         case 'quarantined': {
           const quarantined = db.selectFrom('outbox_entries').where('quarantined', 'is not', null);
           const counted = await quarantined.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-          const entries = await quarantined.select(['position', 'id', 'quarantined as reason']).orderBy('position').limit(q.limit).execute();
-          return { count: Number(counted.count), entries };
+          const rows = await quarantined.select(['position', 'id', 'quarantined as reason']).orderBy('position').limit(q.limit).execute();
+          return { count: Number(counted.count), entries: rows.map((row) => ({ ...row, position: Number(row.position) })) };
         }
         case 'calls': {
           const rows = await db.selectFrom('calls').select('snapshot').orderBy('created_at', 'desc').limit(q.limit).execute();
