@@ -1,4 +1,4 @@
-import type { Journal } from '@callhook/core';
+import type { Journal, JournalSettings } from '@callhook/core';
 import { dirname, join } from 'node:path';
 import { journalFile } from './data-dir.js';
 import type { History } from './history.js';
@@ -45,8 +45,16 @@ export const JOURNAL_FACTORIES: { [Kind in JournalSpec['kind']]: JournalFactory<
     }),
 };
 
-/** The journal a `--data` value names: `:memory:` keeps nothing, anything else is a data directory. */
-export function journalSpecOf(dataDir: string): JournalSpec {
+/**
+ * The journal the settings' `journal` and the `--data` value name: PostgreSQL when the settings say
+ * so (its outbox key in the data directory); else `:memory:` keeps nothing, anything else is a data
+ * directory holding the SQLite file.
+ */
+export function journalSpecOf(dataDir: string, settings: JournalSettings = { type: 'sqlite' }): JournalSpec {
+  if (settings.type === 'postgres') {
+    const spec: JournalSpec = { kind: 'postgres', url: settings.url, dataDir, leaseMs: settings.leaseSeconds * 1_000 };
+    return settings.instance === undefined ? spec : { ...spec, instance: settings.instance };
+  }
   return dataDir === ':memory:' ? { kind: 'memory' } : { kind: 'sqlite', dataDir };
 }
 
