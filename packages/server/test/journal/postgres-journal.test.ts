@@ -1,4 +1,4 @@
-import { SimulatedClock, waitFor } from '@callhook/test-support';
+import { SimulatedClock, startPostgres, waitFor, type PostgresCluster } from '@callhook/test-support';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { createJournal, PostgresJournal, type PostgresJournalOptions } from '../
 import { MIGRATIONS, migrateJournal } from '../../src/journal/journal-migrations.js';
 import type { JournalTables } from '../../src/journal/journal-schema.js';
 import { pendingDelivery } from '../support/pending-delivery.js';
-import { startPostgres, type PostgresCluster } from '../support/postgres-cluster.js';
+
 import { contractCall, journalContract, type JournalKit } from './journal-contract.js';
 
 let cluster: PostgresCluster;

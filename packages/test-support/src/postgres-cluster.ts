@@ -1,12 +1,14 @@
-import { waitFor } from '@callhook/test-support';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { promisify } from 'node:util';
+import { waitFor } from './wait-for.js';
 
-/** A throw-away PostgreSQL cluster the tests start themselves (Debian's `postgresql` package). */
+const run = promisify(execFile);
+
+/** A throw-away PostgreSQL cluster the tests start themselves (Debian's `postgresql` package; its own client tools, no driver). */
 export interface PostgresCluster {
   /** Loopback port it listens on. */
   port: number;
@@ -119,16 +121,14 @@ export async function startPostgres(): Promise<PostgresCluster> {
       running.delete(child);
       remove();
     })());
-  const adminUrl = `postgres://${SUPERUSER}@127.0.0.1:${port}/postgres`;
+  const client = (tool: string, extra: string[]) =>
+    run(join(bin, tool), ['-h', '127.0.0.1', '-p', String(port), '-U', SUPERUSER, ...extra], { timeout: 60_000 });
   try {
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`postgres exited (${child.exitCode}): ${output}`);
-        const client = new pg.Client({ connectionString: adminUrl });
-        client.on('error', () => undefined);
         try {
-          await client.connect();
-          await client.end();
+          await client('pg_isready', ['-d', 'postgres', '-t', '5']);
           return true;
         } catch {
           return false;
@@ -146,13 +146,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
     socketDir,
     stop,
     async createDatabase(name) {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE "${name.replace(/"/g, '')}"`);
-      } finally {
-        await client.end();
-      }
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+      await client('createdb', [name]);
       return `postgres://${SUPERUSER}@127.0.0.1:${port}/${name}`;
     },
   };
