@@ -16,6 +16,8 @@ export interface PostgresCluster {
   socketDir: string;
   /** Creates an empty database and returns its URL (TCP on 127.0.0.1). */
   createDatabase(name: string): Promise<string>;
+  /** Runs one SQL statement with psql in `database`; answers its rows, `|`-separated, one per line. */
+  query(database: string, statement: string): Promise<string[]>;
   /** Fast shutdown, then the directory removed; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -145,6 +147,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
     port,
     socketDir,
     stop,
+    async query(database, statement) {
+      const { stdout } = await client('psql', ['-d', database, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', statement]);
+      return stdout.split('\n').filter((line) => line !== '');
+    },
     async createDatabase(name) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
       await client('createdb', [name]);

@@ -165,7 +165,7 @@ export const InboundSchema = z.strictObject({
 function isPostgresUrl(url: string): boolean {
   try {
     const parsed = new URL(url);
-    return (parsed.protocol === 'postgres:' || parsed.protocol === 'postgresql:') && (parsed.hostname !== '' || parsed.searchParams.has('host'));
+    return (parsed.protocol === 'postgres:' || parsed.protocol === 'postgresql:') && (parsed.hostname !== '' || /[?&]host=./.test(parsed.search));
   } catch {
     return false;
   }
