@@ -64,9 +64,9 @@ process.once('exit', () => {
 /**
  * initdb in a temp dir owned by the cluster's user, then `postgres` on a free loopback port with its
  * socket in the same dir (fsync off: these clusters are thrown away). Resolves once it accepts
- * connections; `stop()` ends it and removes the dir. Throws with the server's output when it does not start.
+ * connections; `stop()` ends it and removes the dir. `durable` keeps PostgreSQL's own fsync (benchmarks). Throws with the server's output when it does not start.
  */
-export async function startPostgres(): Promise<PostgresCluster> {
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresCluster> {
   const bin = postgresBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'callhook-pg-'));
   const data = join(dir, 'data');
@@ -100,8 +100,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
     socketDir,
     '-c',
     'listen_addresses=127.0.0.1',
-    '-c',
-    'fsync=off',
+    ...(options.durable ? [] : ['-c', 'fsync=off']),
     '-c',
     'max_connections=100',
   ]);

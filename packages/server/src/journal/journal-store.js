@@ -94,11 +94,11 @@ function messageOf(error) {
 /**
  * The store over a migrated database. `instance` is written beside each history row (null for a
  * single instance). With `lease`, every entry this instance writes is leased to it, and outbox pages
- * claim what they read (see `query('page')`).
+ * claim what they read (see `query('page')`). `coalesce` writes each batch as a few multi-row statements.
  * @param {JournalDb} db
- * @param {{ key: Buffer, keepCalls: number, keepDeliveries: number, instance?: string | null, lease?: OutboxLease | null }} options
+ * @param {{ key: Buffer, keepCalls: number, keepDeliveries: number, instance?: string | null, lease?: OutboxLease | null, coalesce?: boolean }} options
  */
-export function createJournalStore(db, { key, keepCalls, keepDeliveries, instance = null, lease = null }) {
+export function createJournalStore(db, { key, keepCalls, keepDeliveries, instance = null, lease = null, coalesce = false }) {
   let writesSincePrune = 0;
   const leased = lease ? { lease_owner: lease.owner, lease_until: /** @type {never} */ (lease.until) } : {};
 
@@ -152,6 +152,94 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
       case 'quarantine':
         await writes.quarantine(trx, { position: op[1], reason: op[2] });
         break;
+    }
+  };
+
+  /**
+   * A batch's net effect as multi-row statements: ids to delete (run first), entries to write (after,
+   * so an entry completed and then written again in one batch takes a new position, as it would one
+   * by one), the last snapshot of each call, and the records in order. Null for a batch that
+   * quarantines: it is applied op by op.
+   * @param {JournalOp[]} ops
+   */
+  const coalesced = (ops) => {
+    /** @type {Set<string>} */
+    const deletes = new Set();
+    /** @type {Map<string, import('@callhook/core').PendingDelivery>} */
+    const entries = new Map();
+    /** @type {Map<string, import('@callhook/core').CallSnapshot>} */
+    const calls = new Map();
+    /** @type {import('@callhook/core').DeliveryRecord[]} */
+    const records = [];
+    for (const op of ops) {
+      switch (op[0]) {
+        case 'call':
+          calls.delete(op[1].guid);
+          calls.set(op[1].guid, op[1]);
+          break;
+        case 'record':
+          records.push(op[1]);
+          break;
+        case 'enqueue':
+          entries.set(op[1].id, op[1]);
+          break;
+        case 'complete':
+          entries.delete(op[1]);
+          deletes.add(op[1]);
+          break;
+        case 'quarantine':
+          return null;
+      }
+    }
+    return { deletes: [...deletes], entries: [...entries.values()], calls: [...calls.values()], records };
+  };
+
+  /**
+   * @param {import('kysely').Transaction<import('./journal-schema.js').JournalTables>} trx
+   * @param {NonNullable<ReturnType<typeof coalesced>>} plan
+   */
+  const applyPlan = async (trx, plan) => {
+    if (plan.deletes.length > 0) await trx.deleteFrom('outbox_entries').where('id', 'in', plan.deletes).execute();
+    if (plan.entries.length > 0) {
+      await trx
+        .insertInto('outbox_entries')
+        .values(
+          plan.entries.map((d) => ({
+            id: d.id,
+            origin: originOf(d),
+            created_at: d.createdAt,
+            delivery: seal(key, JSON.stringify(d)),
+            quarantined: null,
+            ...leased,
+          })),
+        )
+        .onConflict((c) =>
+          c.column('id').doUpdateSet((eb) => ({
+            origin: eb.ref('excluded.origin'),
+            created_at: eb.ref('excluded.created_at'),
+            delivery: eb.ref('excluded.delivery'),
+            quarantined: null,
+            ...leased,
+          })),
+        )
+        .execute();
+    }
+    if (plan.calls.length > 0) {
+      await trx
+        .insertInto('calls')
+        .values(plan.calls.map((call) => ({ guid: call.guid, created_at: call.createdAt, snapshot: JSON.stringify(call), instance })))
+        .onConflict((c) =>
+          c.column('guid').doUpdateSet((eb) => ({ created_at: eb.ref('excluded.created_at'), snapshot: eb.ref('excluded.snapshot'), instance })),
+        )
+        .execute();
+      writesSincePrune += plan.calls.length;
+    }
+    if (plan.records.length > 0) {
+      await trx
+        .insertInto('deliveries')
+        .values(plan.records.map((record) => ({ call_guid: record.callGuid, record: JSON.stringify(record), instance })))
+        .execute();
+      writesSincePrune += plan.records.length;
     }
   };
 
@@ -212,12 +300,16 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
     },
 
     /**
-     * Applies ops in order, in one transaction: all of them are committed or none.
+     * Applies ops in order, in one transaction: all of them are committed or none. With `coalesce`
+     * (a database across a network, where each statement is a round trip) the batch is written as a
+     * few multi-row statements with the same outcome as applying its ops one by one.
      * @param {JournalOp[]} ops
      */
     async writeBatch(ops) {
+      const plan = coalesce ? coalesced(ops) : null;
       await db.transaction().execute(async (trx) => {
-        for (const op of ops) await apply(trx, op);
+        if (plan) await applyPlan(trx, plan);
+        else for (const op of ops) await apply(trx, op);
         if (writesSincePrune >= PRUNE_EVERY) await prune(trx);
       });
     },

@@ -126,6 +126,7 @@ export class PostgresJournal implements ServerJournal {
         keepCalls: options.keepCalls ?? 10_000,
         keepDeliveries: options.keepDeliveries ?? 50_000,
         instance: this.instance,
+        coalesce: true,
         lease: { owner: this.instance, until: sql`now() + ${sql.lit(this.leaseMs)} * interval '1 millisecond'` },
       });
       this.store = store;

@@ -158,6 +158,25 @@ export function journalContract(kit: JournalKit): void {
     await journal.close();
   });
 
+  it('applies the writes of one batch as if one by one: an entry completed and written again goes to the end', async () => {
+    const journal = (await kit.fresh()).open();
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => pendingDelivery(`http://x/${name}`));
+    for (const d of [a!, b!, c!]) journal.enqueueDelivery(d);
+    await journal.outboxDurable!(c!.id);
+    // One batch (same turn): a completed and written again, b written again in place, c written then completed.
+    journal.completeDelivery(a!.id);
+    journal.enqueueDelivery({ ...a!, sequence: 99 });
+    journal.enqueueDelivery({ ...b!, sequence: 98 });
+    journal.enqueueDelivery(c!);
+    journal.completeDelivery(c!.id);
+    const page = await journal.outboxAfter!(0, 10);
+    expect(page.entries.map((e) => [e.delivery.id, e.delivery.sequence])).toEqual([
+      [b!.id, 98],
+      [a!.id, 99],
+    ]);
+    await journal.close();
+  });
+
   it('quarantines rows it cannot use, keeps them, reports each once, and serves the rest', async () => {
     const storage = await kit.fresh();
     const good = pendingDelivery('http://x/good');
