@@ -1,6 +1,6 @@
 import { startPostgres, startReceiver, waitFor, type PostgresCluster, type Received, type Receiver } from '@callhook/test-support';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ const INSTANCES = ['a', 'b', 'c'] as const;
 let cluster: PostgresCluster | null = null;
 let receiver: Receiver | null = null;
 const served = new Map<string, Served>();
+/** Each instance's settings and data directory (its copy of the outbox key): removed after. */
+const dirs: string[] = [];
 
 afterAll(async () => {
   for (const serve of served.values()) {
@@ -24,6 +26,7 @@ afterAll(async () => {
   }
   await receiver?.close();
   await cluster?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 beforeAll(async () => {
@@ -33,6 +36,7 @@ beforeAll(async () => {
 /** Settings of one instance: its own simulator line and listener, the shared database, a short lease. */
 function instanceConfig(instance: string, databaseUrl: string, receiverUrl: string): { config: string; data: string } {
   const dir = mkdtempSync(join(tmpdir(), `callhook-pg-${instance}-`));
+  dirs.push(dir);
   const config = join(dir, 'callhook.json');
   writeFileSync(
     config,

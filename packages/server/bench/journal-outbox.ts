@@ -10,7 +10,7 @@
 import { Engine, loadSettings, SimulatedLine, standardSinks, type Journal } from '@callhook/core';
 import { startPostgres } from '@callhook/test-support';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cryptoRandom, headlessBrowser, PostgresJournal, SqliteJournal, systemClock, UndiciFetcher } from '../src/index.js';
@@ -137,5 +137,6 @@ export async function benchJournalOutbox() {
   } finally {
     await receiver.close();
     await cluster.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

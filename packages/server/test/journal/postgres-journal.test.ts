@@ -1,6 +1,6 @@
 import { SimulatedClock, startPostgres, waitFor, type PostgresCluster } from '@callhook/test-support';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,6 +16,13 @@ import { contractCall, journalContract, type JournalKit } from './journal-contra
 let cluster: PostgresCluster;
 let databases = 0;
 const journals: PostgresJournal[] = [];
+/** Temp dirs (key files, data dirs) made here: removed after. */
+const dirs: string[] = [];
+const tempDir = (prefix: string): string => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+};
 
 beforeAll(async () => {
   cluster = await startPostgres();
@@ -24,12 +31,13 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const journal of journals) await journal.close().catch(() => undefined);
   await cluster?.stop();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 /** A fresh database and a key file shared by every journal a test opens on it. */
 async function freshDatabase(): Promise<{ url: string; keyFile: string }> {
   const url = await cluster.createDatabase(`callhook_${++databases}`);
-  const keyFile = join(mkdtempSync(join(tmpdir(), 'callhook-pgkey-')), 'outbox.key');
+  const keyFile = join(tempDir('callhook-pgkey-'), 'outbox.key');
   writeFileSync(keyFile, randomBytes(32), { mode: 0o600 });
   return { url, keyFile };
 }
@@ -115,14 +123,14 @@ describe('PostgresJournal schema', () => {
   it('refuses, in one line with the fix, an instance whose outbox key is not the database’s', async () => {
     const db = await freshDatabase();
     await journalOn(db).opened();
-    const otherKey = join(mkdtempSync(join(tmpdir(), 'callhook-pgkey-')), 'outbox.key');
+    const otherKey = join(tempDir('callhook-pgkey-'), 'outbox.key');
     await expect(journalOn({ url: db.url, keyFile: otherKey }).opened()).rejects.toThrow(
       /the outbox key .*outbox\.key is not the key this database's outbox is sealed with: copy outbox\.key from the data directory of an instance/,
     );
   });
 
   it('says why it cannot connect, with the URL password masked, and fails waits instead of hanging', async () => {
-    const keyFile = join(mkdtempSync(join(tmpdir(), 'callhook-pgkey-')), 'outbox.key');
+    const keyFile = join(tempDir('callhook-pgkey-'), 'outbox.key');
     const errors: Error[] = [];
     // Nothing listens on port 1; the password must never show.
     const journal = journalOn({ url: 'postgres://callhook:s3cret-pw@127.0.0.1:1/none', keyFile }, { onWriteError: (e) => errors.push(e) });
@@ -137,7 +145,7 @@ describe('PostgresJournal schema', () => {
 
   it('is what the factory makes for a postgres spec, its key in the data directory', async () => {
     const { url } = await freshDatabase();
-    const dataDir = mkdtempSync(join(tmpdir(), 'callhook-pgdata-'));
+    const dataDir = tempDir('callhook-pgdata-');
     const journal = createJournal({ kind: 'postgres', url, dataDir, instance: 'factory' });
     await journal.opened();
     journal.recordCall(contractCall('gf', '2026-01-01T10:00:00.000Z'));
