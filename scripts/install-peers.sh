@@ -11,6 +11,8 @@ command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # sox makes the tone WAVs the media tests play through baresip's aufile module.
 command -v sox >/dev/null 2>&1 || need+=(sox)
+# The PostgreSQL journal's tests start their own throw-away cluster from the server's binaries.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 if ((${#need[@]})); then
   echo "installing test peers: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

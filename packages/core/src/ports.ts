@@ -75,6 +75,14 @@ export interface Journal {
    * frees. Entries that cannot be read (a bad row) are left out, and the journal says so its own way.
    */
   outboxAfter?(after: number, limit: number, origin?: string): Promise<OutboxPage>;
+  /**
+   * For a journal several instances share (each sending the outbox entries it holds a lease on):
+   * subscribes to hand-overs and returns the unsubscribe. The journal calls `listener` when entries
+   * may have become this instance's to send after it started (another instance stopped renewing its
+   * leases); the dispatcher then reads its outbox again from the start, as at `resume`, skipping the
+   * entries it already holds. The pages it reads (`outboxAfter`) are what claims them.
+   */
+  onOutboxHandover?(listener: () => void): () => void;
 }
 
 /** A page of outbox entries; `position`s grow with each write and are never reused. */

@@ -100,6 +100,8 @@ export class Dispatcher {
    */
   private finishedDuringRead: Set<string> | null = null;
   private refillTimer: TimerHandle | null = null;
+  /** Ends the subscription to the journal's hand-overs (`Journal.onOutboxHandover`). */
+  private stopHandovers: (() => void) | null = null;
   private halted = false;
   private readonly maxQueued: number;
   private readonly maxQueuedPerOrigin: number;
@@ -186,8 +188,21 @@ export class Dispatcher {
       return;
     }
     this.globalScan ??= { cursor: 0 };
+    if (journal.onOutboxHandover && !this.stopHandovers && !this.halted) this.stopHandovers = journal.onOutboxHandover(() => this.rescan());
     await this.refillPasses();
     this.pump();
+  }
+
+  /**
+   * Reads the whole outbox again from the start, every parked origin too, as room allows: entries
+   * that became this dispatcher's after it started (a shared journal's hand-over) are read wherever
+   * they stand. Entries in memory or finished are skipped by id, as in any read.
+   */
+  rescan(): void {
+    if (this.halted || !this.options.journal?.outboxAfter) return;
+    this.globalScan = { cursor: 0 }; // a pass reading the old scan sees it replaced and stops
+    for (const origin of this.origins.values()) if (origin.parked) origin.parked = { cursor: 0, since: true };
+    this.refill();
   }
 
   /** Resolves once nothing is queued, parked or in flight, or after `timeoutMs`; true if drained. */
@@ -210,6 +225,8 @@ export class Dispatcher {
   halt(): void {
     if (this.halted) return;
     this.halted = true;
+    this.stopHandovers?.();
+    this.stopHandovers = null;
     if (this.refillTimer !== null) this.options.clock.clearTimeout(this.refillTimer);
     this.refillTimer = null;
     const stopping = new Error('the dispatcher is stopping');

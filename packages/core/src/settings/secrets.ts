@@ -1,3 +1,4 @@
+import { maskCredentials } from '../mask-credentials.js';
 import { SettingsError, type SettingsIssue } from './load-settings.js';
 import type { LineSchemaSource } from '../line/line-plugin.js';
 import { DEFAULT_LINE_ID, LINE_COMMON_FIELD_NAMES, type LineSettings } from '../line/line-settings.js';
@@ -10,7 +11,7 @@ import type { EditionLimits, MaskedSettings, MaskedSlot, SecretMarker, Settings,
  * value. A client that sends the marker back keeps the stored secret; a new value replaces it; `null`
  * (token, signing secret), `""` (SIP password) or leaving a header out removes it.
  *
- * The secrets: `inbound.token`, every slot's `secret`, each slot header whose name `isSecretHeader`
+ * The secrets: `inbound.token`, the password in a PostgreSQL `journal.url` (masked in place), every slot's `secret`, each slot header whose name `isSecretHeader`
  * accepts, and every line's secret fields as its plugin declares them (`LinePlugin.secrets`, e.g. a SIP
  * line's `password`), in `lines[i]` and in the `line` shorthand alike. A line whose type the caller's
  * edition does not list has its `password` treated as a secret, so forgetting the edition never shows one.
@@ -94,8 +95,24 @@ export function maskSettings(settings: Settings, edition?: EditionLimits): Maske
     ...settings,
     actionUrls: { ...settings.actionUrls, slots: settings.actionUrls.slots.map(maskSlot) },
     inbound: { ...settings.inbound, token: settings.inbound.token === null ? null : secretMarker() },
+    journal: settings.journal.type === 'postgres' ? { ...settings.journal, url: maskCredentials(settings.journal.url) } : settings.journal,
     lines: settings.lines.map((line) => maskLine(line, edition)),
   };
+}
+
+/**
+ * The journal from a client: a PostgreSQL URL shown with its password masked (`postgres://u:***@…`)
+ * and sent back unchanged stands for the stored URL; one with `***` that is not the stored URL
+ * masked (its user, host or database changed) is refused, so the password is typed again.
+ */
+function restoreJournalUrl(input: Json, stored: Settings, issues: SettingsIssue[]): Json {
+  if (input.type !== 'postgres' || typeof input.url !== 'string' || !input.url.includes(':***@')) return input;
+  if (stored.journal.type === 'postgres' && maskCredentials(stored.journal.url) === input.url) return { ...input, url: stored.journal.url };
+  issues.push({
+    path: 'journal.url',
+    message: "the URL's password is shown masked (***) but the URL is not the stored one; type the password again",
+  });
+  return input;
 }
 
 type Json = Record<string, unknown>;
@@ -226,6 +243,7 @@ export function restoreSecrets(input: unknown, stored: Settings, edition?: Editi
       out.inbound = { ...inbound, token: stored.inbound.token };
     }
   }
+  if (isObject(input.journal)) out.journal = restoreJournalUrl(input.journal, stored, issues);
   if (isObject(input.line)) out.line = restoreLineSecrets(input.line, stored, 'line', issues, edition);
   if (Array.isArray(input.lines)) out.lines = input.lines.map((line, i) => restoreLineSecrets(line, stored, `lines[${i}]`, issues, edition));
   if (issues.length > 0) throw new SettingsError(issues);

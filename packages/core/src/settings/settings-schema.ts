@@ -161,6 +161,56 @@ export const InboundSchema = z.strictObject({
   duplicateWindowMs: z.number().int().min(0).max(600_000).default(5_000),
 });
 
+/** A PostgreSQL connection URL: `postgres://` or `postgresql://` with a host or a `?host=` socket directory. */
+function isPostgresUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'postgres:' || parsed.protocol === 'postgresql:') && (parsed.hostname !== '' || /[?&]host=./.test(parsed.search));
+  } catch {
+    return false;
+  }
+}
+
+/** Default lease, in seconds, an instance holds on the outbox entries it works on in a shared journal. */
+export const DEFAULT_LEASE_SECONDS = 30;
+
+/**
+ * Where the call history, the delivery log and the outbox are kept (read at start; a change takes a
+ * restart). `sqlite` (the default): `callhook.db` in the data directory (`--data`), for one instance.
+ * `postgres`: a PostgreSQL database several instances share (`url`'s password is a secret: shown
+ * masked). `instance` names this instance there (unique among those running; default
+ * `<hostname>-<pid>`), `leaseSeconds` how long its claim on an outbox entry lasts unless renewed: an
+ * instance that dies has its entries finished by another after at most that long.
+ */
+export const JournalSettingsSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('sqlite') }),
+    z.strictObject({
+      type: z.literal('postgres'),
+      url: z
+        .string({ error: 'journal.url is required for "postgres": e.g. "postgres://callhook:PASSWORD@db.example:5432/callhook"' })
+        .max(2048)
+        .refine(
+          isPostgresUrl,
+          'journal.url must be a postgres:// (or postgresql://) URL with a host, e.g. "postgres://callhook:PASSWORD@db.example:5432/callhook"',
+        ),
+      instance: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,62}$/, 'journal.instance: letters, digits, ".", "_", ":" or "-", at most 63, starting with a letter or digit')
+        .optional(),
+      leaseSeconds: z
+        .number()
+        .int()
+        .min(2, 'journal.leaseSeconds must be 2–3600 (seconds)')
+        .max(3600, 'journal.leaseSeconds must be 2–3600 (seconds)')
+        .default(DEFAULT_LEASE_SECONDS),
+    }),
+  ],
+  { error: 'journal.type must be "sqlite" (the default: a file in the data directory) or "postgres" (with "url")' },
+);
+export type JournalSettings = z.output<typeof JournalSettingsSchema>;
+
 /** The inbound settings as the control API shows them: `token` may be the marker. */
 export const MaskedInboundSchema = InboundSchema.extend({ token: secretOr(inboundToken).nullable().default(null) });
 
@@ -194,6 +244,7 @@ function baseSettingsSchema(maxSlots: number) {
     $schema: z.string().optional(),
     actionUrls: actionUrlsSchema(SlotSchema, maxSlots),
     inbound: InboundSchema.default(InboundSchema.parse({})),
+    journal: JournalSettingsSchema.default({ type: 'sqlite' }),
   });
 }
 
@@ -202,6 +253,7 @@ function maskedBaseSettingsSchema(maxSlots: number) {
     $schema: z.string().optional(),
     actionUrls: actionUrlsSchema(MaskedSlotSchema, maxSlots),
     inbound: MaskedInboundSchema.default(MaskedInboundSchema.parse({})),
+    journal: JournalSettingsSchema.default({ type: 'sqlite' }),
   });
 }
 

@@ -31,6 +31,11 @@ export function inboundRestartFields(before: Settings, after: Settings): string[
   return fields;
 }
 
+/** The journal is opened once, at start: any change to `journal` takes a restart. */
+export function journalRestartFields(before: Settings, after: Settings): string[] {
+  return JSON.stringify(before.journal) === JSON.stringify(after.journal) ? [] : ['journal'];
+}
+
 /** Whether the listener must be restarted for `after` (its address, port or switch changed). */
 export function needsRestart(before: Settings, after: Settings): boolean {
   return inboundRestartFields(before, after).length > 0;
@@ -93,7 +98,7 @@ export async function applyLoadedSettings(engine: Engine, loaded: LoadedSettings
   const logger = context.logger ?? silentLogger;
   const before = engine.settings.settings;
   const changes = planLineChanges(engine, edition, before.lines, loaded.settings.lines);
-  const restartFields = [...inboundRestartFields(before, loaded.settings), ...changes.restartFields];
+  const restartFields = [...inboundRestartFields(before, loaded.settings), ...journalRestartFields(before, loaded.settings), ...changes.restartFields];
   engine.applySettings(loaded);
   const deps = { clock: context.clock ?? systemClock, logger, random: context.random ?? cryptoRandom };
   const step = async (what: string, id: string, run: () => Promise<void>): Promise<void> => {

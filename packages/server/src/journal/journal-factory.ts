@@ -1,19 +1,21 @@
-import type { Journal } from '@callhook/core';
+import type { Journal, JournalSettings } from '@callhook/core';
+import { dirname, join } from 'node:path';
 import { journalFile } from './data-dir.js';
 import type { History } from './history.js';
+import { PostgresJournal } from './postgres-journal.js';
 import { SqliteJournal, type SqliteJournalOptions } from './sqlite-journal.js';
 
 /**
  * Which journal to run, as the composition root reads it from its flags and settings:
  * - `memory`: nothing kept across restarts (`--data :memory:`), the same SQLite journal in memory;
- * - `sqlite`: `callhook.db` in a data directory (made 0700 if missing).
- *
- * This is the seam for a PostgreSQL journal: a `{ kind: 'postgres', url }` entry here and a factory
- * in `JOURNAL_FACTORIES` that runs the same Kysely store and migrations (`journal-store.js`,
- * `journal-migrations.js`) over Kysely's PostgreSQL dialect. Core's `Journal` and `History` reads
- * are already Promises, so an async driver fits as it is.
+ * - `sqlite`: `callhook.db` in a data directory (made 0700 if missing);
+ * - `postgres`: a PostgreSQL database several instances may share (`PostgresJournal`: the same Kysely
+ *   store and migrations over Kysely's PostgreSQL dialect); the data directory holds only the key
+ *   sealing the outbox (`outbox.key`), which every instance sharing the database needs a copy of.
+ *   `instance` names this instance in it (default `<hostname>-<pid>`); `leaseMs` is its outbox lease.
  */
-export type JournalSpec = { kind: 'memory' } | { kind: 'sqlite'; dataDir: string };
+export type JournalSpec =
+  { kind: 'memory' } | { kind: 'sqlite'; dataDir: string } | { kind: 'postgres'; url: string; dataDir: string; instance?: string; leaseMs?: number };
 
 /** What every journal reports through, whatever its kind. */
 export type JournalHooks = Pick<SqliteJournalOptions, 'onWriteError' | 'onBadEntry'>;
@@ -33,19 +35,44 @@ export type JournalFactory<Spec extends JournalSpec = JournalSpec> = (spec: Spec
 export const JOURNAL_FACTORIES: { [Kind in JournalSpec['kind']]: JournalFactory<Extract<JournalSpec, { kind: Kind }>> } = {
   memory: (_spec, hooks) => new SqliteJournal(':memory:', hooks),
   sqlite: (spec, hooks) => new SqliteJournal(journalFile(spec.dataDir), hooks),
+  postgres: (spec, hooks) =>
+    new PostgresJournal({
+      url: spec.url,
+      instance: spec.instance,
+      leaseMs: spec.leaseMs,
+      keyFile: sharedKeyFile(spec.dataDir),
+      ...hooks,
+    }),
 };
 
-/** The journal a `--data` value names: `:memory:` keeps nothing, anything else is a data directory. */
-export function journalSpecOf(dataDir: string): JournalSpec {
+/**
+ * The journal the settings' `journal` and the `--data` value name: PostgreSQL when the settings say
+ * so (its outbox key in the data directory); else `:memory:` keeps nothing, anything else is a data
+ * directory holding the SQLite file.
+ */
+export function journalSpecOf(dataDir: string, settings: JournalSettings = { type: 'sqlite' }): JournalSpec {
+  if (settings.type === 'postgres') {
+    const spec: JournalSpec = { kind: 'postgres', url: settings.url, dataDir, leaseMs: settings.leaseSeconds * 1_000 };
+    return settings.instance === undefined ? spec : { ...spec, instance: settings.instance };
+  }
   return dataDir === ':memory:' ? { kind: 'memory' } : { kind: 'sqlite', dataDir };
 }
 
-/** Makes the journal `spec` names. Throws the fs error when a data directory cannot be made. */
+/** The outbox key of a PostgreSQL journal: `outbox.key` in the data directory (made 0700 if missing). */
+function sharedKeyFile(dataDir: string): string {
+  if (dataDir === ':memory:')
+    throw new Error('a PostgreSQL journal keeps the key sealing its outbox in the data directory: give --data a directory, not :memory:');
+  return join(dirname(journalFile(dataDir)), 'outbox.key');
+}
+
+/** Makes the journal `spec` names. Throws the fs error when a data directory cannot be made (or, for PostgreSQL, is `:memory:`). */
 export function createJournal(spec: JournalSpec, hooks: JournalHooks = {}): ServerJournal {
   switch (spec.kind) {
     case 'memory':
       return JOURNAL_FACTORIES.memory(spec, hooks);
     case 'sqlite':
       return JOURNAL_FACTORIES.sqlite(spec, hooks);
+    case 'postgres':
+      return JOURNAL_FACTORIES.postgres(spec, hooks);
   }
 }

@@ -14,14 +14,34 @@ export const MIGRATION_TABLE = 'kysely_migration';
  * Names of the migrations, in order. Never rename or reorder one that shipped: a database records
  * the names it has run. Add a new one at the end.
  */
-export const MIGRATIONS = /** @type {const} */ (['0001_history_and_outbox', '0002_outbox_of_the_first_layout']);
+export const MIGRATIONS = /** @type {const} */ (['0001_history_and_outbox', '0002_outbox_of_the_first_layout', '0003_instances_and_leases']);
 
 /**
- * The migrations. `key` seals outbox entries moved from the first layout.
- * @param {{ key: Buffer }} context
+ * The SQL dialects the journal runs on. The migrations are the same list for both; where a column
+ * type is not portable (SQLite's 64-bit `integer` and `autoincrement` are PostgreSQL's `bigint` and
+ * `bigserial`) or a step only one of them needs, the migration says so by dialect.
+ * @typedef {'sqlite' | 'postgres'} JournalDialect
+ */
+
+/**
+ * A key column that numbers rows in insertion order, never reusing a number.
+ * @param {JournalDialect} dialect
+ * @returns {['bigserial' | 'integer', (c: import('kysely').ColumnDefinitionBuilder) => import('kysely').ColumnDefinitionBuilder]}
+ */
+function serialKey(dialect) {
+  return dialect === 'postgres' ? ['bigserial', (c) => c.primaryKey()] : ['integer', (c) => c.primaryKey().autoIncrement()];
+}
+
+/**
+ * The migrations. `key` seals outbox entries moved from the first layout; `dialect` (default
+ * `sqlite`) picks the column types that differ.
+ * @param {{ key: Buffer, dialect?: JournalDialect }} context
  * @returns {Record<(typeof MIGRATIONS)[number], Migration>}
  */
-export function journalMigrations({ key }) {
+export function journalMigrations({ key, dialect = 'sqlite' }) {
+  const [serialType, serial] = serialKey(dialect);
+  // Epoch milliseconds: SQLite's integer is 64-bit, PostgreSQL's is not.
+  const epochMs = dialect === 'postgres' ? 'bigint' : 'integer';
   return {
     // The layout callhook created before its schema had versions (`CREATE TABLE IF NOT EXISTS` at each
     // open): hence `ifNotExists`, so a database made by that code takes this step without a change.
@@ -37,7 +57,7 @@ export function journalMigrations({ key }) {
         await db.schema
           .createTable('deliveries')
           .ifNotExists()
-          .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+          .addColumn('seq', serialType, serial)
           .addColumn('call_guid', 'text', (c) => c.notNull())
           .addColumn('record', 'text', (c) => c.notNull())
           .execute();
@@ -45,10 +65,10 @@ export function journalMigrations({ key }) {
         await db.schema
           .createTable('outbox_entries')
           .ifNotExists()
-          .addColumn('position', 'integer', (c) => c.primaryKey().autoIncrement())
+          .addColumn('position', serialType, serial)
           .addColumn('id', 'text', (c) => c.notNull().unique())
           .addColumn('origin', 'text', (c) => c.notNull())
-          .addColumn('created_at', 'integer', (c) => c.notNull())
+          .addColumn('created_at', epochMs, (c) => c.notNull())
           .addColumn('delivery', 'text', (c) => c.notNull())
           .addColumn('quarantined', 'text')
           .execute();
@@ -86,6 +106,29 @@ export function journalMigrations({ key }) {
         await db.schema.dropTable('outbox').execute();
       },
     },
+    // Several instances sharing one database (PostgreSQL): which instance wrote each history row, and
+    // the lease an instance holds on each outbox entry it works on (owner, and until when by the
+    // database's clock). A single SQLite instance leaves them null.
+    '0003_instances_and_leases': {
+      async up(db) {
+        await db.schema.alterTable('calls').addColumn('instance', 'text').execute();
+        await db.schema.alterTable('deliveries').addColumn('instance', 'text').execute();
+        await db.schema.alterTable('outbox_entries').addColumn('lease_owner', 'text').execute();
+        await db.schema
+          .alterTable('outbox_entries')
+          .addColumn('lease_until', dialect === 'postgres' ? 'timestamptz' : 'integer')
+          .execute();
+        if (dialect === 'postgres') {
+          await db.schema.createIndex('outbox_entries_by_lease').on('outbox_entries').columns(['lease_until', 'position']).execute();
+          // What every instance sharing the database must agree on, e.g. a check of the outbox key.
+          await db.schema
+            .createTable('journal_meta')
+            .addColumn('name', 'text', (c) => c.primaryKey())
+            .addColumn('value', 'text', (c) => c.notNull())
+            .execute();
+        }
+      },
+    },
   };
 }
 
@@ -116,7 +159,7 @@ function originOfStored(text) {
  * Brings a database to the latest schema: runs, in order and each in its own transaction, the
  * migrations it has not run yet. Returns the names it ran; throws with the failing migration's name.
  * @param {AnyKysely} db
- * @param {{ key: Buffer }} context
+ * @param {{ key: Buffer, dialect?: JournalDialect }} context
  * @returns {Promise<string[]>}
  */
 export async function migrateJournal(db, context) {

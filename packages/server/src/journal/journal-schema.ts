@@ -6,13 +6,14 @@ import type { Generated } from 'kysely';
  * same queries; `journal-migrations.js` is what creates them.
  */
 export interface JournalTables {
-  /** Call history: the latest snapshot of each call (JSON). */
-  calls: { guid: string; created_at: string; snapshot: string };
+  /** Call history: the latest snapshot of each call (JSON), and the instance that wrote it. */
+  calls: { guid: string; created_at: string; snapshot: string; instance: string | null };
   /** The delivery log: one JSON record per attempt, in order. */
-  deliveries: { seq: Generated<number>; call_guid: string; record: string };
+  deliveries: { seq: Generated<number>; call_guid: string; record: string; instance: string | null };
   /**
    * The outbox: a never-reused `position`, the receiver `origin` (core's `originOf`), the entry
-   * sealed at rest, and why it was quarantined (null while usable).
+   * sealed at rest, why it was quarantined (null while usable), and the lease an instance holds on it
+   * when several share the database (`lease_until`: PostgreSQL's timestamptz; null without leases).
    */
   outbox_entries: {
     position: Generated<number>;
@@ -21,5 +22,9 @@ export interface JournalTables {
     created_at: number;
     delivery: string;
     quarantined: string | null;
+    lease_owner: string | null;
+    lease_until: Date | number | null;
   };
+  /** Named values every instance sharing a PostgreSQL database agrees on (the outbox key's check). */
+  journal_meta: { name: string; value: string };
 }

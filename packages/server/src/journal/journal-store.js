@@ -1,7 +1,7 @@
 // The journal's writes and reads, written with Kysely's query builder against `JournalTables`, so
 // they run on any Kysely dialect: SQLite in the worker today, PostgreSQL later. Plain JavaScript
 // (type-checked through JSDoc) so it runs in the worker from src and dist alike.
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { originOf, seal, unseal } from './outbox-seal.js';
 
 /** @typedef {import('kysely').Kysely<import('./journal-schema.js').JournalTables>} JournalDb */
@@ -36,35 +36,91 @@ function compiledOnce(db, names, build) {
     );
 }
 
+/**
+ * Usable entries above `after` (of one origin when given), in outbox order, one more than `limit`.
+ * @param {JournalDb} db
+ * @param {{ after: number, limit: number, origin?: string }} q
+ */
+function readPage(db, q) {
+  let page = db.selectFrom('outbox_entries').select(['position', 'id', 'delivery']).where('position', '>', q.after).where('quarantined', 'is', null);
+  if (q.origin !== undefined) page = page.where('origin', '=', q.origin);
+  return page
+    .orderBy('position')
+    .limit(q.limit + 1)
+    .execute();
+}
+
+/**
+ * `readPage` for an instance sharing the outbox: only entries leased to `lease.owner` or whose lease
+ * ran out, each claimed (leased to this owner again) in the same statement. Rows another instance
+ * has locked are skipped (`FOR UPDATE SKIP LOCKED`), so two instances never claim the same entry.
+ * @param {JournalDb} db
+ * @param {OutboxLease} lease
+ * @param {{ after: number, limit: number, origin?: string }} q
+ */
+async function claimPage(db, lease, q) {
+  let mine = db
+    .selectFrom('outbox_entries')
+    .select('position')
+    .where('position', '>', q.after)
+    .where('quarantined', 'is', null)
+    .where((eb) => eb.or([eb('lease_owner', '=', lease.owner), eb('lease_until', 'is', null), eb('lease_until', '<', /** @type {never} */ (sql`now()`))]));
+  if (q.origin !== undefined) mine = mine.where('origin', '=', q.origin);
+  const claimable = mine
+    .orderBy('position')
+    .limit(q.limit + 1)
+    .forUpdate()
+    .skipLocked();
+  const rows = await db
+    .updateTable('outbox_entries')
+    .set({ lease_owner: lease.owner, lease_until: /** @type {never} */ (lease.until) })
+    .where('position', 'in', claimable)
+    .returning(['position', 'id', 'delivery'])
+    .execute();
+  return rows.sort((a, b) => Number(a.position) - Number(b.position));
+}
+
 /** @param {unknown} error */
 function messageOf(error) {
   return error instanceof Error ? error.message : String(error);
 }
 
 /**
- * @param {JournalDb} db
- * @param {{ key: Buffer, keepCalls: number, keepDeliveries: number }} options
+ * A lease on outbox entries, for a database several instances share: the instance's `owner` name and
+ * the SQL expression of the lease's end (the database's clock, so the instances' clocks never matter).
+ * @typedef {{ owner: string, until: import('kysely').RawBuilder<unknown> }} OutboxLease
  */
-export function createJournalStore(db, { key, keepCalls, keepDeliveries }) {
+
+/**
+ * The store over a migrated database. `instance` is written beside each history row (null for a
+ * single instance). With `lease`, every entry this instance writes is leased to it, and outbox pages
+ * claim what they read (see `query('page')`). `coalesce` writes each batch as a few multi-row statements.
+ * @param {JournalDb} db
+ * @param {{ key: Buffer, keepCalls: number, keepDeliveries: number, instance?: string | null, lease?: OutboxLease | null, coalesce?: boolean }} options
+ */
+export function createJournalStore(db, { key, keepCalls, keepDeliveries, instance = null, lease = null, coalesce = false }) {
   let writesSincePrune = 0;
+  const leased = lease ? { lease_owner: lease.owner, lease_until: /** @type {never} */ (lease.until) } : {};
 
   const writes = {
     putCall: compiledOnce(db, /** @type {const} */ (['guid', 'created_at', 'snapshot']), (q, v) =>
       q
         .insertInto('calls')
-        .values({ guid: v('guid'), created_at: v('created_at'), snapshot: v('snapshot') })
-        .onConflict((c) => c.column('guid').doUpdateSet({ created_at: v('created_at'), snapshot: v('snapshot') })),
+        .values({ guid: v('guid'), created_at: v('created_at'), snapshot: v('snapshot'), instance })
+        .onConflict((c) => c.column('guid').doUpdateSet({ created_at: v('created_at'), snapshot: v('snapshot'), instance })),
     ),
     addRecord: compiledOnce(db, /** @type {const} */ (['call_guid', 'record']), (q, v) =>
-      q.insertInto('deliveries').values({ call_guid: v('call_guid'), record: v('record') }),
+      q.insertInto('deliveries').values({ call_guid: v('call_guid'), record: v('record'), instance }),
     ),
     // Written again (same id): the entry keeps its place and is usable again.
     enqueue: compiledOnce(db, /** @type {const} */ (['id', 'origin', 'created_at', 'delivery']), (q, v) =>
       q
         .insertInto('outbox_entries')
-        .values({ id: v('id'), origin: v('origin'), created_at: /** @type {never} */ (v('created_at')), delivery: v('delivery') })
+        .values({ id: v('id'), origin: v('origin'), created_at: /** @type {never} */ (v('created_at')), delivery: v('delivery'), ...leased })
         .onConflict((c) =>
-          c.column('id').doUpdateSet({ origin: v('origin'), created_at: /** @type {never} */ (v('created_at')), delivery: v('delivery'), quarantined: null }),
+          c
+            .column('id')
+            .doUpdateSet({ origin: v('origin'), created_at: /** @type {never} */ (v('created_at')), delivery: v('delivery'), quarantined: null, ...leased }),
         ),
     ),
     complete: compiledOnce(db, /** @type {const} */ (['id']), (q, v) => q.deleteFrom('outbox_entries').where('id', '=', v('id'))),
@@ -99,6 +155,94 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries }) {
     }
   };
 
+  /**
+   * A batch's net effect as multi-row statements: ids to delete (run first), entries to write (after,
+   * so an entry completed and then written again in one batch takes a new position, as it would one
+   * by one), the last snapshot of each call, and the records in order. Null for a batch that
+   * quarantines: it is applied op by op.
+   * @param {JournalOp[]} ops
+   */
+  const coalesced = (ops) => {
+    /** @type {Set<string>} */
+    const deletes = new Set();
+    /** @type {Map<string, import('@callhook/core').PendingDelivery>} */
+    const entries = new Map();
+    /** @type {Map<string, import('@callhook/core').CallSnapshot>} */
+    const calls = new Map();
+    /** @type {import('@callhook/core').DeliveryRecord[]} */
+    const records = [];
+    for (const op of ops) {
+      switch (op[0]) {
+        case 'call':
+          calls.delete(op[1].guid);
+          calls.set(op[1].guid, op[1]);
+          break;
+        case 'record':
+          records.push(op[1]);
+          break;
+        case 'enqueue':
+          entries.set(op[1].id, op[1]);
+          break;
+        case 'complete':
+          entries.delete(op[1]);
+          deletes.add(op[1]);
+          break;
+        case 'quarantine':
+          return null;
+      }
+    }
+    return { deletes: [...deletes], entries: [...entries.values()], calls: [...calls.values()], records };
+  };
+
+  /**
+   * @param {import('kysely').Transaction<import('./journal-schema.js').JournalTables>} trx
+   * @param {NonNullable<ReturnType<typeof coalesced>>} plan
+   */
+  const applyPlan = async (trx, plan) => {
+    if (plan.deletes.length > 0) await trx.deleteFrom('outbox_entries').where('id', 'in', plan.deletes).execute();
+    if (plan.entries.length > 0) {
+      await trx
+        .insertInto('outbox_entries')
+        .values(
+          plan.entries.map((d) => ({
+            id: d.id,
+            origin: originOf(d),
+            created_at: d.createdAt,
+            delivery: seal(key, JSON.stringify(d)),
+            quarantined: null,
+            ...leased,
+          })),
+        )
+        .onConflict((c) =>
+          c.column('id').doUpdateSet((eb) => ({
+            origin: eb.ref('excluded.origin'),
+            created_at: eb.ref('excluded.created_at'),
+            delivery: eb.ref('excluded.delivery'),
+            quarantined: null,
+            ...leased,
+          })),
+        )
+        .execute();
+    }
+    if (plan.calls.length > 0) {
+      await trx
+        .insertInto('calls')
+        .values(plan.calls.map((call) => ({ guid: call.guid, created_at: call.createdAt, snapshot: JSON.stringify(call), instance })))
+        .onConflict((c) =>
+          c.column('guid').doUpdateSet((eb) => ({ created_at: eb.ref('excluded.created_at'), snapshot: eb.ref('excluded.snapshot'), instance })),
+        )
+        .execute();
+      writesSincePrune += plan.calls.length;
+    }
+    if (plan.records.length > 0) {
+      await trx
+        .insertInto('deliveries')
+        .values(plan.records.map((record) => ({ call_guid: record.callGuid, record: JSON.stringify(record), instance })))
+        .execute();
+      writesSincePrune += plan.records.length;
+    }
+  };
+
   /** @param {import('kysely').Transaction<import('./journal-schema.js').JournalTables>} trx */
   const prune = async (trx) => {
     writesSincePrune = 0;
@@ -117,12 +261,55 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries }) {
 
   return {
     /**
-     * Applies ops in order, in one transaction: all of them are committed or none.
+     * With a lease: extends this instance's lease on every entry it holds, returning how many.
+     */
+    async renewLeases() {
+      if (!lease) return 0;
+      const result = await db
+        .updateTable('outbox_entries')
+        .set({ lease_until: /** @type {never} */ (lease.until) })
+        .where('lease_owner', '=', lease.owner)
+        .where('quarantined', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    /**
+     * With a lease: ends this instance's leases (a clean stop), so another instance may claim the
+     * entries left at once rather than when the leases would have run out.
+     */
+    async releaseLeases() {
+      if (!lease) return;
+      await db.updateTable('outbox_entries').set({ lease_until: null }).where('lease_owner', '=', lease.owner).execute();
+    },
+
+    /**
+     * With a lease: whether a usable entry's lease has run out (its instance stopped renewing it), so
+     * that an outbox page would now claim it.
+     */
+    async leasesExpired() {
+      if (!lease) return false;
+      const row = await db
+        .selectFrom('outbox_entries')
+        .select('position')
+        .where('quarantined', 'is', null)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', /** @type {never} */ (sql`now()`))]))
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+
+    /**
+     * Applies ops in order, in one transaction: all of them are committed or none. With `coalesce`
+     * (a database across a network, where each statement is a round trip) the batch is written as a
+     * few multi-row statements with the same outcome as applying its ops one by one.
      * @param {JournalOp[]} ops
      */
     async writeBatch(ops) {
+      const plan = coalesce ? coalesced(ops) : null;
       await db.transaction().execute(async (trx) => {
-        for (const op of ops) await apply(trx, op);
+        if (plan) await applyPlan(trx, plan);
+        else for (const op of ops) await apply(trx, op);
         if (writesSincePrune >= PRUNE_EVERY) await prune(trx);
       });
     },
@@ -134,19 +321,15 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries }) {
     async query(q) {
       switch (q.query) {
         case 'page': {
-          let page = db.selectFrom('outbox_entries').select(['position', 'id', 'delivery']).where('position', '>', q.after).where('quarantined', 'is', null);
-          if (q.origin !== undefined) page = page.where('origin', '=', q.origin);
-          const rows = await page
-            .orderBy('position')
-            .limit(q.limit + 1)
-            .execute();
+          const rows = lease ? await claimPage(db, lease, q) : await readPage(db, q);
           return {
             done: rows.length <= q.limit,
             rows: rows.slice(0, q.limit).map((row) => {
+              const position = Number(row.position); // PostgreSQL's bigint arrives as a string
               try {
-                return { position: row.position, id: row.id, text: unseal(key, row.delivery) };
+                return { position, id: row.id, text: unseal(key, row.delivery) };
               } catch (error) {
-                return { position: row.position, id: row.id, error: messageOf(error) };
+                return { position, id: row.id, error: messageOf(error) };
               }
             }),
           };
@@ -154,8 +337,8 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries }) {
         case 'quarantined': {
           const quarantined = db.selectFrom('outbox_entries').where('quarantined', 'is not', null);
           const counted = await quarantined.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-          const entries = await quarantined.select(['position', 'id', 'quarantined as reason']).orderBy('position').limit(q.limit).execute();
-          return { count: Number(counted.count), entries };
+          const rows = await quarantined.select(['position', 'id', 'quarantined as reason']).orderBy('position').limit(q.limit).execute();
+          return { count: Number(counted.count), entries: rows.map((row) => ({ ...row, position: Number(row.position) })) };
         }
         case 'calls': {
           const rows = await db.selectFrom('calls').select('snapshot').orderBy('created_at', 'desc').limit(q.limit).execute();

@@ -33,7 +33,7 @@ export interface ServerOptions {
   settings?: LoadedSettings;
   demo?: { token: string };
   settingsStore?: SettingsStore;
-  /** Directory of the journal, or `:memory:` (the `--data` flag); read through `journalSpecOf`. */
+  /** Directory of the journal, or `:memory:` (the `--data` flag); read with the settings' `journal` through `journalSpecOf`. */
   dataDir: string;
   /** Another journal than the one `dataDir` names (see `JournalSpec`: the seam for other databases). */
   journal?: JournalSpec;
@@ -120,7 +120,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(fileDataDir !== undefined ? { dataDir: fileDataDir } : {}),
       callGuid: (lineId, lineCallId) => made.engine?.callOnLine(lineCallId, lineId)?.guid,
     });
-  const journal = createJournal(options.journal ?? journalSpecOf(options.dataDir), {
+  const journal = createJournal(options.journal ?? journalSpecOf(options.dataDir, settings.settings.journal), {
     onWriteError: (error) => logger.log('error', error.message),
     onBadEntry: ({ position, id, reason }) =>
       logger.log(

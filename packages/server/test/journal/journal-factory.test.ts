@@ -9,6 +9,15 @@ describe('journal factory', () => {
   it('reads --data: ":memory:" keeps nothing, anything else is a data directory', () => {
     expect(journalSpecOf(':memory:')).toEqual({ kind: 'memory' });
     expect(journalSpecOf('/var/lib/callhook')).toEqual({ kind: 'sqlite', dataDir: '/var/lib/callhook' });
+    expect(journalSpecOf('/var/lib/callhook', { type: 'sqlite' })).toEqual({ kind: 'sqlite', dataDir: '/var/lib/callhook' });
+    // The settings' journal picks PostgreSQL; the data directory still holds its outbox key.
+    expect(journalSpecOf('/var/lib/callhook', { type: 'postgres', url: 'postgres://u:p@db/x', leaseSeconds: 12, instance: 'a' })).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@db/x',
+      dataDir: '/var/lib/callhook',
+      leaseMs: 12_000,
+      instance: 'a',
+    });
   });
 
   it('makes a sqlite journal in its data directory (0700) that keeps the outbox across instances', async () => {

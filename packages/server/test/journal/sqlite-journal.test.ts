@@ -1,4 +1,4 @@
-import type { CallSnapshot, DeliveryRecord } from '@callhook/core';
+import type { CallSnapshot } from '@callhook/core';
 import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultDataDir, journalFile, SqliteJournal } from '../../src/index.js';
 import { pendingDelivery } from '../support/pending-delivery.js';
+import { journalContract, type JournalKit } from './journal-contract.js';
 
 const call = (guid: string, createdAt: string): CallSnapshot => ({
   guid,
@@ -25,69 +26,33 @@ const call = (guid: string, createdAt: string): CallSnapshot => ({
   recording: false,
 });
 
-const record = (callGuid: string, attempt: number): DeliveryRecord => ({
-  deliveryId: `${callGuid}:inbound:0:1`,
-  callGuid,
-  action: 'inbound',
-  slot: 0,
-  url: 'http://x/',
-  mode: 'http',
-  attempt,
-  outcome: 'delivered',
-  status: 200,
-  latencyMs: 3,
-  error: null,
-  at: attempt,
-  final: true,
+/** SQLite storage for the journal contract: a file in a fresh data directory. */
+const sqliteKit: JournalKit = {
+  async fresh() {
+    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
+    const raw = <T>(use: (db: Database.Database) => T): T => {
+      const db = new Database(file);
+      try {
+        return use(db);
+      } finally {
+        db.close();
+      }
+    };
+    return {
+      open: (options) => new SqliteJournal(file, options),
+      committedOutboxIds: async () => raw((db) => db.prepare('SELECT id FROM outbox_entries ORDER BY position').pluck().all() as string[]),
+      putRawEntry: async (id, delivery) => {
+        raw((db) => db.prepare('INSERT INTO outbox_entries (id, origin, created_at, delivery) VALUES (?, ?, ?, ?)').run(id, 'http://x', 1, delivery));
+      },
+    };
+  },
+};
+
+describe('SqliteJournal: the journal contract', () => {
+  journalContract(sqliteKit);
 });
 
 describe('SqliteJournal', () => {
-  it('keeps the outbox across reopening a file until each delivery completes', async () => {
-    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
-    const first = new SqliteJournal(file);
-    const a = pendingDelivery('http://x/a');
-    const b = pendingDelivery('http://x/b');
-    first.enqueueDelivery(a);
-    first.enqueueDelivery(b);
-    first.enqueueDelivery(a);
-    first.completeDelivery(b.id);
-    await first.close();
-    const second = new SqliteJournal(file);
-    expect(await second.pendingDeliveries()).toEqual([a]);
-    second.completeDelivery(a.id);
-    expect(await second.pendingDeliveries()).toEqual([]);
-    await second.close();
-  });
-
-  it('returns calls newest first and deliveries newest first, per call too', async () => {
-    const journal = new SqliteJournal(':memory:');
-    journal.recordCall(call('g1', '2026-01-01T10:00:00.000Z'));
-    journal.recordCall(call('g2', '2026-01-01T11:00:00.000Z'));
-    journal.recordCall({ ...call('g1', '2026-01-01T10:00:00.000Z'), disposition: 'answered' });
-    expect((await journal.recentCalls(10)).map((c) => [c.guid, c.disposition])).toEqual([
-      ['g2', 'missed'],
-      ['g1', 'answered'],
-    ]);
-    journal.recordDelivery(record('g1', 1));
-    journal.recordDelivery(record('g2', 1));
-    journal.recordDelivery(record('g1', 2));
-    expect((await journal.recentDeliveries(10)).map((r) => [r.callGuid, r.attempt])).toEqual([
-      ['g1', 2],
-      ['g2', 1],
-      ['g1', 1],
-    ]);
-    expect(await journal.recentDeliveries(1, 'g1')).toEqual([record('g1', 2)]);
-    await journal.close();
-  });
-
-  it('prunes old history beyond its limits', async () => {
-    const journal = new SqliteJournal(':memory:', { keepDeliveries: 100 });
-    for (let i = 0; i < 2_500; i++) journal.recordDelivery(record(`g${i}`, 1));
-    expect((await journal.recentDeliveries(10_000)).length).toBeLessThanOrEqual(600);
-    expect((await journal.recentDeliveries(1))[0]!.callGuid).toBe('g2499');
-    await journal.close();
-  });
-
   it('says why a file cannot be opened, and fails a wait for the outbox instead of hanging', async () => {
     const errors: Error[] = [];
     const journal = new SqliteJournal('/nonexistent-dir/callhook.db', { onWriteError: (e) => errors.push(e) });
@@ -97,42 +62,6 @@ describe('SqliteJournal', () => {
     await expect(journal.opened()).rejects.toThrow(/journal \/nonexistent-dir\/callhook.db: .*directory does not exist/);
     await expect(journal.recentCalls(1)).rejects.toThrow(/directory does not exist/);
     expect(errors).toHaveLength(1);
-    await journal.close();
-  });
-
-  it('tells when each outbox entry is durable, and has nothing to wait for once it is', async () => {
-    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
-    const journal = new SqliteJournal(file);
-    const a = pendingDelivery('http://x/a');
-    const b = pendingDelivery('http://x/b');
-    journal.enqueueDelivery(a);
-    journal.enqueueDelivery(b);
-    const durable = journal.outboxDurable(a.id);
-    expect(durable).toBeInstanceOf(Promise);
-    await durable;
-    // Committed means another connection sees it now, before any read on this one flushes.
-    const reader = new Database(file, { readonly: true });
-    expect(reader.prepare('SELECT id FROM outbox_entries ORDER BY position').pluck().all()).toEqual([a.id, b.id]);
-    reader.close();
-    expect(journal.outboxDurable(b.id)).toBeUndefined(); // committed in the same batch
-    expect(journal.outboxDurable('never-enqueued')).toBeUndefined();
-    await journal.close();
-  });
-
-  it('commits a storm of entries in bounded batches, each entry durable before it is reported so', async () => {
-    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
-    const journal = new SqliteJournal(file);
-    const deliveries = Array.from({ length: 2_000 }, (_, i) => pendingDelivery(`http://x/${i}`));
-    for (const d of deliveries) journal.enqueueDelivery(d);
-    await journal.outboxDurable(deliveries[0]!.id);
-    const reader = new Database(file, { readonly: true });
-    const count = reader.prepare('SELECT COUNT(*) FROM outbox_entries').pluck();
-    const afterFirst = count.get() as number;
-    expect(afterFirst).toBeGreaterThan(0);
-    expect(afterFirst).toBeLessThan(deliveries.length); // the first requests need not wait for the whole storm
-    await journal.outboxDurable(deliveries.at(-1)!.id);
-    expect(count.get()).toBe(deliveries.length);
-    reader.close();
     await journal.close();
   });
 
