@@ -5,6 +5,7 @@ import type { LineSchemaSource } from '../line/line-plugin.js';
 import { DEFAULT_LINE_ID, LineIdSchema, MAX_LINES, type LineSettings } from '../line/line-settings.js';
 import { simulatorLine } from '../line/simulator-line.js';
 import { isCidr, isHostName, isIP } from './net-validators.js';
+import { MaskedMqttSettingsSchema, MqttSettingsSchema } from './mqtt-settings.js';
 
 export const INBOUND_ACTIONS = ['make_call', 'answer', 'hangup', 'hold', 'unhold', 'transfer', 'dtmf'] as const;
 export type InboundAction = (typeof INBOUND_ACTIONS)[number];
@@ -194,6 +195,8 @@ function baseSettingsSchema(maxSlots: number) {
     $schema: z.string().optional(),
     actionUrls: actionUrlsSchema(SlotSchema, maxSlots),
     inbound: InboundSchema.default(InboundSchema.parse({})),
+    /** The MQTT broker events, line state and commands also go through; absent: no MQTT. */
+    mqtt: MqttSettingsSchema.optional(),
   });
 }
 
@@ -202,6 +205,7 @@ function maskedBaseSettingsSchema(maxSlots: number) {
     $schema: z.string().optional(),
     actionUrls: actionUrlsSchema(MaskedSlotSchema, maxSlots),
     inbound: MaskedInboundSchema.default(MaskedInboundSchema.parse({})),
+    mqtt: MaskedMqttSettingsSchema.optional(),
   });
 }
 

@@ -1,0 +1,49 @@
+import { connectAsync, type IClientPublishOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+
+export interface Seen {
+  topic: string;
+  text: string;
+  retain: boolean;
+  packet: IPublishPacket;
+}
+
+/** A test client (MQTT 5) that records every message on the filters it subscribes to. */
+export class Subscriber {
+  readonly seen: Seen[] = [];
+
+  private constructor(readonly client: MqttClient) {
+    client.on('message', (topic, payload, packet) => this.seen.push({ topic, text: payload.toString(), retain: packet.retain, packet }));
+  }
+
+  static async connect(url: string, filters: string[], options: { clientId?: string; clean?: boolean } = {}): Promise<Subscriber> {
+    const client = await connectAsync(url, {
+      protocolVersion: 5,
+      reconnectPeriod: 200,
+      clean: options.clean ?? true,
+      ...(options.clientId ? { clientId: options.clientId } : {}),
+    });
+    const subscriber = new Subscriber(client);
+    if (filters.length > 0) await client.subscribeAsync(filters, { qos: 1 });
+    return subscriber;
+  }
+
+  on(topic: string): Seen[] {
+    return this.seen.filter((message) => message.topic === topic);
+  }
+
+  json<T = Record<string, unknown>>(topic: string): T[] {
+    return this.on(topic).map((message) => JSON.parse(message.text) as T);
+  }
+
+  last<T = Record<string, unknown>>(topic: string): T | undefined {
+    return this.json<T>(topic).at(-1);
+  }
+
+  publish(topic: string, payload: string, options: IClientPublishOptions = { qos: 1 }): Promise<unknown> {
+    return this.client.publishAsync(topic, payload, options);
+  }
+
+  async close(): Promise<void> {
+    await this.client.endAsync(true);
+  }
+}
