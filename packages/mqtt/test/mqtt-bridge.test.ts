@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '@callhook/test-support';
-import { Mosquitto } from './support/mosquitto.js';
+import { Mosquitto, waitFor } from '@callhook/test-support';
 import { startTestServer, type TestServer } from './support/server.js';
 import { Subscriber } from './support/subscriber.js';
 

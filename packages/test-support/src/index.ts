@@ -2,3 +2,4 @@
 export { SimulatedClock, SPEC_EXAMPLE_TIME, flush, type ClockLike } from './simulated-clock.js';
 export { startReceiver, type Handler, type Received, type Receiver } from './receiver.js';
 export { sleep, waitFor } from './wait-for.js';
+export { Mosquitto, freePort } from './mosquitto.js';

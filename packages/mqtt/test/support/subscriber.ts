@@ -15,13 +15,14 @@ export class Subscriber {
     client.on('message', (topic, payload, packet) => this.seen.push({ topic, text: payload.toString(), retain: packet.retain, packet }));
   }
 
-  static async connect(url: string, filters: string[], options: { clientId?: string; clean?: boolean } = {}): Promise<Subscriber> {
-    const client = await connectAsync(url, {
-      protocolVersion: 5,
-      reconnectPeriod: 200,
-      clean: options.clean ?? true,
-      ...(options.clientId ? { clientId: options.clientId } : {}),
-    });
+  /**
+   * Connects and subscribes (QoS 1). `persistent`: a session under that client id which the broker
+   * keeps for an hour (MQTT 5 session expiry), so QoS 1 messages published while this client is away
+   * (the broker restarting) are queued for it and arrive when it is back.
+   */
+  static async connect(url: string, filters: string[], options: { persistent?: string } = {}): Promise<Subscriber> {
+    const session = options.persistent ? { clientId: options.persistent, clean: false, properties: { sessionExpiryInterval: 3600 } } : { clean: true };
+    const client = await connectAsync(url, { protocolVersion: 5, reconnectPeriod: 200, ...session });
     const subscriber = new Subscriber(client);
     if (filters.length > 0) await client.subscribeAsync(filters, { qos: 1 });
     return subscriber;

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { waitFor } from '@callhook/test-support';
+import { waitFor } from './wait-for.js';
 
 /** A free TCP port on loopback (bound and released; the broker takes it right after). */
 export async function freePort(): Promise<number> {
@@ -26,9 +26,10 @@ function accepts(port: number): Promise<boolean> {
 }
 
 /**
- * A real Mosquitto on a loopback port, run as the current user from a temporary config (anonymous,
- * no persistence). `stop` and `start` again keep the port: a broker restart. `close` stops it for
- * good and removes its directory; call it in afterAll.
+ * A real Mosquitto on a loopback port, run as the current user from a temporary config (anonymous;
+ * sessions and queued messages persisted in its directory, so they outlive a restart). `stop` and
+ * `start` again keep the port and the persisted sessions: a broker restart. `close` stops it for good
+ * and removes its directory; call it in afterAll.
  */
 export class Mosquitto {
   private child: ChildProcess | null = null;
@@ -62,7 +63,9 @@ export class Mosquitto {
         '',
       ].join('\n'),
     );
-    const child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Debian installs the broker in /usr/sbin, which a non-root user's PATH may lack.
+    const binary = existsSync('/usr/sbin/mosquitto') ? '/usr/sbin/mosquitto' : 'mosquitto';
+    const child = spawn(binary, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
