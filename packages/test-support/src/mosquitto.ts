@@ -55,7 +55,9 @@ export class Mosquitto {
       [
         `listener ${this.port} 127.0.0.1`,
         'allow_anonymous true',
-        'persistence false',
+        'persistence true',
+        `persistence_location ${this.dir}/`,
+        'max_queued_messages 100000',
         `user ${userInfo().username}`,
         'log_dest stderr',
         'log_type error',

@@ -17,12 +17,15 @@ export class Subscriber {
 
   /**
    * Connects and subscribes (QoS 1). `persistent`: a session under that client id which the broker
-   * keeps for an hour (MQTT 5 session expiry), so QoS 1 messages published while this client is away
-   * (the broker restarting) are queued for it and arrive when it is back.
+   * keeps, so QoS 1 messages published while this client is away (the broker restarting) are queued
+   * for it and arrive when it is back.
    */
   static async connect(url: string, filters: string[], options: { persistent?: string } = {}): Promise<Subscriber> {
-    const session = options.persistent ? { clientId: options.persistent, clean: false, properties: { sessionExpiryInterval: 3600 } } : { clean: true };
-    const client = await connectAsync(url, { protocolVersion: 5, reconnectPeriod: 200, ...session });
+    // A persistent session is an MQTT 3.1.1 one (clean session 0, §3.1.2.4): kept until the client comes back.
+    const session = options.persistent
+      ? { clientId: options.persistent, clean: false, protocolVersion: 4 as const }
+      : { clean: true, protocolVersion: 5 as const };
+    const client = await connectAsync(url, { reconnectPeriod: 200, ...session });
     const subscriber = new Subscriber(client);
     if (filters.length > 0) await client.subscribeAsync(filters, { qos: 1 });
     return subscriber;
