@@ -20,7 +20,7 @@ export function commandQuery(payload: Buffer): CommandQuery | Refusal {
   if (payload.length > MAX_COMMAND_BYTES) return bad(`the command is longer than ${MAX_COMMAND_BYTES} bytes`);
   const text = payload.toString('utf8').trim();
   if (text === '') return bad('the command is empty; send {"action": "make_call", "target": "123"} or action=make_call&target=123');
-  if (!text.startsWith('{')) return { query: text.startsWith('?') ? text.slice(1) : text, id: null };
+  if (!text.startsWith('{') && !text.startsWith('[')) return { query: text.startsWith('?') ? text.slice(1) : text, id: null };
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { AddOnPlugin, EngineAddOn, Engine, MqttSettings } from '@callhook/core';
+import type { AddOnPlugin, Clock, EngineAddOn, Engine, Logger, MqttSettings } from '@callhook/core';
 import { CommandSubscriber } from './command-subscriber.js';
 import { mqttEventDeliveries } from './event-deliveries.js';
 import { MqttConnection } from './mqtt-connection.js';
@@ -28,9 +28,9 @@ export interface MqttAddOnOptions {
 export function mqttAddOn(options: MqttAddOnOptions = {}): AddOnPlugin {
   return {
     name: 'mqtt',
-    create({ settings, logger }) {
+    create({ settings, logger, clock }) {
       const mqtt = settings.settings.mqtt;
-      return mqtt ? new MqttBridge(mqtt, logger, options) : null;
+      return mqtt ? new MqttBridge(mqtt, { logger, clock }, options) : null;
     },
   };
 }
@@ -44,18 +44,22 @@ class MqttBridge implements EngineAddOn {
   private state: StatePublisher | null = null;
   private commands: CommandSubscriber | null = null;
 
+  private readonly logger: Logger;
+
   constructor(
     private readonly settings: MqttSettings,
-    private readonly logger: Parameters<AddOnPlugin['create']>[0]['logger'],
+    ports: { logger: Logger; clock: Clock },
     options: MqttAddOnOptions,
   ) {
+    this.logger = ports.logger;
     const clientId = settings.clientId ?? defaultClientId();
     this.topics = new Topics(settings.topicPrefix, clientId);
     this.connection = new MqttConnection({
       settings,
       clientId,
       willTopic: this.topics.instanceAvailability(),
-      logger,
+      logger: ports.logger,
+      clock: ports.clock,
       reconnectPeriodMs: options.reconnectPeriodMs,
     });
     this.sinks = [mqttSink(this.connection)];

@@ -1,6 +1,9 @@
-import { maskCredentials, type Logger, type MqttSettings } from '@callhook/core';
+import { maskCredentials, type Clock, type Logger, type MqttSettings } from '@callhook/core';
 import { connect, type IClientOptions, type IClientPublishOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import { OFFLINE } from './topics.js';
+
+/** How long `end` waits for the broker to acknowledge the goodbye messages. */
+const END_WAIT_MS = 2_000;
 
 /** A message as a subscriber sees it (MQTT 5 properties included when the publisher set them). */
 export interface IncomingMessage {
@@ -16,6 +19,8 @@ export interface ConnectionOptions {
   /** The last will (MQTT 3.1.1 §3.1.2.5): `offline`, retained, published by the broker when the connection dies. */
   willTopic: string;
   logger: Logger;
+  /** Bounds the goodbye at `end` (a broker that stops answering must not hold up a shutdown). */
+  clock: Clock;
   /** How long to wait before connecting again after a connection is lost or refused (ms). */
   reconnectPeriodMs?: number;
 }
@@ -139,8 +144,9 @@ export class MqttConnection {
 
   /**
    * Ends the connection: publishes `finalMessages` first when connected (e.g. `offline`, as a clean
-   * DISCONNECT suppresses the will, MQTT 3.1.1 §3.14.4), then disconnects. Messages not acknowledged
-   * by then are dropped from mqtt.js (their outbox entries stay).
+   * DISCONNECT suppresses the will, MQTT 3.1.1 §3.14.4) and waits up to 2 s for their
+   * acknowledgement, then disconnects. Messages not acknowledged by then are dropped from mqtt.js
+   * (their outbox entries stay).
    */
   async end(finalMessages: { topic: string; payload: string }[] = []): Promise<void> {
     const client = this.client;
@@ -149,10 +155,14 @@ export class MqttConnection {
       return;
     }
     if (client.connected) {
-      await Promise.allSettled(finalMessages.map(({ topic, payload }) => this.publish(topic, payload, { qos: 1, retain: true })));
+      const sent = Promise.allSettled(finalMessages.map(({ topic, payload }) => this.publish(topic, payload, { qos: 1, retain: true })));
+      let timer: ReturnType<Clock['setTimeout']> | null = null;
+      const bound = new Promise<void>((resolve) => (timer = this.options.clock.setTimeout(resolve, END_WAIT_MS)));
+      await Promise.race([sent, bound]);
+      if (timer !== null) this.options.clock.clearTimeout(timer);
     }
     this.ended = true;
-    await client.endAsync(!client.connected);
+    await client.endAsync(true); // forced: what is not acknowledged by now stays in the outbox
   }
 
   /** The broker URL as logs show it (no credentials: they are never in the URL, see the settings rules). */
