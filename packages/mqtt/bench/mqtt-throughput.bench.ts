@@ -31,7 +31,9 @@ async function callhookRate(broker: Mosquitto): Promise<{ perSecond: number; byt
     const desk = server.line('desk');
     const started = performance.now();
     for (let i = 0; i < CALLS; i++) desk.remoteHangup(desk.incoming(String(10_000 + i)));
-    await waitFor(() => watcher.seen.length >= MESSAGES, 'every event', 600_000);
+    await waitFor(() => watcher.seen.length >= MESSAGES, 'every event', 120_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}: ${watcher.seen.length} of ${MESSAGES} arrived; dispatcher ${JSON.stringify(server.server.engine.dispatcher.stats())}`);
+    });
     const seconds = (performance.now() - started) / 1000;
     return { perSecond: MESSAGES / seconds, bytes: Math.round(watcher.seen.reduce((sum, m) => sum + m.text.length, 0) / watcher.seen.length) };
   } finally {
@@ -50,7 +52,9 @@ async function mosquittoPubRate(broker: Mosquitto, bytes: number): Promise<numbe
     });
     const exited = new Promise<number | null>((resolve) => pub.once('exit', resolve));
     pub.stdin.end(`${line}\n`.repeat(MESSAGES));
-    await waitFor(() => watcher.seen.length >= MESSAGES, 'every mosquitto_pub message', 600_000);
+    await waitFor(() => watcher.seen.length >= MESSAGES, 'every mosquitto_pub message', 120_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}: ${watcher.seen.length} of ${MESSAGES} arrived`);
+    });
     const seconds = (performance.now() - started) / 1000;
     await exited;
     return MESSAGES / seconds;

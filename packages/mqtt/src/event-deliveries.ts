@@ -21,6 +21,17 @@ export const MQTT_DELIVERY_RETRIES = { max: 10, backoffMs: 1_000 } as const;
 
 /** The header of a delivery that carries the QoS it is published with (`0`, `1` or `2`). */
 export const QOS_HEADER = 'mqtt-qos';
+/** The header of a delivery that carries its topic. */
+export const TOPIC_HEADER = 'mqtt-topic';
+
+/**
+ * The `url` of every MQTT delivery. The topic travels in `TOPIC_HEADER`, not here: the outbox keys
+ * its entries by receiver origin, and for a URL without an origin the SQLite journal takes the whole
+ * URL, where the dispatcher groups every `mqtt` delivery under `mqtt:` — a topic here would leave
+ * deliveries parked in the outbox unread once more than one origin's share (1/8 of the in-memory
+ * bound) waits. `mqtt:` is the same key under both rules.
+ */
+export const MQTT_URL = 'mqtt:';
 
 /**
  * The event message (a public contract): the delivery id, which stays the same across retries and
@@ -60,10 +71,10 @@ export const mqttEventDeliveries: EventDeliveries = (loaded, event) => {
     action: event.action,
     slot: MQTT_EVENT_SLOT,
     sequence: event.sequence,
-    url: new Topics(mqtt.topicPrefix, '').events(call.lineId),
+    url: MQTT_URL,
     mode: MQTT_MODE,
     method: 'POST',
-    headers: { [QOS_HEADER]: String(mqtt.qos) },
+    headers: { [QOS_HEADER]: String(mqtt.qos), [TOPIC_HEADER]: new Topics(mqtt.topicPrefix, '').events(call.lineId) },
     body: JSON.stringify(message),
     signingSecret: null,
     timeoutMs: MQTT_DELIVERY_TIMEOUT_MS,

@@ -4,7 +4,15 @@
  */
 export { mqttAddOn, defaultClientId, type MqttAddOnOptions } from './mqtt-add-on.js';
 export { mqttSink } from './mqtt-sink.js';
-export { mqttEventDeliveries, MQTT_EVENT_SLOT, MQTT_MODE, MQTT_DELIVERY_RETRIES, MQTT_DELIVERY_TIMEOUT_MS, type MqttEventMessage } from './event-deliveries.js';
+export {
+  mqttEventDeliveries,
+  MQTT_EVENT_SLOT,
+  MQTT_MODE,
+  MQTT_URL,
+  MQTT_DELIVERY_RETRIES,
+  MQTT_DELIVERY_TIMEOUT_MS,
+  type MqttEventMessage,
+} from './event-deliveries.js';
 export { MqttConnection, type ConnectionOptions, type IncomingMessage } from './mqtt-connection.js';
 export { Topics, ONLINE, OFFLINE } from './topics.js';
 export { lineState, lastMissed, LINE_STATES, type LineStateMessage, type LastMissedMessage, type LineStateName } from './line-state.js';

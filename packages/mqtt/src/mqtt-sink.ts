@@ -1,10 +1,10 @@
 import type { DeliverySink, PendingDelivery, SinkResult } from '@callhook/core';
-import { MQTT_EVENT_SLOT, MQTT_MODE, QOS_HEADER } from './event-deliveries.js';
+import { MQTT_EVENT_SLOT, MQTT_MODE, MQTT_URL, QOS_HEADER, TOPIC_HEADER } from './event-deliveries.js';
 import type { MqttConnection } from './mqtt-connection.js';
 
 /**
  * The `mqtt` delivery sink: publishes a delivery's body (the event message) to its topic (the
- * delivery's `url`) with its QoS, and counts it delivered once the broker acknowledged it (PUBACK
+ * `mqtt-topic` header; see `MQTT_URL`) with its QoS, and counts it delivered once the broker acknowledged it (PUBACK
  * for QoS 1, PUBCOMP for QoS 2). Until then the delivery stays in the journal's outbox, so an
  * unacknowledged message survives a crash and is sent after the restart. While the broker is
  * unreachable an attempt waits for the connection until its timeout (then it is retried). The
@@ -28,7 +28,7 @@ export function mqttSink(connection: MqttConnection): DeliverySink {
         rejectAborted(reason);
       });
       await Promise.race([connection.whenConnected((giveUp) => (stopWaiting = giveUp)), aborted]);
-      const published = connection.publish(delivery.url, delivery.body!, {
+      const published = connection.publish(topicOf(delivery), delivery.body!, {
         qos,
         properties: { userProperties: { 'Idempotency-Key': delivery.id }, contentType: 'application/json' },
       });
@@ -49,8 +49,14 @@ function refusal(delivery: PendingDelivery): SinkResult | null {
       retryable: false,
     };
   }
-  if (delivery.url === '' || /[+#\0]/.test(delivery.url)) {
-    return { outcome: 'network_error', status: null, error: `"${delivery.url}" is no topic to publish to (no +, # or empty topic)`, retryable: false };
+  const topic = topicOf(delivery);
+  if (topic === '' || /[+#\0]/.test(topic)) {
+    return { outcome: 'network_error', status: null, error: `"${topic}" is no topic to publish to (no +, # or empty topic)`, retryable: false };
   }
   return null;
+}
+
+/** The topic of a delivery: its `mqtt-topic` header, else (a delivery not made by `mqttEventDeliveries`) its URL. */
+function topicOf(delivery: PendingDelivery): string {
+  return delivery.headers[TOPIC_HEADER] ?? (delivery.url === MQTT_URL ? '' : delivery.url);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings, type Logger, type SimulatedLine } from '@callhook/core';
-import { editionLimits, simulatorLinePlugin, startServer, type RunningServer, type ServerEdition } from '@callhook/server';
+import { editionLimits, simulatorLinePlugin, startServer, type RunningServer, type ServerEdition, type ServerOptions } from '@callhook/server';
 import { mqttAddOn } from '../../src/index.js';
 
 /** An edition with simulator lines and the MQTT add-on (reconnecting quickly, as tests restart brokers). */
@@ -23,7 +23,7 @@ export interface TestServer {
 }
 
 /** Starts an in-process server (SQLite journal in a temp dir, or `dataDir` to share one across restarts) with `settings`. */
-export async function startTestServer(settings: Record<string, unknown>, dataDir?: string): Promise<TestServer> {
+export async function startTestServer(settings: Record<string, unknown>, dataDir?: string, delivery?: ServerOptions['delivery']): Promise<TestServer> {
   const logger = memoryLogger();
   const own = dataDir === undefined;
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'callhook-mqtt-data-'));

@@ -119,6 +119,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const fetcher = new UndiciFetcher(options.fetcher);
   const addOns = (edition.addOns ?? []).flatMap((plugin) => plugin.create({ settings: settings!, clock: systemClock, random: cryptoRandom, logger }) ?? []);
+  if (settings.settings.mqtt && !addOns.some((addOn) => addOn.name === 'mqtt')) {
+    logger.log('warn', 'the settings have "mqtt", but this edition has no MQTT add-on: nothing is published (run callhook serve for MQTT)');
+  }
   const engine = new Engine({
     lines,
     clock: systemClock,
