@@ -79,10 +79,10 @@ describe('MQTT deliveries across broker outages', () => {
     await broker.start();
     const after = ringAndMiss(100);
     const all = expectedIds([...before, ...during, ...after]);
-    await waitFor(() => all.every((id) => receivedIds().has(id)), 'every event of the stream', 120_000);
+    await waitFor(() => all.every((id) => receivedIds().has(id)), 'every event of the stream', 200_000);
     expect(all.filter((id) => !receivedIds().has(id))).toEqual([]);
     expect(server!.server.engine.dispatcher.stats().parked).toBe(0);
     const log = await server!.server.journal.recentDeliveries(1000);
     expect(log.filter((record) => record.mode === 'mqtt' && record.final && record.outcome !== 'delivered')).toEqual([]);
-  }, 180_000);
+  }, 260_000);
 });

@@ -33,6 +33,7 @@ export async function startTestServer(settings: Record<string, unknown>, dataDir
     dataDir: dir,
     logger,
     consoleDir: null,
+    delivery,
   });
   return {
     server,
