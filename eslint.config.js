@@ -124,7 +124,15 @@ export default tseslint.config(
   {
     // Everywhere outside tests and the CLI's commands (their user-facing sleeps and keep-alive: see
     // apps/cli/README.md).
-    files: ['packages/sip/src/**/*.ts', 'packages/phones/src/**/*.ts', 'packages/server/src/**/*.ts', 'apps/cli/src/**/*.ts', 'apps/desktop/src/main/**/*.ts', 'packages/node/src/**/*.ts'],
+    files: [
+      'packages/sip/src/**/*.ts',
+      'packages/mqtt/src/**/*.ts',
+      'packages/phones/src/**/*.ts',
+      'packages/server/src/**/*.ts',
+      'apps/cli/src/**/*.ts',
+      'apps/desktop/src/main/**/*.ts',
+      'packages/node/src/**/*.ts',
+    ],
     ignores: [
       'apps/cli/src/commands/**',
       // The adapters themselves: the one place that may touch the real clock and the CSPRNG.

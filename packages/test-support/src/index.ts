@@ -3,3 +3,4 @@ export { SimulatedClock, SPEC_EXAMPLE_TIME, flush, type ClockLike } from './simu
 export { startReceiver, type Handler, type Received, type Receiver } from './receiver.js';
 export { sleep, waitFor } from './wait-for.js';
 export { postgresBinDir, startPostgres, type PostgresCluster } from './postgres-cluster.js';
+export { Mosquitto, freePort } from './mosquitto.js';

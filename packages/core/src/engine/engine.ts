@@ -22,7 +22,16 @@ import { DialPolicy } from './dial-policy.js';
 import type { EngineEvent } from './engine-event.js';
 import { LineSet } from './line-set.js';
 import { resolveCall } from './resolve-call.js';
-import { deliveriesFor } from './slot-deliveries.js';
+import { deliveriesFor, type CallEventInput } from './slot-deliveries.js';
+import type { PendingDelivery } from '../dispatch/delivery.js';
+
+/**
+ * Deliveries an add-on makes for every call event besides the Action URL slots' (e.g. one MQTT
+ * message per event when `mqtt` is configured), from the settings in force at that event. They go
+ * through the dispatcher and the journal's outbox like a slot's; their `slot` number must be one no
+ * Action URL slot has, so their lane (in-order per call) and delivery ids stay their own.
+ */
+export type EventDeliveries = (settings: LoadedSettings, event: CallEventInput) => PendingDelivery[];
 
 export interface EngineDeps {
   /** The lines, in the order of `settings.lines` (the first takes `make_call` without `line=`). */
@@ -38,6 +47,8 @@ export interface EngineDeps {
   historyLimit?: number;
   /** The dispatcher's in-memory bound (`DispatcherOptions.maxQueued`); what does not fit waits in the outbox. */
   maxQueuedDeliveries?: number;
+  /** Deliveries add-ons make per call event besides the slots' (see `EventDeliveries`). */
+  eventDeliveries?: readonly EventDeliveries[];
   /** Further `DispatcherOptions` (per-origin limits, concurrency, resume page size). */
   dispatcher?: Pick<DispatcherOptions, 'maxQueuedPerOrigin' | 'concurrency' | 'concurrencyPerOrigin' | 'resumePageSize'>;
 }
@@ -466,8 +477,20 @@ export class Engine {
     const sequence = (this.sequences.get(state.guid) ?? 0) + 1;
     this.sequences.set(state.guid, sequence);
     this.emit({ type: 'call', action, call, at });
-    for (const delivery of deliveriesFor(this.settingsLoaded, { action, call, at, sequence }, this.deps.utcOffset)) {
+    const event = { action, call, at, sequence };
+    for (const delivery of deliveriesFor(this.settingsLoaded, event, this.deps.utcOffset)) {
       this.dispatcher.submit(delivery);
+    }
+    for (const source of this.deps.eventDeliveries ?? []) {
+      let extra: PendingDelivery[];
+      try {
+        extra = source(this.settingsLoaded, event);
+      } catch (error) {
+        // An add-on that cannot build its deliveries must not cost the slots theirs (nor the line its event).
+        this.logger.log('error', `event deliveries of an add-on failed: ${error instanceof Error ? error.message : String(error)}`, { call: call.guid });
+        continue;
+      }
+      for (const delivery of extra) this.dispatcher.submit(delivery);
     }
   }
 

@@ -97,6 +97,7 @@ export function maskSettings(settings: Settings, edition?: EditionLimits): Maske
     inbound: { ...settings.inbound, token: settings.inbound.token === null ? null : secretMarker() },
     journal: settings.journal.type === 'postgres' ? { ...settings.journal, url: maskCredentials(settings.journal.url) } : settings.journal,
     lines: settings.lines.map((line) => maskLine(line, edition)),
+    ...(settings.mqtt ? { mqtt: { ...settings.mqtt, password: settings.mqtt.password === null ? null : secretMarker() } } : {}),
   };
 }
 
@@ -244,10 +245,44 @@ export function restoreSecrets(input: unknown, stored: Settings, edition?: Editi
     }
   }
   if (isObject(input.journal)) out.journal = restoreJournalUrl(input.journal, stored, issues);
+  if (isObject(input.mqtt) && isSecretMarker(input.mqtt.password)) out.mqtt = restoreMqttPassword(input.mqtt, stored, issues);
   if (isObject(input.line)) out.line = restoreLineSecrets(input.line, stored, 'line', issues, edition);
   if (Array.isArray(input.lines)) out.lines = input.lines.map((line, i) => restoreLineSecrets(line, stored, `lines[${i}]`, issues, edition));
   if (issues.length > 0) throw new SettingsError(issues);
   return out;
+}
+
+/**
+ * The `mqtt` section from a client with its password marker replaced by the stored password. Like a
+ * slot's secret, it only stays with the broker and user it was entered for: a changed broker
+ * (`scheme://host:port`) or username refuses the marker.
+ */
+function restoreMqttPassword(input: Json, stored: Settings, issues: SettingsIssue[]): Json {
+  const saved = stored.mqtt;
+  if (!saved || saved.password === null) {
+    issues.push({ path: 'mqtt.password', message: `${MARKER_TEXT} keeps the stored MQTT password, but none is stored; send the password itself or null` });
+    return input;
+  }
+  const broker = brokerOf(input.url);
+  if (broker === null || broker !== brokerOf(saved.url) || input.username !== saved.username) {
+    issues.push({
+      path: 'mqtt.password',
+      message: 'the broker URL or username changed; the stored MQTT password only stays with the broker and user it was entered for: type it again',
+    });
+    return input;
+  }
+  return { ...input, password: saved.password };
+}
+
+/** `scheme://host:port` of a broker URL (mqtt: URLs have no WHATWG origin), or null when it is none. */
+function brokerOf(url: unknown): string | null {
+  if (typeof url !== 'string') return null;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.hostname.toLowerCase()}:${parsed.port}`;
+  } catch {
+    return null;
+  }
 }
 
 /**

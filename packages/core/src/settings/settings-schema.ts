@@ -5,6 +5,7 @@ import type { LineSchemaSource } from '../line/line-plugin.js';
 import { DEFAULT_LINE_ID, LineIdSchema, MAX_LINES, type LineSettings } from '../line/line-settings.js';
 import { simulatorLine } from '../line/simulator-line.js';
 import { isCidr, isHostName, isIP } from './net-validators.js';
+import { MaskedMqttSettingsSchema, MqttSettingsSchema } from './mqtt-settings.js';
 
 export const INBOUND_ACTIONS = ['make_call', 'answer', 'hangup', 'hold', 'unhold', 'transfer', 'dtmf'] as const;
 export type InboundAction = (typeof INBOUND_ACTIONS)[number];
@@ -245,6 +246,8 @@ function baseSettingsSchema(maxSlots: number) {
     actionUrls: actionUrlsSchema(SlotSchema, maxSlots),
     inbound: InboundSchema.default(InboundSchema.parse({})),
     journal: JournalSettingsSchema.default({ type: 'sqlite' }),
+    /** The MQTT broker events, line state and commands also go through; absent: no MQTT. */
+    mqtt: MqttSettingsSchema.optional(),
   });
 }
 
@@ -254,6 +257,7 @@ function maskedBaseSettingsSchema(maxSlots: number) {
     actionUrls: actionUrlsSchema(MaskedSlotSchema, maxSlots),
     inbound: MaskedInboundSchema.default(MaskedInboundSchema.parse({})),
     journal: JournalSettingsSchema.default({ type: 'sqlite' }),
+    mqtt: MaskedMqttSettingsSchema.optional(),
   });
 }
 

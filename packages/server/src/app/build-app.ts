@@ -1,4 +1,4 @@
-import { MAX_REQUEST_TARGET, silentLogger, type Clock, type Engine, type LoadedSettings, type Logger } from '@callhook/core';
+import { MAX_REQUEST_TARGET, silentLogger, type Clock, type Engine, type EngineAddOn, type LoadedSettings, type Logger } from '@callhook/core';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { redactUrl } from '../adapters/redact.js';
 import { systemClock } from '@callhook/node';
@@ -51,6 +51,8 @@ export interface AppDeps {
   eventStreams?: EventStreamLimits;
   /** Where the lines write call recordings (`<dataDir>/recordings`); absent: no recordings are served. */
   recordingsDir?: string;
+  /** Add-ons running beside the engine (e.g. MQTT); `/healthz` reports each one's connection. */
+  addOns?: readonly EngineAddOn[];
 }
 
 declare module 'fastify' {
@@ -138,7 +140,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       plugin.routes?.(app, { engine, lines: () => engine.lines.entries().filter(({ line }) => line.kind === plugin.type) });
     }
     registerEchoRoutes(app, deps.echo ?? new EchoStore(), clock);
-    registerHealthRoute(app, engine, history);
+    registerHealthRoute(app, engine, history, deps.addOns);
     registerMetricsRoute(app, metrics);
     registerOpenApiRoute(app);
   });

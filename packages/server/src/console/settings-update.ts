@@ -28,6 +28,8 @@ export function inboundRestartFields(before: Settings, after: Settings): string[
   if (a.enabled !== b.enabled) fields.push('inbound.enabled');
   if (a.port !== b.port) fields.push('inbound.port');
   if (a.listen.join() !== b.listen.join()) fields.push('inbound.listen');
+  // The MQTT connection (broker, client id, will, subscriptions) is made once, at start.
+  if (JSON.stringify(before.mqtt ?? null) !== JSON.stringify(after.mqtt ?? null)) fields.push('mqtt');
   return fields;
 }
 

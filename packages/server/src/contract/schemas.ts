@@ -94,6 +94,10 @@ export const HealthReplySchema = z.object({
   lines: z.array(LineReportSchema),
   deliveries: DispatcherStatsSchema,
   outbox: z.object({ quarantined: z.number().int().nullable() }),
+  addOns: z
+    .record(z.string(), z.object({ state: z.enum(['up', 'down', 'stopped']), detail: z.string() }))
+    .optional()
+    .describe('add-ons running beside the engine (e.g. mqtt) and how their connection stands'),
 });
 
 /** Query of the history routes. `token` is allowed because the token may travel as `token=`. */

@@ -1,4 +1,4 @@
-import { STANDARD_SINK_MODES, type DeliverySink, type EditionLimits, type LinePlugin } from '@callhook/core';
+import { STANDARD_SINK_MODES, type AddOnPlugin, type DeliverySink, type EditionLimits, type LinePlugin } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
 
 /** A line plugin whose `routes` (if any) go on the server's fastify app. */
@@ -10,11 +10,13 @@ export type ServerLinePlugin = LinePlugin<any, FastifyInstance>;
  * first is the default line when the settings name none) and its slot limit. Every path that
  * validates settings — the settings file, `PUT /api/v1/settings`, the desktop's IPC, `config check`
  * — validates against the same edition. `sinks` are delivery sinks besides the built-in `http` and
- * `browser` (a slot names one with `sink`).
+ * `browser` (a slot names one with `sink`). `addOns` run beside the engine when the settings ask for
+ * them (e.g. `mqtt`): their sinks and per-event deliveries join the engine's, and they start and stop with it.
  */
 export interface ServerEdition {
   linePlugins: readonly ServerLinePlugin[];
   sinks?: readonly DeliverySink[];
+  addOns?: readonly AddOnPlugin[];
   maxSlots?: number;
 }
 

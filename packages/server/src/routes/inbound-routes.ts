@@ -1,4 +1,4 @@
-import { CallhookError, ExpectedError, readInboundRequest, Refusal, type Engine, type InboundCommand } from '@callhook/core';
+import { disabledAction, ExpectedError, readInboundRequest, Refusal, type Engine, type InboundCommand } from '@callhook/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CALL_PLACING_ACTIONS, takeCallPlace, type TokenBucketLimiter } from '../gate/rate-limiter.js';
 import { sendError } from '../http/error-handler.js';
@@ -27,11 +27,8 @@ export function registerInboundRoutes(app: FastifyInstance, engine: Engine, limi
   /** Refuses a disabled action and a call over the peer's limit; returns how to give the place back. */
   const admit = (command: InboundCommand, peer: string | undefined): (() => void) | null => {
     const { inbound } = engine.settings.settings;
-    if (!inbound.actions[command.action]) {
-      throw new CallhookError('action_disabled', `the inbound action "${command.action}" is off; set inbound.actions.${command.action} to true`, {
-        action: command.action,
-      });
-    }
+    const disabled = disabledAction(inbound, command.action);
+    if (disabled) throw disabled;
     if (!CALL_PLACING_ACTIONS.has(command.action)) return null;
     return takeCallPlace(limiter, peerKey(peer), inbound.rateLimit);
   };

@@ -5,6 +5,7 @@ import {
   standardSinks,
   type BrowserOpener,
   type DispatcherOptions,
+  type EngineAddOn,
   type LineEntry,
   type LoadedSettings,
   type Logger,
@@ -129,11 +130,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ),
   });
   const fetcher = new UndiciFetcher(options.fetcher);
+  const addOns = (edition.addOns ?? []).flatMap((plugin) => plugin.create({ settings: settings!, clock: systemClock, random: cryptoRandom, logger }) ?? []);
+  if (settings.settings.mqtt && !addOns.some((addOn) => addOn.name === 'mqtt')) {
+    logger.log('warn', 'the settings have "mqtt", but this edition has no MQTT add-on: nothing is published (run callhook serve for MQTT)');
+  }
   const engine = new Engine({
     lines,
     clock: systemClock,
     random: cryptoRandom,
-    sinks: [...standardSinks({ fetcher, browser }), ...(edition.sinks ?? [])],
+    sinks: [...standardSinks({ fetcher, browser }), ...(edition.sinks ?? []), ...addOns.flatMap((addOn) => addOn.sinks)],
+    eventDeliveries: addOns.flatMap((addOn) => addOn.eventDeliveries),
     settings,
     journal,
     logger,
@@ -153,6 +159,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     consoleDir: options.consoleDir ?? null,
     eventStreams: options.eventStreams,
     ...(fileDataDir !== undefined ? { recordingsDir: join(fileDataDir, 'recordings') } : {}),
+    addOns,
   });
 
   try {
@@ -165,6 +172,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await engine.start();
   let listeners: Listeners | null = null;
   try {
+    for (const addOn of addOns) await addOn.start(engine);
     const { inbound } = settings.settings;
     if (inbound.enabled) {
       listeners = await listenAll(app, inbound.listen, requestedPort ?? inbound.port, options.listener);
@@ -177,6 +185,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   } catch (error) {
     await engine.stop(0);
+    await stopAddOns(addOns, logger);
     await fetcher.close();
     await journal.close();
     throw error;
@@ -201,6 +210,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         // Drains up to drainMs, then halts the dispatcher: retries waiting out a back-off and
         // requests still in flight stay in the outbox for the next start, and hold no timer.
         const drained = await engine.stop(drainMs);
+        await stopAddOns(addOns, logger); // after the drain, which may still publish through them
         await listeners?.close();
         await app.close();
         await fetcher.destroy(); // nothing may go out after the drain bound
@@ -210,4 +220,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return stopping;
     },
   };
+}
+
+/** Stops each add-on; one that fails to stop is logged and does not keep the others running. */
+async function stopAddOns(addOns: readonly EngineAddOn[], logger: Logger): Promise<void> {
+  for (const addOn of addOns) {
+    try {
+      await addOn.stop();
+    } catch (error) {
+      logger.log('warn', `the ${addOn.name} add-on did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
 }

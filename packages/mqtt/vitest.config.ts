@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// Each file starts its own Mosquitto on loopback: files run one after another so ports and CPU are not contended.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
