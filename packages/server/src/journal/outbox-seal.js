@@ -12,7 +12,7 @@ export const SEALED = 'v1:';
  * @param {{ url: string, mode: string }} delivery
  */
 export function originOf(delivery) {
-  if (delivery.mode === 'browser') return 'browser:';
+  if (delivery.mode !== 'http') return `${delivery.mode}:`;
   try {
     const origin = new URL(delivery.url).origin;
     return origin === 'null' ? delivery.url : origin;
