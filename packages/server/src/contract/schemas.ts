@@ -25,7 +25,7 @@ export const ErrorBodySchema = z.object({
 
 export const DeliveryRecordSchema = z.object({
   deliveryId: z.string().describe('<call guid>:<action>:<slot>:<sequence>; also the Idempotency-Key'),
-  callGuid: z.string(),
+  callGuid: z.string().describe('the call; "test:<guid>" for a slot test from the console'),
   action: z.enum(ACTIONS),
   slot: z.number().int(),
   url: z.string(),
@@ -38,6 +38,11 @@ export const DeliveryRecordSchema = z.object({
   at: z.number().describe('epoch ms'),
   final: z.boolean(),
 });
+
+/** A record of a slot test from the console (`POST /api/v1/slots/test`): its call guid starts with `test:`. */
+export function isTestDelivery(record: Pick<DeliveryRecord, 'callGuid'>): boolean {
+  return record.callGuid.startsWith('test:');
+}
 
 // Fails to compile if core's DeliveryRecord and this schema drift apart.
 const _sameRecord: SameShape<z.infer<typeof DeliveryRecordSchema>, DeliveryRecord> = true;
