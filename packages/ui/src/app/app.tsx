@@ -7,9 +7,16 @@ import { InboundPage } from '../pages/inbound/inbound-page.js';
 import { useEngineState } from '../state/use-engine-state.js';
 import { LineStatusBadge } from './line-status.js';
 import { PAGES, pageFromHash, type PageId } from './pages.js';
+import { SignIn } from './sign-in.js';
 
-/** The console: navigation, the line status, and the page named by the location hash. */
-export function App({ client }: { client: EngineClient }) {
+export interface AppProps {
+  client: EngineClient;
+  /** Where a token typed into the sign-in field goes (the HTTP console); without it a 401 shows as an error. */
+  onSignIn?: (token: string) => void;
+}
+
+/** The console: navigation, the line status, and the page named by the location hash (or the sign-in field after a 401). */
+export function App({ client, onSignIn }: AppProps) {
   const state = useEngineState(client);
   const [page, setPage] = useState<PageId>(() => pageFromHash(window.location.hash));
   useEffect(() => {
@@ -46,14 +53,23 @@ export function App({ client }: { client: EngineClient }) {
             ))}
           </ul>
         </nav>
-        <LineStatusBadge line={state.line} lines={state.lines} connection={state.connection} />
+        {!state.signIn && <LineStatusBadge line={state.line} lines={state.lines} connection={state.connection} />}
       </header>
       <main id="main" tabIndex={-1}>
-        {page === 'action-urls' && <ActionUrlsPage client={client} />}
-        {page === 'inbound' && <InboundPage client={client} />}
-        {page === 'calls' && <CallsPage client={client} state={state} />}
-        {page === 'deliveries' && <DeliveriesPage client={client} deliveries={state.deliveries} />}
+        {state.signIn && onSignIn ? <SignIn reason={state.signIn} onSignIn={onSignIn} /> : <PageView page={page} client={client} state={state} />}
       </main>
     </div>
+  );
+}
+
+/** The page named by the hash. */
+function PageView({ page, client, state }: { page: PageId; client: EngineClient; state: ReturnType<typeof useEngineState> }) {
+  return (
+    <>
+      {page === 'action-urls' && <ActionUrlsPage client={client} />}
+      {page === 'inbound' && <InboundPage client={client} />}
+      {page === 'calls' && <CallsPage client={client} state={state} />}
+      {page === 'deliveries' && <DeliveriesPage client={client} deliveries={state.deliveries} />}
+    </>
   );
 }

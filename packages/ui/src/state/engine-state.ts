@@ -19,6 +19,11 @@ export interface EngineState {
   active: CallSnapshot[];
   recent: CallSnapshot[];
   deliveries: DeliveryRecord[];
+  /**
+   * The engine answered 401: `missing` when the console sent no token, `wrong` when the one it sent
+   * was refused; null while the engine accepts the console.
+   */
+  signIn: 'missing' | 'wrong' | null;
 }
 
 export type EngineStateAction =
@@ -26,9 +31,10 @@ export type EngineStateAction =
   | { type: 'loaded-deliveries'; deliveries: DeliveryRecord[] }
   | { type: 'line'; status: LineStatus }
   | { type: 'connection'; state: ConnectionState }
+  | { type: 'unauthorized'; hadToken: boolean }
   | { type: 'event'; event: EngineEvent };
 
-export const initialEngineState: EngineState = { line: null, lines: [], connection: 'connecting', active: [], recent: [], deliveries: [] };
+export const initialEngineState: EngineState = { line: null, lines: [], connection: 'connecting', active: [], recent: [], deliveries: [], signIn: null };
 
 const withoutCall = (calls: CallSnapshot[], guid: string) => calls.filter((c) => c.guid !== guid);
 
@@ -59,6 +65,8 @@ export function engineReducer(state: EngineState, action: EngineStateAction): En
       return { ...state, line: action.status };
     case 'connection':
       return { ...state, connection: action.state };
+    case 'unauthorized':
+      return { ...state, signIn: action.hadToken ? 'wrong' : 'missing' };
     case 'event': {
       const { event } = action;
       if (event.type === 'line') {
