@@ -61,8 +61,8 @@ export function createHttpClient(options: HttpClientOptions = {}): EngineClient 
       const { active, recent } = await send(() => api.listCalls());
       return { active, recent };
     },
-    async getDeliveries() {
-      return (await send(() => api.listDeliveries())).deliveries;
+    async getDeliveries(query) {
+      return (await send(() => api.listDeliveries(query ? { query: { limit: query.limit, call: query.call } } : undefined))).deliveries;
     },
     async getLineStatus() {
       // 503 means "line not ready" and still carries the line status.

@@ -48,11 +48,11 @@ function applyCall(state: EngineState, call: CallSnapshot): EngineState {
 
 const deliveryKey = (r: DeliveryRecord) => `${r.deliveryId}#${r.attempt}#${r.at}`;
 
-/** Newest first, each attempt once, however it arrived (initial load or live event). */
-export function mergeDeliveries(current: DeliveryRecord[], incoming: DeliveryRecord[]): DeliveryRecord[] {
+/** Newest first, each attempt once, however it arrived (initial load or live event); at most `max`. */
+export function mergeDeliveries(current: DeliveryRecord[], incoming: DeliveryRecord[], max = MAX_DELIVERIES): DeliveryRecord[] {
   const byKey = new Map(current.map((r) => [deliveryKey(r), r]));
   for (const record of incoming) byKey.set(deliveryKey(record), record);
-  return [...byKey.values()].sort((a, b) => b.at - a.at || b.attempt - a.attempt).slice(0, MAX_DELIVERIES);
+  return [...byKey.values()].sort((a, b) => b.at - a.at || b.attempt - a.attempt).slice(0, max);
 }
 
 export function engineReducer(state: EngineState, action: EngineStateAction): EngineState {

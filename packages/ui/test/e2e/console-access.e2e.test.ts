@@ -1,7 +1,9 @@
 // @vitest-environment node
+import { readFile } from 'node:fs/promises';
+import { SPEC_EXAMPLE_CALL } from '@callhook/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './support/browser.js';
+import { artifactPath, launchChromium } from './support/browser.js';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.js';
 
 const TOKEN = 'e2e-access-token-0123456789abcdef';
@@ -58,5 +60,43 @@ describe('opening a token-protected console in Chromium', () => {
     expect(icon.status()).toBe(204);
     expect(unauthorized).toEqual([]);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('the console on a 390 px wide phone screen', () => {
+  const post = (path: string, body: object) =>
+    fetch(`${server!.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const overflow = () => page!.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+  it('reflows calls and deliveries without sideways scrolling, and exports the delivery log as CSV', async () => {
+    server = await startConsoleServer({ inbound: { enabled: true } });
+    page = await browser.newPage({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
+    expect((await post('/api/v1/simulator/incoming', { from: '420', name: 'Anna Schmidt' })).status).toBe(200);
+    await post('/api/v1/simulator/hangup', {});
+    const test = await post('/api/v1/slots/test', {
+      slot: { on: 'connected', url: `http://127.0.0.1:9/a/very/long/path/that/would/push/the/table/wide?caller=<$remote_party>&name=<$remote_alias>` },
+      index: 1,
+      action: 'connected',
+      call: SPEC_EXAMPLE_CALL,
+    });
+    expect(test.status).toBe(200);
+
+    await page.goto(`${server.origin}/console/#calls`);
+    await page.getByText('1 missed call').waitFor();
+    await page.getByRole('button', { name: 'Call back Anna Schmidt (420)' }).waitFor();
+    expect(await overflow()).toBe(0);
+    await page.screenshot({ path: artifactPath('calls-390.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'Deliveries' }).click();
+    await page.getByText('1 of 1 deliveries').waitFor();
+    expect(await overflow()).toBe(0);
+    await page.screenshot({ path: artifactPath('deliveries-390.png'), fullPage: true });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^callhook-deliveries-.*\.csv$/);
+    const csv = await readFile((await download.path())!, 'utf8');
+    const [header, row] = csv.split('\r\n');
+    expect(header?.startsWith('time,slot,test,action,')).toBe(true);
+    expect(row).toMatch(/,2,true,connected,test:/);
   });
 });
