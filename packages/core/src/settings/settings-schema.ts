@@ -189,11 +189,27 @@ function actionUrlsSchema<T extends z.ZodType>(slot: T, maxSlots: number) {
     .default({ enabled: false, slots: [] });
 }
 
+/** Days of call history and delivery log the journal keeps unless `journal.keepDays` says otherwise. */
+export const DEFAULT_KEEP_DAYS = 90;
+
+/** What the journal keeps: history and delivery-log rows older than `keepDays` days are removed (hourly). */
+export const JournalSettingsSchema = z
+  .strictObject({
+    keepDays: z
+      .number({ error: `journal.keepDays must be a whole number of days (1-3650), e.g. ${DEFAULT_KEEP_DAYS}` })
+      .int('journal.keepDays must be a whole number of days')
+      .min(1, 'journal.keepDays must be at least 1 day')
+      .max(3650, 'journal.keepDays may be at most 3650 days (10 years)')
+      .default(DEFAULT_KEEP_DAYS),
+  })
+  .default({ keepDays: DEFAULT_KEEP_DAYS });
+
 function baseSettingsSchema(maxSlots: number) {
   return z.strictObject({
     $schema: z.string().optional(),
     actionUrls: actionUrlsSchema(SlotSchema, maxSlots),
     inbound: InboundSchema.default(InboundSchema.parse({})),
+    journal: JournalSettingsSchema,
   });
 }
 
@@ -202,6 +218,7 @@ function maskedBaseSettingsSchema(maxSlots: number) {
     $schema: z.string().optional(),
     actionUrls: actionUrlsSchema(MaskedSlotSchema, maxSlots),
     inbound: MaskedInboundSchema.default(MaskedInboundSchema.parse({})),
+    journal: JournalSettingsSchema,
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Journal } from '@callhook/core';
 import { journalFile } from './data-dir.js';
 import type { History } from './history.js';
+import type { Retainable } from './retention.js';
 import { SqliteJournal, type SqliteJournalOptions } from './sqlite-journal.js';
 
 /**
@@ -24,6 +25,8 @@ export interface ServerJournal extends Journal, History {
   opened(): Promise<void>;
   /** Writes what is pending and closes storage. */
   close(): Promise<void>;
+  /** Retention (`journal.keepDays`); a journal without it keeps every row (start-up says so). */
+  removeOlderThan?: Retainable['removeOlderThan'];
 }
 
 /** Options → journal, for one kind of `JournalSpec`. */
