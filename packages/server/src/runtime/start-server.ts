@@ -15,6 +15,7 @@ import { buildApp } from '../app/build-app.js';
 import { UndiciFetcher, type UndiciFetcherOptions } from '../delivery/undici-fetcher.js';
 import { createJournal, journalSpecOf, type JournalSpec, type ServerJournal } from '../journal/journal-factory.js';
 import { scheduleRetention } from '../journal/retention.js';
+import { logOperations } from './operations-log.js';
 import { ServerError } from '../http/http-error.js';
 import { applyLoadedSettings } from '../console/settings-update.js';
 import { EchoStore } from '../routes/echo-store.js';
@@ -139,6 +140,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     maxQueuedDeliveries: options.delivery?.maxQueued,
     dispatcher: options.delivery,
   });
+  const stopOperationsLog = logOperations(engine, logger);
   const echo = new EchoStore();
   const app = buildApp({
     engine,
@@ -205,6 +207,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await app.close();
         await fetcher.destroy(); // nothing may go out after the drain bound
         await journal.close();
+        stopOperationsLog();
         return { drained };
       })();
       return stopping;
