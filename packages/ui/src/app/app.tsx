@@ -8,6 +8,7 @@ import { useEngineState } from '../state/use-engine-state.js';
 import { LineStatusBadge } from './line-status.js';
 import { PAGES, pageFromHash, type PageId } from './pages.js';
 import { SignIn } from './sign-in.js';
+import { confirmLeave } from '../state/unsaved-guard.js';
 
 export interface AppProps {
   client: EngineClient;
@@ -20,7 +21,16 @@ export function App({ client, onSignIn }: AppProps) {
   const state = useEngineState(client);
   const [page, setPage] = useState<PageId>(() => pageFromHash(window.location.hash));
   useEffect(() => {
-    const onHash = () => setPage(pageFromHash(window.location.hash));
+    let shown = window.location.hash;
+    const onHash = () => {
+      // Edits not applied are never lost silently: switching pages asks first, and staying puts the hash back.
+      if (!confirmLeave()) {
+        window.history.replaceState(null, '', shown || '#');
+        return;
+      }
+      shown = window.location.hash;
+      setPage(pageFromHash(window.location.hash));
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);

@@ -5,10 +5,12 @@ import type { ApiRoutes, RequestOf, ResponseOf } from '@callhook/server/contract
 export type CallLists = Pick<ResponseOf<ApiRoutes['listCalls']>, 'active' | 'recent'>;
 
 /**
- * What a save answers (`PUT /api/v1/settings`): the applied settings (secrets as `{"set": true}`), and
+ * What a save answers (`PUT /api/v1/settings`): the applied settings (secrets as `{"set": true}`), whether
+ * they were written to a settings file (false for the demo, which has none; the desktop leaves it out), and
  * whether some change waits for a restart, with the fields that do (`inbound.port`, `lines[0].registrar`).
  */
-export type SaveResult = Pick<ResponseOf<ApiRoutes['saveSettings']>, 'settings' | 'restartRequired' | 'restartFields'>;
+export type SaveResult = Pick<ResponseOf<ApiRoutes['saveSettings']>, 'settings' | 'restartRequired' | 'restartFields'> &
+  Partial<Pick<ResponseOf<ApiRoutes['saveSettings']>, 'persisted'>>;
 
 /**
  * The Test button's request (`POST /api/v1/slots/test`): the slot as it stands in the dialog (its

@@ -53,8 +53,8 @@ export function createHttpClient(options: HttpClientOptions = {}): EngineClient 
       return (await send(() => api.getSettings())).settings;
     },
     async saveSettings(settings: MaskedSettingsInput): Promise<SaveResult> {
-      const { settings: saved, restartRequired, restartFields } = await send(() => api.saveSettings({ body: settings }));
-      return { settings: saved, restartRequired, restartFields };
+      const { settings: saved, persisted, restartRequired, restartFields } = await send(() => api.saveSettings({ body: settings }));
+      return { settings: saved, persisted, restartRequired, restartFields };
     },
     signedInToken: () => token,
     async getCalls(): Promise<CallLists> {
