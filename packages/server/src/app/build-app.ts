@@ -20,7 +20,7 @@ import { registerHistoryRoutes } from '../routes/history-routes.js';
 import { registerInboundRoutes } from '../routes/inbound-routes.js';
 import { registerMetricsRoute } from '../routes/metrics-route.js';
 import { registerSettingsRoutes } from '../routes/settings-routes.js';
-import { registerLinesRoute } from '../routes/lines-route.js';
+import { registerLinesRoute, registerLineTypesRoute } from '../routes/lines-route.js';
 import { headlessEdition } from '../lines/headless-edition.js';
 import { editionLimits, type ServerEdition } from '../lines/server-edition.js';
 import { registerOpenApi, registerOpenApiRoute } from './openapi.js';
@@ -130,6 +130,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       clock: deps.clock,
     });
     registerLinesRoute(app, engine);
+    registerLineTypesRoute(app, edition);
     for (const plugin of edition.linePlugins) {
       plugin.routes?.(app, { engine, lines: () => engine.lines.entries().filter(({ line }) => line.kind === plugin.type) });
     }
