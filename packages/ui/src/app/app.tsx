@@ -4,6 +4,7 @@ import { ActionUrlsPage } from '../pages/action-urls/action-urls-page.js';
 import { CallsPage } from '../pages/calls/calls-page.js';
 import { DeliveriesPage } from '../pages/deliveries/deliveries-page.js';
 import { InboundPage } from '../pages/inbound/inbound-page.js';
+import { LinesPage } from '../pages/lines/lines-page.js';
 import { useEngineState } from '../state/use-engine-state.js';
 import { LineStatusBadge } from './line-status.js';
 import { PAGES, pageFromHash, type PageId } from './pages.js';
@@ -78,6 +79,7 @@ function PageView({ page, client, state }: { page: PageId; client: EngineClient;
     <>
       {page === 'action-urls' && <ActionUrlsPage client={client} />}
       {page === 'inbound' && <InboundPage client={client} />}
+      {page === 'lines' && <LinesPage client={client} />}
       {page === 'calls' && <CallsPage client={client} state={state} />}
       {page === 'deliveries' && <DeliveriesPage client={client} deliveries={state.deliveries} />}
     </>

@@ -1,6 +1,7 @@
 export const PAGES = [
   { id: 'action-urls', label: 'Action URLs' },
   { id: 'inbound', label: 'Inbound' },
+  { id: 'lines', label: 'Lines' },
   { id: 'calls', label: 'Calls' },
   { id: 'deliveries', label: 'Deliveries' },
 ] as const;

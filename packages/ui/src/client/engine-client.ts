@@ -21,6 +21,9 @@ export type SlotTestRequest = RequestOf<ApiRoutes['testSlot']>['body'];
 /** Which deliveries to load: at most `limit` (1–1000, newest first), of one call when `call` is given. */
 export type DeliveryQuery = NonNullable<RequestOf<ApiRoutes['listDeliveries']>['query']>;
 
+/** One line type of the edition: its settings as JSON Schema and its write-only fields (`GET /api/v1/line-types`). */
+export type LineType = ResponseOf<ApiRoutes['listLineTypes']>['types'][number];
+
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 /**
@@ -39,6 +42,8 @@ export interface EngineClient {
   /** The delivery log, newest first (the engine's default count when no `limit` is given). */
   getDeliveries(query?: DeliveryQuery): Promise<DeliveryRecord[]>;
   getLineStatus(): Promise<LineStatus>;
+  /** The edition's line types, for the Lines editor; absent where the engine does not publish them (the desktop's IPC today). */
+  getLineTypes?(): Promise<LineType[]>;
   execute(command: InboundCommand): Promise<CallSnapshot | null>;
   /** Fires one slot once against a sample call; resolves with the final delivery record. */
   testSlot(request: SlotTestRequest): Promise<DeliveryRecord>;

@@ -68,6 +68,9 @@ export function createHttpClient(options: HttpClientOptions = {}): EngineClient 
       // 503 means "line not ready" and still carries the line status.
       return (await send(() => api.health())).line;
     },
+    async getLineTypes() {
+      return (await send(() => api.listLineTypes())).types;
+    },
     async execute(command: InboundCommand) {
       return (await send(() => api.execute({ body: command }))).call;
     },

@@ -4,7 +4,7 @@ import { ClientError, errorMessage, type ClientIssue } from '../client/client-er
 import type { EngineClient, SaveResult } from '../client/engine-client.js';
 import { useUnsavedGuard } from './unsaved-guard.js';
 
-export type SectionKey = 'actionUrls' | 'inbound';
+export type SectionKey = 'actionUrls' | 'inbound' | 'lines';
 
 export interface SaveFeedback {
   kind: 'saved' | 'error';

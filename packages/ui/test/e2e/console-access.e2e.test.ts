@@ -100,3 +100,22 @@ describe('the console on a 390 px wide phone screen', () => {
     expect(row).toMatch(/,2,true,connected,test:/);
   });
 });
+
+describe('the Lines page in Chromium against the real edition', () => {
+  it("builds each line type's form from the published schemas, SIP's password write-only, and applies a change live", async () => {
+    server = await startConsoleServer({ inbound: { enabled: true } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${server.origin}/console/#lines`);
+    const simulator = page.getByRole('group', { name: 'Line default (simulator)' });
+    await simulator.getByLabel('displayName').fill('Empfang');
+    await page.getByLabel('New line of type').selectOption('sip');
+    await page.getByRole('button', { name: 'Add line' }).click();
+    const sip = page.getByRole('group', { name: 'Line line-2 (sip)' });
+    await expect(sip.getByLabel('New password').getAttribute('type')).resolves.toBe('password');
+    await sip.getByRole('button', { name: 'Remove line line-2' }).click();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText(/^Settings applied\./).waitFor();
+    const settings = (await (await fetch(`${server.origin}/api/v1/settings`)).json()) as { settings: { lines: { displayName: string }[] } };
+    expect(settings.settings.lines[0]!.displayName).toBe('Empfang');
+  });
+});
