@@ -5,6 +5,8 @@ import { CallsPage } from '../pages/calls/calls-page.js';
 import { DeliveriesPage } from '../pages/deliveries/deliveries-page.js';
 import { InboundPage } from '../pages/inbound/inbound-page.js';
 import { LinesPage } from '../pages/lines/lines-page.js';
+import { DashboardPage } from '../pages/dashboard/dashboard-page.js';
+import { useNow } from '../pages/calls/use-now.js';
 import { useEngineState } from '../state/use-engine-state.js';
 import { LineStatusBadge } from './line-status.js';
 import { PAGES, pageFromHash, type PageId } from './pages.js';
@@ -75,6 +77,7 @@ export function App({ client, onSignIn }: AppProps) {
 
 /** The page named by the hash. */
 function PageView({ page, client, state }: { page: PageId; client: EngineClient; state: ReturnType<typeof useEngineState> }) {
+  const now = useNow(page === 'dashboard');
   return (
     <>
       {page === 'action-urls' && <ActionUrlsPage client={client} />}
@@ -82,6 +85,7 @@ function PageView({ page, client, state }: { page: PageId; client: EngineClient;
       {page === 'lines' && <LinesPage client={client} />}
       {page === 'calls' && <CallsPage client={client} state={state} />}
       {page === 'deliveries' && <DeliveriesPage client={client} deliveries={state.deliveries} />}
+      {page === 'dashboard' && <DashboardPage client={client} state={state} now={Math.floor(now / 60_000) * 60_000} />}
     </>
   );
 }

@@ -4,6 +4,7 @@ export const PAGES = [
   { id: 'lines', label: 'Lines' },
   { id: 'calls', label: 'Calls' },
   { id: 'deliveries', label: 'Deliveries' },
+  { id: 'dashboard', label: 'Dashboard' },
 ] as const;
 
 export type PageId = (typeof PAGES)[number]['id'];

@@ -38,7 +38,8 @@ export interface EngineClient {
   getSettings(): Promise<MaskedSettings>;
   /** Rejects with a `ClientError` whose `issues` name the bad fields. */
   saveSettings(settings: MaskedSettingsInput): Promise<SaveResult>;
-  getCalls(): Promise<CallLists>;
+  /** Active calls and the most recent ended ones (the engine's default count when no `limit` is given, at most 1000). */
+  getCalls(query?: { limit?: number }): Promise<CallLists>;
   /** The delivery log, newest first (the engine's default count when no `limit` is given). */
   getDeliveries(query?: DeliveryQuery): Promise<DeliveryRecord[]>;
   getLineStatus(): Promise<LineStatus>;

@@ -57,8 +57,8 @@ export function createHttpClient(options: HttpClientOptions = {}): EngineClient 
       return { settings: saved, persisted, restartRequired, restartFields };
     },
     signedInToken: () => token,
-    async getCalls(): Promise<CallLists> {
-      const { active, recent } = await send(() => api.listCalls());
+    async getCalls(query): Promise<CallLists> {
+      const { active, recent } = await send(() => api.listCalls(query?.limit === undefined ? undefined : { query: { limit: query.limit } }));
       return { active, recent };
     },
     async getDeliveries(query) {

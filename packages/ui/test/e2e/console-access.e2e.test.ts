@@ -119,3 +119,43 @@ describe('the Lines page in Chromium against the real edition', () => {
     expect(settings.settings.lines[0]!.displayName).toBe('Empfang');
   });
 });
+
+describe('the dashboard in Chromium', () => {
+  it('draws the calls and deliveries charts from the journal under the CSP, with the day figures', async () => {
+    server = await startConsoleServer({ inbound: { enabled: true } });
+    const post = (path: string, body: object) =>
+      fetch(`${server!.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await post('/api/v1/simulator/incoming', { from: '420', name: 'Anna Schmidt' });
+    await post('/api/v1/simulator/hangup', {});
+    await post('/api/v1/slots/test', { slot: { on: 'connected', url: 'http://127.0.0.1:9/x' }, index: 0, action: 'connected', call: SPEC_EXAMPLE_CALL });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    await page.goto(`${server.origin}/console/#dashboard`);
+    const figures = page.getByRole('definition');
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await expect.poll(() => figures.allTextContents(), { timeout: 20_000 }).toEqual(['1', '0', '1', '0 %', expect.stringMatching(/^\d+ ms \/ \d+ ms$/)]);
+    for (const name of ['Calls per hour, last 24 hours', 'Deliveries per hour and mean latency, last 24 hours']) {
+      const canvas = page.getByRole('img', { name });
+      // Chart.js has drawn: the canvas holds pixels that are not transparent.
+      await expect
+        .poll(
+          () =>
+            canvas.evaluate((c: HTMLCanvasElement) =>
+              c
+                .getContext('2d')!
+                .getImageData(0, 0, c.width, c.height)
+                .data.some((v, i) => i % 4 === 3 && v > 0),
+            ),
+          {
+            timeout: 20_000,
+          },
+        )
+        .toBe(true);
+    }
+    await page.screenshot({ path: artifactPath('dashboard.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});
