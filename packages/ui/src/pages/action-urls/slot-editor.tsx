@@ -90,7 +90,6 @@ export function SlotEditor({ index, slot, onChange, onDelete, client }: SlotEdit
           </div>
         )}
       </div>
-      <DeliveryOptions base={base} number={index + 1} slot={slot} update={update} />
       <div className="switches">
         <label>
           <input type="checkbox" checked={slot.active} onChange={(e) => update({ active: e.target.checked })} /> Activate this Action URL
@@ -111,6 +110,8 @@ export function SlotEditor({ index, slot, onChange, onDelete, client }: SlotEdit
           {test.kind === 'failed' && `Test failed: ${test.message}`}
         </span>
       </div>
+      {/* After the switches, so the slot's own fields keep their tab order: URL, then Activate. */}
+      <DeliveryOptions base={base} number={index + 1} slot={slot} update={update} />
     </fieldset>
   );
 }
