@@ -14,3 +14,8 @@ export function consoleToken(location: Location, storage: Storage, history: Hist
   }
   return storage.getItem(KEY);
 }
+
+/** Remembers the token typed into the sign-in field for this browser tab. */
+export function rememberToken(storage: Storage, token: string): void {
+  storage.setItem(KEY, token);
+}

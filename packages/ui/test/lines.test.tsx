@@ -35,7 +35,9 @@ describe('many lines in the console', () => {
     render(<InboundPage client={client} />);
     await user.click(await screen.findByRole('switch', { name: 'Enable Inbound Action URLs' }));
     await user.click(screen.getByRole('button', { name: 'Apply' }));
-    expect((await screen.findByText(/Settings applied/)).textContent).toContain('These take effect after a restart: inbound.port, lines[0].registrar.');
+    expect((await screen.findByText(/Settings applied/)).textContent).toContain(
+      'The running instance cannot apply inbound.port, lines[0].registrar: these take effect after a restart.',
+    );
     expect(screen.queryByLabelText('Line')).toBeNull();
   });
 });

@@ -175,18 +175,30 @@ function isPostgresUrl(url: string): boolean {
 /** Default lease, in seconds, an instance holds on the outbox entries it works on in a shared journal. */
 export const DEFAULT_LEASE_SECONDS = 30;
 
+/** Days of call history and delivery log the journal keeps unless `journal.keepDays` says otherwise. */
+export const DEFAULT_KEEP_DAYS = 90;
+
+const keepDaysSchema = z
+  .number({ error: `journal.keepDays must be a whole number of days (1-3650), e.g. ${DEFAULT_KEEP_DAYS}` })
+  .int('journal.keepDays must be a whole number of days')
+  .min(1, 'journal.keepDays must be at least 1 day')
+  .max(3650, 'journal.keepDays may be at most 3650 days (10 years)')
+  .default(DEFAULT_KEEP_DAYS);
+
 /**
  * Where the call history, the delivery log and the outbox are kept (read at start; a change takes a
  * restart). `sqlite` (the default): `callhook.db` in the data directory (`--data`), for one instance.
  * `postgres`: a PostgreSQL database several instances share (`url`'s password is a secret: shown
  * masked). `instance` names this instance there (unique among those running; default
  * `<hostname>-<pid>`), `leaseSeconds` how long its claim on an outbox entry lasts unless renewed: an
- * instance that dies has its entries finished by another after at most that long.
+ * instance that dies has its entries finished by another after at most that long. Both kinds take
+ * `keepDays`: history and delivery-log rows older than that many days are removed (at start, then
+ * hourly); the outbox is never trimmed. `type` may be left out for `sqlite` (`{"keepDays": 30}`).
  */
-export const JournalSettingsSchema = z.discriminatedUnion(
+const JournalKindsSchema = z.discriminatedUnion(
   'type',
   [
-    z.strictObject({ type: z.literal('sqlite') }),
+    z.strictObject({ type: z.literal('sqlite'), keepDays: keepDaysSchema }),
     z.strictObject({
       type: z.literal('postgres'),
       url: z
@@ -206,9 +218,14 @@ export const JournalSettingsSchema = z.discriminatedUnion(
         .min(2, 'journal.leaseSeconds must be 2–3600 (seconds)')
         .max(3600, 'journal.leaseSeconds must be 2–3600 (seconds)')
         .default(DEFAULT_LEASE_SECONDS),
+      keepDays: keepDaysSchema,
     }),
   ],
   { error: 'journal.type must be "sqlite" (the default: a file in the data directory) or "postgres" (with "url")' },
+);
+export const JournalSettingsSchema = z.preprocess(
+  (value) => (typeof value === 'object' && value !== null && !Array.isArray(value) && !('type' in value) ? { ...value, type: 'sqlite' } : value),
+  JournalKindsSchema,
 );
 export type JournalSettings = z.output<typeof JournalSettingsSchema>;
 
@@ -245,7 +262,7 @@ function baseSettingsSchema(maxSlots: number) {
     $schema: z.string().optional(),
     actionUrls: actionUrlsSchema(SlotSchema, maxSlots),
     inbound: InboundSchema.default(InboundSchema.parse({})),
-    journal: JournalSettingsSchema.default({ type: 'sqlite' }),
+    journal: JournalSettingsSchema.default({ type: 'sqlite', keepDays: DEFAULT_KEEP_DAYS }),
     /** The MQTT broker events, line state and commands also go through; absent: no MQTT. */
     mqtt: MqttSettingsSchema.optional(),
   });
@@ -256,7 +273,7 @@ function maskedBaseSettingsSchema(maxSlots: number) {
     $schema: z.string().optional(),
     actionUrls: actionUrlsSchema(MaskedSlotSchema, maxSlots),
     inbound: MaskedInboundSchema.default(MaskedInboundSchema.parse({})),
-    journal: JournalSettingsSchema.default({ type: 'sqlite' }),
+    journal: JournalSettingsSchema.default({ type: 'sqlite', keepDays: DEFAULT_KEEP_DAYS }),
     mqtt: MaskedMqttSettingsSchema.optional(),
   });
 }

@@ -21,7 +21,7 @@ import { registerRecordingRoute } from '../routes/recording-route.js';
 import { registerInboundRoutes } from '../routes/inbound-routes.js';
 import { registerMetricsRoute } from '../routes/metrics-route.js';
 import { registerSettingsRoutes } from '../routes/settings-routes.js';
-import { registerLinesRoute } from '../routes/lines-route.js';
+import { registerLinesRoute, registerLineTypesRoute } from '../routes/lines-route.js';
 import { headlessEdition } from '../lines/headless-edition.js';
 import { editionLimits, type ServerEdition } from '../lines/server-edition.js';
 import { registerOpenApi, registerOpenApiRoute } from './openapi.js';
@@ -136,6 +136,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       clock: deps.clock,
     });
     registerLinesRoute(app, engine);
+    registerLineTypesRoute(app, edition);
     for (const plugin of edition.linePlugins) {
       plugin.routes?.(app, { engine, lines: () => engine.lines.entries().filter(({ line }) => line.kind === plugin.type) });
     }

@@ -19,6 +19,7 @@ import { editionLimits, type ServerEdition } from '../lines/server-edition.js';
 import { exposureProblem } from '../runtime/exposure.js';
 import type { SettingsStore } from '../settings/settings-file.js';
 import { planLineChanges } from './line-changes.js';
+import { changedSettingsFields } from './settings-changes.js';
 
 /** The fields of `inbound` the listener binds once: changing them takes a restart. */
 export function inboundRestartFields(before: Settings, after: Settings): string[] {
@@ -101,7 +102,12 @@ export async function applyLoadedSettings(engine: Engine, loaded: LoadedSettings
   const before = engine.settings.settings;
   const changes = planLineChanges(engine, edition, before.lines, loaded.settings.lines);
   const restartFields = [...inboundRestartFields(before, loaded.settings), ...journalRestartFields(before, loaded.settings), ...changes.restartFields];
+  const changed = changedSettingsFields(before, loaded.settings, editionLimits(edition));
   engine.applySettings(loaded);
+  if (changed.length > 0) {
+    const waiting = restartFields.length > 0 ? `; waiting for a restart: ${restartFields.join(', ')}` : '';
+    logger.log('info', `settings changed: ${changed.join(', ')}${waiting}`);
+  }
   const deps = { clock: context.clock ?? systemClock, logger, random: context.random ?? cryptoRandom };
   const step = async (what: string, id: string, run: () => Promise<void>): Promise<void> => {
     try {

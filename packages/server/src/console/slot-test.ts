@@ -27,7 +27,7 @@ export interface SlotTest {
  * `{"set": true}` secrets are taken from the saved slot at `test.index` (refused with a SettingsError
  * when there is none, or the slot now sends elsewhere), then the slot is validated and compiled exactly
  * as settings are and goes through the engine's dispatcher, so the result is a real delivery record (it
- * also appears in the delivery log).
+ * also appears in the delivery log, with the tested slot's number and a `test:` call guid).
  */
 export function testSlot(sink: DeliverySubmitter, test: SlotTest, now: number, saved?: Settings): Promise<DeliveryRecord> {
   const issues: SettingsIssue[] = [];
@@ -37,6 +37,8 @@ export function testSlot(sink: DeliverySubmitter, test: SlotTest, now: number, s
   const loaded = loadSettings({ actionUrls: { enabled: true, slots: [{ ...slot, active: true, on: test.action, lines: null }] } });
   const [delivery] = deliveriesFor(loaded, { action: test.action, call: test.call, at: now, sequence: 1 });
   if (!delivery) throw new Error('the slot produced no delivery');
-  const { id } = oneOffId(`test:${test.action}`, now);
-  return deliverOnce(sink, { ...delivery, id, callGuid: `test:${test.call.guid}`, createdAt: now }, deliveryDeadline(delivery));
+  const slotIndex = test.index ?? 0;
+  // The record names the slot the dialog tested; `test:` in its ids marks it as a test (isTestDelivery).
+  const { id } = oneOffId(`test:${test.action}:${slotIndex}`, now);
+  return deliverOnce(sink, { ...delivery, id, slot: slotIndex, callGuid: `test:${test.call.guid}`, createdAt: now }, deliveryDeadline(delivery));
 }

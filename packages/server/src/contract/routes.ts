@@ -10,6 +10,7 @@ import {
   HistoryQuerySchema,
   IncomingBodySchema,
   LinesReplySchema,
+  LineTypesReplySchema,
   MaskedSettingsInputSchema,
   RecordReplySchema,
   SaveSettingsReplySchema,
@@ -65,6 +66,12 @@ export const API = {
     response: DeliveriesReplySchema,
   },
   listLines: { method: 'GET', path: '/api/v1/lines', summary: 'Every line with its type and status', response: LinesReplySchema },
+  listLineTypes: {
+    method: 'GET',
+    path: '/api/v1/line-types',
+    summary: "The edition's line types with the JSON Schema of their settings and their secret fields",
+    response: LineTypesReplySchema,
+  },
   getSettings: {
     method: 'GET',
     path: '/api/v1/settings',

@@ -25,7 +25,7 @@ export const ErrorBodySchema = z.object({
 
 export const DeliveryRecordSchema = z.object({
   deliveryId: z.string().describe('<call guid>:<action>:<slot>:<sequence>; also the Idempotency-Key'),
-  callGuid: z.string(),
+  callGuid: z.string().describe('the call; "test:<guid>" for a slot test from the console'),
   action: z.enum(ACTIONS),
   slot: z.number().int(),
   url: z.string(),
@@ -38,6 +38,11 @@ export const DeliveryRecordSchema = z.object({
   at: z.number().describe('epoch ms'),
   final: z.boolean(),
 });
+
+/** A record of a slot test from the console (`POST /api/v1/slots/test`): its call guid starts with `test:`. */
+export function isTestDelivery(record: Pick<DeliveryRecord, 'callGuid'>): boolean {
+  return record.callGuid.startsWith('test:');
+}
 
 // Fails to compile if core's DeliveryRecord and this schema drift apart.
 const _sameRecord: SameShape<z.infer<typeof DeliveryRecordSchema>, DeliveryRecord> = true;
@@ -74,6 +79,13 @@ export const CallsReplySchema = z.object({ ok: z.literal(true), active: z.array(
 export const CallDetailReplySchema = z.object({ ok: z.literal(true), call: CallSnapshotSchema, deliveries: z.array(DeliveryRecordSchema) });
 export const DeliveriesReplySchema = z.object({ ok: z.literal(true), stats: DispatcherStatsSchema, deliveries: z.array(DeliveryRecordSchema) });
 export const RecordReplySchema = z.object({ ok: z.literal(true), record: DeliveryRecordSchema });
+/** One line type of the edition, for a generic settings editor: its fields as JSON Schema, its write-only fields. */
+export const LineTypeSchema = z.object({
+  type: z.string().describe('the value of "type" in a line, e.g. "sip" or "simulator"'),
+  secrets: z.array(z.string()).describe('fields that are write-only: read as {"set": true}, send the marker back to keep them'),
+  schema: z.record(z.string(), z.unknown()).describe("JSON Schema (draft 2020-12, input side) of the line's settings, from the plugin's zod schema"),
+});
+export const LineTypesReplySchema = z.object({ ok: z.literal(true), types: z.array(LineTypeSchema) });
 export const LinesReplySchema = z.object({ ok: z.literal(true), lines: z.array(LineReportSchema) });
 export const SettingsReplySchema = z.object({
   ok: z.literal(true),

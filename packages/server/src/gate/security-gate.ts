@@ -1,6 +1,6 @@
 import { MAX_REQUEST_TARGET, Refusal, type Settings } from '@callhook/core';
 import type { FastifyInstance } from 'fastify';
-import { sendError } from '../http/error-handler.js';
+import { sendRefusal } from '../http/page-answer.js';
 import { ServerError } from '../http/http-error.js';
 import { AllowList } from './allow-list.js';
 import { judgeBrowserRequest, type BrowserVerdict } from './browser-origin.js';
@@ -34,7 +34,8 @@ export function installSecurityGate(app: FastifyInstance, settings: () => Settin
     if (allowList === null || allowList.ranges !== inbound.allowFrom) allowList = new AllowList(inbound.allowFrom);
     const peer = request.raw.socket.remoteAddress;
     if (!allowList.allows(peer)) {
-      return sendError(
+      return sendRefusal(
+        request,
         reply,
         new ServerError('source_not_allowed', `requests from ${peer ?? 'an unknown address'} are not allowed; add it to inbound.allowFrom`),
       );
@@ -43,7 +44,8 @@ export function installSecurityGate(app: FastifyInstance, settings: () => Settin
     const host = request.headers.host;
     if (!hosts.allows(host)) {
       const shown = host === undefined ? 'no Host header' : `Host "${host.slice(0, 100)}"`;
-      return sendError(
+      return sendRefusal(
+        request,
         reply,
         new ServerError('host_not_allowed', `${shown} does not name this listener; use its IP address or localhost, or add the name to inbound.hostNames`),
       );
@@ -52,20 +54,21 @@ export function installSecurityGate(app: FastifyInstance, settings: () => Settin
     request.browser = verdict;
     if (verdict.corsOrigin) void reply.header('access-control-allow-origin', verdict.corsOrigin).header('vary', 'Origin');
     if (request.originalUrl.length > MAX_REQUEST_TARGET) {
-      return sendError(reply, new Refusal('bad_request', `request is longer than ${MAX_REQUEST_TARGET} characters; shorten it`));
+      return sendRefusal(request, reply, new Refusal('bad_request', `request is longer than ${MAX_REQUEST_TARGET} characters; shorten it`));
     }
     if (request.method === 'OPTIONS') return;
-    if (!verdict.allowed) return sendError(reply, new ServerError('origin_not_allowed', verdict.reason));
+    if (!verdict.allowed) return sendRefusal(request, reply, new ServerError('origin_not_allowed', verdict.reason));
     if (inbound.token === null || request.routeOptions.config?.tokenExempt) return;
     const presented = presentedToken(request.headers.authorization, request.url);
     const challenge = { 'www-authenticate': 'Bearer realm="callhook"' };
     if (presented === null) {
-      return sendError(
+      return sendRefusal(
+        request,
         reply,
         new ServerError('unauthorized', 'this listener needs the token: send "Authorization: Bearer <token>" or add token=<token>', challenge),
       );
     }
     if (!tokenAccepted(request.raw.socket, presented, inbound.token))
-      return sendError(reply, new ServerError('unauthorized', 'wrong token (see inbound.token)', challenge));
+      return sendRefusal(request, reply, new ServerError('unauthorized', 'wrong token (see inbound.token)', challenge));
   });
 }

@@ -1,8 +1,9 @@
-import type { Journal, JournalSettings } from '@callhook/core';
+import { DEFAULT_KEEP_DAYS, type Journal, type JournalSettings } from '@callhook/core';
 import { dirname, join } from 'node:path';
 import { journalFile } from './data-dir.js';
 import type { History } from './history.js';
 import { PostgresJournal } from './postgres-journal.js';
+import type { Retainable } from './retention.js';
 import { SqliteJournal, type SqliteJournalOptions } from './sqlite-journal.js';
 
 /**
@@ -26,6 +27,8 @@ export interface ServerJournal extends Journal, History {
   opened(): Promise<void>;
   /** Writes what is pending and closes storage. */
   close(): Promise<void>;
+  /** Retention (`journal.keepDays`); a journal without it keeps every row (start-up says so). */
+  removeOlderThan?: Retainable['removeOlderThan'];
 }
 
 /** Options → journal, for one kind of `JournalSpec`. */
@@ -50,7 +53,7 @@ export const JOURNAL_FACTORIES: { [Kind in JournalSpec['kind']]: JournalFactory<
  * so (its outbox key in the data directory); else `:memory:` keeps nothing, anything else is a data
  * directory holding the SQLite file.
  */
-export function journalSpecOf(dataDir: string, settings: JournalSettings = { type: 'sqlite' }): JournalSpec {
+export function journalSpecOf(dataDir: string, settings: JournalSettings = { type: 'sqlite', keepDays: DEFAULT_KEEP_DAYS }): JournalSpec {
   if (settings.type === 'postgres') {
     const spec: JournalSpec = { kind: 'postgres', url: settings.url, dataDir, leaseMs: settings.leaseSeconds * 1_000 };
     return settings.instance === undefined ? spec : { ...spec, instance: settings.instance };

@@ -14,7 +14,9 @@ export type JournalQuery =
   | { query: 'page'; after: number; limit: number; origin?: string }
   | { query: 'quarantined'; limit: number }
   | { query: 'calls'; limit: number }
-  | { query: 'deliveries'; limit: number; callGuid?: string };
+  | { query: 'deliveries'; limit: number; callGuid?: string }
+  /** Retention: removes history and delivery-log rows older than `before` (epoch ms); answers the counts. */
+  | { query: 'removeOlderThan'; before: number };
 
 /** Main thread → worker, in one ordered stream: writes, then the queries that must see them. */
 export type ToWorker =

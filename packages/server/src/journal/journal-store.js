@@ -10,6 +10,8 @@ import { originOf, seal, unseal } from './outbox-seal.js';
 
 /** Log rows written between two prunes of the history and the delivery log. */
 const PRUNE_EVERY = 1_000;
+/** Delivery-log rows read per page while looking for the old ones (`removeOlderThan`). */
+const RETENTION_PAGE = 500;
 
 /**
  * Compiles a query once, with a marker value standing in for each named parameter, and returns a
@@ -259,7 +261,41 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
         .execute();
   };
 
+  /**
+   * Retention (`journal.keepDays`): removes calls created before `before` (epoch ms) and delivery
+   * records stamped before it, in one transaction. Records are appended in time order, so the old ones
+   * are a prefix by `seq`: it is found by reading from the oldest in pages (dialect-neutral, no JSON
+   * functions) and removed with one delete. The outbox is never touched.
+   * @param {number} before
+   * @returns {Promise<{ calls: number, deliveries: number }>}
+   */
+  const removeOlderThan = async (before) => {
+    return db.transaction().execute(async (trx) => {
+      const calls = await trx.deleteFrom('calls').where('created_at', '<', new Date(before).toISOString()).executeTakeFirst();
+      let lastOld = null;
+      let deliveries = 0;
+      for (let after = 0, more = true; more;) {
+        const rows = await trx.selectFrom('deliveries').select(['seq', 'record']).where('seq', '>', after).orderBy('seq').limit(RETENTION_PAGE).execute();
+        for (const row of rows) {
+          if (JSON.parse(row.record).at >= before) {
+            more = false;
+            break;
+          }
+          lastOld = Number(row.seq);
+          deliveries++;
+        }
+        const last = rows[rows.length - 1];
+        if (rows.length < RETENTION_PAGE || last === undefined) more = false;
+        else after = Number(last.seq);
+      }
+      if (lastOld !== null) await trx.deleteFrom('deliveries').where('seq', '<=', lastOld).execute();
+      return { calls: Number(calls.numDeletedRows), deliveries };
+    });
+  };
+
   return {
+    removeOlderThan,
+
     /**
      * With a lease: extends this instance's lease on every entry it holds, returning how many.
      */
@@ -344,6 +380,8 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
           const rows = await db.selectFrom('calls').select('snapshot').orderBy('created_at', 'desc').limit(q.limit).execute();
           return rows.map((row) => JSON.parse(row.snapshot));
         }
+        case 'removeOlderThan':
+          return removeOlderThan(q.before);
         case 'deliveries': {
           let log = db.selectFrom('deliveries').select('record');
           if (q.callGuid !== undefined) log = log.where('call_guid', '=', q.callGuid);

@@ -12,6 +12,7 @@ import { systemClock } from '@callhook/node';
 import { dirname, join } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { History } from './history.js';
+import type { RetentionResult } from './retention.js';
 import {
   FATAL_CALL,
   OPEN_CALL,
@@ -232,6 +233,11 @@ export class SqliteJournal implements Journal, History {
 
   async recentDeliveries(limit: number, callGuid?: string): Promise<DeliveryRecord[]> {
     return (await this.query(callGuid === undefined ? { query: 'deliveries', limit } : { query: 'deliveries', limit, callGuid })) as DeliveryRecord[];
+  }
+
+  /** Retention (`journal.keepDays`): removes calls and delivery records older than `before` (epoch ms), after the writes before it. */
+  async removeOlderThan(before: number): Promise<RetentionResult> {
+    return (await this.query({ query: 'removeOlderThan', before })) as RetentionResult;
   }
 
   /**

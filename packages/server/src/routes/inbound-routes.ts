@@ -1,8 +1,8 @@
 import { disabledAction, ExpectedError, readInboundRequest, Refusal, type Engine, type InboundCommand } from '@callhook/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CALL_PLACING_ACTIONS, takeCallPlace, type TokenBucketLimiter } from '../gate/rate-limiter.js';
-import { sendError } from '../http/error-handler.js';
 import { peerKey } from '../runtime/connection-guard.js';
+import { sendPage, sendRefusal, wantsPage } from '../http/page-answer.js';
 
 /**
  * Inbound Action URLs: `/?action=…` and the desk-phone click-to-dial forms (Snom `/command.htm`,
@@ -13,12 +13,12 @@ export function registerInboundRoutes(app: FastifyInstance, engine: Engine, limi
   /** Parses and checks the request; refusals are answered here, synchronously (a flood of bad requests takes this path). */
   const handle = (request: FastifyRequest, reply: FastifyReply) => {
     const command = readInboundRequest(request.url);
-    if (command instanceof Refusal) return sendError(reply, command);
+    if (command instanceof Refusal) return sendRefusal(request, reply, command);
     let release: (() => void) | null;
     try {
       release = admit(command, request.raw.socket.remoteAddress);
     } catch (error) {
-      if (error instanceof ExpectedError) return sendError(reply, error);
+      if (error instanceof ExpectedError) return sendRefusal(request, reply, error);
       throw error;
     }
     return act(command, release, request, reply);
@@ -36,17 +36,18 @@ export function registerInboundRoutes(app: FastifyInstance, engine: Engine, limi
   const act = async (command: InboundCommand, release: (() => void) | null, request: FastifyRequest, reply: FastifyReply) => {
     try {
       const result = await engine.execute(command);
-      // A link clicked in a browser should leave the page where it is: 204 does exactly that.
-      if (request.browser.navigation) return reply.code(204).send();
+      // A person who followed the link reads what happened; programs get JSON.
+      if (wantsPage(request)) return sendPage(reply, 200, { ok: true, action: result.action, call: result.call });
       return { ok: true, action: result.action, call: result.call };
     } catch (error) {
       release?.();
-      if (error instanceof ExpectedError) return sendError(reply, error);
+      if (error instanceof ExpectedError) return sendRefusal(request, reply, error);
       throw error;
     }
   };
 
-  app.get('/', handle);
-  app.get('/command.htm', handle);
-  app.get('/servlet', handle);
+  const config = { answersPages: true };
+  app.get('/', { config }, handle);
+  app.get('/command.htm', { config }, handle);
+  app.get('/servlet', { config }, handle);
 }

@@ -16,6 +16,8 @@ import { cryptoRandom, systemClock } from '@callhook/node';
 import { buildApp } from '../app/build-app.js';
 import { UndiciFetcher, type UndiciFetcherOptions } from '../delivery/undici-fetcher.js';
 import { createJournal, journalSpecOf, type JournalSpec, type ServerJournal } from '../journal/journal-factory.js';
+import { scheduleRetention } from '../journal/retention.js';
+import { logOperations } from './operations-log.js';
 import { ServerError } from '../http/http-error.js';
 import { applyLoadedSettings } from '../console/settings-update.js';
 import { EchoStore } from '../routes/echo-store.js';
@@ -95,6 +97,16 @@ function warnWithoutBrowser(logger: Logger, headless: boolean): (loaded: LoadedS
   };
 }
 
+/** Applies `journal.keepDays` to a journal that supports it, on the system clock; says so when it does not. */
+function startRetention(journal: ServerJournal, engine: Engine, logger: Logger): { stop(): void } {
+  if (!journal.removeOlderThan) {
+    logger.log('warn', 'this journal does not remove old rows: journal.keepDays is not applied');
+    return { stop: () => undefined };
+  }
+  const retainable = { removeOlderThan: journal.removeOlderThan.bind(journal) };
+  return scheduleRetention({ journal: retainable, keepDays: () => engine.settings.settings.journal.keepDays, clock: systemClock, logger });
+}
+
 /** Composes an edition: its lines (built by its plugins), journal, sinks, engine, app, listeners. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger;
@@ -147,6 +159,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     dispatcher: options.delivery,
   });
   made.engine = engine;
+  const stopOperationsLog = logOperations(engine, logger);
   const echo = new EchoStore();
   const app = buildApp({
     engine,
@@ -170,6 +183,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw new ServerError('internal_error', (error as Error).message);
   }
   await engine.start();
+  const retention = startRetention(journal, engine, logger);
   let listeners: Listeners | null = null;
   try {
     for (const addOn of addOns) await addOn.start(engine);
@@ -184,6 +198,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await app.ready();
     }
   } catch (error) {
+    retention.stop();
     await engine.stop(0);
     await stopAddOns(addOns, logger);
     await fetcher.close();
@@ -209,12 +224,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       stopping ??= (async () => {
         // Drains up to drainMs, then halts the dispatcher: retries waiting out a back-off and
         // requests still in flight stay in the outbox for the next start, and hold no timer.
+        retention.stop();
         const drained = await engine.stop(drainMs);
         await stopAddOns(addOns, logger); // after the drain, which may still publish through them
         await listeners?.close();
         await app.close();
         await fetcher.destroy(); // nothing may go out after the drain bound
         await journal.close();
+        stopOperationsLog();
         return { drained };
       })();
       return stopping;

@@ -15,7 +15,7 @@ describe('testSlot', () => {
     const record = await testSlot(sink, { slot: slot({ active: false }), action: 'inbound', call: SAMPLE_CALL }, 1_000);
     expect(sink.submitted).toHaveLength(1);
     expect(sink.submitted[0]).toMatchObject({
-      id: expect.stringMatching(/^test:inbound:rs-\d+$/),
+      id: expect.stringMatching(/^test:inbound:0:rs-\d+$/),
       url: 'http://127.0.0.1:9/t?n=420&a=inbound',
       mode: 'http',
       method: 'GET',

@@ -9,9 +9,9 @@ describe('journal factory', () => {
   it('reads --data: ":memory:" keeps nothing, anything else is a data directory', () => {
     expect(journalSpecOf(':memory:')).toEqual({ kind: 'memory' });
     expect(journalSpecOf('/var/lib/callhook')).toEqual({ kind: 'sqlite', dataDir: '/var/lib/callhook' });
-    expect(journalSpecOf('/var/lib/callhook', { type: 'sqlite' })).toEqual({ kind: 'sqlite', dataDir: '/var/lib/callhook' });
+    expect(journalSpecOf('/var/lib/callhook', { type: 'sqlite', keepDays: 90 })).toEqual({ kind: 'sqlite', dataDir: '/var/lib/callhook' });
     // The settings' journal picks PostgreSQL; the data directory still holds its outbox key.
-    expect(journalSpecOf('/var/lib/callhook', { type: 'postgres', url: 'postgres://u:p@db/x', leaseSeconds: 12, instance: 'a' })).toEqual({
+    expect(journalSpecOf('/var/lib/callhook', { type: 'postgres', url: 'postgres://u:p@db/x', leaseSeconds: 12, instance: 'a', keepDays: 90 })).toEqual({
       kind: 'postgres',
       url: 'postgres://u:p@db/x',
       dataDir: '/var/lib/callhook',

@@ -5,16 +5,36 @@ import { ActionUrlsPage } from '../pages/action-urls/action-urls-page.js';
 import { CallsPage } from '../pages/calls/calls-page.js';
 import { DeliveriesPage } from '../pages/deliveries/deliveries-page.js';
 import { InboundPage } from '../pages/inbound/inbound-page.js';
+import { LinesPage } from '../pages/lines/lines-page.js';
+import { DashboardPage } from '../pages/dashboard/dashboard-page.js';
+import { useNow } from '../pages/calls/use-now.js';
 import { useEngineState } from '../state/use-engine-state.js';
 import { LineStatusBadge } from './line-status.js';
 import { PAGES, pageFromHash, type PageId } from './pages.js';
+import { SignIn } from './sign-in.js';
+import { confirmLeave } from '../state/unsaved-guard.js';
 
-/** The console: navigation, the line status, and the page named by the location hash. */
-export function App({ client }: { client: EngineClient }) {
+export interface AppProps {
+  client: EngineClient;
+  /** Where a token typed into the sign-in field goes (the HTTP console); without it a 401 shows as an error. */
+  onSignIn?: (token: string) => void;
+}
+
+/** The console: navigation, the line status, and the page named by the location hash (or the sign-in field after a 401). */
+export function App({ client, onSignIn }: AppProps) {
   const state = useEngineState(client);
   const [page, setPage] = useState<PageId>(() => pageFromHash(window.location.hash));
   useEffect(() => {
-    const onHash = () => setPage(pageFromHash(window.location.hash));
+    let shown = window.location.hash;
+    const onHash = () => {
+      // Edits not applied are never lost silently: switching pages asks first, and staying puts the hash back.
+      if (!confirmLeave()) {
+        window.history.replaceState(null, '', shown || '#');
+        return;
+      }
+      shown = window.location.hash;
+      setPage(pageFromHash(window.location.hash));
+    };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
@@ -48,14 +68,26 @@ export function App({ client }: { client: EngineClient }) {
             ))}
           </ul>
         </nav>
-        <LineStatusBadge line={state.line} lines={state.lines} connection={state.connection} />
+        {!state.signIn && <LineStatusBadge line={state.line} lines={state.lines} connection={state.connection} />}
       </header>
       <main id="main" tabIndex={-1}>
-        {page === 'action-urls' && <ActionUrlsPage client={client} />}
-        {page === 'inbound' && <InboundPage client={client} />}
-        {page === 'calls' && <CallsPage client={client} state={state} />}
-        {page === 'deliveries' && <DeliveriesPage client={client} deliveries={state.deliveries} />}
+        {state.signIn && onSignIn ? <SignIn reason={state.signIn} onSignIn={onSignIn} /> : <PageView page={page} client={client} state={state} />}
       </main>
     </div>
+  );
+}
+
+/** The page named by the hash. */
+function PageView({ page, client, state }: { page: PageId; client: EngineClient; state: ReturnType<typeof useEngineState> }) {
+  const now = useNow(page === 'dashboard');
+  return (
+    <>
+      {page === 'action-urls' && <ActionUrlsPage client={client} />}
+      {page === 'inbound' && <InboundPage client={client} />}
+      {page === 'lines' && <LinesPage client={client} />}
+      {page === 'calls' && <CallsPage client={client} state={state} />}
+      {page === 'deliveries' && <DeliveriesPage client={client} deliveries={state.deliveries} />}
+      {page === 'dashboard' && <DashboardPage client={client} state={state} now={Math.floor(now / 60_000) * 60_000} />}
+    </>
   );
 }

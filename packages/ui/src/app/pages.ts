@@ -1,8 +1,10 @@
 export const PAGES = [
   { id: 'action-urls', label: 'Action URLs' },
   { id: 'inbound', label: 'Inbound' },
+  { id: 'lines', label: 'Lines' },
   { id: 'calls', label: 'Calls' },
   { id: 'deliveries', label: 'Deliveries' },
+  { id: 'dashboard', label: 'Dashboard' },
 ] as const;
 
 export type PageId = (typeof PAGES)[number]['id'];

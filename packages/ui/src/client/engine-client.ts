@@ -1,38 +1,28 @@
-import type {
-  Action,
-  CallSnapshot,
-  DeliveryRecord,
-  EngineEvent,
-  InboundCommand,
-  LineStatus,
-  MaskedSettings,
-  MaskedSettingsInput,
-  MaskedSlot,
-} from '@callhook/core';
+import type { CallSnapshot, DeliveryRecord, EngineEvent, InboundCommand, LineStatus, MaskedSettings, MaskedSettingsInput } from '@callhook/core';
+import type { ApiRoutes, RequestOf, ResponseOf } from '@callhook/server/contract';
 
-export interface CallLists {
-  active: CallSnapshot[];
-  recent: CallSnapshot[];
-}
+/** Active and recent calls, as `GET /api/v1/calls` answers them. */
+export type CallLists = Pick<ResponseOf<ApiRoutes['listCalls']>, 'active' | 'recent'>;
 
-export interface SaveResult {
-  /** The applied settings, secrets shown as `{"set": true}`. */
-  settings: MaskedSettings;
-  /** Some change waits for a restart (the listener's address or port, a line with calls on it). */
-  restartRequired: boolean;
-  /** The fields that wait for a restart, e.g. `inbound.port`, `lines[0].registrar`. */
-  restartFields: string[];
-}
+/**
+ * What a save answers (`PUT /api/v1/settings`): the applied settings (secrets as `{"set": true}`), whether
+ * they were written to a settings file (false for the demo, which has none; the desktop leaves it out), and
+ * whether some change waits for a restart, with the fields that do (`inbound.port`, `lines[0].registrar`).
+ */
+export type SaveResult = Pick<ResponseOf<ApiRoutes['saveSettings']>, 'settings' | 'restartRequired' | 'restartFields'> &
+  Partial<Pick<ResponseOf<ApiRoutes['saveSettings']>, 'persisted'>>;
 
-export interface SlotTestRequest {
-  /** Its secrets may be `{"set": true}`: the engine takes them from the saved slot at `index`. */
-  slot: MaskedSlot;
-  /** The slot's position in the saved settings. */
-  index?: number;
-  action: Action;
-  /** The sample call the preview shows; the slot is expanded against it. */
-  call: CallSnapshot;
-}
+/**
+ * The Test button's request (`POST /api/v1/slots/test`): the slot as it stands in the dialog (its
+ * secrets may be `{"set": true}`, taken from the saved slot at `index`), the event and the sample call.
+ */
+export type SlotTestRequest = RequestOf<ApiRoutes['testSlot']>['body'];
+
+/** Which deliveries to load: at most `limit` (1–1000, newest first), of one call when `call` is given. */
+export type DeliveryQuery = NonNullable<RequestOf<ApiRoutes['listDeliveries']>['query']>;
+
+/** One line type of the edition: its settings as JSON Schema and its write-only fields (`GET /api/v1/line-types`). */
+export type LineType = ResponseOf<ApiRoutes['listLineTypes']>['types'][number];
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -48,9 +38,13 @@ export interface EngineClient {
   getSettings(): Promise<MaskedSettings>;
   /** Rejects with a `ClientError` whose `issues` name the bad fields. */
   saveSettings(settings: MaskedSettingsInput): Promise<SaveResult>;
-  getCalls(): Promise<CallLists>;
-  getDeliveries(): Promise<DeliveryRecord[]>;
+  /** Active calls and the most recent ended ones (the engine's default count when no `limit` is given, at most 1000). */
+  getCalls(query?: { limit?: number }): Promise<CallLists>;
+  /** The delivery log, newest first (the engine's default count when no `limit` is given). */
+  getDeliveries(query?: DeliveryQuery): Promise<DeliveryRecord[]>;
   getLineStatus(): Promise<LineStatus>;
+  /** The edition's line types, for the Lines editor; absent where the engine does not publish them (the desktop's IPC today). */
+  getLineTypes?(): Promise<LineType[]>;
   execute(command: InboundCommand): Promise<CallSnapshot | null>;
   /** Fires one slot once against a sample call; resolves with the final delivery record. */
   testSlot(request: SlotTestRequest): Promise<DeliveryRecord>;

@@ -53,20 +53,23 @@ export function createHttpClient(options: HttpClientOptions = {}): EngineClient 
       return (await send(() => api.getSettings())).settings;
     },
     async saveSettings(settings: MaskedSettingsInput): Promise<SaveResult> {
-      const { settings: saved, restartRequired, restartFields } = await send(() => api.saveSettings({ body: settings }));
-      return { settings: saved, restartRequired, restartFields };
+      const { settings: saved, persisted, restartRequired, restartFields } = await send(() => api.saveSettings({ body: settings }));
+      return { settings: saved, persisted, restartRequired, restartFields };
     },
     signedInToken: () => token,
-    async getCalls(): Promise<CallLists> {
-      const { active, recent } = await send(() => api.listCalls());
+    async getCalls(query): Promise<CallLists> {
+      const { active, recent } = await send(() => api.listCalls(query?.limit === undefined ? undefined : { query: { limit: query.limit } }));
       return { active, recent };
     },
-    async getDeliveries() {
-      return (await send(() => api.listDeliveries())).deliveries;
+    async getDeliveries(query) {
+      return (await send(() => api.listDeliveries(query ? { query: { limit: query.limit, call: query.call } } : undefined))).deliveries;
     },
     async getLineStatus() {
       // 503 means "line not ready" and still carries the line status.
       return (await send(() => api.health())).line;
+    },
+    async getLineTypes() {
+      return (await send(() => api.listLineTypes())).types;
     },
     async execute(command: InboundCommand) {
       return (await send(() => api.execute({ body: command }))).call;

@@ -19,6 +19,11 @@ export interface EngineState {
   active: CallSnapshot[];
   recent: CallSnapshot[];
   deliveries: DeliveryRecord[];
+  /**
+   * The engine answered 401: `missing` when the console sent no token, `wrong` when the one it sent
+   * was refused; null while the engine accepts the console.
+   */
+  signIn: 'missing' | 'wrong' | null;
 }
 
 export type EngineStateAction =
@@ -26,9 +31,10 @@ export type EngineStateAction =
   | { type: 'loaded-deliveries'; deliveries: DeliveryRecord[] }
   | { type: 'line'; status: LineStatus }
   | { type: 'connection'; state: ConnectionState }
+  | { type: 'unauthorized'; hadToken: boolean }
   | { type: 'event'; event: EngineEvent };
 
-export const initialEngineState: EngineState = { line: null, lines: [], connection: 'connecting', active: [], recent: [], deliveries: [] };
+export const initialEngineState: EngineState = { line: null, lines: [], connection: 'connecting', active: [], recent: [], deliveries: [], signIn: null };
 
 const withoutCall = (calls: CallSnapshot[], guid: string) => calls.filter((c) => c.guid !== guid);
 
@@ -42,11 +48,11 @@ function applyCall(state: EngineState, call: CallSnapshot): EngineState {
 
 const deliveryKey = (r: DeliveryRecord) => `${r.deliveryId}#${r.attempt}#${r.at}`;
 
-/** Newest first, each attempt once, however it arrived (initial load or live event). */
-export function mergeDeliveries(current: DeliveryRecord[], incoming: DeliveryRecord[]): DeliveryRecord[] {
+/** Newest first, each attempt once, however it arrived (initial load or live event); at most `max`. */
+export function mergeDeliveries(current: DeliveryRecord[], incoming: DeliveryRecord[], max = MAX_DELIVERIES): DeliveryRecord[] {
   const byKey = new Map(current.map((r) => [deliveryKey(r), r]));
   for (const record of incoming) byKey.set(deliveryKey(record), record);
-  return [...byKey.values()].sort((a, b) => b.at - a.at || b.attempt - a.attempt).slice(0, MAX_DELIVERIES);
+  return [...byKey.values()].sort((a, b) => b.at - a.at || b.attempt - a.attempt).slice(0, max);
 }
 
 export function engineReducer(state: EngineState, action: EngineStateAction): EngineState {
@@ -59,6 +65,8 @@ export function engineReducer(state: EngineState, action: EngineStateAction): En
       return { ...state, line: action.status };
     case 'connection':
       return { ...state, connection: action.state };
+    case 'unauthorized':
+      return { ...state, signIn: action.hadToken ? 'wrong' : 'missing' };
     case 'event': {
       const { event } = action;
       if (event.type === 'line') {

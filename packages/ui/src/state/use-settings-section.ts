@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { MaskedSettings } from '@callhook/core';
 import { ClientError, errorMessage, type ClientIssue } from '../client/client-error.js';
-import type { EngineClient } from '../client/engine-client.js';
+import type { EngineClient, SaveResult } from '../client/engine-client.js';
+import { useUnsavedGuard } from './unsaved-guard.js';
 
-export type SectionKey = 'actionUrls' | 'inbound';
+export type SectionKey = 'actionUrls' | 'inbound' | 'lines';
 
 export interface SaveFeedback {
   kind: 'saved' | 'error';
@@ -30,6 +31,24 @@ export interface SectionCodec<K extends SectionKey> {
   toDraft(section: MaskedSettings[K]): MaskedSettings[K];
   /** Draft → section to save (e.g. without empty rows). */
   toSaved(draft: MaskedSettings[K]): MaskedSettings[K];
+}
+
+/**
+ * What Apply did, in words: the fields that wait for a restart (the running instance cannot apply
+ * them), and, when the instance has no settings file (`--demo`), that the change lasts only until it stops.
+ */
+export function savedMessage(result: Pick<SaveResult, 'restartRequired' | 'restartFields' | 'persisted'>): string {
+  const fields = result.restartFields.length > 0 ? result.restartFields.join(', ') : 'the listener address or port';
+  const parts = ['Settings applied.'];
+  if (result.restartRequired) parts.push(`The running instance cannot apply ${fields}: these take effect after a restart.`);
+  if (result.persisted === false) {
+    parts.push(
+      result.restartRequired
+        ? 'This instance has no settings file (the demo), so a restart starts from its defaults: put the change in a settings file (callhook config init) and serve with --config.'
+        : 'This instance has no settings file (the demo): the change lasts until it stops.',
+    );
+  }
+  return parts.join(' ');
 }
 
 const identity = { toDraft: <T>(value: T) => value, toSaved: <T>(value: T) => value };
@@ -69,11 +88,7 @@ export function useSettingsSection<K extends SectionKey>(client: EngineClient, k
       const result = await client.saveSettings({ ...current, [key]: toSaved(draft) });
       setSaved(toDraft(result.settings[key]));
       setDraftState(toDraft(result.settings[key]));
-      const fields = result.restartFields ?? [];
-      const restart = result.restartRequired
-        ? ` These take effect after a restart: ${fields.length > 0 ? fields.join(', ') : 'the listener address or port'}.`
-        : '';
-      setFeedback({ kind: 'saved', message: `Settings applied.${restart}`, issues: [] });
+      setFeedback({ kind: 'saved', message: savedMessage(result), issues: [] });
     } catch (error) {
       const issues = error instanceof ClientError ? error.issues : [];
       setFeedback({ kind: 'error', message: issues.length > 0 ? 'The settings were not applied:' : errorMessage(error), issues });
@@ -87,5 +102,7 @@ export function useSettingsSection<K extends SectionKey>(client: EngineClient, k
     setFeedback(null);
   }, [saved]);
 
-  return { draft, setDraft, dirty: JSON.stringify(draft) !== JSON.stringify(saved), saving, feedback, apply, discard };
+  const dirty = JSON.stringify(draft) !== JSON.stringify(saved);
+  useUnsavedGuard(`settings:${key}`, dirty);
+  return { draft, setDraft, dirty, saving, feedback, apply, discard };
 }

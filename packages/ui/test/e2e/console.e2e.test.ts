@@ -73,7 +73,15 @@ describe('console in Chromium against the real server on the simulated line', ()
     await page.getByText(/^Test: delivered HTTP 200 in \d+ ms$/).waitFor();
     await receiver.waitFor((r) => r.url === '/probe?id=2843c1f9-1f8b-375a-0e01-e8682f222c10');
 
+    // The tested URL was never applied: leaving the page asks first, and this test chooses to leave.
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.accept();
+      }),
+    );
     await page.getByRole('link', { name: 'Deliveries' }).click();
+    expect(await asked).toMatch(/changes that are not applied/);
     await page.getByRole('button', { name: 'Replay delivery of Action URL 1 (inbound)' }).first().click();
     await page.getByText('Replayed Action URL 1: delivered').waitFor();
     await expect.poll(() => receiver.received.filter((r) => r.url.startsWith('/probe?')).length).toBe(2);

@@ -11,7 +11,7 @@ import {
   type MaskedSettingsInput,
   type Settings,
 } from '@callhook/core';
-import type { EngineClient, SlotTestRequest } from '../../src/client/engine-client.js';
+import type { DeliveryQuery, EngineClient, SlotTestRequest } from '../../src/client/engine-client.js';
 
 /**
  * An in-memory engine for component tests: records what the console asks and emits events on demand.
@@ -48,7 +48,10 @@ export class FakeClient implements EngineClient {
   async getCalls() {
     return { active: this.active, recent: this.recent };
   }
-  async getDeliveries() {
+  /** The queries of every `getDeliveries` that passed one. */
+  deliveryQueries: DeliveryQuery[] = [];
+  async getDeliveries(query?: DeliveryQuery) {
+    if (query) this.deliveryQueries.push(query);
     return this.deliveries;
   }
   async getLineStatus() {

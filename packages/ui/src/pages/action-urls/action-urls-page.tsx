@@ -3,6 +3,7 @@ import type { EngineClient } from '../../client/engine-client.js';
 import { ApplyBar } from '../../components/apply-bar.js';
 import { SwitchField } from '../../components/switch-field.js';
 import { useSettingsSection } from '../../state/use-settings-section.js';
+import { PlaceholderTable } from './placeholder-table.js';
 import { SlotEditor } from './slot-editor.js';
 import { emptySlot, slotRows, slotsToSave } from './slot-row.js';
 
@@ -52,6 +53,7 @@ export function ActionUrlsPage({ client }: { client: EngineClient }) {
           client={client}
         />
       ))}
+      <PlaceholderTable />
       <ApplyBar dirty={section.dirty} saving={section.saving} feedback={section.feedback} onDiscard={section.discard} />
     </form>
   );

@@ -1,8 +1,8 @@
 import { useRef, useState } from 'react';
-import { ACTION_LABELS, ACTIONS, isSecretHeader, isSecretMarker, type Action, type DeliveryRecord, type MaskedSlot } from '@callhook/core';
+import { ACTION_LABELS, ACTIONS, type Action, type DeliveryRecord, type MaskedSlot } from '@callhook/core';
 import { errorMessage } from '../../client/client-error.js';
 import type { EngineClient } from '../../client/engine-client.js';
-import { SecretField } from '../../components/secret-field.js';
+import { DeliveryOptions } from './delivery-options.js';
 import { PlaceholderInput } from './placeholder-input.js';
 import { sampleCallFor } from './sample-call.js';
 import { previewTemplate } from './template-preview.js';
@@ -30,9 +30,6 @@ export function SlotEditor({ index, slot, onChange, onDelete, client }: SlotEdit
   const [test, setTest] = useState<TestState>({ kind: 'idle' });
   const preview = previewTemplate(slot.url, slot.on, slot.maxValueLength);
   const update = (patch: Partial<MaskedSlot>) => onChange({ ...slot, ...patch });
-  // Secrets the engine keeps for this slot (shown as set) or that are being replaced.
-  const secretHeaders = Object.entries(slot.headers).filter(([name, value]) => isSecretMarker(value) || isSecretHeader(name));
-  const withoutHeader = (name: string) => Object.fromEntries(Object.entries(slot.headers).filter(([other]) => other !== name));
 
   const goToError = (offset: number) => {
     inputRef.current?.focus();
@@ -93,29 +90,6 @@ export function SlotEditor({ index, slot, onChange, onDelete, client }: SlotEdit
           </div>
         )}
       </div>
-      {(secretHeaders.length > 0 || slot.secret !== null) && (
-        <div className="secrets" role="group" aria-label={`Secrets of Action URL ${index + 1}`}>
-          {secretHeaders.map(([name, value]) => (
-            <SecretField
-              key={name}
-              id={`${base}-header-${name}`}
-              label={`${name} header`}
-              value={value}
-              onChange={(next) => update({ headers: { ...slot.headers, [name]: next } })}
-              onRemove={() => update({ headers: withoutHeader(name) })}
-            />
-          ))}
-          {slot.secret !== null && (
-            <SecretField
-              id={`${base}-secret`}
-              label="signing secret"
-              value={slot.secret}
-              onChange={(secret) => update({ secret })}
-              onRemove={() => update({ secret: null })}
-            />
-          )}
-        </div>
-      )}
       <div className="switches">
         <label>
           <input type="checkbox" checked={slot.active} onChange={(e) => update({ active: e.target.checked })} /> Activate this Action URL
@@ -136,6 +110,8 @@ export function SlotEditor({ index, slot, onChange, onDelete, client }: SlotEdit
           {test.kind === 'failed' && `Test failed: ${test.message}`}
         </span>
       </div>
+      {/* After the switches, so the slot's own fields keep their tab order: URL, then Activate. */}
+      <DeliveryOptions base={base} number={index + 1} slot={slot} update={update} />
     </fieldset>
   );
 }

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { CallSnapshot, InboundCommand } from '@callhook/core';
 import { callDuration, callStateLabel } from './call-format.js';
+import { DtmfKeypad } from './dtmf-keypad.js';
+import { PartyCell } from './party-cell.js';
 
 export interface ActiveCallRowProps {
   call: CallSnapshot;
@@ -16,11 +18,11 @@ export function ActiveCallRow({ call, now, onCommand }: ActiveCallRowProps) {
   const transferId = `transfer-${call.guid}`;
   return (
     <tr>
-      <td>{call.direction === 'inbound' ? 'Incoming' : 'Outgoing'}</td>
-      <td>{who}</td>
-      <td>{callStateLabel(call)}</td>
-      <td>{callDuration(call, now)}</td>
-      <td className="actions">
+      <td data-label="Direction">{call.direction === 'inbound' ? 'Incoming' : 'Outgoing'}</td>
+      <PartyCell call={call} />
+      <td data-label="State">{callStateLabel(call)}</td>
+      <td data-label="Duration">{callDuration(call, now)}</td>
+      <td data-label="Actions" className="actions">
         {call.state === 'ringing' && call.direction === 'inbound' && (
           <button type="button" className="primary" onClick={() => onCommand({ action: 'answer', ...ref })} aria-label={`Answer call from ${who}`}>
             Answer
@@ -32,13 +34,14 @@ export function ActiveCallRow({ call, now, onCommand }: ActiveCallRowProps) {
           </button>
         )}
         {call.state === 'held' && (
-          <button type="button" onClick={() => onCommand({ action: 'unhold', ...ref })} aria-label={`Resume call with ${who}`}>
-            Resume
+          <button type="button" onClick={() => onCommand({ action: 'unhold', ...ref })} aria-label={`Unhold call with ${who}`}>
+            Unhold
           </button>
         )}
         <button type="button" className="danger" onClick={() => onCommand({ action: 'hangup', ...ref })} aria-label={`Hang up call with ${who}`}>
           {call.state === 'ringing' && call.direction === 'inbound' ? 'Reject' : 'Hang up'}
         </button>
+        {call.state === 'connected' && <DtmfKeypad who={who} onDigit={(digits) => onCommand({ action: 'dtmf', digits, ...ref })} />}
         {(call.state === 'connected' || call.state === 'held') && (
           <span className="transfer">
             <label htmlFor={transferId} className="visually-hidden">

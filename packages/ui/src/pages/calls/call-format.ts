@@ -20,3 +20,19 @@ export function callStateLabel(call: CallSnapshot): string {
   if (call.state === 'held') return 'on hold';
   return call.state;
 }
+
+/**
+ * The caller's name as a person writes it: `"Anna Schmidt" (420)` → `Anna Schmidt`; an alias that is
+ * only the number (no display name) → null.
+ */
+export function callerName(call: Pick<CallSnapshot, 'remoteAlias' | 'remoteParty'>): string | null {
+  const alias = call.remoteAlias.trim();
+  const quoted = /^"(.*)"(?:\s*\(.*\))?$/.exec(alias);
+  const name = quoted ? quoted[1]!.trim() : alias;
+  return name === '' || name === call.remoteParty ? null : name;
+}
+
+/** Whether a call in the history was missed (an inbound call nobody answered). */
+export function isMissed(call: Pick<CallSnapshot, 'disposition'>): boolean {
+  return call.disposition === 'missed';
+}

@@ -5,7 +5,7 @@ import { errorMessage } from '../../client/client-error.js';
 import type { EngineClient } from '../../client/engine-client.js';
 import type { EngineState } from '../../state/engine-state.js';
 import { ActiveCallRow } from './active-call-row.js';
-import { callDuration, callTime } from './call-format.js';
+import { CallHistory } from './call-history.js';
 import { DialPad } from './dial-pad.js';
 import { useNow } from './use-now.js';
 
@@ -34,7 +34,7 @@ export function CallsPage({ client, state }: { client: EngineClient; state: Engi
           {state.active.length === 0 ? (
             <p className="muted">No active calls.</p>
           ) : (
-            <table>
+            <table className="reflow">
               <thead>
                 <tr>
                   <th scope="col">Direction</th>
@@ -58,35 +58,11 @@ export function CallsPage({ client, state }: { client: EngineClient; state: Engi
           onDial={(target, line) => void run({ action: 'make_call', target, force: false, ...(line ? { line } : {}) })}
         />
       </div>
-      <section aria-labelledby="history-title">
-        <h2 id="history-title">History</h2>
-        {state.recent.length === 0 ? (
-          <p className="muted">No calls yet.</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Started</th>
-                <th scope="col">Direction</th>
-                <th scope="col">Remote party</th>
-                <th scope="col">Disposition</th>
-                <th scope="col">Duration</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.recent.map((call) => (
-                <tr key={call.guid}>
-                  <td>{callTime(call.createdAt)}</td>
-                  <td>{call.direction === 'inbound' ? 'Incoming' : 'Outgoing'}</td>
-                  <td>{call.remoteAlias || call.remoteParty}</td>
-                  <td>{call.disposition ?? '—'}</td>
-                  <td>{callDuration(call, now)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <CallHistory
+        calls={state.recent}
+        now={now}
+        onCallBack={(call) => void run({ action: 'make_call', target: call.remoteParty, force: false, line: call.lineId })}
+      />
     </div>
   );
 }

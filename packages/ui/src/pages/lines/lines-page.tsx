@@ -1,0 +1,121 @@
+import { useEffect, useState } from 'react';
+import type { LineSettings } from '@callhook/core';
+import { errorMessage } from '../../client/client-error.js';
+import type { EngineClient, LineType } from '../../client/engine-client.js';
+import { ApplyBar } from '../../components/apply-bar.js';
+import { useSettingsSection } from '../../state/use-settings-section.js';
+import { freeLineId, newLine, type JsonSchema } from './field-kind.js';
+import { SchemaField } from './schema-field.js';
+
+/** Fields the page shows itself (the line's id) or that never change (its type). */
+const OWN_FIELDS = new Set(['type', 'id']);
+
+/**
+ * Every line of the instance (SIP account, transport, registrar, codecs, … as its type defines them),
+ * edited through a form built from each line type's JSON Schema: the engine publishes the schemas, so
+ * a new line type needs no console change. Secret fields are write-only.
+ */
+export function LinesPage({ client }: { client: EngineClient }) {
+  const section = useSettingsSection(client, 'lines');
+  const [types, setTypes] = useState<LineType[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [addType, setAddType] = useState('');
+  useEffect(() => {
+    let live = true;
+    if (!client.getLineTypes) {
+      setProblem('This console cannot read the line types from this engine; edit the lines in the settings file.');
+      return;
+    }
+    client.getLineTypes().then(
+      (list) => {
+        if (!live) return;
+        setTypes(list);
+        setAddType(list[0]?.type ?? '');
+      },
+      (error: unknown) => live && setProblem(`could not load the line types: ${errorMessage(error)}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client]);
+
+  const { draft } = section;
+  if (problem) return <p role="status">{problem}</p>;
+  if (draft === null || types === null) return <p role="status">{section.feedback?.message ?? 'Loading lines…'}</p>;
+  const typeOf = (type: string) => types.find((t) => t.type === type);
+  const setLine = (index: number, line: LineSettings) => section.setDraft((lines) => lines.map((l, i) => (i === index ? line : l)));
+
+  return (
+    <form
+      className="page"
+      aria-labelledby="lines-title"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void section.apply();
+      }}
+    >
+      <h1 id="lines-title">Lines</h1>
+      <p className="muted">Each line is a phone account (or a simulated one). A change to a line with a call on it waits for a restart; Apply says which.</p>
+      {draft.map((line, index) => {
+        const type = typeOf(line.type);
+        const schema = (type?.schema ?? {}) as JsonSchema;
+        const base = `line-${index + 1}`;
+        return (
+          <fieldset key={index} className="slot" aria-labelledby={`${base}-legend`}>
+            <legend id={`${base}-legend`}>
+              Line {line.id} ({line.type})
+            </legend>
+            <div className="row">
+              <label htmlFor={`${base}-id`}>Line id</label>
+              <input id={`${base}-id`} value={line.id} onChange={(e) => setLine(index, { ...line, id: e.target.value })} />
+            </div>
+            {!type && <p className="bad">This edition has no line type "{line.type}".</p>}
+            {Object.entries(schema.properties ?? {})
+              .filter(([name]) => !OWN_FIELDS.has(name))
+              .map(([name, field]) => (
+                <SchemaField
+                  key={name}
+                  id={`${base}-${name}`}
+                  name={name}
+                  schema={field}
+                  secret={type?.secrets.includes(name) ?? false}
+                  value={(line as Record<string, unknown>)[name]}
+                  onChange={(value) => {
+                    const next: Record<string, unknown> = { ...line, [name]: value };
+                    if (value === undefined) delete next[name];
+                    setLine(index, next as LineSettings);
+                  }}
+                />
+              ))}
+            <button type="button" onClick={() => section.setDraft((lines) => lines.filter((_, i) => i !== index))} disabled={draft.length === 1}>
+              Remove line {line.id}
+            </button>
+          </fieldset>
+        );
+      })}
+      <div className="row inline">
+        <label htmlFor="new-line-type">New line of type</label>
+        <select id="new-line-type" value={addType} onChange={(e) => setAddType(e.target.value)}>
+          {types.map((t) => (
+            <option key={t.type} value={t.type}>
+              {t.type}
+            </option>
+          ))}
+        </select>
+        <button
+          type="button"
+          disabled={addType === ''}
+          onClick={() =>
+            section.setDraft((lines) => [
+              ...lines,
+              newLine(addType, freeLineId(lines.map((l) => l.id)), (typeOf(addType)?.schema ?? {}) as JsonSchema) as LineSettings,
+            ])
+          }
+        >
+          Add line
+        </button>
+      </div>
+      <ApplyBar dirty={section.dirty} saving={section.saving} feedback={section.feedback} onDiscard={section.discard} />
+    </form>
+  );
+}
