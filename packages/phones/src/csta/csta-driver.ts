@@ -74,8 +74,16 @@ export class CstaDriver implements PhoneDriver {
   async probe(): Promise<void> {
     const status = this.session.status();
     if (status.state === 'up') return;
-    const detail = `uaCSTA session ${status.state}: ${status.detail}`;
-    throw new PhoneProblem(status.state === 'refused' ? 'failed' : 'unregistered', detail);
+    const code = status.statusCode;
+    const fields =
+      code === 401 || code === 407
+        ? ' (line settings: csta.username and password)'
+        : code === 404 || code === 480
+          ? ' (line setting: csta.uri)'
+          : status.state === 'lost'
+            ? ` (is the phone on and reachable at ${this.options.device}? line setting: csta.uri)`
+            : '';
+    throw new PhoneProblem(status.state === 'refused' ? 'failed' : 'unregistered', `uaCSTA session ${status.state}: ${status.detail}${fields}`);
   }
 
   async dial(number: string): Promise<string> {
