@@ -19,7 +19,7 @@ export function cstaSetupSteps(settings: DeskPhoneSettings): string[] {
     ];
   return [
     'Firmware 8.7.3 or later (uaCSTA over SIP; MonitorStop needs 8.7.4).',
-    'Set csta_control = on (web: Advanced › SIP/RTP › CSTA, path [unverified]).',
+    "Set csta_control = on (the setting name is from Snom's uaCSTA wiki; where the web UI shows it is not in the available pages [unverified]).",
     `csta_challenge: 0 = no challenge, 1 = only the CSTA INVITE, 2 = every CSTA request; with 1 or 2 callhook answers as ${csta.username} (csta.username) with the line's password, which must be the identity's user_pass.`,
     'An INVITE straight to the phone may also need application/csta+xml allowed in sip_ip_dialin_content_types [unverified].',
     reach,
