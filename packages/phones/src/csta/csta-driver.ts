@@ -48,6 +48,7 @@ export class CstaDriver implements PhoneDriver {
   }
 
   async open(sink: PhoneEventSink): Promise<void> {
+    for (const off of this.unsubscribe.splice(0)) off();
     this.unsubscribe = [
       this.session.onEvent((event) => this.receive(event, sink)),
       this.session.onStatus((status) => {

@@ -466,7 +466,9 @@ export class DeskPhoneLine implements Line {
           const seconds = Number((this.silenceTimeoutMs / 1000).toFixed(1));
           const detail = call.confirmed
             ? `no end event from the phone within ${seconds} s of ringing (${this.driver.vendor} sends none for some calls, e.g. Snom for a call rejected on the phone); closed by callhook`
-            : `the phone took the dial request but reported nothing about the call within ${seconds} s; check its event URLs (callhook phone setup)${this.driver.vendor === 'yealink' ? ' and confirm "Allow remote control?" on the phone' : ''}; closed by callhook`;
+            : this.settings.protocol === 'csta'
+              ? `the phone took MakeCall but sent no CSTA event about the call within ${seconds} s; closed by callhook`
+              : `the phone took the dial request but reported nothing about the call within ${seconds} s; check its event URLs (callhook phone setup)${this.driver.vendor === 'yealink' ? ' and confirm "Allow remote control?" on the phone' : ''}; closed by callhook`;
           this.end(call, 'remote', 'failed', detail);
         }),
       this.silenceTimeoutMs,
@@ -540,7 +542,11 @@ export class DeskPhoneLine implements Line {
     try {
       if (!this.listening && this.driver.open) {
         await this.driver.open(this.sink(generation));
-        if (generation !== this.generation) return;
+        if (generation !== this.generation) {
+          // stop() ran while the channel was opening: it found nothing to close, so close it here.
+          if (!this.running) await this.driver.close?.();
+          return;
+        }
         this.listening = true;
       }
       if (!this.listening && this.settings.callback) {
