@@ -232,6 +232,18 @@ describe('csta desk-phone line: session status is the line status', () => {
     await expect(subject.line.execute({ type: 'make_call', callId: 'x', target: '420' })).rejects.toMatchObject({ code: 'line_not_ready' });
   });
 
+  it('a phone that challenges every CSTA request (Snom csta_challenge=2) takes csta.username and the line password; a wrong password names those settings', async () => {
+    const s = await ready({ phone: { challenge: { username: '455455', password: 'secret', scope: 'all' } }, settings: { csta: { username: '455455' } } });
+    const call = await ringIn(s);
+    await s.line.execute({ type: 'answer', lineCallId: call.lineCallId });
+    await waitFor(() => of(s, 'answered').length === 1, 'answered through the challenge', 10_000);
+    await s.close();
+    subject = await cstaRig({ phone: { challenge: { username: '455455', password: 'other', scope: 'invite' } }, settings: { csta: { username: '455455' } } });
+    await subject.line.start();
+    await waitFor(() => subject!.line.status().state === 'failed', 'failed on the wrong password', 10_000);
+    expect(subject.line.status().detail).toContain('csta.username and password');
+  });
+
   it('the phone going away shows as unregistered with the fix, and coming back makes the line ready again', async () => {
     const s = await ready();
     s.phone.answering = false;

@@ -315,7 +315,7 @@ export class DeskPhoneLine implements Line {
     }
   }
 
-  /** Applies one vendor-neutral phone event (also the entry point for future drivers such as uaCSTA). */
+  /** Applies one vendor-neutral phone event (from the event-URL listener, or a driver's own channel such as uaCSTA). */
   handleEvent(event: PhoneEvent): void {
     if (event.kind === 'idle') return this.phoneIdle('the phone went idle without an end event for this call');
     if (event.phoneCallId && this.recentIdSet.has(event.phoneCallId)) return this.logger.log('debug', 'late phone event ignored', { kind: event.kind });

@@ -35,8 +35,8 @@ export async function cstaRig(
       url: 'http://127.0.0.1',
       password: 'secret',
       account: '987@example.com',
-      csta: { uri: phone.uri, listen: '127.0.0.1' },
       ...options.settings,
+      csta: { uri: phone.uri, listen: '127.0.0.1', ...(options.settings?.['csta'] as object | undefined) },
     }),
   };
   const line = new DeskPhoneLine(settings, {
