@@ -203,6 +203,13 @@ describe('csta desk-phone line: phone events become line events', () => {
     expect(of(s, 'ended')[0]).toMatchObject({ by: 'remote' });
   });
 
+  it('events in the ed3, ed4 and ed5 namespaces are all read (Snom answers ed5, others may send ed3/ed4)', async () => {
+    const s = await ready();
+    for (const edition of ['ed3', 'ed4', 'ed5'] as const) await s.phone.ring(`sip:45${edition.slice(2)}@example.com`, edition);
+    await waitFor(() => of(s, 'incoming').length === 3, 'three incoming calls', 10_000);
+    expect(of(s, 'incoming').map((e) => e.remoteParty)).toEqual(['453', '454', '455']);
+  });
+
   it('a ringing call rejected at the phone (ConnectionCleared by the phone) ends rejected by the local side', async () => {
     const s = await ready();
     const call = await ringIn(s);
