@@ -32,15 +32,27 @@ describe('callhook phone setup', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ line: 'desk-13', vendor: 'snom', text: expect.stringContaining('action_incoming_url = ') });
   });
 
-  it('names the desk-phone lines when --line is missing or wrong, and refuses protocol csta as not available yet', () => {
+  it('names the desk-phone lines when --line is missing or wrong, and refuses protocol csta for grandstream naming the field', () => {
     const file = settingsFile({ lines: [desk('desk-12', 'yealink'), desk('desk-13', 'snom')] });
     const missing = runCli(['phone', 'setup', '--config', file]);
     expect(missing.code).toBe(6);
     expect(missing.stderr).toContain('has 2 desk-phone lines; name one with --line (desk-12, desk-13)');
     const wrong = runCli(['phone', 'setup', '--config', file, '--line', 'desk-99']);
     expect(wrong.code).toBe(6);
-    const csta = runCli(['phone', 'setup', '--config', settingsFile({ lines: [{ ...desk('desk-12', 'snom'), protocol: 'csta' }] })]);
+    const { callback: _callback, ...noCallback } = desk('desk-12', 'grandstream');
+    const csta = runCli(['phone', 'setup', '--config', settingsFile({ lines: [{ ...noCallback, protocol: 'csta' }] })]);
     expect(csta.code).toBe(3);
-    expect(csta.stderr).toContain('lines[0].protocol: protocol "csta" (uaCSTA over SIP) is not available yet in this build; use "http"');
+    expect(csta.stderr).toContain(
+      'lines[0].protocol: protocol "csta" is not available for vendor "grandstream" (Grandstream phones have no uaCSTA); use protocol "http"',
+    );
+  });
+
+  it('prints what to switch on at the phone for a csta line (Snom csta_control, unverified items marked)', () => {
+    const { callback: _callback, ...noCallback } = desk('desk-12', 'snom');
+    const run = runCli(['phone', 'setup', '--config', settingsFile({ lines: [{ ...noCallback, protocol: 'csta' }] })]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('over uaCSTA (sip:987@192.0.2.10:5060)');
+    expect(run.stdout).toContain('Set csta_control = on');
+    expect(run.stdout).toContain('[unverified]');
   });
 });

@@ -28,7 +28,7 @@ export const deskphoneLinePlugin: LinePlugin<DeskPhoneSettings> = {
       clock: deps.clock,
       logger: deps.logger,
       ...(deps.random ? { random: deps.random } : {}),
-      driver: createDriver(settings, { clock: deps.clock }),
+      driver: createDriver(settings, { clock: deps.clock, logger: deps.logger, ...(deps.random ? { random: deps.random } : {}) }),
     }),
   routes: (host, context) => registerSetupRoute(host as SetupRouteHost, context),
   secrets: {

@@ -1,8 +1,8 @@
 /**
  * The seam between the desk-phone line and one way of talking to a phone. The HTTP drivers (Snom,
- * Yealink, Grandstream) implement it over the phone's remote-control URLs; a uaCSTA driver (ECMA-323
- * over SIP INFO, `CstaSession` in @callhook/sip) is meant to implement the same interface later and
- * feed its events through `PhoneEventSink`, so the line does not change.
+ * Yealink, Grandstream) implement it over the phone's remote-control URLs and the line hears their
+ * events on its event-URL listener; the uaCSTA driver (ECMA-323 over SIP INFO, `CstaSession` in
+ * @callhook/sip) brings its own event channel (`open`/`close`) and feeds a `PhoneEventSink`.
  */
 
 /** What a phone reports about a call, vendor-neutral. */
@@ -89,14 +89,25 @@ export interface SetupEntry {
   verified: boolean;
 }
 
+/** Where a driver with its own event channel (uaCSTA) delivers what the phone reports. Never throws. */
+export interface PhoneEventSink {
+  /** One call event, vendor-neutral (duplicates and reordering are the line's to tolerate). */
+  event(event: PhoneEvent): void;
+  /** The channel's state changed (up, refused, lost): the line re-checks it with `probe()` now. */
+  statusChanged(): void;
+}
+
 /** One way of controlling a phone. Every method rejects with `PhoneProblem` or `PhoneCommandError` only. */
 export interface PhoneDriver {
   readonly vendor: string;
   readonly capabilities: PhoneCapabilities;
   /** Checks that the phone answers and takes our login; rejects with `PhoneProblem`. */
   probe(): Promise<void>;
-  /** Places a call from the phone to `number` as identity `account` (`user@domain`). */
-  dial(number: string, account: string): Promise<void>;
+  /**
+   * Places a call from the phone to `number` as identity `account` (`user@domain`). Resolves with
+   * the phone's id of the new call when the protocol returns one (CSTA MakeCall), else nothing.
+   */
+  dial(number: string, account: string): Promise<string | void>;
   answer(call: PhoneCallRef): Promise<void>;
   hangup(call: PhoneCallRef): Promise<void>;
   hold(call: PhoneCallRef): Promise<void>;
@@ -105,6 +116,18 @@ export interface PhoneDriver {
   dtmf(call: PhoneCallRef, digits: string): Promise<void>;
   /** True when the phone has no call at all (only with `capabilities.pollsLineState`). */
   pollIdle?(): Promise<boolean>;
+  /**
+   * The phone's ids of the calls it has now (uaCSTA SnapshotDevice; only with
+   * `capabilities.pollsLineState`): open calls not in the answer are closed by the line.
+   */
+  pollCalls?(): Promise<ReadonlySet<string>>;
+  /**
+   * Opens the driver's own event channel (uaCSTA session) instead of the line's event-URL listener;
+   * events and status changes go to `sink`. Rejects with `PhoneProblem` when it cannot start at all.
+   */
+  open?(sink: PhoneEventSink): Promise<void>;
+  /** Closes what `open` opened. Never rejects. */
+  close?(): Promise<void>;
   /** Writes the event-URL settings on the phone, where its HTTP API allows (Snom). */
   provision?(entries: readonly SetupEntry[]): Promise<void>;
   /** The phone settings that make it call callhook back: event URLs under `eventBase` (…/phone/<secret>). */

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { SetupEntry } from './driver.js';
 import { accountOf, type DeskPhoneSettings } from './settings.js';
+import { cstaSetupText } from './csta/csta-setup.js';
 import { createDriver } from './vendors/create-driver.js';
 
 /**
@@ -11,14 +12,14 @@ import { createDriver } from './vendors/create-driver.js';
  */
 export function eventSecret(settings: Pick<DeskPhoneSettings, 'id' | 'account' | 'url' | 'password' | 'callback'>): string {
   return createHmac('sha256', `callhook-deskphone:${settings.password}`)
-    .update([settings.id, accountOf(settings), settings.url.replace(/\/$/, ''), settings.callback.url].join('\n'))
+    .update([settings.id, accountOf(settings), settings.url.replace(/\/$/, ''), settings.callback?.url ?? ''].join('\n'))
     .digest('base64url')
     .slice(0, 32);
 }
 
-/** The base of a line's event URLs: `<callback.url>/phone/<secret>`. */
+/** The base of a line's event URLs: `<callback.url>/phone/<secret>` (empty for protocol csta, which has none). */
 export function eventBase(settings: DeskPhoneSettings): string {
-  return `${settings.callback.url}/phone/${eventSecret(settings)}`;
+  return settings.callback ? `${settings.callback.url}/phone/${eventSecret(settings)}` : '';
 }
 
 /** The settings to enter on the phone for `settings` (what `provision` writes where it can). */
@@ -32,6 +33,7 @@ export function setupEntries(settings: DeskPhoneSettings): SetupEntry[] {
  * at most one setting each; the event URLs hold the line's secret, so show it to the phone's admin only.
  */
 export function deskPhoneSetupText(settings: DeskPhoneSettings): string {
+  if (!settings.callback) return cstaSetupText(settings);
   const driver = createDriver(settings);
   const callbackHost = new URL(settings.callback.url).hostname;
   const lines = [

@@ -145,7 +145,7 @@ describe('the desk-phone line tolerates what phones send', () => {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
     const nobody = await freePort();
-    const settings = { ...subject.settings, url: `http://127.0.0.1:${nobody}`, callback: { ...subject.settings.callback, port } };
+    const settings = { ...subject.settings, url: `http://127.0.0.1:${nobody}`, callback: { ...subject.settings.callback!, port } };
     const line = new DeskPhoneLine(settings, { clock: systemClock, driver: createDriver(settings, { clock: systemClock, timeoutMs: 2_000 }) });
     try {
       await line.start();

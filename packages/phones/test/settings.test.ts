@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeskPhoneLineSchema, deskPhoneSetupText, deskphoneLinePlugin, eventSecret, type DeskPhoneSettings } from '../src/index.js';
+import { cstaOf, DeskPhoneLineSchema, deskPhoneSetupText, deskphoneLinePlugin, eventSecret, type DeskPhoneSettings } from '../src/index.js';
 
 const valid = {
   type: 'deskphone',
@@ -23,8 +23,49 @@ describe('deskphone settings (the public contract of issue 11)', () => {
     expect(DeskPhoneLineSchema.parse(valid)).toMatchObject({ vendor: 'snom', protocol: 'http', provision: true, callback: { port: 61235 } });
   });
 
-  it('refuses protocol csta at load, saying it is not available yet (no silent fallback to http)', () => {
-    expect(messages({ ...valid, protocol: 'csta' })).toEqual(['protocol: protocol "csta" (uaCSTA over SIP) is not available yet in this build; use "http"']);
+  it('takes protocol csta for Snom and Yealink without callback, deriving the CSTA session from url and account', () => {
+    const { callback: _callback, provision: _provision, ...csta } = valid;
+    const parsed = { id: 'desk', ...DeskPhoneLineSchema.parse({ ...csta, protocol: 'csta' }) };
+    expect(cstaOf(parsed)).toEqual({ uri: 'sip:987@192.0.2.10:5060', listen: '0.0.0.0', port: 0, transport: 'udp', username: '987', password: 'pw' });
+    const yealink = {
+      id: 'desk',
+      ...DeskPhoneLineSchema.parse({
+        ...csta,
+        vendor: 'yealink',
+        protocol: 'csta',
+        csta: { uri: 'sip:12@192.0.2.11:5062', port: 5070, transport: 'tcp', username: 'u12' },
+      }),
+    };
+    expect(cstaOf(yealink)).toMatchObject({ uri: 'sip:12@192.0.2.11:5062', port: 5070, transport: 'tcp', username: 'u12' });
+  });
+
+  it('refuses csta settings that cannot work, naming the field and the fix', () => {
+    const { callback: _callback, provision: _provision, ...csta } = valid;
+    expect(messages({ ...csta, vendor: 'grandstream', protocol: 'csta' })).toEqual([
+      'protocol: protocol "csta" is not available for vendor "grandstream" (Grandstream phones have no uaCSTA); use protocol "http"',
+    ]);
+    expect(messages({ ...valid, protocol: 'csta' })).toEqual([
+      'callback: callback is for protocol "http" only (with "csta" the events come over the CSTA session); remove it',
+      'provision: provision writes event URLs for protocol "http" only; set it to false with protocol "csta" (switch CSTA on at the phone: callhook phone setup)',
+    ]);
+    expect(messages({ ...csta, protocol: 'csta', csta: { uri: '192.0.2.10' } })[0]).toMatch(/^csta\.uri: csta\.uri is the phone's SIP URI as sip:USER@HOST/);
+    expect(messages({ ...csta, protocol: 'csta', csta: { port: 70000 } })[0]).toMatch(/^csta\.port: csta\.port is 0–65535/);
+    expect(messages({ ...csta, protocol: 'csta', csta: { secret: 1 } })[0]).toMatch(/^csta/);
+    expect(messages(csta)[0]).toMatch(/^callback: callback is required with protocol "http"/);
+    expect(messages({ ...valid, csta: {} })).toEqual(['csta: csta is for protocol "csta" only; remove it or set protocol to "csta"']);
+  });
+
+  it('prints the uaCSTA setup for csta lines: what to switch on at the phone, unverified items marked', () => {
+    const { callback: _callback, provision: _provision, ...csta } = valid;
+    const snom = deskPhoneSetupText({ id: 'desk', ...DeskPhoneLineSchema.parse({ ...csta, protocol: 'csta' }) });
+    expect(snom).toContain('csta_control = on');
+    expect(snom).toContain('csta_challenge');
+    expect(snom).toContain('sip:987@192.0.2.10:5060');
+    expect(snom).toContain('[unverified]');
+    expect(snom).not.toContain('action_incoming_url');
+    const yealink = deskPhoneSetupText({ id: 'desk', ...DeskPhoneLineSchema.parse({ ...csta, vendor: 'yealink', protocol: 'csta' }) });
+    expect(yealink).toContain('features.csta_control.enable = 1');
+    expect(yealink).toContain('reboots');
   });
 
   it('names the field and the fix for bad values', () => {

@@ -17,10 +17,10 @@ import {
 } from '@callhook/core';
 import { cryptoRandom } from '@callhook/node';
 import { lookup } from 'node:dns/promises';
-import { PhoneCommandError, PhoneProblem, type PhoneCallRef, type PhoneDriver, type PhoneEvent, type PhoneEventKind } from '../driver.js';
+import { PhoneCommandError, PhoneProblem, type PhoneCallRef, type PhoneDriver, type PhoneEvent, type PhoneEventKind, type PhoneEventSink } from '../driver.js';
 import { eventListeners as sharedListeners, type EventListeners } from '../events/event-listener.js';
 import { parsePhoneEvent } from '../events/parse-event.js';
-import { accountOf, type DeskPhoneSettings } from '../settings.js';
+import { accountOf, cstaOf, type DeskPhoneSettings } from '../settings.js';
 import { eventBase, eventSecret, setupEntries } from '../setup.js';
 import { retryDelayMs } from './backoff.js';
 import { sameParty } from './match-party.js';
@@ -44,7 +44,7 @@ export interface DeskPhoneLineDeps {
   silenceTimeoutMs?: number;
   /** How long after a hangup the phone accepted its end event may take before callhook ends the call itself (ms, default 10 000). */
   hangupConfirmMs?: number;
-  /** How often a phone that can be polled (Grandstream) is asked for its line state while calls are open (ms, default 5 000). */
+  /** How often a phone that can be polled (Grandstream line status, uaCSTA SnapshotDevice) is asked for its line state while calls are open (ms, default 5 000). */
   pollMs?: number;
   /** How often a ready phone is probed (ms, default 30 000, ±20 % jitter). */
   healthMs?: number;
@@ -73,7 +73,8 @@ const NO_ID_LATE_WINDOW_MS = 5_000;
 /**
  * A desk phone as a `Line` (hardware telephone mode). It remote-controls the phone through a
  * `PhoneDriver` and turns the phone's event URLs (heard on `callback.listen:port` under the line's
- * secret, from the phone's address only) into line events:
+ * secret, from the phone's address only) — or the events of a driver with its own channel (uaCSTA,
+ * `PhoneDriver.open`) — into line events:
  *
  * - `localParty` is `account` as `user@domain` and `localName` null, so `<$local_alias>` equals
  *   `<$local_party>` (the spec's hardware mode).
@@ -83,7 +84,7 @@ const NO_ID_LATE_WINDOW_MS = 5_000;
  * - Duplicate, late and reordered events are tolerated: each call is an idempotent state machine, a
  *   call seen first as `connected` is reported `incoming` + `answered`, and events of ended calls are
  *   ignored.
- * - A call that never reports its end is closed by polling the phone (Grandstream) or after
+ * - A call that never reports its end is closed by polling the phone (Grandstream, uaCSTA) or after
  *   `silenceTimeoutMs` without events, with cause `failed` and a detail saying so.
  * - Commands the phone can only apply to its focused call are refused (`wrong_call_state`) while it
  *   has more than one call, instead of guessing.
@@ -172,9 +173,11 @@ export class DeskPhoneLine implements Line {
     }
     if (this.listening) {
       this.listening = false;
-      await this.listeners
-        .remove(this.settings.callback.listen, this.settings.callback.port, this.secret)
-        .catch((error: unknown) => this.logger.log('warn', 'closing the phone event listener failed', { error: String(error) }));
+      if (this.driver.close) await this.driver.close();
+      else if (this.settings.callback)
+        await this.listeners
+          .remove(this.settings.callback.listen, this.settings.callback.port, this.secret)
+          .catch((error: unknown) => this.logger.log('warn', 'closing the phone event listener failed', { error: String(error) }));
     }
     this.hub.setStatus({ state: 'stopped', detail: 'stopped' });
   }
@@ -255,7 +258,8 @@ export class DeskPhoneLine implements Line {
     };
     this.calls.set(callId, call);
     try {
-      await this.run(() => this.driver.dial(number, this.account));
+      const phoneCallId = await this.run(() => this.driver.dial(number, this.account));
+      if (typeof phoneCallId === 'string' && call.phoneCallId === null) call.phoneCallId = phoneCallId;
     } catch (error) {
       this.forget(call);
       throw error;
@@ -271,9 +275,9 @@ export class DeskPhoneLine implements Line {
   }
 
   /** Runs a driver command; its refusals become `line_error` with the driver's message. */
-  private async run(command: () => Promise<void>): Promise<void> {
+  private async run<T>(command: () => Promise<T>): Promise<T> {
     try {
-      await command();
+      return await command();
     } catch (error) {
       if (error instanceof PhoneCommandError) throw new CallhookError('line_error', error.message);
       if (error instanceof CallhookError) throw error;
@@ -287,7 +291,7 @@ export class DeskPhoneLine implements Line {
     if (open > 1)
       throw new CallhookError(
         'wrong_call_state',
-        `cannot ${what} call ${call.lineCallId}: ${this.driver.vendor} over http acts on the phone's focused call only, and the phone has ${open} calls; do it on the phone`,
+        `cannot ${what} call ${call.lineCallId}: ${this.driver.vendor} over ${this.settings.protocol} acts on the phone's focused call only, and the phone has ${open} calls; do it on the phone`,
       );
   }
 
@@ -311,7 +315,7 @@ export class DeskPhoneLine implements Line {
     }
   }
 
-  /** Applies one vendor-neutral phone event (also the entry point for future drivers such as uaCSTA). */
+  /** Applies one vendor-neutral phone event (from the event-URL listener, or a driver's own channel such as uaCSTA). */
   handleEvent(event: PhoneEvent): void {
     if (event.kind === 'idle') return this.phoneIdle('the phone went idle without an end event for this call');
     if (event.phoneCallId && this.recentIdSet.has(event.phoneCallId)) return this.logger.log('debug', 'late phone event ignored', { kind: event.kind });
@@ -462,7 +466,9 @@ export class DeskPhoneLine implements Line {
           const seconds = Number((this.silenceTimeoutMs / 1000).toFixed(1));
           const detail = call.confirmed
             ? `no end event from the phone within ${seconds} s of ringing (${this.driver.vendor} sends none for some calls, e.g. Snom for a call rejected on the phone); closed by callhook`
-            : `the phone took the dial request but reported nothing about the call within ${seconds} s; check its event URLs (callhook phone setup)${this.driver.vendor === 'yealink' ? ' and confirm "Allow remote control?" on the phone' : ''}; closed by callhook`;
+            : this.settings.protocol === 'csta'
+              ? `the phone took MakeCall but sent no CSTA event about the call within ${seconds} s; closed by callhook`
+              : `the phone took the dial request but reported nothing about the call within ${seconds} s; check its event URLs (callhook phone setup)${this.driver.vendor === 'yealink' ? ' and confirm "Allow remote control?" on the phone' : ''}; closed by callhook`;
           this.end(call, 'remote', 'failed', detail);
         }),
       this.silenceTimeoutMs,
@@ -493,17 +499,27 @@ export class DeskPhoneLine implements Line {
   // --- polling (phones that can tell their line state) --------------------------------------------
 
   private schedulePoll(): void {
-    if (!this.driver.capabilities.pollsLineState || !this.driver.pollIdle || this.pollTimer !== null || !this.running) return;
+    if (!this.driver.capabilities.pollsLineState || (!this.driver.pollIdle && !this.driver.pollCalls) || this.pollTimer !== null || !this.running) return;
     this.pollTimer = this.clock.setTimeout(() => this.safely('line state poll', () => void this.poll()), this.pollMs);
   }
 
   private async poll(): Promise<void> {
     this.pollTimer = null;
-    if (!this.running || this.polling || !this.driver.pollIdle) return;
+    if (!this.running || this.polling || (!this.driver.pollIdle && !this.driver.pollCalls)) return;
     this.polling = true;
     const started = this.clock.now();
     try {
-      const idle = await this.driver.pollIdle();
+      if (this.driver.pollCalls) {
+        const open = await this.driver.pollCalls();
+        if (!this.running) return;
+        for (const call of [...this.calls.values()]) {
+          if (!call.announced || call.phoneCallId === null || open.has(call.phoneCallId) || call.lastEventAt >= started - 1_000) continue;
+          const detail = 'the phone no longer lists this call (uaCSTA SnapshotDevice) but sent no end event; closed by callhook';
+          this.end(call, call.localEnd ? 'local' : 'remote', call.state === 'connected' || call.state === 'held' ? 'normal' : 'failed', detail);
+        }
+        return;
+      }
+      const idle = await this.driver.pollIdle!();
       if (idle && this.running) {
         // Calls the phone reported after the poll was sent are not covered by its answer.
         for (const call of [...this.calls.values()]) {
@@ -524,11 +540,21 @@ export class DeskPhoneLine implements Line {
 
   private async connect(generation: number): Promise<void> {
     try {
-      if (!this.listening) {
+      if (!this.listening && this.driver.open) {
+        await this.driver.open(this.sink(generation));
+        if (generation !== this.generation) {
+          // stop() ran while the channel was opening: it found nothing to close, so close it here.
+          if (!this.running) await this.driver.close?.();
+          return;
+        }
+        this.listening = true;
+      }
+      if (!this.listening && this.settings.callback) {
+        const callback = this.settings.callback;
         this.allowed = await this.resolvePhone();
         if (generation !== this.generation) return;
         try {
-          await this.listeners.add(this.settings.callback.listen, this.settings.callback.port, this.secret, {
+          await this.listeners.add(callback.listen, callback.port, this.secret, {
             allowedAddresses: this.allowed,
             handle: (rest) => this.handleEventUrl(rest),
             logger: this.logger,
@@ -537,11 +563,11 @@ export class DeskPhoneLine implements Line {
           const code = (error as NodeJS.ErrnoException).code ?? String(error);
           throw new PhoneProblem(
             'failed',
-            `cannot listen for the phone's events on ${this.settings.callback.listen}:${this.settings.callback.port} (${code}): pick a free callback.port or an address of this computer for callback.listen`,
+            `cannot listen for the phone's events on ${callback.listen}:${callback.port} (${code}): pick a free callback.port or an address of this computer for callback.listen`,
           );
         }
         if (generation !== this.generation) {
-          await this.listeners.remove(this.settings.callback.listen, this.settings.callback.port, this.secret);
+          await this.listeners.remove(callback.listen, callback.port, this.secret);
           return;
         }
         this.listening = true;
@@ -560,7 +586,8 @@ export class DeskPhoneLine implements Line {
         if (generation !== this.generation) return;
       }
       this.attempt = 0;
-      const detail = `watching the ${this.driver.vendor} phone at ${this.settings.url} as ${this.account}; events at ${this.settings.callback.url}${provisioned}`;
+      const events = this.settings.callback ? `events at ${this.settings.callback.url}` : `uaCSTA session with ${cstaOf(this.settings).uri} up`;
+      const detail = `watching the ${this.driver.vendor} phone at ${this.settings.url} as ${this.account}; ${events}${provisioned}`;
       if (this.hub.status.state !== 'ready' || this.hub.status.detail !== detail) this.hub.setStatus({ state: 'ready', detail });
       this.schedule(generation, jittered(this.healthMs, this.random));
     } catch (error) {
@@ -571,6 +598,20 @@ export class DeskPhoneLine implements Line {
       this.logger.log('warn', `desk phone ${this.settings.id}: ${problem.detail}`);
       this.schedule(generation, delay);
     }
+  }
+
+  /** Where a driver with its own event channel delivers; a status change re-checks the phone now. */
+  private sink(generation: number): PhoneEventSink {
+    return {
+      event: (event) =>
+        this.safely('phone event', () => {
+          if (this.running && generation === this.generation) this.handleEvent(event);
+        }),
+      statusChanged: () =>
+        this.safely('phone status', () => {
+          if (this.running && generation === this.generation) this.schedule(generation, 0);
+        }),
+    };
   }
 
   private schedule(generation: number, delayMs: number): void {
