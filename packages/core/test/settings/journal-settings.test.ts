@@ -16,13 +16,16 @@ function issuesOf(journal: unknown): SettingsIssue[] {
 
 describe('journal settings', () => {
   it('defaults to SQLite, and takes PostgreSQL with a URL, an instance name and a lease', () => {
-    expect(loadSettings({}).settings.journal).toEqual({ type: 'sqlite' });
+    expect(loadSettings({}).settings.journal).toEqual({ type: 'sqlite', keepDays: 90 });
+    // `type` may be left out for SQLite: `{"keepDays": 30}` is the whole retention setting.
+    expect(loadSettings({ journal: { keepDays: 30 } }).settings.journal).toEqual({ type: 'sqlite', keepDays: 30 });
     expect(loadSettings({ journal: { type: 'postgres', url: URL_WITH_PASSWORD } }).settings.journal).toEqual({
       type: 'postgres',
       url: URL_WITH_PASSWORD,
       leaseSeconds: 30,
+      keepDays: 90,
     });
-    const socket = { type: 'postgres', url: 'postgresql:///callhook?host=/run/postgresql', instance: 'desk-1', leaseSeconds: 10 };
+    const socket = { type: 'postgres', url: 'postgresql:///callhook?host=/run/postgresql', instance: 'desk-1', leaseSeconds: 10, keepDays: 7 };
     expect(loadSettings({ journal: socket }).settings.journal).toEqual(socket);
   });
 
@@ -46,7 +49,13 @@ describe('journal settings', () => {
   it('shows the URL with its password masked, and takes the masked URL back as the stored one', () => {
     const stored = loadSettings({ journal: { type: 'postgres', url: URL_WITH_PASSWORD, instance: 'a' } }).settings;
     const masked = maskSettings(stored);
-    expect(masked.journal).toEqual({ type: 'postgres', url: 'postgres://callhook:***@db.example:5432/callhook', instance: 'a', leaseSeconds: 30 });
+    expect(masked.journal).toEqual({
+      type: 'postgres',
+      url: 'postgres://callhook:***@db.example:5432/callhook',
+      instance: 'a',
+      leaseSeconds: 30,
+      keepDays: 90,
+    });
     expect(JSON.stringify(masked)).not.toContain('s3cret-pw');
     const restored = loadSettings(restoreSecrets(masked, stored)).settings;
     expect(restored.journal).toEqual(stored.journal);
