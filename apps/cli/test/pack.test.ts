@@ -1,5 +1,6 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,16 +24,16 @@ function tempDir(prefix: string): string {
 }
 
 describe('the packed headless edition', () => {
-  it('installs from the tarball alone and serves, with the console, the systemd unit and the licence', async () => {
+  // Packing copies the production dependencies and compresses them: minutes on a busy 2-core machine.
+  it('installs from the tarball alone and serves, with the console, the systemd unit and the licence', { timeout: 900_000 }, async () => {
     const out = tempDir('callhook-pack-');
-    const tarball = execFileSync('bash', [join(ROOT, 'scripts', 'pack-server.sh'), out], { encoding: 'utf8', timeout: 300_000 })
-      .trim()
-      .split('\n')
-      .pop()!;
+    // Asynchronously: a worker blocked for more than a minute misses vitest's own RPC deadline ("Timeout calling onTaskUpdate").
+    const packed = await promisify(execFile)('bash', [join(ROOT, 'scripts', 'pack-server.sh'), out], { encoding: 'utf8', timeout: 900_000 });
+    const tarball = packed.stdout.trim().split('\n').pop()!;
     expect(tarball).toMatch(/callhook-\d+\.\d+\.\d+-linux-\w+\.tar\.gz$/);
 
     const prefix = tempDir('callhook-opt-');
-    execFileSync('tar', ['-C', prefix, '-xzf', tarball]);
+    await promisify(execFile)('tar', ['-C', prefix, '-xzf', tarball]);
     const version = (JSON.parse(readFileSync(join(ROOT, 'apps', 'cli', 'package.json'), 'utf8')) as { version: string }).version;
     const home = join(prefix, `callhook-${version}`);
     for (const file of ['bin/callhook', 'systemd/callhook.service', 'LICENSE', 'README.md']) expect(existsSync(join(home, file))).toBe(true);

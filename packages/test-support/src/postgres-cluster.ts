@@ -1,4 +1,4 @@
-import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -85,10 +85,15 @@ export async function startPostgres(options: { durable?: boolean } = {}): Promis
     '--no-sync',
     '--no-instructions',
   ]);
-  const init = spawnSync(initCommand, initArgs, { encoding: 'utf8', timeout: 120_000 });
-  if (init.status !== 0) {
+  // Asynchronously: on a busy machine initdb takes long enough that a blocked vitest worker misses its RPC deadline.
+  const initFailure = await new Promise<string | null>((resolveInit) => {
+    execFile(initCommand, initArgs, { encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) =>
+      resolveInit(error ? `${String(error.code ?? error.signal ?? 'error')}: ${stderr || stdout || error.message}` : null),
+    );
+  });
+  if (initFailure !== null) {
     remove();
-    throw new Error(`initdb failed (${init.status}): ${init.stderr || init.stdout || init.error?.message}`);
+    throw new Error(`initdb failed (${initFailure})`);
   }
   const port = await freePort();
   const [command, args] = asClusterUser(join(bin, 'postgres'), [
