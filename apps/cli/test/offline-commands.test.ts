@@ -21,122 +21,122 @@ const CALL = {
 };
 
 describe('callhook (offline commands)', () => {
-  it('prints its version and help with examples and exit codes', () => {
-    expect(runCli(['--version'])).toMatchObject({ code: 0, stdout: '0.1.0\n' });
-    const help = runCli(['--help']);
+  it('prints its version and help with examples and exit codes', async () => {
+    expect(await runCli(['--version'])).toMatchObject({ code: 0, stdout: '0.1.0\n' });
+    const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Examples:');
     expect(help.stdout).toContain('Exit codes:');
-    expect(runCli(['dial', '--help']).stdout).toContain('Example:');
+    expect((await runCli(['dial', '--help'])).stdout).toContain('Example:');
   });
 
-  it('exits 2 on usage errors', () => {
-    expect(runCli(['frobnicate']).code).toBe(2);
-    expect(runCli(['expand', '--template', 'http://x/']).code).toBe(2);
-    const both = runCli(['serve', '--demo', '--config', 'x.json']);
+  it('exits 2 on usage errors', async () => {
+    expect((await runCli(['frobnicate'])).code).toBe(2);
+    expect((await runCli(['expand', '--template', 'http://x/'])).code).toBe(2);
+    const both = await runCli(['serve', '--demo', '--config', 'x.json']);
     expect(both.code).toBe(2);
-    expect(runCli(['serve']).stderr).toContain('--config FILE');
+    expect((await runCli(['serve'])).stderr).toContain('--config FILE');
   });
 
-  it('reports usage errors as one JSON line with --json', () => {
+  it('reports usage errors as one JSON line with --json', async () => {
     for (const args of [
       ['--json', 'frobnicate'],
       ['dial', '--json'],
     ]) {
-      const result = runCli(args);
+      const result = await runCli(args);
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
       expect(JSON.parse(result.stderr)).toMatchObject({ ok: false, code: 'usage', message: expect.stringMatching(/frobnicate|target/) });
     }
   });
 
-  it('expands a template for a call file', () => {
+  it('expands a template for a call file', async () => {
     const file = join(dir, 'call.json');
     writeFileSync(file, JSON.stringify(CALL));
     const template =
       'http://crm.example/in?from=<$remote_party>&alias=<$remote_alias>&d=<$call_duration_seconds>&t=<$call_created_time>&a=<$action>&b=<base64($remote_party)>';
-    const result = runCli(['expand', '--template', template, '--call', file, '--action', 'disconnected'], { TZ: 'Europe/Berlin' });
+    const result = await runCli(['expand', '--template', template, '--call', file, '--action', 'disconnected'], { TZ: 'Europe/Berlin' });
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('http://crm.example/in?from=420&alias=%22Michael%20D785%22%20(420)&d=7&t=2019-03-25T10-34-22&a=disconnected&b=NDIw\n');
-    const json = runCli(['--json', 'expand', '--template', 'http://x/?g=<$call_guid>', '--call', file, '--action', 'inbound']);
+    const json = await runCli(['--json', 'expand', '--template', 'http://x/?g=<$call_guid>', '--call', file, '--action', 'inbound']);
     expect(JSON.parse(json.stdout)).toEqual({ ok: true, url: `http://x/?g=${CALL.guid}` });
-    const capped = runCli(['expand', '--template', 'http://x/?a=<$remote_alias>', '--call', file, '--action', 'inbound', '--max-value-length', '16']);
+    const capped = await runCli(['expand', '--template', 'http://x/?a=<$remote_alias>', '--call', file, '--action', 'inbound', '--max-value-length', '16']);
     expect(capped.stdout).toBe('http://x/?a=%22Michael%20D785%22%20(\n');
   });
 
-  it("expands against what callhook calls --json and GET /api/v1/calls return, the manual's state names, and the sample call", () => {
+  it("expands against what callhook calls --json and GET /api/v1/calls return, the manual's state names, and the sample call", async () => {
     const tpl = 'http://x/?n=<$remote_party>&d=<$call_duration_seconds>';
-    const expandFile = (json: unknown, ...extra: string[]) => {
+    const expandFile = async (json: unknown, ...extra: string[]) => {
       const file = join(dir, `calls-${Math.random().toString(36).slice(2)}.json`);
       writeFileSync(file, JSON.stringify(json));
       return runCli(['expand', '--template', tpl, '--call', file, '--action', 'disconnected', ...extra]);
     };
     const other = { ...CALL, guid: '1399c8c8-cf9e-7ebe-b64f-d12b1f7bea36', remoteParty: '421' };
-    expect(expandFile({ ok: true, active: [], recent: [CALL] })).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
-    expect(expandFile({ ok: true, call: CALL })).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
-    expect(expandFile([CALL])).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
-    expect(expandFile({ ...CALL, state: 'disconnected' })).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
-    const two = expandFile({ ok: true, active: [other], recent: [CALL] });
+    expect(await expandFile({ ok: true, active: [], recent: [CALL] })).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
+    expect(await expandFile({ ok: true, call: CALL })).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
+    expect(await expandFile([CALL])).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
+    expect(await expandFile({ ...CALL, state: 'disconnected' })).toMatchObject({ code: 0, stdout: 'http://x/?n=420&d=7\n' });
+    const two = await expandFile({ ok: true, active: [other], recent: [CALL] });
     expect(two.code).toBe(2);
     expect(two.stderr).toContain('holds 2 calls; pick one with --guid');
-    expect(expandFile({ ok: true, active: [other], recent: [CALL] }, '--guid', other.guid)).toMatchObject({ code: 0, stdout: 'http://x/?n=421&d=7\n' });
-    expect(expandFile({ ok: true, active: [], recent: [] }).stderr).toContain('holds no call');
-    const sample = runCli(['expand', '--template', 'http://x/?a=<$remote_alias>&g=<$call_guid>', '--sample', '--action', 'inbound']);
+    expect(await expandFile({ ok: true, active: [other], recent: [CALL] }, '--guid', other.guid)).toMatchObject({ code: 0, stdout: 'http://x/?n=421&d=7\n' });
+    expect((await expandFile({ ok: true, active: [], recent: [] })).stderr).toContain('holds no call');
+    const sample = await runCli(['expand', '--template', 'http://x/?a=<$remote_alias>&g=<$call_guid>', '--sample', '--action', 'inbound']);
     expect(sample.code).toBe(0);
     expect(sample.stdout).toMatch(/^http:\/\/x\/\?a=%22Michael%20D785%22%20\(420\)&g=[0-9a-f-]{36}\n$/);
-    expect(runCli(['expand', '--template', tpl, '--action', 'inbound']).code).toBe(2);
+    expect((await runCli(['expand', '--template', tpl, '--action', 'inbound'])).code).toBe(2);
   });
 
-  it('exits 3 with the offset and a caret for a bad template, 2 for a bad action or call file', () => {
+  it('exits 3 with the offset and a caret for a bad template, 2 for a bad action or call file', async () => {
     const file = join(dir, 'call2.json');
     writeFileSync(file, JSON.stringify(CALL));
-    const bad = runCli(['expand', '--template', 'http://x/?n=<$nope>', '--call', file, '--action', 'inbound']);
+    const bad = await runCli(['expand', '--template', 'http://x/?n=<$nope>', '--call', file, '--action', 'inbound']);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('^');
-    expect(runCli(['expand', '--template', 'http://x/', '--call', file, '--action', 'ringing']).code).toBe(2);
+    expect((await runCli(['expand', '--template', 'http://x/', '--call', file, '--action', 'ringing'])).code).toBe(2);
     writeFileSync(join(dir, 'broken.json'), '{"guid": 1}');
-    const broken = runCli(['expand', '--template', 'http://x/', '--call', join(dir, 'broken.json'), '--action', 'inbound']);
+    const broken = await runCli(['expand', '--template', 'http://x/', '--call', join(dir, 'broken.json'), '--action', 'inbound']);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('guid');
   });
 
-  it('prints the settings JSON Schema', () => {
-    const result = runCli(['config', 'schema']);
+  it('prints the settings JSON Schema', async () => {
+    const result = await runCli(['config', 'schema']);
     expect(result.code).toBe(0);
     const schema = JSON.parse(result.stdout) as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['actionUrls', 'inbound', 'line']));
   });
 
-  it('writes a starter file with a token that config check accepts', () => {
+  it('writes a starter file with a token that config check accepts', async () => {
     const file = join(dir, 'callhook.json');
-    expect(runCli(['config', 'init', '--out', file]).code).toBe(0);
+    expect((await runCli(['config', 'init', '--out', file])).code).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const settings = JSON.parse(readFileSync(file, 'utf8')) as { inbound: { token: string } };
     expect(settings.inbound.token.length).toBeGreaterThanOrEqual(16);
-    expect(runCli(['config', 'init', '--out', file]).code).toBe(2);
-    const check = runCli(['config', 'check', file]);
+    expect((await runCli(['config', 'init', '--out', file])).code).toBe(2);
+    const check = await runCli(['config', 'check', file]);
     expect(check.code).toBe(0);
     expect(check.stdout).toContain('ok');
-    const printed = runCli(['config', 'init']);
+    const printed = await runCli(['config', 'init']);
     expect(JSON.parse(printed.stdout).inbound.token).not.toBe(settings.inbound.token);
   });
 
-  it('config check exits 3 naming each bad field', () => {
+  it('config check exits 3 naming each bad field', async () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ inbound: { port: 70000, tokn: 'x' }, actionUrls: { slots: [{ on: 'ringing', url: 'http://x/<$nope>' }] } }));
-    const result = runCli(['config', 'check', file]);
+    const result = await runCli(['config', 'check', file]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('inbound.port');
     expect(result.stderr).toContain('"tokn"');
     expect(result.stderr).toContain('actionUrls.slots[0].on');
-    const json = runCli(['--json', 'config', 'check', file]);
+    const json = await runCli(['--json', 'config', 'check', file]);
     expect(JSON.parse(json.stderr)).toMatchObject({ ok: false, code: 'invalid_settings' });
-    const missing = runCli(['config', 'check', join(dir, 'missing.json')]);
+    const missing = await runCli(['config', 'check', join(dir, 'missing.json')]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('no such file; create one with: callhook config init --out FILE');
   });
 
-  it('config check and serve never print a secret of the file', () => {
+  it('config check and serve never print a secret of the file', async () => {
     const file = join(dir, 'secrets.json');
     const secrets = ['inbound-token-0123456789', 'Bearer crm-bearer-value', 'slot-signing-secret-0123', 'sip-password-value'];
     writeFileSync(
@@ -147,43 +147,43 @@ describe('callhook (offline commands)', () => {
         line: { type: 'sip', aor: 'sip:303@127.0.0.1', password: secrets[3] },
       }),
     );
-    const json = runCli(['--json', 'config', 'check', file]);
+    const json = await runCli(['--json', 'config', 'check', file]);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout).settings).toMatchObject({
       inbound: { token: { set: true } },
       lines: [{ id: 'default', type: 'sip', password: { set: true } }],
     });
-    const plain = runCli(['config', 'check', file]);
+    const plain = await runCli(['config', 'check', file]);
     for (const secret of secrets) expect(json.stdout + plain.stdout + plain.stderr).not.toContain(secret);
     // V8 quotes the text around a JSON syntax error; a password there must not reach the terminal.
     writeFileSync(file, 'hunter2-password');
-    const broken = runCli(['config', 'check', file]);
+    const broken = await runCli(['config', 'check', file]);
     expect(broken.code).toBe(3);
     expect(broken.stderr).toMatch(/not valid JSON at line 1 column 1: Unexpected token/);
     expect(broken.stderr).not.toContain('hunter2');
     writeFileSync(file, JSON.stringify({ line: { type: 'sip', aor: 'sip:303:hunter2@127.0.0.1' } }));
-    const served = runCli(['serve', '--config', file, '--data', ':memory:']);
+    const served = await runCli(['serve', '--config', file, '--data', ':memory:']);
     expect(served.code).toBe(3);
     expect(served.stderr).toContain('line.aor: a password does not belong in the address of record');
     expect(served.stderr).not.toContain('hunter2');
   });
 
-  it('serve exits 3 on bad settings, naming the field, before binding anything', () => {
+  it('serve exits 3 on bad settings, naming the field, before binding anything', async () => {
     const file = join(dir, 'bad-serve.json');
     writeFileSync(file, JSON.stringify({ inbound: { enabled: true, port: 0 } }));
-    const bad = runCli(['serve', '--config', file, '--data', ':memory:']);
+    const bad = await runCli(['serve', '--config', file, '--data', ':memory:']);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('inbound.port');
     expect(bad.stdout).toBe('');
     writeFileSync(file, JSON.stringify({ line: { type: 'sip', aor: '303@127.0.0.1' } }));
-    const sip = runCli(['serve', '--config', file, '--data', ':memory:']);
+    const sip = await runCli(['serve', '--config', file, '--data', ':memory:']);
     expect(sip.code).toBe(3);
     expect(sip.stderr).toContain('line.aor');
-    expect(runCli(['serve', '--config', join(dir, 'nope.json')]).stderr).toContain('callhook config init');
+    expect((await runCli(['serve', '--config', join(dir, 'nope.json')])).stderr).toContain('callhook config init');
   });
 
-  it('exits 4 when no instance is running', () => {
-    const result = runCli(['dial', '123', '--url', 'http://127.0.0.1:9']);
+  it('exits 4 when no instance is running', async () => {
+    const result = await runCli(['dial', '123', '--url', 'http://127.0.0.1:9']);
     expect(result.code).toBe(4);
     expect(result.stderr).toContain('cannot reach');
   });

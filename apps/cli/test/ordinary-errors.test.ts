@@ -36,11 +36,11 @@ describe('ordinary situations: one line, the fix, the documented exit code', () 
     expect(JSON.parse(asJson.stderr.trim().split('\n').pop()!)).toMatchObject({ ok: false, code: 'port_in_use' });
   });
 
-  it('--data into a file or an unwritable place: the path and the fix, exit 7', () => {
+  it('--data into a file or an unwritable place: the path and the fix, exit 7', async () => {
     const file = join(dir, 'a-file');
     writeFileSync(file, '');
     for (const data of [file, join(file, 'journal'), '/sys/callhook-test/journal']) {
-      const result = runCli(['serve', '--demo', '--port', '0', '--data', data]);
+      const result = await runCli(['serve', '--demo', '--port', '0', '--data', data]);
       expect(result.code, result.stderr).toBe(7);
       const line = expectOneLine(result);
       expect(line).toContain(`--data ${data}`);
@@ -49,7 +49,7 @@ describe('ordinary situations: one line, the fix, the documented exit code', () 
     }
   });
 
-  it('config check names every bad field in one pass, in words, and lists them with --json', () => {
+  it('config check names every bad field in one pass, in words, and lists them with --json', async () => {
     const file = join(dir, 'bad.json');
     writeFileSync(
       file,
@@ -63,7 +63,7 @@ describe('ordinary situations: one line, the fix, the documented exit code', () 
         },
       }),
     );
-    const result = runCli(['config', 'check', file]);
+    const result = await runCli(['config', 'check', file]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('inbound.port must be a whole number between 1 and 65535, got "61234"');
     expect(result.stderr).toContain('inbound.enabled must be true or false, got "yes"');
@@ -72,7 +72,7 @@ describe('ordinary situations: one line, the fix, the documented exit code', () 
     expect(result.stderr).toContain('actionUrls.slots[1].url: unknown placeholder "<$nope>"');
     expect(result.stderr).not.toMatch(/Invalid input|expected number, received/);
 
-    const asJson = runCli(['--json', 'config', 'check', file]);
+    const asJson = await runCli(['--json', 'config', 'check', file]);
     expect(asJson.code).toBe(3);
     const reply = JSON.parse(asJson.stderr) as { ok: false; code: string; issues: { path: string; message: string }[] };
     expect(reply).toMatchObject({ ok: false, code: 'invalid_settings' });
@@ -81,22 +81,22 @@ describe('ordinary situations: one line, the fix, the documented exit code', () 
     );
   });
 
-  it('config check points at a JSON syntax error by line and column', () => {
+  it('config check points at a JSON syntax error by line and column', async () => {
     const file = join(dir, 'syntax.json');
     writeFileSync(file, '{\n  "inbound": {\n    "port": 1,\n  }\n}\n');
-    const result = runCli(['config', 'check', file]);
+    const result = await runCli(['config', 'check', file]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('not valid JSON at line 4 column 3');
-    const asJson = JSON.parse(runCli(['--json', 'config', 'check', file]).stderr) as { issues: { message: string }[] };
+    const asJson = JSON.parse((await runCli(['--json', 'config', 'check', file])).stderr) as { issues: { message: string }[] };
     expect(asJson.issues[0]!.message).toMatch(/^not valid JSON at line 4 column 3/);
   });
 
-  it('config init onto an existing file is a usage error, exit 2', () => {
+  it('config init onto an existing file is a usage error, exit 2', async () => {
     const file = join(dir, 'exists.json');
     writeFileSync(file, '{}');
-    const result = runCli(['config', 'init', '--out', file]);
+    const result = await runCli(['config', 'init', '--out', file]);
     expect(result.code).toBe(2);
     expect(expectOneLine(result)).toContain('pass --force to replace it');
-    expect(runCli(['config', 'init', '--out', file, '--force']).code).toBe(0);
+    expect((await runCli(['config', 'init', '--out', file, '--force'])).code).toBe(0);
   });
 });

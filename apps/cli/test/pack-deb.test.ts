@@ -32,14 +32,14 @@ describe('the Debian package', () => {
       const version = (JSON.parse(readFileSync(join(ROOT, 'apps', 'cli', 'package.json'), 'utf8')) as { version: string }).version;
       expect(deb).toMatch(new RegExp(`callhook_${version.replace(/\./g, '\\.')}_(amd64|arm64|armhf)\\.deb$`));
 
-      const info = execFileSync('dpkg-deb', ['-I', deb], { encoding: 'utf8' });
+      const info = (await promisify(execFile)('dpkg-deb', ['-I', deb], { encoding: 'utf8' })).stdout;
       expect(info).toMatch(/^ Package: callhook$/m);
       expect(info).toMatch(new RegExp(`^ Version: ${version.replace(/\./g, '\\.')}$`, 'm'));
       expect(info).toMatch(/^ Depends: nodejs \(>= 20\)$/m);
       expect(info).toMatch(/^ Architecture: (amd64|arm64|armhf)$/m);
       expect(info).toMatch(/\*\s+postinst\s/);
 
-      const contents = execFileSync('dpkg-deb', ['-c', deb], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const contents = (await promisify(execFile)('dpkg-deb', ['-c', deb], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })).stdout;
       expect(contents).toMatch(/^-rwxr-xr-x root\/root .* \.\/opt\/callhook\/bin\/callhook$/m);
       expect(contents).toMatch(/^-rw-r--r-- root\/root .* \.\/lib\/systemd\/system\/callhook\.service$/m);
       expect(contents).toMatch(/^lrwxrwxrwx root\/root .* \.\/usr\/bin\/callhook -> \/opt\/callhook\/bin\/callhook$/m);
@@ -48,7 +48,7 @@ describe('the Debian package', () => {
 
       // Installed into a temporary root: the files land where the unit expects them, and the command runs.
       const root = tempDir('callhook-root-');
-      execFileSync('dpkg', ['-x', deb, root]);
+      await promisify(execFile)('dpkg', ['-x', deb, root]);
       const unit = readFileSync(join(root, 'lib', 'systemd', 'system', 'callhook.service'), 'utf8');
       expect(unit).toMatch(/^ExecStart=\/opt\/callhook\/bin\/callhook serve /m);
       expect(unit).toMatch(/^ProtectSystem=strict$/m);

@@ -182,7 +182,7 @@ describe('callhook serve', () => {
       expect(await served.exited).toBe(0);
     }
     expect(receiver.received).toHaveLength(1);
-    const notACertificate = runCli(['serve', '--demo', '--port', '0', '--data', ':memory:', '--ca', key]);
+    const notACertificate = await runCli(['serve', '--demo', '--port', '0', '--data', ':memory:', '--ca', key]);
     expect(notACertificate.code).toBe(2);
     expect(notACertificate.stderr).toContain(`--ca ${key}: no "-----BEGIN CERTIFICATE-----" block`);
   });

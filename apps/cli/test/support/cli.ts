@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
@@ -17,10 +17,13 @@ export interface RunResult {
 const RUN_TIMEOUT_MS = 60_000;
 const READY_TIMEOUT_MS = 60_000;
 
-/** Runs the built CLI to completion (bounded by `timeout`). */
-export function runCli(args: string[], env: Record<string, string> = {}, timeout = RUN_TIMEOUT_MS): RunResult {
-  const result = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout, env: { ...process.env, NO_COLOR: '1', ...env } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+/**
+ * Runs the built CLI to completion (bounded by `timeout`). Never synchronously: a vitest worker whose
+ * event loop is blocked for a minute (a few slow CLI runs in a row on a busy machine) misses vitest's
+ * own RPC deadline ("Timeout calling onTaskUpdate") and fails the run.
+ */
+export function runCli(args: string[], env: Record<string, string> = {}, timeout = RUN_TIMEOUT_MS): Promise<RunResult> {
+  return spawnCli(args, env, timeout).result;
 }
 
 /** Same, without blocking the event loop (needed while a receiver in this process must answer). */
