@@ -79,7 +79,14 @@ describe('MQTT deliveries across broker outages', () => {
     await broker.start();
     const after = ringAndMiss(100);
     const all = expectedIds([...before, ...during, ...after]);
-    await waitFor(() => all.every((id) => receivedIds().has(id)), 'every event of the stream', 200_000);
+    await waitFor(() => all.every((id) => receivedIds().has(id)), 'every event of the stream', 200_000).catch((error: Error) => {
+      // Say where the gap is: which phase's events are missing, and what the dispatcher still holds.
+      const missing = (phase: string[]) => expectedIds(phase).filter((id) => !receivedIds().has(id)).length;
+      const stats = JSON.stringify(server!.server.engine.dispatcher.stats());
+      throw new Error(
+        `${error.message}; missing before/during/after the restart: ${missing(before)}/${missing(during)}/${missing(after)}; dispatcher ${stats}`,
+      );
+    });
     expect(all.filter((id) => !receivedIds().has(id))).toEqual([]);
     expect(server!.server.engine.dispatcher.stats().parked).toBe(0);
     const log = await server!.server.journal.recentDeliveries(1000);
