@@ -6,25 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultDataDir, journalFile, SqliteJournal } from '../../src/index.js';
 import { pendingDelivery } from '../support/pending-delivery.js';
-import { journalContract, type JournalKit } from './journal-contract.js';
-
-const call = (guid: string, createdAt: string): CallSnapshot => ({
-  guid,
-  lineId: 'default',
-  direction: 'inbound',
-  localParty: 'sip:303@x',
-  localAlias: '303',
-  remoteParty: '420',
-  remoteAlias: '420',
-  state: 'ended',
-  holdState: 'off_hold',
-  disposition: 'missed',
-  createdAt,
-  connectedAt: null,
-  disconnectedAt: createdAt,
-  quality: null,
-  recording: false,
-});
+import { contractCall as call, journalContract, type JournalKit } from './journal-contract.js';
 
 /** SQLite storage for the journal contract: a file in a fresh data directory. */
 const sqliteKit: JournalKit = {
