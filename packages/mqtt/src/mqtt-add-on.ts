@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { AddOnPlugin, Clock, EngineAddOn, Engine, Logger, MqttSettings } from '@callhook/core';
 import { CommandSubscriber } from './command-subscriber.js';
-import { mqttEventDeliveries } from './event-deliveries.js';
+import { MQTT_MODE, mqttEventDeliveries } from './event-deliveries.js';
 import { MqttConnection } from './mqtt-connection.js';
 import { mqttSink } from './mqtt-sink.js';
 import { StatePublisher } from './state-publisher.js';
@@ -43,6 +43,7 @@ class MqttBridge implements EngineAddOn {
   private readonly topics: Topics;
   private state: StatePublisher | null = null;
   private commands: CommandSubscriber | null = null;
+  private stopRetryOnConnect: (() => void) | null = null;
 
   private readonly logger: Logger;
 
@@ -74,11 +75,14 @@ class MqttBridge implements EngineAddOn {
     this.commands = new CommandSubscriber(this.connection, this.topics, engine, this.logger);
     this.state.start();
     this.commands.start();
+    // Events that failed while the broker was away go out as soon as it is back, not after their back-off.
+    this.stopRetryOnConnect = this.connection.onConnect(() => engine.dispatcher.retryNow(MQTT_MODE));
     this.connection.start();
   }
 
   async stop(): Promise<void> {
     const farewell = this.state?.farewell() ?? [];
+    this.stopRetryOnConnect?.();
     this.commands?.stop();
     this.state?.stop();
     await this.connection.end(farewell);

@@ -59,6 +59,8 @@ interface OriginState {
 
 /** A delivery being attempted or waiting out a back-off; `halt` ends either at once. */
 interface InFlight {
+  /** The sink the delivery goes to (`retryNow` wakes the back-offs of one sink). */
+  mode: string;
   cancellation: Cancellation | null;
   wake: (() => void) | null;
   timer: TimerHandle | null;
@@ -205,6 +207,19 @@ export class Dispatcher {
     this.refill();
   }
 
+  /**
+   * Ends the retry back-off of every delivery of sink `mode` now: for a sink that knows its receiver is
+   * reachable again (a broker connection restored), so deliveries that failed while it was away do not
+   * sleep out a doubling back-off of minutes. Each woken delivery counts its next attempt as usual.
+   */
+  retryNow(mode: string): void {
+    for (const flight of this.flights) {
+      if (flight.mode !== mode || flight.wake === null) continue;
+      if (flight.timer !== null) this.options.clock.clearTimeout(flight.timer);
+      flight.wake();
+    }
+  }
+
   /** Resolves once nothing is queued, parked or in flight, or after `timeoutMs`; true if drained. */
   drain(timeoutMs: number): Promise<boolean> {
     if (this.isIdle()) return Promise.resolve(true);
@@ -299,7 +314,7 @@ export class Dispatcher {
       this.inFlight++;
       origin.inFlight++;
       this.schedule(origin); // to the back of the round-robin: origins take turns
-      const flight: InFlight = { cancellation: null, wake: null, timer: null };
+      const flight: InFlight = { mode: delivery.mode, cancellation: null, wake: null, timer: null };
       this.flights.add(flight);
       void this.run(delivery, flight)
         .catch((error: unknown) => this.logger.log('error', `delivery failed unexpectedly: ${messageOf(error)}`, { deliveryId: delivery.id }))
