@@ -277,8 +277,9 @@ describe('CstaSession: CSTA-level refusals', () => {
 
   it('refuses the session when the phone will not monitor the device', async () => {
     const fake = await phone({ failService: { MonitorStart: ['operation', 'invalidDeviceID'] } });
-    const { session } = await startSession(fake, cleanups);
-    expect(session.status()).toMatchObject({ state: 'refused' });
+    const { session, waitForState } = await startSession(fake, cleanups);
+    // start() resolves after the INVITE; the MonitorStart refusal may arrive just after it.
+    await waitForState('refused');
     expect(session.status().detail).toContain(`refused to monitor ${fake.device}`);
     expect(session.status().detail).toContain('invalidDeviceID');
   });
