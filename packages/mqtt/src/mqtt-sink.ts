@@ -27,13 +27,22 @@ export function mqttSink(connection: MqttConnection): DeliverySink {
         stopWaiting?.(reason);
         rejectAborted(reason);
       });
-      await Promise.race([connection.whenConnected((giveUp) => (stopWaiting = giveUp)), aborted]);
-      const published = connection.publish(topicOf(delivery), delivery.body!, {
-        qos,
-        properties: { userProperties: { 'Idempotency-Key': delivery.id }, contentType: 'application/json' },
-      });
-      await Promise.race([published, aborted]);
-      return { outcome: 'delivered', status: null, error: null, retryable: false };
+      // A publish the dropping connection refuses at once is tried again on the next connection within this
+      // attempt (bounded by the attempt's timeout): failing fast would spend the slot's doubling back-off in
+      // seconds and leave the delivery waiting minutes after the broker is back.
+      for (;;) {
+        await Promise.race([connection.whenConnected((giveUp) => (stopWaiting = giveUp)), aborted]);
+        const published = connection.publish(topicOf(delivery), delivery.body!, {
+          qos,
+          properties: { userProperties: { 'Idempotency-Key': delivery.id }, contentType: 'application/json' },
+        });
+        try {
+          await Promise.race([published, aborted]);
+          return { outcome: 'delivered', status: null, error: null, retryable: false };
+        } catch (error) {
+          if (cancellation.reason || connection.connected) throw error;
+        }
+      }
     },
   };
 }
