@@ -79,7 +79,7 @@ describe('MQTT deliveries across broker outages', () => {
     await broker.start();
     const after = ringAndMiss(100);
     const all = expectedIds([...before, ...during, ...after]);
-    await waitFor(() => all.every((id) => receivedIds().has(id)), 'every event of the stream', 120_000).catch((error: Error) => {
+    await waitFor(() => all.every((id) => receivedIds().has(id)), 'every event of the stream', 600_000).catch((error: Error) => {
       // Say where the gap is: which phase's events are missing, and what the dispatcher still holds.
       const missing = (phase: string[]) => expectedIds(phase).filter((id) => !receivedIds().has(id)).length;
       const stats = JSON.stringify(server!.server.engine.dispatcher.stats());
@@ -91,5 +91,5 @@ describe('MQTT deliveries across broker outages', () => {
     expect(server!.server.engine.dispatcher.stats().parked).toBe(0);
     const log = await server!.server.journal.recentDeliveries(1000);
     expect(log.filter((record) => record.mode === 'mqtt' && record.final && record.outcome !== 'delivered')).toEqual([]);
-  }, 260_000);
+  }, 700_000);
 });
