@@ -17,6 +17,15 @@ function receivedIds(): Set<string> {
   return new Set(watcher!.json<{ id: string }>(`${PREFIX}/desk/events`).map((event) => event.id));
 }
 
+/**
+ * Whether every id arrived. One set per poll: the server runs in this process, so a poll that
+ * rebuilt the set per id (quadratic in the messages seen) starved it and made the stream crawl.
+ */
+function allReceived(ids: string[]): boolean {
+  const received = receivedIds();
+  return ids.every((id) => received.has(id));
+}
+
 /** Rings and ends `count` calls on the desk line (each: an inbound and a missed disconnected event); returns their GUIDs. */
 function ringAndMiss(count: number): string[] {
   const desk = server!.line('desk');
@@ -62,7 +71,7 @@ describe('MQTT deliveries across broker outages', () => {
     expect(receivedIds().size).toBe(0);
 
     await broker.start();
-    await waitFor(() => expectedIds(guids).every((id) => receivedIds().has(id)), 'every event after the broker came up', 60_000);
+    await waitFor(() => allReceived(expectedIds(guids)), 'every event after the broker came up', 60_000);
     const events = watcher!.json<{ id: string; action: string }>(`${PREFIX}/desk/events`);
     // In order per call: a call's disconnected never overtakes its inbound.
     for (const guid of guids) {
@@ -73,23 +82,25 @@ describe('MQTT deliveries across broker outages', () => {
 
   it('loses nothing when the broker restarts in the middle of a stream of events', async () => {
     const before = ringAndMiss(100);
-    await waitFor(() => expectedIds(before).filter((id) => receivedIds().has(id)).length >= 20, 'the stream under way');
+    await waitFor(() => receivedIds().size >= 20, 'the stream under way');
     await broker.stop();
     const during = ringAndMiss(100);
     await broker.start();
     const after = ringAndMiss(100);
     const all = expectedIds([...before, ...during, ...after]);
-    await waitFor(() => all.every((id) => receivedIds().has(id)), 'every event of the stream', 600_000).catch((error: Error) => {
+    await waitFor(() => allReceived(all), 'every event of the stream', 120_000).catch((error: Error) => {
       // Say where the gap is: which phase's events are missing, and what the dispatcher still holds.
-      const missing = (phase: string[]) => expectedIds(phase).filter((id) => !receivedIds().has(id)).length;
+      const received = receivedIds();
+      const missing = (phase: string[]) => expectedIds(phase).filter((id) => !received.has(id)).length;
       const stats = JSON.stringify(server!.server.engine.dispatcher.stats());
       throw new Error(
         `${error.message}; missing before/during/after the restart: ${missing(before)}/${missing(during)}/${missing(after)}; dispatcher ${stats}`,
       );
     });
-    expect(all.filter((id) => !receivedIds().has(id))).toEqual([]);
+    const received = receivedIds();
+    expect(all.filter((id) => !received.has(id))).toEqual([]);
     expect(server!.server.engine.dispatcher.stats().parked).toBe(0);
     const log = await server!.server.journal.recentDeliveries(1000);
     expect(log.filter((record) => record.mode === 'mqtt' && record.final && record.outcome !== 'delivered')).toEqual([]);
-  }, 700_000);
+  }, 200_000);
 });

@@ -3,6 +3,8 @@ import { connectAsync, type IClientPublishOptions, type IPublishPacket, type Mqt
 export interface Seen {
   topic: string;
   text: string;
+  /** The payload parsed as JSON once, on receipt (undefined when it is not JSON): polling reads it many times. */
+  parsed: unknown;
   retain: boolean;
   packet: IPublishPacket;
 }
@@ -12,7 +14,10 @@ export class Subscriber {
   readonly seen: Seen[] = [];
 
   private constructor(readonly client: MqttClient) {
-    client.on('message', (topic, payload, packet) => this.seen.push({ topic, text: payload.toString(), retain: packet.retain, packet }));
+    client.on('message', (topic, payload, packet) => {
+      const text = payload.toString();
+      this.seen.push({ topic, text, parsed: parseOrUndefined(text), retain: packet.retain, packet });
+    });
   }
 
   /**
@@ -36,7 +41,10 @@ export class Subscriber {
   }
 
   json<T = Record<string, unknown>>(topic: string): T[] {
-    return this.on(topic).map((message) => JSON.parse(message.text) as T);
+    return this.on(topic).map((message) => {
+      if (message.parsed === undefined) throw new Error(`a message on ${topic} is not JSON: ${message.text.slice(0, 200)}`);
+      return message.parsed as T;
+    });
   }
 
   last<T = Record<string, unknown>>(topic: string): T | undefined {
@@ -49,5 +57,13 @@ export class Subscriber {
 
   async close(): Promise<void> {
     await this.client.endAsync(true);
+  }
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }
