@@ -20,7 +20,8 @@ interface Harness {
   frames: Int16Array[];
 }
 const TONE_HZ = 1000;
-const DEADLINE = { timeout: 60_000 };
+// Polled on an interval, not on animation frames: a headless page that is not in front may get none.
+const DEADLINE = { timeout: 60_000, polling: 100 };
 
 let dir: string;
 let browser: Browser;
@@ -48,9 +49,18 @@ afterAll(async () => {
 
 beforeEach(async () => {
   page = await browser.newPage();
-  page.on('pageerror', (error) => console.error('page error:', error));
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on('response', (response) => void (response.status() >= 400 && problems.push(`HTTP ${response.status()} for ${response.url()}`)));
   await page.goto(server.url);
-  await page.waitForFunction(() => 'harness' in window, undefined, DEADLINE);
+  const ready = await page
+    .waitForFunction(() => ('harness' in window ? 'ready' : 'harnessError' in window ? 'failed' : false), undefined, DEADLINE)
+    .then(
+      (handle) => handle.jsonValue(),
+      (error: Error) => `not ready: ${error.message}`,
+    );
+  if (ready !== 'ready') throw new Error(`the harness page did not start (${ready}): ${problems.join('; ') || 'no page error or failed request seen'}`);
 });
 
 afterEach(async () => {

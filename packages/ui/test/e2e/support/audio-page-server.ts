@@ -18,6 +18,12 @@ const ROOTS: Record<string, string> = {
 const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>audio harness</title>
 <script type="importmap">{ "imports": { "zod": "/zod/index.js" } }</script>
+<script>
+  // A module that fails to load fires no page error, only an error event at its script element: say so.
+  window.addEventListener('error', (event) => {
+    if (event.target instanceof HTMLScriptElement) window.harnessError = 'the harness script failed to load (see the failed requests)';
+  }, true);
+</script>
 <script type="module">
   import * as audio from '/lib/audio/index.js';
   const channel = new MessageChannel();
