@@ -3,11 +3,14 @@ import type { Line, LineEvent } from '@callhook/core';
 /** Records a line's events and waits for one matching a predicate, bounded in time. */
 export class EventRecorder {
   readonly events: LineEvent[] = [];
+  /** When each event was emitted (`performance.now()`, ms): a test's own awaits come later, under load by much. */
+  private readonly emittedAt = new Map<LineEvent, number>();
   private waiters: { match: (event: LineEvent) => boolean; resolve: (event: LineEvent) => void }[] = [];
 
   constructor(line: Line) {
     line.onEvent((event) => {
       this.events.push(event);
+      this.emittedAt.set(event, performance.now());
       for (const waiter of [...this.waiters]) {
         if (waiter.match(event)) {
           this.waiters = this.waiters.filter((other) => other !== waiter);
@@ -15,6 +18,13 @@ export class EventRecorder {
         }
       }
     });
+  }
+
+  /** When `event` (one this recorder saw) was emitted, in `performance.now()` ms. */
+  timeOf(event: LineEvent): number {
+    const at = this.emittedAt.get(event);
+    if (at === undefined) throw new Error(`the event ${summary(event)} was not recorded here`);
+    return at;
   }
 
   /** Resolves with the first recorded or future event matching; rejects after `timeoutMs`. */
