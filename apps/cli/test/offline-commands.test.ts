@@ -119,6 +119,12 @@ describe('callhook (offline commands)', () => {
     expect(check.stdout).toContain('ok');
     const printed = await runCli(['config', 'init']);
     expect(JSON.parse(printed.stdout).inbound.token).not.toBe(settings.inbound.token);
+    // The example slot shows its delivery defaults, retries with their back-off among them.
+    expect(JSON.parse(printed.stdout).actionUrls.slots[0]).toMatchObject({
+      method: 'GET',
+      timeoutMs: 5_000,
+      retries: { max: 8, backoffMs: 1_000, maxBackoffMs: 60_000 },
+    });
   });
 
   it('config check exits 3 naming each bad field', async () => {

@@ -164,7 +164,8 @@ describe('callhook serve', () => {
     );
     const receiver = await startReceiver(undefined, { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') });
     closeReceiver = receiver.close;
-    const file = configFile(receiver.url, [{ on: 'outbound' }]);
+    // One attempt each: the untrusted run's refused handshake is final, not retried through the stop.
+    const file = configFile(receiver.url, [{ on: 'outbound', retries: { max: 0 } }]);
     for (const trusted of [false, true]) {
       served = await startServe(['--config', file, '--port', '0', '--data', ':memory:', ...(trusted ? ['--ca', cert] : [])]);
       const env = { CALLHOOK_URL: served.urls[0]!, CALLHOOK_TOKEN: TOKEN };

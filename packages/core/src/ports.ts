@@ -17,7 +17,7 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** Randomness for GUIDs. Must be cryptographically strong in production adapters. */
+/** Randomness for GUIDs and retry jitter. Must be cryptographically strong in production adapters. */
 export interface Random {
   fill(bytes: Uint8Array): void;
 }
@@ -35,6 +35,8 @@ export interface FetchRequest {
 
 export interface FetchResponse {
   status: number;
+  /** The response's `Retry-After` header, as sent (delta-seconds or an HTTP-date); absent when none. */
+  retryAfter?: string;
 }
 
 /** Sends one HTTP request. Rejects on network errors and when `cancellation` is cancelled. */

@@ -24,10 +24,21 @@ describe("a slot's delivery options", () => {
     await user.selectOptions(field('Method'), 'POST');
     await user.clear(field('Timeout (ms)'));
     await user.type(field('Timeout (ms)'), '8000');
+    // A new slot retries 8 times, 1 s doubling to 60 s, and says what that means.
+    expect((field('Retries') as HTMLInputElement).value).toBe('8');
+    expect((field('Longest wait between retries (ms)') as HTMLInputElement).value).toBe('60000');
+    expect(options.textContent).toContain(
+      'Retries after 1 s, 2 s, 4 s, 8 s, 16 s, 32 s, 60 s, 60 s (each ±20 %): the last about 3.1 min after the first failure.',
+    );
+    await user.clear(field('Retries'));
+    expect(field('Retries')).toHaveProperty('placeholder', '8 (default)');
+    await user.type(field('Retries'), '0');
+    expect(options.textContent).toContain('No retries: one failed attempt is final.');
     await user.clear(field('Retries'));
     await user.type(field('Retries'), '3');
     await user.clear(field('First retry after (ms, doubling)'));
     await user.type(field('First retry after (ms, doubling)'), '2000');
+    expect(options.textContent).toContain('Retries after 2 s, 4 s, 8 s (each ±20 %): the last about 14 s after the first failure.');
     await user.type(field('New header'), 'X-Crm');
     await user.type(field('Value of the new header'), 'desk 12');
     await user.click(within(options).getByRole('button', { name: 'Add header' }));
@@ -42,7 +53,7 @@ describe("a slot's delivery options", () => {
       url: 'http://crm/in',
       method: 'POST',
       timeoutMs: 8000,
-      retries: { max: 3, backoffMs: 2000 },
+      retries: { max: 3, backoffMs: 2000, maxBackoffMs: 60000 },
       headers: { 'X-Crm': 'desk 12', 'X-Api-Key': 'key-typed-once' },
       secret: 'a-signing-secret-of-length',
     });

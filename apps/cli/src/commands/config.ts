@@ -1,4 +1,4 @@
-import { loadSettingsText, maskSettings, settingsJsonSchema, DEFAULT_INBOUND_PORT, type SettingsInput } from '@callhook/core';
+import { loadSettingsText, maskSettings, settingsJsonSchema, DEFAULT_INBOUND_PORT, DEFAULT_SLOT_RETRIES, type SettingsInput } from '@callhook/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import { cliEdition } from '../edition.js';
@@ -43,7 +43,11 @@ export async function configCheck(file: string, out: Output): Promise<void> {
   out.result({ ok: true, file, settings: maskSettings(settings, editionLimits) }, summary.join('\n'));
 }
 
-/** A starter file: loopback listener with make_call on, a fresh token, one inactive example slot. */
+/**
+ * A starter file: loopback listener with make_call on, a fresh token, one inactive example slot. The
+ * slot spells out its delivery defaults (method, timeout, retries with their back-off) so a user sees
+ * what to change; they are the schema's defaults, written out.
+ */
 export function starterSettings(token: string): SettingsInput {
   return {
     actionUrls: {
@@ -54,6 +58,9 @@ export function starterSettings(token: string): SettingsInput {
           url: 'http://127.0.0.1:9000/incoming?from=<$remote_party>&name=<$remote_alias>&guid=<$call_guid>',
           active: false,
           openInBrowser: false,
+          method: 'GET',
+          timeoutMs: 5_000,
+          retries: { ...DEFAULT_SLOT_RETRIES },
         },
       ],
     },

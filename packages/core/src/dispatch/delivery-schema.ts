@@ -21,7 +21,7 @@ export const PendingDeliverySchema = z
     body: z.string().nullable(),
     signingSecret: z.string().nullable(),
     timeoutMs: z.number().int().positive(),
-    retries: z.object({ max: z.number().int().nonnegative(), backoffMs: z.number().nonnegative() }),
+    retries: z.object({ max: z.number().int().nonnegative(), backoffMs: z.number().nonnegative(), maxBackoffMs: z.number().nonnegative().optional() }),
     createdAt: z.number(),
   })
   .strict();

@@ -10,6 +10,11 @@ export interface SinkResult {
   error: string | null;
   /** Whether the dispatcher may try again (within the slot's `retries`). */
   retryable: boolean;
+  /**
+   * How long the receiver asked to be left alone (HTTP `Retry-After`: delta-seconds or an HTTP-date),
+   * as it said it; the dispatcher waits at least that long before a retry (see `retryAfterMs`).
+   */
+  retryAfter?: string | null;
 }
 
 /**

@@ -21,8 +21,20 @@ export interface PendingDelivery {
   /** HMAC-SHA256 secret; the Fetcher adapter signs with it. */
   signingSecret: string | null;
   timeoutMs: number;
-  retries: { max: number; backoffMs: number };
+  retries: DeliveryRetries;
   createdAt: number;
+}
+
+/**
+ * How a delivery is retried: up to `max` further attempts after a retryable failure, the n-th
+ * waiting `backoffMs × 2^(n−1)`, the doubling stopping at `maxBackoffMs` (never below `backoffMs`;
+ * absent: no cap, as in outbox entries written before the cap existed), each wait spread ±20 % when
+ * the dispatcher has a `Random` (see `retryDelayMs`).
+ */
+export interface DeliveryRetries {
+  max: number;
+  backoffMs: number;
+  maxBackoffMs?: number;
 }
 
 export type DeliveryOutcome = 'delivered' | 'opened' | 'http_error' | 'timeout' | 'network_error' | 'dropped';
@@ -65,14 +77,60 @@ export function deliveryId(callGuid: string, action: Action, slot: number, seque
   return `${callGuid}:${action}:${slot}:${sequence}`;
 }
 
-/** How long the dispatcher waits before retry number `retry` (1 = the first): the backoff doubles each time. */
-export function retryDelayMs(retries: PendingDelivery['retries'], retry: number): number {
-  return retries.backoffMs * 2 ** (retry - 1);
+/** How far a retry's wait is spread around its nominal value: ±20 %, so receivers that failed together are not retried in step. */
+export const RETRY_JITTER = 0.2;
+
+/**
+ * The longest a receiver's `Retry-After` makes the dispatcher wait before one retry (10 minutes, the
+ * longest `backoffMs` a slot may have): a receiver that asks for an hour is tried again after this.
+ */
+export const MAX_RETRY_AFTER_MS = 600_000;
+
+/**
+ * How long the dispatcher waits before retry number `retry` (1 = the first): `backoffMs` doubling
+ * each time up to `maxBackoffMs` (when set; never below `backoffMs`), times a jitter factor from
+ * `draw` in [0, 1]: 0 gives −20 %, 1 gives +20 %, the default 0.5 the nominal value.
+ */
+export function retryDelayMs(retries: DeliveryRetries, retry: number, draw = 0.5): number {
+  const cap = retries.maxBackoffMs === undefined ? Infinity : Math.max(retries.maxBackoffMs, retries.backoffMs);
+  const nominal = Math.min(cap, retries.backoffMs * 2 ** (retry - 1));
+  return Math.round(nominal * (1 - RETRY_JITTER + 2 * RETRY_JITTER * Math.min(1, Math.max(0, draw))));
 }
 
-/** The longest a delivery can take in the dispatcher: every attempt times out, every backoff is waited. */
+/**
+ * The waits before each retry of `retries` without jitter, in milliseconds: what the docs, `config
+ * init` and the console show (the default slot's: 1, 2, 4, 8, 16, 32, 60, 60 s).
+ */
+export function retrySchedule(retries: DeliveryRetries): number[] {
+  return Array.from({ length: retries.max }, (_, i) => retryDelayMs(retries, i + 1));
+}
+
+/**
+ * The wait a receiver asked for with `Retry-After` (`value`: delta-seconds such as "120", or an
+ * HTTP-date, read against `now`), in milliseconds, at most `MAX_RETRY_AFTER_MS`; null when absent or
+ * unreadable (then the back-off alone decides). A date in the past is 0.
+ */
+export function retryAfterMs(value: string | null | undefined, now: number): number | null {
+  const text = value?.trim();
+  if (!text) return null;
+  let ms: number;
+  if (/^\d+$/.test(text)) ms = Number(text) * 1_000;
+  else {
+    // An HTTP-date always names its day and ends in "GMT"; Date.parse alone would take "1" as a year.
+    if (!/GMT$/.test(text)) return null;
+    const at = Date.parse(text);
+    if (Number.isNaN(at)) return null;
+    ms = at - now;
+  }
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
+}
+
+/**
+ * The longest a delivery can take in the dispatcher: every attempt times out, every backoff is waited
+ * at its longest (+20 % jitter, or a receiver's `Retry-After` up to `MAX_RETRY_AFTER_MS`, whichever is longer).
+ */
 export function longestDeliveryMs(delivery: Pick<PendingDelivery, 'timeoutMs' | 'retries'>): number {
   let total = (delivery.retries.max + 1) * delivery.timeoutMs;
-  for (let retry = 1; retry <= delivery.retries.max; retry++) total += retryDelayMs(delivery.retries, retry);
+  for (let retry = 1; retry <= delivery.retries.max; retry++) total += Math.max(retryDelayMs(delivery.retries, retry, 1), MAX_RETRY_AFTER_MS);
   return total;
 }

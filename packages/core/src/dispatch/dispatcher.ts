@@ -1,8 +1,8 @@
-import type { Clock, Journal, Logger, OutboxPage, TimerHandle } from '../ports.js';
+import type { Clock, Journal, Logger, OutboxPage, Random, TimerHandle } from '../ports.js';
 import type { DeliverySink } from './delivery-sink.js';
 import { silentLogger } from '../ports.js';
 import { Cancellation } from './cancellation.js';
-import { deliveryRecord, retryDelayMs, type DeliveryOutcome, type DeliveryRecord, type PendingDelivery } from './delivery.js';
+import { deliveryRecord, retryAfterMs, retryDelayMs, type DeliveryOutcome, type DeliveryRecord, type PendingDelivery } from './delivery.js';
 import { originOf } from './origin.js';
 import { maskCredentials } from '../mask-credentials.js';
 export { httpErrorMessage } from './sinks/http-sink.js';
@@ -11,6 +11,11 @@ export interface DispatcherOptions {
   /** Where deliveries go, one sink per `mode` (`standardSinks` gives http and browser). A later sink of the same mode replaces an earlier one. */
   sinks: readonly DeliverySink[];
   clock: Clock;
+  /**
+   * Spreads each retry's wait ±20 % (`retryDelayMs`), so deliveries that failed together (a receiver
+   * that was down) do not all come back at the same instant. Absent: the nominal waits, exactly.
+   */
+  random?: Random;
   journal?: Journal;
   logger?: Logger;
   /**
@@ -459,9 +464,27 @@ export class Dispatcher {
       const retry = result.retryable && attempt <= delivery.retries.max;
       this.emit(delivery, attempt, result.outcome, result.status, result.latencyMs, result.error, !retry);
       if (!retry) break;
-      await this.sleep(retryDelayMs(delivery.retries, attempt), flight);
+      await this.sleep(this.retryWaitMs(delivery, attempt, result.retryAfter), flight);
     }
     this.options.journal?.completeDelivery(delivery.id);
+  }
+
+  /**
+   * The wait before retry number `retry`: the slot's back-off with jitter (`retryDelayMs`), or the
+   * receiver's `Retry-After` when that is longer (at most `MAX_RETRY_AFTER_MS`).
+   */
+  private retryWaitMs(delivery: PendingDelivery, retry: number, retryAfter: string | null | undefined): number {
+    const backoff = retryDelayMs(delivery.retries, retry, this.draw());
+    return Math.max(backoff, retryAfterMs(retryAfter, this.options.clock.now()) ?? 0);
+  }
+
+  /** A number in [0, 1] from the `Random` port, or 0.5 (no jitter) without one. */
+  private draw(): number {
+    const random = this.options.random;
+    if (!random) return 0.5;
+    const bytes = new Uint8Array(2);
+    random.fill(bytes);
+    return (bytes[0]! * 256 + bytes[1]!) / 65_535;
   }
 
   /** Waits until the delivery's outbox entry is durable. If the journal cannot write, it still goes out: sending matters more than the log. */
@@ -547,6 +570,7 @@ interface AttemptResult {
   latencyMs: number;
   error: string | null;
   retryable: boolean;
+  retryAfter?: string | null;
 }
 
 /** An error as the delivery log and the log lines show it, with any credential it quotes masked. */

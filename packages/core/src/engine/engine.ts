@@ -87,6 +87,7 @@ export class Engine {
     this.dispatcher = new Dispatcher({
       sinks: deps.sinks,
       clock: deps.clock,
+      random: deps.random,
       journal: deps.journal,
       logger: this.logger,
       maxQueued: deps.maxQueuedDeliveries,

@@ -21,6 +21,14 @@ export const DEFAULT_MAX_SLOTS = 5;
  */
 export const DEFAULT_MAX_VALUE_LENGTH = 256;
 
+/**
+ * A slot's retries unless it says otherwise: 8 further attempts, waiting 1 s doubling to at most
+ * 60 s (±20 % jitter): 1, 2, 4, 8, 16, 32, 60, 60 s. The last attempt comes 183 s (at least 146 s
+ * with jitter) after the first failed, so a receiver that is down or restarting for a minute or two
+ * (a CRM deploy, a proxy restart) still gets every event, each once per Idempotency-Key.
+ */
+export const DEFAULT_SLOT_RETRIES = { max: 8, backoffMs: 1_000, maxBackoffMs: 60_000 } as const;
+
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'idempotency-key']);
 
@@ -75,10 +83,26 @@ const slotShape = {
     .default(DEFAULT_MAX_VALUE_LENGTH),
   retries: z
     .strictObject({
-      max: z.number().int().min(0).max(10).default(0),
-      backoffMs: z.number().int().min(10).max(600_000).default(1_000),
+      max: z
+        .number({ error: 'retries.max must be a whole number of further attempts (0-10), e.g. 8' })
+        .int('retries.max must be a whole number of further attempts (0-10)')
+        .min(0, 'retries.max must be 0 (no retry) or more')
+        .max(10, 'retries.max may be at most 10')
+        .default(DEFAULT_SLOT_RETRIES.max),
+      backoffMs: z
+        .number({ error: 'retries.backoffMs must be the wait before the first retry in ms (10-600000), e.g. 1000' })
+        .int('retries.backoffMs must be a whole number of milliseconds')
+        .min(10, 'retries.backoffMs must be at least 10 ms')
+        .max(600_000, 'retries.backoffMs may be at most 600000 ms (10 minutes)')
+        .default(DEFAULT_SLOT_RETRIES.backoffMs),
+      maxBackoffMs: z
+        .number({ error: 'retries.maxBackoffMs must be the longest wait between retries in ms (10-600000), e.g. 60000' })
+        .int('retries.maxBackoffMs must be a whole number of milliseconds')
+        .min(10, 'retries.maxBackoffMs must be at least 10 ms')
+        .max(600_000, 'retries.maxBackoffMs may be at most 600000 ms (10 minutes)')
+        .default(DEFAULT_SLOT_RETRIES.maxBackoffMs),
     })
-    .default({ max: 0, backoffMs: 1_000 }),
+    .default({ ...DEFAULT_SLOT_RETRIES }),
 };
 
 interface SlotRuleFields {

@@ -3,6 +3,7 @@ import {
   Dispatcher,
   httpErrorMessage,
   longestDeliveryMs,
+  MAX_RETRY_AFTER_MS,
   type DeliveryRecord,
   type DispatcherOptions,
   type FetchRequest,
@@ -201,9 +202,10 @@ describe('dispatcher', () => {
 });
 
 describe('longestDeliveryMs', () => {
-  it("adds every attempt's timeout and every doubling backoff", () => {
+  it("adds every attempt's timeout and, per retry, the longest wait: the back-off with +20 % jitter or a Retry-After of up to 10 minutes", () => {
     expect(longestDeliveryMs({ timeoutMs: 100, retries: { max: 0, backoffMs: 1_000 } })).toBe(100);
-    expect(longestDeliveryMs({ timeoutMs: 100, retries: { max: 3, backoffMs: 10 } })).toBe(400 + 10 + 20 + 40);
-    expect(longestDeliveryMs({ timeoutMs: 1, retries: { max: 10, backoffMs: 1 } })).toBe(11 + 1_023);
+    expect(longestDeliveryMs({ timeoutMs: 100, retries: { max: 3, backoffMs: 10 } })).toBe(400 + 3 * MAX_RETRY_AFTER_MS);
+    expect(longestDeliveryMs({ timeoutMs: 1, retries: { max: 2, backoffMs: 600_000 } })).toBe(3 + 600_000 * 1.2 + 1_200_000 * 1.2);
+    expect(longestDeliveryMs({ timeoutMs: 1, retries: { max: 2, backoffMs: 600_000, maxBackoffMs: 60_000 } })).toBe(3 + 2 * 600_000 * 1.2);
   });
 });

@@ -324,3 +324,28 @@ describe('engine start', () => {
     expect(journal.pending()).toEqual([]);
   });
 });
+
+describe('engine deliveries with the default retries', () => {
+  it('a CRM down for 60 s gets every event of a call once it is back, each Idempotency-Key taken once', async () => {
+    const { clock, line, engine, fetcher } = await setup();
+    const down = clock.now() + 60_000;
+    const taken: string[] = [];
+    fetcher.respond = async (request) => {
+      if (clock.now() < down) throw new Error('connect ECONNREFUSED 127.0.0.1:80');
+      taken.push(request.headers['Idempotency-Key']!);
+      return { status: 200 };
+    };
+    line.incoming('420', 'Anna');
+    await clock.advance(1_000);
+    await run(engine, { action: 'answer', call: null });
+    await clock.advance(1_000);
+    await run(engine, { action: 'hangup', call: null });
+    await clock.advance(58_000);
+    expect(taken).toEqual([]);
+    await clock.advance(10 * 60_000);
+    // Each action has its own slot here, so its own lane: they come back in any order.
+    expect(taken.map((key) => key.split(':')[1]).sort()).toEqual(['connected', 'disconnected', 'inbound']);
+    expect(new Set(taken).size).toBe(3);
+    expect(engine.dispatcher.stats()).toMatchObject({ queued: 0, inFlight: 0 });
+  });
+});

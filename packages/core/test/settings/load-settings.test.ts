@@ -94,6 +94,19 @@ describe('settings', () => {
       /sink "pager", which this edition does not have \(sinks: http, browser\)/,
     ],
     ['reserved header', { actionUrls: { slots: [{ ...slot('http://h/'), headers: { Host: 'x' } }] } }, 'actionUrls.slots[0].headers.Host', /set by callhook/],
+    ['retries over 10', { actionUrls: { slots: [{ ...slot('http://h/'), retries: { max: 11 } }] } }, 'actionUrls.slots[0].retries.max', /at most 10/],
+    [
+      'retries as text',
+      { actionUrls: { slots: [{ ...slot('http://h/'), retries: { max: '3' } }] } },
+      'actionUrls.slots[0].retries.max',
+      /whole number of further attempts \(0-10\), e\.g\. 8/,
+    ],
+    [
+      'a back-off cap over 10 minutes',
+      { actionUrls: { slots: [{ ...slot('http://h/'), retries: { maxBackoffMs: 3_600_000 } }] } },
+      'actionUrls.slots[0].retries.maxBackoffMs',
+      /at most 600000 ms/,
+    ],
     [
       'POST in the browser',
       { actionUrls: { slots: [{ ...slot('http://h/'), method: 'POST', openInBrowser: true }] } },
@@ -113,6 +126,14 @@ describe('settings', () => {
     expect(loaded.templates.map((t) => t?.source ?? null)).toEqual(['http://h/1', null, 'http://h/3']);
     expect(issuesOf({ actionUrls: { slots: [{ on: 'inbound', url: '' }] } })).toEqual([
       { path: 'actionUrls.slots[0].url', message: 'an active slot needs an http:// or https:// URL; enter one or set "active": false' },
+    ]);
+  });
+
+  it('a slot retries 8 times, 1 s doubling to 60 s, unless it says otherwise; a partial retries object keeps the other defaults', () => {
+    const { settings } = loadSettings({ actionUrls: { slots: [slot('http://h/1'), { ...slot('http://h/2'), retries: { max: 0 } }] } });
+    expect(settings.actionUrls.slots.map((s) => s.retries)).toEqual([
+      { max: 8, backoffMs: 1_000, maxBackoffMs: 60_000 },
+      { max: 0, backoffMs: 1_000, maxBackoffMs: 60_000 },
     ]);
   });
 

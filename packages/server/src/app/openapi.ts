@@ -6,8 +6,9 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 /**
  * Registers @fastify/swagger: the OpenAPI 3.1 document is generated from the routes the app
  * registers after this (their zod schemas, via the type provider's transform). `components.schemas.
- * Settings` is the edition's masked settings document, built on the first request only: converting
- * it is start-up work nobody may ever need.
+ * Settings` is the edition's masked settings document (what `PUT /api/v1/settings` takes and the
+ * settings routes answer refer to it: `SETTINGS_COMPONENT_REF`), built on the first request only:
+ * converting it is start-up work nobody may ever need.
  */
 export function registerOpenApi(app: FastifyInstance, version: string, limits: EditionLimits): void {
   let settingsSchema: Record<string, unknown> | null = null;

@@ -7,6 +7,7 @@ import {
   type CallSnapshot,
   type DeliveryRecord,
   type MaskedSlot,
+  type PendingDelivery,
   type Settings,
   type SettingsIssue,
   type Slot,
@@ -26,7 +27,7 @@ export interface SlotTest {
  * Fires one slot once, as it stands in the dialog (saved or not), against the given call: its
  * `{"set": true}` secrets are taken from the saved slot at `test.index` (refused with a SettingsError
  * when there is none, or the slot now sends elsewhere), then the slot is validated and compiled exactly
- * as settings are and goes through the engine's dispatcher, so the result is a real delivery record (it
+ * as settings are and goes through the engine's dispatcher, once (no retries), so the result is a real delivery record (it
  * also appears in the delivery log, with the tested slot's number and a `test:` call guid).
  */
 export function testSlot(sink: DeliverySubmitter, test: SlotTest, now: number, saved?: Settings): Promise<DeliveryRecord> {
@@ -40,5 +41,15 @@ export function testSlot(sink: DeliverySubmitter, test: SlotTest, now: number, s
   const slotIndex = test.index ?? 0;
   // The record names the slot the dialog tested; `test:` in its ids marks it as a test (isTestDelivery).
   const { id } = oneOffId(`test:${test.action}:${slotIndex}`, now);
-  return deliverOnce(sink, { ...delivery, id, slot: slotIndex, callGuid: `test:${test.call.guid}`, createdAt: now }, deliveryDeadline(delivery));
+  // One attempt, whatever the slot's retries: the dialog answers with what the receiver says now,
+  // within the slot's timeout, rather than after minutes of back-off against a receiver that is down.
+  const once: PendingDelivery = {
+    ...delivery,
+    id,
+    slot: slotIndex,
+    callGuid: `test:${test.call.guid}`,
+    createdAt: now,
+    retries: { ...delivery.retries, max: 0 },
+  };
+  return deliverOnce(sink, once, deliveryDeadline(once));
 }

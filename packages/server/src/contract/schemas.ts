@@ -57,18 +57,28 @@ export const LineReportSchema = z.object({ id: z.string(), type: z.string(), sta
 export const DispatcherStatsSchema = z.object({ queued: z.number(), inFlight: z.number(), dropped: z.number(), parked: z.number() });
 
 /**
- * A settings document with every secret that is set as `{"set": true}`. Its full JSON Schema depends on
- * the edition (line plugins, sinks) and is `components.schemas.Settings` of the OpenAPI document; the
- * server validates it with the edition's schema, the contract only checks that it is an object.
+ * Where the OpenAPI document keeps the edition's settings schema: `components.schemas.Settings`, the
+ * masked settings document (JSON Schema, input side: defaults may be left out) of the edition's line
+ * plugins and sinks, filled in by the server that serves the document (`registerOpenApi`).
+ */
+export const SETTINGS_COMPONENT_REF = '#/components/schemas/Settings';
+
+/**
+ * A settings document with every secret that is set as `{"set": true}`. Its full schema depends on the
+ * edition (line plugins, sinks), so the contract refers to it (`$ref` to `SETTINGS_COMPONENT_REF`, in
+ * the OpenAPI document generated from these schemas) rather than fixing one edition's here; its
+ * TypeScript types are core's `MaskedSettings` / `MaskedSettingsInput`. The contract only checks that
+ * it is an object: the server validates it with the edition's schema, naming every bad field and the
+ * fix (`invalid_settings`), which a request validator stopping at the first issue could not.
  */
 const isJsonObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
-export const MaskedSettingsDocumentSchema = z
-  .custom<MaskedSettings>(isJsonObject, 'settings must be a JSON object')
-  .describe('the masked settings document: see components.schemas.Settings');
+const settingsDocument = <T>(description: string) =>
+  z.custom<T>(isJsonObject, 'settings must be a JSON object').describe(description).meta({ $ref: SETTINGS_COMPONENT_REF });
+export const MaskedSettingsDocumentSchema = settingsDocument<MaskedSettings>('the masked settings document, every default filled in');
 /** What `PUT /api/v1/settings` takes: the same document, defaults left out as the file may leave them. */
-export const MaskedSettingsInputSchema = z
-  .custom<MaskedSettingsInput>(isJsonObject, 'settings must be a JSON object')
-  .describe('the masked settings document: see components.schemas.Settings');
+export const MaskedSettingsInputSchema = settingsDocument<MaskedSettingsInput>(
+  'the masked settings document; fields left out take their defaults, {"set": true} keeps a stored secret',
+);
 
 export const CallReplySchema = z.object({
   ok: z.literal(true),

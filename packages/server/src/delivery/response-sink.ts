@@ -4,10 +4,12 @@ import type { Dispatcher } from 'undici';
 export interface SinkResult {
   status: number;
   location: string | undefined;
+  /** The `Retry-After` header as sent (the dispatcher reads it: `retryAfterMs`). */
+  retryAfter: string | undefined;
 }
 
 /**
- * An undici dispatch handler that keeps the status and `Location` and discards the body, reading at
+ * An undici dispatch handler that keeps the status, `Location` and `Retry-After` and discards the body, reading at
  * most `maxBodyBytes` before dropping the connection. Lighter than `request()`, which builds a
  * Readable per response that a delivery never reads.
  */
@@ -15,6 +17,7 @@ export class ResponseSink implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
   private status = 0;
   private location: string | undefined;
+  private retryAfter: string | undefined;
   private received = 0;
   private settled = false;
 
@@ -41,6 +44,8 @@ export class ResponseSink implements Dispatcher.DispatchHandler {
     this.status = statusCode;
     const location = headers.location;
     this.location = typeof location === 'string' ? location : undefined;
+    const retryAfter = headers['retry-after'];
+    this.retryAfter = typeof retryAfter === 'string' ? retryAfter : undefined;
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -67,6 +72,6 @@ export class ResponseSink implements Dispatcher.DispatchHandler {
   private succeed(): void {
     if (this.settled) return;
     this.settled = true;
-    this.resolve({ status: this.status, location: this.location });
+    this.resolve({ status: this.status, location: this.location, retryAfter: this.retryAfter });
   }
 }

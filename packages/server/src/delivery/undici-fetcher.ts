@@ -40,7 +40,7 @@ function onlyHeaders(headers: Record<string, string>, names: Set<string>): Recor
 }
 
 /**
- * Core's Fetcher on undici: one keep-alive pool, bounded redirects (a redirect to another origin —
+ * Core's Fetcher on undici: one keep-alive pool (the response's `Retry-After` passed on), bounded redirects (a redirect to another origin —
  * scheme, host or port — drops every slot header and the signature), capped body reads, HMAC signing.
  */
 export class UndiciFetcher implements Fetcher {
@@ -76,10 +76,11 @@ export class UndiciFetcher implements Fetcher {
     // Redirects are followed here rather than by undici's interceptor, which costs on every request;
     // so the header clean-up a browser does on a redirect is done here too.
     for (let hop = 0; ; hop++) {
-      const { status, location } = await this.send(url, method, sent, body, req.cancellation);
-      if (!REDIRECTS.has(status) || location === undefined || hop >= this.maxRedirects) return { status };
+      const { status, location, retryAfter } = await this.send(url, method, sent, body, req.cancellation);
+      const response: FetchResponse = retryAfter === undefined ? { status } : { status, retryAfter };
+      if (!REDIRECTS.has(status) || location === undefined || hop >= this.maxRedirects) return response;
       const next = new URL(location, url);
-      if (next.protocol !== 'http:' && next.protocol !== 'https:') return { status };
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') return response;
       if (next.origin !== new URL(url).origin) sent = onlyHeaders(sent, CROSS_ORIGIN_HEADERS);
       url = next.href;
       if (status === 303 || (status <= 302 && method === 'POST')) {

@@ -78,4 +78,38 @@ describe('the generated OpenAPI document', () => {
     const settings = await app.inject({ url: '/api/v1/settings', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(createMaskedSettingsSchema(editionLimits(headlessEdition)).safeParse(settings.json().settings).success).toBe(true);
   });
+
+  it("documents PUT /api/v1/settings's body and the settings answers with the edition's settings schema, not a bare object", async () => {
+    const { app } = await appWithRoutes();
+    const doc = (await app.inject({ url: '/api/v1/openapi.json' })).json();
+    const resolve = (schema: { $ref?: string }) => {
+      expect(schema.$ref, JSON.stringify(schema)).toBe('#/components/schemas/Settings');
+      return doc.components.schemas[schema.$ref!.split('/').at(-1)!];
+    };
+    const put = doc.paths['/api/v1/settings'].put;
+    const body = resolve(put.requestBody.content['application/json'].schema);
+    expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(['actionUrls', 'inbound', 'journal', 'line', 'lines']));
+    const slot = body.properties.actionUrls.properties.slots.items;
+    expect(Object.keys(slot.properties)).toEqual(expect.arrayContaining(['url', 'method', 'headers', 'secret', 'timeoutMs', 'retries']));
+    expect(slot.properties.retries.properties.max.default).toBe(8);
+    // The answers' `settings` is the same document.
+    resolve(put.responses['200'].content['application/json'].schema.properties.settings);
+    resolve(doc.paths['/api/v1/settings'].get.responses['200'].content['application/json'].schema.properties.settings);
+  });
+
+  it('still answers a bad settings body by naming every bad field and the fix, not with a schema validator message', async () => {
+    const { app } = await appWithRoutes();
+    const put = (payload: unknown) =>
+      app.inject({ method: 'PUT', url: '/api/v1/settings', headers: { authorization: `Bearer ${TOKEN}` }, payload: payload as object });
+    const bad = await put({ actionUrls: { slots: [{ on: 'inbound', url: 'http://h/', retries: { max: 11 } }] }, inbound: { port: 'x' } });
+    expect(bad.statusCode).toBe(400);
+    const answer = bad.json();
+    expect(answer).toMatchObject({ ok: false, code: 'invalid_settings' });
+    expect(answer.message).toContain('actionUrls.slots[0].retries.max');
+    expect(answer.message).toContain('at most 10');
+    expect(answer.message).toContain('inbound.port');
+    const notObject = await put([1, 2]);
+    expect(notObject.statusCode).toBe(400);
+    expect(notObject.json()).toMatchObject({ ok: false, code: 'bad_request', message: 'body: settings must be a JSON object' });
+  });
 });

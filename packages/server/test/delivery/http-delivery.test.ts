@@ -1,12 +1,14 @@
 import { Cancellation, Dispatcher, standardSinks, type DeliveryRecord } from '@callhook/core';
+import { cryptoRandom } from '@callhook/node';
 import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { headlessBrowser, systemClock, UndiciFetcher, USER_AGENT, verifySignature } from '../../src/index.js';
 import { pendingDelivery } from '../support/pending-delivery.js';
-import { startReceiver, type Receiver } from '@callhook/test-support';
+import { startReceiver, waitFor, type Receiver } from '@callhook/test-support';
 
 let receiver: Receiver;
 let fetcher: UndiciFetcher;
@@ -18,7 +20,7 @@ afterEach(async () => {
 function dispatcher(options: ConstructorParameters<typeof UndiciFetcher>[0] = {}) {
   fetcher = new UndiciFetcher(options);
   const records: DeliveryRecord[] = [];
-  const d = new Dispatcher({ sinks: standardSinks({ fetcher, browser: headlessBrowser }), clock: systemClock });
+  const d = new Dispatcher({ sinks: standardSinks({ fetcher, browser: headlessBrowser }), clock: systemClock, random: cryptoRandom });
   d.onRecord((r) => records.push(r));
   return { d, records };
 }
@@ -82,6 +84,54 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
     const flaky = records.filter((r) => r.url.endsWith('/flaky')).map((r) => r.status);
     expect(flaky).toEqual([503, 503, 200]);
     expect(records.filter((r) => r.url.endsWith('/missing'))).toMatchObject([{ outcome: 'http_error', status: 404, final: true }]);
+  });
+
+  it('gets the event to a receiver that refuses connections at first and listens later, once, with one Idempotency-Key', async () => {
+    // A port nothing listens on (a receiver started and closed): connections are refused.
+    const probe = await startReceiver();
+    const { port } = probe;
+    await probe.close();
+    const { d, records } = dispatcher();
+    // The default schedule (1 s doubling to 60 s) made small so the test is short.
+    const delivery = pendingDelivery(`http://127.0.0.1:${port}/hook?n=420`, { retries: { max: 8, backoffMs: 50, maxBackoffMs: 400 } });
+    d.submit(delivery);
+    await waitFor(() => records.length >= 2, 'two refused attempts');
+    expect(records.map((r) => [r.outcome, r.final])).toEqual([
+      ['network_error', false],
+      ['network_error', false],
+    ]);
+    const keys: string[] = [];
+    const late: Server = createServer((req, res) => {
+      keys.push(String(req.headers['idempotency-key']));
+      res.statusCode = 204;
+      res.end();
+    });
+    await new Promise<void>((resolve) => late.listen(port, '127.0.0.1', resolve));
+    try {
+      expect(await d.drain(30_000)).toBe(true);
+    } finally {
+      late.closeAllConnections();
+      await new Promise<void>((resolve) => late.close(() => resolve()));
+    }
+    expect(keys).toEqual([delivery.id]);
+    expect(records.at(-1)).toMatchObject({ outcome: 'delivered', status: 204, final: true });
+    expect(records.filter((r) => r.outcome === 'delivered')).toHaveLength(1);
+    expect(records.slice(0, -1).every((r) => r.outcome === 'network_error' && r.error?.includes('ECONNREFUSED'))).toBe(true);
+  });
+
+  it("waits the receiver's Retry-After before the next attempt", async () => {
+    let n = 0;
+    receiver = await startReceiver((_req, res) => {
+      if (++n === 1) res.setHeader('Retry-After', '1');
+      res.statusCode = n === 1 ? 503 : 200;
+      res.end();
+    });
+    const { d, records } = dispatcher();
+    d.submit(pendingDelivery(`${receiver.url}/busy`, { retries: { max: 2, backoffMs: 10 } }));
+    expect(await d.drain(30_000)).toBe(true);
+    expect(records.map((r) => r.status)).toEqual([503, 200]);
+    // 1 s asked for, not the 10 ms (±20 %) back-off (a little slack for the clocks' rounding).
+    expect(receiver.received[1]!.at - receiver.received[0]!.at).toBeGreaterThanOrEqual(990);
   });
 
   it('keeps each call in order while calls run side by side', async () => {

@@ -4,8 +4,9 @@ import type { DeliverySink } from '../delivery-sink.js';
 
 /**
  * The built-in `http` sink: one request through the `Fetcher` port (the delivery id as its
- * Idempotency-Key). 2xx is delivered; 408, 429 and 5xx may be retried; other statuses are final.
- * 414 and 431 say how long the URL was and what fixes it (`httpErrorMessage`).
+ * Idempotency-Key, the same on every attempt). 2xx is delivered; 408, 429 and 5xx may be retried
+ * (`isRetryableStatus`), honouring the receiver's `Retry-After`; other statuses are final. 414 and
+ * 431 say how long the URL was and what fixes it (`httpErrorMessage`).
  */
 export function httpSink(fetcher: Fetcher): DeliverySink {
   return {
@@ -24,10 +25,20 @@ export function httpSink(fetcher: Fetcher): DeliverySink {
         outcome: ok ? 'delivered' : 'http_error',
         status: response.status,
         error: ok ? null : httpErrorMessage(response.status, delivery),
-        retryable: !ok && (response.status >= 500 || response.status === 429 || response.status === 408),
+        retryable: !ok && isRetryableStatus(response.status),
+        retryAfter: response.retryAfter ?? null,
       };
     },
   };
+}
+
+/**
+ * Whether a receiver's answer may change if asked again: 408 (request timeout), 429 (too many
+ * requests) and every 5xx (the receiver or a proxy before it is down or overloaded). Any other 4xx
+ * says the request itself is wrong (404, 401, 414 …) and is final: asking again gets the same answer.
+ */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { isSecretHeader, isSecretMarker, type MaskedSlot } from '@callhook/core';
+import { DEFAULT_SLOT_RETRIES, isSecretHeader, isSecretMarker, retrySchedule, type MaskedSlot } from '@callhook/core';
 import { IntField } from '../../components/int-field.js';
 import { SecretField } from '../../components/secret-field.js';
 
@@ -42,17 +42,36 @@ export function DeliveryOptions({ base, number, slot, update }: DeliveryOptionsP
         <label htmlFor={`${base}-timeout`}>Timeout (ms)</label>
         <IntField id={`${base}-timeout`} min={100} max={120000} value={slot.timeoutMs} onChange={(timeoutMs) => update({ timeoutMs })} />
         <label htmlFor={`${base}-retries`}>Retries</label>
-        <IntField id={`${base}-retries`} min={0} max={10} value={slot.retries.max} onChange={(max) => update({ retries: { ...slot.retries, max } })} />
+        <IntField
+          id={`${base}-retries`}
+          min={0}
+          max={10}
+          placeholder={`${DEFAULT_SLOT_RETRIES.max} (default)`}
+          value={slot.retries.max}
+          onChange={(max) => update({ retries: { ...slot.retries, max } })}
+        />
         <label htmlFor={`${base}-backoff`}>First retry after (ms, doubling)</label>
         <IntField
           id={`${base}-backoff`}
           min={10}
           max={600000}
-
+          placeholder={`${DEFAULT_SLOT_RETRIES.backoffMs} (default)`}
           value={slot.retries.backoffMs}
           onChange={(backoffMs) => update({ retries: { ...slot.retries, backoffMs } })}
         />
+        <label htmlFor={`${base}-max-backoff`}>Longest wait between retries (ms)</label>
+        <IntField
+          id={`${base}-max-backoff`}
+          min={10}
+          max={600000}
+          placeholder={`${DEFAULT_SLOT_RETRIES.maxBackoffMs} (default)`}
+          value={slot.retries.maxBackoffMs}
+          onChange={(maxBackoffMs) => update({ retries: { ...slot.retries, maxBackoffMs } })}
+        />
       </div>
+      <p className="muted" id={`${base}-retry-schedule`}>
+        {retrySummary(slot.retries)}
+      </p>
       <fieldset className="headers">
         <legend>Headers</legend>
         {plain.length === 0 && secretHeaders.length === 0 && <p className="muted">No extra headers.</p>}
@@ -106,9 +125,26 @@ export function DeliveryOptions({ base, number, slot, update }: DeliveryOptionsP
         </button>
       )}
       <p className="muted">
-        With a signing secret each request carries an X-Callhook-Signature header (an HMAC-SHA256 of a timestamp and the body). A failed attempt is retried, the
-        wait doubling each time.
+        With a signing secret each request carries an X-Callhook-Signature header (an HMAC-SHA256 of a timestamp and the body). Network errors, timeouts, 408,
+        429 and 5xx are retried with the same Idempotency-Key (a Retry-After is honoured); other answers such as 404 are final.
       </p>
     </details>
   );
+}
+
+/** `1500` → "1.5 s", `60000` → "60 s", `180000` → "3 min". */
+function seconds(ms: number): string {
+  if (ms >= 120_000) return `${Math.round(ms / 6_000) / 10} min`;
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/**
+ * The waits a slot's retries make, in words: "Retries after 1 s, 2 s, … (each ±20 %): the last about
+ * 3 min after the first failure", so a user sees how long a receiver may be down before an event is lost.
+ */
+export function retrySummary(retries: MaskedSlot['retries']): string {
+  if (retries.max === 0) return 'No retries: one failed attempt is final.';
+  const waits = retrySchedule(retries);
+  const total = waits.reduce((sum, wait) => sum + wait, 0);
+  return `Retries after ${waits.map(seconds).join(', ')} (each ±20 %): the last about ${seconds(total)} after the first failure.`;
 }
