@@ -60,7 +60,8 @@ const PATH_MEMORY = 10_000;
 
 /**
  * sip.js Transport over a Node socket. sip.js hands over bare strings, so this class picks each
- * message's destination (docs/sip-in-node.md §5) and does the UDP retransmissions sip.js leaves out (docs/sip-in-node.md §1).
+ * message's destination (docs/sip-in-node.md §5), does the UDP retransmissions sip.js leaves out (docs/sip-in-node.md §1),
+ * and protects in-dialog messages from an overload of new INVITEs (docs/sip-in-node.md §9).
  */
 export class NodeSipTransport implements Transport {
   readonly protocol: string;
@@ -207,6 +208,8 @@ export class NodeSipTransport implements Transport {
       else this.refuse(inbound, peeked.echo, 'Missing Content-Type header field');
       return;
     }
+    // Responses and in-dialog requests go to sip.js now, in the turn that read them; new INVITEs wait their
+    // turn or are refused (docs/sip-in-node.md §9), so a BYE is never queued behind call set-ups.
     if (peeked.kind === 'request') {
       if (peeked.method === 'INVITE' && !peeked.hasToTag) return this.admitInvite({ inbound, peeked, key });
       const branch = peeked.via.branch ?? peeked.callId;
