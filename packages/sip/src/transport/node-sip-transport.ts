@@ -119,6 +119,15 @@ export class NodeSipTransport implements Transport {
   async disconnect(): Promise<void> {
     const dropped = this.admission.clear().length;
     if (dropped > 0) this.options.logger.log('info', 'new calls not started: the line is stopping', { invites: dropped });
+    if (this.overloadLog.shed > 0) {
+      // The refusals since the last overload log line, which would otherwise go unreported.
+      this.options.logger.log('warn', 'refused new calls with 503 Service Unavailable under overload', {
+        refusedSinceLastReport: this.overloadLog.shed,
+        refusedTotal: this.counts.shed,
+        admittedTotal: this.counts.admitted,
+      });
+      this.overloadLog = { at: this.options.clock.now(), shed: 0 };
+    }
     this.retransmitter.stopAll();
     this.setState(TransportState.Disconnected);
   }
