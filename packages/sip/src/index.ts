@@ -3,13 +3,15 @@ import type { SipLineSettings } from './settings/sip-line-schema.js';
 
 export { SipLine, type SipLineDeps } from './line/sip-line.js';
 export { SipError, type SipErrorCode } from './errors.js';
-export { SipLineSchema, SipMediaSchema, SipTcpLimitsSchema, SipTlsSchema, type SipLineSettings } from './settings/sip-line-schema.js';
+export { SipLineSchema, SipMediaSchema, SipOverloadSchema, SipTcpLimitsSchema, SipTlsSchema, type SipLineSettings } from './settings/sip-line-schema.js';
 export { sipLinePlugin } from './sip-line-plugin.js';
 export { systemClock, cryptoRandom } from '@callhook/node';
 export { peekSipMessage, type PeekedMessage } from './message/peek.js';
 export { TcpFramer } from './transport/tcp-framer.js';
 export { Retransmitter, DEFAULT_TIMERS, type RetransmitTimers } from './transport/retransmitter.js';
-export { NodeSipTransport, type NodeSipTransportOptions } from './transport/node-sip-transport.js';
+export { NodeSipTransport, type NodeSipTransportOptions, type OverloadStats } from './transport/node-sip-transport.js';
+export { InviteAdmission, type InviteAdmissionOptions, type OfferResult } from './transport/invite-admission.js';
+export { DEFAULT_OVERLOAD, type OverloadLimits } from './transport/overload-limits.js';
 export { UdpEndpoint } from './transport/udp-endpoint.js';
 export { TcpEndpoint, DEFAULT_TCP_LIMITS, type TcpLimits } from './transport/tcp-endpoint.js';
 export { TlsEndpoint, type TlsEndpointOptions } from './transport/tls-endpoint.js';

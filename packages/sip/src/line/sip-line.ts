@@ -30,6 +30,7 @@ import { loadTlsMaterial } from '../transport/tls-trust.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
 import { TcpEndpoint, type TcpLimits } from '../transport/tcp-endpoint.js';
 import { UdpEndpoint } from '../transport/udp-endpoint.js';
+import { NodeSipTransport, type OverloadStats } from '../transport/node-sip-transport.js';
 import { answer, blindTransfer, hangup, sendDtmf, setHold, type CallPorts } from './call-actions.js';
 import { receiveInvitation, type IncomingContext } from './incoming-call.js';
 import { MediaWatch } from './media-watch.js';
@@ -238,6 +239,15 @@ export class SipLine implements Line {
         (error: Error) => this.logger.log('debug', 'keep-alive: cannot resolve the first hop', { error: error.message }),
       );
     });
+  }
+
+  /**
+   * New INVITEs started, refused with 503 under overload, and waiting (see `line.overload`), for
+   * diagnostics and tests; undefined before start.
+   */
+  overloadStats(): OverloadStats | undefined {
+    const transport = this.userAgent?.transport;
+    return transport instanceof NodeSipTransport ? transport.overloadStats() : undefined;
   }
 
   /** NAT keep-alives sent and answered (pongs on TLS/TCP), for diagnostics and tests. */

@@ -37,6 +37,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
     clock,
     random,
     logger,
+    overload: settings.overload,
     ...(settings.registrar || settings.outboundProxy ? { outboundProxy: firstHop(settings) } : {}),
     ...(parts.timers ? { timers: parts.timers } : {}),
   };

@@ -1,4 +1,5 @@
 import { SipError } from '../errors.js';
+import { statelessResponse } from './stateless-response.js';
 
 /** The header values a response must copy from its request (RFC 3261 §8.2.6.2), as received. */
 export interface RequestEcho {
@@ -34,19 +35,7 @@ export class MalformedRequestError extends SipError {
 export function badRequestResponse(echo: RequestEcho, reason: string, toTag: string): string {
   const phrase = reason.replace(/[^\x20-\x7e]/g, ' ').slice(0, 120);
   const warning = phrase.replace(/["\\]/g, (char) => `\\${char}`);
-  const to = /;\s*tag\s*=/i.test(echo.to) ? echo.to : `${echo.to};tag=${toTag}`;
-  return [
-    `SIP/2.0 400 ${phrase}`,
-    ...echo.via.map((value) => `Via: ${value}`),
-    `From: ${echo.from}`,
-    `To: ${to}`,
-    `Call-ID: ${echo.callId}`,
-    `CSeq: ${echo.cseq}`,
-    `Warning: 399 callhook "${warning}"`,
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
+  return statelessResponse(echo, `SIP/2.0 400 ${phrase}`, [`Warning: 399 callhook "${warning}"`], toTag);
 }
 
 /** The reason sip.js's parser gives for refusing a message ("error parsing header 'From'"), in RFC 3261 words. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CODEC_NAMES } from '../media/codec.js';
 import { loadWavPrompt } from '../media/wav-prompt.js';
 import { DEFAULT_CODECS } from '../sdp/negotiate.js';
+import { DEFAULT_OVERLOAD } from '../transport/overload-limits.js';
 
 /** A WAV path that `loadWavPrompt` can read and convert; refused at settings load with the path and the fix. */
 const wavPath = (field: string) =>
@@ -91,6 +92,33 @@ export const SipTlsSchema = z
     path: ['certFile'],
   });
 
+/**
+ * Overload protection for new calls (RFC 3261 §21.5.4). Requests inside a dialog (BYE, CANCEL, ACK,
+ * re-INVITE) and responses are never held back or refused: they are handled as soon as they are read.
+ * A new INVITE instead waits in a queue and is started when the event loop has handled what it read
+ * (one per turn of the loop), so the rate at which calls are started follows what this machine
+ * sustains; when more than `maxPendingInvites` new INVITEs are waiting, the next ones are refused at
+ * once with `503 Service Unavailable` and `Retry-After: retryAfterSeconds` (§20.33) — a PBX then
+ * tries another target or later — instead of being answered seconds late or not at all.
+ * - `maxPendingInvites`: new INVITEs that may wait to be started (default 32: about a tenth of a
+ *   second of the INVITEs a 2-core machine can start).
+ * - `retryAfterSeconds`: the Retry-After of those 503s (default 5).
+ */
+export const SipOverloadSchema = z.strictObject({
+  maxPendingInvites: z
+    .number()
+    .int()
+    .min(1, 'line.overload.maxPendingInvites is at least 1 (new calls that may wait to be started)')
+    .max(10_000, 'line.overload.maxPendingInvites is at most 10000')
+    .default(DEFAULT_OVERLOAD.maxPendingInvites),
+  retryAfterSeconds: z
+    .number()
+    .int()
+    .min(1, 'line.overload.retryAfterSeconds is at least 1 (RFC 3261 §20.33 counts whole seconds)')
+    .max(3_600, 'line.overload.retryAfterSeconds is at most 3600')
+    .default(DEFAULT_OVERLOAD.retryAfterSeconds),
+});
+
 export const SipLineSchema = z.strictObject({
   type: z.literal('sip'),
   aor: z
@@ -149,6 +177,8 @@ export const SipLineSchema = z.strictObject({
   tls: SipTlsSchema.default({}),
   /** Limits of the SIP TCP listener (only with `transport: "tcp"`). */
   tcp: SipTcpLimitsSchema.default(SipTcpLimitsSchema.parse({})),
+  /** Overload protection: how many new calls may wait to be started before more are refused with 503. */
+  overload: SipOverloadSchema.default(SipOverloadSchema.parse({})),
 });
 
 /** Settings of one `sip` line (a `lines[]` entry without its id). */

@@ -6,8 +6,11 @@ import { peekSipMessage, type PeekedMessage } from '../message/peek.js';
 import { stampReceived } from '../message/via-received.js';
 import { cryptoRandom } from '@callhook/node';
 import { randomHex } from '../random-draws.js';
+import { serviceUnavailableResponse } from '../message/stateless-response.js';
 import { BoundedMap } from './bounded-map.js';
 import type { InboundMessage, Peer, SipEndpoint } from './endpoint.js';
+import { InviteAdmission } from './invite-admission.js';
+import { DEFAULT_OVERLOAD, type OverloadLimits } from './overload-limits.js';
 import { Retransmitter, type RetransmitTimers } from './retransmitter.js';
 import { defaultPort, resolvePeer, uriHostPort, viaReturnPeer, type HostPort } from './routing.js';
 
@@ -20,6 +23,32 @@ export interface NodeSipTransportOptions {
   /** Out-of-dialog requests go here (the registrar, for a registered line). */
   outboundProxy?: HostPort;
   timers?: RetransmitTimers;
+  /** Overload protection for new INVITEs (see InviteAdmission); the settings defaults when left out. */
+  overload?: OverloadLimits;
+}
+
+/** New INVITEs started per turn of the event loop (see InviteAdmission). */
+const INVITES_PER_TURN = 1;
+/** At most one overload log line per this long; it carries the counts since the last one. */
+const OVERLOAD_LOG_INTERVAL_MS = 10_000;
+/** How many refused INVITEs' 503s are kept, to repeat to a retransmission of the INVITE. */
+const SHED_MEMORY = 2_000;
+
+/** Counters of the overload protection, for diagnostics and tests. */
+export interface OverloadStats {
+  /** New INVITEs handed to the SIP stack. */
+  admitted: number;
+  /** New INVITEs refused with 503 (retransmissions of one refused INVITE count once). */
+  shed: number;
+  /** New INVITEs waiting now, and the most that ever waited. */
+  pending: number;
+  peakPending: number;
+}
+
+interface Received {
+  inbound: InboundMessage;
+  peeked: PeekedMessage;
+  key: string;
 }
 
 interface ReplyPath {
@@ -31,7 +60,8 @@ const PATH_MEMORY = 10_000;
 
 /**
  * sip.js Transport over a Node socket. sip.js hands over bare strings, so this class picks each
- * message's destination (docs/sip-in-node.md §5) and does the UDP retransmissions sip.js leaves out (docs/sip-in-node.md §1).
+ * message's destination (docs/sip-in-node.md §5), does the UDP retransmissions sip.js leaves out (docs/sip-in-node.md §1),
+ * and protects in-dialog messages from an overload of new INVITEs (docs/sip-in-node.md §9).
  */
 export class NodeSipTransport implements Transport {
   readonly protocol: string;
@@ -46,6 +76,14 @@ export class NodeSipTransport implements Transport {
   private readonly inviteDestinations = new BoundedMap<string, Peer>(PATH_MEMORY);
   /** The message being handed to sip.js right now (its parse is synchronous). */
   private delivering: { inbound: InboundMessage; peeked: PeekedMessage } | undefined;
+  private readonly overload: OverloadLimits;
+  private readonly admission: InviteAdmission<Received>;
+  /** Transaction keys of new INVITEs handed to sip.js: their retransmissions go straight to it. */
+  private readonly admittedInvites = new BoundedMap<string, true>(PATH_MEMORY);
+  /** The 503s sent to refused INVITEs, by transaction key. */
+  private readonly shedInvites = new BoundedMap<string, string>(SHED_MEMORY);
+  private readonly counts = { admitted: 0, shed: 0 };
+  private overloadLog = { at: Number.NEGATIVE_INFINITY, shed: 0 };
 
   constructor(
     _sipjsLogger: unknown,
@@ -54,7 +92,19 @@ export class NodeSipTransport implements Transport {
     this.protocol = options.endpoint.protocol;
     this.stateChange = this.emitter;
     this.retransmitter = new Retransmitter(options.clock, options.timers);
+    this.overload = options.overload ?? DEFAULT_OVERLOAD;
+    this.admission = new InviteAdmission<Received>({
+      maxPending: this.overload.maxPendingInvites,
+      perTurn: INVITES_PER_TURN,
+      start: (received) => this.startInvite(received),
+      onError: (error) => this.options.logger.log('error', 'starting a new call failed', { error: (error as Error).message }),
+    });
     options.endpoint.onMessage = (message) => this.receive(message);
+  }
+
+  /** What the overload protection has admitted and refused so far. */
+  overloadStats(): OverloadStats {
+    return { ...this.counts, pending: this.admission.size, peakPending: this.admission.peakPending };
   }
 
   get state(): TransportState {
@@ -67,6 +117,17 @@ export class NodeSipTransport implements Transport {
   }
 
   async disconnect(): Promise<void> {
+    const dropped = this.admission.clear().length;
+    if (dropped > 0) this.options.logger.log('info', 'new calls not started: the line is stopping', { invites: dropped });
+    if (this.overloadLog.shed > 0) {
+      // The refusals since the last overload log line, which would otherwise go unreported.
+      this.options.logger.log('warn', 'refused new calls with 503 Service Unavailable under overload', {
+        refusedSinceLastReport: this.overloadLog.shed,
+        refusedTotal: this.counts.shed,
+        admittedTotal: this.counts.admitted,
+      });
+      this.overloadLog = { at: this.options.clock.now(), shed: 0 };
+    }
     this.retransmitter.stopAll();
     this.setState(TransportState.Disconnected);
   }
@@ -156,6 +217,82 @@ export class NodeSipTransport implements Transport {
       else this.refuse(inbound, peeked.echo, 'Missing Content-Type header field');
       return;
     }
+    // Responses and in-dialog requests go to sip.js now, in the turn that read them; new INVITEs wait their
+    // turn or are refused (docs/sip-in-node.md §9), so a BYE is never queued behind call set-ups.
+    if (peeked.kind === 'request') {
+      if (peeked.method === 'INVITE' && !peeked.hasToTag) return this.admitInvite({ inbound, peeked, key });
+      const branch = peeked.via.branch ?? peeked.callId;
+      // A CANCEL must find its INVITE's transaction in the stack (RFC 3261 §9.2): a waiting INVITE starts now.
+      if (peeked.method === 'CANCEL') {
+        const waiting = this.admission.take(`${branch} INVITE`);
+        if (waiting) this.startInvite(waiting);
+      }
+      // The ACK for one of our 503s ends that stateless exchange (RFC 3261 §17.2.1); sip.js never saw the INVITE.
+      if (peeked.method === 'ACK' && this.shedInvites.has(`${branch} INVITE`)) return;
+    }
+    this.deliver(inbound, peeked);
+  }
+
+  /**
+   * A new INVITE (no To tag, RFC 3261 §12.1): a retransmission of one already started goes to the stack
+   * (its transaction repeats its last response, §17.2.1), of one refused gets the same 503 again; any
+   * other waits for admission, or is refused with 503 when too many already wait.
+   */
+  private admitInvite(received: Received): void {
+    const { key } = received;
+    if (this.admittedInvites.has(key)) return this.deliver(received.inbound, received.peeked);
+    const refusal = this.shedInvites.get(key);
+    if (refusal !== undefined) return this.sendStateless(refusal);
+    if (this.admission.offer(key, received) === 'full') this.shed(received);
+  }
+
+  private startInvite(received: Received): void {
+    this.admittedInvites.set(received.key, true);
+    this.counts.admitted++;
+    this.deliver(received.inbound, received.peeked);
+  }
+
+  /**
+   * Refuses a new INVITE under overload with 503 Service Unavailable and Retry-After (RFC 3261 §21.5.4,
+   * §20.33), sent like any final response to an INVITE: back on its path and, over UDP, repeated until
+   * the ACK (Timer G, §17.2.1). Counted, and logged at most every OVERLOAD_LOG_INTERVAL_MS.
+   */
+  private shed({ inbound, key }: Received): void {
+    let response: string;
+    try {
+      response = serviceUnavailableResponse(
+        peekSipMessage(inbound.text).echo,
+        this.overload.retryAfterSeconds,
+        randomHex(this.options.random ?? cryptoRandom, 8),
+      );
+    } catch (error) {
+      this.options.logger.log('warn', 'cannot refuse a new call (503)', { error: (error as Error).message });
+      return;
+    }
+    this.shedInvites.set(key, response);
+    this.counts.shed++;
+    this.overloadLog.shed++;
+    const now = this.options.clock.now();
+    if (now - this.overloadLog.at >= OVERLOAD_LOG_INTERVAL_MS) {
+      this.options.logger.log('warn', 'overloaded: refusing new calls with 503 Service Unavailable', {
+        refusedSinceLastReport: this.overloadLog.shed,
+        refusedTotal: this.counts.shed,
+        admittedTotal: this.counts.admitted,
+        waiting: this.admission.size,
+        maxPendingInvites: this.overload.maxPendingInvites,
+        retryAfterSeconds: this.overload.retryAfterSeconds,
+      });
+      this.overloadLog = { at: now, shed: 0 };
+    }
+    this.sendStateless(response);
+  }
+
+  /** Sends a response the transport made (never throws; `send` logs a failure). */
+  private sendStateless(response: string): void {
+    this.send(response).catch(() => undefined);
+  }
+
+  private deliver(inbound: InboundMessage, peeked: PeekedMessage): void {
     this.delivering = { inbound, peeked };
     try {
       this.onMessage?.(inbound.text);

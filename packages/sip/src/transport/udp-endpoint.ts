@@ -4,6 +4,16 @@ import type { Logger } from '@callhook/core';
 import type { InboundMessage, Peer, SipEndpoint } from './endpoint.js';
 import { CRLF_PING, type KeepAliveStats } from './keep-alive.js';
 
+/**
+ * The receive buffer asked for (SO_RCVBUF; Linux caps it at net.core.rmem_max, 4 MiB on common
+ * distributions, 208 KiB by default otherwise). While the process is busy the kernel keeps the datagrams
+ * that arrive; at the default 208 KiB a burst of a few hundred INVITEs under overload filled it, and the
+ * BYEs and ACKs behind them were dropped (issue 17): a call then ended only when the caller's BYE
+ * retransmission got through, seconds late. Reading is cheap now (new INVITEs wait in InviteAdmission or
+ * are refused), so a deep buffer costs little latency and loses nothing.
+ */
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export class UdpEndpoint implements SipEndpoint {
   readonly protocol = 'UDP';
   onMessage: ((message: InboundMessage) => void) | undefined;
@@ -23,6 +33,11 @@ export class UdpEndpoint implements SipEndpoint {
         resolve();
       });
     });
+    try {
+      socket.setRecvBufferSize(RECEIVE_BUFFER_BYTES);
+    } catch (error) {
+      logger.log('info', 'sip udp socket keeps its default receive buffer', { wanted: RECEIVE_BUFFER_BYTES, error: (error as Error).message });
+    }
     const endpoint = new UdpEndpoint(socket, { address, port: socket.address().port });
     socket.on('error', (error) => logger.log('warn', 'sip udp socket error', { error: error.message }));
     socket.on('message', (data, info) => {

@@ -1,8 +1,9 @@
 // A SIP line in its own process, for tests that must see the process survive (fuzzing) or run it
 // under a lowered descriptor limit (EMFILE). argv[2] = the line settings as JSON. Writes JSON lines to
-// stdout: {"type":"ready","port"}, {"type":"event","event"}, {"type":"log","level","message","fields"}.
-// SIGTERM stops the line and exits 0. Nothing here catches unhandled rejections on purpose: one
-// ends the process, and the test sees it.
+// stdout: {"type":"ready","port"}, {"type":"event","at","event"} (at: epoch ms when the line emitted it),
+// {"type":"log","level","message","fields"}, and on SIGTERM {"type":"overload","stats"} (the line's
+// overloadStats() before it stops). SIGTERM stops the line and exits 0. Nothing here catches unhandled
+// rejections on purpose: one ends the process, and the test sees it.
 import { SipLineSchema } from '../../src/index.js';
 import { createSipLine } from '../../src/index.js';
 
@@ -10,9 +11,10 @@ const write = (record: unknown) => process.stdout.write(`${JSON.stringify(record
 const line = createSipLine(SipLineSchema.parse(JSON.parse(process.argv[2] ?? '{}')), {
   logger: { log: (level, message, fields) => level !== 'debug' && write({ type: 'log', level, message, fields }) },
 });
-line.onEvent((event) => write({ type: 'event', event }));
+line.onEvent((event) => write({ type: 'event', at: Date.now(), event }));
 await line.start();
 write({ type: 'ready', port: line.localAddress!.port });
 process.once('SIGTERM', () => {
+  write({ type: 'overload', stats: line.overloadStats() });
   void line.stop().finally(() => process.exit(0));
 });

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LineEvent } from '@callhook/core';
 import { waitFor } from '@callhook/test-support';
+import type { OverloadStats } from '../../src/index.js';
 
 interface LogRecord {
   level: string;
@@ -17,10 +18,14 @@ interface LogRecord {
  */
 export class LineProcess {
   readonly events: LineEvent[] = [];
+  /** When the child emitted each of `events` (epoch ms, same index). */
+  readonly eventTimes: number[] = [];
   readonly logs: LogRecord[] = [];
   /** stderr and unparsed stdout, last 20,000 characters: why the process died, if it did. */
   output = '';
   port = 0;
+  /** The line's overloadStats() as it was stopped (SIGTERM), once `stop()` has returned. */
+  overload: OverloadStats | undefined;
   private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
   private constructor(private readonly child: ChildProcess) {
@@ -90,7 +95,7 @@ export class LineProcess {
   }
 
   private record(text: string): void {
-    let record: { type: string; port?: number; event?: LineEvent } & Partial<LogRecord>;
+    let record: { type: string; port?: number; at?: number; event?: LineEvent; stats?: OverloadStats } & Partial<LogRecord>;
     try {
       record = JSON.parse(text) as typeof record;
     } catch {
@@ -98,8 +103,11 @@ export class LineProcess {
       return;
     }
     if (record.type === 'ready') this.port = record.port!;
-    else if (record.type === 'event') this.events.push(record.event!);
-    else if (record.type === 'log' && this.logs.length < 100_000)
+    else if (record.type === 'overload') this.overload = record.stats;
+    else if (record.type === 'event') {
+      this.events.push(record.event!);
+      this.eventTimes.push(record.at ?? Number.NaN);
+    } else if (record.type === 'log' && this.logs.length < 100_000)
       this.logs.push({ level: record.level!, message: record.message!, ...(record.fields ? { fields: record.fields } : {}) });
   }
 

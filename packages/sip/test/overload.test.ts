@@ -1,0 +1,129 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LineEvent } from '@callhook/core';
+import { waitFor } from '@callhook/test-support';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port.js';
+import { LineProcess } from './support/line-process.js';
+import { scenario } from './support/scenario.js';
+import { startSipp } from './support/sipp.js';
+
+/**
+ * Issue 17, "correct under overload": sipp offers new calls far faster than the line can start them
+ * (the line sustains ~200 calls/s on an idle 2-core machine, less on a busy one), each held HOLD_MS.
+ * Every call must then be either answered and ended by its BYE — with the BYE answered 200, the
+ * call's length in callhook (answered → ended) the hold time, no call left up, no RTP socket left
+ * open — or refused at once with 503 + Retry-After. Nothing here is timed: the bounds only end a hang.
+ */
+const RATE = 400;
+const CALLS = 1_200;
+const HOLD_MS = 1_000;
+/** Generous: how much longer than the hold time a call may last in callhook on a busy machine. */
+const LATE_BOUND_MS = 3_000;
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** The SIP messages of a sipp -trace_msg log, each as its text. */
+function sippMessages(directory: string): string[] {
+  const trace = readdirSync(directory)
+    .filter((name) => name.endsWith('_messages.log'))
+    .map((name) => readFileSync(join(directory, name), 'latin1'))
+    .join('');
+  return trace.split(/^-{20,}.*$/m).filter((block) => /^(UDP message (sent|received))/m.test(block));
+}
+
+const header = (message: string, name: string) => new RegExp(`^${name}:\\s*(.*?)\\s*$`, 'mi').exec(message)?.[1] ?? '';
+
+describe('a SIP line offered twice the calls it can start', () => {
+  it('answers and ends every call it takes on time, refuses the rest with 503, and answers every BYE', async () => {
+    const line = await LineProcess.start({ type: 'sip', aor: 'sip:303@127.0.0.1', transport: 'udp', autoAnswer: true });
+    cleanups.push(() => line.stop());
+    const sippArgs = async (args: string[]) => [
+      ...['-i', '127.0.0.1', '-p', String(await freePort()), '-s', '303', '-timeout', '90s', '-timeout_error'],
+      ...args,
+      `127.0.0.1:${line.port}`,
+    ];
+
+    // One ordinary call first, so what the process loads lazily is loaded, and its idle descriptors counted.
+    const warmUp = startSipp(await sippArgs(['-sn', 'uac', '-m', '1', '-d', '100']));
+    cleanups.push(() => warmUp.kill());
+    expect((await warmUp.done).code).toBe(0);
+    await line.waitForEvent((event) => event.type === 'ended', 'the warm-up call to end', 15_000);
+    const idleDescriptors = line.openDescriptors();
+    const warmUpEvents = line.events.length;
+
+    const args = await sippArgs(['-sf', scenario('uac-overload.xml', { HOLD_MS }), '-r', String(RATE), '-m', String(CALLS), '-trace_msg']);
+    const flood = startSipp(args, 120_000, true);
+    cleanups.push(() => rmSync(flood.cwd, { recursive: true, force: true }));
+    cleanups.push(() => flood.kill());
+    const result = await flood.done;
+
+    // sipp: every call answered (ACK, BYE, 200) or refused with 503; none timed out (exit 0).
+    expect(result.code, `no call failed in sipp (timeouts, unanswered BYEs): ${result.stdout.slice(-2500)}${result.stderr.slice(-1500)}`).toBe(0);
+    const messages = sippMessages(flood.cwd);
+    const received = (status: string, method: string) =>
+      new Set(
+        messages
+          .filter((text) => /^UDP message received/m.test(text) && new RegExp(`^SIP/2\\.0 ${status} `, 'm').test(text))
+          .filter((text) => header(text, 'CSeq').endsWith(method))
+          .map((text) => header(text, 'Call-ID')),
+      );
+    const refused = received('503', 'INVITE');
+    const answered = received('200', 'INVITE');
+    const byesAnswered = received('200', 'BYE');
+    const refusals = messages.filter((text) => /^SIP\/2\.0 503 /m.test(text));
+    expect(refused.size, 'some calls refused: the offered rate is above what the line starts').toBeGreaterThan(0);
+    expect(answered.size, 'some calls answered').toBeGreaterThan(0);
+    expect(
+      [...refused].filter((callId) => answered.has(callId)),
+      'no call both answered and refused',
+    ).toEqual([]);
+    expect(refused.size + answered.size, 'every INVITE answered 200 or 503').toBe(CALLS);
+    expect(byesAnswered, 'every answered call had its BYE answered 200').toEqual(answered);
+    expect(
+      refusals.every((text) => /^Retry-After: \d+$/m.test(text)),
+      'every 503 carries Retry-After',
+    ).toBe(true);
+
+    // callhook: the answered calls, each ended by the remote after about the hold time; none left up.
+    const events = line.events.slice(warmUpEvents);
+    const times = line.eventTimes.slice(warmUpEvents);
+    const answeredAt = new Map<string, number>();
+    events.forEach((event, index) => event.type === 'answered' && answeredAt.set(event.lineCallId, times[index]!));
+    expect(answeredAt.size).toBe(answered.size);
+    expect(events.filter((event) => event.type === 'incoming')).toHaveLength(answered.size);
+    const ended = () => events.filter((event): event is Extract<LineEvent, { type: 'ended' }> => event.type === 'ended');
+    await waitFor(
+      () => line.events.slice(warmUpEvents).filter((event) => event.type === 'ended').length >= answered.size,
+      'every answered call to end',
+      60_000,
+    );
+    const lengths = line.events
+      .slice(warmUpEvents)
+      .map((event, index) => ({ event, at: line.eventTimes[warmUpEvents + index]! }))
+      .filter(({ event }) => event.type === 'ended')
+      .map(({ event, at }) => ({
+        event: event as Extract<LineEvent, { type: 'ended' }>,
+        ms: at - answeredAt.get((event as { lineCallId: string }).lineCallId)!,
+      }));
+    expect(lengths.filter(({ event }) => event.by !== 'remote' || event.cause !== 'normal').map(({ event }) => event)).toEqual([]);
+    const wrong = lengths.filter(({ ms }) => !(ms >= HOLD_MS - 50 && ms <= HOLD_MS + LATE_BOUND_MS));
+    const sorted = lengths.map(({ ms }) => ms).sort((a, b) => a - b);
+    console.info(
+      `overload: ${RATE} calls/s offered, ${CALLS} calls: ${answered.size} answered, ${refused.size} refused with 503 (${refusals.length} 503s sent); ` +
+        `call length in callhook (hold ${HOLD_MS} ms) median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted.at(-1)} ms`,
+    );
+    expect(wrong, `every call lasts the hold time in callhook (${HOLD_MS} ms, at most ${LATE_BOUND_MS} ms more)`).toEqual([]);
+    expect(ended()).toHaveLength(answered.size);
+
+    // Every RTP socket closed again (no media left flowing), the overload counted and logged, the process up.
+    await waitFor(() => line.openDescriptors() <= idleDescriptors, `the line's descriptors back to the idle ${idleDescriptors}`, 30_000);
+    expect(line.logs.some((log) => log.level === 'warn' && log.message.startsWith('overloaded: refusing new calls with 503'))).toBe(true);
+    expect(line.alive, line.output).toBe(true);
+    await line.stop();
+    expect(line.overload).toMatchObject({ admitted: answered.size + 1, shed: refused.size, pending: 0 });
+  }, 240_000);
+});
