@@ -1,6 +1,9 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { CstaXmlError } from './csta-xml-error.js';
 
+/** An XML local name (XML 1.0 §2.3 Name, ASCII subset: CSTA element names are ASCII). */
+const XML_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
 /** The largest CSTA body read (a snapshot of a busy phone stays far below; a SIP message is at most 64 KiB). */
 export const MAX_CSTA_BODY_BYTES = 32 * 1024;
 /** The longest text an element may carry (device ids, call ids, causes, digits). */
@@ -65,6 +68,9 @@ export class XmlElement {
     const node = (typeof content === 'object' && content !== null ? content : String(content)) as RawNode | string;
     const declared = typeof node === 'object' ? node[prefixAttribute] : undefined;
     const name = localName(qualified);
+    // fast-xml-parser's validator lets some broken prologs through (e.g. `<?>< xml …?>`) and the parser
+    // then yields a root without a name: refuse it here, so every error names its element.
+    if (!XML_NAME.test(name)) throw new CstaXmlError('malformed_xml', '(body)', `the root element has no valid name ("${name.slice(0, 40)}")`);
     return new XmlElement(name, name, node, typeof declared === 'string' ? declared : undefined);
   }
 
