@@ -167,6 +167,13 @@ describe('Lines page with a desk phone', () => {
     await expect(navigator.clipboard.readText()).resolves.toBe(SETUP_TEXT);
     await user.click(within(line).getByRole('button', { name: 'Hide setup text' }));
     expect(within(line).queryByRole('region')).toBeNull();
+
+    // A text shown before an Apply may be stale (a new password changes the event URLs): Apply closes it.
+    await user.click(within(line).getByRole('button', { name: 'Set up phone' }));
+    await within(line).findByRole('region', { name: 'Phone setup for line desk-12' });
+    await user.click(screen.getByRole('button', { name: 'Apply' }));
+    await screen.findByText('Settings applied.');
+    await waitFor(() => expect(within(line).queryByRole('region')).toBeNull());
   });
 
   it('"Set up phone" on a line not applied yet says to apply it first', async () => {

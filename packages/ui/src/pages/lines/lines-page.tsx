@@ -32,9 +32,12 @@ export function LinesPage({ client, live = [] }: LinesPageProps) {
   const section = useSettingsSection(client, 'lines');
   const [running, setRunning] = useState<LineReport[] | null>(null);
   const applied = section.feedback?.kind === 'saved' ? section.feedback : null;
+  // Counts Applies: a setup text shown before one may be stale (a new password or url changes the event URLs).
+  const [generation, setGeneration] = useState(0);
   // Which lines run: on opening the page and after each Apply (an applied line starts, a removed one stops).
   useEffect(() => {
     let current = true;
+    if (applied) setGeneration((n) => n + 1);
     client.getLines?.().then(
       (lines) => current && setRunning(lines),
       () => current && setRunning(null),
@@ -103,7 +106,7 @@ export function LinesPage({ client, live = [] }: LinesPageProps) {
               known={running !== null}
             />
             {!type && <p className="bad">This edition has no line type "{line.type}".</p>}
-            {line.type === DESK_PHONE_TYPE && <PhoneSetup client={client} lineId={line.id} unapplied={section.dirty} />}
+            {line.type === DESK_PHONE_TYPE && <PhoneSetup key={`${line.id}#${generation}`} client={client} lineId={line.id} unapplied={section.dirty} />}
             {Object.entries(schema.properties ?? {})
               .filter(([name]) => !OWN_FIELDS.has(name))
               .map(([name, field]) => (

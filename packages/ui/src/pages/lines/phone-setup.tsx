@@ -15,7 +15,7 @@ export interface PhoneSetupProps {
  * "Set up phone" on a desk-phone line: asks the engine for the line's setup text (`GET
  * /api/v1/lines/:id/setup`, or the desktop's IPC) and shows it, copyable: the settings to enter on the
  * phone, the allow-list entry and the prompt to switch off. The text holds the line's secret, so it is
- * only fetched on request.
+ * only fetched on request; the page remounts this after each Apply, so no stale text stays shown.
  */
 export function PhoneSetup({ client, lineId, unapplied }: PhoneSetupProps) {
   const [setup, setSetup] = useState<LineSetup | null>(null);
@@ -70,6 +70,9 @@ export function PhoneSetup({ client, lineId, unapplied }: PhoneSetupProps) {
             {setup.text}
           </pre>
           <CopyButton text={setup.text} label={`Copy the setup text of line ${lineId}`} />
+          <p className="muted">
+            Changing this line&apos;s url, password, account or callback changes these settings: after such a change, set up the phone again.
+          </p>
         </section>
       )}
     </div>

@@ -16,7 +16,7 @@ export interface SchemaFieldProps {
   path?: string;
   /** What the last Apply refused (each names its field and the fix); those of this field show beside it. */
   issues?: readonly ClientIssue[];
-  /** The type requires this field (the engine refuses the line without it). */
+  /** The type requires this field (the engine refuses the line without it); inside an object, only once the object is in use. */
   required?: boolean;
 }
 
@@ -138,7 +138,7 @@ function ObjectField({ id, name, schema, nullable, value, onChange, path, issues
           value={current[field]}
           path={`${path}.${field}`}
           issues={issues}
-          required={required.has(field)}
+          required={required.has(field) && Object.keys(current).length > 0}
           onChange={(next) => {
             const updated: Record<string, unknown> = { ...current, [field]: next };
             if (next === undefined) delete updated[field];
