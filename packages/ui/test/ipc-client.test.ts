@@ -37,6 +37,12 @@ describe('createIpcClient', () => {
     expect(asked).toEqual(['desk-12', 'desk-13']);
   });
 
+  it('rejects, never throws, when the preload lacks the line methods (an older desktop)', async () => {
+    const client = createIpcClient({ onEngineEvent: () => () => undefined } as unknown as CallhookBridge);
+    const pending = client.getLines!();
+    await expect(pending).rejects.toBeInstanceOf(TypeError);
+  });
+
   it('forwards engine events and reports the bridge as open until unsubscribed', () => {
     let listener: ((event: unknown) => void) | null = null;
     const bridge = { onEngineEvent: (l: (event: unknown) => void) => ((listener = l), () => (listener = null)) } as unknown as CallhookBridge;
