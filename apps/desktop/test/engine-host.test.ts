@@ -105,4 +105,60 @@ describe('startEngineHost (simulated line, real server pieces, temporary user da
     await expect(host.backend.testSlot({ slot, action: 'inbound', call: SAMPLE_CALL })).resolves.toMatchObject({ outcome: 'opened' });
     expect(opened).toEqual(['https://crm.example.com/c?n=420']);
   });
+
+  it('runs a desk-phone line added from the console: its types, its status with the fix, and its setup text over the backend', async () => {
+    host = await start();
+    expect(host.backend.getLineTypes().map((t) => t.type)).toEqual(['simulator', 'sip', 'deskphone']);
+    expect(host.backend.getLineTypes().find((t) => t.type === 'deskphone')).toMatchObject({
+      secrets: ['password'],
+      schema: { properties: { callback: { type: 'object' } } },
+    });
+    // A "phone" that refuses the login: its web server answers 401 to everything.
+    const phone = createServer((_req, res) => res.writeHead(401, { 'www-authenticate': 'Basic realm="phone"' }).end());
+    await new Promise<void>((resolve) => phone.listen(0, '127.0.0.1', resolve));
+    try {
+      const callbackPort = await freePort();
+      const desk = {
+        id: 'desk-12',
+        type: 'deskphone',
+        vendor: 'snom',
+        url: `http://127.0.0.1:${(phone.address() as AddressInfo).port}`,
+        password: 'wrong',
+        account: '987@example.com',
+        callback: { listen: '127.0.0.1', port: callbackPort, url: `http://127.0.0.1:${callbackPort}` },
+      };
+      await host.backend.saveSettings({ lines: [{ id: 'default', type: 'simulator' }, desk] });
+      // The deadline bounds a hang only: the line probes its phone once it started.
+      const until = Date.now() + 60_000;
+      const deskStatus = () => host!.backend.getLines().find((l) => l.id === 'desk-12')?.status;
+      while (deskStatus()?.state !== 'failed' && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(host.backend.getLines().map((l) => [l.id, l.type])).toEqual([
+        ['default', 'simulator'],
+        ['desk-12', 'deskphone'],
+      ]);
+      expect(deskStatus()).toMatchObject({
+        state: 'failed',
+        detail: expect.stringContaining('401 from the phone: check username and password in the line settings'),
+      });
+
+      const setup = host.backend.getLineSetup('desk-12');
+      expect(setup).toMatchObject({ line: 'desk-12', vendor: 'snom' });
+      expect(setup.text).toContain(`action_incoming_url = http://127.0.0.1:${callbackPort}/phone/`);
+      expect(() => host!.backend.getLineSetup('default')).toThrow('no desk-phone line "default"; desk-phone lines: desk-12');
+    } finally {
+      await host.stop();
+      host = null;
+      phone.closeAllConnections();
+      await new Promise((resolve) => phone.close(resolve));
+    }
+  });
 });
+
+/** A port free right now on 127.0.0.1 (the desk-phone line listens there for its phone's events). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}

@@ -1,4 +1,4 @@
-import { loadSettings, maskSettings, SettingsSchema, type InboundCommand } from '@callhook/core';
+import { CallhookError, loadSettings, maskSettings, SettingsSchema, type InboundCommand } from '@callhook/core';
 import { IPC_CHANNELS } from '@callhook/ui/bridge';
 import { describe, expect, it } from 'vitest';
 import { registerIpcHandlers, trustedSender, type ConsoleBackend } from '../src/main/ipc-handlers.js';
@@ -18,6 +18,12 @@ function backend() {
     getCalls: async () => ({ active: [], recent: [] }),
     getDeliveries: async () => [],
     getLineStatus: () => ({ state: 'ready', detail: 'simulated line' }),
+    getLineTypes: () => [{ type: 'deskphone', secrets: ['password'], schema: { type: 'object' } }],
+    getLines: () => [{ id: 'desk-12', type: 'deskphone', status: { state: 'failed', detail: '401 from the phone: check the password' } }],
+    getLineSetup(lineId) {
+      if (lineId !== 'desk-12') throw new CallhookError('no_such_line', `no desk-phone line "${lineId}"; desk-phone lines: desk-12`);
+      return { line: lineId, vendor: 'snom', text: 'On the phone:\n' };
+    },
     execute: async (command) => (commands.push(command), null),
     testSlot: async (test) => (tests.push(test), { deliveryId: 't' } as never),
     replayDelivery: async () => ({ deliveryId: 'r' }) as never,
@@ -67,6 +73,30 @@ describe('registerIpcHandlers', () => {
     await expect(ipc.invoke(IPC_CHANNELS.replayDelivery, 'x'.repeat(513))).resolves.toMatchObject({ ok: false, code: 'bad_request' });
     await expect(ipc.invoke(IPC_CHANNELS.replayDelivery, 'g:inbound:0:1')).resolves.toMatchObject({ ok: true });
     expect(replayed).toEqual(['g:inbound:0:1']);
+  });
+
+  it("hands out the line types, every line's status and a desk-phone line's setup text; a bad line id is refused before the backend sees it", async () => {
+    const ipc = new FakeIpcMain();
+    const { api } = backend();
+    const asked: string[] = [];
+    const setup = api.getLineSetup.bind(api);
+    api.getLineSetup = (id) => (asked.push(id), setup(id));
+    registerIpcHandlers(ipc, api, () => true);
+    await expect(ipc.invoke(IPC_CHANNELS.getLineTypes)).resolves.toMatchObject({ ok: true, value: [{ type: 'deskphone', secrets: ['password'] }] });
+    await expect(ipc.invoke(IPC_CHANNELS.getLines)).resolves.toMatchObject({ ok: true, value: [{ id: 'desk-12', status: { state: 'failed' } }] });
+    await expect(ipc.invoke(IPC_CHANNELS.getLineSetup, 'desk-12')).resolves.toEqual({
+      ok: true,
+      value: { line: 'desk-12', vendor: 'snom', text: 'On the phone:\n' },
+    });
+    await expect(ipc.invoke(IPC_CHANNELS.getLineSetup, 'desk-13')).resolves.toEqual({
+      ok: false,
+      code: 'no_such_line',
+      message: 'no desk-phone line "desk-13"; desk-phone lines: desk-12',
+    });
+    for (const bad of ['', '../x', 'x'.repeat(33), 42]) {
+      await expect(ipc.invoke(IPC_CHANNELS.getLineSetup, bad)).resolves.toMatchObject({ ok: false, code: 'bad_request' });
+    }
+    expect(asked).toEqual(['desk-12', 'desk-13']);
   });
 
   it('returns every settings issue, template errors included, with their field paths', async () => {

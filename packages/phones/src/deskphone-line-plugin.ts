@@ -9,7 +9,7 @@ export interface SetupRouteHost {
   get(path: string, handler: (request: { params: unknown }) => Promise<unknown>): unknown;
 }
 
-/** The path of the setup text route: `GET /api/v1/lines/:id/setup` → `{ line, vendor, text }`. */
+/** The path of the setup text route: `GET /api/v1/lines/:id/setup` → `{ ok: true, line, vendor, text }`. */
 export const SETUP_ROUTE = '/api/v1/lines/:id/setup';
 
 /**
@@ -40,16 +40,30 @@ export const deskphoneLinePlugin: LinePlugin<DeskPhoneSettings> = {
   },
 };
 
+/** What the setup route answers (`LineSetupReplySchema` of `@callhook/server/contract`). */
+export interface LineSetupReply {
+  ok: true;
+  line: string;
+  vendor: DeskPhoneSettings['vendor'];
+  text: string;
+}
+
+/**
+ * The setup text of running desk-phone line `id` among `lines` (the engine's line entries): the
+ * answer of `GET /api/v1/lines/:id/setup`, also what the desktop hands its console over IPC. Throws
+ * `no_such_line` naming the desk-phone lines when `id` is not one of them.
+ */
+export function lineSetupReply(lines: readonly { id: string; line: unknown }[], id: unknown): LineSetupReply {
+  const entry = lines.find((l) => l.id === id);
+  if (!entry || !(entry.line instanceof DeskPhoneLine)) {
+    const ids = lines.filter((l) => l.line instanceof DeskPhoneLine).map((l) => l.id);
+    throw new CallhookError('no_such_line', `no desk-phone line "${String(id)}"; desk-phone lines: ${ids.join(', ') || 'none'}`, { line: id });
+  }
+  const settings = entry.line.settingsForSetup;
+  return { ok: true, line: settings.id, vendor: settings.vendor, text: deskPhoneSetupText(settings) };
+}
+
 /** Registers `GET /api/v1/lines/:id/setup` for the running desk-phone lines of `context`. */
 export function registerSetupRoute(host: SetupRouteHost, context: LineRoutesContext): void {
-  host.get(SETUP_ROUTE, async (request) => {
-    const id = (request.params as { id?: unknown }).id;
-    const entry = context.lines().find((l) => l.id === id);
-    if (!entry || !(entry.line instanceof DeskPhoneLine)) {
-      const ids = context.lines().map((l) => l.id);
-      throw new CallhookError('no_such_line', `no desk-phone line "${String(id)}"; desk-phone lines: ${ids.join(', ') || 'none'}`, { line: id });
-    }
-    const settings = entry.line.settingsForSetup;
-    return { line: settings.id, vendor: settings.vendor, text: deskPhoneSetupText(settings) };
-  });
+  host.get(SETUP_ROUTE, async (request) => lineSetupReply(context.lines(), (request.params as { id?: unknown }).id));
 }

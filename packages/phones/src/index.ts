@@ -3,7 +3,7 @@
  * Yealink or Grandstream desk phone over its HTTP API and turns the phone's Action URLs into line events,
  * or a Snom or Yealink phone over uaCSTA (ECMA-323 in SIP INFO, via @callhook/sip's CstaSession).
  */
-export { deskphoneLinePlugin, registerSetupRoute, SETUP_ROUTE, type SetupRouteHost } from './deskphone-line-plugin.js';
+export { deskphoneLinePlugin, lineSetupReply, registerSetupRoute, SETUP_ROUTE, type LineSetupReply, type SetupRouteHost } from './deskphone-line-plugin.js';
 export { DeskPhoneLine, type DeskPhoneLineDeps } from './line/desk-phone-line.js';
 export {
   DeskPhoneLineSchema,

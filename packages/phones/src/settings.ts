@@ -6,15 +6,18 @@ export const DeskPhoneCallbackSchema = z.strictObject(
   {
     listen: z
       .string({ error: 'callback.listen is the address to listen on, e.g. "0.0.0.0" or the LAN address of this computer' })
-      .min(1, 'callback.listen is the address to listen on, e.g. "0.0.0.0" or the LAN address of this computer'),
+      .min(1, 'callback.listen is the address to listen on, e.g. "0.0.0.0" or the LAN address of this computer')
+      .describe('the address of this computer callhook listens on for the phone\'s messages, e.g. "0.0.0.0" (all)'),
     port: z
       .number({ error: 'callback.port is a port number such as 61235' })
       .int('callback.port is a whole port number such as 61235')
       .min(1, 'callback.port is 1–65535, e.g. 61235 (the phone must know it, so 0 is not allowed)')
-      .max(65535, 'callback.port is 1–65535, e.g. 61235'),
+      .max(65535, 'callback.port is 1–65535, e.g. 61235')
+      .describe("the port callhook listens on for the phone's messages, e.g. 61235"),
     url: z
       .string({ error: 'callback.url is the base URL the phone calls back, e.g. "http://192.0.2.5:61235"' })
-      .regex(/^http:\/\/[^/\s?#]+$/, 'callback.url is http://HOST:PORT with no path, e.g. "http://192.0.2.5:61235" (phones call plain http)'),
+      .regex(/^http:\/\/[^/\s?#]+$/, 'callback.url is http://HOST:PORT with no path, e.g. "http://192.0.2.5:61235" (phones call plain http)')
+      .describe('how the phone reaches this computer: http://<this computer\'s address>:<port>, e.g. "http://192.0.2.5:61235"'),
   },
   { error: 'callback is {"listen": "0.0.0.0", "port": 61235, "url": "http://<this computer>:61235"}' },
 );
@@ -62,18 +65,32 @@ export const DeskPhoneCstaSchema = z.strictObject(
 export const DeskPhoneLineSchema = z
   .strictObject({
     type: z.literal('deskphone'),
-    vendor: z.enum(['snom', 'yealink', 'grandstream'], { error: 'vendor must be "snom", "yealink" or "grandstream"' }),
-    protocol: z.enum(['http', 'csta'], { error: 'protocol must be "http" (remote-control URLs + Action URLs) or "csta" (uaCSTA)' }).default('http'),
+    vendor: z.enum(['snom', 'yealink', 'grandstream'], { error: 'vendor must be "snom", "yealink" or "grandstream"' }).describe('who made the desk phone'),
+    protocol: z
+      .enum(['http', 'csta'], { error: 'protocol must be "http" (remote-control URLs + Action URLs) or "csta" (uaCSTA)' })
+      .default('http')
+      .describe('how callhook talks to the phone: "http" for most phones; "csta" for Snom or Yealink phones set up for uaCSTA'),
     url: z
       .string({ error: 'url is the phone\'s web address, e.g. "http://192.0.2.10"' })
-      .regex(/^https?:\/\/[^/\s?#@]+\/?$/, 'url is the phone\'s web address as http(s)://HOST[:PORT], no path or user:password@ (e.g. "http://192.0.2.10")'),
-    username: z.string({ error: 'username is the phone\'s web admin user, e.g. "admin"' }).default('admin'),
-    password: z.string({ error: "password is the phone's web admin password (a string)" }).default(''),
+      .regex(/^https?:\/\/[^/\s?#@]+\/?$/, 'url is the phone\'s web address as http(s)://HOST[:PORT], no path or user:password@ (e.g. "http://192.0.2.10")')
+      .describe('the phone\'s web address, as you would open it in a browser, e.g. "http://192.0.2.10"'),
+    username: z
+      .string({ error: 'username is the phone\'s web admin user, e.g. "admin"' })
+      .default('admin')
+      .describe("the user name you log in to the phone's web page with"),
+    password: z
+      .string({ error: "password is the phone's web admin password (a string)" })
+      .default('')
+      .describe("the password of the phone's web page (Grandstream: the CTI passcode)"),
     account: z
       .string({ error: 'account is the phone\'s identity as user@domain, e.g. "987@example.com"' })
-      .regex(/^(sips?:)?[^@\s:]+@[^@\s]+$/, 'account is the phone\'s identity as user@domain, e.g. "987@example.com"'),
-    callback: DeskPhoneCallbackSchema.optional(),
-    provision: z.boolean({ error: "provision is true (callhook writes the phone's event URLs where it can) or false" }).default(false),
+      .regex(/^(sips?:)?[^@\s:]+@[^@\s]+$/, 'account is the phone\'s identity as user@domain, e.g. "987@example.com"')
+      .describe('the phone\'s own number as user@domain, e.g. "987@example.com"'),
+    callback: DeskPhoneCallbackSchema.optional().describe('where the phone sends news of its calls (needed with protocol "http")'),
+    provision: z
+      .boolean({ error: "provision is true (callhook writes the phone's event URLs where it can) or false" })
+      .default(false)
+      .describe('let callhook enter the setup on the phone itself where the phone allows it (Snom); otherwise use "Set up phone"'),
     csta: DeskPhoneCstaSchema.optional(),
     ...LINE_COMMON_FIELDS,
   })

@@ -24,6 +24,26 @@ describe('engineReducer', () => {
     expect(state.deliveries).toEqual([retry, first]);
   });
 
+  it("takes every line's status from the engine's list, keeping a live status that came first", () => {
+    const desk = { state: 'failed' as const, detail: "401 from the phone: check the line's username and password" };
+    let state = engineReducer(initialEngineState, {
+      type: 'event',
+      event: { type: 'line', lineId: 'sip', status: { state: 'registering', detail: 'REGISTER sent' } },
+    });
+    state = engineReducer(state, {
+      type: 'loaded-lines',
+      lines: [
+        { id: 'desk-12', status: desk },
+        { id: 'sip', status: { state: 'starting', detail: '' } },
+      ],
+    });
+    expect(state.lines).toEqual([
+      { id: 'desk-12', status: desk },
+      { id: 'sip', status: { state: 'registering', detail: 'REGISTER sent' } },
+    ]);
+    expect(state.line).toEqual(desk);
+  });
+
   it('tracks the line status from events', () => {
     const state = engineReducer(initialEngineState, {
       type: 'event',

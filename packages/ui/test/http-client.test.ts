@@ -79,6 +79,30 @@ describe('createHttpClient', () => {
     expect(calls.map((c) => `${c.init?.method} ${c.url}`)).toEqual(['POST http://h/api/v1/deliveries/g%3Ain%2F1/replay']);
   });
 
+  it("asks a desk-phone line's setup text and lists the lines with their status", async () => {
+    const calls: Call[] = [];
+    const text = 'Desk phone line "desk-12": snom at http://192.0.2.10\n';
+    const status = { state: 'failed', detail: "401 from the phone: check the line's username and password" };
+    const client = createHttpClient({
+      baseUrl: 'http://h',
+      fetch: fakeFetch(
+        {
+          'GET /api/v1/lines/desk-12/setup': { status: 200, body: { ok: true, line: 'desk-12', vendor: 'snom', text } },
+          'GET /api/v1/lines': { status: 200, body: { ok: true, lines: [{ id: 'desk-12', type: 'deskphone', status }] } },
+          'GET /api/v1/lines/bad/setup': { status: 200, body: { ok: true, line: 'bad' } },
+        },
+        calls,
+      ),
+    });
+    await expect(client.getLineSetup!('desk-12')).resolves.toEqual({ line: 'desk-12', vendor: 'snom', text });
+    await expect(client.getLines!()).resolves.toEqual([{ id: 'desk-12', type: 'deskphone', status }]);
+    await expect(client.getLineSetup!('nope')).rejects.toMatchObject({ code: 'not_found', status: 404 });
+    await expect(client.getLineSetup!('bad')).rejects.toMatchObject({
+      code: 'unexpected_response',
+      issues: expect.arrayContaining([expect.objectContaining({ path: 'vendor' })]),
+    });
+  });
+
   it('reports an unreachable engine', async () => {
     const client = createHttpClient({ fetch: (async () => Promise.reject(new TypeError('fetch failed'))) as typeof fetch });
     await expect(client.getDeliveries()).rejects.toMatchObject({ code: 'unreachable' });

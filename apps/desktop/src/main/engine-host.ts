@@ -1,5 +1,17 @@
 import { createSettingsSchema, maskSettings, type BrowserOpener, type EngineEvent, type LoadedSettings, type Logger } from '@callhook/core';
-import { editionLimits, findLoggedDelivery, replayDelivery, SettingsFile, startServer, testSlot, updateSettings, type RunningServer } from '@callhook/server';
+import {
+  editionLimits,
+  findLoggedDelivery,
+  lineTypesOf,
+  replayDelivery,
+  SettingsFile,
+  startServer,
+  testSlot,
+  updateSettings,
+  type LineTypeInfo,
+  type RunningServer,
+} from '@callhook/server';
+import { lineSetupReply } from '@callhook/phones';
 import { systemClock } from '@callhook/node';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +56,8 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     logger: options.logger,
   });
   const { engine, journal } = server;
+  // Converted once, on the first ask (as the server's GET /api/v1/line-types does).
+  let lineTypes: LineTypeInfo[] | null = null;
 
   const backend: ConsoleBackend = {
     // The renderer is a web page: it sees secrets as {"set": true}, like the control API's clients.
@@ -55,6 +69,12 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     getCalls: async () => ({ active: engine.activeCalls(), recent: await journal.recentCalls(100) }),
     getDeliveries: () => journal.recentDeliveries(200),
     getLineStatus: () => engine.lines.first().line.status(),
+    getLineTypes: () => (lineTypes ??= lineTypesOf(desktopEdition)),
+    getLines: () => engine.lines.reports(),
+    getLineSetup(lineId) {
+      const { line, vendor, text } = lineSetupReply(engine.lines.entries(), lineId);
+      return { line, vendor, text };
+    },
     execute: async (command) => (await engine.execute(command)).call,
     testSlot: (test) => testSlot(engine.dispatcher, test, systemClock.now(), engine.settings.settings),
     async replayDelivery(deliveryId) {

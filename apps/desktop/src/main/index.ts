@@ -16,7 +16,7 @@ import { mediaPermission } from './media-permission.js';
 import { guardedBrowser } from './open-external.js';
 import { claimSingleInstance } from './single-instance.js';
 import { TRAY_ICONS } from './tray-icons.js';
-import { trayPresentation } from './tray-status.js';
+import { trayLinesPresentation, trayMenuTemplate, type TrayLine, type TrayMenuActions } from './tray-status.js';
 import { routeNavigation } from './window-guard.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,7 +25,8 @@ const logger = streamLogger({ level: 'info' });
 const browser = guardedBrowser(shell);
 let host: EngineHost | null = null;
 let mainWindow: BrowserWindow | null = null;
-let tray: Tray | null = null;
+/** Held here for the app's lifetime: a Tray that is garbage-collected disappears. */
+let tray: ReturnType<typeof buildTray> | null = null;
 
 const report = (message: string) => {
   logger.log('warn', message);
@@ -86,29 +87,31 @@ function readPrefs(): DesktopPrefs {
   }
 }
 
-function buildTray(prefs: DesktopPrefs): Tray {
+/** The tray icon; `showLines` redraws its icon, tooltip and menu (one entry per line, with its status). */
+function buildTray(prefs: DesktopPrefs): { tray: Tray; showLines(lines: readonly TrayLine[]): void } {
   const icon = new Tray(nativeImage.createFromDataURL(TRAY_ICONS.busy));
-  const menu = () =>
-    Menu.buildFromTemplate([
-      { label: 'Open console', click: () => showWindow() },
-      { label: 'Calls', click: () => showWindow('#calls') },
-      { type: 'separator' },
-      {
-        label: 'Start at login',
-        type: 'checkbox',
-        checked: prefs.startAtLogin,
-        click: (item) => {
-          prefs.startAtLogin = item.checked;
-          savePrefs(prefs);
-          applyStartAtLogin(app, prefs);
-        },
-      },
-      { type: 'separator' },
-      { label: 'Quit callhook', click: () => app.quit() },
-    ]);
-  icon.setContextMenu(menu());
+  const actions: TrayMenuActions = {
+    openConsole: () => showWindow(),
+    openPage: (page) => showWindow(page),
+    get startAtLogin() {
+      return prefs.startAtLogin;
+    },
+    setStartAtLogin(on) {
+      prefs.startAtLogin = on;
+      savePrefs(prefs);
+      applyStartAtLogin(app, prefs);
+    },
+    quit: () => app.quit(),
+  };
+  const showLines = (lines: readonly TrayLine[]) => {
+    const view = trayLinesPresentation(lines);
+    icon.setToolTip(view.tooltip);
+    icon.setImage(nativeImage.createFromDataURL(TRAY_ICONS[view.icon]));
+    icon.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(view, actions)));
+  };
+  icon.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate({ icon: 'busy', items: [] }, actions)));
   icon.on('click', () => showWindow());
-  return icon;
+  return { tray: icon, showLines };
 }
 
 async function boot(): Promise<void> {
@@ -144,15 +147,13 @@ async function boot(): Promise<void> {
     showCalls: () => showWindow('#calls'),
     onError: report,
   });
-  const showLine = (status: Parameters<typeof trayPresentation>[0]) => {
-    const view = trayPresentation(status);
-    tray?.setToolTip(view.tooltip);
-    tray?.setImage(nativeImage.createFromDataURL(TRAY_ICONS[view.icon]));
-  };
-  showLine(host.backend.getLineStatus());
+  // Every line's status, with the fix when one fails (a desk phone's wrong password, unreachable phone).
+  const backend = host.backend;
+  const showLines = () => tray?.showLines(backend.getLines());
+  showLines();
   host.onEvent((event) => {
     audio.onEvent(event);
-    if (event.type === 'line') showLine(event.status);
+    if (event.type === 'line') showLines();
     notify(event);
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(IPC_CHANNELS.engineEvent, event);
   });

@@ -1,9 +1,9 @@
 import { isCallhookError, maskCredentials, SettingsError, type InboundCommand } from '@callhook/core';
-import type { ApiRoutes, RequestOf, ResponseOf, RouteName } from '@callhook/server/contract';
+import type { ApiRoutes, LINE_SETUP_ROUTE, RequestOf, ResponseOf, RouteName } from '@callhook/server/contract';
 import { IPC_CHANNELS, type BridgeResult, type CallhookBridge } from '@callhook/ui/bridge';
 import { z } from 'zod';
 import type { IpcInvokeEvent, IpcMainPort } from './electron-ports.js';
-import { CommandSchema, DeliveryIdSchema, SlotTestSchema } from './ipc-schemas.js';
+import { CommandSchema, DeliveryIdSchema, LineIdSchema, SlotTestSchema } from './ipc-schemas.js';
 import type { SlotTest } from '@callhook/server';
 
 /** What control API route `N` answers (`@callhook/server/contract`); IPC hands out the same values. */
@@ -26,8 +26,17 @@ export interface ConsoleBackend {
   /** Reads the journal, hence a Promise. */
   getCalls(): Promise<Pick<Answer<'listCalls'>, 'active' | 'recent'>>;
   getDeliveries(): Promise<Answer<'listDeliveries'>['deliveries']>;
-  /** The first line's status (the tray shows it), as `/healthz` reports it. */
+  /** The first line's status, as `/healthz` reports it. */
   getLineStatus(): Answer<'health'>['line'];
+  /** The edition's line types with their settings' JSON Schema (`GET /api/v1/line-types`), for the Lines editor. */
+  getLineTypes(): Answer<'listLineTypes'>['types'];
+  /** Every line with its type and status (`GET /api/v1/lines`); the tray shows them. */
+  getLines(): Answer<'listLines'>['lines'];
+  /**
+   * The setup text of running desk-phone line `lineId` (`GET /api/v1/lines/:id/setup`); throws
+   * `no_such_line` naming the desk-phone lines for any other id.
+   */
+  getLineSetup(lineId: RequestOf<typeof LINE_SETUP_ROUTE>['params']['id']): Omit<ResponseOf<typeof LINE_SETUP_ROUTE>, 'ok'>;
   execute(command: InboundCommand): Promise<Answer<'execute'>['call']>;
   testSlot(test: SlotTest): Promise<Answer<'testSlot'>['record']>;
   replayDelivery(deliveryId: RequestOf<ApiRoutes['replayDelivery']>['params']['id']): Promise<Answer<'replayDelivery'>['record']>;
@@ -58,6 +67,9 @@ export function registerIpcHandlers(ipc: IpcMainPort, backend: ConsoleBackend, i
     getCalls: () => backend.getCalls(),
     getDeliveries: () => backend.getDeliveries(),
     getLineStatus: () => backend.getLineStatus(),
+    getLineTypes: () => backend.getLineTypes(),
+    getLines: () => backend.getLines(),
+    getLineSetup: ([id]) => backend.getLineSetup(LineIdSchema.parse(id)),
     execute: ([command]) => backend.execute(CommandSchema.parse(command)),
     testSlot: ([test]) => backend.testSlot(SlotTestSchema.parse(test)),
     replayDelivery: ([id]) => backend.replayDelivery(DeliveryIdSchema.parse(id)),

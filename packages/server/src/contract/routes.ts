@@ -1,3 +1,4 @@
+import { LineIdSchema } from '@callhook/core';
 import { z } from 'zod';
 import { ConsoleCommandSchema, SlotTestSchema } from './command-schema.js';
 import {
@@ -10,6 +11,7 @@ import {
   HistoryQuerySchema,
   IncomingBodySchema,
   LinesReplySchema,
+  LineSetupReplySchema,
   LineTypesReplySchema,
   MaskedSettingsInputSchema,
   RecordReplySchema,
@@ -43,6 +45,20 @@ export const RECORDING_ROUTE = {
   summary: 'The WAV recording of a call (audio/wav; softphone mode with line.media.record)',
   params: z.object({ guid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a call GUID') }),
 } as const;
+
+/**
+ * `GET /api/v1/lines/:id/setup`: the setup text of a running desk-phone line (what to enter on the
+ * phone). Not in `API`: the deskphone line plugin registers it, so only editions with that plugin
+ * answer it (the others 404); clients call it through `routePath` and parse with `response`.
+ * A running line of another type, or no line of that id: 404 `no_such_line`.
+ */
+export const LINE_SETUP_ROUTE = {
+  method: 'GET',
+  path: '/api/v1/lines/:id/setup',
+  summary: 'What to enter on a desk phone for one deskphone line (event URL settings, allow-list entry, prompt to switch off)',
+  params: z.object({ id: LineIdSchema }),
+  response: LineSetupReplySchema,
+} as const satisfies RouteContract;
 
 /**
  * The control API, declared once. The server registers its routes with these schemas (requests

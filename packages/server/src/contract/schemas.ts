@@ -97,6 +97,19 @@ export const LineTypeSchema = z.object({
 });
 export const LineTypesReplySchema = z.object({ ok: z.literal(true), types: z.array(LineTypeSchema) });
 export const LinesReplySchema = z.object({ ok: z.literal(true), lines: z.array(LineReportSchema) });
+/**
+ * What to enter on a desk phone for one of its lines (`GET /api/v1/lines/:id/setup`, the deskphone line
+ * plugin's route; `callhook phone setup` prints the same text). The text holds the line's event-URL
+ * secret: show it to the phone's admin only.
+ */
+export const LineSetupReplySchema = z.object({
+  ok: z.literal(true),
+  line: z.string().describe('the line id'),
+  vendor: z.string().describe('the phone maker: snom, yealink or grandstream'),
+  text: z
+    .string()
+    .describe('plain text: the settings to enter on the phone (names and values), the allow-list entry, the prompt to switch off; one setting a line'),
+});
 export const SettingsReplySchema = z.object({
   ok: z.literal(true),
   settings: MaskedSettingsDocumentSchema,

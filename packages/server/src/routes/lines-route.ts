@@ -13,19 +13,31 @@ export function registerLinesRoute(app: FastifyInstance, engine: Engine): void {
     .get(API.listLines.path, { schema: contractSchema(API.listLines) }, async () => ({ ok: true as const, lines: engine.lines.reports() }));
 }
 
+/** One line type of the edition as `GET /api/v1/line-types` lists it. */
+export type LineTypeInfo = { type: string; secrets: string[]; schema: Record<string, unknown> };
+
+/**
+ * Each line plugin of `edition` with the JSON Schema of its settings (input side, from its zod schema)
+ * and its write-only fields: what `GET /api/v1/line-types` answers, and what the desktop hands its
+ * console over IPC. Converting the schemas takes a moment: callers keep the result.
+ */
+export function lineTypesOf(edition: ServerEdition): LineTypeInfo[] {
+  return edition.linePlugins.map((plugin) => ({
+    type: plugin.type,
+    secrets: [...lineSecretFields(plugin)],
+    schema: z.toJSONSchema(plugin.settingsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+  }));
+}
+
 /**
  * `GET /api/v1/line-types`: each line plugin of the edition with the JSON Schema of its settings
  * (converted from its zod schema on the first request, then kept) and its write-only fields, so the
  * console can offer an editor for every line type without knowing any.
  */
 export function registerLineTypesRoute(app: FastifyInstance, edition: ServerEdition): void {
-  let types: { type: string; secrets: string[]; schema: Record<string, unknown> }[] | null = null;
+  let types: LineTypeInfo[] | null = null;
   app.withTypeProvider<ZodTypeProvider>().get(API.listLineTypes.path, { schema: contractSchema(API.listLineTypes) }, async () => {
-    types ??= edition.linePlugins.map((plugin) => ({
-      type: plugin.type,
-      secrets: [...lineSecretFields(plugin)],
-      schema: z.toJSONSchema(plugin.settingsSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
-    }));
+    types ??= lineTypesOf(edition);
     return { ok: true as const, types };
   });
 }

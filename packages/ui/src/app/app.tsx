@@ -84,7 +84,7 @@ function PageView({ page, client, state }: { page: PageId; client: EngineClient;
     <>
       {page === 'action-urls' && <ActionUrlsPage client={client} />}
       {page === 'inbound' && <InboundPage client={client} />}
-      {page === 'lines' && <LinesPage client={client} />}
+      {page === 'lines' && <LinesPage client={client} live={state.lines} />}
       {page === 'calls' && <CallsPage client={client} state={state} />}
       {page === 'deliveries' && <DeliveriesPage client={client} deliveries={state.deliveries} />}
       {page === 'dashboard' && <DashboardPage client={client} state={state} now={Math.floor(now / 60_000) * 60_000} />}

@@ -11,6 +11,19 @@ const REGISTERED: Record<LineStatus['state'], string> = {
   stopped: 'Line stopped',
 };
 
+/** Desk phones are not registered: callhook checks the phone on the network and logs in to it. */
+const DESK_PHONE: Partial<Record<LineStatus['state'], string>> = {
+  ready: 'Phone ready',
+  starting: 'Contacting the phone…',
+  unregistered: 'Phone not reachable',
+  failed: 'Phone check failed',
+};
+
+/** A line state in words for someone who is not a telephony expert; `type` is the line's type (`deskphone`, `sip`, …). */
+export function lineStateText(state: LineStatus['state'], type?: string): string {
+  return (type === 'deskphone' ? DESK_PHONE[state] : undefined) ?? REGISTERED[state];
+}
+
 /** Always visible: whether the line can take calls, and why not; with several lines, each one's. */
 export function LineStatusBadge({ line, lines = [], connection }: { line: LineStatus | null; lines?: LineView[]; connection: ConnectionState }) {
   const offline = connection !== 'open';

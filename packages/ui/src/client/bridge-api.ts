@@ -1,5 +1,5 @@
 import type { CallSnapshot, DeliveryRecord, EngineEvent, InboundCommand, LineStatus, MaskedSettings, MaskedSettingsInput } from '@callhook/core';
-import type { CallLists, SaveResult, SlotTestRequest } from './engine-client.js';
+import type { CallLists, LineReport, LineSetup, LineType, SaveResult, SlotTestRequest } from './engine-client.js';
 
 /**
  * What the Electron preload exposes as `window.callhook`: one named method per IPC message. Errors
@@ -13,6 +13,12 @@ export interface CallhookBridge {
   getCalls(): Promise<BridgeResult<CallLists>>;
   getDeliveries(): Promise<BridgeResult<DeliveryRecord[]>>;
   getLineStatus(): Promise<BridgeResult<LineStatus>>;
+  /** The edition's line types with their settings' JSON Schema, for the Lines editor. */
+  getLineTypes(): Promise<BridgeResult<LineType[]>>;
+  /** Every line with its type and status. */
+  getLines(): Promise<BridgeResult<LineReport[]>>;
+  /** The setup text of a running desk-phone line; `no_such_line` for any other id. */
+  getLineSetup(lineId: string): Promise<BridgeResult<LineSetup>>;
   execute(command: InboundCommand): Promise<BridgeResult<CallSnapshot | null>>;
   testSlot(request: SlotTestRequest): Promise<BridgeResult<DeliveryRecord>>;
   replayDelivery(deliveryId: string): Promise<BridgeResult<DeliveryRecord>>;
@@ -29,6 +35,9 @@ export const IPC_CHANNELS = {
   getCalls: 'callhook:calls:list',
   getDeliveries: 'callhook:deliveries:list',
   getLineStatus: 'callhook:line:status',
+  getLineTypes: 'callhook:line-types:list',
+  getLines: 'callhook:lines:list',
+  getLineSetup: 'callhook:line:setup',
   execute: 'callhook:command:execute',
   testSlot: 'callhook:slot:test',
   replayDelivery: 'callhook:delivery:replay',

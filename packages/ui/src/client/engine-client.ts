@@ -1,5 +1,5 @@
 import type { CallSnapshot, DeliveryRecord, EngineEvent, InboundCommand, LineStatus, MaskedSettings, MaskedSettingsInput } from '@callhook/core';
-import type { ApiRoutes, RequestOf, ResponseOf } from '@callhook/server/contract';
+import type { ApiRoutes, LINE_SETUP_ROUTE, RequestOf, ResponseOf } from '@callhook/server/contract';
 
 /** Active and recent calls, as `GET /api/v1/calls` answers them. */
 export type CallLists = Pick<ResponseOf<ApiRoutes['listCalls']>, 'active' | 'recent'>;
@@ -24,6 +24,12 @@ export type DeliveryQuery = NonNullable<RequestOf<ApiRoutes['listDeliveries']>['
 /** One line type of the edition: its settings as JSON Schema and its write-only fields (`GET /api/v1/line-types`). */
 export type LineType = ResponseOf<ApiRoutes['listLineTypes']>['types'][number];
 
+/** One line of the engine with its type and status (`GET /api/v1/lines`); the status detail names the fix when it fails. */
+export type LineReport = ResponseOf<ApiRoutes['listLines']>['lines'][number];
+
+/** What to enter on a desk phone for one of its lines (`GET /api/v1/lines/:id/setup`): plain text, one setting a line. */
+export type LineSetup = Omit<ResponseOf<typeof LINE_SETUP_ROUTE>, 'ok'>;
+
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 /**
@@ -43,8 +49,15 @@ export interface EngineClient {
   /** The delivery log, newest first (the engine's default count when no `limit` is given). */
   getDeliveries(query?: DeliveryQuery): Promise<DeliveryRecord[]>;
   getLineStatus(): Promise<LineStatus>;
-  /** The edition's line types, for the Lines editor; absent where the engine does not publish them (the desktop's IPC today). */
+  /** The edition's line types, for the Lines editor; absent where the engine does not publish them. */
   getLineTypes?(): Promise<LineType[]>;
+  /** Every line with its type and status, in settings order; absent where the engine does not report them. */
+  getLines?(): Promise<LineReport[]>;
+  /**
+   * The setup text of running desk-phone line `lineId` (what to enter on the phone). Rejects with
+   * `no_such_line` when no running desk-phone line has that id (not applied yet, or another type).
+   */
+  getLineSetup?(lineId: string): Promise<LineSetup>;
   execute(command: InboundCommand): Promise<CallSnapshot | null>;
   /** Fires one slot once against a sample call; resolves with the final delivery record. */
   testSlot(request: SlotTestRequest): Promise<DeliveryRecord>;

@@ -1,5 +1,5 @@
 import type { InboundCommand, MaskedSettingsInput } from '@callhook/core';
-import { ApiResponseError, createApiClient, type ApiTransport } from '@callhook/server/contract';
+import { ApiResponseError, createApiClient, LINE_SETUP_ROUTE, routePath, type ApiTransport } from '@callhook/server/contract';
 import { ClientError, clientErrorFrom, errorMessage } from './client-error.js';
 import type { CallLists, EngineClient, SaveResult, SlotTestRequest } from './engine-client.js';
 import { subscribeEvents, type EventSourceFactory } from './event-stream.js';
@@ -70,6 +70,19 @@ export function createHttpClient(options: HttpClientOptions = {}): EngineClient 
     },
     async getLineTypes() {
       return (await send(() => api.listLineTypes())).types;
+    },
+    async getLines() {
+      return (await send(() => api.listLines())).lines;
+    },
+    async getLineSetup(lineId: string) {
+      // Not in the typed client: the deskphone plugin registers the route (see LINE_SETUP_ROUTE).
+      const payload = await transport({ method: LINE_SETUP_ROUTE.method, path: routePath(LINE_SETUP_ROUTE.path, { id: lineId }), alsoAnswers: [] });
+      const parsed = LINE_SETUP_ROUTE.response.safeParse(payload);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+        throw new ClientError('unexpected_response', `GET ${LINE_SETUP_ROUTE.path} answered a body this console does not understand`, issues);
+      }
+      return { line: parsed.data.line, vendor: parsed.data.vendor, text: parsed.data.text };
     },
     async execute(command: InboundCommand) {
       return (await send(() => api.execute({ body: command }))).call;

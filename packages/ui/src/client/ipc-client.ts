@@ -16,6 +16,10 @@ export function createIpcClient(bridge: CallhookBridge): EngineClient {
     getCalls: () => unwrap(bridge.getCalls()),
     getDeliveries: () => unwrap(bridge.getDeliveries()),
     getLineStatus: () => unwrap(bridge.getLineStatus()),
+    // Async: a preload without these methods rejects (the page shows it) instead of throwing in render code.
+    getLineTypes: async () => unwrap(bridge.getLineTypes()),
+    getLines: async () => unwrap(bridge.getLines()),
+    getLineSetup: async (lineId) => unwrap(bridge.getLineSetup(lineId)),
     execute: (command) => unwrap(bridge.execute(command)),
     testSlot: (request) => unwrap(bridge.testSlot(request)),
     replayDelivery: (deliveryId) => unwrap(bridge.replayDelivery(deliveryId)),

@@ -30,6 +30,8 @@ export type EngineStateAction =
   | { type: 'loaded-calls'; calls: CallLists }
   | { type: 'loaded-deliveries'; deliveries: DeliveryRecord[] }
   | { type: 'line'; status: LineStatus }
+  /** Every line's status as the engine reported it on request (`GET /api/v1/lines`). */
+  | { type: 'loaded-lines'; lines: LineView[] }
   | { type: 'connection'; state: ConnectionState }
   | { type: 'unauthorized'; hadToken: boolean }
   | { type: 'event'; event: EngineEvent };
@@ -63,6 +65,11 @@ export function engineReducer(state: EngineState, action: EngineStateAction): En
       return { ...state, deliveries: mergeDeliveries(state.deliveries, action.deliveries) };
     case 'line':
       return { ...state, line: action.status };
+    case 'loaded-lines': {
+      // A live event already seen for a line is at least as new as the answer: it wins.
+      const lines = action.lines.map((loaded) => state.lines.find((l) => l.id === loaded.id) ?? loaded);
+      return { ...state, lines, line: lines[0]?.status ?? state.line };
+    }
     case 'connection':
       return { ...state, connection: action.state };
     case 'unauthorized':

@@ -20,6 +20,10 @@ export function useEngineState(client: EngineClient): EngineState {
     };
     client.getCalls().then((calls) => live && dispatch({ type: 'loaded-calls', calls }), failed);
     client.getDeliveries().then((deliveries) => live && dispatch({ type: 'loaded-deliveries', deliveries }), failed);
+    client.getLines?.().then(
+      (lines) => live && dispatch({ type: 'loaded-lines', lines: lines.map(({ id, status }) => ({ id, status })) }),
+      () => undefined,
+    );
     client.getLineStatus().then(
       (status) => live && dispatch({ type: 'line', status }),
       () => undefined,

@@ -21,6 +21,8 @@ export type FieldKind =
   | { kind: 'choice'; options: string[] }
   | { kind: 'text' }
   | { kind: 'list' }
+  /** An object with named fields (a desk phone's `callback`): one sub-field each. */
+  | { kind: 'object' }
   /** Anything else (objects, mixed unions) is edited as JSON text. */
   | { kind: 'json' };
 
@@ -54,6 +56,8 @@ export function fieldKind(raw: JsonSchema, secret: boolean): FieldKind {
       return { kind: 'text' };
     case 'array':
       return schema.items?.type === 'string' ? { kind: 'list' } : { kind: 'json' };
+    case 'object':
+      return schema.properties && Object.keys(schema.properties).length > 0 ? { kind: 'object' } : { kind: 'json' };
     default:
       return { kind: 'json' };
   }

@@ -1,22 +1,51 @@
 import { useEffect, useState } from 'react';
 import type { LineSettings } from '@callhook/core';
+import { lineStateText } from '../../app/line-status.js';
 import { errorMessage } from '../../client/client-error.js';
-import type { EngineClient, LineType } from '../../client/engine-client.js';
+import type { EngineClient, LineReport, LineType } from '../../client/engine-client.js';
 import { ApplyBar } from '../../components/apply-bar.js';
+import type { LineView } from '../../state/engine-state.js';
 import { useSettingsSection } from '../../state/use-settings-section.js';
 import { freeLineId, newLine, type JsonSchema } from './field-kind.js';
+import { PhoneSetup } from './phone-setup.js';
 import { SchemaField } from './schema-field.js';
+
+/** The line type whose lines get "Set up phone" (the deskphone plugin's setup route). */
+const DESK_PHONE_TYPE = 'deskphone';
 
 /** Fields the page shows itself (the line's id) or that never change (its type). */
 const OWN_FIELDS = new Set(['type', 'id']);
 
+export interface LinesPageProps {
+  client: EngineClient;
+  /** The lines' statuses from the live events (newest); the page also asks the engine which lines run. */
+  live?: readonly LineView[];
+}
+
 /**
  * Every line of the instance (SIP account, transport, registrar, codecs, … as its type defines them),
  * edited through a form built from each line type's JSON Schema: the engine publishes the schemas, so
- * a new line type needs no console change. Secret fields are write-only.
+ * a new line type needs no console change. Secret fields are write-only. Each line shows whether it
+ * runs and its status (a failing one says what to fix); a desk-phone line has "Set up phone".
  */
-export function LinesPage({ client }: { client: EngineClient }) {
+export function LinesPage({ client, live = [] }: LinesPageProps) {
   const section = useSettingsSection(client, 'lines');
+  const [running, setRunning] = useState<LineReport[] | null>(null);
+  const applied = section.feedback?.kind === 'saved' ? section.feedback : null;
+  // Counts Applies: a setup text shown before one may be stale (a new password or url changes the event URLs).
+  const [generation, setGeneration] = useState(0);
+  // Which lines run: on opening the page and after each Apply (an applied line starts, a removed one stops).
+  useEffect(() => {
+    let current = true;
+    if (applied) setGeneration((n) => n + 1);
+    client.getLines?.().then(
+      (lines) => current && setRunning(lines),
+      () => current && setRunning(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, applied]);
   const [types, setTypes] = useState<LineType[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [addType, setAddType] = useState('');
@@ -44,6 +73,7 @@ export function LinesPage({ client }: { client: EngineClient }) {
   if (draft === null || types === null) return <p role="status">{section.feedback?.message ?? 'Loading lines…'}</p>;
   const typeOf = (type: string) => types.find((t) => t.type === type);
   const setLine = (index: number, line: LineSettings) => section.setDraft((lines) => lines.map((l, i) => (i === index ? line : l)));
+  const issues = section.feedback?.kind === 'error' ? section.feedback.issues : [];
 
   return (
     <form
@@ -69,7 +99,14 @@ export function LinesPage({ client }: { client: EngineClient }) {
               <label htmlFor={`${base}-id`}>Line id</label>
               <input id={`${base}-id`} value={line.id} onChange={(e) => setLine(index, { ...line, id: e.target.value })} />
             </div>
+            <LineRunState
+              type={line.type}
+              report={running?.find((r) => r.id === line.id) ?? null}
+              live={live.find((l) => l.id === line.id) ?? null}
+              known={running !== null}
+            />
             {!type && <p className="bad">This edition has no line type "{line.type}".</p>}
+            {line.type === DESK_PHONE_TYPE && <PhoneSetup key={`${line.id}#${generation}`} client={client} lineId={line.id} unapplied={section.dirty} />}
             {Object.entries(schema.properties ?? {})
               .filter(([name]) => !OWN_FIELDS.has(name))
               .map(([name, field]) => (
@@ -80,6 +117,9 @@ export function LinesPage({ client }: { client: EngineClient }) {
                   schema={field}
                   secret={type?.secrets.includes(name) ?? false}
                   value={(line as Record<string, unknown>)[name]}
+                  path={`lines[${index}].${name}`}
+                  issues={issues}
+                  required={schema.required?.includes(name) ?? false}
                   onChange={(value) => {
                     const next: Record<string, unknown> = { ...line, [name]: value };
                     if (value === undefined) delete next[name];
@@ -117,5 +157,28 @@ export function LinesPage({ client }: { client: EngineClient }) {
       </div>
       <ApplyBar dirty={section.dirty} saving={section.saving} feedback={section.feedback} onDiscard={section.discard} />
     </form>
+  );
+}
+
+interface LineRunStateProps {
+  type: string;
+  /** The line as the engine last listed it; null when it does not run (not applied yet, or renamed). */
+  report: LineReport | null;
+  /** Its latest status from the live events, if one came. */
+  live: LineView | null;
+  /** Whether the engine said which lines run (false: this engine does not report them). */
+  known: boolean;
+}
+
+/** Whether a line runs and its status in words, with the engine's detail (a failing line's detail names the fix). */
+function LineRunState({ type, report, live, known }: LineRunStateProps) {
+  if (!known) return null;
+  if (!report) return <p className="muted line-run-state">Not running: Apply to start this line.</p>;
+  const status = live?.status ?? report.status;
+  return (
+    <p className={`line-run-state line-${status.state}`}>
+      Status: <strong>{lineStateText(status.state, type)}</strong>
+      {status.detail && <> — {status.detail}</>}
+    </p>
   );
 }

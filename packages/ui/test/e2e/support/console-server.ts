@@ -20,7 +20,7 @@ const CLI = fileURLToPath(new URL('../../../../../apps/cli/dist/main.js', import
 const READY_MS = 90_000;
 
 /**
- * A real `callhook serve` child process on the simulated line, listening on 127.0.0.1 with a free
+ * A real `callhook serve` child process on the simulated line (or the test's `lines`), listening on 127.0.0.1 with a free
  * port; it serves the built console under /console/ exactly as users get it.
  */
 export async function startConsoleServer(settings: SettingsInput): Promise<ConsoleServer> {
@@ -31,7 +31,9 @@ export async function startConsoleServer(settings: SettingsInput): Promise<Conso
   const dir = mkdtempSync(join(tmpdir(), 'callhook-console-'));
   const file = join(dir, 'callhook.json');
   const inbound = { listen: ['127.0.0.1'], ...settings.inbound };
-  writeFileSync(file, JSON.stringify({ ...settings, inbound, line: { type: 'simulator', answerAfterMs: null } }));
+  // The simulated line unless the test brings its own lines (a desk phone).
+  const lines = settings.lines ? {} : { line: { type: 'simulator', answerAfterMs: null } };
+  writeFileSync(file, JSON.stringify({ ...settings, inbound, ...lines }));
   const child = spawn(process.execPath, [CLI, 'serve', '--config', file, '--port', '0', '--data', ':memory:'], {
     env: { ...process.env, NO_COLOR: '1', DISPLAY: '', WAYLAND_DISPLAY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
