@@ -95,9 +95,28 @@ describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', (
       expect(receiver.unprotectRtp(sender.protectRtp(rtp(sequence, sequence & 0xff)))).toEqual(rtp(sequence, sequence & 0xff));
   });
 
-  it('refuses the 32-bit tag suite and MKIs with the suite named, and RTP that is not RTP', () => {
+  it('AES_CM_128_HMAC_SHA1_32: the same packet with the 80-bit tag cut to 32 bits, SRTCP keeps 80 (RFC 4568 §6.2.2)', () => {
+    const alice = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom);
+    const bob = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom);
+    const sender = new SrtpTransform(alice, bob);
+    const receiver = new SrtpTransform(bob, alice);
+    const sender80 = new SrtpTransform({ ...alice, suite: 'AES_CM_128_HMAC_SHA1_80' }, { ...bob, suite: 'AES_CM_128_HMAC_SHA1_80' });
+    const wire = sender.protectRtp(rtp(77));
+    expect(wire).toHaveLength(rtp(77).length + 4);
+    expect(wire).toEqual(sender80.protectRtp(rtp(77)).subarray(0, wire.length));
+    expect(receiver.unprotectRtp(wire)).toEqual(rtp(77));
+    const tampered = Buffer.from(sender.protectRtp(rtp(78)));
+    tampered[tampered.length - 1]! ^= 0x01;
+    expect(receiver.unprotectRtp(tampered)).toBeUndefined();
+    const report = sender.protectRtcp(rtcp());
+    expect(report.length).toBe(rtcp().length + 4 + 10);
+    expect(receiver.unprotectRtcp(report)).toEqual(rtcp());
+    expect(receiver.counters).toMatchObject({ unprotectedRtp: 1, droppedRtp: 1, unprotectedRtcp: 1 });
+  });
+
+  it('refuses suites that differ between the legs and MKIs, and RTP that is not RTP', () => {
     const key80 = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
-    expect(() => new SrtpTransform(newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom), key80)).toThrow(/AES_CM_128_HMAC_SHA1_32 is not supported/);
+    expect(() => new SrtpTransform(newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom), key80)).toThrow(/crypto suites differ/);
     expect(() => new SrtpTransform(key80, { ...key80, mki: '1:4' })).toThrow(/MKI/);
     expect(() => pair().sender.protectRtp(Buffer.from([1, 2, 3]))).toThrow(/not an RTP packet/);
   });

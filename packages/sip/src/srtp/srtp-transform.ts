@@ -1,6 +1,6 @@
 import { ProtectionProfileAes128CmHmacSha1_80, RtpPacket, SrtcpSession, SrtpSession } from 'werift-rtp';
 import { SipError } from '../errors.js';
-import type { CryptoAttribute } from './crypto-attribute.js';
+import type { CryptoAttribute, SrtpSuite } from './crypto-attribute.js';
 import { ReplayWindow } from './replay-window.js';
 
 /** Packets through a transform, and those dropped (authentication failed, malformed, or replayed; RFC 3711 §3.3). */
@@ -17,15 +17,40 @@ export interface SrtpCounters {
 const RTP_HEADER_BYTES = 12;
 const RTCP_HEADER_BYTES = 8;
 
+/** SRTP authentication tag of the `_32` suite in bytes (RFC 4568 §6.2.2; SRTCP keeps 80 bits there). */
+const SHORT_TAG_BYTES = 4;
+
+/** The parts of werift-rtp 0.8.9's SRTP context that fix the RTP tag length (not in its typings). */
+interface TagLengthInternals {
+  cipher: { authTagLength: number; generateSrtpAuthTag(roc: number, ...buffers: Buffer[]): Buffer };
+}
+
+/**
+ * Makes an SRTP session of werift-rtp's AES_CM_128_HMAC_SHA1_80 profile use 32-bit RTP tags, i.e.
+ * AES_CM_128_HMAC_SHA1_32 (RFC 4568 §6.2.2, RFC 3711 §4.2: the tag is the leftmost bits of the same
+ * HMAC-SHA1 over the same input). Cipher, key derivation and the HMAC stay werift's; only the tag is cut.
+ * werift-rtp is pinned (0.8.9) because this reaches its internals; the SRTP test suite checks the result.
+ */
+function useShortRtpTag(session: SrtpSession): void {
+  for (const context of [session.localContext, session.remoteContext]) {
+    Object.defineProperty(context, 'rtpAuthTagLength', { value: SHORT_TAG_BYTES });
+    const cipher = (context as unknown as TagLengthInternals).cipher;
+    const fullTag = cipher.generateSrtpAuthTag.bind(cipher);
+    Object.defineProperty(cipher, 'authTagLength', { value: SHORT_TAG_BYTES });
+    cipher.generateSrtpAuthTag = (roc, ...buffers) => fullTag(roc, ...buffers).subarray(0, SHORT_TAG_BYTES);
+  }
+}
+
 /**
  * SRTP and SRTCP (RFC 3711) for one call leg, keyed by SDES (RFC 4568): our `a=crypto` key protects what
  * we send, the peer's key unprotects what we receive. The cipher and authentication are werift-rtp's SRTP
- * (AES-128 counter mode, HMAC-SHA1 80-bit tag) on Node's crypto; this class adds the SDES keys, a replay
- * window (§3.3.2), and never throws on received packets: a packet that fails authentication, is malformed
- * or is replayed is dropped (undefined) and counted.
+ * (AES-128 counter mode, HMAC-SHA1) on Node's crypto; this class adds the SDES keys, the 32-bit tag of
+ * AES_CM_128_HMAC_SHA1_32 (RFC 4568 §6.2.2), a replay window (RFC 3711 §3.3.2), and never throws on
+ * received packets: a packet that fails authentication, is malformed or is replayed is dropped
+ * (undefined) and counted.
  *
- * Only AES_CM_128_HMAC_SHA1_80 is accepted: werift-rtp 0.8.9 has no 32-bit tag, so `_32` is refused at
- * construction with a SipError naming the suite.
+ * Both sides use one suite (the answer's, RFC 4568 §7.1.3); keys with an MKI are refused at construction
+ * with a SipError.
  */
 export class SrtpTransform {
   readonly counters: SrtpCounters = { protectedRtp: 0, unprotectedRtp: 0, droppedRtp: 0, protectedRtcp: 0, unprotectedRtcp: 0, droppedRtcp: 0 };
@@ -33,18 +58,25 @@ export class SrtpTransform {
   private readonly rtcp: SrtcpSession;
   private readonly replay = new ReplayWindow();
 
+  readonly suite: SrtpSuite;
+  /** Bytes an SRTP packet is longer than its RTP packet (the authentication tag). */
+  readonly rtpOverhead: number;
+
   constructor(local: CryptoAttribute, remote: CryptoAttribute) {
+    if (local.suite !== remote.suite) {
+      throw new SipError('sdp_unacceptable', `crypto suites differ: ${local.suite} (ours) and ${remote.suite} (the peer's); RFC 4568 §7.1.3 needs one`);
+    }
     for (const attribute of [local, remote]) {
-      if (attribute.suite !== 'AES_CM_128_HMAC_SHA1_80') {
-        throw new SipError('sdp_unacceptable', `crypto suite ${attribute.suite} is not supported for media yet (only AES_CM_128_HMAC_SHA1_80)`);
-      }
       if (attribute.mki !== undefined) throw new SipError('sdp_unacceptable', 'crypto keys with an MKI are not supported');
     }
+    this.suite = local.suite;
     const config = {
       keys: { localMasterKey: local.masterKey, localMasterSalt: local.masterSalt, remoteMasterKey: remote.masterKey, remoteMasterSalt: remote.masterSalt },
       profile: ProtectionProfileAes128CmHmacSha1_80,
     };
     this.rtp = new SrtpSession(config);
+    if (local.suite === 'AES_CM_128_HMAC_SHA1_32') useShortRtpTag(this.rtp);
+    this.rtpOverhead = local.suite === 'AES_CM_128_HMAC_SHA1_32' ? SHORT_TAG_BYTES : 10;
     this.rtcp = new SrtcpSession(config);
   }
 
@@ -59,7 +91,7 @@ export class SrtpTransform {
 
   /** Authenticates and decrypts a received SRTP packet; undefined (counted in `droppedRtp`) when it must be dropped. */
   unprotectRtp(packet: Buffer): Buffer | undefined {
-    if (packet.length < RTP_HEADER_BYTES + 10 || packet[0]! >> 6 !== 2) return this.dropRtp();
+    if (packet.length < RTP_HEADER_BYTES + this.rtpOverhead || packet[0]! >> 6 !== 2) return this.dropRtp();
     const ssrc = packet.readUInt32BE(8);
     const sequence = packet.readUInt16BE(2);
     if (!this.replay.fresh(ssrc, sequence)) return this.dropRtp();
