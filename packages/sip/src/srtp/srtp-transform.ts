@@ -57,6 +57,7 @@ export class SrtpTransform {
   private readonly rtp: SrtpSession;
   private readonly rtcp: SrtcpSession;
   private readonly replay = new ReplayWindow();
+  private readonly keys: Buffer;
 
   readonly suite: SrtpSuite;
   /** Bytes an SRTP packet is longer than its RTP packet (the authentication tag). */
@@ -70,6 +71,7 @@ export class SrtpTransform {
       if (attribute.mki !== undefined) throw new SipError('sdp_unacceptable', 'crypto keys with an MKI are not supported');
     }
     this.suite = local.suite;
+    this.keys = Buffer.concat([local.masterKey, local.masterSalt, remote.masterKey, remote.masterSalt]);
     const config = {
       keys: { localMasterKey: local.masterKey, localMasterSalt: local.masterSalt, remoteMasterKey: remote.masterKey, remoteMasterSalt: remote.masterSalt },
       profile: ProtectionProfileAes128CmHmacSha1_80,
@@ -78,6 +80,11 @@ export class SrtpTransform {
     if (local.suite === 'AES_CM_128_HMAC_SHA1_32') useShortRtpTag(this.rtp);
     this.rtpOverhead = local.suite === 'AES_CM_128_HMAC_SHA1_32' ? SHORT_TAG_BYTES : 10;
     this.rtcp = new SrtcpSession(config);
+  }
+
+  /** Whether this transform was made from these master keys and salts (suite aside). */
+  made(local: CryptoAttribute, remote: CryptoAttribute): boolean {
+    return this.keys.equals(Buffer.concat([local.masterKey, local.masterSalt, remote.masterKey, remote.masterSalt]));
   }
 
   /** Encrypts and authenticates an RTP packet we send (RFC 3711 §3.3); throws SipError for one that is not RTP. */
