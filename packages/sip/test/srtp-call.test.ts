@@ -1,11 +1,17 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { cryptoRandom } from '@callhook/node';
 import { waitFor } from '@callhook/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rtpPacket } from '../src/rtp/rtp-packet.js';
 import { formatCryptoAttribute, newCryptoAttribute, parseCryptoAttribute } from '../src/srtp/crypto-attribute.js';
 import { SrtpTransform } from '../src/srtp/srtp-transform.js';
+import { createSipLine, SipLineSchema } from '../src/index.js';
+import { EventRecorder } from './support/event-recorder.js';
+import { freePort } from './support/free-port.js';
 import { offerSdp, startLineWithUac } from './support/raw-uac.js';
+import { scenario } from './support/scenario.js';
+import { startSipp } from './support/sipp.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -22,13 +28,21 @@ async function srtpPeer(): Promise<{ socket: Socket; port: number; received: Buf
   return { socket, port: socket.address().port, received };
 }
 
+/** Whether some process has UDP `port` bound (read from /proc, so the probe never takes the port itself). */
+function udpBound(port: number): boolean {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  return readFileSync('/proc/net/udp', 'utf8')
+    .split('\n')
+    .some((row) => row.trim().split(/\s+/)[1]?.endsWith(hex.trim()));
+}
+
 /** The `m=audio` port and `a=crypto` lines of an SDP answer inside a SIP response. */
 function answerOf(text: string): { port: number; profile: string; crypto: string[] } {
   const media = /^m=audio (\d+) (\S+)/m.exec(text);
   return { port: Number(media?.[1]), profile: media?.[2] ?? '', crypto: [...text.matchAll(/^a=(crypto:.*?)\r?$/gm)].map((match) => match[1]!) };
 }
 
-describe('SDES-SRTP on a call (RFC 4568, RFC 3711): a raw peer that protects its own packets', () => {
+describe('SDES-SRTP on a call (RFC 4568, RFC 3711) with hand-driven peers', () => {
   it('answers RTP/SAVP with our key, sends SRTP that decrypts under it, and drops and counts a tampered packet', async () => {
     const { line, events, uac } = await startLineWithUac({ autoAnswer: true, media: { encryption: 'required' } }, {}, cleanups);
     const peer = await srtpPeer();
@@ -115,5 +129,41 @@ describe('SDES-SRTP on a call (RFC 4568, RFC 3711): a raw peer that protects its
     expect(answerOf(plain.text)).toMatchObject({ profile: 'RTP/AVP', crypto: [] });
     none.uac.ack(bestEffort);
     none.uac.bye(bestEffort);
+  });
+
+  it('"required" ends our call when the answer has no key: ACK and BYE, and `ended` failed says why', async () => {
+    const port = await freePort();
+    const sipp = startSipp(
+      [
+        '-sf',
+        scenario('uas-answer.xml', { MEDIA_PORT: 4000, CODECS: '0' }, ['step-wait-bye.xml']),
+        '-p',
+        String(port),
+        '-i',
+        '127.0.0.1',
+        '-m',
+        '1',
+        '-timeout',
+        '60s',
+        '-timeout_error',
+      ],
+      90_000,
+    );
+    cleanups.push(async () => {
+      sipp.kill();
+      await sipp.done;
+    });
+    const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', media: { encryption: 'required' } }));
+    const events = new EventRecorder(line);
+    await line.start();
+    cleanups.push(() => line.stop());
+    await waitFor(() => udpBound(port), 'sipp listening', 60_000);
+    await line.execute({ type: 'make_call', callId: 'keyless', target: `sip:sipp@127.0.0.1:${port}` });
+    const ended = await events.waitFor('ended', undefined, 60_000);
+    expect(ended).toMatchObject({ lineCallId: 'keyless', by: 'local', cause: 'failed' });
+    expect(ended.detail).toMatch(/^the answer was refused \(ACK and BYE\): line.media.encryption is "required" and the RTP\/AVP answer has no usable SRTP key/);
+    expect(events.types('keyless')).not.toContain('answered');
+    const result = await sipp.done;
+    expect(result.code, result.stdout.slice(-2000)).toBe(0);
   });
 });
