@@ -89,6 +89,20 @@ describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', (
     expect(receiver.unprotectRtp(sender.protectRtp(rtp(4)))).toEqual(rtp(4));
   });
 
+  it('authenticates but does not encrypt a header with CSRCs and an extension (RFC 3711 §3.1)', () => {
+    const { sender, receiver } = pair();
+    const header = Buffer.from('9100000a0000064011223344' + 'cafebabe' + 'bede0001' + '10ff0000', 'hex'); // CC=1, X=1, one extension word
+    const plain = Buffer.concat([header, Buffer.alloc(160, 0x33)]);
+    const wire = sender.protectRtp(plain);
+    expect(wire.subarray(0, header.length)).toEqual(header);
+    expect(wire.subarray(header.length, header.length + 160).equals(plain.subarray(header.length))).toBe(false);
+    const forged = Buffer.from(wire);
+    forged[14]! ^= 0x01; // a CSRC byte: authenticated
+    expect(receiver.unprotectRtp(forged)).toBeUndefined();
+    expect(receiver.unprotectRtp(wire)).toEqual(plain);
+    expect(() => sender.protectRtp(header.subarray(0, 14))).toThrow(/runs past the packet/);
+  });
+
   it('keeps decrypting across the 16-bit sequence wrap (rollover counter, RFC 3711 §3.3.1)', () => {
     const { sender, receiver } = pair();
     for (const sequence of [65_534, 65_535, 0, 1])

@@ -1,4 +1,4 @@
-import { ProtectionProfileAes128CmHmacSha1_80, RtpPacket, SrtcpSession, SrtpSession } from 'werift-rtp';
+import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession, type RtpHeader } from 'werift-rtp';
 import { SipError } from '../errors.js';
 import type { CryptoAttribute, SrtpSuite } from './crypto-attribute.js';
 import { ReplayWindow } from './replay-window.js';
@@ -16,6 +16,21 @@ export interface SrtpCounters {
 /** The smallest RTP packet (RFC 3550 §5.1 fixed header) and RTCP packet (§6.4 header + SSRC). */
 const RTP_HEADER_BYTES = 12;
 const RTCP_HEADER_BYTES = 8;
+
+/**
+ * The length of an RTP header (RFC 3550 §5.1, §5.3.1): 12 bytes, the CSRC list, and a header extension
+ * when the X bit is set; all of it is authenticated, none of it encrypted (RFC 3711 §3.1). Throws a
+ * SipError when the header runs past the packet.
+ */
+function rtpHeaderBytes(packet: Buffer): number {
+  let bytes = RTP_HEADER_BYTES + 4 * (packet[0]! & 0x0f);
+  if (packet[0]! & 0x10) {
+    if (packet.length < bytes + 4) throw new SipError('malformed_message', 'RTP header extension runs past the packet');
+    bytes += 4 + 4 * packet.readUInt16BE(bytes + 2);
+  }
+  if (bytes > packet.length) throw new SipError('malformed_message', 'RTP header runs past the packet');
+  return bytes;
+}
 
 /** SRTP authentication tag of the `_32` suite in bytes (RFC 4568 §6.2.2; SRTCP keeps 80 bits there). */
 const SHORT_TAG_BYTES = 4;
@@ -90,8 +105,17 @@ export class SrtpTransform {
   /** Encrypts and authenticates an RTP packet we send (RFC 3711 §3.3); throws SipError for one that is not RTP. */
   protectRtp(packet: Buffer): Buffer {
     if (packet.length < RTP_HEADER_BYTES || packet[0]! >> 6 !== 2) throw new SipError('malformed_message', 'not an RTP packet');
-    const parsed = RtpPacket.deSerialize(packet);
-    const out = this.rtp.encrypt(parsed.payload, parsed.header);
+    const headerBytes = rtpHeaderBytes(packet);
+    // What werift's SRTP context reads of a header: SSRC and sequence number (RFC 3711 §4.1.1 IV, §3.3.1
+    // index) and the header bytes to authenticate. werift's own RtpHeader would parse and re-serialize
+    // the header bit by bit for every packet sent, the larger part of the cost here.
+    const header = {
+      ssrc: packet.readUInt32BE(8),
+      sequenceNumber: packet.readUInt16BE(2),
+      serializeSize: headerBytes,
+      serialize: () => packet.subarray(0, headerBytes),
+    } as unknown as RtpHeader;
+    const out = this.rtp.encrypt(packet.subarray(headerBytes), header);
     this.counters.protectedRtp++;
     return out;
   }
