@@ -148,6 +148,44 @@ describe('SDES-SRTP with baresip (RTP/SAVP, RFC 4568), media both ways', () => {
   });
 });
 
+describe('SRTP across re-INVITEs (RFC 4568 §7.1.4)', () => {
+  it('keeps media flowing both ways after holds from each side', async () => {
+    const tone = join(dir, 'tone-hold.wav');
+    makeToneWav(tone, { hz: 1000, seconds: 60, rate: 8000 });
+    const { baresip, line, events, callhook } = await setup('hold', { mediaenc: 'srtp-mand', encryption: 'required', sourceWav: tone });
+    await baresip.command('dial', callhook);
+    const incoming = await events.waitFor('incoming', undefined, BOUND_MS);
+    const id = incoming.lineCallId;
+    await line.execute({ type: 'answer', lineCallId: id });
+    await events.waitFor('answered', undefined, BOUND_MS);
+    await waitFor(() => (line.callMedia(id)?.receivedPackets ?? 0) >= 50, 'SRTP from baresip', BOUND_MS);
+    await line.execute({ type: 'hold', lineCallId: id });
+    await line.execute({ type: 'unhold', lineCallId: id });
+    // baresip does not retry a re-INVITE the line refused as too early (RFC 3261 §14.2): the test does, at most three times.
+    for (const command of ['hold', 'resume'] as const) {
+      const type = command === 'hold' ? 'held' : 'resumed';
+      for (let attempt = 1; ; attempt++) {
+        await baresip.command(command);
+        try {
+          await events.waitFor(type, (event) => event.by === 'remote', BOUND_MS);
+          break;
+        } catch (error) {
+          if (attempt === 3) throw error;
+        }
+      }
+    }
+    const after = line.callMedia(id)!;
+    await waitFor(() => (line.callMedia(id)?.receivedPackets ?? 0) >= after.receivedPackets + 100, 'SRTP from baresip after the re-INVITEs', BOUND_MS);
+    await waitFor(() => (line.callMedia(id)?.rttMs ?? undefined) !== undefined, 'SRTCP both ways', 60_000);
+    const media = line.callMedia(id)!;
+    expect(media.encryption).toMatch(/^AES_CM_128_HMAC_SHA1_(80|32)$/);
+    expect(media.srtpDropped).toBeLessThanOrEqual(PLAIN_KEEPALIVES);
+    expect(baresip.log()).not.toMatch(/failed to decrypt/);
+    await baresip.command('hangup');
+    await events.waitFor('ended', undefined, BOUND_MS);
+  });
+});
+
 describe('"sdes" is best effort (keys offered on RTP/AVP)', () => {
   it('gets SRTP from a baresip doing best-effort SRTP, and plain RTP from one without SRTP', async () => {
     const secured = await setup('sdes-srtp', { mediaenc: 'srtp', encryption: 'sdes' });
