@@ -103,6 +103,20 @@ describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', (
     expect(() => sender.protectRtp(header.subarray(0, 14))).toThrow(/runs past the packet/);
   });
 
+  it('after the peer changes its key, our stream goes on in the same context: the rollover counter survives (RFC 4568 §7.1.4)', () => {
+    const ours = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
+    const theirs = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
+    const theirNew = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
+    const sender = new SrtpTransform(ours, theirs);
+    const peer = new SrtpTransform(theirs, ours);
+    for (const sequence of [65_534, 65_535]) expect(peer.unprotectRtp(sender.protectRtp(rtp(sequence)))).toEqual(rtp(sequence));
+    const rekeyed = sender.withRemoteKey(ours, theirNew);
+    expect(rekeyed.sendsWith(ours) && rekeyed.made(ours, theirNew)).toBe(true);
+    expect(peer.unprotectRtp(rekeyed.protectRtp(rtp(0))), 'sequence 0 after the wrap: rollover counter 1').toEqual(rtp(0));
+    expect(peer.unprotectRtp(new SrtpTransform(ours, theirNew).protectRtp(rtp(1))), 'a fresh context restarts at 0').toBeUndefined();
+    expect(rekeyed.unprotectRtp(new SrtpTransform(theirNew, ours).protectRtp(rtp(5)))).toEqual(rtp(5));
+  });
+
   it('keeps decrypting across the 16-bit sequence wrap (rollover counter, RFC 3711 §3.3.1)', () => {
     const { sender, receiver } = pair();
     for (const sequence of [65_534, 65_535, 0, 1])

@@ -191,7 +191,7 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
 
   /** `ourDirection` is from our point of view; `keys` are the exchange's SRTP keys (undefined: plain RTP). */
   private apply(remote: RemoteAudio, ourDirection: Direction, codec: AudioCodec, keys: CryptoChoice | undefined): void {
-    this.srtp = keys && this.srtp && sameKeys(this.srtp, keys) ? this.srtp : keys && new SrtpTransform(keys.local, keys.remote);
+    this.srtp = keys && nextTransform(this.srtp, keys);
     this.established = { media: keys ? 'srtp' : 'plain', profile: remote.profile };
     const voice = codec.name === 'telephone-event' ? { payloadType: 0, name: 'PCMU' as const } : { payloadType: codec.payloadType, name: codec.name };
     const ptimeMs = remote.ptimeMs !== undefined && PTIMES.includes(remote.ptimeMs) ? remote.ptimeMs : (this.context.ptimeMs ?? 20);
@@ -229,7 +229,13 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
   }
 }
 
-/** Whether `transform` was made from these keys (the same keys keep one SRTP context: rollover and replay state). */
-function sameKeys(transform: SrtpTransform, keys: CryptoChoice): boolean {
-  return transform.suite === keys.local.suite && transform.made(keys.local, keys.remote);
+/**
+ * The SRTP transform for an exchange's keys: the current one when the keys are the same (rollover and
+ * replay state go on), the current sending side with a fresh receiving side when only the peer's key
+ * changed (RFC 4568 §7.1.4), else a new one.
+ */
+function nextTransform(current: SrtpTransform | undefined, keys: CryptoChoice): SrtpTransform {
+  if (!current || current.suite !== keys.local.suite) return new SrtpTransform(keys.local, keys.remote);
+  if (current.made(keys.local, keys.remote)) return current;
+  return current.sendsWith(keys.local) ? current.withRemoteKey(keys.local, keys.remote) : new SrtpTransform(keys.local, keys.remote);
 }

@@ -97,6 +97,25 @@ export class SrtpTransform {
     this.rtcp = new SrtcpSession(config);
   }
 
+  /**
+   * This leg after the peer changed its key in a re-offer or re-answer while ours stayed (RFC 4568 §7.1.4):
+   * a new transform whose sending side is this one's SRTP and SRTCP contexts, so our stream's rollover
+   * counter and SRTCP index go on (RFC 3711 §3.3.1: the peer still knows our key and expects them to),
+   * and whose receiving side starts fresh under the new key. Throws a SipError like the constructor.
+   */
+  withRemoteKey(local: CryptoAttribute, remote: CryptoAttribute): SrtpTransform {
+    const next = new SrtpTransform(local, remote);
+    next.rtp.localContext = this.rtp.localContext;
+    next.rtcp.localContext = this.rtcp.localContext;
+    Object.assign(next.counters, { protectedRtp: this.counters.protectedRtp, protectedRtcp: this.counters.protectedRtcp });
+    return next;
+  }
+
+  /** Whether this transform protects what we send with this key (suite aside). */
+  sendsWith(local: CryptoAttribute): boolean {
+    return this.keys.subarray(0, 30).equals(Buffer.concat([local.masterKey, local.masterSalt]));
+  }
+
   /** Whether this transform was made from these master keys and salts (suite aside). */
   made(local: CryptoAttribute, remote: CryptoAttribute): boolean {
     return this.keys.equals(Buffer.concat([local.masterKey, local.masterSalt, remote.masterKey, remote.masterSalt]));
