@@ -35,6 +35,13 @@ function rtpHeaderBytes(packet: Buffer): number {
 /** SRTP authentication tag of the `_32` suite in bytes (RFC 4568 §6.2.2; SRTCP keeps 80 bits there). */
 const SHORT_TAG_BYTES = 4;
 
+/** The parts of werift-rtp 0.8.9's SRTP context `decrypt` uses (not in its typings). */
+interface DecryptInternals {
+  srtpSSRCStates: Record<number, { ssrc: number; rolloverCounter: number; lastSequenceNumber: number }>;
+  updateRolloverCount(sequenceNumber: number, state: { rolloverCounter: number; lastSequenceNumber: number }): void;
+  cipher: { decryptRtp(packet: Buffer, rolloverCounter: number, header: object): [Buffer, unknown] };
+}
+
 /** The parts of werift-rtp 0.8.9's SRTP context that fix the RTP tag length (not in its typings). */
 interface TagLengthInternals {
   cipher: { authTagLength: number; generateSrtpAuthTag(roc: number, ...buffers: Buffer[]): Buffer };
@@ -146,7 +153,7 @@ export class SrtpTransform {
     const sequence = packet.readUInt16BE(2);
     if (!this.replay.fresh(ssrc, sequence)) return this.dropRtp();
     try {
-      const plain = this.rtp.decrypt(packet);
+      const plain = this.decrypt(packet, ssrc, sequence);
       this.replay.accept(ssrc, sequence);
       this.counters.unprotectedRtp++;
       return plain;
@@ -177,6 +184,27 @@ export class SrtpTransform {
       this.counters.droppedRtcp++;
       return undefined;
     }
+  }
+
+  /**
+   * werift's SrtpContext.decryptRtp with the header read from the bytes (as in `protectRtp`; werift's
+   * RtpHeader parse costs more than the cipher and HMAC together): the rollover counter is guessed on a
+   * copy of the SSRC's state by werift's own rule (RFC 3711 §3.3.1), werift's cipher authenticates and
+   * decrypts (throwing on a bad tag), and only then is the state kept, so a forged packet cannot move it.
+   * Throws for a packet that must be dropped.
+   */
+  private decrypt(packet: Buffer, ssrc: number, sequenceNumber: number): Buffer {
+    const context = this.rtp.remoteContext as unknown as DecryptInternals;
+    const payloadOffset = rtpHeaderBytes(packet);
+    if (payloadOffset > packet.length - this.rtpOverhead) throw new SipError('malformed_message', 'SRTP packet shorter than its header and tag');
+    const header = { ssrc, sequenceNumber, payloadOffset, padding: (packet[0]! & 0x20) !== 0, paddingSize: 0 };
+    const existing = context.srtpSSRCStates[ssrc];
+    const next = existing ? { ...existing } : { ssrc, rolloverCounter: 0, lastSequenceNumber: 0 };
+    context.updateRolloverCount(sequenceNumber, next);
+    const [plain] = context.cipher.decryptRtp(packet, next.rolloverCounter, header);
+    if (existing) Object.assign(existing, next);
+    else context.srtpSSRCStates[ssrc] = next;
+    return plain;
   }
 
   private dropRtp(): undefined {
