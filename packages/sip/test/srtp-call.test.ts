@@ -84,7 +84,9 @@ describe('SDES-SRTP on a call (RFC 4568, RFC 3711) with hand-driven peers', () =
     send(packets[11]!);
     await waitFor(() => line.callMedia(answered.lineCallId)?.receivedPackets === 11, 'the packet after the drops', 30_000);
     uac.bye(callId);
-    await events.waitFor('ended');
+    const ended = await events.waitFor('ended');
+    // The call's quality figures (and so the call snapshot) carry the suite and the drops.
+    expect(ended.media?.quality).toMatchObject({ encryption: 'AES_CM_128_HMAC_SHA1_80', srtpDropped: 3 });
   });
 
   it('"required" refuses an offer without a usable key with 488 and a Warning, and the call list shows why', async () => {
