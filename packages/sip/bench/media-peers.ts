@@ -1,8 +1,12 @@
 /**
- * The far ends of the media benchmark, in a child process so their CPU is not counted: N raw SIP
- * UACs that call the line, ACK, and send a PCMU tone every 20 ms from their own RTP sockets.
+ * The far ends of the media benchmarks, in a child process so their CPU is not counted: N raw SIP
+ * UACs that call the line, ACK, and send a PCMU tone every 20 ms from their own RTP sockets; with
+ * `srtp`, they offer RTP/SAVP with an SDES key and send SRTP (AES_CM_128_HMAC_SHA1_80, RFC 4568).
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { cryptoRandom } from '@callhook/node';
+import { formatCryptoAttribute, newCryptoAttribute, parseCryptoAttribute } from '../src/srtp/crypto-attribute.js';
+import { SrtpTransform } from '../src/srtp/srtp-transform.js';
 import { offerSdp, RawUac } from '../test/support/raw-uac.js';
 
 interface Peer {
@@ -12,6 +16,7 @@ interface Peer {
   target: number;
   sequence: number;
   timestamp: number;
+  srtp: SrtpTransform | undefined;
 }
 
 const peers: Peer[] = [];
@@ -28,27 +33,40 @@ function sendAll(): void {
     packet.writeUInt32BE(0xbeef, 8);
     payload.copy(packet, 12);
     peer.timestamp += 160;
-    peer.rtp.send(packet, peer.target, '127.0.0.1');
+    peer.rtp.send(peer.srtp ? peer.srtp.protectRtp(packet) : packet, peer.target, '127.0.0.1');
   }
 }
 
-async function call(port: number): Promise<void> {
+async function call(port: number, srtp: boolean): Promise<void> {
   const rtp = createSocket('udp4');
   await new Promise<void>((resolve) => rtp.bind(0, '127.0.0.1', () => resolve()));
   rtp.on('message', () => undefined);
   const uac = await RawUac.open(port);
   uac.answerRequests();
-  const callId = uac.invite(offerSdp('127.0.0.1', rtp.address().port));
+  const key = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
+  const sdp = offerSdp('127.0.0.1', rtp.address().port, '0', srtp ? [`a=${formatCryptoAttribute(key)}`] : []);
+  const callId = uac.invite(srtp ? sdp.replace('RTP/AVP', 'RTP/SAVP') : sdp);
   const final = await uac.waitFinal(callId, 30_000);
   if (final.status !== 200) throw new Error(`call refused: ${final.status}`);
   uac.ack(callId);
-  peers.push({ uac, callId, rtp, target: Number(/^m=audio (\d+)/m.exec(final.text)?.[1]), sequence: 1, timestamp: 0 });
+  const answered = /^a=(crypto:.*?)\r?$/m.exec(final.text)?.[1];
+  if (srtp && !answered) throw new Error('the SRTP call was answered without a key');
+  peers.push({
+    uac,
+    callId,
+    rtp,
+    target: Number(/^m=audio (\d+)/m.exec(final.text)?.[1]),
+    sequence: 1,
+    timestamp: 0,
+    srtp: srtp ? new SrtpTransform(key, parseCryptoAttribute(answered!)) : undefined,
+  });
 }
 
-process.on('message', (message: { type: 'start'; port: number; calls: number } | { type: 'hangup' }) => {
+process.on('message', (message: { type: 'start'; port: number; calls: number; srtp?: boolean } | { type: 'hangup' }) => {
   void (async () => {
     if (message.type === 'start') {
-      for (let i = 0; i < message.calls; i += 10) await Promise.all(Array.from({ length: Math.min(10, message.calls - i) }, () => call(message.port)));
+      for (let i = 0; i < message.calls; i += 10)
+        await Promise.all(Array.from({ length: Math.min(10, message.calls - i) }, () => call(message.port, message.srtp ?? false)));
       timer ??= setInterval(sendAll, 20);
       process.send!({ type: 'ready' });
     } else {

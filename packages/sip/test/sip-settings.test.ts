@@ -43,7 +43,6 @@ describe('sip line settings (the sip plugin in an edition)', () => {
       /0 to turn NAT keep-alives off/,
     ],
     ['sip transport sctp', { line: { type: 'sip', aor: 'sip:303@pbx', transport: 'sctp' } }, 'line.transport', /udp.*tcp.*tls/],
-    ['SRTP before it is wired', { line: { type: 'sip', aor: 'sip:303@pbx', media: { encryption: 'sdes' } } }, 'line.media.encryption', /not yet wired.*"none"/],
     ['unknown media encryption', { line: { type: 'sip', aor: 'sip:303@pbx', media: { encryption: 'zrtp' } } }, 'line.media.encryption', /none.*sdes.*required/],
     ['zero TCP connection cap', { line: { type: 'sip', aor: 'sip:303@pbx', tcp: { maxConnections: 0 } } }, 'line.tcp.maxConnections', /1/],
     [
@@ -80,7 +79,13 @@ describe('sip line settings (the sip plugin in an edition)', () => {
       transport: 'udp',
       callWaiting: 'hold',
       dialPlan: { country: 'US', outsideLinePrefix: '9', internationalPrefix: null },
+      media: { encryption: 'none' },
     });
+  });
+
+  it.each(['sdes', 'required'] as const)('takes line.media.encryption "%s" (SRTP)', (encryption) => {
+    const { settings } = loadSettings({ line: { type: 'sip', aor: 'sip:303@pbx', media: { encryption } } }, edition);
+    expect(settings.lines[0]).toMatchObject({ media: { encryption } });
   });
 });
 

@@ -89,15 +89,62 @@ describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', (
     expect(receiver.unprotectRtp(sender.protectRtp(rtp(4)))).toEqual(rtp(4));
   });
 
+  it('authenticates but does not encrypt a header with CSRCs and an extension (RFC 3711 §3.1)', () => {
+    const { sender, receiver } = pair();
+    const header = Buffer.from('9100000a0000064011223344' + 'cafebabe' + 'bede0001' + '10ff0000', 'hex'); // CC=1, X=1, one extension word
+    const plain = Buffer.concat([header, Buffer.alloc(160, 0x33)]);
+    const wire = sender.protectRtp(plain);
+    expect(wire.subarray(0, header.length)).toEqual(header);
+    expect(wire.subarray(header.length, header.length + 160).equals(plain.subarray(header.length))).toBe(false);
+    const forged = Buffer.from(wire);
+    forged[14]! ^= 0x01; // a CSRC byte: authenticated
+    expect(receiver.unprotectRtp(forged)).toBeUndefined();
+    expect(receiver.unprotectRtp(wire)).toEqual(plain);
+    expect(() => sender.protectRtp(header.subarray(0, 14))).toThrow(/runs past the packet/);
+  });
+
+  it('after the peer changes its key, our stream goes on in the same context: the rollover counter survives (RFC 4568 §7.1.4)', () => {
+    const ours = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
+    const theirs = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
+    const theirNew = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
+    const sender = new SrtpTransform(ours, theirs);
+    const peer = new SrtpTransform(theirs, ours);
+    for (const sequence of [65_534, 65_535]) expect(peer.unprotectRtp(sender.protectRtp(rtp(sequence)))).toEqual(rtp(sequence));
+    const rekeyed = sender.withRemoteKey(ours, theirNew);
+    expect(rekeyed.sendsWith(ours) && rekeyed.made(ours, theirNew)).toBe(true);
+    expect(peer.unprotectRtp(rekeyed.protectRtp(rtp(0))), 'sequence 0 after the wrap: rollover counter 1').toEqual(rtp(0));
+    expect(peer.unprotectRtp(new SrtpTransform(ours, theirNew).protectRtp(rtp(1))), 'a fresh context restarts at 0').toBeUndefined();
+    expect(rekeyed.unprotectRtp(new SrtpTransform(theirNew, ours).protectRtp(rtp(5)))).toEqual(rtp(5));
+  });
+
   it('keeps decrypting across the 16-bit sequence wrap (rollover counter, RFC 3711 §3.3.1)', () => {
     const { sender, receiver } = pair();
     for (const sequence of [65_534, 65_535, 0, 1])
       expect(receiver.unprotectRtp(sender.protectRtp(rtp(sequence, sequence & 0xff)))).toEqual(rtp(sequence, sequence & 0xff));
   });
 
-  it('refuses the 32-bit tag suite and MKIs with the suite named, and RTP that is not RTP', () => {
+  it('AES_CM_128_HMAC_SHA1_32: the same packet with the 80-bit tag cut to 32 bits, SRTCP keeps 80 (RFC 4568 §6.2.2)', () => {
+    const alice = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom);
+    const bob = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom);
+    const sender = new SrtpTransform(alice, bob);
+    const receiver = new SrtpTransform(bob, alice);
+    const sender80 = new SrtpTransform({ ...alice, suite: 'AES_CM_128_HMAC_SHA1_80' }, { ...bob, suite: 'AES_CM_128_HMAC_SHA1_80' });
+    const wire = sender.protectRtp(rtp(77));
+    expect(wire).toHaveLength(rtp(77).length + 4);
+    expect(wire).toEqual(sender80.protectRtp(rtp(77)).subarray(0, wire.length));
+    expect(receiver.unprotectRtp(wire)).toEqual(rtp(77));
+    const tampered = Buffer.from(sender.protectRtp(rtp(78)));
+    tampered[tampered.length - 1]! ^= 0x01;
+    expect(receiver.unprotectRtp(tampered)).toBeUndefined();
+    const report = sender.protectRtcp(rtcp());
+    expect(report.length).toBe(rtcp().length + 4 + 10);
+    expect(receiver.unprotectRtcp(report)).toEqual(rtcp());
+    expect(receiver.counters).toMatchObject({ unprotectedRtp: 1, droppedRtp: 1, unprotectedRtcp: 1 });
+  });
+
+  it('refuses suites that differ between the legs and MKIs, and RTP that is not RTP', () => {
     const key80 = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
-    expect(() => new SrtpTransform(newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom), key80)).toThrow(/AES_CM_128_HMAC_SHA1_32 is not supported/);
+    expect(() => new SrtpTransform(newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom), key80)).toThrow(/crypto suites differ/);
     expect(() => new SrtpTransform(key80, { ...key80, mki: '1:4' })).toThrow(/MKI/);
     expect(() => pair().sender.protectRtp(Buffer.from([1, 2, 3]))).toThrow(/not an RTP packet/);
   });

@@ -23,7 +23,8 @@ const isoTime = z.iso.datetime({ offset: true }).nullable();
  * Media quality of a call with real media (softphone mode), as measured at its end: packets of the far
  * end's stream lost (RFC 3550 §6.4.1 cumulative loss), its interarrival jitter in ms (RFC 3550 §A.8),
  * the round-trip time in ms by RTCP (null when the peer sent no report on ours), an estimated MOS
- * (1–4.5, ITU-T G.107 E-model, simplified; null before any audio) and the voice codec.
+ * (1–4.5, ITU-T G.107 E-model, simplified; null before any audio) and the voice codec; for an SRTP call
+ * also the suite and the packets dropped by SRTP (absent for plain RTP).
  */
 export const CallQualitySchema = z.object({
   packetsLost: z.number().int().min(0),
@@ -31,6 +32,10 @@ export const CallQualitySchema = z.object({
   rttMs: z.number().min(0).nullable(),
   mos: z.number().min(1).max(5).nullable(),
   codec: z.string(),
+  /** SRTP calls only (`line.media.encryption`): the suite that protected the media (RFC 4568 §6.2), e.g. `AES_CM_128_HMAC_SHA1_80`. */
+  encryption: z.string().optional(),
+  /** SRTP calls only: received packets dropped because they failed authentication, were replayed or malformed (RFC 3711 §3.3). */
+  srtpDropped: z.number().int().min(0).optional(),
 });
 export type CallQuality = z.infer<typeof CallQualitySchema>;
 

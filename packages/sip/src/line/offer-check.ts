@@ -1,5 +1,6 @@
 import type { Core } from 'sip.js';
 import { answerCodecs } from '../sdp/negotiate.js';
+import { offeredKey, type MediaEncryption } from '../sdp/negotiate-crypto.js';
 import { SdpError, type SdpWarnCode } from '../sdp/sdp-error.js';
 import { parseRemoteAudio } from '../sdp/sdp-parse.js';
 
@@ -9,12 +10,17 @@ export interface OfferProblem {
   warnCode: SdpWarnCode;
 }
 
-/** Why an INVITE's SDP offer cannot be answered, or undefined when it can (or carries no offer). */
-export function unacceptableOffer(request: Core.IncomingRequestMessage): OfferProblem | undefined {
+/**
+ * Why an INVITE's SDP offer cannot be answered, or undefined when it can (or carries no offer): no codec
+ * in common, a bad value, or no usable SRTP key where `encryption` needs one (RFC 4568 §7.1.2).
+ */
+export function unacceptableOffer(request: Core.IncomingRequestMessage, encryption: MediaEncryption = 'none'): OfferProblem | undefined {
   const type = request.getHeader('content-type') ?? '';
   if (!request.body || !/^application\/sdp/i.test(type)) return undefined;
   try {
-    answerCodecs(parseRemoteAudio(request.body));
+    const remote = parseRemoteAudio(request.body);
+    answerCodecs(remote);
+    offeredKey(remote, encryption);
     return undefined;
   } catch (error) {
     return { reason: (error as Error).message, warnCode: error instanceof SdpError ? error.warnCode : 399 };

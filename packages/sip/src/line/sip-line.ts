@@ -106,6 +106,7 @@ export class SipLine implements Line {
       logger: this.logger,
       emit: (event) => this.emit(event),
       track: (invitation) => this.track(`sip-${randomHex(this.random, 16)}`, 'in', invitation),
+      newCallId: () => `sip-${randomHex(this.random, 16)}`,
     };
     this.prompts = { prompt: this.loadPrompt('play'), holdMusic: this.loadPrompt('holdMusic') };
   }
@@ -192,6 +193,11 @@ export class SipLine implements Line {
       ...(this.deps.timers ? { timers: this.deps.timers } : {}),
       delegate: { onInvite: (invitation) => receiveInvitation(invitation, this.incomingContext) },
       onRemoteHold: (session, held) => this.callsBySession.get(session)?.holdChanged('remote', held),
+      onAnswerRefused: (session, why) => {
+        const call = this.callsBySession.get(session);
+        // Only a first answer ends the call (sip.js sends ACK and BYE); a refused re-INVITE answer leaves it up.
+        if (call?.phase === 'ringing') call.endReason ??= { by: 'local', cause: 'failed', detail: `the answer was refused (ACK and BYE): ${why}` };
+      },
       createAudio: () => new CallAudio(this.logger, this.prompts),
     });
     this.userAgent = userAgent;

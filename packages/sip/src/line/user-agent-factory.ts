@@ -21,6 +21,8 @@ export interface UserAgentParts {
   timers?: RetransmitTimers;
   delegate: UserAgentDelegate;
   onRemoteHold: (session: Session, held: boolean) => void;
+  /** Our offer's answer cannot be used (e.g. no SRTP key where `line.media.encryption` is `required`). */
+  onAnswerRefused?: (session: Session, why: string) => void;
   /** The audio of a new call (prompt, hold music); default silence. */
   createAudio?: () => CallAudio;
 }
@@ -62,6 +64,8 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
         onRemoteHold: (held) => parts.onRemoteHold(session, held),
         codecs: settings.media.codecs,
         ptimeMs: settings.media.ptime,
+        encryption: settings.media.encryption,
+        onAnswerRefused: (why) => parts.onAnswerRefused?.(session, why),
         ...(parts.createAudio ? { createAudio: parts.createAudio } : {}),
       }),
     logBuiltinEnabled: false,

@@ -19,7 +19,8 @@ const FRAMING_MS = 20;
 /**
  * The call quality figures of a stream for the call snapshot: loss and jitter of the far end's stream
  * (RFC 3550), the RTCP round-trip time, and an E-model MOS whose one-way delay is half the RTT plus the
- * jitter buffer and framing delay. MOS is null when nothing was received.
+ * jitter buffer and framing delay. MOS is null when nothing was received. An SRTP call adds its suite
+ * and the packets SRTP dropped (RFC 3711 §3.3).
  */
 export function callQuality(counters: MediaCounters): CallQuality {
   const codec = counters.codec ?? 'PCMU';
@@ -29,5 +30,8 @@ export function callQuality(counters: MediaCounters): CallQuality {
     counters.receivedPackets === 0
       ? null
       : estimateMos({ oneWayDelayMs: (counters.rttMs ?? 0) / 2 + counters.bufferMs + FRAMING_MS, lossPercent, codecIe: ie, codecBpl: bpl });
-  return { packetsLost: counters.packetsLost, jitterMs: counters.jitterMs, rttMs: counters.rttMs ?? null, mos, codec };
+  const quality: CallQuality = { packetsLost: counters.packetsLost, jitterMs: counters.jitterMs, rttMs: counters.rttMs ?? null, mos, codec };
+  // SRTP calls also say how they were protected and what SRTP dropped (tampered, replayed, unauthenticated).
+  if (counters.encryption !== 'none') Object.assign(quality, { encryption: counters.encryption, srtpDropped: counters.srtpDropped });
+  return quality;
 }

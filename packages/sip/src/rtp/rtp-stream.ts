@@ -12,6 +12,8 @@ import { rtpPacket } from './rtp-packet.js';
 import { isRtcpPacket, parseRtp } from './rtp-parse.js';
 import { RtcpSession } from './rtcp-session.js';
 import { bindSocketPair } from './socket-pair.js';
+import type { SrtpSuite } from '../srtp/crypto-attribute.js';
+import type { SrtpTransform } from '../srtp/srtp-transform.js';
 
 /** Where RTCP goes: the peer's RTCP address and port, or the RTP socket itself (rtcp-mux, RFC 5761). */
 export type RtcpTarget = { address: string; port: number } | 'mux';
@@ -29,6 +31,8 @@ export interface RtpPlan {
   ptimeMs: number;
   sending: boolean;
   rtcp: RtcpTarget | undefined;
+  /** SRTP/SRTCP for every packet both ways (RFC 3711), keyed by SDES; undefined for plain RTP. */
+  srtp?: SrtpTransform | undefined;
 }
 
 /** A tick later than this (ms) counts as late (`lateTicks`). */
@@ -66,6 +70,10 @@ export interface MediaCounters {
   lateFrames: number;
   /** Voice codec of the call, or undefined before negotiation. */
   codec: CodecName | undefined;
+  /** The SRTP suite protecting the media (RFC 4568 §6.2), or `none` for plain RTP. */
+  encryption: SrtpSuite | 'none';
+  /** SRTP/SRTCP packets dropped: failed authentication (e.g. tampered), replayed or malformed (RFC 3711 §3.3). */
+  srtpDropped: number;
 }
 
 /**
@@ -90,6 +98,8 @@ export class RtpStream {
   lateTicks = 0;
   /** Packets that could not be read or decoded, or had a payload type not negotiated. */
   badPackets = 0;
+  /** SRTP/SRTCP packets that failed authentication or were replayed or malformed, dropped (RFC 3711 §3.3). */
+  srtpDropped = 0;
   /** Clock time (ms) of the last RTP packet received, or undefined before the first. */
   lastReceivedAt: number | undefined;
   /** Set once the peer's port answered with ICMP port unreachable repeatedly; sending has stopped. */
@@ -145,7 +155,7 @@ export class RtpStream {
     });
     socket.on('message', (data) => this.onPacket(data));
     socket.on('error', (error) => this.socketError(error));
-    rtcpSocket?.on('message', (data) => this.rtcp.receive(data));
+    rtcpSocket?.on('message', (data) => this.onRtcpPacket(data));
     rtcpSocket?.on('error', (error) => this.logger.log('debug', 'rtcp socket error', { error: error.message }));
   }
 
@@ -179,6 +189,8 @@ export class RtpStream {
       concealedFrames: this.audio.jitter.concealed,
       lateFrames: this.audio.jitter.late,
       codec: this.plan?.codec.name,
+      encryption: this.plan?.srtp?.suite ?? 'none',
+      srtpDropped: this.srtpDropped,
     };
   }
 
@@ -287,7 +299,14 @@ export class RtpStream {
     }
   }
 
-  private onPacket(data: Buffer): void {
+  /**
+   * A packet on the RTP socket. With SRTP it must authenticate first (RFC 3711 §3.3): one that does not
+   * (tampered, replayed, another key, plain RTP) is dropped and counted in `srtpDropped`, and neither
+   * counts as received nor keeps a dead call alive.
+   */
+  private onPacket(received: Buffer): void {
+    const data = this.unprotect(received);
+    if (!data) return;
     this.receivedPackets++;
     this.lastReceivedAt = this.clock.now();
     this.refusals = 0;
@@ -302,6 +321,22 @@ export class RtpStream {
       this.badPackets++;
       this.warnOnce('bad', 'rtp packet dropped', { error: (error as Error).message, bytes: data.length });
     }
+  }
+
+  private onRtcpPacket(received: Buffer): void {
+    const data = this.unprotect(received);
+    if (data) this.rtcp.receive(data);
+  }
+
+  /** The plain packet of a received one: itself without SRTP, else the unprotected SRTP/SRTCP packet or undefined (dropped). */
+  private unprotect(data: Buffer): Buffer | undefined {
+    const srtp = this.plan?.srtp;
+    if (!srtp || this.closed) return data;
+    const plain = isRtcpPacket(data) ? srtp.unprotectRtcp(data) : srtp.unprotectRtp(data);
+    if (plain) return plain;
+    this.srtpDropped++;
+    this.warnOnce('srtp', 'srtp packet dropped: authentication failed, replayed or malformed', { bytes: data.length, dropped: this.srtpDropped });
+    return undefined;
   }
 
   private receiveRtp(data: Buffer): void {
@@ -421,7 +456,8 @@ export class RtpStream {
   private transmit(packet: Buffer): void {
     this.sentPackets++;
     this.sentOctets += packet.length - 12;
-    this.socket.send(packet, (error) => {
+    const srtp = this.plan?.srtp;
+    this.socket.send(srtp ? srtp.protectRtp(packet) : packet, (error) => {
       if (!error) return;
       if ((error as NodeJS.ErrnoException).code === 'ECONNREFUSED') this.refused();
       else this.logger.log('debug', 'rtp send failed', { error: error.message });
@@ -431,6 +467,12 @@ export class RtpStream {
   private transmitRtcp(packet: Buffer): void {
     const target = this.plan?.rtcp;
     if (!target || this.closed) return;
+    const srtp = this.plan?.srtp;
+    if (srtp) {
+      const secured = this.safely('srtcp protect failed', () => srtp.protectRtcp(packet));
+      if (!secured) return;
+      packet = secured;
+    }
     const done = (error: Error | null) => {
       if (error) this.logger.log('debug', 'rtcp send failed', { error: error.message });
     };

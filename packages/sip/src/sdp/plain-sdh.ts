@@ -8,6 +8,10 @@ import type { CallAudio } from '../media/call-audio.js';
 import type { CodecName } from '../media/codec.js';
 import { parseRemoteAudio, type RemoteAudio } from './sdp-parse.js';
 import { randomInteger } from '../random-draws.js';
+import type { CryptoAttribute } from '../srtp/crypto-attribute.js';
+import { SrtpTransform } from '../srtp/srtp-transform.js';
+import { answeredKeys, cryptoLines, LocalKeys, offeredKey, type CryptoChoice, type MediaEncryption } from './negotiate-crypto.js';
+import type { RtpProfile } from './sdp-parse.js';
 
 /** Options our line passes for re-INVITEs; `hold` puts the call on hold from our side. */
 export interface PlainSdhOptions extends SessionDescriptionHandlerOptions {
@@ -30,16 +34,23 @@ export interface PlainSdhContext {
   ptimeMs?: number;
   /** The call's audio (prompt, hold music, host port); default: silence only. */
   createAudio?: () => CallAudio;
+  /** SRTP with SDES keys (`line.media.encryption`, see `MediaEncryption`); default `none`. */
+  encryption?: MediaEncryption;
+  /** The peer's answer to our offer cannot be used (e.g. no SRTP key where it is required): why, before sip.js ends the call. */
+  onAnswerRefused?: (why: string) => void;
 }
 
 /** Packetizations the media path can send (whole 20 ms frames). */
 const PTIMES = [20, 40, 60];
 
 /**
- * sip.js SessionDescriptionHandler for plain RTP/AVP (RFC 3264 offer/answer): offers the line's codecs
- * in its preference order with telephone-event and rtcp-mux, answers with the first preferred codec the
- * offer has, applies every new answer or offer (re-INVITE: codec, address, ptime and direction may all
- * change), mirrors hold directions both ways and drives the call's RtpStream. No WebRTC involved.
+ * sip.js SessionDescriptionHandler for RTP/AVP and SDES-SRTP on RTP/SAVP (RFC 3264 offer/answer, RFC 4568):
+ * offers the line's codecs in its preference order with telephone-event and rtcp-mux, answers with the
+ * first preferred codec the offer has, applies every new answer or offer (re-INVITE: codec, address,
+ * ptime and direction may all change), mirrors hold directions both ways and drives the call's RtpStream.
+ * With `encryption` it offers and accepts `a=crypto` keys (see `negotiate-crypto.ts`) and gives the stream
+ * an `SrtpTransform`; the keys stay the same across re-INVITEs unless the peer changes its own.
+ * No WebRTC involved.
  */
 export class PlainSessionDescriptionHandler implements SessionDescriptionHandler {
   localHold = false;
@@ -52,9 +63,20 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
   private version = 0;
   private closed = false;
   private dialogConfirmed = false;
+  private readonly keys: LocalKeys;
+  /** Our keys in the offer awaiting its answer (empty for a plain offer). */
+  private offered: CryptoAttribute[] = [];
+  /** What the call's first exchange settled, so re-offers keep it (RFC 3264 §8). */
+  private established: { media: 'srtp' | 'plain'; profile: RtpProfile } | undefined;
+  private srtp: SrtpTransform | undefined;
 
   constructor(private readonly context: PlainSdhContext) {
     this.sessionId = randomInteger(context.random, 1, 2 ** 31);
+    this.keys = new LocalKeys(context.random);
+  }
+
+  private get encryption(): MediaEncryption {
+    return this.context.encryption ?? 'none';
   }
 
   get stream(): RtpStream | undefined {
@@ -67,18 +89,26 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
     let direction: Direction;
     let codecs: readonly AudioCodec[];
     let rtcpMux: boolean;
+    let profile: RtpProfile;
+    let crypto: CryptoAttribute[];
     const offer = this.remoteOffer;
     if (offer) {
       this.remoteOffer = undefined;
       codecs = answerCodecs(offer, this.preference);
+      const remoteKey = offeredKey(offer, this.encryption);
+      const keys = remoteKey && { local: this.keys.key(remoteKey.suite, remoteKey.tag), remote: remoteKey };
       direction = withLocalHold(mirror(offer.direction), this.localHold);
-      this.apply(offer, direction, codecs[0]!);
+      this.apply(offer, direction, codecs[0]!, keys);
       rtcpMux = offer.rtcpMux;
+      profile = offer.profile;
+      crypto = keys ? [keys.local] : [];
     } else {
       this.offerOutstanding = true;
       codecs = offerCodecs(this.preference);
       direction = withLocalHold(this.remoteHold ? 'recvonly' : 'sendrecv', this.localHold);
       rtcpMux = true;
+      ({ profile, crypto } = this.keys.offer(this.encryption, this.established?.media, this.established?.profile));
+      this.offered = crypto;
     }
     const body = buildSdp({
       sessionId: this.sessionId,
@@ -89,6 +119,8 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
       direction,
       ptimeMs: this.context.ptimeMs ?? 20,
       rtcpMux,
+      profile,
+      crypto: cryptoLines(crypto),
     });
     return { body, contentType: 'application/sdp' };
   }
@@ -102,11 +134,24 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
     const remote = parseRemoteAudio(sdp);
     if (this.offerOutstanding) {
       this.offerOutstanding = false;
+      let codec: AudioCodec;
+      let keys: CryptoChoice | undefined;
+      try {
+        codec = chosenVoiceCodec(remote, this.preference);
+        keys = answeredKeys(remote, this.encryption, this.offered);
+      } catch (error) {
+        this.context.onAnswerRefused?.((error as Error).message);
+        throw error;
+      }
+      if (!keys && this.encryption !== 'none')
+        this.context.logger.log('warn', 'the peer answered without SRTP keys: media is plain RTP', { profile: remote.profile });
       await this.openStream();
-      this.apply(remote, mirror(remote.direction), chosenVoiceCodec(remote, this.preference));
+      this.apply(remote, mirror(remote.direction), codec, keys);
       return;
     }
-    answerCodecs(remote, this.preference); // rejects an offer we cannot answer before sip.js replies
+    // Rejects an offer we cannot answer before sip.js replies.
+    answerCodecs(remote, this.preference);
+    offeredKey(remote, this.encryption);
     this.remoteOffer = remote;
     const held = offerMeansHold(remote.direction);
     if (held !== this.remoteHold) {
@@ -144,8 +189,10 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
     void this.opening?.then((rtp) => rtp.close());
   }
 
-  /** `ourDirection` is from our point of view. */
-  private apply(remote: RemoteAudio, ourDirection: Direction, codec: AudioCodec): void {
+  /** `ourDirection` is from our point of view; `keys` are the exchange's SRTP keys (undefined: plain RTP). */
+  private apply(remote: RemoteAudio, ourDirection: Direction, codec: AudioCodec, keys: CryptoChoice | undefined): void {
+    this.srtp = keys && nextTransform(this.srtp, keys);
+    this.established = { media: keys ? 'srtp' : 'plain', profile: remote.profile };
     const voice = codec.name === 'telephone-event' ? { payloadType: 0, name: 'PCMU' as const } : { payloadType: codec.payloadType, name: codec.name };
     const ptimeMs = remote.ptimeMs !== undefined && PTIMES.includes(remote.ptimeMs) ? remote.ptimeMs : (this.context.ptimeMs ?? 20);
     this.rtp?.configure({
@@ -157,6 +204,7 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
       ptimeMs,
       sending: sends(ourDirection) && remote.port > 0 && remote.address !== '0.0.0.0',
       rtcp: remote.port === 0 ? undefined : remote.rtcpMux ? 'mux' : { address: remote.rtcpAddress, port: remote.rtcpPort },
+      srtp: this.srtp,
     });
   }
 
@@ -179,4 +227,15 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
     this.rtp = rtp;
     return rtp;
   }
+}
+
+/**
+ * The SRTP transform for an exchange's keys: the current one when the keys are the same (rollover and
+ * replay state go on), the current sending side with a fresh receiving side when only the peer's key
+ * changed (RFC 4568 §7.1.4), else a new one.
+ */
+function nextTransform(current: SrtpTransform | undefined, keys: CryptoChoice): SrtpTransform {
+  if (!current || current.suite !== keys.local.suite) return new SrtpTransform(keys.local, keys.remote);
+  if (current.made(keys.local, keys.remote)) return current;
+  return current.sendsWith(keys.local) ? current.withRemoteKey(keys.local, keys.remote) : new SrtpTransform(keys.local, keys.remote);
 }

@@ -1,6 +1,7 @@
 import { isIPv6 } from 'node:net';
 import type { CodecName } from '../media/codec.js';
 import type { Direction } from './direction.js';
+import type { RtpProfile } from './sdp-parse.js';
 
 /** One format of our m= line. */
 export interface AudioCodec {
@@ -31,9 +32,13 @@ export interface LocalAudio {
   ptimeMs?: number;
   /** Offer or accept RTCP multiplexing on the RTP port (RFC 5761 §5.1.1). */
   rtcpMux?: boolean;
+  /** RTP/AVP unless stated; RTP/SAVP for SRTP (RFC 3711 §12). */
+  profile?: RtpProfile;
+  /** `a=crypto` values (without `a=`) of the stream, in preference order (RFC 4568 §9.1). */
+  crypto?: readonly string[];
 }
 
-/** Writes a plain RTP/AVP audio SDP (RFC 4566) with one stream. */
+/** Writes an RTP/AVP or RTP/SAVP audio SDP (RFC 4566) with one stream, and its SDES keys (RFC 4568) if any. */
 export function buildSdp(local: LocalAudio): string {
   const family = isIPv6(local.address) ? 'IP6' : 'IP4';
   const lines = [
@@ -42,7 +47,7 @@ export function buildSdp(local: LocalAudio): string {
     's=callhook',
     `c=IN ${family} ${local.address}`,
     't=0 0',
-    `m=audio ${local.port} RTP/AVP ${local.codecs.map((codec) => codec.payloadType).join(' ')}`,
+    `m=audio ${local.port} ${local.profile ?? 'RTP/AVP'} ${local.codecs.map((codec) => codec.payloadType).join(' ')}`,
   ];
   for (const codec of local.codecs) {
     lines.push(`a=rtpmap:${codec.payloadType} ${codec.name}/${codec.clockRate ?? 8000}${codec.channels ? `/${codec.channels}` : ''}`);
@@ -50,6 +55,7 @@ export function buildSdp(local: LocalAudio): string {
     else if (codec.fmtp) lines.push(`a=fmtp:${codec.payloadType} ${codec.fmtp}`);
   }
   if (local.rtcpMux) lines.push('a=rtcp-mux');
+  for (const crypto of local.crypto ?? []) lines.push(`a=${crypto}`);
   lines.push(`a=ptime:${local.ptimeMs ?? 20}`, `a=${local.direction}`);
   return lines.join('\r\n') + '\r\n';
 }

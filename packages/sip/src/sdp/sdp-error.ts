@@ -1,10 +1,11 @@
 import { SipError } from '../errors.js';
 
 /**
- * Warning codes for SDP refusals (RFC 3261 §20.43): 304 media type not available, 305 incompatible
+ * Warning codes for SDP refusals (RFC 3261 §20.43): 302 incompatible transport protocol (RTP/SAVP vs
+ * RTP/AVP, SRTP keys), 304 media type not available, 305 incompatible
  * media format, 399 miscellaneous (used for values out of range or syntax errors).
  */
-export type SdpWarnCode = 304 | 305 | 399;
+export type SdpWarnCode = 302 | 304 | 305 | 399;
 
 /** An SDP offer or answer we cannot use; `warnCode` goes into the Warning header of the 488. */
 export class SdpError extends SipError {

@@ -14,8 +14,15 @@ export interface RemoteFormat {
   channels: number;
 }
 
-/** The first plain RTP/AVP audio stream of a remote SDP, with every value checked. */
+/** The RTP profiles of an audio stream callhook reads: plain (RFC 3551) or secure (RFC 3711 §12). */
+export type RtpProfile = 'RTP/AVP' | 'RTP/SAVP';
+
+/** The first RTP/AVP or RTP/SAVP audio stream of a remote SDP, with every value checked. */
 export interface RemoteAudio {
+  /** The stream's transport protocol (RFC 4566 §5.14). */
+  profile: RtpProfile;
+  /** The stream's `a=crypto` values (RFC 4568 §9.1) as written, without `a=`, in the SDP's order; not yet checked. */
+  crypto: string[];
   /** Unicast IPv4 or IPv6 address the peer receives RTP on (RFC 4566 §5.7), or 0.0.0.0 (old-style hold). */
   address: string;
   /** 1–65535, or 0 for a rejected/disabled stream (RFC 3264 §5.1). */
@@ -45,7 +52,7 @@ const MAX_SDP_LINES = 500;
 const LINE = /^[a-z]=[^\0\r\n]*$/;
 
 /**
- * Reads the first RTP/AVP audio stream of an SDP (RFC 4566) and validates every value it uses: port
+ * Reads the first RTP/AVP or RTP/SAVP audio stream of an SDP (RFC 4566) and validates every value it uses: port
  * 0–65535, payload types 0–127, connection address a unicast IP of the stated family, ptime 1–1000 ms.
  * The structure comes from sdp-transform; the lines callhook uses are checked here first, since
  * sdp-transform skips what does not match its grammar instead of refusing it.
@@ -62,7 +69,8 @@ export function parseRemoteAudio(sdp: string): RemoteAudio {
   // Which m= section is the audio stream, and its checked port and formats.
   let section = -1;
   let audioSection = -1;
-  let stream: { port: number; payloadTypes: number[] } | undefined;
+  let stream: { port: number; payloadTypes: number[]; profile: RtpProfile } | undefined;
+  const crypto: string[] = [];
   for (const line of lines) {
     if (!LINE.test(line)) bad(`bad SDP line "${line.slice(0, 40)}"`);
     if (line.startsWith('m=')) {
@@ -75,8 +83,9 @@ export function parseRemoteAudio(sdp: string): RemoteAudio {
     const inScope = section === -1 || section === audioSection;
     if (inScope && line.startsWith('c=')) connectionAddress(line);
     if (inScope && section !== -1 && line.startsWith('a=rtpmap:')) rtpMap(line);
+    if (inScope && section !== -1 && line.startsWith('a=crypto:')) crypto.push(line.slice(2));
   }
-  if (!stream) throw new SdpError(304, 'no RTP/AVP audio stream in the SDP');
+  if (!stream) throw new SdpError(304, 'no RTP/AVP or RTP/SAVP audio stream in the SDP');
   const session = sdpTransform.parse(lines.join('\r\n') + '\r\n');
   const media = session.media[audioSection];
   if (!media) bad('the audio stream could not be read');
@@ -102,6 +111,8 @@ export function parseRemoteAudio(sdp: string): RemoteAudio {
   if (!Number.isInteger(rtcpPort) || rtcpPort < 0 || rtcpPort > 65535) bad(`rtcp port ${rtcpPort} is out of range 0-65535`);
   const rtcpAddress = media.rtcp?.address && (isIPv4(media.rtcp.address) || isIPv6(media.rtcp.address)) ? media.rtcp.address : address;
   return {
+    profile: stream.profile,
+    crypto,
     address,
     port: stream.port,
     payloadTypes: stream.payloadTypes,
@@ -123,17 +134,17 @@ function bad(why: string): never {
   throw new SdpError(399, why);
 }
 
-/** `m=audio <port>[/<count>] RTP/AVP <fmt>…`; undefined for other media or transports. */
-function audioStream(line: string): { port: number; payloadTypes: number[] } | undefined {
+/** `m=audio <port>[/<count>] RTP/AVP|RTP/SAVP <fmt>…`; undefined for other media or transports. */
+function audioStream(line: string): { port: number; payloadTypes: number[]; profile: RtpProfile } | undefined {
   const fields = line.slice(2).split(/ +/);
-  if (fields[0] !== 'audio' || fields[2] !== 'RTP/AVP') return undefined;
+  if (fields[0] !== 'audio' || (fields[2] !== 'RTP/AVP' && fields[2] !== 'RTP/SAVP')) return undefined;
   const portMatch = /^(\d{1,10})(?:\/\d{1,3})?$/.exec(fields[1] ?? '');
   if (!portMatch) bad(`bad media port "${(fields[1] ?? '').slice(0, 20)}"`);
   const port = Number(portMatch[1]);
   if (port > 65535) bad(`media port ${port} is out of range 0-65535`);
   const formats = fields.slice(3);
   if (formats.length === 0) bad('audio stream without payload types');
-  return { port, payloadTypes: formats.map(payloadType) };
+  return { port, payloadTypes: formats.map(payloadType), profile: fields[2] };
 }
 
 function payloadType(text: string): number {

@@ -43,13 +43,18 @@ export const SipMediaSchema = z.strictObject({
     .max(3_600, 'the RTP inactivity timeout is at most 3600 seconds')
     .default(45),
   /**
-   * SRTP with SDES keys (RFC 4568, RFC 3711): `none`, `sdes` (offer and accept it) or `required` (refuse calls
-   * without it). Only `none` is accepted until the SRTP module (`src/srtp`) is wired into calls.
+   * SRTP (RFC 3711) with SDES keys (RFC 4568 `a=crypto`, AES_CM_128_HMAC_SHA1_80 and _32), SRTCP too:
+   * - `none` (default): plain RTP/AVP; an RTP/SAVP offer is refused with 488.
+   * - `sdes`: best effort. Calling, callhook offers RTP/AVP with `a=crypto` keys: a peer that does SDES
+   *   answers with its key and media is SRTP, a plain peer ignores the keys and media is plain RTP (an
+   *   RTP/SAVP offer would fail against every plain peer, RFC 3264 §6). Called, it takes RTP/SAVP and
+   *   RTP/AVP offers with a usable key as SRTP and plain RTP/AVP offers as plain.
+   * - `required`: calling, callhook offers RTP/SAVP with keys and ends a call whose answer has no usable
+   *   key (ACK and BYE; `ended` failed, the detail says so); called, it refuses an offer without a usable
+   *   key with 488 Not Acceptable Here and a Warning saying why.
+   * Keys come from the line's random source (the system CSPRNG).
    */
-  encryption: z
-    .enum(['none', 'sdes', 'required'])
-    .default('none')
-    .refine((value) => value === 'none', 'line.media.encryption "sdes" and "required" (SRTP) are not yet wired to calls; leave it "none" for now'),
+  encryption: z.enum(['none', 'sdes', 'required'], { message: 'line.media.encryption is "none", "sdes" or "required"' }).default('none'),
   codecs: z
     .array(z.enum(CODEC_NAMES, { message: `line.media.codecs takes ${CODEC_NAMES.join(', ')} (G.722 is not available)` }))
     .min(1, `name at least one codec in line.media.codecs: ${CODEC_NAMES.join(', ')}`)

@@ -1,6 +1,6 @@
-import { ProtectionProfileAes128CmHmacSha1_80, RtpPacket, SrtcpSession, SrtpSession } from 'werift-rtp';
+import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession, type RtpHeader } from 'werift-rtp';
 import { SipError } from '../errors.js';
-import type { CryptoAttribute } from './crypto-attribute.js';
+import type { CryptoAttribute, SrtpSuite } from './crypto-attribute.js';
 import { ReplayWindow } from './replay-window.js';
 
 /** Packets through a transform, and those dropped (authentication failed, malformed, or replayed; RFC 3711 §3.3). */
@@ -18,53 +18,142 @@ const RTP_HEADER_BYTES = 12;
 const RTCP_HEADER_BYTES = 8;
 
 /**
+ * The length of an RTP header (RFC 3550 §5.1, §5.3.1): 12 bytes, the CSRC list, and a header extension
+ * when the X bit is set; all of it is authenticated, none of it encrypted (RFC 3711 §3.1). Throws a
+ * SipError when the header runs past the packet.
+ */
+function rtpHeaderBytes(packet: Buffer): number {
+  let bytes = RTP_HEADER_BYTES + 4 * (packet[0]! & 0x0f);
+  if (packet[0]! & 0x10) {
+    if (packet.length < bytes + 4) throw new SipError('malformed_message', 'RTP header extension runs past the packet');
+    bytes += 4 + 4 * packet.readUInt16BE(bytes + 2);
+  }
+  if (bytes > packet.length) throw new SipError('malformed_message', 'RTP header runs past the packet');
+  return bytes;
+}
+
+/** SRTP authentication tag of the `_32` suite in bytes (RFC 4568 §6.2.2; SRTCP keeps 80 bits there). */
+const SHORT_TAG_BYTES = 4;
+
+/** The parts of werift-rtp 0.8.9's SRTP context `decrypt` uses (not in its typings). */
+interface DecryptInternals {
+  srtpSSRCStates: Record<number, { ssrc: number; rolloverCounter: number; lastSequenceNumber: number }>;
+  updateRolloverCount(sequenceNumber: number, state: { rolloverCounter: number; lastSequenceNumber: number }): void;
+  cipher: { decryptRtp(packet: Buffer, rolloverCounter: number, header: object): [Buffer, unknown] };
+}
+
+/** The parts of werift-rtp 0.8.9's SRTP context that fix the RTP tag length (not in its typings). */
+interface TagLengthInternals {
+  cipher: { authTagLength: number; generateSrtpAuthTag(roc: number, ...buffers: Buffer[]): Buffer };
+}
+
+/**
+ * Makes an SRTP session of werift-rtp's AES_CM_128_HMAC_SHA1_80 profile use 32-bit RTP tags, i.e.
+ * AES_CM_128_HMAC_SHA1_32 (RFC 4568 §6.2.2, RFC 3711 §4.2: the tag is the leftmost bits of the same
+ * HMAC-SHA1 over the same input). Cipher, key derivation and the HMAC stay werift's; only the tag is cut.
+ * werift-rtp is pinned (0.8.9) because this reaches its internals; the SRTP test suite checks the result.
+ */
+function useShortRtpTag(session: SrtpSession): void {
+  for (const context of [session.localContext, session.remoteContext]) {
+    Object.defineProperty(context, 'rtpAuthTagLength', { value: SHORT_TAG_BYTES });
+    const cipher = (context as unknown as TagLengthInternals).cipher;
+    const fullTag = cipher.generateSrtpAuthTag.bind(cipher);
+    Object.defineProperty(cipher, 'authTagLength', { value: SHORT_TAG_BYTES });
+    cipher.generateSrtpAuthTag = (roc, ...buffers) => fullTag(roc, ...buffers).subarray(0, SHORT_TAG_BYTES);
+  }
+}
+
+/**
  * SRTP and SRTCP (RFC 3711) for one call leg, keyed by SDES (RFC 4568): our `a=crypto` key protects what
  * we send, the peer's key unprotects what we receive. The cipher and authentication are werift-rtp's SRTP
- * (AES-128 counter mode, HMAC-SHA1 80-bit tag) on Node's crypto; this class adds the SDES keys, a replay
- * window (§3.3.2), and never throws on received packets: a packet that fails authentication, is malformed
- * or is replayed is dropped (undefined) and counted.
+ * (AES-128 counter mode, HMAC-SHA1) on Node's crypto; this class adds the SDES keys, the 32-bit tag of
+ * AES_CM_128_HMAC_SHA1_32 (RFC 4568 §6.2.2), a replay window (RFC 3711 §3.3.2), and never throws on
+ * received packets: a packet that fails authentication, is malformed or is replayed is dropped
+ * (undefined) and counted.
  *
- * Only AES_CM_128_HMAC_SHA1_80 is accepted: werift-rtp 0.8.9 has no 32-bit tag, so `_32` is refused at
- * construction with a SipError naming the suite.
+ * Both sides use one suite (the answer's, RFC 4568 §7.1.3); keys with an MKI are refused at construction
+ * with a SipError.
  */
 export class SrtpTransform {
   readonly counters: SrtpCounters = { protectedRtp: 0, unprotectedRtp: 0, droppedRtp: 0, protectedRtcp: 0, unprotectedRtcp: 0, droppedRtcp: 0 };
   private readonly rtp: SrtpSession;
   private readonly rtcp: SrtcpSession;
   private readonly replay = new ReplayWindow();
+  private readonly keys: Buffer;
+
+  readonly suite: SrtpSuite;
+  /** Bytes an SRTP packet is longer than its RTP packet (the authentication tag). */
+  readonly rtpOverhead: number;
 
   constructor(local: CryptoAttribute, remote: CryptoAttribute) {
+    if (local.suite !== remote.suite) {
+      throw new SipError('sdp_unacceptable', `crypto suites differ: ${local.suite} (ours) and ${remote.suite} (the peer's); RFC 4568 §7.1.3 needs one`);
+    }
     for (const attribute of [local, remote]) {
-      if (attribute.suite !== 'AES_CM_128_HMAC_SHA1_80') {
-        throw new SipError('sdp_unacceptable', `crypto suite ${attribute.suite} is not supported for media yet (only AES_CM_128_HMAC_SHA1_80)`);
-      }
       if (attribute.mki !== undefined) throw new SipError('sdp_unacceptable', 'crypto keys with an MKI are not supported');
     }
+    this.suite = local.suite;
+    this.keys = Buffer.concat([local.masterKey, local.masterSalt, remote.masterKey, remote.masterSalt]);
     const config = {
       keys: { localMasterKey: local.masterKey, localMasterSalt: local.masterSalt, remoteMasterKey: remote.masterKey, remoteMasterSalt: remote.masterSalt },
       profile: ProtectionProfileAes128CmHmacSha1_80,
     };
     this.rtp = new SrtpSession(config);
+    if (local.suite === 'AES_CM_128_HMAC_SHA1_32') useShortRtpTag(this.rtp);
+    this.rtpOverhead = local.suite === 'AES_CM_128_HMAC_SHA1_32' ? SHORT_TAG_BYTES : 10;
     this.rtcp = new SrtcpSession(config);
+  }
+
+  /**
+   * This leg after the peer changed its key in a re-offer or re-answer while ours stayed (RFC 4568 §7.1.4):
+   * a new transform whose sending side is this one's SRTP and SRTCP contexts, so our stream's rollover
+   * counter and SRTCP index go on (RFC 3711 §3.3.1: the peer still knows our key and expects them to),
+   * and whose receiving side starts fresh under the new key. Throws a SipError like the constructor.
+   */
+  withRemoteKey(local: CryptoAttribute, remote: CryptoAttribute): SrtpTransform {
+    const next = new SrtpTransform(local, remote);
+    next.rtp.localContext = this.rtp.localContext;
+    next.rtcp.localContext = this.rtcp.localContext;
+    Object.assign(next.counters, { protectedRtp: this.counters.protectedRtp, protectedRtcp: this.counters.protectedRtcp });
+    return next;
+  }
+
+  /** Whether this transform protects what we send with this key (suite aside). */
+  sendsWith(local: CryptoAttribute): boolean {
+    return this.keys.subarray(0, 30).equals(Buffer.concat([local.masterKey, local.masterSalt]));
+  }
+
+  /** Whether this transform was made from these master keys and salts (suite aside). */
+  made(local: CryptoAttribute, remote: CryptoAttribute): boolean {
+    return this.keys.equals(Buffer.concat([local.masterKey, local.masterSalt, remote.masterKey, remote.masterSalt]));
   }
 
   /** Encrypts and authenticates an RTP packet we send (RFC 3711 §3.3); throws SipError for one that is not RTP. */
   protectRtp(packet: Buffer): Buffer {
     if (packet.length < RTP_HEADER_BYTES || packet[0]! >> 6 !== 2) throw new SipError('malformed_message', 'not an RTP packet');
-    const parsed = RtpPacket.deSerialize(packet);
-    const out = this.rtp.encrypt(parsed.payload, parsed.header);
+    const headerBytes = rtpHeaderBytes(packet);
+    // What werift's SRTP context reads of a header: SSRC and sequence number (RFC 3711 §4.1.1 IV, §3.3.1
+    // index) and the header bytes to authenticate. werift's own RtpHeader would parse and re-serialize
+    // the header bit by bit for every packet sent, the larger part of the cost here.
+    const header = {
+      ssrc: packet.readUInt32BE(8),
+      sequenceNumber: packet.readUInt16BE(2),
+      serializeSize: headerBytes,
+      serialize: () => packet.subarray(0, headerBytes),
+    } as unknown as RtpHeader;
+    const out = this.rtp.encrypt(packet.subarray(headerBytes), header);
     this.counters.protectedRtp++;
     return out;
   }
 
   /** Authenticates and decrypts a received SRTP packet; undefined (counted in `droppedRtp`) when it must be dropped. */
   unprotectRtp(packet: Buffer): Buffer | undefined {
-    if (packet.length < RTP_HEADER_BYTES + 10 || packet[0]! >> 6 !== 2) return this.dropRtp();
+    if (packet.length < RTP_HEADER_BYTES + this.rtpOverhead || packet[0]! >> 6 !== 2) return this.dropRtp();
     const ssrc = packet.readUInt32BE(8);
     const sequence = packet.readUInt16BE(2);
     if (!this.replay.fresh(ssrc, sequence)) return this.dropRtp();
     try {
-      const plain = this.rtp.decrypt(packet);
+      const plain = this.decrypt(packet, ssrc, sequence);
       this.replay.accept(ssrc, sequence);
       this.counters.unprotectedRtp++;
       return plain;
@@ -95,6 +184,27 @@ export class SrtpTransform {
       this.counters.droppedRtcp++;
       return undefined;
     }
+  }
+
+  /**
+   * werift's SrtpContext.decryptRtp with the header read from the bytes (as in `protectRtp`; werift's
+   * RtpHeader parse costs more than the cipher and HMAC together): the rollover counter is guessed on a
+   * copy of the SSRC's state by werift's own rule (RFC 3711 §3.3.1), werift's cipher authenticates and
+   * decrypts (throwing on a bad tag), and only then is the state kept, so a forged packet cannot move it.
+   * Throws for a packet that must be dropped.
+   */
+  private decrypt(packet: Buffer, ssrc: number, sequenceNumber: number): Buffer {
+    const context = this.rtp.remoteContext as unknown as DecryptInternals;
+    const payloadOffset = rtpHeaderBytes(packet);
+    if (payloadOffset > packet.length - this.rtpOverhead) throw new SipError('malformed_message', 'SRTP packet shorter than its header and tag');
+    const header = { ssrc, sequenceNumber, payloadOffset, padding: (packet[0]! & 0x20) !== 0, paddingSize: 0 };
+    const existing = context.srtpSSRCStates[ssrc];
+    const next = existing ? { ...existing } : { ssrc, rolloverCounter: 0, lastSequenceNumber: 0 };
+    context.updateRolloverCount(sequenceNumber, next);
+    const [plain] = context.cipher.decryptRtp(packet, next.rolloverCounter, header);
+    if (existing) Object.assign(existing, next);
+    else context.srtpSSRCStates[ssrc] = next;
+    return plain;
   }
 
   private dropRtp(): undefined {
