@@ -1,9 +1,12 @@
 /**
- * Cold start: `callhook --version` against a bare `node -e 0`, and `serve --demo` until its
- * `listening on` lines, with the server's RSS then. Medians of a few runs; ratios, no assertions.
+ * Cold start: `callhook --version` against a bare `node -e 0`, and `serve` until its `listening on`
+ * lines, with the server's RSS then: `--demo` (the simulator line) and a settings file with a SIP line
+ * and three Action URLs. Medians of a few runs; ratios, no assertions.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -24,15 +27,15 @@ function rssKiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }
 
-async function timeToListening(): Promise<{ ms: number; rssMiB: number }> {
+async function timeToListening(args: string[]): Promise<{ ms: number; rssMiB: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [MAIN, 'serve', '--demo', '--port', '0', '--data', ':memory:'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [MAIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   const ms = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('serve --demo not ready in 15 s')), 15_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.split('\n').filter((l) => l.startsWith('listening on ')).length === 2) {
+      if (out.split('\n').filter((l) => l.startsWith('listening on ')).length === (args.includes('--demo') ? 2 : 1)) {
         clearTimeout(timer);
         resolve(performance.now() - t0);
       }
@@ -44,22 +47,35 @@ async function timeToListening(): Promise<{ ms: number; rssMiB: number }> {
   return { ms, rssMiB };
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-start-'));
+const sipConfig = join(dir, 'callhook.json');
+writeFileSync(
+  sipConfig,
+  JSON.stringify({
+    actionUrls: { enabled: true, slots: ['inbound', 'connected', 'disconnected'].map((on) => ({ on, url: `http://127.0.0.1:9/${on}?guid=<$call_guid>` })) },
+    inbound: { enabled: true, listen: ['127.0.0.1'] },
+    line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: 0, transport: 'udp', autoAnswer: true },
+  }),
+);
+const SERVES = {
+  'serve --demo (simulator) → listening on (×2)': ['--demo', '--port', '0', '--data', ':memory:'],
+  'serve --config (SIP line, SQLite) → listening on': ['--config', sipConfig, '--port', '0', '--data', join(dir, 'data'), '--no-console'],
+};
+
 const node = Array.from({ length: RUNS }, () => timeSpawn(['-e', '0']));
 const version = Array.from({ length: RUNS }, () => timeSpawn([MAIN, '--version']));
-const serves = [];
-for (let i = 0; i < 5; i++) serves.push(await timeToListening());
-const rows = [
+const rows: { name: string; medianMs: number; ratioToNode: number; rssMiB?: number }[] = [
   { name: 'node -e 0 (baseline)', medianMs: round(median(node)), ratioToNode: 1 },
   { name: 'callhook --version', medianMs: round(median(version)), ratioToNode: round(median(version) / median(node)) },
-  {
-    name: 'serve --demo → listening on (×2)',
-    medianMs: round(median(serves.map((s) => s.ms))),
-    ratioToNode: round(median(serves.map((s) => s.ms)) / median(node)),
-  },
 ];
-console.log('\ncold start (medians)');
+for (const [name, args] of Object.entries(SERVES)) {
+  const serves = [];
+  for (let i = 0; i < RUNS; i++) serves.push(await timeToListening(args));
+  const ms = median(serves.map((s) => s.ms));
+  rows.push({ name, medianMs: round(ms), ratioToNode: round(ms / median(node)), rssMiB: round(median(serves.map((s) => s.rssMiB))) });
+}
+console.log('\ncold start (medians; RSS when ready)');
 console.table(rows);
-const rss = round(median(serves.map((s) => s.rssMiB)));
-console.log(`serve --demo RSS when ready: ${rss} MiB`);
+const rss = rows[2]!.rssMiB;
 mkdirSync('artifacts', { recursive: true });
 writeFileSync('artifacts/bench-cli.json', `${JSON.stringify({ at: new Date().toISOString(), node: process.version, rows, serveRssMiB: rss }, null, 2)}\n`);

@@ -2,15 +2,8 @@ import { CallhookError, type LinePlugin, type LineRoutesContext } from '@callhoo
 import { DeskPhoneLine } from './line/desk-phone-line.js';
 import { DeskPhoneLineSchema, type DeskPhoneSettings } from './settings.js';
 import { deskPhoneSetupText } from './setup.js';
+import { deskphoneSecrets, SETUP_ROUTE, type SetupRouteHost } from './setup-route.js';
 import { createDriver } from './vendors/create-driver.js';
-
-/** The part of an HTTP app (fastify) the plugin's route needs. */
-export interface SetupRouteHost {
-  get(path: string, handler: (request: { params: unknown }) => Promise<unknown>): unknown;
-}
-
-/** The path of the setup text route: `GET /api/v1/lines/:id/setup` → `{ ok: true, line, vendor, text }`. */
-export const SETUP_ROUTE = '/api/v1/lines/:id/setup';
 
 /**
  * The desk phone as a line plugin (`"type": "deskphone"`, hardware telephone mode). Settings:
@@ -31,13 +24,7 @@ export const deskphoneLinePlugin: LinePlugin<DeskPhoneSettings> = {
       driver: createDriver(settings, { clock: deps.clock, logger: deps.logger, ...(deps.random ? { random: deps.random } : {}) }),
     }),
   routes: (host, context) => registerSetupRoute(host as SetupRouteHost, context),
-  secrets: {
-    fields: ['password'],
-    // The password is the phone's admin login: not sent to another phone or user unless typed again.
-    account: (line) =>
-      `${String(line.username ?? '').toLowerCase()} at ${typeof line.url === 'string' ? line.url.toLowerCase().replace(/\/$/, '') : 'its phone'}`,
-    accountLabel: 'the phone url or username',
-  },
+  secrets: deskphoneSecrets,
 };
 
 /** What the setup route answers (`LineSetupReplySchema` of `@callhook/server/contract`). */
@@ -63,7 +50,14 @@ export function lineSetupReply(lines: readonly { id: string; line: unknown }[], 
   return { ok: true, line: settings.id, vendor: settings.vendor, text: deskPhoneSetupText(settings) };
 }
 
+export { SETUP_ROUTE, type SetupRouteHost } from './setup-route.js';
+
 /** Registers `GET /api/v1/lines/:id/setup` for the running desk-phone lines of `context`. */
 export function registerSetupRoute(host: SetupRouteHost, context: LineRoutesContext): void {
-  host.get(SETUP_ROUTE, async (request) => lineSetupReply(context.lines(), (request.params as { id?: unknown }).id));
+  host.get(SETUP_ROUTE, (request) => setupAnswer(request, context));
+}
+
+/** The answer of `GET /api/v1/lines/:id/setup` (see `lineSetupReply`); the lazy plugin's route calls it once loaded. */
+export async function setupAnswer(request: { params: unknown }, context: LineRoutesContext): Promise<LineSetupReply> {
+  return lineSetupReply(context.lines(), (request.params as { id?: unknown }).id);
 }

@@ -1,6 +1,7 @@
 import type { LinePlugin } from '@callhook/core';
 import { SipLine } from './line/sip-line.js';
 import { SipLineSchema, type SipLineSettings } from './settings/sip-line-schema.js';
+import { sipLineSecrets } from './sip-line-secrets.js';
 
 /**
  * The SIP user agent as a line plugin (`"type": "sip"`). A running SIP line takes no field live:
@@ -19,11 +20,5 @@ export const sipLinePlugin: LinePlugin<SipLineSettings & { id: string }> = {
       ...(deps.dataDir !== undefined ? { dataDir: deps.dataDir } : {}),
       ...(deps.callGuid ? { callGuid: deps.callGuid } : {}),
     }),
-  secrets: {
-    fields: ['password'],
-    // The password goes to the registrar (or the AOR's domain without one): a stored password is not
-    // sent on for another account or registrar unless it is typed again.
-    account: (line) => `${String(line.aor ?? '').toLowerCase()} via ${typeof line.registrar === 'string' ? line.registrar.toLowerCase() : 'its domain'}`,
-    accountLabel: 'the address of record or registrar',
-  },
+  secrets: sipLineSecrets,
 };

@@ -36,5 +36,10 @@ export interface AddOnContext {
 /** An edition's entry for an add-on: `create` returns null when the settings do not ask for it. */
 export interface AddOnPlugin {
   readonly name: string;
+  /**
+   * Loads what `create` needs for `settings` (an add-on whose code stays out of start-up unless the
+   * settings ask for it); the host awaits it before `create`. Absent: `create` needs nothing loaded.
+   */
+  load?(settings: LoadedSettings): Promise<void>;
   create(context: AddOnContext): EngineAddOn | null;
 }

@@ -54,6 +54,12 @@ export interface LineRoutesContext<Engine = unknown> {
 export interface LinePlugin<S extends LineSettings = LineSettings, Host = unknown> {
   readonly type: string;
   readonly settingsSchema: z.ZodObject;
+  /**
+   * Loads what `create` needs, for a plugin that keeps its line's code out of start-up until a line of
+   * its type is configured (the SIP stack for a simulator-only server). The host awaits it before it
+   * builds a line of this type; idempotent. Absent: `create` needs nothing loaded.
+   */
+  load?(): Promise<void>;
   create(settings: S, deps: LineDeps): Line;
   routes?(host: Host, context: LineRoutesContext): void;
   restartNeeded?(before: S, after: S): string[];
@@ -70,3 +76,9 @@ export interface LineSecrets {
 
 /** The part of a plugin settings validation needs (editions that only check settings pass these). */
 export type LineSchemaSource = Pick<LinePlugin, 'type' | 'settingsSchema' | 'secrets'>;
+
+/** Loads the plugins (`LinePlugin.load`) of the line types in `lines`, each once; plugins without `load` are ready as they are. */
+export async function loadLinePlugins(plugins: readonly Pick<LinePlugin, 'type' | 'load'>[], lines: readonly { type: string }[]): Promise<void> {
+  const types = new Set(lines.map((line) => line.type));
+  await Promise.all(plugins.filter((plugin) => types.has(plugin.type)).map((plugin) => plugin.load?.()));
+}

@@ -1,5 +1,4 @@
 import type { BrowserOpener } from '@callhook/core';
-import open from 'open';
 
 /** True on a desktop session where a browser can be shown. */
 export function hasDesktopSession(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -21,6 +20,8 @@ export const headlessBrowser: BrowserOpener = {
 /** Opens URLs with the desktop's default browser (xdg-open and friends, through `open`). */
 export const desktopBrowser: BrowserOpener = {
   async open(url) {
+    // Loaded when a slot first opens a page: most servers never do.
+    const { default: open } = await import('open');
     const child = await open(url);
     child.unref();
   },

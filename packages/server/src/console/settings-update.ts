@@ -6,6 +6,8 @@ import {
   silentLogger,
   type Clock,
   type Engine,
+  type Line,
+  type LineSettings,
   type LoadedSettings,
   type Logger,
   type MaskedSettings,
@@ -15,7 +17,7 @@ import {
 import { cryptoRandom, systemClock } from '@callhook/node';
 import { createLine } from '../lines/create-lines.js';
 import { headlessEdition } from '../lines/headless-edition.js';
-import { editionLimits, type ServerEdition } from '../lines/server-edition.js';
+import { editionLimits, pluginOf, type ServerEdition } from '../lines/server-edition.js';
 import { exposureProblem } from '../runtime/exposure.js';
 import type { SettingsStore } from '../settings/settings-file.js';
 import { planLineChanges } from './line-changes.js';
@@ -118,8 +120,13 @@ export async function applyLoadedSettings(engine: Engine, loaded: LoadedSettings
     }
   };
   for (const id of changes.remove) await step('stop it', id, () => engine.removeLine(id));
-  for (const settings of changes.replace) await step('rebuild it', settings.id, () => engine.replaceLine(settings.id, createLine(settings, edition, deps)));
-  for (const settings of changes.add) await step('start it', settings.id, () => engine.addLine(settings.id, createLine(settings, edition, deps)));
+  // A line type not running yet may first have to load its plugin's code (`LinePlugin.load`).
+  const build = async (settings: LineSettings): Promise<Line> => {
+    await pluginOf(edition, settings.type)?.load?.();
+    return createLine(settings, edition, deps);
+  };
+  for (const settings of changes.replace) await step('rebuild it', settings.id, async () => engine.replaceLine(settings.id, await build(settings)));
+  for (const settings of changes.add) await step('start it', settings.id, async () => engine.addLine(settings.id, await build(settings)));
   for (const settings of changes.apply) await step('apply its settings', settings.id, async () => engine.lines.get(settings.id)?.applySettings?.(settings));
   return { restartFields };
 }

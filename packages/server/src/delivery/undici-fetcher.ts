@@ -1,6 +1,6 @@
 import type { Cancellation, FetchRequest, FetchResponse, Fetcher } from '@callhook/core';
 import { systemClock } from '@callhook/node';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { ResponseSink, type SinkResult } from './response-sink.js';
 import { SIGNATURE_HEADER, signatureHeader } from './signature.js';
 import { trustedCertificates, type CaOption } from './trust-store.js';
@@ -44,24 +44,31 @@ function onlyHeaders(headers: Record<string, string>, names: Set<string>): Recor
  * scheme, host or port — drops every slot header and the signature), capped body reads, HMAC signing.
  */
 export class UndiciFetcher implements Fetcher {
-  private readonly agent: Agent;
+  /** undici and its connection pool are loaded with the first request: start-up does not wait for them. */
+  private agent: Promise<Agent> | null = null;
+  private readonly agentOptions: Agent.Options;
   private readonly maxRedirects: number;
   private readonly maxBodyBytes: number;
   private readonly now: () => number;
 
   constructor(options: UndiciFetcherOptions = {}) {
     const responseTimeout = options.responseTimeoutMs ?? 130_000;
-    this.agent = new Agent({
+    this.agentOptions = {
       connections: options.connectionsPerOrigin ?? 64,
       keepAliveTimeout: 10_000,
       keepAliveMaxTimeout: 60_000,
       headersTimeout: responseTimeout,
       bodyTimeout: responseTimeout,
       connect: { timeout: options.connectTimeoutMs ?? 5_000, ca: trustedCertificates(options.ca), rejectUnauthorized: true },
-    });
+    };
     this.maxRedirects = options.maxRedirects ?? 3;
     this.maxBodyBytes = options.maxBodyBytes ?? 64 * 1024;
     this.now = options.now ?? systemClock.now;
+  }
+
+  private pool(): Promise<Agent> {
+    this.agent ??= import('undici').then(({ Agent }) => new Agent(this.agentOptions));
+    return this.agent;
   }
 
   async fetch(req: FetchRequest): Promise<FetchResponse> {
@@ -91,12 +98,13 @@ export class UndiciFetcher implements Fetcher {
     }
   }
 
-  private send(url: string, method: string, headers: Record<string, string>, body: string | undefined, cancellation: Cancellation): Promise<SinkResult> {
+  private async send(url: string, method: string, headers: Record<string, string>, body: string | undefined, cancellation: Cancellation): Promise<SinkResult> {
+    const agent = await this.pool();
     return new Promise((resolve, reject) => {
       const sink = new ResponseSink(this.maxBodyBytes, cancellation, resolve, reject);
       try {
         const target = new URL(url);
-        this.agent.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method, headers, body }, sink);
+        agent.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method, headers, body }, sink);
       } catch (error) {
         sink.fail(error instanceof Error ? error : new Error(String(error)));
       }
@@ -104,12 +112,12 @@ export class UndiciFetcher implements Fetcher {
   }
 
   /** Waits for requests in flight, then closes every connection. */
-  close(): Promise<void> {
-    return this.agent.close();
+  async close(): Promise<void> {
+    await (await this.agent)?.close();
   }
 
   /** Ends every request in flight (they reject) and closes every connection now. */
-  destroy(): Promise<void> {
-    return this.agent.destroy();
+  async destroy(): Promise<void> {
+    await (await this.agent)?.destroy();
   }
 }

@@ -9,15 +9,12 @@ import {
   type TimerHandle,
 } from '@callhook/core';
 import { systemClock } from '@callhook/node';
-import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { hostname } from 'node:os';
 import type { ServerJournal } from './journal-factory.js';
-import { migrateJournal } from './journal-migrations.js';
 import type { JournalOp, JournalQuery, QuarantineReport, RawOutboxPage } from './journal-protocol.js';
 import type { JournalTables } from './journal-schema.js';
-import { createJournalStore } from './journal-store.js';
-import { checkOutboxKey } from './outbox-key-check.js';
+import type { createJournalStore } from './journal-store.js';
 import { outboxKey } from './outbox-seal.js';
 import { WriteSequence } from './write-sequence.js';
 
@@ -60,6 +57,20 @@ export function defaultInstanceName(): string {
 
 type Store = ReturnType<typeof createJournalStore>;
 
+/** The Kysely database over a pg pool, with both libraries loaded on first use. */
+async function connect(options: PostgresJournalOptions, instance: string, onPoolError: (error: Error) => void): Promise<Kysely<JournalTables>> {
+  const [{ Kysely, PostgresDialect }, { default: pg }] = await Promise.all([import('kysely'), import('pg')]);
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: Math.max(2, options.poolSize ?? 4),
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    application_name: `callhook ${instance}`.slice(0, 63),
+  });
+  // An idle connection the server ends (a restart) is dropped from the pool; the next query opens another.
+  pool.on('error', onPoolError);
+  return new Kysely<JournalTables>({ dialect: new PostgresDialect({ pool }) });
+}
+
 /**
  * Core's Journal in PostgreSQL, for several instances sharing one call history, delivery log and
  * outbox. Same schema, migrations and queries as the SQLite journal (Kysely's PostgreSQL dialect over
@@ -83,7 +94,8 @@ export class PostgresJournal implements ServerJournal {
   private readonly leaseMs: number;
   private readonly clock: Clock;
   private readonly onBadEntry: NonNullable<PostgresJournalOptions['onBadEntry']>;
-  private readonly db: Kysely<JournalTables>;
+  /** Kysely and pg are loaded with the first connection: a server on SQLite never loads them. */
+  private readonly db: Promise<Kysely<JournalTables>>;
   private readonly writes: WriteSequence<JournalOp>;
   private readonly openReply: Promise<Store>;
   private store: Store | null = null;
@@ -98,15 +110,8 @@ export class PostgresJournal implements ServerJournal {
     this.clock = options.clock ?? systemClock;
     this.onBadEntry = options.onBadEntry ?? (() => undefined);
     const onWriteError = options.onWriteError ?? (() => undefined);
-    const pool = new pg.Pool({
-      connectionString: options.url,
-      max: Math.max(2, options.poolSize ?? 4),
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-      application_name: `callhook ${this.instance}`.slice(0, 63),
-    });
-    // An idle connection the server ends (a restart) is dropped from the pool; the next query opens another.
-    pool.on('error', (error) => onWriteError(new Error(`journal ${this.where}: connection lost: ${error.message}`)));
-    this.db = new Kysely<JournalTables>({ dialect: new PostgresDialect({ pool }) });
+    this.db = connect(options, this.instance, (error) => onWriteError(new Error(`journal ${this.where}: connection lost: ${error.message}`)));
+    this.db.catch(() => undefined); // reported by `opened()` through `open`
     this.writes = new WriteSequence<JournalOp>({
       apply: async (ops) => (await this.openReply).writeBatch(ops),
       describe: (message) => new Error(`journal ${this.where}: write failed: ${message}`),
@@ -119,9 +124,16 @@ export class PostgresJournal implements ServerJournal {
   private async open(options: PostgresJournalOptions): Promise<Store> {
     try {
       const key = outboxKey(options.keyFile);
-      await migrateJournal(this.db, { key, dialect: 'postgres' });
-      await checkOutboxKey(this.db, key, options.keyFile);
-      const store = createJournalStore(this.db, {
+      const [db, { sql }, { migrateJournal }, { checkOutboxKey }, { createJournalStore }] = await Promise.all([
+        this.db,
+        import('kysely'),
+        import('./journal-migrations.js'),
+        import('./outbox-key-check.js'),
+        import('./journal-store.js'),
+      ]);
+      await migrateJournal(db, { key, dialect: 'postgres' });
+      await checkOutboxKey(db, key, options.keyFile);
+      const store = createJournalStore(db, {
         key,
         keepCalls: options.keepCalls ?? 10_000,
         keepDeliveries: options.keepDeliveries ?? 50_000,
@@ -228,7 +240,8 @@ export class PostgresJournal implements ServerJournal {
     } catch {
       // Nothing to write to a database that never opened, or one that went away: leases run out on their own.
     }
-    await this.db.destroy();
+    const db = await this.db.catch(() => null);
+    await db?.destroy();
   }
 
   private quarantine(position: number, id: string, reason: string): void {

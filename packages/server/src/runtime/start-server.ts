@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
   Engine,
+  loadLinePlugins,
   silentLogger,
   standardSinks,
   type BrowserOpener,
@@ -124,6 +125,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Lines name their files (call recordings) by the engine's call GUID; the engine is made after them.
   const made: { engine?: Engine } = {};
   const fileDataDir = options.dataDir === ':memory:' ? undefined : options.dataDir;
+  // Plugins and add-ons that keep their code out of start-up load it now if the settings use them.
+  await Promise.all([
+    options.lines ? undefined : loadLinePlugins(edition.linePlugins, settings.settings.lines),
+    ...(edition.addOns ?? []).map((plugin) => plugin.load?.(settings!)),
+  ]);
   const lines =
     options.lines ??
     createLines(settings.settings.lines, edition, {

@@ -187,6 +187,11 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
     this.closed = true;
     this.rtp?.close();
     void this.opening?.then((rtp) => rtp.close());
+    // sip.js keeps the session (and so this handler) for up to 64×T1 after the call ends (the INVITE
+    // server transaction's Timer L, RFC 6026): the closed stream, its audio path and buffers go now.
+    this.rtp = undefined;
+    this.opening = undefined;
+    this.remoteOffer = undefined;
   }
 
   /** `ourDirection` is from our point of view; `keys` are the exchange's SRTP keys (undefined: plain RTP). */
@@ -222,7 +227,10 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
       this.opening = undefined; // a later attempt may find a free descriptor
       throw error;
     }
-    if (this.closed) rtp.close();
+    if (this.closed) {
+      rtp.close();
+      return rtp;
+    }
     if (this.dialogConfirmed) rtp.confirm();
     this.rtp = rtp;
     return rtp;
