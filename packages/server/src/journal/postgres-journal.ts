@@ -16,6 +16,7 @@ import type { JournalOp, JournalQuery, QuarantineReport, RawOutboxPage } from '.
 import type { JournalTables } from './journal-schema.js';
 import type { createJournalStore } from './journal-store.js';
 import { outboxKey } from './outbox-seal.js';
+import type { RetentionResult } from './retention.js';
 import { WriteSequence } from './write-sequence.js';
 
 /** Options of a `PostgresJournal`. */
@@ -216,6 +217,18 @@ export class PostgresJournal implements ServerJournal {
   async recentDeliveries(limit: number, callGuid?: string): Promise<DeliveryRecord[]> {
     const query: JournalQuery = callGuid === undefined ? { query: 'deliveries', limit } : { query: 'deliveries', limit, callGuid };
     return (await this.read((store) => store.query(query))) as DeliveryRecord[];
+  }
+
+  /**
+   * Retention (`journal.keepDays`): removes call-history and delivery-log rows older than `before`
+   * (epoch ms) for every instance sharing the database, after this instance's writes before it; the
+   * outbox is never touched. Instances may run it at once: each pass deletes in its own transaction.
+   * The delivery log is read in the order rows were written (as the SQLite journal does) up to the first
+   * row that is not old yet: with several instances writing, a row of one written just after a newer row
+   * of another goes at the next hourly pass that finds everything before it old.
+   */
+  async removeOlderThan(before: number): Promise<RetentionResult> {
+    return (await this.inSequence((store) => store.query({ query: 'removeOlderThan', before }))) as RetentionResult;
   }
 
   /** Settles once connected and migrated; rejects in one line (URL password masked) when not. */

@@ -11,7 +11,7 @@ import { MIGRATIONS, migrateJournal } from '../../src/journal/journal-migrations
 import type { JournalTables } from '../../src/journal/journal-schema.js';
 import { pendingDelivery } from '../support/pending-delivery.js';
 
-import { contractCall, journalContract, type JournalKit } from './journal-contract.js';
+import { contractCall, contractRecord, journalContract, type JournalKit } from './journal-contract.js';
 
 let cluster: PostgresCluster;
 let databases = 0;
@@ -141,6 +141,43 @@ describe('PostgresJournal schema', () => {
     await expect(journal.recentCalls(1)).rejects.toThrow(/ECONNREFUSED/);
     for (const error of errors) expect(error.message).not.toContain('s3cret-pw');
     await journal.close();
+  });
+
+  it('removes call history and delivery log rows older than keepDays for every instance, never the outbox (journal.keepDays)', async () => {
+    const db = await freshDatabase();
+    const [a, b] = [journalOn(db, { instance: 'a' }), journalOn(db, { instance: 'b' })];
+    await Promise.all([a.opened(), b.opened()]);
+    const now = Date.UTC(2026, 10, 29, 12);
+    const day = 86_400_000;
+    // Rows arrive in about the order of their times, as in use: the old ones first, then the fresh.
+    const write = async (rows: readonly (readonly [PostgresJournal, string, number])[], total: number) => {
+      for (const [journal, guid, at] of rows) {
+        journal.recordCall(contractCall(guid, new Date(at).toISOString()));
+        journal.recordDelivery({ ...contractRecord(guid, 1), at });
+      }
+      await waitFor(async () => (await a.recentCalls(10)).length === total && (await a.recentDeliveries(10)).length === total, 'the rows written');
+    };
+    await write(
+      [
+        [a, 'old-a', now - 10 * day],
+        [b, 'old-b', now - 8 * day],
+      ],
+      2,
+    );
+    await write(
+      [
+        [a, 'fresh-a', now - 2 * day],
+        [b, 'fresh-b', now - day],
+      ],
+      4,
+    );
+    const pending = pendingDelivery('http://x/pending');
+    b.enqueueDelivery(pending);
+    expect(await a.removeOlderThan(now - 7 * day)).toEqual({ calls: 2, deliveries: 2 });
+    expect((await b.recentCalls(10)).map((call) => call.guid).sort()).toEqual(['fresh-a', 'fresh-b']);
+    expect((await b.recentDeliveries(10)).map((record) => record.callGuid).sort()).toEqual(['fresh-a', 'fresh-b']);
+    expect(await b.removeOlderThan(now - 7 * day)).toEqual({ calls: 0, deliveries: 0 });
+    expect((await b.pendingDeliveries()).map((delivery) => delivery.id)).toEqual([pending.id]);
   });
 
   it('is what the factory makes for a postgres spec, its key in the data directory', async () => {
