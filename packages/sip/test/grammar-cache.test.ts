@@ -26,6 +26,10 @@ const samples: [string, string][] = [
   ['CSeq', '1 INVITE'],
   ['Content_Length', '123'],
   ['Name_Addr_Header', '"Bob" <sip:bob@h;lr>;tag=x'],
+  ['Name_Addr_Header', '"Bob" <sip:bob@h;lr>;tag=y;x-after=1'],
+  ['Name_Addr_Header', '"Bob" <sip:bob@h;lr>;x-before=1;tag=z'],
+  ['Call_ID', '1-2345@127.0.0.1'],
+  ['Call_ID', 'bad call id'],
   ['From', 'not a header <<'],
 ];
 

@@ -13,8 +13,8 @@ import { Grammar } from 'sip.js';
 type Parse = (input: string, startRule: string) => unknown;
 
 const MAX_ENTRIES = 512;
-/** Cheap rules (a number or the text itself) whose values are mostly unique: not worth a key. */
-const UNCACHED = new Set(['Call_ID']);
+/** Rules whose value ends in a tag parameter that changes call by call (From, To, and a From read as a name-addr). */
+const TAGGED = new Set(['From', 'To', 'Name_Addr_Header']);
 /** RFC 3261 token characters: a value the grammar would accept as a branch or a tag. */
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 const PLACEHOLDER = 'x';
@@ -27,13 +27,8 @@ export function installGrammarCache(): void {
   const parse: Parse = Grammar.parse.bind(Grammar);
   const memo = new Map<string, unknown>();
   Grammar.parse = ((input: string, startRule: string): unknown => {
-    if (typeof input !== 'string' || UNCACHED.has(startRule)) return parse(input, startRule);
-    const variable =
-      startRule === 'Via'
-        ? variablePart(input, ';branch=', false)
-        : startRule === 'From' || startRule === 'To'
-          ? variablePart(input, ';tag=', true)
-          : undefined;
+    if (typeof input !== 'string') return parse(input, startRule);
+    const variable = startRule === 'Via' ? variablePart(input, ';branch=', false) : TAGGED.has(startRule) ? variablePart(input, ';tag=', true) : undefined;
     const key = `${startRule}\n${variable ? variable.key : input}`;
     let parsed = memo.get(key);
     if (parsed === undefined) {
