@@ -65,14 +65,6 @@ const REPLY_TIMEOUT_MS = 30_000;
  */
 const OPS_PER_BATCH = 256;
 const BATCHES_IN_FLIGHT = 2;
-/**
- * How long a write nothing waits for (a call snapshot, a delivery record, a completed entry) may wait
- * to share a transaction with later ones. Each commit costs the worker far more than each op in it
- * (WAL pages, the transaction's round trips): posted at the end of each turn, a call's dozen ops went
- * as a dozen commits. An outbox entry a delivery waits for is still posted at once, taking the
- * waiting ops with it; reads and close post everything first, so no read sees less than before.
- */
-const LAZY_POST_MS = 20;
 
 /** Failed write batches remembered, so a delivery whose entry was lost is told so; merged when adjacent. */
 const FAILED_RANGES_KEPT = 64;
@@ -113,7 +105,6 @@ export class SqliteJournal implements Journal, History {
   private readonly onBadEntry: NonNullable<SqliteJournalOptions['onBadEntry']>;
   private ops: JournalOp[] = [];
   private postScheduled: NodeJS.Immediate | null = null;
-  private lazyPost: TimerHandle | null = null;
   // Ops are counted from the first write: how many were written, posted and committed.
   private writtenOps = 0;
   private postedOps = 0;
@@ -283,8 +274,7 @@ export class SqliteJournal implements Journal, History {
     if (this.closed) return false;
     this.ops.push(op);
     this.writtenOps++;
-    if (op[0] === 'enqueue') this.postScheduled ??= setImmediate(() => this.post());
-    else this.lazyPost ??= this.clock.setTimeout(() => this.post(), LAZY_POST_MS);
+    this.postScheduled ??= setImmediate(() => this.post());
     return true;
   }
 
@@ -292,8 +282,6 @@ export class SqliteJournal implements Journal, History {
   private post(limit = BATCHES_IN_FLIGHT): void {
     if (this.postScheduled) clearImmediate(this.postScheduled);
     this.postScheduled = null;
-    if (this.lazyPost) this.clock.clearTimeout(this.lazyPost);
-    this.lazyPost = null;
     while (this.ops.length > 0 && this.batchesInFlight < limit && !this.closed) {
       const ops = this.ops.length <= OPS_PER_BATCH ? this.ops : this.ops.slice(0, OPS_PER_BATCH);
       this.ops = ops === this.ops ? [] : this.ops.slice(OPS_PER_BATCH);
@@ -363,10 +351,7 @@ export class SqliteJournal implements Journal, History {
     }
     this.waiters = waiting;
     if (waiting.length === 0) this.worker.unref();
-    // Go on at once with what a delivery waits for, a full batch, or what a post left behind (the
-    // batches in flight were at their limit); writes nothing waits for keep their lazy post.
-    const behind = this.ops.length > 0 && this.lazyPost === null && this.postScheduled === null;
-    if (behind || this.ops.length >= OPS_PER_BATCH || waiting.some((waiter) => waiter.upTo > this.postedOps)) this.post();
+    this.post();
   }
 
   private rememberFailure(from: number, to: number, error: Error): void {
