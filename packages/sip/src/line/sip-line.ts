@@ -40,6 +40,7 @@ import { dialTarget } from './target-uri.js';
 import { outgoingInviteDelegate } from './outgoing-call.js';
 import { delay, withTimeout } from './with-timeout.js';
 import { createUserAgent } from './user-agent-factory.js';
+import { installGrammarCache } from '../message/grammar-cache.js';
 import { chooseLineAddress, firstHop, type LineAddress } from './line-address.js';
 
 export interface SipLineDeps {
@@ -183,6 +184,7 @@ export class SipLine implements Line {
       this.setStatus({ state: 'failed', detail: `cannot listen on ${transport} ${bindAddress}:${port}: ${(error as Error).message}` });
       throw new CallhookError('line_error', this.events.status.detail);
     }
+    installGrammarCache();
     const userAgent = createUserAgent({
       settings: this.settings,
       endpoint: this.endpoint,

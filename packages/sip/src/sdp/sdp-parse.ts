@@ -60,6 +60,27 @@ const LINE = /^[a-z]=[^\0\r\n]*$/;
  * no usable audio stream, 399 for syntax or range errors.
  */
 export function parseRemoteAudio(sdp: string): RemoteAudio {
+  const known = parsed.get(sdp);
+  if (known) return copyOf(known);
+  const audio = parseUncached(sdp);
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(sdp, audio);
+  return copyOf(audio);
+}
+
+/**
+ * Offers read before: an INVITE's SDP is read by the offer check and again by the session description
+ * handler, and one peer's offers are often the same text call after call. Bounded; only SDPs that
+ * parsed (a bad one throws again, the same way). Callers get their own copy of the mutable parts.
+ */
+const parsed = new Map<string, RemoteAudio>();
+const MAX_PARSED = 64;
+
+function copyOf(audio: RemoteAudio): RemoteAudio {
+  return { ...audio, payloadTypes: [...audio.payloadTypes], encodings: new Map(audio.encodings), formats: new Map(audio.formats) };
+}
+
+function parseUncached(sdp: string): RemoteAudio {
   const lines = sdp
     .split(/\r?\n/)
     .map((line) => line.trim())

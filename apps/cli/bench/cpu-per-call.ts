@@ -1,0 +1,285 @@
+/**
+ * CPU per call, side by side in one run: sipp's uac offers the same bounded number of calls at the same
+ * rates to (a) `callhook serve` with the SIP line (autoAnswer, journal, three Action URLs counted at a
+ * loopback receiver), (b) baresip auto-answering with an 8 kHz WAV as its microphone (aufile, so both
+ * send RTP; no sound card — `alsa,null` would spin device threads and measure the device) and (c) sipp's
+ * own uas (signalling only). CPU is user + system time of the answering process from /proc/<pid>/stat
+ * over the calls, so a loaded, shared machine changes wall time but not the figure much. A fresh
+ * answering process per step. No assertions.
+ *
+ * BENCH_CPU_RATES (default 100,200), BENCH_CPU_CALLS (default 2000 per step), BENCH_CPU_REPEAT (1),
+ * BENCH_CPU_ONLY (callhook,baresip,sipp), BENCH_CPU_PROF=<dir>: write a V8 CPU profile of each serve run,
+ * BENCH_CPU_BASELINE=<label>=<another build's apps/cli/dist/main.js>[,…]: also run those builds in each step,
+ * to compare before and after in the same run (the first is the baseline of the ratios).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freeSipPort, sippBinary } from '../test/support/sipp.js';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const RATES = (process.env.BENCH_CPU_RATES ?? '100,200').split(',').map(Number);
+const CALLS = Number(process.env.BENCH_CPU_CALLS ?? 2_000);
+const REPEAT = Number(process.env.BENCH_CPU_REPEAT ?? 1);
+const ONLY = (process.env.BENCH_CPU_ONLY ?? 'callhook,baresip,sipp').split(',');
+const PROF = process.env.BENCH_CPU_PROF ? resolvePath(process.env.BENCH_CPU_PROF) : undefined;
+const BASELINES = (process.env.BENCH_CPU_BASELINE ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((entry) => ({ label: entry.split('=')[0]!, main: resolvePath(entry.split('=').slice(1).join('=')) }));
+const HOLD_MS = 200;
+const ACTIONS = ['inbound', 'connected', 'disconnected'];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/**
+ * CPU ms per thread so far, by id, named by what it is: the main thread, node's workers (the journal),
+ * V8's platform threads (GC helpers, compilers), libuv's pool.
+ */
+function threadCpuMs(pid: number): Map<string, number> {
+  const byThread = new Map<string, number>();
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+      const name = task === String(pid) ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byThread.set(`${name}#${task}`, ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+    } catch {
+      // the thread ended
+    }
+  }
+  return byThread;
+}
+
+/** User + system CPU ms of a process (all its threads) so far. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+async function countingReceiver() {
+  const counts = new Map<string, number>();
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const action = (req.url ?? '').split('?')[0]!.slice(1);
+      counts.set(action, (counts.get(action) ?? 0) + 1);
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, counts, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** sipp's uac: `calls` calls at `rate`/s held HOLD_MS, bounded in time. */
+async function sippUac(target: string, calls: number, rate: number) {
+  const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
+  const args = ['-sn', 'uac', target, '-s', '303', '-i', '127.0.0.1', '-p', String(port), '-cp', String(control), '-mp', String(media)];
+  args.push('-m', String(calls), '-r', String(rate), '-d', String(HOLD_MS), '-l', String(rate * 5), '-nostdin');
+  args.push('-timeout', `${Math.ceil(calls / rate) + 60}s`, '-timeout_error');
+  const started = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-sipp-'));
+  const child = spawn(sippBinary(), args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-6_000)));
+  await new Promise((resolve) => child.on('close', resolve));
+  rmSync(dir, { recursive: true, force: true });
+  const counter = (name: string) => Number(new RegExp(`${name}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`).exec(out)?.[1] ?? NaN);
+  return { seconds: (performance.now() - started) / 1000, successful: counter('Successful call'), failed: counter('Failed call') };
+}
+
+async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await Promise.race([exited, sleep(10_000)]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+interface Row {
+  answerer: string;
+  rate: number;
+  calls: number;
+  successful: number;
+  failed: number;
+  achievedPerS: number;
+  cpuMsPerCall: number;
+  note?: string;
+}
+
+async function callhook(rate: number, calls: number, main = MAIN, label = 'callhook serve'): Promise<Row> {
+  const receiver = await countingReceiver();
+  const sipPort = await freeSipPort();
+  const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-cpu-'));
+  const config = join(dir, 'callhook.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      actionUrls: { enabled: true, slots: ACTIONS.map((on) => ({ on, url: `${receiver.url}/${on}?guid=<$call_guid>&from=<$remote_party>` })) },
+      inbound: { enabled: true, listen: ['127.0.0.1'] },
+      line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: sipPort, transport: 'udp', autoAnswer: true },
+    }),
+  );
+  const nodeArgs = PROF ? ['--cpu-prof', '--cpu-prof-dir', PROF, '--cpu-prof-name', `serve-${rate}-${Date.now()}.cpuprofile`] : [];
+  const serve = spawn(process.execPath, [...nodeArgs, main, 'serve', '--config', config, '--data', join(dir, 'data'), '--port', '0', '--no-console'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('serve not ready in 15 s')), 15_000);
+    serve.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  await sleep(1_000); // past start-up work
+  const before = cpuMs(serve.pid!);
+  const threadsBefore = threadCpuMs(serve.pid!);
+  const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, rate);
+  const until = Date.now() + 30_000;
+  while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < sipp.successful) && Date.now() < until) await sleep(50);
+  const used = cpuMs(serve.pid!) - before;
+  // The busiest threads; the rest (idle V8 and libuv threads) summed.
+  const perThread = [...threadCpuMs(serve.pid!)]
+    .map(([id, ms]) => [id.split('#')[0]!, (ms - (threadsBefore.get(id) ?? 0)) / calls] as const)
+    .sort((a, b) => b[1] - a[1]);
+  const rest = perThread.slice(4).reduce((sum, [, ms]) => sum + ms, 0);
+  const threads = [...perThread.slice(0, 4).map(([name, ms]) => `${name} ${round(ms)}`), `others ${round(rest)}`].join(', ');
+  await stop(serve);
+  await receiver.close();
+  rmSync(dir, { recursive: true, force: true });
+  const received = ACTIONS.reduce((sum, a) => sum + (receiver.counts.get(a) ?? 0), 0);
+  return row(label, rate, calls, sipp, used, `${received}/${calls * ACTIONS.length} Action URLs; ms/call by thread: ${threads}`);
+}
+
+/** One second of a 400 Hz tone, mono 16-bit 8 kHz: baresip's microphone. */
+function toneWav(path: string): void {
+  const samples = 8_000;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(8_000, 24);
+  wav.writeUInt32LE(16_000, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(8_000 * Math.sin((2 * Math.PI * 400 * i) / 8_000)), 44 + i * 2);
+  writeFileSync(path, wav);
+}
+
+async function baresip(rate: number, calls: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-baresip-'));
+  toneWav(join(dir, 'tone.wav'));
+  for (let attempt = 0; ; attempt++) {
+    const sipPort = await freeSipPort();
+    const row = await baresipOn(dir, sipPort, rate, calls);
+    if (row || attempt === 4) {
+      rmSync(dir, { recursive: true, force: true });
+      if (!row) throw new Error('baresip did not start in 5 tries');
+      return row;
+    }
+  }
+}
+
+/** One baresip on `sipPort`; undefined when it did not stay up (it also binds SIP over TLS on sipPort + 1). */
+async function baresipOn(dir: string, sipPort: number, rate: number, calls: number): Promise<Row | undefined> {
+  // No audio_player: there is no sound card, and the aufile module only plays a source. Without a
+  // player baresip still answers, and sends the WAV as RTP.
+  writeFileSync(
+    join(dir, 'config'),
+    [
+      'poll_method epoll',
+      `sip_listen 127.0.0.1:${sipPort}`,
+      'net_interface 127.0.0.1',
+      `audio_source aufile,${join(dir, 'tone.wav')}`,
+      'audio_player none,none',
+      'audio_alert none,none',
+      'call_max_calls 4096',
+      'module_path /usr/lib/baresip/modules',
+      'module g711.so',
+      'module aufile.so',
+      'module_app account.so',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(dir, 'accounts'), `<sip:303@127.0.0.1>;regint=0;answermode=auto;audio_codecs=pcmu\n`);
+  const child = spawn('baresip', ['-f', dir], { cwd: dir, stdio: ['ignore', 'ignore', 'ignore'] });
+  await sleep(1_000);
+  if (child.exitCode !== null) return undefined;
+  const before = cpuMs(child.pid!);
+  const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, rate);
+  await sleep(500);
+  const used = cpuMs(child.pid!) - before;
+  await stop(child);
+  return row('baresip (aufile 8 kHz WAV)', rate, calls, sipp, used);
+}
+
+async function sippUas(rate: number, calls: number): Promise<Row> {
+  const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
+  const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-uas-'));
+  const args = ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-cp', String(control), '-mp', String(media), '-nostdin'];
+  const uas = spawn(sippBinary(), args, { cwd: dir, stdio: 'ignore' });
+  await sleep(500);
+  const before = cpuMs(uas.pid!);
+  const sipp = await sippUac(`127.0.0.1:${port}`, calls, rate);
+  const used = cpuMs(uas.pid!) - before;
+  await stop(uas, 'SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+  return row('sipp uas (signalling only)', rate, calls, sipp, used);
+}
+
+function row(answerer: string, rate: number, calls: number, sipp: Awaited<ReturnType<typeof sippUac>>, used: number, note?: string): Row {
+  // As each step ends, so a long run that stops early still shows what it measured.
+  console.log(`${answerer} at ${rate}/s: ${round(used / calls)} CPU ms per call (${sipp.successful} ok, ${sipp.failed} failed)${note ? `; ${note}` : ''}`);
+  return {
+    answerer,
+    rate,
+    calls,
+    successful: sipp.successful,
+    failed: sipp.failed,
+    achievedPerS: round(sipp.successful / sipp.seconds, 1),
+    cpuMsPerCall: round(used / calls),
+    ...(note ? { note } : {}),
+  };
+}
+
+const rows: Row[] = [];
+const ratios = [];
+for (const rate of RATES) {
+  for (let repeat = 0; repeat < REPEAT; repeat++) {
+    const step: Partial<Record<'callhook' | 'baseline' | 'baresip' | 'sipp', Row>> = {};
+    for (const [index, build] of BASELINES.entries()) {
+      const measured = await callhook(rate, CALLS, build.main, `callhook serve (${build.label})`);
+      rows.push(measured);
+      if (index === 0) step.baseline = measured;
+    }
+    if (ONLY.includes('sipp')) rows.push((step.sipp = await sippUas(rate, CALLS)));
+    if (ONLY.includes('baresip')) rows.push((step.baresip = await baresip(rate, CALLS)));
+    if (ONLY.includes('callhook')) rows.push((step.callhook = await callhook(rate, CALLS)));
+    if (step.callhook)
+      ratios.push({
+        rate,
+        callhookCpuMsPerCall: step.callhook.cpuMsPerCall,
+        vsBaseline: step.baseline ? round(step.callhook.cpuMsPerCall / step.baseline.cpuMsPerCall) : undefined,
+        vsBaresip: step.baresip ? round(step.callhook.cpuMsPerCall / step.baresip.cpuMsPerCall) : undefined,
+        vsSippUas: step.sipp ? round(step.callhook.cpuMsPerCall / step.sipp.cpuMsPerCall, 1) : undefined,
+      });
+  }
+}
+console.log(`\nCPU per call (user + system of the answering process), sipp uac, ${CALLS} calls per step held ${HOLD_MS} ms`);
+console.table(rows);
+console.log('\ncallhook ÷ peer, same run (goal: ≤ 1 against baresip)');
+console.table(ratios);
+mkdirSync('artifacts', { recursive: true });
+writeFileSync('artifacts/bench-cpu-per-call.json', `${JSON.stringify({ at: new Date().toISOString(), rows, ratios }, null, 2)}\n`);
