@@ -120,7 +120,8 @@ describe('a SIP line offered twice the calls it can start', () => {
     events.forEach((event, index) => event.type === 'answered' && answeredAt.set(event.lineCallId, times[index]!));
     expect(answeredAt.size).toBe(answered.size);
     expect(events.filter((event) => event.type === 'incoming')).toHaveLength(answered.size);
-    const ended = () => events.filter((event): event is Extract<LineEvent, { type: 'ended' }> => event.type === 'ended');
+    // Read live: `events` above is a copy taken before the last calls ended.
+    const ended = () => line.events.slice(warmUpEvents).filter((event): event is Extract<LineEvent, { type: 'ended' }> => event.type === 'ended');
     await waitFor(
       () => line.events.slice(warmUpEvents).filter((event) => event.type === 'ended').length >= answered.size,
       'every answered call to end',
@@ -144,7 +145,7 @@ describe('a SIP line offered twice the calls it can start', () => {
       return { callId, lineCallId, inCallhook, inSipp, late };
     });
     expect(lengths.filter(({ lineCallId }) => lineCallId === undefined)).toEqual([]);
-    const endedBy = events.filter((event): event is Extract<LineEvent, { type: 'ended' }> => event.type === 'ended');
+    const endedBy = ended();
     expect(endedBy.filter((event) => event.by !== 'remote' || event.cause !== 'normal')).toEqual([]);
     const wrong = lengths.filter(({ inCallhook, inSipp, late }) => !(Math.abs(inCallhook - inSipp) <= LATE_BOUND_MS && late <= LATE_BOUND_MS));
     const sorted = (key: 'inCallhook' | 'late') => lengths.map((call) => call[key]).sort((a, b) => a - b);
