@@ -6,11 +6,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { countingReceiver } from './support/counting-receiver.js';
 import { freeSipPort, sippBinary } from '../test/support/sipp.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -30,20 +29,6 @@ const ACTIONS = ['inbound', 'connected', 'disconnected'];
 
 const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-async function countingReceiver() {
-  const counts = new Map<string, number>();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const action = (req.url ?? '').split('?')[0]!.slice(1);
-      counts.set(action, (counts.get(action) ?? 0) + 1);
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, counts, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 /** sipp's uac at `rate` calls/s for `calls` calls held 200 ms; bounded in time. */
 async function sippUac(target: string, calls: number, rate: number, transport: string, user?: string) {
