@@ -2,7 +2,10 @@ import type { PendingDelivery } from '@callhook/core';
 
 let n = 0;
 
-/** A delivery as the engine makes them, for tests that feed the Dispatcher directly. */
+/**
+ * A delivery as the engine makes them, for tests that feed the Dispatcher directly. Its request timeout is a
+ * hang bound (30 s), not the product's default: a test about timeouts sets its own `timeoutMs`.
+ */
 export function pendingDelivery(url: string, overrides: Partial<PendingDelivery> = {}): PendingDelivery {
   n++;
   const callGuid = overrides.callGuid ?? `call-${n}`;
@@ -18,7 +21,7 @@ export function pendingDelivery(url: string, overrides: Partial<PendingDelivery>
     headers: {},
     body: null,
     signingSecret: null,
-    timeoutMs: 2_000,
+    timeoutMs: 30_000,
     retries: { max: 0, backoffMs: 10 },
     createdAt: Date.now(),
     ...overrides,
