@@ -5,13 +5,19 @@
  * uas at the same rate. Printed as ratios so they do not depend on the machine:
  * - admitted / offered, and the share refused with 503;
  * - BYE → 200 time at the 50th and 99th percentile over T1 (the BYE retransmission interval), callhook and sipp uas;
- * - call length in callhook (answered → ended) / hold time, median and max, and calls over hold + 100 ms.
+ * - call length in callhook (answered → ended) / hold time, median and max, and calls over hold + 100 ms;
+ * - the start rate under the flood against the same line unflooded (UNFLOODED calls/s, first, same run):
+ *   calls started per second of wall time and per second of the line's own CPU time (/proc/PID/stat), and
+ *   the line's CPU per started call, flooded / unflooded (what the refusals and their retransmissions add);
+ * - BYE sent → call ended in callhook, p50 and p99 (sipp's trace against the line's event times).
  * Before the fix (the parent of commit 8e26fc4) the same 400/s offered gave BYE p99 ~ 8-12 s and call lengths
  * up to 32× the hold (the 64×T1 ACK timeout). sipp shares the CPU with the line, and a call's length in
  * callhook includes any lateness of sipp's BYE: on a machine busy with other work every figure gets worse,
- * so note the load average beside them. ≤ 1 min.
+ * so note the load average beside them. CPU_PROF_DIR=<dir> profiles the line (node --cpu-prof).
+ * LINE_CPU_SHARE=0.25 starves the line to that share of one CPU (a cgroup v1 CFS quota, root only: a
+ * starved machine without burning CPU others need), where the start rate used to collapse. ≤ 2 min.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { sleep, waitFor } from '@callhook/test-support';
@@ -19,26 +25,34 @@ import { freePort } from '../test/support/free-port.js';
 import { LineProcess } from '../test/support/line-process.js';
 import { scenario } from '../test/support/scenario.js';
 import { startSipp } from '../test/support/sipp.js';
+import { processCpuMs } from './sipp-step.js';
 
 const OFFERED = 400;
+const UNFLOODED = 20;
 const SECONDS = 4;
 const HOLD_MS = 1_000;
-const CALLS = OFFERED * SECONDS;
 const T1_MS = 500;
 
 interface Run {
+  calls: number;
   answered: number;
   refused: number;
+  /** 503s sipp received (a refused INVITE's 503 repeated to its retransmissions counts each time) and INVITEs it sent again. */
+  refusals: number;
+  inviteRetransmissions: number;
   failed: boolean;
   byeMs: number[];
+  /** Per answered call: when sipp sent its BYE (epoch ms), by the caller's number (From user). */
+  byeSentAt: Map<string, number>;
 }
 
 /** sipp uac with the overload scenario against `target`; BYE → 200 times from its -trace_rtt file. */
-async function offer(target: string): Promise<Run> {
+async function offer(target: string, rate: number): Promise<Run> {
+  const calls = rate * SECONDS;
   const sipp = startSipp(
     [
       ...['-sf', scenario('uac-overload.xml', { HOLD_MS }), '-i', '127.0.0.1', '-p', String(await freePort()), '-s', '303'],
-      ...['-r', String(OFFERED), '-m', String(CALLS), '-timeout', '60s', '-timeout_error', '-trace_msg', '-trace_rtt', '-rtt_freq', '1', target],
+      ...['-r', String(rate), '-m', String(calls), '-timeout', '60s', '-timeout_error', '-trace_msg', '-trace_rtt', '-rtt_freq', '1', target],
     ],
     90_000,
     true,
@@ -56,63 +70,160 @@ async function offer(target: string): Promise<Run> {
     .map((row) => Number(row.split(';')[1]))
     .filter(Number.isFinite);
   rmSync(sipp.cwd, { recursive: true, force: true });
-  const received = trace.split(/^-{20,}.*$/m).filter((block) => /^UDP message received/m.test(block));
-  const callIds = (status: string) =>
-    new Set(
-      received
-        .filter((block) => new RegExp(`^SIP/2\\.0 ${status} `, 'm').test(block) && /^CSeq:\s*1 INVITE\s*$/m.test(block))
-        .map((block) => /^Call-ID:\s*(\S+)/m.exec(block)?.[1]),
-    );
-  return { answered: callIds('200').size, refused: callIds('503').size, failed: result.code !== 0, byeMs: byeMs.sort((a, b) => a - b) };
+  // Each message follows a line "----…---- 2026-11-30 00:00:23.946778" (sipp's local time, as ours).
+  const parts = trace.split(/^-{20,} (\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d+)\s*$/m);
+  const blocks: { at: number; text: string }[] = [];
+  for (let i = 1; i + 2 <= parts.length; i += 3) blocks.push({ at: new Date(`${parts[i]}T${parts[i + 1]!.slice(0, 12)}`).getTime(), text: parts[i + 2] ?? '' });
+  const received = blocks.filter(({ text }) => /^UDP message received/m.test(text));
+  const sent = blocks.filter(({ text }) => /^UDP message sent/m.test(text));
+  const inviteResponses = (status: string) =>
+    received.filter(({ text }) => new RegExp(`^SIP/2\\.0 ${status} `, 'm').test(text) && /^CSeq:\s*1 INVITE\s*$/m.test(text));
+  const callIds = (status: string) => new Set(inviteResponses(status).map(({ text }) => /^Call-ID:\s*(\S+)/m.exec(text)?.[1]));
+  const invitesSent = sent.filter(({ text }) => /^INVITE /m.test(text)).length;
+  const byeSentAt = new Map<string, number>();
+  for (const { at, text } of sent)
+    if (/^BYE /m.test(text)) {
+      const caller = /^From:\s*<sip:(\d+)@/m.exec(text)?.[1];
+      if (caller !== undefined && !byeSentAt.has(caller)) byeSentAt.set(caller, at);
+    }
+  return {
+    calls,
+    answered: callIds('200').size,
+    refused: callIds('503').size,
+    refusals: inviteResponses('503').length,
+    inviteRetransmissions: invitesSent - calls,
+    failed: result.code !== 0,
+    byeMs: byeMs.sort((a, b) => a - b),
+    byeSentAt,
+  };
+}
+
+interface LineRun extends Run {
+  cpuMs: number;
+  /** Calls started per second of wall time: answered events, first to last. */
+  startedPerSecond: number;
+  lengths: number[];
+  /** BYE sent by sipp → the call's ended event in callhook, per call (ms). */
+  byeToEnded: number[];
+}
+
+/** Offers `rate` calls/s to `line` and reads its CPU time and events for that run. */
+async function offerLine(line: LineProcess, rate: number): Promise<LineRun> {
+  const firstEvent = line.events.length;
+  const cpuBefore = processCpuMs(line.pid);
+  const run = await offer(`127.0.0.1:${line.port}`, rate);
+  const events = () => line.events.slice(firstEvent);
+  await waitFor(
+    () => events().filter((event) => event.type === 'ended').length >= events().filter((event) => event.type === 'answered').length,
+    'every call to end',
+    60_000,
+  ).catch(() => undefined);
+  const cpuMs = processCpuMs(line.pid) - cpuBefore;
+  const answeredAt = new Map<string, number>();
+  const callerOf = new Map<string, string>();
+  const lengths: number[] = [];
+  const byeToEnded: number[] = [];
+  events().forEach((event, index) => {
+    const at = line.eventTimes[firstEvent + index]!;
+    if (event.type === 'incoming') callerOf.set(event.lineCallId, event.remoteParty);
+    if (event.type === 'answered') answeredAt.set(event.lineCallId, at);
+    if (event.type === 'ended' && answeredAt.has(event.lineCallId)) {
+      lengths.push(at - answeredAt.get(event.lineCallId)!);
+      const byeAt = run.byeSentAt.get(callerOf.get(event.lineCallId) ?? '');
+      if (byeAt !== undefined) byeToEnded.push(at - byeAt);
+    }
+  });
+  const starts = [...answeredAt.values()].sort((a, b) => a - b);
+  const startedPerSecond = starts.length > 1 ? ((starts.length - 1) * 1000) / (starts.at(-1)! - starts[0]!) : Number.NaN;
+  return { ...run, cpuMs, startedPerSecond, lengths: lengths.sort((a, b) => a - b), byeToEnded: byeToEnded.sort((a, b) => a - b) };
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? Number.NaN;
 const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : `${a} / 0`);
 
-const line = await LineProcess.start({ type: 'sip', aor: 'sip:303@127.0.0.1', transport: 'udp', autoAnswer: true });
-let callhook: Run;
-let lengths: number[];
-try {
-  callhook = await offer(`127.0.0.1:${line.port}`);
-  const ended = () => line.events.filter((event) => event.type === 'ended').length;
-  await waitFor(() => ended() >= line.events.filter((event) => event.type === 'answered').length, 'every call to end', 60_000).catch(() => undefined);
-  const answeredAt = new Map<string, number>();
-  lengths = [];
-  line.events.forEach((event, index) => {
-    if (event.type === 'answered') answeredAt.set(event.lineCallId, line.eventTimes[index]!);
-    if (event.type === 'ended' && answeredAt.has(event.lineCallId)) lengths.push(line.eventTimes[index]! - answeredAt.get(event.lineCallId)!);
-  });
-  lengths.sort((a, b) => a - b);
-} finally {
-  await line.stop();
+/**
+ * OVERLOADS: a JSON array of `line.overload` settings to compare, each on a fresh line in turn in the same
+ * run (e.g. '[{},{"maxPendingInvites":8}]'); one line with the defaults when unset.
+ */
+const overloads = JSON.parse(process.env.OVERLOADS ?? '[{}]') as Record<string, number>[];
+/** LINE_CPU_SHARE: each line's process in its own cgroup (v1 cpu controller) with a CFS quota of that share of one CPU. */
+const share = Number(process.env.LINE_CPU_SHARE ?? '');
+
+/** A fresh line with `overload` settings, offered UNFLOODED calls/s and then OFFERED calls/s. */
+async function measureLine(overload: Record<string, number>): Promise<{ unflooded: LineRun; flooded: LineRun; overload: unknown }> {
+  // CPU_PROF_DIR=<dir>: the line process writes a V8 CPU profile there (node --cpu-prof) when it stops.
+  const profile = process.env.CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CPU_PROF_DIR}`] : [];
+  const settings = { type: 'sip', aor: 'sip:303@127.0.0.1', transport: 'udp', autoAnswer: true, overload };
+  const line = await LineProcess.start(settings, 30_000, profile);
+  const cgroup = `/sys/fs/cgroup/cpu/callhook-overload-bench-${process.pid}-${line.pid}`;
+  if (share > 0) {
+    mkdirSync(cgroup);
+    writeFileSync(join(cgroup, 'cpu.cfs_quota_us'), String(Math.round(share * 100_000)));
+    writeFileSync(join(cgroup, 'cgroup.procs'), String(line.pid));
+  }
+  try {
+    const unflooded = await offerLine(line, UNFLOODED);
+    const flooded = await offerLine(line, OFFERED);
+    await line.stop();
+    return { unflooded, flooded, overload: line.overload };
+  } finally {
+    await line.stop();
+    if (share > 0) rmdirSync(cgroup);
+  }
 }
+
+const runs: { settings: Record<string, number>; unflooded: LineRun; flooded: LineRun; overload: unknown }[] = [];
+for (const settings of overloads) runs.push({ settings, ...(await measureLine(settings)) });
 const uasPort = await freePort();
 const uas = startSipp(['-sn', 'uas', '-i', '127.0.0.1', '-p', String(uasPort)], 90_000);
 let baseline: Run;
 try {
   await sleep(300);
-  baseline = await offer(`127.0.0.1:${uasPort}`);
+  baseline = await offer(`127.0.0.1:${uasPort}`, OFFERED);
 } finally {
   uas.kill();
   await uas.done;
 }
 
-const late = lengths.filter((ms) => ms > HOLD_MS + 100).length;
+const perCpuSecond = (run: LineRun) => (run.answered * 1000) / run.cpuMs;
+const cpuPerCall = (run: LineRun) => run.cpuMs / run.answered;
 console.log(
   `\nload average ${loadavg()
     .map((value) => value.toFixed(1))
     .join(' ')} on ${cpus().length} CPUs`,
 );
+if (share > 0) console.log(`each line starved to ${share} of one CPU (CFS quota)`);
 console.log(`sipp uac offering ${OFFERED} calls/s for ${SECONDS} s, each held ${HOLD_MS} ms; the line (autoAnswer) vs sipp uas, same run`);
-console.log(
-  `callhook: ${callhook.answered} answered, ${callhook.refused} refused with 503${callhook.failed ? ', SOME CALLS FAILED in sipp' : ''}; sipp uas: ${baseline.answered} answered`,
-);
-console.log(`admitted / offered                        ${ratio(callhook.answered, CALLS)}  (refused with 503: ${ratio(callhook.refused, CALLS)})`);
-// sipp uas answers a BYE within sipp's 1 ms resolution, so the BYE times are given against T1 (500 ms,
-// when the caller retransmits it): under 1, no BYE had to be sent twice.
-console.log(`BYE → 200 p50 / T1, callhook (sipp uas)    ${ratio(quantile(callhook.byeMs, 0.5), T1_MS)} (${ratio(quantile(baseline.byeMs, 0.5), T1_MS)})`);
-console.log(`BYE → 200 p99 / T1, callhook (sipp uas)    ${ratio(quantile(callhook.byeMs, 0.99), T1_MS)} (${ratio(quantile(baseline.byeMs, 0.99), T1_MS)})`);
-console.log(`call length in callhook / hold, median     ${ratio(quantile(lengths, 0.5), HOLD_MS)}`);
-console.log(`call length in callhook / hold, max        ${ratio(lengths.at(-1) ?? Number.NaN, HOLD_MS)}`);
-console.log(`calls over hold + 100 ms / answered        ${ratio(late, lengths.length)}`);
-console.log(`(line overload counters: ${JSON.stringify(line.overload)})`);
+console.log(`sipp uas: ${baseline.answered} answered, BYE → 200 p50 / p99 ${quantile(baseline.byeMs, 0.5)} / ${quantile(baseline.byeMs, 0.99)} ms`);
+for (const { settings, unflooded, flooded: callhook, overload } of runs) {
+  const { lengths } = callhook;
+  const late = lengths.filter((ms) => ms > HOLD_MS + 100).length;
+  console.log(`\n--- line.overload ${JSON.stringify(settings)} ---`);
+  console.log(`callhook: ${callhook.answered} answered, ${callhook.refused} refused with 503${callhook.failed ? ', SOME CALLS FAILED in sipp' : ''}`);
+  console.log(
+    `admitted / offered                        ${ratio(callhook.answered, callhook.calls)}  (refused with 503: ${ratio(callhook.refused, callhook.calls)})`,
+  );
+  console.log(
+    `503s sent / refused INVITE                ${ratio(callhook.refusals, callhook.refused)}  (INVITE retransmissions by sipp: ${callhook.inviteRetransmissions})`,
+  );
+  console.log(
+    `unflooded (${UNFLOODED}/s offered, same line before the flood): ${unflooded.answered}/${unflooded.calls} answered, ${unflooded.startedPerSecond.toFixed(1)} started/s, ` +
+      `${cpuPerCall(unflooded).toFixed(1)} ms CPU per call${unflooded.failed ? ', SOME CALLS FAILED' : ''}`,
+  );
+  console.log(
+    `flooded: ${callhook.startedPerSecond.toFixed(1)} started/s, ${cpuPerCall(callhook).toFixed(1)} ms CPU per started call, line CPU ${(callhook.cpuMs / 1000).toFixed(1)} s`,
+  );
+  console.log(`started/s, flooded / unflooded            ${ratio(callhook.startedPerSecond, unflooded.startedPerSecond)}`);
+  console.log(`started per CPU s, flooded / unflooded    ${ratio(perCpuSecond(callhook), perCpuSecond(unflooded))}`);
+  // sipp uas answers a BYE within sipp's 1 ms resolution, so the BYE times are given against T1 (500 ms,
+  // when the caller retransmits it): under 1, no BYE had to be sent twice.
+  console.log(`BYE → 200 p50 / T1, callhook (sipp uas)    ${ratio(quantile(callhook.byeMs, 0.5), T1_MS)} (${ratio(quantile(baseline.byeMs, 0.5), T1_MS)})`);
+  console.log(`BYE → 200 p99 / T1, callhook (sipp uas)    ${ratio(quantile(callhook.byeMs, 0.99), T1_MS)} (${ratio(quantile(baseline.byeMs, 0.99), T1_MS)})`);
+  console.log(
+    `BYE sent → ended ms p50 / p99              ${quantile(callhook.byeToEnded, 0.5)} / ${quantile(callhook.byeToEnded, 0.99)} (unflooded ${quantile(unflooded.byeToEnded, 0.5)} / ${quantile(unflooded.byeToEnded, 0.99)})`,
+  );
+  console.log(`call length in callhook / hold, median     ${ratio(quantile(lengths, 0.5), HOLD_MS)}`);
+  console.log(`call length in callhook / hold, max        ${ratio(lengths.at(-1) ?? Number.NaN, HOLD_MS)}`);
+  console.log(`calls over hold + 100 ms / answered        ${ratio(late, lengths.length)}`);
+  console.log(`(line overload counters: ${JSON.stringify(overload)})`);
+}

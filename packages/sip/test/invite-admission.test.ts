@@ -1,6 +1,8 @@
 import { SimulatedClock } from '@callhook/test-support';
 import { describe, expect, it } from 'vitest';
-import { InviteAdmission, NodeSipTransport, SipLineSchema, type InboundMessage, type SipEndpoint } from '../src/index.js';
+import { InviteAdmission, NodeSipTransport, peekSipMessage, SipLineSchema, type InboundMessage, type SipEndpoint } from '../src/index.js';
+import { serviceUnavailableResponse } from '../src/message/stateless-response.js';
+import { stampReceived } from '../src/message/via-received.js';
 
 const CRLF = '\r\n';
 
@@ -77,6 +79,7 @@ describe('InviteAdmission', () => {
 });
 
 describe('NodeSipTransport under overload', () => {
+  /** The transport on a fake endpoint; full peeks are counted. */
   function transport(maxPendingInvites: number) {
     const sent: string[] = [];
     const endpoint: SipEndpoint = {
@@ -90,16 +93,23 @@ describe('NodeSipTransport under overload', () => {
     };
     const logs: string[] = [];
     const clock = new SimulatedClock(0);
+    const peeks = { count: 0 };
     const sip = new NodeSipTransport(undefined, {
       endpoint,
       clock,
       logger: { log: (level, message) => logs.push(`${level}: ${message}`) },
       overload: { maxPendingInvites, retryAfterSeconds: 7 },
+      peek: (text) => {
+        peeks.count++;
+        return peekSipMessage(text);
+      },
     });
     const delivered: string[] = [];
-    sip.onMessage = (text) => delivered.push(text.split(CRLF)[0]!.split(' ')[0] + ' ' + /branch=z9hG4bK-([\w-]+)/.exec(text)![1]);
-    const receive = (text: string) => endpoint.onMessage!({ text, from: { address: '127.0.0.1', port: 5070 } } satisfies InboundMessage);
-    return { sip, sent, delivered, receive, logs };
+    sip.onMessage = (text) => {
+      delivered.push(text.split(CRLF)[0]!.split(' ')[0] + ' ' + /branch=z9hG4bK-([\w-]+)/.exec(text)![1]);
+    };
+    const receive = (text: string, from = { address: '127.0.0.1', port: 5070 }) => endpoint.onMessage!({ text, from } satisfies InboundMessage);
+    return { sip, sent, delivered, receive, logs, clock, peeks };
   }
 
   it('hands in-dialog requests over at once, queues new INVITEs, and refuses the excess with 503 + Retry-After', async () => {
@@ -131,7 +141,77 @@ describe('NodeSipTransport under overload', () => {
     // A retransmission of an admitted INVITE goes straight to the stack (it repeats its last response).
     receive(request('INVITE', 'one'));
     expect(delivered).toEqual(['BYE bye', 'ACK ack', 'INVITE one', 'INVITE two', 'INVITE one']);
-    expect(sip.overloadStats()).toEqual({ admitted: 2, shed: 1, pending: 0, peakPending: 2 });
+    expect(sip.overloadStats()).toEqual({ admitted: 2, shed: 1, refusalsRepeated: 1, pending: 0, peakPending: 2 });
+    await sip.disconnect();
+  });
+
+  it("repeats a refused INVITE's 503 byte for byte from memory, without a full peek or a sip.js parse", async () => {
+    const { sip, sent, delivered, receive, clock, peeks } = transport(1);
+    await sip.connect();
+    receive(request('INVITE', 'waits'));
+    const peeksBefore = peeks.count;
+    receive(request('INVITE', 'refused'));
+    for (let n = 0; n < 3; n++) receive(request('INVITE', 'refused'));
+    // Refused and repeated from a glance: no full peek, nothing handed to sip.js.
+    expect(peeks.count).toBe(peeksBefore);
+    expect(delivered).toEqual([]);
+    expect(sent).toHaveLength(4);
+    expect(new Set(sent).size).toBe(1);
+    expect(sent[0]).toMatch(/^SIP\/2\.0 503 Service Unavailable\r\n/);
+    // Timer G repeats it over UDP (RFC 3261 §17.2.1) until the ACK, which also needs no full peek.
+    await clock.advance(500);
+    expect(sent).toHaveLength(5);
+    receive(request('ACK', 'refused', { toTag: /;tag=(\w+)/.exec(sent[0]!.split('\r\nTo: ')[1]!)![1] }));
+    expect(peeks.count).toBe(peeksBefore);
+    await clock.advance(60_000);
+    expect(sent).toHaveLength(5);
+    expect(sent.every((text) => text === sent[0])).toBe(true);
+    expect(sip.overloadStats()).toMatchObject({ shed: 1, refusalsRepeated: 3 });
+    await sip.disconnect();
+  });
+
+  it('refuses at a glance with the 503 the full peek would have built, Via stamped with received and rport', async () => {
+    const sent: string[] = [];
+    const endpoint: SipEndpoint = {
+      protocol: 'UDP',
+      local: { address: '127.0.0.1', port: 5060 },
+      onMessage: undefined,
+      send: async (text) => void sent.push(text),
+      close: async () => undefined,
+      keepAlive: () => undefined,
+      keepAliveStats: { sent: 0, answered: 0 },
+    };
+    const zeros = { fill: (bytes: Uint8Array) => bytes.fill(0) };
+    const sip = new NodeSipTransport(undefined, {
+      endpoint,
+      clock: new SimulatedClock(0),
+      logger: { log: () => undefined },
+      random: zeros,
+      overload: { maxPendingInvites: 1, retryAfterSeconds: 9 },
+    });
+    sip.onMessage = () => undefined;
+    await sip.connect();
+    const from = { address: '127.0.0.2', port: 5999 };
+    endpoint.onMessage!({ text: request('INVITE', 'first'), from });
+    const text = [
+      'INVITE sip:303@127.0.0.1:5060 SIP/2.0',
+      'v: SIP/2.0/UDP 10.1.1.1:5070;rport;branch=z9hG4bK-glance , SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-second',
+      'Via: SIP/2.0/TCP proxy.example;branch=z9hG4bK-third',
+      'f: "A" <sip:4711@example.org>;tag=caller',
+      't: <sip:303@example.org>',
+      'i: glance@example.org',
+      'CSeq:  7  INVITE',
+      'Max-Forwards: 70',
+      'l: 0',
+      '',
+      '',
+    ].join(CRLF);
+    endpoint.onMessage!({ text, from });
+    const expected = serviceUnavailableResponse(peekSipMessage(stampReceived(text, from)).echo, 9, '0000000000000000');
+    expect(sent).toEqual([expected]);
+    expect(expected).toContain(
+      '\r\nVia: SIP/2.0/UDP 10.1.1.1:5070;rport=5999;branch=z9hG4bK-glance;received=127.0.0.2, SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-second\r\n',
+    );
     await sip.disconnect();
   });
 

@@ -21,6 +21,24 @@ const CALLS = 1_200;
 const HOLD_MS = 1_000;
 /** Generous (a hang bound): how far a call's end and length in callhook may stray from sipp's view of it on a busy machine. */
 const LATE_BOUND_MS = 3_000;
+/** Before the flood, the same line is offered calls well below what it starts (UNFLOODED_RATE calls/s). */
+const UNFLOODED_RATE = 20;
+const UNFLOODED_CALLS = 40;
+/**
+ * Under the flood the line must go on starting calls at no less than this share of the rate it started
+ * them unflooded, in the same test. Unflooded it starts what is offered (20/s); flooded it starts what it
+ * sustains, ~250/s on an idle 2-core machine and 20-30/s when starved to a quarter of a CPU (a CFS quota,
+ * bench/overload.bench.ts). 0.5 leaves a starved machine room for the CPU its refusals take and for a
+ * share of the CPU that differs between the two phases, and still fails a start rate that collapses
+ * (~6 calls/s, when refusals and their retransmissions took the CPU and one start per turn was the rule).
+ */
+const MIN_FLOODED_START_SHARE = 0.5;
+
+/** Calls started per second over `times` (answered events, epoch ms): first to last. */
+function startRate(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted.length > 1 ? ((sorted.length - 1) * 1000) / (sorted.at(-1)! - sorted[0]!) : 0;
+}
 
 const cleanups: (() => unknown)[] = [];
 
@@ -60,7 +78,7 @@ function sippMessages(directory: string): { at: number; text: string }[] {
 const header = (message: string, name: string) => new RegExp(`^${name}:\\s*(.*?)\\s*$`, 'mi').exec(message)?.[1] ?? '';
 
 describe('a SIP line offered twice the calls it can start', () => {
-  it('answers and ends every call it takes on time, refuses the rest with 503, and answers every BYE', async () => {
+  it('answers and ends every call it takes on time, refuses the rest with 503, answers every BYE, and keeps starting calls', async () => {
     const line = await LineProcess.start({ type: 'sip', aor: 'sip:303@127.0.0.1', transport: 'udp', autoAnswer: true });
     cleanups.push(() => line.stop());
     favour(line.pid);
@@ -76,6 +94,25 @@ describe('a SIP line offered twice the calls it can start', () => {
     expect((await warmUp.done).code).toBe(0);
     await line.waitForEvent((event) => event.type === 'ended', 'the warm-up call to end', 15_000);
     const idleDescriptors = line.openDescriptors();
+
+    // Unflooded: the start rate the flood's is held against.
+    const unfloodedEvents = line.events.length;
+    const unflooded = startSipp(
+      await sippArgs(['-sf', scenario('uac-overload.xml', { HOLD_MS }), '-r', String(UNFLOODED_RATE), '-m', String(UNFLOODED_CALLS)]),
+      60_000,
+    );
+    cleanups.push(() => unflooded.kill());
+    expect((await unflooded.done).code).toBe(0);
+    const unfloodedAnswered = () => line.events.slice(unfloodedEvents).filter((event) => event.type === 'answered');
+    await waitFor(
+      () => line.events.slice(unfloodedEvents).filter((event) => event.type === 'ended').length >= unfloodedAnswered().length,
+      'the unflooded calls to end',
+      30_000,
+    );
+    const unfloodedRate = startRate(
+      line.events.flatMap((event, index) => (index >= unfloodedEvents && event.type === 'answered' ? [line.eventTimes[index]!] : [])),
+    );
+    const unfloodedStarted = unfloodedAnswered().length;
     const warmUpEvents = line.events.length;
 
     const args = await sippArgs(['-sf', scenario('uac-overload.xml', { HOLD_MS }), '-r', String(RATE), '-m', String(CALLS), '-trace_msg']);
@@ -150,19 +187,25 @@ describe('a SIP line offered twice the calls it can start', () => {
     const wrong = lengths.filter(({ inCallhook, inSipp, late }) => !(Math.abs(inCallhook - inSipp) <= LATE_BOUND_MS && late <= LATE_BOUND_MS));
     const sorted = (key: 'inCallhook' | 'late') => lengths.map((call) => call[key]).sort((a, b) => a - b);
     const median = (list: number[]) => list[Math.floor(list.length / 2)];
+    const floodedRate = startRate([...answeredAt.values()]);
     console.info(
-      `overload: ${RATE} calls/s offered, ${CALLS} calls: ${answered.size} answered, ${refused.size} refused with 503 (${refusals.length} 503s sent); ` +
+      `overload: calls started ${floodedRate.toFixed(1)}/s flooded, ${unfloodedRate.toFixed(1)}/s unflooded (${unfloodedStarted} of ${UNFLOODED_CALLS} at ${UNFLOODED_RATE}/s); ` +
+        `${RATE} calls/s offered, ${CALLS} calls: ${answered.size} answered, ${refused.size} refused with 503 (${refusals.length} 503s sent); ` +
         `call length in callhook (hold ${HOLD_MS} ms) median ${median(sorted('inCallhook'))} ms, max ${sorted('inCallhook').at(-1)} ms; ` +
         `BYE sent → ended median ${median(sorted('late'))} ms, max ${sorted('late').at(-1)} ms`,
     );
     expect(wrong, `every call ends in callhook with sipp's BYE and lasts as long as in sipp (within ${LATE_BOUND_MS} ms)`).toEqual([]);
     expect(ended()).toHaveLength(answered.size);
+    expect(
+      floodedRate,
+      `calls started per second under the flood at least ${MIN_FLOODED_START_SHARE} of the unflooded ${unfloodedRate.toFixed(1)}/s`,
+    ).toBeGreaterThanOrEqual(MIN_FLOODED_START_SHARE * unfloodedRate);
 
     // Every RTP socket closed again (no media left flowing), the overload counted and logged, the process up.
     await waitFor(() => line.openDescriptors() <= idleDescriptors, `the line's descriptors back to the idle ${idleDescriptors}`, 30_000);
     expect(line.logs.some((log) => log.level === 'warn' && log.message.startsWith('overloaded: refusing new calls with 503'))).toBe(true);
     expect(line.alive, line.output).toBe(true);
     await line.stop();
-    expect(line.overload).toMatchObject({ admitted: answered.size + 1, shed: refused.size, pending: 0 });
+    expect(line.overload).toMatchObject({ admitted: answered.size + 1 + unfloodedStarted, shed: refused.size, pending: 0 });
   }, 240_000);
 });

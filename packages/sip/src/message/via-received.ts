@@ -14,14 +14,25 @@ export function stampReceived(text: string, source: Peer): string {
   const match = FIRST_VIA.exec(head);
   if (!match) return text;
   const value = match[2]!;
+  const stamped = stampViaValue(value, source);
+  if (stamped === value) return text;
+  const start = match.index + match[0].length - value.length;
+  return text.slice(0, start) + stamped + text.slice(start + value.length);
+}
+
+/**
+ * The same stamp (RFC 3261 §18.2.1, RFC 3581 §4) on one Via value, the top one of a request received
+ * from `source` (up to its first comma): `received=` added when the sent-by host is not the source
+ * address, a valueless `rport` given the source port. Returns `value` trimmed at its end when there is
+ * nothing to add, and as it is when it is no Via.
+ */
+export function stampViaValue(value: string, source: Peer): string {
   const sentBy = /^SIP\s*\/\s*2\.0\s*\/\s*[A-Za-z]+\s+(\[[0-9A-Fa-f:.]+\]|[^\s;:]+)/i.exec(value.trim());
-  if (!sentBy) return text;
+  if (!sentBy) return value;
   const host = sentBy[1]!.replace(/^\[|\]$/g, '');
   let stamped = value.trimEnd();
   const params = stamped.split(';').map((part) => part.trim().toLowerCase());
   if (host !== source.address && !params.some((part) => part.startsWith('received='))) stamped += `;received=${source.address}`;
   if (params.includes('rport')) stamped = stamped.replace(/;[ \t]*rport(?=[ \t]*(;|$))/i, `;rport=${source.port}`);
-  if (stamped === value) return text;
-  const start = match.index + match[0].length - value.length;
-  return text.slice(0, start) + stamped + text.slice(start + value.length);
+  return stamped;
 }

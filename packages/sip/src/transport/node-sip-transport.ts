@@ -3,7 +3,8 @@ import type { Clock, Logger, Random } from '@callhook/core';
 import { Core, EmitterImpl, TransportState, type Emitter, type Transport } from 'sip.js';
 import { badRequestResponse, MalformedRequestError, parserComplaint, type RequestEcho } from '../message/bad-request.js';
 import { peekSipMessage, type PeekedMessage } from '../message/peek.js';
-import { stampReceived } from '../message/via-received.js';
+import { glanceRequest, type RequestGlance } from '../message/request-glance.js';
+import { stampReceived, stampViaValue } from '../message/via-received.js';
 import { cryptoRandom } from '@callhook/node';
 import { randomHex } from '../random-draws.js';
 import { serviceUnavailableResponse } from '../message/stateless-response.js';
@@ -25,9 +26,15 @@ export interface NodeSipTransportOptions {
   timers?: RetransmitTimers;
   /** Overload protection for new INVITEs (see InviteAdmission); the settings defaults when left out. */
   overload?: OverloadLimits;
+  /** The full peek of each message (peekSipMessage by default); tests count its calls through this. */
+  peek?: (text: string) => PeekedMessage;
 }
-
-/** New INVITEs started per turn of the event loop (see InviteAdmission). */
+/**
+ * New INVITEs started per turn of the event loop (see InviteAdmission). A time budget per turn (start
+ * while N ms of the loop iteration are left) was measured against this and dropped: no more calls
+ * started (the line is CPU-bound under a flood, and a start's work mostly lands after it returns), and a
+ * longer BYE tail (docs/sip-in-node.md §9).
+ */
 const INVITES_PER_TURN = 1;
 /** At most one overload log line per this long; it carries the counts since the last one. */
 const OVERLOAD_LOG_INTERVAL_MS = 10_000;
@@ -40,9 +47,18 @@ export interface OverloadStats {
   admitted: number;
   /** New INVITEs refused with 503 (retransmissions of one refused INVITE count once). */
   shed: number;
+  /** 503s repeated from memory to retransmissions of a refused INVITE (RFC 3261 §17.2.1). */
+  refusalsRepeated: number;
   /** New INVITEs waiting now, and the most that ever waited. */
   pending: number;
   peakPending: number;
+}
+
+/** A 503 sent to a refused INVITE, kept to repeat it byte for byte to the INVITE's retransmissions. */
+interface Refusal {
+  response: string;
+  peer: Peer;
+  connection: Socket | undefined;
 }
 
 interface Received {
@@ -80,9 +96,10 @@ export class NodeSipTransport implements Transport {
   private readonly admission: InviteAdmission<Received>;
   /** Transaction keys of new INVITEs handed to sip.js: their retransmissions go straight to it. */
   private readonly admittedInvites = new BoundedMap<string, true>(PATH_MEMORY);
-  /** The 503s sent to refused INVITEs, by transaction key. */
-  private readonly shedInvites = new BoundedMap<string, string>(SHED_MEMORY);
-  private readonly counts = { admitted: 0, shed: 0 };
+  /** The 503s sent to refused INVITEs, by transaction key (top Via branch + CSeq method). */
+  private readonly shedInvites = new BoundedMap<string, Refusal>(SHED_MEMORY);
+  private readonly counts = { admitted: 0, shed: 0, refusalsRepeated: 0 };
+  private readonly peek: (text: string) => PeekedMessage;
   private overloadLog = { at: Number.NEGATIVE_INFINITY, shed: 0 };
 
   constructor(
@@ -93,6 +110,7 @@ export class NodeSipTransport implements Transport {
     this.stateChange = this.emitter;
     this.retransmitter = new Retransmitter(options.clock, options.timers);
     this.overload = options.overload ?? DEFAULT_OVERLOAD;
+    this.peek = options.peek ?? peekSipMessage;
     this.admission = new InviteAdmission<Received>({
       maxPending: this.overload.maxPendingInvites,
       perTurn: INVITES_PER_TURN,
@@ -186,9 +204,10 @@ export class NodeSipTransport implements Transport {
   }
 
   private receive(inbound: InboundMessage): void {
+    if (this.isConnected() && this.answeredAtAGlance(inbound)) return;
     let peeked: PeekedMessage;
     try {
-      peeked = peekSipMessage(inbound.text);
+      peeked = this.peek(inbound.text);
     } catch (error) {
       if (error instanceof MalformedRequestError && error.method !== 'ACK') {
         this.refuse(inbound, error.echo, error.message);
@@ -234,6 +253,38 @@ export class NodeSipTransport implements Transport {
   }
 
   /**
+   * The overload fast path (docs/sip-in-node.md §9): from a glance at the datagram (method, top Via
+   * branch, Call-ID, CSeq, To tag — no full peek, no sip.js parse) it answers what overload makes common
+   * and cheap to answer. A retransmission of a refused INVITE gets its 503 again, byte for byte, from
+   * memory (RFC 3261 §17.2.1); a new INVITE that finds the admission queue full is refused with 503 at
+   * once; the ACK of one of our 503s stops that 503's retransmissions. Returns false for anything else,
+   * which then takes the full path.
+   */
+  private answeredAtAGlance(inbound: InboundMessage): boolean {
+    const glance = glanceRequest(inbound.text);
+    if (!glance) return false;
+    const key = `${glance.branch ?? glance.callId} ${glance.cseqMethod}`;
+    if (glance.method === 'ACK') {
+      const inviteKey = `${glance.branch ?? glance.callId} INVITE`;
+      if (glance.hasToTag && this.shedInvites.has(inviteKey)) {
+        this.retransmitter.ackReceived(inviteKey);
+        return true;
+      }
+      return false;
+    }
+    if (glance.method !== 'INVITE' || glance.cseqMethod !== 'INVITE' || glance.hasToTag) return false;
+    const refusal = this.shedInvites.get(key);
+    if (refusal !== undefined) {
+      this.counts.refusalsRepeated++;
+      this.sendRefusal(refusal);
+      return true;
+    }
+    if (this.admission.size < this.overload.maxPendingInvites || this.admission.has(key) || this.admittedInvites.has(key)) return false;
+    this.shed(glance.echo, inbound, key);
+    return true;
+  }
+
+  /**
    * A new INVITE (no To tag, RFC 3261 §12.1): a retransmission of one already started goes to the stack
    * (its transaction repeats its last response, §17.2.1), of one refused gets the same 503 again; any
    * other waits for admission, or is refused with 503 when too many already wait.
@@ -242,8 +293,11 @@ export class NodeSipTransport implements Transport {
     const { key } = received;
     if (this.admittedInvites.has(key)) return this.deliver(received.inbound, received.peeked);
     const refusal = this.shedInvites.get(key);
-    if (refusal !== undefined) return this.sendStateless(refusal);
-    if (this.admission.offer(key, received) === 'full') this.shed(received);
+    if (refusal !== undefined) {
+      this.counts.refusalsRepeated++;
+      return this.sendRefusal(refusal);
+    }
+    if (this.admission.offer(key, received) === 'full') this.shed(received.peeked.echo, received.inbound, key);
   }
 
   private startInvite(received: Received): void {
@@ -254,22 +308,23 @@ export class NodeSipTransport implements Transport {
 
   /**
    * Refuses a new INVITE under overload with 503 Service Unavailable and Retry-After (RFC 3261 §21.5.4,
-   * §20.33), sent like any final response to an INVITE: back on its path and, over UDP, repeated until
-   * the ACK (Timer G, §17.2.1). Counted, and logged at most every OVERLOAD_LOG_INTERVAL_MS.
+   * §20.33), built from its echoed headers (`echo`, the top Via stamped with received/rport as §18.2.1
+   * and RFC 3581 §4 ask) and sent back where it came from, as every response to a request is; over UDP
+   * repeated until the ACK (Timer G, §17.2.1). The 503 is kept by transaction key, so a retransmission of
+   * the INVITE gets the same bytes again without being parsed. Counted, and logged at most every
+   * OVERLOAD_LOG_INTERVAL_MS.
    */
-  private shed({ inbound, key }: Received): void {
-    let response: string;
-    try {
-      response = serviceUnavailableResponse(
-        peekSipMessage(inbound.text).echo,
-        this.overload.retryAfterSeconds,
-        randomHex(this.options.random ?? cryptoRandom, 8),
-      );
-    } catch (error) {
-      this.options.logger.log('warn', 'cannot refuse a new call (503)', { error: (error as Error).message });
-      return;
-    }
-    this.shedInvites.set(key, response);
+  private shed(echo: RequestGlance['echo'], inbound: InboundMessage, key: string): void {
+    const [top, ...below] = echo.via;
+    const comma = top!.indexOf(',');
+    const stampedTop = comma === -1 ? stampViaValue(top!, inbound.from) : stampViaValue(top!.slice(0, comma), inbound.from) + top!.slice(comma);
+    const response = serviceUnavailableResponse(
+      { ...echo, via: [stampedTop, ...below] },
+      this.overload.retryAfterSeconds,
+      randomHex(this.options.random ?? cryptoRandom, 8),
+    );
+    const refusal: Refusal = { response, peer: inbound.from, connection: inbound.connection };
+    this.shedInvites.set(key, refusal);
     this.counts.shed++;
     this.overloadLog.shed++;
     const now = this.options.clock.now();
@@ -284,12 +339,15 @@ export class NodeSipTransport implements Transport {
       });
       this.overloadLog = { at: now, shed: 0 };
     }
-    this.sendStateless(response);
+    this.sendRefusal(refusal);
+    if (this.protocol === 'UDP') this.retransmitter.trackResponse(key, () => this.sendRefusal(refusal));
   }
 
-  /** Sends a response the transport made (never throws; `send` logs a failure). */
-  private sendStateless(response: string): void {
-    this.send(response).catch(() => undefined);
+  /** Sends a kept 503 to where its INVITE came from (never throws). */
+  private sendRefusal({ response, peer, connection }: Refusal): void {
+    this.options.endpoint.send(response, peer, connection).catch((error: Error) => {
+      this.options.logger.log('debug', 'sending a 503 failed', { error: error.message });
+    });
   }
 
   private deliver(inbound: InboundMessage, peeked: PeekedMessage): void {

@@ -40,10 +40,13 @@ export class LineProcess {
     child.on('exit', (code, signal) => (this.exit = { code, signal }));
   }
 
-  /** Starts the line with `settings` (SipLineSchema input) and waits until it listens. */
-  static async start(settings: Record<string, unknown>, timeoutMs = 30_000): Promise<LineProcess> {
+  /**
+   * Starts the line with `settings` (SipLineSchema input) and waits until it listens. `nodeArgs` go to
+   * its Node before the script (a bench passes `--cpu-prof`, which NODE_OPTIONS does not allow).
+   */
+  static async start(settings: Record<string, unknown>, timeoutMs = 30_000, nodeArgs: string[] = []): Promise<LineProcess> {
     const root = join(import.meta.dirname, '..', '..');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test', 'support', 'line-main.ts'), JSON.stringify(settings)], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'test', 'support', 'line-main.ts'), JSON.stringify(settings)], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
