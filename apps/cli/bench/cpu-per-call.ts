@@ -8,7 +8,8 @@
  * answering process per step. No assertions.
  *
  * BENCH_CPU_RATES (default 100,200), BENCH_CPU_CALLS (default 2000 per step), BENCH_CPU_REPEAT (1),
- * BENCH_CPU_ONLY (callhook,baresip,sipp), BENCH_CPU_PROF=<dir>: write a V8 CPU profile of each serve run,
+ * BENCH_CPU_ONLY (callhook,baresip,sipp), BENCH_CPU_PROF=<dir>: write V8 CPU profiles of each serve run (a
+ * directory per run, a file per thread: the main thread and the journal worker),
  * BENCH_CPU_BASELINE=<label>=<another build's apps/cli/dist/main.js>[,…]: also run those builds in each step,
  * to compare before and after in the same run (the first is the baseline of the ratios).
  */
@@ -94,6 +95,8 @@ interface Row {
   failed: number;
   achievedPerS: number;
   cpuMsPerCall: number;
+  /** The same CPU over the calls that succeeded: on a loaded machine some fail early and cheaply. */
+  cpuMsPerOkCall: number;
   note?: string;
 }
 
@@ -110,7 +113,9 @@ async function callhook(rate: number, calls: number, main = MAIN, label = 'callh
       line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: sipPort, transport: 'udp', autoAnswer: true },
     }),
   );
-  const nodeArgs = PROF ? ['--cpu-prof', '--cpu-prof-dir', PROF, '--cpu-prof-name', `serve-${rate}-${Date.now()}.cpuprofile`] : [];
+  // One directory per run and node's own file names (they carry the thread id): a fixed --cpu-prof-name
+  // made the journal worker's profile and the main thread's overwrite each other.
+  const nodeArgs = PROF ? ['--cpu-prof', '--cpu-prof-dir', join(PROF, `serve-${rate}-${Date.now()}`)] : [];
   const serve = spawn(process.execPath, [...nodeArgs, main, 'serve', '--config', config, '--data', join(dir, 'data'), '--port', '0', '--no-console'], {
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -235,6 +240,7 @@ function row(answerer: string, rate: number, calls: number, sipp: Awaited<Return
     failed: sipp.failed,
     achievedPerS: round(sipp.successful / sipp.seconds, 1),
     cpuMsPerCall: round(used / calls),
+    cpuMsPerOkCall: round(used / Math.max(1, sipp.successful)),
     ...(note ? { note } : {}),
   };
 }
@@ -257,6 +263,8 @@ for (const rate of RATES) {
         rate,
         callhookCpuMsPerCall: step.callhook.cpuMsPerCall,
         vsBaseline: step.baseline ? round(step.callhook.cpuMsPerCall / step.baseline.cpuMsPerCall) : undefined,
+        okVsBaseline: step.baseline ? round(step.callhook.cpuMsPerOkCall / step.baseline.cpuMsPerOkCall) : undefined,
+        okVsBaresip: step.baresip ? round(step.callhook.cpuMsPerOkCall / step.baresip.cpuMsPerOkCall) : undefined,
         vsBaresip: step.baresip ? round(step.callhook.cpuMsPerCall / step.baresip.cpuMsPerCall) : undefined,
         vsSippUas: step.sipp ? round(step.callhook.cpuMsPerCall / step.sipp.cpuMsPerCall, 1) : undefined,
       });

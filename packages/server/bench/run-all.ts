@@ -1,12 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { benchDeliveryPipeline } from './delivery-pipeline.js';
+import { benchJournalCpu } from './journal-cpu.js';
 import { benchJournalOutbox } from './journal-outbox.js';
 import { benchMalformedFlood } from './malformed-flood.js';
 
 /** Runs every server benchmark once; prints tables and writes artifacts/bench-server.json. Ratios only, no timed assertions. */
 const results = [];
 const only = process.argv[2];
-for (const bench of [benchDeliveryPipeline, benchJournalOutbox, benchMalformedFlood].filter((b) => !only || b.name.toLowerCase().includes(only))) {
+for (const bench of [benchDeliveryPipeline, benchJournalOutbox, benchJournalCpu, benchMalformedFlood].filter(
+  (b) => !only || b.name.toLowerCase().includes(only),
+)) {
   const result = await bench();
   console.log(`\n${result.name}  (${result.target})`);
   console.table(result.rows);

@@ -2,7 +2,7 @@
 // they run on any Kysely dialect: SQLite in the worker today, PostgreSQL later. Plain JavaScript
 // (type-checked through JSDoc) so it runs in the worker from src and dist alike.
 import { CompiledQuery, sql } from 'kysely';
-import { originOf, seal, unseal } from './outbox-seal.js';
+import { seal, unseal } from './outbox-seal.js';
 
 /** @typedef {import('kysely').Kysely<import('./journal-schema.js').JournalTables>} JournalDb */
 /** @typedef {import('./journal-protocol.js').JournalOp} JournalOp */
@@ -138,15 +138,15 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
   const apply = async (trx, op) => {
     switch (op[0]) {
       case 'call':
-        await writes.putCall(trx, { guid: op[1].guid, created_at: op[1].createdAt, snapshot: JSON.stringify(op[1]) });
+        await writes.putCall(trx, { guid: op[1], created_at: op[2], snapshot: op[3] });
         writesSincePrune++;
         break;
       case 'record':
-        await writes.addRecord(trx, { call_guid: op[1].callGuid, record: JSON.stringify(op[1]) });
+        await writes.addRecord(trx, { call_guid: op[1], record: op[2] });
         writesSincePrune++;
         break;
       case 'enqueue':
-        await writes.enqueue(trx, { id: op[1].id, origin: originOf(op[1]), created_at: op[1].createdAt, delivery: seal(key, JSON.stringify(op[1])) });
+        await writes.enqueue(trx, { id: op[1], origin: op[2], created_at: op[3], delivery: seal(key, op[4]) });
         break;
       case 'complete':
         await writes.complete(trx, { id: op[1] });
@@ -167,23 +167,23 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
   const coalesced = (ops) => {
     /** @type {Set<string>} */
     const deletes = new Set();
-    /** @type {Map<string, import('@callhook/core').PendingDelivery>} */
+    /** @type {Map<string, Extract<JournalOp, readonly ['enqueue', ...unknown[]]>>} */
     const entries = new Map();
-    /** @type {Map<string, import('@callhook/core').CallSnapshot>} */
+    /** @type {Map<string, Extract<JournalOp, readonly ['call', ...unknown[]]>>} */
     const calls = new Map();
-    /** @type {import('@callhook/core').DeliveryRecord[]} */
+    /** @type {Extract<JournalOp, readonly ['record', ...unknown[]]>[]} */
     const records = [];
     for (const op of ops) {
       switch (op[0]) {
         case 'call':
-          calls.delete(op[1].guid);
-          calls.set(op[1].guid, op[1]);
+          calls.delete(op[1]);
+          calls.set(op[1], op);
           break;
         case 'record':
-          records.push(op[1]);
+          records.push(op);
           break;
         case 'enqueue':
-          entries.set(op[1].id, op[1]);
+          entries.set(op[1], op);
           break;
         case 'complete':
           entries.delete(op[1]);
@@ -206,11 +206,11 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
       await trx
         .insertInto('outbox_entries')
         .values(
-          plan.entries.map((d) => ({
-            id: d.id,
-            origin: originOf(d),
-            created_at: d.createdAt,
-            delivery: seal(key, JSON.stringify(d)),
+          plan.entries.map(([, id, origin, createdAt, delivery]) => ({
+            id,
+            origin,
+            created_at: createdAt,
+            delivery: seal(key, delivery),
             quarantined: null,
             ...leased,
           })),
@@ -229,7 +229,7 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
     if (plan.calls.length > 0) {
       await trx
         .insertInto('calls')
-        .values(plan.calls.map((call) => ({ guid: call.guid, created_at: call.createdAt, snapshot: JSON.stringify(call), instance })))
+        .values(plan.calls.map(([, guid, createdAt, snapshot]) => ({ guid, created_at: createdAt, snapshot, instance })))
         .onConflict((c) =>
           c.column('guid').doUpdateSet((eb) => ({ created_at: eb.ref('excluded.created_at'), snapshot: eb.ref('excluded.snapshot'), instance })),
         )
@@ -239,7 +239,7 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
     if (plan.records.length > 0) {
       await trx
         .insertInto('deliveries')
-        .values(plan.records.map((record) => ({ call_guid: record.callGuid, record: JSON.stringify(record), instance })))
+        .values(plan.records.map(([, callGuid, record]) => ({ call_guid: callGuid, record, instance })))
         .execute();
       writesSincePrune += plan.records.length;
     }

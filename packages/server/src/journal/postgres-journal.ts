@@ -12,7 +12,7 @@ import { systemClock } from '@callhook/node';
 import type { Kysely } from 'kysely';
 import { hostname } from 'node:os';
 import type { ServerJournal } from './journal-factory.js';
-import type { JournalOp, JournalQuery, QuarantineReport, RawOutboxPage } from './journal-protocol.js';
+import { callOp, enqueueOp, recordOp, type JournalOp, type JournalQuery, type QuarantineReport, type RawOutboxPage } from './journal-protocol.js';
 import type { JournalTables } from './journal-schema.js';
 import type { createJournalStore } from './journal-store.js';
 import { outboxKey } from './outbox-seal.js';
@@ -151,15 +151,15 @@ export class PostgresJournal implements ServerJournal {
   }
 
   recordCall(snapshot: CallSnapshot): void {
-    if (!this.closed) this.writes.write(['call', snapshot]);
+    if (!this.closed) this.writes.write(callOp(snapshot));
   }
 
   recordDelivery(record: DeliveryRecord): void {
-    if (!this.closed) this.writes.write(['record', record]);
+    if (!this.closed) this.writes.write(recordOp(record));
   }
 
   enqueueDelivery(delivery: PendingDelivery): void {
-    if (!this.closed) this.writes.write(['enqueue', delivery], delivery.id);
+    if (!this.closed) this.writes.write(enqueueOp(delivery), delivery.id);
   }
 
   completeDelivery(id: string): void {

@@ -14,8 +14,11 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { History } from './history.js';
 import type { RetentionResult } from './retention.js';
 import {
+  callOp,
+  enqueueOp,
   FATAL_CALL,
   OPEN_CALL,
+  recordOp,
   type BatchOutcome,
   type JournalOp,
   type JournalQuery,
@@ -65,6 +68,14 @@ const REPLY_TIMEOUT_MS = 30_000;
  */
 const OPS_PER_BATCH = 256;
 const BATCHES_IN_FLIGHT = 2;
+/** How long a write nothing waits for (history, log, completion) may stay on the main thread before it is posted. */
+const LAZY_POST_MS = 100;
+/**
+ * The least time between two posted batches while outbox entries keep coming (group commit): each
+ * batch is a message to the worker, a transaction and an answer, and those wake-ups, not SQLite, were
+ * most of the journal's CPU at 100 calls/s. An entry waits at most this long for its batch to leave.
+ */
+const GROUP_COMMIT_MS = 5;
 
 /** Failed write batches remembered, so a delivery whose entry was lost is told so; merged when adjacent. */
 const FAILED_RANGES_KEPT = 64;
@@ -89,8 +100,10 @@ interface OutboxWaiter {
  *
  * Writes are posted in order and committed in batches, one transaction each. `outboxDurable(id)` tells
  * the dispatcher when a delivery's outbox entry is committed; it is not attempted before, so an
- * attempted delivery is never lost. A crash can lose the last log lines, or resend a delivery that had
- * just completed (at-least-once, same Idempotency-Key). Reads are messages too: each settles when the
+ * attempted delivery is never lost. Outbox entries are posted at the end of the event-loop turn that
+ * wrote them; history, log lines and completions ride along, or follow within `LAZY_POST_MS` (100 ms).
+ * A crash can lose those last log lines, or resend a delivery that had just completed (at-least-once,
+ * same Idempotency-Key). Reads are messages too: each settles when the
  * worker answers, and sees every write made before it was called. Nothing here blocks the event loop.
  */
 export class SqliteJournal implements Journal, History {
@@ -105,6 +118,13 @@ export class SqliteJournal implements Journal, History {
   private readonly onBadEntry: NonNullable<SqliteJournalOptions['onBadEntry']>;
   private ops: JournalOp[] = [];
   private postScheduled: NodeJS.Immediate | null = null;
+  /** A post deferred by group commit or for lazy ops, and when it is due (clock ms). */
+  private delayedPost: TimerHandle | null = null;
+  private delayedPostDue = 0;
+  /** When the last batch was posted (clock ms). */
+  private lastPostAt = -Infinity;
+  /** Whether an op waiting in `ops` is one a delivery waits for. */
+  private urgentPending = false;
   // Ops are counted from the first write: how many were written, posted and committed.
   private writtenOps = 0;
   private postedOps = 0;
@@ -156,19 +176,19 @@ export class SqliteJournal implements Journal, History {
   }
 
   recordCall(snapshot: CallSnapshot): void {
-    this.write(['call', snapshot]);
+    this.write(callOp(snapshot), false);
   }
 
   recordDelivery(record: DeliveryRecord): void {
-    this.write(['record', record]);
+    this.write(recordOp(record), false);
   }
 
   enqueueDelivery(delivery: PendingDelivery): void {
-    if (this.write(['enqueue', delivery])) this.enqueueOps.set(delivery.id, this.writtenOps);
+    if (this.write(enqueueOp(delivery), true)) this.enqueueOps.set(delivery.id, this.writtenOps);
   }
 
   completeDelivery(id: string): void {
-    this.write(['complete', id]);
+    this.write(['complete', id], false);
   }
 
   /** Settles once the outbox entry of `deliveryId` is committed; undefined when it already is (or was never written here). */
@@ -181,7 +201,9 @@ export class SqliteJournal implements Journal, History {
       return failed ? Promise.reject(failed.error) : undefined;
     }
     if (this.closed) return Promise.reject(new Error(`journal ${this.file} is closed`));
-    this.post(); // no waiting for the end of the turn: a request is held until this is written
+    // Posted with the rest of this event-loop turn's writes (write() scheduled it): one message and one
+    // transaction per turn rather than one per delivery, which at 100 calls/s cost the main thread
+    // more CPU than sip.js. The wait is the rest of the turn's I/O callbacks.
     return new Promise((resolve, reject) => {
       this.waiters.push({ upTo, resolve, reject });
       this.worker.ref(); // a pending barrier must keep the process alive until the worker answers
@@ -223,7 +245,7 @@ export class SqliteJournal implements Journal, History {
   }
 
   private quarantine(position: number, id: string, reason: string): void {
-    this.write(['quarantine', position, reason]);
+    this.write(['quarantine', position, reason], true);
     this.onBadEntry({ position, id, reason });
   }
 
@@ -270,25 +292,63 @@ export class SqliteJournal implements Journal, History {
     }
   }
 
-  private write(op: JournalOp): boolean {
+  /**
+   * Queues an op. An urgent one (an outbox entry, which a delivery waits for) is posted at the end of
+   * this event-loop turn, with every op written in it; the others (history, log lines, completions)
+   * ride along with the next urgent batch or go after `LAZY_POST_MS`, so a call's writes cost one or
+   * two batches rather than one per event (each batch is a message to the worker, a transaction and
+   * an answer). A crash can lose those last `LAZY_POST_MS` of them, which the class doc allows.
+   */
+  private write(op: JournalOp, urgent: boolean): boolean {
     if (this.closed) return false;
     this.ops.push(op);
     this.writtenOps++;
-    this.postScheduled ??= setImmediate(() => this.post());
+    if (urgent) {
+      this.urgentPending = true;
+      this.postSoon();
+    } else if (this.postScheduled === null && this.delayedPost === null) this.postAfter(LAZY_POST_MS);
     return true;
+  }
+
+  /**
+   * Schedules the post of an urgent op: at the end of this turn, or, when the last batch left less
+   * than `GROUP_COMMIT_MS` ago, when that much has passed (group commit). Under load the ops of
+   * several turns then share one message, transaction and answer; an idle journal adds no wait.
+   */
+  private postSoon(): void {
+    if (this.postScheduled !== null) return;
+    const wait = this.lastPostAt + GROUP_COMMIT_MS - systemClock.now();
+    if (wait <= 0) {
+      this.postScheduled = setImmediate(() => this.post());
+      return;
+    }
+    const due = systemClock.now() + wait;
+    if (this.delayedPost !== null && this.delayedPostDue <= due) return;
+    this.postAfter(wait);
+  }
+
+  /** Posts after `ms` (system time: the `clock` option times reply deadlines, and a simulated one would hold writes back). */
+  private postAfter(ms: number): void {
+    if (this.delayedPost !== null) systemClock.clearTimeout(this.delayedPost);
+    this.delayedPostDue = systemClock.now() + ms;
+    this.delayedPost = systemClock.setTimeout(() => this.post(), ms);
   }
 
   /** Posts waiting ops in batches, as many as may be in flight; the rest follow as the worker answers. */
   private post(limit = BATCHES_IN_FLIGHT): void {
     if (this.postScheduled) clearImmediate(this.postScheduled);
     this.postScheduled = null;
+    if (this.delayedPost) systemClock.clearTimeout(this.delayedPost);
+    this.delayedPost = null;
     while (this.ops.length > 0 && this.batchesInFlight < limit && !this.closed) {
       const ops = this.ops.length <= OPS_PER_BATCH ? this.ops : this.ops.slice(0, OPS_PER_BATCH);
       this.ops = ops === this.ops ? [] : this.ops.slice(OPS_PER_BATCH);
       this.postedOps += ops.length;
       this.batchesInFlight++;
+      this.lastPostAt = systemClock.now();
       this.send({ type: 'writes', upTo: this.postedOps, ops });
     }
+    if (this.ops.length === 0) this.urgentPending = false;
   }
 
   private async query(query: JournalQuery): Promise<unknown> {
@@ -351,7 +411,12 @@ export class SqliteJournal implements Journal, History {
     }
     this.waiters = waiting;
     if (waiting.length === 0) this.worker.unref();
-    this.post();
+    // What waited for room goes now; what this turn wrote goes at its end, in one message with the rest.
+    // Ops left for want of room: urgent ones go as group commit allows, the rest as they would have.
+    if (this.ops.length > 0 && this.postScheduled === null) {
+      if (this.urgentPending) this.postSoon();
+      else if (this.delayedPost === null) this.postAfter(LAZY_POST_MS);
+    }
   }
 
   private rememberFailure(from: number, to: number, error: Error): void {
