@@ -2,6 +2,7 @@ import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession, type R
 import { SipError } from '../errors.js';
 import type { CryptoAttribute, SrtpSuite } from './crypto-attribute.js';
 import { ReplayWindow } from './replay-window.js';
+import { installCipher, type AesCmHmacSha1Cipher } from './aes-cm-hmac-sha1.js';
 
 /** Packets through a transform, and those dropped (authentication failed, malformed, or replayed; RFC 3711 §3.3). */
 export interface SrtpCounters {
@@ -34,42 +35,23 @@ function rtpHeaderBytes(packet: Buffer): number {
 
 /** SRTP authentication tag of the `_32` suite in bytes (RFC 4568 §6.2.2; SRTCP keeps 80 bits there). */
 const SHORT_TAG_BYTES = 4;
+const LONG_TAG_BYTES = 10;
 
 /** The parts of werift-rtp 0.8.9's SRTP context `decrypt` uses (not in its typings). */
 interface DecryptInternals {
   srtpSSRCStates: Record<number, { ssrc: number; rolloverCounter: number; lastSequenceNumber: number }>;
   updateRolloverCount(sequenceNumber: number, state: { rolloverCounter: number; lastSequenceNumber: number }): void;
-  cipher: { decryptRtp(packet: Buffer, rolloverCounter: number, header: object): [Buffer, unknown] };
-}
-
-/** The parts of werift-rtp 0.8.9's SRTP context that fix the RTP tag length (not in its typings). */
-interface TagLengthInternals {
-  cipher: { authTagLength: number; generateSrtpAuthTag(roc: number, ...buffers: Buffer[]): Buffer };
-}
-
-/**
- * Makes an SRTP session of werift-rtp's AES_CM_128_HMAC_SHA1_80 profile use 32-bit RTP tags, i.e.
- * AES_CM_128_HMAC_SHA1_32 (RFC 4568 §6.2.2, RFC 3711 §4.2: the tag is the leftmost bits of the same
- * HMAC-SHA1 over the same input). Cipher, key derivation and the HMAC stay werift's; only the tag is cut.
- * werift-rtp is pinned (0.8.9) because this reaches its internals; the SRTP test suite checks the result.
- */
-function useShortRtpTag(session: SrtpSession): void {
-  for (const context of [session.localContext, session.remoteContext]) {
-    Object.defineProperty(context, 'rtpAuthTagLength', { value: SHORT_TAG_BYTES });
-    const cipher = (context as unknown as TagLengthInternals).cipher;
-    const fullTag = cipher.generateSrtpAuthTag.bind(cipher);
-    Object.defineProperty(cipher, 'authTagLength', { value: SHORT_TAG_BYTES });
-    cipher.generateSrtpAuthTag = (roc, ...buffers) => fullTag(roc, ...buffers).subarray(0, SHORT_TAG_BYTES);
-  }
+  cipher: AesCmHmacSha1Cipher;
 }
 
 /**
  * SRTP and SRTCP (RFC 3711) for one call leg, keyed by SDES (RFC 4568): our `a=crypto` key protects what
- * we send, the peer's key unprotects what we receive. The cipher and authentication are werift-rtp's SRTP
- * (AES-128 counter mode, HMAC-SHA1) on Node's crypto; this class adds the SDES keys, the 32-bit tag of
- * AES_CM_128_HMAC_SHA1_32 (RFC 4568 §6.2.2), a replay window (RFC 3711 §3.3.2), and never throws on
- * received packets: a packet that fails authentication, is malformed or is replayed is dropped
- * (undefined) and counted.
+ * we send, the peer's key unprotects what we receive. werift-rtp's SRTP sessions derive the session keys
+ * (RFC 3711 §4.3) and keep the rollover counter and SRTCP index; encryption and authentication (AES-128
+ * counter mode, HMAC-SHA1, 80- or 32-bit RTP tag, RFC 4568 §6.2) are `AesCmHmacSha1Cipher` on Node's
+ * crypto, put in place of werift's cipher. This class adds the SDES keys, a replay window (RFC 3711
+ * §3.3.2), and never throws on received packets: a packet that fails authentication, is malformed or
+ * is replayed is dropped (undefined) and counted.
  *
  * Both sides use one suite (the answer's, RFC 4568 §7.1.3); keys with an MKI are refused at construction
  * with a SipError.
@@ -83,7 +65,7 @@ export class SrtpTransform {
 
   readonly suite: SrtpSuite;
   /** Bytes an SRTP packet is longer than its RTP packet (the authentication tag). */
-  readonly rtpOverhead: number;
+  readonly rtpOverhead: 10 | 4;
 
   constructor(local: CryptoAttribute, remote: CryptoAttribute) {
     if (local.suite !== remote.suite) {
@@ -98,10 +80,14 @@ export class SrtpTransform {
       keys: { localMasterKey: local.masterKey, localMasterSalt: local.masterSalt, remoteMasterKey: remote.masterKey, remoteMasterSalt: remote.masterSalt },
       profile: ProtectionProfileAes128CmHmacSha1_80,
     };
+    this.rtpOverhead = local.suite === 'AES_CM_128_HMAC_SHA1_32' ? SHORT_TAG_BYTES : LONG_TAG_BYTES;
     this.rtp = new SrtpSession(config);
-    if (local.suite === 'AES_CM_128_HMAC_SHA1_32') useShortRtpTag(this.rtp);
-    this.rtpOverhead = local.suite === 'AES_CM_128_HMAC_SHA1_32' ? SHORT_TAG_BYTES : 10;
     this.rtcp = new SrtcpSession(config);
+    // werift derives the session keys (RFC 3711 §4.3) and keeps ROC and SRTCP index; our cipher, made
+    // once per session key, encrypts and authenticates (werift's makes an AES and HMAC object per packet).
+    for (const context of [this.rtp.localContext, this.rtp.remoteContext, this.rtcp.localContext, this.rtcp.remoteContext]) {
+      installCipher(context, this.rtpOverhead);
+    }
   }
 
   /**
@@ -189,7 +175,7 @@ export class SrtpTransform {
   /**
    * werift's SrtpContext.decryptRtp with the header read from the bytes (as in `protectRtp`; werift's
    * RtpHeader parse costs more than the cipher and HMAC together): the rollover counter is guessed on a
-   * copy of the SSRC's state by werift's own rule (RFC 3711 §3.3.1), werift's cipher authenticates and
+   * copy of the SSRC's state by werift's own rule (RFC 3711 §3.3.1), the context's cipher (ours) authenticates and
    * decrypts (throwing on a bad tag), and only then is the state kept, so a forged packet cannot move it.
    * Throws for a packet that must be dropped.
    */
