@@ -45,6 +45,7 @@ export class AesCmKeystream {
   /**
    * `key`: the 16-byte session encryption key k_e; `salt`: the 14-byte session salt k_s (RFC 3711 §4.3).
    * `packets`: packet indexes made per AES call (1 for SRTCP, whose packets come seconds apart).
+   * Throws RangeError for a key or salt of another length.
    */
   constructor(
     key: Buffer,
@@ -111,7 +112,7 @@ export class HmacSha1 {
   private inner = Buffer.alloc(SHA1_BLOCK + 256);
   private readonly outer = Buffer.alloc(SHA1_BLOCK + SHA1_DIGEST);
 
-  /** `key`: the 20-byte session authentication key k_a (RFC 3711 §4.2.1). */
+  /** `key`: the 20-byte session authentication key k_a (RFC 3711 §4.2.1); RangeError beyond 64 bytes (one SHA-1 block). */
   constructor(private readonly key: Buffer) {
     if (key.length > SHA1_BLOCK) throw new RangeError(`HMAC-SHA1 key is ${key.length} bytes, at most 64 here`);
     this.pad(this.inner, 0x36);
@@ -120,7 +121,8 @@ export class HmacSha1 {
 
   /**
    * The leftmost `bytes` of HMAC-SHA1(k_a, `message[0, length)` || `trailer`), written to `target` at
-   * `at`. `trailer`: the ROC for SRTP (RFC 3711 §4.2), omitted for SRTCP.
+   * `at`. `trailer`: the ROC for SRTP, a 32-bit big-endian number appended (RFC 3711 §4.2); undefined
+   * for SRTCP, whose E flag and index are already in `message` (§3.4).
    */
   tag(message: Buffer, length: number, trailer: number | undefined, target: Buffer, at: number, bytes: number): void {
     const total = SHA1_BLOCK + length + (trailer === undefined ? 0 : 4);
@@ -172,7 +174,9 @@ export interface ReceivedRtpHeader {
 /**
  * AES_CM_128_HMAC_SHA1_80 or _32 (RFC 4568 §6.2.1–6.2.2) for one direction, shaped like werift-rtp
  * 0.8.9's CipherAesCtr (the calls its SrtpContext and SrtcpContext make), with the same output bit for
- * bit (test/srtp-cipher.test.ts). `rtpTagBytes`: 10 (_80) or 4 (_32); SRTCP tags are 10 bytes in both.
+ * bit (test/srtp-cipher.test.ts). `authTagLength`: the SRTP tag in bytes, 10 (_80) or 4 (_32); SRTCP
+ * tags are 10 bytes in both (RFC 4568 §6.2.2). `keys`: 16-byte session keys, 14-byte salts, 20-byte
+ * authentication keys (RFC 3711 §8.2); RangeError otherwise.
  */
 export class AesCmHmacSha1Cipher {
   private readonly rtpKeystream: AesCmKeystream;
