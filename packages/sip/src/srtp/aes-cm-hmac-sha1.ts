@@ -41,6 +41,7 @@ export class AesCmKeystream {
   private readonly ecb: Cipher;
   /** Per SSRC (the last few): the keystream run made last. */
   private readonly runs = new Map<number, KeystreamRun>();
+  private readonly iv = new Uint8Array(14);
 
   /**
    * `key`: the 16-byte session encryption key k_e; `salt`: the 14-byte session salt k_s (RFC 3711 §4.3).
@@ -74,17 +75,30 @@ export class AesCmKeystream {
     const last = this.runs.get(ssrc);
     if (last && index >= last.first && index < last.first + this.packets && bytes <= last.stride) return last;
     const stride = Math.max(bytes, last?.stride ?? 0, BLOCK);
-    const counters = Buffer.alloc(stride * this.packets);
+    const counters = Buffer.allocUnsafe(stride * this.packets);
+    const iv = this.iv;
+    const salt = this.salt;
     for (let packet = 0; packet < this.packets; packet++) {
+      // IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16): bytes 4–7 SSRC, 8–11 ROC, 12–13 SEQ (§4.1.1).
       const i = index + packet;
-      const iv = packet * stride;
-      this.salt.copy(counters, iv);
-      counters.writeUInt32BE((counters.readUInt32BE(iv + 4) ^ ssrc) >>> 0, iv + 4);
-      counters.writeUInt32BE((counters.readUInt32BE(iv + 8) ^ Math.floor(i / 0x10000)) >>> 0, iv + 8);
-      counters.writeUInt16BE(counters.readUInt16BE(iv + 12) ^ (i & 0xffff), iv + 12);
-      for (let block = 1; block < stride / BLOCK; block++) {
-        counters.copy(counters, iv + block * BLOCK, iv, iv + 14);
-        counters.writeUInt16BE(block, iv + block * BLOCK + 14);
+      const roc = Math.floor(i / 0x10000);
+      for (let byte = 0; byte < 14; byte++) iv[byte] = salt[byte]!;
+      iv[4]! ^= ssrc >>> 24;
+      iv[5]! ^= ssrc >>> 16;
+      iv[6]! ^= ssrc >>> 8;
+      iv[7]! ^= ssrc;
+      iv[8]! ^= roc >>> 24;
+      iv[9]! ^= roc >>> 16;
+      iv[10]! ^= roc >>> 8;
+      iv[11]! ^= roc;
+      iv[12]! ^= i >>> 8;
+      iv[13]! ^= i;
+      const first = packet * stride;
+      counters.set(iv, first);
+      for (let block = 0, at = first; block < stride / BLOCK; block++, at += BLOCK) {
+        if (block > 0) counters.copyWithin(at, first, first + 14);
+        counters[at + 14] = block >>> 8;
+        counters[at + 15] = block;
       }
     }
     const run = { first: index, stride, stream: this.ecb.update(counters) };
@@ -131,10 +145,12 @@ export class HmacSha1 {
       this.inner.copy(grown, 0, 0, SHA1_BLOCK);
       this.inner = grown;
     }
-    message.copy(this.inner, SHA1_BLOCK, 0, length);
-    if (trailer !== undefined) this.inner.writeUInt32BE(trailer >>> 0, SHA1_BLOCK + length);
-    hash('sha1', this.inner.subarray(0, total), 'buffer').copy(this.outer, SHA1_BLOCK);
-    hash('sha1', this.outer, 'buffer').copy(target, at, 0, bytes);
+    const inner = this.inner;
+    inner.set(length === message.length ? message : message.subarray(0, length), SHA1_BLOCK);
+    if (trailer !== undefined) inner.writeUInt32BE(trailer >>> 0, SHA1_BLOCK + length);
+    this.outer.set(hash('sha1', inner.subarray(0, total), 'buffer'), SHA1_BLOCK);
+    const digest = hash('sha1', this.outer, 'buffer');
+    for (let byte = 0; byte < bytes; byte++) target[at + byte] = digest[byte]!;
   }
 
   private pad(buffer: Buffer, byte: number): void {
@@ -195,13 +211,37 @@ export class AesCmHmacSha1Cipher {
     this.rtcpAuth = new HmacSha1(keys.srtcpSessionAuthTag);
   }
 
-  /** The SRTP packet of an RTP header and payload under rollover counter `roc` (RFC 3711 §3.3). */
+  /** The SRTP packet of an RTP header and payload under rollover counter `roc` (RFC 3711 §3.3); werift's call. */
   encryptRtp(header: RtpHeaderView, payload: Buffer, roc: number): Buffer {
     const headerBytes = header.serializeSize;
-    const length = headerBytes + payload.length;
-    const out = Buffer.allocUnsafe(length + this.authTagLength);
+    const out = Buffer.allocUnsafe(headerBytes + payload.length + this.authTagLength);
     header.serialize(headerBytes).copy(out, 0, 0, headerBytes);
-    this.rtpKeystream.xor(header.ssrc, roc * 0x10000 + header.sequenceNumber, payload, 0, payload.length, out, headerBytes);
+    return this.sealRtp(out, headerBytes, payload, 0, payload.length, header.ssrc, header.sequenceNumber, roc);
+  }
+
+  /**
+   * The SRTP packet of the RTP packet `packet` (its first `headerBytes` are the header, RFC 3550 §5.1)
+   * under rollover counter `roc` (RFC 3711 §3.3), without a header object: one buffer made.
+   */
+  encryptRtpPacket(packet: Buffer, headerBytes: number, ssrc: number, sequenceNumber: number, roc: number): Buffer {
+    const out = Buffer.allocUnsafe(packet.length + this.authTagLength);
+    for (let byte = 0; byte < headerBytes; byte++) out[byte] = packet[byte]!;
+    return this.sealRtp(out, headerBytes, packet, headerBytes, packet.length - headerBytes, ssrc, sequenceNumber, roc);
+  }
+
+  /** Writes the encrypted payload and the tag into `out`, whose header is in place. */
+  private sealRtp(
+    out: Buffer,
+    headerBytes: number,
+    source: Buffer,
+    from: number,
+    payloadBytes: number,
+    ssrc: number,
+    sequenceNumber: number,
+    roc: number,
+  ): Buffer {
+    const length = headerBytes + payloadBytes;
+    this.rtpKeystream.xor(ssrc, roc * 0x10000 + sequenceNumber, source, from, payloadBytes, out, headerBytes);
     this.rtpAuth.tag(out, length, roc, out, length, this.authTagLength);
     return out;
   }
@@ -214,7 +254,7 @@ export class AesCmHmacSha1Cipher {
     const length = packet.length - this.authTagLength;
     this.check(this.rtpAuth, packet, length, roc, 'SRTP');
     const out = Buffer.allocUnsafe(length);
-    packet.copy(out, 0, 0, header.payloadOffset);
+    for (let byte = 0; byte < header.payloadOffset; byte++) out[byte] = packet[byte]!;
     const payloadBytes = length - header.payloadOffset;
     this.rtpKeystream.xor(header.ssrc, roc * 0x10000 + header.sequenceNumber, packet, header.payloadOffset, payloadBytes, out, header.payloadOffset);
     header.paddingSize = 0;

@@ -1,8 +1,8 @@
-import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession, type RtpHeader } from 'werift-rtp';
+import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession } from 'werift-rtp';
 import { SipError } from '../errors.js';
 import type { CryptoAttribute, SrtpSuite } from './crypto-attribute.js';
 import { ReplayWindow } from './replay-window.js';
-import { installCipher, type AesCmHmacSha1Cipher } from './aes-cm-hmac-sha1.js';
+import { installCipher, type AesCmHmacSha1Cipher, type ReceivedRtpHeader } from './aes-cm-hmac-sha1.js';
 
 /** Packets through a transform, and those dropped (authentication failed, malformed, or replayed; RFC 3711 §3.3). */
 export interface SrtpCounters {
@@ -37,10 +37,19 @@ function rtpHeaderBytes(packet: Buffer): number {
 const SHORT_TAG_BYTES = 4;
 const LONG_TAG_BYTES = 10;
 
-/** The parts of werift-rtp 0.8.9's SRTP context `decrypt` uses (not in its typings). */
-interface DecryptInternals {
-  srtpSSRCStates: Record<number, { ssrc: number; rolloverCounter: number; lastSequenceNumber: number }>;
-  updateRolloverCount(sequenceNumber: number, state: { rolloverCounter: number; lastSequenceNumber: number }): void;
+/** werift-rtp 0.8.9's per-SSRC SRTP state (RFC 3711 §3.3.1 ROC and s_l). */
+interface SsrcState {
+  ssrc: number;
+  rolloverCounter: number;
+  lastSequenceNumber: number;
+  rolloverHasProcessed?: boolean;
+}
+
+/** The parts of werift-rtp 0.8.9's SRTP context `protectRtp` and `decrypt` use (not in its typings). */
+interface RtpContextInternals {
+  srtpSSRCStates: Record<number, SsrcState>;
+  getSrtpSsrcState(ssrc: number): SsrcState;
+  updateRolloverCount(sequenceNumber: number, state: SsrcState): void;
   cipher: AesCmHmacSha1Cipher;
 }
 
@@ -61,6 +70,9 @@ export class SrtpTransform {
   private readonly rtp: SrtpSession;
   private readonly rtcp: SrtcpSession;
   private readonly replay = new ReplayWindow();
+  /** Scratch for `decrypt`: the received header, and the ROC guess kept only once the packet authenticates. */
+  private readonly received: ReceivedRtpHeader = { ssrc: 0, sequenceNumber: 0, payloadOffset: 0, padding: false, paddingSize: 0 };
+  private readonly guess: SsrcState = { ssrc: 0, rolloverCounter: 0, lastSequenceNumber: 0, rolloverHasProcessed: false };
   private readonly keys: Buffer;
 
   readonly suite: SrtpSuite;
@@ -118,16 +130,15 @@ export class SrtpTransform {
   protectRtp(packet: Buffer): Buffer {
     if (packet.length < RTP_HEADER_BYTES || packet[0]! >> 6 !== 2) throw new SipError('malformed_message', 'not an RTP packet');
     const headerBytes = rtpHeaderBytes(packet);
-    // What werift's SRTP context reads of a header: SSRC and sequence number (RFC 3711 §4.1.1 IV, §3.3.1
-    // index) and the header bytes to authenticate. werift's own RtpHeader would parse and re-serialize
-    // the header bit by bit for every packet sent, the larger part of the cost here.
-    const header = {
-      ssrc: packet.readUInt32BE(8),
-      sequenceNumber: packet.readUInt16BE(2),
-      serializeSize: headerBytes,
-      serialize: () => packet.subarray(0, headerBytes),
-    } as unknown as RtpHeader;
-    const out = this.rtp.encrypt(packet.subarray(headerBytes), header);
+    // werift's SrtpContext.encryptRtp without its header object (werift's RtpHeader would parse and
+    // re-serialize the header for every packet sent): werift's rule moves the SSRC's rollover counter
+    // (RFC 3711 §3.3.1), the cipher encrypts and tags the packet's own bytes.
+    const ssrc = packet.readUInt32BE(8);
+    const sequenceNumber = packet.readUInt16BE(2);
+    const context = this.rtp.localContext as unknown as RtpContextInternals;
+    const state = context.getSrtpSsrcState(ssrc);
+    context.updateRolloverCount(sequenceNumber, state);
+    const out = context.cipher.encryptRtpPacket(packet, headerBytes, ssrc, sequenceNumber, state.rolloverCounter);
     this.counters.protectedRtp++;
     return out;
   }
@@ -180,16 +191,24 @@ export class SrtpTransform {
    * Throws for a packet that must be dropped.
    */
   private decrypt(packet: Buffer, ssrc: number, sequenceNumber: number): Buffer {
-    const context = this.rtp.remoteContext as unknown as DecryptInternals;
+    const context = this.rtp.remoteContext as unknown as RtpContextInternals;
     const payloadOffset = rtpHeaderBytes(packet);
     if (payloadOffset > packet.length - this.rtpOverhead) throw new SipError('malformed_message', 'SRTP packet shorter than its header and tag');
-    const header = { ssrc, sequenceNumber, payloadOffset, padding: (packet[0]! & 0x20) !== 0, paddingSize: 0 };
+    const header = this.received;
+    header.ssrc = ssrc;
+    header.sequenceNumber = sequenceNumber;
+    header.payloadOffset = payloadOffset;
+    header.padding = (packet[0]! & 0x20) !== 0;
     const existing = context.srtpSSRCStates[ssrc];
-    const next = existing ? { ...existing } : { ssrc, rolloverCounter: 0, lastSequenceNumber: 0 };
+    const next = this.guess;
+    next.ssrc = ssrc;
+    next.rolloverCounter = existing?.rolloverCounter ?? 0;
+    next.lastSequenceNumber = existing?.lastSequenceNumber ?? 0;
+    next.rolloverHasProcessed = existing?.rolloverHasProcessed ?? false;
     context.updateRolloverCount(sequenceNumber, next);
     const [plain] = context.cipher.decryptRtp(packet, next.rolloverCounter, header);
     if (existing) Object.assign(existing, next);
-    else context.srtpSSRCStates[ssrc] = next;
+    else context.srtpSSRCStates[ssrc] = { ...next };
     return plain;
   }
 
