@@ -1,70 +1,90 @@
 /**
  * SRTP benchmark: the line's CPU per call-second with SDES-SRTP (RFC 3711, AES_CM_128_HMAC_SHA1_80,
- * SRTCP too) beside plain RTP, in the same run: N concurrent answered G.711 calls with media both ways
- * (no recording, so the figure is the media path's own), plain and SRTP steps alternating so drift of a
- * shared machine hits both alike. The far ends run in a child process (media-peers.ts) whose CPU is not
- * counted. Reports each step, the mean of each kind and their ratio (issue 13 target: ≤ 1.3×). ≤ 2 min.
- * CALLHOOK_SRTP_BENCH_CALLS and CALLHOOK_SRTP_BENCH_SECONDS change the call count and step length.
+ * SRTCP too) beside plain RTP, measured over the same seconds: two lines in their own processes
+ * (srtp-line.ts), one with N answered G.711 calls in plain RTP and one with N in SRTP, media both ways
+ * (no recording, so the figure is the media path's own). Their far ends run in two more child processes
+ * (media-peers.ts) whose CPU is not counted. Measuring both at once makes the machine's load hit both
+ * alike; steps taken one after the other on a shared 2-core machine varied by ±50% between steps, more
+ * than the SRTP cost itself. Reports each round, the mean of each and their ratio (issue 13 target:
+ * ≤ 1.3×). ≤ 1 min. CALLHOOK_SRTP_BENCH_CALLS, CALLHOOK_SRTP_BENCH_SECONDS and
+ * CALLHOOK_SRTP_BENCH_ROUNDS change the call count, round length and rounds.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createSipLine, SipLineSchema } from '../src/index.js';
 
 const CALLS = Number(process.env.CALLHOOK_SRTP_BENCH_CALLS ?? 25);
-const STEP_SECONDS = Number(process.env.CALLHOOK_SRTP_BENCH_SECONDS ?? 10);
-const ROUNDS = 3;
+const ROUND_SECONDS = Number(process.env.CALLHOOK_SRTP_BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.CALLHOOK_SRTP_BENCH_ROUNDS ?? 3);
 const TARGET_RATIO = 1.3;
 
-function ask(child: ChildProcess, message: object, reply: string): Promise<void> {
+interface Measured {
+  type: 'measured';
+  cpuMs: number;
+  seconds: number;
+  calls: number;
+  encrypted: number;
+  dropped: number;
+}
+
+/** Sends `message` to `child` (if any) and resolves with its first reply of type `reply`; rejects on its `error`. */
+function ask<T>(child: ChildProcess, message: object | undefined, reply: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMessage = (answer: { type: string; message?: string }) => {
       if (answer.type === 'error') reject(new Error(answer.message));
-      else if (answer.type === reply) resolve();
+      else if (answer.type === reply) resolve(answer as T);
       else return;
       child.off('message', onMessage);
     };
     child.on('message', onMessage);
-    child.send(message);
+    if (message) child.send(message);
   });
 }
 
-/** One step: `calls` calls plain or SRTP for STEP_SECONDS; the line's CPU ms per call-second. */
-async function step(srtp: boolean): Promise<number> {
-  const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', autoAnswer: true, media: { encryption: 'sdes' } }));
-  await line.start();
-  const child = fork(fileURLToPath(new URL('./media-peers.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
-  try {
-    await ask(child, { type: 'start', port: line.localAddress!.port, calls: CALLS, srtp }, 'ready');
-    const encrypted = line.callIds().filter((id) => line.callMedia(id)?.encryption !== 'none').length;
-    if (encrypted !== (srtp ? CALLS : 0)) throw new Error(`${encrypted} of ${CALLS} calls use SRTP, expected ${srtp ? CALLS : 0}`);
-    // Let the calls settle (decoders made, first RTCP) before measuring.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const cpuBefore = process.cpuUsage();
-    const wallBefore = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, STEP_SECONDS * 1000));
-    const cpu = process.cpuUsage(cpuBefore);
-    const seconds = (performance.now() - wallBefore) / 1000;
-    const dropped = line.callIds().reduce((sum, id) => sum + (line.callMedia(id)?.srtpDropped ?? 0), 0);
-    if (dropped > 0) throw new Error(`${dropped} SRTP packets dropped in a clean run`);
-    await ask(child, { type: 'hangup' }, 'done');
-    return (cpu.user + cpu.system) / 1000 / (CALLS * seconds);
-  } finally {
-    child.kill();
-    await line.stop();
-  }
+const children: ChildProcess[] = [];
+const start = (file: string) => {
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+  children.push(child);
+  return child;
+};
+
+/** A line and its callers, `srtp` or plain, calls up. */
+async function setUp(srtp: boolean): Promise<{ line: ChildProcess; peers: ChildProcess }> {
+  const line = start('./srtp-line.ts');
+  const { port } = await ask<{ port: number }>(line, undefined, 'listening');
+  const peers = start('./media-peers.ts');
+  await ask(peers, { type: 'start', port, calls: CALLS, srtp }, 'ready');
+  return { line, peers };
 }
 
-const plain: number[] = [];
-const secure: number[] = [];
-for (let round = 1; round <= ROUNDS; round++) {
-  for (const srtp of round % 2 === 1 ? [false, true] : [true, false]) {
-    const cpu = await step(srtp);
-    (srtp ? secure : plain).push(cpu);
-    console.log(`srtp: round ${round}, ${CALLS} calls, G.711 both ways, ${srtp ? 'SRTP' : 'plain RTP'}: ${cpu.toFixed(3)} ms CPU per call-second`);
+try {
+  const plain = await setUp(false);
+  const secure = await setUp(true);
+  // Let the calls settle (decoders made, first RTCP) before measuring.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const cpu = { plain: [] as number[], secure: [] as number[] };
+  for (let round = 1; round <= ROUNDS; round++) {
+    const [p, s] = await Promise.all([
+      ask<Measured>(plain.line, { type: 'measure', seconds: ROUND_SECONDS }, 'measured'),
+      ask<Measured>(secure.line, { type: 'measure', seconds: ROUND_SECONDS }, 'measured'),
+    ]);
+    if (p.calls !== CALLS || p.encrypted !== 0) throw new Error(`plain line: ${p.calls} calls, ${p.encrypted} with SRTP; expected ${CALLS}, 0`);
+    if (s.calls !== CALLS || s.encrypted !== CALLS) throw new Error(`SRTP line: ${s.calls} calls, ${s.encrypted} with SRTP; expected ${CALLS} of ${CALLS}`);
+    if (s.dropped > 0) throw new Error(`${s.dropped} SRTP packets dropped in a clean run`);
+    const perCallSecond = (m: Measured) => m.cpuMs / (CALLS * m.seconds);
+    cpu.plain.push(perCallSecond(p));
+    cpu.secure.push(perCallSecond(s));
+    console.log(
+      `srtp: round ${round}, ${CALLS} calls each, G.711 both ways: plain RTP ${perCallSecond(p).toFixed(3)} ms, SRTP ${perCallSecond(s).toFixed(3)} ms CPU per call-second (${(perCallSecond(s) / perCallSecond(p)).toFixed(2)}×)`,
+    );
   }
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const ratio = mean(cpu.secure) / mean(cpu.plain);
+  console.log(
+    `srtp: mean ${mean(cpu.plain).toFixed(3)} ms (plain RTP) vs ${mean(cpu.secure).toFixed(3)} ms (SRTP) CPU per call-second: ratio ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`,
+  );
+  await Promise.all([plain, secure].map(({ peers }) => ask(peers, { type: 'hangup' }, 'done')));
+  const exited = (line: ChildProcess) => new Promise((resolve) => line.once('exit', resolve).send({ type: 'stop' }));
+  await Promise.race([Promise.all([plain, secure].map(({ line }) => exited(line))), new Promise((resolve) => setTimeout(resolve, 10_000))]);
+} finally {
+  for (const child of children) child.kill();
 }
-const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-const ratio = mean(secure) / mean(plain);
-console.log(
-  `srtp: mean ${mean(plain).toFixed(3)} ms (plain RTP) vs ${mean(secure).toFixed(3)} ms (SRTP) CPU per call-second: ratio ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}`,
-);

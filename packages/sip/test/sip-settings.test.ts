@@ -44,6 +44,19 @@ describe('sip line settings (the sip plugin in an edition)', () => {
     ],
     ['sip transport sctp', { line: { type: 'sip', aor: 'sip:303@pbx', transport: 'sctp' } }, 'line.transport', /udp.*tcp.*tls/],
     ['unknown media encryption', { line: { type: 'sip', aor: 'sip:303@pbx', media: { encryption: 'zrtp' } } }, 'line.media.encryption', /none.*sdes.*required/],
+    [
+      'unknown SRTP suite',
+      { line: { type: 'sip', aor: 'sip:303@pbx', media: { srtpSuites: ['AES_CM_128_HMAC_SHA1_32', 'AEAD_AES_128_GCM'] } } },
+      'line.media.srtpSuites[1]',
+      /takes AES_CM_128_HMAC_SHA1_80, AES_CM_128_HMAC_SHA1_32/,
+    ],
+    ['no SRTP suite', { line: { type: 'sip', aor: 'sip:303@pbx', media: { srtpSuites: [] } } }, 'line.media.srtpSuites', /at least one suite/],
+    [
+      'an SRTP suite twice',
+      { line: { type: 'sip', aor: 'sip:303@pbx', media: { srtpSuites: ['AES_CM_128_HMAC_SHA1_32', 'AES_CM_128_HMAC_SHA1_32'] } } },
+      'line.media.srtpSuites',
+      /each suite once/,
+    ],
     ['zero TCP connection cap', { line: { type: 'sip', aor: 'sip:303@pbx', tcp: { maxConnections: 0 } } }, 'line.tcp.maxConnections', /1/],
     [
       'sip registrar in lines',
@@ -79,13 +92,19 @@ describe('sip line settings (the sip plugin in an edition)', () => {
       transport: 'udp',
       callWaiting: 'hold',
       dialPlan: { country: 'US', outsideLinePrefix: '9', internationalPrefix: null },
-      media: { encryption: 'none' },
+      media: { encryption: 'none', srtpSuites: ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] },
     });
   });
 
   it.each(['sdes', 'required'] as const)('takes line.media.encryption "%s" (SRTP)', (encryption) => {
     const { settings } = loadSettings({ line: { type: 'sip', aor: 'sip:303@pbx', media: { encryption } } }, edition);
     expect(settings.lines[0]).toMatchObject({ media: { encryption } });
+  });
+
+  it('takes line.media.srtpSuites in the order given', () => {
+    const media = { encryption: 'required', srtpSuites: ['AES_CM_128_HMAC_SHA1_32', 'AES_CM_128_HMAC_SHA1_80'] };
+    const { settings } = loadSettings({ line: { type: 'sip', aor: 'sip:303@pbx', media } }, edition);
+    expect(settings.lines[0]).toMatchObject({ media });
   });
 });
 

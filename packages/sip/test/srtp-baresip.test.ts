@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { waitFor } from '@callhook/test-support';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSipLine, SipLineSchema, type SipLine } from '../src/index.js';
+import type { SrtpSuite } from '../src/srtp/crypto-attribute.js';
 import { dominantFrequency, makeToneWav, readWav, soundSpan } from './support/audio-analysis.js';
 import { startBaresip, type Baresip } from './support/baresip.js';
 import { EventRecorder } from './support/event-recorder.js';
@@ -38,7 +39,14 @@ const PLAIN_KEEPALIVES = 2;
 
 async function setup(
   name: string,
-  options: { mediaenc?: 'srtp-mand' | 'srtp'; encryption: 'none' | 'sdes' | 'required'; sourceWav?: string; play?: string; dumpDir?: string },
+  options: {
+    mediaenc?: 'srtp-mand' | 'srtp';
+    encryption: 'none' | 'sdes' | 'required';
+    srtpSuites?: SrtpSuite[];
+    sourceWav?: string;
+    play?: string;
+    dumpDir?: string;
+  },
 ) {
   baresip = await startBaresip(`<sip:alice@127.0.0.1>;regint=0;answermode=auto;audio_codecs=pcmu${options.mediaenc ? `;mediaenc=${options.mediaenc}` : ''}`, {
     codecModules: ['srtp'],
@@ -50,7 +58,13 @@ async function setup(
     SipLineSchema.parse({
       type: 'sip',
       aor: 'sip:303@127.0.0.1',
-      media: { codecs: ['PCMU'], record: true, encryption: options.encryption, ...(options.play ? { play: options.play } : {}) },
+      media: {
+        codecs: ['PCMU'],
+        record: true,
+        encryption: options.encryption,
+        ...(options.srtpSuites ? { srtpSuites: options.srtpSuites } : {}),
+        ...(options.play ? { play: options.play } : {}),
+      },
     }),
     { dataDir },
   );
@@ -84,67 +98,84 @@ async function heardByBaresip(dumpDir: string): Promise<number> {
   return dominantFrequency(samples, wav.sampleRate, heard!.first + 800);
 }
 
+/**
+ * One SRTP call between baresip (`srtp-mand`, RTP/SAVP) and callhook (`required`), placed by `caller`:
+ * baresip plays a 1000 Hz tone, callhook a 600 Hz prompt. Checks the suite on both sides, SRTP both ways
+ * (the tone in callhook's recording, the prompt in baresip's dump), SRTCP both ways (an RTT), no loss and
+ * no drop beyond libre's plain keepalives; the caller hangs up.
+ *
+ * `srtcp: false` for AES_CM_128_HMAC_SHA1_32: libre tags SRTCP with 32 bits there too (its srtp_alloc
+ * gives the RTCP context the suite's SRTP tag length), where RFC 4568 §6.2.2 and RFC 3711 §5.2 keep 80
+ * bits for SRTCP; each side then drops the other's SRTCP (counted in srtpDropped), so no RTT is checked.
+ */
+async function secureCall(name: string, caller: 'baresip' | 'callhook', suite: SrtpSuite, srtpSuites?: SrtpSuite[], srtcp = true): Promise<void> {
+  const tone = join(dir, `tone-${name}.wav`);
+  makeToneWav(tone, { hz: 1000, seconds: 30, rate: 8000 });
+  const prompt = join(dir, `prompt-${name}.wav`);
+  makeToneWav(prompt, { hz: 600, seconds: 2, rate: 8000 });
+  const dumpDir = join(dir, `dump-${name}`);
+  mkdirSync(dumpDir);
+  const { baresip, line, events, dataDir, callhook, alice } = await setup(name, {
+    mediaenc: 'srtp-mand',
+    encryption: 'required',
+    sourceWav: tone,
+    play: prompt,
+    dumpDir,
+    ...(srtpSuites ? { srtpSuites } : {}),
+  });
+  let id: string;
+  if (caller === 'baresip') {
+    await baresip.command('dial', callhook);
+    id = (await events.waitFor('incoming', undefined, BOUND_MS)).lineCallId;
+    await line.execute({ type: 'answer', lineCallId: id });
+  } else {
+    id = `out-${name}`;
+    await line.execute({ type: 'make_call', callId: id, target: alice });
+  }
+  await events.waitFor('answered', undefined, BOUND_MS);
+  await baresip.waitEvent('CALL_ESTABLISHED', BOUND_MS);
+  // The prompt (100 frames), then silence; and baresip's tone coming back.
+  await waitFor(() => (line.callMedia(id)?.sentPackets ?? 0) >= 160, 'SRTP to baresip', BOUND_MS);
+  await waitFor(() => (line.callMedia(id)?.receivedPackets ?? 0) >= 150, 'SRTP from baresip', BOUND_MS);
+  // SRTCP both ways (RFC 3711 §3.4): baresip's report on our SR gives the round-trip time.
+  if (srtcp) await waitFor(() => line.callMedia(id)?.rttMs !== undefined, 'an RTT from SRTCP', 60_000);
+  const media = line.callMedia(id)!;
+  expect(media).toMatchObject({ codec: 'PCMU', encryption: suite, packetsLost: 0 });
+  if (srtcp) expect(media.srtpDropped).toBeLessThanOrEqual(PLAIN_KEEPALIVES);
+  expect(baresip.log()).toContain(`SRTP is Enabled (cryptosuite=${suite})`);
+  if (caller === 'baresip') {
+    await baresip.command('hangup');
+  } else {
+    await line.execute({ type: 'hangup', lineCallId: id });
+    await baresip.waitEvent('CALL_CLOSED', BOUND_MS);
+  }
+  const ended = await events.waitFor('ended', undefined, BOUND_MS);
+  expect(ended.media?.quality).toMatchObject({ codec: 'PCMU', packetsLost: 0, encryption: suite });
+  expect(Math.abs(recordedTone(dataDir, id) - 1000)).toBeLessThan(5);
+  expect(Math.abs((await heardByBaresip(dumpDir)) - 600)).toBeLessThan(5);
+}
+
 describe('SDES-SRTP with baresip (RTP/SAVP, RFC 4568), media both ways', () => {
   it('baresip calls callhook: SRTP both ways, its tone recorded at 1000 Hz, our prompt heard at 600 Hz, SRTCP gives an RTT', async () => {
-    const tone = join(dir, 'tone-in.wav');
-    makeToneWav(tone, { hz: 1000, seconds: 30, rate: 8000 });
-    const prompt = join(dir, 'prompt-in.wav');
-    makeToneWav(prompt, { hz: 600, seconds: 2, rate: 8000 });
-    const dumpDir = join(dir, 'dump-in');
-    mkdirSync(dumpDir);
-    const { baresip, line, events, dataDir, callhook } = await setup('in', {
-      mediaenc: 'srtp-mand',
-      encryption: 'required',
-      sourceWav: tone,
-      play: prompt,
-      dumpDir,
-    });
-    await baresip.command('dial', callhook);
-    const incoming = await events.waitFor('incoming', undefined, BOUND_MS);
-    await line.execute({ type: 'answer', lineCallId: incoming.lineCallId });
-    await events.waitFor('answered', undefined, BOUND_MS);
-    await waitFor(() => (line.callMedia(incoming.lineCallId)?.receivedPackets ?? 0) >= 150, 'SRTP from baresip', BOUND_MS);
-    // SRTCP both ways (RFC 3711 §3.4): baresip's report on our SR gives the round-trip time.
-    await waitFor(() => line.callMedia(incoming.lineCallId)?.rttMs !== undefined, 'an RTT from SRTCP', 60_000);
-    const media = line.callMedia(incoming.lineCallId)!;
-    expect(media.encryption).toMatch(/^AES_CM_128_HMAC_SHA1_(80|32)$/);
-    expect(media).toMatchObject({ codec: 'PCMU', packetsLost: 0 });
-    expect(media.srtpDropped).toBeLessThanOrEqual(PLAIN_KEEPALIVES);
-    expect(baresip.log()).toMatch(/SRTP is Enabled/);
-    await baresip.command('hangup');
-    const ended = await events.waitFor('ended', undefined, BOUND_MS);
-    expect(ended.media?.quality).toMatchObject({ codec: 'PCMU', packetsLost: 0 });
-    expect(Math.abs(recordedTone(dataDir, incoming.lineCallId) - 1000)).toBeLessThan(5);
-    expect(Math.abs((await heardByBaresip(dumpDir)) - 600)).toBeLessThan(5);
+    await secureCall('in', 'baresip', 'AES_CM_128_HMAC_SHA1_80');
   });
 
   it('callhook calls baresip: RTP/SAVP offer, SRTP both ways, tones checked in both recordings', async () => {
-    const tone = join(dir, 'tone-out.wav');
-    makeToneWav(tone, { hz: 1000, seconds: 30, rate: 8000 });
-    const prompt = join(dir, 'prompt-out.wav');
-    makeToneWav(prompt, { hz: 600, seconds: 2, rate: 8000 });
-    const dumpDir = join(dir, 'dump-out');
-    mkdirSync(dumpDir);
-    const { baresip, line, events, dataDir, alice } = await setup('out', {
-      mediaenc: 'srtp-mand',
-      encryption: 'required',
-      sourceWav: tone,
-      play: prompt,
-      dumpDir,
-    });
-    await line.execute({ type: 'make_call', callId: 'out-srtp', target: alice });
-    await events.waitFor('answered', undefined, BOUND_MS);
-    await baresip.waitEvent('CALL_ESTABLISHED', BOUND_MS);
-    // The prompt (100 frames), then silence; and baresip's tone coming back.
-    await waitFor(() => (line.callMedia('out-srtp')?.sentPackets ?? 0) >= 160, 'SRTP to baresip', BOUND_MS);
-    await waitFor(() => (line.callMedia('out-srtp')?.receivedPackets ?? 0) >= 150, 'SRTP from baresip', BOUND_MS);
-    expect(line.callMedia('out-srtp')).toMatchObject({ codec: 'PCMU', encryption: expect.stringMatching(/^AES_CM_128_HMAC_SHA1_(80|32)$/) });
-    expect(line.callMedia('out-srtp')!.srtpDropped).toBeLessThanOrEqual(PLAIN_KEEPALIVES);
-    await line.execute({ type: 'hangup', lineCallId: 'out-srtp' });
-    await baresip.waitEvent('CALL_CLOSED', BOUND_MS);
-    await events.waitFor('ended', undefined, BOUND_MS);
-    expect(Math.abs(recordedTone(dataDir, 'out-srtp') - 1000)).toBeLessThan(5);
-    expect(Math.abs((await heardByBaresip(dumpDir)) - 600)).toBeLessThan(5);
+    await secureCall('out', 'callhook', 'AES_CM_128_HMAC_SHA1_80');
+  });
+
+  it('AES_CM_128_HMAC_SHA1_32: callhook offers only _32 (line.media.srtpSuites), baresip answers _32, media both ways', async () => {
+    await secureCall('out-32', 'callhook', 'AES_CM_128_HMAC_SHA1_32', ['AES_CM_128_HMAC_SHA1_32'], false);
+  });
+
+  it('a line limited to _32 refuses baresip 1.0, which offers only _80, with 488 naming line.media.srtpSuites', async () => {
+    const { baresip, events, callhook } = await setup('in-32', { mediaenc: 'srtp-mand', encryption: 'required', srtpSuites: ['AES_CM_128_HMAC_SHA1_32'] });
+    await baresip.command('dial', callhook);
+    const closed = await baresip.waitEvent('CALL_CLOSED', BOUND_MS);
+    expect(String(closed.param)).toMatch(/488/);
+    const ended = await events.waitFor('ended', undefined, BOUND_MS);
+    expect(ended).toMatchObject({ by: 'local', cause: 'failed' });
+    expect(ended.detail).toMatch(/AES_CM_128_HMAC_SHA1_80 is not in line\.media\.srtpSuites \(AES_CM_128_HMAC_SHA1_32\)/);
   });
 });
 

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { formatCryptoAttribute, newCryptoAttribute, parseCryptoAttribute } from '../src/srtp/crypto-attribute.js';
 import { ReplayWindow } from '../src/srtp/replay-window.js';
 import { SrtpTransform } from '../src/srtp/srtp-transform.js';
+import { LocalKeys, offeredKey } from '../src/sdp/negotiate-crypto.js';
+import { parseRemoteAudio } from '../src/sdp/sdp-parse.js';
+import { offerSdp } from './support/raw-uac.js';
 
 /** An RTP packet (RFC 3550 §5.1): version 2, PCMU, the given sequence number, a 160-byte payload of `fill`. */
 function rtp(sequence: number, fill = 0x55, ssrc = 0x11223344): Buffer {
@@ -147,6 +150,39 @@ describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', (
     expect(() => new SrtpTransform(newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom), key80)).toThrow(/crypto suites differ/);
     expect(() => new SrtpTransform(key80, { ...key80, mki: '1:4' })).toThrow(/MKI/);
     expect(() => pair().sender.protectRtp(Buffer.from([1, 2, 3]))).toThrow(/not an RTP packet/);
+  });
+});
+
+describe('line.media.srtpSuites: the suites offered and accepted (RFC 4568 §7.1)', () => {
+  const key80 = formatCryptoAttribute(newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom));
+  const key32 = formatCryptoAttribute(newCryptoAttribute(2, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom));
+  const offer = (...lines: string[]) =>
+    parseRemoteAudio(
+      offerSdp(
+        '127.0.0.1',
+        4000,
+        '0',
+        lines.map((line) => `a=${line}`),
+      ).replace('RTP/AVP', 'RTP/SAVP'),
+    );
+
+  it('offers one a=crypto line per suite, in the order given, tags from 1', () => {
+    const keys = new LocalKeys(cryptoRandom);
+    expect(keys.offer('required', undefined, undefined).crypto.map(({ tag, suite }) => [tag, suite])).toEqual([
+      [1, 'AES_CM_128_HMAC_SHA1_80'],
+      [2, 'AES_CM_128_HMAC_SHA1_32'],
+    ]);
+    expect(keys.offer('required', undefined, undefined, ['AES_CM_128_HMAC_SHA1_32']).crypto.map(({ tag, suite }) => [tag, suite])).toEqual([
+      [1, 'AES_CM_128_HMAC_SHA1_32'],
+    ]);
+  });
+
+  it('accepts the first offered line of a listed suite, and refuses an offer with none naming the setting', () => {
+    expect(offeredKey(offer(key80, key32), 'required')?.suite).toBe('AES_CM_128_HMAC_SHA1_80');
+    expect(offeredKey(offer(key80, key32), 'required', ['AES_CM_128_HMAC_SHA1_32'])).toMatchObject({ tag: 2, suite: 'AES_CM_128_HMAC_SHA1_32' });
+    expect(() => offeredKey(offer(key80), 'required', ['AES_CM_128_HMAC_SHA1_32'])).toThrow(
+      /no usable SRTP key: no a=crypto line is usable: AES_CM_128_HMAC_SHA1_80 is not in line.media.srtpSuites \(AES_CM_128_HMAC_SHA1_32\)/,
+    );
   });
 });
 

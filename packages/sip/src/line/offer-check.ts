@@ -1,6 +1,7 @@
 import type { Core } from 'sip.js';
 import { answerCodecs } from '../sdp/negotiate.js';
-import { offeredKey, type MediaEncryption } from '../sdp/negotiate-crypto.js';
+import { DEFAULT_SRTP_SUITES, offeredKey, type MediaEncryption } from '../sdp/negotiate-crypto.js';
+import type { SrtpSuite } from '../srtp/crypto-attribute.js';
 import { SdpError, type SdpWarnCode } from '../sdp/sdp-error.js';
 import { parseRemoteAudio } from '../sdp/sdp-parse.js';
 
@@ -12,15 +13,20 @@ export interface OfferProblem {
 
 /**
  * Why an INVITE's SDP offer cannot be answered, or undefined when it can (or carries no offer): no codec
- * in common, a bad value, or no usable SRTP key where `encryption` needs one (RFC 4568 §7.1.2).
+ * in common, a bad value, or no usable SRTP key (of a suite in `suites`) where `encryption` needs one
+ * (RFC 4568 §7.1.2).
  */
-export function unacceptableOffer(request: Core.IncomingRequestMessage, encryption: MediaEncryption = 'none'): OfferProblem | undefined {
+export function unacceptableOffer(
+  request: Core.IncomingRequestMessage,
+  encryption: MediaEncryption = 'none',
+  suites: readonly SrtpSuite[] = DEFAULT_SRTP_SUITES,
+): OfferProblem | undefined {
   const type = request.getHeader('content-type') ?? '';
   if (!request.body || !/^application\/sdp/i.test(type)) return undefined;
   try {
     const remote = parseRemoteAudio(request.body);
     answerCodecs(remote);
-    offeredKey(remote, encryption);
+    offeredKey(remote, encryption, suites);
     return undefined;
   } catch (error) {
     return { reason: (error as Error).message, warnCode: error instanceof SdpError ? error.warnCode : 399 };

@@ -65,6 +65,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
         codecs: settings.media.codecs,
         ptimeMs: settings.media.ptime,
         encryption: settings.media.encryption,
+        srtpSuites: settings.media.srtpSuites,
         onAnswerRefused: (why) => parts.onAnswerRefused?.(session, why),
         ...(parts.createAudio ? { createAudio: parts.createAudio } : {}),
       }),

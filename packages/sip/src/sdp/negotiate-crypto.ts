@@ -11,8 +11,11 @@ import type { RemoteAudio, RtpProfile } from './sdp-parse.js';
  */
 export type MediaEncryption = 'none' | 'sdes' | 'required';
 
-/** The suites callhook offers, in preference order (RFC 4568 §6.2: the two AES_CM_128 suites). */
-export const OFFERED_SUITES: readonly SrtpSuite[] = ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'];
+/**
+ * `line.media.srtpSuites` by default: the suites callhook offers, in preference order, and accepts
+ * (RFC 4568 §6.2: the two AES_CM_128 suites, the 80-bit tag first).
+ */
+export const DEFAULT_SRTP_SUITES: readonly SrtpSuite[] = ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'];
 
 /** The keys of one SRTP exchange: ours protect what we send, the peer's what it sends (RFC 4568 §6.1). */
 export interface CryptoChoice {
@@ -23,7 +26,7 @@ export interface CryptoChoice {
 /** What an offer from us looks like for `encryption`: the profile and whether it carries our keys. */
 export interface CryptoOffer {
   profile: RtpProfile;
-  /** Our `a=crypto` attributes, one per suite of `OFFERED_SUITES`; empty for plain RTP. */
+  /** Our `a=crypto` attributes, one per suite we offer; empty for plain RTP. */
   crypto: CryptoAttribute[];
 }
 
@@ -56,10 +59,16 @@ export class LocalKeys {
    *   while a peer doing SDES answers with its key, and media is SRTP.
    * - `required`: RTP/SAVP with `a=crypto` lines (RFC 4568 §3.1.4 / RFC 3711 §12).
    * `established` (`srtp` or `plain` once a call's first exchange is done) keeps a re-offer on what the call uses.
+   * `suites`: `line.media.srtpSuites`, one `a=crypto` line each in this order.
    */
-  offer(encryption: MediaEncryption, established: 'srtp' | 'plain' | undefined, profile: RtpProfile | undefined): CryptoOffer {
+  offer(
+    encryption: MediaEncryption,
+    established: 'srtp' | 'plain' | undefined,
+    profile: RtpProfile | undefined,
+    suites: readonly SrtpSuite[] = DEFAULT_SRTP_SUITES,
+  ): CryptoOffer {
     if (encryption === 'none' || established === 'plain') return { profile: 'RTP/AVP', crypto: [] };
-    const crypto = OFFERED_SUITES.map((suite, index) => this.key(suite, index + 1));
+    const crypto = suites.map((suite, index) => this.key(suite, index + 1));
     return { profile: profile ?? (encryption === 'required' ? 'RTP/SAVP' : 'RTP/AVP'), crypto };
   }
 }
@@ -90,7 +99,8 @@ function why(problems: readonly string[]): string {
 }
 
 /**
- * The peer's key we accept from an offer, or undefined for plain RTP (RFC 4568 §7.1.2, RFC 3264 §6):
+ * The peer's key we accept from an offer, or undefined for plain RTP (RFC 4568 §7.1.2, RFC 3264 §6): the
+ * first `a=crypto` line, in the offer's order, whose suite is one of `suites` (`line.media.srtpSuites`);
  * - `none`: an RTP/SAVP offer is refused; `a=crypto` on RTP/AVP is ignored (plain answer).
  * - `sdes`: the first usable `a=crypto` line on RTP/SAVP or RTP/AVP (best-effort SRTP); plain RTP/AVP
  *   without one; RTP/SAVP without one is refused (it cannot be answered without keys).
@@ -98,14 +108,16 @@ function why(problems: readonly string[]): string {
  * Refusals are `SdpError`s with warn-code 302 (incompatible transport protocol, RFC 3261 §20.43) whose
  * text names `line.media.encryption` and what the offer lacks; the caller answers 488.
  */
-export function offeredKey(remote: RemoteAudio, encryption: MediaEncryption): CryptoAttribute | undefined {
+export function offeredKey(remote: RemoteAudio, encryption: MediaEncryption, suites: readonly SrtpSuite[] = DEFAULT_SRTP_SUITES): CryptoAttribute | undefined {
   if (encryption === 'none') {
     if (remote.profile === 'RTP/SAVP') {
       throw new SdpError(302, 'the offer is RTP/SAVP (SRTP) and line.media.encryption is "none"; set it to "sdes" or "required" to take SRTP calls');
     }
     return undefined;
   }
-  const { attribute, problems } = firstUsable(remote, () => undefined);
+  const { attribute, problems } = firstUsable(remote, (candidate) =>
+    suites.includes(candidate.suite) ? undefined : `${candidate.suite} is not in line.media.srtpSuites (${suites.join(', ')})`,
+  );
   if (attribute) return attribute;
   if (encryption === 'required') {
     throw new SdpError(302, `line.media.encryption is "required" and the ${remote.profile} offer has no usable SRTP key: ${why(problems)}`);

@@ -8,9 +8,9 @@ import type { CallAudio } from '../media/call-audio.js';
 import type { CodecName } from '../media/codec.js';
 import { parseRemoteAudio, type RemoteAudio } from './sdp-parse.js';
 import { randomInteger } from '../random-draws.js';
-import type { CryptoAttribute } from '../srtp/crypto-attribute.js';
+import type { CryptoAttribute, SrtpSuite } from '../srtp/crypto-attribute.js';
 import { SrtpTransform } from '../srtp/srtp-transform.js';
-import { answeredKeys, cryptoLines, LocalKeys, offeredKey, type CryptoChoice, type MediaEncryption } from './negotiate-crypto.js';
+import { answeredKeys, cryptoLines, DEFAULT_SRTP_SUITES, LocalKeys, offeredKey, type CryptoChoice, type MediaEncryption } from './negotiate-crypto.js';
 import type { RtpProfile } from './sdp-parse.js';
 
 /** Options our line passes for re-INVITEs; `hold` puts the call on hold from our side. */
@@ -36,6 +36,8 @@ export interface PlainSdhContext {
   createAudio?: () => CallAudio;
   /** SRTP with SDES keys (`line.media.encryption`, see `MediaEncryption`); default `none`. */
   encryption?: MediaEncryption;
+  /** SDES suites offered and accepted, in preference order (`line.media.srtpSuites`); default `DEFAULT_SRTP_SUITES`. */
+  srtpSuites?: readonly SrtpSuite[];
   /** The peer's answer to our offer cannot be used (e.g. no SRTP key where it is required): why, before sip.js ends the call. */
   onAnswerRefused?: (why: string) => void;
 }
@@ -79,6 +81,10 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
     return this.context.encryption ?? 'none';
   }
 
+  private get suites(): readonly SrtpSuite[] {
+    return this.context.srtpSuites ?? DEFAULT_SRTP_SUITES;
+  }
+
   get stream(): RtpStream | undefined {
     return this.rtp;
   }
@@ -95,7 +101,7 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
     if (offer) {
       this.remoteOffer = undefined;
       codecs = answerCodecs(offer, this.preference);
-      const remoteKey = offeredKey(offer, this.encryption);
+      const remoteKey = offeredKey(offer, this.encryption, this.suites);
       const keys = remoteKey && { local: this.keys.key(remoteKey.suite, remoteKey.tag), remote: remoteKey };
       direction = withLocalHold(mirror(offer.direction), this.localHold);
       this.apply(offer, direction, codecs[0]!, keys);
@@ -107,7 +113,7 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
       codecs = offerCodecs(this.preference);
       direction = withLocalHold(this.remoteHold ? 'recvonly' : 'sendrecv', this.localHold);
       rtcpMux = true;
-      ({ profile, crypto } = this.keys.offer(this.encryption, this.established?.media, this.established?.profile));
+      ({ profile, crypto } = this.keys.offer(this.encryption, this.established?.media, this.established?.profile, this.suites));
       this.offered = crypto;
     }
     const body = buildSdp({
@@ -151,7 +157,7 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
     }
     // Rejects an offer we cannot answer before sip.js replies.
     answerCodecs(remote, this.preference);
-    offeredKey(remote, this.encryption);
+    offeredKey(remote, this.encryption, this.suites);
     this.remoteOffer = remote;
     const held = offerMeansHold(remote.direction);
     if (held !== this.remoteHold) {

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { CODEC_NAMES } from '../media/codec.js';
 import { loadWavPrompt } from '../media/wav-prompt.js';
 import { DEFAULT_CODECS } from '../sdp/negotiate.js';
+import { DEFAULT_SRTP_SUITES } from '../sdp/negotiate-crypto.js';
+import { SRTP_SUITES } from '../srtp/crypto-attribute.js';
 import { DEFAULT_OVERLOAD } from '../transport/overload-limits.js';
 
 /** A WAV path that `loadWavPrompt` can read and convert; refused at settings load with the path and the fix. */
@@ -21,7 +23,7 @@ const wavPath = (field: string) =>
 
 /**
  * Media of the line's calls.
- * - `encryption`: SRTP for media (see below).
+ * - `encryption`: SRTP for media (see below); `srtpSuites`: its SDES suites in preference order.
  * - `inactivityTimeoutSeconds`: a connected call that is not on hold and has received no RTP for this
  *   long is ended with BYE (a dead peer; RFC 3550 gives no keepalive of its own). 0 turns the check off.
  * - `codecs`: voice codecs in preference order, offered in this order and chosen by it when answering
@@ -55,6 +57,16 @@ export const SipMediaSchema = z.strictObject({
    * Keys come from the line's random source (the system CSPRNG).
    */
   encryption: z.enum(['none', 'sdes', 'required'], { message: 'line.media.encryption is "none", "sdes" or "required"' }).default('none'),
+  /**
+   * The SDES suites (RFC 4568 §6.2) callhook offers, one `a=crypto` line each in this order (tags 1, 2, …),
+   * and the only ones it accepts from an offer (taken in the offer's order, §7.1.2). Default
+   * AES_CM_128_HMAC_SHA1_80 then AES_CM_128_HMAC_SHA1_32 (32-bit RTP tag, SRTCP keeps 80 bits).
+   */
+  srtpSuites: z
+    .array(z.enum(SRTP_SUITES, { message: `line.media.srtpSuites takes ${SRTP_SUITES.join(', ')}` }))
+    .min(1, `name at least one suite in line.media.srtpSuites: ${SRTP_SUITES.join(', ')}`)
+    .refine((suites) => new Set(suites).size === suites.length, 'name each suite once in line.media.srtpSuites')
+    .default([...DEFAULT_SRTP_SUITES]),
   codecs: z
     .array(z.enum(CODEC_NAMES, { message: `line.media.codecs takes ${CODEC_NAMES.join(', ')} (G.722 is not available)` }))
     .min(1, `name at least one codec in line.media.codecs: ${CODEC_NAMES.join(', ')}`)

@@ -2,7 +2,8 @@ import type { Random } from '@callhook/core';
 import { SipError } from '../errors.js';
 
 /** The SDES crypto suites of RFC 4568 §6.2 this module reads (AES-128 counter mode, HMAC-SHA1 80- or 32-bit tag). */
-export type SrtpSuite = 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32';
+export const SRTP_SUITES = ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const;
+export type SrtpSuite = (typeof SRTP_SUITES)[number];
 
 /** Master key and salt lengths of the AES_CM_128 suites (RFC 3711 §8.2, RFC 4568 §6.2.1). */
 export const MASTER_KEY_BYTES = 16;
@@ -21,7 +22,7 @@ export interface CryptoAttribute {
   mki?: string;
 }
 
-const SUITES = new Set<string>(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32']);
+const SUITES = new Set<string>(SRTP_SUITES);
 const LINE = /^(?:a=)?crypto:(\d{1,9})[ \t]+([A-Za-z0-9_]+)[ \t]+(\S+)(?:[ \t]+(.*))?$/;
 
 /**

@@ -1,7 +1,8 @@
-import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession, type RtpHeader } from 'werift-rtp';
+import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession } from 'werift-rtp';
 import { SipError } from '../errors.js';
 import type { CryptoAttribute, SrtpSuite } from './crypto-attribute.js';
 import { ReplayWindow } from './replay-window.js';
+import { installCipher, type AesCmHmacSha1Cipher, type ReceivedRtpHeader } from './aes-cm-hmac-sha1.js';
 
 /** Packets through a transform, and those dropped (authentication failed, malformed, or replayed; RFC 3711 §3.3). */
 export interface SrtpCounters {
@@ -34,42 +35,32 @@ function rtpHeaderBytes(packet: Buffer): number {
 
 /** SRTP authentication tag of the `_32` suite in bytes (RFC 4568 §6.2.2; SRTCP keeps 80 bits there). */
 const SHORT_TAG_BYTES = 4;
+const LONG_TAG_BYTES = 10;
 
-/** The parts of werift-rtp 0.8.9's SRTP context `decrypt` uses (not in its typings). */
-interface DecryptInternals {
-  srtpSSRCStates: Record<number, { ssrc: number; rolloverCounter: number; lastSequenceNumber: number }>;
-  updateRolloverCount(sequenceNumber: number, state: { rolloverCounter: number; lastSequenceNumber: number }): void;
-  cipher: { decryptRtp(packet: Buffer, rolloverCounter: number, header: object): [Buffer, unknown] };
+/** werift-rtp 0.8.9's per-SSRC SRTP state (RFC 3711 §3.3.1 ROC and s_l). */
+interface SsrcState {
+  ssrc: number;
+  rolloverCounter: number;
+  lastSequenceNumber: number;
+  rolloverHasProcessed?: boolean;
 }
 
-/** The parts of werift-rtp 0.8.9's SRTP context that fix the RTP tag length (not in its typings). */
-interface TagLengthInternals {
-  cipher: { authTagLength: number; generateSrtpAuthTag(roc: number, ...buffers: Buffer[]): Buffer };
-}
-
-/**
- * Makes an SRTP session of werift-rtp's AES_CM_128_HMAC_SHA1_80 profile use 32-bit RTP tags, i.e.
- * AES_CM_128_HMAC_SHA1_32 (RFC 4568 §6.2.2, RFC 3711 §4.2: the tag is the leftmost bits of the same
- * HMAC-SHA1 over the same input). Cipher, key derivation and the HMAC stay werift's; only the tag is cut.
- * werift-rtp is pinned (0.8.9) because this reaches its internals; the SRTP test suite checks the result.
- */
-function useShortRtpTag(session: SrtpSession): void {
-  for (const context of [session.localContext, session.remoteContext]) {
-    Object.defineProperty(context, 'rtpAuthTagLength', { value: SHORT_TAG_BYTES });
-    const cipher = (context as unknown as TagLengthInternals).cipher;
-    const fullTag = cipher.generateSrtpAuthTag.bind(cipher);
-    Object.defineProperty(cipher, 'authTagLength', { value: SHORT_TAG_BYTES });
-    cipher.generateSrtpAuthTag = (roc, ...buffers) => fullTag(roc, ...buffers).subarray(0, SHORT_TAG_BYTES);
-  }
+/** The parts of werift-rtp 0.8.9's SRTP context `protectRtp` and `decrypt` use (not in its typings). */
+interface RtpContextInternals {
+  srtpSSRCStates: Record<number, SsrcState>;
+  getSrtpSsrcState(ssrc: number): SsrcState;
+  updateRolloverCount(sequenceNumber: number, state: SsrcState): void;
+  cipher: AesCmHmacSha1Cipher;
 }
 
 /**
  * SRTP and SRTCP (RFC 3711) for one call leg, keyed by SDES (RFC 4568): our `a=crypto` key protects what
- * we send, the peer's key unprotects what we receive. The cipher and authentication are werift-rtp's SRTP
- * (AES-128 counter mode, HMAC-SHA1) on Node's crypto; this class adds the SDES keys, the 32-bit tag of
- * AES_CM_128_HMAC_SHA1_32 (RFC 4568 §6.2.2), a replay window (RFC 3711 §3.3.2), and never throws on
- * received packets: a packet that fails authentication, is malformed or is replayed is dropped
- * (undefined) and counted.
+ * we send, the peer's key unprotects what we receive. werift-rtp's SRTP sessions derive the session keys
+ * (RFC 3711 §4.3) and keep the rollover counter and SRTCP index; encryption and authentication (AES-128
+ * counter mode, HMAC-SHA1, 80- or 32-bit RTP tag, RFC 4568 §6.2) are `AesCmHmacSha1Cipher` on Node's
+ * crypto, put in place of werift's cipher. This class adds the SDES keys, a replay window (RFC 3711
+ * §3.3.2), and never throws on received packets: a packet that fails authentication, is malformed or
+ * is replayed is dropped (undefined) and counted.
  *
  * Both sides use one suite (the answer's, RFC 4568 §7.1.3); keys with an MKI are refused at construction
  * with a SipError.
@@ -79,11 +70,14 @@ export class SrtpTransform {
   private readonly rtp: SrtpSession;
   private readonly rtcp: SrtcpSession;
   private readonly replay = new ReplayWindow();
+  /** Scratch for `decrypt`: the received header, and the ROC guess kept only once the packet authenticates. */
+  private readonly received: ReceivedRtpHeader = { ssrc: 0, sequenceNumber: 0, payloadOffset: 0, padding: false, paddingSize: 0 };
+  private readonly guess: SsrcState = { ssrc: 0, rolloverCounter: 0, lastSequenceNumber: 0, rolloverHasProcessed: false };
   private readonly keys: Buffer;
 
   readonly suite: SrtpSuite;
   /** Bytes an SRTP packet is longer than its RTP packet (the authentication tag). */
-  readonly rtpOverhead: number;
+  readonly rtpOverhead: 10 | 4;
 
   constructor(local: CryptoAttribute, remote: CryptoAttribute) {
     if (local.suite !== remote.suite) {
@@ -98,10 +92,14 @@ export class SrtpTransform {
       keys: { localMasterKey: local.masterKey, localMasterSalt: local.masterSalt, remoteMasterKey: remote.masterKey, remoteMasterSalt: remote.masterSalt },
       profile: ProtectionProfileAes128CmHmacSha1_80,
     };
+    this.rtpOverhead = local.suite === 'AES_CM_128_HMAC_SHA1_32' ? SHORT_TAG_BYTES : LONG_TAG_BYTES;
     this.rtp = new SrtpSession(config);
-    if (local.suite === 'AES_CM_128_HMAC_SHA1_32') useShortRtpTag(this.rtp);
-    this.rtpOverhead = local.suite === 'AES_CM_128_HMAC_SHA1_32' ? SHORT_TAG_BYTES : 10;
     this.rtcp = new SrtcpSession(config);
+    // werift derives the session keys (RFC 3711 §4.3) and keeps ROC and SRTCP index; our cipher, made
+    // once per session key, encrypts and authenticates (werift's makes an AES and HMAC object per packet).
+    for (const context of [this.rtp.localContext, this.rtp.remoteContext, this.rtcp.localContext, this.rtcp.remoteContext]) {
+      installCipher(context, this.rtpOverhead);
+    }
   }
 
   /**
@@ -132,16 +130,15 @@ export class SrtpTransform {
   protectRtp(packet: Buffer): Buffer {
     if (packet.length < RTP_HEADER_BYTES || packet[0]! >> 6 !== 2) throw new SipError('malformed_message', 'not an RTP packet');
     const headerBytes = rtpHeaderBytes(packet);
-    // What werift's SRTP context reads of a header: SSRC and sequence number (RFC 3711 §4.1.1 IV, §3.3.1
-    // index) and the header bytes to authenticate. werift's own RtpHeader would parse and re-serialize
-    // the header bit by bit for every packet sent, the larger part of the cost here.
-    const header = {
-      ssrc: packet.readUInt32BE(8),
-      sequenceNumber: packet.readUInt16BE(2),
-      serializeSize: headerBytes,
-      serialize: () => packet.subarray(0, headerBytes),
-    } as unknown as RtpHeader;
-    const out = this.rtp.encrypt(packet.subarray(headerBytes), header);
+    // werift's SrtpContext.encryptRtp without its header object (werift's RtpHeader would parse and
+    // re-serialize the header for every packet sent): werift's rule moves the SSRC's rollover counter
+    // (RFC 3711 §3.3.1), the cipher encrypts and tags the packet's own bytes.
+    const ssrc = packet.readUInt32BE(8);
+    const sequenceNumber = packet.readUInt16BE(2);
+    const context = this.rtp.localContext as unknown as RtpContextInternals;
+    const state = context.getSrtpSsrcState(ssrc);
+    context.updateRolloverCount(sequenceNumber, state);
+    const out = context.cipher.encryptRtpPacket(packet, headerBytes, ssrc, sequenceNumber, state.rolloverCounter);
     this.counters.protectedRtp++;
     return out;
   }
@@ -189,21 +186,29 @@ export class SrtpTransform {
   /**
    * werift's SrtpContext.decryptRtp with the header read from the bytes (as in `protectRtp`; werift's
    * RtpHeader parse costs more than the cipher and HMAC together): the rollover counter is guessed on a
-   * copy of the SSRC's state by werift's own rule (RFC 3711 §3.3.1), werift's cipher authenticates and
+   * copy of the SSRC's state by werift's own rule (RFC 3711 §3.3.1), the context's cipher (ours) authenticates and
    * decrypts (throwing on a bad tag), and only then is the state kept, so a forged packet cannot move it.
    * Throws for a packet that must be dropped.
    */
   private decrypt(packet: Buffer, ssrc: number, sequenceNumber: number): Buffer {
-    const context = this.rtp.remoteContext as unknown as DecryptInternals;
+    const context = this.rtp.remoteContext as unknown as RtpContextInternals;
     const payloadOffset = rtpHeaderBytes(packet);
     if (payloadOffset > packet.length - this.rtpOverhead) throw new SipError('malformed_message', 'SRTP packet shorter than its header and tag');
-    const header = { ssrc, sequenceNumber, payloadOffset, padding: (packet[0]! & 0x20) !== 0, paddingSize: 0 };
+    const header = this.received;
+    header.ssrc = ssrc;
+    header.sequenceNumber = sequenceNumber;
+    header.payloadOffset = payloadOffset;
+    header.padding = (packet[0]! & 0x20) !== 0;
     const existing = context.srtpSSRCStates[ssrc];
-    const next = existing ? { ...existing } : { ssrc, rolloverCounter: 0, lastSequenceNumber: 0 };
+    const next = this.guess;
+    next.ssrc = ssrc;
+    next.rolloverCounter = existing?.rolloverCounter ?? 0;
+    next.lastSequenceNumber = existing?.lastSequenceNumber ?? 0;
+    next.rolloverHasProcessed = existing?.rolloverHasProcessed ?? false;
     context.updateRolloverCount(sequenceNumber, next);
     const [plain] = context.cipher.decryptRtp(packet, next.rolloverCounter, header);
     if (existing) Object.assign(existing, next);
-    else context.srtpSSRCStates[ssrc] = next;
+    else context.srtpSSRCStates[ssrc] = { ...next };
     return plain;
   }
 

@@ -1,0 +1,313 @@
+import { createCipheriv, hash, timingSafeEqual, type Cipher } from 'node:crypto';
+
+/**
+ * The AES_CM_128_HMAC_SHA1 transforms of SRTP (RFC 3711 §4.1.1 AES counter mode, §4.2.1 HMAC-SHA1) on
+ * Node's crypto, made cheap per packet: werift-rtp 0.8.9's cipher builds a new AES-CTR cipher and a new
+ * HMAC object for every packet, which cost as much as the rest of the media path's work on it. Here one
+ * AES-128-ECB cipher object per session key makes the keystream of several packets in one call, and the
+ * HMAC's keyed pads are made once per session key.
+ *
+ * werift-rtp keeps the framing: key derivation (RFC 3711 §4.3), the rollover counter (§3.3.1) and the
+ * SRTCP index (§3.4) stay in its SRTP/SRTCP contexts, which call `AesCmHmacSha1Cipher` in place of their
+ * own cipher (`installCipher`). Errors thrown for packets to drop are `SrtpDropError`s.
+ */
+
+/** AES block size in bytes (FIPS 197). */
+const BLOCK = 16;
+/** HMAC-SHA1 (RFC 2104): SHA-1's block and digest sizes in bytes. */
+const SHA1_BLOCK = 64;
+const SHA1_DIGEST = 20;
+/** SRTCP's E flag and index (RFC 3711 §3.4) and its authentication tag (80 bits in both suites, RFC 4568 §6.2). */
+const SRTCP_INDEX_BYTES = 4;
+const SRTCP_TAG_BYTES = 10;
+/** The RTCP header and sender SSRC, which SRTCP leaves in clear (RFC 3711 §3.4). */
+const RTCP_CLEAR_BYTES = 8;
+/** Packets whose keystream one AES call makes ahead on a sending or receiving RTP stream. */
+const RTP_KEYSTREAM_PACKETS = 16;
+/** SSRCs whose keystream runs a context keeps (a call has one per direction; a few more cover an SSRC change). */
+const KEYSTREAM_SSRCS = 4;
+
+/** A packet that fails authentication or is malformed; the caller drops it (RFC 3711 §3.3 step 5). */
+export class SrtpDropError extends Error {}
+
+/**
+ * The AES-CM keystream of one session key and salt (RFC 3711 §4.1.1): for the packet index i of SSRC s,
+ * IV = (k_s · 2^16) XOR (s · 2^64) XOR (i · 2^16), and keystream block j = AES-128(k_e, IV + j). One
+ * AES-128-ECB cipher object is made for the key and encrypts the counter blocks of `packets` consecutive
+ * indexes at once (Node's cipher calls cost far more than the AES rounds of a few blocks); a packet
+ * whose index or length lies outside what was made makes the next run, starting at its index.
+ */
+export class AesCmKeystream {
+  private readonly ecb: Cipher;
+  /** Per SSRC (the last few): the keystream run made last. */
+  private readonly runs = new Map<number, KeystreamRun>();
+  private readonly iv = new Uint8Array(14);
+
+  /**
+   * `key`: the 16-byte session encryption key k_e; `salt`: the 14-byte session salt k_s (RFC 3711 §4.3).
+   * `packets`: packet indexes made per AES call (1 for SRTCP, whose packets come seconds apart).
+   * Throws RangeError for a key or salt of another length.
+   */
+  constructor(
+    key: Buffer,
+    private readonly salt: Buffer,
+    private readonly packets: number,
+  ) {
+    if (key.length !== 16) throw new RangeError(`AES-CM session key is ${key.length} bytes, not 16 (RFC 3711 §8.2)`);
+    if (salt.length !== 14) throw new RangeError(`AES-CM session salt is ${salt.length} bytes, not 14 (RFC 3711 §8.2)`);
+    this.ecb = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);
+  }
+
+  /**
+   * Writes `source[from, from + length)` XOR the keystream of (`ssrc`, `index`) to `target` at `at`
+   * (encrypting and decrypting alike). `index`: the 48-bit SRTP packet index ROC · 2^16 + SEQ (§3.3.1)
+   * or the 31-bit SRTCP index (§3.4). `length` is below 2^20 bytes (2^16 blocks, §4.1.1).
+   */
+  xor(ssrc: number, index: number, source: Buffer, from: number, length: number, target: Buffer, at: number): void {
+    const run = this.run(ssrc, index, Math.ceil(length / BLOCK) * BLOCK);
+    const stream = run.stream;
+    const offset = (index - run.first) * run.stride;
+    for (let byte = 0; byte < length; byte++) target[at + byte] = source[from + byte]! ^ stream[offset + byte]!;
+  }
+
+  /** The run holding the keystream of (`ssrc`, `index`), at least `bytes` long, made if need be. */
+  private run(ssrc: number, index: number, bytes: number): KeystreamRun {
+    const last = this.runs.get(ssrc);
+    if (last && index >= last.first && index < last.first + this.packets && bytes <= last.stride) return last;
+    const stride = Math.max(bytes, last?.stride ?? 0, BLOCK);
+    const counters = Buffer.allocUnsafe(stride * this.packets);
+    const iv = this.iv;
+    const salt = this.salt;
+    for (let packet = 0; packet < this.packets; packet++) {
+      // IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16): bytes 4–7 SSRC, 8–11 ROC, 12–13 SEQ (§4.1.1).
+      const i = index + packet;
+      const roc = Math.floor(i / 0x10000);
+      for (let byte = 0; byte < 14; byte++) iv[byte] = salt[byte]!;
+      iv[4]! ^= ssrc >>> 24;
+      iv[5]! ^= ssrc >>> 16;
+      iv[6]! ^= ssrc >>> 8;
+      iv[7]! ^= ssrc;
+      iv[8]! ^= roc >>> 24;
+      iv[9]! ^= roc >>> 16;
+      iv[10]! ^= roc >>> 8;
+      iv[11]! ^= roc;
+      iv[12]! ^= i >>> 8;
+      iv[13]! ^= i;
+      const first = packet * stride;
+      counters.set(iv, first);
+      for (let block = 0, at = first; block < stride / BLOCK; block++, at += BLOCK) {
+        if (block > 0) counters.copyWithin(at, first, first + 14);
+        counters[at + 14] = block >>> 8;
+        counters[at + 15] = block;
+      }
+    }
+    const run = { first: index, stride, stream: this.ecb.update(counters) };
+    this.runs.delete(ssrc);
+    this.runs.set(ssrc, run);
+    if (this.runs.size > KEYSTREAM_SSRCS) this.runs.delete(this.runs.keys().next().value!);
+    return run;
+  }
+}
+
+/** Keystream of `packets` consecutive indexes from `first`, `stride` bytes each. */
+interface KeystreamRun {
+  first: number;
+  stride: number;
+  stream: Buffer;
+}
+
+/**
+ * HMAC-SHA1 (RFC 2104) under one session authentication key, cut to a tag: the key XOR ipad and XOR opad
+ * blocks are made once and sit in front of the message in two scratch buffers, so each tag is two
+ * one-shot SHA-1 calls and no HMAC object (Node's `createHmac` per packet, and `Hash.copy()` of
+ * pre-keyed hashes, both cost more; see bench/srtp-cipher.bench.ts).
+ */
+export class HmacSha1 {
+  private inner = Buffer.alloc(SHA1_BLOCK + 256);
+  private readonly outer = Buffer.alloc(SHA1_BLOCK + SHA1_DIGEST);
+
+  /** `key`: the 20-byte session authentication key k_a (RFC 3711 §4.2.1); RangeError beyond 64 bytes (one SHA-1 block). */
+  constructor(private readonly key: Buffer) {
+    if (key.length > SHA1_BLOCK) throw new RangeError(`HMAC-SHA1 key is ${key.length} bytes, at most 64 here`);
+    this.pad(this.inner, 0x36);
+    this.pad(this.outer, 0x5c);
+  }
+
+  /**
+   * The leftmost `bytes` of HMAC-SHA1(k_a, `message[0, length)` || `trailer`), written to `target` at
+   * `at`. `trailer`: the ROC for SRTP, a 32-bit big-endian number appended (RFC 3711 §4.2); undefined
+   * for SRTCP, whose E flag and index are already in `message` (§3.4).
+   */
+  tag(message: Buffer, length: number, trailer: number | undefined, target: Buffer, at: number, bytes: number): void {
+    const total = SHA1_BLOCK + length + (trailer === undefined ? 0 : 4);
+    if (total > this.inner.length) {
+      const grown = Buffer.alloc(total * 2);
+      this.inner.copy(grown, 0, 0, SHA1_BLOCK);
+      this.inner = grown;
+    }
+    const inner = this.inner;
+    inner.set(length === message.length ? message : message.subarray(0, length), SHA1_BLOCK);
+    if (trailer !== undefined) inner.writeUInt32BE(trailer >>> 0, SHA1_BLOCK + length);
+    this.outer.set(hash('sha1', inner.subarray(0, total), 'buffer'), SHA1_BLOCK);
+    const digest = hash('sha1', this.outer, 'buffer');
+    for (let byte = 0; byte < bytes; byte++) target[at + byte] = digest[byte]!;
+  }
+
+  private pad(buffer: Buffer, byte: number): void {
+    buffer.fill(byte, 0, SHA1_BLOCK);
+    for (let i = 0; i < this.key.length; i++) buffer[i]! ^= this.key[i]!;
+  }
+}
+
+/** The session keys of one SRTP/SRTCP context (RFC 3711 §4.3), as werift-rtp's Context derives them. */
+export interface SessionKeys {
+  srtpSessionKey: Buffer;
+  srtpSessionSalt: Buffer;
+  srtpSessionAuthTag: Buffer;
+  srtcpSessionKey: Buffer;
+  srtcpSessionSalt: Buffer;
+  srtcpSessionAuthTag: Buffer;
+}
+
+/** What werift-rtp's SRTP context hands `encryptRtp` of a header (see SrtpTransform.protectRtp). */
+export interface RtpHeaderView {
+  ssrc: number;
+  sequenceNumber: number;
+  /** Header bytes: fixed header, CSRCs, extension (RFC 3550 §5.1). */
+  serializeSize: number;
+  serialize(size: number): Buffer;
+}
+
+/** What `decryptRtp` reads of a received packet's header (see SrtpTransform's decrypt). */
+export interface ReceivedRtpHeader {
+  ssrc: number;
+  sequenceNumber: number;
+  payloadOffset: number;
+  padding: boolean;
+  paddingSize: number;
+}
+
+/**
+ * AES_CM_128_HMAC_SHA1_80 or _32 (RFC 4568 §6.2.1–6.2.2) for one direction, shaped like werift-rtp
+ * 0.8.9's CipherAesCtr (the calls its SrtpContext and SrtcpContext make), with the same output bit for
+ * bit (test/srtp-cipher.test.ts). `authTagLength`: the SRTP tag in bytes, 10 (_80) or 4 (_32); SRTCP
+ * tags are 10 bytes in both (RFC 4568 §6.2.2). `keys`: 16-byte session keys, 14-byte salts, 20-byte
+ * authentication keys (RFC 3711 §8.2); RangeError otherwise.
+ */
+export class AesCmHmacSha1Cipher {
+  private readonly rtpKeystream: AesCmKeystream;
+  private readonly rtcpKeystream: AesCmKeystream;
+  private readonly rtpAuth: HmacSha1;
+  private readonly rtcpAuth: HmacSha1;
+  private readonly expected = Buffer.alloc(SRTCP_TAG_BYTES);
+
+  constructor(
+    keys: SessionKeys,
+    readonly authTagLength: 10 | 4,
+  ) {
+    this.rtpKeystream = new AesCmKeystream(keys.srtpSessionKey, keys.srtpSessionSalt, RTP_KEYSTREAM_PACKETS);
+    this.rtcpKeystream = new AesCmKeystream(keys.srtcpSessionKey, keys.srtcpSessionSalt, 1);
+    this.rtpAuth = new HmacSha1(keys.srtpSessionAuthTag);
+    this.rtcpAuth = new HmacSha1(keys.srtcpSessionAuthTag);
+  }
+
+  /** The SRTP packet of an RTP header and payload under rollover counter `roc` (RFC 3711 §3.3); werift's call. */
+  encryptRtp(header: RtpHeaderView, payload: Buffer, roc: number): Buffer {
+    const headerBytes = header.serializeSize;
+    const out = Buffer.allocUnsafe(headerBytes + payload.length + this.authTagLength);
+    header.serialize(headerBytes).copy(out, 0, 0, headerBytes);
+    return this.sealRtp(out, headerBytes, payload, 0, payload.length, header.ssrc, header.sequenceNumber, roc);
+  }
+
+  /**
+   * The SRTP packet of the RTP packet `packet` (its first `headerBytes` are the header, RFC 3550 §5.1)
+   * under rollover counter `roc` (RFC 3711 §3.3), without a header object: one buffer made.
+   */
+  encryptRtpPacket(packet: Buffer, headerBytes: number, ssrc: number, sequenceNumber: number, roc: number): Buffer {
+    const out = Buffer.allocUnsafe(packet.length + this.authTagLength);
+    for (let byte = 0; byte < headerBytes; byte++) out[byte] = packet[byte]!;
+    return this.sealRtp(out, headerBytes, packet, headerBytes, packet.length - headerBytes, ssrc, sequenceNumber, roc);
+  }
+
+  /** Writes the encrypted payload and the tag into `out`, whose header is in place. */
+  private sealRtp(
+    out: Buffer,
+    headerBytes: number,
+    source: Buffer,
+    from: number,
+    payloadBytes: number,
+    ssrc: number,
+    sequenceNumber: number,
+    roc: number,
+  ): Buffer {
+    const length = headerBytes + payloadBytes;
+    this.rtpKeystream.xor(ssrc, roc * 0x10000 + sequenceNumber, source, from, payloadBytes, out, headerBytes);
+    this.rtpAuth.tag(out, length, roc, out, length, this.authTagLength);
+    return out;
+  }
+
+  /**
+   * The RTP packet of an SRTP packet under `roc`, authenticated first (RFC 3711 §3.3 steps 4–6), and the
+   * header with `paddingSize` read. Throws SrtpDropError on a bad tag or padding.
+   */
+  decryptRtp(packet: Buffer, roc: number, header: ReceivedRtpHeader): [Buffer, ReceivedRtpHeader] {
+    const length = packet.length - this.authTagLength;
+    this.check(this.rtpAuth, packet, length, roc, 'SRTP');
+    const out = Buffer.allocUnsafe(length);
+    for (let byte = 0; byte < header.payloadOffset; byte++) out[byte] = packet[byte]!;
+    const payloadBytes = length - header.payloadOffset;
+    this.rtpKeystream.xor(header.ssrc, roc * 0x10000 + header.sequenceNumber, packet, header.payloadOffset, payloadBytes, out, header.payloadOffset);
+    header.paddingSize = 0;
+    if (header.padding) {
+      // RFC 3550 §5.1: the last octet counts the padding octets, itself included.
+      const padding = out[length - 1] ?? 0;
+      if (payloadBytes === 0 || padding === 0 || padding > payloadBytes) throw new SrtpDropError('SRTP packet with a bad padding count');
+      header.paddingSize = padding;
+    }
+    return [out, header];
+  }
+
+  /** The SRTCP packet of an RTCP compound packet with SRTCP index `index`, encrypted (E=1, RFC 3711 §3.4). */
+  encryptRTCP(packet: Buffer, index: number): Buffer {
+    const length = packet.length + SRTCP_INDEX_BYTES;
+    const out = Buffer.allocUnsafe(length + SRTCP_TAG_BYTES);
+    packet.copy(out, 0, 0, RTCP_CLEAR_BYTES);
+    this.rtcpKeystream.xor(packet.readUInt32BE(4), index, packet, RTCP_CLEAR_BYTES, packet.length - RTCP_CLEAR_BYTES, out, RTCP_CLEAR_BYTES);
+    out.writeUInt32BE((0x80000000 | index) >>> 0, packet.length);
+    this.rtcpAuth.tag(out, length, undefined, out, length, SRTCP_TAG_BYTES);
+    return out;
+  }
+
+  /** The RTCP packet of an SRTCP packet, authenticated first (RFC 3711 §3.4). Throws SrtpDropError on a bad tag. */
+  decryptRTCP(packet: Buffer): [Buffer, undefined] {
+    if (packet.length < RTCP_CLEAR_BYTES + SRTCP_INDEX_BYTES + SRTCP_TAG_BYTES) throw new SrtpDropError('SRTCP packet too short');
+    const length = packet.length - SRTCP_TAG_BYTES;
+    this.check(this.rtcpAuth, packet, length, undefined, 'SRTCP');
+    const tail = length - SRTCP_INDEX_BYTES;
+    const out = Buffer.allocUnsafe(tail);
+    const word = packet.readUInt32BE(tail);
+    if (word & 0x80000000) {
+      packet.copy(out, 0, 0, RTCP_CLEAR_BYTES);
+      this.rtcpKeystream.xor(packet.readUInt32BE(4), word & 0x7fffffff, packet, RTCP_CLEAR_BYTES, tail - RTCP_CLEAR_BYTES, out, RTCP_CLEAR_BYTES);
+    } else {
+      packet.copy(out, 0, 0, tail);
+    }
+    return [out, undefined];
+  }
+
+  /** Throws SrtpDropError unless the tag after `packet[0, length)` is the one `auth` makes (constant time). */
+  private check(auth: HmacSha1, packet: Buffer, length: number, roc: number | undefined, what: string): void {
+    const bytes = packet.length - length;
+    auth.tag(packet, length, roc, this.expected, 0, bytes);
+    if (!timingSafeEqual(packet.subarray(length), this.expected.subarray(0, bytes))) throw new SrtpDropError(`Failed to authenticate ${what} packet`);
+  }
+}
+
+/**
+ * Puts an `AesCmHmacSha1Cipher` made from a werift-rtp SRTP or SRTCP context's session keys in place of
+ * the context's own cipher; the context keeps deriving the keys and counting the ROC or SRTCP index.
+ */
+export function installCipher(context: object, rtpTagBytes: 10 | 4): void {
+  const internals = context as { cipher: unknown } & SessionKeys;
+  internals.cipher = new AesCmHmacSha1Cipher(internals, rtpTagBytes);
+}
