@@ -1,5 +1,6 @@
 import type { Core } from 'sip.js';
-import { answerCodecs } from '../sdp/negotiate.js';
+import type { CodecName } from '../media/codec.js';
+import { answerCodecs, DEFAULT_CODECS } from '../sdp/negotiate.js';
 import { offeredKey, type MediaEncryption } from '../sdp/negotiate-crypto.js';
 import { SdpError, type SdpWarnCode } from '../sdp/sdp-error.js';
 import { parseRemoteAudio } from '../sdp/sdp-parse.js';
@@ -12,14 +13,19 @@ export interface OfferProblem {
 
 /**
  * Why an INVITE's SDP offer cannot be answered, or undefined when it can (or carries no offer): no codec
- * in common, a bad value, or no usable SRTP key where `encryption` needs one (RFC 4568 §7.1.2).
+ * in common with `codecs` (the line's `media.codecs`), a bad value, or no usable SRTP key where
+ * `encryption` needs one (RFC 4568 §7.1.2).
  */
-export function unacceptableOffer(request: Core.IncomingRequestMessage, encryption: MediaEncryption = 'none'): OfferProblem | undefined {
+export function unacceptableOffer(
+  request: Core.IncomingRequestMessage,
+  encryption: MediaEncryption = 'none',
+  codecs: readonly CodecName[] = DEFAULT_CODECS,
+): OfferProblem | undefined {
   const type = request.getHeader('content-type') ?? '';
   if (!request.body || !/^application\/sdp/i.test(type)) return undefined;
   try {
     const remote = parseRemoteAudio(request.body);
-    answerCodecs(remote);
+    answerCodecs(remote, codecs);
     offeredKey(remote, encryption);
     return undefined;
   } catch (error) {

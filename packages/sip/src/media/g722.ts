@@ -1,3 +1,6 @@
+import type { VoiceCodec } from './codec.js';
+import { Decimator, Interpolator } from './halfband.js';
+
 /**
  * ITU-T Rec. G.722 (11/1988, and its 09/2012 edition) wideband ADPCM, mode 1 (64 kbit/s), written for
  * callhook from the Recommendation's block descriptions (§3 and §4, Tables 6–11/G.722). No npm package
@@ -312,3 +315,24 @@ export const G722_SAMPLE_RATE = 16_000;
  * compatibility (RFC 3551 §4.5.2): a 20 ms packet of 320 samples (160 octets) advances the timestamp 160.
  */
 export const G722_CLOCK_RATE = 8_000;
+
+/**
+ * G.722 (static payload type 9, `G722/8000`, RFC 3551 §4.5.2) as a `VoiceCodec`. callhook's audio
+ * path is narrowband (`PCM_RATE`, 8 kHz), so the codec interpolates each frame to 16 kHz before the
+ * encoder and decimates the decoder's 16 kHz output back to 8 kHz (halfband FIRs that carry state
+ * across frames): G.722 peers are served, at narrowband quality. Payload: one octet per 16 kHz sample
+ * pair, 160 octets per 20 ms.
+ */
+export function g722(): VoiceCodec {
+  const encoder = new G722Encoder();
+  const decoder = new G722Decoder();
+  const up = new Interpolator();
+  const down = new Decimator();
+  return {
+    name: 'G722',
+    clockRate: G722_CLOCK_RATE,
+    encode: (pcm) => encoder.encode(up.process(pcm)),
+    decode: (payload) => down.process(decoder.decode(payload)),
+    close: () => undefined,
+  };
+}
