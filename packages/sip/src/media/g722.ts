@@ -150,13 +150,18 @@ class SubBand {
     let a1 = sat16((s0 === s1 ? 192 : -192) + ((this.a1 * 32_640) >> 15));
     const bound = sat16(15_360 - a2);
     a1 = a1 > bound ? bound : a1 < -bound ? -bound : a1;
-    // UPZERO: b_i ← (1 − 2^-8) b_i + 2^-7 sgn d(n) sgn d(n−i) (no step when d(n) = 0); then DELAYA.
+    // UPZERO: b_i ← (1 − 2^-8) b_i + 2^-7 sgn d(n) sgn d(n−i) (no step when d(n) = 0); then DELAYA,
+    // and FILTEZ in the same pass: s_z = Σ b_i d(n+1−i) from the new coefficients and delayed d.
     const step = dq === 0 ? 0 : 128;
     const sd = dq >> 15;
     const { b, d } = this;
+    let zeros = 0;
     for (let i = 6; i >= 1; i--) {
-      b[i] = sat16((d[i]! >> 15 === sd ? step : -step) + ((b[i]! * 32_640) >> 15));
-      d[i] = i === 1 ? dq : d[i - 1]!;
+      const bi = sat16((d[i]! >> 15 === sd ? step : -step) + ((b[i]! * 32_640) >> 15));
+      const di = i === 1 ? dq : d[i - 1]!;
+      b[i] = bi;
+      d[i] = di;
+      zeros += (bi * sat16(di * 2)) >> 15;
     }
     this.a1 = a1;
     this.a2 = a2;
@@ -164,10 +169,8 @@ class SubBand {
     this.r1 = r0;
     this.p2 = this.p1;
     this.p1 = p0;
-    // FILTEP, FILTEZ, PREDIC: the next estimate from the new coefficients and delayed signals.
+    // FILTEP, PREDIC: the pole part from the new coefficients, and the next estimate.
     const poles = sat16(((this.a1 * sat16(this.r1 * 2)) >> 15) + ((this.a2 * sat16(this.r2 * 2)) >> 15));
-    let zeros = 0;
-    for (let i = 6; i >= 1; i--) zeros += (b[i]! * sat16(d[i]! * 2)) >> 15;
     this.zeroPart = sat16(zeros);
     this.estimate = sat16(poles + this.zeroPart);
   }
@@ -180,6 +183,26 @@ function lowerBand(): SubBand {
 /** The higher sub-band ADPCM state (2-bit code). */
 function higherBand(): SubBand {
   return new SubBand(NBH_MAX, 10);
+}
+
+/**
+ * The 24-sample delay line of a QMF, fed a pair of samples at a time. Each sample is stored twice, 24
+ * apart, so the window (oldest first) is always one contiguous run `buffer[start … start + 23]`
+ * without shifting the line on every pair.
+ */
+class DelayLine {
+  readonly buffer = new Int32Array(48);
+  private head = 0;
+
+  /** Appends `first` then `second`; returns where the window now starts. */
+  push(first: number, second: number): number {
+    const head = this.head;
+    const buffer = this.buffer;
+    buffer[head] = buffer[head + 24] = first;
+    buffer[head + 1] = buffer[head + 25] = second;
+    this.head = head === 22 ? 0 : head + 2;
+    return head + 2;
+  }
 }
 
 /** Checks a PCM block's shape; a precise error otherwise. */
@@ -196,8 +219,8 @@ function checkPcm(pcm: Int16Array): void {
 export class G722Encoder {
   private readonly low = lowerBand();
   private readonly high = higherBand();
-  /** The last 24 input samples, oldest first (the QMF's delay line). */
-  private readonly history = new Int32Array(24);
+  /** The last 24 input samples (the QMF's delay line). */
+  private readonly line = new DelayLine();
 
   /**
    * Encodes 16 kHz 16-bit PCM (an even number of samples) into one octet per sample pair.
@@ -206,17 +229,16 @@ export class G722Encoder {
   encode(pcm: Int16Array): Uint8Array {
     checkPcm(pcm);
     const out = new Uint8Array(pcm.length >> 1);
-    const x = this.history;
+    const x = this.line.buffer;
     for (let n = 0; n < out.length; n++) {
-      x.copyWithin(0, 2);
-      x[22] = pcm[2 * n]!;
-      x[23] = pcm[2 * n + 1]!;
+      // x[start + 23] is the newest sample x(j), x[start] the oldest x(j − 23).
+      const start = this.line.push(pcm[2 * n]!, pcm[2 * n + 1]!);
       // Transmit QMF (§3.2): x_A = Σ h_2i x(j − 2i), x_B = Σ h_2i+1 x(j − 2i − 1); x_L = x_A + x_B, x_H = x_A − x_B.
       let sumA = 0;
       let sumB = 0;
       for (let i = 0; i < 12; i++) {
-        sumA += QMF_EVEN[i]! * x[23 - 2 * i]!;
-        sumB += QMF_ODD[i]! * x[22 - 2 * i]!;
+        sumA += QMF_EVEN[i]! * x[start + 23 - 2 * i]!;
+        sumB += QMF_ODD[i]! * x[start + 22 - 2 * i]!;
       }
       out[n] = (this.encodeHigh((sumA - sumB) >> 14) << 6) | this.encodeLow((sumA + sumB) >> 14);
     }
@@ -228,8 +250,15 @@ export class G722Encoder {
     const band = this.low;
     const el = sat16(xl - band.estimate);
     const magnitude = el >= 0 ? el : -(el + 1);
+    // The interval i (1–30) with Q6[i−1]·DETL ≤ magnitude·2^12 < Q6[i]·DETL: a binary search over the
+    // non-decreasing levels, the same answer as the Recommendation's scan from the bottom.
     let interval = 1;
-    while (interval < 30 && magnitude >= (Q6[interval]! * band.scale) >> 12) interval++;
+    let top = 30;
+    while (interval < top) {
+      const middle = (interval + top) >> 1;
+      if (magnitude < (Q6[middle]! * band.scale) >> 12) top = middle;
+      else interval = middle + 1;
+    }
     const code = el < 0 ? (interval <= 2 ? 64 - interval : 34 - interval) : 62 - interval;
     const core = code >> 2;
     const dq = (band.scale * INV4[core]!) >> 15;
@@ -259,26 +288,24 @@ export class G722Encoder {
 export class G722Decoder {
   private readonly low = lowerBand();
   private readonly high = higherBand();
-  /** The receive QMF's delay line: pairs (x_s, x_d) = (r_L + r_H, r_L − r_H), oldest first. */
-  private readonly history = new Int32Array(24);
+  /** The receive QMF's delay line: pairs (x_s, x_d) = (r_L + r_H, r_L − r_H). */
+  private readonly line = new DelayLine();
 
   /** Decodes octets of a 64 kbit/s G.722 stream into two 16 kHz samples each. */
   decode(payload: Uint8Array): Int16Array {
     const out = new Int16Array(payload.length * 2);
-    const x = this.history;
+    const x = this.line.buffer;
     for (let n = 0; n < payload.length; n++) {
       const octet = payload[n]!;
       const rl = this.decodeLow(octet & 63);
       const rh = this.decodeHigh(octet >> 6);
-      x.copyWithin(0, 2);
-      x[22] = rl + rh;
-      x[23] = rl - rh;
+      const start = this.line.push(rl + rh, rl - rh);
       // Receive QMF (§4.4): x_out(j) = 2 Σ h_2i x_d(i), x_out(j + 1) = 2 Σ h_2i+1 x_s(i).
       let even = 0;
       let odd = 0;
       for (let i = 0; i < 12; i++) {
-        even += QMF_EVEN[i]! * x[23 - 2 * i]!;
-        odd += QMF_ODD[i]! * x[22 - 2 * i]!;
+        even += QMF_EVEN[i]! * x[start + 23 - 2 * i]!;
+        odd += QMF_ODD[i]! * x[start + 22 - 2 * i]!;
       }
       out[2 * n] = sat16(even >> 11);
       out[2 * n + 1] = sat16(odd >> 11);
