@@ -11,7 +11,7 @@ import { requirePeer } from './support/peers.js';
 const RATE = 16_000;
 /**
  * Lag of the decoded signal behind the input, samples at 16 kHz: the transmit and receive QMFs (24 taps
- * each, G.722 §1.3). Measured (the SNR peaks there, and falls below 10 dB one sample either side); ffmpeg's
+ * each). Measured (the SNR peaks there, and falls below 10 dB one sample either side); ffmpeg's
  * decoder of ffmpeg's stream lags the same.
  */
 const QMF_DELAY = 22;

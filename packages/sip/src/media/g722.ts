@@ -2,25 +2,26 @@ import type { VoiceCodec } from './codec.js';
 import { Decimator, Interpolator } from './halfband.js';
 
 /**
- * ITU-T Rec. G.722 (11/1988, and its 09/2012 edition) wideband ADPCM, mode 1 (64 kbit/s), written for
- * callhook from the Recommendation's block descriptions (§3 and §4, Tables 6–11/G.722). No npm package
+ * ITU-T Rec. G.722 sub-band ADPCM (7 kHz audio at 64 kbit/s), mode 1, written for callhook from the
+ * Recommendation's computational details: its function blocks (named below: QUANTL, INVQAL, LOGSCL,
+ * SCALEL, UPPOL1, …) and the tables of its quantisers, scale factors and QMF. No npm package
  * implements G.722 (on 2026-11-30 `npm view g722`, `npm view node-g722` and `npm view g722-codec`
  * answered 404), so it lives here; it is checked against ffmpeg's independent `adpcm_g722` (bit-exact
  * both ways, see test/g722.test.ts) and against baresip's g722 module in real calls.
  *
- * Shapes: 16 kHz 16-bit PCM in, one octet per pair of samples out (the 64 kbit/s stream of §1.4: the
+ * Shapes: 16 kHz 16-bit PCM in, one octet per pair of samples out (the 64 kbit/s stream: the
  * higher sub-band's 2-bit code I_H in the two most significant bits, the lower sub-band's 6-bit code
  * I_L in the six least). The Recommendation's arithmetic is 16-bit fixed point; JavaScript integers
  * give the same results because every product here stays below 2^31.
  */
 
-/** Lower-band log-scale factor bounds and the higher band's (§3.5 LOGSCL: 18432; §3.6 LOGSCH: 22528). */
+/** Upper bounds of the log-scale factors: lower band (block LOGSCL) and higher band (LOGSCH). */
 const NBL_MAX = 18_432;
 const NBH_MAX = 22_528;
 
 /**
- * QMF coefficients h_0 … h_11 of Table 11/G.722 (×2^13; h_{23−i} = h_i). The even-indexed taps
- * h_0, h_2, …, h_22 of the 24-tap filter, in order, follow.
+ * The Recommendation's QMF coefficients h_0 … h_11 (×2^13); the 24-tap filter is symmetric,
+ * h_{23−i} = h_i. QMF_EVEN holds h_0, h_2, …, h_22 and QMF_ODD h_1, h_3, …, h_23.
  */
 const QMF_HALF = [3, -11, -11, 53, 12, -156, 32, 362, -210, -805, 951, 3876] as const;
 const QMF = Array.from({ length: 24 }, (_, i) => QMF_HALF[i < 12 ? i : 23 - i]!);
@@ -28,23 +29,26 @@ const QMF_EVEN = Int32Array.from({ length: 12 }, (_, i) => QMF[2 * i]!);
 const QMF_ODD = Int32Array.from({ length: 12 }, (_, i) => QMF[2 * i + 1]!);
 
 /**
- * Lower decision levels of the 6-bit lower-band quantiser's intervals 1–30 (Table 6/G.722, ×2^12 of the
- * scale factor DETL): a difference of magnitude m is in interval i when Q6[i−1]·DETL ≤ m·2^12 < Q6[i]·DETL.
+ * Lower decision levels of the 6-bit lower-band quantiser's intervals 1–30 (×2^12 of the scale factor
+ * DETL; block QUANTL): a difference of magnitude m is in interval i when Q6[i−1]·DETL ≤ m·2^12 < Q6[i]·DETL.
  */
 const Q6 = [
   0, 35, 72, 110, 150, 190, 233, 276, 323, 370, 422, 473, 530, 587, 650, 714, 786, 858, 940, 1023, 1121, 1219, 1339, 1458, 1612, 1765, 1980, 2195, 2557, 2919,
 ] as const;
-/** Inverse-quantiser output levels QQ6, QQ5, QQ4 (Tables 6–8/G.722) by magnitude interval, and QQ2 (Table 9). */
+/**
+ * Inverse-quantiser output levels by magnitude interval: QQ6 (6-bit, block INVQBL in mode 1), QQ4 (the
+ * 4-bit core, INVQAL) and QQ2 (higher band, INVQAH). QQ5 belongs to mode 2 (56 kbit/s), not used here.
+ */
 const QQ6 = [
   0, 136, 432, 728, 1040, 1360, 1688, 2032, 2400, 2776, 3168, 3576, 4008, 4464, 4944, 5456, 6000, 6576, 7192, 7856, 8576, 9360, 10232, 11192, 12280, 13512,
   14984, 16704, 19008, 21904, 24808,
 ] as const;
 const QQ4 = [0, 1200, 2584, 4240, 6288, 8968, 12896, 20456] as const;
 const QQ2 = [0, 1616, 7408] as const;
-/** Log-scale factor multipliers W_L (Table 7, by 4-bit magnitude interval) and W_H (Table 9). */
+/** Log-scale factor multipliers W_L (by 4-bit magnitude interval, LOGSCL) and W_H (LOGSCH). */
 const WL = [-60, -30, 58, 172, 334, 538, 1198, 3042] as const;
 const WH = [0, -214, 798] as const;
-/** ILB, 2^(i/32) × 2^11 (Table 8/G.722), the antilog table of SCALEL / SCALEH. */
+/** ILB, 2^(i/32) × 2^11, the antilog table of SCALEL / SCALEH. */
 const ILB = Int32Array.from(
   { length: 32 },
   (_, i) =>
@@ -55,7 +59,7 @@ const ILB = Int32Array.from(
 );
 
 /**
- * Sign and magnitude interval of every lower-band code I_L (Table 6/G.722): the encoder sends
+ * Sign and magnitude interval of every lower-band code I_L (the Recommendation's code table of QUANTL): the encoder sends
  * 62 − m for a positive difference in interval m (1–30), and 63, 62, then 34 − m for a negative one;
  * codes 0–3 are never sent and read as the smallest negative level.
  */
@@ -72,12 +76,12 @@ const INV6 = Int32Array.from({ length: 64 }, (_, code) => {
   return negative ? -QQ6[interval]! : QQ6[interval]!;
 });
 /**
- * The 4-bit core code I_Lt = I_L >> 2 (the embedded part the predictor runs on, §3.3): its magnitude
+ * The 4-bit core code I_Lt = I_L >> 2 (the embedded part the predictor runs on, so a decoder of 5 or 4 bits stays in step): its magnitude
  * interval (RIL, 0–7; 0 is the zero level) and sign. Codes 8–15 are positive, 1–7 negative.
  */
 const CORE_INTERVAL = Int32Array.from({ length: 16 }, (_, core) => (core === 0 ? 0 : core < 8 ? 8 - core : 15 - core));
 const INV4 = Int32Array.from({ length: 16 }, (_, core) => (core >= 8 ? QQ4[CORE_INTERVAL[core]!]! : -QQ4[CORE_INTERVAL[core]!]!));
-/** Signed QQ2 level and magnitude interval of each 2-bit higher-band code I_H (Table 9/G.722). */
+/** Signed QQ2 level and magnitude interval of each 2-bit higher-band code I_H (QUANTH / INVQAH). */
 const INV2 = Int32Array.from([-QQ2[2], -QQ2[1], QQ2[2], QQ2[1]]);
 const HIGH_INTERVAL = [2, 1, 2, 1] as const;
 
@@ -87,7 +91,7 @@ function sat16(value: number): number {
 }
 
 /**
- * The adaptive predictor of one sub-band (§3.6 / §4.6, blocks RECONS, PARREC, UPPOL1, UPPOL2, UPZERO,
+ * The adaptive predictor of one sub-band (blocks RECONS, PARREC, UPPOL1, UPPOL2, UPZERO,
  * DELAYA, FILTEP, FILTEZ, PREDIC): a 2-pole, 6-zero predictor whose coefficients follow the signs of
  * the quantised difference signal. Identical in encoder and decoder, which keeps them in step.
  * Coefficients are ×2^14, signals 16-bit.
@@ -212,7 +216,7 @@ function checkPcm(pcm: Int16Array): void {
 }
 
 /**
- * G.722 encoder (§3, transmit QMF + lower/higher-band ADPCM encoders), one per call direction: state
+ * G.722 encoder (transmit QMF + lower/higher-band ADPCM encoders), one per call direction: state
  * carries from one block to the next, so consecutive calls give the same octets as one call on the
  * whole signal.
  */
@@ -233,7 +237,7 @@ export class G722Encoder {
     for (let n = 0; n < out.length; n++) {
       // x[start + 23] is the newest sample x(j), x[start] the oldest x(j − 23).
       const start = this.line.push(pcm[2 * n]!, pcm[2 * n + 1]!);
-      // Transmit QMF (§3.2): x_A = Σ h_2i x(j − 2i), x_B = Σ h_2i+1 x(j − 2i − 1); x_L = x_A + x_B, x_H = x_A − x_B.
+      // Transmit QMF: x_A = Σ h_2i x(j − 2i), x_B = Σ h_2i+1 x(j − 2i − 1); x_L = x_A + x_B, x_H = x_A − x_B.
       let sumA = 0;
       let sumB = 0;
       for (let i = 0; i < 12; i++) {
@@ -245,7 +249,7 @@ export class G722Encoder {
     return out;
   }
 
-  /** SUBTRA, QUANTL, INVQAL, LOGSCL, SCALEL, then the predictor (§3.3–3.6). */
+  /** SUBTRA, QUANTL, INVQAL, LOGSCL, SCALEL, then the predictor. */
   private encodeLow(xl: number): number {
     const band = this.low;
     const el = sat16(xl - band.estimate);
@@ -267,7 +271,7 @@ export class G722Encoder {
     return code;
   }
 
-  /** SUBTRA, QUANTH, INVQAH, LOGSCH, SCALEH, then the predictor (§3.3–3.6). */
+  /** SUBTRA, QUANTH, INVQAH, LOGSCH, SCALEH, then the predictor. */
   private encodeHigh(xh: number): number {
     const band = this.high;
     const eh = sat16(xh - band.estimate);
@@ -282,7 +286,7 @@ export class G722Encoder {
 }
 
 /**
- * G.722 decoder (§4, mode 1: lower-band ADPCM decoder on all 6 bits, higher-band decoder, receive QMF),
+ * G.722 decoder (mode 1: lower-band ADPCM decoder on all 6 bits, higher-band decoder, receive QMF),
  * one per call direction. Every octet is a valid code word, so it never throws on content.
  */
 export class G722Decoder {
@@ -300,7 +304,7 @@ export class G722Decoder {
       const rl = this.decodeLow(octet & 63);
       const rh = this.decodeHigh(octet >> 6);
       const start = this.line.push(rl + rh, rl - rh);
-      // Receive QMF (§4.4): x_out(j) = 2 Σ h_2i x_d(i), x_out(j + 1) = 2 Σ h_2i+1 x_s(i).
+      // Receive QMF: x_out(j) = 2 Σ h_2i x_d(i), x_out(j + 1) = 2 Σ h_2i+1 x_s(i).
       let even = 0;
       let odd = 0;
       for (let i = 0; i < 12; i++) {
@@ -335,7 +339,7 @@ export class G722Decoder {
   }
 }
 
-/** Sampling rate of G.722 audio, Hz (§1.1). */
+/** Sampling rate of G.722 audio, Hz. */
 export const G722_SAMPLE_RATE = 16_000;
 /**
  * RTP clock rate of G.722: 8000 Hz although it samples at 16 kHz, an error in RFC 1890 kept for
