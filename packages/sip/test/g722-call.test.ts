@@ -5,7 +5,7 @@ import { SimulatedClock, waitFor } from '@callhook/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { G722Encoder } from '../src/media/g722.js';
 import { rtpPacket } from '../src/rtp/rtp-packet.js';
-import { dominantFrequency, readWav, soundSpan } from './support/audio-analysis.js';
+import { dominantFrequency, longestGap, readWav, soundSpan } from './support/audio-analysis.js';
 import { mediaSink, type RtpSeen } from './support/media-sink.js';
 import { offerSdp, startLineWithUac } from './support/raw-uac.js';
 
@@ -41,26 +41,32 @@ describe('a G.722 call on the wire (RFC 3551 §4.5.2: payload type 9, RTP clock 
       uac.ack(callId);
       const rtpPort = Number(/^m=audio (\d+)/m.exec(final.text)?.[1]);
 
-      // The peer sends a 1 kHz tone as G.722, one packet per ptime, exactly on time (simulated clock).
+      // The peer sends a 1 kHz tone as G.722, one packet per ptime, exactly on time (simulated clock);
+      // one packet is lost on the way.
       const encoder = new G722Encoder();
       const samplesPerPacket = 16 * ptime;
       const packets = 2000 / ptime;
+      const lost = Math.round(packets * 0.3);
       for (let index = 0; index < packets; index++) {
         const pcm = Int16Array.from({ length: samplesPerPacket }, (_, i) =>
           Math.round(10_000 * Math.sin((2 * Math.PI * 1000 * (index * samplesPerPacket + i)) / 16_000)),
         );
         const payload = Buffer.from(encoder.encode(pcm));
-        sink.send(rtpPacket({ marker: index === 0, payloadType: 9, sequence: index, timestamp: index * 8 * ptime, ssrc: 9 }, payload), rtpPort);
-        await waitFor(() => line.callMedia(lineCallId)?.receivedPackets === index + 1, `G.722 packet ${index} received`, 10_000);
+        if (index !== lost) {
+          sink.send(rtpPacket({ marker: index === 0, payloadType: 9, sequence: index, timestamp: index * 8 * ptime, ssrc: 9 }, payload), rtpPort);
+          const received = index < lost ? index + 1 : index;
+          await waitFor(() => line.callMedia(lineCallId)?.receivedPackets === received, `G.722 packet ${index} received`, 10_000);
+        }
         if (index === packets / 2) await line.execute({ type: 'dtmf', lineCallId, digits: '5' });
         await clock.advance(ptime);
       }
       // Packets on time have no jitter when the stats count RTP units at 8000 Hz (at 16000 this would read 10 ms).
-      expect(line.callMedia(lineCallId)).toMatchObject({ codec: 'G722', packetsLost: 0 });
+      expect(line.callMedia(lineCallId)).toMatchObject({ codec: 'G722', packetsLost: 1 });
+      expect(line.callMedia(lineCallId)!.concealedFrames).toBe(ptime / 20);
       expect(line.callMedia(lineCallId)!.jitterMs).toBeLessThan(0.5);
       await line.execute({ type: 'hangup', lineCallId });
       const ended = await events.waitFor('ended');
-      expect(ended.media).toMatchObject({ recorded: true, quality: { codec: 'G722', packetsLost: 0 } });
+      expect(ended.media).toMatchObject({ recorded: true, quality: { codec: 'G722', packetsLost: 1 } });
 
       // What we sent: G.722 packets of ptime × 8 octets, timestamps + ptime × 8 (RTP clock 8000 Hz).
       const voice = sink.packets.filter((packet) => packet.payloadType === 9);
@@ -89,6 +95,9 @@ describe('a G.722 call on the wire (RFC 3551 §4.5.2: payload type 9, RTP clock 
       const heard = soundSpan(right);
       expect(heard).toBeDefined();
       expect(Math.abs(dominantFrequency(right, 8000, heard!.first + 800) - 1000)).toBeLessThan(5);
+      // The lost packet was concealed (a faded copy of the last frame), not played as silence: no run of
+      // near-silence in the tone longer than its own zero crossings (a lost 20 ms would be 160 samples).
+      expect(longestGap(right.subarray(heard!.first, heard!.last))).toBeLessThan(8);
     },
   );
 });
