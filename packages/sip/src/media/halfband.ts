@@ -31,8 +31,11 @@ function halfband(k: number): number {
   return (Math.sin((Math.PI * k) / 2) / (Math.PI * k)) * window;
 }
 
-/** The non-zero off-centre taps h[2i − HALF], i = 0 … 31 (all at odd offsets, since HALF is odd). */
-const ODD_TAPS = Float64Array.from({ length: HALF + 1 }, (_, i) => halfband(2 * i - HALF));
+/**
+ * The non-zero off-centre taps h[2i − HALF] for i = 0 … 15 (all at odd offsets, since HALF is odd); the
+ * other half mirrors them (h[−k] = h[k]), so each is applied once to the sum of its two samples.
+ */
+const ODD_TAPS = Float64Array.from({ length: (HALF + 1) / 2 }, (_, i) => halfband(2 * i - HALF));
 
 function toInt16(value: number): number {
   const rounded = Math.round(value);
@@ -53,7 +56,7 @@ export class Interpolator {
     for (let m = 0; m < input.length; m++) {
       const now = HALF + m;
       let sum = 0;
-      for (let i = 0; i <= HALF; i++) sum += ODD_TAPS[i]! * buffer[now - i]!;
+      for (let i = 0; i < ODD_TAPS.length; i++) sum += ODD_TAPS[i]! * (buffer[now - i]! + buffer[now - HALF + i]!);
       // Even outputs take the odd-offset taps; odd outputs fall on the centre tap (2 · 0.5) alone.
       out[2 * m] = toInt16(2 * sum);
       out[2 * m + 1] = toInt16(buffer[now - (HALF - 1) / 2]!);
@@ -78,7 +81,7 @@ export class Decimator {
     for (let m = 0; m < out.length; m++) {
       const now = 2 * HALF + 2 * m + 1;
       let sum = 0.5 * buffer[now - HALF]!;
-      for (let i = 0; i <= HALF; i++) sum += ODD_TAPS[i]! * buffer[now - 2 * i]!;
+      for (let i = 0; i < ODD_TAPS.length; i++) sum += ODD_TAPS[i]! * (buffer[now - 2 * i]! + buffer[now - 2 * HALF + 2 * i]!);
       out[m] = toInt16(sum);
     }
     this.history.set(buffer.subarray(buffer.length - 2 * HALF));
