@@ -11,6 +11,8 @@ command -v baresip >/dev/null 2>&1 || need+=(baresip)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # sox makes the tone WAVs the media tests play through baresip's aufile module.
 command -v sox >/dev/null 2>&1 || need+=(sox)
+# ffmpeg's G.722 encoder and decoder are the independent implementation the G.722 tests check ours against.
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 # The PostgreSQL journal's tests start their own throw-away cluster from the server's binaries.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || need+=(postgresql)
 command -v mosquitto >/dev/null 2>&1 || [[ -x /usr/sbin/mosquitto ]] || need+=(mosquitto)

@@ -3,7 +3,11 @@
  * the SIP line in this process; the far ends run in a child process. For each N it reports the line's
  * CPU per call-second and the media clock ticks more than 5 ms behind schedule ("late frames"),
  * beside the lateness of an idle 20 ms timer on the same machine in the same run (a shared machine is
- * never at 0). The ladder stops once the line's late share is 5 points above the idle timer's. ≤ 2 min.
+ * never at 0). The ladder stops once the line's late share is 5 points above the idle timer's. Then
+ * G.722 beside G.711: CODEC_CALLS calls of each (recording on), PCMU and G722 steps alternating over
+ * CODEC_ROUNDS rounds so drift of a shared machine hits both alike; it reports the means and G722's
+ * ratio to PCMU (G.722 runs the ADPCM codec and the 8↔16 kHz halfband filters in JavaScript, G.711 a
+ * table look-up). ≤ 3 min. CALLHOOK_MEDIA_BENCH_CODEC_CALLS changes that call count.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +18,9 @@ import { createSipLine, SipLineSchema, type SipLine } from '../src/index.js';
 
 const COUNTS = [10, 25, 50, 100];
 const STEP_SECONDS = 8;
+const CODEC_CALLS = Number(process.env.CALLHOOK_MEDIA_BENCH_CODEC_CALLS ?? 25);
+const CODEC_ROUNDS = 2;
+type BenchCodec = 'PCMU' | 'G722';
 
 function ask(child: ChildProcess, message: object, reply: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -32,13 +39,18 @@ function lateTicks(line: SipLine): number {
   return line.callIds().reduce((sum, id) => sum + (line.callMedia(id)?.lateTicks ?? 0), 0);
 }
 
-async function step(calls: number): Promise<{ calls: number; cpuMsPerCallSecond: number; lateFrames: number; frames: number }> {
+async function step(calls: number, codec: BenchCodec = 'PCMU'): Promise<{ calls: number; cpuMsPerCallSecond: number; lateFrames: number; frames: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callhook-media-bench-'));
-  const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', autoAnswer: true, media: { record: true } }), { dataDir });
+  const line = createSipLine(
+    SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', autoAnswer: true, media: { record: true, codecs: ['PCMU', 'G722'] } }),
+    { dataDir },
+  );
   await line.start();
   const child = fork(fileURLToPath(new URL('./media-peers.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
   try {
-    await ask(child, { type: 'start', port: line.localAddress!.port, calls }, 'ready');
+    await ask(child, { type: 'start', port: line.localAddress!.port, calls, codec }, 'ready');
+    const inCodec = line.callIds().filter((id) => line.callMedia(id)?.codec === codec).length;
+    if (inCodec !== calls) throw new Error(`${inCodec} of ${calls} calls use ${codec}`);
     const lateBefore = lateTicks(line);
     const cpuBefore = process.cpuUsage();
     const wallBefore = performance.now();
@@ -93,3 +105,18 @@ const clean = rows.filter((row) => row.lateFrames === 0).at(-1);
 console.log(`media: largest count without late frames: ${clean ? clean.calls : `none (fewer than ${COUNTS[0]})`}`);
 const withinIdle = rows.filter((row) => row.lateFrames / row.frames <= baseline + 0.01).at(-1);
 console.log(`media: largest count whose late share stays within 1 point of the idle timer's: ${withinIdle ? withinIdle.calls : 'none'}`);
+
+const byCodec: Record<BenchCodec, number[]> = { PCMU: [], G722: [] };
+for (let round = 1; round <= CODEC_ROUNDS; round++) {
+  for (const codec of round % 2 === 1 ? (['PCMU', 'G722'] as const) : (['G722', 'PCMU'] as const)) {
+    const row = await step(CODEC_CALLS, codec);
+    byCodec[codec].push(row.cpuMsPerCallSecond);
+    console.log(
+      `media: codec round ${round}, ${CODEC_CALLS} calls, ${codec} both ways, recording: ${row.cpuMsPerCallSecond.toFixed(3)} ms CPU per call-second`,
+    );
+  }
+}
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+console.log(
+  `media: mean ${mean(byCodec.PCMU).toFixed(3)} ms (PCMU) vs ${mean(byCodec.G722).toFixed(3)} ms (G722) CPU per call-second: G722/PCMU ${(mean(byCodec.G722) / mean(byCodec.PCMU)).toFixed(2)}×`,
+);

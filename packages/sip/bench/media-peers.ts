@@ -1,10 +1,12 @@
 /**
  * The far ends of the media benchmarks, in a child process so their CPU is not counted: N raw SIP
- * UACs that call the line, ACK, and send a PCMU tone every 20 ms from their own RTP sockets; with
- * `srtp`, they offer RTP/SAVP with an SDES key and send SRTP (AES_CM_128_HMAC_SHA1_80, RFC 4568).
+ * UACs that call the line, ACK, and send a 1 kHz tone every 20 ms from their own RTP sockets, as PCMU
+ * or (`codec: 'G722'`) G.722 (payload type 9, 160 octets per 20 ms, RFC 3551 §4.5.2); with `srtp`, they
+ * offer RTP/SAVP with an SDES key and send SRTP (AES_CM_128_HMAC_SHA1_80, RFC 4568).
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { cryptoRandom } from '@callhook/node';
+import { G722Encoder } from '../src/media/g722.js';
 import { formatCryptoAttribute, newCryptoAttribute, parseCryptoAttribute } from '../src/srtp/crypto-attribute.js';
 import { SrtpTransform } from '../src/srtp/srtp-transform.js';
 import { offerSdp, RawUac } from '../test/support/raw-uac.js';
@@ -17,34 +19,47 @@ interface Peer {
   sequence: number;
   timestamp: number;
   srtp: SrtpTransform | undefined;
+  /** RTP payload type and the frames it cycles through. */
+  payloadType: number;
+  frames: Buffer[];
 }
 
 const peers: Peer[] = [];
 let timer: NodeJS.Timeout | undefined;
 const payload = Buffer.alloc(160);
 for (let i = 0; i < 160; i++) payload[i] = [0x9e, 0x8d, 0x8d, 0x9e, 0x1e, 0x0d, 0x0d, 0x1e][i % 8]!; // µ-law 1 kHz
+/** One second of a 1 kHz tone as G.722, 50 frames of 160 octets (the encoder's state runs on between frames). */
+const g722Frames = (() => {
+  const encoder = new G722Encoder();
+  const tone = Int16Array.from({ length: 16_000 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 16_000)));
+  return Array.from({ length: 50 }, (_, frame) => Buffer.from(encoder.encode(tone.subarray(frame * 320, frame * 320 + 320))));
+})();
 
 function sendAll(): void {
   for (const peer of peers) {
     const packet = Buffer.alloc(172);
     packet[0] = 0x80;
+    packet[1] = peer.payloadType;
     packet.writeUInt16BE(peer.sequence++ & 0xffff, 2);
     packet.writeUInt32BE(peer.timestamp >>> 0, 4);
     packet.writeUInt32BE(0xbeef, 8);
-    payload.copy(packet, 12);
+    peer.frames[peer.sequence % peer.frames.length]!.copy(packet, 12);
     peer.timestamp += 160;
     peer.rtp.send(peer.srtp ? peer.srtp.protectRtp(packet) : packet, peer.target, '127.0.0.1');
   }
 }
 
-async function call(port: number, srtp: boolean): Promise<void> {
+async function call(port: number, srtp: boolean, codec: 'PCMU' | 'G722'): Promise<void> {
   const rtp = createSocket('udp4');
   await new Promise<void>((resolve) => rtp.bind(0, '127.0.0.1', () => resolve()));
   rtp.on('message', () => undefined);
   const uac = await RawUac.open(port);
   uac.answerRequests();
   const key = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
-  const sdp = offerSdp('127.0.0.1', rtp.address().port, '0', srtp ? [`a=${formatCryptoAttribute(key)}`] : []);
+  const sdp = offerSdp('127.0.0.1', rtp.address().port, codec === 'G722' ? '9' : '0', [
+    ...(codec === 'G722' ? ['a=rtpmap:9 G722/8000'] : []),
+    ...(srtp ? [`a=${formatCryptoAttribute(key)}`] : []),
+  ]);
   const callId = uac.invite(srtp ? sdp.replace('RTP/AVP', 'RTP/SAVP') : sdp);
   const final = await uac.waitFinal(callId, 30_000);
   if (final.status !== 200) throw new Error(`call refused: ${final.status}`);
@@ -59,14 +74,16 @@ async function call(port: number, srtp: boolean): Promise<void> {
     sequence: 1,
     timestamp: 0,
     srtp: srtp ? new SrtpTransform(key, parseCryptoAttribute(answered!)) : undefined,
+    payloadType: codec === 'G722' ? 9 : 0,
+    frames: codec === 'G722' ? g722Frames : [payload],
   });
 }
 
-process.on('message', (message: { type: 'start'; port: number; calls: number; srtp?: boolean } | { type: 'hangup' }) => {
+process.on('message', (message: { type: 'start'; port: number; calls: number; srtp?: boolean; codec?: 'PCMU' | 'G722' } | { type: 'hangup' }) => {
   void (async () => {
     if (message.type === 'start') {
       for (let i = 0; i < message.calls; i += 10)
-        await Promise.all(Array.from({ length: Math.min(10, message.calls - i) }, () => call(message.port, message.srtp ?? false)));
+        await Promise.all(Array.from({ length: Math.min(10, message.calls - i) }, () => call(message.port, message.srtp ?? false, message.codec ?? 'PCMU')));
       timer ??= setInterval(sendAll, 20);
       process.send!({ type: 'ready' });
     } else {

@@ -36,6 +36,8 @@ const BARESIP_CODEC: Record<CodecName, { name: string; module?: string; rate: nu
   PCMA: { name: 'pcma', rate: 8000, channels: 1 },
   // baresip runs Opus at 48 kHz stereo (opus/48000/2), so its aufile source must be that too.
   opus: { name: 'opus', module: 'opus', rate: 48000, channels: 2 },
+  // baresip's g722 module samples at 16 kHz (G722/8000 in SDP, RFC 3551 §4.5.2).
+  G722: { name: 'g722', module: 'g722', rate: 16000, channels: 1 },
 };
 
 async function setup(user: string, codec: CodecName, media: { sourceWav?: string; dumpDir?: string; play?: string }) {
@@ -63,8 +65,8 @@ async function setup(user: string, codec: CodecName, media: { sourceWav?: string
   return { baresip, line, events, dataDir };
 }
 
-describe.each(['PCMU', 'PCMA', 'opus'] as const)('real media with baresip through kamailio, %s', (codec) => {
-  const user = { PCMU: '421', PCMA: '422', opus: '423' }[codec];
+describe.each(['PCMU', 'PCMA', 'G722', 'opus'] as const)('real media with baresip through kamailio, %s', (codec) => {
+  const user = { PCMU: '421', PCMA: '422', opus: '423', G722: '424' }[codec];
 
   it('records the tone baresip plays on the right channel, for as long as the call lasted', async () => {
     const tone = join(dir, `tone-${codec}.wav`);
@@ -89,8 +91,8 @@ describe.each(['PCMU', 'PCMA', 'opus'] as const)('real media with baresip throug
     expect(ended.media).toMatchObject({ recorded: true, quality: { codec, packetsLost: 0 } });
     // E-model without loss: the MOS is set by the one-way delay alone — half the RTT plus the jitter
     // buffer (60–300 ms; it grows on a loaded machine, which rightly lowers the score) plus framing —
-    // and the codec (G.711 Ie 0; Opus at 8 kHz Ie 11). Unloaded that is about 4.4 (G.711) and 4.0 (Opus).
-    const { ie, bpl } = codec === 'opus' ? { ie: 11, bpl: 20 } : { ie: 0, bpl: 25.1 };
+    // and the codec (G.711 Ie 0; G.722 heard at 8 kHz Ie 1; Opus at 8 kHz Ie 11). Unloaded that is about 4.4 (G.711) and 4.0 (Opus).
+    const { ie, bpl } = { PCMU: { ie: 0, bpl: 25.1 }, PCMA: { ie: 0, bpl: 25.1 }, G722: { ie: 1, bpl: 25.1 }, opus: { ie: 11, bpl: 20 } }[codec];
     const halfRtt = (ended.media?.quality.rttMs ?? 0) / 2;
     const mosAt = (bufferFrames: number) => estimateMos({ oneWayDelayMs: halfRtt + bufferFrames * 20 + 20, lossPercent: 0, codecIe: ie, codecBpl: bpl });
     expect(ended.media?.quality.mos).toBeGreaterThanOrEqual(mosAt(DEFAULT_JITTER_LIMITS.maxFrames));

@@ -83,7 +83,7 @@ describe('estimateMos (ITU-T G.107 simplified)', () => {
 });
 
 describe('codecs', () => {
-  it.each(['PCMU', 'PCMA', 'opus'] as const)('%s carries a 1 kHz tone through encode and decode', (name) => {
+  it.each(['PCMU', 'PCMA', 'G722', 'opus'] as const)('%s carries a 1 kHz tone through encode and decode', (name) => {
     const codec = createCodec(name);
     const tone = new Int16Array(4096 + 160 * 4);
     for (let i = 0; i < tone.length; i++) tone[i] = Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 8000));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSdp, OFFERED_CODECS, parseRemoteAudio } from '../src/index.js';
-import { answerCodecs, offerCodecs } from '../src/sdp/negotiate.js';
+import { unacceptableOffer } from '../src/line/offer-check.js';
+import { answerCodecs, offerCodecs, receivableCodecs } from '../src/sdp/negotiate.js';
 import { mirror, withLocalHold } from '../src/sdp/direction.js';
 
 const offer = (media: string, extra = '') => `v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\n${media}\r\n${extra}`;
@@ -58,6 +59,28 @@ describe('SDP', () => {
     expect(sdp).toContain('m=audio 4000 RTP/AVP 111 8 101\r\n');
     expect(sdp).toContain('a=rtpmap:111 opus/48000/2\r\n');
     expect(sdp).toContain('a=rtcp-mux\r\n');
+  });
+
+  it('offers G.722 as static payload type 9 with rtpmap G722/8000 (RFC 3551 §4.5.2), and finds it with or without an rtpmap', () => {
+    const sdp = buildSdp({ sessionId: 1, version: 1, address: '127.0.0.1', port: 4000, codecs: offerCodecs(['G722', 'PCMU']), direction: 'sendrecv' });
+    expect(sdp).toContain('m=audio 4000 RTP/AVP 9 0 101\r\n');
+    expect(sdp).toContain('a=rtpmap:9 G722/8000\r\n');
+    expect(sdp).not.toContain('G722/16000');
+    for (const remote of [offer('m=audio 5000 RTP/AVP 9 0'), offer('m=audio 5000 RTP/AVP 9 0', 'a=rtpmap:9 G722/8000\r\n')].map(parseRemoteAudio)) {
+      expect(answerCodecs(remote, ['G722', 'PCMU'])[0]).toEqual({ payloadType: 9, name: 'G722' });
+      expect(receivableCodecs(remote).get(9)).toBe('G722');
+    }
+    // G722/16000 is not RFC 3551's G.722 (a peer that writes it means another clock): not taken as G722.
+    expect(() => answerCodecs(parseRemoteAudio(offer('m=audio 5000 RTP/AVP 96', 'a=rtpmap:96 G722/16000\r\n')), ['G722'])).toThrow(/none of G722/);
+  });
+
+  it("checks an INVITE's offer against the line's codecs: a G.722-only offer is refused only by a line without G722", () => {
+    const request = {
+      body: offer('m=audio 5000 RTP/AVP 9 101', 'a=rtpmap:9 G722/8000\r\na=rtpmap:101 telephone-event/8000\r\n'),
+      getHeader: (name: string) => (name.toLowerCase() === 'content-type' ? 'application/sdp' : undefined),
+    } as unknown as Parameters<typeof unacceptableOffer>[0];
+    expect(unacceptableOffer(request, { codecs: ['PCMU', 'PCMA'] })).toMatchObject({ reason: 'the peer offers neither PCMU nor PCMA' });
+    expect(unacceptableOffer(request, { codecs: ['PCMU', 'G722'] })).toBeUndefined();
   });
 
   it('reads ptime, rtcp-mux and a=rtcp (RFC 3605), and refuses a ptime out of range', () => {

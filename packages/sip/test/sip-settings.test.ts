@@ -43,6 +43,12 @@ describe('sip line settings (the sip plugin in an edition)', () => {
       /0 to turn NAT keep-alives off/,
     ],
     ['sip transport sctp', { line: { type: 'sip', aor: 'sip:303@pbx', transport: 'sctp' } }, 'line.transport', /udp.*tcp.*tls/],
+    [
+      'G.722 spelt with a dot',
+      { line: { type: 'sip', aor: 'sip:303@pbx', media: { codecs: ['G.722'] } } },
+      'line.media.codecs[0]',
+      /takes PCMU, PCMA, G722, opus \(G\.722 is written G722\)/,
+    ],
     ['unknown media encryption', { line: { type: 'sip', aor: 'sip:303@pbx', media: { encryption: 'zrtp' } } }, 'line.media.encryption', /none.*sdes.*required/],
     [
       'unknown SRTP suite',
@@ -94,6 +100,11 @@ describe('sip line settings (the sip plugin in an edition)', () => {
       dialPlan: { country: 'US', outsideLinePrefix: '9', internationalPrefix: null },
       media: { encryption: 'none', srtpSuites: ['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] },
     });
+  });
+
+  it('takes G722 in line.media.codecs, in the order given', () => {
+    const { settings } = loadSettings({ line: { type: 'sip', aor: 'sip:303@pbx', media: { codecs: ['G722', 'PCMA'] } } }, edition);
+    expect(settings.lines[0]).toMatchObject({ media: { codecs: ['G722', 'PCMA'] } });
   });
 
   it.each(['sdes', 'required'] as const)('takes line.media.encryption "%s" (SRTP)', (encryption) => {

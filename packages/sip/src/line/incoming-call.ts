@@ -25,7 +25,7 @@ export interface IncomingContext {
  * the detail saying why), so the call list shows who called without the encryption the line needs.
  */
 export function receiveInvitation(invitation: Invitation, context: IncomingContext): void {
-  const unacceptable = unacceptableOffer(invitation.request, context.settings.media.encryption, context.settings.media.srtpSuites);
+  const unacceptable = unacceptableOffer(invitation.request, context.settings.media);
   if (unacceptable) {
     context.logger.log('warn', 'refused a call with an unusable SDP offer (488)', { reason: unacceptable.reason });
     const warning = `Warning: ${warningHeaderValue(unacceptable.warnCode, 'callhook', unacceptable.reason)}`;

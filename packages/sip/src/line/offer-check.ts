@@ -1,5 +1,6 @@
 import type { Core } from 'sip.js';
-import { answerCodecs } from '../sdp/negotiate.js';
+import type { CodecName } from '../media/codec.js';
+import { answerCodecs, DEFAULT_CODECS } from '../sdp/negotiate.js';
 import { DEFAULT_SRTP_SUITES, offeredKey, type MediaEncryption } from '../sdp/negotiate-crypto.js';
 import type { SrtpSuite } from '../srtp/crypto-attribute.js';
 import { SdpError, type SdpWarnCode } from '../sdp/sdp-error.js';
@@ -13,20 +14,20 @@ export interface OfferProblem {
 
 /**
  * Why an INVITE's SDP offer cannot be answered, or undefined when it can (or carries no offer): no codec
- * in common, a bad value, or no usable SRTP key (of a suite in `suites`) where `encryption` needs one
- * (RFC 4568 §7.1.2).
+ * in common with `media.codecs` (the line's), a bad value, or no usable SRTP key (of a suite in
+ * `media.srtpSuites`) where `media.encryption` needs one (RFC 4568 §7.1.2). Omitted fields take the
+ * line's defaults.
  */
 export function unacceptableOffer(
   request: Core.IncomingRequestMessage,
-  encryption: MediaEncryption = 'none',
-  suites: readonly SrtpSuite[] = DEFAULT_SRTP_SUITES,
+  media: { encryption?: MediaEncryption; srtpSuites?: readonly SrtpSuite[]; codecs?: readonly CodecName[] } = {},
 ): OfferProblem | undefined {
   const type = request.getHeader('content-type') ?? '';
   if (!request.body || !/^application\/sdp/i.test(type)) return undefined;
   try {
     const remote = parseRemoteAudio(request.body);
-    answerCodecs(remote);
-    offeredKey(remote, encryption, suites);
+    answerCodecs(remote, media.codecs ?? DEFAULT_CODECS);
+    offeredKey(remote, media.encryption ?? 'none', media.srtpSuites ?? DEFAULT_SRTP_SUITES);
     return undefined;
   } catch (error) {
     return { reason: (error as Error).message, warnCode: error instanceof SdpError ? error.warnCode : 399 };

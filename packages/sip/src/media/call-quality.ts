@@ -7,10 +7,14 @@ import { estimateMos } from './mos.js';
  * E-model codec figures: equipment impairment Ie and packet-loss robustness Bpl. G.711 with
  * concealment: Ie 0, Bpl 25.1 (ITU-T G.113 Appendix I). Opus is not in G.113; at 8 kHz we use Ie 11,
  * Bpl 20 (a narrowband codec with FEC, between G.729A and G.711), a published estimate, not a standard.
+ * G.722 has only a wideband figure in G.113 (Appendix IV); callhook plays it at 8 kHz, where what is
+ * heard is its lower band, 6-bit ADPCM at 48 kbit/s: we use Ie 1 (between G.711's 0 and G.727 at
+ * 40 kbit/s, 2) and G.711's Bpl 25.1 (the same concealment runs on its decoded audio), our estimate.
  */
 const CODEC_IMPAIRMENT: Record<CodecName, { ie: number; bpl: number }> = {
   PCMU: { ie: 0, bpl: 25.1 },
   PCMA: { ie: 0, bpl: 25.1 },
+  G722: { ie: 1, bpl: 25.1 },
   opus: { ie: 11, bpl: 20 },
 };
 /** Packetization and codec look-ahead counted into the one-way delay, ms. */

@@ -5,7 +5,7 @@
 export interface VoiceCodec {
   /** Encoding name as in SDP rtpmap (RFC 4566 §6), e.g. `PCMU`, `opus`. */
   readonly name: CodecName;
-  /** RTP clock rate in Hz (RFC 3551 §4.5; 48000 for Opus, RFC 7587 §4.1). */
+  /** RTP clock rate in Hz (RFC 3551 §4.5; 48000 for Opus, RFC 7587 §4.1; 8000 for G.722 though it samples at 16 kHz, RFC 3551 §4.5.2). */
   readonly clockRate: number;
   /** Encodes PCM at `PCM_RATE` (a whole number of 20 ms frames) into one RTP payload. */
   encode(pcm: Int16Array): Uint8Array;
@@ -15,8 +15,8 @@ export interface VoiceCodec {
   close(): void;
 }
 
-/** The voice codecs callhook negotiates, as named in `line.media.codecs`. */
-export const CODEC_NAMES = ['PCMU', 'PCMA', 'opus'] as const;
+/** The voice codecs callhook negotiates, as named in `line.media.codecs` (the SDP rtpmap encoding names). */
+export const CODEC_NAMES = ['PCMU', 'PCMA', 'G722', 'opus'] as const;
 export type CodecName = (typeof CODEC_NAMES)[number];
 
 /** Sample rate (Hz) of the PCM inside callhook: narrowband, what G.711 carries and Opus is asked for. */

@@ -7,7 +7,7 @@ import type { RtpProfile } from './sdp-parse.js';
 export interface AudioCodec {
   payloadType: number;
   name: CodecName | 'telephone-event';
-  /** RTP clock rate in Hz (8000 unless stated; Opus 48000). */
+  /** RTP clock rate in Hz (8000 unless stated — G.722 too, RFC 3551 §4.5.2; Opus 48000). */
   clockRate?: number;
   /** Channels in the rtpmap (Opus: 2, RFC 7587 §7). */
   channels?: number;

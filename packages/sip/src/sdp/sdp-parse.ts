@@ -47,6 +47,7 @@ export interface RemoteAudio {
 const STATIC_FORMATS: readonly RemoteFormat[] = [
   { payloadType: 0, encoding: 'pcmu', clockRate: 8000, channels: 1 },
   { payloadType: 8, encoding: 'pcma', clockRate: 8000, channels: 1 },
+  { payloadType: 9, encoding: 'g722', clockRate: 8000, channels: 1 },
 ];
 const MAX_SDP_LINES = 500;
 const LINE = /^[a-z]=[^\0\r\n]*$/;

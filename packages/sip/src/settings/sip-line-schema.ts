@@ -27,8 +27,8 @@ const wavPath = (field: string) =>
  * - `inactivityTimeoutSeconds`: a connected call that is not on hold and has received no RTP for this
  *   long is ended with BYE (a dead peer; RFC 3550 gives no keepalive of its own). 0 turns the check off.
  * - `codecs`: voice codecs in preference order, offered in this order and chosen by it when answering
- *   (PCMU and PCMA are G.711, RFC 3551; `opus` is RFC 7587). G.722 is not available: no maintained
- *   npm package implements it.
+ *   (PCMU and PCMA are G.711, RFC 3551; `G722` is ITU-T G.722 at 64 kbit/s, payload type 9, RFC 3551
+ *   §4.5.2, carried at callhook's 8 kHz audio rate; `opus` is RFC 7587).
  * - `ptime`: packetization of what we send in ms (20, 40 or 60; the peer's a=ptime wins when it is one
  *   of these).
  * - `play`: a WAV file played to the far end once when a call is answered.
@@ -68,7 +68,7 @@ export const SipMediaSchema = z.strictObject({
     .refine((suites) => new Set(suites).size === suites.length, 'name each suite once in line.media.srtpSuites')
     .default([...DEFAULT_SRTP_SUITES]),
   codecs: z
-    .array(z.enum(CODEC_NAMES, { message: `line.media.codecs takes ${CODEC_NAMES.join(', ')} (G.722 is not available)` }))
+    .array(z.enum(CODEC_NAMES, { message: `line.media.codecs takes ${CODEC_NAMES.join(', ')} (G.722 is written G722)` }))
     .min(1, `name at least one codec in line.media.codecs: ${CODEC_NAMES.join(', ')}`)
     .refine((codecs) => new Set(codecs).size === codecs.length, 'name each codec once in line.media.codecs')
     .default([...DEFAULT_CODECS]),
