@@ -4,10 +4,9 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { peekSipMessage, TcpFramer } from '../src/index.js';
 import { MalformedRequestError } from '../src/message/bad-request.js';
-import { freePort } from './support/free-port.js';
 import { LineProcess } from './support/line-process.js';
 import { sipInput, type FuzzInput } from './support/sip-fuzz.js';
-import { startSipp } from './support/sipp.js';
+import { startUac } from './support/sip-line-under-sipp.js';
 import { sleep, waitFor } from '@callhook/test-support';
 
 // Bounded so the file stays well under a minute on a busy 2-core machine; CALLHOOK_FUZZ_SEED replays a run.
@@ -108,26 +107,7 @@ async function fuzzLine(transport: 'udp' | 'tcp'): Promise<LineProcess> {
 /** sipp places one ordinary call; the line process must answer it. */
 async function validCall(line: LineProcess, transport: 'udp' | 'tcp'): Promise<void> {
   const answeredBefore = line.events.filter((event) => event.type === 'answered').length;
-  const sipp = startSipp([
-    '-sn',
-    'uac',
-    `127.0.0.1:${line.port}`,
-    '-s',
-    '303',
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(await freePort()),
-    '-m',
-    '1',
-    '-d',
-    '100',
-    '-timeout',
-    '15s',
-    '-timeout_error',
-    ...(transport === 'tcp' ? ['-t', 't1'] : []),
-  ]);
-  cleanups.push(() => sipp.kill());
+  const sipp = await startUac((cleanup) => cleanups.push(cleanup), `127.0.0.1:${line.port}`, { extra: ['-d', '100'], timeout: '15s', transport });
   const result = await sipp.done;
   expect(result.code, result.stdout + result.stderr).toBe(0);
   await waitFor(() => line.events.filter((event) => event.type === 'answered').length > answeredBefore, 'the line to report the sipp call answered', 10_000);
