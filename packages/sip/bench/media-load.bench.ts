@@ -5,28 +5,14 @@
  * beside the lateness of an idle 20 ms timer on the same machine in the same run (a shared machine is
  * never at 0). The ladder stops once the line's late share is 5 points above the idle timer's. ≤ 2 min.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createSipLine, SipLineSchema, type SipLine } from '../src/index.js';
+import type { SipLine } from '../src/index.js';
+import { measureCpu, withMediaCalls } from './support/media-calls.js';
 
 const COUNTS = [10, 25, 50, 100];
 const STEP_SECONDS = 8;
-
-function ask(child: ChildProcess, message: object, reply: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (answer: { type: string; message?: string }) => {
-      if (answer.type === 'error') reject(new Error(answer.message));
-      else if (answer.type === reply) resolve();
-      else return;
-      child.off('message', onMessage);
-    };
-    child.on('message', onMessage);
-    child.send(message);
-  });
-}
 
 function lateTicks(line: SipLine): number {
   return line.callIds().reduce((sum, id) => sum + (line.callMedia(id)?.lateTicks ?? 0), 0);
@@ -34,23 +20,14 @@ function lateTicks(line: SipLine): number {
 
 async function step(calls: number): Promise<{ calls: number; cpuMsPerCallSecond: number; lateFrames: number; frames: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callhook-media-bench-'));
-  const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', autoAnswer: true, media: { record: true } }), { dataDir });
-  await line.start();
-  const child = fork(fileURLToPath(new URL('./media-peers.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
   try {
-    await ask(child, { type: 'start', port: line.localAddress!.port, calls }, 'ready');
-    const lateBefore = lateTicks(line);
-    const cpuBefore = process.cpuUsage();
-    const wallBefore = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, STEP_SECONDS * 1000));
-    const cpu = process.cpuUsage(cpuBefore);
-    const seconds = (performance.now() - wallBefore) / 1000;
-    const late = lateTicks(line) - lateBefore;
-    await ask(child, { type: 'hangup' }, 'done');
-    return { calls, cpuMsPerCallSecond: (cpu.user + cpu.system) / 1000 / (calls * seconds), lateFrames: late, frames: Math.round(calls * seconds * 50) };
+    return await withMediaCalls({ calls, settings: { media: { record: true } }, deps: { dataDir } }, async (line) => {
+      const lateBefore = lateTicks(line);
+      const cpu = await measureCpu(calls, STEP_SECONDS);
+      const late = lateTicks(line) - lateBefore;
+      return { calls, cpuMsPerCallSecond: cpu.msPerCallSecond, lateFrames: late, frames: Math.round(calls * cpu.seconds * 50) };
+    });
   } finally {
-    child.kill();
-    await line.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
