@@ -9,7 +9,8 @@ import { sipInput, type FuzzInput } from './support/sip-fuzz.js';
 import { startUac } from './support/sip-line-under-sipp.js';
 import { sleep, waitFor } from '@callhook/test-support';
 
-// Bounded so the file stays well under a minute on a busy 2-core machine; CALLHOOK_FUZZ_SEED replays a run.
+// Bounded so the file stays well under a minute on a busy 2-core machine; the seed is fast-check's global
+// one (fixed unless FC_SEED names another, or is `random`: test/support/property-seed.ts).
 const UDP_INPUTS = 300;
 const TCP_INPUTS = 100;
 const FLOOD_CONNECTIONS = 300;
@@ -17,7 +18,7 @@ const PER_PEER_CAP = 16;
 /** Owed requests in flight over UDP at once, so the line's socket buffer is not overrun by the harness. */
 const UDP_WINDOW = 8;
 const FINALS_DEADLINE_MS = 30_000;
-const seed = Number(process.env.CALLHOOK_FUZZ_SEED ?? Date.now() % 2 ** 31);
+const seed = fc.readConfigureGlobal().seed ?? Date.now() % 2 ** 31;
 
 const ID = /(?:z9hG4bK-|fuzz-)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
 
@@ -118,7 +119,7 @@ function expectAlive(line: LineProcess): void {
   expect(line.output, `seed ${seed}`).not.toMatch(/Unhandled|uncaught/i);
 }
 
-describe(`SIP fuzzing against a line in its own process (fast-check seed ${seed}; CALLHOOK_FUZZ_SEED replays)`, () => {
+describe(`SIP fuzzing against a line in its own process (fast-check seed ${seed}; FC_SEED=${seed} replays)`, () => {
   it(`${UDP_INPUTS} generated requests over UDP: the process stays up, every request it can read gets a final response, a call still works`, async () => {
     const line = await fuzzLine('udp');
     const inputs = fc.sample(sipInput(line.port, 'UDP'), { numRuns: UDP_INPUTS, seed });

@@ -5,3 +5,4 @@ export { sleep, waitFor } from './wait-for.js';
 export { postgresBinDir, startPostgres, type PostgresCluster } from './postgres-cluster.js';
 export { Mosquitto, freePort } from './mosquitto.js';
 export { dominantFrequency, rms, sine } from './spectrum.js';
+export { DEFAULT_PROPERTY_SEED, propertySeed } from './property-seed.js';
