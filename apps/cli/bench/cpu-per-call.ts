@@ -19,6 +19,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countingReceiver } from './support/counting-receiver.js';
+import { COUNTED_ACTIONS, startServe, writeSipServeConfig } from './support/serve.js';
+import { sippUacLoad } from './support/sipp-uac.js';
 import { freeSipPort, sippBinary } from '../test/support/sipp.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -32,7 +34,7 @@ const BASELINES = (process.env.BENCH_CPU_BASELINE ?? '')
   .filter(Boolean)
   .map((entry) => ({ label: entry.split('=')[0]!, main: resolvePath(entry.split('=').slice(1).join('=')) }));
 const HOLD_MS = 200;
-const ACTIONS = ['inbound', 'connected', 'disconnected'];
+const ACTIONS = COUNTED_ACTIONS;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -62,22 +64,8 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
-/** sipp's uac: `calls` calls at `rate`/s held HOLD_MS, bounded in time. */
-async function sippUac(target: string, calls: number, rate: number) {
-  const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
-  const args = ['-sn', 'uac', target, '-s', '303', '-i', '127.0.0.1', '-p', String(port), '-cp', String(control), '-mp', String(media)];
-  args.push('-m', String(calls), '-r', String(rate), '-d', String(HOLD_MS), '-l', String(rate * 5), '-nostdin');
-  args.push('-timeout', `${Math.ceil(calls / rate) + 60}s`, '-timeout_error');
-  const started = performance.now();
-  const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-sipp-'));
-  const child = spawn(sippBinary(), args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-6_000)));
-  await new Promise((resolve) => child.on('close', resolve));
-  rmSync(dir, { recursive: true, force: true });
-  const counter = (name: string) => Number(new RegExp(`${name}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`).exec(out)?.[1] ?? NaN);
-  return { seconds: (performance.now() - started) / 1000, successful: counter('Successful call'), failed: counter('Failed call') };
-}
+/** sipp's uac: `calls` calls to user 303 at `rate`/s held HOLD_MS, bounded in time. */
+const sippUac = (target: string, calls: number, rate: number) => sippUacLoad({ target, calls, rate, holdMs: HOLD_MS, user: '303' });
 
 async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM') {
   if (child.exitCode !== null) return;
@@ -103,31 +91,11 @@ interface Row {
 async function callhook(rate: number, calls: number, main = MAIN, label = 'callhook serve'): Promise<Row> {
   const receiver = await countingReceiver();
   const sipPort = await freeSipPort();
-  const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-cpu-'));
-  const config = join(dir, 'callhook.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      actionUrls: { enabled: true, slots: ACTIONS.map((on) => ({ on, url: `${receiver.url}/${on}?guid=<$call_guid>&from=<$remote_party>` })) },
-      inbound: { enabled: true, listen: ['127.0.0.1'] },
-      line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: sipPort, transport: 'udp', autoAnswer: true },
-    }),
-  );
+  const { dir, config } = writeSipServeConfig('callhook-bench-cpu-', receiver.url, sipPort);
   // One directory per run and node's own file names (they carry the thread id): a fixed --cpu-prof-name
   // made the journal worker's profile and the main thread's overwrite each other.
   const nodeArgs = PROF ? ['--cpu-prof', '--cpu-prof-dir', join(PROF, `serve-${rate}-${Date.now()}`)] : [];
-  const serve = spawn(process.execPath, [...nodeArgs, main, 'serve', '--config', config, '--data', join(dir, 'data'), '--port', '0', '--no-console'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('serve not ready in 15 s')), 15_000);
-    serve.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
+  const serve = await startServe(main, config, join(dir, 'data'), nodeArgs);
   await sleep(1_000); // past start-up work
   const before = cpuMs(serve.pid!);
   const threadsBefore = threadCpuMs(serve.pid!);

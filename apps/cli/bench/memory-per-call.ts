@@ -10,17 +10,16 @@
  *
  * No assertions; numbers land in artifacts/bench-memory.json.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { SettingsFile, editionLimits, startServer } from '@callhook/server';
 import { cliEdition } from '../src/edition.js';
-import { freeSipPort, sippBinary } from '../test/support/sipp.js';
+import { freeSipPort } from '../test/support/sipp.js';
+import { countingReceiver } from './support/counting-receiver.js';
+import { COUNTED_ACTIONS, writeSipServeConfig } from './support/serve.js';
+import { sippUacLoad } from './support/sipp-uac.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -30,7 +29,7 @@ const WARMUP = Number(process.env.BENCH_MEM_WARMUP ?? 1_000);
 const CALLS = Number(process.env.BENCH_MEM_CALLS ?? 3_000);
 /** 64×T1 and a margin: sip.js's Timer L and Timer J have run out for every call by then. */
 const TRANSACTIONS_GONE_MS = 36_000;
-const ACTIONS = ['inbound', 'connected', 'disconnected'];
+const ACTIONS = COUNTED_ACTIONS;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const KiB = (bytes: number) => Math.round(bytes / 102.4) / 10;
@@ -43,29 +42,11 @@ async function liveHeap(): Promise<number> {
   return process.memoryUsage().heapUsed;
 }
 
-const counts = new Map<string, number>();
-const receiver = createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    const action = (req.url ?? '').split('?')[0]!.slice(1);
-    counts.set(action, (counts.get(action) ?? 0) + 1);
-    res.end('ok');
-  });
-});
-await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+const receiver = await countingReceiver();
+const { counts, url: receiverUrl } = receiver;
 
-const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-mem-'));
 const sipPort = await freeSipPort();
-const config = join(dir, 'callhook.json');
-writeFileSync(
-  config,
-  JSON.stringify({
-    actionUrls: { enabled: true, slots: ACTIONS.map((on) => ({ on, url: `${receiverUrl}/${on}?guid=<$call_guid>&from=<$remote_party>` })) },
-    inbound: { enabled: true, listen: ['127.0.0.1'] },
-    line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: sipPort, transport: 'udp', autoAnswer: true },
-  }),
-);
+const { dir, config } = writeSipServeConfig('callhook-bench-mem-', receiverUrl, sipPort);
 const edition = await cliEdition();
 const settings = new SettingsFile(config).load(editionLimits(edition));
 const dataDir = join(dir, 'data');
@@ -74,17 +55,11 @@ const running = await startServer({ settings, edition, dataDir, port: 0 });
 
 let offered = 0;
 async function calls(n: number): Promise<{ failed: number }> {
-  const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
-  const args = ['-sn', 'uac', `127.0.0.1:${sipPort}`, '-s', '303', '-i', '127.0.0.1', '-p', String(port), '-cp', String(control), '-mp', String(media)];
-  args.push('-m', String(n), '-r', String(RATE), '-d', '200', '-l', String(RATE * 5), '-nostdin', '-timeout', `${Math.ceil(n / RATE) + 60}s`);
-  const child = spawn(sippBinary(), args, { cwd: mkdtempSync(join(tmpdir(), 'callhook-bench-sipp-')), stdio: ['ignore', 'pipe', 'ignore'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-6_000)));
-  await new Promise((resolve) => child.on('close', resolve));
+  const sipp = await sippUacLoad({ target: `127.0.0.1:${sipPort}`, calls: n, rate: RATE, user: '303' });
   offered += n;
   const until = Date.now() + 30_000;
   while (ACTIONS.some((a) => (counts.get(a) ?? 0) < offered) && Date.now() < until) await sleep(100);
-  return { failed: Number(/Failed call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(out)?.[1] ?? NaN) };
+  return { failed: sipp.failed };
 }
 
 const warm = await calls(WARMUP);
@@ -97,7 +72,7 @@ await sleep(TRANSACTIONS_GONE_MS);
 const left = await liveHeap();
 const rssMiB = Math.round(process.memoryUsage().rss / 104857.6) / 10;
 await running.stop(5_000);
-receiver.close();
+await receiver.close();
 
 const row = {
   rate: RATE,

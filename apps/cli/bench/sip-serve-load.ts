@@ -4,12 +4,14 @@
  * receiver. RSS of the server is sampled as calls complete, to see whether memory stays flat. The
  * same rate against sipp's own uas is the reference measured in the same run. No assertions.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countingReceiver } from './support/counting-receiver.js';
+import { COUNTED_ACTIONS, startServe, writeSipServeConfig } from './support/serve.js';
+import { sippUacLoad } from './support/sipp-uac.js';
 import { freeSipPort, sippBinary } from '../test/support/sipp.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -25,80 +27,19 @@ const RUNS: { transport: 'udp' | 'tcp'; calls: number; nodeArgs: string[] }[] = 
   { transport: 'tcp', calls: Number(process.env.BENCH_SIP_TCP_CALLS ?? 3_000), nodeArgs: [] },
 ];
 const REFERENCE_CALLS = 2_000;
-const ACTIONS = ['inbound', 'connected', 'disconnected'];
+const ACTIONS = COUNTED_ACTIONS;
 
 const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** sipp's uac at `rate` calls/s for `calls` calls held 200 ms; bounded in time. */
-async function sippUac(target: string, calls: number, rate: number, transport: string, user?: string) {
-  const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
-  const args = [
-    '-sn',
-    'uac',
-    target,
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(port),
-    '-cp',
-    String(control),
-    '-mp',
-    String(media),
-    '-m',
-    String(calls),
-    '-r',
-    String(rate),
-    '-d',
-    '200',
-    '-l',
-    String(rate * 5),
-    '-nostdin',
-    '-timeout',
-    `${Math.ceil(calls / rate) + 60}s`,
-    '-timeout_error',
-    ...(user ? ['-s', user] : []),
-    ...(transport === 'tcp' ? ['-t', 't1'] : []),
-  ];
-  const started = performance.now();
-  const child = spawn(sippBinary(), args, { cwd: mkdtempSync(join(tmpdir(), 'callhook-bench-sipp-')), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-6_000)));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const counter = (name: string) => Number(new RegExp(`${name}\\s*\\|\\s*\\d+\\s*\\|\\s*(\\d+)`).exec(out)?.[1] ?? NaN);
-  return { code, seconds: (performance.now() - started) / 1000, successful: counter('Successful call'), failed: counter('Failed call') };
-}
-
-async function startServe(config: string, dataDir: string, nodeArgs: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, MAIN, 'serve', '--config', config, '--data', dataDir, '--port', '0', '--no-console'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('serve not ready in 15 s')), 15_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('listening on')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return child;
-}
+const sippUac = (target: string, calls: number, rate: number, transport: 'udp' | 'tcp', user?: string) => sippUacLoad({ target, calls, rate, transport, user });
 
 async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs: string[], rate = RATE) {
   const receiver = await countingReceiver();
   const sipPort = await freeSipPort();
-  const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-serve-'));
-  const config = join(dir, 'callhook.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      actionUrls: { enabled: true, slots: ACTIONS.map((on) => ({ on, url: `${receiver.url}/${on}?guid=<$call_guid>&from=<$remote_party>` })) },
-      inbound: { enabled: true, listen: ['127.0.0.1'] },
-      line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: sipPort, transport, autoAnswer: true },
-    }),
-  );
-  const serve = await startServe(config, join(dir, 'data'), nodeArgs);
+  const { dir, config } = writeSipServeConfig('callhook-bench-serve-', receiver.url, sipPort, transport);
+  const serve = await startServe(MAIN, config, join(dir, 'data'), nodeArgs);
   const samples: { calls: number; rssMiB: number }[] = [{ calls: 0, rssMiB: rssMiB(serve.pid!) }];
   const sampler = setInterval(() => samples.push({ calls: receiver.counts.get('disconnected') ?? 0, rssMiB: rssMiB(serve.pid!) }), 1_000);
   const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, rate, transport, '303');

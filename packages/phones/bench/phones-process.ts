@@ -3,7 +3,7 @@
  * work. Driven over IPC: `start` (N phones) → their URLs; `configure` (event-URL settings per phone);
  * `drive` → when each event URL was fetched, by `<slot>:<number>`; `close`.
  */
-import { FakeYealink } from '../test/support/fake-yealink.js';
+import { FakeYealink } from '../src/testing/fake-yealink.js';
 import { drive, now } from './drive.js';
 
 type Message =

@@ -1,7 +1,7 @@
 import { lineConformanceCases, type LineUnderTest, type RemoteDriver } from '@callhook/core/conformance';
 import { sleep, waitFor } from '@callhook/test-support';
 import { describe, it } from 'vitest';
-import type { FakeCall } from './support/fake-phone.js';
+import type { FakeCall } from '../src/testing/fake-phone.js';
 import { rig, type Vendor } from './support/desk-phone-under-test.js';
 
 /** The desk-phone line with a fake phone as the remote side: the far party answers and hangs up as each case scripts. */

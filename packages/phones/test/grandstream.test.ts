@@ -2,7 +2,7 @@ import { lineEventProblems } from '@callhook/core/conformance';
 import { waitFor } from '@callhook/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rig, type Rig } from './support/desk-phone-under-test.js';
-import type { FakeGrandstream } from './support/fake-grandstream.js';
+import type { FakeGrandstream } from '../src/testing/fake-grandstream.js';
 
 let subject: Rig<FakeGrandstream> | null = null;
 afterEach(async () => {

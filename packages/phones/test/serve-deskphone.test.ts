@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FakeSnom } from './support/fake-snom.js';
+import { FakeSnom } from '../src/testing/fake-snom.js';
 import { freePort } from './support/free-port.js';
 import { startServe } from './support/serve.js';
 

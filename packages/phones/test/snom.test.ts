@@ -2,7 +2,7 @@ import { lineEventProblems } from '@callhook/core/conformance';
 import { waitFor } from '@callhook/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rig, type Rig } from './support/desk-phone-under-test.js';
-import type { FakeSnom } from './support/fake-snom.js';
+import type { FakeSnom } from '../src/testing/fake-snom.js';
 
 let subject: Rig<FakeSnom> | null = null;
 afterEach(async () => {

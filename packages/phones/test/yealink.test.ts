@@ -2,7 +2,7 @@ import { lineEventProblems } from '@callhook/core/conformance';
 import { waitFor } from '@callhook/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rig, type Rig } from './support/desk-phone-under-test.js';
-import type { FakeYealink } from './support/fake-yealink.js';
+import type { FakeYealink } from '../src/testing/fake-yealink.js';
 
 let subject: Rig<FakeYealink> | null = null;
 afterEach(async () => {

@@ -9,12 +9,11 @@
  * ratio to PCMU (G.722 runs the ADPCM codec and the 8↔16 kHz halfband filters in JavaScript, G.711 a
  * table look-up). ≤ 3 min. CALLHOOK_MEDIA_BENCH_CODEC_CALLS changes that call count.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createSipLine, SipLineSchema, type SipLine } from '../src/index.js';
+import type { SipLine } from '../src/index.js';
+import { measureCpu, withMediaCalls } from './support/media-calls.js';
 
 const COUNTS = [10, 25, 50, 100];
 const STEP_SECONDS = 8;
@@ -22,47 +21,22 @@ const CODEC_CALLS = Number(process.env.CALLHOOK_MEDIA_BENCH_CODEC_CALLS ?? 25);
 const CODEC_ROUNDS = 2;
 type BenchCodec = 'PCMU' | 'G722';
 
-function ask(child: ChildProcess, message: object, reply: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (answer: { type: string; message?: string }) => {
-      if (answer.type === 'error') reject(new Error(answer.message));
-      else if (answer.type === reply) resolve();
-      else return;
-      child.off('message', onMessage);
-    };
-    child.on('message', onMessage);
-    child.send(message);
-  });
-}
-
 function lateTicks(line: SipLine): number {
   return line.callIds().reduce((sum, id) => sum + (line.callMedia(id)?.lateTicks ?? 0), 0);
 }
 
 async function step(calls: number, codec: BenchCodec = 'PCMU'): Promise<{ calls: number; cpuMsPerCallSecond: number; lateFrames: number; frames: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callhook-media-bench-'));
-  const line = createSipLine(
-    SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', autoAnswer: true, media: { record: true, codecs: ['PCMU', 'G722'] } }),
-    { dataDir },
-  );
-  await line.start();
-  const child = fork(fileURLToPath(new URL('./media-peers.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
   try {
-    await ask(child, { type: 'start', port: line.localAddress!.port, calls, codec }, 'ready');
-    const inCodec = line.callIds().filter((id) => line.callMedia(id)?.codec === codec).length;
-    if (inCodec !== calls) throw new Error(`${inCodec} of ${calls} calls use ${codec}`);
-    const lateBefore = lateTicks(line);
-    const cpuBefore = process.cpuUsage();
-    const wallBefore = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, STEP_SECONDS * 1000));
-    const cpu = process.cpuUsage(cpuBefore);
-    const seconds = (performance.now() - wallBefore) / 1000;
-    const late = lateTicks(line) - lateBefore;
-    await ask(child, { type: 'hangup' }, 'done');
-    return { calls, cpuMsPerCallSecond: (cpu.user + cpu.system) / 1000 / (calls * seconds), lateFrames: late, frames: Math.round(calls * seconds * 50) };
+    return await withMediaCalls({ calls, codec, settings: { media: { record: true, codecs: ['PCMU', 'G722'] } }, deps: { dataDir } }, async (line) => {
+      const inCodec = line.callIds().filter((id) => line.callMedia(id)?.codec === codec).length;
+      if (inCodec !== calls) throw new Error(`${inCodec} of ${calls} calls use ${codec}`);
+      const lateBefore = lateTicks(line);
+      const cpu = await measureCpu(calls, STEP_SECONDS);
+      const late = lateTicks(line) - lateBefore;
+      return { calls, cpuMsPerCallSecond: cpu.msPerCallSecond, lateFrames: late, frames: Math.round(calls * cpu.seconds * 50) };
+    });
   } finally {
-    child.kill();
-    await line.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,7 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../test/support/free-port.js';
-import { startSipp } from '../test/support/sipp.js';
+import { startSipp, uacArgs } from '../test/support/sipp.js';
 
 export interface StepResult {
   rate: number;
@@ -24,32 +23,12 @@ export interface StepOptions {
 /** One bounded sipp uac load step (`-r rate -m rate*seconds`) against a target; parses its stat file. */
 export async function runUacStep(options: StepOptions): Promise<StepResult> {
   const calls = options.rate * options.seconds;
-  const args = [
-    '-sn',
-    'uac',
-    options.target,
-    '-s',
-    '303',
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(await freePort()),
-    '-r',
-    String(options.rate),
-    '-m',
-    String(calls),
-    '-d',
-    String(options.holdMs),
-    '-timeout',
-    `${options.seconds + 15}s`,
-    '-timeout_error',
-    '-trace_stat',
-    '-stf',
-    'stat.csv',
-    '-fd',
-    '1',
-    ...(options.transport === 'tcp' ? ['-t', 't1'] : []),
-  ];
+  const args = await uacArgs(options.target, {
+    calls,
+    extra: ['-r', String(options.rate), '-d', String(options.holdMs), '-trace_stat', '-stf', 'stat.csv', '-fd', '1'],
+    timeout: `${options.seconds + 15}s`,
+    transport: options.transport,
+  });
   const run = startSipp(args, (options.seconds + 20) * 1000, true);
   const result = await run.done;
   const stats = readStats(join(run.cwd, 'stat.csv'));

@@ -1,22 +1,19 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSipLine, RtpStream, SipLineSchema, type SipLine } from '../src/index.js';
-import { EventRecorder } from './support/event-recorder.js';
-import { freePort } from './support/free-port.js';
-import { startSipp } from './support/sipp.js';
+import { RtpStream } from '../src/index.js';
+import { cleanupAfterEach, startTestLine, startUac } from './support/sip-line-under-sipp.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 /** What memory a finished call may leave behind: nothing of its media, nothing in the line's own books. */
 describe('memory left by ended calls', () => {
-  let line: SipLine | undefined;
   const open = RtpStream.open.bind(RtpStream);
-  afterEach(async () => {
+  afterEach(() => {
     RtpStream.open = open;
-    await line?.stop();
   });
+  const defer = cleanupAfterEach();
 
   it('keeps no RTP stream (sockets, audio path, buffers) of an ended call while sip.js still holds its transaction', async () => {
     // Every stream the line opens, weakly: an ended call's stream must be collectable at once.
@@ -26,30 +23,9 @@ describe('memory left by ended calls', () => {
       streams.push(new WeakRef(stream));
       return stream;
     };
-    line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', transport: 'udp', autoAnswer: true }));
-    const events = new EventRecorder(line);
-    await line.start();
+    const { line, events, target } = await startTestLine(defer, { transport: 'udp', autoAnswer: true });
     const calls = 20;
-    const sipp = startSipp([
-      '-sn',
-      'uac',
-      `127.0.0.1:${line.localAddress!.port}`,
-      '-s',
-      '303',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(await freePort()),
-      '-m',
-      String(calls),
-      '-r',
-      '20',
-      '-d',
-      '200',
-      '-timeout',
-      '20s',
-      '-timeout_error',
-    ]);
+    const sipp = await startUac(defer, target, { calls, extra: ['-r', '20', '-d', '200'], timeout: '20s' });
     const result = await sipp.done;
     expect(result.code, result.stdout + result.stderr).toBe(0);
     await waitUntil(() => events.events.filter((event) => event.type === 'ended').length === calls);

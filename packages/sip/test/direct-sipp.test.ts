@@ -1,45 +1,15 @@
-import { SipLineSchema } from '../src/index.js';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createSipLine, type SipLine } from '../src/index.js';
-import { EventRecorder } from './support/event-recorder.js';
-import { freePort } from './support/free-port.js';
+import { describe, expect, it } from 'vitest';
 import { scenario } from './support/scenario.js';
-import { fixture, startSipp } from './support/sipp.js';
+import { cleanupAfterEach, startTestLine, startUac } from './support/sip-line-under-sipp.js';
+import { fixture } from './support/sipp.js';
 
 describe.each(['udp', 'tcp'] as const)('sipp uac → callhook over %s, no registrar', (transport) => {
-  let line: SipLine | undefined;
-  afterEach(async () => {
-    await line?.stop();
-  });
+  const defer = cleanupAfterEach();
 
   it('auto-answers full calls and sees the remote hang up', async () => {
-    line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', transport, autoAnswer: true, displayName: 'Desk' }));
-    const events = new EventRecorder(line);
-    await line.start();
+    const { line, events, target } = await startTestLine(defer, { transport, autoAnswer: true, displayName: 'Desk' });
     expect(line.status()).toMatchObject({ state: 'ready' });
-    const port = line.localAddress!.port;
-    const sippPort = await freePort();
-    const sipp = startSipp([
-      '-sn',
-      'uac',
-      `127.0.0.1:${port}`,
-      '-s',
-      '303',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(sippPort),
-      '-m',
-      '3',
-      '-r',
-      '10',
-      '-d',
-      '300',
-      '-timeout',
-      '20s',
-      '-timeout_error',
-      ...(transport === 'tcp' ? ['-t', 't1'] : []),
-    ]);
+    const sipp = await startUac(defer, target, { calls: 3, extra: ['-r', '10', '-d', '300'], timeout: '20s', transport });
     const result = await sipp.done;
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const incoming = await events.waitFor('incoming');
@@ -50,40 +20,18 @@ describe.each(['udp', 'tcp'] as const)('sipp uac → callhook over %s, no regist
 });
 
 describe.each(['udp', 'tcp'] as const)('sipp uac → callhook over %s, ringing calls', (transport) => {
-  let line: SipLine | undefined;
-  afterEach(async () => {
-    await line?.stop();
-  });
+  const defer = cleanupAfterEach();
 
+  /** A line that does not answer by itself, and sipp calling it with `scenario` (its built-in uac unless given). */
   async function ringingLine() {
-    line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', transport }));
-    const events = new EventRecorder(line);
-    await line.start();
-    const sippPort = await freePort();
-    const target = `127.0.0.1:${line.localAddress!.port}`;
-    const args = (file: string) => [
-      '-sf',
-      file,
-      target,
-      '-s',
-      '303',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(sippPort),
-      '-m',
-      '1',
-      '-timeout',
-      '15s',
-      '-timeout_error',
-      ...(transport === 'tcp' ? ['-t', 't1'] : []),
-    ];
-    return { line, events, args };
+    const { line, events, target } = await startTestLine(defer, { transport });
+    const call = (scenario: string[], extra: string[] = []) => startUac(defer, target, { scenario, extra, timeout: '15s', transport });
+    return { line, events, call };
   }
 
   it('answers on command', async () => {
-    const { line, events, args } = await ringingLine();
-    const sipp = startSipp(args('').slice(2).concat(['-sn', 'uac', '-d', '200']));
+    const { line, events, call } = await ringingLine();
+    const sipp = await call(['-sn', 'uac'], ['-d', '200']);
     const incoming = await events.waitFor('incoming');
     expect(incoming).toMatchObject({ remoteParty: 'sipp', remoteName: 'sipp' });
     await line.execute({ type: 'answer', lineCallId: incoming.lineCallId });
@@ -94,8 +42,8 @@ describe.each(['udp', 'tcp'] as const)('sipp uac → callhook over %s, ringing c
   });
 
   it('reports a CANCEL as ended by the remote (a missed call)', async () => {
-    const { events, args } = await ringingLine();
-    const sipp = startSipp(args(scenario('uac-cancel.xml', { CANCEL_HEADERS: '' })));
+    const { events, call } = await ringingLine();
+    const sipp = await call(['-sf', scenario('uac-cancel.xml', { CANCEL_HEADERS: '' })]);
     const incoming = await events.waitFor('incoming');
     expect(incoming).toMatchObject({ remoteParty: '4711', remoteName: 'Caller Name' });
     const result = await sipp.done;
@@ -104,8 +52,8 @@ describe.each(['udp', 'tcp'] as const)('sipp uac → callhook over %s, ringing c
   });
 
   it('rejects a ringing call on hangup with 603', async () => {
-    const { line, events, args } = await ringingLine();
-    const sipp = startSipp(args(fixture('uac-rejected.xml')));
+    const { line, events, call } = await ringingLine();
+    const sipp = await call(['-sf', fixture('uac-rejected.xml')]);
     const incoming = await events.waitFor('incoming');
     await line.execute({ type: 'hangup', lineCallId: incoming.lineCallId });
     const result = await sipp.done;

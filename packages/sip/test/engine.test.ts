@@ -1,10 +1,11 @@
 import { randomFillSync } from 'node:crypto';
 import { Engine, loadSettings, simulatorLine, standardSinks, type FetchRequest } from '@callhook/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSipLine, sipLinePlugin, systemClock, type SipLineSettings } from '../src/index.js';
 import { freePort } from './support/free-port.js';
 import { mediaSink } from './support/media-sink.js';
 import { scenario } from './support/scenario.js';
+import { cleanupAfterEach, startUac } from './support/sip-line-under-sipp.js';
 import { startSipp } from './support/sipp.js';
 import { sleep, waitFor } from '@callhook/test-support';
 
@@ -41,30 +42,14 @@ async function engineOnSipLine() {
 }
 
 describe('core Engine driving the SIP line', () => {
-  let stop: (() => Promise<unknown>) | undefined;
-  afterEach(async () => {
-    await stop?.();
-  });
+  const defer = cleanupAfterEach();
 
   it('files a call cancelled while ringing as missed', async () => {
     const { engine, line, fired } = await engineOnSipLine();
-    stop = () => engine.stop(1_000);
-    const sipp = startSipp([
-      '-sf',
-      scenario('uac-cancel.xml', { CANCEL_HEADERS: '' }),
-      `127.0.0.1:${line.localAddress!.port}`,
-      '-s',
-      '303',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(await freePort()),
-      '-m',
-      '1',
-      '-timeout',
-      '10s',
-      '-timeout_error',
-    ]);
+    defer(() => engine.stop(1_000));
+    const sipp = await startUac(defer, `127.0.0.1:${line.localAddress!.port}`, {
+      scenario: ['-sf', scenario('uac-cancel.xml', { CANCEL_HEADERS: '' })],
+    });
     expect((await sipp.done).code).toBe(0);
     await waitFor(() => fired().length >= 2, 'two deliveries');
     expect(fired()).toEqual(['inbound:4711:off_hold:', 'disconnected:4711:off_hold:missed']);
@@ -78,24 +63,11 @@ describe('core Engine driving the SIP line', () => {
 
   it('files a call the PBX cancelled because another device answered (Reason: SIP;cause=200) as answered_elsewhere', async () => {
     const { engine, line, fired } = await engineOnSipLine();
-    stop = () => engine.stop(1_000);
+    defer(() => engine.stop(1_000));
     const reason = '\nReason: SIP ;cause=200 ;text="Call completed elsewhere"';
-    const sipp = startSipp([
-      '-sf',
-      scenario('uac-cancel.xml', { CANCEL_HEADERS: reason }),
-      `127.0.0.1:${line.localAddress!.port}`,
-      '-s',
-      '303',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(await freePort()),
-      '-m',
-      '1',
-      '-timeout',
-      '10s',
-      '-timeout_error',
-    ]);
+    const sipp = await startUac(defer, `127.0.0.1:${line.localAddress!.port}`, {
+      scenario: ['-sf', scenario('uac-cancel.xml', { CANCEL_HEADERS: reason })],
+    });
     expect((await sipp.done).code).toBe(0);
     await waitFor(() => fired().length >= 2, 'two deliveries');
     expect(fired()).toEqual(['inbound:4711:off_hold:', 'disconnected:4711:off_hold:answered_elsewhere']);
@@ -117,12 +89,11 @@ describe('core Engine driving the SIP line', () => {
       '10s',
       '-timeout_error',
     ]);
+    defer(() => sipp.kill());
+    defer(() => sink.close());
     await sleep(200);
     const { engine, fired } = await engineOnSipLine();
-    stop = async () => {
-      sink.close();
-      await engine.stop(1_000);
-    };
+    defer(() => engine.stop(1_000));
     const result = await engine.execute({ action: 'make_call', target: `sipp@127.0.0.1:${sippPort}`, force: false });
     expect(result.call).toMatchObject({ direction: 'outbound', remoteParty: 'sipp' });
     expect((await sipp.done).code).toBe(0);

@@ -4,13 +4,13 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { peekSipMessage, TcpFramer } from '../src/index.js';
 import { MalformedRequestError } from '../src/message/bad-request.js';
-import { freePort } from './support/free-port.js';
 import { LineProcess } from './support/line-process.js';
 import { sipInput, type FuzzInput } from './support/sip-fuzz.js';
-import { startSipp } from './support/sipp.js';
+import { startUac } from './support/sip-line-under-sipp.js';
 import { sleep, waitFor } from '@callhook/test-support';
 
-// Bounded so the file stays well under a minute on a busy 2-core machine; CALLHOOK_FUZZ_SEED replays a run.
+// Bounded so the file stays well under a minute on a busy 2-core machine; the seed is fast-check's global
+// one (fixed unless FC_SEED names another, or is `random`: test/support/property-seed.ts).
 const UDP_INPUTS = 300;
 const TCP_INPUTS = 100;
 const FLOOD_CONNECTIONS = 300;
@@ -18,7 +18,7 @@ const PER_PEER_CAP = 16;
 /** Owed requests in flight over UDP at once, so the line's socket buffer is not overrun by the harness. */
 const UDP_WINDOW = 8;
 const FINALS_DEADLINE_MS = 30_000;
-const seed = Number(process.env.CALLHOOK_FUZZ_SEED ?? Date.now() % 2 ** 31);
+const seed = fc.readConfigureGlobal().seed ?? Date.now() % 2 ** 31;
 
 const ID = /(?:z9hG4bK-|fuzz-)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
 
@@ -108,26 +108,7 @@ async function fuzzLine(transport: 'udp' | 'tcp'): Promise<LineProcess> {
 /** sipp places one ordinary call; the line process must answer it. */
 async function validCall(line: LineProcess, transport: 'udp' | 'tcp'): Promise<void> {
   const answeredBefore = line.events.filter((event) => event.type === 'answered').length;
-  const sipp = startSipp([
-    '-sn',
-    'uac',
-    `127.0.0.1:${line.port}`,
-    '-s',
-    '303',
-    '-i',
-    '127.0.0.1',
-    '-p',
-    String(await freePort()),
-    '-m',
-    '1',
-    '-d',
-    '100',
-    '-timeout',
-    '15s',
-    '-timeout_error',
-    ...(transport === 'tcp' ? ['-t', 't1'] : []),
-  ]);
-  cleanups.push(() => sipp.kill());
+  const sipp = await startUac((cleanup) => cleanups.push(cleanup), `127.0.0.1:${line.port}`, { extra: ['-d', '100'], timeout: '15s', transport });
   const result = await sipp.done;
   expect(result.code, result.stdout + result.stderr).toBe(0);
   await waitFor(() => line.events.filter((event) => event.type === 'answered').length > answeredBefore, 'the line to report the sipp call answered', 10_000);
@@ -138,7 +119,7 @@ function expectAlive(line: LineProcess): void {
   expect(line.output, `seed ${seed}`).not.toMatch(/Unhandled|uncaught/i);
 }
 
-describe(`SIP fuzzing against a line in its own process (fast-check seed ${seed}; CALLHOOK_FUZZ_SEED replays)`, () => {
+describe(`SIP fuzzing against a line in its own process (fast-check seed ${seed}; FC_SEED=${seed} replays)`, () => {
   it(`${UDP_INPUTS} generated requests over UDP: the process stays up, every request it can read gets a final response, a call still works`, async () => {
     const line = await fuzzLine('udp');
     const inputs = fc.sample(sipInput(line.port, 'UDP'), { numRuns: UDP_INPUTS, seed });

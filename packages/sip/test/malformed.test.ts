@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSipLine, type SipLine } from '../src/index.js';
 import { malformedCorpus } from './fixtures/malformed-corpus.js';
 import { EventRecorder } from './support/event-recorder.js';
-import { freePort } from './support/free-port.js';
-import { startSipp } from './support/sipp.js';
+import { startSipp, uacArgs } from './support/sipp.js';
 import { sleep, waitFor } from '@callhook/test-support';
 
 async function sendUdp(port: number, texts: string[]): Promise<void> {
@@ -71,23 +70,7 @@ describe.each(['udp', 'tcp'] as const)('malformed SIP over %s', (transport) => {
     expect(events.types()).toEqual(['status:starting', 'status:ready']);
     expect(warnings).toContain('refused a call with an unusable SDP offer (488)');
 
-    const sipp = startSipp([
-      '-sn',
-      'uac',
-      `127.0.0.1:${port}`,
-      '-s',
-      '303',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(await freePort()),
-      '-m',
-      '1',
-      '-timeout',
-      '10s',
-      '-timeout_error',
-      ...(transport === 'tcp' ? ['-t', 't1'] : []),
-    ]);
+    const sipp = startSipp(await uacArgs(`127.0.0.1:${port}`, { transport }));
     const result = await sipp.done;
     expect(result.code, result.stdout).toBe(0);
     await events.waitFor('answered');

@@ -1,11 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { silentLogger } from '@callhook/core';
-import { SipLineSchema } from '../src/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSipLine, TcpEndpoint } from '../src/index.js';
+import { TcpEndpoint } from '../src/index.js';
 import { SimulatedClock } from '@callhook/test-support';
-import { freePort } from './support/free-port.js';
-import { startSipp } from './support/sipp.js';
+import { startTestLine, startUac } from './support/sip-line-under-sipp.js';
 import { waitFor } from '@callhook/test-support';
 
 interface Client {
@@ -36,17 +34,11 @@ async function idle(port: number, localAddress = '127.0.0.1'): Promise<Client> {
 
 describe('SIP TCP connection limits (issue 9: idle connections exhausted descriptors)', () => {
   it('closes connections beyond the per-peer and total caps at once and keeps taking calls', async () => {
-    const line = createSipLine(
-      SipLineSchema.parse({
-        type: 'sip',
-        aor: 'sip:303@127.0.0.1',
-        transport: 'tcp',
-        autoAnswer: true,
-        tcp: { maxConnections: 8, maxConnectionsPerPeer: 5, firstRequestTimeoutSeconds: 300 },
-      }),
-    );
-    await line.start();
-    cleanups.push(() => line.stop());
+    const { line, target } = await startTestLine((cleanup) => cleanups.push(cleanup), {
+      transport: 'tcp',
+      autoAnswer: true,
+      tcp: { maxConnections: 8, maxConnectionsPerPeer: 5, firstRequestTimeoutSeconds: 300 },
+    });
     const port = line.localAddress!.port;
     const fromOne: Client[] = [];
     for (let index = 0; index < 20; index++) fromOne.push(await idle(port, '127.0.0.1'));
@@ -60,26 +52,7 @@ describe('SIP TCP connection limits (issue 9: idle connections exhausted descrip
     // Once the idle connections go, a real call gets through.
     for (const client of clients) client.socket.destroy();
     await waitFor(() => clients.every((client) => client.closed), 'idle clients closed', 10_000);
-    const sipp = startSipp([
-      '-sn',
-      'uac',
-      `127.0.0.1:${port}`,
-      '-s',
-      '303',
-      '-i',
-      '127.0.0.1',
-      '-p',
-      String(await freePort()),
-      '-m',
-      '1',
-      '-d',
-      '100',
-      '-t',
-      't1',
-      '-timeout',
-      '15s',
-      '-timeout_error',
-    ]);
+    const sipp = await startUac((cleanup) => cleanups.push(cleanup), target, { extra: ['-d', '100'], timeout: '15s', transport: 'tcp' });
     const result = await sipp.done;
     expect(result.code, result.stdout + result.stderr).toBe(0);
   });

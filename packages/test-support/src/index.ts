@@ -4,3 +4,5 @@ export { startReceiver, type Handler, type Received, type Receiver } from './rec
 export { sleep, waitFor } from './wait-for.js';
 export { postgresBinDir, startPostgres, type PostgresCluster } from './postgres-cluster.js';
 export { Mosquitto, freePort } from './mosquitto.js';
+export { dominantFrequency, rms, sine } from './spectrum.js';
+export { DEFAULT_PROPERTY_SEED, propertySeed } from './property-seed.js';

@@ -1,4 +1,5 @@
 import { CallhookError } from '../errors.js';
+import { maskCredentialsAt } from '../mask-credentials.js';
 
 /** A template error that points at the offending offset with a caret excerpt. */
 export class TemplateError extends CallhookError {
@@ -17,26 +18,9 @@ export class TemplateError extends CallhookError {
 }
 
 const WINDOW = 40;
-const MASK = '***';
-/** `scheme://user:password@` — the password is group 2 (RFC 3986 §3.2.1 userinfo, deprecated there too). */
-const USERINFO_PASSWORD = /^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:)([^/?#@]*)@/i;
-
-/**
- * `text` with the password of a URL's userinfo replaced by `***`, and `offset` moved to match, so
- * an error excerpt never shows a credential (`http://bob:***@crm…`).
- */
-export function maskUrlPassword(text: string, offset: number): { text: string; offset: number } {
-  const match = USERINFO_PASSWORD.exec(text);
-  if (!match || match[2] === '') return { text, offset };
-  const from = match[1]!.length;
-  const to = from + match[2]!.length;
-  const moved = offset <= from ? offset : offset >= to ? offset - (to - from) + MASK.length : from;
-  return { text: text.slice(0, from) + MASK + text.slice(to), offset: moved };
-}
-
-/** Two lines: a window of the template around `offset` (a URL's password masked), and a caret under it. */
+/** Two lines: a window of the template around `offset` (credentials masked, as `maskCredentials` does), and a caret under it. */
 export function caretExcerpt(original: string, originalOffset: number): string {
-  const { text, offset } = maskUrlPassword(original, originalOffset);
+  const { text, offset } = maskCredentialsAt(original, originalOffset);
   const start = Math.max(0, offset - WINDOW);
   const end = Math.min(text.length, offset + WINDOW);
   const prefix = start > 0 ? '…' : '';

@@ -1,38 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Dispatcher,
-  httpErrorMessage,
-  longestDeliveryMs,
-  MAX_RETRY_AFTER_MS,
-  type DeliveryRecord,
-  type DispatcherOptions,
-  type FetchRequest,
-  type FetchResponse,
-} from '../../src/index.js';
+import { Dispatcher, httpErrorMessage, longestDeliveryMs, MAX_RETRY_AFTER_MS } from '../../src/index.js';
 import { standardSinks } from '../../src/index.js';
 import { delivery } from '../support/deliveries.js';
-import { SimulatedClock } from '@callhook/test-support';
-import { hang, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
-import { MemoryJournal } from '../support/memory-journal.js';
-
-type Limits = Pick<DispatcherOptions, 'maxQueued' | 'maxQueuedPerOrigin' | 'concurrency' | 'concurrencyPerOrigin' | 'resumePageSize'>;
-
-function setup(respond?: (r: FetchRequest) => Promise<FetchResponse>, options: Limits & { noJournal?: boolean } = {}) {
-  const clock = new SimulatedClock();
-  const fetcher = new RecordingFetcher(respond);
-  const browser = new RecordingBrowser();
-  const journal = new MemoryJournal();
-  const { noJournal, ...limits } = options;
-  const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser }), clock, journal: noJournal ? undefined : journal, ...limits });
-  const records: DeliveryRecord[] = [];
-  dispatcher.onRecord((r) => records.push(r));
-  return { clock, fetcher, browser, journal, dispatcher, records };
-}
+import { dispatcherFixture } from '../support/dispatcher-fixture.js';
+import { hang, RecordingBrowser } from '../support/fakes.js';
 
 describe('dispatcher', () => {
   it("sends one call's deliveries for a slot in order, one at a time", async () => {
     const resolvers: (() => void)[] = [];
-    const { dispatcher, fetcher, clock } = setup(() => new Promise((resolve) => resolvers.push(() => resolve({ status: 200 }))));
+    const { dispatcher, fetcher, clock } = dispatcherFixture(() => new Promise((resolve) => resolvers.push(() => resolve({ status: 200 }))));
     const first = delivery({ action: 'inbound' });
     const second = delivery({ action: 'disconnected' });
     dispatcher.submit(first);
@@ -45,7 +21,7 @@ describe('dispatcher', () => {
   });
 
   it('a hanging receiver holds up only its own lane, and times out', async () => {
-    const { dispatcher, fetcher, clock, records } = setup((r) => (r.url.includes('slow') ? hang(r) : Promise.resolve({ status: 200 })));
+    const { dispatcher, fetcher, clock, records } = dispatcherFixture((r) => (r.url.includes('slow') ? hang(r) : Promise.resolve({ status: 200 })));
     dispatcher.submit(delivery({ callGuid: 'a', url: 'http://slow.test/', timeoutMs: 5_000 }));
     dispatcher.submit(delivery({ callGuid: 'b', url: 'http://fast.test/1' }));
     dispatcher.submit(delivery({ callGuid: 'a', slot: 1, url: 'http://fast.test/2' }));
@@ -58,7 +34,7 @@ describe('dispatcher', () => {
 
   it('retries with exponential backoff and records every attempt', async () => {
     const statuses = [503, 503, 200];
-    const { dispatcher, clock, records, fetcher } = setup(async () => ({ status: statuses.shift()! }));
+    const { dispatcher, clock, records, fetcher } = dispatcherFixture(async () => ({ status: statuses.shift()! }));
     dispatcher.submit(delivery({ retries: { max: 3, backoffMs: 100 } }));
     await clock.advance(0);
     expect(fetcher.requests).toHaveLength(1);
@@ -75,7 +51,7 @@ describe('dispatcher', () => {
   });
 
   it('does not retry a 4xx the receiver will keep answering', async () => {
-    const { dispatcher, clock, records } = setup(async () => ({ status: 404 }));
+    const { dispatcher, clock, records } = dispatcherFixture(async () => ({ status: 404 }));
     dispatcher.submit(delivery({ retries: { max: 3, backoffMs: 10 } }));
     await clock.advance(1_000);
     expect(records.map((r) => [r.outcome, r.status, r.final])).toEqual([['http_error', 404, true]]);
@@ -83,7 +59,7 @@ describe('dispatcher', () => {
 
   it('says the URL is too long, how long, and the fix, when the receiver answers 414 or 431, without retrying', async () => {
     const long = `http://receiver.test/hook?name=${'x'.repeat(6_000)}`;
-    const { dispatcher, clock, records, fetcher } = setup(async (r) => ({ status: r.url.includes('uri') ? 414 : 431 }));
+    const { dispatcher, clock, records, fetcher } = dispatcherFixture(async (r) => ({ status: r.url.includes('uri') ? 414 : 431 }));
     dispatcher.submit(delivery({ callGuid: 'a', url: long, retries: { max: 3, backoffMs: 10 } }));
     dispatcher.submit(delivery({ callGuid: 'b', url: `http://receiver.test/uri?${'y'.repeat(100)}`, retries: { max: 3, backoffMs: 10 } }));
     dispatcher.submit(delivery({ callGuid: 'c', url: long, method: 'POST', headers: { 'X-Crm': 'abc' } }));
@@ -109,7 +85,7 @@ describe('dispatcher', () => {
   });
 
   it('sends the Idempotency-Key and records network errors', async () => {
-    const { dispatcher, clock, records, fetcher } = setup(async () => {
+    const { dispatcher, clock, records, fetcher } = dispatcherFixture(async () => {
       throw new Error('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') });
     });
     const d = delivery();
@@ -120,7 +96,7 @@ describe('dispatcher', () => {
   });
 
   it('masks a credential an error quotes before the delivery log and the log lines get it', async () => {
-    const { dispatcher, clock, records } = setup(async () => {
+    const { dispatcher, clock, records } = dispatcherFixture(async () => {
       throw new Error('redirect refused', { cause: new Error('to http://bob:s3cret-pass@other.example/ with Authorization: Bearer abc.def') });
     });
     dispatcher.submit(delivery());
@@ -129,7 +105,7 @@ describe('dispatcher', () => {
   });
 
   it('without a journal to park in, bounds its queue and records each drop', async () => {
-    const { dispatcher, clock, records } = setup((r) => hang(r), { maxQueued: 2, maxQueuedPerOrigin: 2, concurrency: 1, noJournal: true });
+    const { dispatcher, clock, records } = dispatcherFixture((r) => hang(r), { maxQueued: 2, maxQueuedPerOrigin: 2, concurrency: 1, noJournal: true });
     const results = Array.from({ length: 5 }, (_, i) => dispatcher.submit(delivery({ callGuid: `c${i}` })));
     await clock.advance(0);
     expect(results).toEqual([true, true, true, false, false]);
@@ -138,7 +114,7 @@ describe('dispatcher', () => {
   });
 
   it('opens browser slots instead of fetching', async () => {
-    const { dispatcher, clock, browser, records } = setup();
+    const { dispatcher, clock, browser, records } = dispatcherFixture();
     dispatcher.submit(delivery({ mode: 'browser', url: 'http://crm.test/?n=420' }));
     await clock.advance(0);
     expect(browser.opened).toEqual(['http://crm.test/?n=420']);
@@ -147,7 +123,7 @@ describe('dispatcher', () => {
 
   it('journals each delivery before it is attempted and clears it when done', async () => {
     let release!: () => void;
-    const { dispatcher, clock, journal } = setup(() => new Promise((resolve) => (release = () => resolve({ status: 200 }))));
+    const { dispatcher, clock, journal } = dispatcherFixture(() => new Promise((resolve) => (release = () => resolve({ status: 200 }))));
     const d = delivery();
     dispatcher.submit(d);
     await clock.advance(0);
@@ -159,7 +135,7 @@ describe('dispatcher', () => {
   });
 
   it('waits for a background journal to make the outbox entry durable before the first attempt', async () => {
-    const { dispatcher, clock, journal, fetcher } = setup();
+    const { dispatcher, clock, journal, fetcher } = dispatcherFixture();
     let durable!: () => void;
     const asked: string[] = [];
     journal.outboxDurable = (id) => {
@@ -178,7 +154,7 @@ describe('dispatcher', () => {
 
   it('still sends when the journal cannot make the entry durable, and says so', async () => {
     const logged: string[] = [];
-    const { clock, journal, fetcher } = setup();
+    const { clock, journal, fetcher } = dispatcherFixture();
     const withLogger = new Dispatcher({
       sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }),
       clock,
@@ -193,7 +169,7 @@ describe('dispatcher', () => {
   });
 
   it('drain waits for deliveries in flight, bounded by its timeout', async () => {
-    const { dispatcher, clock } = setup((r) => hang(r));
+    const { dispatcher, clock } = dispatcherFixture((r) => hang(r));
     dispatcher.submit(delivery({ timeoutMs: 60_000 }));
     const drained = dispatcher.drain(1_000);
     await clock.advance(1_000);

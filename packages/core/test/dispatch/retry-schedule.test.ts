@@ -1,22 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_SLOT_RETRIES,
-  Dispatcher,
   MAX_RETRY_AFTER_MS,
   retryAfterMs,
   retryDelayMs,
   retrySchedule,
   SlotSchema,
-  standardSinks,
-  type DeliveryRecord,
-  type FetchRequest,
   type FetchResponse,
   type Random,
 } from '../../src/index.js';
 import { SimulatedClock } from '@callhook/test-support';
 import { delivery } from '../support/deliveries.js';
-import { CountingRandom, RecordingBrowser, RecordingFetcher } from '../support/fakes.js';
-import { MemoryJournal } from '../support/memory-journal.js';
+import { dispatcherFixture } from '../support/dispatcher-fixture.js';
+import { CountingRandom } from '../support/fakes.js';
 
 /** Every byte the same: 0 gives the shortest waits (−20 %), 255 the longest (+20 %). */
 class ConstantRandom implements Random {
@@ -24,16 +20,6 @@ class ConstantRandom implements Random {
   fill(bytes: Uint8Array): void {
     bytes.fill(this.byte);
   }
-}
-
-function setup(respond: (request: FetchRequest) => Promise<FetchResponse>, random?: Random) {
-  const clock = new SimulatedClock();
-  const fetcher = new RecordingFetcher(respond);
-  const journal = new MemoryJournal();
-  const dispatcher = new Dispatcher({ sinks: standardSinks({ fetcher, browser: new RecordingBrowser() }), clock, journal, random });
-  const records: DeliveryRecord[] = [];
-  dispatcher.onRecord((record) => records.push(record));
-  return { clock, fetcher, journal, dispatcher, records };
 }
 
 /** A slot's retries as settings give them when the slot says nothing about retries. */
@@ -64,12 +50,15 @@ describe('the default retries of a slot', () => {
     // The receiver refuses connections for its first 60 s, then takes each key once (a second
     // request with a key it has already taken would be a duplicate).
     const taken = new Map<string, number>();
-    const { clock, dispatcher, records, journal, fetcher } = setup(async (request) => {
-      if (clock.now() - clock0 < 60_000) throw new Error('connect ECONNREFUSED 127.0.0.1:9000');
-      const key = request.headers['Idempotency-Key']!;
-      taken.set(key, (taken.get(key) ?? 0) + 1);
-      return { status: 200 };
-    }, new CountingRandom());
+    const { clock, dispatcher, records, journal, fetcher } = dispatcherFixture(
+      async (request) => {
+        if (clock.now() - clock0 < 60_000) throw new Error('connect ECONNREFUSED 127.0.0.1:9000');
+        const key = request.headers['Idempotency-Key']!;
+        taken.set(key, (taken.get(key) ?? 0) + 1);
+        return { status: 200 };
+      },
+      { random: new CountingRandom() },
+    );
     const events = [
       delivery({ callGuid: 'call-a', action: 'inbound', retries: defaultRetries }),
       delivery({ callGuid: 'call-a', action: 'disconnected', retries: defaultRetries }),
@@ -103,7 +92,9 @@ describe('the default retries of a slot', () => {
 
   it('still deliver when the receiver is down for 140 s, even with every wait at its shortest', async () => {
     const clock0 = new SimulatedClock().now();
-    const { clock, dispatcher, records } = setup(async () => ({ status: clock.now() - clock0 < 140_000 ? 503 : 200 }), new ConstantRandom(0));
+    const { clock, dispatcher, records } = dispatcherFixture(async () => ({ status: clock.now() - clock0 < 140_000 ? 503 : 200 }), {
+      random: new ConstantRandom(0),
+    });
     dispatcher.submit(delivery({ retries: defaultRetries }));
     await clock.advance(10 * 60_000);
     expect(records.at(-1)).toMatchObject({ outcome: 'delivered', attempt: 9, final: true });
@@ -125,7 +116,7 @@ describe('which failures are retried', () => {
     [414, false],
     [422, false],
   ])('status %i: retried %s', async (status, retried) => {
-    const { clock, dispatcher, records } = setup(async () => ({ status }));
+    const { clock, dispatcher, records } = dispatcherFixture(async () => ({ status }));
     dispatcher.submit(delivery({ retries: { max: 2, backoffMs: 10 } }));
     await clock.advance(1_000);
     expect(records).toHaveLength(retried ? 3 : 1);
@@ -134,7 +125,7 @@ describe('which failures are retried', () => {
 
   it('retries network errors and timeouts', async () => {
     let calls = 0;
-    const { clock, dispatcher, records } = setup((request) =>
+    const { clock, dispatcher, records } = dispatcherFixture((request) =>
       ++calls === 1
         ? Promise.reject(new Error('socket hang up'))
         : calls === 2
@@ -154,7 +145,7 @@ describe("a receiver's Retry-After", () => {
       { status: 429, retryAfter: new Date(new SimulatedClock().now() + 30_000 + 45_000).toUTCString() },
       { status: 200 },
     ];
-    const { clock, dispatcher, records, fetcher } = setup(async () => answers.shift()!);
+    const { clock, dispatcher, records, fetcher } = dispatcherFixture(async () => answers.shift()!);
     dispatcher.submit(delivery({ retries: { max: 3, backoffMs: 1_000 } }));
     await clock.advance(29_999);
     expect(fetcher.requests).toHaveLength(1);
@@ -168,7 +159,7 @@ describe("a receiver's Retry-After", () => {
 
   it('does not shorten the back-off, and is bounded to 10 minutes', async () => {
     const answers: FetchResponse[] = [{ status: 503, retryAfter: '0' }, { status: 503, retryAfter: '86400' }, { status: 200 }];
-    const { clock, dispatcher, fetcher } = setup(async () => answers.shift()!);
+    const { clock, dispatcher, fetcher } = dispatcherFixture(async () => answers.shift()!);
     dispatcher.submit(delivery({ retries: { max: 3, backoffMs: 5_000 } }));
     await clock.advance(4_999);
     expect(fetcher.requests).toHaveLength(1);

@@ -10,6 +10,7 @@ import {
   loadSettings,
   loadSettingsText,
   maskCredentials,
+  maskCredentialsAt,
   maskSettings,
   restoreSecrets,
   SettingsError,
@@ -252,5 +253,19 @@ describe('credentials in messages', () => {
     ['sip:303@pbx.example.com:5060', 'sip:303@pbx.example.com:5060'],
   ])('maskCredentials(%j)', (text, masked) => {
     expect(maskCredentials(text)).toBe(masked);
+  });
+
+  it('moves a position to the same character of the masked text (maskCredentialsAt), into the mask when it was in a secret', () => {
+    const text = 'http://bob:hunter2@crm.test/a and sip:303:pw@pbx.test then Bearer abc.def x';
+    const { text: masked } = maskCredentialsAt(text, 0);
+    expect(masked).toBe(maskCredentials(text));
+    expect(masked).toBe('http://bob:***@crm.test/a and sip:303:***@pbx.test then Bearer *** x');
+    for (const character of ['http', '@crm', '/a and', '@pbx', 'then', 'Bearer', ' x']) {
+      const { offset } = maskCredentialsAt(text, text.indexOf(character));
+      expect(masked.slice(offset)).toMatch(new RegExp(`^${character.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+    }
+    expect(maskCredentialsAt(text, text.indexOf('nter2')).offset).toBe(masked.indexOf('***@crm'));
+    expect(maskCredentialsAt(text, text.indexOf('pw@')).offset).toBe(masked.indexOf('***@pbx'));
+    expect(maskCredentialsAt('no credentials here', 7)).toEqual({ text: 'no credentials here', offset: 7 });
   });
 });

@@ -1,10 +1,10 @@
 import type { LineEvent } from '@callhook/core';
 import { cryptoRandom, systemClock } from '@callhook/node';
 import { createDriver, DeskPhoneLine, DeskPhoneLineSchema, setupEntries, type DeskPhoneLineDeps, type DeskPhoneSettings } from '../../src/index.js';
-import type { FakePhone } from './fake-phone.js';
-import { FakeGrandstream } from './fake-grandstream.js';
-import { FakeSnom } from './fake-snom.js';
-import { FakeYealink } from './fake-yealink.js';
+import type { FakePhone } from '../../src/testing/fake-phone.js';
+import { FakeGrandstream } from '../../src/testing/fake-grandstream.js';
+import { FakeSnom } from '../../src/testing/fake-snom.js';
+import { FakeYealink } from '../../src/testing/fake-yealink.js';
 import { freePort } from './free-port.js';
 
 export type Vendor = 'snom' | 'yealink' | 'grandstream';

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { dominantFrequency as spectrumPeak } from '@callhook/test-support';
 import wavefile from 'wavefile';
 import { requirePeer } from './peers.js';
 
@@ -40,50 +41,9 @@ export function makeToneWav(path: string, options: { hz: number; seconds: number
   ]);
 }
 
-/** Radix-2 FFT magnitude peak: the dominant frequency (Hz) of `samples[from, from + 4096)`. */
+/** The dominant frequency (Hz) of `samples[from, from + size)`: @callhook/test-support's FFT over a fixed 4096-sample window. */
 export function dominantFrequency(samples: Int16Array, sampleRate: number, from = 0, size = 4096): number {
-  const re = new Float64Array(size);
-  const im = new Float64Array(size);
-  for (let i = 0; i < size; i++) {
-    const hann = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (size - 1));
-    re[i] = (samples[from + i] ?? 0) * hann;
-  }
-  for (let i = 1, j = 0; i < size; i++) {
-    let bit = size >> 1;
-    for (; j & bit; bit >>= 1) j ^= bit;
-    j ^= bit;
-    if (i < j) {
-      [re[i], re[j]] = [re[j]!, re[i]!];
-      [im[i], im[j]] = [im[j]!, im[i]!];
-    }
-  }
-  for (let length = 2; length <= size; length <<= 1) {
-    const angle = (-2 * Math.PI) / length;
-    for (let start = 0; start < size; start += length) {
-      for (let k = 0; k < length / 2; k++) {
-        const wr = Math.cos(angle * k);
-        const wi = Math.sin(angle * k);
-        const a = start + k;
-        const b = a + length / 2;
-        const tr = re[b]! * wr - im[b]! * wi;
-        const ti = re[b]! * wi + im[b]! * wr;
-        re[b] = re[a]! - tr;
-        im[b] = im[a]! - ti;
-        re[a] = re[a]! + tr;
-        im[a] = im[a]! + ti;
-      }
-    }
-  }
-  let best = 1;
-  let bestPower = 0;
-  for (let bin = 1; bin < size / 2; bin++) {
-    const power = re[bin]! ** 2 + im[bin]! ** 2;
-    if (power > bestPower) {
-      bestPower = power;
-      best = bin;
-    }
-  }
-  return (best * sampleRate) / size;
+  return spectrumPeak(samples, sampleRate, from, size);
 }
 
 /** Sample ranges [start, end) where |sample| stays above `threshold` — the parts with sound. */

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './free-port.js';
 import { requirePeer } from './peers.js';
 
 export interface SippResult {
@@ -44,3 +45,37 @@ export function startSipp(args: string[], limitMs = 30_000, keepDir = false, wra
 }
 
 export const fixture = (name: string): string => join(import.meta.dirname, '..', 'fixtures', name);
+
+export interface UacOptions {
+  /** sipp's scenario: `['-sn', 'uac']` (its built-in caller) unless given, e.g. `['-sf', file]`. */
+  scenario?: string[];
+  /** How many calls (`-m`); 1 unless given. */
+  calls?: number;
+  /** More sipp arguments (`-r`, `-d`, `-trace_stat` …). */
+  extra?: string[];
+  /** sipp's own `-timeout` (a failure with `-timeout_error`); `10s` unless given. */
+  timeout?: string;
+  /** `tcp` adds `-t t1` (one TCP connection); UDP unless given. */
+  transport?: 'udp' | 'tcp';
+}
+
+/** The arguments for sipp calling user 303 at `target` as a UAC from a free loopback port. */
+export async function uacArgs(target: string, options: UacOptions = {}): Promise<string[]> {
+  return [
+    ...(options.scenario ?? ['-sn', 'uac']),
+    target,
+    '-s',
+    '303',
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(await freePort()),
+    '-m',
+    String(options.calls ?? 1),
+    ...(options.extra ?? []),
+    '-timeout',
+    options.timeout ?? '10s',
+    '-timeout_error',
+    ...(options.transport === 'tcp' ? ['-t', 't1'] : []),
+  ];
+}

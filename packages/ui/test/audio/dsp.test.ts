@@ -4,7 +4,7 @@ import { measureLevel, meterValue } from '../../src/audio/level.js';
 import { PlayoutBuffer } from '../../src/audio/playout-buffer.js';
 import { Resampler } from '../../src/audio/resampler.js';
 import { ringCycle, RING_TONE } from '../../src/audio/ring-tone.js';
-import { dominantFrequency, rms, sine } from '../support/spectrum.js';
+import { dominantFrequency, rms, sine } from '@callhook/test-support';
 
 /** Feeds `input` in blocks of 128 (as a worklet does) and joins the output. */
 function resampleInBlocks(resampler: Resampler, input: Float32Array): Float32Array {

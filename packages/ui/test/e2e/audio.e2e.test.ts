@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type * as AudioModule from '../../src/audio/index.js';
 import type { AudioSession } from '../../src/audio/audio-session.js';
-import { dominantFrequency, rms } from '../support/spectrum.js';
+import { dominantFrequency, rms } from '@callhook/test-support';
 import { startAudioPageServer, type AudioPageServer } from './support/audio-page-server.js';
 import { launchChromium } from './support/browser.js';
 import { writeToneWav } from './support/tone-wav.js';

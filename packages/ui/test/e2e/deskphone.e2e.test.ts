@@ -2,8 +2,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 // The phones package's own fake Snom (its remote-control URLs behind Basic auth), on loopback.
-import { FakeSnom } from '../../../phones/test/support/fake-snom.js';
-import { freePort } from '../../../phones/test/support/free-port.js';
+import { FakeSnom } from '@callhook/phones/testing';
+import { freePort } from '@callhook/test-support';
 import { artifactPath, launchChromium } from './support/browser.js';
 import { startConsoleServer, type ConsoleServer } from './support/console-server.js';
 

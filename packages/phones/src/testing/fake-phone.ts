@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
+import { cryptoRandom } from '@callhook/node';
 
 /** One call as a fake phone keeps it. */
 export interface FakeCall {
@@ -297,7 +298,9 @@ export abstract class FakePhone {
     if (refused) return reply(refused.status, refused.body);
     if (this.needsLogin(url) && !this.authorized(req)) {
       this.loginFailed(req);
-      const nonce = randomBytes(8).toString('hex');
+      const nonceBytes = Buffer.alloc(8);
+      cryptoRandom.fill(nonceBytes);
+      const nonce = nonceBytes.toString('hex');
       this.nonces.add(nonce);
       const challenge = this.authScheme === 'digest' ? `Digest realm="${REALM}", qop="auth", nonce="${nonce}", algorithm=MD5` : `Basic realm="${REALM}"`;
       return reply(401, 'unauthorized', { 'www-authenticate': challenge });

@@ -1,14 +1,20 @@
 /**
- * The frequency (Hz) with the most energy in `samples` taken at `sampleRate` Hz: a radix-2 FFT over
- * the first power-of-two samples with a Hann window, DC bin skipped. Resolution: sampleRate / N.
+ * The frequency (Hz) with the most energy in `samples` taken at `sampleRate` Hz: a radix-2 FFT with a
+ * Hann window over `size` samples from `from`, DC bin skipped. Resolution: sampleRate / size.
+ * `size` (a power of two) defaults to the largest power of two the samples from `from` fill, at least
+ * 64; given, samples past the end count as silence.
  */
-export function dominantFrequency(samples: ArrayLike<number>, sampleRate: number): number {
-  let n = 1;
-  while (n * 2 <= samples.length) n *= 2;
-  if (n < 64) throw new Error(`need at least 64 samples for a spectrum, got ${samples.length}`);
+export function dominantFrequency(samples: ArrayLike<number>, sampleRate: number, from = 0, size?: number): number {
+  let n = size ?? 1;
+  if (size === undefined) {
+    while (n * 2 <= samples.length - from) n *= 2;
+    if (n < 64) throw new Error(`need at least 64 samples for a spectrum, got ${samples.length - from}`);
+  } else if (size < 2 || (size & (size - 1)) !== 0) {
+    throw new Error(`the window must be a power of two, got ${size}`);
+  }
   const re = new Float64Array(n);
   const im = new Float64Array(n);
-  for (let i = 0; i < n; i++) re[i] = Number(samples[i]) * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1)));
+  for (let i = 0; i < n; i++) re[i] = Number(samples[from + i] ?? 0) * (0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (n - 1)));
   fft(re, im);
   let best = 1;
   let bestPower = -1;
