@@ -35,7 +35,7 @@ const REPORT_MS = 500;
 const ACTIONS = ['inbound', 'outbound', 'connected', 'hold', 'disconnected'] as const;
 
 describe('live call quality with baresip', () => {
-  it('a connected call carries quality with packets received before hang-up, fires no Action URL for it, and ends with the final figures', async () => {
+  it('a connected call carries quality with packets received, then an RTCP round-trip time, before hang-up; no Action URL fires for it; it ends with the final figures', async () => {
     const tone = join(dir, 'tone.wav');
     makeToneWav(tone, { hz: 1000, seconds: 30, rate: 8000 });
     baresip = await startBaresip('<sip:alice@127.0.0.1>;regint=0;answermode=auto;audio_codecs=pcmu', { sourceWav: tone });
@@ -73,6 +73,9 @@ describe('live call quality with baresip', () => {
     // Reports keep coming while the call lasts: a later one counts more packets.
     const seen = first.quality!.packetsReceived!;
     await waitFor(() => (live()?.quality?.packetsReceived ?? 0) > seen, 'a later report with more packets', BOUND_MS);
+    // RTCP both ways (RFC 3550 §6.4.1): once baresip reported on one of our SRs the live figures carry the RTT.
+    await waitFor(() => (live()?.quality?.rttMs ?? null) !== null, 'a live RTT from RTCP', 60_000);
+    expect(live()!.quality!.rttMs).toBeLessThan(1000);
     const qualityEvents = events.filter((event): event is Extract<EngineEvent, { type: 'quality' }> => event.type === 'quality');
     expect(qualityEvents.length).toBeGreaterThanOrEqual(2);
     expect(qualityEvents.every((event) => event.call.guid === guid && event.call.state === 'connected')).toBe(true);
@@ -86,6 +89,10 @@ describe('live call quality with baresip', () => {
     expect(ended.quality?.packetsReceived).toBeGreaterThanOrEqual(qualityEvents.at(-1)!.call.quality!.packetsReceived!);
     await waitFor(() => fired().length >= 3, 'the disconnected delivery', BOUND_MS);
     expect(fired()).toEqual(['outbound', 'connected', 'disconnected']);
+    const reports = events.filter((event): event is Extract<EngineEvent, { type: 'quality' }> => event.type === 'quality');
+    console.log(
+      `live quality: ${reports.length} reports every ${REPORT_MS} ms; first ${JSON.stringify(reports[0]!.call.quality)}; final ${JSON.stringify(ended.quality)}`,
+    );
     const disconnected = new URL(requests[2]!.url);
     expect(disconnected.searchParams.get('mos')).toBe(ended.quality!.mos!.toFixed(2));
     // Nothing after the end: the reports stopped before the line's `ended`.
