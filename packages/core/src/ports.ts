@@ -115,6 +115,8 @@ export interface Logger {
  * 2. `alerting` only between `outgoing` and `answered`; `answered` at most once.
  * 3. `held` / `resumed` only after `answered` and before `ended`, alternating (`held` first).
  * 4. Exactly one `ended` per call, and nothing for that call after it.
+ * 5. `quality` (live media figures) only after `answered` and before `ended`, any number of times,
+ *    also while held; a line without real media never sends it. It changes no call state.
  * `status` events come whenever `status()` changes and belong to no call.
  *
  * Commands: `make_call` resolves only after the line emitted `outgoing` with `lineCallId` = the

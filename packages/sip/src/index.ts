@@ -36,6 +36,7 @@ export { causeOfFailure } from './line/end-cause.js';
 export { SrtpTransform, type SrtpCounters } from './srtp/srtp-transform.js';
 export { parseCryptoAttribute, formatCryptoAttribute, newCryptoAttribute, type CryptoAttribute, type SrtpSuite } from './srtp/crypto-attribute.js';
 export { targetUri, userPart } from './line/target-uri.js';
+export { QUALITY_REPORT_MS } from './line/quality-report.js';
 
 /** Builds the SIP line for validated settings; `start()` binds the socket and registers. */
 export function createSipLine(settings: SipLineSettings, deps: SipLineDeps = {}): SipLine {

@@ -30,6 +30,28 @@ describe('Calls and Deliveries in the App shell', () => {
     expect(await screen.findByRole('cell', { name: 'missed' })).toBeTruthy();
   });
 
+  it('shows a live call its MOS, loss %, jitter and RTT, updated with each quality event', async () => {
+    const client = new FakeClient();
+    window.location.hash = '#calls';
+    render(<App client={client} />);
+    await screen.findByText('Line ready');
+    const connected = call({ state: 'connected', connectedAt: new Date().toISOString() });
+    act(() => client.emit({ type: 'call', action: 'connected', call: connected, at: 1 }));
+    expect(await screen.findByRole('columnheader', { name: 'Quality' })).toBeTruthy();
+    const row = (await screen.findByRole('button', { name: 'Hang up call with "Michael D785" (420)' })).closest('tr')!;
+    const qualityCell = () => row.querySelector('td[data-label="Quality"]')!.textContent;
+    expect(qualityCell()).toBe('—');
+
+    const quality = { packetsLost: 2, packetsReceived: 498, jitterMs: 3.14, rttMs: 14.4, mos: 4.381, codec: 'PCMU' };
+    act(() => client.emit({ type: 'quality', call: { ...connected, quality }, at: 2 }));
+    expect(qualityCell()).toBe('MOS 4.38 · loss 0.4 % · jitter 3.1 ms · RTT 14 ms');
+
+    act(() =>
+      client.emit({ type: 'quality', call: { ...connected, quality: { ...quality, packetsLost: 50, packetsReceived: 950, rttMs: null, mos: 3.2 } }, at: 3 }),
+    );
+    expect(qualityCell()).toBe('MOS 3.20 · loss 5.0 % · jitter 3.1 ms · RTT –');
+  });
+
   it('dials from the keypad', async () => {
     const user = userEvent.setup();
     const client = new FakeClient();

@@ -51,4 +51,15 @@ describe('engineReducer', () => {
     });
     expect(state.line).toEqual({ state: 'unregistered', detail: '401 from registrar' });
   });
+
+  it('a quality event updates the live call it names, and never brings back one that ended', () => {
+    const quality = { packetsLost: 0, packetsReceived: 250, jitterMs: 1.2, rttMs: 20, mos: 4.4, codec: 'PCMU' };
+    let state = engineReducer(initialEngineState, { type: 'event', event: { type: 'call', action: 'connected', call: call({ state: 'connected' }), at: 1 } });
+    state = engineReducer(state, { type: 'event', event: { type: 'quality', call: call({ state: 'connected', quality }), at: 2 } });
+    expect(state.active.map((c) => c.quality)).toEqual([quality]);
+    state = engineReducer(state, { type: 'event', event: { type: 'call', action: 'disconnected', call: call({ state: 'ended', quality }), at: 3 } });
+    const ended = engineReducer(state, { type: 'event', event: { type: 'quality', call: call({ state: 'connected', quality }), at: 4 } });
+    expect(ended).toBe(state);
+    expect(ended.active).toEqual([]);
+  });
 });

@@ -10,6 +10,8 @@
  *
  * `transition` never reads a clock: every event carries the time it happened (`at`, epoch ms), taken
  * from the `Clock` port by the caller. Effects tell the caller which spec action to fire.
+ * `quality` (live media figures while connected or held) updates the state in place: no phase change,
+ * no effect.
  */
 import type { Action } from '../actions.js';
 import { CallhookError } from '../errors.js';
@@ -32,7 +34,10 @@ export interface CallState {
   heldBy: Party | null;
   disposition: Disposition | null;
   endDetail: string | null;
-  /** Media quality reported with the end (softphone mode). */
+  /**
+   * Media quality (softphone mode): live figures from the line's `quality` events while the call is
+   * connected or held, then the final figures reported with `ended` (null until the first report).
+   */
   quality: CallQuality | null;
   recorded: boolean;
 }
@@ -42,7 +47,9 @@ export type CallInput =
   | { type: 'answered'; at: number }
   | { type: 'held'; at: number; by: Party }
   | { type: 'resumed'; at: number; by: Party }
-  | { type: 'ended'; at: number; by: Party; cause: EndCause; detail?: string; media?: CallMedia };
+  | { type: 'ended'; at: number; by: Party; cause: EndCause; detail?: string; media?: CallMedia }
+  /** Live media figures of a connected or held call (line event `quality`); changes no phase, fires nothing. */
+  | { type: 'quality'; at: number; quality: CallQuality };
 
 export interface CallEffect {
   type: 'fire';
@@ -117,6 +124,10 @@ export function transition(state: CallState, input: CallInput): Transition {
     case 'resumed':
       if (state.phase !== 'held') return reject();
       return { state: { ...state, phase: 'connected', heldBy: null }, effects: [fire('hold')] };
+    case 'quality':
+      // Not a call-state change (no spec action has it): the snapshot carries the figures, no Action URL fires.
+      if (state.phase !== 'connected' && state.phase !== 'held') return reject();
+      return { state: { ...state, quality: input.quality }, effects: [] };
     case 'ended':
       if (state.phase === 'ended') return reject();
       return {

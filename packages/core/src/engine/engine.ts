@@ -445,6 +445,16 @@ export class Engine {
       this.afterTransition(result, at);
       return;
     }
+    if (event.type === 'quality') {
+      const result = this.book.apply(lineId, event.lineCallId, { type: 'quality', at, quality: event.quality });
+      if (!result) {
+        this.logger.log('debug', 'line event for an unknown call', { line: lineId, event: event.type, lineCallId: event.lineCallId });
+        return;
+      }
+      // No effect, no Action URL, no journal row (the journal keeps the final snapshot at `ended`): live views only.
+      this.emit({ type: 'quality', call: toSnapshot(result.state), at });
+      return;
+    }
     const input: CallInput =
       event.type === 'ended'
         ? { type: 'ended', at, by: event.by, cause: event.cause, detail: event.detail, ...(event.media ? { media: event.media } : {}) }

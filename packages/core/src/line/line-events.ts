@@ -36,6 +36,13 @@ export type LineEvent =
   | { type: 'held'; lineCallId: string; by: Party }
   | { type: 'resumed'; lineCallId: string; by: Party }
   | { type: 'ended'; lineCallId: string; by: Party; cause: EndCause; detail?: string; media?: CallMedia }
+  /**
+   * The live media quality of an answered call with real media (softphone mode): the figures so far,
+   * cumulative from the answer (RFC 3550 §6.4.1), as `ended` would carry them now. Sent periodically
+   * between `answered` and `ended` (the SIP line: every `QUALITY_REPORT_MS`, the RFC 3550 §6.2 RTCP
+   * interval). Not a call-state change: the engine folds it into the call's snapshot and fires no Action URL.
+   */
+  | { type: 'quality'; lineCallId: string; quality: CallQuality }
   | { type: 'status'; status: LineStatus };
 
 export type LineState = 'starting' | 'ready' | 'registering' | 'unregistered' | 'failed' | 'stopped';

@@ -103,7 +103,8 @@ export function expansionContext(input: ExpansionInput, offset: UtcOffset = host
     remote_alias: call.remoteAlias,
     call_disposition: call.disposition ?? '',
     line_id: call.lineId,
-    call_mos: call.quality?.mos == null ? '' : call.quality.mos.toFixed(2),
+    // The final figure only: a live call's snapshot has live quality, but `<$call_mos>` is documented for `disconnected`.
+    call_mos: call.state !== 'ended' || call.quality?.mos == null ? '' : call.quality.mos.toFixed(2),
     recording_url: call.recording && input.apiBaseUrl ? `${input.apiBaseUrl}/api/v1/calls/${encodeURIComponent(call.guid)}/recording` : '',
   };
   return new ExpansionContext(PLACEHOLDERS.map((name) => values[name]));

@@ -48,7 +48,8 @@ type CallEvent = Exclude<LineEvent, { type: 'status' }>;
 /**
  * Breaks of the event rules in `events` (all calls of one line, in order), one line each; empty
  * when they keep the contract: first `incoming`/`outgoing`, `alerting` only before `answered`,
- * `answered` at most once, `held`/`resumed` alternating only while answered, exactly one `ended`
+ * `answered` at most once, `held`/`resumed` alternating only while answered, `quality` only while
+ * answered, exactly one `ended`
  * (when `complete`) and nothing after it.
  */
 export function lineEventProblems(events: readonly LineEvent[], complete = true): string[] {
@@ -84,6 +85,9 @@ export function lineEventProblems(events: readonly LineEvent[], complete = true)
         if (!call.answered) problems.push(`call ${id}: "${event.type}" before "answered"`);
         else if (call.held === (event.type === 'held')) problems.push(`call ${id}: "${event.type}" while ${call.held ? 'held' : 'not held'}`);
         call.held = event.type === 'held';
+        break;
+      case 'quality':
+        if (!call.answered) problems.push(`call ${id}: "quality" before "answered"`);
         break;
       case 'ended':
         call.ended = true;

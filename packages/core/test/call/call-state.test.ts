@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCall, InvalidTransitionError, toSnapshot, transition, type CallInput, type CallState, type EndCause } from '../../src/index.js';
+import { createCall, InvalidTransitionError, lossPercent, toSnapshot, transition, type CallInput, type CallState, type EndCause } from '../../src/index.js';
 
 const T0 = Date.UTC(2022, 1, 13, 16, 43, 50);
 const newCall = (direction: 'inbound' | 'outbound'): CallState =>
@@ -125,5 +125,76 @@ describe('call model transitions', () => {
     const state = createCall({ guid: 'g', lineId: 'default', direction: 'inbound', at: T0, localParty: '303', remoteParty: '+4930123', remoteName: '' }).state;
     expect(toSnapshot(state).remoteAlias).toBe('+4930123');
     expect(toSnapshot(state).localAlias).toBe('303');
+  });
+});
+
+describe('live media quality (line event "quality")', () => {
+  const live = { packetsLost: 2, packetsReceived: 248, jitterMs: 3.1, rttMs: 14, mos: 4.38, codec: 'PCMU' };
+  const final = { packetsLost: 5, packetsReceived: 1495, jitterMs: 2.4, rttMs: 12, mos: 4.35, codec: 'PCMU' };
+
+  it('folds the figures into a connected call without changing its phase or firing an action', () => {
+    const { state } = run('inbound', ['answered']);
+    const result = transition(state, { type: 'quality', at: T0 + 5000, quality: live });
+    expect(result.effects).toEqual([]);
+    expect(result.state).toEqual({ ...state, quality: live });
+    expect(toSnapshot(result.state)).toMatchObject({ state: 'connected', holdState: 'off_hold', quality: live });
+  });
+
+  it('folds them into a held call too, which stays held', () => {
+    const { state } = run('outbound', ['answered', 'held']);
+    const result = transition(state, { type: 'quality', at: T0 + 5000, quality: live });
+    expect(result.effects).toEqual([]);
+    expect(result.state.phase).toBe('held');
+    expect(result.state.quality).toEqual(live);
+  });
+
+  it('a later update replaces the earlier one', () => {
+    const { state } = run('inbound', ['answered']);
+    const first = transition(state, { type: 'quality', at: T0 + 5000, quality: live }).state;
+    const second = transition(first, { type: 'quality', at: T0 + 10_000, quality: final }).state;
+    expect(second.quality).toEqual(final);
+  });
+
+  it('ended keeps the final figures it carries, not the last live ones', () => {
+    const { state } = run('inbound', ['answered']);
+    const withLive = transition(state, { type: 'quality', at: T0 + 5000, quality: live }).state;
+    const ended = transition(withLive, { type: 'ended', at: T0 + 6000, by: 'remote', cause: 'normal', media: { quality: final, recorded: false } });
+    expect(ended.effects).toEqual([{ type: 'fire', action: 'disconnected' }]);
+    expect(ended.state.quality).toEqual(final);
+  });
+
+  it('ended without media figures keeps the last live ones', () => {
+    const { state } = run('inbound', ['answered']);
+    const withLive = transition(state, { type: 'quality', at: T0 + 5000, quality: live }).state;
+    expect(transition(withLive, { type: 'ended', at: T0 + 6000, by: 'local', cause: 'normal' }).state.quality).toEqual(live);
+  });
+
+  it.each([
+    ['ringing', 'inbound', []],
+    ['dialing', 'outbound', []],
+    ['ended', 'inbound', ['answered', 'ended']],
+  ] as const)('is refused while %s (a typed error naming from and to)', (from, direction, inputs) => {
+    const { state } = run(direction, [...inputs]);
+    let error: unknown;
+    try {
+      transition(state, { type: 'quality', at: T0 + 5000, quality: live });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidTransitionError);
+    expect((error as InvalidTransitionError).from).toBe(from);
+    expect((error as InvalidTransitionError).to).toBe('quality');
+  });
+});
+
+describe('lossPercent', () => {
+  it('is cumulative lost over lost plus received, in percent (RFC 3550 §6.4.1)', () => {
+    expect(lossPercent({ packetsLost: 5, packetsReceived: 495 })).toBe(1);
+    expect(lossPercent({ packetsLost: 0, packetsReceived: 250 })).toBe(0);
+  });
+
+  it('is null before any packet was expected and for snapshots without packetsReceived', () => {
+    expect(lossPercent({ packetsLost: 0, packetsReceived: 0 })).toBeNull();
+    expect(lossPercent({ packetsLost: 3 })).toBeNull();
   });
 });

@@ -261,6 +261,56 @@ describe('engine on the simulated line', () => {
   });
 });
 
+describe('live call quality (line event "quality")', () => {
+  const live = { packetsLost: 1, packetsReceived: 249, jitterMs: 2.5, rttMs: 20, mos: 4.37, codec: 'PCMU' };
+  const final = { packetsLost: 3, packetsReceived: 747, jitterMs: 2.2, rttMs: 18, mos: 4.36, codec: 'PCMU' };
+
+  it('puts the figures into the live snapshot and a "quality" engine event, fires no Action URL and journals nothing until the end', async () => {
+    const { clock, line, engine, fetcher, journal, events } = await setup();
+    const id = line.incoming('420', 'Michael D785');
+    await clock.advance(0);
+    const call = (await run(engine, { action: 'answer', call: null })).call!;
+    await clock.advance(0);
+    const firedBefore = fetcher.urls().length;
+    const emit = (line as unknown as { emit(e: unknown): void }).emit.bind(line);
+    await clock.advance(5_000);
+    emit({ type: 'quality', lineCallId: id, quality: live });
+    await clock.advance(0);
+    expect(engine.call(call.guid)).toMatchObject({ state: 'connected', quality: live });
+    expect(engine.activeCalls().find((c) => c.guid === call.guid)?.quality).toEqual(live);
+    const qualityEvents = events.filter((e) => e.type === 'quality');
+    expect(qualityEvents).toEqual([{ type: 'quality', call: expect.objectContaining({ guid: call.guid, quality: live }), at: clock.now() }]);
+    expect(fetcher.urls()).toHaveLength(firedBefore);
+    expect(journal.calls).toEqual([]);
+
+    line.remoteHangup(id);
+    emit({ type: 'quality', lineCallId: id, quality: final }); // after `ended`: out of contract, ignored
+    await clock.advance(0);
+    expect(journal.calls).toHaveLength(1);
+    expect(journal.calls[0]!.quality).toEqual(live);
+    expect(events.filter((e) => e.type === 'quality')).toHaveLength(1);
+  });
+
+  it('ignores (and logs) figures for a call that is not answered yet', async () => {
+    const clock = new SimulatedClock();
+    const line = new SimulatedLine({ clock });
+    const logs: string[] = [];
+    const engine = new Engine({
+      lines: [{ id: 'default', line }],
+      clock,
+      random: new CountingRandom(),
+      sinks: standardSinks({ fetcher: new RecordingFetcher(), browser: new RecordingBrowser() }),
+      settings: loadSettings({}),
+      logger: { log: (level, message) => logs.push(`${level} ${message}`) },
+    });
+    await engine.start();
+    const id = line.incoming('420');
+    (line as unknown as { emit(e: unknown): void }).emit({ type: 'quality', lineCallId: id, quality: live });
+    expect(engine.activeCalls()[0]).toMatchObject({ state: 'ringing', quality: null });
+    expect(logs.some((l) => l.includes('cannot apply "quality" in state "ringing"'))).toBe(true);
+  });
+});
+
 describe('engine robustness', () => {
   it('ignores a line event that does not fit the call, and logs it', async () => {
     const clock = new SimulatedClock();

@@ -66,4 +66,23 @@ describe('lineEventProblems', () => {
       'call c: no "ended"',
     ]);
   });
+
+  it('allows "quality" only between "answered" and "ended", any number of times, also while held', () => {
+    const party = { remoteParty: '1', localParty: 'sip:2@h' };
+    const quality = { packetsLost: 0, packetsReceived: 10, jitterMs: 1, rttMs: null, mos: 4.4, codec: 'PCMU' };
+    expect(
+      lineEventProblems([
+        { type: 'incoming', lineCallId: 'a', ...party },
+        { type: 'quality', lineCallId: 'a', quality },
+        { type: 'answered', lineCallId: 'a' },
+        { type: 'quality', lineCallId: 'a', quality },
+        { type: 'held', lineCallId: 'a', by: 'remote' },
+        { type: 'quality', lineCallId: 'a', quality },
+        { type: 'resumed', lineCallId: 'a', by: 'remote' },
+        { type: 'quality', lineCallId: 'a', quality },
+        { type: 'ended', lineCallId: 'a', by: 'local', cause: 'normal' },
+        { type: 'quality', lineCallId: 'a', quality },
+      ]),
+    ).toEqual(['call a: "quality" before "answered"', 'call a: "quality" after "ended"']);
+  });
 });

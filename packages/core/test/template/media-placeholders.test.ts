@@ -22,4 +22,10 @@ describe('<$call_mos> and <$recording_url> (softphone media)', () => {
     expect(url.searchParams.get('mos')).toBe('');
     expect(url.searchParams.get('rec')).toBe('');
   });
+
+  it('<$call_mos> stays empty before the end, though a live call carries live figures', () => {
+    const live: CallSnapshot = { ...ended, state: 'held', holdState: 'on_hold', disposition: null, recording: false };
+    const url = new URL(template.expand(expansionContext({ action: 'hold', call: live, at: 0, apiBaseUrl: 'http://127.0.0.1:8088' })));
+    expect(url.searchParams.get('mos')).toBe('');
+  });
 });

@@ -11,7 +11,7 @@ function frame(event: EngineEvent): string {
 }
 
 /**
- * `GET /api/v1/events`: the engine's events (call, delivery, line) as Server-Sent Events. The first
+ * `GET /api/v1/events`: the engine's events (call, quality — a live call's media figures —, delivery, line) as Server-Sent Events. The first
  * events are the current status of each line. Streams end when the server closes; a reader that falls more than
  * `streams.maxBufferedBytes` behind is closed; past `streams.maxSubscribers` open streams the next is
  * refused with 503 `too_many_subscribers`.

@@ -34,6 +34,7 @@ import { NodeSipTransport, type OverloadStats } from '../transport/node-sip-tran
 import { answer, blindTransfer, hangup, sendDtmf, setHold, type CallPorts } from './call-actions.js';
 import { receiveInvitation, type IncomingContext } from './incoming-call.js';
 import { MediaWatch } from './media-watch.js';
+import { QUALITY_REPORT_MS, QualityReport } from './quality-report.js';
 import { Registration } from './registration.js';
 import { SipCall } from './sip-call.js';
 import { dialTarget } from './target-uri.js';
@@ -56,6 +57,11 @@ export interface SipLineDeps {
   dataDir?: string;
   /** The engine's call GUID of a line call id (recordings and `audioOf` use GUIDs); default: the line call id. */
   callGuid?: (lineCallId: string) => string | undefined;
+  /**
+   * How often a connected call's live quality is reported as a `quality` line event, ms of `clock`
+   * (default `QUALITY_REPORT_MS`, 5 s: the RFC 3550 §6.2 RTCP interval). Shorter for tests.
+   */
+  qualityReportMs?: number;
 }
 
 const STOP_TIMEOUT_MS = 3_000;
@@ -76,6 +82,7 @@ export class SipLine implements Line {
   private readonly calls = new Map<string, SipCall>();
   private readonly callsBySession = new Map<Session, SipCall>();
   private readonly mediaWatches = new Map<string, MediaWatch>();
+  private readonly qualityReports = new Map<string, QualityReport>();
   /** Media streams of answered calls until their end is reported. */
   private readonly answeredStreams = new Map<string, RtpStream>();
   private endpoint: SipEndpoint | undefined;
@@ -403,12 +410,16 @@ export class SipLine implements Line {
       direction,
       session,
       (event) => {
-        if (event.type === 'ended') event = this.withMedia(call, event);
+        if (event.type === 'ended') {
+          this.qualityReports.get(call.id)?.stop(); // no live report after `ended` (Line contract rule 5)
+          event = this.withMedia(call, event);
+        }
         if (event.type === 'answered') {
           const stream = call.sdh?.stream;
           if (stream) this.answeredStreams.set(call.id, stream);
           stream?.startClock();
           this.watchMedia(call);
+          this.reportQuality(call);
           this.startRecording(call);
         }
         if ((event.type === 'held' || event.type === 'resumed') && event.by === 'local') call.sdh?.stream?.audio.setHeld(event.type === 'held');
@@ -431,6 +442,12 @@ export class SipLine implements Line {
       );
     });
     this.mediaWatches.set(call.id, watch);
+  }
+
+  /** Live `quality` events of a connected call (see QualityReport); they stop before its `ended`. */
+  private reportQuality(call: SipCall): void {
+    const report = new QualityReport(call, this.clock, this.deps.qualityReportMs ?? QUALITY_REPORT_MS, (event) => this.emit(event));
+    this.qualityReports.set(call.id, report);
   }
 
   /** The quality and recording of an answered call, for the `ended` event (and so the call snapshot). */
@@ -457,6 +474,8 @@ export class SipLine implements Line {
   private forget(call: SipCall): void {
     this.mediaWatches.get(call.id)?.stop();
     this.mediaWatches.delete(call.id);
+    this.qualityReports.get(call.id)?.stop();
+    this.qualityReports.delete(call.id);
     this.calls.delete(call.id);
     this.callsBySession.delete(call.session);
     this.answeredStreams.delete(call.id);

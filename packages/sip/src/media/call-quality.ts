@@ -21,8 +21,10 @@ const CODEC_IMPAIRMENT: Record<CodecName, { ie: number; bpl: number }> = {
 const FRAMING_MS = 20;
 
 /**
- * The call quality figures of a stream for the call snapshot: loss and jitter of the far end's stream
- * (RFC 3550), the RTCP round-trip time, and an E-model MOS whose one-way delay is half the RTT plus the
+ * The call quality figures of a stream for the call snapshot, cumulative since the stream began (live
+ * `quality` reports and the final figures of `ended`): packets lost (RFC 3550 §6.4.1 cumulative number
+ * of packets lost) and received, interarrival jitter in ms of the far end's stream, the RTCP round-trip
+ * time in ms (from LSR/DLSR), and an E-model MOS whose one-way delay is half the RTT plus the
  * jitter buffer and framing delay. MOS is null when nothing was received. An SRTP call adds its suite
  * and the packets SRTP dropped (RFC 3711 §3.3).
  */
@@ -34,7 +36,14 @@ export function callQuality(counters: MediaCounters): CallQuality {
     counters.receivedPackets === 0
       ? null
       : estimateMos({ oneWayDelayMs: (counters.rttMs ?? 0) / 2 + counters.bufferMs + FRAMING_MS, lossPercent, codecIe: ie, codecBpl: bpl });
-  const quality: CallQuality = { packetsLost: counters.packetsLost, jitterMs: counters.jitterMs, rttMs: counters.rttMs ?? null, mos, codec };
+  const quality: CallQuality = {
+    packetsLost: counters.packetsLost,
+    packetsReceived: counters.receivedPackets,
+    jitterMs: counters.jitterMs,
+    rttMs: counters.rttMs ?? null,
+    mos,
+    codec,
+  };
   // SRTP calls also say how they were protected and what SRTP dropped (tampered, replayed, unauthenticated).
   if (counters.encryption !== 'none') Object.assign(quality, { encryption: counters.encryption, srtpDropped: counters.srtpDropped });
   return quality;

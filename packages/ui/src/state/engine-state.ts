@@ -84,6 +84,8 @@ export function engineReducer(state: EngineState, action: EngineStateAction): En
         return { ...state, lines, line: lines[0]!.status };
       }
       if (event.type === 'delivery') return { ...state, deliveries: mergeDeliveries(state.deliveries, [event.record]) };
+      // A live call's new figures: never bring back a call the console already has as ended.
+      if (event.type === 'quality' && state.recent.some((c) => c.guid === event.call.guid)) return state;
       return applyCall(state, event.call);
     }
   }

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { CallSnapshot, InboundCommand } from '@callhook/core';
-import { callDuration, callStateLabel } from './call-format.js';
+import { callDuration, callStateLabel, qualityFigures } from './call-format.js';
 import { DtmfKeypad } from './dtmf-keypad.js';
 import { PartyCell } from './party-cell.js';
 
@@ -22,6 +22,7 @@ export function ActiveCallRow({ call, now, onCommand }: ActiveCallRowProps) {
       <PartyCell call={call} />
       <td data-label="State">{callStateLabel(call)}</td>
       <td data-label="Duration">{callDuration(call, now)}</td>
+      <QualityCell call={call} />
       <td data-label="Actions" className="actions">
         {call.state === 'ringing' && call.direction === 'inbound' && (
           <button type="button" className="primary" onClick={() => onCommand({ action: 'answer', ...ref })} aria-label={`Answer call from ${who}`}>
@@ -55,5 +56,25 @@ export function ActiveCallRow({ call, now, onCommand }: ActiveCallRowProps) {
         )}
       </td>
     </tr>
+  );
+}
+
+/**
+ * The live media quality of a call with real media (softphone lines): MOS, loss %, jitter and RTT,
+ * replaced with each update the engine streams (`quality` events, ~5 s); `—` before the first one and
+ * on lines without media.
+ */
+function QualityCell({ call }: { call: CallSnapshot }) {
+  const figures = qualityFigures(call.quality);
+  if (figures.length === 0) return <td data-label="Quality">—</td>;
+  return (
+    <td data-label="Quality" className="call-quality">
+      {figures.map((figure, i) => (
+        <span key={figure.label}>
+          {i > 0 && ' · '}
+          {figure.label} {figure.text}
+        </span>
+      ))}
+    </td>
   );
 }

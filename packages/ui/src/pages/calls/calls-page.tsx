@@ -41,6 +41,7 @@ export function CallsPage({ client, state }: { client: EngineClient; state: Engi
                   <th scope="col">Remote party</th>
                   <th scope="col">State</th>
                   <th scope="col">Duration</th>
+                  <th scope="col">Quality</th>
                   <th scope="col">Actions</th>
                 </tr>
               </thead>
