@@ -33,13 +33,15 @@ process.on('message', (message: Message) => {
       case 'drive': {
         const calls: ReturnType<FakeYealink['ringIn']>[] = [];
         const count = phones.length;
+        const cpuBefore = process.cpuUsage();
         await drive(
           (i) => (calls[i] = phones[i % count]!.ringIn(String(100_000 + i))),
           (i) => phones[i % count]!.pickUp(calls[i]!),
           (i) => phones[i % count]!.remoteHangup(calls[i]!),
         );
         await Promise.all(phones.map((phone) => phone.drained()));
-        return reply({ type: 'driven', sent });
+        const cpu = process.cpuUsage(cpuBefore);
+        return reply({ type: 'driven', sent, cpuUs: cpu.user + cpu.system });
       }
       case 'close':
         await Promise.all(phones.map((phone) => phone.close()));
