@@ -4,3 +4,7 @@ export { startReceiver, type Handler, type Received, type Receiver } from './rec
 export { sleep, waitFor } from './wait-for.js';
 export { postgresBinDir, startPostgres, type PostgresCluster } from './postgres-cluster.js';
 export { Mosquitto, freePort } from './mosquitto.js';
+export { requirePeer } from './peers.js';
+export { freeSipPort, isSipPortFree } from './sip-port.js';
+export { startBaresip, type Baresip, type BaresipEvent, type BaresipMedia } from './baresip.js';
+export { startKamailio, KAMAILIO_CFG, type Kamailio, type KamailioOptions } from './kamailio.js';
