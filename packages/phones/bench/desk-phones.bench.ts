@@ -27,6 +27,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { CALLS, drive, now, RATE, sleep } from './drive.js';
 
 const PHONES = (process.env.BENCH_PHONES ?? '1,100,1000').split(',').map(Number);
+/** Also measure the largest count idle (no calls) for this long, ms: the per-line cost of health probes and timers. */
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 40_000);
 /** A directory: each scenario's drive is CPU-profiled (this process only) into `<dir>/<scenario>.cpuprofile`. */
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 const DEADLINE_MS = 60_000;
@@ -92,6 +94,8 @@ interface Result {
   heapMb?: number;
   /** CPU of the fake phones' process per phone event (fixture cost, not callhook's), µs. */
   phonesCpuUsPerEvent?: number;
+  /** Idle (no calls) after the drive: CPU per line per second (µs), the requests to the phones and CPU per request (µs). */
+  idle?: { cpuUsPerLinePerS: number; requests: number; cpuUsPerRequest: number; seconds: number };
 }
 
 /** Profiles this process from now until the returned function is called (when BENCH_PROFILE is set). */
@@ -254,6 +258,24 @@ async function deskPhones(count: number): Promise<Result> {
     result.loopDelayP99Ms = stopLoop();
     result.phonesCpuUsPerEvent = round(cpuUs / sent.length, 0);
     await stopProfile();
+    if (count === Math.max(...PHONES) && IDLE_MS > 0) {
+      // Every line probes its phone every 30 s (±20 %): the window should cover more than one round.
+      const before = await ask<{ count: number }>(child, { type: 'requests' }, 'requested');
+      const stopIdleProfile = await profile(`idle-${count}`);
+      const idleCpu = process.cpuUsage();
+      await sleep(IDLE_MS);
+      const used = process.cpuUsage(idleCpu);
+      await stopIdleProfile();
+      const after = await ask<{ count: number }>(child, { type: 'requests' }, 'requested');
+      const cpuUs = used.user + used.system;
+      const requests = after.count - before.count;
+      result.idle = {
+        seconds: IDLE_MS / 1000,
+        cpuUsPerLinePerS: round(cpuUs / count / (IDLE_MS / 1000), 1),
+        requests,
+        cpuUsPerRequest: requests > 0 ? round(cpuUs / requests, 0) : NaN,
+      };
+    }
     await engine.stop(1_000);
     return result;
   } finally {
@@ -294,6 +316,10 @@ async function main(): Promise<void> {
       .map((n) => n.toFixed(1))
       .join(' ')} (2+ per core starves every process: compare p99 with the baseline's)`,
   );
+  for (const r of rows.filter((row) => row.idle))
+    console.log(
+      `idle ${r.idle!.seconds} s after the drive, ${r.name}: ${r.idle!.cpuUsPerLinePerS} µs CPU per line per s; ${r.idle!.requests} requests to the phones (health probes), ${r.idle!.cpuUsPerRequest} µs CPU each`,
+    );
   console.log('target: 1,000 phones with p99 < 50 ms and no lost events');
   const failed = rows.some((r) => r.lost > 0);
   process.exitCode = failed ? 1 : 0;
