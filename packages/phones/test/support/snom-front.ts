@@ -67,18 +67,28 @@ export class SnomFront extends FakeSnom {
       const call = this.dial(number, url.searchParams.get('outgoing_uri'));
       this.pendingDial = call;
       this.peerOf.set(call.id, `sip:${number}@${this.registrar}`);
-      void this.baresip.command('dial', `sip:${number}@${this.registrar}`);
+      this.drive('dial', `sip:${number}@${this.registrar}`);
       return this.send(res, 302, '', { location: '/index.htm' });
     }
     const key = url.searchParams.get('key');
     const focused = this.focused();
-    if (focused && (key === 'ENTER' || key === 'OFFHOOK') && focused.state === 'ringing') void this.baresip.command('accept');
+    if (focused && (key === 'ENTER' || key === 'OFFHOOK') && focused.state === 'ringing') this.drive('accept');
     if (focused && key === 'CANCEL') {
       if (focused.state === 'ringing') this.userHangup(focused, null);
       else this.localEnd.add(focused);
-      void this.baresip.command('hangup');
+      this.drive('hangup');
     }
     this.send(res, 200, 'ok');
+  }
+
+  /** Sends a ctrl_tcp command; a refusal or no answer is noted in `baresipEvents` (the test's failure message shows it). */
+  private drive(command: string, params?: string): void {
+    this.baresip.command(command, params).then(
+      (answer) => {
+        if (!answer.ok) this.baresipEvents.push({ type: 'COMMAND_REFUSED', command, data: answer.data });
+      },
+      (error: unknown) => this.baresipEvents.push({ type: 'COMMAND_FAILED', command, error: String(error) }),
+    );
   }
 
   private onBaresip(event: BaresipEvent): void {
