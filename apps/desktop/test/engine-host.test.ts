@@ -111,6 +111,7 @@ describe('startEngineHost (simulated line, real server pieces, temporary user da
     expect(host.backend.getLineTypes().map((t) => t.type)).toEqual(['simulator', 'sip', 'deskphone']);
     expect(host.backend.getLineTypes().find((t) => t.type === 'deskphone')).toMatchObject({
       secrets: ['password'],
+      setup: true,
       schema: { properties: { callback: { type: 'object' } } },
     });
     // A "phone" that refuses the login: its web server answers 401 to everything.
@@ -132,9 +133,10 @@ describe('startEngineHost (simulated line, real server pieces, temporary user da
       const until = Date.now() + 60_000;
       const deskStatus = () => host!.backend.getLines().find((l) => l.id === 'desk-12')?.status;
       while (deskStatus()?.state !== 'failed' && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(host.backend.getLines().map((l) => [l.id, l.type])).toEqual([
-        ['default', 'simulator'],
-        ['desk-12', 'deskphone'],
+      // Which lines offer "Set up phone" comes from their plugins, over IPC as over HTTP.
+      expect(host.backend.getLines().map((l) => [l.id, l.type, l.setup])).toEqual([
+        ['default', 'simulator', false],
+        ['desk-12', 'deskphone', true],
       ]);
       expect(deskStatus()).toMatchObject({
         state: 'failed',

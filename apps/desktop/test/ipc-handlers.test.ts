@@ -18,8 +18,8 @@ function backend() {
     getCalls: async () => ({ active: [], recent: [] }),
     getDeliveries: async () => [],
     getLineStatus: () => ({ state: 'ready', detail: 'simulated line' }),
-    getLineTypes: () => [{ type: 'deskphone', secrets: ['password'], schema: { type: 'object' } }],
-    getLines: () => [{ id: 'desk-12', type: 'deskphone', status: { state: 'failed', detail: '401 from the phone: check the password' } }],
+    getLineTypes: () => [{ type: 'deskphone', secrets: ['password'], schema: { type: 'object' }, setup: true }],
+    getLines: () => [{ id: 'desk-12', type: 'deskphone', status: { state: 'failed', detail: '401 from the phone: check the password' }, setup: true }],
     getLineSetup(lineId) {
       if (lineId !== 'desk-12') throw new CallhookError('no_such_line', `no desk-phone line "${lineId}"; desk-phone lines: desk-12`);
       return { line: lineId, vendor: 'snom', text: 'On the phone:\n' };

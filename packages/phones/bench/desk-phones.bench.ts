@@ -16,13 +16,21 @@ import { Engine, loadSettings, SimulatedLine, standardSinks, type Line } from '@
 import { cryptoRandom, headlessBrowser, systemClock, UndiciFetcher } from '@callhook/server';
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Session } from 'node:inspector/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { createDriver, DeskPhoneLine, DeskPhoneLineSchema, EventListeners, setupEntries, type DeskPhoneSettings } from '../src/index.js';
 import { freePort } from '../test/support/free-port.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { CALLS, drive, now, RATE, sleep } from './drive.js';
 
-const PHONES = [1, 100, 1_000];
+const PHONES = (process.env.BENCH_PHONES ?? '1,100,1000').split(',').map(Number);
+/** Also measure the largest count idle (no calls) for this long, ms: the per-line cost of health probes and timers. */
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 40_000);
+/** A directory: each scenario's drive is CPU-profiled (this process only) into `<dir>/<scenario>.cpuprofile`. */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 const DEADLINE_MS = 60_000;
 
 const SLOT_OF: Record<string, string> = { incoming: 'inbound', connected: 'connected', disconnected: 'disconnected' };
@@ -80,6 +88,30 @@ interface Result {
   loopDelayP99Ms?: number;
   /** How long starting the engine (every line probing its phone) took, ms. */
   startMs?: number;
+  /** CPU this process spent starting the engine, ms. */
+  startCpuMs?: number;
+  /** Heap in use after the scenario, MiB. */
+  heapMb?: number;
+  /** CPU of the fake phones' process per phone event (fixture cost, not callhook's), µs. */
+  phonesCpuUsPerEvent?: number;
+  /** Idle (no calls) after the drive: CPU per line per second (µs), the requests to the phones and CPU per request (µs). */
+  idle?: { cpuUsPerLinePerS: number; requests: number; cpuUsPerRequest: number; seconds: number };
+}
+
+/** Profiles this process from now until the returned function is called (when BENCH_PROFILE is set). */
+async function profile(name: string): Promise<() => Promise<void>> {
+  if (!PROFILE_DIR) return async () => undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile: taken } = await session.post('Profiler.stop');
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    writeFileSync(join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(taken));
+    session.disconnect();
+  };
 }
 
 /** Event-loop delay of this process while a scenario runs (stalls: GC, CPU starvation, long tasks). */
@@ -121,6 +153,7 @@ async function simulated(): Promise<Result> {
   await engine.start();
   const sentAt = new Map<string, number>();
   const ids: string[] = [];
+  const stopProfile = await profile('simulated');
   const stopLoop = loopDelay();
   const cpuBefore = process.cpuUsage();
   await drive(
@@ -144,6 +177,7 @@ async function simulated(): Promise<Result> {
   );
   const result = await collect('simulated line (baseline)', sentAt, sink.arrivals, cpuBefore);
   result.loopDelayP99Ms = stopLoop();
+  await stopProfile();
   await engine.stop(1_000);
   await fetcher.close();
   await sink.close();
@@ -198,16 +232,19 @@ async function deskPhones(count: number): Promise<Result> {
     }));
     const engine = engineFor(lines, sink.url, fetcher);
     const startedAt = performance.now();
+    const startCpu = process.cpuUsage();
     await engine.start();
     const startMs = round(performance.now() - startedAt, 0);
+    const startCpuUsed = process.cpuUsage(startCpu);
     // A line whose first probe failed on a starved machine retries with backoff: give them time, then name one.
     const readyBy = performance.now() + DEADLINE_MS;
     while (lines.some(({ line }) => line.status().state !== 'ready') && performance.now() < readyBy) await sleep(100);
     const notReady = lines.filter(({ line }) => line.status().state !== 'ready');
     if (notReady.length > 0) throw new Error(`${notReady.length} desk-phone lines not ready, e.g. ${notReady[0]!.id}: ${notReady[0]!.line.status().detail}`);
+    const stopProfile = await profile(`phones-${count}`);
     const stopLoop = loopDelay();
     const cpuBefore = process.cpuUsage();
-    const { sent } = await ask<{ sent: [string, number][] }>(child, { type: 'drive' }, 'driven');
+    const { sent, cpuUs } = await ask<{ sent: [string, number][]; cpuUs: number }>(child, { type: 'drive' }, 'driven');
     // Only the three call events are counted: busy_to_idle also fires, but has no Action URL.
     const result: Result = await collect(
       `${count} desk phone${count === 1 ? '' : 's'} (fake Yealinks in their own process)`,
@@ -216,7 +253,29 @@ async function deskPhones(count: number): Promise<Result> {
       cpuBefore,
     );
     result.startMs = startMs;
+    result.startCpuMs = round((startCpuUsed.user + startCpuUsed.system) / 1000, 0);
+    result.heapMb = round(process.memoryUsage().heapUsed / 2 ** 20, 1);
     result.loopDelayP99Ms = stopLoop();
+    result.phonesCpuUsPerEvent = round(cpuUs / sent.length, 0);
+    await stopProfile();
+    if (count === Math.max(...PHONES) && IDLE_MS > 0) {
+      // Every line probes its phone every 30 s (±20 %): the window should cover more than one round.
+      const before = await ask<{ count: number }>(child, { type: 'requests' }, 'requested');
+      const stopIdleProfile = await profile(`idle-${count}`);
+      const idleCpu = process.cpuUsage();
+      await sleep(IDLE_MS);
+      const used = process.cpuUsage(idleCpu);
+      await stopIdleProfile();
+      const after = await ask<{ count: number }>(child, { type: 'requests' }, 'requested');
+      const cpuUs = used.user + used.system;
+      const requests = after.count - before.count;
+      result.idle = {
+        seconds: IDLE_MS / 1000,
+        cpuUsPerLinePerS: round(cpuUs / count / (IDLE_MS / 1000), 1),
+        requests,
+        cpuUsPerRequest: requests > 0 ? round(cpuUs / requests, 0) : NaN,
+      };
+    }
     await engine.stop(1_000);
     return result;
   } finally {
@@ -247,8 +306,20 @@ async function main(): Promise<void> {
       cpuRatio: r.cpuRatioToSimulated,
       loopDelayP99Ms: r.loopDelayP99Ms,
       engineStartMs: r.startMs ?? '',
+      startCpuMs: r.startCpuMs ?? '',
+      heapMb: r.heapMb ?? '',
+      phonesProcCpuUsPerEvent: r.phonesCpuUsPerEvent ?? '',
     })),
   );
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')} (2+ per core starves every process: compare p99 with the baseline's)`,
+  );
+  for (const r of rows.filter((row) => row.idle))
+    console.log(
+      `idle ${r.idle!.seconds} s after the drive, ${r.name}: ${r.idle!.cpuUsPerLinePerS} µs CPU per line per s; ${r.idle!.requests} requests to the phones (health probes), ${r.idle!.cpuUsPerRequest} µs CPU each`,
+    );
   console.log('target: 1,000 phones with p99 < 50 ms and no lost events');
   const failed = rows.some((r) => r.lost > 0);
   process.exitCode = failed ? 1 : 0;

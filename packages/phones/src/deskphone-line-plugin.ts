@@ -10,7 +10,8 @@ import { createDriver } from './vendors/create-driver.js';
  * `DeskPhoneLineSchema`; the phone's admin password is a secret shown as `{"set": true}` outside the
  * settings file and not sent on to another phone (`url`) or login (`username`) unless typed again.
  * Its route `GET /api/v1/lines/:id/setup` answers the setup text of a running desk-phone line (what
- * `callhook phone setup` prints), behind the server's token like every API route. Every field needs a
+ * `callhook phone setup` prints), behind the server's token like every API route; `setup: true` says so,
+ * so the server reports `setup: true` for its lines and consoles offer "Set up phone". Every field needs a
  * restart of the line (its listener, secret and driver are built at start).
  */
 export const deskphoneLinePlugin: LinePlugin<DeskPhoneSettings> = {
@@ -25,6 +26,7 @@ export const deskphoneLinePlugin: LinePlugin<DeskPhoneSettings> = {
     }),
   routes: (host, context) => registerSetupRoute(host as SetupRouteHost, context),
   secrets: deskphoneSecrets,
+  setup: true,
 };
 
 /** What the setup route answers (`LineSetupReplySchema` of `@callhook/server/contract`). */

@@ -21,6 +21,7 @@ export const lazyDeskphoneLinePlugin: LinePlugin<DeskPhoneSettings> = {
   type: 'deskphone',
   settingsSchema: DeskPhoneLineSchema,
   secrets: deskphoneSecrets,
+  setup: true,
   async load() {
     await plugin();
   },

@@ -7,7 +7,7 @@ export { editionLimits, pluginOf, type ServerEdition, type ServerLinePlugin } fr
 export { headlessEdition } from './lines/headless-edition.js';
 export { simulatorLinePlugin } from './lines/simulator-plugin.js';
 export { registerSimulatorRoutes } from './routes/simulator-routes.js';
-export { lineTypesOf, type LineTypeInfo } from './routes/lines-route.js';
+export { lineTypesOf, listLines, type LineTypeInfo, type ListedLine } from './routes/lines-route.js';
 export { listenAll, urlFor, type Listeners, type ListenerLimits, type HttpTimeouts } from './runtime/listeners.js';
 export { ConnectionGuard, peerKey, type ConnectionLimits, type ConnectionStats } from './runtime/connection-guard.js';
 export { exposureProblem, isLoopbackAddress } from './runtime/exposure.js';

@@ -88,14 +88,14 @@ describe('createHttpClient', () => {
       fetch: fakeFetch(
         {
           'GET /api/v1/lines/desk-12/setup': { status: 200, body: { ok: true, line: 'desk-12', vendor: 'snom', text } },
-          'GET /api/v1/lines': { status: 200, body: { ok: true, lines: [{ id: 'desk-12', type: 'deskphone', status }] } },
+          'GET /api/v1/lines': { status: 200, body: { ok: true, lines: [{ id: 'desk-12', type: 'deskphone', status, setup: true }] } },
           'GET /api/v1/lines/bad/setup': { status: 200, body: { ok: true, line: 'bad' } },
         },
         calls,
       ),
     });
     await expect(client.getLineSetup!('desk-12')).resolves.toEqual({ line: 'desk-12', vendor: 'snom', text });
-    await expect(client.getLines!()).resolves.toEqual([{ id: 'desk-12', type: 'deskphone', status }]);
+    await expect(client.getLines!()).resolves.toEqual([{ id: 'desk-12', type: 'deskphone', status, setup: true }]);
     await expect(client.getLineSetup!('nope')).rejects.toMatchObject({ code: 'not_found', status: 404 });
     await expect(client.getLineSetup!('bad')).rejects.toMatchObject({
       code: 'unexpected_response',

@@ -20,8 +20,8 @@ describe('createIpcClient', () => {
   it("carries the line types, the lines and a desk-phone line's setup text over the bridge", async () => {
     const asked: string[] = [];
     const bridge = {
-      getLineTypes: async () => ({ ok: true, value: [{ type: 'deskphone', secrets: ['password'], schema: {} }] }),
-      getLines: async () => ({ ok: true, value: [{ id: 'desk-12', type: 'deskphone', status: { state: 'ready', detail: 'phone answers' } }] }),
+      getLineTypes: async () => ({ ok: true, value: [{ type: 'deskphone', secrets: ['password'], schema: {}, setup: true }] }),
+      getLines: async () => ({ ok: true, value: [{ id: 'desk-12', type: 'deskphone', status: { state: 'ready', detail: 'phone answers' }, setup: true }] }),
       getLineSetup: async (id: string) => {
         asked.push(id);
         return id === 'desk-12'
@@ -30,7 +30,7 @@ describe('createIpcClient', () => {
       },
     } as unknown as CallhookBridge;
     const client = createIpcClient(bridge);
-    await expect(client.getLineTypes!()).resolves.toEqual([{ type: 'deskphone', secrets: ['password'], schema: {} }]);
+    await expect(client.getLineTypes!()).resolves.toEqual([{ type: 'deskphone', secrets: ['password'], schema: {}, setup: true }]);
     await expect(client.getLines!()).resolves.toMatchObject([{ id: 'desk-12', status: { state: 'ready' } }]);
     await expect(client.getLineSetup!('desk-12')).resolves.toEqual({ line: 'desk-12', vendor: 'snom', text: 'On the phone:\n' });
     await expect(client.getLineSetup!('desk-13')).rejects.toMatchObject({ code: 'no_such_line' });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ClientError, type ClientIssue } from '../src/client/client-error.js';
 import type { LineReport, LineSetup, LineType } from '../src/client/engine-client.js';
-import { LinesPage } from '../src/pages/lines/lines-page.js';
+import { LinesPage, offersSetup } from '../src/pages/lines/lines-page.js';
 import { FakeClient } from './support/fake-client.js';
 
 const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -14,6 +14,7 @@ const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', un
 const DESK_PHONE: LineType = {
   type: 'deskphone',
   secrets: ['password'],
+  setup: true,
   schema: schemaOf(
     z.strictObject({
       type: z.literal('deskphone'),
@@ -58,7 +59,7 @@ const SETUP_TEXT = [
 class DeskPhoneClient extends FakeClient {
   stored: MaskedSettings = { ...maskSettings(SettingsSchema.parse({})), lines: [DESK_12] };
   refuse: ClientIssue[] = [];
-  running: LineReport[] = [{ id: 'desk-12', type: 'deskphone', status: { state: 'ready', detail: 'the snom phone answers' } }];
+  running: LineReport[] = [{ id: 'desk-12', type: 'deskphone', status: { state: 'ready', detail: 'the snom phone answers' }, setup: true }];
   setupAsked: string[] = [];
 
   override async getSettings() {
@@ -140,7 +141,7 @@ describe('Lines page with a desk phone', () => {
   it("shows each line's status with the fix the engine names, and follows the live status", async () => {
     const client = new DeskPhoneClient();
     const detail = "401 from the phone: check the line's username and password (the phone's web admin login); retrying in 5 s";
-    client.running = [{ id: 'desk-12', type: 'deskphone', status: { state: 'failed', detail } }];
+    client.running = [{ id: 'desk-12', type: 'deskphone', status: { state: 'failed', detail }, setup: true }];
     const { rerender } = render(<LinesPage client={client} />);
     const line = await screen.findByRole('group', { name: 'Line desk-12 (deskphone)' });
     const status = await within(line).findByText(/^Status:/);
@@ -174,6 +175,27 @@ describe('Lines page with a desk phone', () => {
     await user.click(screen.getByRole('button', { name: 'Apply' }));
     await screen.findByText('Settings applied.');
     await waitFor(() => expect(within(line).queryByRole('region')).toBeNull());
+  });
+
+  it('offers "Set up phone" where the engine reports setup text for a line, not by the line type\'s name', async () => {
+    const client = new DeskPhoneClient();
+    // A line type of another name whose plugin gives setup text, and a "deskphone" line the engine says has none.
+    const kiosk: LineType = { ...DESK_PHONE, type: 'kiosk', schema: { ...DESK_PHONE.schema, properties: {} } };
+    client.getLineTypes = async () => [DESK_PHONE, kiosk];
+    client.stored = { ...client.stored, lines: [DESK_12, { id: 'front', type: 'kiosk' } as unknown as LineSettings] };
+    client.running = [
+      { id: 'desk-12', type: 'deskphone', status: { state: 'ready', detail: 'the snom phone answers' }, setup: false },
+      { id: 'front', type: 'kiosk', status: { state: 'ready', detail: 'kiosk up' }, setup: true },
+    ];
+    render(<LinesPage client={client} />);
+    const front = await screen.findByRole('group', { name: 'Line front (kiosk)' });
+    await within(front).findByText(/^Status:/);
+    expect(within(front).getByRole('button', { name: 'Set up phone' })).toBeTruthy();
+    const desk = screen.getByRole('group', { name: 'Line desk-12 (deskphone)' });
+    expect(within(desk).queryByRole('button', { name: 'Set up phone' })).toBeNull();
+    expect(offersSetup(null, kiosk)).toBe(true);
+    expect(offersSetup(null, { setup: false })).toBe(false);
+    expect(offersSetup({ setup: false }, kiosk)).toBe(false);
   });
 
   it('"Set up phone" on a line not applied yet says to apply it first', async () => {

@@ -14,6 +14,7 @@ const schemaOf = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', un
 const DESK: LineType = {
   type: 'desk',
   secrets: ['password'],
+  setup: false,
   schema: schemaOf(
     z.strictObject({
       type: z.literal('desk'),
@@ -28,7 +29,7 @@ const DESK: LineType = {
 
 class LinesClient extends FakeClient {
   async getLineTypes(): Promise<LineType[]> {
-    return [{ type: 'simulator', secrets: [], schema: schemaOf(simulatorLine.settingsSchema) }, DESK];
+    return [{ type: 'simulator', secrets: [], schema: schemaOf(simulatorLine.settingsSchema), setup: false }, DESK];
   }
 }
 

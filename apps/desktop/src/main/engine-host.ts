@@ -3,6 +3,7 @@ import {
   editionLimits,
   findLoggedDelivery,
   lineTypesOf,
+  listLines,
   replayDelivery,
   SettingsFile,
   startServer,
@@ -70,7 +71,7 @@ export async function startEngineHost(options: EngineHostOptions): Promise<Engin
     getDeliveries: () => journal.recentDeliveries(200),
     getLineStatus: () => engine.lines.first().line.status(),
     getLineTypes: () => (lineTypes ??= lineTypesOf(desktopEdition)),
-    getLines: () => engine.lines.reports(),
+    getLines: () => listLines(engine, desktopEdition),
     getLineSetup(lineId) {
       const { line, vendor, text } = lineSetupReply(engine.lines.entries(), lineId);
       return { line, vendor, text };

@@ -50,6 +50,11 @@ export interface LineRoutesContext<Engine = unknown> {
  *   settings file: the control API, IPC and console show them as `{"set": true}`. `account` names
  *   what a stored secret was entered for (e.g. the SIP AOR and registrar); a `{"set": true}` sent back
  *   for a line whose account changed is refused, so the secret is never sent somewhere new unretyped.
+ * - `setup`: true when a line of this type can produce setup text — what to enter at the device it
+ *   drives (a desk phone's event URLs, allow-list, prompts) — and the plugin serves it for its running
+ *   lines (`routes`: `GET /api/v1/lines/:id/setup`; the desktop over IPC). Hosts report it per line
+ *   (`GET /api/v1/lines` → `setup`) and per type (`GET /api/v1/line-types`), and consoles offer "Set up
+ *   phone" from it, never from the type's name. Absent: false.
  */
 export interface LinePlugin<S extends LineSettings = LineSettings, Host = unknown> {
   readonly type: string;
@@ -64,6 +69,7 @@ export interface LinePlugin<S extends LineSettings = LineSettings, Host = unknow
   routes?(host: Host, context: LineRoutesContext): void;
   restartNeeded?(before: S, after: S): string[];
   readonly secrets?: LineSecrets;
+  readonly setup?: boolean;
 }
 
 /** See `LinePlugin.secrets`. A secret field that is not set holds `""` or null. */

@@ -277,7 +277,7 @@ export abstract class FakePhone {
     });
   }
 
-  private newCall(direction: FakeCall['direction'], number: string, display: string, state: FakeCall['state']): FakeCall {
+  protected newCall(direction: FakeCall['direction'], number: string, display: string, state: FakeCall['state']): FakeCall {
     const call: FakeCall = { id: this.newCallId(this.nextId++), direction, number, display, state, end: null, dtmf: '', outgoingUri: null };
     this.calls.set(call.id, call);
     return call;

@@ -135,7 +135,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       logger,
       clock: deps.clock,
     });
-    registerLinesRoute(app, engine);
+    registerLinesRoute(app, engine, edition);
     registerLineTypesRoute(app, edition);
     for (const plugin of edition.linePlugins) {
       plugin.routes?.(app, { engine, lines: () => engine.lines.entries().filter(({ line }) => line.kind === plugin.type) });

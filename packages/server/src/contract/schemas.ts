@@ -94,9 +94,18 @@ export const LineTypeSchema = z.object({
   type: z.string().describe('the value of "type" in a line, e.g. "sip" or "simulator"'),
   secrets: z.array(z.string()).describe('fields that are write-only: read as {"set": true}, send the marker back to keep them'),
   schema: z.record(z.string(), z.unknown()).describe("JSON Schema (draft 2020-12, input side) of the line's settings, from the plugin's zod schema"),
+  setup: z.boolean().describe('whether lines of this type give setup text (GET /api/v1/lines/:id/setup) once running: the plugin declares it'),
 });
 export const LineTypesReplySchema = z.object({ ok: z.literal(true), types: z.array(LineTypeSchema) });
-export const LinesReplySchema = z.object({ ok: z.literal(true), lines: z.array(LineReportSchema) });
+/** A running line as `GET /api/v1/lines` lists it: its report and what its plugin can do for it. */
+export const ListedLineSchema = LineReportSchema.extend({
+  setup: z
+    .boolean()
+    .describe(
+      'whether GET /api/v1/lines/:id/setup answers setup text for this line (its plugin declares it, e.g. a desk phone): the console offers "Set up phone"',
+    ),
+});
+export const LinesReplySchema = z.object({ ok: z.literal(true), lines: z.array(ListedLineSchema) });
 /**
  * What to enter on a desk phone for one of its lines (`GET /api/v1/lines/:id/setup`, the deskphone line
  * plugin's route; `callhook phone setup` prints the same text). The text holds the line's event-URL

@@ -1,4 +1,5 @@
-import { SimulatedLine, simulatorLine } from '@callhook/core';
+import { SimulatedLine, SimulatorLineSchema, simulatorLine } from '@callhook/core';
+import { z } from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simulatorLinePlugin, systemClock, type ServerEdition } from '../../src/index.js';
 import { testApp, testSettings, type TestApp } from '../support/test-app.js';
@@ -17,7 +18,7 @@ describe('lines over the control API', () => {
   it('lists each line with its status in /api/v1/lines and /healthz, and adds and removes lines live', async () => {
     t = await testApp();
     open = true;
-    expect(await lines()).toEqual([{ id: 'default', type: 'simulator', status: { state: 'ready', detail: 'simulated line' } }]);
+    expect(await lines()).toEqual([{ id: 'default', type: 'simulator', status: { state: 'ready', detail: 'simulated line' }, setup: false }]);
     const added = await put(
       testSettings(
         {},
@@ -71,6 +72,41 @@ describe('lines over the control API', () => {
     // Common fields are always live; the port is the listener's.
     const port = await put(testSettings({ port: 61299 }, { line: { type: 'simulator', localParty: 'sip:305@pbx', callWaiting: 'none' } }));
     expect(port.json()).toMatchObject({ restartRequired: true, restartFields: ['inbound.port'] });
+  });
+
+  it("reports setup: true for the lines whose plugin declares setup text, whatever the type's name", async () => {
+    // A line type not named "deskphone" that gives setup text, beside the simulator (which gives none).
+    const kiosk = {
+      ...simulatorLinePlugin,
+      type: 'kiosk',
+      settingsSchema: SimulatorLineSchema.extend({ type: z.literal('kiosk') }),
+      routes: undefined,
+      setup: true,
+    };
+    t = await testApp(testSettings(), { edition: { linePlugins: [simulatorLinePlugin, kiosk] } });
+    open = true;
+    const applied = await put(
+      testSettings(
+        {},
+        {
+          lines: [
+            { id: 'default', type: 'simulator' },
+            { id: 'front', type: 'kiosk' },
+          ],
+        },
+      ),
+    );
+    expect(applied.json()).toMatchObject({ ok: true });
+    const listed = (await t.app.inject({ url: '/api/v1/lines' })).json().lines as { id: string; setup: boolean }[];
+    expect(listed.map((l) => [l.id, l.setup])).toEqual([
+      ['default', false],
+      ['front', true],
+    ]);
+    const types = (await t.app.inject({ url: '/api/v1/line-types' })).json().types as { type: string; setup: boolean }[];
+    expect(types.map((l) => [l.type, l.setup])).toEqual([
+      ['simulator', false],
+      ['kiosk', true],
+    ]);
   });
 
   it('refuses a line type the edition does not have and more slots than the edition allows', async () => {

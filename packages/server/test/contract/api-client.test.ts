@@ -26,7 +26,9 @@ describe('createApiClient over the real routes', () => {
     expect((await client.execute({ body: { action: 'hold', call: null } })).call?.holdState).toBe('on_hold');
     expect((await client.simulateHangup({ body: {} })).call?.state).toBe('ended');
     expect((await client.listDeliveries()).stats).toMatchObject({ queued: 0 });
-    expect((await client.listLines()).lines).toEqual([{ id: 'default', type: 'simulator', status: { state: 'ready', detail: expect.any(String) } }]);
+    expect((await client.listLines()).lines).toEqual([
+      { id: 'default', type: 'simulator', status: { state: 'ready', detail: expect.any(String) }, setup: false },
+    ]);
     expect((await client.health()).line.state).toBe('ready');
     const settings = await client.getSettings();
     expect(settings.settings.inbound.token).toEqual({ set: true });

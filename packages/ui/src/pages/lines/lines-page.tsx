@@ -10,8 +10,14 @@ import { freeLineId, newLine, type JsonSchema } from './field-kind.js';
 import { PhoneSetup } from './phone-setup.js';
 import { SchemaField } from './schema-field.js';
 
-/** The line type whose lines get "Set up phone" (the deskphone plugin's setup route). */
-const DESK_PHONE_TYPE = 'deskphone';
+/**
+ * Whether a line gets "Set up phone": a running line as the engine reports it (`setup`, declared by its
+ * plugin); a line not running yet as its type does (`GET /api/v1/line-types` → `setup`), so the button
+ * can say to apply it first. Never decided by the type's name.
+ */
+export function offersSetup(report: Pick<LineReport, 'setup'> | null, type: Pick<LineType, 'setup'> | undefined): boolean {
+  return report ? report.setup === true : type?.setup === true;
+}
 
 /** Fields the page shows itself (the line's id) or that never change (its type). */
 const OWN_FIELDS = new Set(['type', 'id']);
@@ -26,7 +32,8 @@ export interface LinesPageProps {
  * Every line of the instance (SIP account, transport, registrar, codecs, … as its type defines them),
  * edited through a form built from each line type's JSON Schema: the engine publishes the schemas, so
  * a new line type needs no console change. Secret fields are write-only. Each line shows whether it
- * runs and its status (a failing one says what to fix); a desk-phone line has "Set up phone".
+ * runs and its status (a failing one says what to fix); a line whose plugin gives setup text (a desk
+ * phone) has "Set up phone" (`offersSetup`).
  */
 export function LinesPage({ client, live = [] }: LinesPageProps) {
   const section = useSettingsSection(client, 'lines');
@@ -106,7 +113,9 @@ export function LinesPage({ client, live = [] }: LinesPageProps) {
               known={running !== null}
             />
             {!type && <p className="bad">This edition has no line type "{line.type}".</p>}
-            {line.type === DESK_PHONE_TYPE && <PhoneSetup key={`${line.id}#${generation}`} client={client} lineId={line.id} unapplied={section.dirty} />}
+            {offersSetup(running?.find((r) => r.id === line.id) ?? null, type) && (
+              <PhoneSetup key={`${line.id}#${generation}`} client={client} lineId={line.id} unapplied={section.dirty} />
+            )}
             {Object.entries(schema.properties ?? {})
               .filter(([name]) => !OWN_FIELDS.has(name))
               .map(([name, field]) => (
