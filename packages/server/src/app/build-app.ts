@@ -1,5 +1,5 @@
 import { MAX_REQUEST_TARGET, silentLogger, type Clock, type Engine, type EngineAddOn, type LoadedSettings, type Logger } from '@callhook/core';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { redactUrl } from '../adapters/redact.js';
 import { systemClock } from '@callhook/node';
 import { registerPreflight } from '../gate/preflight-route.js';
@@ -73,6 +73,17 @@ function routedUrl(url: string): string {
 }
 
 /**
+ * Every route validates and serializes with its zod schemas (set again below, where fastify's types
+ * check them). Given as the compiler factories, they also keep fastify from loading its default
+ * compilers (ajv and fast-json-stringify, ~100 files) that nothing here would use. Fastify's own
+ * types describe JSON-schema compilers, hence the cast.
+ */
+const ZOD_COMPILERS = {
+  buildValidator: () => zodValidatorCompiler,
+  buildSerializer: () => serializerCompiler,
+} as unknown as NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+
+/**
  * The fastify app of the inbound listener: Action URLs, control API, live events, health and metrics,
  * all behind one security gate. It does not listen; see `startServer` (or use `app.inject()`).
  */
@@ -86,6 +97,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
     rewriteUrl: (request) => routedUrl(request.url ?? '/'),
+    schemaController: { compilersFactory: ZOD_COMPILERS },
   });
   const ownHistory = deps.history ? null : memoryHistory(engine);
   const history = deps.history ?? ownHistory!;
