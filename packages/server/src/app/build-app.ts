@@ -1,5 +1,5 @@
 import { MAX_REQUEST_TARGET, silentLogger, type Clock, type Engine, type EngineAddOn, type LoadedSettings, type Logger } from '@callhook/core';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { redactUrl } from '../adapters/redact.js';
 import { systemClock } from '@callhook/node';
 import { registerPreflight } from '../gate/preflight-route.js';
@@ -26,7 +26,7 @@ import { headlessEdition } from '../lines/headless-edition.js';
 import { editionLimits, type ServerEdition } from '../lines/server-edition.js';
 import { registerOpenApi, registerOpenApiRoute } from './openapi.js';
 import { serializerCompiler } from 'fastify-type-provider-zod';
-import { zodValidatorCompiler } from '../http/contract-route.js';
+import { ZOD_COMPILERS, zodValidatorCompiler } from '../http/contract-route.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
 
 export interface AppDeps {
@@ -71,17 +71,6 @@ function routedUrl(url: string): string {
   const query = url.indexOf('?');
   return query === -1 ? url : url.slice(0, query);
 }
-
-/**
- * Every route validates and serializes with its zod schemas (set again below, where fastify's types
- * check them). Given as the compiler factories, they also keep fastify from loading its default
- * compilers (ajv and fast-json-stringify, ~100 files) that nothing here would use. Fastify's own
- * types describe JSON-schema compilers, hence the cast.
- */
-const ZOD_COMPILERS = {
-  buildValidator: () => zodValidatorCompiler,
-  buildSerializer: () => serializerCompiler,
-} as unknown as NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 
 /**
  * The fastify app of the inbound listener: Action URLs, control API, live events, health and metrics,
