@@ -78,6 +78,8 @@ describe('SqliteJournal with openOnFirstUse', () => {
 
   it('closes without ever starting when nothing was written, and refuses reads afterwards', async () => {
     const journal = new SqliteJournal(':memory:', { openOnFirstUse: true });
+    await journal.readyToServe();
+    expect(journal.started).toBe(false);
     await journal.close();
     expect(journal.started).toBe(false);
     await expect(journal.recentCalls(1)).rejects.toThrow(/journal :memory: is closed/);
