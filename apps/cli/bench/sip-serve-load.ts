@@ -103,6 +103,14 @@ async function againstSippUas(transport: 'udp' | 'tcp', rate = RATE) {
   };
 }
 
+// BENCH_SIP_ONLY_CAPPED=1: only the UDP run with the old space capped (whether live memory stays
+// bounded), without the references and the rising rates; its row is printed and nothing is written.
+if (process.env.BENCH_SIP_ONLY_CAPPED === '1') {
+  const run = RUNS.find((r) => r.nodeArgs === HEAP_CAP)!;
+  console.table([await againstCallhook(run.transport, run.calls, run.nodeArgs)]);
+  process.exit(0);
+}
+
 const rows = [];
 for (const transport of ['udp', 'tcp'] as const) {
   rows.push(await againstSippUas(transport));

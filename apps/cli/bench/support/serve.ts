@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 /**
  * Starts `node [nodeArgs] <main> serve --config <config> --data <dataDir> --port 0 --no-console` and
- * resolves once it prints `listening on`; rejects after 15 s (the child is killed then).
+ * resolves once it prints `listening on`; rejects after 60 s (the child is killed then; a start on a shared machine has taken longer than 15 s).
  */
 export async function startServe(main: string, config: string, dataDir: string, nodeArgs: string[] = []): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...nodeArgs, main, 'serve', '--config', config, '--data', dataDir, '--port', '0', '--no-console'], {
@@ -14,8 +14,8 @@ export async function startServe(main: string, config: string, dataDir: string, 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error('serve not ready in 15 s'));
-    }, 15_000);
+      reject(new Error('serve not ready in 60 s'));
+    }, 60_000);
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('listening on')) {
         clearTimeout(timer);

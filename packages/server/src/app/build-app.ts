@@ -26,7 +26,7 @@ import { headlessEdition } from '../lines/headless-edition.js';
 import { editionLimits, type ServerEdition } from '../lines/server-edition.js';
 import { registerOpenApi, registerOpenApiRoute } from './openapi.js';
 import { serializerCompiler } from 'fastify-type-provider-zod';
-import { zodValidatorCompiler } from '../http/contract-route.js';
+import { ZOD_COMPILERS, zodValidatorCompiler } from '../http/contract-route.js';
 import { unsavedSettings, type SettingsStore } from '../settings/settings-file.js';
 
 export interface AppDeps {
@@ -86,6 +86,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     bodyLimit: 64 * 1024,
     return503OnClosing: true,
     rewriteUrl: (request) => routedUrl(request.url ?? '/'),
+    schemaController: { compilersFactory: ZOD_COMPILERS },
   });
   const ownHistory = deps.history ? null : memoryHistory(engine);
   const history = deps.history ?? ownHistory!;

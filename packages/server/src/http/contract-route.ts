@@ -1,5 +1,6 @@
 import { CallhookError } from '@callhook/core';
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifySchemaCompiler, FastifyServerOptions } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { ErrorBodySchema } from '../contract/schemas.js';
 import type { RouteContract } from '../contract/routes.js';
@@ -46,3 +47,14 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
     const where = PART_NAMES[httpPart ?? 'body'] ?? 'body';
     return { error: new CallhookError('bad_request', `${issue?.path.join('.') || where}: ${issue?.message ?? 'invalid'}`) };
   };
+
+/**
+ * Every route validates and serializes with its zod schemas (each app sets them again, where fastify's
+ * types check them). Given as the compiler factories, they also keep fastify from loading its default
+ * compilers (ajv and fast-json-stringify, ~100 files) that nothing here would use. Fastify's own
+ * types describe JSON-schema compilers, hence the cast.
+ */
+export const ZOD_COMPILERS = {
+  buildValidator: () => zodValidatorCompiler,
+  buildSerializer: () => serializerCompiler,
+} as unknown as NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;

@@ -23,8 +23,13 @@ export type JournalHooks = Pick<SqliteJournalOptions, 'onWriteError' | 'onBadEnt
 
 /** A journal the server can run: core's port, the history the control API reads, and its lifecycle. */
 export interface ServerJournal extends Journal, History {
-  /** Settles once storage is open and its schema migrated; rejects in one line (with the fix) when not. */
+  /** Opens storage if not yet; settles once it is open and its schema migrated; rejects in one line (with the fix) when not. */
   opened(): Promise<void>;
+  /**
+   * What start-up awaits before serving, when not `opened()`: a journal that opens on first use
+   * (SQLite holding nothing yet) settles once its file can be made, without opening it.
+   */
+  readyToServe?(): Promise<void>;
   /** Writes what is pending and closes storage. */
   close(): Promise<void>;
   /** Retention (`journal.keepDays`); a journal without it keeps every row (start-up says so). */
@@ -36,8 +41,10 @@ export type JournalFactory<Spec extends JournalSpec = JournalSpec> = (spec: Spec
 
 /** One factory per kind of journal. */
 export const JOURNAL_FACTORIES: { [Kind in JournalSpec['kind']]: JournalFactory<Extract<JournalSpec, { kind: Kind }>> } = {
-  memory: (_spec, hooks) => new SqliteJournal(':memory:', hooks),
-  sqlite: (spec, hooks) => new SqliteJournal(journalFile(spec.dataDir), hooks),
+  // Opened at the first write when they hold nothing yet: a server that takes no call never starts the
+  // journal's worker (start-up CPU and memory); an existing file is opened at once, for its outbox.
+  memory: (_spec, hooks) => new SqliteJournal(':memory:', { ...hooks, openOnFirstUse: true }),
+  sqlite: (spec, hooks) => new SqliteJournal(journalFile(spec.dataDir), { ...hooks, openOnFirstUse: true }),
   postgres: (spec, hooks) =>
     new PostgresJournal({
       url: spec.url,

@@ -182,7 +182,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
 
   try {
-    await journal.opened(); // a bad --data path or a damaged file stops start-up here, in one line with the fix
+    // A bad --data path or a damaged file stops start-up here, in one line with the fix; a journal
+    // holding nothing yet opens at its first write (`readyToServe` checks its path can be written).
+    await (journal.readyToServe?.() ?? journal.opened());
   } catch (error) {
     await fetcher.close();
     await journal.close();

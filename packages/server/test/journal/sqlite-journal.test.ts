@@ -1,6 +1,6 @@
 import type { CallSnapshot } from '@callhook/core';
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,8 +8,8 @@ import { defaultDataDir, journalFile, SqliteJournal } from '../../src/index.js';
 import { pendingDelivery } from '../support/pending-delivery.js';
 import { contractCall as call, journalContract, type JournalKit } from './journal-contract.js';
 
-/** SQLite storage for the journal contract: a file in a fresh data directory. */
-const sqliteKit: JournalKit = {
+/** SQLite storage for the journal contract: a file in a fresh data directory (opened at once, or on first use). */
+const sqliteKit = (openOnFirstUse: boolean): JournalKit => ({
   async fresh() {
     const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
     const raw = <T>(use: (db: Database.Database) => T): T => {
@@ -21,17 +21,69 @@ const sqliteKit: JournalKit = {
       }
     };
     return {
-      open: (options) => new SqliteJournal(file, options),
+      open: (options) => new SqliteJournal(file, { ...options, openOnFirstUse }),
       committedOutboxIds: async () => raw((db) => db.prepare('SELECT id FROM outbox_entries ORDER BY position').pluck().all() as string[]),
       putRawEntry: async (id, delivery) => {
         raw((db) => db.prepare('INSERT INTO outbox_entries (id, origin, created_at, delivery) VALUES (?, ?, ?, ?)').run(id, 'http://x', 1, delivery));
       },
     };
   },
-};
+});
 
 describe('SqliteJournal: the journal contract', () => {
-  journalContract(sqliteKit);
+  journalContract(sqliteKit(false));
+});
+
+describe('SqliteJournal opened on first use: the journal contract', () => {
+  journalContract(sqliteKit(true));
+});
+
+describe('SqliteJournal with openOnFirstUse', () => {
+  it('starts no worker and makes no file until the first write; a file left with pending deliveries is opened at once and read back', async () => {
+    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
+    const first = new SqliteJournal(file, { openOnFirstUse: true });
+    await first.readyToServe();
+    // What start-up reads answers as an empty journal, without opening anything.
+    expect(await first.outboxAfter(0, 10)).toEqual({ entries: [], cursor: 0, done: true });
+    expect(await first.recentCalls(10)).toEqual([]);
+    expect(await first.recentDeliveries(10)).toEqual([]);
+    expect(await first.quarantinedEntries()).toEqual({ count: 0, entries: [] });
+    expect(await first.removeOlderThan(Date.now())).toEqual({ calls: 0, deliveries: 0 });
+    expect(first.started).toBe(false);
+    expect(existsSync(file)).toBe(false);
+    // The first write opens it, and the delivery is in the outbox before it may go.
+    const a = pendingDelivery('http://x/a');
+    first.enqueueDelivery(a);
+    expect(first.started).toBe(true);
+    await first.outboxDurable(a.id);
+    expect(existsSync(file)).toBe(true);
+    expect((await first.pendingDeliveries()).map((d) => d.id)).toEqual([a.id]);
+    await first.close();
+
+    const second = new SqliteJournal(file, { openOnFirstUse: true });
+    try {
+      expect(second.started).toBe(true);
+      await second.readyToServe();
+      expect((await second.pendingDeliveries()).map((d) => d.id)).toEqual([a.id]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('still stops start-up when the file could not be made, saying why', async () => {
+    const journal = new SqliteJournal('/nonexistent-dir/callhook.db', { openOnFirstUse: true });
+    await expect(journal.readyToServe()).rejects.toThrow(/journal \/nonexistent-dir\/callhook.db: .*directory does not exist/);
+    await journal.close();
+  });
+
+  it('closes without ever starting when nothing was written, and refuses reads afterwards', async () => {
+    const journal = new SqliteJournal(':memory:', { openOnFirstUse: true });
+    await journal.readyToServe();
+    expect(journal.started).toBe(false);
+    await journal.close();
+    expect(journal.started).toBe(false);
+    await expect(journal.recentCalls(1)).rejects.toThrow(/journal :memory: is closed/);
+  });
 });
 
 describe('SqliteJournal', () => {
