@@ -8,8 +8,11 @@ import { defaultInternationalPrefix, isDialPlanCountry } from '../dial/dial-plan
 export const LINE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 /** The id of the one line written with the `line` shorthand. */
 export const DEFAULT_LINE_ID = 'default';
-/** Lines one instance runs at most. */
-export const MAX_LINES = 32;
+/**
+ * Lines one instance runs at most: an office's desk phones watched by one `callhook serve` (the desk-phone
+ * bench drives 1,000 on one instance; their event URLs share one callback listener per address and port).
+ */
+export const MAX_LINES = 1_024;
 
 export const LineIdSchema = z
   .string({ error: 'a line id is a string such as "desk-12"' })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSettings, loadSettingsText, SettingsError, settingsJsonSchema } from '../../src/index.js';
+import { loadSettings, loadSettingsText, MAX_LINES, SettingsError, settingsJsonSchema } from '../../src/index.js';
 
 function issuesOf(input: unknown, limits?: { maxSlots: number }): { path: string; message: string }[] {
   try {
@@ -200,6 +200,12 @@ describe('lines', () => {
       ['desk-12', 'hold'],
       ['lab_2', 'none'],
     ]);
+  });
+
+  it('takes an office of 1,000 lines on one instance, and refuses more than MAX_LINES naming the limit', () => {
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `desk-${i}`, type: 'simulator' }));
+    expect(loadSettings({ lines: lines(1_000) }).settings.lines).toHaveLength(1_000);
+    expect(() => loadSettings({ lines: lines(MAX_LINES + 1) })).toThrow(new RegExp(`lines.*at most ${MAX_LINES} lines per instance`, 's'));
   });
 
   it('lets a slot name its lines and its sink, and refuses a line type the edition does not have', () => {
