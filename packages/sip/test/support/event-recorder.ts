@@ -49,8 +49,13 @@ export class EventRecorder {
     });
   }
 
+  /**
+   * The call-state events seen (of `lineCallId`, or all), in order. Live `quality` reports are left out:
+   * they come every RTCP interval while media flows (how many depends on how long the test ran) and
+   * change no call state; tests about them read `events`.
+   */
   types(lineCallId?: string): string[] {
-    return this.events.filter((event) => !lineCallId || ('lineCallId' in event && event.lineCallId === lineCallId)).map(summary);
+    return this.events.filter((event) => event.type !== 'quality' && (!lineCallId || ('lineCallId' in event && event.lineCallId === lineCallId))).map(summary);
   }
 
   clear(): void {
