@@ -58,9 +58,15 @@ function threadCpuMs(pid: number): Map<string, number> {
   return byThread;
 }
 
-/** User + system CPU ms of a process (all its threads) so far. */
+/** User + system CPU ms of a process (all its threads) so far; NaN once it has ended (its /proc entry is gone). */
 function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return NaN;
+  }
+  const fields = stat.split(') ')[1]!.split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
@@ -194,7 +200,9 @@ async function sippUas(rate: number, calls: number): Promise<Row> {
   const used = cpuMs(uas.pid!) - before;
   await stop(uas, 'SIGKILL');
   rmSync(dir, { recursive: true, force: true });
-  return row('sipp uas (signalling only)', rate, calls, sipp, used);
+  // An answerer that ended during the run (it once did) leaves its CPU unknown: say so in the row, don't crash the bench.
+  const note = Number.isNaN(used) ? `sipp uas ended during the run (exit ${uas.exitCode ?? uas.signalCode}); CPU unknown` : undefined;
+  return row('sipp uas (signalling only)', rate, calls, sipp, used, note);
 }
 
 function row(answerer: string, rate: number, calls: number, sipp: Awaited<ReturnType<typeof sippUac>>, used: number, note?: string): Row {
