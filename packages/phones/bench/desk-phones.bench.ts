@@ -14,17 +14,16 @@
  */
 import { Engine, loadSettings, SimulatedLine, standardSinks, type Line } from '@callhook/core';
 import { cryptoRandom, headlessBrowser, systemClock, UndiciFetcher } from '@callhook/server';
-import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Session } from 'node:inspector/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
-import type { AddressInfo } from 'node:net';
 import { createDriver, DeskPhoneLine, DeskPhoneLineSchema, EventListeners, setupEntries, type DeskPhoneSettings } from '../src/index.js';
 import { freePort } from '../test/support/free-port.js';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { CALLS, drive, now, RATE, sleep } from './drive.js';
+import { ask, match, percentile, receiver, round } from './shared.js';
 
 const PHONES = (process.env.BENCH_PHONES ?? '1,100,1000').split(',').map(Number);
 /** Also measure the largest count idle (no calls) for this long, ms: the per-line cost of health probes and timers. */
@@ -34,32 +33,6 @@ const PROFILE_DIR = process.env.BENCH_PROFILE;
 const DEADLINE_MS = 60_000;
 
 const SLOT_OF: Record<string, string> = { incoming: 'inbound', connected: 'connected', disconnected: 'disconnected' };
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-/** A loopback receiver noting when each Action URL arrived, by `<slot>:<number>`. */
-async function receiver() {
-  const arrivals = new Map<string, number>();
-  const server = createServer((req, res) => {
-    const at = now();
-    const match = /^\/(\w+)\?n=([^&]+)/.exec(req.url ?? '');
-    if (match) arrivals.set(`${match[1]}:${decodeURIComponent(match[2]!)}`, at);
-    req.resume();
-    res.end('ok');
-  });
-  server.keepAliveTimeout = 30_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    arrivals,
-    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
-}
 
 function engineFor(lines: { id: string; line: Line }[], url: string, fetcher: UndiciFetcher): Engine {
   const settings = loadSettings({
@@ -128,13 +101,7 @@ async function collect(name: string, sentAt: Map<string, number>, arrivals: Map<
   const until = performance.now() + DEADLINE_MS;
   while (arrivals.size < sentAt.size && performance.now() < until) await sleep(20);
   const cpu = process.cpuUsage(cpuBefore);
-  const latencies: number[] = [];
-  let lost = 0;
-  for (const [key, at] of sentAt) {
-    const arrived = arrivals.get(key);
-    if (arrived === undefined) lost++;
-    else latencies.push(arrived - at);
-  }
+  const { latencies, lost } = match(sentAt, arrivals);
   return {
     name,
     events: sentAt.size,
@@ -182,22 +149,6 @@ async function simulated(): Promise<Result> {
   await fetcher.close();
   await sink.close();
   return result;
-}
-
-/** Sends `message` to the phone process and waits for its answer of type `answer`. */
-function ask<T>(child: ChildProcess, message: unknown, answer: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (reply: { type: string }) => {
-      if (reply.type !== answer) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(reply as T);
-    };
-    const onExit = (code: number | null) => reject(new Error(`the phone process exited (${code}) before "${answer}"`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-    child.send(message as object);
-  });
 }
 
 async function deskPhones(count: number): Promise<Result> {

@@ -8,14 +8,14 @@ export const now = (): number => performance.timeOrigin + performance.now();
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Drives CALLS calls at RATE per second: `begin(i)` rings call i, then `answer(i)` and `end(i)` 20 ms apart; resolves after the last `end`. */
-export async function drive(begin: (i: number) => void, answer: (i: number) => void, end: (i: number) => void): Promise<void> {
+/** Drives `calls` (default CALLS) calls at RATE per second: `begin(i)` rings call i, then `answer(i)` and `end(i)` 20 ms apart; resolves after the last `end`. */
+export async function drive(begin: (i: number) => void, answer: (i: number) => void, end: (i: number) => void, calls = CALLS): Promise<void> {
   const gap = 1_000 / RATE;
   const started = performance.now();
   let ended = 0;
   let allEnded: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (allEnded = resolve));
-  for (let i = 0; i < CALLS; i++) {
+  for (let i = 0; i < calls; i++) {
     const wait = started + i * gap - performance.now();
     if (wait > 1) await sleep(wait);
     begin(i);
@@ -23,7 +23,7 @@ export async function drive(begin: (i: number) => void, answer: (i: number) => v
       answer(i);
       setTimeout(() => {
         end(i);
-        if (++ended === CALLS) allEnded();
+        if (++ended === calls) allEnded();
       }, 20);
     }, 20);
   }
