@@ -10,10 +10,12 @@
  * on `performance.timeOrigin + performance.now()`), lost events, and serve's CPU per event from
  * /proc/<pid>/stat (user + system of all its threads: main, the journal worker, GC, libuv). Also the
  * requests serve made to the phones in that window (health probes, every 30 s ±20 % per line), the
- * start-up (spawn → every line ready: time and serve's CPU) and serve's RSS.
+ * start-up (spawn → every line ready: time and serve's CPU) and serve's RSS; after the largest count's
+ * drive, serve idle for BENCH_IDLE_MS (default 40 s, 0 to skip): CPU per line per second and per probe.
  *
- * Run: `BENCH_SERVE=1 pnpm --filter @callhook/phones bench` (or `pnpm bench:serve`); BENCH_PHONES,
- * BENCH_CALLS, BENCH_RATE, BENCH_WARMUP (calls, default 50) change the load. Build apps/cli first.
+ * Run: `pnpm --filter @callhook/phones bench` (after the in-process bench; BENCH_VARIANT=serve for this
+ * one alone); BENCH_PHONES, BENCH_CALLS, BENCH_RATE, BENCH_WARMUP (calls, default 50) change the load.
+ * Build apps/cli first.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +29,8 @@ import { ask, match, percentile, receiver, round } from './shared.js';
 
 const PHONES = (process.env.BENCH_PHONES ?? '1,100,1000').split(',').map(Number);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
+/** Also watch the largest count idle (no calls) for this long after its drive, ms: the per-line cost of health probes and timers. */
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 40_000);
 /** Deadlines (a hang, not a speed target): every Action URL in, every line ready. */
 const DEADLINE_MS = 60_000;
 const READY_MS = 180_000;
@@ -60,6 +64,8 @@ interface Row {
   rssMb: number;
   phonesCpuUsPerEvent?: number;
   errors?: number;
+  /** Idle (no calls) after the drive: serve's CPU per line per second (µs), the requests to the phones and CPU per request (µs). */
+  idle?: { seconds: number; cpuUsPerLinePerS: number; requests: number; cpuUsPerRequest: number };
 }
 
 /** Runs `body` against a fresh `callhook serve` with `lines` and Action URLs to `receiverUrl`; serve is stopped and its files removed however it ends. */
@@ -203,13 +209,27 @@ async function deskPhones(count: number): Promise<Row> {
       const { sentAt, cpuUs } = await driven(undefined, 100_000);
       const used = cpuMs(pid) - cpuBefore;
       const after = await ask<{ count: number }>(child, { type: 'requests' }, 'requested');
-      return {
+      const result: Row = {
         ...row(`${count} desk phone${count === 1 ? '' : 's'} (fake Yealinks)`, sentAt, sink.arrivals, used),
         probes: after.count - before.count,
         ...start,
         rssMb: rssMb(pid),
         phonesCpuUsPerEvent: round(cpuUs / sentAt.size, 0),
       };
+      if (count === Math.max(...PHONES) && IDLE_MS > 0) {
+        // Every line probes its phone every 30 s (±20 %): the window should cover more than one round.
+        const idleCpu = cpuMs(pid);
+        await sleep(IDLE_MS);
+        const usedUs = (cpuMs(pid) - idleCpu) * 1000;
+        const requests = (await ask<{ count: number }>(child, { type: 'requests' }, 'requested')).count - after.count;
+        result.idle = {
+          seconds: IDLE_MS / 1000,
+          cpuUsPerLinePerS: round(usedUs / count / (IDLE_MS / 1000), 1),
+          requests,
+          cpuUsPerRequest: requests > 0 ? round(usedUs / requests, 0) : NaN,
+        };
+      }
+      return result;
     });
   } finally {
     await closeChild(child);
@@ -240,6 +260,10 @@ async function main(): Promise<void> {
       phonesProcCpuUsPerEvent: r.phonesCpuUsPerEvent ?? '',
     })),
   );
+  for (const r of rows.filter((each) => each.idle))
+    console.log(
+      `idle ${r.idle!.seconds} s after the drive, ${r.name}: ${r.idle!.cpuUsPerLinePerS} µs serve CPU per line per s; ${r.idle!.requests} requests to the phones (health probes), ${r.idle!.cpuUsPerRequest} µs CPU each`,
+    );
   if (baseline.errors) console.log(`simulator requests that failed: ${baseline.errors}`);
   console.log(
     `load average at the end: ${loadavg()

@@ -10,7 +10,8 @@
  * listener and the loopback receiver (which the baseline has too). Send and arrival times are read on
  * a clock both processes share (`performance.timeOrigin + performance.now()`).
  *
- * Run: `pnpm --filter @callhook/phones bench` (env BENCH_CALLS, BENCH_RATE to change the load).
+ * Run: `pnpm --filter @callhook/phones bench` (then the serve variant, `desk-phones-serve.bench.ts`;
+ * BENCH_VARIANT=engine for this one alone; env BENCH_CALLS, BENCH_RATE to change the load).
  */
 import { Engine, loadSettings, SimulatedLine, standardSinks, type Line } from '@callhook/core';
 import { cryptoRandom, headlessBrowser, systemClock, UndiciFetcher } from '@callhook/server';
