@@ -3,8 +3,7 @@
  * UACs that call the line, ACK, and send a 1 kHz tone every 20 ms from their own RTP sockets, as PCMU
  * or (`codec: 'G722'`) G.722 (payload type 9, 160 octets per 20 ms, RFC 3551 §4.5.2); with `srtp`, they
  * offer RTP/SAVP with an SDES key and send SRTP (AES_CM_128_HMAC_SHA1_80, RFC 4568). The target is
- * the line or a baresip (media-load's comparison); each call has its own From user (baresip's sndfile
- * names its per-call files after it), and `stats` answers how many RTP packets of the call's payload
+ * the line or a baresip (media-load's comparison); `stats` answers how many RTP packets of the call's payload
  * type each far end has received, so a bench can check media flows both ways before it measures.
  */
 import { createSocket, type Socket } from 'node:dgram';
@@ -54,8 +53,6 @@ function sendAll(): void {
   }
 }
 
-let nextCaller = 1;
-
 async function call(port: number, srtp: boolean, codec: 'PCMU' | 'G722'): Promise<void> {
   const rtp = createSocket('udp4');
   await new Promise<void>((resolve) => rtp.bind(0, '127.0.0.1', () => resolve()));
@@ -72,14 +69,13 @@ async function call(port: number, srtp: boolean, codec: 'PCMU' | 'G722'): Promis
     ...(codec === 'G722' ? ['a=rtpmap:9 G722/8000'] : []),
     ...(srtp ? [`a=${formatCryptoAttribute(key)}`] : []),
   ]);
-  const caller = nextCaller++;
-  const callId = uac.invite(srtp ? sdp.replace('RTP/AVP', 'RTP/SAVP') : sdp, undefined, { from: `<sip:raw${caller}@127.0.0.1>;tag=raw1` });
+  const callId = uac.invite(srtp ? sdp.replace('RTP/AVP', 'RTP/SAVP') : sdp);
   const final = await uac.waitFinal(callId, 30_000);
   if (final.status !== 200) throw new Error(`call refused: ${final.status}`);
   uac.ack(callId);
   const answered = /^a=(crypto:.*?)\r?$/m.exec(final.text)?.[1];
   if (srtp && !answered) throw new Error('the SRTP call was answered without a key');
-  const peer: Peer = {
+  peers.push({
     uac,
     callId,
     rtp,
@@ -90,8 +86,7 @@ async function call(port: number, srtp: boolean, codec: 'PCMU' | 'G722'): Promis
     payloadType,
     frames: codec === 'G722' ? g722Frames : [payload],
     counter,
-  };
-  peers.push(peer);
+  });
 }
 
 type Message = { type: 'start'; port: number; calls: number; srtp?: boolean; codec?: 'PCMU' | 'G722' } | { type: 'stats' } | { type: 'hangup' };

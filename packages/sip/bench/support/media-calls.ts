@@ -59,7 +59,10 @@ function farEnds(): ChildProcess {
  * decoded and encoded audio to WAV — baresip's nearest equivalent of the line's recording. Before
  * `measure` runs, every call is established (ctrl_tcp CALL_ESTABLISHED events), and before and after
  * it every far end's count of baresip's RTP packets grows over 0.5 s. `measure` gets baresip's pid; the sndfile
- * files, counted and sized after hang-up, come back with the result. Everything is stopped also on failure.
+ * files, counted and sized after hang-up, come back with the result. baresip 1.0's sndfile names a
+ * file by the second its call's audio started, so calls set up in the same second share a name: each
+ * call still writes every frame through its own handle (the cost is per call), but the files are not
+ * usable recordings. Everything is stopped also on failure.
  */
 export async function withBaresipCalls<T>(
   options: { calls: number; record: boolean },
