@@ -134,7 +134,11 @@ export async function startBaresip(account: string, media: BaresipMedia = {}): P
     socket?.destroy();
     if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.race([exited, sleep(3_000)]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    // With calls up, baresip's SIGTERM sends BYEs and waits for answers: killed, it is gone when stop() returns.
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await Promise.race([exited, sleep(3_000)]);
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   if (!socket) {

@@ -12,15 +12,30 @@ interface Answer {
   received?: number[];
 }
 
-function ask(child: ChildProcess, message: object, reply: string): Promise<Answer> {
+/** Sends `message` to the far ends and waits for `reply`: bounded in time, and failing when the child ends first. */
+function ask(child: ChildProcess, message: object, reply: string, timeoutMs = 120_000): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const onMessage = (answer: Answer) => {
-      if (answer.type === 'error') reject(new Error(answer.message));
-      else if (answer.type === reply) resolve(answer);
-      else return;
+    const done = () => {
+      clearTimeout(timer);
       child.off('message', onMessage);
+      child.off('exit', onExit);
     };
+    const onMessage = (answer: Answer) => {
+      if (answer.type !== 'error' && answer.type !== reply) return;
+      done();
+      if (answer.type === 'error') reject(new Error(answer.message));
+      else resolve(answer);
+    };
+    const onExit = (code: number | null) => {
+      done();
+      reject(new Error(`the far ends ended (exit ${code}) before '${reply}'`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no '${reply}' from the far ends within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
     child.on('message', onMessage);
+    child.once('exit', onExit);
     child.send(message);
   });
 }
