@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { countingReceiver } from './support/counting-receiver.js';
 import { COUNTED_ACTIONS, startServe, writeSipServeConfig } from './support/serve.js';
 import { sippUacLoad } from './support/sipp-uac.js';
+import { baresipConfig, processCpuMs as cpuMs, writeToneWav } from '@callhook/test-support';
 import { freeSipPort, sippBinary } from '../test/support/sipp.js';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -56,18 +57,6 @@ function threadCpuMs(pid: number): Map<string, number> {
     }
   }
   return byThread;
-}
-
-/** User + system CPU ms of a process (all its threads) so far; NaN once it has ended (its /proc entry is gone). */
-function cpuMs(pid: number): number {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return NaN;
-  }
-  const fields = stat.split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 /** sipp's uac: `calls` calls to user 303 at `rate`/s held HOLD_MS, bounded in time. */
@@ -122,29 +111,9 @@ async function callhook(rate: number, calls: number, main = MAIN, label = 'callh
   return row(label, rate, calls, sipp, used, `${received}/${calls * ACTIONS.length} Action URLs; ms/call by thread: ${threads}`);
 }
 
-/** One second of a 400 Hz tone, mono 16-bit 8 kHz: baresip's microphone. */
-function toneWav(path: string): void {
-  const samples = 8_000;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0);
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8);
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(8_000, 24);
-  wav.writeUInt32LE(16_000, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36);
-  wav.writeUInt32LE(samples * 2, 40);
-  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(8_000 * Math.sin((2 * Math.PI * 400 * i) / 8_000)), 44 + i * 2);
-  writeFileSync(path, wav);
-}
-
 async function baresip(rate: number, calls: number): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-baresip-'));
-  toneWav(join(dir, 'tone.wav'));
+  writeToneWav(join(dir, 'tone.wav'));
   for (let attempt = 0; ; attempt++) {
     const sipPort = await freeSipPort();
     const row = await baresipOn(dir, sipPort, rate, calls);
@@ -158,25 +127,9 @@ async function baresip(rate: number, calls: number): Promise<Row> {
 
 /** One baresip on `sipPort`; undefined when it did not stay up (it also binds SIP over TLS on sipPort + 1). */
 async function baresipOn(dir: string, sipPort: number, rate: number, calls: number): Promise<Row | undefined> {
-  // No audio_player: there is no sound card, and the aufile module only plays a source. Without a
-  // player baresip still answers, and sends the WAV as RTP.
-  writeFileSync(
-    join(dir, 'config'),
-    [
-      'poll_method epoll',
-      `sip_listen 127.0.0.1:${sipPort}`,
-      'net_interface 127.0.0.1',
-      `audio_source aufile,${join(dir, 'tone.wav')}`,
-      'audio_player none,none',
-      'audio_alert none,none',
-      'call_max_calls 4096',
-      'module_path /usr/lib/baresip/modules',
-      'module g711.so',
-      'module aufile.so',
-      'module_app account.so',
-      '',
-    ].join('\n'),
-  );
+  // No sound device: the aufile module only plays a source, and without a player baresip still
+  // answers and sends the WAV as RTP.
+  writeFileSync(join(dir, 'config'), baresipConfig({ sipPort, sourceWav: join(dir, 'tone.wav'), noSoundDevice: true, maxCalls: 4096 }));
   writeFileSync(join(dir, 'accounts'), `<sip:303@127.0.0.1>;regint=0;answermode=auto;audio_codecs=pcmu\n`);
   const child = spawn('baresip', ['-f', dir], { cwd: dir, stdio: ['ignore', 'ignore', 'ignore'] });
   await sleep(1_000);

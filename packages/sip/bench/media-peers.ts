@@ -2,7 +2,9 @@
  * The far ends of the media benchmarks, in a child process so their CPU is not counted: N raw SIP
  * UACs that call the line, ACK, and send a 1 kHz tone every 20 ms from their own RTP sockets, as PCMU
  * or (`codec: 'G722'`) G.722 (payload type 9, 160 octets per 20 ms, RFC 3551 §4.5.2); with `srtp`, they
- * offer RTP/SAVP with an SDES key and send SRTP (AES_CM_128_HMAC_SHA1_80, RFC 4568).
+ * offer RTP/SAVP with an SDES key and send SRTP (AES_CM_128_HMAC_SHA1_80, RFC 4568). The target is
+ * the line or a baresip (media-load's comparison); `stats` answers how many RTP packets of the call's payload
+ * type each far end has received, so a bench can check media flows both ways before it measures.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { cryptoRandom } from '@callhook/node';
@@ -22,6 +24,8 @@ interface Peer {
   /** RTP payload type and the frames it cycles through. */
   payloadType: number;
   frames: Buffer[];
+  /** RTP packets received with `payloadType`. */
+  counter: { received: number };
 }
 
 const peers: Peer[] = [];
@@ -52,7 +56,12 @@ function sendAll(): void {
 async function call(port: number, srtp: boolean, codec: 'PCMU' | 'G722'): Promise<void> {
   const rtp = createSocket('udp4');
   await new Promise<void>((resolve) => rtp.bind(0, '127.0.0.1', () => resolve()));
-  rtp.on('message', () => undefined);
+  const payloadType = codec === 'G722' ? 9 : 0;
+  const counter = { received: 0 };
+  // SRTP leaves the RTP header in clear, so the payload type is readable either way.
+  rtp.on('message', (packet: Buffer) => {
+    if (packet.length >= 12 && (packet[1]! & 0x7f) === payloadType) counter.received++;
+  });
   const uac = await RawUac.open(port);
   uac.answerRequests();
   const key = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
@@ -74,18 +83,23 @@ async function call(port: number, srtp: boolean, codec: 'PCMU' | 'G722'): Promis
     sequence: 1,
     timestamp: 0,
     srtp: srtp ? new SrtpTransform(key, parseCryptoAttribute(answered!)) : undefined,
-    payloadType: codec === 'G722' ? 9 : 0,
+    payloadType,
     frames: codec === 'G722' ? g722Frames : [payload],
+    counter,
   });
 }
 
-process.on('message', (message: { type: 'start'; port: number; calls: number; srtp?: boolean; codec?: 'PCMU' | 'G722' } | { type: 'hangup' }) => {
+type Message = { type: 'start'; port: number; calls: number; srtp?: boolean; codec?: 'PCMU' | 'G722' } | { type: 'stats' } | { type: 'hangup' };
+
+process.on('message', (message: Message) => {
   void (async () => {
     if (message.type === 'start') {
       for (let i = 0; i < message.calls; i += 10)
         await Promise.all(Array.from({ length: Math.min(10, message.calls - i) }, () => call(message.port, message.srtp ?? false, message.codec ?? 'PCMU')));
       timer ??= setInterval(sendAll, 20);
       process.send!({ type: 'ready' });
+    } else if (message.type === 'stats') {
+      process.send!({ type: 'stats', received: peers.map((peer) => peer.counter.received) });
     } else {
       for (const peer of peers.splice(0)) {
         peer.uac.bye(peer.callId);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ export interface BaresipEvent {
 
 export interface Baresip {
   sipPort: number;
+  /** The baresip process's id (its CPU: `processCpuMs(pid)`). */
+  pid: number;
   events: BaresipEvent[];
   command(command: string, params?: string): Promise<{ ok: boolean; data: string }>;
   waitEvent(type: string, timeoutMs?: number): Promise<BaresipEvent>;
@@ -33,11 +35,77 @@ export interface BaresipMedia {
   dumpDir?: string;
   /** Codec modules to load besides g711 (e.g. `opus`, `g722`). */
   codecModules?: string[];
+  /**
+   * No sound device at all (no alsa module, player and alert `none`): baresip still answers and sends
+   * `sourceWav`. `alsa,null` spins device threads per call, so a CPU measurement would measure the device.
+   */
+  noSoundDevice?: boolean;
+  /** `call_max_calls` (baresip's default is 4). */
+  maxCalls?: number;
+}
+
+/**
+ * A baresip config file's text: loopback SIP on `sipPort`, G.711 (and `media.codecModules`), with
+ * `ctrlPort` the menu and ctrl_tcp modules. Used by startBaresip and by benches that run baresip themselves.
+ */
+export function baresipConfig(options: { sipPort: number; ctrlPort?: number } & BaresipMedia): string {
+  const device = options.noSoundDevice ? 'none,none' : 'alsa,null';
+  return [
+    'poll_method epoll',
+    `sip_listen 127.0.0.1:${options.sipPort}`,
+    'net_interface 127.0.0.1',
+    `audio_player ${device}`,
+    options.sourceWav ? `audio_source aufile,${options.sourceWav}` : `audio_source ${device}`,
+    `audio_alert ${device}`,
+    ...(options.maxCalls ? [`call_max_calls ${options.maxCalls}`] : []),
+    'module_path /usr/lib/baresip/modules',
+    'module g711.so',
+    ...(options.codecModules ?? []).map((name) => `module ${name}.so`),
+    ...(options.noSoundDevice ? [] : ['module alsa.so']),
+    ...(options.sourceWav ? ['module aufile.so'] : []),
+    ...(options.dumpDir ? ['module sndfile.so', `snd_path ${options.dumpDir}`] : []),
+    'module_app account.so',
+    ...(options.ctrlPort ? ['module_app menu.so', 'module_app ctrl_tcp.so', `ctrl_tcp_listen 127.0.0.1:${options.ctrlPort}`] : []),
+    '',
+  ].join('\n');
+}
+
+/** `seconds` of a `hz` tone, mono 16-bit 8 kHz WAV (amplitude 8000, about −12 dBFS): a baresip microphone for aufile. */
+export function writeToneWav(path: string, hz = 400, seconds = 1): void {
+  const samples = 8_000 * seconds;
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0);
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8);
+  wav.writeUInt32LE(16, 16);
+  wav.writeUInt16LE(1, 20);
+  wav.writeUInt16LE(1, 22);
+  wav.writeUInt32LE(8_000, 24);
+  wav.writeUInt32LE(16_000, 28);
+  wav.writeUInt16LE(2, 32);
+  wav.writeUInt16LE(16, 34);
+  wav.write('data', 36);
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) wav.writeInt16LE(Math.round(8_000 * Math.sin((2 * Math.PI * hz * i) / 8_000)), 44 + i * 2);
+  writeFileSync(path, wav);
+}
+
+/** User + system CPU ms of a process (all its threads) so far, from /proc/<pid>/stat; NaN once it has ended. */
+export function processCpuMs(pid: number): number {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return NaN;
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 /**
  * Runs baresip headless with ctrl_tcp, for one account line: ALSA null devices and G.711 by default;
- * with `media`, its microphone is a WAV file (aufile) and what it hears is dumped to WAV (sndfile).
+ * with `media`, its microphone is a WAV file (aufile), what it hears is dumped to WAV (sndfile), and
+ * `noSoundDevice` drops the ALSA devices.
  */
 export async function startBaresip(account: string, media: BaresipMedia = {}): Promise<Baresip> {
   const binary = requirePeer('baresip');
@@ -46,28 +114,7 @@ export async function startBaresip(account: string, media: BaresipMedia = {}): P
   let sipPort = await freePort();
   for (let attempt = 0; attempt < 20 && !(await isFree(sipPort + 1)); attempt++) sipPort = await freePort();
   const ctrlPort = await freePort();
-  writeFileSync(
-    join(dir, 'config'),
-    [
-      'poll_method epoll',
-      `sip_listen 127.0.0.1:${sipPort}`,
-      'net_interface 127.0.0.1',
-      'audio_player alsa,null',
-      media.sourceWav ? `audio_source aufile,${media.sourceWav}` : 'audio_source alsa,null',
-      'audio_alert alsa,null',
-      'module_path /usr/lib/baresip/modules',
-      'module g711.so',
-      ...(media.codecModules ?? []).map((name) => `module ${name}.so`),
-      'module alsa.so',
-      ...(media.sourceWav ? ['module aufile.so'] : []),
-      ...(media.dumpDir ? ['module sndfile.so', `snd_path ${media.dumpDir}`] : []),
-      'module_app account.so',
-      'module_app menu.so',
-      'module_app ctrl_tcp.so',
-      `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`,
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(dir, 'config'), baresipConfig({ sipPort, ctrlPort, ...media }));
   writeFileSync(join(dir, 'accounts'), account + '\n');
   const child = spawn(binary, ['-f', dir], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -87,17 +134,21 @@ export async function startBaresip(account: string, media: BaresipMedia = {}): P
     socket?.destroy();
     if (child.exitCode === null) child.kill('SIGTERM');
     await Promise.race([exited, sleep(3_000)]);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    // With calls up, baresip's SIGTERM sends BYEs and waits for answers: killed, it is gone when stop() returns.
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      await Promise.race([exited, sleep(3_000)]);
+    }
     rmSync(dir, { recursive: true, force: true });
   };
   if (!socket) {
     await stop();
     throw new Error(`baresip ctrl_tcp did not come up on ${ctrlPort} (exit code ${child.exitCode}):\n${log.slice(-3000)}`);
   }
-  return controller(socket, sipPort, () => log, stop);
+  return controller(socket, sipPort, child.pid!, () => log, stop);
 }
 
-function controller(socket: Socket, sipPort: number, log: () => string, stop: () => Promise<void>): Baresip {
+function controller(socket: Socket, sipPort: number, pid: number, log: () => string, stop: () => Promise<void>): Baresip {
   const events: BaresipEvent[] = [];
   const pending = new Map<string, (response: { ok: boolean; data: string }) => void>();
   const eventWaiters: { type: string; resolve: (event: BaresipEvent) => void }[] = [];
@@ -127,6 +178,7 @@ function controller(socket: Socket, sipPort: number, log: () => string, stop: ()
   });
   return {
     sipPort,
+    pid,
     events,
     log,
     stop,
