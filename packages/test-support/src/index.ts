@@ -9,4 +9,4 @@ export { DEFAULT_PROPERTY_SEED, propertySeed } from './property-seed.js';
 export { requirePeer } from './peers.js';
 export { freeSipPort, isSipPortFree } from './sip-port.js';
 export { baresipConfig, processCpuMs, startBaresip, writeToneWav, type Baresip, type BaresipEvent, type BaresipMedia } from './baresip.js';
-export { startKamailio, KAMAILIO_CFG, type Kamailio, type KamailioOptions } from './kamailio.js';
+export { startKamailio, kamailioCfg, type Kamailio, type KamailioOptions } from './kamailio.js';

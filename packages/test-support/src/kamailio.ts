@@ -7,8 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { requirePeer } from './peers.js';
 import { freeSipPort as freePort } from './sip-port.js';
 
-/** The lab configuration (`fixtures/kamailio.cfg` of this package), from `src` and `dist` alike. */
-export const KAMAILIO_CFG = fileURLToPath(new URL('../fixtures/kamailio.cfg', import.meta.url));
+/**
+ * The path of the lab configuration (`fixtures/kamailio.cfg` of this package), from `src` and `dist` alike.
+ * A function, not a constant: importing this package must do nothing (the console's jsdom tests import it
+ * for the spectrum helpers, and there `import.meta.url` is not a file URL).
+ */
+export function kamailioCfg(): string {
+  return fileURLToPath(new URL('../fixtures/kamailio.cfg', import.meta.url));
+}
 
 export interface Kamailio {
   port: number;
@@ -41,7 +47,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   const dir = mkdtempSync(join(tmpdir(), 'callhook-kamailio-'));
   // Off 5060, a port-less From (sip:303@127.0.0.1) is no longer "myself" to kamailio, and INVITEs from
   // local users would slip through unchallenged: test the From domain instead, as the lab intends.
-  let config = readFileSync(KAMAILIO_CFG, 'utf8').replaceAll('127.0.0.1:5060', `${host}:${port}`).replace('from_uri == myself', `$fd == "${host}"`);
+  let config = readFileSync(kamailioCfg(), 'utf8').replaceAll('127.0.0.1:5060', `${host}:${port}`).replace('from_uri == myself', `$fd == "${host}"`);
   if (!config.includes(`$fd == "${host}"`)) throw new Error('kamailio.cfg changed: the INVITE challenge condition was not found');
   const tlsPort = options.tls ? (options.tls.port ?? (await freePort(host))) : 0;
   if (options.tls) {
