@@ -404,9 +404,13 @@ export class RtpStream {
     const behind = this.clock.now() - (this.startedAt + this.frames * FRAME_MS);
     if (behind > LATE_TICK_MS) this.lateTicks++;
     if (behind > MAX_BURST_FRAMES * FRAME_MS) {
-      const missed = Math.min(MAX_CATCH_UP_FRAMES, Math.floor(behind / FRAME_MS));
+      const owed = Math.floor(behind / FRAME_MS);
+      const missed = Math.min(MAX_CATCH_UP_FRAMES, owed);
       for (let i = 0; i < missed; i++) this.safely('call audio failed', () => this.audio.tick());
-      this.startedAt = this.clock.now();
+      // The schedule restarts on the frame grid, not at `now`: restarting at `now` dropped the part of a
+      // frame the stall ended in (up to 20 ms per stall), and a starved process's recording came out
+      // 110 ms shorter than its call. Past the replay cap it restarts at `now` (the rest is not replayed).
+      this.startedAt = owed > missed ? this.clock.now() : this.startedAt + (this.frames + missed) * FRAME_MS;
       this.frames = 0;
     }
     const frame = this.safely('call audio failed', () => this.audio.tick());
