@@ -41,7 +41,9 @@ describe('receive path under 5 % loss and ±40 ms jitter', () => {
     const right = wav.channels[1]!;
     const heard = soundSpan(right);
     expect(heard).toBeDefined();
-    expect(longestGap(right.subarray(heard!.first, heard!.last))).toBeLessThanOrEqual(160);
+    // One packet is 160 samples; the 800 Hz tone itself has an exact zero every 5th sample (8 kHz), and one
+    // can border a silent stretch on either side, so a one-packet gap may read as up to 162.
+    expect(longestGap(right.subarray(heard!.first, heard!.last))).toBeLessThanOrEqual(160 + 2);
     expect(Math.abs(dominantFrequency(right, 8000, heard!.first + 1600) - 800)).toBeLessThan(5);
   });
 });
