@@ -79,12 +79,6 @@ const OPS_PER_BATCH = 256;
 const BATCHES_IN_FLIGHT = 2;
 /** How long a write nothing waits for (history, log, completion) may stay on the main thread before it is posted. */
 const LAZY_POST_MS = 100;
-/**
- * The least time between two posted batches while outbox entries keep coming (group commit): each
- * batch is a message to the worker, a transaction and an answer, and those wake-ups, not SQLite, were
- * most of the journal's CPU at 100 calls/s. An entry waits at most this long for its batch to leave.
- */
-const GROUP_COMMIT_MS = 5;
 
 /** Failed write batches remembered, so a delivery whose entry was lost is told so; merged when adjacent. */
 const FAILED_RANGES_KEPT = 64;
@@ -129,13 +123,7 @@ export class SqliteJournal implements Journal, History {
   private readonly onBadEntry: NonNullable<SqliteJournalOptions['onBadEntry']>;
   private ops: JournalOp[] = [];
   private postScheduled: NodeJS.Immediate | null = null;
-  /** A post deferred by group commit or for lazy ops, and when it is due (clock ms). */
-  private delayedPost: TimerHandle | null = null;
-  private delayedPostDue = 0;
-  /** When the last batch was posted (clock ms). */
-  private lastPostAt = -Infinity;
-  /** Whether an op waiting in `ops` is one a delivery waits for. */
-  private urgentPending = false;
+  private lazyPost: TimerHandle | null = null;
   // Ops are counted from the first write: how many were written, posted and committed.
   private writtenOps = 0;
   private postedOps = 0;
@@ -351,52 +339,24 @@ export class SqliteJournal implements Journal, History {
     void this.start();
     this.ops.push(op);
     this.writtenOps++;
-    if (urgent) {
-      this.urgentPending = true;
-      this.postSoon();
-    } else if (this.postScheduled === null && this.delayedPost === null) this.postAfter(LAZY_POST_MS);
+    if (urgent) this.postScheduled ??= setImmediate(() => this.post());
+    else if (this.postScheduled === null) this.lazyPost ??= this.clock.setTimeout(() => this.post(), LAZY_POST_MS);
     return true;
-  }
-
-  /**
-   * Schedules the post of an urgent op: at the end of this turn, or, when the last batch left less
-   * than `GROUP_COMMIT_MS` ago, when that much has passed (group commit). Under load the ops of
-   * several turns then share one message, transaction and answer; an idle journal adds no wait.
-   */
-  private postSoon(): void {
-    if (this.postScheduled !== null) return;
-    const wait = this.lastPostAt + GROUP_COMMIT_MS - systemClock.now();
-    if (wait <= 0) {
-      this.postScheduled = setImmediate(() => this.post());
-      return;
-    }
-    const due = systemClock.now() + wait;
-    if (this.delayedPost !== null && this.delayedPostDue <= due) return;
-    this.postAfter(wait);
-  }
-
-  /** Posts after `ms` (system time: the `clock` option times reply deadlines, and a simulated one would hold writes back). */
-  private postAfter(ms: number): void {
-    if (this.delayedPost !== null) systemClock.clearTimeout(this.delayedPost);
-    this.delayedPostDue = systemClock.now() + ms;
-    this.delayedPost = systemClock.setTimeout(() => this.post(), ms);
   }
 
   /** Posts waiting ops in batches, as many as may be in flight; the rest follow as the worker answers. */
   private post(limit = BATCHES_IN_FLIGHT): void {
     if (this.postScheduled) clearImmediate(this.postScheduled);
     this.postScheduled = null;
-    if (this.delayedPost) systemClock.clearTimeout(this.delayedPost);
-    this.delayedPost = null;
+    if (this.lazyPost) this.clock.clearTimeout(this.lazyPost);
+    this.lazyPost = null;
     while (this.ops.length > 0 && this.batchesInFlight < limit && !this.closed) {
       const ops = this.ops.length <= OPS_PER_BATCH ? this.ops : this.ops.slice(0, OPS_PER_BATCH);
       this.ops = ops === this.ops ? [] : this.ops.slice(OPS_PER_BATCH);
       this.postedOps += ops.length;
       this.batchesInFlight++;
-      this.lastPostAt = systemClock.now();
       this.send({ type: 'writes', upTo: this.postedOps, ops });
     }
-    if (this.ops.length === 0) this.urgentPending = false;
   }
 
   private async query(query: JournalQuery): Promise<unknown> {
@@ -462,11 +422,7 @@ export class SqliteJournal implements Journal, History {
     this.waiters = waiting;
     if (waiting.length === 0) this.worker?.unref();
     // What waited for room goes now; what this turn wrote goes at its end, in one message with the rest.
-    // Ops left for want of room: urgent ones go as group commit allows, the rest as they would have.
-    if (this.ops.length > 0 && this.postScheduled === null) {
-      if (this.urgentPending) this.postSoon();
-      else if (this.delayedPost === null) this.postAfter(LAZY_POST_MS);
-    }
+    if (this.postScheduled === null) this.post();
   }
 
   private rememberFailure(from: number, to: number, error: Error): void {
