@@ -37,7 +37,7 @@ export interface DispatcherOptions {
   resumePageSize?: number;
 }
 
-/** One call's deliveries for one slot: they go out in order, one at a time. */
+/** One call's deliveries to one receiver origin, whatever their slots: they go out in order, one at a time. */
 interface Lane {
   key: string;
   origin: OriginState;
@@ -75,8 +75,9 @@ interface InFlight {
 const PAGES_PER_PASS = 8;
 
 /**
- * Sends deliveries. Each call's deliveries for one slot go out in order, one at a time (a call's
- * `disconnected` never overtakes its `inbound`); different calls and slots proceed independently.
+ * Sends deliveries. Each call's deliveries to one receiver origin go out in event order, one at a
+ * time, across slots (a call's `disconnected` never overtakes its `inbound` at the same receiver);
+ * different calls and different receivers proceed independently.
  * Lanes are grouped by receiver origin, each with its own concurrency and memory share, taken in
  * turn: a slow or dead receiver holds up only its own lanes. Memory is bounded, what is kept is
  * not: every delivery is in the journal's outbox before it is queued, and what does not fit in
@@ -284,7 +285,9 @@ export class Dispatcher {
 
   /** Puts a delivery in its lane in memory. */
   private admit(delivery: PendingDelivery, origin: OriginState): void {
-    const key = `${delivery.callGuid}#${delivery.slot}`;
+    // Keyed by receiver, not slot: each slot fires one action, so per-slot order would let a call's
+    // `disconnected` (one slot) overtake its `connected` (another) at the same receiver.
+    const key = `${delivery.callGuid}#${origin.name}`;
     let lane = this.lanes.get(key);
     if (!lane) {
       lane = { key, origin, queue: [], busy: false };

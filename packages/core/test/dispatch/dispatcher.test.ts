@@ -6,7 +6,7 @@ import { dispatcherFixture } from '../support/dispatcher-fixture.js';
 import { hang, RecordingBrowser } from '../support/fakes.js';
 
 describe('dispatcher', () => {
-  it("sends one call's deliveries for a slot in order, one at a time", async () => {
+  it("sends one call's deliveries to a receiver in order, one at a time", async () => {
     const resolvers: (() => void)[] = [];
     const { dispatcher, fetcher, clock } = dispatcherFixture(() => new Promise((resolve) => resolvers.push(() => resolve({ status: 200 }))));
     const first = delivery({ action: 'inbound' });
@@ -18,6 +18,23 @@ describe('dispatcher', () => {
     resolvers.shift()!();
     await clock.advance(0);
     expect(fetcher.urls()).toEqual([first.url, second.url]);
+  });
+
+  it("keeps one call's order at one receiver across slots: disconnected (slot 1) waits for connected (slot 0)", async () => {
+    const resolvers: (() => void)[] = [];
+    const { dispatcher, fetcher, clock } = dispatcherFixture(() => new Promise((resolve) => resolvers.push(() => resolve({ status: 200 }))));
+    const connected = delivery({ action: 'connected', slot: 0, url: 'http://crm.test/connected' });
+    const disconnected = delivery({ action: 'disconnected', slot: 1, url: 'http://CRM.test:80/disconnected' });
+    const elsewhere = delivery({ action: 'disconnected', slot: 2, url: 'http://audit.test/disconnected' });
+    dispatcher.submit(connected);
+    dispatcher.submit(disconnected);
+    dispatcher.submit(elsewhere);
+    await clock.advance(0);
+    // Another receiver is not held up by this one.
+    expect(fetcher.urls()).toEqual([connected.url, elsewhere.url]);
+    resolvers.shift()!();
+    await clock.advance(0);
+    expect(fetcher.urls()).toEqual([connected.url, elsewhere.url, disconnected.url]);
   });
 
   it('a hanging receiver holds up only its own lane, and times out', async () => {
