@@ -13,7 +13,9 @@ trap 'rm -rf "$work"' EXIT
 stage="$work/$name"
 mkdir -p "$stage/bin" "$out"
 # pnpm deploy copies the CLI with its production dependencies, workspace packages included (their dist).
-(cd "$root" && npx --yes pnpm@10.34.9 --filter @callhook/cli deploy --prod --legacy "$stage/app" >/dev/null)
+# Real copies, not hard links into pnpm's store: another pnpm install sharing the store (a second
+# checkout) changes those inodes' ctime, and tar then fails with "file changed as we read it".
+(cd "$root" && npx --yes pnpm@10.34.9 --filter @callhook/cli deploy --prod --legacy --package-import-method=copy "$stage/app" >/dev/null)
 cat > "$stage/bin/callhook" <<'SH'
 #!/bin/sh
 here=$(dirname "$(readlink -f "$0")")
