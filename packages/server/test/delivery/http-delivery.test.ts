@@ -61,7 +61,8 @@ describe('HTTP delivery (undici adapter + core dispatcher, real receiver)', () =
   it('times out a hanging receiver and retries with the same Idempotency-Key', async () => {
     receiver = await startReceiver(() => undefined);
     const { d, records } = dispatcher();
-    d.submit(pendingDelivery(`${receiver.url}/hang`, { timeoutMs: 150, retries: { max: 1, backoffMs: 10 } }));
+    // 1.5 s per attempt: with 150 ms a busy machine's receiver had not yet read the second request when it was cut off.
+    d.submit(pendingDelivery(`${receiver.url}/hang`, { timeoutMs: 1_500, retries: { max: 1, backoffMs: 10 } }));
     await d.drain(30_000);
     expect(records.map((r) => [r.outcome, r.final])).toEqual([
       ['timeout', false],

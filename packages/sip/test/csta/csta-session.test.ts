@@ -68,7 +68,8 @@ describe('CstaSession: starting twice', () => {
     cleanups.push(() => session.stop());
     await Promise.all([session.start(), session.start()]);
     expect(session.status().state).toBe('up');
-    expect(fake.invites).toHaveLength(1);
+    // On a busy machine the INVITE may be retransmitted (RFC 3261 Timer A) before the phone's answer is read.
+    expect(fake.sessionAttempts).toBe(1);
   });
 });
 
@@ -268,10 +269,11 @@ describe('CstaSession: refusals and credentials', () => {
 describe('CstaSession: CSTA-level refusals', () => {
   it('refuses the session when the INVITE is answered with a CSTAErrorCode, and ends the dialog', async () => {
     const fake = await phone({ failService: { RequestSystemStatus: ['security', 'requestNotAllowed'] } });
-    const { session } = await startSession(fake, cleanups);
-    expect(session.status()).toMatchObject({ state: 'refused' });
-    expect(session.status().statusCode).toBeUndefined();
-    expect(session.status().detail).toContain('security requestNotAllowed');
+    const { waitForState } = await startSession(fake, cleanups);
+    // The harness re-opens 50 ms after a refusal: on a busy machine the status may already say connecting again.
+    const refused = await waitForState('refused');
+    expect(refused.statusCode).toBeUndefined();
+    expect(refused.detail).toContain('security requestNotAllowed');
     await waitFor(() => fake.byes >= 1, 'the BYE ending the refused dialog');
   });
 

@@ -104,6 +104,11 @@ export class FakeCstaPhone {
     return `sip:455455@127.0.0.1:${this.port}${this.wire.protocol === 'TCP' ? ';transport=tcp' : ''}`;
   }
 
+  /** Session attempts the phone was offered: initial INVITEs by distinct Call-ID (a UDP retransmission is not another attempt). */
+  get sessionAttempts(): number {
+    return new Set(this.invites.map((invite) => header(invite, 'Call-ID'))).size;
+  }
+
   /** The requests of a service the phone received. */
   requests(service: string): PhoneRequest[] {
     return this.received.filter((request) => request.service === service);
