@@ -16,8 +16,11 @@ export interface MetricsExposition {
   text: string;
 }
 
+/** What EngineMetrics uses of prom-client. */
+export type PromClientApi = Pick<typeof PromClient, 'Registry' | 'Counter' | 'Gauge' | 'Histogram'>;
+
 /** How EngineMetrics gets prom-client: a dynamic import unless a test gives another. */
-export type PromClientLoader = () => Promise<typeof PromClient>;
+export type PromClientLoader = () => Promise<PromClientApi>;
 
 /**
  * Prometheus metrics fed by the engine's events; one registry per app so tests don't share counters.
@@ -39,7 +42,9 @@ export class EngineMetrics {
   constructor(
     private readonly engine: Engine,
     private readonly logger: Logger = silentLogger,
-    private readonly loadPromClient: PromClientLoader = () => import('prom-client'),
+    // `default` (module.exports): what Node gives for a CommonJS package and all a bundle's chunk of it
+    // exports (apps/cli's esbuild bundle has no named exports for a lazily imported one).
+    private readonly loadPromClient: PromClientLoader = async () => (await import('prom-client')).default,
   ) {
     this.off = engine.on((event) => {
       if (event.type === 'call') this.add({ kind: 'call', action: event.action });
@@ -71,28 +76,27 @@ export class EngineMetrics {
 
   /** Loads prom-client once, builds the metrics and replays what was kept until then. */
   private registry(): Promise<PromClient.Registry> {
-    this.loading ??= this.loadPromClient().then(
-      (client) => {
+    this.loading ??= this.loadPromClient()
+      .then((client) => {
         const { registry, observe } = buildMetrics(client, this.engine);
         for (const observation of this.pending) observe(observation);
         this.pending = [];
         this.observe = observe;
         return registry;
-      },
-      (error: unknown) => {
+      })
+      .catch((error: unknown) => {
         const dropped = this.pending.length;
         this.pending = [];
         this.loading = null;
         this.logger.log('error', `metrics: cannot load prom-client (${(error as Error)?.message ?? String(error)}); ${dropped} observation(s) dropped`);
         throw error;
-      },
-    );
+      });
     return this.loading;
   }
 }
 
 /** The registry and its six metrics (names and help as documented in the README's endpoint table). */
-function buildMetrics(client: typeof PromClient, engine: Engine): { registry: PromClient.Registry; observe: (o: Observation) => void } {
+function buildMetrics(client: PromClientApi, engine: Engine): { registry: PromClient.Registry; observe: (o: Observation) => void } {
   const registry = new client.Registry();
   const registers = [registry];
   const calls = new client.Counter({ name: 'callhook_call_events_total', help: 'Call events by action', labelNames: ['action'], registers });

@@ -19,7 +19,7 @@ function countingLoader(fail = { now: false }): { load: PromClientLoader; calls:
     calls: () => calls,
     load: () => {
       calls += 1;
-      return fail.now ? Promise.reject(new Error('no such module')) : import('prom-client');
+      return fail.now ? Promise.reject(new Error('no such module')) : import('prom-client').then((client) => client.default);
     },
   };
 }
