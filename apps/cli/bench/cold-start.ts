@@ -12,7 +12,7 @@
  * alike): by default this build's bundle (`dist/main.js`, what `callhook` runs) and the same code
  * unbundled (`dist/cli.js`, tsc's output); `BENCH_COLD_BUILDS=label=path/to/main.js,…` names others,
  * e.g. another worktree's build as the baseline (the first listed is the one the others are compared
- * with). `BENCH_COLD_RUNS` (default 7) sets the runs per build and case.
+ * with); node flags may go before the path (`label=--max-semi-space-size=2 dist/main.js`). `BENCH_COLD_RUNS` (default 7) sets the runs per build and case.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,17 +27,25 @@ const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 const TICKS_PER_S = 100;
 
 /** The builds to compare, in order: the first is the baseline of the ratios. */
-function builds(): { label: string; main: string }[] {
+function builds(): { label: string; main: string; nodeArgs: string[] }[] {
   const named = process.env.BENCH_COLD_BUILDS;
   if (named) {
     return named.split(',').map((entry) => {
-      const [label, path] = entry.split('=');
-      if (!label || !path) throw new Error(`BENCH_COLD_BUILDS: "${entry}" is not label=path/to/main.js`);
-      return { label, main: resolve(path) };
+      const at = entry.indexOf('=');
+      const [label, words] = [
+        entry.slice(0, at),
+        entry
+          .slice(at + 1)
+          .trim()
+          .split(/\s+/),
+      ];
+      const path = words.pop();
+      if (at < 1 || !path) throw new Error(`BENCH_COLD_BUILDS: "${entry}" is not label=[node flags] path/to/main.js`);
+      return { label, main: resolve(path), nodeArgs: words };
     });
   }
-  const own = [{ label: 'bundle (dist/main.js)', main: join(DIST, 'main.js') }];
-  if (existsSync(join(DIST, 'cli.js'))) own.unshift({ label: 'unbundled (dist/cli.js)', main: join(DIST, 'cli.js') });
+  const own = [{ label: 'bundle (dist/main.js)', main: join(DIST, 'main.js'), nodeArgs: [] as string[] }];
+  if (existsSync(join(DIST, 'cli.js'))) own.unshift({ label: 'unbundled (dist/cli.js)', main: join(DIST, 'cli.js'), nodeArgs: [] });
   return own;
 }
 
@@ -77,11 +85,11 @@ function rssKiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }
 
-async function timeToListening(main: string, args: string[], moduleList?: string): Promise<Sample> {
+async function timeToListening(build: { main: string; nodeArgs: string[] }, args: string[], moduleList?: string): Promise<Sample> {
   const t0 = performance.now();
   const preload = moduleList ? ['--import', COUNT_MODULES] : [];
   const env = moduleList ? { ...process.env, CALLHOOK_BENCH_MODULES: moduleList } : process.env;
-  const child = spawn(process.execPath, [...preload, main, 'serve', ...args], { stdio: ['ignore', 'pipe', 'ignore'], env });
+  const child = spawn(process.execPath, [...build.nodeArgs, ...preload, build.main, 'serve', ...args], { stdio: ['ignore', 'pipe', 'ignore'], env });
   let out = '';
   const ms = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve ${args.join(' ')} not ready in 30 s`)), 30_000);
@@ -122,15 +130,15 @@ const samples = new Map<string, Sample[]>();
 const add = (key: string, sample: Sample) => samples.set(key, [...(samples.get(key) ?? []), sample]);
 for (let i = 0; i < RUNS; i++) {
   add('node', timeSpawn(['-e', '0']));
-  for (const build of list) add(`${build.label}|--version`, timeSpawn([build.main, '--version']));
-  for (const [name, args] of Object.entries(SERVES)) for (const build of list) add(`${build.label}|${name}`, await timeToListening(build.main, args()));
+  for (const build of list) add(`${build.label}|--version`, timeSpawn([...build.nodeArgs, build.main, '--version']));
+  for (const [name, args] of Object.entries(SERVES)) for (const build of list) add(`${build.label}|${name}`, await timeToListening(build, args()));
 }
 const files = new Map<string, number>();
 for (const [name, args] of Object.entries(SERVES)) {
   for (const build of list) {
     const modules = join(dir, `modules-${runs++}.txt`);
     writeFileSync(modules, '');
-    await timeToListening(build.main, args(), modules);
+    await timeToListening(build, args(), modules);
     files.set(`${build.label}|${name}`, distinctFiles(modules));
   }
 }
