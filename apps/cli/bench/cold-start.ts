@@ -4,23 +4,54 @@
  * URLs and a fresh SQLite data directory. For each: wall time, the CPU time the process spent by then
  * (user + system, every thread: /proc/PID/stat), its RSS then, and, in one more run preloading
  * support/count-modules.mjs, how many files it had loaded (every thread). Medians of a few runs; on a
- * shared machine wall time says little, so CPU time is also given as a ratio to `node -e 0`'s, measured
- * in the same run. No assertions (issue 17's goals: ready ≤ 300 ms, RSS ≤ 60 MiB, `--version` ≤ 1.2×).
+ * shared machine wall time says little, so CPU time is also given as a ratio to `node -e 0`'s and to
+ * the first build's, measured in the same run. No assertions (issue 17's goals: ready ≤ 300 ms, RSS ≤
+ * 60 MiB, `--version` ≤ 1.2×).
+ *
+ * Several builds are measured interleaved (one run of each in turn, so a change of load hits them
+ * alike): by default this build's bundle (`dist/main.js`, what `callhook` runs) and the same code
+ * unbundled (`dist/cli.js`, tsc's output); `BENCH_COLD_BUILDS=label=path/to/main.js,…` names others,
+ * e.g. another worktree's build as the baseline (the first listed is the one the others are compared
+ * with); node flags may go before the path (`label=--max-semi-space-size=2 dist/main.js`). `BENCH_COLD_RUNS` (default 7) sets the runs per build and case.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const COUNT_MODULES = fileURLToPath(new URL('./support/count-modules.mjs', import.meta.url));
-const RUNS = 7;
+const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
 const TICKS_PER_S = 100;
 
+/** The builds to compare, in order: the first is the baseline of the ratios. */
+function builds(): { label: string; main: string; nodeArgs: string[] }[] {
+  const named = process.env.BENCH_COLD_BUILDS;
+  if (named) {
+    return named.split(',').map((entry) => {
+      const at = entry.indexOf('=');
+      const [label, words] = [
+        entry.slice(0, at),
+        entry
+          .slice(at + 1)
+          .trim()
+          .split(/\s+/),
+      ];
+      const path = words.pop();
+      if (at < 1 || !path) throw new Error(`BENCH_COLD_BUILDS: "${entry}" is not label=[node flags] path/to/main.js`);
+      return { label, main: resolve(path), nodeArgs: words };
+    });
+  }
+  const own = [{ label: 'bundle (dist/main.js)', main: join(DIST, 'main.js'), nodeArgs: [] as string[] }];
+  if (existsSync(join(DIST, 'cli.js'))) own.unshift({ label: 'unbundled (dist/cli.js)', main: join(DIST, 'cli.js'), nodeArgs: [] });
+  return own;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const round = (n: number) => Math.round(n * 10) / 10;
+const ratio = (n: number) => Math.round(n * 100) / 100;
 
 /** CPU ms of a process from /proc/PID/stat: utime + stime (fields 14, 15), or cutime + cstime (16, 17) of its waited-for children. */
 function cpuMs(pid: number | 'self', children = false): number {
@@ -29,11 +60,17 @@ function cpuMs(pid: number | 'self', children = false): number {
   return ((Number(user) + Number(system)) * 1000) / TICKS_PER_S;
 }
 
+interface Sample {
+  ms: number;
+  cpuMs: number;
+  rssMiB?: number;
+}
+
 /** Wall and CPU time of one run to its exit. */
-function timeSpawn(args: string[]): { ms: number; cpuMs: number } {
+function timeSpawn(args: string[]): Sample {
   const cpu0 = cpuMs('self', true);
   const t0 = performance.now();
-  const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 10_000 });
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 });
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
   return { ms: performance.now() - t0, cpuMs: cpuMs('self', true) - cpu0 };
 }
@@ -48,14 +85,14 @@ function rssKiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }
 
-async function timeToListening(args: string[], moduleList?: string): Promise<{ ms: number; cpuMs: number; rssMiB: number }> {
+async function timeToListening(build: { main: string; nodeArgs: string[] }, args: string[], moduleList?: string): Promise<Sample> {
   const t0 = performance.now();
   const preload = moduleList ? ['--import', COUNT_MODULES] : [];
   const env = moduleList ? { ...process.env, CALLHOOK_BENCH_MODULES: moduleList } : process.env;
-  const child = spawn(process.execPath, [...preload, MAIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'ignore'], env });
+  const child = spawn(process.execPath, [...build.nodeArgs, ...preload, build.main, 'serve', ...args], { stdio: ['ignore', 'pipe', 'ignore'], env });
   let out = '';
   const ms = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('serve --demo not ready in 15 s')), 15_000);
+    const timer = setTimeout(() => reject(new Error(`serve ${args.join(' ')} not ready in 30 s`)), 30_000);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.split('\n').filter((l) => l.startsWith('listening on ')).length === (args.includes('--demo') ? 2 : 1)) {
@@ -84,41 +121,53 @@ writeFileSync(
 /** Each run gets a data directory of its own: a fresh one, as at a first start. */
 let runs = 0;
 const SERVES = {
-  'serve --demo (simulator) → listening on (×2)': () => ['--demo', '--port', '0', '--data', ':memory:'],
+  'serve --demo → listening on (×2)': () => ['--demo', '--port', '0', '--data', ':memory:'],
   'serve --config (SIP line, SQLite) → listening on': () => ['--config', sipConfig, '--port', '0', '--data', join(dir, `data-${runs++}`), '--no-console'],
 };
 
-type Row = { name: string; medianMs: number; ratioToNode: number; cpuMs: number; cpuRatioToNode: number; rssMiB?: number; files?: number };
-const node = Array.from({ length: RUNS }, () => timeSpawn(['-e', '0']));
-const version = Array.from({ length: RUNS }, () => timeSpawn([MAIN, '--version']));
-const nodeMs = median(node.map((r) => r.ms));
-const nodeCpu = median(node.map((r) => r.cpuMs));
-const row = (name: string, ms: number, cpu: number): Row => ({
-  name,
-  medianMs: round(ms),
-  ratioToNode: round(ms / nodeMs),
-  cpuMs: round(cpu),
-  cpuRatioToNode: round(cpu / nodeCpu),
-});
-const rows: Row[] = [
-  row('node -e 0 (baseline)', nodeMs, nodeCpu),
-  row('callhook --version', median(version.map((r) => r.ms)), median(version.map((r) => r.cpuMs))),
-];
+const list = builds();
+const samples = new Map<string, Sample[]>();
+const add = (key: string, sample: Sample) => samples.set(key, [...(samples.get(key) ?? []), sample]);
+for (let i = 0; i < RUNS; i++) {
+  add('node', timeSpawn(['-e', '0']));
+  for (const build of list) add(`${build.label}|--version`, timeSpawn([...build.nodeArgs, build.main, '--version']));
+  for (const [name, args] of Object.entries(SERVES)) for (const build of list) add(`${build.label}|${name}`, await timeToListening(build, args()));
+}
+const files = new Map<string, number>();
 for (const [name, args] of Object.entries(SERVES)) {
-  const serves = [];
-  for (let i = 0; i < RUNS; i++) serves.push(await timeToListening(args()));
-  const list = join(dir, `modules-${runs++}.txt`);
-  writeFileSync(list, '');
-  await timeToListening(args(), list);
-  rows.push({
-    ...row(name, median(serves.map((s) => s.ms)), median(serves.map((s) => s.cpuMs))),
-    rssMiB: round(median(serves.map((s) => s.rssMiB))),
-    files: distinctFiles(list),
-  });
+  for (const build of list) {
+    const modules = join(dir, `modules-${runs++}.txt`);
+    writeFileSync(modules, '');
+    await timeToListening(build, args(), modules);
+    files.set(`${build.label}|${name}`, distinctFiles(modules));
+  }
 }
 rmSync(dir, { recursive: true, force: true });
-console.log('\ncold start (medians; CPU: user + system of every thread until ready; RSS and files when ready)');
+
+type Row = { build: string; case: string; wallMs: number; cpuMs: number; cpuXNode: number; cpuXFirst?: number; rssMiB?: number; files?: number };
+const nodeCpu = median(samples.get('node')!.map((s) => s.cpuMs));
+const rows: Row[] = [{ build: '', case: 'node -e 0 (reference)', wallMs: round(median(samples.get('node')!.map((s) => s.ms))), cpuMs: nodeCpu, cpuXNode: 1 }];
+for (const name of ['--version', ...Object.keys(SERVES)]) {
+  const firstCpu = median(samples.get(`${list[0]!.label}|${name}`)!.map((s) => s.cpuMs));
+  for (const build of list) {
+    const runsOf = samples.get(`${build.label}|${name}`)!;
+    const cpu = median(runsOf.map((s) => s.cpuMs));
+    const rss = runsOf[0]!.rssMiB === undefined ? {} : { rssMiB: round(median(runsOf.map((s) => s.rssMiB!))) };
+    const counted = files.get(`${build.label}|${name}`);
+    rows.push({
+      build: build.label,
+      case: name,
+      wallMs: round(median(runsOf.map((s) => s.ms))),
+      cpuMs: round(cpu),
+      cpuXNode: ratio(cpu / nodeCpu),
+      ...(list.length > 1 ? { cpuXFirst: ratio(cpu / firstCpu) } : {}),
+      ...rss,
+      ...(counted === undefined ? {} : { files: counted }),
+    });
+  }
+}
+const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+console.log(`\ncold start (medians of ${RUNS}, interleaved; CPU: user + system of every thread until ready; RSS and files when ready; load ${load})`);
 console.table(rows);
-const rss = rows[2]!.rssMiB;
 mkdirSync('artifacts', { recursive: true });
-writeFileSync('artifacts/bench-cli.json', `${JSON.stringify({ at: new Date().toISOString(), node: process.version, rows, serveRssMiB: rss }, null, 2)}\n`);
+writeFileSync('artifacts/bench-cli.json', `${JSON.stringify({ at: new Date().toISOString(), node: process.version, runs: RUNS, load, rows }, null, 2)}\n`);

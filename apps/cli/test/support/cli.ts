@@ -63,16 +63,30 @@ export interface Served {
   exited: Promise<number | null>;
 }
 
-/** Starts `callhook serve …` and resolves once it printed one `listening on` line per expected address. */
-export async function startServe(args: string[], addresses = 2, timeoutMs = READY_TIMEOUT_MS): Promise<Served> {
-  const child = spawn(process.execPath, [MAIN, 'serve', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `callhook serve …` and resolves once it printed one `listening on` line per expected address.
+ * `node.args` go to node before the script (e.g. `--import` a preload), `node.env` into its environment.
+ */
+export async function startServe(
+  args: string[],
+  addresses = 2,
+  timeoutMs = READY_TIMEOUT_MS,
+  node: { args?: string[]; env?: Record<string, string> } = {},
+): Promise<Served> {
+  const child = spawn(process.execPath, [...(node.args ?? []), MAIN, 'serve', ...args], {
+    env: { ...process.env, NO_COLOR: '1', ...node.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const urls = await new Promise<string[]>((resolve, reject) => {
     if (addresses === 0) return resolve([]);
-    const timer = setTimeout(() => reject(new Error(`serve not ready in ${timeoutMs} ms:\n${stdout}\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // the test fails; the server must not outlive it
+      reject(new Error(`serve not ready in ${timeoutMs} ms:\n${stdout}\n${stderr}`));
+    }, timeoutMs);
     child.stdout!.on('data', (d: Buffer) => {
       stdout += d.toString();
       const lines = stdout.split('\n').filter((l) => l.startsWith('listening on '));

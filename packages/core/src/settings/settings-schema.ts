@@ -336,7 +336,8 @@ function buildSettingsSchema(edition: EditionLimits, masked: boolean): z.ZodType
         .filter((f) => shape[f])
         .map((f) => [f, secretOr(shape[f]!)]),
     );
-    return p.settingsSchema.extend(secretShape);
+    // safeExtend: a line schema with refinements (the SIP line's) cannot have keys overwritten by extend (zod 4 throws).
+    return p.settingsSchema.safeExtend(secretShape as never);
   };
   const lineSchema = (id: z.ZodType<string, string | undefined>) =>
     z.discriminatedUnion('type', plugins.map((p) => pluginSchema(p).extend({ id })) as unknown as [z.ZodObject, ...z.ZodObject[]], {

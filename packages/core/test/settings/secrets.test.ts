@@ -111,6 +111,15 @@ describe('maskSettings', () => {
     expect(json).toContain('"set"');
     expect(JSON.stringify(settingsJsonSchema())).not.toContain('"set"');
   });
+
+  it("is made for a line type whose schema has refinements (as the SIP line's has)", () => {
+    // zod 4's extend() refuses to overwrite keys of a refined object; the masked schema replaces the secret fields.
+    const refined: LineSchemaSource = { ...accountLine, settingsSchema: accountLine.settingsSchema.refine((line) => line.aor !== line.password, 'no') };
+    const edition: EditionLimits = { linePlugins: [simulatorLine, refined] };
+    expect(JSON.stringify(settingsJsonSchema(edition, { masked: true }))).toContain('"set"');
+    const doc = maskSettings(loadSettings({ line: { type: 'sip', aor: 'sip:1@h', password: 'pw' } }, edition).settings, edition);
+    expect(createMaskedSettingsSchema(edition).safeParse(JSON.parse(JSON.stringify(doc))).success).toBe(true);
+  });
 });
 
 describe('restoreSecrets', () => {

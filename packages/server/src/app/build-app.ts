@@ -90,7 +90,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   const ownHistory = deps.history ? null : memoryHistory(engine);
   const history = deps.history ?? ownHistory!;
-  const metrics = new EngineMetrics(engine);
+  const metrics = new EngineMetrics(engine, logger);
 
   app.setErrorHandler(errorHandler(logger));
   app.setNotFoundHandler((request) => {

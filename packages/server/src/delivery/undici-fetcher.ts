@@ -67,7 +67,9 @@ export class UndiciFetcher implements Fetcher {
   }
 
   private pool(): Promise<Agent> {
-    this.agent ??= import('undici').then(({ Agent }) => new Agent(this.agentOptions));
+    // `default` (undici's module.exports): what Node gives for a CommonJS package and all a bundle's
+    // chunk of it exports (apps/cli's esbuild bundle has no named exports for a lazily imported one).
+    this.agent ??= import('undici').then(({ default: undici }) => new undici.Agent(this.agentOptions));
     return this.agent;
   }
 

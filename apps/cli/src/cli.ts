@@ -26,7 +26,9 @@ async function main(argv: string[]): Promise<number> {
     // Loaded only here: core (zod, phone-number rules) costs more start-up time than `--version` and `--help` need.
     const { maskCredentials } = await import('@callhook/core');
     // Masked: a message may quote a URL or an Authorization value with its credentials.
-    const message = maskCredentials(isKnownError(error) ? (error as Error).message : `unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+    // A bug's stack names the TypeScript sources (through the source maps beside the bundle).
+    const stack = async () => (await import('./mapped-stack.js')).mappedStack((error as Error)?.stack ?? String(error));
+    const message = maskCredentials(isKnownError(error) ? (error as Error).message : `unexpected error: ${await stack()}`);
     // A settings error lists every bad field: with --json as { path, message } pairs a script can read.
     const issues = isKnownError(error) ? (error as { issues?: unknown }).issues : undefined;
     const structured = Array.isArray(issues)

@@ -1,0 +1,84 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitFor } from '@callhook/test-support';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliAsync, startServe, type Served } from './support/cli.js';
+
+/** The bench's preload: appends every file the process loads (ES modules, CommonJS, JSON, addons) to CALLHOOK_BENCH_MODULES. */
+const COUNT_MODULES = fileURLToPath(new URL('../bench/support/count-modules.mjs', import.meta.url));
+
+let served: Served | null = null;
+let dir: string | null = null;
+afterEach(async () => {
+  if (served && served.child.exitCode === null) {
+    served.child.kill('SIGKILL');
+    await served.exited;
+  }
+  served = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = null;
+});
+
+/**
+ * The source files behind what a process loaded: each loaded file, and for a bundle (a file with a
+ * source map beside it) the files its map names — so the check means the same bundled or not.
+ */
+function loadedSources(list: string): string[] {
+  const files = new Set(
+    readFileSync(list, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((url) => fileURLToPath(url)),
+  );
+  const sources: string[] = [];
+  for (const file of files) {
+    sources.push(file);
+    if (existsSync(`${file}.map`)) sources.push(...(JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources);
+  }
+  return sources;
+}
+
+const from = (sources: string[], pkg: string) => sources.filter((s) => s.includes(`/node_modules/${pkg}/`));
+
+/** What `serve --demo` must not load before it is used (issue 17: start-up loads what the edition uses). */
+const LAZY = ['prom-client', '@opentelemetry/api', '@fastify/swagger', 'undici', 'sip.js', 'mqtt', 'pg', 'kysely'];
+
+describe('serve --demo loads parts on first use', () => {
+  it('is ready without prom-client, swagger, undici, the SIP stack, MQTT or the journal; a scrape loads prom-client', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'callhook-lazy-'));
+    const list = join(dir, 'modules.txt');
+    writeFileSync(list, '');
+    served = await startServe(['--demo', '--port', '0', '--data', ':memory:'], 2, undefined, {
+      args: ['--import', COUNT_MODULES],
+      env: { CALLHOOK_BENCH_MODULES: list },
+    });
+    const atReady = loadedSources(list);
+    // The check sees the packages that are loaded at start (it would pass vacuously otherwise).
+    expect(from(atReady, 'fastify').length).toBeGreaterThan(0);
+    expect(from(atReady, 'zod').length).toBeGreaterThan(0);
+    for (const pkg of LAZY) expect(from(atReady, pkg), `${pkg} loaded at start`).toEqual([]);
+
+    await waitFor(() => /token: \S+/.test(served!.stderr()), 'the demo banner');
+    const token = /token: (\S+)/.exec(served.stderr())![1]!;
+    const scrape = await fetch(`${served.urls[0]}metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(scrape.status).toBe(200);
+    expect(await scrape.text()).toContain('callhook_line_ready{line="default"} 1');
+    expect(from(loadedSources(list), 'prom-client').length).toBeGreaterThan(0);
+
+    // The other parts load on first use too, and work when they do (in the bundle as unbundled).
+    const openapi = await fetch(`${served.urls[0]}api/v1/openapi.json`);
+    expect(openapi.status).toBe(200);
+    expect(((await openapi.json()) as { openapi: string }).openapi).toMatch(/^3\./);
+    const env = { CALLHOOK_URL: served.urls[0]!, CALLHOOK_TOKEN: token };
+    expect((await runCliAsync(['simulate', 'incoming', '--from', '420'], env)).code).toBe(0);
+    // The demo's slots post to its echo receiver: the first delivery loads undici.
+    await waitFor(async () => {
+      const log = await fetch(`${served!.urls[0]}api/v1/echo/log`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await log.json()) as { records: unknown[] }).records.length > 0;
+    }, 'a delivery to the echo receiver');
+    const later = loadedSources(list);
+    for (const pkg of ['@fastify/swagger', 'undici']) expect(from(later, pkg).length, `${pkg} loaded on use`).toBeGreaterThan(0);
+  });
+});
