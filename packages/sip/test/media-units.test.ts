@@ -135,6 +135,15 @@ describe('codecs', () => {
     expect(() => createCodec('opus', 48_000 as 16_000)).toThrow(/sampleRate 48000 Hz; use 8000 or 16000/);
   });
 
+  it("holds 60 Opus codecs at once (30 calls' encoders and decoders) in opusscript's WebAssembly heap", () => {
+    const codecs = Array.from({ length: 60 }, () => createCodec('opus'));
+    try {
+      for (const codec of codecs) expect(codec.decode(codec.encode(sine(1000, 16_000, 320)))).toHaveLength(320);
+    } finally {
+      for (const codec of codecs) codec.close();
+    }
+  });
+
   it('refuses an Opus payload that is not Opus with an error, not a crash', () => {
     const codec = createCodec('opus');
     expect(() => codec.decode(new Uint8Array([0xff, 0xff, 0xff]))).toThrow();
