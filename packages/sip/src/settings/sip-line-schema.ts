@@ -31,8 +31,8 @@ const wavPath = (field: string) =>
  *   §4.5.2; `opus` is RFC 7587). A call's audio runs at its first agreed codec's rate: 16 kHz for G722
  *   and opus (wideband), 8 kHz for PCMU and PCMA; a codec of the other rate agreed later in the call
  *   (re-INVITE) is converted to it.
- * - `wideband`: false keeps every call at 8 kHz (G722 and opus heard as narrowband, recordings 8 kHz,
- *   about half their CPU for G.722); default true.
+ * - `wideband`: false keeps every call at 8 kHz (G722 and opus heard as narrowband, recordings half the
+ *   size; an Opus call costs about 0.75× the CPU, a G.722 call about 1.2×, its 8↔16 kHz filters); default true.
  * - `ptime`: packetization of what we send in ms (20, 40 or 60; the peer's a=ptime wins when it is one
  *   of these).
  * - `play`: a WAV file played to the far end once when a call is answered.
