@@ -22,13 +22,23 @@ export { buildSdp, OFFERED_CODECS } from './sdp/sdp-build.js';
 export { parseRemoteAudio, type RemoteAudio } from './sdp/sdp-parse.js';
 export { RtpStream } from './rtp/rtp-stream.js';
 export type { CallAudioPort } from './media/call-audio-port.js';
-export { CallAudio, type CallAudioSources } from './media/call-audio.js';
-export { CODEC_NAMES, PCM_RATE, FRAME_SAMPLES, type CodecName, type VoiceCodec } from './media/codec.js';
+export { CallAudio, type CallAudioSources, type CallAudioOptions, type RatedPcm } from './media/call-audio.js';
+export {
+  CODEC_NAMES,
+  PCM_RATE,
+  WIDEBAND_RATE,
+  FRAME_SAMPLES,
+  frameSamples,
+  audioRateOf,
+  type AudioRate,
+  type CodecName,
+  type VoiceCodec,
+} from './media/codec.js';
 export { createCodec } from './media/codecs.js';
 export { JitterBuffer, type JitterBufferLimits } from './media/jitter-buffer.js';
 export { ReceiveStats } from './media/receive-stats.js';
 export { estimateMos, type MosInput } from './media/mos.js';
-export { loadWavPrompt } from './media/wav-prompt.js';
+export { loadWavPrompt, loadWavPrompts } from './media/wav-prompt.js';
 export { WavRecorder } from './media/wav-recorder.js';
 export { offerCodecs, answerCodecs, DEFAULT_CODECS } from './sdp/negotiate.js';
 export { type MediaCounters } from './rtp/rtp-stream.js';

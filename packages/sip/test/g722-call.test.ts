@@ -61,7 +61,7 @@ describe('a G.722 call on the wire (RFC 3551 §4.5.2: payload type 9, RTP clock 
         await clock.advance(ptime);
       }
       // Packets on time have no jitter when the stats count RTP units at 8000 Hz (at 16000 this would read 10 ms).
-      expect(line.callMedia(lineCallId)).toMatchObject({ codec: 'G722', packetsLost: 1 });
+      expect(line.callMedia(lineCallId)).toMatchObject({ codec: 'G722', packetsLost: 1, audioRate: 16_000 });
       expect(line.callMedia(lineCallId)!.concealedFrames).toBe(ptime / 20);
       expect(line.callMedia(lineCallId)!.jitterMs).toBeLessThan(0.5);
       await line.execute({ type: 'hangup', lineCallId });
@@ -88,15 +88,15 @@ describe('a G.722 call on the wire (RFC 3551 §4.5.2: payload type 9, RTP clock 
         if (voice[i - 1]!.sequence < dtmf[0]!.sequence && voice[i]!.sequence > dtmf[0]!.sequence) continue;
         expect(step).toBe(8 * ptime);
       }
-      // What we received, decoded and recorded at 8 kHz: the tone on the right channel.
+      // What we received, decoded and recorded at G.722's own 16 kHz (the call's audio rate): the tone on the right channel.
       const wav = readWav(join(dataDir, 'recordings', `${lineCallId}.wav`));
-      expect(wav.sampleRate).toBe(8000);
+      expect(wav.sampleRate).toBe(16_000);
       const right = wav.channels[1]!;
       const heard = soundSpan(right);
       expect(heard).toBeDefined();
-      expect(Math.abs(dominantFrequency(right, 8000, heard!.first + 800) - 1000)).toBeLessThan(5);
+      expect(Math.abs(dominantFrequency(right, 16_000, heard!.first + 1600) - 1000)).toBeLessThan(5);
       // The lost packet was concealed (a faded copy of the last frame), not played as silence: no run of
-      // near-silence in the tone longer than its own zero crossings (a lost 20 ms would be 160 samples).
+      // near-silence in the tone longer than its own zero crossings (a lost 20 ms would be 320 samples).
       expect(longestGap(right.subarray(heard!.first, heard!.last))).toBeLessThan(8);
     },
   );

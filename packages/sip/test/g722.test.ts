@@ -138,10 +138,24 @@ describe('G.722 state, silence and overload', () => {
   });
 });
 
-describe('G722 as a call codec (8 kHz audio path, RTP clock 8000 Hz)', () => {
-  it('turns a 20 ms frame of 160 samples into 160 octets and back, keeping a 1 kHz tone', () => {
+describe('G722 as a call codec (RTP clock 8000 Hz)', () => {
+  it('on a 16 kHz call (its own rate) turns a 20 ms frame of 320 samples into 160 octets and back, as the encoder and decoder alone', () => {
     const codec = createCodec('G722');
-    expect(codec).toMatchObject({ name: 'G722', clockRate: 8000 });
+    expect(codec).toMatchObject({ name: 'G722', clockRate: 8000, sampleRate: 16_000 });
+    const input = tone(6000, 12_000, 16_000, 16_000);
+    const encoder = new G722Encoder();
+    const decoder = new G722Decoder();
+    for (let at = 0; at < input.length; at += 320) {
+      const payload = codec.encode(input.subarray(at, at + 320));
+      expect(payload).toEqual(encoder.encode(input.subarray(at, at + 320)));
+      expect(codec.decode(payload)).toEqual(decoder.decode(payload));
+    }
+    codec.close();
+  });
+
+  it('on an 8 kHz call turns a 20 ms frame of 160 samples into 160 octets and back, keeping a 1 kHz tone', () => {
+    const codec = createCodec('G722', 8000);
+    expect(codec).toMatchObject({ name: 'G722', clockRate: 8000, sampleRate: 8000 });
     const input = tone(1000, 12_000, 8000, 8000);
     const output = new Int16Array(input.length);
     for (let at = 0; at < input.length; at += 160) {

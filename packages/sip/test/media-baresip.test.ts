@@ -65,12 +65,29 @@ async function setup(user: string, codec: CodecName, media: { sourceWav?: string
   return { baresip, line, events, dataDir };
 }
 
+/**
+ * The call's audio rate (its first codec's: 16 kHz for G.722 and Opus, 8 kHz for G.711) and the tones
+ * each direction carries: on a wideband call both are above 4 kHz, which an 8 kHz path cannot carry.
+ */
+const CALL: Record<CodecName, { rate: number; toneHz: number; promptHz: number }> = {
+  PCMU: { rate: 8000, toneHz: 1000, promptHz: 600 },
+  PCMA: { rate: 8000, toneHz: 1000, promptHz: 600 },
+  G722: { rate: 16_000, toneHz: 5500, promptHz: 5000 },
+  opus: { rate: 16_000, toneHz: 5500, promptHz: 5000 },
+};
+
+/** Within one FFT bin (4096 samples) of `hz`. */
+function near(measured: number, hz: number, sampleRate: number): boolean {
+  return Math.abs(measured - hz) <= sampleRate / 4096 + 1;
+}
+
 describe.each(['PCMU', 'PCMA', 'G722', 'opus'] as const)('real media with baresip through kamailio, %s', (codec) => {
   const user = { PCMU: '421', PCMA: '422', opus: '423', G722: '424' }[codec];
+  const { rate, toneHz, promptHz } = CALL[codec];
 
-  it('records the tone baresip plays on the right channel, for as long as the call lasted', async () => {
+  it(`records the ${toneHz} Hz tone baresip plays on the right channel, at ${rate} Hz, for as long as the call lasted`, async () => {
     const tone = join(dir, `tone-${codec}.wav`);
-    makeToneWav(tone, { hz: 1000, seconds: 30, rate: BARESIP_CODEC[codec].rate, channels: BARESIP_CODEC[codec].channels });
+    makeToneWav(tone, { hz: toneHz, seconds: 30, rate: BARESIP_CODEC[codec].rate, channels: BARESIP_CODEC[codec].channels });
     const { baresip, line, events, dataDir } = await setup(user, codec, { sourceWav: tone });
     await baresip.command('dial', `sip:${user}@127.0.0.1:${kamailio.port}`);
     const incoming = await events.waitFor('incoming');
@@ -81,7 +98,7 @@ describe.each(['PCMU', 'PCMA', 'G722', 'opus'] as const)('real media with baresi
     expect((await baresip.waitEvent('CALL_DTMF_START')).param).toBe('5');
     // About two seconds of media: 100 packets.
     await waitFor(() => (line.callMedia(incoming.lineCallId)?.receivedPackets ?? 0) >= 100, 'RTP from baresip', 20_000);
-    expect(line.callMedia(incoming.lineCallId)).toMatchObject({ codec, packetsLost: 0 });
+    expect(line.callMedia(incoming.lineCallId)).toMatchObject({ codec, packetsLost: 0, audioRate: rate });
     if (codec === 'PCMU') {
       // RTCP both ways (RFC 3550 §6.4.1): baresip's report on our SR gives the round-trip time.
       await waitFor(() => line.callMedia(incoming.lineCallId)?.rttMs !== undefined, 'an RTT from RTCP', 30_000);
@@ -91,8 +108,8 @@ describe.each(['PCMU', 'PCMA', 'G722', 'opus'] as const)('real media with baresi
     expect(ended.media).toMatchObject({ recorded: true, quality: { codec, packetsLost: 0 } });
     // E-model without loss: the MOS is set by the one-way delay alone — half the RTT plus the jitter
     // buffer (60–300 ms; it grows on a loaded machine, which rightly lowers the score) plus framing —
-    // and the codec (G.711 Ie 0; G.722 heard at 8 kHz Ie 1; Opus at 8 kHz Ie 11). Unloaded that is about 4.4 (G.711) and 4.0 (Opus).
-    const { ie, bpl } = { PCMU: { ie: 0, bpl: 25.1 }, PCMA: { ie: 0, bpl: 25.1 }, G722: { ie: 1, bpl: 25.1 }, opus: { ie: 11, bpl: 20 } }[codec];
+    // and the codec (G.711 Ie 0; G.722 and Opus on a 16 kHz call Ie 0 on the narrowband scale, Opus with Bpl 20). Unloaded that is about 4.4.
+    const { ie, bpl } = { PCMU: { ie: 0, bpl: 25.1 }, PCMA: { ie: 0, bpl: 25.1 }, G722: { ie: 0, bpl: 25.1 }, opus: { ie: 0, bpl: 20 } }[codec];
     const halfRtt = (ended.media?.quality.rttMs ?? 0) / 2;
     const mosAt = (bufferFrames: number) => estimateMos({ oneWayDelayMs: halfRtt + bufferFrames * 20 + 20, lossPercent: 0, codecIe: ie, codecBpl: bpl });
     expect(ended.media?.quality.mos).toBeGreaterThanOrEqual(mosAt(DEFAULT_JITTER_LIMITS.maxFrames));
@@ -102,20 +119,21 @@ describe.each(['PCMU', 'PCMA', 'G722', 'opus'] as const)('real media with baresi
     // under load those resolve 100 ms and more later, which once read as a recording too short.
     const callMs = events.timeOf(ended) - events.timeOf(answered);
     const wav = readWav(join(dataDir, 'recordings', `${incoming.lineCallId}.wav`));
-    expect(wav.sampleRate).toBe(8000);
+    expect(wav.sampleRate).toBe(rate);
     expect(wav.channels).toHaveLength(2);
     expect(Math.abs(wav.durationMs - callMs), `recording ${wav.durationMs} ms, call ${callMs} ms`).toBeLessThan(100);
     const [left, right] = wav.channels as [Int16Array, Int16Array];
     const heard = soundSpan(right);
     expect(heard).toBeDefined();
-    expect(Math.abs(dominantFrequency(right, 8000, heard!.first + 800) - 1000)).toBeLessThan(5);
+    const measured = dominantFrequency(right, rate, heard!.first + rate / 10);
+    expect(near(measured, toneHz, rate), `${measured} Hz in the recording`).toBe(true);
     // Nothing to play is configured: we sent silence.
     expect(soundSpan(left)).toBeUndefined();
   });
 
-  it('plays the prompt to baresip when it answers our call; baresip hears its frequency for its length', async () => {
+  it(`plays the ${promptHz} Hz prompt to baresip when it answers our call; baresip hears its frequency for its length`, async () => {
     const prompt = join(dir, `prompt-${codec}.wav`);
-    makeToneWav(prompt, { hz: 600, seconds: 2, rate: 16000 });
+    makeToneWav(prompt, { hz: promptHz, seconds: 2, rate: 16000 });
     const dumpDir = join(dir, `dump-${codec}`);
     mkdirSync(dumpDir);
     const { baresip, line, events, dataDir } = await setup(`${user}1`, codec, { play: prompt, dumpDir });
@@ -132,12 +150,15 @@ describe.each(['PCMU', 'PCMA', 'G722', 'opus'] as const)('real media with baresi
     const samples = wav.channels[0]!;
     const heard = soundSpan(samples);
     expect(heard).toBeDefined();
-    expect(Math.abs(dominantFrequency(samples, wav.sampleRate, heard!.first + 800) - 600)).toBeLessThan(5);
-    // What we sent is exact: our recording's left channel carries the 2 s prompt, to the frame.
-    const sent = readWav(join(dataDir, 'recordings', `out-${codec}.wav`)).channels[0]!;
+    const measured = dominantFrequency(samples, wav.sampleRate, heard!.first + wav.sampleRate / 10);
+    expect(near(measured, promptHz, wav.sampleRate), `baresip heard ${measured} Hz`).toBe(true);
+    // What we sent is exact: our recording's left channel carries the 2 s prompt, to the frame, at the call's rate.
+    const recording = readWav(join(dataDir, 'recordings', `out-${codec}.wav`));
+    expect(recording.sampleRate).toBe(rate);
+    const sent = recording.channels[0]!;
     const sentSpan = soundSpan(sent);
     expect(sentSpan).toBeDefined();
-    expect(Math.abs(((sentSpan!.last - sentSpan!.first) * 1000) / 8000 - 2000)).toBeLessThan(40);
+    expect(Math.abs(((sentSpan!.last - sentSpan!.first) * 1000) / rate - 2000)).toBeLessThan(40);
     // What baresip plays out is its own doing: on a loaded machine its audio starts late after its 200
     // (the first 1.2 s of the prompt went unheard once in CI) and its jitter buffer stretches (800 ms once,
     // Opus). It must have heard a real part of the prompt, and nothing much longer than it.

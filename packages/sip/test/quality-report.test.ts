@@ -20,6 +20,7 @@ function fakeCall(counters: Partial<MediaCounters>) {
       concealedFrames: 0,
       lateFrames: 0,
       codec: 'PCMU',
+      audioRate: 8000,
       encryption: 'none',
       srtpDropped: 0,
       ...counters,

@@ -49,6 +49,7 @@ describe('sip line settings (the sip plugin in an edition)', () => {
       'line.media.codecs[0]',
       /takes PCMU, PCMA, G722, opus \(G\.722 is written G722\)/,
     ],
+    ['wideband as a word', { line: { type: 'sip', aor: 'sip:303@pbx', media: { wideband: 'yes' } } }, 'line.media.wideband', /true .*16 kHz.* or false/],
     ['unknown media encryption', { line: { type: 'sip', aor: 'sip:303@pbx', media: { encryption: 'zrtp' } } }, 'line.media.encryption', /none.*sdes.*required/],
     [
       'unknown SRTP suite',

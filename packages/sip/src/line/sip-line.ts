@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { randomHex } from '../random-draws.js';
 import { CallAudio, type CallAudioSources } from '../media/call-audio.js';
 import type { CallAudioPort } from '../media/call-audio-port.js';
-import { loadWavPrompt } from '../media/wav-prompt.js';
+import { loadWavPrompts } from '../media/wav-prompt.js';
+import { audioRateOf, PCM_RATE, type AudioRate } from '../media/codec.js';
 import { WavRecorder } from '../media/wav-recorder.js';
 import type { MediaCounters, RtpStream } from '../rtp/rtp-stream.js';
 import { callQuality } from '../media/call-quality.js';
@@ -134,11 +135,18 @@ export class SipLine implements Line {
     return this.deps.dataDir === undefined ? undefined : join(this.deps.dataDir, 'recordings', `${callGuid}.wav`);
   }
 
-  private loadPrompt(field: 'play' | 'holdMusic'): Int16Array | undefined {
+  /** The highest audio rate this line's calls run at: 16 kHz with G722 or opus among its codecs (and `wideband` on), else 8 kHz. */
+  private get maxSampleRate(): AudioRate {
+    return this.settings.media.wideband ? (Math.max(...this.settings.media.codecs.map(audioRateOf)) as AudioRate) : PCM_RATE;
+  }
+
+  /** A `play`/`holdMusic` WAV at each audio rate the line's calls can have, converted once here so no call converts it. */
+  private loadPrompt(field: 'play' | 'holdMusic'): Map<number, Int16Array> | undefined {
     const path = this.settings.media[field];
     if (path === undefined) return undefined;
+    const rates = new Set(this.settings.media.codecs.map((codec) => Math.min(audioRateOf(codec), this.maxSampleRate)));
     try {
-      return loadWavPrompt(path);
+      return loadWavPrompts(path, rates);
     } catch (error) {
       // Checked when the settings loaded; the file changed since.
       this.logger.log('error', `line.media.${field} cannot be played`, { error: (error as Error).message });
@@ -207,7 +215,7 @@ export class SipLine implements Line {
         // Only a first answer ends the call (sip.js sends ACK and BYE); a refused re-INVITE answer leaves it up.
         if (call?.phase === 'ringing') call.endReason ??= { by: 'local', cause: 'failed', detail: `the answer was refused (ACK and BYE): ${why}` };
       },
-      createAudio: () => new CallAudio(this.logger, this.prompts),
+      createAudio: () => new CallAudio(this.logger, this.prompts, { maxSampleRate: this.maxSampleRate }),
     });
     this.userAgent = userAgent;
     try {
@@ -468,7 +476,7 @@ export class SipLine implements Line {
       this.logger.log('warn', 'call not recorded: no data directory or no media stream', { lineCallId: call.id });
       return;
     }
-    stream.audio.record(new WavRecorder(path, this.logger));
+    stream.audio.record((sampleRate) => new WavRecorder(path, this.logger, sampleRate));
   }
 
   private forget(call: SipCall): void {

@@ -1,22 +1,33 @@
 import type { CallQuality } from '@callhook/core';
 import type { MediaCounters } from '../rtp/rtp-stream.js';
-import type { CodecName } from './codec.js';
+import type { AudioRate, CodecName } from './codec.js';
 import { estimateMos } from './mos.js';
 
 /**
- * E-model codec figures: equipment impairment Ie and packet-loss robustness Bpl. G.711 with
- * concealment: Ie 0, Bpl 25.1 (ITU-T G.113 Appendix I). Opus is not in G.113; at 8 kHz we use Ie 11,
- * Bpl 20 (a narrowband codec with FEC, between G.729A and G.711), a published estimate, not a standard.
- * G.722 has only a wideband figure in G.113 (Appendix IV); callhook plays it at 8 kHz, where what is
- * heard is its lower band, 6-bit ADPCM at 48 kbit/s: we use Ie 1 (between G.711's 0 and G.727 at
- * 40 kbit/s, 2) and G.711's Bpl 25.1 (the same concealment runs on its decoded audio), our estimate.
+ * E-model codec figures: equipment impairment Ie and packet-loss robustness Bpl, on the narrowband
+ * scale of ITU-T G.107 for every call, so MOS figures of G.711 and wideband calls compare and a
+ * `<$call_mos>` threshold means the same on both (that scale tops out at R 93.2, MOS 4.41: a transparent
+ * narrowband codec without delay or loss). G.711 with concealment: Ie 0, Bpl 25.1 (ITU-T G.113
+ * Appendix I). On a 16 kHz call G.722 and Opus carry at least everything G.711 does, and the narrowband
+ * scale has nothing above that (their advantage shows only on G.107.1's wideband scale, which callhook
+ * does not use): Ie 0 — with G.711's Bpl 25.1 for G.722 (the same concealment runs on its decoded
+ * audio) and 20 for Opus (in-band FEC; not in G.113, an estimate). On an 8 kHz call (one whose first
+ * codec was G.711, see `CallAudio.fixRate`) what is heard is narrowband: G.722's lower band, 6-bit ADPCM
+ * at 48 kbit/s, Ie 1 (between G.711's 0 and G.727 at 40 kbit/s, 2; our estimate, G.113 rates G.722
+ * only on the wideband scale), and narrowband Opus Ie 11 (between G.729A and G.711, a published
+ * estimate, not a standard).
  */
-const CODEC_IMPAIRMENT: Record<CodecName, { ie: number; bpl: number }> = {
-  PCMU: { ie: 0, bpl: 25.1 },
-  PCMA: { ie: 0, bpl: 25.1 },
-  G722: { ie: 1, bpl: 25.1 },
-  opus: { ie: 11, bpl: 20 },
+const CODEC_IMPAIRMENT: Record<CodecName, Record<AudioRate, { ie: number; bpl: number }>> = {
+  PCMU: { 8000: { ie: 0, bpl: 25.1 }, 16000: { ie: 0, bpl: 25.1 } },
+  PCMA: { 8000: { ie: 0, bpl: 25.1 }, 16000: { ie: 0, bpl: 25.1 } },
+  G722: { 8000: { ie: 1, bpl: 25.1 }, 16000: { ie: 0, bpl: 25.1 } },
+  opus: { 8000: { ie: 11, bpl: 20 }, 16000: { ie: 0, bpl: 20 } },
 };
+
+/** The E-model figures (Ie, Bpl) of `codec` heard on a call whose audio runs at `audioRate` Hz; see `CODEC_IMPAIRMENT`. */
+export function codecImpairment(codec: CodecName, audioRate: number): { ie: number; bpl: number } {
+  return CODEC_IMPAIRMENT[codec][audioRate === 16000 ? 16000 : 8000];
+}
 /** Packetization and codec look-ahead counted into the one-way delay, ms. */
 const FRAMING_MS = 20;
 
@@ -25,12 +36,12 @@ const FRAMING_MS = 20;
  * `quality` reports and the final figures of `ended`): packets lost (RFC 3550 §6.4.1 cumulative number
  * of packets lost) and received, interarrival jitter in ms of the far end's stream, the RTCP round-trip
  * time in ms (from LSR/DLSR), and an E-model MOS whose one-way delay is half the RTT plus the
- * jitter buffer and framing delay. MOS is null when nothing was received. An SRTP call adds its suite
+ * jitter buffer and framing delay, with the codec's figures at the call's audio rate. MOS is null when nothing was received. An SRTP call adds its suite
  * and the packets SRTP dropped (RFC 3711 §3.3).
  */
 export function callQuality(counters: MediaCounters): CallQuality {
   const codec = counters.codec ?? 'PCMU';
-  const { ie, bpl } = CODEC_IMPAIRMENT[codec];
+  const { ie, bpl } = codecImpairment(codec, counters.audioRate);
   const lossPercent = counters.packetsExpected > 0 ? (100 * counters.packetsLost) / counters.packetsExpected : 0;
   const mos =
     counters.receivedPackets === 0

@@ -10,6 +10,7 @@ export function g711(name: 'PCMU' | 'PCMA'): VoiceCodec {
   return {
     name,
     clockRate: PCM_RATE,
+    sampleRate: PCM_RATE,
     encode: (pcm) => law.encode(pcm),
     decode: (payload) => law.decode(payload),
     close: () => undefined,

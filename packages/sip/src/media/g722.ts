@@ -1,5 +1,4 @@
 import type { VoiceCodec } from './codec.js';
-import { Decimator, Interpolator } from './halfband.js';
 
 /**
  * ITU-T Rec. G.722 sub-band ADPCM (7 kHz audio at 64 kbit/s), mode 1, written for callhook from the
@@ -348,22 +347,20 @@ export const G722_SAMPLE_RATE = 16_000;
 export const G722_CLOCK_RATE = 8_000;
 
 /**
- * G.722 (static payload type 9, `G722/8000`, RFC 3551 §4.5.2) as a `VoiceCodec`. callhook's audio
- * path is narrowband (`PCM_RATE`, 8 kHz), so the codec interpolates each frame to 16 kHz before the
- * encoder and decimates the decoder's 16 kHz output back to 8 kHz (halfband FIRs that carry state
- * across frames): G.722 peers are served, at narrowband quality. Payload: one octet per 16 kHz sample
- * pair, 160 octets per 20 ms.
+ * G.722 (static payload type 9, `G722/8000`, RFC 3551 §4.5.2) as a `VoiceCodec` at its own rate:
+ * 16 kHz PCM both ways (a wideband call). Payload: one octet per 16 kHz sample pair, 160 octets per
+ * 20 ms. On an 8 kHz call (one whose first codec was G.711) `createCodec` wraps it in the halfband
+ * converter (`rate-adapter.ts`).
  */
 export function g722(): VoiceCodec {
   const encoder = new G722Encoder();
   const decoder = new G722Decoder();
-  const up = new Interpolator();
-  const down = new Decimator();
   return {
     name: 'G722',
     clockRate: G722_CLOCK_RATE,
-    encode: (pcm) => encoder.encode(up.process(pcm)),
-    decode: (payload) => down.process(decoder.decode(payload)),
+    sampleRate: G722_SAMPLE_RATE,
+    encode: (pcm) => encoder.encode(pcm),
+    decode: (payload) => decoder.decode(payload),
     close: () => undefined,
   };
 }

@@ -1,5 +1,6 @@
 /**
- * Rate conversion by 2 between callhook's 8 kHz audio path (`PCM_RATE`) and a 16 kHz codec (G.722):
+ * Rate conversion by 2 between 8 kHz and 16 kHz PCM — G.722 on a call whose audio runs at 8 kHz, or
+ * G.711 on one at 16 kHz (`rate-adapter.ts`):
  * a linear-phase halfband FIR low-pass (63 taps, Kaiser window β 6.5; its response computed from the
  * taps: 0.00 dB to 3.4 kHz, −0.18 dB at 3.6 kHz, −6 dB at 4 kHz, −66 dB at 4.6 kHz and below −76 dB
  * from 5 kHz; a windowed-sinc design with J. F. Kaiser's window). Both directions keep their filter state across calls, so a call's audio is

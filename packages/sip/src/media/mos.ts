@@ -4,7 +4,7 @@ export interface MosInput {
   oneWayDelayMs: number;
   /** Packet loss in percent (0–100). */
   lossPercent: number;
-  /** Equipment impairment Ie of the codec (ITU-T G.113 Appendix I: G.711 0, Opus at 8 kHz ~11). */
+  /** Equipment impairment Ie of the codec on the narrowband scale (ITU-T G.113 Appendix I: G.711 0; Opus at 8 kHz ~11; see `call-quality.ts` for wideband calls). */
   codecIe: number;
   /** Packet-loss robustness Bpl (G.113: G.711 with concealment 25.1). */
   codecBpl: number;

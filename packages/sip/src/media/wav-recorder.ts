@@ -2,13 +2,14 @@ import { mkdirSync, openSync, writeSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import wavefile from 'wavefile';
 import type { Logger } from '@callhook/core';
-import { PCM_RATE } from './codec.js';
+import { frameSamples, PCM_RATE } from './codec.js';
 
-/** Frames gathered before one write to the file (50 × 20 ms = 1 s, 32 kB). */
+/** Frames gathered before one write to the file (50 × 20 ms = 1 s: 32 kB at 8 kHz, 64 kB at 16 kHz). */
 const FRAMES_PER_WRITE = 50;
 
 /**
- * Records a call as a stereo 16-bit WAV at `PCM_RATE` Hz: left what we send, right what the peer sent
+ * Records a call as a stereo 16-bit WAV at `sampleRate` Hz (the call's audio rate, which the header
+ * states: 8000 for G.711 calls, 16000 for G.722 and Opus): left what we send, right what the peer sent
  * (after the jitter buffer). The header comes from the wavefile package; samples are appended as the
  * call goes (a long call is never held in memory) and the RIFF and data sizes are set at `close()`
  * (RIFF layout: size at byte 4, data size at byte 40 of the canonical 44-byte header).
@@ -16,19 +17,22 @@ const FRAMES_PER_WRITE = 50;
  */
 export class WavRecorder {
   private fd: number | undefined;
-  private readonly chunk = new Int16Array(FRAMES_PER_WRITE * 160 * 2);
+  private readonly chunk: Int16Array;
   private filled = 0;
   private dataBytes = 0;
 
+  /** Opens (creates or truncates) `path` and writes the header; a file error is logged and nothing is recorded. */
   constructor(
     readonly path: string,
     private readonly logger: Logger,
+    readonly sampleRate: number = PCM_RATE,
   ) {
+    this.chunk = new Int16Array(FRAMES_PER_WRITE * frameSamples(sampleRate) * 2);
     try {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       this.fd = openSync(path, 'w', 0o600);
       const header = new wavefile.WaveFile();
-      header.fromScratch(2, PCM_RATE, '16', []);
+      header.fromScratch(2, sampleRate, '16', []);
       writeSync(this.fd, header.toBuffer());
     } catch (error) {
       this.fail(error);

@@ -8,7 +8,13 @@ export interface EventSlot {
   finishedDuration: number | undefined;
 }
 
-const STEP = 160;
+/**
+ * Clock rate (Hz) of the telephone-event payload type callhook negotiates (`telephone-event/8000`,
+ * RFC 4733 §7.1.1): event durations are in its units, whatever the voice codec's clock.
+ */
+export const EVENT_CLOCK_RATE = 8000;
+/** One 20 ms slot in `EVENT_CLOCK_RATE` units. */
+const STEP = (EVENT_CLOCK_RATE * 20) / 1000;
 const TONE_STEPS = 5;
 const END_REPEATS = 3;
 const GAP_STEPS = 3;

@@ -4,10 +4,10 @@ import type { Clock, Logger, Random, TimerHandle } from '@callhook/core';
 import { cryptoRandom } from '@callhook/node';
 import { randomHex, randomInteger } from '../random-draws.js';
 import { CallAudio } from '../media/call-audio.js';
-import { FRAME_MS, FRAME_SAMPLES, PCM_RATE, type CodecName, type VoiceCodec } from '../media/codec.js';
+import { audioRateOf, FRAME_MS, PCM_RATE, type CodecName, type VoiceCodec } from '../media/codec.js';
 import { createCodec } from '../media/codecs.js';
 import { ReceiveStats } from '../media/receive-stats.js';
-import { dtmfSlots, type EventSlot } from './dtmf-schedule.js';
+import { dtmfSlots, EVENT_CLOCK_RATE, type EventSlot } from './dtmf-schedule.js';
 import { rtpPacket } from './rtp-packet.js';
 import { isRtcpPacket, parseRtp } from './rtp-parse.js';
 import { RtcpSession } from './rtcp-session.js';
@@ -70,6 +70,8 @@ export interface MediaCounters {
   lateFrames: number;
   /** Voice codec of the call, or undefined before negotiation. */
   codec: CodecName | undefined;
+  /** The call's audio rate in Hz (8000 or 16000; `CallAudio.sampleRate`). */
+  audioRate: number;
   /** The SRTP suite protecting the media (RFC 4568 §6.2), or `none` for plain RTP. */
   encryption: SrtpSuite | 'none';
   /** SRTP/SRTCP packets dropped: failed authentication (e.g. tampered), replayed or malformed (RFC 3711 §3.3). */
@@ -104,6 +106,7 @@ export class RtpStream {
   lastReceivedAt: number | undefined;
   /** Set once the peer's port answered with ICMP port unreachable repeatedly; sending has stopped. */
   unreachable = false;
+  /** Statistics of the peer's stream, in RTP clock units of the codec it sends (set per packet: 8000 for G.711 and G.722, 48000 for Opus). */
   readonly stats = new ReceiveStats(PCM_RATE);
   readonly rtcp: RtcpSession;
   private confirmed = false;
@@ -189,6 +192,7 @@ export class RtpStream {
       concealedFrames: this.audio.jitter.concealed,
       lateFrames: this.audio.jitter.late,
       codec: this.plan?.codec.name,
+      audioRate: this.audio.sampleRate,
       encryption: this.plan?.srtp?.suite ?? 'none',
       srtpDropped: this.srtpDropped,
     };
@@ -204,6 +208,9 @@ export class RtpStream {
       this.logger.log('warn', 'rtp destination unusable: not sending', { address: plan.address, port: plan.port });
       plan = { ...plan, sending: false };
     }
+    // The call's audio rate is its first agreed codec's; every codec of the call runs at it (a codec of
+    // another rate through the halfband converter), so the jitter buffer, prompts and recording keep one rate.
+    if (!this.audio.rateFixed) this.audio.fixRate(audioRateOf(plan.codec.name));
     if (this.encoder?.name !== plan.codec.name) {
       this.encoder?.close();
       this.encoder = this.codecFor(plan.codec.name);
@@ -265,7 +272,7 @@ export class RtpStream {
   }
 
   private codecFor(name: CodecName): VoiceCodec {
-    return createCodec(name);
+    return createCodec(name, this.audio.sampleRate);
   }
 
   private update(): void {
@@ -361,10 +368,11 @@ export class RtpStream {
     // Frame number from the timestamp relative to the source's first packet (signed 32-bit: wraps are fine).
     const ticksPerFrame = (decoder.clockRate * FRAME_MS) / 1000;
     const first = Math.round(((packet.timestamp - this.remoteBase) | 0) / ticksPerFrame);
-    for (let offset = 0, index = first; offset + FRAME_SAMPLES <= pcm.length; offset += FRAME_SAMPLES, index++) {
-      this.audio.receive(index, pcm.slice(offset, offset + FRAME_SAMPLES));
+    const samples = this.audio.frameSamples;
+    for (let offset = 0, index = first; offset + samples <= pcm.length; offset += samples, index++) {
+      this.audio.receive(index, pcm.slice(offset, offset + samples));
     }
-    if (pcm.length % FRAME_SAMPLES !== 0) this.warnOnce('ptime', 'rtp packet not a multiple of 20 ms: its tail is dropped', { samples: pcm.length });
+    if (pcm.length % samples !== 0) this.warnOnce('ptime', 'rtp packet not a multiple of 20 ms: its tail is dropped', { samples: pcm.length });
     this.audio.jitter.observeJitter(this.stats.jitterMs);
   }
 
@@ -430,7 +438,8 @@ export class RtpStream {
     const ticksPerFrame = (encoder.clockRate * FRAME_MS) / 1000;
     const slot = this.queue.shift();
     if (slot && slot !== 'gap' && plan.eventPayloadType !== undefined) {
-      // RFC 4733 events replace the voice packets they overlap; their duration is in 8 kHz units.
+      // RFC 4733 events replace the voice packets they overlap; their duration is in telephone-event/8000
+      // units, and the voice timestamp after them moves on by as much in the codec's clock.
       this.pending = [];
       if (slot.first) this.eventTimestamp = this.timestamp;
       this.transmit(
@@ -439,7 +448,7 @@ export class RtpStream {
           slot.payload,
         ),
       );
-      if (slot.finishedDuration !== undefined) this.timestamp = this.eventTimestamp + (slot.finishedDuration * encoder.clockRate) / PCM_RATE;
+      if (slot.finishedDuration !== undefined) this.timestamp = this.eventTimestamp + (slot.finishedDuration * encoder.clockRate) / EVENT_CLOCK_RATE;
       return;
     }
     if (this.pending.length === 0) this.pendingTimestamp = this.timestamp;
@@ -509,7 +518,8 @@ export class RtpStream {
 }
 
 function concat(frames: Int16Array[]): Int16Array {
-  const out = new Int16Array(frames.length * FRAME_SAMPLES);
-  frames.forEach((frame, i) => out.set(frame, i * FRAME_SAMPLES));
+  const length = frames[0]?.length ?? 0;
+  const out = new Int16Array(frames.length * length);
+  frames.forEach((frame, i) => out.set(frame, i * length));
   return out;
 }

@@ -12,8 +12,9 @@ const SDP_FORMS: Record<CodecName, { encoding: string; clockRate: number; channe
   PCMA: { encoding: 'pcma', clockRate: 8000, payloadType: 8 },
   // RFC 3551 §4.5.2: G722/8000 although G.722 samples at 16 kHz (the RTP clock runs at 8000 Hz).
   G722: { encoding: 'g722', clockRate: 8000, payloadType: 9 },
-  // RFC 7587 §7: always opus/48000/2; we ask for narrowband mono with in-band FEC.
-  opus: { encoding: 'opus', clockRate: 48000, channels: 2, payloadType: 111, fmtp: 'maxplaybackrate=8000;sprop-maxcapturerate=8000;stereo=0;useinbandfec=1' },
+  // RFC 7587 §7: always opus/48000/2; we ask for wideband (16 kHz, what a call with Opus runs at) mono
+  // with in-band FEC (RFC 7587 §6.1: maxplaybackrate and sprop-maxcapturerate say what we play and capture).
+  opus: { encoding: 'opus', clockRate: 48000, channels: 2, payloadType: 111, fmtp: 'maxplaybackrate=16000;sprop-maxcapturerate=16000;stereo=0;useinbandfec=1' },
 };
 const EVENT_PAYLOAD_TYPE = 101;
 

@@ -28,13 +28,17 @@ const wavPath = (field: string) =>
  *   long is ended with BYE (a dead peer; RFC 3550 gives no keepalive of its own). 0 turns the check off.
  * - `codecs`: voice codecs in preference order, offered in this order and chosen by it when answering
  *   (PCMU and PCMA are G.711, RFC 3551; `G722` is ITU-T G.722 at 64 kbit/s, payload type 9, RFC 3551
- *   §4.5.2, carried at callhook's 8 kHz audio rate; `opus` is RFC 7587).
+ *   §4.5.2; `opus` is RFC 7587). A call's audio runs at its first agreed codec's rate: 16 kHz for G722
+ *   and opus (wideband), 8 kHz for PCMU and PCMA; a codec of the other rate agreed later in the call
+ *   (re-INVITE) is converted to it.
+ * - `wideband`: false keeps every call at 8 kHz (G722 and opus heard as narrowband, recordings half the
+ *   size; an Opus call costs about 0.75× the CPU, a G.722 call about 1.2×, its 8↔16 kHz filters); default true.
  * - `ptime`: packetization of what we send in ms (20, 40 or 60; the peer's a=ptime wins when it is one
  *   of these).
  * - `play`: a WAV file played to the far end once when a call is answered.
  * - `holdMusic`: a WAV file looped to the far end while we hold the call.
- * - `record`: record every answered call to DATA/recordings/<call_guid>.wav (stereo, 8 kHz 16-bit:
- *   left what callhook sent, right what the far end sent).
+ * - `record`: record every answered call to DATA/recordings/<call_guid>.wav (stereo 16-bit at the call's
+ *   audio rate, 8 or 16 kHz: left what callhook sent, right what the far end sent).
  * Nothing configured: silence is sent, so a PBX's media timeout never drops a call.
  */
 export const SipMediaSchema = z.strictObject({
@@ -73,6 +77,7 @@ export const SipMediaSchema = z.strictObject({
     .refine((codecs) => new Set(codecs).size === codecs.length, 'name each codec once in line.media.codecs')
     .default([...DEFAULT_CODECS]),
   ptime: z.union([z.literal(20), z.literal(40), z.literal(60)], { message: 'line.media.ptime is 20, 40 or 60 (ms)' }).default(20),
+  wideband: z.boolean({ message: 'line.media.wideband is true (G722 and opus calls at 16 kHz) or false (every call at 8 kHz)' }).default(true),
   play: wavPath('play').optional(),
   holdMusic: wavPath('holdMusic').optional(),
   record: z.boolean().default(false),

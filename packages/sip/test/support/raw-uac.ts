@@ -69,6 +69,24 @@ export class RawUac {
     this.sendText(this.request('ACK', callId, 1, '', [], this.toOf(callId)));
   }
 
+  /** Sends a re-INVITE (in the dialog of `callId`, CSeq `cseq`) with `body` as SDP. */
+  reinvite(callId: string, body: string, cseq = 2): void {
+    const headers = [`Contact: <sip:raw@127.0.0.1:${this.port}>`, 'Content-Type: application/sdp'];
+    this.sendText(this.request('INVITE', callId, cseq, body, headers, this.toOf(callId)));
+  }
+
+  /** ACKs the 2xx to the INVITE of `callId` with CSeq `cseq` (a re-INVITE's). */
+  ackOf(callId: string, cseq: number): void {
+    this.sendText(this.request('ACK', callId, cseq, '', [], this.toOf(callId)));
+  }
+
+  /** Waits for the final response to the INVITE of `callId` with CSeq `cseq`. */
+  async waitFinalOf(callId: string, cseq: number, timeoutMs = 10_000): Promise<RawResponse> {
+    const find = () => this.responses.find((response) => response.callId === callId && response.status >= 200 && response.cseq === `${cseq} INVITE`);
+    await waitFor(() => find() !== undefined, `a final response to INVITE ${callId} CSeq ${cseq}`, timeoutMs);
+    return find()!;
+  }
+
   bye(callId: string): void {
     this.sendText(this.request('BYE', callId, 2, '', [], this.toOf(callId)));
   }

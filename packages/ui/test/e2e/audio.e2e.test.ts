@@ -103,23 +103,31 @@ describe('desktop audio in Chromium (fake microphone playing a 1 kHz tone WAV)',
     expect(state.input.rms).toBeGreaterThan(0.01);
   });
 
-  it('plays frames main sends: a 1 kHz tone shows on the output meter, silence reads silent', async () => {
-    await attach(8_000);
-    // "Main" answers each captured frame with one frame of a 1 kHz tone (amplitude 0.5, RMS 0.35), so
+  // 16 kHz is a wideband SIP call's rate (G.722, Opus): its 320-sample frames carry a 6 kHz tone, which 8 kHz cannot.
+  it.each([
+    [8_000, 1000],
+    [16_000, 6000],
+  ])('plays frames main sends at %i Hz: a %i Hz tone shows on the output meter, silence reads silent', async (sampleRate, hz) => {
+    await attach(sampleRate);
+    // "Main" answers each captured frame with one frame of the tone (amplitude 0.5, RMS 0.35), so
     // it sends at the audio clock's pace, as a line would.
-    await page.evaluate(() => {
-      const harness = (window as unknown as { harness: Harness }).harness;
-      let n = 0;
-      harness.main.onmessage = (event) => {
-        if (!(event.data instanceof Int16Array)) return;
-        const frame = new Int16Array(160);
-        for (let i = 0; i < frame.length; i++, n++) frame[i] = Math.round(16384 * Math.sin((2 * Math.PI * 1000 * n) / 8000));
-        harness.main.postMessage(frame);
-      };
-    });
+    await page.evaluate(
+      ([sampleRate, hz]) => {
+        const harness = (window as unknown as { harness: Harness }).harness;
+        let n = 0;
+        harness.main.onmessage = (event) => {
+          if (!(event.data instanceof Int16Array)) return;
+          const frame = new Int16Array(sampleRate / 50);
+          for (let i = 0; i < frame.length; i++, n++) frame[i] = Math.round(16384 * Math.sin((2 * Math.PI * hz * n) / sampleRate));
+          harness.main.postMessage(frame);
+        };
+      },
+      [sampleRate, hz] as const,
+    );
     await page.waitForFunction(() => (window as unknown as { harness: Harness }).harness.session.state().output.rms > 0.2, undefined, DEADLINE);
     const playing = await sessionState();
     expect(playing.wire.framesIn).toBeGreaterThan(0);
+    expect(playing.wire.droppedBy.wrong_size).toBe(0);
     expect(playing.output.peak).toBeLessThanOrEqual(0.6);
 
     // Now main sends silence instead: the output meter falls to zero.
