@@ -34,6 +34,8 @@ const BUILDS = (process.env.SIGCPU_BUILDS ?? 'current=src/index.ts').split(',').
 
 interface Step {
   cpuMsPerCall: number;
+  /** The part of it spent in the kernel (socket calls, loopback delivery). */
+  systemMsPerCall: number;
   gcMsPerCall: number;
   gcPerCall: number;
   successful: number;
@@ -43,6 +45,7 @@ interface Step {
 
 interface Window {
   cpuMs: number;
+  systemMs: number;
   gcCount: number;
   gcMs: number;
   ended: number;
@@ -122,6 +125,7 @@ async function step(build: (typeof BUILDS)[number], round: number): Promise<Step
     if (window.ended < CALLS) console.log(`  ${build.label}: only ${window.ended} of ${CALLS} calls ended (sipp: ${successful} successful, exit ${sipp.code})`);
     return {
       cpuMsPerCall: window.cpuMs / CALLS,
+      systemMsPerCall: window.systemMs / CALLS,
       gcMsPerCall: window.gcMs / CALLS,
       gcPerCall: window.gcCount / CALLS,
       successful,
@@ -150,21 +154,21 @@ for (let round = 0; round < RUNS; round++) {
     const result = await step(build, round);
     steps.get(build.label)!.push(result);
     console.log(
-      `round ${round + 1} ${build.label}: ${result.cpuMsPerCall.toFixed(3)} ms CPU per call, GC ${result.gcMsPerCall.toFixed(3)} ms (${result.gcPerCall.toFixed(2)} collections) per call, ` +
+      `round ${round + 1} ${build.label}: ${result.cpuMsPerCall.toFixed(3)} ms CPU per call (${result.systemMsPerCall.toFixed(3)} system), GC ${result.gcMsPerCall.toFixed(3)} ms (${result.gcPerCall.toFixed(2)} collections) per call, ` +
         `${result.successful}/${CALLS} ok, ref ${result.refMs.toFixed(1)} ms, load ${loadavg()[0]!.toFixed(1)}`,
     );
   }
 }
 const baseline = BUILDS[0]!.label;
 console.log(`\n${CALLS} calls at ${RATE}/s held ${HOLD_MS} ms, sipp uac → line (UDP, autoAnswer), ${RUNS} rounds; medians:`);
-console.log('build           CPU ms/call   GC ms/call   collections/call   ratio to baseline (median of rounds)');
+console.log('build           CPU ms/call (system)   GC ms/call   collections/call   ratio to baseline (median of rounds)');
 for (const { label } of BUILDS) {
   const rows = steps.get(label)!;
   const ratios = rows.map((row, index) => row.cpuMsPerCall / steps.get(baseline)![index]!.cpuMsPerCall);
   console.log(
     `${label.padEnd(14)}  ${median(rows.map((row) => row.cpuMsPerCall))
       .toFixed(3)
-      .padStart(11)}  ${median(rows.map((row) => row.gcMsPerCall))
+      .padStart(11)} (${median(rows.map((row) => row.systemMsPerCall)).toFixed(3)})  ${median(rows.map((row) => row.gcMsPerCall))
       .toFixed(3)
       .padStart(11)}  ${median(rows.map((row) => row.gcPerCall))
       .toFixed(2)

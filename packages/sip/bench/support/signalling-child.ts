@@ -5,7 +5,7 @@
 //   ← {type:'mark', profile?: boolean}          starts a measured window (and a V8 CPU profile when asked)
 //   → {type:'marked'}
 //   ← {type:'read', profileFile?: string}       ends it
-//   → {type:'window', cpuMs, gcCount, gcMs, ended, answered}: CPU (user + system) and GC (perf_hooks
+//   → {type:'window', cpuMs, systemMs, gcCount, gcMs, ended, answered}: CPU (user + system) and GC (perf_hooks
 //     'gc' entries) over the window, `ended`/`answered` line events so far; the profile is written first
 //   ← {type:'stop'}                             stops the line and exits 0
 import { writeFileSync } from 'node:fs';
@@ -65,6 +65,7 @@ async function handle(command: Command): Promise<void> {
     const result = {
       type: 'window',
       cpuMs: (cpu.user + cpu.system) / 1000,
+      systemMs: cpu.system / 1000,
       gcCount: gcCount - (window?.gcCount ?? 0),
       gcMs: gcMs - (window?.gcMs ?? 0),
       ended,
