@@ -30,6 +30,13 @@ const samples: [string, string][] = [
   ['Name_Addr_Header', '"Bob" <sip:bob@h;lr>;x-before=1;tag=z'],
   ['Call_ID', '1-2345@127.0.0.1'],
   ['Call_ID', 'bad call id'],
+  ['Call_ID', "a.b!c%d*e_f+g`h'i~j-k@l.m!n%o*p_q+r`s'tu~v-w"],
+  ['Call_ID', 'no-at-sign'],
+  ['Call_ID', 'two@at@signs'],
+  ['Call_ID', '@leading'],
+  ['Call_ID', 'trailing@'],
+  ['Call_ID', 'brackets[]{}<>"/?:\\()@h'],
+  ['Call_ID', ''],
   ['From', 'not a header <<'],
 ];
 

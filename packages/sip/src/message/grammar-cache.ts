@@ -18,6 +18,12 @@ const TAGGED = new Set(['From', 'To', 'Name_Addr_Header']);
 /** RFC 3261 token characters: a value the grammar would accept as a branch or a tag. */
 const TOKEN = /^[A-Za-z0-9\-.!%*_+`'~]+$/;
 const PLACEHOLDER = 'x';
+/**
+ * A Call-ID (RFC 3261 §25.1: `word [ "@" word ]`) of the plainest characters, which the grammar
+ * returns unchanged. Call-IDs differ call by call, so each one was a grammar parse and a memo entry
+ * that pushed out the recurring values.
+ */
+const PLAIN_CALL_ID = /^[A-Za-z0-9\-.!%*_+`'~]+(?:@[A-Za-z0-9\-.!%*_+`'~]+)?$/;
 
 let installed = false;
 
@@ -28,6 +34,7 @@ export function installGrammarCache(): void {
   const memo = new Map<string, unknown>();
   Grammar.parse = ((input: string, startRule: string): unknown => {
     if (typeof input !== 'string') return parse(input, startRule);
+    if (startRule === 'Call_ID' && PLAIN_CALL_ID.test(input)) return input;
     const variable = startRule === 'Via' ? variablePart(input, ';branch=', false) : TAGGED.has(startRule) ? variablePart(input, ';tag=', true) : undefined;
     const key = `${startRule}\n${variable ? variable.key : input}`;
     let parsed = memo.get(key);

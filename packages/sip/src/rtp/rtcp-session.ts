@@ -1,22 +1,13 @@
 import type { Clock, Logger, Random, TimerHandle } from '@callhook/core';
-import {
-  RtcpPacketConverter,
-  RtcpReceiverInfo,
-  RtcpRrPacket,
-  RtcpSenderInfo,
-  RtcpSourceDescriptionPacket,
-  RtcpSrPacket,
-  SourceDescriptionChunk,
-  SourceDescriptionItem,
-} from 'werift-rtp';
+import { RtcpPacketConverter, RtcpRrPacket, RtcpSrPacket, type RtcpReceiverInfo } from 'werift-rtp';
 import type { ReceiveStats } from '../media/receive-stats.js';
 import { randomInteger } from '../random-draws.js';
 import { ntpMiddle, ntpTimestamp } from './ntp-time.js';
+import { writeRtcpReport, type ReportBlock } from './rtcp-write.js';
 
 /** RFC 3550 §6.2: minimum report interval 5 s, each interval drawn from 0.5–1.5 times it (§6.3.1). */
 const INTERVAL_MS = 5_000;
 /** SDES item type CNAME (RFC 3550 §6.5.1). */
-const SDES_CNAME = 1;
 
 /** What the sender side reports in an SR (RFC 3550 §6.4.1). */
 export interface SenderCounts {
@@ -102,38 +93,22 @@ export class RtcpSession {
   sendReport(): void {
     const { ssrc, stats, clock } = this.deps;
     const now = clock.now();
-    const reports: RtcpReceiverInfo[] = [];
+    const blocks: ReportBlock[] = [];
     if (stats.ssrc !== undefined) {
-      reports.push(
-        new RtcpReceiverInfo({
-          ssrc: stats.ssrc,
-          fractionLost: stats.takeFractionLost(),
-          packetsLost: stats.lost,
-          highestSequence: stats.extendedMax >>> 0,
-          jitter: stats.jitter >>> 0,
-          lsr: this.lastSrMiddle,
-          // DLSR in 1/65536 s since that SR arrived (0 when none has).
-          dlsr: this.lastSrMiddle === 0 ? 0 : Math.floor(((now - this.lastSrArrival) / 1000) * 65536) >>> 0,
-        }),
-      );
+      blocks.push({
+        ssrc: stats.ssrc,
+        fractionLost: stats.takeFractionLost(),
+        packetsLost: stats.lost,
+        highestSequence: stats.extendedMax >>> 0,
+        jitter: stats.jitter >>> 0,
+        lsr: this.lastSrMiddle,
+        // DLSR in 1/65536 s since that SR arrived (0 when none has).
+        dlsr: this.lastSrMiddle === 0 ? 0 : Math.floor(((now - this.lastSrArrival) / 1000) * 65536) >>> 0,
+      });
     }
     const counts = this.deps.sent();
-    const report = counts
-      ? new RtcpSrPacket({
-          ssrc,
-          senderInfo: new RtcpSenderInfo({
-            ntpTimestamp: ntpTimestamp(now),
-            rtpTimestamp: counts.rtpTimestamp >>> 0,
-            packetCount: counts.packets >>> 0,
-            octetCount: counts.octets >>> 0,
-          }),
-          reports,
-        })
-      : new RtcpRrPacket({ ssrc, reports });
-    const sdes = new RtcpSourceDescriptionPacket({
-      chunks: [new SourceDescriptionChunk({ source: ssrc, items: [new SourceDescriptionItem({ type: SDES_CNAME, text: this.deps.cname })] })],
-    });
-    this.deps.transmit(Buffer.concat([report.serialize(), sdes.serialize()]));
+    const sender = counts && { ntpTimestamp: ntpTimestamp(now), rtpTimestamp: counts.rtpTimestamp, packetCount: counts.packets, octetCount: counts.octets };
+    this.deps.transmit(writeRtcpReport(ssrc, sender, blocks, this.deps.cname));
     this.sentReports++;
   }
 

@@ -3,6 +3,7 @@ import type { Clock, Logger, Random } from '@callhook/core';
 import { Core, EmitterImpl, TransportState, type Emitter, type Transport } from 'sip.js';
 import { badRequestResponse, MalformedRequestError, parserComplaint, type RequestEcho } from '../message/bad-request.js';
 import { peekSipMessage, type PeekedMessage } from '../message/peek.js';
+import { glanceOutgoing, type OutgoingGlance } from '../message/outgoing-glance.js';
 import { glanceRequest, type RequestGlance } from '../message/request-glance.js';
 import { stampReceived, stampViaValue } from '../message/via-received.js';
 import { cryptoRandom } from '@callhook/node';
@@ -168,7 +169,7 @@ export class NodeSipTransport implements Transport {
   }
 
   private async route(message: string): Promise<void> {
-    const peeked = peekSipMessage(message);
+    const peeked: OutgoingGlance = glanceOutgoing(message) ?? peekSipMessage(message);
     const key = transactionKey(peeked);
     const udp = this.protocol === 'UDP';
     if (peeked.kind === 'response') {
@@ -184,7 +185,7 @@ export class NodeSipTransport implements Transport {
     if (udp && peeked.method !== 'ACK') this.retransmitter.trackRequest(key, peeked.method ?? '', () => this.resend(message, destination));
   }
 
-  private async routeRequest(request: PeekedMessage): Promise<Peer> {
+  private async routeRequest(request: OutgoingGlance): Promise<Peer> {
     const branch = request.via.branch ?? '';
     const sameAsInvite = request.method === 'ACK' || request.method === 'CANCEL' ? this.inviteDestinations.get(branch) : undefined;
     if (sameAsInvite) return sameAsInvite;
@@ -261,6 +262,8 @@ export class NodeSipTransport implements Transport {
    * which then takes the full path.
    */
   private answeredAtAGlance(inbound: InboundMessage): boolean {
+    // Without a remembered 503 and with room in the queue, nothing can be answered here: skip the glance.
+    if (this.shedInvites.size === 0 && this.admission.size < this.overload.maxPendingInvites) return false;
     const glance = glanceRequest(inbound.text);
     if (!glance) return false;
     const key = `${glance.branch ?? glance.callId} ${glance.cseqMethod}`;
@@ -402,6 +405,6 @@ export class NodeSipTransport implements Transport {
   }
 }
 
-function transactionKey(message: PeekedMessage): string {
+function transactionKey(message: Pick<OutgoingGlance, 'via' | 'callId' | 'cseqMethod'>): string {
   return `${message.via.branch ?? message.callId} ${message.cseqMethod}`;
 }

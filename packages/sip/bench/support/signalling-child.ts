@@ -1,0 +1,88 @@
+// One SIP line (UDP, autoAnswer, sip:303@127.0.0.1) in its own process for bench/signalling-cpu.bench.ts,
+// built from the module named by argv[2] (this package's src/index.ts, or the dist/index.js of another
+// build, so two builds can be measured in the same run). Talks to its parent over IPC:
+//   → {type:'ready', port}                      once the line listens
+//   ← {type:'mark', profile?: boolean}          starts a measured window (and a V8 CPU profile when asked)
+//   → {type:'marked'}
+//   ← {type:'read', profileFile?: string}       ends it
+//   → {type:'window', cpuMs, systemMs, gcCount, gcMs, ended, answered}: CPU (user + system) and GC (perf_hooks
+//     'gc' entries) over the window, `ended`/`answered` line events so far; the profile is written first
+//   ← {type:'stop'}                             stops the line and exits 0
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { resolve } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type * as LineApi from '../../src/index.js';
+
+type LineModule = Pick<typeof LineApi, 'createSipLine' | 'SipLineSchema'>;
+
+interface Command {
+  type: 'mark' | 'read' | 'stop';
+  profile?: boolean;
+  profileFile?: string;
+}
+
+const send = (message: object) => process.send?.(message);
+const lineModule = (await import(pathToFileURL(resolve(process.argv[2]!)).href)) as LineModule;
+const line = lineModule.createSipLine(lineModule.SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', transport: 'udp', autoAnswer: true }));
+let ended = 0;
+let answered = 0;
+line.onEvent((event) => {
+  if (event.type === 'ended') ended++;
+  else if (event.type === 'answered') answered++;
+});
+
+let gcCount = 0;
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcCount++;
+    gcMs += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
+let window: { cpu: NodeJS.CpuUsage; gcCount: number; gcMs: number } | undefined;
+let profiler: Session | undefined;
+
+process.on('message', (command: Command) => {
+  void handle(command).catch((error: Error) => send({ type: 'error', message: error.message }));
+});
+
+async function handle(command: Command): Promise<void> {
+  if (command.type === 'mark') {
+    if (command.profile) {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
+      await profiler.post('Profiler.start');
+    }
+    window = { cpu: process.cpuUsage(), gcCount, gcMs };
+    send({ type: 'marked' });
+  } else if (command.type === 'read') {
+    const cpu = process.cpuUsage(window?.cpu);
+    const result = {
+      type: 'window',
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      systemMs: cpu.system / 1000,
+      gcCount: gcCount - (window?.gcCount ?? 0),
+      gcMs: gcMs - (window?.gcMs ?? 0),
+      ended,
+      answered,
+    };
+    if (profiler && command.profileFile) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(command.profileFile, JSON.stringify(profile));
+      profiler.disconnect();
+      profiler = undefined;
+    }
+    send(result);
+  } else {
+    await line.stop();
+    process.exit(0);
+  }
+}
+
+await line.start();
+send({ type: 'ready', port: line.localAddress!.port });

@@ -1,0 +1,93 @@
+import { MAX_SIP_MESSAGE_BYTES } from './limits.js';
+import { parseVia, type Via } from './via.js';
+
+/** What the transport needs to route a message it sends (see `NodeSipTransport.send`). */
+export interface OutgoingGlance {
+  kind: 'request' | 'response';
+  /** Request method, upper case; undefined for a response. */
+  method: string | undefined;
+  /** Status code of a response; undefined for a request. */
+  statusCode: number | undefined;
+  requestUri: string | undefined;
+  /** The top Via (RFC 3261 §8.1.1.7). */
+  via: Via;
+  /** The CSeq method, upper case (§20.16). */
+  cseqMethod: string;
+  callId: string;
+  /** Whether To carries a tag (§12.1: an in-dialog request). */
+  hasToTag: boolean;
+  /** The URI of the first Route value (§8.1.2), without its angle brackets. */
+  firstRoute: string | undefined;
+}
+
+const REQUEST_LINE = /^([A-Za-z]+) (\S+) SIP\/2\.0$/;
+const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) /;
+const CSEQ = /^\d{1,10}\s+([A-Za-z]+)$/;
+const TO_TAG = /;\s*tag=/i;
+
+/**
+ * Reads a message the SIP stack hands the transport to send — well-formed by construction — in one
+ * pass over its header lines, taking only the start line, the first Via, CSeq, Call-ID, To and the
+ * first Route (long or compact names, RFC 3261 §7.3.3). It replaced the full `peekSipMessage` of
+ * every outgoing message, whose checks are for what arrives from the network. Returns undefined when
+ * it cannot read one of them with certainty (a folded line, a missing header) or the message is long
+ * enough to be over the size limit, and the caller falls back to the full peek. Never throws.
+ */
+export function glanceOutgoing(text: string): OutgoingGlance | undefined {
+  // A long one may be over the 64 KiB limit in bytes: the full peek measures and refuses it.
+  if (text.length > MAX_SIP_MESSAGE_BYTES / 4) return undefined;
+  const headEnd = text.indexOf('\r\n\r\n');
+  if (headEnd === -1) return undefined;
+  let lineEnd = text.indexOf('\r\n');
+  const startLine = text.slice(0, lineEnd);
+  const request = REQUEST_LINE.exec(startLine);
+  const status = request ? undefined : STATUS_LINE.exec(startLine);
+  if (!request && !status) return undefined;
+  let via: string | undefined;
+  let to: string | undefined;
+  let callId: string | undefined;
+  let cseq: string | undefined;
+  let route: string | undefined;
+  while (lineEnd < headEnd) {
+    const start = lineEnd + 2;
+    lineEnd = text.indexOf('\r\n', start);
+    const first = text.charCodeAt(start);
+    if (first === 0x20 || first === 0x09) return undefined;
+    const colon = text.indexOf(':', start);
+    if (colon === -1 || colon > lineEnd) return undefined;
+    switch (text.slice(start, colon).trim().toLowerCase()) {
+      case 'via':
+      case 'v':
+        via ??= text.slice(colon + 1, lineEnd).trim();
+        break;
+      case 'to':
+      case 't':
+        to ??= text.slice(colon + 1, lineEnd).trim();
+        break;
+      case 'call-id':
+      case 'i':
+        callId ??= text.slice(colon + 1, lineEnd).trim();
+        break;
+      case 'cseq':
+        cseq ??= text.slice(colon + 1, lineEnd).trim();
+        break;
+      case 'route':
+        route ??= text.slice(colon + 1, lineEnd).trim();
+        break;
+    }
+  }
+  const cseqMethod = CSEQ.exec(cseq ?? '')?.[1];
+  const top = via === undefined ? undefined : parseVia(via);
+  if (!top || to === undefined || !callId || !cseqMethod) return undefined;
+  return {
+    kind: request ? 'request' : 'response',
+    method: request?.[1]!.toUpperCase(),
+    statusCode: status ? Number(status[1]) : undefined,
+    requestUri: request?.[2],
+    via: top,
+    cseqMethod: cseqMethod.toUpperCase(),
+    callId,
+    hasToTag: TO_TAG.test(to),
+    firstRoute: route === undefined ? undefined : /<([^>]+)>/.exec(route)?.[1],
+  };
+}
