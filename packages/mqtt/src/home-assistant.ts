@@ -16,6 +16,27 @@ function idOf(text: string): string {
   return text.replace(/[^a-zA-Z0-9_-]/g, '_');
 }
 
+/** What every sensor config of one line shares: the node id, config topic base, device and availability. */
+function common(topics: Topics, lineId: string, lineKind: string) {
+  const node = idOf(`callhook_${topics.clientId}`);
+  return {
+    node,
+    base: `${HA_DISCOVERY_PREFIX}/sensor/${node}`,
+    device: {
+      identifiers: [`${node}_${lineId}`],
+      name: `callhook ${lineId}`,
+      manufacturer: 'callhook',
+      model: `${lineKind} line`,
+    },
+    availability: {
+      availability: [{ topic: topics.instanceAvailability() }, { topic: topics.lineAvailability(lineId) }],
+      availability_mode: 'all',
+      payload_available: ONLINE,
+      payload_not_available: OFFLINE,
+    },
+  };
+}
+
 /**
  * The Home Assistant MQTT discovery configs of one line (`<discovery>/sensor/<node>/<object>/config`,
  * retained): a "Call state" sensor (idle / ringing / connected / held; the remote party, alias,
@@ -24,20 +45,7 @@ function idOf(text: string): string {
  * will topic and the line's availability topic both say `online` (`availability_mode: all`).
  */
 export function discoveryMessages(topics: Topics, lineId: string, lineKind: string): DiscoveryMessage[] {
-  const node = idOf(`callhook_${topics.clientId}`);
-  const base = `${HA_DISCOVERY_PREFIX}/sensor/${node}`;
-  const device = {
-    identifiers: [`${node}_${lineId}`],
-    name: `callhook ${lineId}`,
-    manufacturer: 'callhook',
-    model: `${lineKind} line`,
-  };
-  const availability = {
-    availability: [{ topic: topics.instanceAvailability() }, { topic: topics.lineAvailability(lineId) }],
-    availability_mode: 'all',
-    payload_available: ONLINE,
-    payload_not_available: OFFLINE,
-  };
+  const { node, base, device, availability } = common(topics, lineId, lineKind);
   return [
     {
       topic: `${base}/${idOf(lineId)}_state/config`,
@@ -69,4 +77,39 @@ export function discoveryMessages(topics: Topics, lineId: string, lineKind: stri
       },
     },
   ];
+}
+
+/** The quality sensors: object id suffix, name, the `LineQualityMessage` field, unit and extra config. */
+const QUALITY_SENSORS = [
+  { id: 'mos', name: 'Call MOS', field: 'mos', extra: { icon: 'mdi:phone-check' } },
+  { id: 'loss', name: 'Call packet loss', field: 'lossPercent', extra: { unit_of_measurement: '%', icon: 'mdi:phone-alert' } },
+  { id: 'jitter', name: 'Call jitter', field: 'jitterMs', extra: { unit_of_measurement: 'ms', device_class: 'duration' } },
+  { id: 'rtt', name: 'Call round-trip time', field: 'rttMs', extra: { unit_of_measurement: 'ms', device_class: 'duration' } },
+  { id: 'packets_received', name: 'Call packets received', field: 'packetsReceived', extra: { icon: 'mdi:counter' } },
+] as const;
+
+/**
+ * The Home Assistant discovery configs of one line's call quality (`<prefix>/<line>/quality`): MOS, packet
+ * loss (%), jitter (ms), round-trip time (ms) and packets received, each a `measurement` sensor reading
+ * its field of the retained quality message, with the whole message (call GUID, `live`, codec, SRTP
+ * suite) as attributes. A null figure renders as `None`, which Home Assistant shows as unknown. Sent
+ * for a line once it reported quality (only lines with real media do), so desk-phone and simulator
+ * lines get no sensors that would stay unknown. Same device and availability as `discoveryMessages`.
+ */
+export function qualityDiscoveryMessages(topics: Topics, lineId: string, lineKind: string): DiscoveryMessage[] {
+  const { node, base, device, availability } = common(topics, lineId, lineKind);
+  return QUALITY_SENSORS.map((sensor) => ({
+    topic: `${base}/${idOf(lineId)}_quality_${sensor.id}/config`,
+    payload: {
+      name: sensor.name,
+      unique_id: `${node}_${lineId}_quality_${sensor.id}`,
+      state_topic: topics.quality(lineId),
+      value_template: `{{ value_json.${sensor.field} }}`,
+      json_attributes_topic: topics.quality(lineId),
+      state_class: 'measurement',
+      ...sensor.extra,
+      device,
+      ...availability,
+    },
+  }));
 }

@@ -16,6 +16,7 @@ export {
 export { MqttConnection, type ConnectionOptions, type IncomingMessage } from './mqtt-connection.js';
 export { Topics, ONLINE, OFFLINE } from './topics.js';
 export { lineState, lastMissed, LINE_STATES, type LineStateMessage, type LastMissedMessage, type LineStateName } from './line-state.js';
-export { discoveryMessages, HA_DISCOVERY_PREFIX, HA_STATUS_TOPIC, type DiscoveryMessage } from './home-assistant.js';
+export { discoveryMessages, qualityDiscoveryMessages, HA_DISCOVERY_PREFIX, HA_STATUS_TOPIC, type DiscoveryMessage } from './home-assistant.js';
+export { qualityMessage, showsQuality, type LineQualityMessage } from './line-quality.js';
 export { commandQuery, MAX_COMMAND_BYTES, type CommandQuery } from './command-payload.js';
 export { handleCommand, type CommandReply } from './command-handler.js';

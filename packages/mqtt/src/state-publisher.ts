@@ -1,20 +1,26 @@
-import type { Engine, EngineEvent, Logger } from '@callhook/core';
-import { discoveryMessages, HA_STATUS_TOPIC } from './home-assistant.js';
+import type { CallSnapshot, Engine, EngineEvent, Logger } from '@callhook/core';
+import { discoveryMessages, HA_STATUS_TOPIC, qualityDiscoveryMessages } from './home-assistant.js';
+import { qualityMessage, showsQuality, type LineQualityMessage } from './line-quality.js';
 import { lastMissed, lineState, type LastMissedMessage } from './line-state.js';
 import type { MqttConnection } from './mqtt-connection.js';
 import { OFFLINE, ONLINE, type Topics } from './topics.js';
 
 /**
- * Keeps the retained topics current: each line's state, availability and last missed call, this
- * instance's availability, and (opt-in) the Home Assistant discovery configs. They are last values,
- * not a log: each goes out when it changes and all of them again on every connect (and when Home
- * Assistant announces itself on `homeassistant/status`), so a broker that lost them gets them back.
+ * Keeps the retained topics current: each line's state, availability, last missed call and call
+ * quality, this instance's availability, and (opt-in) the Home Assistant discovery configs. They are
+ * last values, not a log: each goes out when it changes and all of them again on every connect (and
+ * when Home Assistant announces itself on `homeassistant/status`), so a broker that lost them gets them
+ * back. Quality follows the engine's `quality` events (one per RTCP interval per connected call) and
+ * the final figures at `ended`; a message whose rounded figures did not change is not sent again.
  */
 export class StatePublisher {
   /** What each retained topic last carried, so an unchanged value is not published again. */
   private readonly sent = new Map<string, string>();
   private readonly missed = new Map<string, LastMissedMessage>();
+  /** Per line: the quality message its topic shows (see `showsQuality`). */
+  private readonly quality = new Map<string, LineQualityMessage>();
   private readonly announced = new Set<string>();
+  private readonly announcedQuality = new Set<string>();
   private readonly offs: (() => void)[] = [];
 
   constructor(
@@ -30,6 +36,7 @@ export class StatePublisher {
       this.connection.onConnect(() => {
         this.sent.clear();
         this.announced.clear();
+        this.announcedQuality.clear();
         if (this.options.homeAssistant) this.subscribeHomeAssistant();
         this.publishAll();
       }),
@@ -39,6 +46,7 @@ export class StatePublisher {
         if (this.options.homeAssistant && topic === HA_STATUS_TOPIC && payload.toString() === ONLINE) {
           this.sent.clear(); // Home Assistant (re)started: it wants every config and state again
           this.announced.clear();
+          this.announcedQuality.clear();
           this.publishAll();
         }
       }),
@@ -70,9 +78,31 @@ export class StatePublisher {
     this.put(this.topics.state(lineId), JSON.stringify(lineState(lineId, this.engine.activeCalls())));
     const missed = this.missed.get(lineId);
     if (missed) this.put(this.topics.lastMissed(lineId), JSON.stringify(missed));
+    this.publishQuality(lineId);
+  }
+
+  private publishQuality(lineId: string): void {
+    const quality = this.quality.get(lineId);
+    if (!quality) return;
+    this.announceQuality(lineId);
+    this.put(this.topics.quality(lineId), JSON.stringify(quality));
+  }
+
+  /** Takes a call's quality for its line's topic when `showsQuality` says so; true when it did. */
+  private takeQuality(call: CallSnapshot): boolean {
+    const next = qualityMessage(call);
+    if (!next) return false;
+    const stateCall = lineState(call.lineId, this.engine.activeCalls()).callGuid;
+    if (!showsQuality(this.quality.get(call.lineId), next, stateCall)) return false;
+    this.quality.set(call.lineId, next);
+    return true;
   }
 
   private onEngineEvent(event: EngineEvent): void {
+    if (event.type === 'quality') {
+      if (this.takeQuality(event.call)) this.publishQuality(event.call.lineId);
+      return;
+    }
     if (event.type === 'line') {
       this.publishLine(event.lineId);
       return;
@@ -80,6 +110,7 @@ export class StatePublisher {
     if (event.type !== 'call') return;
     const missed = event.call.state === 'ended' ? lastMissed(event.call) : null;
     if (missed) this.missed.set(event.call.lineId, missed);
+    if (event.call.state === 'ended') this.takeQuality(event.call); // the final figures
     this.publishLine(event.call.lineId);
   }
 
@@ -88,6 +119,14 @@ export class StatePublisher {
     this.announced.add(lineId);
     const kind = this.engine.lines.get(lineId)?.kind ?? 'phone';
     for (const message of discoveryMessages(this.topics, lineId, kind)) this.put(message.topic, JSON.stringify(message.payload));
+  }
+
+  /** The quality sensors of a line, once it has quality to show (lines without real media never do). */
+  private announceQuality(lineId: string): void {
+    if (!this.options.homeAssistant || this.announcedQuality.has(lineId) || !this.connection.connected) return;
+    this.announcedQuality.add(lineId);
+    const kind = this.engine.lines.get(lineId)?.kind ?? 'phone';
+    for (const message of qualityDiscoveryMessages(this.topics, lineId, kind)) this.put(message.topic, JSON.stringify(message.payload));
   }
 
   private subscribeHomeAssistant(): void {

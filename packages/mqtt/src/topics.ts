@@ -6,6 +6,7 @@
  * - `<prefix>/<line>/state`: the line's current state (retained).
  * - `<prefix>/<line>/last_missed`: the last missed call on the line (retained).
  * - `<prefix>/<line>/availability`: `online` while the line is ready, else `offline` (retained).
+ * - `<prefix>/<line>/quality`: the media quality of the line's call, live while it is up, final once it ended (retained).
  * - `<prefix>/<line>/command`: commands in; results on the MQTT 5 response topic, else `<prefix>/<line>/command/result`.
  * - `<prefix>/instance/<client id>/availability`: `online`, or `offline` as this instance's last will (retained).
  */
@@ -25,6 +26,10 @@ export class Topics {
 
   lastMissed(lineId: string): string {
     return `${this.prefix}/${lineId}/last_missed`;
+  }
+
+  quality(lineId: string): string {
+    return `${this.prefix}/${lineId}/quality`;
   }
 
   lineAvailability(lineId: string): string {

@@ -59,6 +59,69 @@ describe('MQTT bridge against Mosquitto', () => {
     }
   });
 
+  it('publishes a call its live quality retained on <prefix>/<line>/quality, not again while unchanged, and its final figures at the end', async () => {
+    const desk = server.line('desk');
+    const emit = (event: unknown) => (desk as unknown as { emit(e: unknown): void }).emit(event);
+    const topic = `${PREFIX}/desk/quality`;
+    const lineCallId = desk.incoming('+4930777', 'Lin');
+    const guid = server.server.engine.callOnLine(lineCallId, 'desk')!.guid;
+    await server.server.engine.execute({ action: 'answer', call: guid });
+    await waitFor(() => watcher.last(`${PREFIX}/desk/state`)?.state === 'connected', 'state connected');
+    const first = { packetsLost: 2, packetsReceived: 248, jitterMs: 3.14159, rttMs: null, mos: 4.3812, codec: 'PCMU' };
+    emit({ type: 'quality', lineCallId, quality: first });
+    await waitFor(() => watcher.on(topic).length === 1, 'the first quality message');
+    expect(watcher.last(topic)).toEqual({
+      lineId: 'desk',
+      callGuid: guid,
+      live: true,
+      mos: 4.38,
+      lossPercent: 0.8,
+      packetsLost: 2,
+      packetsReceived: 248,
+      jitterMs: 3.1,
+      rttMs: null,
+      codec: 'PCMU',
+      encryption: null,
+      srtpDropped: null,
+    });
+    // The same figures again (a held call's reports; noise below the rounding) are not published again.
+    emit({ type: 'quality', lineCallId, quality: first });
+    emit({ type: 'quality', lineCallId, quality: { ...first, jitterMs: 3.12, mos: 4.3799 } });
+    const second = { ...first, packetsReceived: 498, rttMs: 14.04, encryption: 'AES_CM_128_HMAC_SHA1_80', srtpDropped: 1 };
+    emit({ type: 'quality', lineCallId, quality: second });
+    await waitFor(() => watcher.on(topic).length >= 2, 'the changed quality message');
+    expect(watcher.json(topic).map((m) => m.packetsReceived)).toEqual([248, 498]);
+    expect(watcher.last(topic)).toMatchObject({ live: true, rttMs: 14, lossPercent: 0.4, encryption: 'AES_CM_128_HMAC_SHA1_80', srtpDropped: 1 });
+
+    // Home Assistant gets the quality sensors of the line once it had quality; lab (no media) gets none.
+    const mos = 'homeassistant/sensor/callhook_callhook-test/desk_quality_mos/config';
+    await waitFor(() => watcher.on(mos).length > 0, 'quality discovery');
+    expect(watcher.last(mos)).toMatchObject({
+      state_topic: topic,
+      value_template: '{{ value_json.mos }}',
+      json_attributes_topic: topic,
+      state_class: 'measurement',
+    });
+    expect(watcher.last('homeassistant/sensor/callhook_callhook-test/desk_quality_loss/config')).toMatchObject({ unit_of_measurement: '%' });
+    expect(watcher.on('homeassistant/sensor/callhook_callhook-test/lab_quality_mos/config')).toHaveLength(0);
+
+    // A client connecting mid-call gets the figures at once.
+    const late = await Subscriber.connect(broker.url, [topic]);
+    try {
+      await waitFor(() => late.on(topic).length > 0, 'retained quality');
+      expect(late.on(topic)[0]).toMatchObject({ retain: true });
+      expect(late.last(topic)).toMatchObject({ callGuid: guid, live: true, packetsReceived: 498 });
+    } finally {
+      await late.close();
+    }
+
+    // At the end the line's own final figures (here the last report's) with live: false.
+    desk.remoteHangup(lineCallId);
+    await waitFor(() => watcher.last(topic)?.live === false, 'the final quality');
+    expect(watcher.last(topic)).toMatchObject({ callGuid: guid, packetsReceived: 498 });
+    expect(watcher.on(topic)).toHaveLength(3);
+  });
+
   it('records the MQTT deliveries in the delivery log as acknowledged', async () => {
     const logged = async () => (await server.server.journal.recentDeliveries(50)).filter((record) => record.mode === 'mqtt');
     await waitFor(async () => (await logged()).length >= 3, 'three MQTT deliveries in the log');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readInboundRequest, Refusal, type CallSnapshot } from '@callhook/core';
-import { commandQuery, discoveryMessages, lastMissed, lineState, Topics } from '../src/index.js';
+import { commandQuery, discoveryMessages, lastMissed, lineState, qualityDiscoveryMessages, qualityMessage, showsQuality, Topics } from '../src/index.js';
 
 const call = (over: Partial<CallSnapshot>): CallSnapshot => ({
   guid: '0190f5c2-0000-7000-8000-000000000001',
@@ -62,6 +62,51 @@ describe('line state', () => {
       remoteParty: '+4930123',
       remoteAlias: 'Ada',
     });
+  });
+});
+
+describe('call quality', () => {
+  const quality = { packetsLost: 0, packetsReceived: 100, jitterMs: 1, rttMs: 10, mos: 4.4, codec: 'PCMA' };
+
+  it('has no message before the first report, and rounds the figures', () => {
+    expect(qualityMessage(call({ state: 'connected' }))).toBeNull();
+    expect(qualityMessage(call({ state: 'connected', quality: { ...quality, packetsLost: 1, packetsReceived: 2, jitterMs: 0.04, mos: null } }))).toMatchObject({
+      live: true,
+      lossPercent: 33.33,
+      jitterMs: 0,
+      mos: null,
+      encryption: null,
+    });
+    expect(qualityMessage(call({ state: 'ended', quality: { ...quality, packetsLost: 0, packetsReceived: 0 } }))).toMatchObject({
+      live: false,
+      lossPercent: null,
+    });
+  });
+
+  it('stays with one live call until it ends, except that the call the line state is about takes over', () => {
+    const held = qualityMessage(call({ guid: 'held', state: 'held', quality }))!;
+    const connected = qualityMessage(call({ guid: 'up', state: 'connected', quality }))!;
+    const ended = qualityMessage(call({ guid: 'held', state: 'ended', quality }))!;
+    expect(showsQuality(undefined, held, 'up')).toBe(true);
+    expect(showsQuality(held, connected, 'up')).toBe(true);
+    expect(showsQuality(connected, held, 'up')).toBe(false); // the held call's reports do not flip the topic
+    expect(showsQuality(connected, ended, 'up')).toBe(false); // nor its end
+    expect(showsQuality(held, ended, null)).toBe(true);
+    expect(showsQuality(ended, connected, 'other')).toBe(true); // anything live replaces final figures
+  });
+
+  it('gives Home Assistant five quality sensors on the quality topic', () => {
+    const sensors = qualityDiscoveryMessages(new Topics('callhook', 'a'), 'desk', 'sip');
+    expect(sensors.map((s) => s.topic.split('/')[3])).toEqual([
+      'desk_quality_mos',
+      'desk_quality_loss',
+      'desk_quality_jitter',
+      'desk_quality_rtt',
+      'desk_quality_packets_received',
+    ]);
+    for (const sensor of sensors)
+      expect(sensor.payload).toMatchObject({ state_topic: 'callhook/desk/quality', availability_mode: 'all', state_class: 'measurement' });
+    expect(sensors[2]!.payload).toMatchObject({ unit_of_measurement: 'ms', device_class: 'duration', value_template: '{{ value_json.jitterMs }}' });
   });
 });
 

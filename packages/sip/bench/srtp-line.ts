@@ -1,7 +1,7 @@
 /**
  * One SIP line (auto-answer, `media.encryption: sdes`) in a child process of srtp-rtp.bench.ts, so two
  * lines — one taking plain calls, one SRTP calls — can be measured over the same seconds. Messages:
- * `measure` (seconds) → `measured` with the process's CPU ms over that wall time, the number of calls
+ * `measure` (seconds) → `measured` with the process's CPU ms over that wall time (and its system part), the number of calls
  * using SRTP and the SRTP packets dropped; `stop` stops the line and exits.
  */
 import { createSipLine, SipLineSchema } from '../src/index.js';
@@ -21,6 +21,7 @@ process.on('message', (message: { type: 'measure'; seconds: number } | { type: '
       process.send!({
         type: 'measured',
         cpuMs: (cpu.user + cpu.system) / 1000,
+        systemMs: cpu.system / 1000,
         seconds: (performance.now() - wallBefore) / 1000,
         calls: ids.length,
         encrypted: ids.filter((id) => line.callMedia(id)?.encryption !== 'none').length,

@@ -7,7 +7,8 @@
  * alike; steps taken one after the other on a shared 2-core machine varied by ±50% between steps, more
  * than the SRTP cost itself. Reports each round, the mean of each and their ratio (issue 13 target:
  * ≤ 1.3×). ≤ 1 min. CALLHOOK_SRTP_BENCH_CALLS, CALLHOOK_SRTP_BENCH_SECONDS and
- * CALLHOOK_SRTP_BENCH_ROUNDS change the call count, round length and rounds.
+ * CALLHOOK_SRTP_BENCH_ROUNDS change the call count, round length and rounds;
+ * CALLHOOK_SRTP_BENCH_PROFILE=<dir> writes each line's V8 CPU profiles to <dir>/plain and <dir>/srtp (`node --cpu-prof`).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,8 @@ const TARGET_RATIO = 1.3;
 interface Measured {
   type: 'measured';
   cpuMs: number;
+  /** The part of `cpuMs` spent in the kernel (sending and receiving UDP). */
+  systemMs: number;
   seconds: number;
   calls: number;
   encrypted: number;
@@ -40,16 +43,21 @@ function ask<T>(child: ChildProcess, message: object | undefined, reply: string)
   });
 }
 
+/** A directory to write each line's V8 CPU profiles to (`plain/`, `srtp/`: one per thread, tsx's loader has its own), or none. */
+const PROFILE_DIR = process.env.CALLHOOK_SRTP_BENCH_PROFILE;
+
 const children: ChildProcess[] = [];
-const start = (file: string) => {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], { execArgv: ['--import', 'tsx'] });
+const start = (file: string, profile?: string) => {
+  const execArgv = ['--import', 'tsx'];
+  if (PROFILE_DIR && profile) execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${profile}`);
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], { execArgv });
   children.push(child);
   return child;
 };
 
 /** A line and its callers, `srtp` or plain, calls up. */
 async function setUp(srtp: boolean): Promise<{ line: ChildProcess; peers: ChildProcess }> {
-  const line = start('./srtp-line.ts');
+  const line = start('./srtp-line.ts', srtp ? 'srtp' : 'plain');
   const { port } = await ask<{ port: number }>(line, undefined, 'listening');
   const peers = start('./media-peers.ts');
   await ask(peers, { type: 'start', port, calls: CALLS, srtp }, 'ready');
@@ -74,7 +82,7 @@ try {
     cpu.plain.push(perCallSecond(p));
     cpu.secure.push(perCallSecond(s));
     console.log(
-      `srtp: round ${round}, ${CALLS} calls each, G.711 both ways: plain RTP ${perCallSecond(p).toFixed(3)} ms, SRTP ${perCallSecond(s).toFixed(3)} ms CPU per call-second (${(perCallSecond(s) / perCallSecond(p)).toFixed(2)}×)`,
+      `srtp: round ${round}, ${CALLS} calls each, G.711 both ways: plain RTP ${perCallSecond(p).toFixed(3)} ms, SRTP ${perCallSecond(s).toFixed(3)} ms CPU per call-second (${(perCallSecond(s) / perCallSecond(p)).toFixed(2)}×; system part ${(p.systemMs / p.cpuMs).toFixed(2)}, ${(s.systemMs / s.cpuMs).toFixed(2)})`,
     );
   }
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;

@@ -1,7 +1,8 @@
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession, type RtpHeader } from 'werift-rtp';
-import { AesCmKeystream } from '../src/srtp/aes-cm-hmac-sha1.js';
+import { AesCmKeystream, HmacSha1 } from '../src/srtp/aes-cm-hmac-sha1.js';
 import type { CryptoAttribute, SrtpSuite } from '../src/srtp/crypto-attribute.js';
 import { SrtpTransform } from '../src/srtp/srtp-transform.js';
 
@@ -202,5 +203,40 @@ describe.each(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const)('
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('HMAC-SHA1 keyed once (RFC 2104)', () => {
+  it('makes the tag Node’s createHmac makes, for any key up to a block, message length and trailer, tag after tag', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        fc.array(
+          fc.record({ message: fc.uint8Array({ maxLength: 300 }), cut: fc.nat(), trailer: fc.option(fc.nat({ max: 0xffffffff }), { nil: undefined }) }),
+          {
+            minLength: 1,
+            maxLength: 4,
+          },
+        ),
+        (key, tags) => {
+          const auth = new HmacSha1(Buffer.from(key));
+          for (const { message, cut, trailer } of tags) {
+            const bytes = Buffer.from(message);
+            const length = bytes.length === 0 ? 0 : cut % (bytes.length + 1);
+            const reference = createHmac('sha1', key).update(bytes.subarray(0, length));
+            if (trailer !== undefined) reference.update(Buffer.from([trailer >>> 24, trailer >>> 16, trailer >>> 8, trailer].map((b) => b & 0xff)));
+            const target = Buffer.alloc(24, 0xee);
+            auth.tag(bytes, length, trailer, target, 2, 20);
+            expect(target.subarray(2, 22).toString('hex')).toBe(reference.digest('hex'));
+            expect([target[0], target[1], target[22], target[23]]).toEqual([0xee, 0xee, 0xee, 0xee]);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses a key longer than one SHA-1 block', () => {
+    expect(() => new HmacSha1(Buffer.alloc(65))).toThrow(/65 bytes, at most 64/);
   });
 });

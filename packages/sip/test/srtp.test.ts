@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { cryptoRandom } from '@callhook/node';
 import { describe, expect, it } from 'vitest';
 import { formatCryptoAttribute, newCryptoAttribute, parseCryptoAttribute } from '../src/srtp/crypto-attribute.js';
@@ -198,5 +199,48 @@ describe('the replay window', () => {
     expect(window.fresh(1, 150)).toBe(true);
     expect(window.fresh(1, 100)).toBe(false);
     expect(window.fresh(2, 100)).toBe(true);
+  });
+
+  it('agrees with a plain model of RFC 3711 §3.3.2 on any run of sequence numbers, across the 16-bit wrap', () => {
+    // The model: the highest sequence accepted and the set of accepted ones 0–63 behind it.
+    const model = () => {
+      let highest: number | undefined;
+      let seen = new Set<number>();
+      return {
+        fresh(sequence: number): boolean {
+          if (highest === undefined) return true;
+          const ahead = (sequence - highest) & 0xffff;
+          if (ahead !== 0 && ahead < 0x8000) return true;
+          const behind = (highest - sequence) & 0xffff;
+          return behind < 64 && !seen.has(behind);
+        },
+        accept(sequence: number): void {
+          const ahead = highest === undefined ? 0 : (sequence - highest) & 0xffff;
+          if (highest === undefined || (ahead !== 0 && ahead < 0x8000)) {
+            seen = new Set([0, ...[...seen].map((behind) => behind + ahead).filter((behind) => behind < 64)]);
+            highest = sequence;
+          } else {
+            seen.add((highest - sequence) & 0xffff);
+          }
+        },
+      };
+    };
+    fc.assert(
+      fc.property(fc.nat({ max: 0xffff }), fc.array(fc.integer({ min: -80, max: 80 }), { maxLength: 300 }), (start, steps) => {
+        const window = new ReplayWindow();
+        const reference = model();
+        let sequence = start;
+        for (const step of steps) {
+          sequence = (sequence + step) & 0xffff;
+          const fresh = reference.fresh(sequence);
+          expect(window.fresh(7, sequence)).toBe(fresh);
+          if (fresh) {
+            window.accept(7, sequence);
+            reference.accept(sequence);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { createCipheriv, hash, timingSafeEqual, type Cipher } from 'node:crypto';
+import { createCipheriv, hash, type Cipher } from 'node:crypto';
 
 /**
  * The AES_CM_128_HMAC_SHA1 transforms of SRTP (RFC 3711 §4.1.1 AES counter mode, §4.2.1 HMAC-SHA1) on
@@ -41,7 +41,10 @@ export class AesCmKeystream {
   private readonly ecb: Cipher;
   /** Per SSRC (the last few): the keystream run made last. */
   private readonly runs = new Map<number, KeystreamRun>();
-  private readonly iv = new Uint8Array(14);
+  /** The salt as big-endian words: bytes 0–3, 4–7, 8–11, and 12–13 in the upper half of the last. */
+  private readonly saltWords: [number, number, number, number];
+  /** Scratch for the counter blocks of a run (reused while big enough). */
+  private counters = new DataView(new ArrayBuffer(0));
 
   /**
    * `key`: the 16-byte session encryption key k_e; `salt`: the 14-byte session salt k_s (RFC 3711 §4.3).
@@ -50,12 +53,13 @@ export class AesCmKeystream {
    */
   constructor(
     key: Buffer,
-    private readonly salt: Buffer,
+    salt: Buffer,
     private readonly packets: number,
   ) {
     if (key.length !== 16) throw new RangeError(`AES-CM session key is ${key.length} bytes, not 16 (RFC 3711 §8.2)`);
     if (salt.length !== 14) throw new RangeError(`AES-CM session salt is ${salt.length} bytes, not 14 (RFC 3711 §8.2)`);
     this.ecb = createCipheriv('aes-128-ecb', key, null).setAutoPadding(false);
+    this.saltWords = [salt.readUInt32BE(0), salt.readUInt32BE(4), salt.readUInt32BE(8), salt.readUInt16BE(12) << 16];
   }
 
   /**
@@ -75,33 +79,25 @@ export class AesCmKeystream {
     const last = this.runs.get(ssrc);
     if (last && index >= last.first && index < last.first + this.packets && bytes <= last.stride) return last;
     const stride = Math.max(bytes, last?.stride ?? 0, BLOCK);
-    const counters = Buffer.allocUnsafe(stride * this.packets);
-    const iv = this.iv;
-    const salt = this.salt;
-    for (let packet = 0; packet < this.packets; packet++) {
-      // IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16): bytes 4–7 SSRC, 8–11 ROC, 12–13 SEQ (§4.1.1).
+    const size = stride * this.packets;
+    if (this.counters.byteLength < size) this.counters = new DataView(new ArrayBuffer(size));
+    const counters = this.counters;
+    const [salt0, salt1, salt2, salt3] = this.saltWords;
+    // IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16), counter block j = IV + j (§4.1.1): as big-endian
+    // words, bytes 0–3 salt, 4–7 salt XOR SSRC, 8–11 salt XOR ROC, 12–13 salt XOR SEQ, 14–15 j.
+    const word1 = (salt1 ^ ssrc) >>> 0;
+    for (let packet = 0, at = 0; packet < this.packets; packet++) {
       const i = index + packet;
-      const roc = Math.floor(i / 0x10000);
-      for (let byte = 0; byte < 14; byte++) iv[byte] = salt[byte]!;
-      iv[4]! ^= ssrc >>> 24;
-      iv[5]! ^= ssrc >>> 16;
-      iv[6]! ^= ssrc >>> 8;
-      iv[7]! ^= ssrc;
-      iv[8]! ^= roc >>> 24;
-      iv[9]! ^= roc >>> 16;
-      iv[10]! ^= roc >>> 8;
-      iv[11]! ^= roc;
-      iv[12]! ^= i >>> 8;
-      iv[13]! ^= i;
-      const first = packet * stride;
-      counters.set(iv, first);
-      for (let block = 0, at = first; block < stride / BLOCK; block++, at += BLOCK) {
-        if (block > 0) counters.copyWithin(at, first, first + 14);
-        counters[at + 14] = block >>> 8;
-        counters[at + 15] = block;
+      const word2 = (salt2 ^ Math.floor(i / 0x10000)) >>> 0;
+      const word3 = (salt3 ^ ((i & 0xffff) << 16)) >>> 0;
+      for (let block = 0; block < stride / BLOCK; block++, at += BLOCK) {
+        counters.setUint32(at, salt0);
+        counters.setUint32(at + 4, word1);
+        counters.setUint32(at + 8, word2);
+        counters.setUint32(at + 12, (word3 | block) >>> 0);
       }
     }
-    const run = { first: index, stride, stream: this.ecb.update(counters) };
+    const run = { first: index, stride, stream: this.ecb.update(new Uint8Array(counters.buffer, 0, size)) };
     this.runs.delete(ssrc);
     this.runs.set(ssrc, run);
     if (this.runs.size > KEYSTREAM_SSRCS) this.runs.delete(this.runs.keys().next().value!);
@@ -120,7 +116,9 @@ interface KeystreamRun {
  * HMAC-SHA1 (RFC 2104) under one session authentication key, cut to a tag: the key XOR ipad and XOR opad
  * blocks are made once and sit in front of the message in two scratch buffers, so each tag is two
  * one-shot SHA-1 calls and no HMAC object (Node's `createHmac` per packet, and `Hash.copy()` of
- * pre-keyed hashes, both cost more; see bench/srtp-cipher.bench.ts).
+ * pre-keyed hashes, both cost more; so does @noble/hashes' HMAC in JavaScript, keyed once and cloned per tag, which saves
+ * the native calls but runs SHA-1's rounds in JavaScript: equal alone, no better in the line; see
+ * bench/srtp-cipher.bench.ts).
  */
 export class HmacSha1 {
   private inner = Buffer.alloc(SHA1_BLOCK + 256);
@@ -295,11 +293,18 @@ export class AesCmHmacSha1Cipher {
     return [out, undefined];
   }
 
-  /** Throws SrtpDropError unless the tag after `packet[0, length)` is the one `auth` makes (constant time). */
+  /**
+   * Throws SrtpDropError unless the tag after `packet[0, length)` is the one `auth` makes. Constant time
+   * in the tag's bytes (every byte is compared, differences OR-ed together), as `timingSafeEqual` would
+   * be, without its native call and two views per packet.
+   */
   private check(auth: HmacSha1, packet: Buffer, length: number, roc: number | undefined, what: string): void {
     const bytes = packet.length - length;
-    auth.tag(packet, length, roc, this.expected, 0, bytes);
-    if (!timingSafeEqual(packet.subarray(length), this.expected.subarray(0, bytes))) throw new SrtpDropError(`Failed to authenticate ${what} packet`);
+    const expected = this.expected;
+    auth.tag(packet, length, roc, expected, 0, bytes);
+    let difference = 0;
+    for (let byte = 0; byte < bytes; byte++) difference |= packet[length + byte]! ^ expected[byte]!;
+    if (difference !== 0) throw new SrtpDropError(`Failed to authenticate ${what} packet`);
   }
 }
 

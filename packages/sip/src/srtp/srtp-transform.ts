@@ -207,8 +207,13 @@ export class SrtpTransform {
     next.rolloverHasProcessed = existing?.rolloverHasProcessed ?? false;
     context.updateRolloverCount(sequenceNumber, next);
     const [plain] = context.cipher.decryptRtp(packet, next.rolloverCounter, header);
-    if (existing) Object.assign(existing, next);
-    else context.srtpSSRCStates[ssrc] = { ...next };
+    if (existing) {
+      existing.rolloverCounter = next.rolloverCounter;
+      existing.lastSequenceNumber = next.lastSequenceNumber;
+      existing.rolloverHasProcessed = next.rolloverHasProcessed;
+    } else {
+      context.srtpSSRCStates[ssrc] = { ...next };
+    }
     return plain;
   }
 
