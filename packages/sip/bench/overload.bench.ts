@@ -67,6 +67,9 @@ interface Run {
   byeMs: number[];
   /** Per answered call: when sipp sent its BYE (epoch ms), by the caller's number (From user). */
   byeSentAt: Map<string, number>;
+  /** sipp's own CPU time (ms, /proc/PID/stat, last sample before it exited) and the run's wall time (ms). */
+  sippCpuMs: number;
+  wallMs: number;
 }
 
 /**
@@ -93,7 +96,17 @@ async function offer(target: string, rate: number, follow: boolean): Promise<Run
     true,
   );
   favour(sipp.pid);
-  const result = await sipp.done;
+  const startedAt = performance.now();
+  let sippCpuMs = 0;
+  const sample = setInterval(() => {
+    try {
+      sippCpuMs = processCpuMs(sipp.pid);
+    } catch {
+      // sipp has exited
+    }
+  }, 100);
+  const result = await sipp.done.finally(() => clearInterval(sample));
+  const wallMs = performance.now() - startedAt;
   const read = (suffix: string) =>
     readdirSync(sipp.cwd)
       .filter((name) => name.endsWith(suffix))
@@ -133,6 +146,8 @@ async function offer(target: string, rate: number, follow: boolean): Promise<Run
     failure,
     byeMs: byeMs.sort((a, b) => a - b),
     byeSentAt,
+    sippCpuMs,
+    wallMs,
   };
 }
 
@@ -301,6 +316,8 @@ for (const { periodUs, settings, variant, runs } of results) {
   console.log(`started/s, flooded / unflooded            ${each(runs, (run) => run.flooded.startedPerSecond / run.unflooded.startedPerSecond, 2)}`);
   console.log(`started per CPU s, flooded / unflooded    ${each(runs, (run) => perCpuSecond(run.flooded) / perCpuSecond(run.unflooded), 2)}`);
   console.log(`CPU ms per started call, unflooded        ${each(runs, (run) => cpuPerCall(run.unflooded), 1)}`);
+  console.log(`line CPU s / wall s, flooded              ${each(runs, (run) => run.flooded.cpuMs / run.flooded.wallMs, 2)}`);
+  console.log(`sipp CPU s / wall s, flooded              ${each(runs, (run) => run.flooded.sippCpuMs / run.flooded.wallMs, 2)}`);
   // sipp uas answers a BYE within sipp's 1 ms resolution, so the BYE → 200 times are also given against T1
   // (500 ms, when the caller retransmits it): under 1, no BYE had to be sent twice.
   console.log(
