@@ -9,7 +9,7 @@ export { systemClock, cryptoRandom } from '@callhook/node';
 export { peekSipMessage, type PeekedMessage } from './message/peek.js';
 export { TcpFramer } from './transport/tcp-framer.js';
 export { Retransmitter, DEFAULT_TIMERS, type RetransmitTimers } from './transport/retransmitter.js';
-export { NodeSipTransport, type NodeSipTransportOptions, type OverloadStats } from './transport/node-sip-transport.js';
+export { NodeSipTransport, type NodeSipTransportOptions, type OverloadStats, type SocketStats } from './transport/node-sip-transport.js';
 export { InviteAdmission, type InviteAdmissionOptions, type OfferResult } from './transport/invite-admission.js';
 export { DEFAULT_OVERLOAD, type OverloadLimits } from './transport/overload-limits.js';
 export { UdpEndpoint } from './transport/udp-endpoint.js';

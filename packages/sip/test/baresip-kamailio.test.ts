@@ -76,6 +76,14 @@ describe.each(['udp', 'tcp'] as const)('baresip ⇄ kamailio ⇄ callhook over %
       'resumed:local',
       'ended:remote:normal',
     ]);
+    // The call came on the line's port (its registered Contact); baresip's in-dialog requests, relayed by kamailio
+    // to the remote target our 200 named, on the in-dialog socket over UDP (one connection per peer over TCP).
+    const sockets = line.socketStats()!;
+    if (transport === 'udp') {
+      expect(sockets.main).toEqual({ INVITE: 1 });
+      expect(sockets.dialog).toMatchObject({ ACK: expect.any(Number), INVITE: expect.any(Number), BYE: 1 });
+      expect(sockets.dialog.INVITE, 'baresip’s hold and resume re-INVITEs').toBeGreaterThanOrEqual(2);
+    } else expect(sockets.dialog).toEqual({});
   });
 
   it('calls baresip through a 407 challenge, holds it, and hangs up', async () => {

@@ -6,7 +6,7 @@ import { waitFor } from '@callhook/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from './support/free-port.js';
 import { LineProcess } from './support/line-process.js';
-import { scenario } from './support/scenario.js';
+import { followContact, scenario } from './support/scenario.js';
 import { startSipp } from './support/sipp.js';
 
 /**
@@ -77,7 +77,15 @@ function sippMessages(directory: string): { at: number; text: string }[] {
 
 const header = (message: string, name: string) => new RegExp(`^${name}:\\s*(.*?)\\s*$`, 'mi').exec(message)?.[1] ?? '';
 
-describe('a SIP line offered twice the calls it can start', () => {
+/**
+ * The callers either send each call's ACK and BYE to the Contact of the line's 200 — its in-dialog socket
+ * (`line.dialogPort`), away from the flood of INVITEs on the line's port — as RFC 3261 §12.1.2 asks, or
+ * keep sending everything to the port they called, where the BYEs share the socket with the flood.
+ */
+describe.each([
+  ['to the Contact of its answer', true],
+  ['to the port they called', false],
+] as const)('a SIP line offered twice the calls it can start, by callers that send in-dialog requests %s', (_name, FOLLOW) => {
   it('answers and ends every call it takes on time, refuses the rest with 503, answers every BYE, and keeps starting calls', async () => {
     const line = await LineProcess.start({ type: 'sip', aor: 'sip:303@127.0.0.1', transport: 'udp', autoAnswer: true });
     cleanups.push(() => line.stop());
@@ -98,7 +106,14 @@ describe('a SIP line offered twice the calls it can start', () => {
     // Unflooded: the start rate the flood's is held against.
     const unfloodedEvents = line.events.length;
     const unflooded = startSipp(
-      await sippArgs(['-sf', scenario('uac-overload.xml', { HOLD_MS }), '-r', String(UNFLOODED_RATE), '-m', String(UNFLOODED_CALLS)]),
+      await sippArgs([
+        '-sf',
+        scenario('uac-overload.xml', { HOLD_MS, FOLLOW_CONTACT: followContact(FOLLOW) }),
+        '-r',
+        String(UNFLOODED_RATE),
+        '-m',
+        String(UNFLOODED_CALLS),
+      ]),
       60_000,
     );
     cleanups.push(() => unflooded.kill());
@@ -115,7 +130,15 @@ describe('a SIP line offered twice the calls it can start', () => {
     const unfloodedStarted = unfloodedAnswered().length;
     const warmUpEvents = line.events.length;
 
-    const args = await sippArgs(['-sf', scenario('uac-overload.xml', { HOLD_MS }), '-r', String(RATE), '-m', String(CALLS), '-trace_msg']);
+    const args = await sippArgs([
+      '-sf',
+      scenario('uac-overload.xml', { HOLD_MS, FOLLOW_CONTACT: followContact(FOLLOW) }),
+      '-r',
+      String(RATE),
+      '-m',
+      String(CALLS),
+      '-trace_msg',
+    ]);
     const flood = startSipp(args, 120_000, true);
     favour(flood.pid);
     cleanups.push(() => rmSync(flood.cwd, { recursive: true, force: true }));
@@ -207,5 +230,16 @@ describe('a SIP line offered twice the calls it can start', () => {
     expect(line.alive, line.output).toBe(true);
     await line.stop();
     expect(line.overload).toMatchObject({ admitted: answered.size + 1 + unfloodedStarted, shed: refused.size, pending: 0 });
+    // Where the calls' ACKs and BYEs arrived (retransmissions count again): the warm-up call (sipp's built-in uac)
+    // sends everything to the port it called.
+    const { main, dialog } = line.sockets!;
+    const calls = answered.size + unfloodedStarted;
+    if (FOLLOW) {
+      expect(dialog.ACK, 'the ACKs on the in-dialog socket').toBeGreaterThanOrEqual(calls);
+      expect(dialog.BYE, 'the BYEs on the in-dialog socket').toBeGreaterThanOrEqual(calls);
+    } else {
+      expect(dialog, 'nothing on the in-dialog socket').toEqual({});
+      expect(main.BYE, 'the BYEs on the line port').toBeGreaterThanOrEqual(calls + 1);
+    }
   }, 240_000);
 });

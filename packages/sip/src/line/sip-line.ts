@@ -31,7 +31,7 @@ import { loadTlsMaterial } from '../transport/tls-trust.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
 import { TcpEndpoint, type TcpLimits } from '../transport/tcp-endpoint.js';
 import { UdpEndpoint } from '../transport/udp-endpoint.js';
-import { NodeSipTransport, type OverloadStats } from '../transport/node-sip-transport.js';
+import { NodeSipTransport, type OverloadStats, type SocketStats } from '../transport/node-sip-transport.js';
 import { answer, blindTransfer, hangup, sendDtmf, setHold, type CallPorts } from './call-actions.js';
 import { receiveInvitation, type IncomingContext } from './incoming-call.js';
 import { MediaWatch } from './media-watch.js';
@@ -87,6 +87,8 @@ export class SipLine implements Line {
   /** Media streams of answered calls until their end is reported. */
   private readonly answeredStreams = new Map<string, RtpStream>();
   private endpoint: SipEndpoint | undefined;
+  /** The in-dialog socket of a UDP line (`line.dialogPort`), named in the Contact of INVITEs and their answers. */
+  private dialogEndpoint: UdpEndpoint | undefined;
   private userAgent: UserAgent | undefined;
   private registration: Registration | undefined;
   /** The registrar as connected to (TLS lines): a lost connection to it triggers a new REGISTER. */
@@ -154,9 +156,14 @@ export class SipLine implements Line {
     }
   }
 
-  /** Where the line listens, once started. */
-  get localAddress(): { address: string; port: number; protocol: 'UDP' | 'TCP' | 'TLS' } | undefined {
-    return this.endpoint && { ...this.endpoint.local, protocol: this.endpoint.protocol };
+  /**
+   * Where the line listens, once started; `dialogPort` is its in-dialog UDP socket's port (`line.dialogPort`),
+   * absent with one socket (tcp, tls, `dialogPort: false`).
+   */
+  get localAddress(): { address: string; port: number; protocol: 'UDP' | 'TCP' | 'TLS'; dialogPort?: number } | undefined {
+    if (!this.endpoint) return undefined;
+    const local = { ...this.endpoint.local, protocol: this.endpoint.protocol };
+    return this.dialogEndpoint ? { ...local, dialogPort: this.dialogEndpoint.local.port } : local;
   }
 
   async start(): Promise<void> {
@@ -199,10 +206,19 @@ export class SipLine implements Line {
       this.setStatus({ state: 'failed', detail: `cannot listen on ${transport} ${bindAddress}:${port}: ${(error as Error).message}` });
       throw new CallhookError('line_error', this.events.status.detail);
     }
+    try {
+      this.dialogEndpoint = await this.openDialogSocket(bindAddress);
+    } catch (error) {
+      await this.endpoint.close();
+      this.endpoint = undefined;
+      this.setStatus({ state: 'failed', detail: (error as Error).message });
+      throw new CallhookError('line_error', this.events.status.detail);
+    }
     installGrammarCache();
     const userAgent = createUserAgent({
       settings: this.settings,
       endpoint: this.endpoint,
+      ...(this.dialogEndpoint ? { dialogEndpoint: this.dialogEndpoint } : {}),
       advertisedAddress: address.advertised,
       clock: this.clock,
       random: this.random,
@@ -222,8 +238,10 @@ export class SipLine implements Line {
       await userAgent.start();
     } catch (error) {
       await this.endpoint.close();
+      await this.dialogEndpoint?.close();
       this.userAgent = undefined;
       this.endpoint = undefined;
+      this.dialogEndpoint = undefined;
       this.setStatus({ state: 'failed', detail: `SIP stack did not start: ${(error as Error).message}` });
       throw new CallhookError('line_error', this.events.status.detail);
     }
@@ -236,7 +254,7 @@ export class SipLine implements Line {
     const registrarUri = UserAgent.makeURI(`${/^sips:/i.test(this.settings.aor) ? 'sips' : 'sip'}:${registrar}`);
     if (!registrarUri) throw new CallhookError('line_error', `bad registrar ${registrar}`);
     const endpoint = this.endpoint;
-    this.startKeepAlive(this.endpoint);
+    this.startKeepAlive([this.endpoint, ...(this.dialogEndpoint ? [this.dialogEndpoint] : [])]);
     this.registration = new Registration(userAgent, {
       ...(tls ? { prepare: () => this.openRegistrarFlow(tls, userAgent) } : {}),
       ...(endpoint.lastFailure ? { transportFailure: () => endpoint.lastFailure?.() } : {}),
@@ -251,14 +269,44 @@ export class SipLine implements Line {
     await this.registration.start();
   }
 
-  /** NAT keep-alives to the first hop every `keepAliveSeconds` (see SipLineSchema); DNS is looked up per tick. */
-  private startKeepAlive(endpoint: SipEndpoint): void {
+  /**
+   * The second UDP socket of a UDP line, for in-dialog requests (`line.dialogPort`, docs/sip-in-node.md §9),
+   * on the same address as the line's socket; undefined with tcp/tls or `dialogPort: false`. Throws an
+   * error naming the field and the fix when the port is taken or the settings do not allow it.
+   */
+  private async openDialogSocket(bindAddress: string): Promise<UdpEndpoint | undefined> {
+    const { dialogPort, port, transport } = this.settings;
+    if (dialogPort === false) return undefined;
+    if (transport !== 'udp') {
+      if (dialogPort === 0) return undefined;
+      throw new Error(
+        `line.dialogPort ${dialogPort} applies to UDP only: over ${transport} calls keep the one connection per peer; leave line.dialogPort at 0 or remove it`,
+      );
+    }
+    if (dialogPort !== 0 && dialogPort === port)
+      throw new Error(`line.dialogPort ${dialogPort} is line.port too: give line.dialogPort another port, 0 for any free port, or false for one socket`);
+    try {
+      return await UdpEndpoint.bind(bindAddress, dialogPort, this.logger);
+    } catch (error) {
+      throw new Error(
+        `cannot listen on udp ${bindAddress}:${dialogPort} (line.dialogPort): ${(error as Error).message}; give line.dialogPort a free port, 0 for any free port, or false for one socket`,
+      );
+    }
+  }
+
+  /**
+   * NAT keep-alives to the first hop every `keepAliveSeconds` (see SipLineSchema), from each of the line's
+   * sockets: the in-dialog socket's binding must stay open too when a PBX sends a long call's BYE there.
+   * DNS is looked up per tick.
+   */
+  private startKeepAlive(endpoints: SipEndpoint[]): void {
     const seconds = this.settings.keepAliveSeconds;
     if (seconds === 0) return;
     const hop = firstHop(this.settings);
+    const protocol = endpoints[0]!.protocol;
     this.keepAlive = new Every(this.clock, seconds * 1000, () => {
-      resolvePeer(hop, defaultPort(endpoint.protocol)).then(
-        (peer) => endpoint.keepAlive(peer),
+      resolvePeer(hop, defaultPort(protocol)).then(
+        (peer) => endpoints.forEach((endpoint) => endpoint.keepAlive(peer)),
         (error: Error) => this.logger.log('debug', 'keep-alive: cannot resolve the first hop', { error: error.message }),
       );
     });
@@ -273,9 +321,20 @@ export class SipLine implements Line {
     return transport instanceof NodeSipTransport ? transport.overloadStats() : undefined;
   }
 
-  /** NAT keep-alives sent and answered (pongs on TLS/TCP), for diagnostics and tests. */
+  /**
+   * Requests the SIP stack was handed, by the socket they arrived on (`main`: `line.port`; `dialog`:
+   * `line.dialogPort`) and method, for diagnostics and tests; undefined before start.
+   */
+  socketStats(): SocketStats | undefined {
+    const transport = this.userAgent?.transport;
+    return transport instanceof NodeSipTransport ? transport.socketStats() : undefined;
+  }
+
+  /** NAT keep-alives sent and answered (pongs on TLS/TCP), on all of the line's sockets, for diagnostics and tests. */
   get keepAliveStats(): { sent: number; answered: number } | undefined {
-    return this.endpoint && { ...this.endpoint.keepAliveStats };
+    if (!this.endpoint) return undefined;
+    const dialog = this.dialogEndpoint?.keepAliveStats ?? { sent: 0, answered: 0 };
+    return { sent: this.endpoint.keepAliveStats.sent + dialog.sent, answered: this.endpoint.keepAliveStats.answered + dialog.answered };
   }
 
   /** The TLS client endpoint of a `tls` line; throws (naming the field) when a CA or client certificate file is unusable. */
@@ -326,9 +385,11 @@ export class SipLine implements Line {
     this.keepAlive?.stop();
     this.keepAlive = undefined;
     await this.endpoint?.close();
+    await this.dialogEndpoint?.close();
     this.userAgent = undefined;
     this.registration = undefined;
     this.endpoint = undefined;
+    this.dialogEndpoint = undefined;
     this.setStatus({ state: 'stopped', detail: 'stopped' });
   }
 

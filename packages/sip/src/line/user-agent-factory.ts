@@ -9,10 +9,13 @@ import type { RetransmitTimers } from '../transport/retransmitter.js';
 import { sipjsLogConnector } from './sipjs-logger.js';
 import { userPart } from './target-uri.js';
 import { firstHop } from './line-address.js';
+import { routeDialogsTo } from './dialog-contact.js';
 
 export interface UserAgentParts {
   settings: SipLineSettings;
   endpoint: SipEndpoint;
+  /** The in-dialog socket (UDP, `line.dialogPort`): named in the Contact of INVITEs and their answers, not of REGISTER. */
+  dialogEndpoint?: SipEndpoint;
   /** The address written into Via, Contact and SDP (see `chooseLineAddress`). */
   advertisedAddress: string;
   clock: Clock;
@@ -27,7 +30,10 @@ export interface UserAgentParts {
   createAudio?: () => CallAudio;
 }
 
-/** A sip.js UserAgent wired for Node: our transport and SDP handler, Via/Contact fixed (docs/sip-in-node.md §4). */
+/**
+ * A sip.js UserAgent wired for Node: our transport and SDP handler, Via/Contact fixed (docs/sip-in-node.md §4);
+ * with a `dialogEndpoint`, the Contact of INVITEs and their answers names it (docs/sip-in-node.md §9).
+ */
 export function createUserAgent(parts: UserAgentParts): UserAgent {
   const { settings, endpoint, clock, random, logger } = parts;
   const uri = UserAgent.makeURI(settings.aor);
@@ -36,6 +42,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
   const advertised = parts.advertisedAddress;
   const transportOptions: NodeSipTransportOptions = {
     endpoint,
+    ...(parts.dialogEndpoint ? { dialogEndpoint: parts.dialogEndpoint } : {}),
     clock,
     random,
     logger,
@@ -78,5 +85,6 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
   userAgent.contact.uri.port = endpoint.local.port;
   // A sips: AOR asks for TLS on every hop (RFC 3261 §19.1.1), so the Contact is sips: too.
   if (/^sips:/i.test(settings.aor)) userAgent.contact.uri.scheme = 'sips';
+  if (parts.dialogEndpoint) routeDialogsTo(userAgent, parts.dialogEndpoint.local.port);
   return userAgent;
 }

@@ -141,6 +141,8 @@ export const SipOverloadSchema = z.strictObject({
     .default(DEFAULT_OVERLOAD.retryAfterSeconds),
 });
 
+const DIALOG_PORT_FORMAT = { message: 'write line.dialogPort as a UDP port number (0 = any free port, up to 65535) or false (one socket for everything)' };
+
 export const SipLineSchema = z.strictObject({
   type: z.literal('sip'),
   aor: z
@@ -190,6 +192,18 @@ export const SipLineSchema = z.strictObject({
     .refine((text) => isIP(text) !== 0, 'write line.bindAddress as an IP address of this machine (e.g. 192.168.1.20 or 0.0.0.0), or leave it out')
     .optional(),
   port: z.number().int().min(0).max(65535).default(0),
+  /**
+   * UDP only: the port of the line's second socket, for in-dialog requests (docs/sip-in-node.md §9). The
+   * Contact of the line's INVITEs and of its answers to INVITEs names it, so a peer sends each call's
+   * ACK, BYE, re-INVITE, INFO… there, where they are read each turn of the event loop however many new
+   * INVITEs wait on `port`; the REGISTER Contact keeps `port`, so new calls still come there. 0 (the
+   * default) takes any free port, as RTP does; a number fixes it (for a firewall); `false` keeps one
+   * socket for everything. With `transport` tcp or tls there is one connection per peer and no second
+   * socket: leave it at 0.
+   */
+  dialogPort: z
+    .union([z.literal(false), z.number().int(DIALOG_PORT_FORMAT).min(0, DIALOG_PORT_FORMAT).max(65535, DIALOG_PORT_FORMAT)], DIALOG_PORT_FORMAT)
+    .default(0),
   autoAnswer: z.boolean().default(false),
   registerExpires: z.number().int().min(30).max(86_400).default(600),
   ...LINE_COMMON_FIELDS,

@@ -17,7 +17,16 @@ import { Retransmitter, type RetransmitTimers } from './retransmitter.js';
 import { defaultPort, resolvePeer, uriHostPort, viaReturnPeer, type HostPort } from './routing.js';
 
 export interface NodeSipTransportOptions {
+  /** The line's socket: new requests arrive and are sent here, and the REGISTER Contact names it. */
   endpoint: SipEndpoint;
+  /**
+   * The in-dialog socket (UDP lines, `line.dialogPort`; see docs/sip-in-node.md §9): the Contact of our
+   * INVITEs and of our answers to INVITEs names it, so a peer sends the dialog's requests (ACK, BYE,
+   * re-INVITE, INFO…) here (RFC 3261 §12.1.1, §12.1.2: the remote target is the Contact). Requests we send
+   * inside a dialog (To tag) leave from it too. Whatever arrives on it takes the same path as on `endpoint`,
+   * and every response leaves from the socket its request arrived on (RFC 3581 §4).
+   */
+  dialogEndpoint?: SipEndpoint;
   clock: Clock;
   logger: Logger;
   /** For the To tags of our stateless 400s; the system CSPRNG by default. */
@@ -55,30 +64,51 @@ export interface OverloadStats {
   peakPending: number;
 }
 
+/**
+ * Requests handed to the SIP stack, by the socket they arrived on and method (`main`: the line's socket;
+ * `dialog`: the in-dialog socket, `line.dialogPort`), for diagnostics and tests. A retransmission counts again.
+ */
+export interface SocketStats {
+  main: Record<string, number>;
+  dialog: Record<string, number>;
+}
+
 /** A 503 sent to a refused INVITE, kept to repeat it byte for byte to the INVITE's retransmissions. */
 interface Refusal {
   response: string;
   peer: Peer;
   connection: Socket | undefined;
+  /** The socket the INVITE arrived on, which the 503 leaves from. */
+  endpoint: SipEndpoint;
 }
 
 interface Received {
   inbound: InboundMessage;
   peeked: PeekedMessage;
   key: string;
+  endpoint: SipEndpoint;
 }
 
+/** Where a response to a request goes: back to its source, on its connection (TCP/TLS) or from the socket it arrived on. */
 interface ReplyPath {
   peer: Peer;
   connection: Socket | undefined;
+  endpoint: SipEndpoint;
+}
+
+/** Where a request of ours went and the socket it left from. */
+interface Route {
+  peer: Peer;
+  endpoint: SipEndpoint;
 }
 
 const PATH_MEMORY = 10_000;
 
 /**
- * sip.js Transport over a Node socket. sip.js hands over bare strings, so this class picks each
- * message's destination (docs/sip-in-node.md §5), does the UDP retransmissions sip.js leaves out (docs/sip-in-node.md §1),
- * and protects in-dialog messages from an overload of new INVITEs (docs/sip-in-node.md §9).
+ * sip.js Transport over a Node socket (and, on a UDP line, a second one for in-dialog requests). sip.js
+ * hands over bare strings, so this class picks each message's destination and the socket it leaves from
+ * (docs/sip-in-node.md §5), does the UDP retransmissions sip.js leaves out (docs/sip-in-node.md §1), and
+ * protects in-dialog messages from an overload of new INVITEs (docs/sip-in-node.md §9).
  */
 export class NodeSipTransport implements Transport {
   readonly protocol: string;
@@ -90,9 +120,9 @@ export class NodeSipTransport implements Transport {
   private readonly emitter = new EmitterImpl<TransportState>();
   private readonly retransmitter: Retransmitter;
   private readonly replyPaths = new BoundedMap<string, ReplyPath>(PATH_MEMORY);
-  private readonly inviteDestinations = new BoundedMap<string, Peer>(PATH_MEMORY);
+  private readonly inviteDestinations = new BoundedMap<string, Route>(PATH_MEMORY);
   /** The message being handed to sip.js right now (its parse is synchronous). */
-  private delivering: { inbound: InboundMessage; peeked: PeekedMessage } | undefined;
+  private delivering: { inbound: InboundMessage; peeked: PeekedMessage; endpoint: SipEndpoint } | undefined;
   private readonly overload: OverloadLimits;
   private readonly admission: InviteAdmission<Received>;
   /** Transaction keys of new INVITEs handed to sip.js: their retransmissions go straight to it. */
@@ -102,6 +132,7 @@ export class NodeSipTransport implements Transport {
   private readonly counts = { admitted: 0, shed: 0, refusalsRepeated: 0 };
   private readonly peek: (text: string) => PeekedMessage;
   private overloadLog = { at: Number.NEGATIVE_INFINITY, shed: 0 };
+  private readonly socketCounts: SocketStats = { main: {}, dialog: {} };
 
   constructor(
     _sipjsLogger: unknown,
@@ -118,7 +149,14 @@ export class NodeSipTransport implements Transport {
       start: (received) => this.startInvite(received),
       onError: (error) => this.options.logger.log('error', 'starting a new call failed', { error: (error as Error).message }),
     });
-    options.endpoint.onMessage = (message) => this.receive(message);
+    const { endpoint, dialogEndpoint } = options;
+    endpoint.onMessage = (message) => this.receive(message, endpoint);
+    if (dialogEndpoint) dialogEndpoint.onMessage = (message) => this.receive(message, dialogEndpoint);
+  }
+
+  /** Requests handed to the SIP stack so far, by the socket they arrived on and method. */
+  socketStats(): SocketStats {
+    return { main: { ...this.socketCounts.main }, dialog: { ...this.socketCounts.dialog } };
   }
 
   /** What the overload protection has admitted and refused so far. */
@@ -173,19 +211,31 @@ export class NodeSipTransport implements Transport {
     const key = transactionKey(peeked);
     const udp = this.protocol === 'UDP';
     if (peeked.kind === 'response') {
-      const path = this.replyPaths.get(key) ?? { peer: await resolvePeer(viaReturnPeer(peeked.via), defaultPort(this.protocol)), connection: undefined };
-      await this.options.endpoint.send(message, path.peer, path.connection);
+      const path = this.replyPaths.get(key) ?? {
+        peer: await resolvePeer(viaReturnPeer(peeked.via), defaultPort(this.protocol)),
+        connection: undefined,
+        endpoint: this.options.endpoint,
+      };
+      await path.endpoint.send(message, path.peer, path.connection);
       if (udp && peeked.cseqMethod === 'INVITE' && (peeked.statusCode ?? 0) >= 300) {
-        this.retransmitter.trackResponse(key, () => this.resend(message, path.peer));
+        this.retransmitter.trackResponse(key, () => this.resend(message, path.peer, path.endpoint));
       }
       return;
     }
-    const destination = await this.routeRequest(peeked);
-    await this.options.endpoint.send(message, destination);
-    if (udp && peeked.method !== 'ACK') this.retransmitter.trackRequest(key, peeked.method ?? '', () => this.resend(message, destination));
+    const { peer: destination, endpoint } = await this.routeRequest(peeked);
+    await endpoint.send(message, destination);
+    if (udp && peeked.method !== 'ACK') this.retransmitter.trackRequest(key, peeked.method ?? '', () => this.resend(message, destination, endpoint));
   }
 
-  private async routeRequest(request: OutgoingGlance): Promise<Peer> {
+  /**
+   * Where a request of ours goes (first Route, else the outbound proxy out of a dialog, else the
+   * Request-URI; an ACK of a non-2xx answer and a CANCEL where their INVITE went, RFC 3261 §17.1.1.3, §9.1)
+   * and the socket it leaves from: inside a dialog (a To tag: BYE, re-INVITE, the ACK of a 2xx, INFO,
+   * REFER…) the in-dialog socket, whose address our Contact gave the peer — its answers come back there too
+   * when the peer honours rport (RFC 3581), and a NAT learns that socket's binding; out of a dialog (INVITE,
+   * REGISTER) the line's socket; an ACK or CANCEL the socket of its INVITE.
+   */
+  private async routeRequest(request: OutgoingGlance): Promise<Route> {
     const branch = request.via.branch ?? '';
     const sameAsInvite = request.method === 'ACK' || request.method === 'CANCEL' ? this.inviteDestinations.get(branch) : undefined;
     if (sameAsInvite) return sameAsInvite;
@@ -194,24 +244,25 @@ export class NodeSipTransport implements Transport {
     else if (!request.hasToTag && this.options.outboundProxy) target = this.options.outboundProxy;
     else target = uriHostPort(request.requestUri ?? '');
     const peer = await resolvePeer(target, defaultPort(this.protocol));
-    if (request.method === 'INVITE') this.inviteDestinations.set(branch, peer);
-    return peer;
+    const endpoint = request.hasToTag ? (this.options.dialogEndpoint ?? this.options.endpoint) : this.options.endpoint;
+    if (request.method === 'INVITE') this.inviteDestinations.set(branch, { peer, endpoint });
+    return { peer, endpoint };
   }
 
-  private resend(message: string, peer: Peer): void {
-    this.options.endpoint.send(message, peer).catch((error: Error) => {
+  private resend(message: string, peer: Peer, endpoint: SipEndpoint): void {
+    endpoint.send(message, peer).catch((error: Error) => {
       this.options.logger.log('debug', 'sip retransmission failed', { error: error.message });
     });
   }
 
-  private receive(inbound: InboundMessage): void {
-    if (this.isConnected() && this.answeredAtAGlance(inbound)) return;
+  private receive(inbound: InboundMessage, endpoint: SipEndpoint): void {
+    if (this.isConnected() && this.answeredAtAGlance(inbound, endpoint)) return;
     let peeked: PeekedMessage;
     try {
       peeked = this.peek(inbound.text);
     } catch (error) {
       if (error instanceof MalformedRequestError && error.method !== 'ACK') {
-        this.refuse(inbound, error.echo, error.message);
+        this.refuse(inbound, endpoint, error.echo, error.message);
         return;
       }
       this.options.logger.log('warn', 'dropped malformed sip message', {
@@ -224,7 +275,7 @@ export class NodeSipTransport implements Transport {
     const key = transactionKey(peeked);
     if (peeked.kind === 'request') {
       if (peeked.method === 'ACK') this.retransmitter.ackReceived(`${peeked.via.branch ?? ''} INVITE`);
-      else this.replyPaths.set(key, { peer: inbound.from, connection: inbound.connection });
+      else this.replyPaths.set(key, { peer: inbound.from, connection: inbound.connection, endpoint });
     } else {
       this.retransmitter.responseReceived(key, peeked.statusCode ?? 0);
     }
@@ -234,13 +285,13 @@ export class NodeSipTransport implements Transport {
     if (peeked.kind === 'request' && !peeked.hasContentType && (peeked.contentLength ?? peeked.bodyBytes) > 0) {
       if (peeked.method === 'ACK')
         this.options.logger.log('warn', 'dropped an ACK with a body but no Content-Type', { from: `${inbound.from.address}:${inbound.from.port}` });
-      else this.refuse(inbound, peeked.echo, 'Missing Content-Type header field');
+      else this.refuse(inbound, endpoint, peeked.echo, 'Missing Content-Type header field');
       return;
     }
     // Responses and in-dialog requests go to sip.js now, in the turn that read them; new INVITEs wait their
     // turn or are refused (docs/sip-in-node.md §9), so a BYE is never queued behind call set-ups.
     if (peeked.kind === 'request') {
-      if (peeked.method === 'INVITE' && !peeked.hasToTag) return this.admitInvite({ inbound, peeked, key });
+      if (peeked.method === 'INVITE' && !peeked.hasToTag) return this.admitInvite({ inbound, peeked, key, endpoint });
       const branch = peeked.via.branch ?? peeked.callId;
       // A CANCEL must find its INVITE's transaction in the stack (RFC 3261 §9.2): a waiting INVITE starts now.
       if (peeked.method === 'CANCEL') {
@@ -250,7 +301,7 @@ export class NodeSipTransport implements Transport {
       // The ACK for one of our 503s ends that stateless exchange (RFC 3261 §17.2.1); sip.js never saw the INVITE.
       if (peeked.method === 'ACK' && this.shedInvites.has(`${branch} INVITE`)) return;
     }
-    this.deliver(inbound, peeked);
+    this.deliver(inbound, peeked, endpoint);
   }
 
   /**
@@ -261,7 +312,7 @@ export class NodeSipTransport implements Transport {
    * once; the ACK of one of our 503s stops that 503's retransmissions. Returns false for anything else,
    * which then takes the full path.
    */
-  private answeredAtAGlance(inbound: InboundMessage): boolean {
+  private answeredAtAGlance(inbound: InboundMessage, endpoint: SipEndpoint): boolean {
     // Without a remembered 503 and with room in the queue, nothing can be answered here: skip the glance.
     if (this.shedInvites.size === 0 && this.admission.size < this.overload.maxPendingInvites) return false;
     const glance = glanceRequest(inbound.text);
@@ -283,7 +334,7 @@ export class NodeSipTransport implements Transport {
       return true;
     }
     if (this.admission.size < this.overload.maxPendingInvites || this.admission.has(key) || this.admittedInvites.has(key)) return false;
-    this.shed(glance.echo, inbound, key);
+    this.shed(glance.echo, inbound, endpoint, key);
     return true;
   }
 
@@ -294,19 +345,19 @@ export class NodeSipTransport implements Transport {
    */
   private admitInvite(received: Received): void {
     const { key } = received;
-    if (this.admittedInvites.has(key)) return this.deliver(received.inbound, received.peeked);
+    if (this.admittedInvites.has(key)) return this.deliver(received.inbound, received.peeked, received.endpoint);
     const refusal = this.shedInvites.get(key);
     if (refusal !== undefined) {
       this.counts.refusalsRepeated++;
       return this.sendRefusal(refusal);
     }
-    if (this.admission.offer(key, received) === 'full') this.shed(received.peeked.echo, received.inbound, key);
+    if (this.admission.offer(key, received) === 'full') this.shed(received.peeked.echo, received.inbound, received.endpoint, key);
   }
 
   private startInvite(received: Received): void {
     this.admittedInvites.set(received.key, true);
     this.counts.admitted++;
-    this.deliver(received.inbound, received.peeked);
+    this.deliver(received.inbound, received.peeked, received.endpoint);
   }
 
   /**
@@ -317,7 +368,7 @@ export class NodeSipTransport implements Transport {
    * the INVITE gets the same bytes again without being parsed. Counted, and logged at most every
    * OVERLOAD_LOG_INTERVAL_MS.
    */
-  private shed(echo: RequestGlance['echo'], inbound: InboundMessage, key: string): void {
+  private shed(echo: RequestGlance['echo'], inbound: InboundMessage, endpoint: SipEndpoint, key: string): void {
     const [top, ...below] = echo.via;
     const comma = top!.indexOf(',');
     const stampedTop = comma === -1 ? stampViaValue(top!, inbound.from) : stampViaValue(top!.slice(0, comma), inbound.from) + top!.slice(comma);
@@ -326,7 +377,7 @@ export class NodeSipTransport implements Transport {
       this.overload.retryAfterSeconds,
       randomHex(this.options.random ?? cryptoRandom, 8),
     );
-    const refusal: Refusal = { response, peer: inbound.from, connection: inbound.connection };
+    const refusal: Refusal = { response, peer: inbound.from, connection: inbound.connection, endpoint };
     this.shedInvites.set(key, refusal);
     this.counts.shed++;
     this.overloadLog.shed++;
@@ -347,14 +398,19 @@ export class NodeSipTransport implements Transport {
   }
 
   /** Sends a kept 503 to where its INVITE came from (never throws). */
-  private sendRefusal({ response, peer, connection }: Refusal): void {
-    this.options.endpoint.send(response, peer, connection).catch((error: Error) => {
+  private sendRefusal({ response, peer, connection, endpoint }: Refusal): void {
+    endpoint.send(response, peer, connection).catch((error: Error) => {
       this.options.logger.log('debug', 'sending a 503 failed', { error: error.message });
     });
   }
 
-  private deliver(inbound: InboundMessage, peeked: PeekedMessage): void {
-    this.delivering = { inbound, peeked };
+  private deliver(inbound: InboundMessage, peeked: PeekedMessage, endpoint: SipEndpoint): void {
+    if (peeked.kind === 'request') {
+      const counts = endpoint === this.options.endpoint ? this.socketCounts.main : this.socketCounts.dialog;
+      const method = peeked.method ?? '';
+      counts[method] = (counts[method] ?? 0) + 1;
+    }
+    this.delivering = { inbound, peeked, endpoint };
     try {
       this.onMessage?.(inbound.text);
     } catch (error) {
@@ -371,7 +427,7 @@ export class NodeSipTransport implements Transport {
   onUnparseableMessage(message: string): void {
     const current = this.delivering;
     if (!current || current.inbound.text !== message) return;
-    const { inbound, peeked } = current;
+    const { inbound, peeked, endpoint } = current;
     if (peeked.kind !== 'request' || peeked.method === 'ACK') {
       this.options.logger.log('warn', 'dropped a sip message the stack cannot parse', {
         from: `${inbound.from.address}:${inbound.from.port}`,
@@ -382,18 +438,18 @@ export class NodeSipTransport implements Transport {
     const logged: string[] = [];
     const capture = { error: (text: string) => logged.push(text), warn: (text: string) => logged.push(text), log: () => undefined, debug: () => undefined };
     Core.Parser.parseMessage(message, capture as unknown as Core.Logger);
-    this.refuse(inbound, peeked.echo, parserComplaint(logged));
+    this.refuse(inbound, endpoint, peeked.echo, parserComplaint(logged));
   }
 
   /** Answers a request we cannot process with a stateless 400 on the path it came (never throws). */
-  private refuse(inbound: InboundMessage, echo: RequestEcho, reason: string): void {
+  private refuse(inbound: InboundMessage, endpoint: SipEndpoint, echo: RequestEcho, reason: string): void {
     this.options.logger.log('warn', 'refused a malformed sip request (400)', {
       from: `${inbound.from.address}:${inbound.from.port}`,
       reason,
       callId: echo.callId.slice(0, 80),
     });
     const response = badRequestResponse(echo, reason, randomHex(this.options.random ?? cryptoRandom, 8));
-    this.options.endpoint.send(response, inbound.from, inbound.connection).catch((error: Error) => {
+    endpoint.send(response, inbound.from, inbound.connection).catch((error: Error) => {
       this.options.logger.log('debug', 'sending a 400 failed', { error: error.message });
     });
   }

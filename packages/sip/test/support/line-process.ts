@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LineEvent } from '@callhook/core';
 import { waitFor } from '@callhook/test-support';
-import type { OverloadStats } from '../../src/index.js';
+import type { OverloadStats, SocketStats } from '../../src/index.js';
 
 interface LogRecord {
   level: string;
@@ -24,8 +24,12 @@ export class LineProcess {
   /** stderr and unparsed stdout, last 20,000 characters: why the process died, if it did. */
   output = '';
   port = 0;
+  /** The line's in-dialog UDP port (`line.dialogPort`), once it listens; undefined with one socket. */
+  dialogPort: number | undefined;
   /** The line's overloadStats() as it was stopped (SIGTERM), once `stop()` has returned. */
   overload: OverloadStats | undefined;
+  /** The line's socketStats() as it was stopped (SIGTERM), once `stop()` has returned. */
+  sockets: SocketStats | undefined;
   private exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
   private constructor(private readonly child: ChildProcess) {
@@ -98,16 +102,28 @@ export class LineProcess {
   }
 
   private record(text: string): void {
-    let record: { type: string; port?: number; at?: number; event?: LineEvent; stats?: OverloadStats } & Partial<LogRecord>;
+    let record: {
+      type: string;
+      port?: number;
+      dialogPort?: number;
+      at?: number;
+      event?: LineEvent;
+      stats?: OverloadStats;
+      sockets?: SocketStats;
+    } & Partial<LogRecord>;
     try {
       record = JSON.parse(text) as typeof record;
     } catch {
       this.keep(`${text}\n`);
       return;
     }
-    if (record.type === 'ready') this.port = record.port!;
-    else if (record.type === 'overload') this.overload = record.stats;
-    else if (record.type === 'event') {
+    if (record.type === 'ready') {
+      this.dialogPort = record.dialogPort;
+      this.port = record.port!;
+    } else if (record.type === 'overload') {
+      this.overload = record.stats;
+      this.sockets = record.sockets;
+    } else if (record.type === 'event') {
       this.events.push(record.event!);
       this.eventTimes.push(record.at ?? Number.NaN);
     } else if (record.type === 'log' && this.logs.length < 100_000)

@@ -21,3 +21,11 @@ export function scenario(template: string, values: Record<string, string | numbe
   writeFileSync(file, text);
   return file;
 }
+
+/**
+ * The `FOLLOW_CONTACT` value of uac-overload.xml for a caller that sends a call's ACK and BYE to the Contact of
+ * the line's 200 (RFC 3261 §12.1.2, as a PBX does); '' for one that sends them where it sent the INVITE.
+ */
+export function followContact(follow: boolean): string {
+  return follow ? '<setdest host="[$contact_host]" port="[$contact_port]" protocol="udp"/>' : '';
+}

@@ -16,8 +16,8 @@ export interface UasSession {
   close(): Promise<void>;
 }
 
-/** Starts a sipp UAS on a free port with a scenario file and a started line without registrar. */
-export async function withSippUas(transport: 'udp' | 'tcp', scenarioFile: string): Promise<UasSession> {
+/** Starts a sipp UAS on a free port with a scenario file and a started line without registrar (`settings` over the defaults). */
+export async function withSippUas(transport: 'udp' | 'tcp', scenarioFile: string, settings: Record<string, unknown> = {}): Promise<UasSession> {
   const port = await freePort();
   const sipp = startSipp(
     ['-sf', scenarioFile, '-p', String(port), '-i', '127.0.0.1', '-m', '1', '-timeout', '15s', '-timeout_error', ...(transport === 'tcp' ? ['-t', 't1'] : [])],
@@ -25,7 +25,7 @@ export async function withSippUas(transport: 'udp' | 'tcp', scenarioFile: string
   );
   if (transport === 'tcp') await waitForTcp(port);
   else await sleep(200);
-  const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', transport, displayName: 'Desk' }));
+  const line = createSipLine(SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', transport, displayName: 'Desk', ...settings }));
   const events = new EventRecorder(line);
   await line.start();
   return {
