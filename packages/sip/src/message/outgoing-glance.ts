@@ -1,4 +1,5 @@
 import { MAX_SIP_MESSAGE_BYTES } from './limits.js';
+import { CSEQ, forEachHeaderLine, TO_TAG } from './header-lines.js';
 import { parseVia, type Via } from './via.js';
 
 /** What the transport needs to route a message it sends (see `NodeSipTransport.send`). */
@@ -22,8 +23,6 @@ export interface OutgoingGlance {
 
 const REQUEST_LINE = /^([A-Za-z]+) (\S+) SIP\/2\.0$/;
 const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) /;
-const CSEQ = /^\d{1,10}\s+([A-Za-z]+)$/;
-const TO_TAG = /;\s*tag=/i;
 
 /**
  * Reads a message the SIP stack hands the transport to send — well-formed by construction — in one
@@ -38,7 +37,7 @@ export function glanceOutgoing(text: string): OutgoingGlance | undefined {
   if (text.length > MAX_SIP_MESSAGE_BYTES / 4) return undefined;
   const headEnd = text.indexOf('\r\n\r\n');
   if (headEnd === -1) return undefined;
-  let lineEnd = text.indexOf('\r\n');
+  const lineEnd = text.indexOf('\r\n');
   const startLine = text.slice(0, lineEnd);
   const request = REQUEST_LINE.exec(startLine);
   const status = request ? undefined : STATUS_LINE.exec(startLine);
@@ -48,34 +47,29 @@ export function glanceOutgoing(text: string): OutgoingGlance | undefined {
   let callId: string | undefined;
   let cseq: string | undefined;
   let route: string | undefined;
-  while (lineEnd < headEnd) {
-    const start = lineEnd + 2;
-    lineEnd = text.indexOf('\r\n', start);
-    const first = text.charCodeAt(start);
-    if (first === 0x20 || first === 0x09) return undefined;
-    const colon = text.indexOf(':', start);
-    if (colon === -1 || colon > lineEnd) return undefined;
-    switch (text.slice(start, colon).trim().toLowerCase()) {
+  const read = forEachHeaderLine(text, lineEnd, headEnd, (name, value) => {
+    switch (name) {
       case 'via':
       case 'v':
-        via ??= text.slice(colon + 1, lineEnd).trim();
+        via ??= value();
         break;
       case 'to':
       case 't':
-        to ??= text.slice(colon + 1, lineEnd).trim();
+        to ??= value();
         break;
       case 'call-id':
       case 'i':
-        callId ??= text.slice(colon + 1, lineEnd).trim();
+        callId ??= value();
         break;
       case 'cseq':
-        cseq ??= text.slice(colon + 1, lineEnd).trim();
+        cseq ??= value();
         break;
       case 'route':
-        route ??= text.slice(colon + 1, lineEnd).trim();
+        route ??= value();
         break;
     }
-  }
+  });
+  if (!read) return undefined;
   const cseqMethod = CSEQ.exec(cseq ?? '')?.[1];
   const top = via === undefined ? undefined : parseVia(via);
   if (!top || to === undefined || !callId || !cseqMethod) return undefined;

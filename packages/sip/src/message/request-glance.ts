@@ -1,4 +1,5 @@
 import type { RequestEcho } from './bad-request.js';
+import { CSEQ, forEachHeaderLine, TO_TAG } from './header-lines.js';
 import { parseVia } from './via.js';
 
 /**
@@ -21,8 +22,6 @@ export interface RequestGlance {
 }
 
 const REQUEST_LINE = /^([A-Za-z]+) \S+ SIP\/2\.0$/;
-const CSEQ = /^\d{1,10}\s+([A-Za-z]+)$/;
-const TO_TAG = /;\s*tag=/i;
 
 /**
  * Glances at a request without the full peek (peekSipMessage) or sip.js's parser: one pass over the
@@ -34,7 +33,7 @@ const TO_TAG = /;\s*tag=/i;
 export function glanceRequest(text: string): RequestGlance | undefined {
   const headEnd = text.indexOf('\r\n\r\n');
   if (headEnd === -1) return undefined;
-  let lineEnd = text.indexOf('\r\n');
+  const lineEnd = text.indexOf('\r\n');
   const request = REQUEST_LINE.exec(text.slice(0, lineEnd));
   if (!request) return undefined;
   const via: string[] = [];
@@ -42,36 +41,30 @@ export function glanceRequest(text: string): RequestGlance | undefined {
   let to: string | undefined;
   let callId: string | undefined;
   let cseq: string | undefined;
-  while (lineEnd < headEnd) {
-    const start = lineEnd + 2;
-    lineEnd = text.indexOf('\r\n', start);
-    const first = text.charCodeAt(start);
-    if (first === 0x20 || first === 0x09) return undefined; // a folded line: leave it to the full peek
-    const colon = text.indexOf(':', start);
-    if (colon === -1 || colon > lineEnd) return undefined;
-    const name = text.slice(start, colon).trim().toLowerCase();
+  const read = forEachHeaderLine(text, lineEnd, headEnd, (name, value) => {
     switch (name) {
       case 'via':
       case 'v':
-        via.push(text.slice(colon + 1, lineEnd).trim());
+        via.push(value());
         break;
       case 'from':
       case 'f':
-        from ??= text.slice(colon + 1, lineEnd).trim();
+        from ??= value();
         break;
       case 'to':
       case 't':
-        to ??= text.slice(colon + 1, lineEnd).trim();
+        to ??= value();
         break;
       case 'call-id':
       case 'i':
-        callId ??= text.slice(colon + 1, lineEnd).trim();
+        callId ??= value();
         break;
       case 'cseq':
-        cseq ??= text.slice(colon + 1, lineEnd).trim();
+        cseq ??= value();
         break;
     }
-  }
+  });
+  if (!read) return undefined;
   const cseqMethod = CSEQ.exec(cseq ?? '')?.[1];
   const top = parseVia(via[0] ?? '');
   if (!top || !from || !to || !callId || !cseq || !cseqMethod) return undefined;

@@ -1,0 +1,27 @@
+/** The CSeq value (RFC 3261 §20.16): a number, then the method. */
+export const CSEQ = /^\d{1,10}\s+([A-Za-z]+)$/;
+/** A `tag` parameter in a To value (§12.1: a request inside a dialog carries one). */
+export const TO_TAG = /;\s*tag=/i;
+
+/**
+ * Walks the header lines of a SIP message in one pass, for the glances that read a few headers
+ * without the full peek: calls `visit(name, value)` for each line between the start line (which ends
+ * at `startLineEnd`) and the blank line at `headEnd`, with the name lower-cased (long or compact form
+ * as written, RFC 3261 §7.3.3) and `value()` slicing the trimmed value only when the visitor asks.
+ * Returns false — and stops — at a folded line (§7.3.1) or a line without a colon: those are left to
+ * the full peek. Never throws.
+ */
+export function forEachHeaderLine(text: string, startLineEnd: number, headEnd: number, visit: (name: string, value: () => string) => void): boolean {
+  let lineEnd = startLineEnd;
+  while (lineEnd < headEnd) {
+    const start = lineEnd + 2;
+    lineEnd = text.indexOf('\r\n', start);
+    const first = text.charCodeAt(start);
+    if (first === 0x20 || first === 0x09) return false;
+    const colon = text.indexOf(':', start);
+    if (colon === -1 || colon > lineEnd) return false;
+    const valueEnd = lineEnd;
+    visit(text.slice(start, colon).trim().toLowerCase(), () => text.slice(colon + 1, valueEnd).trim());
+  }
+  return true;
+}
