@@ -31,6 +31,8 @@ describe('a tel: URI in From (RFC 3261 §20.20, RFC 3966; issue 14 §2)', () => 
     await line.execute({ type: 'answer', lineCallId: incoming.lineCallId });
     const ok = await uac.waitFinal(callId);
     expect(ok.status).toBe(200);
+    // It rang once: sip.js's automatic 180 and the line's own made two (this UAC never retransmits its INVITE).
+    expect(uac.responses.filter((response) => response.callId === callId && response.status === 180)).toHaveLength(1);
     expect(header(ok.text, 'From')).toBe('"Anna" <tel:+4930123458>;tag=raw1');
     uac.ack(callId);
     await events.waitFor('answered');

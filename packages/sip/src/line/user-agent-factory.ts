@@ -57,6 +57,9 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
     authorizationPassword: settings.password,
     viaHost: formatHost(advertised),
     forceRport: true,
+    // The line sends its own 180 when a call rings (incoming-call.ts) and none when it answers at once;
+    // sip.js's automatic one came first, so every ringing call got two.
+    sendInitialProvisionalResponse: false,
     contactName: user,
     contactParams: { transport: endpoint.protocol.toLowerCase() },
     transportConstructor: NodeSipTransport,
