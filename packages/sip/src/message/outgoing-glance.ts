@@ -1,25 +1,15 @@
 import { MAX_SIP_MESSAGE_BYTES } from './limits.js';
 import { CSEQ, forEachHeaderLine, TO_TAG } from './header-lines.js';
-import { parseVia, type Via } from './via.js';
+import type { PeekedMessage } from './peek.js';
+import { parseVia } from './via.js';
 
-/** What the transport needs to route a message it sends (see `NodeSipTransport.send`). */
-export interface OutgoingGlance {
-  kind: 'request' | 'response';
-  /** Request method, upper case; undefined for a response. */
-  method: string | undefined;
-  /** Status code of a response; undefined for a request. */
-  statusCode: number | undefined;
-  requestUri: string | undefined;
-  /** The top Via (RFC 3261 §8.1.1.7). */
-  via: Via;
-  /** The CSeq method, upper case (§20.16). */
-  cseqMethod: string;
-  callId: string;
-  /** Whether To carries a tag (§12.1: an in-dialog request). */
-  hasToTag: boolean;
-  /** The URI of the first Route value (§8.1.2), without its angle brackets. */
-  firstRoute: string | undefined;
-}
+/**
+ * What the transport needs to route a message it sends (see `NodeSipTransport.send`): the routing
+ * fields of the full peek (`PeekedMessage`), so either can stand for the other — start line, top Via
+ * (RFC 3261 §8.1.1.7), CSeq method (§20.16), Call-ID, whether To has a tag (§12.1) and the URI of
+ * the first Route (§8.1.2, without angle brackets).
+ */
+export type OutgoingGlance = Pick<PeekedMessage, 'kind' | 'method' | 'statusCode' | 'requestUri' | 'via' | 'cseqMethod' | 'callId' | 'hasToTag' | 'firstRoute'>;
 
 const REQUEST_LINE = /^([A-Za-z]+) (\S+) SIP\/2\.0$/;
 const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) /;

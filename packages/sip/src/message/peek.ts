@@ -1,5 +1,6 @@
 import { SipError } from '../errors.js';
 import { MalformedRequestError, type RequestEcho } from './bad-request.js';
+import { TO_TAG } from './header-lines.js';
 import { MAX_SIP_MESSAGE_BYTES } from './limits.js';
 import { parseVia, type Via } from './via.js';
 
@@ -66,7 +67,7 @@ export function peekSipMessage(text: string): PeekedMessage {
     via,
     cseqMethod: cseq[1]!.toUpperCase(),
     callId,
-    hasToTag: /;\s*tag=/i.test(to),
+    hasToTag: TO_TAG.test(to),
     firstRoute: route === undefined ? undefined : /<([^>]+)>/.exec(route)?.[1],
     contentLength,
     bodyBytes,
