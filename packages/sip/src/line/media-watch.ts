@@ -1,4 +1,5 @@
-import type { Clock, TimerHandle } from '@callhook/core';
+import type { Clock } from '@callhook/core';
+import { Every } from '../every.js';
 import type { SipCall } from './sip-call.js';
 
 /** How often a connected call's media is looked at (ms of the injected clock). */
@@ -14,9 +15,8 @@ export const MEDIA_CHECK_MS = 1_000;
  * Stops by itself when the call leaves the connected phase; `stop()` ends it early. Never throws.
  */
 export class MediaWatch {
-  private timer: TimerHandle | null = null;
+  private readonly schedule: Every;
   private quietSince: number;
-  private stopped = false;
 
   constructor(
     private readonly call: SipCall,
@@ -25,21 +25,14 @@ export class MediaWatch {
     private readonly onDead: (why: string) => void,
   ) {
     this.quietSince = clock.now();
-    this.schedule();
+    this.schedule = new Every(clock, MEDIA_CHECK_MS, () => this.check());
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private schedule(): void {
-    if (!this.stopped) this.timer = this.clock.setTimeout(() => this.check(), MEDIA_CHECK_MS);
+    this.schedule.stop();
   }
 
   private check(): void {
-    this.timer = null;
     if (this.call.phase !== 'connected') return this.stop();
     const stream = this.call.sdh?.stream;
     const now = this.clock.now();
@@ -54,6 +47,5 @@ export class MediaWatch {
       this.stop();
       return this.onDead(`no RTP received for ${Math.round((now - this.quietSince) / 1000)} s`);
     }
-    this.schedule();
   }
 }

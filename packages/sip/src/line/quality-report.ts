@@ -1,4 +1,5 @@
-import type { CallQuality, Clock, LineEvent, TimerHandle } from '@callhook/core';
+import type { CallQuality, Clock, LineEvent } from '@callhook/core';
+import { Every } from '../every.js';
 import { callQuality } from '../media/call-quality.js';
 import type { SipCall } from './sip-call.js';
 
@@ -20,31 +21,23 @@ export const QUALITY_REPORT_MS = 5_000;
  * `ended`: Line contract rule 5). Never throws.
  */
 export class QualityReport {
-  private timer: TimerHandle | null = null;
-  private stopped = false;
+  private readonly schedule: Every;
   private last: string | undefined;
 
   constructor(
     private readonly call: SipCall,
-    private readonly clock: Clock,
-    private readonly intervalMs: number,
+    clock: Clock,
+    intervalMs: number,
     private readonly emit: (event: Extract<LineEvent, { type: 'quality' }>) => void,
   ) {
-    this.schedule();
+    this.schedule = new Every(clock, intervalMs, () => this.tick());
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private schedule(): void {
-    if (!this.stopped) this.timer = this.clock.setTimeout(() => this.tick(), this.intervalMs);
+    this.schedule.stop();
   }
 
   private tick(): void {
-    this.timer = null;
     if (this.call.phase !== 'connected') return this.stop();
     const counters = this.call.sdh?.stream?.counters();
     if (counters?.codec !== undefined) {
@@ -55,6 +48,5 @@ export class QualityReport {
         this.emit({ type: 'quality', lineCallId: this.call.id, quality });
       }
     }
-    this.schedule();
   }
 }

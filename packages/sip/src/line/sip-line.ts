@@ -25,7 +25,7 @@ import type { MediaCounters, RtpStream } from '../rtp/rtp-stream.js';
 import { callQuality } from '../media/call-quality.js';
 import { formatHost, peerKey, type Peer, type SipEndpoint } from '../transport/endpoint.js';
 import { defaultPort, resolvePeer } from '../transport/routing.js';
-import { Every } from '../transport/keep-alive.js';
+import { Every } from '../every.js';
 import { TlsEndpoint } from '../transport/tls-endpoint.js';
 import { loadTlsMaterial } from '../transport/tls-trust.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';

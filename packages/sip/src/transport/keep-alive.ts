@@ -49,31 +49,3 @@ export class ConnectionPinger {
     this.timer = null;
   }
 }
-
-/** Calls `tick` every `intervalMs` on `clock` until stopped (the line's keep-alive schedule). */
-export class Every {
-  private timer: TimerHandle | null = null;
-  private stopped = false;
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly intervalMs: number,
-    private readonly tick: () => void,
-  ) {
-    this.schedule();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private schedule(): void {
-    this.timer = this.clock.setTimeout(() => {
-      if (this.stopped) return;
-      this.tick();
-      this.schedule();
-    }, this.intervalMs);
-  }
-}
