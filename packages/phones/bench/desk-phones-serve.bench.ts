@@ -25,7 +25,7 @@ import { DeskPhoneLineSchema, setupEntries } from '../src/index.js';
 import { freePort } from '../test/support/free-port.js';
 import { startServe, type Served } from '../test/support/serve.js';
 import { CALLS, RATE, sleep } from './drive.js';
-import { ask, match, percentile, receiver, round } from './shared.js';
+import { ask, latencyColumns, match, percentile, receiver, round, type LatencyRow } from './shared.js';
 
 const PHONES = (process.env.BENCH_PHONES ?? '1,100,1000').split(',').map(Number);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 50);
@@ -50,13 +50,7 @@ function rssMb(pid: number): number {
   return round(Number(line?.split(/\s+/)[1] ?? NaN) / 1024, 0);
 }
 
-interface Row {
-  name: string;
-  events: number;
-  lost: number;
-  p50: number;
-  p99: number;
-  cpuUsPerEvent: number;
+interface Row extends LatencyRow {
   /** Requests serve made to the phones during the measured window (health probes). */
   probes?: number;
   startMs: number;
@@ -246,13 +240,7 @@ async function main(): Promise<void> {
   );
   console.table(
     rows.map((r) => ({
-      name: r.name,
-      events: r.events,
-      lost: r.lost,
-      p50Ms: r.p50,
-      p99Ms: r.p99,
-      cpuUsPerEvent: r.cpuUsPerEvent,
-      cpuRatio: round(r.cpuUsPerEvent / baseline.cpuUsPerEvent),
+      ...latencyColumns(r, baseline),
       probesInWindow: r.probes ?? '',
       startMs: r.startMs,
       startCpuMs: r.startCpuMs,

@@ -24,7 +24,7 @@ import { createDriver, DeskPhoneLine, DeskPhoneLineSchema, EventListeners, setup
 import { freePort } from '../test/support/free-port.js';
 import { fork } from 'node:child_process';
 import { CALLS, drive, now, RATE, sleep } from './drive.js';
-import { ask, match, percentile, receiver, round } from './shared.js';
+import { ask, latencyColumns, match, percentile, receiver, round, type LatencyRow } from './shared.js';
 
 const PHONES = (process.env.BENCH_PHONES ?? '1,100,1000').split(',').map(Number);
 /** Also measure the largest count idle (no calls) for this long, ms: the per-line cost of health probes and timers. */
@@ -51,13 +51,7 @@ function engineFor(lines: { id: string; line: Line }[], url: string, fetcher: Un
   });
 }
 
-interface Result {
-  name: string;
-  events: number;
-  lost: number;
-  p50: number;
-  p99: number;
-  cpuUsPerEvent: number;
+interface Result extends LatencyRow {
   /** p99 event-loop delay during the scenario, ms. */
   loopDelayP99Ms?: number;
   /** How long starting the engine (every line probing its phone) took, ms. */
@@ -238,24 +232,14 @@ async function deskPhones(count: number): Promise<Result> {
 }
 
 async function main(): Promise<void> {
-  const rows: (Result & { cpuRatioToSimulated: number })[] = [];
   await simulated(); // warm-up turn (JIT, first connections), discarded
   const baseline = await simulated();
-  rows.push({ ...baseline, cpuRatioToSimulated: 1 });
-  for (const count of PHONES) {
-    const row = await deskPhones(count);
-    rows.push({ ...row, cpuRatioToSimulated: round(row.cpuUsPerEvent / baseline.cpuUsPerEvent) });
-  }
+  const rows: Result[] = [baseline];
+  for (const count of PHONES) rows.push(await deskPhones(count));
   console.log(`desk phones: ${CALLS} calls × 3 events at ${RATE} calls/s, event → Action URL at a loopback receiver (ms), CPU µs per phone event`);
   console.table(
     rows.map((r) => ({
-      name: r.name,
-      events: r.events,
-      lost: r.lost,
-      p50Ms: r.p50,
-      p99Ms: r.p99,
-      cpuUsPerEvent: r.cpuUsPerEvent,
-      cpuRatio: r.cpuRatioToSimulated,
+      ...latencyColumns(r, baseline),
       loopDelayP99Ms: r.loopDelayP99Ms,
       engineStartMs: r.startMs ?? '',
       startCpuMs: r.startCpuMs ?? '',

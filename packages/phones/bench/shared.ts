@@ -12,6 +12,29 @@ export function percentile(values: number[], p: number): number {
 
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** What both desk-phone benches measure per scenario: events, lost, latency percentiles (ms), CPU per event (µs). */
+export interface LatencyRow {
+  name: string;
+  events: number;
+  lost: number;
+  p50: number;
+  p99: number;
+  cpuUsPerEvent: number;
+}
+
+/** The leading columns of both benches' tables, `cpuRatio` against `baseline` (the simulated line's row). */
+export function latencyColumns(row: LatencyRow, baseline: LatencyRow) {
+  return {
+    name: row.name,
+    events: row.events,
+    lost: row.lost,
+    p50Ms: row.p50,
+    p99Ms: row.p99,
+    cpuUsPerEvent: row.cpuUsPerEvent,
+    cpuRatio: round(row.cpuUsPerEvent / baseline.cpuUsPerEvent),
+  };
+}
+
 /** A loopback receiver noting when each Action URL arrived, by `<slot>:<number>` (`/<slot>?n=<number>…`). */
 export async function receiver() {
   const arrivals = new Map<string, number>();
