@@ -22,6 +22,7 @@ import { loadWavPrompts } from '../media/wav-prompt.js';
 import { audioRateOf, PCM_RATE, type AudioRate } from '../media/codec.js';
 import { WavRecorder } from '../media/wav-recorder.js';
 import type { MediaCounters, RtpStream } from '../rtp/rtp-stream.js';
+import { RtpSocketPool } from '../rtp/socket-pool.js';
 import { callQuality } from '../media/call-quality.js';
 import { formatHost, peerKey, type Peer, type SipEndpoint } from '../transport/endpoint.js';
 import { defaultPort, resolvePeer } from '../transport/routing.js';
@@ -86,6 +87,8 @@ export class SipLine implements Line {
   private readonly qualityReports = new Map<string, QualityReport>();
   /** Media streams of answered calls until their end is reported. */
   private readonly answeredStreams = new Map<string, RtpStream>();
+  /** RTP/RTCP socket pairs reused across the calls of one start (closed by stop). */
+  private rtpSockets: RtpSocketPool | undefined;
   private endpoint: SipEndpoint | undefined;
   /** The in-dialog socket of a UDP line (`line.dialogPort`), named in the Contact of INVITEs and their answers. */
   private dialogEndpoint: UdpEndpoint | undefined;
@@ -215,6 +218,7 @@ export class SipLine implements Line {
       throw new CallhookError('line_error', this.events.status.detail);
     }
     installGrammarCache();
+    this.rtpSockets = new RtpSocketPool(this.endpoint.local.address);
     const userAgent = createUserAgent({
       settings: this.settings,
       endpoint: this.endpoint,
@@ -232,11 +236,13 @@ export class SipLine implements Line {
         if (call?.phase === 'ringing') call.endReason ??= { by: 'local', cause: 'failed', detail: `the answer was refused (ACK and BYE): ${why}` };
       },
       createAudio: () => new CallAudio(this.logger, this.prompts, { maxSampleRate: this.maxSampleRate }),
+      rtpSockets: this.rtpSockets,
     });
     this.userAgent = userAgent;
     try {
       await userAgent.start();
     } catch (error) {
+      this.rtpSockets.close();
       await this.endpoint.close();
       await this.dialogEndpoint?.close();
       this.userAgent = undefined;
@@ -384,6 +390,7 @@ export class SipLine implements Line {
     }
     this.keepAlive?.stop();
     this.keepAlive = undefined;
+    this.rtpSockets?.close();
     await this.endpoint?.close();
     await this.dialogEndpoint?.close();
     this.userAgent = undefined;

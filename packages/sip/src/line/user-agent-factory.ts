@@ -2,6 +2,7 @@ import { maskCredentials, type Clock, type Logger, type Random } from '@callhook
 import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { UserAgent, type Session, type UserAgentDelegate } from 'sip.js';
 import type { CallAudio } from '../media/call-audio.js';
+import type { RtpSocketPool } from '../rtp/socket-pool.js';
 import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import { NodeSipTransport, type NodeSipTransportOptions } from '../transport/node-sip-transport.js';
@@ -28,6 +29,8 @@ export interface UserAgentParts {
   onAnswerRefused?: (session: Session, why: string) => void;
   /** The audio of a new call (prompt, hold music); default silence. */
   createAudio?: () => CallAudio;
+  /** RTP/RTCP socket pairs reused across calls (bound on the endpoint's address); default: bound per call. */
+  rtpSockets?: RtpSocketPool;
 }
 
 /**
@@ -78,6 +81,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
         srtpSuites: settings.media.srtpSuites,
         onAnswerRefused: (why) => parts.onAnswerRefused?.(session, why),
         ...(parts.createAudio ? { createAudio: parts.createAudio } : {}),
+        ...(parts.rtpSockets ? { sockets: parts.rtpSockets } : {}),
       }),
     logBuiltinEnabled: false,
     logConnector: sipjsLogConnector(logger),

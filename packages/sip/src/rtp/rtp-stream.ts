@@ -11,7 +11,8 @@ import { dtmfSlots, EVENT_CLOCK_RATE, type EventSlot } from './dtmf-schedule.js'
 import { rtpPacket } from './rtp-packet.js';
 import { isRtcpPacket, parseRtp } from './rtp-parse.js';
 import { RtcpSession } from './rtcp-session.js';
-import { bindSocketPair } from './socket-pair.js';
+import { bindSocketPair, type SocketPair } from './socket-pair.js';
+import type { RtpSocketPool } from './socket-pool.js';
 import type { SrtpSuite } from '../srtp/crypto-attribute.js';
 import type { SrtpTransform } from '../srtp/srtp-transform.js';
 
@@ -132,15 +133,20 @@ export class RtpStream {
   private remoteBase = 0;
   private warned = new Set<string>();
 
+  private readonly socket: Socket;
+  private readonly rtcpSocket: Socket | undefined;
+
   private constructor(
-    private readonly socket: Socket,
-    private readonly rtcpSocket: Socket | undefined,
+    private readonly pair: SocketPair,
     readonly port: number,
     private readonly clock: Clock,
     private readonly logger: Logger,
     random: Random,
     readonly audio: CallAudio,
+    private readonly pool: RtpSocketPool | undefined,
   ) {
+    const socket = (this.socket = pair.rtp);
+    const rtcpSocket = (this.rtcpSocket = pair.rtcp);
     // RFC 3550 §5.1: random initial sequence number and timestamp, random SSRC.
     this.sequence = randomInteger(random, 0, 0x10000);
     this.timestamp = randomInteger(random, 0, 2 ** 32);
@@ -162,10 +168,21 @@ export class RtpStream {
     rtcpSocket?.on('error', (error) => this.logger.log('debug', 'rtcp socket error', { error: error.message }));
   }
 
-  /** Binds RTP (and RTCP on the next port) on `address`; rejects with the bind error (e.g. EMFILE). */
-  static async open(address: string, clock: Clock, logger: Logger, random: Random = cryptoRandom, audio?: CallAudio): Promise<RtpStream> {
-    const { rtp, rtcp } = await bindSocketPair(address);
-    return new RtpStream(rtp, rtcp, rtp.address().port, clock, logger, random, audio ?? new CallAudio(logger));
+  /**
+   * Binds RTP (and RTCP on the next port) on `address`, or takes a resting pair from `sockets` (the line's
+   * pool, bound on that address; `close()` then gives the pair back instead of closing it); rejects with
+   * the bind error (e.g. EMFILE).
+   */
+  static async open(
+    address: string,
+    clock: Clock,
+    logger: Logger,
+    random: Random = cryptoRandom,
+    audio?: CallAudio,
+    sockets?: RtpSocketPool,
+  ): Promise<RtpStream> {
+    const pair = sockets ? await sockets.take() : await bindSocketPair(address);
+    return new RtpStream(pair, pair.rtp.address().port, clock, logger, random, audio ?? new CallAudio(logger), sockets);
   }
 
   /** Whether the dialog has been confirmed and the media clock may run. */
@@ -262,6 +279,7 @@ export class RtpStream {
     this.audio.close();
     this.encoder?.close();
     for (const decoder of this.decoders.values()) decoder.close();
+    if (this.pool) return this.pool.give(this.pair, this.connectedTo === undefined ? 'unconnected' : this.connecting ? 'connecting' : 'connected');
     for (const socket of [this.socket, this.rtcpSocket]) {
       try {
         socket?.close();

@@ -8,6 +8,8 @@ const PAIR_ATTEMPTS = 10;
 export interface SocketPair {
   rtp: Socket;
   rtcp: Socket | undefined;
+  /** The RTP socket was bound to its port by number, so it keeps the port when disconnected (`bindReusablePair`). */
+  portKept?: boolean;
 }
 
 function bindOne(address: string, port: number): Promise<Socket> {
@@ -59,4 +61,34 @@ export async function bindSocketPair(address: string): Promise<SocketPair> {
     else spare = rtp;
   }
   return { rtp: spare!, rtcp: undefined };
+}
+
+/**
+ * Like `bindSocketPair`, but the RTP socket is bound to its port by number, never as an ephemeral port:
+ * Linux forgets the port of a UDP socket bound to port 0 when it is disconnected (udp_disconnect unhashes
+ * a socket whose port the application did not choose), and a pair kept for another call (`RtpSocketPool`)
+ * is disconnected from its old peer. An ephemeral port is bound first to find a free one: an odd port
+ * becomes RTCP with RTP bound below it; an even one is RTCP's port + 1 taken, then the even port closed
+ * and bound again by number. Falls back to `bindSocketPair` (a pair without `portKept`, which the pool
+ * closes after use) when no such pair comes up in `PAIR_ATTEMPTS` tries.
+ */
+export async function bindReusablePair(address: string): Promise<SocketPair> {
+  for (let attempt = 0; attempt < PAIR_ATTEMPTS; attempt++) {
+    const found = await bindOne(address, 0);
+    const port = found.address().port;
+    const rtpPort = port % 2 === 1 ? port - 1 : port;
+    if (rtpPort < 1024 || rtpPort + 1 > 65535) {
+      found.close();
+      continue;
+    }
+    const rtcp = port === rtpPort ? await bindOne(address, port + 1).catch(() => undefined) : found;
+    if (port === rtpPort) found.close(); // frees the even port at once (libuv closes the descriptor in uv_close)
+    if (!rtcp) continue; // the port above is taken: try another
+    try {
+      return { rtp: await bindOne(address, rtpPort), rtcp, portKept: true };
+    } catch {
+      rtcp.close(); // the even port was taken meanwhile: try another
+    }
+  }
+  return bindSocketPair(address);
 }

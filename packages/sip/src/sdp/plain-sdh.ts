@@ -1,6 +1,7 @@
 import type { Clock, Logger, Random } from '@callhook/core';
 import type { BodyAndContentType, SessionDescriptionHandler, SessionDescriptionHandlerOptions } from 'sip.js';
 import { RtpStream } from '../rtp/rtp-stream.js';
+import type { RtpSocketPool } from '../rtp/socket-pool.js';
 import { mirror, offerMeansHold, sends, withLocalHold, type Direction } from './direction.js';
 import { answerCodecs, chosenVoiceCodec, DEFAULT_CODECS, offerCodecs, receivableCodecs, telephoneEventType } from './negotiate.js';
 import { buildSdp, type AudioCodec } from './sdp-build.js';
@@ -34,6 +35,8 @@ export interface PlainSdhContext {
   ptimeMs?: number;
   /** The call's audio (prompt, hold music, host port); default: silence only. */
   createAudio?: () => CallAudio;
+  /** The line's RTP/RTCP socket pairs, bound on `bindAddress` and reused across calls; default: a pair bound per call. */
+  sockets?: RtpSocketPool;
   /** SRTP with SDES keys (`line.media.encryption`, see `MediaEncryption`); default `none`. */
   encryption?: MediaEncryption;
   /** SDES suites offered and accepted, in preference order (`line.media.srtpSuites`); default `DEFAULT_SRTP_SUITES`. */
@@ -225,7 +228,8 @@ export class PlainSessionDescriptionHandler implements SessionDescriptionHandler
 
   private async openStream(): Promise<RtpStream> {
     if (this.rtp) return this.rtp;
-    this.opening ??= RtpStream.open(this.context.bindAddress, this.context.clock, this.context.logger, this.context.random, this.context.createAudio?.());
+    const context = this.context;
+    this.opening ??= RtpStream.open(context.bindAddress, context.clock, context.logger, context.random, context.createAudio?.(), context.sockets);
     let rtp: RtpStream;
     try {
       rtp = await this.opening;
