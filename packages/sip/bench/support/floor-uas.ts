@@ -7,15 +7,17 @@
 // but `answered`/`ended`. So `SIGCPU_BUILDS=line=dist/index.js,floor=bench/support/floor-uas.ts` shows in
 // the same run how far below the line a hand-rolled UAS path could go at best (README, "Signalling CPU").
 // SIGCPU_FLOOR_MEDIA=0 leaves the media out too (an SDP answer naming a port nobody reads, no RTP): the floor of
-// the SIP exchange alone in Node. It exports the two names signalling-child.ts uses: createSipLine and SipLineSchema.
+// the SIP exchange alone in Node. The media and SDP code is imported from dist/ (build first), as the line's is
+// in the bench: taken from src/ through tsx it carried esbuild's keepNames wrappers (`__name`, seen in the
+// profile). It exports the two names signalling-child.ts uses: createSipLine and SipLineSchema.
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { silentLogger } from '@callhook/core';
 import { cryptoRandom, systemClock } from '@callhook/node';
-import { RtpStream, type RtpPlan } from '../../src/rtp/rtp-stream.js';
-import { RtpSocketPool } from '../../src/rtp/socket-pool.js';
-import { chosenVoiceCodec, answerCodecs, receivableCodecs, telephoneEventType } from '../../src/sdp/negotiate.js';
-import { buildSdp } from '../../src/sdp/sdp-build.js';
-import { parseRemoteAudio } from '../../src/sdp/sdp-parse.js';
+import { RtpStream, type RtpPlan } from '../../dist/rtp/rtp-stream.js';
+import { RtpSocketPool } from '../../dist/rtp/socket-pool.js';
+import { chosenVoiceCodec, answerCodecs, receivableCodecs, telephoneEventType } from '../../dist/sdp/negotiate.js';
+import { buildSdp } from '../../dist/sdp/sdp-build.js';
+import { parseRemoteAudio } from '../../dist/sdp/sdp-parse.js';
 
 type FloorEvent = { type: 'answered' | 'ended' };
 
