@@ -7,8 +7,9 @@
  * server sees, not a storm's. CPU is `process.cpuUsage()` (user + system of every thread, the worker's
  * included) over the calls, so a loaded machine changes wall time, not the figure.
  *
- * BENCH_JOURNAL_CPU_BASELINE=<another build's packages/server/dist/index.js>: that build's SqliteJournal
- * runs in turns with this one, and the table gives this one's CPU as a ratio to it.
+ * BENCH_JOURNAL_CPU_BASELINE=[<label>=]<another build's packages/server/dist/index.js>[,…]: those builds'
+ * SqliteJournal run in turns with this one (each round starting with the next contender, so none is
+ * always first after a pause), and the table gives each one's CPU as a ratio to the first.
  * BENCH_JOURNAL_CPU_CALLS (default 1000 per run), BENCH_ROUNDS (default 3, after a warm-up turn).
  */
 import type { CallSnapshot, DeliveryRecord, Journal, PendingDelivery } from '@callhook/core';
@@ -22,7 +23,10 @@ import { round } from './stats.js';
 const CALLS = Number(process.env.BENCH_JOURNAL_CPU_CALLS ?? 1_000);
 const RATE = Number(process.env.BENCH_JOURNAL_CPU_RATE ?? 100);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const BASELINE = process.env.BENCH_JOURNAL_CPU_BASELINE;
+const BASELINES = (process.env.BENCH_JOURNAL_CPU_BASELINE ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((entry) => (entry.includes('=') ? { label: entry.split('=')[0]!, path: entry.split('=').slice(1).join('=') } : { label: 'baseline', path: entry }));
 const ACTIONS = ['inbound', 'connected', 'disconnected'] as const;
 
 type Closable = Journal & { opened(): Promise<void>; close(): Promise<void>; recentCalls(limit: number): Promise<unknown[]> };
@@ -126,14 +130,16 @@ async function run(Journal: JournalClass, dir: string, label: string): Promise<n
 export async function benchJournalCpu() {
   const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-journal-cpu-'));
   const contenders: [string, JournalClass][] = [['this build', SqliteJournal as JournalClass]];
-  if (BASELINE) {
-    const module = (await import(pathToFileURL(resolve(BASELINE)).href)) as { SqliteJournal: JournalClass };
-    contenders.unshift(['baseline', module.SqliteJournal]);
+  for (const baseline of [...BASELINES].reverse()) {
+    const module = (await import(pathToFileURL(resolve(baseline.path)).href)) as { SqliteJournal: JournalClass };
+    contenders.unshift([baseline.label, module.SqliteJournal]);
   }
   const runs: number[][] = contenders.map(() => []);
   try {
     for (let round = 0; round <= ROUNDS; round++) {
-      for (const [i, [label, Journal]] of contenders.entries()) {
+      for (let turn = 0; turn < contenders.length; turn++) {
+        const i = (round + turn) % contenders.length;
+        const [label, Journal] = contenders[i]!;
         const ms = await run(Journal, dir, label.replace(' ', '-'));
         if (round > 0) runs[i]!.push(ms);
       }

@@ -14,29 +14,42 @@ const PRUNE_EVERY = 1_000;
 const RETENTION_PAGE = 500;
 
 /**
- * Compiles a query once, with a marker value standing in for each named parameter, and returns a
- * function that runs the same SQL with the values given by name (other parameters keep the constant
- * the query was built with). The writes run thousands of times a
- * second; building and compiling each one again would cost the worker more than SQLite does.
+ * A write compiled once: `sql` and the `parameters` for given values, or `run` it through a Kysely executor.
+ * @template {string} Name
+ * @typedef {{ sql: string, parameters: (values: Record<Name, unknown>) => unknown[], run: (executor: Pick<JournalDb, 'executeQuery'>, values: Record<Name, unknown>) => Promise<unknown> }} CompiledWrite
+ */
+
+/**
+ * Compiles a query once, with a marker value standing in for each named parameter, and returns the
+ * same SQL to run with the values given by name (other parameters keep the constant the query was
+ * built with). The writes run thousands of times a second; building and compiling each one again
+ * would cost the worker more than SQLite does.
  * @template {string} Name
  * @param {JournalDb} db
  * @param {readonly Name[]} names
  * @param {(db: JournalDb, value: (name: Name) => string) => import('kysely').Compilable<unknown>} build
- * @returns {(executor: Pick<JournalDb, 'executeQuery'>, values: Record<Name, unknown>) => Promise<unknown>}
+ * @returns {CompiledWrite<Name>}
  */
 function compiledOnce(db, names, build) {
   const marker = (/** @type {Name} */ name) => `\u0000journal-parameter:${name}`;
   const compiled = build(db, marker).compile();
   // Per parameter: the name whose value goes there, or the constant the query was built with (null).
   const order = compiled.parameters.map((parameter) => ({ name: names.find((candidate) => marker(candidate) === parameter), parameter }));
-  return (executor, values) =>
-    executor.executeQuery(
-      CompiledQuery.raw(
-        compiled.sql,
-        order.map(({ name, parameter }) => (name === undefined ? parameter : values[name])),
-      ),
-    );
+  /** @param {Record<Name, unknown>} values */
+  const parameters = (values) => order.map(({ name, parameter }) => (name === undefined ? parameter : values[name]));
+  return {
+    sql: compiled.sql,
+    parameters,
+    run: (executor, values) => executor.executeQuery(CompiledQuery.raw(compiled.sql, parameters(values))),
+  };
 }
+
+/**
+ * A connection that runs statements synchronously (better-sqlite3): `run` executes one statement with
+ * its parameters, `transaction` runs `work` in one transaction (committed when it returns, rolled
+ * back when it throws). The worker's batches then cost no promise per statement.
+ * @typedef {{ run: (sql: string, parameters: unknown[]) => void, transaction: (work: () => void) => void }} SyncConnection
+ */
 
 /**
  * Usable entries above `after` (of one origin when given), in outbox order, one more than `limit`.
@@ -98,9 +111,10 @@ function messageOf(error) {
  * single instance). With `lease`, every entry this instance writes is leased to it, and outbox pages
  * claim what they read (see `query('page')`). `coalesce` writes each batch as a few multi-row statements.
  * @param {JournalDb} db
- * @param {{ key: Buffer, keepCalls: number, keepDeliveries: number, instance?: string | null, lease?: OutboxLease | null, coalesce?: boolean }} options
+ * @param {{ key: Buffer, keepCalls: number, keepDeliveries: number, instance?: string | null, lease?: OutboxLease | null, coalesce?: boolean, sync?: SyncConnection | null }} options
+ * `sync`: the same database as a synchronous connection (SQLite in the worker), which write batches use.
  */
-export function createJournalStore(db, { key, keepCalls, keepDeliveries, instance = null, lease = null, coalesce = false }) {
+export function createJournalStore(db, { key, keepCalls, keepDeliveries, instance = null, lease = null, coalesce = false, sync = null }) {
   let writesSincePrune = 0;
   const leased = lease ? { lease_owner: lease.owner, lease_until: /** @type {never} */ (lease.until) } : {};
 
@@ -134,27 +148,32 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
     ),
   };
 
-  /** @param {import('kysely').Transaction<import('./journal-schema.js').JournalTables>} trx @param {JournalOp} op */
-  const apply = async (trx, op) => {
+  /**
+   * The statement an op runs and its parameters (counting the log rows written since the last prune).
+   * @param {JournalOp} op
+   * @returns {[CompiledWrite<string>, Record<string, unknown>]}
+   */
+  const statementOf = (op) => {
     switch (op[0]) {
       case 'call':
-        await writes.putCall(trx, { guid: op[1], created_at: op[2], snapshot: op[3] });
         writesSincePrune++;
-        break;
+        return [writes.putCall, { guid: op[1], created_at: op[2], snapshot: op[3] }];
       case 'record':
-        await writes.addRecord(trx, { call_guid: op[1], record: op[2] });
         writesSincePrune++;
-        break;
+        return [writes.addRecord, { call_guid: op[1], record: op[2] }];
       case 'enqueue':
-        await writes.enqueue(trx, { id: op[1], origin: op[2], created_at: op[3], delivery: seal(key, op[4]) });
-        break;
+        return [writes.enqueue, { id: op[1], origin: op[2], created_at: op[3], delivery: seal(key, op[4]) }];
       case 'complete':
-        await writes.complete(trx, { id: op[1] });
-        break;
+        return [writes.complete, { id: op[1] }];
       case 'quarantine':
-        await writes.quarantine(trx, { position: op[1], reason: op[2] });
-        break;
+        return [writes.quarantine, { position: op[1], reason: op[2] }];
     }
+  };
+
+  /** @param {import('kysely').Transaction<import('./journal-schema.js').JournalTables>} trx @param {JournalOp} op */
+  const apply = async (trx, op) => {
+    const [write, values] = statementOf(op);
+    await write.run(trx, values);
   };
 
   /**
@@ -342,6 +361,17 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
      * @param {JournalOp[]} ops
      */
     async writeBatch(ops) {
+      if (sync && !coalesce) {
+        // One synchronous transaction of prepared statements; the prune, when due, in its own after it.
+        sync.transaction(() => {
+          for (const op of ops) {
+            const [write, values] = statementOf(op);
+            sync.run(write.sql, write.parameters(values));
+          }
+        });
+        if (writesSincePrune >= PRUNE_EVERY) await db.transaction().execute(prune);
+        return;
+      }
       const plan = coalesce ? coalesced(ops) : null;
       await db.transaction().execute(async (trx) => {
         if (plan) await applyPlan(trx, plan);

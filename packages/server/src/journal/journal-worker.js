@@ -87,6 +87,21 @@ function preparedOnce(db) {
 }
 
 /**
+ * The same connection for the store's write batches, synchronous: each batch one better-sqlite3
+ * transaction of the prepared statements, without Kysely's promise per statement.
+ * @param {import('better-sqlite3').Database} db
+ * @param {import('kysely').SqliteDatabase} prepared
+ * @returns {import('./journal-store.js').SyncConnection}
+ */
+function syncConnection(db, prepared) {
+  const inTransaction = db.transaction((/** @type {() => void} */ work) => work());
+  return {
+    run: (sql, parameters) => void (/** @type {import('better-sqlite3').Statement} */ (prepared.prepare(sql)).run(parameters)),
+    transaction: (work) => inTransaction(work),
+  };
+}
+
+/**
  * Opens the file, checks it, brings its schema up to date and returns the store over it.
  * @param {typeof import('better-sqlite3')} Database
  * @param {typeof import('kysely')} kysely
@@ -96,8 +111,9 @@ async function openJournal(Database, kysely, file) {
   const onDisk = file !== ':memory:';
   if (onDisk) privateFile(file);
   const sqlite = new Database(file, { timeout: setup.busyTimeoutMs });
+  const prepared = preparedOnce(sqlite);
   /** @type {import('kysely').Kysely<import('./journal-schema.js').JournalTables>} */
-  const db = new kysely.Kysely({ dialect: new kysely.SqliteDialect({ database: preparedOnce(sqlite) }) });
+  const db = new kysely.Kysely({ dialect: new kysely.SqliteDialect({ database: prepared }) });
   try {
     const key = outboxKey(setup.keyFile);
     // WAL with synchronous=NORMAL keeps every committed write across a crash of the process (kill -9).
@@ -112,7 +128,7 @@ async function openJournal(Database, kysely, file) {
     const ran = await migrateJournal(db, { key });
     // Entries moved from the first outbox were plain JSON: leave none of their bytes in the WAL.
     if (onDisk && ran.includes('0002_outbox_of_the_first_layout')) sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    const store = createJournalStore(db, { key, keepCalls: setup.keepCalls, keepDeliveries: setup.keepDeliveries });
+    const store = createJournalStore(db, { key, keepCalls: setup.keepCalls, keepDeliveries: setup.keepDeliveries, sync: syncConnection(sqlite, prepared) });
     return { db, store };
   } catch (error) {
     await db.destroy();

@@ -87,6 +87,35 @@ describe('SqliteJournal with openOnFirstUse', () => {
 });
 
 describe('SqliteJournal', () => {
+  it('group commit: entries written soon after a batch wait for the next one, which the window, a read or close sends, in order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callhook-journal-'));
+    const turn = () => new Promise<void>((r) => setImmediate(r));
+    // A window no test waits out: only a read (or close) sends what waits.
+    const held = new SqliteJournal(journalFile(dir), { groupCommitMs: 600_000 });
+    const [a, b, c] = [pendingDelivery('http://x/a'), pendingDelivery('http://x/b'), pendingDelivery('http://x/c')];
+    held.enqueueDelivery(a);
+    await held.outboxDurable(a.id); // an idle journal adds no wait
+    held.enqueueDelivery(b);
+    await turn();
+    held.enqueueDelivery(c);
+    const later = Promise.all([held.outboxDurable(b.id), held.outboxDurable(c.id)]);
+    expect((await held.pendingDeliveries()).map((d) => d.id)).toEqual([a.id, b.id, c.id]);
+    await later;
+    held.completeDelivery(a.id);
+    held.enqueueDelivery(pendingDelivery('http://x/d'));
+    await held.close();
+    // A short window sends by itself.
+    const reopened = new SqliteJournal(journalFile(dir), { groupCommitMs: 50 });
+    expect((await reopened.pendingDeliveries()).map((d) => d.url)).toEqual(['http://x/b', 'http://x/c', 'http://x/d']);
+    const e = pendingDelivery('http://x/e');
+    reopened.enqueueDelivery(e);
+    await reopened.outboxDurable(e.id);
+    const f = pendingDelivery('http://x/f');
+    reopened.enqueueDelivery(f);
+    await reopened.outboxDurable(f.id);
+    await reopened.close();
+  });
+
   it('says why a file cannot be opened, and fails a wait for the outbox instead of hanging', async () => {
     const errors: Error[] = [];
     const journal = new SqliteJournal('/nonexistent-dir/callhook.db', { onWriteError: (e) => errors.push(e) });
