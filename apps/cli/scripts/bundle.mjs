@@ -59,7 +59,7 @@ const result = await build({
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 for (const [file] of outputs) {
   const text = readFileSync(`${root}${file}`, 'utf8');
-  if (/[^\u0000-\u00ff]/.test(text)) writeFileSync(`${root}${file}`, text.replace(/[^\u0000-\u00ff]/g, '?'));
+  if (/[\u0100-\uffff]/.test(text)) writeFileSync(`${root}${file}`, text.replace(/[\u0100-\uffff]/g, '?'));
 }
 const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
 console.log(`bundled dist/main.js: ${outputs.length} files, ${Math.round(bytes / 1024)} KiB`);
