@@ -43,10 +43,10 @@ function loadedSources(list: string): string[] {
 const from = (sources: string[], pkg: string) => sources.filter((s) => s.includes(`/node_modules/${pkg}/`));
 
 /** What `serve --demo` must not load before it is used (issue 17: start-up loads what the edition uses). */
-const LAZY = ['prom-client', '@opentelemetry/api', '@fastify/swagger', 'undici', 'sip.js', 'mqtt', 'pg', 'kysely'];
+const LAZY = ['prom-client', '@opentelemetry/api', '@fastify/swagger', '@fastify/static', 'glob', 'undici', 'sip.js', 'mqtt', 'pg', 'kysely'];
 
 describe('serve --demo loads parts on first use', () => {
-  it('is ready without prom-client, swagger, undici, the SIP stack, MQTT or the journal; a scrape loads prom-client', async () => {
+  it('is ready without prom-client, swagger, the console file server, undici, the SIP stack, MQTT or the journal; a scrape loads prom-client', async () => {
     dir = mkdtempSync(join(tmpdir(), 'callhook-lazy-'));
     const list = join(dir, 'modules.txt');
     writeFileSync(list, '');
@@ -78,7 +78,12 @@ describe('serve --demo loads parts on first use', () => {
       const log = await fetch(`${served!.urls[0]}api/v1/echo/log`, { headers: { authorization: `Bearer ${token}` } });
       return ((await log.json()) as { records: unknown[] }).records.length > 0;
     }, 'a delivery to the echo receiver');
+    // The console's first request loads its file server.
+    const page = await fetch(`${served.urls[0]}console/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<!doctype html>');
     const later = loadedSources(list);
-    for (const pkg of ['@fastify/swagger', 'undici']) expect(from(later, pkg).length, `${pkg} loaded on use`).toBeGreaterThan(0);
+    for (const pkg of ['@fastify/swagger', '@fastify/static', 'undici']) expect(from(later, pkg).length, `${pkg} loaded on use`).toBeGreaterThan(0);
   });
 });

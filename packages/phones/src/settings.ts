@@ -1,5 +1,5 @@
 import { LINE_COMMON_FIELDS } from '@callhook/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where callhook listens for the phone's event URLs, and the base URL the phone must call. */
 export const DeskPhoneCallbackSchema = z.strictObject(

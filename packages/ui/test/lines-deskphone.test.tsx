@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { maskSettings, SettingsSchema, type LineSettings, type MaskedSettings, type MaskedSettingsInput } from '@callhook/core';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClientError, type ClientIssue } from '../src/client/client-error.js';
 import type { LineReport, LineSetup, LineType } from '../src/client/engine-client.js';
 import { LinesPage, offersSetup } from '../src/pages/lines/lines-page.js';

@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { simulatorLine } from '@callhook/core';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LineType } from '../src/client/engine-client.js';
 import { fieldKind, freeLineId, newLine, type JsonSchema } from '../src/pages/lines/field-kind.js';
 import { LinesPage } from '../src/pages/lines/lines-page.js';

@@ -1,5 +1,5 @@
 import { AudioDevicesSchema } from '@callhook/ui/audio-wire';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LoginItemPort } from './electron-ports.js';
 
 /** Settings of the desktop shell itself, beside core's settings document (which has no room for them). */

@@ -1,7 +1,7 @@
 import { isCallhookError, maskCredentials, SettingsError, type InboundCommand } from '@callhook/core';
 import type { ApiRoutes, LINE_SETUP_ROUTE, RequestOf, ResponseOf, RouteName } from '@callhook/server/contract';
 import { IPC_CHANNELS, type BridgeResult, type CallhookBridge } from '@callhook/ui/bridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IpcInvokeEvent, IpcMainPort } from './electron-ports.js';
 import { CommandSchema, DeliveryIdSchema, LineIdSchema, SlotTestSchema } from './ipc-schemas.js';
 import type { SlotTest } from '@callhook/server';

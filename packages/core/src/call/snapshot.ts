@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CALL_DIRECTIONS = ['inbound', 'outbound'] as const;
 export const CALL_STATES = ['dialing', 'ringing', 'connected', 'held', 'ended'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIONS } from '../actions.js';
 import type { PendingDelivery } from './delivery.js';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Clock, Line, Logger, Random } from '../ports.js';
 import type { LineSettings } from './line-settings.js';
 

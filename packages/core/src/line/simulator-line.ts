@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LinePlugin } from './line-plugin.js';
 import { LINE_COMMON_FIELDS } from './line-settings.js';
 import { SimulatedLine } from './simulated-line.js';

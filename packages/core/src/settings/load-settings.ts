@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { CallhookError } from '../errors.js';
 import { compileTemplate, type CompiledTemplate } from '../template/compile.js';
 import { TemplateError } from '../template/template-error.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The URL schemes an MQTT broker may be reached by: plain TCP, TLS, WebSocket and secure WebSocket. */
 export const MQTT_URL_SCHEMES = ['mqtt:', 'mqtts:', 'ws:', 'wss:'] as const;

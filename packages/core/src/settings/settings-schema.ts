@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIONS } from '../actions.js';
 import { STANDARD_SINK_MODES } from '../dispatch/sinks/standard-sinks.js';
 import type { LineSchemaSource } from '../line/line-plugin.js';

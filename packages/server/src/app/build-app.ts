@@ -129,7 +129,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     registerHistoryRoutes(app, engine, history);
     registerRecordingRoute(app, deps.recordingsDir);
     registerCommandRoutes(app, engine, history, callLimiter, clock);
-    if (deps.consoleDir) registerConsoleRoute(app, deps.consoleDir);
+    if (deps.consoleDir) registerConsoleRoute(app, deps.consoleDir, logger);
     registerEventsRoute(app, engine, streams, clock);
     registerSettingsRoutes(app, engine, deps.settingsStore ?? unsavedSettings, deps.onSettingsApplied ?? (() => undefined), {
       edition,

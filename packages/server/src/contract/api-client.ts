@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { API, type ApiRoutes, type RouteContract, type RouteName } from './routes.js';
 
 /** A request as the transport sends it: the path already has its parameters and query filled in. */

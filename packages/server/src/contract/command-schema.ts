@@ -8,7 +8,7 @@ import {
   parseTarget,
   type InboundCommand,
 } from '@callhook/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SameShape } from './same-shape.js';
 
 // The same rules as the inbound Action URL parser: core's parseTarget (it throws invalid_target),

@@ -1,5 +1,5 @@
 import { LineIdSchema } from '@callhook/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConsoleCommandSchema, SlotTestSchema } from './command-schema.js';
 import {
   CallDetailReplySchema,

@@ -7,7 +7,7 @@ import {
   type MaskedSettings,
   type MaskedSettingsInput,
 } from '@callhook/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SameShape } from './same-shape.js';
 
 /**

@@ -1,7 +1,7 @@
 import { CallhookError } from '@callhook/core';
 import type { FastifySchemaCompiler, FastifyServerOptions } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ErrorBodySchema } from '../contract/schemas.js';
 import type { RouteContract } from '../contract/routes.js';
 

@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { API } from '../contract/routes.js';
 import { contractSchema } from '../http/contract-route.js';
 import { pluginOf, type ServerEdition } from '../lines/server-edition.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** One running line as `GET /api/v1/lines` lists it (`ListedLineSchema`). */
 export type ListedLine = { id: string; type: string; status: LineStatus; setup: boolean };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createApiClient } from '../../src/contract/index.js';
 import { simulatorLinePlugin, type ServerEdition } from '../../src/index.js';
 import { injectTransport } from '../support/inject-transport.js';

@@ -1,5 +1,5 @@
 import { SimulatedLine, SimulatorLineSchema, simulatorLine } from '@callhook/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { afterEach, describe, expect, it } from 'vitest';
 import { simulatorLinePlugin, systemClock, type ServerEdition } from '../../src/index.js';
 import { testApp, testSettings, type TestApp } from '../support/test-app.js';

@@ -1,5 +1,5 @@
 import { LINE_COMMON_FIELDS, SimulatedLine, SPEC_EXAMPLE_CALL, type LinePlugin } from '@callhook/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@ import Fastify from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiResponseError, createApiClient, routePath, type RouteContract } from '../../src/contract/index.js';
 import { contractSchema, zodValidatorCompiler } from '../../src/http/contract-route.js';
 import { errorHandler } from '../../src/http/error-handler.js';

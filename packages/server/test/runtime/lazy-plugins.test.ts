@@ -1,6 +1,6 @@
 import { loadSettings, type AddOnPlugin, type LineDeps, type LineSettings, type LoadedSettings } from '@callhook/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { applyLoadedSettings } from '../../src/console/settings-update.js';
 import { editionLimits, simulatorLinePlugin, startServer, type RunningServer, type ServerEdition, type ServerLinePlugin } from '../../src/index.js';
 import { testSettings } from '../support/test-app.js';

@@ -1,6 +1,6 @@
 import { LINE_COMMON_FIELDS } from '@callhook/core';
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CODEC_NAMES } from '../media/codec.js';
 import { loadWavPrompt } from '../media/wav-prompt.js';
 import { DEFAULT_CODECS } from '../sdp/negotiate.js';

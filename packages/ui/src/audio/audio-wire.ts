@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The desktop's audio wire: what crosses the MessagePort between the renderer and the main process,
