@@ -13,7 +13,8 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { hmac as nobleHmac, type _HMAC } from '@noble/hashes/hmac.js';
 import { sha1, type _SHA1 } from '@noble/hashes/legacy.js';
 import { ProtectionProfileAes128CmHmacSha1_80, SrtpSession } from 'werift-rtp';
-import { AesCmHmacSha1Cipher, HmacSha1, type SessionKeys } from '../src/srtp/aes-cm-hmac-sha1.js';
+import { AesCmHmacSha1Cipher, type SessionKeys } from '../src/srtp/aes-cm-hmac-sha1.js';
+import { HmacSha1 } from '../src/srtp/hmac-sha1.js';
 
 const PACKETS = Number(process.env.CALLHOOK_SRTP_CIPHER_PACKETS ?? 40_000);
 const ROUNDS = 5;

@@ -1,8 +1,11 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import type { IHasher } from 'hash-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession, type RtpHeader } from 'werift-rtp';
-import { AesCmKeystream, HmacSha1 } from '../src/srtp/aes-cm-hmac-sha1.js';
+import { AesCmKeystream } from '../src/srtp/aes-cm-hmac-sha1.js';
+import { HmacSha1 } from '../src/srtp/hmac-sha1.js';
+import { loadWasmSha1, wasmSha1, wasmSha1Failure } from '../src/srtp/sha1-wasm.js';
 import type { CryptoAttribute, SrtpSuite } from '../src/srtp/crypto-attribute.js';
 import { SrtpTransform } from '../src/srtp/srtp-transform.js';
 
@@ -206,29 +209,72 @@ describe.each(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const)('
   });
 });
 
+/** HMAC-SHA1 by Node's createHmac, the reference: `message[0, length)` and a 32-bit big-endian trailer. */
+function referenceTag(key: Uint8Array, message: Buffer, length: number, trailer: number | undefined): string {
+  const reference = createHmac('sha1', key).update(message.subarray(0, length));
+  if (trailer !== undefined) reference.update(Buffer.from([trailer >>> 24, trailer >>> 16, trailer >>> 8, trailer].map((b) => b & 0xff)));
+  return reference.digest('hex');
+}
+
+const tagSpecs = fc.array(
+  fc.record({ message: fc.uint8Array({ maxLength: 300 }), cut: fc.nat(), trailer: fc.option(fc.nat({ max: 0xffffffff }), { nil: undefined }) }),
+  { minLength: 1, maxLength: 4 },
+);
+
 describe('HMAC-SHA1 keyed once (RFC 2104)', () => {
-  it('makes the tag Node’s createHmac makes, for any key up to a block, message length and trailer, tag after tag', () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ minLength: 1, maxLength: 64 }),
-        fc.array(
-          fc.record({ message: fc.uint8Array({ maxLength: 300 }), cut: fc.nat(), trailer: fc.option(fc.nat({ max: 0xffffffff }), { nil: undefined }) }),
-          {
-            minLength: 1,
-            maxLength: 4,
-          },
-        ),
-        (key, tags) => {
-          const auth = new HmacSha1(Buffer.from(key));
+  beforeAll(async () => {
+    expect(await loadWasmSha1()).toBe(true);
+    expect(wasmSha1Failure()).toBeUndefined();
+  });
+
+  /** The two ways a tag is made: the process's WebAssembly SHA-1 (once loaded) and Node's native one. */
+  const ways: [string, () => IHasher | undefined][] = [
+    ['the WebAssembly SHA-1', wasmSha1],
+    ['the native SHA-1', () => undefined],
+  ];
+
+  for (const [way, sha1] of ways) {
+    it(`makes the tag Node’s createHmac makes on ${way}, for any key up to a block, message length and trailer, tag after tag`, () => {
+      expect(sha1() === undefined).toBe(way === 'the native SHA-1');
+      fc.assert(
+        fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), tagSpecs, (key, tags) => {
+          const auth = new HmacSha1(Buffer.from(key), sha1);
           for (const { message, cut, trailer } of tags) {
             const bytes = Buffer.from(message);
             const length = bytes.length === 0 ? 0 : cut % (bytes.length + 1);
-            const reference = createHmac('sha1', key).update(bytes.subarray(0, length));
-            if (trailer !== undefined) reference.update(Buffer.from([trailer >>> 24, trailer >>> 16, trailer >>> 8, trailer].map((b) => b & 0xff)));
             const target = Buffer.alloc(24, 0xee);
             auth.tag(bytes, length, trailer, target, 2, 20);
-            expect(target.subarray(2, 22).toString('hex')).toBe(reference.digest('hex'));
+            expect(target.subarray(2, 22).toString('hex')).toBe(referenceTag(key, bytes, length, trailer));
             expect([target[0], target[1], target[22], target[23]]).toEqual([0xee, 0xee, 0xee, 0xee]);
+          }
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  it('shares one WebAssembly SHA-1 between keys: tags of several keys interleaved, and a way that switches mid-stream, stay right', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 20, maxLength: 20 }), { minLength: 2, maxLength: 4 }),
+        fc.array(
+          fc.record({ which: fc.nat(), message: fc.uint8Array({ minLength: 12, maxLength: 200 }), roc: fc.nat({ max: 0xffffffff }), wasm: fc.boolean() }),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
+        (keys, tags) => {
+          // Each key's HmacSha1 takes the WebAssembly SHA-1 or the native one tag by tag (as while loading).
+          let useWasm = false;
+          const auths = keys.map((key) => new HmacSha1(Buffer.from(key), () => (useWasm ? wasmSha1() : undefined)));
+          for (const { which, message, roc, wasm } of tags) {
+            useWasm = wasm;
+            const key = keys[which % keys.length]!;
+            const bytes = Buffer.from(message);
+            const target = Buffer.alloc(10);
+            auths[which % keys.length]!.tag(bytes, bytes.length, roc, target, 0, 10);
+            expect(target.toString('hex')).toBe(referenceTag(key, bytes, bytes.length, roc).slice(0, 20));
           }
         },
       ),

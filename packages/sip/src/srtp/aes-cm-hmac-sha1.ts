@@ -1,4 +1,5 @@
-import { createCipheriv, hash, type Cipher } from 'node:crypto';
+import { createCipheriv, type Cipher } from 'node:crypto';
+import { HmacSha1 } from './hmac-sha1.js';
 
 /**
  * The AES_CM_128_HMAC_SHA1 transforms of SRTP (RFC 3711 §4.1.1 AES counter mode, §4.2.1 HMAC-SHA1) on
@@ -14,9 +15,6 @@ import { createCipheriv, hash, type Cipher } from 'node:crypto';
 
 /** AES block size in bytes (FIPS 197). */
 const BLOCK = 16;
-/** HMAC-SHA1 (RFC 2104): SHA-1's block and digest sizes in bytes. */
-const SHA1_BLOCK = 64;
-const SHA1_DIGEST = 20;
 /** SRTCP's E flag and index (RFC 3711 §3.4) and its authentication tag (80 bits in both suites, RFC 4568 §6.2). */
 const SRTCP_INDEX_BYTES = 4;
 const SRTCP_TAG_BYTES = 10;
@@ -110,51 +108,6 @@ interface KeystreamRun {
   first: number;
   stride: number;
   stream: Buffer;
-}
-
-/**
- * HMAC-SHA1 (RFC 2104) under one session authentication key, cut to a tag: the key XOR ipad and XOR opad
- * blocks are made once and sit in front of the message in two scratch buffers, so each tag is two
- * one-shot SHA-1 calls and no HMAC object (Node's `createHmac` per packet, and `Hash.copy()` of
- * pre-keyed hashes, both cost more; so does @noble/hashes' HMAC in JavaScript, keyed once and cloned per tag, which saves
- * the native calls but runs SHA-1's rounds in JavaScript: equal alone, no better in the line; see
- * bench/srtp-cipher.bench.ts).
- */
-export class HmacSha1 {
-  private inner = Buffer.alloc(SHA1_BLOCK + 256);
-  private readonly outer = Buffer.alloc(SHA1_BLOCK + SHA1_DIGEST);
-
-  /** `key`: the 20-byte session authentication key k_a (RFC 3711 §4.2.1); RangeError beyond 64 bytes (one SHA-1 block). */
-  constructor(private readonly key: Buffer) {
-    if (key.length > SHA1_BLOCK) throw new RangeError(`HMAC-SHA1 key is ${key.length} bytes, at most 64 here`);
-    this.pad(this.inner, 0x36);
-    this.pad(this.outer, 0x5c);
-  }
-
-  /**
-   * The leftmost `bytes` of HMAC-SHA1(k_a, `message[0, length)` || `trailer`), written to `target` at
-   * `at`. `trailer`: the ROC for SRTP, a 32-bit big-endian number appended (RFC 3711 §4.2); undefined
-   * for SRTCP, whose E flag and index are already in `message` (§3.4).
-   */
-  tag(message: Buffer, length: number, trailer: number | undefined, target: Buffer, at: number, bytes: number): void {
-    const total = SHA1_BLOCK + length + (trailer === undefined ? 0 : 4);
-    if (total > this.inner.length) {
-      const grown = Buffer.alloc(total * 2);
-      this.inner.copy(grown, 0, 0, SHA1_BLOCK);
-      this.inner = grown;
-    }
-    const inner = this.inner;
-    inner.set(length === message.length ? message : message.subarray(0, length), SHA1_BLOCK);
-    if (trailer !== undefined) inner.writeUInt32BE(trailer >>> 0, SHA1_BLOCK + length);
-    this.outer.set(hash('sha1', inner.subarray(0, total), 'buffer'), SHA1_BLOCK);
-    const digest = hash('sha1', this.outer, 'buffer');
-    for (let byte = 0; byte < bytes; byte++) target[at + byte] = digest[byte]!;
-  }
-
-  private pad(buffer: Buffer, byte: number): void {
-    buffer.fill(byte, 0, SHA1_BLOCK);
-    for (let i = 0; i < this.key.length; i++) buffer[i]! ^= this.key[i]!;
-  }
 }
 
 /** The session keys of one SRTP/SRTCP context (RFC 3711 §4.3), as werift-rtp's Context derives them. */
