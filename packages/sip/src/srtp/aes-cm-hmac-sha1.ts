@@ -33,16 +33,19 @@ export class SrtpDropError extends Error {}
  * IV = (k_s · 2^16) XOR (s · 2^64) XOR (i · 2^16), and keystream block j = AES-128(k_e, IV + j). One
  * AES-128-ECB cipher object is made for the key and encrypts the counter blocks of `packets` consecutive
  * indexes at once (Node's cipher calls cost far more than the AES rounds of a few blocks); a packet
- * whose index or length lies outside what was made makes the next run, starting at its index.
+ * whose index or length lies outside what was made makes the next run, starting at its index. Each SSRC
+ * keeps its counter blocks between runs: the salt and SSRC words stay, and a run rewrites only the words
+ * that hold the index and block number.
  */
 export class AesCmKeystream {
   private readonly ecb: Cipher;
   /** Per SSRC (the last few): the keystream run made last. */
   private readonly runs = new Map<number, KeystreamRun>();
+  /** The run used last and its SSRC (a stream has one SSRC: no map lookup per packet). */
+  private lastSsrc = -1;
+  private lastRun: KeystreamRun | undefined;
   /** The salt as big-endian words: bytes 0–3, 4–7, 8–11, and 12–13 in the upper half of the last. */
   private readonly saltWords: [number, number, number, number];
-  /** Scratch for the counter blocks of a run (reused while big enough). */
-  private counters = new DataView(new ArrayBuffer(0));
 
   /**
    * `key`: the 16-byte session encryption key k_e; `salt`: the 14-byte session salt k_s (RFC 3711 §4.3).
@@ -62,52 +65,88 @@ export class AesCmKeystream {
 
   /**
    * Writes `source[from, from + length)` XOR the keystream of (`ssrc`, `index`) to `target` at `at`
-   * (encrypting and decrypting alike). `index`: the 48-bit SRTP packet index ROC · 2^16 + SEQ (§3.3.1)
-   * or the 31-bit SRTCP index (§3.4). `length` is below 2^20 bytes (2^16 blocks, §4.1.1).
+   * (encrypting and decrypting alike; `target` may be `source` with `at` = `from`, in place). `index`: the
+   * 48-bit SRTP packet index ROC · 2^16 + SEQ (§3.3.1) or the 31-bit SRTCP index (§3.4). `length` is
+   * below 2^20 bytes (2^16 blocks, §4.1.1).
    */
   xor(ssrc: number, index: number, source: Buffer, from: number, length: number, target: Buffer, at: number): void {
-    const run = this.run(ssrc, index, Math.ceil(length / BLOCK) * BLOCK);
-    const stream = run.stream;
+    const bytes = Math.ceil(length / BLOCK) * BLOCK;
+    let run = ssrc === this.lastSsrc ? this.lastRun! : this.runs.get(ssrc);
+    if (!run || index < run.first || index >= run.first + this.packets || bytes > run.stride) run = this.run(ssrc, index, bytes, run);
+    this.lastSsrc = ssrc;
+    this.lastRun = run;
     const offset = (index - run.first) * run.stride;
-    for (let byte = 0; byte < length; byte++) target[at + byte] = source[from + byte]! ^ stream[offset + byte]!;
+    const sourceStart = source.byteOffset + from;
+    const targetStart = target.byteOffset + at;
+    let byte = 0;
+    const stream32 = run.words;
+    if (stream32 !== undefined && ((sourceStart | targetStart) & 3) === 0 && length >= 16) {
+      // 32-bit words where both sides are 4-byte aligned (received datagrams and pooled buffers are;
+      // the keystream's offset is a multiple of 16): a quarter of the loop turns.
+      const words = length >>> 2;
+      const first = offset >>> 2;
+      const into = new Int32Array(target.buffer, targetStart, words);
+      const out = source === target && from === at ? into : new Int32Array(source.buffer, sourceStart, words);
+      for (let word = 0; word < words; word++) into[word] = out[word]! ^ stream32[first + word]!;
+      byte = words << 2;
+    }
+    const stream = run.stream;
+    for (; byte < length; byte++) target[at + byte] = source[from + byte]! ^ stream[offset + byte]!;
   }
 
-  /** The run holding the keystream of (`ssrc`, `index`), at least `bytes` long, made if need be. */
-  private run(ssrc: number, index: number, bytes: number): KeystreamRun {
-    const last = this.runs.get(ssrc);
-    if (last && index >= last.first && index < last.first + this.packets && bytes <= last.stride) return last;
-    const stride = Math.max(bytes, last?.stride ?? 0, BLOCK);
-    const size = stride * this.packets;
-    if (this.counters.byteLength < size) this.counters = new DataView(new ArrayBuffer(size));
-    const counters = this.counters;
+  /** Makes the run of (`ssrc`, `index`) and on, `bytes` long at least; `last`: the SSRC's previous run. */
+  private run(ssrc: number, index: number, bytes: number, last: KeystreamRun | undefined): KeystreamRun {
     const [salt0, salt1, salt2, salt3] = this.saltWords;
-    // IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16), counter block j = IV + j (§4.1.1): as big-endian
-    // words, bytes 0–3 salt, 4–7 salt XOR SSRC, 8–11 salt XOR ROC, 12–13 salt XOR SEQ, 14–15 j.
-    const word1 = (salt1 ^ ssrc) >>> 0;
+    let run = last;
+    if (!run || bytes > run.stride) {
+      // New counter blocks for the SSRC: IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16), block j =
+      // IV + j (§4.1.1), as big-endian words: bytes 0–3 salt, 4–7 salt XOR SSRC (written here, once),
+      // 8–11 salt XOR ROC, 12–13 salt XOR SEQ, 14–15 j (written per run below).
+      const stride = Math.max(bytes, run?.stride ?? 0, BLOCK);
+      const counters = new DataView(new ArrayBuffer(stride * this.packets));
+      const word1 = (salt1 ^ ssrc) >>> 0;
+      for (let at = 0; at < counters.byteLength; at += BLOCK) {
+        counters.setUint32(at, salt0);
+        counters.setUint32(at + 4, word1);
+      }
+      run = { first: index, stride, counters, countersView: new Uint8Array(counters.buffer), stream: Buffer.alloc(0), words: undefined };
+    }
+    const { counters, stride } = run;
+    const blocks = stride / BLOCK;
     for (let packet = 0, at = 0; packet < this.packets; packet++) {
       const i = index + packet;
       const word2 = (salt2 ^ Math.floor(i / 0x10000)) >>> 0;
       const word3 = (salt3 ^ ((i & 0xffff) << 16)) >>> 0;
-      for (let block = 0; block < stride / BLOCK; block++, at += BLOCK) {
-        counters.setUint32(at, salt0);
-        counters.setUint32(at + 4, word1);
+      for (let block = 0; block < blocks; block++, at += BLOCK) {
         counters.setUint32(at + 8, word2);
         counters.setUint32(at + 12, (word3 | block) >>> 0);
       }
     }
-    const run = { first: index, stride, stream: this.ecb.update(new Uint8Array(counters.buffer, 0, size)) };
-    this.runs.delete(ssrc);
-    this.runs.set(ssrc, run);
-    if (this.runs.size > KEYSTREAM_SSRCS) this.runs.delete(this.runs.keys().next().value!);
+    run.first = index;
+    run.stream = this.ecb.update(run.countersView);
+    run.words = run.stream.byteOffset % 4 === 0 ? new Int32Array(run.stream.buffer, run.stream.byteOffset, run.stream.length >>> 2) : undefined;
+    if (run !== last) {
+      this.runs.delete(ssrc);
+      this.runs.set(ssrc, run);
+      if (this.runs.size > KEYSTREAM_SSRCS) {
+        const oldest = this.runs.keys().next().value!;
+        this.runs.delete(oldest);
+        if (oldest === this.lastSsrc) this.lastSsrc = -1;
+      }
+    }
     return run;
   }
 }
 
-/** Keystream of `packets` consecutive indexes from `first`, `stride` bytes each. */
+/** Keystream of `packets` consecutive indexes from `first`, `stride` bytes each, and the SSRC's counter blocks. */
 interface KeystreamRun {
   first: number;
   stride: number;
+  counters: DataView;
+  countersView: Uint8Array;
   stream: Buffer;
+  /** `stream` as 32-bit words, when it is 4-byte aligned (the cipher's output is, in Node 20). */
+  words: Int32Array | undefined;
 }
 
 /** The session keys of one SRTP/SRTCP context (RFC 3711 §4.3), as werift-rtp's Context derives them. */
@@ -216,6 +255,25 @@ export class AesCmHmacSha1Cipher {
       header.paddingSize = padding;
     }
     return [out, header];
+  }
+
+  /**
+   * Authenticates the SRTP packet `packet` under `roc` (RFC 3711 §3.3 steps 4–5) and decrypts its payload
+   * in place (step 6): no buffer is made. Returns the length of the RTP packet, which is `packet[0,
+   * length)` (the tag stays behind it). `payloadOffset`: the RTP header's length; `padding`: its P bit,
+   * whose count (the last payload octet, RFC 3550 §5.1) is checked. Throws SrtpDropError on a bad tag,
+   * leaving `packet` as it was, or on a bad padding count (the payload is decrypted by then).
+   */
+  decryptRtpInPlace(packet: Buffer, roc: number, ssrc: number, sequenceNumber: number, payloadOffset: number, padding: boolean): number {
+    const length = packet.length - this.authTagLength;
+    this.check(this.rtpAuth, packet, length, roc, 'SRTP');
+    const payloadBytes = length - payloadOffset;
+    this.rtpKeystream.xor(ssrc, roc * 0x10000 + sequenceNumber, packet, payloadOffset, payloadBytes, packet, payloadOffset);
+    if (padding) {
+      const count = packet[length - 1] ?? 0;
+      if (payloadBytes === 0 || count === 0 || count > payloadBytes) throw new SrtpDropError('SRTP packet with a bad padding count');
+    }
+    return length;
   }
 
   /** The SRTCP packet of an RTCP compound packet with SRTCP index `index`, encrypted (E=1, RFC 3711 §3.4). */
