@@ -21,7 +21,7 @@ const SRTCP_TAG_BYTES = 10;
 /** The RTCP header and sender SSRC, which SRTCP leaves in clear (RFC 3711 §3.4). */
 const RTCP_CLEAR_BYTES = 8;
 /** Packets whose keystream one AES call makes ahead on a sending or receiving RTP stream. */
-const RTP_KEYSTREAM_PACKETS = 16;
+const RTP_KEYSTREAM_PACKETS = 64;
 /** SSRCs whose keystream runs a context keeps (a call has one per direction; a few more cover an SSRC change). */
 const KEYSTREAM_SSRCS = 4;
 
