@@ -8,7 +8,11 @@
  * than the SRTP cost itself. Reports each round, the mean of each and their ratio (issue 13 target:
  * ≤ 1.3×). ≤ 1 min. CALLHOOK_SRTP_BENCH_CALLS, CALLHOOK_SRTP_BENCH_SECONDS and
  * CALLHOOK_SRTP_BENCH_ROUNDS change the call count, round length and rounds;
- * CALLHOOK_SRTP_BENCH_PROFILE=<dir> writes each line's V8 CPU profiles to <dir>/plain and <dir>/srtp (`node --cpu-prof`).
+ * CALLHOOK_SRTP_BENCH_PROFILE=<dir> writes each line's V8 CPU profiles to <dir>/plain and <dir>/srtp (`node --cpu-prof`;
+ * <dir>/<build>-plain and -srtp with builds). CALLHOOK_SRTP_BENCH_BUILDS=base=<dir>/src/index.ts,new=src/index.ts runs
+ * a plain and an SRTP line of each build, all measured over the same seconds, and prints each build's ratio and
+ * the median per-round quotient of the later builds' ratios by the first's (old and new code compared under the
+ * same load; single runs of one build swung 1.2–1.56× for the same code as the machine's load changed).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
