@@ -2,18 +2,24 @@
  * SRTP cipher benchmark: CPU per G.711 packet (12-byte header, 160-byte payload) protected and then
  * unprotected, werift-rtp 0.8.9's own AES_CM_128_HMAC_SHA1_80 cipher (a new AES-CTR cipher and a new
  * HMAC per packet) beside callhook's (src/srtp/aes-cm-hmac-sha1.ts: one AES-ECB object per session key
- * making 16 packets of keystream per call, HMAC pads made once: two native one-shot SHA-1 calls per
- * tag) and beside callhook's with @noble/hashes' HMAC-SHA1 in JavaScript instead (keyed once, cloned
- * per tag: no native call), all given the same session keys by werift's key derivation, rounds
- * alternating in one process. Also the HMAC-SHA1 ways measured alone for the choice (createHmac per
- * packet, Hash.copy() of keyed hashes, two one-shot hashes over the pads, @noble/hashes' keyed HMAC
- * cloned into a reused one). ≤ 1 min. Reports the median µs CPU per packet and ratios.
+ * making 64 packets of keystream per call, HMAC pads made once, the two SHA-1s of a tag on hash-wasm's
+ * WebAssembly SHA-1) and beside callhook's with the tag on Node's native one-shot SHA-1 (the way until
+ * the WebAssembly module is loaded) and on @noble/hashes' HMAC-SHA1 in JavaScript (keyed once, cloned
+ * per tag), all given the same session keys by werift's key derivation, rounds alternating in one
+ * process. Then the HMAC-SHA1 ways measured alone for the choice (createHmac per packet, Hash.copy() of
+ * keyed hashes, two native one-shot hashes over the pads, hash-wasm's SHA-1 over the pads (used),
+ * hash-wasm's save()/load() of the keyed states, @noble/hashes' keyed HMAC cloned into a reused one).
+ * A hot loop flatters native calls less than the line does; `srtp-rtp.bench.ts` is the figure that
+ * counts. ≤ 1 min. Reports the median µs CPU per packet and ratios.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { hmac as nobleHmac, type _HMAC } from '@noble/hashes/hmac.js';
 import { sha1, type _SHA1 } from '@noble/hashes/legacy.js';
 import { ProtectionProfileAes128CmHmacSha1_80, SrtpSession } from 'werift-rtp';
-import { AesCmHmacSha1Cipher, HmacSha1, type SessionKeys } from '../src/srtp/aes-cm-hmac-sha1.js';
+import { AesCmHmacSha1Cipher, type SessionKeys } from '../src/srtp/aes-cm-hmac-sha1.js';
+import { HmacSha1 } from '../src/srtp/hmac-sha1.js';
+import { loadWasmSha1 } from '../src/srtp/sha1-wasm.js';
+import { createSHA1 } from 'hash-wasm';
 
 const PACKETS = Number(process.env.CALLHOOK_SRTP_CIPHER_PACKETS ?? 40_000);
 const ROUNDS = 5;
@@ -63,12 +69,16 @@ class NobleHmacSha1 {
   }
 }
 
+if (!(await loadWasmSha1())) throw new Error('the WebAssembly SHA-1 did not load');
 const withNoble = new AesCmHmacSha1Cipher(context, 10);
 (withNoble as unknown as { rtpAuth: NobleHmacSha1 }).rtpAuth = new NobleHmacSha1(context.srtpSessionAuthTag);
+const withNative = new AesCmHmacSha1Cipher(context, 10);
+(withNative as unknown as { rtpAuth: HmacSha1 }).rtpAuth = new HmacSha1(context.srtpSessionAuthTag, () => undefined);
 const ciphers: Record<string, Cipher> = {
   werift: context.cipher,
   callhook: new AesCmHmacSha1Cipher(context, 10) as unknown as Cipher,
   'callhook with @noble/hashes HMAC': withNoble as unknown as Cipher,
+  'callhook with the native SHA-1': withNative as unknown as Cipher,
 };
 
 const packet = Buffer.alloc(172, 0x5a);
@@ -113,13 +123,24 @@ const pads = [0x36, 0x5c].map((byte) => {
 });
 const inner = createHash('sha1').update(pads[0]!);
 const outer = createHash('sha1').update(pads[1]!);
-const nativeTag = new HmacSha1(key);
+const nativeTag = new HmacSha1(key, () => undefined);
+const wasmTag = new HmacSha1(key);
+// hash-wasm's own resumable state: the keyed inner and outer states saved once, loaded per tag.
+const resumable = await createSHA1();
+const [innerState, outerState] = pads.map((pad) => resumable.init().update(pad).save());
+const trailer = new Uint8Array(4);
+const loadedTag = () => {
+  const digest = resumable.load(innerState!).update(message).update(trailer).digest('binary');
+  return resumable.load(outerState!).update(digest).digest('binary');
+};
 const nobleTag = new NobleHmacSha1(key);
 const tag = Buffer.alloc(10);
 const ways: Record<string, () => unknown> = {
   'createHmac per packet': () => createHmac('sha1', key).update(message).digest(),
   'Hash.copy() of keyed hashes': () => outer.copy().update(inner.copy().update(message).digest()).digest(),
-  'two one-shot hashes over the pads (used)': () => nativeTag.tag(message, message.length, 7, tag, 0, 10),
+  'two native one-shot hashes over the pads': () => nativeTag.tag(message, message.length, 7, tag, 0, 10),
+  'hash-wasm SHA-1 over the pads (used)': () => wasmTag.tag(message, message.length, 7, tag, 0, 10),
+  'hash-wasm save()/load() of keyed states': loadedTag,
   '@noble/hashes keyed HMAC cloned': () => nobleTag.tag(message, message.length, 7, tag, 0, 10),
 };
 const hmac: Record<string, number[]> = {};

@@ -1,8 +1,11 @@
-import { createHmac } from 'node:crypto';
+import { createCipheriv, createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import type { IHasher } from 'hash-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession, type RtpHeader } from 'werift-rtp';
-import { AesCmKeystream, HmacSha1 } from '../src/srtp/aes-cm-hmac-sha1.js';
+import { AesCmKeystream } from '../src/srtp/aes-cm-hmac-sha1.js';
+import { HmacSha1 } from '../src/srtp/hmac-sha1.js';
+import { loadWasmSha1, wasmSha1, wasmSha1Failure } from '../src/srtp/sha1-wasm.js';
 import type { CryptoAttribute, SrtpSuite } from '../src/srtp/crypto-attribute.js';
 import { SrtpTransform } from '../src/srtp/srtp-transform.js';
 
@@ -40,6 +43,56 @@ describe('RFC 3711 Appendix B test vectors', () => {
     expect(keys.srtpSessionKey.toString('hex').toUpperCase()).toBe('C61E7A93744F39EE10734AFE3FF7A087');
     expect(keys.srtpSessionSalt.toString('hex').toUpperCase()).toBe('30CBBC08863D8C85D49DB34A9AE1');
     expect(keys.srtpSessionAuthTag.toString('hex').toUpperCase()).toBe('CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4');
+  });
+});
+
+/** AES-CM by Node's AES-128-CTR from the RFC 3711 §4.1.1 IV: (k_s · 2^16) XOR (SSRC · 2^64) XOR (index · 2^16). */
+function referenceKeystreamXor(key: Buffer, salt: Buffer, ssrc: number, index: number, data: Buffer): Buffer {
+  const iv = Buffer.alloc(16);
+  salt.copy(iv, 0);
+  iv.writeUInt32BE((iv.readUInt32BE(4) ^ ssrc) >>> 0, 4);
+  iv.writeUInt32BE((iv.readUInt32BE(8) ^ Math.floor(index / 0x10000)) >>> 0, 8);
+  iv.writeUInt16BE(iv.readUInt16BE(12) ^ (index & 0xffff), 12);
+  return createCipheriv('aes-128-ctr', key, iv).update(data);
+}
+
+describe('AES-CM keystream made for several packets at once', () => {
+  it('equals AES-128-CTR from each packet’s IV, for any SSRCs, index jumps, lengths and alignments, in place or not', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 30, maxLength: 30 }),
+        fc.integer({ min: 1, max: 16 }),
+        fc.array(
+          fc.record({
+            ssrc: fc.constantFrom(1, 0xdeadbeef, 7),
+            step: fc.oneof(fc.constant(1), fc.integer({ min: -20, max: 40 })),
+            data: fc.uint8Array({ maxLength: 260 }),
+            sourceOffset: fc.integer({ min: 0, max: 7 }),
+            targetOffset: fc.integer({ min: 0, max: 7 }),
+            inPlace: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 60 },
+        ),
+        (bytes, packets, steps) => {
+          const key = Buffer.from(bytes.subarray(0, 16));
+          const salt = Buffer.from(bytes.subarray(16, 30));
+          const keystream = new AesCmKeystream(key, salt, packets);
+          const indexes = new Map<number, number>();
+          for (const { ssrc, step, data, sourceOffset, targetOffset, inPlace } of steps) {
+            const index = Math.max(0, (indexes.get(ssrc) ?? 0x1fff0) + step);
+            indexes.set(ssrc, index);
+            const source = Buffer.alloc(data.length + sourceOffset + 3);
+            source.set(data, sourceOffset);
+            const target = inPlace ? source : Buffer.alloc(data.length + targetOffset + 3);
+            const at = inPlace ? sourceOffset : targetOffset;
+            keystream.xor(ssrc, index, source, sourceOffset, data.length, target, at);
+            const expected = referenceKeystreamXor(key, salt, ssrc, index, Buffer.from(data));
+            expect(target.subarray(at, at + data.length).toString('hex')).toBe(expected.toString('hex'));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
 
@@ -119,8 +172,8 @@ describe.each(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const)('
             const wire = ours.protectRtp(packet);
             // _32 is _80's HMAC-SHA1 cut to its leftmost 32 bits (RFC 3711 §4.2, RFC 4568 §6.2.2).
             expect(wire.toString('hex')).toBe(expected.subarray(0, packet.length + tag).toString('hex'));
-            expect(peer.unprotectRtp(wire)?.toString('hex')).toBe(packet.toString('hex'));
             if (tag === 10) expect(weriftPeer.rtp.decrypt(wire).toString('hex')).toBe(packet.toString('hex'));
+            expect(peer.unprotectRtp(wire)?.toString('hex')).toBe(packet.toString('hex')); // in place: last
           }
           expect(peer.counters).toMatchObject({ unprotectedRtp: specs.length, droppedRtp: 0 });
         },
@@ -206,29 +259,72 @@ describe.each(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const)('
   });
 });
 
+/** HMAC-SHA1 by Node's createHmac, the reference: `message[0, length)` and a 32-bit big-endian trailer. */
+function referenceTag(key: Uint8Array, message: Buffer, length: number, trailer: number | undefined): string {
+  const reference = createHmac('sha1', key).update(message.subarray(0, length));
+  if (trailer !== undefined) reference.update(Buffer.from([trailer >>> 24, trailer >>> 16, trailer >>> 8, trailer].map((b) => b & 0xff)));
+  return reference.digest('hex');
+}
+
+const tagSpecs = fc.array(
+  fc.record({ message: fc.uint8Array({ maxLength: 300 }), cut: fc.nat(), trailer: fc.option(fc.nat({ max: 0xffffffff }), { nil: undefined }) }),
+  { minLength: 1, maxLength: 4 },
+);
+
 describe('HMAC-SHA1 keyed once (RFC 2104)', () => {
-  it('makes the tag Node’s createHmac makes, for any key up to a block, message length and trailer, tag after tag', () => {
-    fc.assert(
-      fc.property(
-        fc.uint8Array({ minLength: 1, maxLength: 64 }),
-        fc.array(
-          fc.record({ message: fc.uint8Array({ maxLength: 300 }), cut: fc.nat(), trailer: fc.option(fc.nat({ max: 0xffffffff }), { nil: undefined }) }),
-          {
-            minLength: 1,
-            maxLength: 4,
-          },
-        ),
-        (key, tags) => {
-          const auth = new HmacSha1(Buffer.from(key));
+  beforeAll(async () => {
+    expect(await loadWasmSha1()).toBe(true);
+    expect(wasmSha1Failure()).toBeUndefined();
+  });
+
+  /** The two ways a tag is made: the process's WebAssembly SHA-1 (once loaded) and Node's native one. */
+  const ways: [string, () => IHasher | undefined][] = [
+    ['the WebAssembly SHA-1', wasmSha1],
+    ['the native SHA-1', () => undefined],
+  ];
+
+  for (const [way, sha1] of ways) {
+    it(`makes the tag Node’s createHmac makes on ${way}, for any key up to a block, message length and trailer, tag after tag`, () => {
+      expect(sha1() === undefined).toBe(way === 'the native SHA-1');
+      fc.assert(
+        fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), tagSpecs, (key, tags) => {
+          const auth = new HmacSha1(Buffer.from(key), sha1);
           for (const { message, cut, trailer } of tags) {
             const bytes = Buffer.from(message);
             const length = bytes.length === 0 ? 0 : cut % (bytes.length + 1);
-            const reference = createHmac('sha1', key).update(bytes.subarray(0, length));
-            if (trailer !== undefined) reference.update(Buffer.from([trailer >>> 24, trailer >>> 16, trailer >>> 8, trailer].map((b) => b & 0xff)));
             const target = Buffer.alloc(24, 0xee);
             auth.tag(bytes, length, trailer, target, 2, 20);
-            expect(target.subarray(2, 22).toString('hex')).toBe(reference.digest('hex'));
+            expect(target.subarray(2, 22).toString('hex')).toBe(referenceTag(key, bytes, length, trailer));
             expect([target[0], target[1], target[22], target[23]]).toEqual([0xee, 0xee, 0xee, 0xee]);
+          }
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  it('shares one WebAssembly SHA-1 between keys: tags of several keys interleaved, and a way that switches mid-stream, stay right', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 20, maxLength: 20 }), { minLength: 2, maxLength: 4 }),
+        fc.array(
+          fc.record({ which: fc.nat(), message: fc.uint8Array({ minLength: 12, maxLength: 200 }), roc: fc.nat({ max: 0xffffffff }), wasm: fc.boolean() }),
+          {
+            minLength: 1,
+            maxLength: 12,
+          },
+        ),
+        (keys, tags) => {
+          // Each key's HmacSha1 takes the WebAssembly SHA-1 or the native one tag by tag (as while loading).
+          let useWasm = false;
+          const auths = keys.map((key) => new HmacSha1(Buffer.from(key), () => (useWasm ? wasmSha1() : undefined)));
+          for (const { which, message, roc, wasm } of tags) {
+            useWasm = wasm;
+            const key = keys[which % keys.length]!;
+            const bytes = Buffer.from(message);
+            const target = Buffer.alloc(10);
+            auths[which % keys.length]!.tag(bytes, bytes.length, roc, target, 0, 10);
+            expect(target.toString('hex')).toBe(referenceTag(key, bytes, bytes.length, roc).slice(0, 20));
           }
         },
       ),

@@ -74,6 +74,20 @@ describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', (
     expect(receiver.counters).toMatchObject({ unprotectedRtp: 1, unprotectedRtcp: 1, droppedRtp: 0, droppedRtcp: 0 });
   });
 
+  it('decrypts a received packet in place: the RTP packet is a view of it without the tag; a forged one is left as it came', () => {
+    const { sender, receiver } = pair();
+    const wire = sender.protectRtp(rtp(7));
+    const forged = Buffer.from(wire);
+    forged[forged.length - 1]! ^= 0x01;
+    const copy = Buffer.from(forged);
+    expect(receiver.unprotectRtp(forged)).toBeUndefined();
+    expect(forged).toEqual(copy);
+    const plain = receiver.unprotectRtp(wire)!;
+    expect(plain).toEqual(rtp(7));
+    expect([plain.buffer, plain.byteOffset, plain.length]).toEqual([wire.buffer, wire.byteOffset, wire.length - 10]);
+    expect(wire.subarray(0, plain.length)).toEqual(rtp(7));
+  });
+
   it('drops and counts a packet with one flipped byte, a replayed packet, one under another key, and garbage', () => {
     const { sender, receiver } = pair();
     const first = sender.protectRtp(rtp(1));

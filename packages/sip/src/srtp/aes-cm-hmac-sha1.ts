@@ -1,4 +1,5 @@
-import { createCipheriv, hash, type Cipher } from 'node:crypto';
+import { createCipheriv, type Cipher } from 'node:crypto';
+import { HmacSha1 } from './hmac-sha1.js';
 
 /**
  * The AES_CM_128_HMAC_SHA1 transforms of SRTP (RFC 3711 §4.1.1 AES counter mode, §4.2.1 HMAC-SHA1) on
@@ -14,16 +15,13 @@ import { createCipheriv, hash, type Cipher } from 'node:crypto';
 
 /** AES block size in bytes (FIPS 197). */
 const BLOCK = 16;
-/** HMAC-SHA1 (RFC 2104): SHA-1's block and digest sizes in bytes. */
-const SHA1_BLOCK = 64;
-const SHA1_DIGEST = 20;
 /** SRTCP's E flag and index (RFC 3711 §3.4) and its authentication tag (80 bits in both suites, RFC 4568 §6.2). */
 const SRTCP_INDEX_BYTES = 4;
 const SRTCP_TAG_BYTES = 10;
 /** The RTCP header and sender SSRC, which SRTCP leaves in clear (RFC 3711 §3.4). */
 const RTCP_CLEAR_BYTES = 8;
 /** Packets whose keystream one AES call makes ahead on a sending or receiving RTP stream. */
-const RTP_KEYSTREAM_PACKETS = 16;
+const RTP_KEYSTREAM_PACKETS = 64;
 /** SSRCs whose keystream runs a context keeps (a call has one per direction; a few more cover an SSRC change). */
 const KEYSTREAM_SSRCS = 4;
 
@@ -35,16 +33,19 @@ export class SrtpDropError extends Error {}
  * IV = (k_s · 2^16) XOR (s · 2^64) XOR (i · 2^16), and keystream block j = AES-128(k_e, IV + j). One
  * AES-128-ECB cipher object is made for the key and encrypts the counter blocks of `packets` consecutive
  * indexes at once (Node's cipher calls cost far more than the AES rounds of a few blocks); a packet
- * whose index or length lies outside what was made makes the next run, starting at its index.
+ * whose index or length lies outside what was made makes the next run, starting at its index. Each SSRC
+ * keeps its counter blocks between runs: the salt and SSRC words stay, and a run rewrites only the words
+ * that hold the index and block number.
  */
 export class AesCmKeystream {
   private readonly ecb: Cipher;
   /** Per SSRC (the last few): the keystream run made last. */
   private readonly runs = new Map<number, KeystreamRun>();
+  /** The run used last and its SSRC (a stream has one SSRC: no map lookup per packet). */
+  private lastSsrc = -1;
+  private lastRun: KeystreamRun | undefined;
   /** The salt as big-endian words: bytes 0–3, 4–7, 8–11, and 12–13 in the upper half of the last. */
   private readonly saltWords: [number, number, number, number];
-  /** Scratch for the counter blocks of a run (reused while big enough). */
-  private counters = new DataView(new ArrayBuffer(0));
 
   /**
    * `key`: the 16-byte session encryption key k_e; `salt`: the 14-byte session salt k_s (RFC 3711 §4.3).
@@ -64,97 +65,88 @@ export class AesCmKeystream {
 
   /**
    * Writes `source[from, from + length)` XOR the keystream of (`ssrc`, `index`) to `target` at `at`
-   * (encrypting and decrypting alike). `index`: the 48-bit SRTP packet index ROC · 2^16 + SEQ (§3.3.1)
-   * or the 31-bit SRTCP index (§3.4). `length` is below 2^20 bytes (2^16 blocks, §4.1.1).
+   * (encrypting and decrypting alike; `target` may be `source` with `at` = `from`, in place). `index`: the
+   * 48-bit SRTP packet index ROC · 2^16 + SEQ (§3.3.1) or the 31-bit SRTCP index (§3.4). `length` is
+   * below 2^20 bytes (2^16 blocks, §4.1.1).
    */
   xor(ssrc: number, index: number, source: Buffer, from: number, length: number, target: Buffer, at: number): void {
-    const run = this.run(ssrc, index, Math.ceil(length / BLOCK) * BLOCK);
-    const stream = run.stream;
+    const bytes = Math.ceil(length / BLOCK) * BLOCK;
+    let run = ssrc === this.lastSsrc ? this.lastRun! : this.runs.get(ssrc);
+    if (!run || index < run.first || index >= run.first + this.packets || bytes > run.stride) run = this.run(ssrc, index, bytes, run);
+    this.lastSsrc = ssrc;
+    this.lastRun = run;
     const offset = (index - run.first) * run.stride;
-    for (let byte = 0; byte < length; byte++) target[at + byte] = source[from + byte]! ^ stream[offset + byte]!;
+    const sourceStart = source.byteOffset + from;
+    const targetStart = target.byteOffset + at;
+    let byte = 0;
+    const stream32 = run.words;
+    if (stream32 !== undefined && ((sourceStart | targetStart) & 3) === 0 && length >= 16) {
+      // 32-bit words where both sides are 4-byte aligned (received datagrams and pooled buffers are;
+      // the keystream's offset is a multiple of 16): a quarter of the loop turns.
+      const words = length >>> 2;
+      const first = offset >>> 2;
+      const into = new Int32Array(target.buffer, targetStart, words);
+      const out = source === target && from === at ? into : new Int32Array(source.buffer, sourceStart, words);
+      for (let word = 0; word < words; word++) into[word] = out[word]! ^ stream32[first + word]!;
+      byte = words << 2;
+    }
+    const stream = run.stream;
+    for (; byte < length; byte++) target[at + byte] = source[from + byte]! ^ stream[offset + byte]!;
   }
 
-  /** The run holding the keystream of (`ssrc`, `index`), at least `bytes` long, made if need be. */
-  private run(ssrc: number, index: number, bytes: number): KeystreamRun {
-    const last = this.runs.get(ssrc);
-    if (last && index >= last.first && index < last.first + this.packets && bytes <= last.stride) return last;
-    const stride = Math.max(bytes, last?.stride ?? 0, BLOCK);
-    const size = stride * this.packets;
-    if (this.counters.byteLength < size) this.counters = new DataView(new ArrayBuffer(size));
-    const counters = this.counters;
+  /** Makes the run of (`ssrc`, `index`) and on, `bytes` long at least; `last`: the SSRC's previous run. */
+  private run(ssrc: number, index: number, bytes: number, last: KeystreamRun | undefined): KeystreamRun {
     const [salt0, salt1, salt2, salt3] = this.saltWords;
-    // IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16), counter block j = IV + j (§4.1.1): as big-endian
-    // words, bytes 0–3 salt, 4–7 salt XOR SSRC, 8–11 salt XOR ROC, 12–13 salt XOR SEQ, 14–15 j.
-    const word1 = (salt1 ^ ssrc) >>> 0;
+    let run = last;
+    if (!run || bytes > run.stride) {
+      // New counter blocks for the SSRC: IV = (k_s · 2^16) XOR (SSRC · 2^64) XOR (i · 2^16), block j =
+      // IV + j (§4.1.1), as big-endian words: bytes 0–3 salt, 4–7 salt XOR SSRC (written here, once),
+      // 8–11 salt XOR ROC, 12–13 salt XOR SEQ, 14–15 j (written per run below).
+      const stride = Math.max(bytes, run?.stride ?? 0, BLOCK);
+      const counters = new DataView(new ArrayBuffer(stride * this.packets));
+      const word1 = (salt1 ^ ssrc) >>> 0;
+      for (let at = 0; at < counters.byteLength; at += BLOCK) {
+        counters.setUint32(at, salt0);
+        counters.setUint32(at + 4, word1);
+      }
+      run = { first: index, stride, counters, countersView: new Uint8Array(counters.buffer), stream: Buffer.alloc(0), words: undefined };
+    }
+    const { counters, stride } = run;
+    const blocks = stride / BLOCK;
     for (let packet = 0, at = 0; packet < this.packets; packet++) {
       const i = index + packet;
       const word2 = (salt2 ^ Math.floor(i / 0x10000)) >>> 0;
       const word3 = (salt3 ^ ((i & 0xffff) << 16)) >>> 0;
-      for (let block = 0; block < stride / BLOCK; block++, at += BLOCK) {
-        counters.setUint32(at, salt0);
-        counters.setUint32(at + 4, word1);
+      for (let block = 0; block < blocks; block++, at += BLOCK) {
         counters.setUint32(at + 8, word2);
         counters.setUint32(at + 12, (word3 | block) >>> 0);
       }
     }
-    const run = { first: index, stride, stream: this.ecb.update(new Uint8Array(counters.buffer, 0, size)) };
-    this.runs.delete(ssrc);
-    this.runs.set(ssrc, run);
-    if (this.runs.size > KEYSTREAM_SSRCS) this.runs.delete(this.runs.keys().next().value!);
+    run.first = index;
+    run.stream = this.ecb.update(run.countersView);
+    run.words = run.stream.byteOffset % 4 === 0 ? new Int32Array(run.stream.buffer, run.stream.byteOffset, run.stream.length >>> 2) : undefined;
+    if (run !== last) {
+      this.runs.delete(ssrc);
+      this.runs.set(ssrc, run);
+      if (this.runs.size > KEYSTREAM_SSRCS) {
+        const oldest = this.runs.keys().next().value!;
+        this.runs.delete(oldest);
+        if (oldest === this.lastSsrc) this.lastSsrc = -1;
+      }
+    }
     return run;
   }
 }
 
-/** Keystream of `packets` consecutive indexes from `first`, `stride` bytes each. */
+/** Keystream of `packets` consecutive indexes from `first`, `stride` bytes each, and the SSRC's counter blocks. */
 interface KeystreamRun {
   first: number;
   stride: number;
+  counters: DataView;
+  countersView: Uint8Array;
   stream: Buffer;
-}
-
-/**
- * HMAC-SHA1 (RFC 2104) under one session authentication key, cut to a tag: the key XOR ipad and XOR opad
- * blocks are made once and sit in front of the message in two scratch buffers, so each tag is two
- * one-shot SHA-1 calls and no HMAC object (Node's `createHmac` per packet, and `Hash.copy()` of
- * pre-keyed hashes, both cost more; so does @noble/hashes' HMAC in JavaScript, keyed once and cloned per tag, which saves
- * the native calls but runs SHA-1's rounds in JavaScript: equal alone, no better in the line; see
- * bench/srtp-cipher.bench.ts).
- */
-export class HmacSha1 {
-  private inner = Buffer.alloc(SHA1_BLOCK + 256);
-  private readonly outer = Buffer.alloc(SHA1_BLOCK + SHA1_DIGEST);
-
-  /** `key`: the 20-byte session authentication key k_a (RFC 3711 §4.2.1); RangeError beyond 64 bytes (one SHA-1 block). */
-  constructor(private readonly key: Buffer) {
-    if (key.length > SHA1_BLOCK) throw new RangeError(`HMAC-SHA1 key is ${key.length} bytes, at most 64 here`);
-    this.pad(this.inner, 0x36);
-    this.pad(this.outer, 0x5c);
-  }
-
-  /**
-   * The leftmost `bytes` of HMAC-SHA1(k_a, `message[0, length)` || `trailer`), written to `target` at
-   * `at`. `trailer`: the ROC for SRTP, a 32-bit big-endian number appended (RFC 3711 §4.2); undefined
-   * for SRTCP, whose E flag and index are already in `message` (§3.4).
-   */
-  tag(message: Buffer, length: number, trailer: number | undefined, target: Buffer, at: number, bytes: number): void {
-    const total = SHA1_BLOCK + length + (trailer === undefined ? 0 : 4);
-    if (total > this.inner.length) {
-      const grown = Buffer.alloc(total * 2);
-      this.inner.copy(grown, 0, 0, SHA1_BLOCK);
-      this.inner = grown;
-    }
-    const inner = this.inner;
-    inner.set(length === message.length ? message : message.subarray(0, length), SHA1_BLOCK);
-    if (trailer !== undefined) inner.writeUInt32BE(trailer >>> 0, SHA1_BLOCK + length);
-    this.outer.set(hash('sha1', inner.subarray(0, total), 'buffer'), SHA1_BLOCK);
-    const digest = hash('sha1', this.outer, 'buffer');
-    for (let byte = 0; byte < bytes; byte++) target[at + byte] = digest[byte]!;
-  }
-
-  private pad(buffer: Buffer, byte: number): void {
-    buffer.fill(byte, 0, SHA1_BLOCK);
-    for (let i = 0; i < this.key.length; i++) buffer[i]! ^= this.key[i]!;
-  }
+  /** `stream` as 32-bit words, when it is 4-byte aligned (the cipher's output is, in Node 20). */
+  words: Int32Array | undefined;
 }
 
 /** The session keys of one SRTP/SRTCP context (RFC 3711 §4.3), as werift-rtp's Context derives them. */
@@ -263,6 +255,25 @@ export class AesCmHmacSha1Cipher {
       header.paddingSize = padding;
     }
     return [out, header];
+  }
+
+  /**
+   * Authenticates the SRTP packet `packet` under `roc` (RFC 3711 §3.3 steps 4–5) and decrypts its payload
+   * in place (step 6): no buffer is made. Returns the length of the RTP packet, which is `packet[0,
+   * length)` (the tag stays behind it). `payloadOffset`: the RTP header's length; `padding`: its P bit,
+   * whose count (the last payload octet, RFC 3550 §5.1) is checked. Throws SrtpDropError on a bad tag,
+   * leaving `packet` as it was, or on a bad padding count (the payload is decrypted by then).
+   */
+  decryptRtpInPlace(packet: Buffer, roc: number, ssrc: number, sequenceNumber: number, payloadOffset: number, padding: boolean): number {
+    const length = packet.length - this.authTagLength;
+    this.check(this.rtpAuth, packet, length, roc, 'SRTP');
+    const payloadBytes = length - payloadOffset;
+    this.rtpKeystream.xor(ssrc, roc * 0x10000 + sequenceNumber, packet, payloadOffset, payloadBytes, packet, payloadOffset);
+    if (padding) {
+      const count = packet[length - 1] ?? 0;
+      if (payloadBytes === 0 || count === 0 || count > payloadBytes) throw new SrtpDropError('SRTP packet with a bad padding count');
+    }
+    return length;
   }
 
   /** The SRTCP packet of an RTCP compound packet with SRTCP index `index`, encrypted (E=1, RFC 3711 §3.4). */

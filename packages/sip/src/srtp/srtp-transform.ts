@@ -2,7 +2,7 @@ import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession } from 
 import { SipError } from '../errors.js';
 import type { CryptoAttribute, SrtpSuite } from './crypto-attribute.js';
 import { ReplayWindow } from './replay-window.js';
-import { installCipher, type AesCmHmacSha1Cipher, type ReceivedRtpHeader } from './aes-cm-hmac-sha1.js';
+import { installCipher, type AesCmHmacSha1Cipher } from './aes-cm-hmac-sha1.js';
 
 /** Packets through a transform, and those dropped (authentication failed, malformed, or replayed; RFC 3711 §3.3). */
 export interface SrtpCounters {
@@ -70,8 +70,7 @@ export class SrtpTransform {
   private readonly rtp: SrtpSession;
   private readonly rtcp: SrtcpSession;
   private readonly replay = new ReplayWindow();
-  /** Scratch for `decrypt`: the received header, and the ROC guess kept only once the packet authenticates. */
-  private readonly received: ReceivedRtpHeader = { ssrc: 0, sequenceNumber: 0, payloadOffset: 0, padding: false, paddingSize: 0 };
+  /** Scratch for `decrypt`: the ROC guess, kept only once the packet authenticates. */
   private readonly guess: SsrcState = { ssrc: 0, rolloverCounter: 0, lastSequenceNumber: 0, rolloverHasProcessed: false };
   private readonly keys: Buffer;
 
@@ -143,7 +142,12 @@ export class SrtpTransform {
     return out;
   }
 
-  /** Authenticates and decrypts a received SRTP packet; undefined (counted in `droppedRtp`) when it must be dropped. */
+  /**
+   * Authenticates and decrypts a received SRTP packet; undefined (counted in `droppedRtp`) when it must be
+   * dropped. Decrypts in place: the RTP packet returned is a view of `packet` (without the tag), whose
+   * payload bytes now hold the plain payload; a dropped packet is left as it was, except one with a bad
+   * padding count (RFC 3550 §5.1), found only after decryption.
+   */
   unprotectRtp(packet: Buffer): Buffer | undefined {
     if (packet.length < RTP_HEADER_BYTES + this.rtpOverhead || packet[0]! >> 6 !== 2) return this.dropRtp();
     const ssrc = packet.readUInt32BE(8);
@@ -185,20 +189,16 @@ export class SrtpTransform {
 
   /**
    * werift's SrtpContext.decryptRtp with the header read from the bytes (as in `protectRtp`; werift's
-   * RtpHeader parse costs more than the cipher and HMAC together): the rollover counter is guessed on a
-   * copy of the SSRC's state by werift's own rule (RFC 3711 §3.3.1), the context's cipher (ours) authenticates and
-   * decrypts (throwing on a bad tag), and only then is the state kept, so a forged packet cannot move it.
-   * Throws for a packet that must be dropped.
+   * RtpHeader parse costs more than the cipher and HMAC together), decrypting in place: the rollover
+   * counter is guessed on a copy of the SSRC's state by werift's own rule (RFC 3711 §3.3.1), the context's
+   * cipher (ours) authenticates and decrypts the payload where it lies (throwing on a bad tag, before
+   * anything is written), and only then is the state kept, so a forged packet cannot move it. Returns a
+   * view of `packet` without its tag. Throws for a packet that must be dropped.
    */
   private decrypt(packet: Buffer, ssrc: number, sequenceNumber: number): Buffer {
     const context = this.rtp.remoteContext as unknown as RtpContextInternals;
     const payloadOffset = rtpHeaderBytes(packet);
     if (payloadOffset > packet.length - this.rtpOverhead) throw new SipError('malformed_message', 'SRTP packet shorter than its header and tag');
-    const header = this.received;
-    header.ssrc = ssrc;
-    header.sequenceNumber = sequenceNumber;
-    header.payloadOffset = payloadOffset;
-    header.padding = (packet[0]! & 0x20) !== 0;
     const existing = context.srtpSSRCStates[ssrc];
     const next = this.guess;
     next.ssrc = ssrc;
@@ -206,7 +206,7 @@ export class SrtpTransform {
     next.lastSequenceNumber = existing?.lastSequenceNumber ?? 0;
     next.rolloverHasProcessed = existing?.rolloverHasProcessed ?? false;
     context.updateRolloverCount(sequenceNumber, next);
-    const [plain] = context.cipher.decryptRtp(packet, next.rolloverCounter, header);
+    const length = context.cipher.decryptRtpInPlace(packet, next.rolloverCounter, ssrc, sequenceNumber, payloadOffset, (packet[0]! & 0x20) !== 0);
     if (existing) {
       existing.rolloverCounter = next.rolloverCounter;
       existing.lastSequenceNumber = next.lastSequenceNumber;
@@ -214,7 +214,7 @@ export class SrtpTransform {
     } else {
       context.srtpSSRCStates[ssrc] = { ...next };
     }
-    return plain;
+    return packet.subarray(0, length);
   }
 
   private dropRtp(): undefined {
