@@ -5,16 +5,20 @@
  * same rate against sipp's own uas is the reference measured in the same run. No assertions.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countingReceiver } from './support/counting-receiver.js';
+import { memoryBreakdown, type MemoryBreakdown } from './support/memory-breakdown.js';
 import { COUNTED_ACTIONS, startServe, writeSipServeConfig } from './support/serve.js';
 import { sippUacLoad } from './support/sipp-uac.js';
 import { freeSipPort, sippBinary } from '../test/support/sipp.js';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** The build under test; BENCH_SIP_MAIN=<another build's dist/main.js> measures that one (a baseline in the same run). */
+const MAIN = process.env.BENCH_SIP_MAIN ?? fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** Preloaded into the server (every thread): writes each isolate's heap figures for the breakdown. */
+const PROBE = ['--import', new URL('./support/memory-probe.mjs', import.meta.url).href];
 const RATE = Number(process.env.BENCH_SIP_RATE ?? 100);
 /**
  * Uncapped, V8 grows its heap lazily and RSS creeps up without any leak; the same run with the old
@@ -29,7 +33,6 @@ const RUNS: { transport: 'udp' | 'tcp'; calls: number; nodeArgs: string[] }[] = 
 const REFERENCE_CALLS = 2_000;
 const ACTIONS = COUNTED_ACTIONS;
 
-const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** sipp's uac at `rate` calls/s for `calls` calls held 200 ms; bounded in time. */
@@ -39,21 +42,39 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
   const receiver = await countingReceiver();
   const sipPort = await freeSipPort();
   const { dir, config } = writeSipServeConfig('callhook-bench-serve-', receiver.url, sipPort, transport);
-  const serve = await startServe(MAIN, config, join(dir, 'data'), nodeArgs);
-  const samples: { calls: number; rssMiB: number }[] = [{ calls: 0, rssMiB: rssMiB(serve.pid!) }];
-  const sampler = setInterval(() => samples.push({ calls: receiver.counts.get('disconnected') ?? 0, rssMiB: rssMiB(serve.pid!) }), 1_000);
+  const probeDir = join(dir, 'memory');
+  mkdirSync(probeDir);
+  process.env.CALLHOOK_BENCH_MEMORY = probeDir; // the server inherits it; its probe writes there
+  const serve = await startServe(MAIN, config, join(dir, 'data'), [...nodeArgs, ...PROBE]);
+  const sample = () => ({ calls: receiver.counts.get('disconnected') ?? 0, ...memoryBreakdown(serve.pid!, probeDir) });
+  const samples: ({ calls: number } & MemoryBreakdown)[] = [sample()];
+  const sampler = setInterval(() => samples.push(sample()), 1_000);
   const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, rate, transport, '303');
   const until = Date.now() + 30_000;
   while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < calls) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   clearInterval(sampler);
-  samples.push({ calls: receiver.counts.get('disconnected') ?? 0, rssMiB: rssMiB(serve.pid!) });
+  samples.push(sample());
   serve.kill('SIGTERM');
   await new Promise((r) => serve.once('exit', r));
   await receiver.close();
   const at = (fraction: number) => samples.find((s) => s.calls >= calls * fraction) ?? samples.at(-1)!;
+  const [half, end] = [at(0.5), samples.at(-1)!];
   const received = ACTIONS.map((a) => receiver.counts.get(a) ?? 0);
+  const peer = `callhook serve (SIP line, ${transport}${nodeArgs.length ? `, ${nodeArgs.join(' ')}` : ''})`;
+  // Growth over the last half of the calls, KiB per call: ~0 when memory is flat after warm-up.
+  const perCall = (key: keyof MemoryBreakdown) => round(((end[key] - half[key]) * 1024) / Math.max(1, end.calls - half.calls), 2);
+  breakdowns.push(
+    ...(['rss', 'anon', 'file', 'mainHeapTotal', 'mainHeapUsed', 'workerHeapTotal', 'workerHeapUsed', 'otherAnon'] as const).map((key) => ({
+      run: peer,
+      MiB: key,
+      at20pct: round(at(0.2)[key]),
+      at50pct: round(half[key]),
+      atEnd: round(end[key]),
+      lastHalfKiBPerCall: perCall(key),
+    })),
+  );
   return {
-    peer: `callhook serve (SIP line, ${transport}${nodeArgs.length ? `, ${nodeArgs.join(' ')}` : ''})`,
+    peer,
     calls,
     rate,
     successful: sipp.successful,
@@ -61,11 +82,19 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
     seconds: round(sipp.seconds),
     actionUrls: `${received.reduce((a, b) => a + b, 0)} / ${calls * ACTIONS.length}`,
     lostActionUrls: calls * ACTIONS.length - received.reduce((a, b) => a + b, 0),
-    rssMiBat20pct: round(at(0.2).rssMiB),
-    rssMiBat60pct: round(at(0.6).rssMiB),
-    rssMiBatEnd: round(samples.at(-1)!.rssMiB),
+    rssMiBat20pct: round(at(0.2).rss),
+    rssMiBat60pct: round(at(0.6).rss),
+    rssMiBatEnd: round(end.rss),
+    rssKiBPerCallLastHalf: perCall('rss'),
   };
 }
+
+/** Where the server's memory was in each run (MiB at 20 %, 50 % and 100 % of the calls), printed after the runs. */
+const breakdowns: Record<string, string | number>[] = [];
+const printBreakdowns = () => {
+  console.log('\nwhere the memory is (MiB; anon = V8 heaps + malloc + stacks; otherAnon = anon less both V8 heaps: SQLite, sockets, Buffers, code)');
+  console.table(breakdowns);
+};
 
 async function againstSippUas(transport: 'udp' | 'tcp', rate = RATE) {
   const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
@@ -108,6 +137,15 @@ async function againstSippUas(transport: 'udp' | 'tcp', rate = RATE) {
 if (process.env.BENCH_SIP_ONLY_CAPPED === '1') {
   const run = RUNS.find((r) => r.nodeArgs === HEAP_CAP)!;
   console.table([await againstCallhook(run.transport, run.calls, run.nodeArgs)]);
+  printBreakdowns();
+  process.exit(0);
+}
+// BENCH_SIP_MEMORY=1: only the two UDP runs, uncapped and capped, with where the memory is.
+if (process.env.BENCH_SIP_MEMORY === '1') {
+  const rows = [];
+  for (const run of RUNS.filter((r) => r.transport === 'udp')) rows.push(await againstCallhook(run.transport, run.calls, run.nodeArgs));
+  console.table(rows);
+  printBreakdowns();
   process.exit(0);
 }
 
@@ -118,6 +156,7 @@ for (const transport of ['udp', 'tcp'] as const) {
 }
 console.log(`\nsipp uac → callhook serve with the SIP line, ${RATE} calls/s, calls held 200 ms (target: 0 failed calls, 0 lost Action URLs, flat RSS)`);
 console.table(rows);
+printBreakdowns();
 
 // The highest rate sustained: rising rates, LADDER_CALLS calls each, until a call fails, an Action URL
 // is lost or the line falls far behind sipp's own uas.
