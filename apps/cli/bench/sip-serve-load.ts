@@ -61,8 +61,16 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
   const [half, end] = [at(0.5), samples.at(-1)!];
   const received = ACTIONS.map((a) => receiver.counts.get(a) ?? 0);
   const peer = `callhook serve (SIP line, ${transport}${nodeArgs.length ? `, ${nodeArgs.join(' ')}` : ''})`;
-  // Growth over the last half of the calls, KiB per call: ~0 when memory is flat after warm-up.
-  const perCall = (key: keyof MemoryBreakdown) => round(((end[key] - half[key]) * 1024) / Math.max(1, end.calls - half.calls), 2);
+  // Growth over the last half of the calls, KiB per call: ~0 when memory is flat after warm-up. The
+  // least-squares slope over every sample of that half (one a second), so that where one GC happened
+  // to fall (V8's heap is a sawtooth) does not decide it as it would between two samples.
+  const lastHalf = samples.filter((s) => s.calls >= half.calls);
+  const perCall = (key: keyof MemoryBreakdown) => {
+    const mean = (f: (s: (typeof samples)[number]) => number) => lastHalf.reduce((sum, s) => sum + f(s), 0) / lastHalf.length;
+    const [x, y] = [mean((s) => s.calls), mean((s) => s[key])];
+    const spread = lastHalf.reduce((sum, s) => sum + (s.calls - x) ** 2, 0);
+    return spread === 0 ? NaN : round((lastHalf.reduce((sum, s) => sum + (s.calls - x) * (s[key] - y), 0) / spread) * 1024, 2);
+  };
   breakdowns.push(
     ...(['rss', 'anon', 'file', 'mainHeapTotal', 'mainHeapUsed', 'workerHeapTotal', 'workerHeapUsed', 'otherAnon'] as const).map((key) => ({
       run: peer,
