@@ -5,7 +5,7 @@
  * same rate against sipp's own uas is the reference measured in the same run. No assertions.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,13 @@ const RUNS: { transport: 'udp' | 'tcp'; calls: number; nodeArgs: string[] }[] = 
   { transport: 'tcp', calls: Number(process.env.BENCH_SIP_TCP_CALLS ?? 3_000), nodeArgs: [] },
 ];
 const REFERENCE_CALLS = 2_000;
+/** BENCH_SIP_NODE_ARGS="--flag …": more node flags for every callhook run (a V8 setting tried against the same build). */
+const EXTRA_ARGS = (process.env.BENCH_SIP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** CPU time of every thread of `pid` so far, s (utime + stime of /proc/<pid>/stat, in 10 ms ticks). */
+const cpuSecondsOf = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const ACTIONS = COUNTED_ACTIONS;
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -45,7 +52,7 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
   const probeDir = join(dir, 'memory');
   mkdirSync(probeDir);
   process.env.CALLHOOK_BENCH_MEMORY = probeDir; // the server inherits it; its probe writes there
-  const serve = await startServe(MAIN, config, join(dir, 'data'), [...nodeArgs, ...PROBE]);
+  const serve = await startServe(MAIN, config, join(dir, 'data'), [...nodeArgs, ...EXTRA_ARGS, ...PROBE]);
   const sample = () => ({ calls: receiver.counts.get('disconnected') ?? 0, ...memoryBreakdown(serve.pid!, probeDir) });
   const samples: ({ calls: number } & MemoryBreakdown)[] = [sample()];
   const sampler = setInterval(() => samples.push(sample()), 1_000);
@@ -54,13 +61,15 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
   while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < calls) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   clearInterval(sampler);
   samples.push(sample());
+  const cpuSeconds = cpuSecondsOf(serve.pid!);
   serve.kill('SIGTERM');
   await new Promise((r) => serve.once('exit', r));
   await receiver.close();
   const at = (fraction: number) => samples.find((s) => s.calls >= calls * fraction) ?? samples.at(-1)!;
   const [half, end] = [at(0.5), samples.at(-1)!];
   const received = ACTIONS.map((a) => receiver.counts.get(a) ?? 0);
-  const peer = `callhook serve (SIP line, ${transport}${nodeArgs.length ? `, ${nodeArgs.join(' ')}` : ''})`;
+  const flags = [...nodeArgs, ...EXTRA_ARGS].join(' ');
+  const peer = `callhook serve (SIP line, ${transport}${flags ? `, ${flags}` : ''})`;
   // Growth over the last half of the calls, KiB per call: ~0 when memory is flat after warm-up. The
   // least-squares slope over every sample of that half (one a second), so that where one GC happened
   // to fall (V8's heap is a sawtooth) does not decide it as it would between two samples.
@@ -94,6 +103,7 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
     rssMiBat60pct: round(at(0.6).rss),
     rssMiBatEnd: round(end.rss),
     rssKiBPerCallLastHalf: perCall('rss'),
+    cpuMsPerCall: round((cpuSeconds * 1000) / calls, 2),
   };
 }
 
