@@ -4,8 +4,8 @@
  * receiver. RSS of the server is sampled as calls complete, to see whether memory stays flat. The
  * same rate against sipp's own uas is the reference measured in the same run. No assertions.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import { freeSipPort, sippBinary } from '../test/support/sipp.js';
 /** The build under test; BENCH_SIP_MAIN=<another build's dist/main.js> measures that one (a baseline in the same run). */
 const MAIN = process.env.BENCH_SIP_MAIN ?? fileURLToPath(new URL('../dist/main.js', import.meta.url));
 /** Preloaded into the server (every thread): writes each isolate's heap figures for the breakdown. */
-const PROBE = ['--import', new URL('./support/memory-probe.mjs', import.meta.url).href];
+const PROBE = ['--expose-gc', '--import', new URL('./support/memory-probe.mjs', import.meta.url).href];
 const RATE = Number(process.env.BENCH_SIP_RATE ?? 100);
 /**
  * Uncapped, V8 grows its heap lazily and RSS creeps up without any leak; the same run with the old
@@ -62,6 +62,7 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
   clearInterval(sampler);
   samples.push(sample());
   const cpuSeconds = cpuSecondsOf(serve.pid!);
+  const liveHeap = await liveHeapMiB(serve, probeDir);
   serve.kill('SIGTERM');
   await new Promise((r) => serve.once('exit', r));
   await receiver.close();
@@ -104,7 +105,22 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
     rssMiBatEnd: round(end.rss),
     rssKiBPerCallLastHalf: perCall('rss'),
     cpuMsPerCall: round((cpuSeconds * 1000) / calls, 2),
+    liveMainHeapMiBAtEnd: round(liveHeap),
   };
+}
+
+/**
+ * The main thread's live heap, MiB, after a full collection asked of the probe (SIGUSR2) once the calls
+ * are done: beside `mainHeapUsed` it tells live objects from garbage not yet collected. NaN when the
+ * probe did not answer within 10 s.
+ */
+async function liveHeapMiB(serve: ChildProcess, probeDir: string): Promise<number> {
+  const file = join(probeDir, 'live.json');
+  serve.kill('SIGUSR2');
+  for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { heapUsed: number }).heapUsed / 1024 / 1024;
+  }
+  return NaN;
 }
 
 /** Where the server's memory was in each run (MiB at 20 %, 50 % and 100 % of the calls), printed after the runs. */
