@@ -6,7 +6,9 @@
  * - `heldBytesPerCall`: live heap per call a few seconds after the calls ended, while sip.js still holds
  *   every accepted INVITE transaction (64×T1 = 32 s, RFC 6026); at 100 calls/s that many seconds of
  *   calls are held at once, so this is what sets the heap (and RSS) under steady load;
- * - `leftBytesPerCall`: live heap per call once those timers ran out: what a call leaves for good.
+ * - `leftBytesPerCall`: live heap per call once those timers ran out: what a call leaves for good;
+ * - the journal worker's own heap and SQLite's page-cache limit (`SqliteJournal.workerMemory()`): the
+ *   worker is a second isolate, outside the main thread's `heapUsed`.
  *
  * No assertions; numbers land in artifacts/bench-memory.json.
  */
@@ -14,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { SettingsFile, editionLimits, startServer } from '@callhook/server';
+import { SettingsFile, SqliteJournal, editionLimits, startServer } from '@callhook/server';
 import { cliEdition } from '../src/edition.js';
 import { freeSipPort } from '../test/support/sipp.js';
 import { countingReceiver } from './support/counting-receiver.js';
@@ -71,6 +73,7 @@ const held = await liveHeap();
 await sleep(TRANSACTIONS_GONE_MS);
 const left = await liveHeap();
 const rssMiB = Math.round(process.memoryUsage().rss / 104857.6) / 10;
+const worker = running.journal instanceof SqliteJournal ? await running.journal.workerMemory() : null;
 await running.stop(5_000);
 await receiver.close();
 
@@ -84,6 +87,8 @@ const row = {
   heldKiBPerCall: KiB((held - base) / CALLS),
   leftKiBPerCall: KiB((left - base) / CALLS),
   rssMiBAtEnd: rssMiB,
+  workerHeapMiB: worker ? Math.round(worker.heapUsedBytes / 104857.6) / 10 : null,
+  pageCacheLimitKiB: worker?.pageCacheLimitKiB ?? null,
 };
 console.log(`\nmemory per call after ${WARMUP} warm-up calls: ${CALLS} more at ${RATE}/s (SIP line, SQLite journal, three Action URLs)`);
 console.table([row]);

@@ -4,17 +4,21 @@
  * receiver. RSS of the server is sampled as calls complete, to see whether memory stays flat. The
  * same rate against sipp's own uas is the reference measured in the same run. No assertions.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { countingReceiver } from './support/counting-receiver.js';
+import { memoryBreakdown, type MemoryBreakdown } from './support/memory-breakdown.js';
 import { COUNTED_ACTIONS, startServe, writeSipServeConfig } from './support/serve.js';
 import { sippUacLoad } from './support/sipp-uac.js';
 import { freeSipPort, sippBinary } from '../test/support/sipp.js';
 
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** The build under test; BENCH_SIP_MAIN=<another build's dist/main.js> measures that one (a baseline in the same run). */
+const MAIN = process.env.BENCH_SIP_MAIN ?? fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** Preloaded into the server (every thread): writes each isolate's heap figures for the breakdown. */
+const PROBE = ['--expose-gc', '--import', new URL('./support/memory-probe.mjs', import.meta.url).href];
 const RATE = Number(process.env.BENCH_SIP_RATE ?? 100);
 /**
  * Uncapped, V8 grows its heap lazily and RSS creeps up without any leak; the same run with the old
@@ -27,9 +31,17 @@ const RUNS: { transport: 'udp' | 'tcp'; calls: number; nodeArgs: string[] }[] = 
   { transport: 'tcp', calls: Number(process.env.BENCH_SIP_TCP_CALLS ?? 3_000), nodeArgs: [] },
 ];
 const REFERENCE_CALLS = 2_000;
+/** 64×T1 and a margin: every transaction's timer has run out by then (as in memory-per-call.ts). */
+const TRANSACTIONS_GONE_MS = 36_000;
+/** BENCH_SIP_NODE_ARGS="--flag …": more node flags for every callhook run (a V8 setting tried against the same build). */
+const EXTRA_ARGS = (process.env.BENCH_SIP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** CPU time of every thread of `pid` so far, s (utime + stime of /proc/<pid>/stat, in 10 ms ticks). */
+const cpuSecondsOf = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+};
 const ACTIONS = COUNTED_ACTIONS;
 
-const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 /** sipp's uac at `rate` calls/s for `calls` calls held 200 ms; bounded in time. */
@@ -39,21 +51,52 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
   const receiver = await countingReceiver();
   const sipPort = await freeSipPort();
   const { dir, config } = writeSipServeConfig('callhook-bench-serve-', receiver.url, sipPort, transport);
-  const serve = await startServe(MAIN, config, join(dir, 'data'), nodeArgs);
-  const samples: { calls: number; rssMiB: number }[] = [{ calls: 0, rssMiB: rssMiB(serve.pid!) }];
-  const sampler = setInterval(() => samples.push({ calls: receiver.counts.get('disconnected') ?? 0, rssMiB: rssMiB(serve.pid!) }), 1_000);
+  const probeDir = join(dir, 'memory');
+  mkdirSync(probeDir);
+  process.env.CALLHOOK_BENCH_MEMORY = probeDir; // the server inherits it; its probe writes there
+  const serve = await startServe(MAIN, config, join(dir, 'data'), [...nodeArgs, ...EXTRA_ARGS, ...PROBE]);
+  const sample = () => ({ calls: receiver.counts.get('disconnected') ?? 0, ...memoryBreakdown(serve.pid!, probeDir) });
+  const samples: ({ calls: number } & MemoryBreakdown)[] = [sample()];
+  const sampler = setInterval(() => samples.push(sample()), 1_000);
   const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, rate, transport, '303');
   const until = Date.now() + 30_000;
   while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < calls) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
   clearInterval(sampler);
-  samples.push({ calls: receiver.counts.get('disconnected') ?? 0, rssMiB: rssMiB(serve.pid!) });
+  samples.push(sample());
+  const cpuSeconds = cpuSecondsOf(serve.pid!);
+  // What the calls left: sip.js holds each transaction up to 64×T1 (32 s) after its last message.
+  await new Promise((r) => setTimeout(r, TRANSACTIONS_GONE_MS));
+  const liveHeap = await liveHeapMiB(serve, probeDir);
   serve.kill('SIGTERM');
   await new Promise((r) => serve.once('exit', r));
   await receiver.close();
   const at = (fraction: number) => samples.find((s) => s.calls >= calls * fraction) ?? samples.at(-1)!;
+  const [half, end] = [at(0.5), samples.at(-1)!];
   const received = ACTIONS.map((a) => receiver.counts.get(a) ?? 0);
+  const flags = [...nodeArgs, ...EXTRA_ARGS].join(' ');
+  const peer = `callhook serve (SIP line, ${transport}${flags ? `, ${flags}` : ''})`;
+  // Growth over the last half of the calls, KiB per call: ~0 when memory is flat after warm-up. The
+  // least-squares slope over every sample of that half (one a second), so that where one GC happened
+  // to fall (V8's heap is a sawtooth) does not decide it as it would between two samples.
+  const lastHalf = samples.filter((s) => s.calls >= half.calls);
+  const perCall = (key: keyof MemoryBreakdown) => {
+    const mean = (f: (s: (typeof samples)[number]) => number) => lastHalf.reduce((sum, s) => sum + f(s), 0) / lastHalf.length;
+    const [x, y] = [mean((s) => s.calls), mean((s) => s[key])];
+    const spread = lastHalf.reduce((sum, s) => sum + (s.calls - x) ** 2, 0);
+    return spread === 0 ? NaN : round((lastHalf.reduce((sum, s) => sum + (s.calls - x) * (s[key] - y), 0) / spread) * 1024, 2);
+  };
+  breakdowns.push(
+    ...(['rss', 'anon', 'file', 'mainHeapTotal', 'mainHeapUsed', 'workerHeapTotal', 'workerHeapUsed', 'otherAnon'] as const).map((key) => ({
+      run: peer,
+      MiB: key,
+      at20pct: round(at(0.2)[key]),
+      at50pct: round(half[key]),
+      atEnd: round(end[key]),
+      lastHalfKiBPerCall: perCall(key),
+    })),
+  );
   return {
-    peer: `callhook serve (SIP line, ${transport}${nodeArgs.length ? `, ${nodeArgs.join(' ')}` : ''})`,
+    peer,
     calls,
     rate,
     successful: sipp.successful,
@@ -61,11 +104,35 @@ async function againstCallhook(transport: 'udp' | 'tcp', calls: number, nodeArgs
     seconds: round(sipp.seconds),
     actionUrls: `${received.reduce((a, b) => a + b, 0)} / ${calls * ACTIONS.length}`,
     lostActionUrls: calls * ACTIONS.length - received.reduce((a, b) => a + b, 0),
-    rssMiBat20pct: round(at(0.2).rssMiB),
-    rssMiBat60pct: round(at(0.6).rssMiB),
-    rssMiBatEnd: round(samples.at(-1)!.rssMiB),
+    rssMiBat20pct: round(at(0.2).rss),
+    rssMiBat60pct: round(at(0.6).rss),
+    rssMiBatEnd: round(end.rss),
+    rssKiBPerCallLastHalf: perCall('rss'),
+    cpuMsPerCall: round((cpuSeconds * 1000) / calls, 2),
+    liveMainHeapMiB36sAfter: round(liveHeap),
   };
 }
+
+/**
+ * The main thread's live heap, MiB, after a full collection asked of the probe (SIGUSR2): beside
+ * `mainHeapUsed` it tells live objects from garbage not yet collected. NaN when the probe did not
+ * answer within 10 s.
+ */
+async function liveHeapMiB(serve: ChildProcess, probeDir: string): Promise<number> {
+  const file = join(probeDir, 'live.json');
+  serve.kill('SIGUSR2');
+  for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { heapUsed: number }).heapUsed / 1024 / 1024;
+  }
+  return NaN;
+}
+
+/** Where the server's memory was in each run (MiB at 20 %, 50 % and 100 % of the calls), printed after the runs. */
+const breakdowns: Record<string, string | number>[] = [];
+const printBreakdowns = () => {
+  console.log('\nwhere the memory is (MiB; anon = V8 heaps + malloc + stacks; otherAnon = anon less both V8 heaps: SQLite, sockets, Buffers, code)');
+  console.table(breakdowns);
+};
 
 async function againstSippUas(transport: 'udp' | 'tcp', rate = RATE) {
   const [port, control, media] = [await freeSipPort(), await freeSipPort(), await freeSipPort()];
@@ -108,6 +175,15 @@ async function againstSippUas(transport: 'udp' | 'tcp', rate = RATE) {
 if (process.env.BENCH_SIP_ONLY_CAPPED === '1') {
   const run = RUNS.find((r) => r.nodeArgs === HEAP_CAP)!;
   console.table([await againstCallhook(run.transport, run.calls, run.nodeArgs)]);
+  printBreakdowns();
+  process.exit(0);
+}
+// BENCH_SIP_MEMORY=1: only the two UDP runs, uncapped and capped, with where the memory is.
+if (process.env.BENCH_SIP_MEMORY === '1') {
+  const rows = [];
+  for (const run of RUNS.filter((r) => r.transport === 'udp')) rows.push(await againstCallhook(run.transport, run.calls, run.nodeArgs));
+  console.table(rows);
+  printBreakdowns();
   process.exit(0);
 }
 
@@ -118,6 +194,7 @@ for (const transport of ['udp', 'tcp'] as const) {
 }
 console.log(`\nsipp uac → callhook serve with the SIP line, ${RATE} calls/s, calls held 200 ms (target: 0 failed calls, 0 lost Action URLs, flat RSS)`);
 console.table(rows);
+printBreakdowns();
 
 // The highest rate sustained: rising rates, LADDER_CALLS calls each, until a call fails, an Action URL
 // is lost or the line falls far behind sipp's own uas.

@@ -15,6 +15,7 @@ export { UndiciFetcher, USER_AGENT, type UndiciFetcherOptions } from './delivery
 export { trustedCertificates, type CaOption } from './delivery/trust-store.js';
 export { SIGNATURE_HEADER, signatureHeader, verifySignature } from './delivery/signature.js';
 export { SqliteJournal, type SqliteJournalOptions } from './journal/sqlite-journal.js';
+export type { WorkerMemory } from './journal/journal-protocol.js';
 export { PostgresJournal, DEFAULT_LEASE_MS, type PostgresJournalOptions } from './journal/postgres-journal.js';
 export { memoryHistory, type History } from './journal/history.js';
 export {

@@ -40,7 +40,25 @@ export type JournalQuery =
   | { query: 'calls'; limit: number }
   | { query: 'deliveries'; limit: number; callGuid?: string }
   /** Retention: removes history and delivery-log rows older than `before` (epoch ms); answers the counts. */
-  | { query: 'removeOlderThan'; before: number };
+  | { query: 'removeOlderThan'; before: number }
+  /** The worker's own memory (`WorkerMemory`); answered by the worker itself, not the store. */
+  | { query: 'memory' };
+
+/**
+ * What the journal's worker thread holds, for operators and benches: its V8 isolate is its own (not in
+ * the main thread's `process.memoryUsage()`), and SQLite's page cache is allocated on it.
+ */
+export interface WorkerMemory {
+  /** The worker isolate's `process.memoryUsage()`: heapUsed, heapTotal and external, bytes. */
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  /**
+   * The most SQLite's page cache of the connection may hold, KiB (`PRAGMA cache_size`, read back from the
+   * connection; https://sqlite.org/pragma.html#pragma_cache_size); null when the file could not be opened.
+   */
+  pageCacheLimitKiB: number | null;
+}
 
 /** Main thread → worker, in one ordered stream: writes, then the queries that must see them. */
 export type ToWorker =

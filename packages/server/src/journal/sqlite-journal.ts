@@ -27,6 +27,7 @@ import {
   type RawOutboxPage,
   type Reply,
   type ToWorker,
+  type WorkerMemory,
   type WorkerSetup,
 } from './journal-protocol.js';
 
@@ -316,6 +317,14 @@ export class SqliteJournal implements Journal, History {
     return (await this.query(callGuid === undefined ? { query: 'deliveries', limit } : { query: 'deliveries', limit, callGuid })) as DeliveryRecord[];
   }
 
+  /**
+   * The worker thread's memory (its V8 heap, SQLite's page-cache limit); null while the worker has not
+   * started (`openOnFirstUse` and nothing written yet). Rejects as every read does when the worker is gone.
+   */
+  async workerMemory(): Promise<WorkerMemory | null> {
+    return (await this.query({ query: 'memory' })) as WorkerMemory | null;
+  }
+
   /** Retention (`journal.keepDays`): removes calls and delivery records older than `before` (epoch ms), after the writes before it. */
   async removeOlderThan(before: number): Promise<RetentionResult> {
     return (await this.query({ query: 'removeOlderThan', before })) as RetentionResult;
@@ -521,5 +530,7 @@ function emptyAnswer(query: JournalQuery): unknown {
       return [];
     case 'removeOlderThan':
       return { calls: 0, deliveries: 0 } satisfies RetentionResult;
+    case 'memory':
+      return null;
   }
 }

@@ -1,6 +1,6 @@
 import type { CallSnapshot } from '@callhook/core';
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -183,6 +183,23 @@ describe('SqliteJournal', () => {
     }
     expect((await read).map((c) => c.guid)).toEqual(['g1']);
     await journal.close();
+  });
+
+  it("keeps SQLite's page cache small however large the file grows, and reports the worker's heap", async () => {
+    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
+    const journal = new SqliteJournal(file, { openOnFirstUse: true });
+    expect(await journal.workerMemory()).toBeNull(); // no worker yet: nothing to report
+    // A file well past the cache's limit (about 2 KiB a call, as the history of a busy line writes it).
+    const padding = 'x'.repeat(2_000);
+    for (let i = 0; i < 3_000; i++) journal.recordCall({ ...call(`g${i}`, new Date(1_700_000_000_000 + i).toISOString()), remoteAlias: padding });
+    expect(await journal.recentCalls(1)).toHaveLength(1);
+    const memory = await journal.workerMemory();
+    await journal.close();
+    expect(statSync(file).size).toBeGreaterThan(4 * 1024 * 1024);
+    // better-sqlite3 builds SQLite with a 16,000 KiB cache, which a growing file filled call by call.
+    expect(memory?.pageCacheLimitKiB).toBeLessThanOrEqual(2_048);
+    expect(memory?.heapUsedBytes).toBeGreaterThan(0);
+    expect(memory!.heapTotalBytes).toBeGreaterThanOrEqual(memory!.heapUsedBytes);
   });
 
   it('defaults to the XDG data directory', () => {
