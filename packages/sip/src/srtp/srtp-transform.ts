@@ -3,6 +3,7 @@ import { SipError } from '../errors.js';
 import type { CryptoAttribute, SrtpSuite } from './crypto-attribute.js';
 import { ReplayWindow } from './replay-window.js';
 import { installCipher, type AesCmHmacSha1Cipher } from './aes-cm-hmac-sha1.js';
+import { RTP_FIXED_HEADER_BYTES, rtpHeaderBytes } from '../rtp/rtp-parse.js';
 
 /** Packets through a transform, and those dropped (authentication failed, malformed, or replayed; RFC 3711 §3.3). */
 export interface SrtpCounters {
@@ -15,23 +16,8 @@ export interface SrtpCounters {
 }
 
 /** The smallest RTP packet (RFC 3550 §5.1 fixed header) and RTCP packet (§6.4 header + SSRC). */
-const RTP_HEADER_BYTES = 12;
+const RTP_HEADER_BYTES = RTP_FIXED_HEADER_BYTES;
 const RTCP_HEADER_BYTES = 8;
-
-/**
- * The length of an RTP header (RFC 3550 §5.1, §5.3.1): 12 bytes, the CSRC list, and a header extension
- * when the X bit is set; all of it is authenticated, none of it encrypted (RFC 3711 §3.1). Throws a
- * SipError when the header runs past the packet.
- */
-function rtpHeaderBytes(packet: Buffer): number {
-  let bytes = RTP_HEADER_BYTES + 4 * (packet[0]! & 0x0f);
-  if (packet[0]! & 0x10) {
-    if (packet.length < bytes + 4) throw new SipError('malformed_message', 'RTP header extension runs past the packet');
-    bytes += 4 + 4 * packet.readUInt16BE(bytes + 2);
-  }
-  if (bytes > packet.length) throw new SipError('malformed_message', 'RTP header runs past the packet');
-  return bytes;
-}
 
 /** SRTP authentication tag of the `_32` suite in bytes (RFC 4568 §6.2.2; SRTCP keeps 80 bits there). */
 const SHORT_TAG_BYTES = 4;
