@@ -260,19 +260,14 @@ export class AesCmHmacSha1Cipher {
   /**
    * Authenticates the SRTP packet `packet` under `roc` (RFC 3711 §3.3 steps 4–5) and decrypts its payload
    * in place (step 6): no buffer is made. Returns the length of the RTP packet, which is `packet[0,
-   * length)` (the tag stays behind it). `payloadOffset`: the RTP header's length; `padding`: its P bit,
-   * whose count (the last payload octet, RFC 3550 §5.1) is checked. Throws SrtpDropError on a bad tag,
-   * leaving `packet` as it was, or on a bad padding count (the payload is decrypted by then).
+   * length)` (the tag stays behind it). `payloadOffset`: the RTP header's length. Throws SrtpDropError on
+   * a bad tag, leaving `packet` as it was. The padding count is the RTP reader's to check (`parseRtp`),
+   * as for plain RTP: an authentic packet with a bad count is a bad RTP packet, not a forged one.
    */
-  decryptRtpInPlace(packet: Buffer, roc: number, ssrc: number, sequenceNumber: number, payloadOffset: number, padding: boolean): number {
+  decryptRtpInPlace(packet: Buffer, roc: number, ssrc: number, sequenceNumber: number, payloadOffset: number): number {
     const length = packet.length - this.authTagLength;
     this.check(this.rtpAuth, packet, length, roc, 'SRTP');
-    const payloadBytes = length - payloadOffset;
-    this.rtpKeystream.xor(ssrc, roc * 0x10000 + sequenceNumber, packet, payloadOffset, payloadBytes, packet, payloadOffset);
-    if (padding) {
-      const count = packet[length - 1] ?? 0;
-      if (payloadBytes === 0 || count === 0 || count > payloadBytes) throw new SrtpDropError('SRTP packet with a bad padding count');
-    }
+    this.rtpKeystream.xor(ssrc, roc * 0x10000 + sequenceNumber, packet, payloadOffset, length - payloadOffset, packet, payloadOffset);
     return length;
   }
 

@@ -15,8 +15,7 @@ export interface SrtpCounters {
   droppedRtcp: number;
 }
 
-/** The smallest RTP packet (RFC 3550 §5.1 fixed header) and RTCP packet (§6.4 header + SSRC). */
-const RTP_HEADER_BYTES = RTP_FIXED_HEADER_BYTES;
+/** The smallest RTCP packet (RFC 3550 §6.4 header + SSRC). */
 const RTCP_HEADER_BYTES = 8;
 
 /** SRTP authentication tag of the `_32` suite in bytes (RFC 4568 §6.2.2; SRTCP keeps 80 bits there). */
@@ -113,7 +112,7 @@ export class SrtpTransform {
 
   /** Encrypts and authenticates an RTP packet we send (RFC 3711 §3.3); throws SipError for one that is not RTP. */
   protectRtp(packet: Buffer): Buffer {
-    if (packet.length < RTP_HEADER_BYTES || packet[0]! >> 6 !== 2) throw new SipError('malformed_message', 'not an RTP packet');
+    if (packet.length < RTP_FIXED_HEADER_BYTES || packet[0]! >> 6 !== 2) throw new SipError('malformed_message', 'not an RTP packet');
     const headerBytes = rtpHeaderBytes(packet);
     // werift's SrtpContext.encryptRtp without its header object (werift's RtpHeader would parse and
     // re-serialize the header for every packet sent): werift's rule moves the SSRC's rollover counter
@@ -131,11 +130,11 @@ export class SrtpTransform {
   /**
    * Authenticates and decrypts a received SRTP packet; undefined (counted in `droppedRtp`) when it must be
    * dropped. Decrypts in place: the RTP packet returned is a view of `packet` (without the tag), whose
-   * payload bytes now hold the plain payload; a dropped packet is left as it was, except one with a bad
-   * padding count (RFC 3550 §5.1), found only after decryption.
+   * payload bytes now hold the plain payload; a dropped packet is left as it was. Its padding count
+   * (RFC 3550 §5.1) is checked where every RTP packet is read (`parseRtp`).
    */
   unprotectRtp(packet: Buffer): Buffer | undefined {
-    if (packet.length < RTP_HEADER_BYTES + this.rtpOverhead || packet[0]! >> 6 !== 2) return this.dropRtp();
+    if (packet.length < RTP_FIXED_HEADER_BYTES + this.rtpOverhead || packet[0]! >> 6 !== 2) return this.dropRtp();
     const ssrc = packet.readUInt32BE(8);
     const sequence = packet.readUInt16BE(2);
     if (!this.replay.fresh(ssrc, sequence)) return this.dropRtp();
@@ -192,7 +191,7 @@ export class SrtpTransform {
     next.lastSequenceNumber = existing?.lastSequenceNumber ?? 0;
     next.rolloverHasProcessed = existing?.rolloverHasProcessed ?? false;
     context.updateRolloverCount(sequenceNumber, next);
-    const length = context.cipher.decryptRtpInPlace(packet, next.rolloverCounter, ssrc, sequenceNumber, payloadOffset, (packet[0]! & 0x20) !== 0);
+    const length = context.cipher.decryptRtpInPlace(packet, next.rolloverCounter, ssrc, sequenceNumber, payloadOffset);
     if (existing) {
       existing.rolloverCounter = next.rolloverCounter;
       existing.lastSequenceNumber = next.lastSequenceNumber;
