@@ -40,15 +40,12 @@ export function glanceOutgoing(text: string): OutgoingGlance | undefined {
   const read = forEachHeaderLine(text, lineEnd, headEnd, (name, value) => {
     switch (name) {
       case 'via':
-      case 'v':
         via ??= value();
         break;
       case 'to':
-      case 't':
         to ??= value();
         break;
       case 'call-id':
-      case 'i':
         callId ??= value();
         break;
       case 'cseq':

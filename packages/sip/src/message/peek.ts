@@ -1,6 +1,6 @@
 import { SipError } from '../errors.js';
 import { MalformedRequestError, type RequestEcho } from './bad-request.js';
-import { TO_TAG } from './header-lines.js';
+import { longHeaderName, TO_TAG } from './header-lines.js';
 import { MAX_SIP_MESSAGE_BYTES } from './limits.js';
 import { parseVia, type Via } from './via.js';
 
@@ -23,7 +23,6 @@ export interface PeekedMessage {
   echo: RequestEcho;
 }
 
-const COMPACT: Record<string, string> = { v: 'via', i: 'call-id', f: 'from', t: 'to', l: 'content-length', m: 'contact', c: 'content-type' };
 const REQUEST_LINE = /^([A-Za-z]+) (\S+) SIP\/2\.0$/;
 const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) [^\r\n]*$/;
 
@@ -88,7 +87,7 @@ function collectHeaders(lines: string[]): Map<string, string[]> {
     if (colon <= 0) malformed(`bad header line "${line.slice(0, 80)}"`);
     const raw = line.slice(0, colon).trim().toLowerCase();
     if (!/^[a-z0-9!%*_+`'~.-]+$/.test(raw)) malformed(`bad header name "${raw.slice(0, 40)}"`);
-    const name = COMPACT[raw] ?? raw;
+    const name = longHeaderName(raw);
     const values = headers.get(name) ?? [];
     values.push(line.slice(colon + 1).trim());
     headers.set(name, values);

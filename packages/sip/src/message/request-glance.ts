@@ -44,19 +44,15 @@ export function glanceRequest(text: string): RequestGlance | undefined {
   const read = forEachHeaderLine(text, lineEnd, headEnd, (name, value) => {
     switch (name) {
       case 'via':
-      case 'v':
         via.push(value());
         break;
       case 'from':
-      case 'f':
         from ??= value();
         break;
       case 'to':
-      case 't':
         to ??= value();
         break;
       case 'call-id':
-      case 'i':
         callId ??= value();
         break;
       case 'cseq':
