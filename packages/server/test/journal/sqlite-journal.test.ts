@@ -96,9 +96,14 @@ describe('SqliteJournal', () => {
     held.enqueueDelivery(a);
     await held.outboxDurable(a.id); // an idle journal adds no wait
     held.enqueueDelivery(b);
+    let bCommitted = false;
+    void held.outboxDurable(b.id).then(() => (bCommitted = true));
     await turn();
     held.enqueueDelivery(c);
     const later = Promise.all([held.outboxDurable(b.id), held.outboxDurable(c.id)]);
+    // Held by the window: one batch per turn (no group commit) committed b within milliseconds.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(bCommitted).toBe(false);
     expect((await held.pendingDeliveries()).map((d) => d.id)).toEqual([a.id, b.id, c.id]);
     await later;
     held.completeDelivery(a.id);
