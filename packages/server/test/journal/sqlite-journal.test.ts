@@ -97,7 +97,7 @@ describe('SqliteJournal', () => {
     await held.outboxDurable(a.id); // an idle journal adds no wait
     held.enqueueDelivery(b);
     let bCommitted = false;
-    void held.outboxDurable(b.id).then(() => (bCommitted = true));
+    void Promise.resolve(held.outboxDurable(b.id)).then(() => (bCommitted = true)); // undefined: durable already
     await turn();
     held.enqueueDelivery(c);
     const later = Promise.all([held.outboxDurable(b.id), held.outboxDurable(c.id)]);
