@@ -211,10 +211,6 @@ export class AesCmHmacSha1Cipher {
     this.native = openssl && { openssl, cipher: openssl.createCipher(keys.srtpSessionKey, keys.srtpSessionSalt, keys.srtpSessionAuthTag) };
   }
 
-  /** Whether RTP packets go through the native OpenSSL module. */
-  get usesOpenssl(): boolean {
-    return this.native !== undefined;
-  }
 
   /** The SRTP packet of an RTP header and payload under rollover counter `roc` (RFC 3711 §3.3); werift's call. */
   encryptRtp(header: RtpHeaderView, payload: Buffer, roc: number): Buffer {

@@ -107,9 +107,9 @@ export class SrtpTransform {
     this.rtcp = new SrtcpSession(config);
     // werift derives the session keys (RFC 3711 §4.3) and keeps ROC and SRTCP index; our cipher, made
     // once per session key, encrypts and authenticates (werift's makes an AES and HMAC object per packet).
-    for (const context of [this.rtp.localContext, this.rtp.remoteContext, this.rtcp.localContext, this.rtcp.remoteContext]) {
-      installCipher(context, this.rtpOverhead, openssl);
-    }
+    // SRTCP (a packet every few seconds) stays in JavaScript.
+    for (const context of [this.rtp.localContext, this.rtp.remoteContext]) installCipher(context, this.rtpOverhead, openssl);
+    for (const context of [this.rtcp.localContext, this.rtcp.remoteContext]) installCipher(context, this.rtpOverhead);
   }
 
   /**
