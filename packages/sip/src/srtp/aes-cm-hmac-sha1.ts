@@ -211,7 +211,6 @@ export class AesCmHmacSha1Cipher {
     this.native = openssl && { openssl, cipher: openssl.createCipher(keys.srtpSessionKey, keys.srtpSessionSalt, keys.srtpSessionAuthTag) };
   }
 
-
   /** The SRTP packet of an RTP header and payload under rollover counter `roc` (RFC 3711 §3.3); werift's call. */
   encryptRtp(header: RtpHeaderView, payload: Buffer, roc: number): Buffer {
     const headerBytes = header.serializeSize;
@@ -226,6 +225,12 @@ export class AesCmHmacSha1Cipher {
    */
   encryptRtpPacket(packet: Buffer, headerBytes: number, ssrc: number, sequenceNumber: number, roc: number): Buffer {
     const out = Buffer.allocUnsafe(packet.length + this.authTagLength);
+    if (this.native) {
+      // The whole packet in one copy, then sealed in place by one native call.
+      packet.copy(out);
+      this.native.openssl.sealRtp(this.native.cipher, out, headerBytes, packet.length, ssrc, roc * 0x10000 + sequenceNumber, roc, this.authTagLength);
+      return out;
+    }
     for (let byte = 0; byte < headerBytes; byte++) out[byte] = packet[byte]!;
     return this.sealRtp(out, headerBytes, packet, headerBytes, packet.length - headerBytes, ssrc, sequenceNumber, roc);
   }
