@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const BANNER = "import { createRequire as __callhookRequire } from 'node:module'; const require = __callhookRequire(import.meta.url);";
 const journalWorker = new URL('./journal/journal-worker.js', import.meta.resolve('@callhook/server'));
 
 // Chunks of an earlier bundle: their names change with their contents.
@@ -38,7 +39,7 @@ for (const file of readdirSync(dist)) if (file.startsWith('bundle-')) rmSync(`${
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { main: 'src/cli.ts', 'journal-worker': fileURLToPath(journalWorker) },
+  entryPoints: { 'bundle-run': 'src/run.ts', 'journal-worker': fileURLToPath(journalWorker) },
   outdir: 'dist',
   entryNames: '[name]',
   chunkNames: 'bundle-[name]-[hash]',
@@ -50,7 +51,7 @@ const result = await build({
   sourcemap: 'linked',
   sourcesContent: false,
   external: ['better-sqlite3', 'opusscript', '@callhook/ui/dist-path'],
-  banner: { js: "import { createRequire as __callhookRequire } from 'node:module'; const require = __callhookRequire(import.meta.url);" },
+  banner: { js: BANNER },
   // Optional peers that their packages require inside try/catch (pg-native, ws's bufferutil, …).
   logOverride: { 'require-resolve-not-external': 'silent' },
   logLevel: 'warning',
@@ -62,4 +63,85 @@ for (const [file] of outputs) {
   if (/[\u0100-\uffff]/.test(text)) writeFileSync(`${root}${file}`, text.replace(/[\u0100-\uffff]/g, '?'));
 }
 const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
-console.log(`bundled dist/main.js: ${outputs.length} files, ${Math.round(bytes / 1024)} KiB`);
+
+// The launcher, dist/main.js: `--version` at once, everything else through the code cache's loader
+// (its own chunk, so `--version` does not load node:vm or node:crypto).
+await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'src/launch.ts' },
+  outdir: 'dist',
+  entryNames: '[name]',
+  chunkNames: 'bundle-[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+});
+
+// The CommonJS copy (dist/cjs/*.cjs) that dist/main.js runs through V8's code cache: each ES module
+// file of the bundle (not the journal worker's entry, which stays an ES module in its own thread)
+// turned into CommonJS one for one, so the chunks, and what is loaded lazily, stay as they are. An
+// import of another chunk stays an import (external): `require('./bundle-x.js')`, import() included
+// (esbuild writes `Promise.resolve().then(() => __toESM(require(…)))`: a vm.Script cannot run import()
+// in Node 20 without --experimental-vm-modules), which the loader (src/code-cache.ts) maps to
+// `bundle-x.cjs`. The one ES-module-only package imported lazily, @callhook/ui/dist-path, is
+// imported by the loader (`__callhookImport`). `import.meta.url` becomes `__callhookImportMetaUrl`,
+// the URL of the ES module file. The ES module banner's `require` is blanked (same length: the source maps, which esbuild
+// chains through the input files' maps to the TypeScript sources, still fit); the wrapper's
+// `require` takes its place.
+const cjsDir = `${dist}cjs/`;
+const ESM_ONLY = ['@callhook/ui/dist-path'];
+/** What src/code-cache.ts passes to each file (keep the two in step). */
+const CJS_WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname, __callhookImportMetaUrl, __callhookImport) {';
+rmSync(cjsDir, { recursive: true, force: true });
+const chunks = outputs.map(([file]) => file.slice('dist/'.length)).filter((file) => file.startsWith('bundle-'));
+const cjs = await build({
+  absWorkingDir: dist,
+  entryPoints: chunks,
+  outdir: cjsDir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  define: { 'import.meta.url': '__callhookImportMetaUrl' },
+  // The CommonJS wrapper is in the file (src/code-cache.ts compiles the file as it is, no copy joined
+  // at run time); esbuild's source maps count these lines.
+  banner: { js: CJS_WRAPPER_HEAD },
+  footer: { js: '})' },
+  supported: { 'dynamic-import': false },
+  logLevel: 'warning',
+  metafile: true,
+  plugins: [
+    {
+      name: 'chunks-stay-apart',
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: args.path, external: true }));
+        b.onLoad({ filter: /\.js$/ }, (args) => {
+          const text = readFileSync(args.path, 'latin1');
+          if (!text.includes(BANNER)) throw new Error(`${args.path}: the ES module banner is missing`);
+          let contents = text.replace(BANNER, ' '.repeat(BANNER.length));
+          for (const id of ESM_ONLY) contents = contents.replaceAll(`import("${id}")`, `__callhookImport("${id}")`);
+          return { contents, loader: 'js', resolveDir: dist };
+        });
+      },
+    },
+  ],
+});
+for (const file of Object.keys(cjs.metafile.outputs).filter((f) => f.endsWith('.cjs'))) {
+  const path = `${dist}${file}`;
+  const text = readFileSync(path, 'utf8');
+  // An import of another chunk: esbuild, seeing ES modules of a `"type": "module"` package import a
+  // CommonJS file, gives them Node's view of it (`default` = the whole `module.exports`: `__toESM(…, 1)`);
+  // but the chunk is an ES module turned CommonJS (`__esModule` set), whose `default` is its own.
+  const chunkImport = /__toESM\(require\("(\.\/bundle-[\w-]+\.js)"\), 1\)/g;
+  const fixed = text.replace(chunkImport, '__toESM(require("$1"))').replace(/[\u0100-\uffff]/g, '?');
+  if (fixed !== text) writeFileSync(path, fixed);
+}
+console.log(`bundled dist/main.js: ${outputs.length} files, ${Math.round(bytes / 1024)} KiB (and their CommonJS copies in dist/cjs)`);

@@ -1,0 +1,252 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+import { READY_EVENT } from './ready-event.js';
+
+/**
+ * Runs the CommonJS copy of the bundle (`dist/cjs/*.cjs`, made by `scripts/bundle.mjs`) with V8's
+ * code cache: each file is compiled by a `vm.Script` given the bytecode a ready `serve` left
+ * (`script.createCachedData()` after `listening on`), so V8 deserializes the functions a start runs
+ * instead of parsing and compiling them (Node 20 has no code cache for ES modules; `vm.Script`'s
+ * `cachedData` is the API: https://nodejs.org/docs/latest-v20.x/api/vm.html#scriptcreatecacheddata).
+ * Only what had run is in the cache, so a start keeps no more code than it would compile anyway.
+ *
+ * The cache file (`dist/cjs/start.cache`, written by the build; `CALLHOOK_CODE_CACHE=FILE` names
+ * another, `off` runs without one) is one line of JSON — Node and V8 versions, and per bundle file
+ * its name, the SHA-1 of its source and where its bytes are — then the bytes. A missing or unreadable
+ * file, another Node or V8, a source whose hash differs (a rebuilt bundle: V8 itself checks only the
+ * source's length) or bytes V8 refuses (`script.cachedDataRejected`, e.g. other V8 flags) mean that
+ * file is compiled from its source, as without a cache; then, once `serve` is ready, the cache is
+ * written again (atomically, by rename; entries of files this start did not load are kept) — or left
+ * as it is when its directory is read-only (an installed copy), which costs only the speed.
+ */
+
+/** What the cache file's first line holds. */
+interface CacheHeader {
+  format: 1;
+  node: string;
+  v8: string;
+  /** Per bundle file (its name in dist/cjs): SHA-1 of its source (hex), and its bytes' place after the header line. */
+  files: Record<string, { sha1: string; offset: number; length: number }>;
+}
+
+/** One file of the bundle as this process loaded it. */
+interface Loaded {
+  script: Script;
+  sha1: string;
+  /** `cached`: V8 took the cache's bytes; otherwise why it compiled the source. */
+  cache: 'cached' | 'none' | 'stale' | 'rejected';
+}
+
+const MAGIC = 'callhook-code-cache\n';
+
+/**
+ * A loader of one directory of CommonJS bundle files. `require('./bundle-x.js')` inside them loads
+ * `bundle-x.cjs` of the directory through this loader; any other name goes to Node's `require`,
+ * resolved from `esmDir` (dist/, where the ES module bundle and `node_modules` resolution live).
+ * `import.meta.url` in the bundle (replaced by `__callhookImportMetaUrl`) is the URL of the same file
+ * in `esmDir`, so `new URL('../package.json', import.meta.url)` means what it means there.
+ */
+export class CodeCacheLoader {
+  private readonly exportsByFile = new Map<string, unknown>();
+  private readonly loaded = new Map<string, Loaded>();
+  private readonly nodeRequire: NodeJS.Require;
+  private header: CacheHeader | null = null;
+  private bytes: Buffer | null = null;
+  /** Why the file as a whole was not used (missing, unreadable, other Node), or null. */
+  private fileProblem: string | null = null;
+
+  /**
+   * @param cjsDir the directory of the `.cjs` files (dist/cjs)
+   * @param esmDir the directory of the ES module bundle (dist)
+   * @param cacheFile the cache file, or null to run without one
+   */
+  constructor(
+    private readonly cjsDir: string,
+    private readonly esmDir: string,
+    private readonly cacheFile: string | null,
+  ) {
+    this.nodeRequire = createRequire(join(esmDir, 'main.js'));
+    if (cacheFile) this.readCache(cacheFile);
+  }
+
+  /** Loads (once) a bundle file by its name in the directory, e.g. `run.cjs`, and answers its exports. */
+  load(name: string): unknown {
+    const known = this.exportsByFile.get(name);
+    if (known) return known;
+    const filename = join(this.cjsDir, name);
+    // Latin-1: the bundle holds no character above U+00FF (scripts/bundle.mjs), so V8 keeps a one-byte
+    // string. Each file is already one function expression, `(function (exports, require, module,
+    // __filename, __dirname, __callhookImportMetaUrl, __callhookImport) {…})` (the build wrote it).
+    const source = readFileSync(filename, 'latin1');
+    const sha1 = createHash('sha1').update(source, 'latin1').digest('hex');
+    const entry = this.header?.files[name];
+    const fresh = entry && entry.sha1 === sha1 && this.bytes ? this.bytes.subarray(entry.offset, entry.offset + entry.length) : undefined;
+    const script = new Script(source, { filename, cachedData: fresh });
+    const cache: Loaded['cache'] = !entry ? 'none' : !fresh ? 'stale' : script.cachedDataRejected ? 'rejected' : 'cached';
+    this.loaded.set(name, { script, sha1, cache });
+    const module = { exports: {} as unknown };
+    this.exportsByFile.set(name, module.exports);
+    const esmUrl = pathToFileURL(join(this.esmDir, name.replace(/\.cjs$/, '.js'))).href;
+    const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+    wrapper(
+      module.exports,
+      (id: string) => this.require(id),
+      module,
+      filename,
+      this.cjsDir,
+      esmUrl,
+      (id: string) => this.import(id),
+    );
+    this.exportsByFile.set(name, module.exports);
+    return module.exports;
+  }
+
+  /** How each file loaded so far was compiled (`cached`, or why not), by name: for tests and the bench. */
+  report(): Record<string, Loaded['cache']> {
+    return Object.fromEntries([...this.loaded].map(([name, l]) => [name, l.cache]));
+  }
+
+  /**
+   * Lets go of the cache file's bytes (~1.4 MB): after `serve` is ready, what is loaded later (a lazy
+   * part at first use) compiles from source, and the cache is not written again by this process.
+   */
+  release(): void {
+    this.header = null;
+    this.bytes = null;
+  }
+
+  /** Why the cache file was not used at all, or null when it was read. */
+  problem(): string | null {
+    return this.fileProblem;
+  }
+
+  /** Whether writing the cache again would help: a loaded file's cache was stale or refused, or there was no usable file. */
+  needsWrite(): boolean {
+    if (!this.cacheFile) return false;
+    if (this.fileProblem) return true;
+    return [...this.loaded.values()].some((l) => l.cache === 'stale' || l.cache === 'rejected');
+  }
+
+  /**
+   * Writes the cache: the code V8 holds now for every file loaded, and the entries of files this
+   * process did not load that still match their source. Atomic (a temporary file renamed over it).
+   * Throws the file system's error (read-only directory, disk full); the caller decides.
+   */
+  write(): void {
+    if (!this.cacheFile) return;
+    const parts: { name: string; sha1: string; data: Buffer }[] = [];
+    for (const [name, l] of this.loaded) parts.push({ name, sha1: l.sha1, data: l.script.createCachedData() });
+    if (this.header && this.bytes) {
+      for (const [name, entry] of Object.entries(this.header.files)) {
+        if (this.loaded.has(name) || !this.sourceMatches(name, entry.sha1)) continue;
+        parts.push({ name, sha1: entry.sha1, data: this.bytes.subarray(entry.offset, entry.offset + entry.length) });
+      }
+    }
+    const header: CacheHeader = { format: 1, node: process.version, v8: process.versions.v8, files: {} };
+    let offset = 0;
+    for (const p of parts) {
+      header.files[p.name] = { sha1: p.sha1, offset, length: p.data.length };
+      offset += p.data.length;
+    }
+    const tmp = join(dirname(this.cacheFile), `.${basename(this.cacheFile)}.${process.pid}.tmp`);
+    try {
+      writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`, 'latin1'), ...parts.map((p) => p.data)]));
+      renameSync(tmp, this.cacheFile);
+    } catch (error) {
+      rmSync(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  private sourceMatches(name: string, sha1: string): boolean {
+    try {
+      return (
+        createHash('sha1')
+          .update(readFileSync(join(this.cjsDir, name)))
+          .digest('hex') === sha1
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  private readCache(file: string): void {
+    let raw: Buffer;
+    try {
+      raw = readFileSync(file);
+    } catch (error) {
+      this.fileProblem = `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+      return;
+    }
+    const newline = raw.indexOf(10, MAGIC.length);
+    if (raw.subarray(0, MAGIC.length).toString('latin1') !== MAGIC || newline < 0) {
+      this.fileProblem = `${file} is not a code cache`;
+      return;
+    }
+    let header: CacheHeader;
+    try {
+      header = JSON.parse(raw.subarray(MAGIC.length, newline).toString('latin1')) as CacheHeader;
+    } catch {
+      this.fileProblem = `${file} has a damaged header`;
+      return;
+    }
+    if (header.format !== 1 || header.node !== process.version || header.v8 !== process.versions.v8 || typeof header.files !== 'object') {
+      this.fileProblem = `${file} was made by Node ${String(header.node)} (V8 ${String(header.v8)}), this is ${process.version}`;
+      return;
+    }
+    const bytes = raw.subarray(newline + 1);
+    for (const entry of Object.values(header.files)) {
+      if (!(entry.offset >= 0 && entry.length >= 0 && entry.offset + entry.length <= bytes.length)) {
+        this.fileProblem = `${file} is truncated`;
+        return;
+      }
+    }
+    this.header = header;
+    this.bytes = bytes;
+  }
+
+  private require(id: string): unknown {
+    if (id.startsWith('./bundle-') && id.endsWith('.js')) return this.load(`${id.slice(2, -3)}.cjs`);
+    return this.nodeRequire(id);
+  }
+
+  /** import() of an ES-module-only package the bundle leaves outside (scripts/bundle.mjs, `ESM_ONLY`), resolved from dist/. */
+  private import(id: string): Promise<unknown> {
+    return import(id);
+  }
+}
+
+/**
+ * Runs the CLI (`bundle-run.cjs` of `dist/cjs`) for `argv` with the code cache, and answers its exit code.
+ * Once `serve` emits {@link READY_EVENT}, a cache that was missing, stale or refused is written again
+ * (a failure to write is ignored: the next start compiles from source again, nothing else changes).
+ * `CALLHOOK_CODE_CACHE=FILE` uses another cache file; `off` none.
+ * `CALLHOOK_CODE_CACHE_WRITE=1` writes it at ready in any case (the build's step), and
+ * `CALLHOOK_CODE_CACHE_REPORT=1` prints, at ready, one line to stderr: `code cache: {…}` (how each file was compiled).
+ */
+export async function runWithCodeCache(distDir: string, argv: string[]): Promise<number> {
+  const cjsDir = join(distDir, 'cjs');
+  const setting = process.env.CALLHOOK_CODE_CACHE;
+  const cacheFile = setting === 'off' ? null : setting || join(cjsDir, 'start.cache');
+  const loader = new CodeCacheLoader(cjsDir, distDir, cacheFile);
+  // After the banner: the cache then holds what a start ran, to the end.
+  process.once(READY_EVENT, () =>
+    setImmediate(() => {
+      if (process.env.CALLHOOK_CODE_CACHE_REPORT === '1')
+        process.stderr.write(`code cache: ${JSON.stringify({ problem: loader.problem(), files: loader.report() })}\n`);
+      try {
+        if (loader.needsWrite() || process.env.CALLHOOK_CODE_CACHE_WRITE === '1') loader.write();
+      } catch {
+        // A read-only install: the next start compiles from source, as this one did.
+      } finally {
+        loader.release();
+      }
+    }),
+  );
+  const { run } = loader.load('bundle-run.cjs') as { run: (argv: string[]) => Promise<number> };
+  return run(argv);
+}
