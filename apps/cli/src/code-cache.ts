@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,8 +14,9 @@ import { READY_EVENT } from './ready-event.js';
  * `cachedData` is the API: https://nodejs.org/docs/latest-v20.x/api/vm.html#scriptcreatecacheddata).
  * Only what had run is in the cache, so a start keeps no more code than it would compile anyway.
  *
- * The cache file (`dist/cjs/start.cache`, written by the build; `CALLHOOK_CODE_CACHE=FILE` names
- * another, `off` runs without one) is one line of JSON — Node and V8 versions, and per bundle file
+ * The cache file (`dist/cjs/start.cache`, written by the build; with node flags one per set of
+ * flags beside it, see {@link defaultCacheName}; `CALLHOOK_CODE_CACHE=FILE` names another, `off`
+ * runs without one) is one line of JSON — Node and V8 versions, and per bundle file
  * its name, the SHA-1 of its source and where its bytes are — then the bytes. A missing or unreadable
  * file, another Node or V8, a source whose hash differs (a rebuilt bundle: V8 itself checks only the
  * source's length) or bytes V8 refuses (`script.cachedDataRejected`, e.g. other V8 flags) mean that
@@ -55,7 +56,14 @@ export class CodeCacheLoader {
   private readonly loaded = new Map<string, Loaded>();
   private readonly nodeRequire: NodeJS.Require;
   private header: CacheHeader | null = null;
-  private bytes: Buffer | null = null;
+  /** The cache file, open while the loader may read it; where its entries start (after the header line). */
+  private cacheFd: number | null = null;
+  private entriesAt = 0;
+  /**
+   * The buffer of one file's reads (its source, then its cache entry), dropped once V8 compiled it: the
+   * cache file (~2 MB) is never held whole, only the entries a start loads, one at a time.
+   */
+  private scratch = Buffer.alloc(0);
   /** Why the file as a whole was not used (missing, unreadable, other Node), or null. */
   private fileProblem: string | null = null;
 
@@ -81,11 +89,14 @@ export class CodeCacheLoader {
     // Latin-1: the bundle holds no character above U+00FF (scripts/bundle.mjs), so V8 keeps a one-byte
     // string. Each file is already one function expression, `(function (exports, require, module,
     // __filename, __dirname, __callhookImportMetaUrl, __callhookImport) {…})` (the build wrote it).
-    const source = readFileSync(filename, 'latin1');
-    const sha1 = createHash('sha1').update(source, 'latin1').digest('hex');
+    const bytes = this.readWhole(filename);
+    const sha1 = createHash('sha1').update(bytes).digest('hex');
+    const source = bytes.toString('latin1');
     const entry = this.header?.files[name];
-    const fresh = entry && entry.sha1 === sha1 && this.bytes ? this.bytes.subarray(entry.offset, entry.offset + entry.length) : undefined;
+    const fresh = entry && entry.sha1 === sha1 ? this.readEntry(entry) : undefined;
     const script = new Script(source, { filename, cachedData: fresh });
+    // V8 has taken what it needs: the buffer goes with the next GC, not kept till the next file.
+    this.scratch = Buffer.alloc(0);
     const cache: Loaded['cache'] = !entry ? 'none' : !fresh ? 'stale' : script.cachedDataRejected ? 'rejected' : 'cached';
     this.loaded.set(name, { script, sha1, cache });
     const module = { exports: {} as unknown };
@@ -111,12 +122,14 @@ export class CodeCacheLoader {
   }
 
   /**
-   * Lets go of the cache file's bytes (~1.4 MB): after `serve` is ready, what is loaded later (a lazy
-   * part at first use) compiles from source, and the cache is not written again by this process.
+   * Closes the cache file and lets go of the read buffer: after `serve` is ready, what is loaded later
+   * (a lazy part at first use) compiles from source, and the cache is not written again by this process.
    */
   release(): void {
     this.header = null;
-    this.bytes = null;
+    if (this.cacheFd !== null) closeSync(this.cacheFd);
+    this.cacheFd = null;
+    this.scratch = Buffer.alloc(0);
   }
 
   /** Why the cache file was not used at all, or null when it was read. */
@@ -140,10 +153,10 @@ export class CodeCacheLoader {
     if (!this.cacheFile) return;
     const parts: { name: string; sha1: string; data: Buffer }[] = [];
     for (const [name, l] of this.loaded) parts.push({ name, sha1: l.sha1, data: l.script.createCachedData() });
-    if (this.header && this.bytes) {
+    if (this.header) {
       for (const [name, entry] of Object.entries(this.header.files)) {
         if (this.loaded.has(name) || !this.sourceMatches(name, entry.sha1)) continue;
-        parts.push({ name, sha1: entry.sha1, data: this.bytes.subarray(entry.offset, entry.offset + entry.length) });
+        parts.push({ name, sha1: entry.sha1, data: Buffer.from(this.readEntry(entry)) });
       }
     }
     const header: CacheHeader = { format: 1, node: process.version, v8: process.versions.v8, files: {} };
@@ -166,7 +179,7 @@ export class CodeCacheLoader {
     try {
       return (
         createHash('sha1')
-          .update(readFileSync(join(this.cjsDir, name)))
+          .update(this.readWhole(join(this.cjsDir, name)))
           .digest('hex') === sha1
       );
     } catch {
@@ -174,39 +187,83 @@ export class CodeCacheLoader {
     }
   }
 
-  private readCache(file: string): void {
-    let raw: Buffer;
+  /** The scratch buffer, at least `size` bytes long. */
+  private scratchOf(size: number): Buffer {
+    if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(size);
+    return this.scratch;
+  }
+
+  /** A file's bytes, in the scratch buffer (valid until the next read). */
+  private readWhole(file: string): Buffer {
+    const fd = openSync(file, 'r');
     try {
-      raw = readFileSync(file);
+      const size = fstatSync(fd).size;
+      const buffer = this.scratchOf(size);
+      let done = 0;
+      while (done < size) {
+        const n = readSync(fd, buffer, done, size - done, done);
+        if (n === 0) break;
+        done += n;
+      }
+      return buffer.subarray(0, done);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** An entry's bytes from the open cache file, in the scratch buffer (valid until the next read). */
+  private readEntry(entry: { offset: number; length: number }): Buffer {
+    const buffer = this.scratchOf(entry.length);
+    const n = readSync(this.cacheFd!, buffer, 0, entry.length, this.entriesAt + entry.offset);
+    return buffer.subarray(0, n);
+  }
+
+  private readCache(file: string): void {
+    let fd: number;
+    let size: number;
+    try {
+      fd = openSync(file, 'r');
+      size = fstatSync(fd).size;
     } catch (error) {
       this.fileProblem = `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
       return;
     }
-    const newline = raw.indexOf(10, MAGIC.length);
-    if (raw.subarray(0, MAGIC.length).toString('latin1') !== MAGIC || newline < 0) {
-      this.fileProblem = `${file} is not a code cache`;
-      return;
+    const problem = this.readHeader(fd, size, file);
+    if (problem) {
+      this.fileProblem = problem;
+      closeSync(fd);
+    } else this.cacheFd = fd;
+  }
+
+  /** Reads and checks the header line of the cache file open as `fd`; answers what is wrong with it, or null. */
+  private readHeader(fd: number, size: number, file: string): string | null {
+    // The header is a few KiB: read on until its newline.
+    let head = Buffer.alloc(0);
+    let newline = -1;
+    while (newline < 0 && head.length < size) {
+      const more = Buffer.allocUnsafe(Math.min(64 * 1024, size - head.length));
+      const n = readSync(fd, more, 0, more.length, head.length);
+      if (n === 0) break;
+      head = Buffer.concat([head, more.subarray(0, n)]);
+      if (head.length >= MAGIC.length && head.subarray(0, MAGIC.length).toString('latin1') !== MAGIC) break;
+      newline = head.indexOf(10, MAGIC.length);
     }
+    if (head.subarray(0, MAGIC.length).toString('latin1') !== MAGIC || newline < 0) return `${file} is not a code cache`;
     let header: CacheHeader;
     try {
-      header = JSON.parse(raw.subarray(MAGIC.length, newline).toString('latin1')) as CacheHeader;
+      header = JSON.parse(head.subarray(MAGIC.length, newline).toString('latin1')) as CacheHeader;
     } catch {
-      this.fileProblem = `${file} has a damaged header`;
-      return;
+      return `${file} has a damaged header`;
     }
-    if (header.format !== 1 || header.node !== process.version || header.v8 !== process.versions.v8 || typeof header.files !== 'object') {
-      this.fileProblem = `${file} was made by Node ${String(header.node)} (V8 ${String(header.v8)}), this is ${process.version}`;
-      return;
-    }
-    const bytes = raw.subarray(newline + 1);
+    if (header.format !== 1 || header.node !== process.version || header.v8 !== process.versions.v8 || typeof header.files !== 'object')
+      return `${file} was made by Node ${String(header.node)} (V8 ${String(header.v8)}), this is ${process.version}`;
+    const entriesAt = newline + 1;
     for (const entry of Object.values(header.files)) {
-      if (!(entry.offset >= 0 && entry.length >= 0 && entry.offset + entry.length <= bytes.length)) {
-        this.fileProblem = `${file} is truncated`;
-        return;
-      }
+      if (!(entry.offset >= 0 && entry.length >= 0 && entriesAt + entry.offset + entry.length <= size)) return `${file} is truncated`;
     }
     this.header = header;
-    this.bytes = bytes;
+    this.entriesAt = entriesAt;
+    return null;
   }
 
   private require(id: string): unknown {
@@ -221,6 +278,18 @@ export class CodeCacheLoader {
 }
 
 /**
+ * The cache file's name in dist/cjs for a process started with these node flags: `start.cache` (the
+ * one the build writes) without any, else `start-<12 hex digits of their SHA-1>.cache`. V8 refuses
+ * a cache made under other V8 flags (`--max-old-space-size`, `--expose-gc`… all count), so each set of
+ * flags keeps a file of its own instead of each start with other flags writing over the one before.
+ */
+export function defaultCacheName(execArgv: readonly string[], nodeOptions: string | undefined): string {
+  const flags = JSON.stringify([execArgv, nodeOptions?.trim() ?? '']);
+  if (execArgv.length === 0 && !nodeOptions?.trim()) return 'start.cache';
+  return `start-${createHash('sha1').update(flags).digest('hex').slice(0, 12)}.cache`;
+}
+
+/**
  * Runs the CLI (`bundle-run.cjs` of `dist/cjs`) for `argv` with the code cache, and answers its exit code.
  * Once `serve` emits {@link READY_EVENT}, a cache that was missing, stale or refused is written again
  * (a failure to write is ignored: the next start compiles from source again, nothing else changes).
@@ -231,7 +300,7 @@ export class CodeCacheLoader {
 export async function runWithCodeCache(distDir: string, argv: string[]): Promise<number> {
   const cjsDir = join(distDir, 'cjs');
   const setting = process.env.CALLHOOK_CODE_CACHE;
-  const cacheFile = setting === 'off' ? null : setting || join(cjsDir, 'start.cache');
+  const cacheFile = setting === 'off' ? null : setting || join(cjsDir, defaultCacheName(process.execArgv, process.env.NODE_OPTIONS));
   const loader = new CodeCacheLoader(cjsDir, distDir, cacheFile);
   // After the banner: the cache then holds what a start ran, to the end.
   process.once(READY_EVENT, () =>

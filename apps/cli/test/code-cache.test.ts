@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@callhook/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultCacheName } from '../src/code-cache.js';
 import { startServe, type Served } from './support/cli.js';
 
 /**
@@ -159,5 +160,17 @@ describe('the code cache of a start (dist/cjs/start.cache)', () => {
     await answers(served);
     expect(served.child.exitCode).toBeNull();
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('defaultCacheName', () => {
+  it('is start.cache without node flags, and one file per set of flags (V8 refuses a cache made under other flags)', () => {
+    expect(defaultCacheName([], undefined)).toBe('start.cache');
+    expect(defaultCacheName([], '  ')).toBe('start.cache');
+    const capped = defaultCacheName(['--max-old-space-size=96'], undefined);
+    expect(capped).toMatch(/^start-[0-9a-f]{12}\.cache$/);
+    expect(defaultCacheName(['--max-old-space-size=96'], undefined)).toBe(capped);
+    expect(defaultCacheName(['--expose-gc'], undefined)).not.toBe(capped);
+    expect(defaultCacheName([], '--max-old-space-size=96')).not.toBe(capped);
   });
 });
