@@ -71,14 +71,23 @@ export class CodeCacheLoader {
    * @param cjsDir the directory of the `.cjs` files (dist/cjs)
    * @param esmDir the directory of the ES module bundle (dist)
    * @param cacheFile the cache file, or null to run without one
+   * @param seedFile read instead when `cacheFile` cannot be read (the build's cache, for a cache kept
+   *   elsewhere): the start uses it, and `cacheFile` is written at ready
    */
   constructor(
     private readonly cjsDir: string,
     private readonly esmDir: string,
     private readonly cacheFile: string | null,
+    seedFile: string | null = null,
   ) {
     this.nodeRequire = createRequire(join(esmDir, 'main.js'));
     if (cacheFile) this.readCache(cacheFile);
+    if (cacheFile && seedFile && this.fileProblem?.startsWith('cannot read ')) {
+      const problem = this.fileProblem;
+      this.fileProblem = null;
+      this.readCache(seedFile);
+      this.fileProblem = `${problem}; ${this.fileProblem ? `and ${this.fileProblem}` : `started from ${seedFile}`}`;
+    }
   }
 
   /** Loads (once) a bundle file by its name in the directory, e.g. `run.cjs`, and answers its exports. */
@@ -293,15 +302,18 @@ export function defaultCacheName(execArgv: readonly string[], nodeOptions: strin
  * Runs the CLI (`bundle-run.cjs` of `dist/cjs`) for `argv` with the code cache, and answers its exit code.
  * Once `serve` emits {@link READY_EVENT}, a cache that was missing, stale or refused is written again
  * (a failure to write is ignored: the next start compiles from source again, nothing else changes).
- * `CALLHOOK_CODE_CACHE=FILE` uses another cache file; `off` none.
+ * `CALLHOOK_CODE_CACHE=FILE` uses another cache file (one that cannot be read yet, the first time,
+ * is replaced by the build's for this start, and written at ready: a writable place for an install
+ * whose own directory is read-only, e.g. systemd's CacheDirectory); `off` none.
  * `CALLHOOK_CODE_CACHE_WRITE=1` writes it at ready in any case (the build's step), and
  * `CALLHOOK_CODE_CACHE_REPORT=1` prints, at ready, one line to stderr: `code cache: {…}` (how each file was compiled).
  */
 export async function runWithCodeCache(distDir: string, argv: string[]): Promise<number> {
   const cjsDir = join(distDir, 'cjs');
   const setting = process.env.CALLHOOK_CODE_CACHE;
-  const cacheFile = setting === 'off' ? null : setting || join(cjsDir, defaultCacheName(process.execArgv, process.env.NODE_OPTIONS));
-  const loader = new CodeCacheLoader(cjsDir, distDir, cacheFile);
+  const ownFile = join(cjsDir, defaultCacheName(process.execArgv, process.env.NODE_OPTIONS));
+  const cacheFile = setting === 'off' ? null : setting || ownFile;
+  const loader = new CodeCacheLoader(cjsDir, distDir, cacheFile, setting && setting !== 'off' ? ownFile : null);
   // After the banner: the cache then holds what a start ran, to the end.
   process.once(READY_EVENT, () =>
     setImmediate(() => {

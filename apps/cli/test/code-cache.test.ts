@@ -96,11 +96,11 @@ describe('the code cache of a start (dist/cjs/start.cache)', () => {
     expect(statSync(file).mtimeMs).toBe(before);
   });
 
-  it('missing: the start compiles from source, then writes it; the next start takes it', async () => {
+  it("missing (CALLHOOK_CODE_CACHE names a file not written yet): the start uses the build's cache, then writes its own; the next start takes it", async () => {
     const file = join(dir, 'none-yet.cache');
     const first = await serveWith(file);
-    expect(first.report.problem).toMatch(/cannot read .*none-yet\.cache: ENOENT/);
-    expect(states(first.report)).toEqual(new Set(['none']));
+    expect(first.report.problem).toMatch(/cannot read .*none-yet\.cache: ENOENT; started from .*start\.cache/);
+    expect(states(first.report)).toEqual(new Set(['cached']));
     await answers(first.served);
     await waitFor(() => existsSync(file), 'the cache written after ready');
     const second = await serveWith(file);
@@ -135,7 +135,7 @@ describe('the code cache of a start (dist/cjs/start.cache)', () => {
     expect(states(second.report)).toEqual(new Set(['cached']));
   });
 
-  it('made by another Node, or not a cache at all: unused, and replaced', async () => {
+  it('made by another Node, or not a cache at all: unused (every file compiles from source), and replaced', async () => {
     const other = copyOfBuilt((header) => {
       header.node = 'v0.0.1';
     });
