@@ -65,8 +65,12 @@ function copyOfBuilt(edit?: (header: Header, bytes: Buffer) => void): string {
 }
 
 /** `serve --demo` with this cache file; answers how it used the cache (the line CALLHOOK_CODE_CACHE_REPORT prints once ready). */
-async function serveWith(cacheFile: string): Promise<{ served: Served; report: Report }> {
-  const served = await startServe(['--demo', '--port', '0', '--data', ':memory:'], 2, undefined, {
+async function serveWith(
+  cacheFile: string,
+  args = ['--demo', '--port', '0', '--data', ':memory:'],
+  addresses = 2,
+): Promise<{ served: Served; report: Report }> {
+  const served = await startServe(args, addresses, undefined, {
     env: { CALLHOOK_CODE_CACHE: cacheFile, CALLHOOK_CODE_CACHE_REPORT: '1' },
   });
   running.push(served);
@@ -94,6 +98,23 @@ describe('the code cache of a start (dist/cjs/start.cache)', () => {
     expect(states(report)).toEqual(new Set(['cached']));
     await answers(served);
     expect(statSync(file).mtimeMs).toBe(before);
+  });
+
+  it("the build's cache holds a SIP line start too (SQLite journal, three Action URLs): every file it loads is taken", async () => {
+    const config = join(dir, 'callhook.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        actionUrls: { enabled: true, slots: ['inbound', 'connected', 'disconnected'].map((on) => ({ on, url: `http://127.0.0.1:9/${on}?guid=<$call_guid>` })) },
+        inbound: { enabled: true, listen: ['127.0.0.1'] },
+        line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: 0, transport: 'udp', autoAnswer: true },
+      }),
+    );
+    const { report } = await serveWith(copyOfBuilt(), ['--config', config, '--port', '0', '--data', join(dir, 'data'), '--no-console'], 1);
+    expect(report.problem).toBeNull();
+    // The SIP stack's chunks were loaded (the demo start does not load them) and taken from the cache.
+    expect(Object.keys(report.files).some((name) => name.startsWith('bundle-sip-line-plugin-'))).toBe(true);
+    expect(states(report)).toEqual(new Set(['cached']));
   });
 
   it("missing (CALLHOOK_CODE_CACHE names a file not written yet): the start uses the build's cache, then writes its own; the next start takes it", async () => {
