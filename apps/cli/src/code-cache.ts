@@ -112,15 +112,21 @@ export class CodeCacheLoader {
     this.exportsByFile.set(name, module.exports);
     const esmUrl = pathToFileURL(join(this.esmDir, name.replace(/\.cjs$/, '.js'))).href;
     const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-    wrapper(
-      module.exports,
-      (id: string) => this.require(id),
-      module,
-      filename,
-      this.cjsDir,
-      esmUrl,
-      (id: string) => this.import(id),
-    );
+    try {
+      wrapper(
+        module.exports,
+        (id: string) => this.require(id),
+        module,
+        filename,
+        this.cjsDir,
+        esmUrl,
+        (id: string) => this.import(id),
+      );
+    } catch (error) {
+      // As an ES module that throws while it is evaluated: the next import tries again, no half-made exports.
+      this.exportsByFile.delete(name);
+      throw error;
+    }
     this.exportsByFile.set(name, module.exports);
     return module.exports;
   }
@@ -165,7 +171,8 @@ export class CodeCacheLoader {
     if (this.header) {
       for (const [name, entry] of Object.entries(this.header.files)) {
         if (this.loaded.has(name) || !this.sourceMatches(name, entry.sha1)) continue;
-        parts.push({ name, sha1: entry.sha1, data: Buffer.from(this.readEntry(entry)) });
+        const data = this.readEntry(entry);
+        if (data) parts.push({ name, sha1: entry.sha1, data: Buffer.from(data) });
       }
     }
     const header: CacheHeader = { format: 1, node: process.version, v8: process.versions.v8, files: {} };
@@ -220,11 +227,18 @@ export class CodeCacheLoader {
     }
   }
 
-  /** An entry's bytes from the open cache file, in the scratch buffer (valid until the next read). */
-  private readEntry(entry: { offset: number; length: number }): Buffer {
-    const buffer = this.scratchOf(entry.length);
-    const n = readSync(this.cacheFd!, buffer, 0, entry.length, this.entriesAt + entry.offset);
-    return buffer.subarray(0, n);
+  /**
+   * An entry's bytes from the open cache file, in the scratch buffer (valid until the next read), or
+   * undefined when they cannot be read (the file then counts as stale: it compiles from source).
+   */
+  private readEntry(entry: { offset: number; length: number }): Buffer | undefined {
+    try {
+      const buffer = this.scratchOf(entry.length);
+      const n = readSync(this.cacheFd!, buffer, 0, entry.length, this.entriesAt + entry.offset);
+      return n === entry.length ? buffer.subarray(0, n) : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private readCache(file: string): void {
