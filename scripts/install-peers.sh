@@ -3,6 +3,8 @@
 # Called by `pnpm test:all` and by .ci/run; safe to run again.
 set -euo pipefail
 need=()
+# A C compiler builds @callhook/srtp-openssl (SRTP on Node's OpenSSL; without it SRTP runs in JavaScript).
+command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 command -v sipp >/dev/null 2>&1 || need+=(sip-tester)
 command -v kamailio >/dev/null 2>&1 || need+=(kamailio)
 # kamailio's tls module (SIP over TLS tests); the package ships only the module file.

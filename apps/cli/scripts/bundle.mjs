@@ -11,10 +11,10 @@
 //   ./main.js) means what it did in tsc's dist/.
 // - The journal's worker thread (`new Worker(new URL('./journal-worker.js', import.meta.url))` in
 //   @callhook/server) is a second entry, dist/journal-worker.js, beside the chunk that starts it.
-// - External: better-sqlite3 (a native addon, found by the path of its own files), opusscript
-//   (loaded by @callhook/sip through createRequire) and @callhook/ui/dist-path (which finds the
-//   console's files relative to itself): all three are dependencies of this package, so Node resolves
-//   them from dist/ as before.
+// - External: better-sqlite3 and @callhook/srtp-openssl (native addons, found by the paths of their own
+//   files), opusscript (loaded by @callhook/sip through createRequire) and @callhook/ui/dist-path (which
+//   finds the console's files relative to itself): all are dependencies of this package, so Node
+//   resolves them from dist/ as before.
 // - CommonJS dependencies call require() for Node's built-ins: each output file defines `require`
 //   (createRequire of its own URL), which esbuild's ESM output calls for them.
 // - One-byte sources: V8 keeps a file's source as a Latin-1 string only when every character fits;
@@ -50,7 +50,7 @@ const result = await build({
   target: 'node20',
   sourcemap: 'linked',
   sourcesContent: false,
-  external: ['better-sqlite3', 'opusscript', '@callhook/ui/dist-path'],
+  external: ['better-sqlite3', 'opusscript', '@callhook/ui/dist-path', '@callhook/srtp-openssl'],
   banner: { js: BANNER },
   // Optional peers that their packages require inside try/catch (pg-native, ws's bufferutil, …).
   logOverride: { 'require-resolve-not-external': 'silent' },

@@ -42,6 +42,11 @@ describe('the packed headless edition', () => {
     expect(unit).toMatch(/^ProtectSystem=strict$/m);
     expect(unit).toMatch(/^StateDirectory=callhook$/m);
 
+    // SRTP's native cipher travels with it and loads (else SRTP would quietly take ~4× the CPU per packet).
+    const srtp = join(home, 'app', 'node_modules', '@callhook', 'srtp-openssl', 'dist', 'index.js');
+    const probe = `const m = await import(${JSON.stringify(srtp)}); console.log(JSON.stringify([m.loadSrtpOpenssl() !== undefined, m.srtpOpensslUnavailable() ?? null]))`;
+    expect(JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: tmpdir(), encoding: 'utf8' }))).toEqual([true, null]);
+
     // Runs from anywhere, with nothing of the checkout on its way.
     const bin = join(home, 'bin', 'callhook');
     expect(execFileSync(bin, ['--version'], { cwd: tmpdir(), encoding: 'utf8' })).toBe(`${version}\n`);

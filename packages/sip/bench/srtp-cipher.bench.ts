@@ -1,7 +1,9 @@
 /**
  * SRTP cipher benchmark: CPU per G.711 packet (12-byte header, 160-byte payload) protected and then
  * unprotected, werift-rtp 0.8.9's own AES_CM_128_HMAC_SHA1_80 cipher (a new AES-CTR cipher and a new
- * HMAC per packet) beside callhook's (src/srtp/aes-cm-hmac-sha1.ts: one AES-ECB object per session key
+ * HMAC per packet) beside callhook's on @callhook/srtp-openssl (one native call per packet on Node's
+ * OpenSSL: what the line uses where that module is built) and callhook's in JavaScript
+ * (src/srtp/aes-cm-hmac-sha1.ts: one AES-ECB object per session key
  * making 64 packets of keystream per call, HMAC pads made once, the two SHA-1s of a tag on hash-wasm's
  * WebAssembly SHA-1) and beside callhook's with the tag on Node's native one-shot SHA-1 (the way until
  * the WebAssembly module is loaded) and on @noble/hashes' HMAC-SHA1 in JavaScript (keyed once, cloned
@@ -20,6 +22,7 @@ import { AesCmHmacSha1Cipher, type SessionKeys } from '../src/srtp/aes-cm-hmac-s
 import { HmacSha1 } from '../src/srtp/hmac-sha1.js';
 import { loadWasmSha1 } from '../src/srtp/sha1-wasm.js';
 import { createSHA1 } from 'hash-wasm';
+import { loadSrtpOpenssl, srtpOpensslUnavailable } from '@callhook/srtp-openssl';
 
 const PACKETS = Number(process.env.CALLHOOK_SRTP_CIPHER_PACKETS ?? 40_000);
 const ROUNDS = 5;
@@ -27,6 +30,9 @@ const ROUNDS = 5;
 interface Cipher {
   encryptRtp(header: object, payload: Buffer, roc: number): Buffer;
   decryptRtp(packet: Buffer, roc: number, header: object): [Buffer, unknown];
+  /** callhook's: the calls the line makes (a packet sealed from its bytes, decrypted in place). */
+  encryptRtpPacket?(packet: Buffer, headerBytes: number, ssrc: number, sequenceNumber: number, roc: number): Buffer;
+  decryptRtpInPlace?(packet: Buffer, roc: number, ssrc: number, sequenceNumber: number, payloadOffset: number): number;
 }
 
 const master = randomBytes(30);
@@ -74,8 +80,11 @@ const withNoble = new AesCmHmacSha1Cipher(context, 10);
 (withNoble as unknown as { rtpAuth: NobleHmacSha1 }).rtpAuth = new NobleHmacSha1(context.srtpSessionAuthTag);
 const withNative = new AesCmHmacSha1Cipher(context, 10);
 (withNative as unknown as { rtpAuth: HmacSha1 }).rtpAuth = new HmacSha1(context.srtpSessionAuthTag, () => undefined);
+const openssl = loadSrtpOpenssl();
+if (!openssl) throw new Error(`@callhook/srtp-openssl did not load: ${srtpOpensslUnavailable()}`);
 const ciphers: Record<string, Cipher> = {
   werift: context.cipher,
+  'callhook on OpenSSL (used where built)': new AesCmHmacSha1Cipher(context, 10, openssl) as unknown as Cipher,
   callhook: new AesCmHmacSha1Cipher(context, 10) as unknown as Cipher,
   'callhook with @noble/hashes HMAC': withNoble as unknown as Cipher,
   'callhook with the native SHA-1': withNative as unknown as Cipher,
@@ -91,6 +100,11 @@ function round(cipher: Cipher, start: number): number {
   for (let i = 0; i < PACKETS; i++) {
     const sequenceNumber = (start + i) & 0xffff;
     const roc = Math.floor((start + i) / 0x10000);
+    if (cipher.encryptRtpPacket && cipher.decryptRtpInPlace) {
+      packet.writeUInt16BE(sequenceNumber, 2);
+      cipher.decryptRtpInPlace(cipher.encryptRtpPacket(packet, 12, 0xbeef, sequenceNumber, roc), roc, 0xbeef, sequenceNumber, 12);
+      continue;
+    }
     const header = { ssrc: 0xbeef, sequenceNumber, serializeSize: 12, serialize: () => packet.subarray(0, 12) };
     const wire = cipher.encryptRtp(header, packet.subarray(12), roc);
     cipher.decryptRtp(wire, roc, { ssrc: 0xbeef, sequenceNumber, payloadOffset: 12, padding: false, paddingSize: 0 });

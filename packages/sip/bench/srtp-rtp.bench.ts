@@ -13,6 +13,8 @@
  * a plain and an SRTP line of each build, all measured over the same seconds, and prints each build's ratio and
  * the median per-round quotient of the later builds' ratios by the first's (old and new code compared under the
  * same load; single runs of one build swung 1.2–1.56× for the same code as the machine's load changed).
+ * CALLHOOK_SRTP_BENCH_JS_BUILDS=<names> runs those builds' lines on the JavaScript cipher, so one build's
+ * ciphers compare over the same seconds: `…_BUILDS=js=dist/index.js,openssl=dist/index.js …_JS_BUILDS=js`.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -64,12 +66,18 @@ const BUILDS = (process.env.CALLHOOK_SRTP_BENCH_BUILDS ?? '')
     return { name, path };
   });
 if (BUILDS.length === 0) BUILDS.push({ name: 'src', path: '' });
+/**
+ * Builds whose lines run with CALLHOOK_SRTP_CIPHER=javascript (the cipher without @callhook/srtp-openssl),
+ * e.g. `CALLHOOK_SRTP_BENCH_BUILDS=js=dist/index.js,openssl=dist/index.js CALLHOOK_SRTP_BENCH_JS_BUILDS=js`
+ * to compare the two ciphers over the same seconds.
+ */
+const JAVASCRIPT_BUILDS = new Set((process.env.CALLHOOK_SRTP_BENCH_JS_BUILDS ?? '').split(',').filter((name) => name !== ''));
 
 const children: ChildProcess[] = [];
-const start = (file: string, profile?: string, build = '') => {
+const start = (file: string, profile?: string, build = '', javascript = false) => {
   const execArgv = ['--import', 'tsx'];
   if (PROFILE_DIR && profile) execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${profile}`);
-  const env = build ? { ...process.env, CALLHOOK_SRTP_LINE_BUILD: build } : process.env;
+  const env = { ...process.env, ...(build ? { CALLHOOK_SRTP_LINE_BUILD: build } : {}), ...(javascript ? { CALLHOOK_SRTP_CIPHER: 'javascript' } : {}) };
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], { execArgv, env });
   children.push(child);
   return child;
@@ -78,7 +86,7 @@ const start = (file: string, profile?: string, build = '') => {
 /** A line of `build` and its callers, `srtp` or plain, calls up. */
 async function setUp(srtp: boolean, build: { name: string; path: string }): Promise<{ line: ChildProcess; peers: ChildProcess }> {
   const kind = srtp ? 'srtp' : 'plain';
-  const line = start('./srtp-line.ts', BUILDS.length > 1 ? `${build.name}-${kind}` : kind, build.path);
+  const line = start('./srtp-line.ts', BUILDS.length > 1 ? `${build.name}-${kind}` : kind, build.path, JAVASCRIPT_BUILDS.has(build.name));
   const { port } = await ask<{ port: number }>(line, undefined, 'listening');
   const peers = start('./media-peers.ts');
   await ask(peers, { type: 'start', port, calls: CALLS, srtp }, 'ready');

@@ -43,7 +43,7 @@ export { WavRecorder } from './media/wav-recorder.js';
 export { offerCodecs, answerCodecs, DEFAULT_CODECS } from './sdp/negotiate.js';
 export { type MediaCounters } from './rtp/rtp-stream.js';
 export { causeOfFailure } from './line/end-cause.js';
-export { SrtpTransform, type SrtpCounters } from './srtp/srtp-transform.js';
+export { SrtpTransform, srtpCipher, type SrtpCounters, type SrtpCipher } from './srtp/srtp-transform.js';
 export { parseCryptoAttribute, formatCryptoAttribute, newCryptoAttribute, type CryptoAttribute, type SrtpSuite } from './srtp/crypto-attribute.js';
 export { targetUri, userPart } from './line/target-uri.js';
 export { QUALITY_REPORT_MS } from './line/quality-report.js';

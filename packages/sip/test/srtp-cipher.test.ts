@@ -148,7 +148,11 @@ function packets(specs: { ssrcChoice: boolean; csrcs: number; payload: Uint8Arra
   });
 }
 
-describe.each(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const)('%s: the same bytes as werift-rtp’s own cipher', (suite) => {
+describe.each(
+  (['openssl', 'javascript'] as const).flatMap((engine) =>
+    (['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const).map((suite) => [suite, engine] as const),
+  ),
+)('%s with the %s cipher: the same bytes as werift-rtp’s own cipher', (suite, engine) => {
   const tag = suite === 'AES_CM_128_HMAC_SHA1_80' ? 10 : 4;
 
   it('RTP both ways on random packets of two SSRCs, across the sequence wrap (ROC 0 → 1, RFC 3711 §3.3.1)', () => {
@@ -163,8 +167,8 @@ describe.each(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const)('
           fc.pre(ssrcs[0] !== ssrcs[1]);
           const local = attribute(localBytes, suite);
           const remote = attribute(remoteBytes, suite);
-          const ours = new SrtpTransform(local, remote);
-          const peer = new SrtpTransform(remote, local);
+          const ours = new SrtpTransform(local, remote, engine);
+          const peer = new SrtpTransform(remote, local, engine);
           const werift = reference(local, remote);
           const weriftPeer = reference(remote, local);
           for (const { packet, headerBytes } of packets(specs, start, ssrcs)) {
@@ -191,8 +195,8 @@ describe.each(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const)('
         (localBytes, remoteBytes, bodies) => {
           const local = attribute(localBytes, suite);
           const remote = attribute(remoteBytes, suite);
-          const ours = new SrtpTransform(local, remote);
-          const peer = new SrtpTransform(remote, local);
+          const ours = new SrtpTransform(local, remote, engine);
+          const peer = new SrtpTransform(remote, local, engine);
           const werift = reference(local, remote);
           const weriftPeer = reference(remote, local);
           for (const body of bodies) {
@@ -219,7 +223,7 @@ describe.each(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const)('
           const local = attribute(localBytes, suite);
           const remote = attribute(remoteBytes, suite);
           const werift = reference(local, remote);
-          const peer = new SrtpTransform(remote, local);
+          const peer = new SrtpTransform(remote, local, engine);
           const sent = packets(
             swaps.map(() => ({ ssrcChoice: false, csrcs: 0, payload: new Uint8Array(160).fill(7), marker: false })),
             start,
@@ -242,8 +246,8 @@ describe.each(['AES_CM_128_HMAC_SHA1_80', 'AES_CM_128_HMAC_SHA1_32'] as const)('
       fc.property(keyBytes, keyBytes, fc.nat(), fc.integer({ min: 0, max: 7 }), (localBytes, remoteBytes, where, bit) => {
         const local = attribute(localBytes, suite);
         const remote = attribute(remoteBytes, suite);
-        const ours = new SrtpTransform(local, remote);
-        const peer = new SrtpTransform(remote, local);
+        const ours = new SrtpTransform(local, remote, engine);
+        const peer = new SrtpTransform(remote, local, engine);
         const { packet } = packets([{ ssrcChoice: false, csrcs: 1, payload: new Uint8Array(40).fill(3), marker: false }], 9, [1, 2])[0]!;
         const wire = Buffer.from(ours.protectRtp(packet));
         // Byte 0's top bits are the RTP version, which is checked before authentication: still a drop.

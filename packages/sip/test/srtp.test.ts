@@ -3,7 +3,7 @@ import { cryptoRandom } from '@callhook/node';
 import { describe, expect, it } from 'vitest';
 import { formatCryptoAttribute, newCryptoAttribute, parseCryptoAttribute } from '../src/srtp/crypto-attribute.js';
 import { ReplayWindow } from '../src/srtp/replay-window.js';
-import { SrtpTransform } from '../src/srtp/srtp-transform.js';
+import { SrtpTransform, srtpCipher, type SrtpCipher } from '../src/srtp/srtp-transform.js';
 import { LocalKeys, offeredKey } from '../src/sdp/negotiate-crypto.js';
 import { parseRemoteAudio } from '../src/sdp/sdp-parse.js';
 import { offerSdp } from './support/raw-uac.js';
@@ -29,10 +29,12 @@ function rtcp(ssrc = 0x11223344): Buffer {
   return packet;
 }
 
-function pair() {
+function pair(engine: SrtpCipher) {
   const alice = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
   const bob = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
-  return { sender: new SrtpTransform(alice, bob), receiver: new SrtpTransform(bob, alice) };
+  const sender = new SrtpTransform(alice, bob, engine);
+  expect(sender.cipher, 'the cipher asked for, not a fallback').toBe(engine);
+  return { sender, receiver: new SrtpTransform(bob, alice, engine) };
 }
 
 describe('a=crypto (RFC 4568 §9.1)', () => {
@@ -58,9 +60,9 @@ describe('a=crypto (RFC 4568 §9.1)', () => {
   });
 });
 
-describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', () => {
+describe.each(['openssl', 'javascript'] as const)('SRTP/SRTCP protect and unprotect (RFC 3711) with the %s cipher', (engine) => {
   it('round-trips RTP and RTCP between two legs, and the wire carries neither the payload nor the report in clear', () => {
-    const { sender, receiver } = pair();
+    const { sender, receiver } = pair(engine);
     const plain = rtp(1000);
     const wire = sender.protectRtp(plain);
     expect(wire).toHaveLength(plain.length + 10);
@@ -75,7 +77,7 @@ describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', (
   });
 
   it('decrypts a received packet in place: the RTP packet is a view of it without the tag; a forged one is left as it came', () => {
-    const { sender, receiver } = pair();
+    const { sender, receiver } = pair(engine);
     const wire = sender.protectRtp(rtp(7));
     const forged = Buffer.from(wire);
     forged[forged.length - 1]! ^= 0x01;
@@ -89,14 +91,14 @@ describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', (
   });
 
   it('drops and counts a packet with one flipped byte, a replayed packet, one under another key, and garbage', () => {
-    const { sender, receiver } = pair();
+    const { sender, receiver } = pair(engine);
     const first = sender.protectRtp(rtp(1));
     const tampered = Buffer.from(sender.protectRtp(rtp(2)));
     tampered[20]! ^= 0x01;
     expect(receiver.unprotectRtp(tampered)).toBeUndefined();
     expect(receiver.unprotectRtp(first)).toEqual(rtp(1));
     expect(receiver.unprotectRtp(first), 'a replay').toBeUndefined();
-    const stranger = pair().sender.protectRtp(rtp(3));
+    const stranger = pair(engine).sender.protectRtp(rtp(3));
     expect(receiver.unprotectRtp(stranger)).toBeUndefined();
     expect(receiver.unprotectRtp(Buffer.from('not rtp at all'))).toBeUndefined();
     const tamperedReport = Buffer.from(sender.protectRtcp(rtcp()));
@@ -108,7 +110,7 @@ describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', (
   });
 
   it('authenticates but does not encrypt a header with CSRCs and an extension (RFC 3711 §3.1)', () => {
-    const { sender, receiver } = pair();
+    const { sender, receiver } = pair(engine);
     const header = Buffer.from('9100000a0000064011223344' + 'cafebabe' + 'bede0001' + '10ff0000', 'hex'); // CC=1, X=1, one extension word
     const plain = Buffer.concat([header, Buffer.alloc(160, 0x33)]);
     const wire = sender.protectRtp(plain);
@@ -125,18 +127,18 @@ describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', (
     const ours = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
     const theirs = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
     const theirNew = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
-    const sender = new SrtpTransform(ours, theirs);
-    const peer = new SrtpTransform(theirs, ours);
+    const sender = new SrtpTransform(ours, theirs, engine);
+    const peer = new SrtpTransform(theirs, ours, engine);
     for (const sequence of [65_534, 65_535]) expect(peer.unprotectRtp(sender.protectRtp(rtp(sequence)))).toEqual(rtp(sequence));
     const rekeyed = sender.withRemoteKey(ours, theirNew);
     expect(rekeyed.sendsWith(ours) && rekeyed.made(ours, theirNew)).toBe(true);
     expect(peer.unprotectRtp(rekeyed.protectRtp(rtp(0))), 'sequence 0 after the wrap: rollover counter 1').toEqual(rtp(0));
-    expect(peer.unprotectRtp(new SrtpTransform(ours, theirNew).protectRtp(rtp(1))), 'a fresh context restarts at 0').toBeUndefined();
-    expect(rekeyed.unprotectRtp(new SrtpTransform(theirNew, ours).protectRtp(rtp(5)))).toEqual(rtp(5));
+    expect(peer.unprotectRtp(new SrtpTransform(ours, theirNew, engine).protectRtp(rtp(1))), 'a fresh context restarts at 0').toBeUndefined();
+    expect(rekeyed.unprotectRtp(new SrtpTransform(theirNew, ours, engine).protectRtp(rtp(5)))).toEqual(rtp(5));
   });
 
   it('keeps decrypting across the 16-bit sequence wrap (rollover counter, RFC 3711 §3.3.1)', () => {
-    const { sender, receiver } = pair();
+    const { sender, receiver } = pair(engine);
     for (const sequence of [65_534, 65_535, 0, 1])
       expect(receiver.unprotectRtp(sender.protectRtp(rtp(sequence, sequence & 0xff)))).toEqual(rtp(sequence, sequence & 0xff));
   });
@@ -144,9 +146,9 @@ describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', (
   it('AES_CM_128_HMAC_SHA1_32: the same packet with the 80-bit tag cut to 32 bits, SRTCP keeps 80 (RFC 4568 §6.2.2)', () => {
     const alice = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom);
     const bob = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom);
-    const sender = new SrtpTransform(alice, bob);
-    const receiver = new SrtpTransform(bob, alice);
-    const sender80 = new SrtpTransform({ ...alice, suite: 'AES_CM_128_HMAC_SHA1_80' }, { ...bob, suite: 'AES_CM_128_HMAC_SHA1_80' });
+    const sender = new SrtpTransform(alice, bob, engine);
+    const receiver = new SrtpTransform(bob, alice, engine);
+    const sender80 = new SrtpTransform({ ...alice, suite: 'AES_CM_128_HMAC_SHA1_80' }, { ...bob, suite: 'AES_CM_128_HMAC_SHA1_80' }, engine);
     const wire = sender.protectRtp(rtp(77));
     expect(wire).toHaveLength(rtp(77).length + 4);
     expect(wire).toEqual(sender80.protectRtp(rtp(77)).subarray(0, wire.length));
@@ -162,9 +164,27 @@ describe('SRTP/SRTCP protect and unprotect (RFC 3711, werift-rtp underneath)', (
 
   it('refuses suites that differ between the legs and MKIs, and RTP that is not RTP', () => {
     const key80 = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
-    expect(() => new SrtpTransform(newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom), key80)).toThrow(/crypto suites differ/);
-    expect(() => new SrtpTransform(key80, { ...key80, mki: '1:4' })).toThrow(/MKI/);
-    expect(() => pair().sender.protectRtp(Buffer.from([1, 2, 3]))).toThrow(/not an RTP packet/);
+    expect(() => new SrtpTransform(newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_32', cryptoRandom), key80, engine)).toThrow(/crypto suites differ/);
+    expect(() => new SrtpTransform(key80, { ...key80, mki: '1:4' }, engine)).toThrow(/MKI/);
+    expect(() => pair(engine).sender.protectRtp(Buffer.from([1, 2, 3]))).toThrow(/not an RTP packet/);
+  });
+});
+
+describe('the SRTP cipher a line uses', () => {
+  it('is the OpenSSL module where it is built (pnpm build builds it where a C compiler is present), with the same packets as JavaScript', () => {
+    expect(srtpCipher()).toEqual({ cipher: 'openssl' });
+    const ours = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
+    const theirs = newCryptoAttribute(1, 'AES_CM_128_HMAC_SHA1_80', cryptoRandom);
+    const native = new SrtpTransform(ours, theirs);
+    const javascript = new SrtpTransform(ours, theirs, 'javascript');
+    expect(native.cipher).toBe('openssl');
+    for (const sequence of [0, 1, 65_535, 0, 7]) expect(native.protectRtp(rtp(sequence))).toEqual(javascript.protectRtp(rtp(sequence)));
+    const peer = new SrtpTransform(theirs, ours, 'javascript');
+    const nativePeer = new SrtpTransform(theirs, ours);
+    for (const sequence of [10, 12, 11, 13]) {
+      expect(native.unprotectRtp(peer.protectRtp(rtp(sequence, 3)))).toEqual(rtp(sequence, 3));
+      expect(javascript.unprotectRtp(nativePeer.protectRtp(rtp(sequence, 4)))).toEqual(rtp(sequence, 4));
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { createCipheriv, type Cipher } from 'node:crypto';
+import type { SrtpOpenssl, SrtpPacketCipher } from '@callhook/srtp-openssl';
 import { HmacSha1 } from './hmac-sha1.js';
 
 /**
@@ -11,6 +12,11 @@ import { HmacSha1 } from './hmac-sha1.js';
  * werift-rtp keeps the framing: key derivation (RFC 3711 §4.3), the rollover counter (§3.3.1) and the
  * SRTCP index (§3.4) stay in its SRTP/SRTCP contexts, which call `AesCmHmacSha1Cipher` in place of their
  * own cipher (`installCipher`). Errors thrown for packets to drop are `SrtpDropError`s.
+ *
+ * The RTP packets the line sends and receives (`encryptRtpPacket`, `decryptRtpInPlace`) go, where it is
+ * built, through @callhook/srtp-openssl: the same AES-CM and HMAC-SHA1 in one native call per packet on
+ * the OpenSSL inside Node (0.73 µs per packet protected and unprotected against 6.2 µs here in
+ * JavaScript, bench/srtp-cipher.bench.ts). SRTCP (a packet every few seconds) stays in JavaScript.
  */
 
 /** AES block size in bytes (FIPS 197). */
@@ -182,7 +188,8 @@ export interface ReceivedRtpHeader {
  * 0.8.9's CipherAesCtr (the calls its SrtpContext and SrtcpContext make), with the same output bit for
  * bit (test/srtp-cipher.test.ts). `authTagLength`: the SRTP tag in bytes, 10 (_80) or 4 (_32); SRTCP
  * tags are 10 bytes in both (RFC 4568 §6.2.2). `keys`: 16-byte session keys, 14-byte salts, 20-byte
- * authentication keys (RFC 3711 §8.2); RangeError otherwise.
+ * authentication keys (RFC 3711 §8.2); RangeError otherwise. `openssl`: the native module for the line's
+ * RTP packets, or undefined for JavaScript only.
  */
 export class AesCmHmacSha1Cipher {
   private readonly rtpKeystream: AesCmKeystream;
@@ -190,16 +197,20 @@ export class AesCmHmacSha1Cipher {
   private readonly rtpAuth: HmacSha1;
   private readonly rtcpAuth: HmacSha1;
   private readonly expected = Buffer.alloc(SRTCP_TAG_BYTES);
+  private readonly native: { openssl: SrtpOpenssl; cipher: SrtpPacketCipher } | undefined;
 
   constructor(
     keys: SessionKeys,
     readonly authTagLength: 10 | 4,
+    openssl?: SrtpOpenssl,
   ) {
     this.rtpKeystream = new AesCmKeystream(keys.srtpSessionKey, keys.srtpSessionSalt, RTP_KEYSTREAM_PACKETS);
     this.rtcpKeystream = new AesCmKeystream(keys.srtcpSessionKey, keys.srtcpSessionSalt, 1);
     this.rtpAuth = new HmacSha1(keys.srtpSessionAuthTag);
     this.rtcpAuth = new HmacSha1(keys.srtcpSessionAuthTag);
+    this.native = openssl && { openssl, cipher: openssl.createCipher(keys.srtpSessionKey, keys.srtpSessionSalt, keys.srtpSessionAuthTag) };
   }
+
 
   /** The SRTP packet of an RTP header and payload under rollover counter `roc` (RFC 3711 §3.3); werift's call. */
   encryptRtp(header: RtpHeaderView, payload: Buffer, roc: number): Buffer {
@@ -231,7 +242,13 @@ export class AesCmHmacSha1Cipher {
     roc: number,
   ): Buffer {
     const length = headerBytes + payloadBytes;
-    this.rtpKeystream.xor(ssrc, roc * 0x10000 + sequenceNumber, source, from, payloadBytes, out, headerBytes);
+    const index = roc * 0x10000 + sequenceNumber;
+    if (this.native) {
+      source.copy(out, headerBytes, from, from + payloadBytes);
+      this.native.openssl.sealRtp(this.native.cipher, out, headerBytes, length, ssrc, index, roc, this.authTagLength);
+      return out;
+    }
+    this.rtpKeystream.xor(ssrc, index, source, from, payloadBytes, out, headerBytes);
     this.rtpAuth.tag(out, length, roc, out, length, this.authTagLength);
     return out;
   }
@@ -266,8 +283,15 @@ export class AesCmHmacSha1Cipher {
    */
   decryptRtpInPlace(packet: Buffer, roc: number, ssrc: number, sequenceNumber: number, payloadOffset: number): number {
     const length = packet.length - this.authTagLength;
+    const index = roc * 0x10000 + sequenceNumber;
+    if (this.native) {
+      if (!this.native.openssl.openRtp(this.native.cipher, packet, payloadOffset, length, ssrc, index, roc, this.authTagLength)) {
+        throw new SrtpDropError('Failed to authenticate SRTP packet');
+      }
+      return length;
+    }
     this.check(this.rtpAuth, packet, length, roc, 'SRTP');
-    this.rtpKeystream.xor(ssrc, roc * 0x10000 + sequenceNumber, packet, payloadOffset, length - payloadOffset, packet, payloadOffset);
+    this.rtpKeystream.xor(ssrc, index, packet, payloadOffset, length - payloadOffset, packet, payloadOffset);
     return length;
   }
 
@@ -317,8 +341,9 @@ export class AesCmHmacSha1Cipher {
 /**
  * Puts an `AesCmHmacSha1Cipher` made from a werift-rtp SRTP or SRTCP context's session keys in place of
  * the context's own cipher; the context keeps deriving the keys and counting the ROC or SRTCP index.
+ * `openssl`: the native module for RTP packets, if any.
  */
-export function installCipher(context: object, rtpTagBytes: 10 | 4): void {
+export function installCipher(context: object, rtpTagBytes: 10 | 4, openssl?: SrtpOpenssl): void {
   const internals = context as { cipher: unknown } & SessionKeys;
-  internals.cipher = new AesCmHmacSha1Cipher(internals, rtpTagBytes);
+  internals.cipher = new AesCmHmacSha1Cipher(internals, rtpTagBytes, openssl);
 }

@@ -1,3 +1,4 @@
+import { loadSrtpOpenssl, srtpOpensslUnavailable } from '@callhook/srtp-openssl';
 import { ProtectionProfileAes128CmHmacSha1_80, SrtcpSession, SrtpSession } from 'werift-rtp';
 import { SipError } from '../errors.js';
 import type { CryptoAttribute, SrtpSuite } from './crypto-attribute.js';
@@ -13,6 +14,21 @@ export interface SrtpCounters {
   protectedRtcp: number;
   unprotectedRtcp: number;
   droppedRtcp: number;
+}
+
+/**
+ * What encrypts and authenticates a transform's RTP packets: `openssl` (@callhook/srtp-openssl, one native
+ * call per packet on the OpenSSL inside Node, where that module is built) or `javascript` (Node's AES
+ * and a WebAssembly SHA-1 through `AesCmHmacSha1Cipher`). The same packets on the wire either way.
+ */
+export type SrtpCipher = 'openssl' | 'javascript';
+
+/**
+ * The cipher new transforms use and, for `javascript`, why the native module is not used (not built,
+ * or CALLHOOK_SRTP_CIPHER=javascript). Loads the module on the first call; never throws.
+ */
+export function srtpCipher(): { cipher: SrtpCipher; why?: string } {
+  return loadSrtpOpenssl() ? { cipher: 'openssl' } : { cipher: 'javascript', why: srtpOpensslUnavailable() ?? 'not loaded' };
 }
 
 /** The smallest RTCP packet (RFC 3550 §6.4 header + SSRC). */
@@ -62,8 +78,14 @@ export class SrtpTransform {
   readonly suite: SrtpSuite;
   /** Bytes an SRTP packet is longer than its RTP packet (the authentication tag). */
   readonly rtpOverhead: 10 | 4;
+  /** What encrypts and authenticates RTP packets. */
+  readonly cipher: SrtpCipher;
 
-  constructor(local: CryptoAttribute, remote: CryptoAttribute) {
+  /**
+   * `cipher`: `openssl` when its module loads, else `javascript`; naming one forces it (a SipError when
+   * `openssl` is asked for and cannot load, saying why).
+   */
+  constructor(local: CryptoAttribute, remote: CryptoAttribute, cipher?: SrtpCipher) {
     if (local.suite !== remote.suite) {
       throw new SipError('sdp_unacceptable', `crypto suites differ: ${local.suite} (ours) and ${remote.suite} (the peer's); RFC 4568 §7.1.3 needs one`);
     }
@@ -77,13 +99,17 @@ export class SrtpTransform {
       profile: ProtectionProfileAes128CmHmacSha1_80,
     };
     this.rtpOverhead = local.suite === 'AES_CM_128_HMAC_SHA1_32' ? SHORT_TAG_BYTES : LONG_TAG_BYTES;
+    const openssl = cipher === 'javascript' ? undefined : loadSrtpOpenssl();
+    if (cipher === 'openssl' && !openssl)
+      throw new SipError('sdp_unacceptable', `the OpenSSL SRTP cipher is not available: ${srtpOpensslUnavailable() ?? 'not loaded'}`);
+    this.cipher = openssl ? 'openssl' : 'javascript';
     this.rtp = new SrtpSession(config);
     this.rtcp = new SrtcpSession(config);
     // werift derives the session keys (RFC 3711 §4.3) and keeps ROC and SRTCP index; our cipher, made
     // once per session key, encrypts and authenticates (werift's makes an AES and HMAC object per packet).
-    for (const context of [this.rtp.localContext, this.rtp.remoteContext, this.rtcp.localContext, this.rtcp.remoteContext]) {
-      installCipher(context, this.rtpOverhead);
-    }
+    // SRTCP (a packet every few seconds) stays in JavaScript.
+    for (const context of [this.rtp.localContext, this.rtp.remoteContext]) installCipher(context, this.rtpOverhead, openssl);
+    for (const context of [this.rtcp.localContext, this.rtcp.remoteContext]) installCipher(context, this.rtpOverhead);
   }
 
   /**
@@ -93,7 +119,7 @@ export class SrtpTransform {
    * and whose receiving side starts fresh under the new key. Throws a SipError like the constructor.
    */
   withRemoteKey(local: CryptoAttribute, remote: CryptoAttribute): SrtpTransform {
-    const next = new SrtpTransform(local, remote);
+    const next = new SrtpTransform(local, remote, this.cipher);
     next.rtp.localContext = this.rtp.localContext;
     next.rtcp.localContext = this.rtcp.localContext;
     Object.assign(next.counters, { protectedRtp: this.counters.protectedRtp, protectedRtcp: this.counters.protectedRtcp });
