@@ -26,7 +26,9 @@
 // - Source maps (dist/*.js.map) go back through each package's own map to the TypeScript sources;
 //   `node --enable-source-maps` (or NODE_OPTIONS) makes stack traces name them.
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -94,7 +96,11 @@ await build({
 // chains through the input files' maps to the TypeScript sources, still fit); the wrapper's
 // `require` takes its place.
 const cjsDir = `${dist}cjs/`;
-const ESM_ONLY = ['@callhook/ui/dist-path'];
+// ES-module-only packages left outside the bundle: Node 20's require() cannot load them. An import()
+// of one is handed to the loader (`__callhookImport`); a static import stays `require(id)`, and the
+// loader imports the package before the CLI runs (dist/cjs/esm-only.json lists them), so its require
+// answers the module namespace. Any other external must be one require() can load: checked below.
+const ESM_ONLY = ['@callhook/ui/dist-path', '@callhook/srtp-openssl'];
 /** What src/code-cache.ts passes to each file (keep the two in step). */
 const CJS_WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname, __callhookImportMetaUrl, __callhookImport) {';
 rmSync(cjsDir, { recursive: true, force: true });
@@ -134,6 +140,40 @@ const cjs = await build({
     },
   ],
 });
+const nodeRequire = createRequire(`${dist}main.js`);
+const preload = new Set();
+for (const output of Object.values(cjs.metafile.outputs)) {
+  for (const { path, external } of output.imports) {
+    if (!external || path.startsWith('./') || isBuiltin(path)) continue;
+    if (ESM_ONLY.includes(path)) preload.add(path);
+    else if (!requireable(path))
+      throw new Error(`bundle: ${path} is an ES module only package the CommonJS copy would require(): add it to ESM_ONLY in scripts/bundle.mjs`);
+  }
+}
+writeFileSync(`${cjsDir}esm-only.json`, `${JSON.stringify([...preload])}\n`);
+
+/** Whether Node 20's require() loads this package from dist/ (it resolves, and not to an ES module). */
+function requireable(id) {
+  let file;
+  try {
+    file = nodeRequire.resolve(id);
+  } catch {
+    // Optional peers that are not installed (pg-native, bufferutil…) are required inside try/catch.
+    return !existsSync(
+      `${root}node_modules/${id
+        .split('/')
+        .slice(0, id.startsWith('@') ? 2 : 1)
+        .join('/')}`,
+    );
+  }
+  if (file.endsWith('.mjs')) return false;
+  if (file.endsWith('.cjs') || file.endsWith('.node') || file.endsWith('.json')) return true;
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(`${dir}/package.json`)) return JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')).type !== 'module';
+  }
+  return true;
+}
+
 for (const file of Object.keys(cjs.metafile.outputs).filter((f) => f.endsWith('.cjs'))) {
   const path = `${dist}${file}`;
   const text = readFileSync(path, 'utf8');

@@ -6,8 +6,9 @@
 // from the first one's cache and adds what the SIP line ran, so the file holds both starts.
 //
 // Why at build time: the first `callhook serve` of a fresh clone is then as fast as the later ones.
-// If this step cannot run here (no loopback, a start that fails), it says so and the build goes on:
-// the first `serve` writes the cache itself.
+// If this step cannot run here (exit 7, "cannot start here": no loopback address; or no ready within
+// the deadline), it says so and the build goes on: the first `serve` writes the cache itself. A start
+// that fails otherwise (exit 1: a bug, e.g. a package the CommonJS copy cannot load) fails the build.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,7 +48,9 @@ function serveOnce(args) {
     const poll = setInterval(() => {
       if (written() !== before) finish(null);
     }, 50);
-    child.once('exit', (code) => finish(written() !== before ? null : new Error(`serve exited (${code}) before writing the cache: ${stderr.trim()}`)));
+    child.once('exit', (code) =>
+      finish(written() !== before ? null : Object.assign(new Error(`serve exited (${code}) before writing the cache: ${stderr.trim()}`), { exitCode: code })),
+    );
     let done = false;
     function finish(error) {
       if (done) return;
@@ -69,7 +72,11 @@ try {
   await serveOnce(['--config', sipConfig, '--port', '0', '--data', join(dir, 'data'), '--no-console', '--drain-ms', '200']);
   console.log(`code cache: dist/cjs/start.cache, ${Math.round(statSync(cacheFile).size / 1024)} KiB`);
 } catch (error) {
-  console.warn(`code cache: not written (${error.message}); the first callhook serve writes it`);
+  if (error.exitCode === undefined || error.exitCode === 7) console.warn(`code cache: not written (${error.message}); the first callhook serve writes it`);
+  else {
+    console.error(`code cache: the built callhook serve failed: ${error.message}`);
+    process.exitCode = 1;
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -55,6 +55,8 @@ export class CodeCacheLoader {
   private readonly exportsByFile = new Map<string, unknown>();
   private readonly loaded = new Map<string, Loaded>();
   private readonly nodeRequire: NodeJS.Require;
+  /** ES-module-only packages imported before the bundle runs, by name: what its `require(name)` answers. */
+  private readonly esModules = new Map<string, unknown>();
   private header: CacheHeader | null = null;
   /** The cache file, open while the loader may read it; where its entries start (after the header line). */
   private cacheFd: number | null = null;
@@ -289,8 +291,25 @@ export class CodeCacheLoader {
     return null;
   }
 
+  /**
+   * Imports the ES-module-only packages the bundle requires statically (dist/cjs/esm-only.json, written
+   * by scripts/bundle.mjs), so that its `require(name)` can answer their namespaces: Node 20's require()
+   * cannot load an ES module. Resolved from dist/, as the ES module bundle would.
+   */
+  async importEsModules(): Promise<void> {
+    let ids: string[] = [];
+    try {
+      ids = JSON.parse(new TextDecoder().decode(this.readWhole(join(this.cjsDir, 'esm-only.json')))) as string[];
+    } catch {
+      // No list: a bundle without such packages.
+    }
+    this.scratch = Buffer.alloc(0);
+    for (const [i, namespace] of (await Promise.all(ids.map((id) => import(id) as Promise<unknown>))).entries()) this.esModules.set(ids[i]!, namespace);
+  }
+
   private require(id: string): unknown {
     if (id.startsWith('./bundle-') && id.endsWith('.js')) return this.load(`${id.slice(2, -3)}.cjs`);
+    if (this.esModules.has(id)) return this.esModules.get(id);
     return this.nodeRequire(id);
   }
 
@@ -342,6 +361,7 @@ export async function runWithCodeCache(distDir: string, argv: string[]): Promise
       }
     }),
   );
+  await loader.importEsModules();
   const { run } = loader.load('bundle-run.cjs') as { run: (argv: string[]) => Promise<number> };
   return run(argv);
 }
