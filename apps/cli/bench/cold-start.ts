@@ -12,7 +12,8 @@
  * alike): by default this build's bundle (`dist/main.js`, what `callhook` runs) and the same code
  * unbundled (`dist/cli.js`, tsc's output); `BENCH_COLD_BUILDS=label=path/to/main.js,…` names others,
  * e.g. another worktree's build as the baseline (the first listed is the one the others are compared
- * with); node flags may go before the path (`label=--max-semi-space-size=2 dist/main.js`). `BENCH_COLD_RUNS` (default 7) sets the runs per build and case.
+ * with); node flags may go before the path (`label=--max-semi-space-size=2 dist/main.js`), and
+ * environment variables before those (`nocache=CALLHOOK_CODE_CACHE=off dist/main.js`). `BENCH_COLD_RUNS` (default 7) sets the runs per build and case.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,8 +27,16 @@ const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 7);
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
 const TICKS_PER_S = 100;
 
+interface Build {
+  label: string;
+  main: string;
+  nodeArgs: string[];
+  /** Environment of its runs beside the bench's own (`NAME=value` words of BENCH_COLD_BUILDS). */
+  env: Record<string, string>;
+}
+
 /** The builds to compare, in order: the first is the baseline of the ratios. */
-function builds(): { label: string; main: string; nodeArgs: string[] }[] {
+function builds(): Build[] {
   const named = process.env.BENCH_COLD_BUILDS;
   if (named) {
     return named.split(',').map((entry) => {
@@ -40,12 +49,14 @@ function builds(): { label: string; main: string; nodeArgs: string[] }[] {
           .split(/\s+/),
       ];
       const path = words.pop();
-      if (at < 1 || !path) throw new Error(`BENCH_COLD_BUILDS: "${entry}" is not label=[node flags] path/to/main.js`);
-      return { label, main: resolve(path), nodeArgs: words };
+      if (at < 1 || !path) throw new Error(`BENCH_COLD_BUILDS: "${entry}" is not label=[NAME=value …] [node flags] path/to/main.js`);
+      const isEnv = (w: string) => /^[A-Z_][A-Z0-9_]*=/.test(w);
+      const env = Object.fromEntries(words.filter(isEnv).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+      return { label, main: resolve(path), nodeArgs: words.filter((w) => !isEnv(w)), env };
     });
   }
-  const own = [{ label: 'bundle (dist/main.js)', main: join(DIST, 'main.js'), nodeArgs: [] as string[] }];
-  if (existsSync(join(DIST, 'cli.js'))) own.unshift({ label: 'unbundled (dist/cli.js)', main: join(DIST, 'cli.js'), nodeArgs: [] });
+  const own: Build[] = [{ label: 'bundle (dist/main.js)', main: join(DIST, 'main.js'), nodeArgs: [], env: {} }];
+  if (existsSync(join(DIST, 'cli.js'))) own.unshift({ label: 'unbundled (dist/cli.js)', main: join(DIST, 'cli.js'), nodeArgs: [], env: {} });
   return own;
 }
 
@@ -67,10 +78,10 @@ interface Sample {
 }
 
 /** Wall and CPU time of one run to its exit. */
-function timeSpawn(args: string[]): Sample {
+function timeSpawn(args: string[], env: Record<string, string> = {}): Sample {
   const cpu0 = cpuMs('self', true);
   const t0 = performance.now();
-  const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
   if (result.status !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
   return { ms: performance.now() - t0, cpuMs: cpuMs('self', true) - cpu0 };
 }
@@ -85,10 +96,10 @@ function rssKiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }
 
-async function timeToListening(build: { main: string; nodeArgs: string[] }, args: string[], moduleList?: string): Promise<Sample> {
+async function timeToListening(build: Build, args: string[], moduleList?: string): Promise<Sample> {
   const t0 = performance.now();
   const preload = moduleList ? ['--import', COUNT_MODULES] : [];
-  const env = moduleList ? { ...process.env, CALLHOOK_BENCH_MODULES: moduleList } : process.env;
+  const env = { ...process.env, ...build.env, ...(moduleList ? { CALLHOOK_BENCH_MODULES: moduleList } : {}) };
   const child = spawn(process.execPath, [...build.nodeArgs, ...preload, build.main, 'serve', ...args], { stdio: ['ignore', 'pipe', 'ignore'], env });
   let out = '';
   const ms = await new Promise<number>((resolve, reject) => {
@@ -130,7 +141,7 @@ const samples = new Map<string, Sample[]>();
 const add = (key: string, sample: Sample) => samples.set(key, [...(samples.get(key) ?? []), sample]);
 for (let i = 0; i < RUNS; i++) {
   add('node', timeSpawn(['-e', '0']));
-  for (const build of list) add(`${build.label}|--version`, timeSpawn([...build.nodeArgs, build.main, '--version']));
+  for (const build of list) add(`${build.label}|--version`, timeSpawn([...build.nodeArgs, build.main, '--version'], build.env));
   for (const [name, args] of Object.entries(SERVES)) for (const build of list) add(`${build.label}|${name}`, await timeToListening(build, args()));
 }
 const files = new Map<string, number>();

@@ -26,11 +26,14 @@
 // - Source maps (dist/*.js.map) go back through each package's own map to the TypeScript sources;
 //   `node --enable-source-maps` (or NODE_OPTIONS) makes stack traces name them.
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const BANNER = "import { createRequire as __callhookRequire } from 'node:module'; const require = __callhookRequire(import.meta.url);";
 const journalWorker = new URL('./journal/journal-worker.js', import.meta.resolve('@callhook/server'));
 
 // Chunks of an earlier bundle: their names change with their contents.
@@ -38,7 +41,7 @@ for (const file of readdirSync(dist)) if (file.startsWith('bundle-')) rmSync(`${
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { main: 'src/cli.ts', 'journal-worker': fileURLToPath(journalWorker) },
+  entryPoints: { 'bundle-run': 'src/run.ts', 'journal-worker': fileURLToPath(journalWorker) },
   outdir: 'dist',
   entryNames: '[name]',
   chunkNames: 'bundle-[name]-[hash]',
@@ -50,7 +53,7 @@ const result = await build({
   sourcemap: 'linked',
   sourcesContent: false,
   external: ['better-sqlite3', 'opusscript', '@callhook/ui/dist-path', '@callhook/srtp-openssl'],
-  banner: { js: "import { createRequire as __callhookRequire } from 'node:module'; const require = __callhookRequire(import.meta.url);" },
+  banner: { js: BANNER },
   // Optional peers that their packages require inside try/catch (pg-native, ws's bufferutil, …).
   logOverride: { 'require-resolve-not-external': 'silent' },
   logLevel: 'warning',
@@ -62,4 +65,123 @@ for (const [file] of outputs) {
   if (/[\u0100-\uffff]/.test(text)) writeFileSync(`${root}${file}`, text.replace(/[\u0100-\uffff]/g, '?'));
 }
 const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
-console.log(`bundled dist/main.js: ${outputs.length} files, ${Math.round(bytes / 1024)} KiB`);
+
+// The launcher, dist/main.js: `--version` at once, everything else through the code cache's loader
+// (its own chunk, so `--version` does not load node:vm or node:crypto).
+await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'src/launch.ts' },
+  outdir: 'dist',
+  entryNames: '[name]',
+  chunkNames: 'bundle-[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  logLevel: 'warning',
+});
+
+// The CommonJS copy (dist/cjs/*.cjs) that dist/main.js runs through V8's code cache: each ES module
+// file of the bundle (not the journal worker's entry, which stays an ES module in its own thread)
+// turned into CommonJS one for one, so the chunks, and what is loaded lazily, stay as they are. An
+// import of another chunk stays an import (external): `require('./bundle-x.js')`, import() included
+// (esbuild writes `Promise.resolve().then(() => __toESM(require(…)))`: a vm.Script cannot run import()
+// in Node 20 without --experimental-vm-modules), which the loader (src/code-cache.ts) maps to
+// `bundle-x.cjs`. The one ES-module-only package imported lazily, @callhook/ui/dist-path, is
+// imported by the loader (`__callhookImport`). `import.meta.url` becomes `__callhookImportMetaUrl`,
+// the URL of the ES module file. The ES module banner's `require` is blanked (same length: the source maps, which esbuild
+// chains through the input files' maps to the TypeScript sources, still fit); the wrapper's
+// `require` takes its place.
+const cjsDir = `${dist}cjs/`;
+// ES-module-only packages left outside the bundle: Node 20's require() cannot load them. An import()
+// of one is handed to the loader (`__callhookImport`); a static import stays `require(id)`, and the
+// loader imports the package before the CLI runs (dist/cjs/esm-only.json lists them), so its require
+// answers the module namespace. Any other external must be one require() can load: checked below.
+const ESM_ONLY = ['@callhook/ui/dist-path', '@callhook/srtp-openssl'];
+/** What src/code-cache.ts passes to each file (keep the two in step). */
+const CJS_WRAPPER_HEAD = '(function (exports, require, module, __filename, __dirname, __callhookImportMetaUrl, __callhookImport) {';
+rmSync(cjsDir, { recursive: true, force: true });
+const chunks = outputs.map(([file]) => file.slice('dist/'.length)).filter((file) => file.startsWith('bundle-'));
+const cjs = await build({
+  absWorkingDir: dist,
+  entryPoints: chunks,
+  outdir: cjsDir,
+  outExtension: { '.js': '.cjs' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  sourcesContent: false,
+  define: { 'import.meta.url': '__callhookImportMetaUrl' },
+  // The CommonJS wrapper is in the file (src/code-cache.ts compiles the file as it is, no copy joined
+  // at run time); esbuild's source maps count these lines.
+  banner: { js: CJS_WRAPPER_HEAD },
+  footer: { js: '})' },
+  supported: { 'dynamic-import': false },
+  logLevel: 'warning',
+  metafile: true,
+  plugins: [
+    {
+      name: 'chunks-stay-apart',
+      setup(b) {
+        b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: args.path, external: true }));
+        b.onLoad({ filter: /\.js$/ }, (args) => {
+          const text = readFileSync(args.path, 'latin1');
+          if (!text.includes(BANNER)) throw new Error(`${args.path}: the ES module banner is missing`);
+          let contents = text.replace(BANNER, ' '.repeat(BANNER.length));
+          for (const id of ESM_ONLY) contents = contents.replaceAll(`import("${id}")`, `__callhookImport("${id}")`);
+          return { contents, loader: 'js', resolveDir: dist };
+        });
+      },
+    },
+  ],
+});
+const nodeRequire = createRequire(`${dist}main.js`);
+const preload = new Set();
+for (const output of Object.values(cjs.metafile.outputs)) {
+  for (const { path, external } of output.imports) {
+    if (!external || path.startsWith('./') || isBuiltin(path)) continue;
+    if (ESM_ONLY.includes(path)) preload.add(path);
+    else if (!requireable(path))
+      throw new Error(`bundle: ${path} is an ES module only package the CommonJS copy would require(): add it to ESM_ONLY in scripts/bundle.mjs`);
+  }
+}
+writeFileSync(`${cjsDir}esm-only.json`, `${JSON.stringify([...preload])}\n`);
+
+/** Whether Node 20's require() loads this package from dist/ (it resolves, and not to an ES module). */
+function requireable(id) {
+  let file;
+  try {
+    file = nodeRequire.resolve(id);
+  } catch {
+    // Optional peers that are not installed (pg-native, bufferutil…) are required inside try/catch.
+    return !existsSync(
+      `${root}node_modules/${id
+        .split('/')
+        .slice(0, id.startsWith('@') ? 2 : 1)
+        .join('/')}`,
+    );
+  }
+  if (file.endsWith('.mjs')) return false;
+  if (file.endsWith('.cjs') || file.endsWith('.node') || file.endsWith('.json')) return true;
+  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(`${dir}/package.json`)) return JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')).type !== 'module';
+  }
+  return true;
+}
+
+for (const file of Object.keys(cjs.metafile.outputs).filter((f) => f.endsWith('.cjs'))) {
+  const path = `${dist}${file}`;
+  const text = readFileSync(path, 'utf8');
+  // An import of another chunk: esbuild, seeing ES modules of a `"type": "module"` package import a
+  // CommonJS file, gives them Node's view of it (`default` = the whole `module.exports`: `__toESM(…, 1)`);
+  // but the chunk is an ES module turned CommonJS (`__esModule` set), whose `default` is its own.
+  const chunkImport = /__toESM\(require\("(\.\/bundle-[\w-]+\.js)"\), 1\)/g;
+  const fixed = text.replace(chunkImport, '__toESM(require("$1"))').replace(/[\u0100-\uffff]/g, '?');
+  if (fixed !== text) writeFileSync(path, fixed);
+}
+console.log(`bundled dist/main.js: ${outputs.length} files, ${Math.round(bytes / 1024)} KiB (and their CommonJS copies in dist/cjs)`);

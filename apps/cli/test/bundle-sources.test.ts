@@ -4,8 +4,13 @@ import { describe, expect, it } from 'vitest';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
-/** The bundle's files: main.js, the journal worker and the chunks (scripts/bundle.mjs). */
-const bundleFiles = () => readdirSync(DIST).filter((f) => f === 'main.js' || f === 'journal-worker.js' || (f.startsWith('bundle-') && f.endsWith('.js')));
+/** The bundle's files: main.js, the journal worker, the chunks and their CommonJS copies in cjs/ (scripts/bundle.mjs). */
+const bundleFiles = () => [
+  ...readdirSync(DIST).filter((f) => f === 'main.js' || f === 'journal-worker.js' || (f.startsWith('bundle-') && f.endsWith('.js'))),
+  ...readdirSync(`${DIST}cjs`)
+    .filter((f) => f.endsWith('.cjs'))
+    .map((f) => `cjs/${f}`),
+];
 
 describe('the bundle (scripts/bundle.mjs)', () => {
   it('holds only Latin-1 characters, so V8 keeps each file as a one-byte string (half the memory of UTF-16)', () => {

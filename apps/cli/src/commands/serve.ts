@@ -5,6 +5,7 @@ import { CliError } from '../cli-error.js';
 import { cliEdition } from '../edition.js';
 import { cliInvocation } from '../invocation.js';
 import type { Output } from '../output.js';
+import { announceReady } from '../ready-event.js';
 
 export interface ServeOptions {
   config?: string;
@@ -77,6 +78,7 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
     }),
   );
   for (const url of running.urls) process.stdout.write(`listening on ${url}\n`);
+  announceReady();
   const token = demoToken ?? settings?.settings.inbound.token ?? null;
   const consoleUrl = consoleDir && running.urls[0] ? consoleAddress(running.urls[0], token) : null;
   if (consoleUrl && !demoToken) {
