@@ -20,6 +20,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SIP_START_SETTINGS } from '../scripts/start-settings.mjs';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const COUNT_MODULES = fileURLToPath(new URL('./support/count-modules.mjs', import.meta.url));
@@ -121,14 +122,7 @@ async function timeToListening(build: Build, args: string[], moduleList?: string
 
 const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-start-'));
 const sipConfig = join(dir, 'callhook.json');
-writeFileSync(
-  sipConfig,
-  JSON.stringify({
-    actionUrls: { enabled: true, slots: ['inbound', 'connected', 'disconnected'].map((on) => ({ on, url: `http://127.0.0.1:9/${on}?guid=<$call_guid>` })) },
-    inbound: { enabled: true, listen: ['127.0.0.1'] },
-    line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: 0, transport: 'udp', autoAnswer: true },
-  }),
-);
+writeFileSync(sipConfig, SIP_START_SETTINGS);
 /** Each run gets a data directory of its own: a fresh one, as at a first start. */
 let runs = 0;
 const SERVES = {

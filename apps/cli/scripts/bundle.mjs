@@ -39,9 +39,9 @@ const journalWorker = new URL('./journal/journal-worker.js', import.meta.resolve
 // Chunks of an earlier bundle: their names change with their contents.
 for (const file of readdirSync(dist)) if (file.startsWith('bundle-')) rmSync(`${dist}${file}`);
 
-const result = await build({
+/** What both ES module builds (the program and its launcher) share. */
+const esm = {
   absWorkingDir: root,
-  entryPoints: { 'bundle-run': 'src/run.ts', 'journal-worker': fileURLToPath(journalWorker) },
   outdir: 'dist',
   entryNames: '[name]',
   chunkNames: 'bundle-[name]-[hash]',
@@ -52,11 +52,16 @@ const result = await build({
   target: 'node20',
   sourcemap: 'linked',
   sourcesContent: false,
+  logLevel: 'warning',
+};
+
+const result = await build({
+  ...esm,
+  entryPoints: { 'bundle-run': 'src/run.ts', 'journal-worker': fileURLToPath(journalWorker) },
   external: ['better-sqlite3', 'opusscript', '@callhook/ui/dist-path', '@callhook/srtp-openssl'],
   banner: { js: BANNER },
   // Optional peers that their packages require inside try/catch (pg-native, ws's bufferutil, …).
   logOverride: { 'require-resolve-not-external': 'silent' },
-  logLevel: 'warning',
   metafile: true,
 });
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
@@ -68,21 +73,7 @@ const bytes = outputs.reduce((sum, [, output]) => sum + output.bytes, 0);
 
 // The launcher, dist/main.js: `--version` at once, everything else through the code cache's loader
 // (its own chunk, so `--version` does not load node:vm or node:crypto).
-await build({
-  absWorkingDir: root,
-  entryPoints: { main: 'src/launch.ts' },
-  outdir: 'dist',
-  entryNames: '[name]',
-  chunkNames: 'bundle-[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: 'linked',
-  sourcesContent: false,
-  logLevel: 'warning',
-});
+await build({ ...esm, entryPoints: { main: 'src/launch.ts' } });
 
 // The CommonJS copy (dist/cjs/*.cjs) that dist/main.js runs through V8's code cache: each ES module
 // file of the bundle (not the journal worker's entry, which stays an ES module in its own thread)

@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SIP_START_SETTINGS } from './start-settings.mjs';
 
 const main = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const cacheFile = fileURLToPath(new URL('../dist/cjs/start.cache', import.meta.url));
@@ -22,14 +23,7 @@ const DEADLINE_MS = 120_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'callhook-code-cache-'));
 const sipConfig = join(dir, 'callhook.json');
-writeFileSync(
-  sipConfig,
-  JSON.stringify({
-    actionUrls: { enabled: true, slots: ['inbound', 'connected', 'disconnected'].map((on) => ({ on, url: `http://127.0.0.1:9/${on}?guid=<$call_guid>` })) },
-    inbound: { enabled: true, listen: ['127.0.0.1'] },
-    line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: 0, transport: 'udp', autoAnswer: true },
-  }),
-);
+writeFileSync(sipConfig, SIP_START_SETTINGS);
 
 /** The cache file's modification time, or 0 when there is none. */
 const written = () => (existsSync(cacheFile) ? statSync(cacheFile).mtimeMs : 0);
