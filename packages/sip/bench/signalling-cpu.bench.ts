@@ -11,7 +11,12 @@
  * per-round ratios to the baseline — ratios from the same minutes of a shared machine, not absolutes.
  * A fixed JS workload is timed before each step (`ref ms`): when it grows the machine is busier.
  * SIGCPU_PROFILE=<dir> also takes a V8 CPU profile of every step and prints where each build's CPU goes
- * (self time by package and function, ms per call, from its last round). No assertions.
+ * (self time by package and function, ms per call, from its last round). Memory: SIGCPU_NODE_ARGS adds
+ * node flags to the line processes (`--trace-gc` prints each collection; with `--expose-gc` each line
+ * process prints the heap still in use per ended call after a full GC at the end of its step),
+ * SIGCPU_HEAP_SNAPSHOT=<dir> writes a heap snapshot there at the end of each step, and
+ * SIGCPU_ALLOC_PROFILE=<dir> a sampling heap profile of each window (every allocation, collected or
+ * not, by function). No assertions.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -27,6 +32,8 @@ const RATE = Number(process.env.SIGCPU_RATE ?? 100);
 const HOLD_MS = Number(process.env.SIGCPU_HOLD_MS ?? 200);
 const RUNS = Number(process.env.SIGCPU_RUNS ?? 3);
 const PROFILE = process.env.SIGCPU_PROFILE ? resolve(process.env.SIGCPU_PROFILE) : undefined;
+/** Extra node flags for the line processes (e.g. `--trace-gc`), space-separated. */
+const NODE_ARGS = (process.env.SIGCPU_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
 const BUILDS = (process.env.SIGCPU_BUILDS ?? 'current=src/index.ts').split(',').map((entry) => {
   const [label, ...path] = entry.split('=');
@@ -95,7 +102,7 @@ function referenceWorkMs(): number {
 async function step(build: (typeof BUILDS)[number], round: number): Promise<Step> {
   const refMs = referenceWorkMs();
   const child = fork(join(packageRoot, 'bench', 'support', 'signalling-child.ts'), [build.module], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...NODE_ARGS],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   try {

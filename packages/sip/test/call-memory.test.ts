@@ -43,6 +43,36 @@ describe('memory left by ended calls', () => {
     gc();
     expect(streams.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
   });
+
+  it("keeps no session, dialog or SipCall of an ended call in sip.js's accepted INVITE transactions (RFC 6026 Timer L, 32 s)", async () => {
+    const { line, events, target } = await startTestLine(defer, { transport: 'udp', autoAnswer: true });
+    // Every session and SipCall the line tracks, weakly (the line files each call by its sip.js session).
+    const books = line as unknown as { callsBySession: Map<object, object>; userAgent: { _userAgentCore: { userAgentServers: Map<string, object> } } };
+    const sessions: WeakRef<object>[] = [];
+    const sipCalls: WeakRef<object>[] = [];
+    const set = books.callsBySession.set.bind(books.callsBySession);
+    books.callsBySession.set = (session, call) => {
+      sessions.push(new WeakRef(session));
+      sipCalls.push(new WeakRef(call));
+      return set(session, call);
+    };
+    const calls = 20;
+    const sipp = await startUac(defer, target, { calls, extra: ['-r', '20', '-d', '200'], timeout: '20s' });
+    const result = await sipp.done;
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    await waitUntil(() => events.events.filter((event) => event.type === 'ended').length === calls);
+    expect(sessions).toHaveLength(calls);
+
+    // sip.js still holds each accepted INVITE's server (and its transaction) for 64×T1 after the 2xx;
+    // before the patch each one kept its whole call (Invitation, dialog, SDP handler, our SipCall) with it.
+    expect(books.userAgent._userAgentCore.userAgentServers.size).toBeGreaterThanOrEqual(calls);
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(sessions.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+    expect(sipCalls.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+  });
 });
 
 async function waitUntil(done: () => boolean, limitMs = 10_000): Promise<void> {

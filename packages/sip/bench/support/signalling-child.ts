@@ -8,10 +8,14 @@
 //   → {type:'window', cpuMs, systemMs, gcCount, gcMs, ended, answered}: CPU (user + system) and GC (perf_hooks
 //     'gc' entries) over the window, `ended`/`answered` line events so far; the profile is written first
 //   ← {type:'stop'}                             stops the line and exits 0
+// SIGCPU_ALLOC_PROFILE=<dir> writes a sampling heap profile of each window there (alloc-<pid>.heapprofile);
+// with --expose-gc (SIGCPU_NODE_ARGS) 'stop' first prints the heap in use per ended call after a full GC
+// against the one at 'mark', and SIGCPU_HEAP_SNAPSHOT=<dir> writes a heap snapshot (line-<pid>.heapsnapshot).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import { pathToFileURL } from 'node:url';
 import type * as LineApi from '../../src/index.js';
 
@@ -42,8 +46,20 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 
+let heapAtMark: number | undefined;
+/** Heap in use after a full collection, when node runs with --expose-gc (SIGCPU_NODE_ARGS); else undefined. */
+function heapAfterFullGc(): number | undefined {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return undefined;
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
 let window: { cpu: NodeJS.CpuUsage; gcCount: number; gcMs: number } | undefined;
 let profiler: Session | undefined;
+/** SIGCPU_ALLOC_PROFILE=<dir>: a sampling heap profile (every allocation, collected or not) of each window. */
+const ALLOC_PROFILE = process.env.SIGCPU_ALLOC_PROFILE;
+let allocProfiler: Session | undefined;
 
 process.on('message', (command: Command) => {
   void handle(command).catch((error: Error) => send({ type: 'error', message: error.message }));
@@ -58,6 +74,16 @@ async function handle(command: Command): Promise<void> {
       await profiler.post('Profiler.setSamplingInterval', { interval: 200 });
       await profiler.post('Profiler.start');
     }
+    if (ALLOC_PROFILE) {
+      allocProfiler = new Session();
+      allocProfiler.connect();
+      await allocProfiler.post('HeapProfiler.startSampling', {
+        samplingInterval: 1024,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+    }
+    heapAtMark = heapAfterFullGc();
     window = { cpu: process.cpuUsage(), gcCount, gcMs };
     send({ type: 'marked' });
   } else if (command.type === 'read') {
@@ -77,8 +103,18 @@ async function handle(command: Command): Promise<void> {
       profiler.disconnect();
       profiler = undefined;
     }
+    if (allocProfiler && ALLOC_PROFILE) {
+      const { profile } = await allocProfiler.post('HeapProfiler.stopSampling');
+      writeFileSync(join(ALLOC_PROFILE, `alloc-${process.pid}.heapprofile`), JSON.stringify(profile));
+      allocProfiler.disconnect();
+      allocProfiler = undefined;
+    }
     send(result);
   } else {
+    const heap = heapAfterFullGc();
+    if (heap !== undefined && heapAtMark !== undefined)
+      console.error(`heap after a full GC: ${((heap - heapAtMark) / 1024 / Math.max(1, ended)).toFixed(2)} KiB more per ended call (${ended} ended)`);
+    if (process.env.SIGCPU_HEAP_SNAPSHOT) writeHeapSnapshot(join(process.env.SIGCPU_HEAP_SNAPSHOT, `line-${process.pid}.heapsnapshot`));
     await line.stop();
     process.exit(0);
   }
