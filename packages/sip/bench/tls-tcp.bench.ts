@@ -3,8 +3,16 @@
  * openssl): registration rate (a new line each time: connect — with the TLS handshake — REGISTER with
  * digest, 200, then unREGISTER) and call set-up rate (line → kamailio → line with autoAnswer, INVITE with
  * the 407 challenge, answered, hung up). Figures are TLS/TCP ratios; issue 13 targets ≥ 0.7. ≤ 1 min.
+ *
+ * Also the floor of a registration over a new connection: bare `tls.connect` handshakes (no SIP, the
+ * line's trust context) beside bare `net.connect`s to the same kamailio, and the best TLS/TCP
+ * registration ratio they allow — the TCP registration's time over itself plus the handshake's extra
+ * time (kamailio resumes no TLS session here, so every new connection is a full handshake).
  */
+import { connect as connectTcp } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { createSipLine, SipLineSchema, type SipLine } from '../src/index.js';
+import { loadTlsMaterial, secureContextFor } from '../src/transport/tls-trust.js';
 import { EventRecorder } from '../test/support/event-recorder.js';
 import { startKamailio } from '../test/support/kamailio.js';
 import { createTestCa } from '../test/support/test-ca.js';
@@ -81,10 +89,35 @@ async function callRate(transport: 'tcp' | 'tls', round: number): Promise<{ rate
   }
 }
 
+const HANDSHAKES = 200;
+
+/** Mean wall ms of a bare connection to kamailio (TLS: the full handshake, under the lines' own trust context). */
+async function bareConnectMs(transport: 'tcp' | 'tls'): Promise<number> {
+  const [host, port] = (transport === 'tls' ? kamailio.tlsAddress : kamailio.address).split(':') as [string, string];
+  const secureContext = secureContextFor(loadTlsMaterial({ caFile: ca.caFile }));
+  const once = () =>
+    new Promise<void>((resolve, reject) => {
+      const done = () => {
+        socket.destroy();
+        resolve();
+      };
+      const socket =
+        transport === 'tls'
+          ? connectTls({ host, port: Number(port), secureContext, rejectUnauthorized: false }, done)
+          : connectTcp({ host, port: Number(port) }, done);
+      socket.once('error', reject);
+    });
+  for (let i = 0; i < 20; i++) await once();
+  const started = performance.now();
+  for (let i = 0; i < HANDSHAKES; i++) await once();
+  return (performance.now() - started) / HANDSHAKES;
+}
+
 const results: Record<'tcp' | 'tls', { registrations: number[]; calls: number[]; setupMs: number[] }> = {
   tcp: { registrations: [], calls: [], setupMs: [] },
   tls: { registrations: [], calls: [], setupMs: [] },
 };
+const bare: Record<'tcp' | 'tls', number[]> = { tcp: [], tls: [] };
 const benchStarted = Date.now();
 try {
   for (let round = 0; round < ROUNDS; round++) {
@@ -94,6 +127,8 @@ try {
       results[transport].calls.push(calls.rate);
       results[transport].setupMs.push(calls.setupMs);
     }
+    bare.tcp.push(await bareConnectMs('tcp'));
+    bare.tls.push(await bareConnectMs('tls'));
   }
 } finally {
   await kamailio.stop();
@@ -111,4 +146,9 @@ console.log('measure                          TCP      TLS   TLS/TCP (target ≥
 console.log(`registrations/s (new connection) ${fmt(reg.tcp).padStart(6)} ${fmt(reg.tls).padStart(8)}   ${(reg.tls / reg.tcp).toFixed(2)}`);
 console.log(`calls set up/s                   ${fmt(call.tcp).padStart(6)} ${fmt(call.tls).padStart(8)}   ${(call.tls / call.tcp).toFixed(2)}`);
 console.log(`mean call set-up ms              ${fmt(setup.tcp).padStart(6)} ${fmt(setup.tls).padStart(8)}   (TCP/TLS ${(setup.tcp / setup.tls).toFixed(2)})`);
+const handshake = { tcp: mean(bare.tcp), tls: mean(bare.tls) };
+const tcpRegistrationMs = 1000 / reg.tcp;
+console.log(
+  `bare connect ms (no SIP)          ${handshake.tcp.toFixed(2).padStart(6)} ${handshake.tls.toFixed(2).padStart(8)}   → best registration TLS/TCP a full handshake allows: ${(tcpRegistrationMs / (tcpRegistrationMs + handshake.tls - handshake.tcp)).toFixed(2)}`,
+);
 console.log(`bench took ${((Date.now() - benchStarted) / 1000).toFixed(1)} s`);
