@@ -36,7 +36,18 @@ export interface KamailioOptions {
   /** Runs kamailio through this argv prefix (e.g. `ip netns exec <name>`). */
   wrap?: (argv: string[]) => string[];
   /** Also listen for SIP over TLS (module tls, package kamailio-tls-modules) with this certificate. */
-  tls?: { cert: string; key: string; port?: number; /** require a client certificate issued by this CA */ clientCa?: string };
+  tls?: {
+    cert: string;
+    key: string;
+    port?: number;
+    /** require a client certificate issued by this CA */
+    clientCa?: string;
+    /**
+     * One TCP/TLS worker process instead of the lab's two: kamailio's TLS keeps its session tickets per
+     * process, so only then does a client's next connection resume its TLS session (RFC 8446 §2.2).
+     */
+    oneWorker?: boolean;
+  };
 }
 
 /** Runs the lab registrar/proxy (every password "secret") on a free loopback port, in a temp dir. */
@@ -50,6 +61,10 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   let config = readFileSync(kamailioCfg(), 'utf8').replaceAll('127.0.0.1:5060', `${host}:${port}`).replace('from_uri == myself', `$fd == "${host}"`);
   if (!config.includes(`$fd == "${host}"`)) throw new Error('kamailio.cfg changed: the INVITE challenge condition was not found');
   const tlsPort = options.tls ? (options.tls.port ?? (await freePort(host))) : 0;
+  if (options.tls?.oneWorker) {
+    config = config.replace(/^tcp_children=\d+$/m, 'tcp_children=1');
+    if (!/^tcp_children=1$/m.test(config)) throw new Error('kamailio.cfg changed: no tcp_children line to set');
+  }
   if (options.tls) {
     if (!existsSync(TLS_MODULE))
       throw new Error(`kamailio's tls module (${TLS_MODULE}) is not installed: run scripts/install-peers.sh (Debian package kamailio-tls-modules)`);

@@ -7,6 +7,7 @@ import { ConnectionPinger, type KeepAliveStats } from './keep-alive.js';
 import { TcpFramer } from './tcp-framer.js';
 import { secureContextFor, type TlsClientMaterial } from './tls-trust.js';
 import { verifyServerCertificate } from './tls-verify.js';
+import { forgetSession, keepSession, resumableSession, tlsSessionKey } from './tls-sessions.js';
 
 export interface TlsEndpointOptions {
   /** Local address connections are made from (a wildcard lets the system choose). */
@@ -129,15 +130,24 @@ export class TlsEndpoint implements SipEndpoint {
     const { bindAddress, clock } = this.options;
     this.context ??= secureContextFor(this.options.material);
     const serverName = this.options.serverName ?? to.name ?? to.address;
+    const context = this.context;
+    const sessionKey = tlsSessionKey(serverName, to.address, to.port);
+    const session = resumableSession(context, sessionKey);
     return new Promise<TLSSocket>((resolve, reject) => {
       const socket = connect({
         host: to.address,
         port: to.port,
         ...(WILDCARDS.has(bindAddress) ? {} : { localAddress: bindAddress }),
         ...(isIP(serverName) ? {} : { servername: serverName }),
-        secureContext: this.context,
+        secureContext: context,
+        ...(session ? { session } : {}),
         // Verified below, before anything is written, so the refusal can name the certificate and the fix.
         rejectUnauthorized: false,
+      });
+      // TLS 1.3 tickets come after the handshake: kept once this connection's certificate passed our checks.
+      let verified = false;
+      socket.on('session', (ticket: Buffer) => {
+        if (verified) keepSession(context, sessionKey, ticket);
       });
       // Each SIP message is one write: Nagle would only hold the handshake's and the messages' last segments for a delayed ACK.
       socket.setNoDelay(true);
@@ -147,16 +157,23 @@ export class TlsEndpoint implements SipEndpoint {
       );
       socket.once('secureConnect', () => {
         clock.clearTimeout(timer);
-        const refusal = verifyServerCertificate(socket, serverName);
+        // A resumed session is one this context verified for this name and address (only those are kept):
+        // the server presents no certificate again, and OpenSSL carries the first verdict in `authorized`.
+        const resumed = session !== undefined && socket.isSessionReused() && socket.authorized;
+        const refusal = resumed ? undefined : verifyServerCertificate(socket, serverName);
         if (refusal) {
+          forgetSession(context, sessionKey);
           socket.destroy();
           reject(refusal);
           return;
         }
+        verified = true;
+        if (resumed) this.options.logger.log('debug', 'sip tls session resumed', { peer: sessionKey });
         resolve(socket);
       });
       socket.once('error', (error) => {
         clock.clearTimeout(timer);
+        if (!verified) forgetSession(context, sessionKey);
         socket.destroy();
         reject(
           error instanceof SipError
