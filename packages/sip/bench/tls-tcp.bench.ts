@@ -4,10 +4,11 @@
  * digest, 200, then unREGISTER) and call set-up rate (line → kamailio → line with autoAnswer, INVITE with
  * the 407 challenge, answered, hung up). Figures are TLS/TCP ratios; issue 13 targets ≥ 0.7. ≤ 1 min.
  *
- * Also the floor of a registration over a new connection: bare `tls.connect` handshakes (no SIP, the
- * line's trust context) beside bare `net.connect`s to the same kamailio, and the best TLS/TCP
- * registration ratio they allow — the TCP registration's time over itself plus the handshake's extra
- * time (kamailio resumes no TLS session here, so every new connection is a full handshake).
+ * A line's next connection resumes its TLS session where kamailio resumes it (one TLS worker: the
+ * default here; CALLHOOK_TLS_BENCH_RESUME=0 for the lab's two workers, where each is a full handshake).
+ * Also what a full handshake alone costs: bare `tls.connect`s (no SIP, no session offered, the line's
+ * trust context) beside bare `net.connect`s to the same kamailio, and the best TLS/TCP registration ratio
+ * that allows without resumption — the TCP registration's time over itself plus the handshake's extra.
  */
 import { connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
