@@ -77,9 +77,9 @@ class NobleHmacSha1 {
 
 if (!(await loadWasmSha1())) throw new Error('the WebAssembly SHA-1 did not load');
 const withNoble = new AesCmHmacSha1Cipher(context, 10);
-(withNoble as unknown as { rtpAuth: NobleHmacSha1 }).rtpAuth = new NobleHmacSha1(context.srtpSessionAuthTag);
+(withNoble as unknown as { rtpJs(): { auth: unknown } }).rtpJs().auth = new NobleHmacSha1(context.srtpSessionAuthTag);
 const withNative = new AesCmHmacSha1Cipher(context, 10);
-(withNative as unknown as { rtpAuth: HmacSha1 }).rtpAuth = new HmacSha1(context.srtpSessionAuthTag, () => undefined);
+(withNative as unknown as { rtpJs(): { auth: unknown } }).rtpJs().auth = new HmacSha1(context.srtpSessionAuthTag, () => undefined);
 const openssl = loadSrtpOpenssl();
 if (!openssl) throw new Error(`@callhook/srtp-openssl did not load: ${srtpOpensslUnavailable()}`);
 const ciphers: Record<string, Cipher> = {

@@ -192,21 +192,19 @@ export interface ReceivedRtpHeader {
  * RTP packets, or undefined for JavaScript only.
  */
 export class AesCmHmacSha1Cipher {
-  private readonly rtpKeystream: AesCmKeystream;
   private readonly rtcpKeystream: AesCmKeystream;
-  private readonly rtpAuth: HmacSha1;
   private readonly rtcpAuth: HmacSha1;
   private readonly expected = Buffer.alloc(SRTCP_TAG_BYTES);
   private readonly native: { openssl: SrtpOpenssl; cipher: SrtpPacketCipher } | undefined;
+  /** The RTP keystream and tag in JavaScript: made on first use (never on the line's path when `native` is there). */
+  private rtpInJs: { keystream: AesCmKeystream; auth: HmacSha1 } | undefined;
 
   constructor(
-    keys: SessionKeys,
+    private readonly keys: SessionKeys,
     readonly authTagLength: 10 | 4,
     openssl?: SrtpOpenssl,
   ) {
-    this.rtpKeystream = new AesCmKeystream(keys.srtpSessionKey, keys.srtpSessionSalt, RTP_KEYSTREAM_PACKETS);
     this.rtcpKeystream = new AesCmKeystream(keys.srtcpSessionKey, keys.srtcpSessionSalt, 1);
-    this.rtpAuth = new HmacSha1(keys.srtpSessionAuthTag);
     this.rtcpAuth = new HmacSha1(keys.srtcpSessionAuthTag);
     this.native = openssl && { openssl, cipher: openssl.createCipher(keys.srtpSessionKey, keys.srtpSessionSalt, keys.srtpSessionAuthTag) };
   }
@@ -216,7 +214,8 @@ export class AesCmHmacSha1Cipher {
     const headerBytes = header.serializeSize;
     const out = Buffer.allocUnsafe(headerBytes + payload.length + this.authTagLength);
     header.serialize(headerBytes).copy(out, 0, 0, headerBytes);
-    return this.sealRtp(out, headerBytes, payload, 0, payload.length, header.ssrc, header.sequenceNumber, roc);
+    payload.copy(out, headerBytes);
+    return this.sealInPlace(out, headerBytes, headerBytes + payload.length, header.ssrc, header.sequenceNumber, roc);
   }
 
   /**
@@ -225,37 +224,29 @@ export class AesCmHmacSha1Cipher {
    */
   encryptRtpPacket(packet: Buffer, headerBytes: number, ssrc: number, sequenceNumber: number, roc: number): Buffer {
     const out = Buffer.allocUnsafe(packet.length + this.authTagLength);
-    if (this.native) {
-      // The whole packet in one copy, then sealed in place by one native call.
-      packet.copy(out);
-      this.native.openssl.sealRtp(this.native.cipher, out, headerBytes, packet.length, ssrc, roc * 0x10000 + sequenceNumber, roc, this.authTagLength);
-      return out;
-    }
-    for (let byte = 0; byte < headerBytes; byte++) out[byte] = packet[byte]!;
-    return this.sealRtp(out, headerBytes, packet, headerBytes, packet.length - headerBytes, ssrc, sequenceNumber, roc);
+    packet.copy(out);
+    return this.sealInPlace(out, headerBytes, packet.length, ssrc, sequenceNumber, roc);
   }
 
-  /** Writes the encrypted payload and the tag into `out`, whose header is in place. */
-  private sealRtp(
-    out: Buffer,
-    headerBytes: number,
-    source: Buffer,
-    from: number,
-    payloadBytes: number,
-    ssrc: number,
-    sequenceNumber: number,
-    roc: number,
-  ): Buffer {
-    const length = headerBytes + payloadBytes;
+  /** Encrypts `out[headerBytes, length)` where it lies and writes the tag behind it (`out` holds length + tag bytes). */
+  private sealInPlace(out: Buffer, headerBytes: number, length: number, ssrc: number, sequenceNumber: number, roc: number): Buffer {
     const index = roc * 0x10000 + sequenceNumber;
     if (this.native) {
-      source.copy(out, headerBytes, from, from + payloadBytes);
       this.native.openssl.sealRtp(this.native.cipher, out, headerBytes, length, ssrc, index, roc, this.authTagLength);
       return out;
     }
-    this.rtpKeystream.xor(ssrc, index, source, from, payloadBytes, out, headerBytes);
-    this.rtpAuth.tag(out, length, roc, out, length, this.authTagLength);
+    const { keystream, auth } = this.rtpJs();
+    keystream.xor(ssrc, index, out, headerBytes, length - headerBytes, out, headerBytes);
+    auth.tag(out, length, roc, out, length, this.authTagLength);
     return out;
+  }
+
+  private rtpJs(): { keystream: AesCmKeystream; auth: HmacSha1 } {
+    this.rtpInJs ??= {
+      keystream: new AesCmKeystream(this.keys.srtpSessionKey, this.keys.srtpSessionSalt, RTP_KEYSTREAM_PACKETS),
+      auth: new HmacSha1(this.keys.srtpSessionAuthTag),
+    };
+    return this.rtpInJs;
   }
 
   /**
@@ -264,11 +255,12 @@ export class AesCmHmacSha1Cipher {
    */
   decryptRtp(packet: Buffer, roc: number, header: ReceivedRtpHeader): [Buffer, ReceivedRtpHeader] {
     const length = packet.length - this.authTagLength;
-    this.check(this.rtpAuth, packet, length, roc, 'SRTP');
+    const { keystream, auth } = this.rtpJs();
+    this.check(auth, packet, length, roc, 'SRTP');
     const out = Buffer.allocUnsafe(length);
     for (let byte = 0; byte < header.payloadOffset; byte++) out[byte] = packet[byte]!;
     const payloadBytes = length - header.payloadOffset;
-    this.rtpKeystream.xor(header.ssrc, roc * 0x10000 + header.sequenceNumber, packet, header.payloadOffset, payloadBytes, out, header.payloadOffset);
+    keystream.xor(header.ssrc, roc * 0x10000 + header.sequenceNumber, packet, header.payloadOffset, payloadBytes, out, header.payloadOffset);
     header.paddingSize = 0;
     if (header.padding) {
       // RFC 3550 §5.1: the last octet counts the padding octets, itself included.
@@ -295,8 +287,9 @@ export class AesCmHmacSha1Cipher {
       }
       return length;
     }
-    this.check(this.rtpAuth, packet, length, roc, 'SRTP');
-    this.rtpKeystream.xor(ssrc, index, packet, payloadOffset, length - payloadOffset, packet, payloadOffset);
+    const { keystream, auth } = this.rtpJs();
+    this.check(auth, packet, length, roc, 'SRTP');
+    keystream.xor(ssrc, index, packet, payloadOffset, length - payloadOffset, packet, payloadOffset);
     return length;
   }
 
