@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSipLine, SipLineSchema, type SipLine } from '../src/index.js';
 import { startBaresip, type Baresip } from './support/baresip.js';
-import { EventRecorder } from './support/event-recorder.js';
+import type { EventRecorder } from './support/event-recorder.js';
 import { startKamailio, type Kamailio } from './support/kamailio.js';
 import { freePort } from './support/free-port.js';
 import { createTestCa, type TestCa } from './support/test-ca.js';
+import { settled, tlsLineSettings } from './support/tls-line.js';
 
 // SIP over TLS against kamailio's tls module, with a CA the test makes with openssl. The far party of calls
 // is baresip over UDP at the same kamailio: the line's leg is TLS, over the connection it registered on.
@@ -20,25 +21,7 @@ afterAll(async () => {
 });
 
 function tlsLine(user: string, extra: Record<string, unknown> = {}) {
-  return createSipLine(
-    SipLineSchema.parse({
-      type: 'sip',
-      aor: `sip:${user}@127.0.0.1`,
-      password: 'secret',
-      registrar: kamailio.tlsAddress,
-      transport: 'tls',
-      tls: { caFile: ca.caFile },
-      displayName: 'Desk',
-      ...extra,
-    }),
-  );
-}
-
-async function settled(line: SipLine) {
-  const events = new EventRecorder(line);
-  await line.start();
-  const status = await events.waitFor('status', (event) => ['ready', 'failed'].includes(event.status.state), 15_000);
-  return { events, status: status.status };
+  return createSipLine(tlsLineSettings(kamailio, user, { tls: { caFile: ca.caFile }, displayName: 'Desk', ...extra }));
 }
 
 async function remoteHoldOrResume(baresip: Baresip, events: EventRecorder, command: 'hold' | 'resume') {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '@callhook/core';
-import { createSipLine, SipLineSchema, type SipLine } from '../src/index.js';
-import { EventRecorder } from './support/event-recorder.js';
+import { createSipLine, type SipLine } from '../src/index.js';
 import { startKamailio, type Kamailio } from './support/kamailio.js';
 import { createTestCa, type TestCa } from './support/test-ca.js';
+import { settled, tlsLineSettings } from './support/tls-line.js';
 
 // TLS session resumption (RFC 8446 §2.2) at kamailio with one TLS worker (its tickets are per process):
 // a line's next connection to the PBX resumes the session a verified connection left, and a session is
@@ -30,23 +30,10 @@ function recordingLogger(): Logger & { messages: string[] } {
 
 async function register(tls: Record<string, unknown>, user: string) {
   const logger = recordingLogger();
-  const line: SipLine = createSipLine(
-    SipLineSchema.parse({
-      type: 'sip',
-      aor: `sip:${user}@127.0.0.1`,
-      password: 'secret',
-      registrar: kamailio.tlsAddress,
-      transport: 'tls',
-      tls,
-      keepAliveSeconds: 0,
-    }),
-    { logger },
-  );
-  const events = new EventRecorder(line);
+  const line: SipLine = createSipLine(tlsLineSettings(kamailio, user, { tls, keepAliveSeconds: 0 }), { logger });
   try {
-    await line.start();
-    const status = await events.waitFor('status', (event) => ['ready', 'failed'].includes(event.status.state), 15_000);
-    return { status: status.status, resumed: logger.messages.includes('sip tls session resumed') };
+    const { status } = await settled(line);
+    return { status, resumed: logger.messages.includes('sip tls session resumed') };
   } finally {
     await line.stop();
   }
