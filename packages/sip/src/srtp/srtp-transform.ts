@@ -58,8 +58,9 @@ interface RtpContextInternals {
  * SRTP and SRTCP (RFC 3711) for one call leg, keyed by SDES (RFC 4568): our `a=crypto` key protects what
  * we send, the peer's key unprotects what we receive. werift-rtp's SRTP sessions derive the session keys
  * (RFC 3711 §4.3) and keep the rollover counter and SRTCP index; encryption and authentication (AES-128
- * counter mode, HMAC-SHA1, 80- or 32-bit RTP tag, RFC 4568 §6.2) are `AesCmHmacSha1Cipher` on Node's
- * crypto, put in place of werift's cipher. This class adds the SDES keys, a replay window (RFC 3711
+ * counter mode, HMAC-SHA1, 80- or 32-bit RTP tag, RFC 4568 §6.2) are `AesCmHmacSha1Cipher`, put in place
+ * of werift's cipher: RTP packets in one native call on Node's OpenSSL (`cipher` 'openssl'), else and for
+ * SRTCP on Node's AES and a WebAssembly SHA-1. This class adds the SDES keys, a replay window (RFC 3711
  * §3.3.2), and never throws on received packets: a packet that fails authentication, is malformed or
  * is replayed is dropped (undefined) and counted.
  *
