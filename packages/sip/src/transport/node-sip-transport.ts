@@ -13,7 +13,7 @@ import { BoundedMap } from './bounded-map.js';
 import type { InboundMessage, Peer, SipEndpoint } from './endpoint.js';
 import { InviteAdmission } from './invite-admission.js';
 import { DEFAULT_OVERLOAD, type OverloadLimits } from './overload-limits.js';
-import { Retransmitter, type RetransmitTimers } from './retransmitter.js';
+import { DEFAULT_TIMERS, Retransmitter, type RetransmitTimers } from './retransmitter.js';
 import { defaultPort, resolvePeer, uriHostPort, viaReturnPeer, type HostPort } from './routing.js';
 
 export interface NodeSipTransportOptions {
@@ -126,9 +126,12 @@ export class NodeSipTransport implements Transport {
   private readonly overload: OverloadLimits;
   private readonly admission: InviteAdmission<Received>;
   /** Transaction keys of new INVITEs handed to sip.js: their retransmissions go straight to it. */
-  private readonly admittedInvites = new BoundedMap<string, true>(PATH_MEMORY);
-  /** The 503s sent to refused INVITEs, by transaction key (top Via branch + CSeq method). */
-  private readonly shedInvites = new BoundedMap<string, Refusal>(SHED_MEMORY);
+  private readonly admittedInvites: BoundedMap<string, true>;
+  /**
+   * The 503s sent to refused INVITEs, by transaction key (top Via branch + CSeq method). Forgotten after
+   * Timer B, so once an overload is over the line goes back to not glancing at every message.
+   */
+  private readonly shedInvites: BoundedMap<string, Refusal>;
   private readonly counts = { admitted: 0, shed: 0, refusalsRepeated: 0 };
   private readonly peek: (text: string) => PeekedMessage;
   private overloadLog = { at: Number.NEGATIVE_INFINITY, shed: 0 };
@@ -141,6 +144,12 @@ export class NodeSipTransport implements Transport {
     this.protocol = options.endpoint.protocol;
     this.stateChange = this.emitter;
     this.retransmitter = new Retransmitter(options.clock, options.timers);
+    // 64×T1, the longest a peer retransmits an INVITE (RFC 3261 §17.1.1.2, Timer B): what is kept only to
+    // recognise a retransmitted INVITE is forgotten after it, so at steady load these maps hold
+    // rate × 32 s entries instead of filling to their count bound.
+    const inviteRetransmissions = { maxAgeMs: 64 * (options.timers ?? DEFAULT_TIMERS).t1, clock: options.clock };
+    this.admittedInvites = new BoundedMap(PATH_MEMORY, inviteRetransmissions);
+    this.shedInvites = new BoundedMap(SHED_MEMORY, inviteRetransmissions);
     this.overload = options.overload ?? DEFAULT_OVERLOAD;
     this.peek = options.peek ?? peekSipMessage;
     this.admission = new InviteAdmission<Received>({
