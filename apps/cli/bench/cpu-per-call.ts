@@ -11,7 +11,12 @@
  * BENCH_CPU_ONLY (callhook,baresip,sipp), BENCH_CPU_PROF=<dir>: write V8 CPU profiles of each serve run (a
  * directory per run, a file per thread: the main thread and the journal worker),
  * BENCH_CPU_BASELINE=<label>=<another build's apps/cli/dist/main.js>[,…]: also run those builds in each step,
- * to compare before and after in the same run (the first is the baseline of the ratios).
+ * to compare before and after in the same run (the first is the baseline of the ratios),
+ * BENCH_CPU_PIPELINE=1: also run this build without parts of the pipeline in each step — the journal in
+ * memory (`--data :memory:`, no SQLite worker), the Action URLs switched off, and both (the line alone
+ * inside `serve`) — so the table shows what each part costs per call beside the whole; and the floor of a Node
+ * process for the same exchange (bench/support/floor-pipeline.ts: a bare UAS with the line's SDP and RTP code,
+ * alone and with the three Action URLs as plain GETs), what no code of ours on Node could go below.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,6 +39,7 @@ const BASELINES = (process.env.BENCH_CPU_BASELINE ?? '')
   .split(',')
   .filter(Boolean)
   .map((entry) => ({ label: entry.split('=')[0]!, main: resolvePath(entry.split('=').slice(1).join('=')) }));
+const PIPELINE = process.env.BENCH_CPU_PIPELINE === '1';
 const HOLD_MS = 200;
 const ACTIONS = COUNTED_ACTIONS;
 
@@ -83,20 +89,28 @@ interface Row {
   note?: string;
 }
 
-async function callhook(rate: number, calls: number, main = MAIN, label = 'callhook serve'): Promise<Row> {
+/** What of the pipeline a callhook run leaves out (BENCH_CPU_PIPELINE). */
+interface Without {
+  journal?: boolean;
+  actionUrls?: boolean;
+}
+
+async function callhook(rate: number, calls: number, main = MAIN, label = 'callhook serve', without: Without = {}): Promise<Row> {
   const receiver = await countingReceiver();
   const sipPort = await freeSipPort();
-  const { dir, config } = writeSipServeConfig('callhook-bench-cpu-', receiver.url, sipPort);
+  const { dir, config } = writeSipServeConfig('callhook-bench-cpu-', receiver.url, sipPort, 'udp', !without.actionUrls);
   // One directory per run and node's own file names (they carry the thread id): a fixed --cpu-prof-name
   // made the journal worker's profile and the main thread's overwrite each other.
   const nodeArgs = PROF ? ['--cpu-prof', '--cpu-prof-dir', join(PROF, `serve-${rate}-${Date.now()}`)] : [];
-  const serve = await startServe(main, config, join(dir, 'data'), nodeArgs);
+  const serve = await startServe(main, config, without.journal ? ':memory:' : join(dir, 'data'), nodeArgs);
   await sleep(1_000); // past start-up work
   const before = cpuMs(serve.pid!);
   const threadsBefore = threadCpuMs(serve.pid!);
   const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, rate);
   const until = Date.now() + 30_000;
-  while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < sipp.successful) && Date.now() < until) await sleep(50);
+  if (without.actionUrls)
+    await sleep(1_000); // the last calls' ends
+  else while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < sipp.successful) && Date.now() < until) await sleep(50);
   const used = cpuMs(serve.pid!) - before;
   // The busiest threads; the rest (idle V8 and libuv threads) summed.
   const perThread = [...threadCpuMs(serve.pid!)]
@@ -109,6 +123,48 @@ async function callhook(rate: number, calls: number, main = MAIN, label = 'callh
   rmSync(dir, { recursive: true, force: true });
   const received = ACTIONS.reduce((sum, a) => sum + (receiver.counts.get(a) ?? 0), 0);
   return row(label, rate, calls, sipp, used, `${received}/${calls * ACTIONS.length} Action URLs; ms/call by thread: ${threads}`);
+}
+
+/** The floor (bench/support/floor-pipeline.ts), with the three GETs per call when `withGets`. */
+async function floor(rate: number, calls: number, withGets: boolean): Promise<Row> {
+  const receiver = await countingReceiver();
+  const script = fileURLToPath(new URL('./support/floor-pipeline.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...(withGets ? [receiver.url] : [])], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('floor not listening in 60 s')), 60_000);
+      child.stdout!.on('data', (d: Buffer) => {
+        const match = /port (\d+)/.exec(d.toString());
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`floor ended (exit ${code})`)));
+    });
+    await sleep(1_000);
+    const before = cpuMs(child.pid!);
+    const sipp = await sippUac(`127.0.0.1:${port}`, calls, rate);
+    const until = Date.now() + 30_000;
+    if (withGets) while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < sipp.successful) && Date.now() < until) await sleep(50);
+    else await sleep(1_000);
+    const used = cpuMs(child.pid!) - before;
+    const received = ACTIONS.reduce((sum, a) => sum + (receiver.counts.get(a) ?? 0), 0);
+    return row(
+      withGets ? 'floor: bare UAS + media + 3 GETs' : 'floor: bare UAS + media',
+      rate,
+      calls,
+      sipp,
+      used,
+      withGets ? `${received}/${calls * ACTIONS.length} GETs` : undefined,
+    );
+  } finally {
+    await stop(child);
+    await receiver.close();
+  }
 }
 
 async function baresip(rate: number, calls: number): Promise<Row> {
@@ -187,6 +243,13 @@ for (const rate of RATES) {
     if (ONLY.includes('sipp')) rows.push((step.sipp = await sippUas(rate, CALLS)));
     if (ONLY.includes('baresip')) rows.push((step.baresip = await baresip(rate, CALLS)));
     if (ONLY.includes('callhook')) rows.push((step.callhook = await callhook(rate, CALLS)));
+    if (PIPELINE) {
+      rows.push(await callhook(rate, CALLS, MAIN, 'callhook serve, journal in memory', { journal: true }));
+      rows.push(await callhook(rate, CALLS, MAIN, 'callhook serve, no Action URLs', { actionUrls: true }));
+      rows.push(await callhook(rate, CALLS, MAIN, 'callhook serve, line alone', { journal: true, actionUrls: true }));
+      rows.push(await floor(rate, CALLS, false));
+      rows.push(await floor(rate, CALLS, true));
+    }
     if (step.callhook)
       ratios.push({
         rate,

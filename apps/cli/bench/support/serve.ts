@@ -32,15 +32,22 @@ export const COUNTED_ACTIONS = ['inbound', 'connected', 'disconnected'];
 /**
  * Writes `callhook.json` into a fresh temporary directory (`prefix`…): a SIP line `sip:303@127.0.0.1`
  * answering by itself on `sipPort`, the inbound listener on 127.0.0.1, and one Action URL per counted
- * action to `receiverUrl` (`<receiverUrl>/<action>?guid=…&from=…`). Returns the directory and the file.
+ * action to `receiverUrl` (`<receiverUrl>/<action>?guid=…&from=…`; the slots are kept but switched off when
+ * `actionUrls` is false). Returns the directory and the file.
  */
-export function writeSipServeConfig(prefix: string, receiverUrl: string, sipPort: number, transport: 'udp' | 'tcp' = 'udp'): { dir: string; config: string } {
+export function writeSipServeConfig(
+  prefix: string,
+  receiverUrl: string,
+  sipPort: number,
+  transport: 'udp' | 'tcp' = 'udp',
+  actionUrls = true,
+): { dir: string; config: string } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const config = join(dir, 'callhook.json');
   writeFileSync(
     config,
     JSON.stringify({
-      actionUrls: { enabled: true, slots: COUNTED_ACTIONS.map((on) => ({ on, url: `${receiverUrl}/${on}?guid=<$call_guid>&from=<$remote_party>` })) },
+      actionUrls: { enabled: actionUrls, slots: COUNTED_ACTIONS.map((on) => ({ on, url: `${receiverUrl}/${on}?guid=<$call_guid>&from=<$remote_party>` })) },
       inbound: { enabled: true, listen: ['127.0.0.1'] },
       line: { type: 'sip', aor: 'sip:303@127.0.0.1', port: sipPort, transport, autoAnswer: true },
     }),
