@@ -170,6 +170,26 @@ describe('NodeSipTransport under overload', () => {
     await sip.disconnect();
   });
 
+  it('forgets a refused INVITE 64×T1 after its 503: later the same branch is a new INVITE, not a retransmission', async () => {
+    const { sip, sent, delivered, receive, clock } = transport(1);
+    await sip.connect();
+    receive(request('INVITE', 'waits'));
+    receive(request('INVITE', 'refused'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(delivered).toEqual(['INVITE waits']);
+    expect(sent.filter((text) => text.startsWith('SIP/2.0 503'))).toHaveLength(1);
+    receive(request('ACK', 'refused', { toTag: /;tag=(\w+)/.exec(sent[0]!.split('\r\nTo: ')[1]!)![1] }));
+    await clock.advance(31_000);
+    receive(request('INVITE', 'refused')); // still within Timer B: the 503 again, from memory
+    expect(sip.overloadStats()).toMatchObject({ shed: 1, refusalsRepeated: 1 });
+    await clock.advance(33_000);
+    receive(request('INVITE', 'refused'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(delivered).toEqual(['INVITE waits', 'INVITE refused']);
+    expect(sip.overloadStats()).toMatchObject({ admitted: 2, shed: 1, refusalsRepeated: 1 });
+    await sip.disconnect();
+  });
+
   it('refuses at a glance with the 503 the full peek would have built, Via stamped with received and rport', async () => {
     const sent: string[] = [];
     const endpoint: SipEndpoint = {

@@ -12,6 +12,7 @@ import { serviceUnavailableResponse } from '../message/stateless-response.js';
 import { BoundedMap } from './bounded-map.js';
 import type { InboundMessage, Peer, SipEndpoint } from './endpoint.js';
 import { InviteAdmission } from './invite-admission.js';
+import { ReplyPaths } from './reply-paths.js';
 import { DEFAULT_OVERLOAD, type OverloadLimits } from './overload-limits.js';
 import { DEFAULT_TIMERS, Retransmitter, type RetransmitTimers } from './retransmitter.js';
 import { defaultPort, resolvePeer, uriHostPort, viaReturnPeer, type HostPort } from './routing.js';
@@ -119,7 +120,7 @@ export class NodeSipTransport implements Transport {
   private current = TransportState.Disconnected;
   private readonly emitter = new EmitterImpl<TransportState>();
   private readonly retransmitter: Retransmitter;
-  private readonly replyPaths = new BoundedMap<string, ReplyPath>(PATH_MEMORY);
+  private readonly replyPaths: ReplyPaths<ReplyPath>;
   private readonly inviteDestinations = new BoundedMap<string, Route>(PATH_MEMORY);
   /** The message being handed to sip.js right now (its parse is synchronous). */
   private delivering: { inbound: InboundMessage; peeked: PeekedMessage; endpoint: SipEndpoint } | undefined;
@@ -144,12 +145,13 @@ export class NodeSipTransport implements Transport {
     this.protocol = options.endpoint.protocol;
     this.stateChange = this.emitter;
     this.retransmitter = new Retransmitter(options.clock, options.timers);
-    // 64×T1, the longest a peer retransmits an INVITE (RFC 3261 §17.1.1.2, Timer B): what is kept only to
-    // recognise a retransmitted INVITE is forgotten after it, so at steady load these maps hold
-    // rate × 32 s entries instead of filling to their count bound.
-    const inviteRetransmissions = { maxAgeMs: 64 * (options.timers ?? DEFAULT_TIMERS).t1, clock: options.clock };
-    this.admittedInvites = new BoundedMap(PATH_MEMORY, inviteRetransmissions);
-    this.shedInvites = new BoundedMap(SHED_MEMORY, inviteRetransmissions);
+    // 64×T1: the longest a peer retransmits an INVITE (RFC 3261 §17.1.1.2, Timer B) and a server transaction
+    // outlives its final response (Timers H, J, L). What is kept only for retransmissions is forgotten after
+    // it, so at steady load these maps hold rate × 32 s entries instead of filling to their count bound.
+    const transactionLifetime = { maxAgeMs: 64 * (options.timers ?? DEFAULT_TIMERS).t1, clock: options.clock };
+    this.admittedInvites = new BoundedMap(PATH_MEMORY, transactionLifetime);
+    this.shedInvites = new BoundedMap(SHED_MEMORY, transactionLifetime);
+    this.replyPaths = new ReplyPaths(PATH_MEMORY, transactionLifetime);
     this.overload = options.overload ?? DEFAULT_OVERLOAD;
     this.peek = options.peek ?? peekSipMessage;
     this.admission = new InviteAdmission<Received>({
@@ -220,7 +222,7 @@ export class NodeSipTransport implements Transport {
     const key = transactionKey(peeked);
     const udp = this.protocol === 'UDP';
     if (peeked.kind === 'response') {
-      const path = this.replyPaths.get(key) ?? {
+      const path = this.replyPaths.forResponse(key, peeked.statusCode ?? 0) ?? {
         peer: await resolvePeer(viaReturnPeer(peeked.via), defaultPort(this.protocol)),
         connection: undefined,
         endpoint: this.options.endpoint,
@@ -284,7 +286,7 @@ export class NodeSipTransport implements Transport {
     const key = transactionKey(peeked);
     if (peeked.kind === 'request') {
       if (peeked.method === 'ACK') this.retransmitter.ackReceived(`${peeked.via.branch ?? ''} INVITE`);
-      else this.replyPaths.set(key, { peer: inbound.from, connection: inbound.connection, endpoint });
+      else this.replyPaths.received(key, { peer: inbound.from, connection: inbound.connection, endpoint });
     } else {
       this.retransmitter.responseReceived(key, peeked.statusCode ?? 0);
     }
