@@ -41,12 +41,15 @@ const received = () =>
     pending.push(resolve);
     process.stdout.write('count?\n');
   });
-/** CPU ns of each thread so far (schedstat), by thread id. */
+/** CPU ns (schedstat) and wake-ups (voluntary context switches) of each thread so far, by thread id. */
 function threadCpu() {
   const byThread = new Map();
   for (const task of readdirSync(`/proc/${process.pid}/task`)) {
     try {
-      byThread.set(task, Number(readFileSync(`/proc/${process.pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]));
+      const ns = Number(readFileSync(`/proc/${process.pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+      const status = readFileSync(`/proc/${process.pid}/task/${task}/status`, 'utf8');
+      const wakeUps = Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      byThread.set(task, { ns, wakeUps });
     } catch {
       // the thread ended
     }
@@ -88,6 +91,7 @@ const warm = 300;
 await paced(0, warm);
 await until(warm * actions.length);
 await sleep(500);
+process.stdout.write('measuring\n'); // a mark between warm-up and measurement in --trace-* output
 const threadsBefore = threadCpu();
 const before = process.cpuUsage();
 await paced(warm, calls);
@@ -99,10 +103,13 @@ await running.stop(2_000);
 rmSync(dataDir, { recursive: true, force: true });
 // Each thread's share, busiest first: `main`, the rest by thread id (the journal worker is started late, so its id is high).
 const threads = [...threadsAfter]
-  .map(([id, ns]) => [id === String(process.pid) ? 'main' : id, (ns - (threadsBefore.get(id) ?? 0)) / 1e6 / calls])
+  .map(([id, now]) => {
+    const then = threadsBefore.get(id) ?? { ns: 0, wakeUps: 0 };
+    return /** @type {const} */ ([id === String(process.pid) ? 'main' : id, (now.ns - then.ns) / 1e6 / calls, (now.wakeUps - then.wakeUps) / calls]);
+  })
   .filter(([, ms]) => ms >= 0.005)
   .sort((a, b) => b[1] - a[1])
-  .map(([id, ms]) => `${id} ${ms.toFixed(3)}`)
+  .map(([id, ms, wakeUps]) => `${id} ${ms.toFixed(3)} ms ${wakeUps.toFixed(1)} wake-ups`)
   .join(', ');
 process.stdout.write(
   `${JSON.stringify({ threads, cpuMsPerCall: (used.user + used.system) / 1000 / calls, received: got, expected: calls * actions.length })}\n`,

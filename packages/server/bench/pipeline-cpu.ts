@@ -8,7 +8,8 @@
  *
  * BENCH_PIPELINE_CPU_BASELINE=<label>=<another checkout's root, built, or . for this one>[ <node flag>…][,…]: those run in turns
  * with this one (each round starting with the next contender), and the table gives each one's median
- * CPU as a ratio to the first. BENCH_PIPELINE_CPU_CALLS (default 1500 per run), BENCH_PIPELINE_CPU_RATE
+ * CPU as a ratio to the first's (`vsFirst`) and the median of its ratios to the first within each round
+ * (`vsFirstByRound`, steadier when the machine's load drifts). BENCH_PIPELINE_CPU_CALLS (default 1500 per run), BENCH_PIPELINE_CPU_RATE
  * (default 100 calls/s), BENCH_ROUNDS (default 3), BENCH_PIPELINE_CPU_PROF=<dir>: V8 CPU profiles of each
  * run (a directory per run, a file per thread), BENCH_PIPELINE_CPU_NODE_ARGS: node flags for every run
  * (e.g. `--single-threaded-gc`), BENCH_PIPELINE_CPU_ECHO=1: print the runs' other output (`--trace-gc`).
@@ -97,7 +98,11 @@ export async function benchPipelineCpu() {
       console.log(`round ${r + 1} ${contender.label}: ${round(result.cpuMsPerCall, 3)} ms/call (by thread: ${result.threads})`);
     }
   }
-  const first = median(runs.get(contenders[0]!.label)!);
+  const firstRuns = runs.get(contenders[0]!.label)!;
+  const first = median(firstRuns);
+  // Each round's ratio to the first contender's run of the same round, then their median: a machine whose
+  // load drifts over the rounds moves both runs of a round alike, which the medians of all runs would not undo.
+  const roundRatio = (label: string): number => median(runs.get(label)!.map((ms, r) => ms / firstRuns[r]!));
   return {
     name: 'Action URL pipeline CPU per call',
     target: `startServer, simulated line, SQLite journal, 3 Action URLs per call, ${CALLS} calls at ${RATE}/s, median of ${ROUNDS} runs in turns`,
@@ -109,6 +114,7 @@ export async function benchPipelineCpu() {
         .map((v) => round(v, 3))
         .join(' '),
       vsFirst: round(median(runs.get(c.label)!) / first, 3),
+      vsFirstByRound: round(roundRatio(c.label), 3),
     })),
   };
 }
