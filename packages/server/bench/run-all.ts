@@ -3,11 +3,12 @@ import { benchDeliveryPipeline } from './delivery-pipeline.js';
 import { benchJournalCpu } from './journal-cpu.js';
 import { benchJournalOutbox } from './journal-outbox.js';
 import { benchMalformedFlood } from './malformed-flood.js';
+import { benchPipelineCpu } from './pipeline-cpu.js';
 
 /** Runs every server benchmark once; prints tables and writes artifacts/bench-server.json. Ratios only, no timed assertions. */
 const results = [];
 const only = process.argv[2];
-for (const bench of [benchDeliveryPipeline, benchJournalOutbox, benchJournalCpu, benchMalformedFlood].filter(
+for (const bench of [benchDeliveryPipeline, benchJournalOutbox, benchJournalCpu, benchPipelineCpu, benchMalformedFlood].filter(
   (b) => !only || b.name.toLowerCase().includes(only),
 )) {
   const result = await bench();

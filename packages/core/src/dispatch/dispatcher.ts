@@ -1,5 +1,5 @@
 import type { Clock, Journal, Logger, OutboxPage, Random, TimerHandle } from '../ports.js';
-import type { DeliverySink } from './delivery-sink.js';
+import type { DeliverySink, SinkResult } from './delivery-sink.js';
 import { silentLogger } from '../ports.js';
 import { Cancellation } from './cancellation.js';
 import { deliveryRecord, retryAfterMs, retryDelayMs, type DeliveryOutcome, type DeliveryRecord, type PendingDelivery } from './delivery.js';
@@ -324,9 +324,16 @@ export class Dispatcher {
       this.schedule(origin); // to the back of the round-robin: origins take turns
       const flight: InFlight = { mode: delivery.mode, cancellation: null, wake: null, timer: null };
       this.flights.add(flight);
-      void this.run(delivery, flight)
-        .catch((error: unknown) => this.logger.log('error', `delivery failed unexpectedly: ${messageOf(error)}`, { deliveryId: delivery.id }))
-        .finally(() => this.finish(delivery, lane, flight));
+      this.run(delivery, flight).then(
+        () => this.finish(delivery, lane, flight),
+        (error: unknown) => {
+          try {
+            this.logger.log('error', `delivery failed unexpectedly: ${messageOf(error)}`, { deliveryId: delivery.id });
+          } finally {
+            this.finish(delivery, lane, flight);
+          }
+        },
+      );
     }
   }
 
@@ -516,26 +523,35 @@ export class Dispatcher {
     }
     const cancellation = new Cancellation();
     flight.cancellation = cancellation;
-    // A sink that ignores its cancellation still ends the attempt when the timeout fires. (The
-    // cancellation keeps its one listener for the sink: the timer rejects this race itself.)
-    let expire: (reason: Error) => void = () => undefined;
-    const cancelled = new Promise<never>((_, reject) => (expire = reject));
-    const timer = clock.setTimeout(() => {
-      const reason = new Error(`no response within ${delivery.timeoutMs} ms`);
-      cancellation.cancel(reason);
-      expire(reason);
-    }, delivery.timeoutMs);
+    let timer: TimerHandle | null = null;
     try {
-      const result = await Promise.race([sink.deliver(delivery, cancellation), cancelled]);
+      // One promise settled by whichever comes first, the sink or the timeout: a sink that ignores its
+      // cancellation still ends the attempt when the timeout fires. (The cancellation keeps its one
+      // listener for the sink; the timer settles this promise itself.)
+      const result = await new Promise<SinkResult>((resolve, reject) => {
+        timer = clock.setTimeout(() => {
+          const reason = new Error(`no response within ${delivery.timeoutMs} ms`);
+          cancellation.cancel(reason);
+          reject(reason);
+        }, delivery.timeoutMs);
+        sink.deliver(delivery, cancellation).then(resolve, reject);
+      });
       // A sink's error text may quote a URL with its credentials: masked like every other message.
-      return { ...result, error: result.error === null ? null : maskCredentials(result.error), latencyMs: elapsed() };
+      return {
+        outcome: result.outcome,
+        status: result.status,
+        latencyMs: elapsed(),
+        error: result.error === null ? null : maskCredentials(result.error),
+        retryable: result.retryable,
+        retryAfter: result.retryAfter,
+      };
     } catch (error) {
       return cancellation.reason
         ? { outcome: 'timeout', status: null, latencyMs: elapsed(), error: `no response within ${delivery.timeoutMs} ms`, retryable: true }
         : { outcome: 'network_error', status: null, latencyMs: elapsed(), error: messageOf(error), retryable: true };
     } finally {
       flight.cancellation = null;
-      clock.clearTimeout(timer);
+      if (timer !== null) clock.clearTimeout(timer);
     }
   }
 

@@ -14,16 +14,43 @@ export interface ExpansionInput {
 }
 
 /**
- * The placeholder values of one call event, computed once and shared by every slot that fires for it.
- * Encoded forms are computed on first use and cached.
+ * The placeholder values of one call event, shared by every slot that fires for it. Each value is
+ * computed at its first use (a slot that only uses `<$call_guid>` never formats the call's times) and
+ * kept, and so is its encoded form.
  */
 export class ExpansionContext {
-  readonly raw: readonly string[];
+  private readonly values: (string | undefined)[];
+  private readonly compute: ((index: number) => string) | null;
   private readonly encoded: (string | undefined)[] = new Array<string | undefined>(PLACEHOLDERS.length);
   private encoded64: (string | undefined)[] | null = null;
 
-  constructor(raw: readonly string[]) {
-    this.raw = raw;
+  /**
+   * `raw`: the values in `PLACEHOLDERS` order, or a function giving the value of placeholder `index`
+   * (called at most once per index, at its first use).
+   */
+  constructor(raw: readonly string[] | ((index: number) => string)) {
+    if (typeof raw === 'function') {
+      this.values = new Array<string | undefined>(PLACEHOLDERS.length);
+      this.compute = raw;
+    } else {
+      this.values = raw as (string | undefined)[];
+      this.compute = null;
+    }
+  }
+
+  /** Every value, in `PLACEHOLDERS` order (computing those not used yet). */
+  get raw(): readonly string[] {
+    return PLACEHOLDERS.map((_, index) => this.rawValue(index));
+  }
+
+  /** The value of placeholder `index` before encoding ('' for an index without one). */
+  rawValue(index: number): string {
+    const known = this.values[index];
+    if (known !== undefined) return known;
+    if (this.compute === null || index < 0 || index >= PLACEHOLDERS.length) return '';
+    const value = this.compute(index);
+    this.values[index] = value;
+    return value;
   }
 
   /**
@@ -32,7 +59,7 @@ export class ExpansionContext {
    * falls inside a percent-escape or a base64 quantum.
    */
   encodedValue(index: number, base64: boolean, maxLength = Infinity): string {
-    const raw = this.raw[index] ?? '';
+    const raw = this.rawValue(index);
     if (raw.length > maxLength) {
       const capped = capValue(raw, maxLength);
       if (capped !== raw) return encodeComponent(base64 ? base64Utf8(capped) : capped);
@@ -57,7 +84,7 @@ export class ExpansionContext {
   }
 
   value(name: PlaceholderName): string {
-    return this.raw[PLACEHOLDERS.indexOf(name)] ?? '';
+    return this.rawValue(PLACEHOLDERS.indexOf(name));
   }
 }
 
@@ -87,30 +114,53 @@ export function capValue(value: string, maxLength: number): string {
 
 const parseTime = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
 
+/**
+ * The placeholder values of one call event (see `PLACEHOLDERS`), each computed at its first use: the
+ * times are local (`offset`) in the spec's form, `<$call_duration_seconds>` runs to `input.at` for a
+ * call not yet ended.
+ */
 export function expansionContext(input: ExpansionInput, offset: UtcOffset = hostUtcOffset): ExpansionContext {
   const { call } = input;
-  const connected = parseTime(call.connectedAt);
-  const disconnected = parseTime(call.disconnectedAt);
-  const duration = connected === null ? 0 : Math.max(0, Math.floor(((disconnected ?? input.at) - connected) / 1000));
-  const values: Record<PlaceholderName, string> = {
-    action: input.action,
-    call_direction: call.direction,
-    call_direction_as_int: call.direction === 'inbound' ? '0' : '1',
-    local_party: call.localParty,
-    local_alias: call.localAlias,
-    hold_state: call.holdState,
-    call_duration_seconds: String(duration),
-    call_created_time: formatSpecTime(parseTime(call.createdAt), offset),
-    call_connected_time: formatSpecTime(connected, offset),
-    call_disconnected_time: formatSpecTime(disconnected, offset),
-    call_guid: call.guid,
-    remote_party: call.remoteParty,
-    remote_alias: call.remoteAlias,
-    call_disposition: call.disposition ?? '',
-    line_id: call.lineId,
-    // The final figure only: a live call's snapshot has live quality, but `<$call_mos>` is documented for `disconnected`.
-    call_mos: call.state !== 'ended' || call.quality?.mos == null ? '' : call.quality.mos.toFixed(2),
-    recording_url: call.recording && input.apiBaseUrl ? `${input.apiBaseUrl}/api/v1/calls/${encodeURIComponent(call.guid)}/recording` : '',
-  };
-  return new ExpansionContext(PLACEHOLDERS.map((name) => values[name]));
+  return new ExpansionContext((index) => {
+    switch (PLACEHOLDERS[index]!) {
+      case 'action':
+        return input.action;
+      case 'call_direction':
+        return call.direction;
+      case 'call_direction_as_int':
+        return call.direction === 'inbound' ? '0' : '1';
+      case 'local_party':
+        return call.localParty;
+      case 'local_alias':
+        return call.localAlias;
+      case 'hold_state':
+        return call.holdState;
+      case 'call_duration_seconds': {
+        const connected = parseTime(call.connectedAt);
+        const disconnected = parseTime(call.disconnectedAt);
+        return String(connected === null ? 0 : Math.max(0, Math.floor(((disconnected ?? input.at) - connected) / 1000)));
+      }
+      case 'call_created_time':
+        return formatSpecTime(parseTime(call.createdAt), offset);
+      case 'call_connected_time':
+        return formatSpecTime(parseTime(call.connectedAt), offset);
+      case 'call_disconnected_time':
+        return formatSpecTime(parseTime(call.disconnectedAt), offset);
+      case 'call_guid':
+        return call.guid;
+      case 'remote_party':
+        return call.remoteParty;
+      case 'remote_alias':
+        return call.remoteAlias;
+      case 'call_disposition':
+        return call.disposition ?? '';
+      case 'line_id':
+        return call.lineId;
+      case 'call_mos':
+        // The final figure only: a live call's snapshot has live quality, but `<$call_mos>` is documented for `disconnected`.
+        return call.state !== 'ended' || call.quality?.mos == null ? '' : call.quality.mos.toFixed(2);
+      case 'recording_url':
+        return call.recording && input.apiBaseUrl ? `${input.apiBaseUrl}/api/v1/calls/${encodeURIComponent(call.guid)}/recording` : '';
+    }
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { base64Utf8, compileTemplate, expansionContext, TemplateError, type CallSnapshot } from '../../src/index.js';
+import { base64Utf8, compileTemplate, ExpansionContext, expansionContext, PLACEHOLDERS, TemplateError, type CallSnapshot } from '../../src/index.js';
 import { SPEC_EXAMPLE_CALL, UTC_PLUS_ONE } from '../support/spec-example.js';
 
 const at = Date.parse('2022-02-13T16:44:00.000Z');
@@ -109,5 +109,33 @@ describe('error excerpts never show a password', () => {
     } catch (e) {
       expect((e as TemplateError).message).not.toContain('hunter2');
     }
+  });
+});
+
+describe('placeholder values are computed at their first use', () => {
+  it('computes only what the template uses, each value once, and gives every value on request', () => {
+    const asked: string[] = [];
+    const context = new ExpansionContext((index) => {
+      asked.push(PLACEHOLDERS[index]!);
+      return `v${index}`;
+    });
+    const compiled = compileTemplate('http://h/?g=<$call_guid>&p=<$remote_party>&again=<$call_guid>');
+    expect(compiled.expand(context)).toBe(
+      `http://h/?g=v${PLACEHOLDERS.indexOf('call_guid')}&p=v${PLACEHOLDERS.indexOf('remote_party')}&again=v${PLACEHOLDERS.indexOf('call_guid')}`,
+    );
+    expect(compiled.expand(context)).toContain('&p=');
+    expect(asked).toEqual(['call_guid', 'remote_party']);
+    expect(context.raw).toEqual(PLACEHOLDERS.map((_, index) => `v${index}`));
+    expect(asked).toHaveLength(PLACEHOLDERS.length);
+  });
+
+  it('gives the same values lazily as the spec vector expects', () => {
+    const context = expansionContext({ action: 'disconnected', call: SPEC_EXAMPLE_CALL, at }, UTC_PLUS_ONE);
+    const eager = new ExpansionContext(context.raw);
+    const all = `http://h/?${PLACEHOLDERS.map((name) => `${name}=<$${name}>`).join('&')}`;
+    expect(compileTemplate(all).expand(expansionContext({ action: 'disconnected', call: SPEC_EXAMPLE_CALL, at }, UTC_PLUS_ONE))).toBe(
+      compileTemplate(all).expand(eager),
+    );
+    expect(context.value('call_guid')).toBe(SPEC_EXAMPLE_CALL.guid);
   });
 });

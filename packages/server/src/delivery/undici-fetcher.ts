@@ -66,10 +66,13 @@ export class UndiciFetcher implements Fetcher {
     this.now = options.now ?? systemClock.now;
   }
 
+  /** The pool once made: later requests go to it without waiting a turn for `agent`. */
+  private madeAgent: Agent | null = null;
+
   private pool(): Promise<Agent> {
     // `default` (undici's module.exports): what Node gives for a CommonJS package and all a bundle's
     // chunk of it exports (apps/cli's esbuild bundle has no named exports for a lazily imported one).
-    this.agent ??= import('undici').then(({ default: undici }) => new undici.Agent(this.agentOptions));
+    this.agent ??= import('undici').then(({ default: undici }) => (this.madeAgent = new undici.Agent(this.agentOptions)));
     return this.agent;
   }
 
@@ -101,7 +104,7 @@ export class UndiciFetcher implements Fetcher {
   }
 
   private async send(url: string, method: string, headers: Record<string, string>, body: string | undefined, cancellation: Cancellation): Promise<SinkResult> {
-    const agent = await this.pool();
+    const agent = this.madeAgent ?? (await this.pool());
     return new Promise((resolve, reject) => {
       const sink = new ResponseSink(this.maxBodyBytes, cancellation, resolve, reject);
       try {

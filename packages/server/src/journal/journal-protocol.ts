@@ -1,6 +1,5 @@
-import type { CallSnapshot, DeliveryRecord, PendingDelivery } from '@callhook/core';
+import { originOf, type CallSnapshot, type DeliveryRecord, type PendingDelivery } from '@callhook/core';
 import type { MessagePort } from 'node:worker_threads';
-import { originOf } from './outbox-seal.js';
 
 /**
  * One journal write, applied by the store in order inside its batch's transaction. Each carries the
@@ -29,7 +28,7 @@ export function recordOp(record: DeliveryRecord): JournalOp {
   return ['record', record.callGuid, JSON.stringify(record)];
 }
 
-/** The op writing a delivery's outbox entry (its id, origin and creation time as columns). */
+/** The op writing a delivery's outbox entry (its id, origin — core's `originOf`, which keeps each authority's — and creation time as columns). */
 export function enqueueOp(delivery: PendingDelivery): JournalOp {
   return ['enqueue', delivery.id, originOf(delivery), delivery.createdAt, JSON.stringify(delivery)];
 }
