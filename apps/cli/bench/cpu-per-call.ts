@@ -12,9 +12,9 @@
  * directory per run, a file per thread: the main thread and the journal worker),
  * BENCH_CPU_BASELINE=<label>=<another build's apps/cli/dist/main.js>[,…]: also run those builds in each step,
  * to compare before and after in the same run (the first is the baseline of the ratios),
- * BENCH_CPU_PIPELINE=1: also run this build without parts of the pipeline in each step — the journal in
- * memory (`--data :memory:`, no SQLite worker), the Action URLs switched off, and both (the line alone
- * inside `serve`) — so the table shows what each part costs per call beside the whole; and the floor of a Node
+ * BENCH_CPU_PIPELINE=1: also run this build without parts of the pipeline in each step — the journal
+ * without its file (`--data :memory:`: SQLite in memory, in the same worker thread), the Action URLs switched
+ * off, and both — so the table shows what each part costs per call beside the whole; and the floor of a Node
  * process for the same exchange (bench/support/floor-pipeline.ts: a bare UAS with the line's SDP and RTP code,
  * alone and with the three Action URLs as plain GETs), what no code of ours on Node could go below.
  */
