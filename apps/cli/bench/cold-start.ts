@@ -2,7 +2,9 @@
  * Cold start: `callhook --version` against a bare `node -e 0`, and `serve` until its `listening on`
  * lines: `--demo` (the simulator line, nothing kept) and a settings file with a SIP line, three Action
  * URLs and a fresh SQLite data directory. For each: wall time, the CPU time the process spent by then
- * (user + system, every thread: /proc/PID/stat), its RSS then, and, in one more run preloading
+ * (user + system, every thread: /proc/PID/stat), its RSS then (VmRSS, and its anonymous and file-backed
+ * parts: RssAnon, RssFile of /proc/PID/status) and again 1 s and 5 s later, left idle (V8 frees start-up
+ * garbage and shrinks its young generation only once the process is idle), and, in one more run preloading
  * support/count-modules.mjs, how many files it had loaded (every thread). Medians of a few runs; on a
  * shared machine wall time says little, so CPU time is also given as a ratio to `node -e 0`'s and to
  * the first build's, measured in the same run. No assertions (issue 17's goals: ready ≤ 300 ms, RSS ≤
@@ -72,11 +74,22 @@ function cpuMs(pid: number | 'self', children = false): number {
   return ((Number(user) + Number(system)) * 1000) / TICKS_PER_S;
 }
 
+/** RSS in MiB from /proc/PID/status: all, anonymous (heaps, malloc), file-backed (the node binary, libraries). */
+interface Rss {
+  rss: number;
+  anon: number;
+  file: number;
+}
+
 interface Sample {
   ms: number;
   cpuMs: number;
-  rssMiB?: number;
+  /** At ready, 1 s and 5 s after it (the process left idle). */
+  rss?: { ready: Rss; after1s: Rss; after5s: Rss };
 }
+
+/** How long after ready the later RSS samples are taken, in ms. */
+const SETTLE_MS = { after1s: 1_000, after5s: 5_000 } as const;
 
 /** Wall and CPU time of one run to its exit. */
 function timeSpawn(args: string[], env: Record<string, string> = {}): Sample {
@@ -92,10 +105,13 @@ function distinctFiles(list: string): number {
   return new Set(readFileSync(list, 'utf8').split('\n').filter(Boolean)).size;
 }
 
-function rssKiB(pid: number): number {
+function rssOf(pid: number): Rss {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  const mib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
+  return { rss: mib('VmRSS'), anon: mib('RssAnon'), file: mib('RssFile') };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function timeToListening(build: Build, args: string[], moduleList?: string): Promise<Sample> {
   const t0 = performance.now();
@@ -113,11 +129,19 @@ async function timeToListening(build: Build, args: string[], moduleList?: string
       }
     });
   });
-  const rssMiB = rssKiB(child.pid!) / 1024;
+  const ready = rssOf(child.pid!);
   const cpu = cpuMs(child.pid!);
+  const readyAt = performance.now();
+  let rss: Sample['rss'];
+  if (!moduleList) {
+    await sleep(SETTLE_MS.after1s - (performance.now() - readyAt));
+    const after1s = rssOf(child.pid!);
+    await sleep(SETTLE_MS.after5s - (performance.now() - readyAt));
+    rss = { ready, after1s, after5s: rssOf(child.pid!) };
+  }
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
-  return { ms, cpuMs: cpu, rssMiB };
+  return { ms, cpuMs: cpu, rss };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-start-'));
@@ -149,7 +173,22 @@ for (const [name, args] of Object.entries(SERVES)) {
 }
 rmSync(dir, { recursive: true, force: true });
 
-type Row = { build: string; case: string; wallMs: number; cpuMs: number; cpuXNode: number; cpuXFirst?: number; rssMiB?: number; files?: number };
+type Row = {
+  build: string;
+  case: string;
+  wallMs: number;
+  cpuMs: number;
+  cpuXNode: number;
+  cpuXFirst?: number;
+  /** MiB at ready: all, anonymous, file-backed; then all 1 s and 5 s later, and the anonymous part at 5 s. */
+  rssMiB?: number;
+  anonMiB?: number;
+  fileMiB?: number;
+  rss1sMiB?: number;
+  rss5sMiB?: number;
+  anon5sMiB?: number;
+  files?: number;
+};
 const nodeCpu = median(samples.get('node')!.map((s) => s.cpuMs));
 const rows: Row[] = [{ build: '', case: 'node -e 0 (reference)', wallMs: round(median(samples.get('node')!.map((s) => s.ms))), cpuMs: nodeCpu, cpuXNode: 1 }];
 for (const name of ['--version', ...Object.keys(SERVES)]) {
@@ -157,7 +196,18 @@ for (const name of ['--version', ...Object.keys(SERVES)]) {
   for (const build of list) {
     const runsOf = samples.get(`${build.label}|${name}`)!;
     const cpu = median(runsOf.map((s) => s.cpuMs));
-    const rss = runsOf[0]!.rssMiB === undefined ? {} : { rssMiB: round(median(runsOf.map((s) => s.rssMiB!))) };
+    const at = (pick: (s: NonNullable<Sample['rss']>) => number) => round(median(runsOf.map((s) => pick(s.rss!))));
+    const rss =
+      runsOf[0]!.rss === undefined
+        ? {}
+        : {
+            rssMiB: at((r) => r.ready.rss),
+            anonMiB: at((r) => r.ready.anon),
+            fileMiB: at((r) => r.ready.file),
+            rss1sMiB: at((r) => r.after1s.rss),
+            rss5sMiB: at((r) => r.after5s.rss),
+            anon5sMiB: at((r) => r.after5s.anon),
+          };
     const counted = files.get(`${build.label}|${name}`);
     rows.push({
       build: build.label,
@@ -172,7 +222,9 @@ for (const name of ['--version', ...Object.keys(SERVES)]) {
   }
 }
 const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-console.log(`\ncold start (medians of ${RUNS}, interleaved; CPU: user + system of every thread until ready; RSS and files when ready; load ${load})`);
+console.log(
+  `\ncold start (medians of ${RUNS}, interleaved; CPU: user + system of every thread until ready; RSS at ready (all, anonymous, file-backed), 1 s and 5 s later; files when ready; load ${load})`,
+);
 console.table(rows);
 mkdirSync('artifacts', { recursive: true });
 writeFileSync('artifacts/bench-cli.json', `${JSON.stringify({ at: new Date().toISOString(), node: process.version, runs: RUNS, load, rows }, null, 2)}\n`);

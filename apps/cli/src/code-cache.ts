@@ -3,8 +3,10 @@ import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeFile
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { systemClock } from '@callhook/node';
 import { Script } from 'node:vm';
 import { READY_EVENT } from './ready-event.js';
+import { holdWhileStarting } from './start-flags.js';
 
 /**
  * Runs the CommonJS copy of the bundle (`dist/cjs/*.cjs`, made by `scripts/bundle.mjs`) with V8's
@@ -45,6 +47,38 @@ interface Loaded {
 const MAGIC = 'callhook-code-cache\n';
 
 /**
+ * Node built-ins the bundle requires at start for a path no edition takes, answered by a stand-in
+ * that loads the module at its first use (any property read, `in`, key listing): fastify's
+ * `lib/server.js` requires `http2` at load and uses it only for an `http2: true` server; loading it
+ * cost 0.3–0.6 MiB of RSS at ready (apps/cli/README.md, "Start-up"). undici, its one other user, reads it when its chunk
+ * loads (the first delivery), as before. (The other built-ins a start loads and may not need are not
+ * worth it or not ours to defer: `net`'s listen loads `cluster`, and with it `child_process`; `dns`,
+ * `assert` and `perf_hooks` are read when their requirers load.)
+ */
+const LAZY_BUILTINS = new Set(['node:http2', 'http2']);
+
+/** A stand-in for the module `load()` answers, loaded at its first use (see {@link LAZY_BUILTINS}). */
+function lazyModule(load: () => object): object {
+  let module: object | null = null;
+  const real = () => (module ??= load());
+  return new Proxy(
+    {},
+    {
+      get: (_, key) => Reflect.get(real(), key),
+      has: (_, key) => Reflect.has(real(), key),
+      ownKeys: () => Reflect.ownKeys(real()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const descriptor = Reflect.getOwnPropertyDescriptor(real(), key);
+        // A proxy may report a property its (empty) target lacks only as configurable.
+        return descriptor && { ...descriptor, configurable: true };
+      },
+      set: (_, key, value) => Reflect.set(real(), key, value),
+      getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+    },
+  );
+}
+
+/**
  * A loader of one directory of CommonJS bundle files. `require('./bundle-x.js')` inside them loads
  * `bundle-x.cjs` of the directory through this loader; any other name goes to Node's `require`,
  * resolved from `esmDir` (dist/, where the ES module bundle and `node_modules` resolution live).
@@ -57,6 +91,8 @@ export class CodeCacheLoader {
   private readonly nodeRequire: NodeJS.Require;
   /** ES-module-only packages imported before the bundle runs, by name: what its `require(name)` answers. */
   private readonly esModules = new Map<string, unknown>();
+  /** The stand-ins of {@link LAZY_BUILTINS} given out so far, by name. */
+  private readonly lazyBuiltins = new Map<string, object>();
   private header: CacheHeader | null = null;
   /** The cache file, open while the loader may read it; where its entries start (after the header line). */
   private cacheFd: number | null = null;
@@ -310,6 +346,11 @@ export class CodeCacheLoader {
   private require(id: string): unknown {
     if (id.startsWith('./bundle-') && id.endsWith('.js')) return this.load(`${id.slice(2, -3)}.cjs`);
     if (this.esModules.has(id)) return this.esModules.get(id);
+    if (LAZY_BUILTINS.has(id)) {
+      let stand = this.lazyBuiltins.get(id);
+      if (!stand) this.lazyBuiltins.set(id, (stand = lazyModule(() => this.nodeRequire(id) as object)));
+      return stand;
+    }
     return this.nodeRequire(id);
   }
 
@@ -331,6 +372,9 @@ export function defaultCacheName(execArgv: readonly string[], nodeOptions: strin
   return `start-${createHash('sha1').update(flags).digest('hex').slice(0, 12)}.cache`;
 }
 
+/** When a command other than `serve` (`tail` runs on) gets back what start-flags held: its start is long over by then. */
+const CLIENT_RELEASE_MS = 2_000;
+
 /**
  * Runs the CLI (`bundle-run.cjs` of `dist/cjs`) for `argv` with the code cache, and answers its exit code.
  * Once `serve` emits {@link READY_EVENT}, a cache that was missing, stale or refused is written again
@@ -340,8 +384,15 @@ export function defaultCacheName(execArgv: readonly string[], nodeOptions: strin
  * whose own directory is read-only, e.g. systemd's CacheDirectory); `off` none.
  * `CALLHOOK_CODE_CACHE_WRITE=1` writes it at ready in any case (the build's step), and
  * `CALLHOOK_CODE_CACHE_REPORT=1` prints, at ready, one line to stderr: `code cache: {…}` (how each file was compiled).
+ *
+ * Before the first file is compiled, V8's optimizing compiler and its young generation's growth are held
+ * back (src/start-flags.ts) — for every command, as the flags count in the cache's flag hash — and set
+ * back once `serve` is ready, after the cache is written; a command other than `serve` (which never gets
+ * ready) gets them back {@link CLIENT_RELEASE_MS} after it started.
  */
 export async function runWithCodeCache(distDir: string, argv: string[]): Promise<number> {
+  const hold = holdWhileStarting([...process.execArgv, ...(process.env.NODE_OPTIONS?.split(/\s+/) ?? [])]);
+  if (argv.slice(2).find((arg) => !arg.startsWith('-')) !== 'serve') systemClock.setTimeout(() => hold.release(), CLIENT_RELEASE_MS);
   const cjsDir = join(distDir, 'cjs');
   const setting = process.env.CALLHOOK_CODE_CACHE;
   const ownFile = join(cjsDir, defaultCacheName(process.execArgv, process.env.NODE_OPTIONS));
@@ -358,6 +409,7 @@ export async function runWithCodeCache(distDir: string, argv: string[]): Promise
         // A read-only install: the next start compiles from source, as this one did.
       } finally {
         loader.release();
+        hold.release();
       }
     }),
   );

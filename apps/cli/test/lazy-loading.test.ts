@@ -8,6 +8,8 @@ import { runCliAsync, startServe, type Served } from './support/cli.js';
 
 /** The bench's preload: appends every file the process loads (ES modules, CommonJS, JSON, addons) to CALLHOOK_BENCH_MODULES. */
 const COUNT_MODULES = fileURLToPath(new URL('../bench/support/count-modules.mjs', import.meta.url));
+/** A preload that writes the Node built-ins loaded by ready to stderr (`builtins at ready: …`). */
+const REPORT_BUILTINS = fileURLToPath(new URL('./fixtures/report-builtins.cjs', import.meta.url));
 
 let served: Served | null = null;
 let dir: string | null = null;
@@ -85,5 +87,22 @@ describe('serve --demo loads parts on first use', () => {
     expect(await page.text()).toContain('<!doctype html>');
     const later = loadedSources(list);
     for (const pkg of ['@fastify/swagger', '@fastify/static', 'undici']) expect(from(later, pkg).length, `${pkg} loaded on use`).toBeGreaterThan(0);
+  });
+
+  it("does not load Node's http2 (fastify requires it for http2 servers only), and a delivery still works", async () => {
+    served = await startServe(['--demo', '--port', '0', '--data', ':memory:'], 2, undefined, { args: ['--require', REPORT_BUILTINS] });
+    await waitFor(() => /builtins at ready: .*\n/.test(served!.stderr()), 'the built-ins at ready');
+    const builtins = /builtins at ready: (.*)\n/.exec(served.stderr())![1]!.split(' ');
+    // The list is real: what every start loads is in it.
+    expect(builtins).toEqual(expect.arrayContaining(['http', 'net', 'crypto']));
+    expect(builtins).not.toContain('http2');
+    await waitFor(() => /token: \S+/.test(served!.stderr()), 'the demo banner');
+    const token = /token: (\S+)/.exec(served.stderr())![1]!;
+    const env = { CALLHOOK_URL: served.urls[0]!, CALLHOOK_TOKEN: token };
+    expect((await runCliAsync(['simulate', 'incoming', '--from', '420'], env)).code).toBe(0);
+    await waitFor(async () => {
+      const log = await fetch(`${served!.urls[0]}api/v1/echo/log`, { headers: { authorization: `Bearer ${token}` } });
+      return ((await log.json()) as { records: unknown[] }).records.length > 0;
+    }, 'a delivery to the echo receiver (undici, which reads http2 when it loads)');
   });
 });
