@@ -91,8 +91,24 @@ interface Row {
 
 /** What of the pipeline a callhook run leaves out (BENCH_CPU_PIPELINE). */
 interface Without {
-  journal?: boolean;
+  /** The journal's file: `--data :memory:`, SQLite in memory in the same worker. */
+  journalFile?: boolean;
   actionUrls?: boolean;
+}
+
+type Receiver = Awaited<ReturnType<typeof countingReceiver>>;
+
+/** Requests the receiver counted, over every counted action. */
+const receivedCount = (receiver: Receiver) => ACTIONS.reduce((sum, a) => sum + (receiver.counts.get(a) ?? 0), 0);
+
+/** After sipp's last call: until every action's request of each successful call arrived (30 s at most), or 1 s when none are sent. */
+async function settle(receiver: Receiver, successful: number, requestsSent: boolean): Promise<void> {
+  if (!requestsSent) {
+    await sleep(1_000); // the last calls' ends
+    return;
+  }
+  const until = Date.now() + 30_000;
+  while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < successful) && Date.now() < until) await sleep(50);
 }
 
 async function callhook(rate: number, calls: number, main = MAIN, label = 'callhook serve', without: Without = {}): Promise<Row> {
@@ -102,27 +118,26 @@ async function callhook(rate: number, calls: number, main = MAIN, label = 'callh
   // One directory per run and node's own file names (they carry the thread id): a fixed --cpu-prof-name
   // made the journal worker's profile and the main thread's overwrite each other.
   const nodeArgs = PROF ? ['--cpu-prof', '--cpu-prof-dir', join(PROF, `serve-${rate}-${Date.now()}`)] : [];
-  const serve = await startServe(main, config, without.journal ? ':memory:' : join(dir, 'data'), nodeArgs);
-  await sleep(1_000); // past start-up work
-  const before = cpuMs(serve.pid!);
-  const threadsBefore = threadCpuMs(serve.pid!);
-  const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, rate);
-  const until = Date.now() + 30_000;
-  if (without.actionUrls)
-    await sleep(1_000); // the last calls' ends
-  else while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < sipp.successful) && Date.now() < until) await sleep(50);
-  const used = cpuMs(serve.pid!) - before;
-  // The busiest threads; the rest (idle V8 and libuv threads) summed.
-  const perThread = [...threadCpuMs(serve.pid!)]
-    .map(([id, ms]) => [id.split('#')[0]!, (ms - (threadsBefore.get(id) ?? 0)) / calls] as const)
-    .sort((a, b) => b[1] - a[1]);
-  const rest = perThread.slice(4).reduce((sum, [, ms]) => sum + ms, 0);
-  const threads = [...perThread.slice(0, 4).map(([name, ms]) => `${name} ${round(ms)}`), `others ${round(rest)}`].join(', ');
-  await stop(serve);
-  await receiver.close();
-  rmSync(dir, { recursive: true, force: true });
-  const received = ACTIONS.reduce((sum, a) => sum + (receiver.counts.get(a) ?? 0), 0);
-  return row(label, rate, calls, sipp, used, `${received}/${calls * ACTIONS.length} Action URLs; ms/call by thread: ${threads}`);
+  const serve = await startServe(main, config, without.journalFile ? ':memory:' : join(dir, 'data'), nodeArgs);
+  try {
+    await sleep(1_000); // past start-up work
+    const before = cpuMs(serve.pid!);
+    const threadsBefore = threadCpuMs(serve.pid!);
+    const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, rate);
+    await settle(receiver, sipp.successful, !without.actionUrls);
+    const used = cpuMs(serve.pid!) - before;
+    // The busiest threads; the rest (idle V8 and libuv threads) summed.
+    const perThread = [...threadCpuMs(serve.pid!)]
+      .map(([id, ms]) => [id.split('#')[0]!, (ms - (threadsBefore.get(id) ?? 0)) / calls] as const)
+      .sort((a, b) => b[1] - a[1]);
+    const rest = perThread.slice(4).reduce((sum, [, ms]) => sum + ms, 0);
+    const threads = [...perThread.slice(0, 4).map(([name, ms]) => `${name} ${round(ms)}`), `others ${round(rest)}`].join(', ');
+    return row(label, rate, calls, sipp, used, `${receivedCount(receiver)}/${calls * ACTIONS.length} Action URLs; ms/call by thread: ${threads}`);
+  } finally {
+    await stop(serve);
+    await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The floor (bench/support/floor-pipeline.ts), with the three GETs per call when `withGets`. */
@@ -136,6 +151,10 @@ async function floor(rate: number, calls: number, withGets: boolean): Promise<Ro
   try {
     const port = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('floor not listening in 60 s')), 60_000);
+      const fail = (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      };
       child.stdout!.on('data', (d: Buffer) => {
         const match = /port (\d+)/.exec(d.toString());
         if (match) {
@@ -143,24 +162,15 @@ async function floor(rate: number, calls: number, withGets: boolean): Promise<Ro
           resolve(Number(match[1]));
         }
       });
-      child.once('exit', (code) => reject(new Error(`floor ended (exit ${code})`)));
+      child.once('exit', (code) => fail(new Error(`floor ended (exit ${code})`)));
     });
     await sleep(1_000);
     const before = cpuMs(child.pid!);
     const sipp = await sippUac(`127.0.0.1:${port}`, calls, rate);
-    const until = Date.now() + 30_000;
-    if (withGets) while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < sipp.successful) && Date.now() < until) await sleep(50);
-    else await sleep(1_000);
+    await settle(receiver, sipp.successful, withGets);
     const used = cpuMs(child.pid!) - before;
-    const received = ACTIONS.reduce((sum, a) => sum + (receiver.counts.get(a) ?? 0), 0);
-    return row(
-      withGets ? 'floor: bare UAS + media + 3 GETs' : 'floor: bare UAS + media',
-      rate,
-      calls,
-      sipp,
-      used,
-      withGets ? `${received}/${calls * ACTIONS.length} GETs` : undefined,
-    );
+    const label = withGets ? 'floor: bare UAS + media + 3 GETs' : 'floor: bare UAS + media';
+    return row(label, rate, calls, sipp, used, withGets ? `${receivedCount(receiver)}/${calls * ACTIONS.length} GETs` : undefined);
   } finally {
     await stop(child);
     await receiver.close();
@@ -244,9 +254,9 @@ for (const rate of RATES) {
     if (ONLY.includes('baresip')) rows.push((step.baresip = await baresip(rate, CALLS)));
     if (ONLY.includes('callhook')) rows.push((step.callhook = await callhook(rate, CALLS)));
     if (PIPELINE) {
-      rows.push(await callhook(rate, CALLS, MAIN, 'callhook serve, journal in memory', { journal: true }));
+      rows.push(await callhook(rate, CALLS, MAIN, 'callhook serve, journal without its file', { journalFile: true }));
       rows.push(await callhook(rate, CALLS, MAIN, 'callhook serve, no Action URLs', { actionUrls: true }));
-      rows.push(await callhook(rate, CALLS, MAIN, 'callhook serve, line alone', { journal: true, actionUrls: true }));
+      rows.push(await callhook(rate, CALLS, MAIN, 'callhook serve, both', { journalFile: true, actionUrls: true }));
       rows.push(await floor(rate, CALLS, false));
       rows.push(await floor(rate, CALLS, true));
     }
