@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { countingReceiver } from './receiver.js';
-import { round } from './stats.js';
+import { median, round } from './stats.js';
 
 const CALLS = Number(process.env.BENCH_PIPELINE_CPU_CALLS ?? 1_500);
 const RATE = Number(process.env.BENCH_PIPELINE_CPU_RATE ?? 100);
@@ -51,7 +51,10 @@ async function runOnce(contender: Contender): Promise<{ cpuMsPerCall: number; re
   try {
     return await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`${contender.label}: no result within 10 minutes`)), 600_000);
-      child.once('exit', (code) => reject(new Error(`${contender.label}: exited with ${code} before its result`)));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${contender.label}: exited with ${code} before its result`));
+      });
       createInterface({ input: child.stdout! }).on('line', (line) => {
         if (line === 'count?') child.stdin!.write(`${receiver.state.count}\n`);
         else if (line.startsWith('{')) {
@@ -70,12 +73,6 @@ async function runOnce(contender: Contender): Promise<{ cpuMsPerCall: number; re
     await receiver.close();
   }
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 
 export async function benchPipelineCpu() {
   const contenders: Contender[] = [
