@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { waitFor } from '@callhook/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultCacheName } from '../src/code-cache.js';
-import { startServe, type Served } from './support/cli.js';
+import { startServe, type Served, stopServed } from './support/cli.js';
 
 /**
  * dist/main.js runs the CommonJS bundle through V8's code cache (src/code-cache.ts), the cache made
@@ -33,10 +33,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   for (const served of running.splice(0)) {
-    if (served.child.exitCode === null) {
-      served.child.kill('SIGKILL');
-      await served.exited;
-    }
+    await stopServed(served);
   }
   rmSync(dir, { recursive: true, force: true });
 });

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServe, type Served } from './support/cli.js';
+import { startServe, type Served, stopServed } from './support/cli.js';
 import { startReceiver, waitFor, type Received } from '@callhook/test-support';
 
 const TOKEN = 'chaos-test-token-0123456789';
@@ -20,10 +20,7 @@ let served: Served | null = null;
 const receivers: Receiver[] = [];
 
 afterEach(async () => {
-  if (served && served.child.exitCode === null && served.child.signalCode === null) {
-    served.child.kill('SIGKILL');
-    await served.exited;
-  }
+  await stopServed(served);
   served = null;
   for (const receiver of receivers.splice(0)) await receiver.close();
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@callhook/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCliAsync, startServe, type Served } from './support/cli.js';
+import { runCliAsync, startServe, type Served, stopServed } from './support/cli.js';
 
 /** The bench's preload: appends every file the process loads (ES modules, CommonJS, JSON, addons) to CALLHOOK_BENCH_MODULES. */
 const COUNT_MODULES = fileURLToPath(new URL('../bench/support/count-modules.mjs', import.meta.url));
@@ -14,10 +14,7 @@ const REPORT_BUILTINS = fileURLToPath(new URL('./fixtures/report-builtins.cjs', 
 let served: Served | null = null;
 let dir: string | null = null;
 afterEach(async () => {
-  if (served && served.child.exitCode === null) {
-    served.child.kill('SIGKILL');
-    await served.exited;
-  }
+  await stopServed(served);
   served = null;
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = null;

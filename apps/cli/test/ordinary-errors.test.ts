@@ -2,17 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, runCliAsync, startServe, type RunResult, type Served } from './support/cli.js';
+import { runCli, runCliAsync, startServe, type RunResult, type Served, stopServed } from './support/cli.js';
 
 // Issue 15: ordinary situations end in one line naming the problem and the fix, with its exit code.
 const dir = mkdtempSync(join(tmpdir(), 'callhook-errors-'));
 let served: Served | null = null;
 
 afterEach(async () => {
-  if (served && served.child.exitCode === null) {
-    served.child.kill('SIGKILL');
-    await served.exited;
-  }
+  await stopServed(served);
   served = null;
 });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCliAsync, startServe, type Served } from './support/cli.js';
+import { runCliAsync, startServe, type Served, stopServed } from './support/cli.js';
 import { startReceiver, waitFor } from '@callhook/test-support';
 
 // Everything the console does, from the command line, against a real `callhook serve` child.
@@ -10,10 +10,7 @@ let served: Served | null = null;
 let closeReceiver: (() => Promise<void>) | null = null;
 
 afterEach(async () => {
-  if (served && served.child.exitCode === null) {
-    served.child.kill('SIGKILL');
-    await served.exited;
-  }
+  await stopServed(served);
   served = null;
   await closeReceiver?.();
   closeReceiver = null;

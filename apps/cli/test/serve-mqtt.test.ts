@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Mosquitto, waitFor } from '@callhook/test-support';
-import { startServe, type Served } from './support/cli.js';
+import { startServe, type Served, stopServed } from './support/cli.js';
 
 const TOKEN = 'mqtt-kill-test-token-0123456789';
 const PREFIX = 'kill';
@@ -14,10 +14,7 @@ let served: Served | null = null;
 let watcher: MqttClient | null = null;
 
 afterAll(async () => {
-  if (served && served.child.exitCode === null && served.child.signalCode === null) {
-    served.child.kill('SIGKILL');
-    await served.exited;
-  }
+  await stopServed(served);
   await watcher?.endAsync(true);
   await broker?.close();
   rmSync(dir, { recursive: true, force: true });

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServe, type Served } from './support/cli.js';
+import { startServe, type Served, stopServed } from './support/cli.js';
 import { startReceiver, waitFor } from '@callhook/test-support';
 import { freeSipPort } from './support/sipp.js';
 
@@ -19,10 +19,7 @@ let served: Served | null = null;
 const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
-  if (served && served.child.exitCode === null && served.child.signalCode === null) {
-    served.child.kill('SIGKILL');
-    await served.exited;
-  }
+  await stopServed(served);
   served = null;
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });

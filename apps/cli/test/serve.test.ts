@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, runCliAsync, spawnCli, startServe, type Served } from './support/cli.js';
+import { runCli, runCliAsync, spawnCli, startServe, type Served, stopServed } from './support/cli.js';
 import { startReceiver, waitFor } from '@callhook/test-support';
 
 const TOKEN = 'cli-test-token-0123456789';
@@ -11,10 +11,7 @@ let served: Served | null = null;
 let closeReceiver: (() => Promise<void>) | null = null;
 
 afterEach(async () => {
-  if (served && served.child.exitCode === null) {
-    served.child.kill('SIGKILL');
-    await served.exited;
-  }
+  await stopServed(served);
   served = null;
   await closeReceiver?.();
   closeReceiver = null;

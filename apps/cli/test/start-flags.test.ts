@@ -1,13 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { holdWhileStarting } from '../src/start-flags.js';
-import { startServe, type Served } from './support/cli.js';
+import { startServe, type Served, stopServed } from './support/cli.js';
 
 let served: Served | null = null;
 afterEach(async () => {
-  if (served && served.child.exitCode === null) {
-    served.child.kill('SIGKILL');
-    await served.exited;
-  }
+  await stopServed(served);
   served = null;
 });
 

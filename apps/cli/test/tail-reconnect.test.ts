@@ -3,17 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reconnectDelayMs } from '../src/commands/tail.js';
-import { runCliAsync, spawnCli, startServe, type Served } from './support/cli.js';
+import { runCliAsync, spawnCli, startServe, type Served, stopServed } from './support/cli.js';
 import { waitFor } from '@callhook/test-support';
 
 const TOKEN = 'tail-test-token-0123456789';
 let served: Served | null = null;
 
 afterEach(async () => {
-  if (served && served.child.exitCode === null) {
-    served.child.kill('SIGKILL');
-    await served.exited;
-  }
+  await stopServed(served);
   served = null;
 });
 

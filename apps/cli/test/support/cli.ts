@@ -64,6 +64,16 @@ export interface Served {
 }
 
 /**
+ * Kills a test's `serve` if it still runs and waits for its exit: for an `afterEach`, so a failed or
+ * timed-out test leaves no server behind. Does nothing for null or a server that already exited.
+ */
+export async function stopServed(served: Served | null): Promise<void> {
+  if (!served || served.child.exitCode !== null || served.child.signalCode !== null) return;
+  served.child.kill('SIGKILL');
+  await served.exited;
+}
+
+/**
  * Starts `callhook serve …` and resolves once it printed one `listening on` line per expected address.
  * `node.args` go to node before the script (e.g. `--import` a preload), `node.env` into its environment.
  */
