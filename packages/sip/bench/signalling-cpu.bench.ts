@@ -10,6 +10,9 @@
  * round, SIGCPU_RUNS rounds (3). Printed: each build's median ms per call, and the median of the
  * per-round ratios to the baseline — ratios from the same minutes of a shared machine, not absolutes.
  * A fixed JS workload is timed before each step (`ref ms`): when it grows the machine is busier.
+ * SIGCPU_WARMUP_CALLS (0) calls are placed the same way before the measured window, so it leaves out V8's
+ * warm-up (its optimising compiler runs on helper threads for the first thousands of calls: 0.4 ms per call
+ * over the first 1,000, ~0.02 ms after 3,000 — README, "Signalling CPU per call") and measures a warm line.
  * SIGCPU_PROFILE=<dir> also takes a V8 CPU profile of every step and prints where each build's CPU goes
  * (self time by package and function, ms per call, from its last round). Memory: SIGCPU_NODE_ARGS adds
  * node flags to the line processes (`--trace-gc` prints each collection; with `--expose-gc` each line
@@ -31,6 +34,8 @@ const CALLS = Number(process.env.SIGCPU_CALLS ?? 500);
 const RATE = Number(process.env.SIGCPU_RATE ?? 100);
 const HOLD_MS = Number(process.env.SIGCPU_HOLD_MS ?? 200);
 const RUNS = Number(process.env.SIGCPU_RUNS ?? 3);
+/** Calls placed before the measured window of each step, to leave V8's warm-up out of it. */
+const WARMUP_CALLS = Number(process.env.SIGCPU_WARMUP_CALLS ?? 0);
 const PROFILE = process.env.SIGCPU_PROFILE ? resolve(process.env.SIGCPU_PROFILE) : undefined;
 /** Extra node flags for the line processes (e.g. `--trace-gc`), space-separated. */
 const NODE_ARGS = (process.env.SIGCPU_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
@@ -99,6 +104,22 @@ function referenceWorkMs(): number {
   return (used.user + used.system) / 1000 + (map.size > 0 ? 0 : 1);
 }
 
+/** Places SIGCPU_WARMUP_CALLS calls as the measured ones are placed and waits (bounded) until the line has ended them. */
+async function warmUp(child: ChildProcess, port: number): Promise<void> {
+  const args = await uacArgs(`127.0.0.1:${port}`, {
+    calls: WARMUP_CALLS,
+    extra: ['-r', String(RATE), '-d', String(HOLD_MS), '-l', String(RATE * 5)],
+    timeout: `${Math.ceil(WARMUP_CALLS / RATE) + 60}s`,
+  });
+  await startSipp(args, (WARMUP_CALLS / RATE + 90) * 1000).done;
+  for (let wait = 0; wait < 20; wait++) {
+    child.send({ type: 'read' });
+    if ((await next<Window>(child, 'window')).ended >= WARMUP_CALLS) break;
+    await sleep(250);
+  }
+  await sleep(500);
+}
+
 async function step(build: (typeof BUILDS)[number], round: number): Promise<Step> {
   const refMs = referenceWorkMs();
   const child = fork(join(packageRoot, 'bench', 'support', 'signalling-child.ts'), [build.module], {
@@ -108,6 +129,7 @@ async function step(build: (typeof BUILDS)[number], round: number): Promise<Step
   try {
     const { port } = await next<{ port: number }>(child, 'ready');
     await sleep(500); // past start-up work
+    if (WARMUP_CALLS > 0) await warmUp(child, port);
     const profileFile = PROFILE ? join(PROFILE, `${build.label}-${round}.cpuprofile`) : undefined;
     child.send({ type: 'mark', profile: profileFile !== undefined });
     await next(child, 'marked');
@@ -170,7 +192,9 @@ for (let round = 0; round < RUNS; round++) {
   }
 }
 const baseline = BUILDS[0]!.label;
-console.log(`\n${CALLS} calls at ${RATE}/s held ${HOLD_MS} ms, sipp uac → line (UDP, autoAnswer), ${RUNS} rounds; medians:`);
+console.log(
+  `\n${CALLS} calls at ${RATE}/s held ${HOLD_MS} ms${WARMUP_CALLS > 0 ? ` after ${WARMUP_CALLS} warm-up calls` : ''}, sipp uac → line (UDP, autoAnswer), ${RUNS} rounds; medians:`,
+);
 console.log('build           CPU ms/call (system)   GC ms/call   collections/call   ratio to baseline (median of rounds)');
 for (const { label } of BUILDS) {
   const rows = steps.get(label)!;

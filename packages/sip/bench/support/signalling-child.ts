@@ -6,7 +6,8 @@
 //   → {type:'marked'}
 //   ← {type:'read', profileFile?: string}       ends it
 //   → {type:'window', cpuMs, systemMs, gcCount, gcMs, ended, answered}: CPU (user + system) and GC (perf_hooks
-//     'gc' entries) over the window, `ended`/`answered` line events so far; the profile is written first
+//     'gc' entries) over the window, `ended`/`answered` line events since the mark (since the start before one);
+//     the profile is written first
 //   ← {type:'stop'}                             stops the line and exits 0
 // SIGCPU_ALLOC_PROFILE=<dir> writes a sampling heap profile of each window there (alloc-<pid>.heapprofile);
 // with --expose-gc (SIGCPU_NODE_ARGS) 'stop' first prints the heap in use per ended call after a full GC
@@ -32,6 +33,9 @@ const lineModule = (await import(pathToFileURL(resolve(process.argv[2]!)).href))
 const line = lineModule.createSipLine(lineModule.SipLineSchema.parse({ type: 'sip', aor: 'sip:303@127.0.0.1', transport: 'udp', autoAnswer: true }));
 let ended = 0;
 let answered = 0;
+/** The counts at the last mark: a window counts only its own calls (a warm-up's come before it). */
+let endedAtMark = 0;
+let answeredAtMark = 0;
 line.onEvent((event) => {
   if (event.type === 'ended') ended++;
   else if (event.type === 'answered') answered++;
@@ -85,6 +89,8 @@ async function handle(command: Command): Promise<void> {
     }
     heapAtMark = heapAfterFullGc();
     window = { cpu: process.cpuUsage(), gcCount, gcMs };
+    endedAtMark = ended;
+    answeredAtMark = answered;
     send({ type: 'marked' });
   } else if (command.type === 'read') {
     const cpu = process.cpuUsage(window?.cpu);
@@ -94,8 +100,8 @@ async function handle(command: Command): Promise<void> {
       systemMs: cpu.system / 1000,
       gcCount: gcCount - (window?.gcCount ?? 0),
       gcMs: gcMs - (window?.gcMs ?? 0),
-      ended,
-      answered,
+      ended: ended - endedAtMark,
+      answered: answered - answeredAtMark,
     };
     if (profiler && command.profileFile) {
       const { profile } = await profiler.post('Profiler.stop');
