@@ -58,10 +58,11 @@ const esm = {
 // CommonJS packages that fastify requires only when used, each bundled into a file of its own
 // (dist/deferred-<name>.cjs), loaded by Node's require at that first use: their source is then not in
 // the start-up chunk that holds fastify. fastify requires the schema compilers only for a server without
-// its own compilers (callhook's are zod's: packages/server, `ZOD_COMPILERS`) and light-my-request at the
-// first `inject()` (tests). With ajv, fast-json-stringify and fast-uri under them that was ~650 KB of the
+// its own compilers (callhook's are zod's: packages/server, `ZOD_COMPILERS`), light-my-request at the
+// first `inject()` (tests) and pino only with a `logger` (callhook's is `false`: it logs through its
+// own). With ajv, fast-json-stringify, fast-uri and pino's streams under them that was ~800 KB of the
 // 1.5 MB chunk, kept in memory as source by every start (apps/cli/README.md, "Start-up").
-const DEFERRED = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'];
+const DEFERRED = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request', 'pino'];
 const deferredFile = (id) => `./deferred-${id.replace(/^@/, '').replace(/\//g, '-')}.cjs`;
 for (const file of readdirSync(dist)) if (file.startsWith('deferred-')) rmSync(`${dist}${file}`);
 const fastifyRequire = createRequire(createRequire(fileURLToPath(import.meta.resolve('@callhook/server'))).resolve('fastify'));

@@ -43,9 +43,10 @@ const from = (sources: string[], pkg: string) => sources.filter((s) => s.include
 
 /**
  * What `serve --demo` must not load before it is used (issue 17: start-up loads what the edition uses).
- * The last four are what fastify requires only for a server without its own schema compilers (ajv under
+ * The last five are what fastify requires only for a server without its own schema compilers (ajv under
  * one, fast-json-stringify under the other: its `lib/serializer.js` alone runs fastify's error
- * serializer), or for `inject()`: the bundle keeps them in files of their own (scripts/bundle.mjs, `DEFERRED`).
+ * serializer), for `inject()`, or with a `logger` (pino): the bundle keeps them in files of their own
+ * (scripts/bundle.mjs, `DEFERRED`).
  */
 const LAZY = [
   'prom-client',
@@ -60,6 +61,7 @@ const LAZY = [
   'kysely',
   'ajv',
   'light-my-request',
+  'pino',
   '@fastify/ajv-compiler',
   '@fastify/fast-json-stringify-compiler',
 ];
