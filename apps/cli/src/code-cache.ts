@@ -119,8 +119,8 @@ export class CodeCacheLoader {
    * read needs and shrunk to nothing after each file, which returns its pages at once. A malloc'd buffer
    * per file (as before) was freed whenever a GC came, and glibc, freeing a block it had mapped,
    * raises its mmap threshold to that block's size (mallopt(3), M_MMAP_THRESHOLD): every later
-   * allocation below ~0.5–1 MB then went to the heap around holes it did not give back — RSS at ready
-   * +0.5–0.7 MiB (apps/cli/README.md, "Start-up").
+   * allocation below ~0.5 to 1 MB then went to the heap around holes it did not give back: RSS at ready
+   * +0.5 to 0.7 MiB (apps/cli/README.md, "Start-up").
    */
   private readonly scratch = resizableBuffer();
   /** Why the file as a whole was not used (missing, unreadable, other Node), or null. */
