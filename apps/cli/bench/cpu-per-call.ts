@@ -10,8 +10,9 @@
  * BENCH_CPU_RATES (default 100,200), BENCH_CPU_CALLS (default 2000 per step), BENCH_CPU_REPEAT (1),
  * BENCH_CPU_ONLY (callhook,baresip,sipp), BENCH_CPU_PROF=<dir>: write V8 CPU profiles of each serve run (a
  * directory per run, a file per thread: the main thread and the journal worker),
- * BENCH_CPU_BASELINE=<label>=<another build's apps/cli/dist/main.js>[,…]: also run those builds in each step,
- * to compare before and after in the same run (the first is the baseline of the ratios),
+ * BENCH_CPU_BASELINE=<label>=[NAME=value …] <another build's apps/cli/dist/main.js>[,…]: also run those builds
+ * in each step, to compare before and after in the same run (the first is the baseline of the ratios), each
+ * with those environment variables (e.g. `MALLOC_MMAP_THRESHOLD_=131072`, as a launcher would set),
  * BENCH_CPU_PIPELINE=1: also run this build without parts of the pipeline in each step — the journal
  * without its file (`--data :memory:`: SQLite in memory, in the same worker thread), the Action URLs switched
  * off, and both — so the table shows what each part costs per call beside the whole; and the floor of a Node
@@ -38,7 +39,15 @@ const PROF = process.env.BENCH_CPU_PROF ? resolvePath(process.env.BENCH_CPU_PROF
 const BASELINES = (process.env.BENCH_CPU_BASELINE ?? '')
   .split(',')
   .filter(Boolean)
-  .map((entry) => ({ label: entry.split('=')[0]!, main: resolvePath(entry.split('=').slice(1).join('=')) }));
+  .map((entry) => {
+    const words = entry
+      .slice(entry.indexOf('=') + 1)
+      .trim()
+      .split(/\s+/);
+    const main = resolvePath(words.pop()!);
+    const env = Object.fromEntries(words.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+    return { label: entry.split('=')[0]!, main, env };
+  });
 const PIPELINE = process.env.BENCH_CPU_PIPELINE === '1';
 const HOLD_MS = 200;
 const ACTIONS = COUNTED_ACTIONS;
@@ -111,14 +120,21 @@ async function settle(receiver: Receiver, successful: number, requestsSent: bool
   while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < successful) && Date.now() < until) await sleep(50);
 }
 
-async function callhook(rate: number, calls: number, main = MAIN, label = 'callhook serve', without: Without = {}): Promise<Row> {
+async function callhook(
+  rate: number,
+  calls: number,
+  main = MAIN,
+  label = 'callhook serve',
+  without: Without = {},
+  env: Record<string, string> = {},
+): Promise<Row> {
   const receiver = await countingReceiver();
   const sipPort = await freeSipPort();
   const { dir, config } = writeSipServeConfig('callhook-bench-cpu-', receiver.url, sipPort, 'udp', !without.actionUrls);
   // One directory per run and node's own file names (they carry the thread id): a fixed --cpu-prof-name
   // made the journal worker's profile and the main thread's overwrite each other.
   const nodeArgs = PROF ? ['--cpu-prof', '--cpu-prof-dir', join(PROF, `serve-${rate}-${Date.now()}`)] : [];
-  const serve = await startServe(main, config, without.journalFile ? ':memory:' : join(dir, 'data'), nodeArgs);
+  const serve = await startServe(main, config, without.journalFile ? ':memory:' : join(dir, 'data'), nodeArgs, env);
   try {
     await sleep(1_000); // past start-up work
     const before = cpuMs(serve.pid!);
@@ -246,7 +262,7 @@ for (const rate of RATES) {
   for (let repeat = 0; repeat < REPEAT; repeat++) {
     const step: Partial<Record<'callhook' | 'baseline' | 'baresip' | 'sipp', Row>> = {};
     for (const [index, build] of BASELINES.entries()) {
-      const measured = await callhook(rate, CALLS, build.main, `callhook serve (${build.label})`);
+      const measured = await callhook(rate, CALLS, build.main, `callhook serve (${build.label})`, {}, build.env);
       rows.push(measured);
       if (index === 0) step.baseline = measured;
     }

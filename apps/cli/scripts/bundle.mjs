@@ -55,6 +55,32 @@ const esm = {
   logLevel: 'warning',
 };
 
+// CommonJS packages that fastify requires only when used, each bundled into a file of its own
+// (dist/deferred-<name>.cjs), loaded by Node's require at that first use: their source is then not in
+// the start-up chunk that holds fastify. fastify requires the schema compilers only for a server without
+// its own compilers (callhook's are zod's: packages/server, `ZOD_COMPILERS`), light-my-request at the
+// first `inject()` (tests) and pino only with a `logger` (callhook's is `false`: it logs through its
+// own). With ajv, fast-json-stringify, fast-uri and pino's streams under them that was ~800 KB of the
+// 1.5 MB chunk, kept in memory as source by every start (apps/cli/README.md, "Start-up").
+const DEFERRED = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request', 'pino'];
+const deferredFile = (id) => `./deferred-${id.replace(/^@/, '').replace(/\//g, '-')}.cjs`;
+for (const file of readdirSync(dist)) if (file.startsWith('deferred-')) rmSync(`${dist}${file}`);
+const fastifyRequire = createRequire(createRequire(fileURLToPath(import.meta.resolve('@callhook/server'))).resolve('fastify'));
+for (const id of DEFERRED) {
+  await build({
+    absWorkingDir: root,
+    entryPoints: [fastifyRequire.resolve(id)],
+    outfile: `dist/${deferredFile(id).slice(2)}`,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    sourcesContent: false,
+    logLevel: 'warning',
+  });
+}
+
 const result = await build({
   ...esm,
   entryPoints: { 'bundle-run': 'src/run.ts', 'journal-worker': fileURLToPath(journalWorker) },
@@ -63,6 +89,15 @@ const result = await build({
   // Optional peers that their packages require inside try/catch (pg-native, ws's bufferutil, …).
   logOverride: { 'require-resolve-not-external': 'silent' },
   metafile: true,
+  plugins: [
+    {
+      name: 'deferred-requires',
+      setup(b) {
+        const filter = new RegExp(`^(${DEFERRED.map((id) => id.replace(/[/.]/g, '\\$&')).join('|')})$`);
+        b.onResolve({ filter }, (args) => (args.kind === 'require-call' ? { path: deferredFile(args.path), external: true } : undefined));
+      },
+    },
+  ],
 });
 const outputs = Object.entries(result.metafile.outputs).filter(([file]) => file.endsWith('.js'));
 for (const [file] of outputs) {

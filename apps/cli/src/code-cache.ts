@@ -46,6 +46,21 @@ interface Loaded {
 
 const MAGIC = 'callhook-code-cache\n';
 
+/** The most a read of the loader takes from its scratch memory (a bundle file or a cache entry: the largest are ~1 MB). */
+const SCRATCH_MAX_BYTES = 64 * 1024 * 1024;
+
+/** An ES2024 resizable ArrayBuffer (Node 20's V8 has it; TypeScript's ES2023 lib does not declare it). */
+interface ResizableArrayBuffer extends ArrayBuffer {
+  readonly maxByteLength: number;
+  resize(byteLength: number): void;
+}
+
+/** An empty resizable ArrayBuffer that may grow to {@link SCRATCH_MAX_BYTES}. */
+function resizableBuffer(): ResizableArrayBuffer {
+  const Resizable = ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ResizableArrayBuffer;
+  return new Resizable(0, { maxByteLength: SCRATCH_MAX_BYTES });
+}
+
 /**
  * Node built-ins the bundle requires at start for a path no edition takes, answered by a stand-in
  * that loads the module at its first use (any property read, `in`, key listing): fastify's
@@ -98,10 +113,16 @@ export class CodeCacheLoader {
   private cacheFd: number | null = null;
   private entriesAt = 0;
   /**
-   * The buffer of one file's reads (its source, then its cache entry), dropped once V8 compiled it: the
-   * cache file (~2 MB) is never held whole, only the entries a start loads, one at a time.
+   * The memory of one file's reads (its source, then its cache entry), given back once V8 compiled it:
+   * the cache file (~2 MB) is never held whole, only the entries a start loads, one at a time. A
+   * resizable ArrayBuffer (V8 reserves it from the system's pages, not through malloc), grown to what a
+   * read needs and shrunk to nothing after each file, which returns its pages at once. A malloc'd buffer
+   * per file (as before) was freed whenever a GC came, and glibc, freeing a block it had mapped,
+   * raises its mmap threshold to that block's size (mallopt(3), M_MMAP_THRESHOLD): every later
+   * allocation below ~0.5 to 1 MB then went to the heap around holes it did not give back: RSS at ready
+   * +0.5 to 0.7 MiB (apps/cli/README.md, "Start-up").
    */
-  private scratch = Buffer.alloc(0);
+  private readonly scratch = resizableBuffer();
   /** Why the file as a whole was not used (missing, unreadable, other Node), or null. */
   private fileProblem: string | null = null;
 
@@ -143,7 +164,7 @@ export class CodeCacheLoader {
     const fresh = entry && entry.sha1 === sha1 ? this.readEntry(entry) : undefined;
     const script = new Script(source, { filename, cachedData: fresh });
     // V8 has taken what it needs: the buffer goes with the next GC, not kept till the next file.
-    this.scratch = Buffer.alloc(0);
+    this.scratch.resize(0);
     const cache: Loaded['cache'] = !entry ? 'none' : !fresh ? 'stale' : script.cachedDataRejected ? 'rejected' : 'cached';
     this.loaded.set(name, { script, sha1, cache });
     const module = { exports: {} as unknown };
@@ -182,7 +203,7 @@ export class CodeCacheLoader {
     this.header = null;
     if (this.cacheFd !== null) closeSync(this.cacheFd);
     this.cacheFd = null;
-    this.scratch = Buffer.alloc(0);
+    this.scratch.resize(0);
   }
 
   /** Why the cache file was not used at all, or null when it was read. */
@@ -241,10 +262,11 @@ export class CodeCacheLoader {
     }
   }
 
-  /** The scratch buffer, at least `size` bytes long. */
+  /** `size` bytes of the scratch memory (valid until the next read; a file too big for it gets a buffer of its own). */
   private scratchOf(size: number): Buffer {
-    if (this.scratch.length < size) this.scratch = Buffer.allocUnsafe(size);
-    return this.scratch;
+    if (size > this.scratch.maxByteLength) return Buffer.allocUnsafe(size);
+    if (this.scratch.byteLength < size) this.scratch.resize(size);
+    return Buffer.from(this.scratch, 0, size);
   }
 
   /** A file's bytes, in the scratch buffer (valid until the next read). */
@@ -339,7 +361,7 @@ export class CodeCacheLoader {
     } catch {
       // No list: a bundle without such packages.
     }
-    this.scratch = Buffer.alloc(0);
+    this.scratch.resize(0);
     for (const [i, namespace] of (await Promise.all(ids.map((id) => import(id) as Promise<unknown>))).entries()) this.esModules.set(ids[i]!, namespace);
   }
 

@@ -19,3 +19,21 @@ export async function cliEdition(): Promise<ServerEdition> {
     addOns: [mqtt.lazyMqttAddOn()],
   };
 }
+
+/**
+ * How long after `serve` is ready {@link loadAfterReady} runs: past the start's own burst (the first
+ * REGISTER exchange, a console's first requests), so the load takes idle time and `listening on` finds
+ * the process without it (apps/cli/README.md, "Start-up").
+ */
+export const AFTER_READY_LOAD_MS = 500;
+
+/**
+ * Loads what the edition's lines need at their first use and not to start, once `serve` is ready and
+ * idle: the SIP line's media half (SDP, RTP, codecs, SRTP: `preloadCallMedia` of `@callhook/sip/lazy`),
+ * when a SIP line is configured — so the first call does not wait for it. Resolves once loaded (or at
+ * once with no SIP line); rejects with the loader's error (the first call then tries again).
+ */
+export async function loadAfterReady(): Promise<void> {
+  const sip = await import('@callhook/sip/lazy');
+  await sip.preloadCallMedia();
+}

@@ -77,6 +77,14 @@ ${EXIT_CODE_HELP}`,
         .argParser(integer('--max-queued', 1, 1_000_000))
         .hideHelp(),
     )
+    // For tests and benches: when the parts a line needs at its first use load after ready (the SIP
+    // line's media half; src/edition.ts, loadAfterReady). Longer than the process runs: the first call loads them.
+    .addOption(
+      new Option('--after-ready-load-ms <ms>', 'ms after ready to load what the first call needs')
+        .env('CALLHOOK_AFTER_READY_LOAD_MS')
+        .argParser(integer('--after-ready-load-ms', 0, 2_147_483_647))
+        .hideHelp(),
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  $ callhook serve --demo\n  $ callhook serve --config ~/.config/callhook.json --data /var/lib/callhook\n  $ callhook serve --config callhook.json --ca /etc/ssl/private-ca.pem',

@@ -41,8 +41,30 @@ function loadedSources(list: string): string[] {
 
 const from = (sources: string[], pkg: string) => sources.filter((s) => s.includes(`/node_modules/${pkg}/`));
 
-/** What `serve --demo` must not load before it is used (issue 17: start-up loads what the edition uses). */
-const LAZY = ['prom-client', '@opentelemetry/api', '@fastify/swagger', '@fastify/static', 'glob', 'undici', 'sip.js', 'mqtt', 'pg', 'kysely'];
+/**
+ * What `serve --demo` must not load before it is used (issue 17: start-up loads what the edition uses).
+ * The last five are what fastify requires only for a server without its own schema compilers (ajv under
+ * one, fast-json-stringify under the other: its `lib/serializer.js` alone runs fastify's error
+ * serializer), for `inject()`, or with a `logger` (pino): the bundle keeps them in files of their own
+ * (scripts/bundle.mjs, `DEFERRED`).
+ */
+const LAZY = [
+  'prom-client',
+  '@opentelemetry/api',
+  '@fastify/swagger',
+  '@fastify/static',
+  'glob',
+  'undici',
+  'sip.js',
+  'mqtt',
+  'pg',
+  'kysely',
+  'ajv',
+  'light-my-request',
+  'pino',
+  '@fastify/ajv-compiler',
+  '@fastify/fast-json-stringify-compiler',
+];
 
 describe('serve --demo loads parts on first use', () => {
   it('is ready without prom-client, swagger, the console file server, undici, the SIP stack, MQTT or the journal; a scrape loads prom-client', async () => {

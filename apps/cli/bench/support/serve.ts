@@ -6,10 +6,18 @@ import { join } from 'node:path';
 /**
  * Starts `node [nodeArgs] <main> serve --config <config> --data <dataDir> --port 0 --no-console` and
  * resolves once it prints `listening on`; rejects after 60 s (the child is killed then; a start on a shared machine has taken longer than 15 s).
+ * `env` is added to the bench's own environment.
  */
-export async function startServe(main: string, config: string, dataDir: string, nodeArgs: string[] = []): Promise<ChildProcess> {
+export async function startServe(
+  main: string,
+  config: string,
+  dataDir: string,
+  nodeArgs: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...nodeArgs, main, 'serve', '--config', config, '--data', dataDir, '--port', '0', '--no-console'], {
     stdio: ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, ...env },
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -2,7 +2,7 @@ import type { EditionLimits, LoadedSettings, Logger, LogLevel } from '@callhook/
 import { accessSync, constants, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError } from '../cli-error.js';
-import { cliEdition } from '../edition.js';
+import { AFTER_READY_LOAD_MS, cliEdition, loadAfterReady } from '../edition.js';
 import { cliInvocation } from '../invocation.js';
 import type { Output } from '../output.js';
 import { announceReady } from '../ready-event.js';
@@ -24,6 +24,12 @@ export interface ServeOptions {
    * Hidden `--max-queued` / `CALLHOOK_MAX_QUEUED`: for tests and operators, the default suits production.
    */
   maxQueued?: number;
+  /**
+   * ms after ready until {@link loadAfterReady} (default {@link AFTER_READY_LOAD_MS}). Hidden
+   * `--after-ready-load-ms` / `CALLHOOK_AFTER_READY_LOAD_MS`: for tests and benches of a first call
+   * that finds the SIP line's media half not loaded yet.
+   */
+  afterReadyLoadMs?: number;
 }
 
 /** How long the process may stay busy after `stopped` (a line that did not stop within the bound) before it exits anyway. */
@@ -99,10 +105,18 @@ export async function serve(options: ServeOptions, out: Output): Promise<void> {
     ? () => void reloadSettings(store, server.editionLimits(edition), running, logger)
     : () => logger.log('info', 'SIGHUP: nothing to reload (--demo has no settings file)');
   if (hangupWhileStarting) reload();
+  const afterReady = setTimeout(
+    () =>
+      loadAfterReady().catch((error: Error) =>
+        logger.log('warn', 'could not load the call media code after start: the first call tries again', { error: error.message }),
+      ),
+    options.afterReadyLoadMs ?? AFTER_READY_LOAD_MS,
+  );
 
   // With the listener off nothing else holds the event loop open until a signal comes.
   const keepAlive = setInterval(() => undefined, 1 << 30);
   const signal = await stopSignal;
+  clearTimeout(afterReady);
   reload = () => logger.log('info', 'SIGHUP while stopping: ignored');
   logger.log('info', `${signal}: stopping the line and draining deliveries (up to ${options.drainMs} ms)`);
   clearInterval(keepAlive);

@@ -12,11 +12,11 @@ import {
   type Random,
 } from '@callhook/core';
 import type { SipLineSettings } from '../settings/sip-line-schema.js';
-import { Inviter, UserAgent, type Session } from 'sip.js';
+import { Inviter, SessionState, UserAgent, type Invitation, type Session } from 'sip.js';
 import { cryptoRandom, systemClock } from '@callhook/node';
 import { join } from 'node:path';
 import { randomHex } from '../random-draws.js';
-import { CallAudio, type CallAudioSources } from '../media/call-audio.js';
+import type { CallAudioSources } from '../media/call-audio.js';
 import type { CallAudioPort } from '../media/call-audio-port.js';
 import { loadWavPrompts } from '../media/wav-prompt.js';
 import { audioRateOf, PCM_RATE, type AudioRate } from '../media/codec.js';
@@ -45,7 +45,8 @@ import { delay, withTimeout } from './with-timeout.js';
 import { createUserAgent } from './user-agent-factory.js';
 import { installGrammarCache } from '../message/grammar-cache.js';
 import { chooseLineAddress, firstHop, type LineAddress } from './line-address.js';
-import { srtpCipher } from '../srtp/srtp-transform.js';
+import { callMediaLoaded, loadCallMedia } from '../call-media-loader.js';
+import { srtpCipher } from '../srtp/srtp-cipher.js';
 
 export interface SipLineDeps {
   logger?: Logger;
@@ -234,14 +235,15 @@ export class SipLine implements Line {
       random: this.random,
       logger: this.logger,
       ...(this.deps.timers ? { timers: this.deps.timers } : {}),
-      delegate: { onInvite: (invitation) => receiveInvitation(invitation, this.incomingContext) },
+      delegate: { onInvite: (invitation) => this.withCallMedia(invitation, () => receiveInvitation(invitation, this.incomingContext)) },
       onRemoteHold: (session, held) => this.callsBySession.get(session)?.holdChanged('remote', held),
       onAnswerRefused: (session, why) => {
         const call = this.callsBySession.get(session);
         // Only a first answer ends the call (sip.js sends ACK and BYE); a refused re-INVITE answer leaves it up.
         if (call?.phase === 'ringing') call.endReason ??= { by: 'local', cause: 'failed', detail: `the answer was refused (ACK and BYE): ${why}` };
       },
-      createAudio: () => new CallAudio(this.logger, this.prompts, { maxSampleRate: this.maxSampleRate }),
+      media: () => callMediaLoaded()!,
+      createAudio: () => new (callMediaLoaded()!.CallAudio)(this.logger, this.prompts, { maxSampleRate: this.maxSampleRate }),
       rtpSockets: this.rtpSockets,
     });
     this.userAgent = userAgent;
@@ -456,6 +458,13 @@ export class SipLine implements Line {
   }
 
   private async dial(callId: string, target: string): Promise<void> {
+    if (!callMediaLoaded()) {
+      try {
+        await loadCallMedia();
+      } catch (error) {
+        throw new CallhookError('line_error', `cannot call ${target}: the call media code did not load: ${(error as Error).message}`);
+      }
+    }
     if (this.events.status.state !== 'ready')
       throw new CallhookError('line_not_ready', `the SIP line is ${this.events.status.state}: ${this.events.status.detail}`);
     if (this.calls.has(callId)) throw new CallhookError('duplicate_dial', `call ${callId} exists`);
@@ -476,6 +485,28 @@ export class SipLine implements Line {
       call.endReason ??= { by: 'local', cause: 'failed', detail: (error as Error).message };
       throw new CallhookError('line_error', `cannot call ${target}: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * Runs `take` for a new INVITE at once when the media half (src/call-media.ts) is loaded, else once it
+   * is: at the first call of a process whose host did not load it in idle time after ready
+   * (`preloadCallMedia` of `@callhook/sip/lazy`); sip.js builds the call's SDP handler synchronously
+   * when it answers. An INVITE cancelled meanwhile is left to sip.js (it answered 487); one whose media
+   * cannot be loaded (a broken install) is refused with 500 and logged.
+   */
+  private withCallMedia(invitation: Invitation, take: () => void): void {
+    if (callMediaLoaded()) return take();
+    loadCallMedia()
+      .then(
+        () => {
+          if (invitation.state === SessionState.Initial) take();
+        },
+        (error: Error) => {
+          this.logger.log('error', 'cannot load the call media code: call refused (500)', { error: error.message });
+          invitation.reject({ statusCode: 500 }).catch(() => undefined);
+        },
+      )
+      .catch((error: Error) => this.logger.log('error', 'taking an incoming call failed', { error: error.message }));
   }
 
   /** The Request-URI and reported remote party of a target, by core's shared normaliser. */

@@ -3,7 +3,7 @@ import type { SipLineSettings } from '../settings/sip-line-schema.js';
 import { UserAgent, type Session, type UserAgentDelegate } from 'sip.js';
 import type { CallAudio } from '../media/call-audio.js';
 import type { RtpSocketPool } from '../rtp/socket-pool.js';
-import { PlainSessionDescriptionHandler } from '../sdp/plain-sdh.js';
+import type { CallMedia } from '../call-media-loader.js';
 import { formatHost, type SipEndpoint } from '../transport/endpoint.js';
 import { NodeSipTransport, type NodeSipTransportOptions } from '../transport/node-sip-transport.js';
 import type { RetransmitTimers } from '../transport/retransmitter.js';
@@ -27,6 +27,12 @@ export interface UserAgentParts {
   onRemoteHold: (session: Session, held: boolean) => void;
   /** Our offer's answer cannot be used (e.g. no SRTP key where `line.media.encryption` is `required`). */
   onAnswerRefused?: (session: Session, why: string) => void;
+  /**
+   * The media half (src/call-media.ts), loaded before sip.js asks for a call's SDP handler (the line
+   * loads it before it takes an INVITE or places a call): kept out of this module's imports so that
+   * registration and the transaction layer start without it.
+   */
+  media: () => CallMedia;
   /** The audio of a new call (prompt, hold music); default silence. */
   createAudio?: () => CallAudio;
   /** RTP/RTCP socket pairs reused across calls (bound on the endpoint's address); default: bound per call. */
@@ -68,7 +74,7 @@ export function createUserAgent(parts: UserAgentParts): UserAgent {
     transportConstructor: NodeSipTransport,
     transportOptions,
     sessionDescriptionHandlerFactory: (session) =>
-      new PlainSessionDescriptionHandler({
+      new (parts.media().PlainSessionDescriptionHandler)({
         bindAddress: endpoint.local.address,
         advertisedAddress: advertised,
         clock,

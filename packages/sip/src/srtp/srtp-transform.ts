@@ -5,6 +5,9 @@ import type { CryptoAttribute, SrtpSuite } from './crypto-attribute.js';
 import { ReplayWindow } from './replay-window.js';
 import { installCipher, type AesCmHmacSha1Cipher } from './aes-cm-hmac-sha1.js';
 import { RTP_FIXED_HEADER_BYTES, rtpHeaderBytes } from '../rtp/rtp-parse.js';
+import type { SrtpCipher } from './srtp-cipher.js';
+
+export { srtpCipher, type SrtpCipher } from './srtp-cipher.js';
 
 /** Packets through a transform, and those dropped (authentication failed, malformed, or replayed; RFC 3711 §3.3). */
 export interface SrtpCounters {
@@ -14,21 +17,6 @@ export interface SrtpCounters {
   protectedRtcp: number;
   unprotectedRtcp: number;
   droppedRtcp: number;
-}
-
-/**
- * What encrypts and authenticates a transform's RTP packets: `openssl` (@callhook/srtp-openssl, one native
- * call per packet on the OpenSSL inside Node, where that module is built) or `javascript` (Node's AES
- * and a WebAssembly SHA-1 through `AesCmHmacSha1Cipher`). The same packets on the wire either way.
- */
-export type SrtpCipher = 'openssl' | 'javascript';
-
-/**
- * The cipher new transforms use and, for `javascript`, why the native module is not used (not built,
- * or CALLHOOK_SRTP_CIPHER=javascript). Loads the module on the first call; never throws.
- */
-export function srtpCipher(): { cipher: SrtpCipher; why?: string } {
-  return loadSrtpOpenssl() ? { cipher: 'openssl' } : { cipher: 'javascript', why: srtpOpensslUnavailable() ?? 'not loaded' };
 }
 
 /** The smallest RTCP packet (RFC 3550 §6.4 header + SSRC). */
