@@ -18,6 +18,9 @@
  * off, and both — so the table shows what each part costs per call beside the whole; and the floor of a Node
  * process for the same exchange (bench/support/floor-pipeline.ts: a bare UAS with the line's SDP and RTP code,
  * alone and with the three Action URLs as plain GETs), what no code of ours on Node could go below.
+ * BENCH_CPU_WARMUP_CALLS=<n> (default 0): every answerer first takes n calls at the step's rate, outside the
+ * measured window (their Action URLs awaited and not counted), so the figure is a warm process's CPU per call;
+ * without it a Node process's first thousands of calls also pay V8's compilers (~1.5 ms per call over 2,000).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,6 +52,7 @@ const BASELINES = (process.env.BENCH_CPU_BASELINE ?? '')
     return { label: entry.split('=')[0]!, main, env };
   });
 const PIPELINE = process.env.BENCH_CPU_PIPELINE === '1';
+const WARMUP_CALLS = Number(process.env.BENCH_CPU_WARMUP_CALLS ?? 0);
 const HOLD_MS = 200;
 const ACTIONS = COUNTED_ACTIONS;
 
@@ -120,6 +124,18 @@ async function settle(receiver: Receiver, successful: number, requestsSent: bool
   while (ACTIONS.some((a) => (receiver.counts.get(a) ?? 0) < successful) && Date.now() < until) await sleep(50);
 }
 
+/**
+ * BENCH_CPU_WARMUP_CALLS calls at `rate` to `target` before the measured ones; with a receiver, until their
+ * Action URLs arrived (as `settle`), then its counts start again from zero.
+ */
+async function warmUp(target: string, rate: number, receiver?: Receiver, requestsSent = false): Promise<void> {
+  if (WARMUP_CALLS <= 0) return;
+  const sipp = await sippUac(target, WARMUP_CALLS, rate);
+  if (receiver) await settle(receiver, sipp.successful, requestsSent);
+  else await sleep(1_000); // the last calls' ends
+  receiver?.counts.clear();
+}
+
 async function callhook(
   rate: number,
   calls: number,
@@ -137,6 +153,7 @@ async function callhook(
   const serve = await startServe(main, config, without.journalFile ? ':memory:' : join(dir, 'data'), nodeArgs, env);
   try {
     await sleep(1_000); // past start-up work
+    await warmUp(`127.0.0.1:${sipPort}`, rate, receiver, !without.actionUrls);
     const before = cpuMs(serve.pid!);
     const threadsBefore = threadCpuMs(serve.pid!);
     const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, rate);
@@ -181,6 +198,7 @@ async function floor(rate: number, calls: number, withGets: boolean): Promise<Ro
       child.once('exit', (code) => fail(new Error(`floor ended (exit ${code})`)));
     });
     await sleep(1_000);
+    await warmUp(`127.0.0.1:${port}`, rate, receiver, withGets);
     const before = cpuMs(child.pid!);
     const sipp = await sippUac(`127.0.0.1:${port}`, calls, rate);
     await settle(receiver, sipp.successful, withGets);
@@ -216,6 +234,12 @@ async function baresipOn(dir: string, sipPort: number, rate: number, calls: numb
   const child = spawn('baresip', ['-f', dir], { cwd: dir, stdio: ['ignore', 'ignore', 'ignore'] });
   await sleep(1_000);
   if (child.exitCode !== null) return undefined;
+  try {
+    await warmUp(`127.0.0.1:${sipPort}`, rate);
+  } catch (error) {
+    await stop(child);
+    throw error;
+  }
   const before = cpuMs(child.pid!);
   const sipp = await sippUac(`127.0.0.1:${sipPort}`, calls, rate);
   await sleep(500);
@@ -230,6 +254,12 @@ async function sippUas(rate: number, calls: number): Promise<Row> {
   const args = ['-sn', 'uas', '-i', '127.0.0.1', '-p', String(port), '-cp', String(control), '-mp', String(media), '-nostdin'];
   const uas = spawn(sippBinary(), args, { cwd: dir, stdio: 'ignore' });
   await sleep(500);
+  try {
+    await warmUp(`127.0.0.1:${port}`, rate);
+  } catch (error) {
+    await stop(uas, 'SIGKILL');
+    throw error;
+  }
   const before = cpuMs(uas.pid!);
   const sipp = await sippUac(`127.0.0.1:${port}`, calls, rate);
   const used = cpuMs(uas.pid!) - before;
@@ -288,9 +318,12 @@ for (const rate of RATES) {
       });
   }
 }
-console.log(`\nCPU per call (user + system of the answering process), sipp uac, ${CALLS} calls per step held ${HOLD_MS} ms`);
+console.log(
+  `\nCPU per call (user + system of the answering process), sipp uac, ${CALLS} calls per step held ${HOLD_MS} ms` +
+    (WARMUP_CALLS > 0 ? `, after ${WARMUP_CALLS} warm-up calls per answerer` : ''),
+);
 console.table(rows);
 console.log('\ncallhook ÷ peer, same run (goal: ≤ 1 against baresip)');
 console.table(ratios);
 mkdirSync('artifacts', { recursive: true });
-writeFileSync('artifacts/bench-cpu-per-call.json', `${JSON.stringify({ at: new Date().toISOString(), rows, ratios }, null, 2)}\n`);
+writeFileSync('artifacts/bench-cpu-per-call.json', `${JSON.stringify({ at: new Date().toISOString(), warmupCalls: WARMUP_CALLS, rows, ratios }, null, 2)}\n`);
