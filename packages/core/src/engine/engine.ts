@@ -302,7 +302,8 @@ export class Engine {
         },
       );
     }
-    const active = this.book.activeCalls().filter((call) => named === null || call.lineId === named);
+    // A command naming its call looks it up by GUID; only one without is matched against the active calls.
+    const active = command.call !== null ? [] : this.book.activeCalls().filter((call) => named === null || call.lineId === named);
     const call = resolveCall(command, active, (guid) => this.book.get(guid));
     const { lineId, lineCallId } = this.book.lineCallOf(call.guid)!;
     const line = this.readyLine(lineId);

@@ -12,8 +12,11 @@ export type JournalOp =
   | readonly ['call', string, string, string]
   /** A delivery-log row: call_guid, record (JSON of core's DeliveryRecord). */
   | readonly ['record', string, string]
-  /** An outbox entry: id, origin (`originOf`), created_at (epoch ms), delivery (JSON of core's PendingDelivery, sealed by the store). */
-  | readonly ['enqueue', string, string, number, string]
+  /**
+   * An outbox entry: id, origin (`originOf`), created_at (epoch ms), delivery (JSON of core's PendingDelivery),
+   * and whether the store seals it (`holdsSecret`).
+   */
+  | readonly ['enqueue', string, string, number, string, boolean]
   | readonly ['complete', string]
   /** Marks the outbox entry at a position as unusable (kept, with the reason), so it is not read again. */
   | readonly ['quarantine', number, string];
@@ -30,7 +33,24 @@ export function recordOp(record: DeliveryRecord): JournalOp {
 
 /** The op writing a delivery's outbox entry (its id, origin — core's `originOf`, which keeps each authority's — and creation time as columns). */
 export function enqueueOp(delivery: PendingDelivery): JournalOp {
-  return ['enqueue', delivery.id, originOf(delivery), delivery.createdAt, JSON.stringify(delivery)];
+  return ['enqueue', delivery.id, originOf(delivery), delivery.createdAt, JSON.stringify(delivery), holdsSecret(delivery)];
+}
+
+/** A user-info part (`user:password@`) in a URL's authority. */
+const URL_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i;
+
+/**
+ * Whether an outbox entry holds what must not be in the database in clear, so the store seals it
+ * (AES-256-GCM, `outbox-seal.js`): a header value (an API key, a Bearer token), a signing secret, or
+ * credentials in the URL's authority. Everything else an entry holds — its URL and the call event of a
+ * POST body — the delivery log and the call history keep in clear beside it anyway, so such an entry
+ * is stored as its JSON: sealing cost the journal's worker a cipher per entry (Node's `createCipheriv`,
+ * ~20 % of the worker's CPU per call in bench pipelinecpu) and protected nothing.
+ */
+export function holdsSecret(delivery: Pick<PendingDelivery, 'headers' | 'signingSecret' | 'url'>): boolean {
+  if (delivery.signingSecret !== null) return true;
+  for (const _name in delivery.headers) return true;
+  return URL_CREDENTIALS.test(delivery.url);
 }
 
 export type JournalQuery =
@@ -64,8 +84,11 @@ export type ToWorker =
   /** `upTo`: how many ops the journal has posted, this batch's last one included; echoed in the outcome. */
   { type: 'writes'; upTo: number; ops: JournalOp[] } | ({ type: 'query'; call: number } & JournalQuery) | { type: 'close'; call: number };
 
-/** Worker → main thread, asynchronously: how far the writes have been committed. */
-export type BatchOutcome = { type: 'committed'; upTo: number } | { type: 'failed'; upTo: number; message: string };
+/**
+ * Worker → main thread, asynchronously, one per `writes` message: a number says the writes are committed up
+ * to that op (the common answer, a plain number: cheapest to post); a failed batch says why.
+ */
+export type BatchOutcome = number | { type: 'failed'; upTo: number; message: string };
 
 /** The reply to opening the file; queries and close number their calls from 1. */
 export const OPEN_CALL = 0;

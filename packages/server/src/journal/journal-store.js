@@ -16,7 +16,9 @@ const RETENTION_PAGE = 500;
 /**
  * A write compiled once: `sql` and the `parameters` for given values, or `run` it through a Kysely executor.
  * @template {string} Name
- * @typedef {{ sql: string, parameters: (values: Record<Name, unknown>) => unknown[], run: (executor: Pick<JournalDb, 'executeQuery'>, values: Record<Name, unknown>) => Promise<unknown> }} CompiledWrite
+ * `positional` gives the parameters for the values listed in the order of the names the write was compiled with
+ * (the worker's synchronous batches: no object per op).
+ * @typedef {{ sql: string, parameters: (values: Record<Name, unknown>) => unknown[], positional: (values: readonly unknown[]) => unknown[], run: (executor: Pick<JournalDb, 'executeQuery'>, values: Record<Name, unknown>) => Promise<unknown> }} CompiledWrite
  */
 
 /**
@@ -37,9 +39,14 @@ function compiledOnce(db, names, build) {
   const order = compiled.parameters.map((parameter) => ({ name: names.find((candidate) => marker(candidate) === parameter), parameter }));
   /** @param {Record<Name, unknown>} values */
   const parameters = (values) => order.map(({ name, parameter }) => (name === undefined ? parameter : values[name]));
+  // Per parameter: the index of its value among `names`, or -1 for the constant.
+  const slots = order.map(({ name, parameter }) => ({ index: name === undefined ? -1 : names.indexOf(name), parameter }));
+  /** @param {readonly unknown[]} values */
+  const positional = (values) => slots.map(({ index, parameter }) => (index < 0 ? parameter : values[index]));
   return {
     sql: compiled.sql,
     parameters,
+    positional,
     run: (executor, values) => executor.executeQuery(CompiledQuery.raw(compiled.sql, parameters(values))),
   };
 }
@@ -149,6 +156,13 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
   };
 
   /**
+   * The stored text of an outbox entry: sealed when it holds a secret (`holdsSecret` in journal-protocol.ts),
+   * else its JSON, which `unseal` reads as it is.
+   * @param {Extract<JournalOp, readonly ['enqueue', ...unknown[]]>} op
+   */
+  const sealIf = (op) => (op[5] ? seal(key, op[4]) : op[4]);
+
+  /**
    * The statement an op runs and its parameters (counting the log rows written since the last prune).
    * @param {JournalOp} op
    * @returns {[CompiledWrite<string>, Record<string, unknown>]}
@@ -162,11 +176,33 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
         writesSincePrune++;
         return [writes.addRecord, { call_guid: op[1], record: op[2] }];
       case 'enqueue':
-        return [writes.enqueue, { id: op[1], origin: op[2], created_at: op[3], delivery: seal(key, op[4]) }];
+        return [writes.enqueue, { id: op[1], origin: op[2], created_at: op[3], delivery: sealIf(op) }];
       case 'complete':
         return [writes.complete, { id: op[1] }];
       case 'quarantine':
         return [writes.quarantine, { position: op[1], reason: op[2] }];
+    }
+  };
+
+  /**
+   * Runs an op on the synchronous connection, its parameters positional (counting the log rows written since the last prune).
+   * @param {SyncConnection} connection
+   * @param {JournalOp} op
+   */
+  const runSync = (connection, op) => {
+    switch (op[0]) {
+      case 'call':
+        writesSincePrune++;
+        return connection.run(writes.putCall.sql, writes.putCall.positional([op[1], op[2], op[3]]));
+      case 'record':
+        writesSincePrune++;
+        return connection.run(writes.addRecord.sql, writes.addRecord.positional([op[1], op[2]]));
+      case 'enqueue':
+        return connection.run(writes.enqueue.sql, writes.enqueue.positional([op[1], op[2], op[3], sealIf(op)]));
+      case 'complete':
+        return connection.run(writes.complete.sql, writes.complete.positional([op[1]]));
+      case 'quarantine':
+        return connection.run(writes.quarantine.sql, writes.quarantine.positional([op[1], op[2]]));
     }
   };
 
@@ -225,11 +261,11 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
       await trx
         .insertInto('outbox_entries')
         .values(
-          plan.entries.map(([, id, origin, createdAt, delivery]) => ({
-            id,
-            origin,
-            created_at: createdAt,
-            delivery: seal(key, delivery),
+          plan.entries.map((entry) => ({
+            id: entry[1],
+            origin: entry[2],
+            created_at: entry[3],
+            delivery: sealIf(entry),
             quarantined: null,
             ...leased,
           })),
@@ -363,13 +399,7 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
     async writeBatch(ops) {
       if (sync && !coalesce) {
         // One synchronous transaction of prepared statements; the prune, when due, in its own after it.
-        sync.transaction(() => {
-          for (const op of ops) {
-            const [write, values] = statementOf(op);
-            sync.run(write.sql, write.parameters(values));
-          }
-        });
-        if (writesSincePrune >= PRUNE_EVERY) await db.transaction().execute(prune);
+        if (this.writeBatchSync(ops)) await this.prune();
         return;
       }
       const plan = coalesce ? coalesced(ops) : null;
@@ -378,6 +408,28 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
         else for (const op of ops) await apply(trx, op);
         if (writesSincePrune >= PRUNE_EVERY) await prune(trx);
       });
+    },
+
+    /**
+     * `writeBatch` on the synchronous connection (the store was made with `sync` and without
+     * `coalesce`): the ops in one transaction, committed when it returns, none of them when it throws.
+     * Returns true when the history and the delivery log are due to be pruned: then `prune()` next,
+     * before the batch counts as written (as `writeBatch` does). The worker's batches take this path
+     * with no promise at all while no read is waiting.
+     * @param {JournalOp[]} ops
+     * @returns {boolean}
+     */
+    writeBatchSync(ops) {
+      if (!sync || coalesce) throw new Error('writeBatchSync needs a synchronous connection without coalesce');
+      sync.transaction(() => {
+        for (const op of ops) runSync(sync, op);
+      });
+      return writesSincePrune >= PRUNE_EVERY;
+    },
+
+    /** Prunes the history and the delivery log to `keepCalls` / `keepDeliveries` rows, in its own transaction. */
+    async prune() {
+      await db.transaction().execute(prune);
     },
 
     /**

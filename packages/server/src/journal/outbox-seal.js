@@ -54,7 +54,7 @@ export function seal(key, text) {
 
 /** @param {Buffer} key @param {string} stored @returns {string} the JSON text; throws with a reason */
 export function unseal(key, stored) {
-  if (!stored.startsWith(SEALED)) return stored; // written before entries were sealed
+  if (!stored.startsWith(SEALED)) return stored; // written before entries were sealed, or one that holds no secret (`holdsSecret`)
   const bytes = Buffer.from(stored.slice(SEALED.length), 'base64');
   if (bytes.length < 28) throw new Error('sealed entry too short');
   const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));

@@ -471,16 +471,17 @@ export class SqliteJournal implements Journal, History {
 
   private settle(outcome: BatchOutcome): void {
     const from = this.committedOps;
-    this.committedOps = outcome.upTo;
+    const upTo = typeof outcome === 'number' ? outcome : outcome.upTo;
+    this.committedOps = upTo;
     this.batchesInFlight--;
-    const error = outcome.type === 'failed' ? new Error(`journal ${this.file}: write failed: ${outcome.message}`) : null;
+    const error = typeof outcome === 'number' ? null : new Error(`journal ${this.file}: write failed: ${outcome.message}`);
     if (error) {
       this.onWriteError(error);
-      this.rememberFailure(from, outcome.upTo, error);
+      this.rememberFailure(from, upTo, error);
     }
     const waiting: OutboxWaiter[] = [];
     for (const waiter of this.waiters) {
-      if (waiter.upTo > outcome.upTo) waiting.push(waiter);
+      if (waiter.upTo > upTo) waiting.push(waiter);
       else if (error) waiter.reject(error);
       else waiter.resolve();
     }

@@ -118,11 +118,36 @@ describe('secrets at rest', () => {
     await reopened.close();
   });
 
+  it('seals exactly the entries that hold a secret: a header, a signing secret or credentials in the URL; the rest are their JSON', async () => {
+    const file = freshFile();
+    const plain = pendingDelivery('http://x/plain?from=420', { method: 'POST', body: '{"action":"inbound"}' });
+    const secrets = [
+      pendingDelivery('http://x/h', { headers: { 'X-Api-Key': 'key-5ecret' } }),
+      pendingDelivery('http://x/s', { signingSecret: 'sign-5ecret' }),
+      pendingDelivery('https://user:pa55@x/u'),
+    ];
+    const journal = new SqliteJournal(file);
+    for (const d of [plain, ...secrets]) journal.enqueueDelivery(d);
+    await journal.outboxDurable(secrets[2]!.id);
+    await journal.close();
+    const raw = new Database(file, { readonly: true });
+    const stored = new Map(
+      (raw.prepare('SELECT id, delivery FROM outbox_entries').all() as { id: string; delivery: string }[]).map((row) => [row.id, row.delivery]),
+    );
+    raw.close();
+    expect(stored.get(plain.id)).toBe(JSON.stringify(plain));
+    for (const d of secrets) expect(stored.get(d.id)).toMatch(/^v1:/);
+    for (const secret of ['key-5ecret', 'sign-5ecret', 'pa55']) expect(readFileSync(file).includes(secret)).toBe(false);
+    const reopened = new SqliteJournal(file);
+    expect(await reopened.pendingDeliveries()).toEqual([plain, ...secrets]);
+    await reopened.close();
+  });
+
   it('quarantines an entry sealed with another key instead of sending garbage', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'callhook-outbox-'));
     const file = journalFile(dir);
     const journal = new SqliteJournal(file);
-    journal.enqueueDelivery(pendingDelivery('http://x/a'));
+    journal.enqueueDelivery(pendingDelivery('http://x/a', { headers: { 'X-Api-Key': 'k' } }));
     await journal.close();
     writeFileSync(join(dir, 'outbox.key'), Buffer.alloc(32, 7));
     const reasons: string[] = [];

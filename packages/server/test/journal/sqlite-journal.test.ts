@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultDataDir, journalFile, SqliteJournal } from '../../src/index.js';
 import { pendingDelivery } from '../support/pending-delivery.js';
-import { contractCall as call, journalContract, type JournalKit } from './journal-contract.js';
+import { contractCall as call, contractRecord, journalContract, type JournalKit } from './journal-contract.js';
 
 /** SQLite storage for the journal contract: a file in a fresh data directory (opened at once, or on first use). */
 const sqliteKit = (openOnFirstUse: boolean): JournalKit => ({
@@ -205,6 +205,34 @@ describe('SqliteJournal', () => {
     expect(memory?.pageCacheLimitKiB).toBeLessThanOrEqual(2_048);
     expect(memory?.heapUsedBytes).toBeGreaterThan(0);
     expect(memory!.heapTotalBytes).toBeGreaterThanOrEqual(memory!.heapUsedBytes);
+  });
+
+  it('writes a batch of many ops of each kind with the outcome of writing them one by one: order, overwrites and completions', async () => {
+    const file = journalFile(mkdtempSync(join(tmpdir(), 'callhook-journal-')));
+    const journal = new SqliteJournal(file);
+    await journal.opened();
+    // One event-loop turn, so one batch: more rows of each kind than one multi-row statement takes.
+    const entries = Array.from({ length: 40 }, (_, i) => pendingDelivery(`http://x/${i}`));
+    for (const d of entries) journal.enqueueDelivery(d);
+    for (const d of entries.slice(0, 20)) journal.completeDelivery(d.id);
+    journal.enqueueDelivery(entries[3]!); // completed, then written again: it goes to the end
+    journal.enqueueDelivery({ ...entries[30]!, url: 'http://x/30-again' }); // overwritten in place
+    for (let i = 0; i < 37; i++) journal.recordDelivery(contractRecord(`g${i % 3}`, i + 1));
+    for (let i = 0; i < 20; i++) journal.recordCall(call(`c${i}`, new Date(1_700_000_000_000 + i).toISOString()));
+    journal.recordCall({ ...call('c5', new Date(1_700_000_000_005).toISOString()), remoteParty: 'last' });
+    await journal.outboxDurable(entries[39]!.id);
+    const page = await journal.outboxAfter(0, 100);
+    expect(page.entries.map((e) => e.delivery.url)).toEqual([
+      ...entries.slice(20, 30).map((d) => d.url),
+      'http://x/30-again',
+      ...entries.slice(31).map((d) => d.url),
+      'http://x/3',
+    ]);
+    expect((await journal.recentDeliveries(100)).map((r) => r.attempt)).toEqual(Array.from({ length: 37 }, (_, i) => 37 - i));
+    const calls = await journal.recentCalls(100);
+    expect(calls).toHaveLength(20);
+    expect(calls.find((c) => c.guid === 'c5')?.remoteParty).toBe('last');
+    await journal.close();
   });
 
   it('defaults to the XDG data directory', () => {
