@@ -39,19 +39,18 @@ const journalWorker = new URL('./journal/journal-worker.js', import.meta.resolve
 // Chunks of an earlier bundle: their names change with their contents.
 for (const file of readdirSync(dist)) if (file.startsWith('bundle-')) rmSync(`${dist}${file}`);
 
+/** What every build here shares: bundled for Node 20, with linked source maps that name the files. */
+const forNode = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', sourcesContent: false };
+
 /** What both ES module builds (the program and its launcher) share. */
 const esm = {
+  ...forNode,
   absWorkingDir: root,
   outdir: 'dist',
   entryNames: '[name]',
   chunkNames: 'bundle-[name]-[hash]',
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: 'linked',
-  sourcesContent: false,
   logLevel: 'warning',
 };
 
@@ -71,12 +70,8 @@ for (const id of DEFERRED) {
     absWorkingDir: root,
     entryPoints: [fastifyRequire.resolve(id)],
     outfile: `dist/${deferredFile(id).slice(2)}`,
-    bundle: true,
+    ...forNode,
     format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: 'linked',
-    sourcesContent: false,
     logLevel: 'warning',
   });
 }
@@ -136,12 +131,8 @@ const cjs = await build({
   entryPoints: chunks,
   outdir: cjsDir,
   outExtension: { '.js': '.cjs' },
-  bundle: true,
+  ...forNode,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: 'linked',
-  sourcesContent: false,
   define: { 'import.meta.url': '__callhookImportMetaUrl' },
   // The CommonJS wrapper is in the file (src/code-cache.ts compiles the file as it is, no copy joined
   // at run time); esbuild's source maps count these lines.
