@@ -14,39 +14,32 @@ const PRUNE_EVERY = 1_000;
 const RETENTION_PAGE = 500;
 
 /**
- * A write compiled once: `sql` and the `parameters` for given values, or `run` it through a Kysely executor.
- * @template {string} Name
- * `positional` gives the parameters for the values listed in the order of the names the write was compiled with
- * (the worker's synchronous batches: no object per op).
- * @typedef {{ sql: string, parameters: (values: Record<Name, unknown>) => unknown[], positional: (values: readonly unknown[]) => unknown[], run: (executor: Pick<JournalDb, 'executeQuery'>, values: Record<Name, unknown>) => Promise<unknown> }} CompiledWrite
+ * A write compiled once: `sql` and the `parameters` for its values, given in the order of the names the
+ * write was compiled with (no object per op), or `run` it so through a Kysely executor.
+ * @typedef {{ sql: string, parameters: (values: readonly unknown[]) => unknown[], run: (executor: Pick<JournalDb, 'executeQuery'>, values: readonly unknown[]) => Promise<unknown> }} CompiledWrite
  */
 
 /**
  * Compiles a query once, with a marker value standing in for each named parameter, and returns the
- * same SQL to run with the values given by name (other parameters keep the constant the query was
+ * same SQL to run with values given in the order of `names` (other parameters keep the constant the query was
  * built with). The writes run thousands of times a second; building and compiling each one again
  * would cost the worker more than SQLite does.
  * @template {string} Name
  * @param {JournalDb} db
  * @param {readonly Name[]} names
  * @param {(db: JournalDb, value: (name: Name) => string) => import('kysely').Compilable<unknown>} build
- * @returns {CompiledWrite<Name>}
+ * @returns {CompiledWrite}
  */
 function compiledOnce(db, names, build) {
   const marker = (/** @type {Name} */ name) => `\u0000journal-parameter:${name}`;
   const compiled = build(db, marker).compile();
-  // Per parameter: the name whose value goes there, or the constant the query was built with (null).
-  const order = compiled.parameters.map((parameter) => ({ name: names.find((candidate) => marker(candidate) === parameter), parameter }));
-  /** @param {Record<Name, unknown>} values */
-  const parameters = (values) => order.map(({ name, parameter }) => (name === undefined ? parameter : values[name]));
-  // Per parameter: the index of its value among `names`, or -1 for the constant.
-  const slots = order.map(({ name, parameter }) => ({ index: name === undefined ? -1 : names.indexOf(name), parameter }));
+  // Per parameter: the index of its value among `names`, or -1 for the constant the query was built with.
+  const slots = compiled.parameters.map((parameter) => ({ index: names.findIndex((name) => marker(name) === parameter), parameter }));
   /** @param {readonly unknown[]} values */
-  const positional = (values) => slots.map(({ index, parameter }) => (index < 0 ? parameter : values[index]));
+  const parameters = (values) => slots.map(({ index, parameter }) => (index < 0 ? parameter : values[index]));
   return {
     sql: compiled.sql,
     parameters,
-    positional,
     run: (executor, values) => executor.executeQuery(CompiledQuery.raw(compiled.sql, parameters(values))),
   };
 }
@@ -163,46 +156,25 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
   const sealIf = (op) => (op[5] ? seal(key, op[4]) : op[4]);
 
   /**
-   * The statement an op runs and its parameters (counting the log rows written since the last prune).
+   * The statement an op runs and its values, in the order of the write's names (counting the log rows
+   * written since the last prune).
    * @param {JournalOp} op
-   * @returns {[CompiledWrite<string>, Record<string, unknown>]}
+   * @returns {[CompiledWrite, unknown[]]}
    */
   const statementOf = (op) => {
     switch (op[0]) {
       case 'call':
         writesSincePrune++;
-        return [writes.putCall, { guid: op[1], created_at: op[2], snapshot: op[3] }];
+        return [writes.putCall, [op[1], op[2], op[3]]];
       case 'record':
         writesSincePrune++;
-        return [writes.addRecord, { call_guid: op[1], record: op[2] }];
+        return [writes.addRecord, [op[1], op[2]]];
       case 'enqueue':
-        return [writes.enqueue, { id: op[1], origin: op[2], created_at: op[3], delivery: sealIf(op) }];
+        return [writes.enqueue, [op[1], op[2], op[3], sealIf(op)]];
       case 'complete':
-        return [writes.complete, { id: op[1] }];
+        return [writes.complete, [op[1]]];
       case 'quarantine':
-        return [writes.quarantine, { position: op[1], reason: op[2] }];
-    }
-  };
-
-  /**
-   * Runs an op on the synchronous connection, its parameters positional (counting the log rows written since the last prune).
-   * @param {SyncConnection} connection
-   * @param {JournalOp} op
-   */
-  const runSync = (connection, op) => {
-    switch (op[0]) {
-      case 'call':
-        writesSincePrune++;
-        return connection.run(writes.putCall.sql, writes.putCall.positional([op[1], op[2], op[3]]));
-      case 'record':
-        writesSincePrune++;
-        return connection.run(writes.addRecord.sql, writes.addRecord.positional([op[1], op[2]]));
-      case 'enqueue':
-        return connection.run(writes.enqueue.sql, writes.enqueue.positional([op[1], op[2], op[3], sealIf(op)]));
-      case 'complete':
-        return connection.run(writes.complete.sql, writes.complete.positional([op[1]]));
-      case 'quarantine':
-        return connection.run(writes.quarantine.sql, writes.quarantine.positional([op[1], op[2]]));
+        return [writes.quarantine, [op[1], op[2]]];
     }
   };
 
@@ -422,7 +394,10 @@ export function createJournalStore(db, { key, keepCalls, keepDeliveries, instanc
     writeBatchSync(ops) {
       if (!sync || coalesce) throw new Error('writeBatchSync needs a synchronous connection without coalesce');
       sync.transaction(() => {
-        for (const op of ops) runSync(sync, op);
+        for (const op of ops) {
+          const [write, values] = statementOf(op);
+          sync.run(write.sql, write.parameters(values));
+        }
       });
       return writesSincePrune >= PRUNE_EVERY;
     },
