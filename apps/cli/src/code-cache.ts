@@ -163,7 +163,7 @@ export class CodeCacheLoader {
     const entry = this.header?.files[name];
     const fresh = entry && entry.sha1 === sha1 ? this.readEntry(entry) : undefined;
     const script = new Script(source, { filename, cachedData: fresh });
-    // V8 has taken what it needs: the buffer goes with the next GC, not kept till the next file.
+    // V8 has taken what it needs: the scratch memory's pages go back now, not kept till the next file.
     this.scratch.resize(0);
     const cache: Loaded['cache'] = !entry ? 'none' : !fresh ? 'stale' : script.cachedDataRejected ? 'rejected' : 'cached';
     this.loaded.set(name, { script, sha1, cache });

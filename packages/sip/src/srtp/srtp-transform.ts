@@ -7,8 +7,6 @@ import { installCipher, type AesCmHmacSha1Cipher } from './aes-cm-hmac-sha1.js';
 import { RTP_FIXED_HEADER_BYTES, rtpHeaderBytes } from '../rtp/rtp-parse.js';
 import type { SrtpCipher } from './srtp-cipher.js';
 
-export { srtpCipher, type SrtpCipher } from './srtp-cipher.js';
-
 /** Packets through a transform, and those dropped (authentication failed, malformed, or replayed; RFC 3711 §3.3). */
 export interface SrtpCounters {
   protectedRtp: number;
