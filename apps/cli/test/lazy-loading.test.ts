@@ -1,13 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@callhook/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliAsync, startServe, type Served, stopServed } from './support/cli.js';
+import { COUNT_MODULES, fromPackage as from, loadedSources } from './support/loaded-sources.js';
 
-/** The bench's preload: appends every file the process loads (ES modules, CommonJS, JSON, addons) to CALLHOOK_BENCH_MODULES. */
-const COUNT_MODULES = fileURLToPath(new URL('../bench/support/count-modules.mjs', import.meta.url));
 /** A preload that writes the Node built-ins loaded by ready to stderr (`builtins at ready: …`). */
 const REPORT_BUILTINS = fileURLToPath(new URL('./fixtures/report-builtins.cjs', import.meta.url));
 
@@ -19,27 +18,6 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = null;
 });
-
-/**
- * The source files behind what a process loaded: each loaded file, and for a bundle (a file with a
- * source map beside it) the files its map names — so the check means the same bundled or not.
- */
-function loadedSources(list: string): string[] {
-  const files = new Set(
-    readFileSync(list, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((url) => fileURLToPath(url)),
-  );
-  const sources: string[] = [];
-  for (const file of files) {
-    sources.push(file);
-    if (existsSync(`${file}.map`)) sources.push(...(JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources);
-  }
-  return sources;
-}
-
-const from = (sources: string[], pkg: string) => sources.filter((s) => s.includes(`/node_modules/${pkg}/`));
 
 /**
  * What `serve --demo` must not load before it is used (issue 17: start-up loads what the edition uses).

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,9 +6,8 @@ import { waitFor } from '@callhook/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServe, type Served, stopServed } from './support/cli.js';
 import { freeSipPort, runSippUac } from './support/sipp.js';
+import { COUNT_MODULES, fromPackage as from, loadedSources, sourcesOf } from './support/loaded-sources.js';
 
-/** The bench's preload: appends every file the process loads to CALLHOOK_BENCH_MODULES. */
-const COUNT_MODULES = fileURLToPath(new URL('../bench/support/count-modules.mjs', import.meta.url));
 const CJS = fileURLToPath(new URL('../dist/cjs/', import.meta.url));
 /** Libraries only the SIP line's media half uses (packages/sip, src/call-media.ts). */
 const MEDIA = ['werift-rtp', 'hash-wasm', 'alawmulaw'];
@@ -22,22 +21,6 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = null;
 });
-
-/** The sources behind files: each file, and the files its source map (beside it) names. */
-function sourcesOf(files: string[]): string[] {
-  return files.flatMap((file) =>
-    existsSync(`${file}.map`) ? [file, ...(JSON.parse(readFileSync(`${file}.map`, 'utf8')) as { sources: string[] }).sources] : [file],
-  );
-}
-const from = (sources: string[], pkg: string) => sources.filter((s) => s.includes(`/node_modules/${pkg}/`));
-/** Every file the process loaded so far (support/count-modules.mjs's list). */
-const loaded = (list: string) =>
-  sourcesOf(
-    readFileSync(list, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((url) => fileURLToPath(url)),
-  );
 
 /** `serve` with an auto-answering SIP line on a free port, counting the files it loads; `env` added to its own. */
 async function serveSipLine(env: Record<string, string>) {
@@ -89,7 +72,7 @@ describe('serve with a SIP line: the media half (SDP, RTP, codecs, SRTP) is not 
     expect(from(atReady, 'sip.js').length).toBeGreaterThan(0);
     for (const pkg of MEDIA) expect(from(atReady, pkg), `${pkg} loaded at start`).toEqual([]);
     // No call came: it loads by itself once the server is idle.
-    await waitFor(() => from(loaded(list), 'werift-rtp').length > 0, 'the media half loaded after ready');
+    await waitFor(() => from(loadedSources(list), 'werift-rtp').length > 0, 'the media half loaded after ready');
     expect(await callWithEcho(sipPort, 1_000)).toBeGreaterThan(10);
   }, 60_000);
 
@@ -97,8 +80,8 @@ describe('serve with a SIP line: the media half (SDP, RTP, codecs, SRTP) is not 
     // The after-ready load pushed past the test: the first call finds the media half not loaded.
     const { sipPort, list } = await serveSipLine({ CALLHOOK_AFTER_READY_LOAD_MS: '600000' });
     for (const pkg of MEDIA) expect(from(await sourcesAtReady(), pkg), `${pkg} loaded at start`).toEqual([]);
-    expect(from(loaded(list), 'werift-rtp')).toEqual([]);
+    expect(from(loadedSources(list), 'werift-rtp')).toEqual([]);
     expect(await callWithEcho(sipPort, 1_000)).toBeGreaterThan(10);
-    expect(from(loaded(list), 'werift-rtp').length).toBeGreaterThan(0);
+    expect(from(loadedSources(list), 'werift-rtp').length).toBeGreaterThan(0);
   }, 60_000);
 });
