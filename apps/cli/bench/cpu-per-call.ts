@@ -8,7 +8,8 @@
  * answering process per step. No assertions.
  *
  * BENCH_CPU_RATES (default 100,200), BENCH_CPU_CALLS (default 2000 per step), BENCH_CPU_REPEAT (1),
- * BENCH_CPU_ONLY (callhook,baresip,sipp), BENCH_CPU_PROF=<dir>: write V8 CPU profiles of each serve run (a
+ * BENCH_CPU_ONLY (callhook,baresip,sipp; `floor` adds the floor below without the rest of BENCH_CPU_PIPELINE,
+ * and the ratios gain floor + GETs ÷ baresip: how near any Node process doing this exchange gets), BENCH_CPU_PROF=<dir>: write V8 CPU profiles of each serve run (a
  * directory per run, a file per thread: the main thread and the journal worker),
  * BENCH_CPU_BASELINE=<label>=[NAME=value …] <another build's apps/cli/dist/main.js>[,…]: also run those builds
  * in each step, to compare before and after in the same run (the first is the baseline of the ratios), each
@@ -286,11 +287,16 @@ function row(answerer: string, rate: number, calls: number, sipp: Awaited<Return
   };
 }
 
+/** The entries whose value is not undefined: a column no step measured stays out of the table. */
+function definedOnly(entries: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(entries).filter((entry): entry is [string, number] => entry[1] !== undefined));
+}
+
 const rows: Row[] = [];
-const ratios = [];
+const ratios: Record<string, number>[] = [];
 for (const rate of RATES) {
   for (let repeat = 0; repeat < REPEAT; repeat++) {
-    const step: Partial<Record<'callhook' | 'baseline' | 'baresip' | 'sipp', Row>> = {};
+    const step: Partial<Record<'callhook' | 'baseline' | 'baresip' | 'sipp' | 'floorGets', Row>> = {};
     for (const [index, build] of BASELINES.entries()) {
       const measured = await callhook(rate, CALLS, build.main, `callhook serve (${build.label})`, {}, build.env);
       rows.push(measured);
@@ -303,19 +309,22 @@ for (const rate of RATES) {
       rows.push(await callhook(rate, CALLS, MAIN, 'callhook serve, journal without its file', { journalFile: true }));
       rows.push(await callhook(rate, CALLS, MAIN, 'callhook serve, no Action URLs', { actionUrls: true }));
       rows.push(await callhook(rate, CALLS, MAIN, 'callhook serve, both', { journalFile: true, actionUrls: true }));
-      rows.push(await floor(rate, CALLS, false));
-      rows.push(await floor(rate, CALLS, true));
     }
-    if (step.callhook)
-      ratios.push({
+    if (PIPELINE || ONLY.includes('floor')) {
+      rows.push(await floor(rate, CALLS, false));
+      rows.push((step.floorGets = await floor(rate, CALLS, true)));
+    }
+    if (step.callhook || step.floorGets)
+      ratios.push(definedOnly({
         rate,
-        callhookCpuMsPerCall: step.callhook.cpuMsPerCall,
-        vsBaseline: step.baseline ? round(step.callhook.cpuMsPerCall / step.baseline.cpuMsPerCall) : undefined,
-        okVsBaseline: step.baseline ? round(step.callhook.cpuMsPerOkCall / step.baseline.cpuMsPerOkCall) : undefined,
-        okVsBaresip: step.baresip ? round(step.callhook.cpuMsPerOkCall / step.baresip.cpuMsPerOkCall) : undefined,
-        vsBaresip: step.baresip ? round(step.callhook.cpuMsPerCall / step.baresip.cpuMsPerCall) : undefined,
-        vsSippUas: step.sipp ? round(step.callhook.cpuMsPerCall / step.sipp.cpuMsPerCall, 1) : undefined,
-      });
+        callhookCpuMsPerCall: step.callhook?.cpuMsPerCall,
+        vsBaseline: step.callhook && step.baseline ? round(step.callhook.cpuMsPerCall / step.baseline.cpuMsPerCall) : undefined,
+        okVsBaseline: step.callhook && step.baseline ? round(step.callhook.cpuMsPerOkCall / step.baseline.cpuMsPerOkCall) : undefined,
+        okVsBaresip: step.callhook && step.baresip ? round(step.callhook.cpuMsPerOkCall / step.baresip.cpuMsPerOkCall) : undefined,
+        vsBaresip: step.callhook && step.baresip ? round(step.callhook.cpuMsPerCall / step.baresip.cpuMsPerCall) : undefined,
+        vsSippUas: step.callhook && step.sipp ? round(step.callhook.cpuMsPerCall / step.sipp.cpuMsPerCall, 1) : undefined,
+        floorGetsVsBaresip: step.floorGets && step.baresip ? round(step.floorGets.cpuMsPerCall / step.baresip.cpuMsPerCall) : undefined,
+      }));
   }
 }
 console.log(
