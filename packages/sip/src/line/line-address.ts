@@ -1,6 +1,6 @@
 import type { SipLineSettings } from '../settings/sip-line-schema.js';
+import { isIPv6 } from 'node:net';
 import { advertisedAddress } from '../transport/advertised-address.js';
-import { isIPv6Literal } from '../transport/ip-family.js';
 import { localAddressToward } from '../transport/local-address.js';
 import { parseHostPort, uriHostPort, type HostPort } from '../transport/routing.js';
 
@@ -39,6 +39,6 @@ export async function chooseLineAddress(settings: Pick<SipLineSettings, 'aor' | 
   }
   if (!WILDCARDS.has(bindAddress)) return { bind: bindAddress, advertised: bindAddress };
   const routed = await localAddressToward(firstHop(settings)).catch(() => undefined);
-  const sameFamily = routed !== undefined && isIPv6Literal(routed) === (bindAddress === '::');
+  const sameFamily = routed !== undefined && isIPv6(routed) === (bindAddress === '::');
   return { bind: bindAddress, advertised: sameFamily ? routed : advertisedAddress(bindAddress) };
 }

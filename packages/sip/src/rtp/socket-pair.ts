@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { isIPv6Literal, udpTypeOf } from '../transport/ip-family.js';
+import { isIPv6 } from 'node:net';
 
 /** Tries to find an even RTP port whose next port is free for RTCP (RFC 3550 §11). */
 const PAIR_ATTEMPTS = 10;
@@ -13,7 +13,7 @@ export interface SocketPair {
 }
 
 function bindOne(address: string, port: number): Promise<Socket> {
-  const socket = createSocket({ type: udpTypeOf(address), ipv6Only: isIPv6Literal(address) });
+  const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only: isIPv6(address) });
   return new Promise<Socket>((resolve, reject) => {
     socket.once('error', (error) => {
       try {

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
 import { SipError } from '../errors.js';
-import { udpTypeOf } from './ip-family.js';
 import { resolvePeer, type HostPort } from './routing.js';
 
 /**
@@ -20,7 +20,7 @@ export async function localAddressToward(target: HostPort): Promise<string> {
   } catch (error) {
     throw unroutable(target, (error as Error).message);
   }
-  const socket = createSocket(udpTypeOf(address));
+  const socket = createSocket(isIPv6(address) ? 'udp6' : 'udp4');
   try {
     return await new Promise<string>((resolve, reject) => {
       socket.once('error', reject);

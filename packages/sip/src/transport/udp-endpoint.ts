@@ -1,7 +1,7 @@
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
 import type { Logger } from '@callhook/core';
 import type { InboundMessage, Peer, SipEndpoint } from './endpoint.js';
-import { isIPv6Literal, udpTypeOf } from './ip-family.js';
 import { CRLF_PING, type KeepAliveStats } from './keep-alive.js';
 
 /**
@@ -25,7 +25,7 @@ export class UdpEndpoint implements SipEndpoint {
   ) {}
 
   static async bind(address: string, port: number, logger: Logger): Promise<UdpEndpoint> {
-    const socket = createSocket({ type: udpTypeOf(address), ipv6Only: isIPv6Literal(address) });
+    const socket = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', ipv6Only: isIPv6(address) });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(port, address, () => {
