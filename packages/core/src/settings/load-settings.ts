@@ -4,7 +4,7 @@ import { compileTemplate, type CompiledTemplate } from '../template/compile.js';
 import { TemplateError } from '../template/template-error.js';
 import { markerPaths } from './secrets.js';
 import { describeZodIssue } from './settings-issues.js';
-import { createSettingsSchema, defaultSettingsSchema, isDefaultEdition, SlotSchema, type EditionLimits, type Settings } from './settings-schema.js';
+import { createSettingsSchema, SlotSchema, type EditionLimits, type Settings } from './settings-schema.js';
 
 export interface SettingsIssue {
   /** `actionUrls.slots[1].url` */
@@ -57,8 +57,7 @@ export function loadSettings(input: unknown, edition: EditionLimits = {}): Loade
       })),
     );
   }
-  // The default edition's schema is built once per process; an edition's own limits build their own.
-  const schema = isDefaultEdition(edition) ? defaultSettingsSchema() : createSettingsSchema(edition);
+  const schema = createSettingsSchema(edition);
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => zodIssue(issue, input, schema));

@@ -409,27 +409,8 @@ export function createMaskedSettingsSchema(edition: EditionLimits = {}): z.ZodTy
   return buildSettingsSchema(edition, true) as unknown as z.ZodType<MaskedSettings, MaskedSettingsInput>;
 }
 
-/** Whether `edition` sets none of the limits, so that its schema is the default one. */
-export function isDefaultEdition(edition: EditionLimits): boolean {
-  return edition.maxSlots === undefined && edition.linePlugins === undefined && edition.sinkModes === undefined;
-}
-
-let defaultSchema: z.ZodType<Settings, SettingsInput> | undefined;
-let defaultMaskedSchema: z.ZodType<MaskedSettings, MaskedSettingsInput> | undefined;
-
-/**
- * `createSettingsSchema()` (the default edition's), built at its first use and then kept: a schema is
- * immutable, and building one is most of what validating settings costs (a `serve --demo` validated its
- * settings twice and built two more of these at import, apps/cli/README.md "Start-up").
- */
-export function defaultSettingsSchema(): z.ZodType<Settings, SettingsInput> {
-  return (defaultSchema ??= createSettingsSchema());
-}
-
-/** The default edition's settings schema; built at its first parse, not when core is imported. */
-export const SettingsSchema: z.ZodType<Settings, SettingsInput> = z.lazy(defaultSettingsSchema);
-/** The default edition's masked settings schema (`createMaskedSettingsSchema()`); built at its first parse. */
-export const MaskedSettingsSchema: z.ZodType<MaskedSettings, MaskedSettingsInput> = z.lazy(() => (defaultMaskedSchema ??= createMaskedSettingsSchema()));
+export const SettingsSchema = createSettingsSchema();
+export const MaskedSettingsSchema = createMaskedSettingsSchema();
 export type Slot = z.output<typeof SlotSchema>;
 export type InboundSettings = z.output<typeof InboundSchema>;
 
