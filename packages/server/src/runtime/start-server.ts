@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import {
+  CallhookError,
   Engine,
+  fetchBlockedPortMessage,
+  isFetchBlockedPort,
   loadLinePlugins,
   silentLogger,
   standardSinks,
@@ -112,6 +115,8 @@ function startRetention(journal: ServerJournal, engine: Engine, logger: Logger):
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger;
   const requestedPort = options.port;
+  // The override skips the settings' own check of inbound.port: the same rule, the same words.
+  if (requestedPort !== undefined && isFetchBlockedPort(requestedPort)) throw new CallhookError('bad_request', fetchBlockedPortMessage(requestedPort));
   let settings = options.demo ? demoSettings(requestedPort || 61234, options.demo.token) : options.settings;
   if (!settings) throw new Error('startServer needs settings or demo');
   const exposure = settings.settings.inbound.enabled ? exposureProblem(settings.settings.inbound) : null;

@@ -136,6 +136,13 @@ describe('listener on real sockets', () => {
     expect(JSON.parse(body)).toEqual({ ok: false, code: 'bad_request', message: expect.stringMatching(message) });
   });
 
+  it("refuses a --port override browsers refuse (SIP's 5060), as the settings refuse inbound.port", async () => {
+    await expect(startServer({ settings: loadSettings(testSettings()), dataDir: ':memory:', port: 5060 })).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringMatching(/browsers and fetch\(\) refuse port 5060 .*pick another port/),
+    });
+  });
+
   it('fails clearly when the port is taken', async () => {
     server = await start(testSettings());
     await expect(startServer({ settings: loadSettings(testSettings()), dataDir: ':memory:', port: server.port! })).rejects.toThrow(/EADDRINUSE/);
