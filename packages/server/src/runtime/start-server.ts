@@ -5,6 +5,7 @@ import {
   fetchBlockedPortMessage,
   isFetchBlockedPort,
   loadLinePlugins,
+  SettingsError,
   silentLogger,
   standardSinks,
   type BrowserOpener,
@@ -120,7 +121,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let settings = options.demo ? demoSettings(requestedPort || 61234, options.demo.token) : options.settings;
   if (!settings) throw new Error('startServer needs settings or demo');
   const exposure = settings.settings.inbound.enabled ? exposureProblem(settings.settings.inbound) : null;
-  if (exposure !== null) throw new Error(exposure);
+  // A settings error naming the field, as `config check` and PUT /api/v1/settings report it: the
+  // settings are what is wrong, not the program.
+  if (exposure !== null) throw new SettingsError([{ path: 'inbound.token', message: exposure }]);
   const headless = options.browser === undefined && !hasDesktopSession();
   const browser = options.browser ?? (headless ? headlessBrowser : desktopBrowser);
   const warnBrowser = warnWithoutBrowser(logger, headless);
