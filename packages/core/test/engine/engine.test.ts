@@ -133,11 +133,23 @@ describe('engine on the simulated line', () => {
     line.incoming('420');
     line.incoming('421');
     await expect(run(engine, { action: 'answer', call: null })).rejects.toMatchObject({ code: 'ambiguous_call' });
-    await expect(run(engine, { action: 'hold', call: null })).rejects.toMatchObject({ code: 'wrong_call_state' });
+    await expect(run(engine, { action: 'hold', call: null })).rejects.toMatchObject({
+      code: 'wrong_call_state',
+      message: 'hold needs a call that is connected; the active calls are ringing, ringing',
+    });
     const target = engine.activeCalls().find((c) => c.remoteParty === '421')!;
     const answered = await run(engine, { action: 'answer', call: target.guid });
     expect(answered.call).toMatchObject({ guid: target.guid, state: 'connected' });
     await expect(run(engine, { action: 'hangup', call: '0190f5c2-7b1a-7c3d-8e4f-0123456789ab' })).rejects.toMatchObject({ code: 'no_such_call' });
+  });
+
+  it('says what the only call is doing when a command does not fit it (hold right after dial: still ringing)', async () => {
+    const { engine } = await setup({}, { answerAfterMs: null });
+    const dialled = await run(engine, { action: 'make_call', target: '0301234567', force: false });
+    await expect(run(engine, { action: 'hold', call: null })).rejects.toMatchObject({
+      code: 'wrong_call_state',
+      message: `hold needs a call that is connected; call ${dialled.call!.guid} is ${dialled.call!.state}`,
+    });
   });
 
   it('applies new settings live', async () => {
