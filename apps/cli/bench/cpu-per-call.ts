@@ -315,16 +315,18 @@ for (const rate of RATES) {
       rows.push((step.floorGets = await floor(rate, CALLS, true)));
     }
     if (step.callhook || step.floorGets)
-      ratios.push(definedOnly({
-        rate,
-        callhookCpuMsPerCall: step.callhook?.cpuMsPerCall,
-        vsBaseline: step.callhook && step.baseline ? round(step.callhook.cpuMsPerCall / step.baseline.cpuMsPerCall) : undefined,
-        okVsBaseline: step.callhook && step.baseline ? round(step.callhook.cpuMsPerOkCall / step.baseline.cpuMsPerOkCall) : undefined,
-        okVsBaresip: step.callhook && step.baresip ? round(step.callhook.cpuMsPerOkCall / step.baresip.cpuMsPerOkCall) : undefined,
-        vsBaresip: step.callhook && step.baresip ? round(step.callhook.cpuMsPerCall / step.baresip.cpuMsPerCall) : undefined,
-        vsSippUas: step.callhook && step.sipp ? round(step.callhook.cpuMsPerCall / step.sipp.cpuMsPerCall, 1) : undefined,
-        floorGetsVsBaresip: step.floorGets && step.baresip ? round(step.floorGets.cpuMsPerCall / step.baresip.cpuMsPerCall) : undefined,
-      }));
+      ratios.push(
+        definedOnly({
+          rate,
+          callhookCpuMsPerCall: step.callhook?.cpuMsPerCall,
+          vsBaseline: step.callhook && step.baseline ? round(step.callhook.cpuMsPerCall / step.baseline.cpuMsPerCall) : undefined,
+          okVsBaseline: step.callhook && step.baseline ? round(step.callhook.cpuMsPerOkCall / step.baseline.cpuMsPerOkCall) : undefined,
+          okVsBaresip: step.callhook && step.baresip ? round(step.callhook.cpuMsPerOkCall / step.baresip.cpuMsPerOkCall) : undefined,
+          vsBaresip: step.callhook && step.baresip ? round(step.callhook.cpuMsPerCall / step.baresip.cpuMsPerCall) : undefined,
+          vsSippUas: step.callhook && step.sipp ? round(step.callhook.cpuMsPerCall / step.sipp.cpuMsPerCall, 1) : undefined,
+          floorGetsVsBaresip: step.floorGets && step.baresip ? round(step.floorGets.cpuMsPerCall / step.baresip.cpuMsPerCall) : undefined,
+        }),
+      );
   }
 }
 console.log(
