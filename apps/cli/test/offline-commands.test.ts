@@ -98,6 +98,11 @@ describe('callhook (offline commands)', () => {
     const broken = await runCli(['expand', '--template', 'http://x/', '--call', join(dir, 'broken.json'), '--action', 'inbound']);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('guid');
+    const missing = await runCli(['expand', '--template', 'http://x/', '--call', join(dir, 'no-such-call.json'), '--action', 'inbound']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      `error cannot read --call ${join(dir, 'no-such-call.json')}: no such file; save a call with: callhook calls --json > call.json, or use --sample\n`,
+    );
   });
 
   it('prints the settings JSON Schema', async () => {
