@@ -170,7 +170,7 @@ describe('callhook serve and signals', () => {
     expect(await ring(4)).toBe('/after');
 
     const moved = simulatorSettings([slot('after')]);
-    (moved.inbound as Record<string, unknown>).port = 1;
+    (moved.inbound as Record<string, unknown>).port = 2; // any other port (1 is one browsers refuse, so the settings refuse it)
     writeFileSync(file, JSON.stringify(moved));
     served.child.kill('SIGHUP');
     await waitFor(() => served!.stderr().includes('takes effect at the next start'), 'the restart note');
