@@ -28,6 +28,10 @@ describe('callhook (offline commands)', () => {
     expect(help.stdout).toContain('Examples:');
     expect(help.stdout).toContain('Exit codes:');
     expect((await runCli(['dial', '--help'])).stdout).toContain('Example:');
+    // Two examples are "Examples:"; limits say their range; config check shows --json.
+    expect((await runCli(['expand', '--help'])).stdout).toMatch(/\nExamples:\n {2}\$ callhook expand .*\n {2}\$ callhook expand /);
+    expect((await runCli(['calls', '--help'])).stdout).toContain('recent calls to show (1–1000)');
+    expect((await runCli(['config', 'check', '--help'])).stdout).toContain('$ callhook --json config check callhook.json');
   });
 
   it('exits 2 on usage errors', async () => {
