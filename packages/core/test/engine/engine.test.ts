@@ -120,7 +120,13 @@ describe('engine on the simulated line', () => {
   it('refuses the same target twice within the window unless forced, and denied prefixes', async () => {
     const { clock, engine } = await setup({ inbound: { denyPrefixes: ['0900'], duplicateWindowMs: 5_000 } }, { answerAfterMs: null });
     await run(engine, { action: 'make_call', target: '123', force: false });
-    await expect(run(engine, { action: 'make_call', target: '123', force: false })).rejects.toMatchObject({ code: 'duplicate_dial' });
+    await expect(run(engine, { action: 'make_call', target: '123', force: false })).rejects.toMatchObject({
+      code: 'duplicate_dial',
+      // Every way to dial is told its own form of force: the CLI has no force=1.
+      message: expect.stringMatching(
+        /ms ago; to dial it again add force=1 to the Action URL \(callhook dial --force, "force": true in POST \/api\/v1\/commands\)$/,
+      ),
+    });
     await run(engine, { action: 'make_call', target: '123', force: true });
     await clock.advance(5_000);
     await run(engine, { action: 'make_call', target: '123', force: false });
