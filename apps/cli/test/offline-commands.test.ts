@@ -149,6 +149,16 @@ describe('callhook (offline commands)', () => {
     const missing = await runCli(['config', 'check', join(dir, 'missing.json')]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('no such file; create one with: callhook config init --out FILE');
+    // A directory given for the file: said so with the fix, by config check and serve alike (not Node's EISDIR text).
+    for (const args of [
+      ['config', 'check', dir],
+      ['serve', '--config', dir, '--port', '0', '--data', ':memory:'],
+    ]) {
+      const folder = await runCli(args);
+      expect(folder.code, folder.stderr).toBe(3);
+      expect(folder.stderr).toContain(`cannot read ${dir}: it is a directory; pass the settings file itself (callhook config init --out FILE writes one)`);
+      expect(folder.stderr).not.toContain('EISDIR');
+    }
   });
 
   it('config check and serve never print a secret of the file', async () => {

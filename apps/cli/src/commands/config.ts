@@ -32,9 +32,8 @@ export async function configCheck(file: string, out: Output): Promise<void> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    const reason = missing ? 'no such file; create one with: callhook config init --out FILE' : (error as Error).message;
-    throw new CliError('invalid_settings', `cannot read ${file}: ${reason}`);
+    const { unreadableSettings } = await import('@callhook/server');
+    throw new CliError('invalid_settings', unreadableSettings(file, error));
   }
   const editionLimits = await limits();
   const { settings } = loadSettingsText(text, editionLimits);
