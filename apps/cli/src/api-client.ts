@@ -70,6 +70,9 @@ export function checked<T>(schema: Checker<T>, value: unknown, code: 'usage' | '
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const where = `${issue?.path.map(String).join('.') || 'body'}: ${issue?.message ?? 'invalid'}`;
+  const path = issue?.path.map(String).join('.') || 'body';
+  const message = issue?.message ?? 'invalid';
+  // The field once: "digits takes 1–32 of …", not "digits: digits takes …".
+  const where = path !== 'body' && message.startsWith(`${path} `) ? message : `${path}: ${message}`;
   throw new CliError(code, code === 'usage' ? `${what}: ${where}` : `${what} answered a body this callhook does not understand (${where})`);
 }

@@ -107,7 +107,7 @@ ${EXIT_CODE_HELP}`,
     )
     .addHelpText(
       'after',
-      `\nExample:\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>&id=<$call_guid>' --call call.json --action inbound\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>' --sample --action inbound`,
+      `\nExamples:\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>&id=<$call_guid>' --call call.json --action inbound\n  $ callhook expand --template 'http://crm.example/?from=<$remote_party>' --sample --action inbound`,
     )
     .action(async (options) => (await import('./commands/expand.js')).expand(options, out()));
 
@@ -119,6 +119,10 @@ ${EXIT_CODE_HELP}`,
   config
     .command('check <file>')
     .description('validate a settings file; names every bad field and the fix')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ callhook config check callhook.json\n  $ callhook --json config check callhook.json   # the settings (secrets as {"set": true}), or { issues: [{ path, message }] } on stderr',
+    )
     .action(async (file: string) => (await import('./commands/config.js')).configCheck(file, out()));
   config
     .command('init')
@@ -143,7 +147,7 @@ ${EXIT_CODE_HELP}`,
     .action(async (number: string, options) => (await import('./commands/client-commands.js')).dial(apiTarget(options), number, options, out()));
 
   clientOptions(program.command('calls').description('list active and recent calls'))
-    .option('--limit <n>', 'recent calls to show', integer('--limit', 1, 1000), 20)
+    .option('--limit <n>', 'recent calls to show (1–1000)', integer('--limit', 1, 1000), 20)
     .action(async (options) => (await import('./commands/client-commands.js')).listCalls(apiTarget(options), options, out()));
 
   clientOptions(program.command('tail').description('follow live events (calls, deliveries, line)'))
@@ -179,7 +183,7 @@ ${EXIT_CODE_HELP}`,
   clientOptions(program.command('deliveries').description('the delivery log: every Action URL attempt, newest first'))
     .option('--failed', 'only attempts that failed (HTTP error, timeout, network error, dropped)')
     .option('--call <guid>', "only this call's deliveries")
-    .option('--limit <n>', 'attempts to fetch', integer('--limit', 1, 1000), 100)
+    .option('--limit <n>', 'attempts to fetch (1–1000)', integer('--limit', 1, 1000), 100)
     .addHelpText(
       'after',
       "\nExamples:\n  $ callhook deliveries --failed\n  $ callhook deliveries --call 1399c8c8-cf9e-7ebe-b64f-d12b1f7bea35 --json\n  $ callhook deliveries --failed --json | jq -r '.deliveries[].deliveryId' | xargs -n1 callhook replay",

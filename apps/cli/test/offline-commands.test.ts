@@ -28,6 +28,10 @@ describe('callhook (offline commands)', () => {
     expect(help.stdout).toContain('Examples:');
     expect(help.stdout).toContain('Exit codes:');
     expect((await runCli(['dial', '--help'])).stdout).toContain('Example:');
+    // Two examples are "Examples:"; limits say their range; config check shows --json.
+    expect((await runCli(['expand', '--help'])).stdout).toMatch(/\nExamples:\n {2}\$ callhook expand .*\n {2}\$ callhook expand /);
+    expect((await runCli(['calls', '--help'])).stdout).toContain('recent calls to show (1–1000)');
+    expect((await runCli(['config', 'check', '--help'])).stdout).toContain('$ callhook --json config check callhook.json');
   });
 
   it('exits 2 on usage errors', async () => {
@@ -98,6 +102,11 @@ describe('callhook (offline commands)', () => {
     const broken = await runCli(['expand', '--template', 'http://x/', '--call', join(dir, 'broken.json'), '--action', 'inbound']);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toContain('guid');
+    const missing = await runCli(['expand', '--template', 'http://x/', '--call', join(dir, 'no-such-call.json'), '--action', 'inbound']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      `error cannot read --call ${join(dir, 'no-such-call.json')}: no such file; save a call with: callhook calls --json > call.json, or use --sample\n`,
+    );
   });
 
   it('prints the settings JSON Schema', async () => {
@@ -140,6 +149,16 @@ describe('callhook (offline commands)', () => {
     const missing = await runCli(['config', 'check', join(dir, 'missing.json')]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('no such file; create one with: callhook config init --out FILE');
+    // A directory given for the file: said so with the fix, by config check and serve alike (not Node's EISDIR text).
+    for (const args of [
+      ['config', 'check', dir],
+      ['serve', '--config', dir, '--port', '0', '--data', ':memory:'],
+    ]) {
+      const folder = await runCli(args);
+      expect(folder.code, folder.stderr).toBe(3);
+      expect(folder.stderr).toContain(`cannot read ${dir}: it is a directory; pass the settings file itself (callhook config init --out FILE writes one)`);
+      expect(folder.stderr).not.toContain('EISDIR');
+    }
   });
 
   it('config check and serve never print a secret of the file', async () => {

@@ -78,6 +78,21 @@ describe('ordinary situations: one line, the fix, the documented exit code', () 
     );
   });
 
+  it('a listener other machines can reach without a token: config check and serve name inbound.token and the fix, exit 3', async () => {
+    const file = join(dir, 'exposed.json');
+    writeFileSync(file, JSON.stringify({ inbound: { enabled: true, listen: ['0.0.0.0'] } }));
+    const fix = 'inbound.token is unset but inbound.listen includes 0.0.0.0, which other machines can reach; set inbound.token';
+    const check = await runCli(['config', 'check', file]);
+    expect(check.code, check.stderr).toBe(3);
+    expect(check.stdout).not.toContain('ok');
+    expect(check.stderr).toContain(fix);
+    const serve = await runCli(['serve', '--config', file, '--port', '0', '--data', ':memory:']);
+    expect(serve.code, serve.stderr).toBe(3);
+    expect(serve.stderr).toContain(fix);
+    expect(serve.stderr).not.toMatch(/unexpected error|\n\s+at /);
+    expect(serve.stdout).not.toContain('listening on');
+  });
+
   it('config check points at a JSON syntax error by line and column', async () => {
     const file = join(dir, 'syntax.json');
     writeFileSync(file, '{\n  "inbound": {\n    "port": 1,\n  }\n}\n');

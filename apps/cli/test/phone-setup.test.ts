@@ -39,6 +39,9 @@ describe('callhook phone setup', () => {
     expect(missing.stderr).toContain('has 2 desk-phone lines; name one with --line (desk-12, desk-13)');
     const wrong = await runCli(['phone', 'setup', '--config', file, '--line', 'desk-99']);
     expect(wrong.code).toBe(6);
+    const none = await runCli(['phone', 'setup', '--config', settingsFile({ line: { type: 'simulator' } })]);
+    expect(none.code).toBe(6);
+    expect(none.stderr).toMatch(/has no line of type "deskphone"; add one to its lines, e\.g\. \{ "id": "desk-12", "type": "deskphone"/);
     const { callback: _callback, ...noCallback } = desk('desk-12', 'grandstream');
     const csta = await runCli(['phone', 'setup', '--config', settingsFile({ lines: [{ ...noCallback, protocol: 'csta' }] })]);
     expect(csta.code).toBe(3);

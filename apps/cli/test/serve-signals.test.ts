@@ -152,7 +152,7 @@ describe('callhook serve and signals', () => {
       .split('\n')
       .filter((l) => l.includes('settings not reloaded'));
     expect(refusal).toHaveLength(1);
-    expect(refusal[0]).toContain(`settings not reloaded from ${file}: actionUrls.slots[0].timeoutMs: `);
+    expect(refusal[0]).toContain(`settings not reloaded from ${file}: actionUrls.slots[0].timeoutMs must be a whole number between 100 and 120000, got 5`);
     expect(refusal[0]).toContain('keeping the settings in use');
     expect(served.child.exitCode).toBeNull();
     expect(await ring(3)).toBe('/after');
@@ -169,8 +169,24 @@ describe('callhook serve and signals', () => {
     );
     expect(await ring(4)).toBe('/after');
 
+    // A typo'd field and a misspelt placeholder: each named once, the refusal still one line.
+    const typo = simulatorSettings([slot('typo'), { on: 'inbound', url: `${receiver.url}/?n=<$remote_pary>` }]);
+    (typo.inbound as Record<string, unknown>).enabeld = true;
+    writeFileSync(file, JSON.stringify(typo));
+    served.child.kill('SIGHUP');
+    const refusals = () =>
+      served!
+        .stderr()
+        .split('\n')
+        .filter((l) => l.includes('settings not reloaded'));
+    await waitFor(() => refusals().length === 3, 'the refusal of a typo');
+    expect(refusals()[2]).toContain(`settings not reloaded from ${file}: inbound has unknown field "enabeld"`);
+    expect(refusals()[2]).toContain('actionUrls.slots[1].url: unknown placeholder "<$remote_pary>"; did you mean "<$remote_party>"? (at offset');
+    expect(refusals()[2]).toMatch(/keeping the settings in use$/);
+    expect(await ring(5)).toBe('/after');
+
     const moved = simulatorSettings([slot('after')]);
-    (moved.inbound as Record<string, unknown>).port = 1;
+    (moved.inbound as Record<string, unknown>).port = 2; // any other port (1 is one browsers refuse, so the settings refuse it)
     writeFileSync(file, JSON.stringify(moved));
     served.child.kill('SIGHUP');
     await waitFor(() => served!.stderr().includes('takes effect at the next start'), 'the restart note');

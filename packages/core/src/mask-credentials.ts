@@ -2,12 +2,14 @@
  * Where credentials stand in a text: group 1 is kept, group 2 is the secret, replaced by `mask`.
  * - `scheme://user:password@` anywhere in a text (RFC 3986 §3.2.1 userinfo, deprecated there too);
  * - `sip:user:password@host` (and sips:; SIP URIs have no `//`);
- * - `Authorization: Bearer …` / `Basic …` / `Digest …` credentials as they appear in a header echoed into a message.
+ * - `Authorization: Bearer …` / `Basic …` / `Digest …` credentials as they appear in a header echoed into a message
+ *   (not the placeholder `<token>` in a message that says how to send one).
  */
 const SECRETS: { pattern: RegExp; mask: string }[] = [
   { pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#@]+)(?=@)/gi, mask: '***' },
   { pattern: /\b(sips?:[^\s:@;/?#]*:)([^\s@;]+)(?=@)/gi, mask: '***' },
-  { pattern: /\b(Bearer|Basic|Digest)(\s+[^\s,;"']+)/g, mask: ' ***' },
+  // Not the placeholder `<token>` of a message that says how to send one ("Authorization: Bearer <token>").
+  { pattern: /\b(Bearer|Basic|Digest)(\s+(?!<token>(?:[\s,;"']|$))[^\s,;"']+)/g, mask: ' ***' },
 ];
 
 /**

@@ -28,7 +28,7 @@ export {
   type ServerJournal,
 } from './journal/journal-factory.js';
 export { defaultDataDir, journalFile } from './journal/data-dir.js';
-export { SettingsFile, unsavedSettings, type SettingsStore } from './settings/settings-file.js';
+export { SettingsFile, unreadableSettings, unsavedSettings, type SettingsStore } from './settings/settings-file.js';
 export { writeFileAtomic } from './settings/atomic-write.js';
 export { EchoStore, type EchoRecord } from './routes/echo-store.js';
 export { ServerError, SERVER_ERROR_STATUS, type ServerErrorCode } from './http/http-error.js';

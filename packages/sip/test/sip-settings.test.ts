@@ -35,6 +35,19 @@ describe('sip line settings (the sip plugin in an edition)', () => {
       'line.bindAddress',
       /IP address.*or leave it out/,
     ],
+    [
+      'sip registrar port above 65535',
+      { line: { type: 'sip', aor: 'sip:303@pbx', registrar: 'pbx.example.com:99999' } },
+      'line.registrar',
+      /port must be 1–65535, got 99999; write the registrar as host\[:port\]/,
+    ],
+    ['sip registrar port 0', { line: { type: 'sip', aor: 'sip:303@pbx', registrar: '[::1]:0' } }, 'line.registrar', /port must be 1–65535, got 0/],
+    [
+      'sip outbound proxy port above 65535',
+      { line: { type: 'sip', aor: 'sip:303@pbx', outboundProxy: 'proxy.example.com:70000' } },
+      'line.outboundProxy',
+      /port must be 1–65535, got 70000; write line.outboundProxy as host\[:port\]/,
+    ],
     ['sip outbound proxy as a URL', { line: { type: 'sip', aor: 'sip:303@pbx', outboundProxy: 'sip:proxy' } }, 'line.outboundProxy', /host\[:port\]/],
     [
       'negative keep-alive interval',

@@ -1,4 +1,12 @@
-import { loadSettingsText, maskSettings, settingsJsonSchema, DEFAULT_INBOUND_PORT, DEFAULT_SLOT_RETRIES, type SettingsInput } from '@callhook/core';
+import {
+  loadSettingsText,
+  maskSettings,
+  settingsJsonSchema,
+  SettingsError,
+  DEFAULT_INBOUND_PORT,
+  DEFAULT_SLOT_RETRIES,
+  type SettingsInput,
+} from '@callhook/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import { cliEdition } from '../edition.js';
@@ -24,12 +32,15 @@ export async function configCheck(file: string, out: Output): Promise<void> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    const reason = missing ? 'no such file; create one with: callhook config init --out FILE' : (error as Error).message;
-    throw new CliError('invalid_settings', `cannot read ${file}: ${reason}`);
+    const { unreadableSettings } = await import('@callhook/server');
+    throw new CliError('invalid_settings', unreadableSettings(file, error));
   }
   const editionLimits = await limits();
   const { settings } = loadSettingsText(text, editionLimits);
+  // What start-up refuses beyond the schema: a listener other machines can reach, without a token.
+  const { exposureProblem } = await import('@callhook/server');
+  const exposure = settings.inbound.enabled ? exposureProblem(settings.inbound) : null;
+  if (exposure !== null) throw new SettingsError([{ path: 'inbound.token', message: exposure }]);
   const slots = settings.actionUrls.slots.filter((s) => s.active).length;
   const on = Object.entries(settings.inbound.actions)
     .filter(([, v]) => v)

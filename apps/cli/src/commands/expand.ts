@@ -52,11 +52,19 @@ function callsIn(json: unknown): unknown[] {
 }
 
 function readCall(file: string, guid: string | undefined): CallSnapshot {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    const reason = missing ? 'no such file; save a call with: callhook calls --json > call.json, or use --sample' : (error as Error).message;
+    throw new CliError('invalid_call', `cannot read --call ${file}: ${reason}`);
+  }
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (error) {
-    throw new CliError('invalid_call', `--call ${file}: ${(error as Error).message}`);
+    throw new CliError('invalid_call', `--call ${file} is not JSON (${(error as Error).message}); save a call with: callhook calls --json > call.json`);
   }
   let calls = callsIn(json);
   const guidOf = (c: unknown) => (c !== null && typeof c === 'object' ? (c as { guid?: unknown }).guid : undefined);

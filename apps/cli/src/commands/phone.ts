@@ -21,7 +21,12 @@ export async function phoneSetup(options: { config: string; line?: string }, out
   const [{ editionLimits }, phones] = await Promise.all([import('@callhook/server'), import('@callhook/phones')]);
   const { settings } = loadSettingsText(text, editionLimits(await cliEdition()));
   const desks = settings.lines.filter((line) => line.type === 'deskphone');
-  if (desks.length === 0) throw new CliError('no_such_line', `${options.config} has no line of type "deskphone"`);
+  if (desks.length === 0) {
+    throw new CliError(
+      'no_such_line',
+      `${options.config} has no line of type "deskphone"; add one to its lines, e.g. { "id": "desk-12", "type": "deskphone", "vendor": "snom", "url": "http://192.0.2.10", "account": "987@example.com", … } (packages/phones/README.md lists the fields)`,
+    );
+  }
   let line = desks[0]!;
   if (options.line !== undefined) {
     const named = desks.find((l) => l.id === options.line);

@@ -224,7 +224,16 @@ async function reloadSettings(
 /** A settings error's fields and fixes on one line (a SettingsError lists one per line). */
 function oneLine(error: unknown): string {
   const issues = (error as { issues?: { path: string; message: string }[] }).issues;
-  if (Array.isArray(issues) && issues.length > 0) return issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+  if (Array.isArray(issues) && issues.length > 0) {
+    return issues
+      .map(({ path, message }) => {
+        // The first line only: a template error's excerpt and caret below it cannot stand in one line,
+        // and the first line already names the offset. The path once, when the message does not start with it.
+        const first = message.split('\n', 1)[0]!;
+        return path && !first.startsWith(path) ? `${path}: ${first}` : first;
+      })
+      .join('; ');
+  }
   return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, '; ');
 }
 

@@ -51,7 +51,11 @@ export class DialPolicy {
     for (const [dialled, at] of this.lastDialled) if (now - at >= this.duplicateWindowMs) this.lastDialled.delete(dialled);
     const previous = this.lastDialled.get(key);
     if (!force && previous !== undefined) {
-      throw new CallhookError('duplicate_dial', `${key} was dialled ${now - previous} ms ago; add force=1 to dial it again`, { target: key });
+      throw new CallhookError(
+        'duplicate_dial',
+        `${key} was dialled ${now - previous} ms ago; to dial it again add force=1 to the Action URL (callhook dial --force, "force": true in POST /api/v1/commands)`,
+        { target: key },
+      );
     }
     this.lastDialled.set(key, now);
   }

@@ -43,7 +43,9 @@ export function resolveCall(command: CallCommand, active: CallState[], lookup: (
     });
   }
   if (active.length > 0) {
-    throw new CallhookError('wrong_call_state', `${command.action} needs a call that is ${states.join(' or ')}; none is`, {
+    // Say what the calls are doing instead, so "hold" right after "dial" reads as "wait": the call is still ringing.
+    const now = active.length === 1 ? `call ${active[0]!.guid} is ${active[0]!.phase}` : `the active calls are ${active.map((c) => c.phase).join(', ')}`;
+    throw new CallhookError('wrong_call_state', `${command.action} needs a call that is ${states.join(' or ')}; ${now}`, {
       states: active.map((c) => c.phase),
     });
   }

@@ -40,3 +40,26 @@ export function isHostName(value: string): boolean {
   if (value.length === 0 || value.length > 253 || isIPv4(value) || /^[0-9.]+$/.test(value)) return false;
   return value.split('.').every((label) => LABEL.test(label));
 }
+
+/**
+ * The ports browsers and `fetch()` refuse to connect to: the "bad ports" of the WHATWG Fetch standard
+ * (§ "port blocking"), among them SIP's 5060 and 5061 and X11's 6000.
+ */
+const FETCH_BAD_PORTS: ReadonlySet<number> = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137,
+  139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049,
+  3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
+/**
+ * Whether browsers and `fetch()` refuse `port` (a Fetch standard "bad port"). The inbound listener must
+ * not use one: the console, a CRM page, a clicked inbound URL and the CLI (Node's fetch) could not reach it.
+ */
+export function isFetchBlockedPort(port: number): boolean {
+  return FETCH_BAD_PORTS.has(port);
+}
+
+/** Why the inbound listener cannot use a port browsers refuse, with the fix; for settings and `--port`. */
+export function fetchBlockedPortMessage(port: number): string {
+  return `browsers and fetch() refuse port ${port} (a "bad port" of the Fetch standard), so neither the console, a CRM page, a clicked inbound URL nor the callhook client commands could reach it; pick another port, e.g. 61234`;
+}

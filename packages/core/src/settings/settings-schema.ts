@@ -4,7 +4,7 @@ import { STANDARD_SINK_MODES } from '../dispatch/sinks/standard-sinks.js';
 import type { LineSchemaSource } from '../line/line-plugin.js';
 import { DEFAULT_LINE_ID, LineIdSchema, MAX_LINES, type LineSettings } from '../line/line-settings.js';
 import { simulatorLine } from '../line/simulator-line.js';
-import { isCidr, isHostName, isIP } from './net-validators.js';
+import { fetchBlockedPortMessage, isCidr, isFetchBlockedPort, isHostName, isIP } from './net-validators.js';
 import { MaskedMqttSettingsSchema, MqttSettingsSchema } from './mqtt-settings.js';
 
 export const INBOUND_ACTIONS = ['make_call', 'answer', 'hangup', 'hold', 'unhold', 'transfer', 'dtmf'] as const;
@@ -161,7 +161,13 @@ const inboundToken = z.string().min(16, 'use a token of at least 16 characters (
 
 export const InboundSchema = z.strictObject({
   enabled: z.boolean().default(false),
-  port: z.number().int().min(1, 'port must be 1–65535').max(65535, 'port must be 1–65535').default(DEFAULT_INBOUND_PORT),
+  port: z
+    .number()
+    .int()
+    .min(1, 'port must be 1–65535')
+    .max(65535, 'port must be 1–65535')
+    .refine((port) => !isFetchBlockedPort(port), { error: (issue) => fetchBlockedPortMessage(issue.input as number) })
+    .default(DEFAULT_INBOUND_PORT),
   listen: z.array(ipAddress).min(1, 'listen on at least one address').max(16).default(['127.0.0.1', '::1']),
   actions: actionSwitches.default(Object.fromEntries(INBOUND_ACTIONS.map((a) => [a, false])) as Record<InboundAction, boolean>),
   token: inboundToken.nullable().default(null),

@@ -120,7 +120,13 @@ describe('engine on the simulated line', () => {
   it('refuses the same target twice within the window unless forced, and denied prefixes', async () => {
     const { clock, engine } = await setup({ inbound: { denyPrefixes: ['0900'], duplicateWindowMs: 5_000 } }, { answerAfterMs: null });
     await run(engine, { action: 'make_call', target: '123', force: false });
-    await expect(run(engine, { action: 'make_call', target: '123', force: false })).rejects.toMatchObject({ code: 'duplicate_dial' });
+    await expect(run(engine, { action: 'make_call', target: '123', force: false })).rejects.toMatchObject({
+      code: 'duplicate_dial',
+      // Every way to dial is told its own form of force: the CLI has no force=1.
+      message: expect.stringMatching(
+        /ms ago; to dial it again add force=1 to the Action URL \(callhook dial --force, "force": true in POST \/api\/v1\/commands\)$/,
+      ),
+    });
     await run(engine, { action: 'make_call', target: '123', force: true });
     await clock.advance(5_000);
     await run(engine, { action: 'make_call', target: '123', force: false });
@@ -133,11 +139,23 @@ describe('engine on the simulated line', () => {
     line.incoming('420');
     line.incoming('421');
     await expect(run(engine, { action: 'answer', call: null })).rejects.toMatchObject({ code: 'ambiguous_call' });
-    await expect(run(engine, { action: 'hold', call: null })).rejects.toMatchObject({ code: 'wrong_call_state' });
+    await expect(run(engine, { action: 'hold', call: null })).rejects.toMatchObject({
+      code: 'wrong_call_state',
+      message: 'hold needs a call that is connected; the active calls are ringing, ringing',
+    });
     const target = engine.activeCalls().find((c) => c.remoteParty === '421')!;
     const answered = await run(engine, { action: 'answer', call: target.guid });
     expect(answered.call).toMatchObject({ guid: target.guid, state: 'connected' });
     await expect(run(engine, { action: 'hangup', call: '0190f5c2-7b1a-7c3d-8e4f-0123456789ab' })).rejects.toMatchObject({ code: 'no_such_call' });
+  });
+
+  it('says what the only call is doing when a command does not fit it (hold right after dial: still ringing)', async () => {
+    const { engine } = await setup({}, { answerAfterMs: null });
+    const dialled = await run(engine, { action: 'make_call', target: '0301234567', force: false });
+    await expect(run(engine, { action: 'hold', call: null })).rejects.toMatchObject({
+      code: 'wrong_call_state',
+      message: `hold needs a call that is connected; call ${dialled.call!.guid} is ${dialled.call!.state}`,
+    });
   });
 
   it('applies new settings live', async () => {

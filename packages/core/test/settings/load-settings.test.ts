@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadSettings, loadSettingsText, MAX_LINES, SettingsError, settingsJsonSchema } from '../../src/index.js';
+import { isFetchBlockedPort, loadSettings, loadSettingsText, MAX_LINES, SettingsError, settingsJsonSchema } from '../../src/index.js';
 
 function issuesOf(input: unknown, limits?: { maxSlots: number }): { path: string; message: string }[] {
   try {
@@ -57,6 +57,13 @@ describe('settings', () => {
     ],
     ['typo in a field', { inbound: { enabeld: true } }, 'inbound', /unknown field "enabeld"/],
     ['port out of range', { inbound: { port: 70000 } }, 'inbound.port', /1–65535/],
+    [
+      "port browsers refuse (SIP's 5060)",
+      { inbound: { port: 5060 } },
+      'inbound.port',
+      /browsers and fetch\(\) refuse port 5060 .*pick another port, e.g. 61234/,
+    ],
+    ["port browsers refuse (X11's 6000)", { inbound: { port: 6000 } }, 'inbound.port', /refuse port 6000/],
     ['bad listen address', { inbound: { listen: ['localhost'] } }, 'inbound.listen[0]', /IPv4 or IPv6 address/],
     ['bad CIDR', { inbound: { allowFrom: ['10.0.0.0/33'] } }, 'inbound.allowFrom[0]', /CIDR/],
     ['origin with a path', { inbound: { allowOrigins: ['https://crm.example.com/x'] } }, 'inbound.allowOrigins[0]', /origin/],
@@ -163,6 +170,24 @@ describe('settings', () => {
     const schema = settingsJsonSchema() as { properties: Record<string, { properties?: Record<string, unknown> }> };
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['actionUrls', 'inbound', 'line', 'lines']));
     expect(schema.properties.inbound!.properties!.port).toMatchObject({ default: 61234 });
+  });
+});
+
+describe('inbound.port and the ports browsers refuse', () => {
+  it('refuses exactly the ports Node\'s fetch refuses as "bad ports", before any connection', async () => {
+    const blocked = Array.from({ length: 65535 }, (_, i) => i + 1).filter(isFetchBlockedPort);
+    expect(blocked).toEqual(expect.arrayContaining([5060, 5061, 6000, 10080]));
+    // fetch refuses a bad port without connecting, so this asks nothing of the network.
+    const refusals = await Promise.all(
+      blocked.map((port) =>
+        fetch(`http://127.0.0.1:${port}/`).then(
+          () => 'answered',
+          (error: Error & { cause?: Error }) => error.cause?.message ?? error.message,
+        ),
+      ),
+    );
+    expect(new Set(refusals)).toEqual(new Set(['bad port']));
+    expect(loadSettings({ inbound: { port: 61234 } }).settings.inbound.port).toBe(61234);
   });
 });
 

@@ -258,6 +258,9 @@ describe('credentials in messages', () => {
     ['bad address of record sip:303:hunter2@pbx.example.com', 'bad address of record sip:303:***@pbx.example.com'],
     ['header Authorization: Bearer abc.def-ghi, retry', 'header Authorization: Bearer ***, retry'],
     ['Basic dXNlcjpwYXNz', 'Basic ***'],
+    // The listener's 401 says how to send the token; the placeholder is no credential (the CLI prints it masked).
+    ['send "Authorization: Bearer <token>" or add token=<token>', 'send "Authorization: Bearer <token>" or add token=<token>'],
+    ['Bearer <token>abc', 'Bearer ***'],
     ['user bob@example.com at https://crm.example.com:8443/', 'user bob@example.com at https://crm.example.com:8443/'],
     ['sip:303@pbx.example.com:5060', 'sip:303@pbx.example.com:5060'],
   ])('maskCredentials(%j)', (text, masked) => {

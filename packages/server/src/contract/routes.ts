@@ -119,7 +119,12 @@ export const API = {
     method: 'POST',
     path: '/api/v1/deliveries/:id/replay',
     summary: 'Send a logged GET delivery again',
-    params: z.object({ id: z.string().min(1).max(512) }),
+    params: z.object({
+      id: z
+        .string()
+        .min(1, 'give the deliveryId of a logged attempt (GET /api/v1/deliveries, callhook deliveries)')
+        .max(512, 'a deliveryId is at most 512 characters; copy it from GET /api/v1/deliveries (callhook deliveries)'),
+    }),
     response: RecordReplySchema,
   },
   simulateIncoming: {

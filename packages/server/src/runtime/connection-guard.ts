@@ -108,6 +108,11 @@ export class ConnectionGuard {
     res.once('close', () => tracked.inFlight--);
   }
 
+  /** Whether a request on this connection has a response under way (nothing else may be written on it). */
+  busy(socket: object): boolean {
+    return (this.bySocket.get(socket as Socket)?.inFlight ?? 0) > 0;
+  }
+
   /** Open connections from the peer that `address` belongs to. */
   connectionsOf(address: string): number {
     return this.byPeer.get(peerKey(address))?.size ?? 0;

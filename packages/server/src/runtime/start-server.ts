@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import {
+  CallhookError,
   Engine,
+  fetchBlockedPortMessage,
+  isFetchBlockedPort,
   loadLinePlugins,
+  SettingsError,
   silentLogger,
   standardSinks,
   type BrowserOpener,
@@ -112,10 +116,14 @@ function startRetention(journal: ServerJournal, engine: Engine, logger: Logger):
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const logger = options.logger ?? silentLogger;
   const requestedPort = options.port;
+  // The override skips the settings' own check of inbound.port: the same rule, the same words.
+  if (requestedPort !== undefined && isFetchBlockedPort(requestedPort)) throw new CallhookError('bad_request', fetchBlockedPortMessage(requestedPort));
   let settings = options.demo ? demoSettings(requestedPort || 61234, options.demo.token) : options.settings;
   if (!settings) throw new Error('startServer needs settings or demo');
   const exposure = settings.settings.inbound.enabled ? exposureProblem(settings.settings.inbound) : null;
-  if (exposure !== null) throw new Error(exposure);
+  // A settings error naming the field, as `config check` and PUT /api/v1/settings report it: the
+  // settings are what is wrong, not the program.
+  if (exposure !== null) throw new SettingsError([{ path: 'inbound.token', message: exposure }]);
   const headless = options.browser === undefined && !hasDesktopSession();
   const browser = options.browser ?? (headless ? headlessBrowser : desktopBrowser);
   const warnBrowser = warnWithoutBrowser(logger, headless);

@@ -10,6 +10,23 @@ export interface SettingsStore {
 
 export const unsavedSettings: SettingsStore = { path: null, save() {} };
 
+/**
+ * Why a settings file could not be read, with the fix: missing, a directory, not readable by this
+ * user; any other error in Node's words. One text for `serve --config`, SIGHUP and `config check`.
+ */
+export function unreadableSettings(path: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT'
+      ? 'no such file; create one with: callhook config init --out FILE'
+      : code === 'EISDIR'
+        ? 'it is a directory; pass the settings file itself (callhook config init --out FILE writes one)'
+        : code === 'EACCES'
+          ? 'permission denied; run callhook as a user who may read it, or change its owner or mode'
+          : (error as Error).message;
+  return `cannot read ${path}: ${reason}`;
+}
+
 /** A settings JSON file: read and validated by core, written atomically (it holds the token: mode 0600). */
 export class SettingsFile implements SettingsStore {
   constructor(readonly path: string) {}
@@ -20,9 +37,7 @@ export class SettingsFile implements SettingsStore {
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
-      const reason =
-        (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file (create one with: callhook config init > FILE)' : (error as Error).message;
-      throw new SettingsError([{ path: '', message: `cannot read ${this.path}: ${reason}` }]);
+      throw new SettingsError([{ path: '', message: unreadableSettings(this.path, error) }]);
     }
     return loadSettingsText(text, edition);
   }

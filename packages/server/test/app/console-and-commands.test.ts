@@ -19,6 +19,27 @@ describe('console controls', () => {
     expect((await post({ action: 'answer', call: null })).json()).toMatchObject({ code: 'wrong_call_state' });
   });
 
+  it('names the missing field of a command and what it takes, as the inbound URL parser does', async () => {
+    t = await testApp(testSettings({ token: TOKEN }));
+    const post = async (payload: object) => (await t.app.inject({ method: 'POST', url: '/api/v1/commands', headers: auth, payload })).json();
+    for (const action of ['make_call', 'transfer']) {
+      expect(await post({ action })).toMatchObject({
+        code: 'bad_request',
+        message: `target: ${action === 'make_call' ? 'make_call' : 'transfer'} needs "target": a phone number or a sip:/tel: URI`,
+      });
+    }
+    expect(await post({ action: 'make_call', target: '' })).toMatchObject({
+      code: 'bad_request',
+      message: expect.stringMatching(/^target: make_call needs "target"/),
+    });
+    expect(await post({ action: 'dtmf' })).toMatchObject({ code: 'bad_request', message: 'digits: dtmf needs "digits": 1–32 of 0-9, *, #, A-D' });
+    const unknown = await post({ action: 'explode' });
+    expect(unknown).toMatchObject({
+      code: 'bad_request',
+      message: expect.stringMatching(/action: .*one of make_call, answer, hangup, hold, unhold, transfer, dtmf/),
+    });
+  });
+
   it('tests an unsaved slot once and replays a logged GET delivery', async () => {
     t = await testApp(
       testSettings({ token: TOKEN }, { actionUrls: { enabled: true, slots: [{ on: 'inbound', url: 'http://127.0.0.1:9/in?n=<$remote_party>' }] } }),

@@ -60,6 +60,12 @@ describe('createApiClient over the real routes', () => {
     expect(res.json()).toMatchObject({ ok: false, code: 'bad_request', message: expect.stringMatching(/^digits: /) });
     const query = await t.app.inject({ url: '/api/v1/calls?limit=0', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(query.json()).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/^limit: /) });
+    // `callhook replay ''`: the empty id is named with where ids come from, not zod's "Too small".
+    const replay = await t.app.inject({ method: 'POST', url: '/api/v1/deliveries//replay', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(replay.json()).toMatchObject({
+      code: 'bad_request',
+      message: 'id: give the deliveryId of a logged attempt (GET /api/v1/deliveries, callhook deliveries)',
+    });
   });
 });
 

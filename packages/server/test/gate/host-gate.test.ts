@@ -141,9 +141,11 @@ describe('no token outside loopback', () => {
   });
 
   it('startServer refuses to bind 0.0.0.0 without a token, before binding anything', async () => {
-    await expect(startServer({ settings: loadSettings(testSettings({ listen: ['0.0.0.0'] })), dataDir: ':memory:', port: 0 })).rejects.toThrow(
-      /^inbound\.token is unset but inbound\.listen includes 0\.0\.0\.0/,
-    );
+    // A settings error naming the field (exit 3 in the CLI, as config check reports it), not a bare Error.
+    await expect(startServer({ settings: loadSettings(testSettings({ listen: ['0.0.0.0'] })), dataDir: ':memory:', port: 0 })).rejects.toMatchObject({
+      code: 'invalid_settings',
+      issues: [{ path: 'inbound.token', message: expect.stringMatching(/^inbound\.token is unset but inbound\.listen includes 0\.0\.0\.0/) }],
+    });
   });
 
   it('PUT /api/v1/settings may not drop the token of a listener on a non-loopback address', async () => {

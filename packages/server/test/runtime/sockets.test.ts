@@ -4,7 +4,8 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, streamLogger, type RunningServer } from '../../src/index.js';
 import { testSettings, TOKEN } from '../support/test-app.js';
-import { startReceiver, type Receiver } from '@callhook/test-support';
+import { startReceiver, waitFor, type Receiver } from '@callhook/test-support';
+import { openSocket } from '../support/raw-client.js';
 
 let server: RunningServer | null = null;
 let receiver: Receiver | null = null;
@@ -111,6 +112,35 @@ describe('listener on real sockets', () => {
     expect(text).toMatch(/^event: line\ndata: \{"type":"line","lineId":"default","status":\{"state":"ready"/);
     expect(text).toContain('event: call\ndata: {"type":"call","action":"outbound"');
     server = null;
+  });
+
+  it.each([
+    [
+      "a request target over Node's 16 KiB header limit",
+      () => `GET /?action=make_call&target=${'1'.repeat(20_000)}&token=${TOKEN} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+      /over 16 KiB.*at most 4096 characters: shorten it/,
+    ],
+    ['a malformed request line', () => 'GET / HTTP/9\r\nHost: 127.0.0.1\r\n\r\n', /malformed HTTP request; inbound Action URLs are GET \/\?action=/],
+  ])('answers %s with a JSON 400 naming the fix, then closes', async (_name, request, message) => {
+    server = await start(testSettings({ token: TOKEN }));
+    const socket = await openSocket(server.port!);
+    let text = '';
+    let closed = false;
+    socket.on('data', (d: Buffer) => (text += d.toString('latin1')));
+    socket.on('close', () => (closed = true));
+    socket.write(request());
+    await waitFor(() => closed, 'the listener to answer and close the connection');
+    const [head = '', body = ''] = text.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(head).toContain('Content-Type: application/json');
+    expect(JSON.parse(body)).toEqual({ ok: false, code: 'bad_request', message: expect.stringMatching(message) });
+  });
+
+  it("refuses a --port override browsers refuse (SIP's 5060), as the settings refuse inbound.port", async () => {
+    await expect(startServer({ settings: loadSettings(testSettings()), dataDir: ':memory:', port: 5060 })).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringMatching(/browsers and fetch\(\) refuse port 5060 .*pick another port/),
+    });
   });
 
   it('fails clearly when the port is taken', async () => {

@@ -21,6 +21,24 @@ const wavPath = (field: string) =>
       }
     });
 
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/;
+
+/**
+ * A `host[:port]` field (registrar, outbound proxy). The port, when written, must be 1–65535: a port the
+ * pattern alone lets through (99999, 0) would otherwise pass `config check` and fail only at start, in
+ * Node's words, while the line looks up its local address.
+ */
+const hostPort = (format: string) =>
+  z
+    .string()
+    .regex(HOST_PORT, format)
+    .superRefine((text, context) => {
+      const port = HOST_PORT.exec(text)?.[2];
+      if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+        context.addIssue({ code: 'custom', message: `the port must be 1–65535, got ${port}; ${format}` });
+      }
+    });
+
 /**
  * Media of the line's calls.
  * - `encryption`: SRTP for media (see below); `srtpSuites`: its SDES suites in preference order.
@@ -156,18 +174,12 @@ export const SipLineSchema = z.strictObject({
     ),
   password: z.string().default(''),
   authUser: z.string().optional(),
-  registrar: z
-    .string()
-    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'write the registrar as host[:port], e.g. 127.0.0.1:5060')
-    .optional(),
+  registrar: hostPort('write the registrar as host[:port], e.g. 127.0.0.1:5060').optional(),
   /**
    * Where out-of-dialog requests (REGISTER, new INVITEs) are sent instead of the registrar or the
    * Request-URI's host (RFC 3261 §8.1.2), written as host[:port]; with TLS the line's connection goes here.
    */
-  outboundProxy: z
-    .string()
-    .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/, 'write line.outboundProxy as host[:port], e.g. proxy.example.com:5061')
-    .optional(),
+  outboundProxy: hostPort('write line.outboundProxy as host[:port], e.g. proxy.example.com:5061').optional(),
   /**
    * NAT keep-alive interval while the line has a registrar: a CRLF ping on the TLS/TCP connection to the
    * first hop (answered by a CRLF pong within 10 s, else the connection is closed and the line registers
