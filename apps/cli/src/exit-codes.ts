@@ -12,10 +12,21 @@ export const EXIT = {
   callState: 6,
   /** This machine cannot host the server as asked: the port is taken, --data is no writable directory. */
   environment: 7,
+  /** `replay`: the request went out again and the receiver did not take it (HTTP error, timeout, network error). */
+  deliveryFailed: 8,
 } as const;
 
 /** Codes the CLI raises itself (CliError); the rest are core's and the server's. */
-type CliCode = 'usage' | 'invalid_call' | 'file_exists' | 'unreachable' | 'unexpected_response' | 'port_in_use' | 'address_unavailable' | 'data_dir_unusable';
+type CliCode =
+  | 'usage'
+  | 'invalid_call'
+  | 'file_exists'
+  | 'unreachable'
+  | 'unexpected_response'
+  | 'port_in_use'
+  | 'address_unavailable'
+  | 'data_dir_unusable'
+  | 'delivery_failed';
 
 // Typed against core's and the server's code lists (types only: nothing is loaded), so a code added
 // there without an exit code here fails the build instead of printing a stack trace.
@@ -55,6 +66,7 @@ const FAMILY: Record<ErrorCode | ServerErrorCode | CliCode, number> = {
   port_in_use: EXIT.environment,
   address_unavailable: EXIT.environment,
   data_dir_unusable: EXIT.environment,
+  delivery_failed: EXIT.deliveryFailed,
 };
 
 /**
@@ -84,4 +96,5 @@ Exit codes:
   0 ok   1 internal error   2 usage or bad request   3 invalid settings or template
   4 instance unreachable   5 refused (token, source, origin, action off, target denied)
   6 call state (no such call, busy line, duplicate dial, rate limited, line not ready)
-  7 cannot start here (port in use, listen address not on this host, --data not a writable directory)`;
+  7 cannot start here (port in use, listen address not on this host, --data not a writable directory)
+  8 a replayed delivery failed (the receiver answered an HTTP error, timed out or could not be reached)`;

@@ -190,7 +190,11 @@ ${EXIT_CODE_HELP}`,
     )
     .action(async (options) => (await import('./commands/client-commands.js')).listDeliveries(apiTarget(options), options, out()));
 
-  clientOptions(program.command('replay <deliveryId>').description('send a logged delivery again (GET slots; a POST body is not kept)'))
+  clientOptions(
+    program
+      .command('replay <deliveryId>')
+      .description('send a logged delivery again (GET slots; a POST body is not kept); exit 8 if the receiver does not take it'),
+  )
     .addHelpText('after', "\nExample:\n  $ callhook replay $(callhook deliveries --failed --json | jq -r '.deliveries[0].deliveryId')")
     .action(async (deliveryId: string, options) => (await import('./commands/client-commands.js')).replay(apiTarget(options), deliveryId, out()));
 

@@ -10,6 +10,7 @@ describe('exit codes by error family', () => {
     [new CliError('port_in_use', 'port 61234 on 127.0.0.1 is in use'), 7, true],
     [new CliError('data_dir_unusable', '--data x: a file'), 7, true],
     [new CliError('file_exists', 'callhook.json exists'), 2, true],
+    [new CliError('delivery_failed', 'the receiver did not take the replayed delivery (http_error)'), 8, true],
     // A server that answered 500: its message is for the user, not a CLI stack trace.
     [new CliError('internal_error', 'internal error; see the server log'), 1, true],
     [new Error('a bug'), 1, false],

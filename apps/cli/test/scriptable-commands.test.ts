@@ -101,13 +101,25 @@ describe('call controls, the delivery log and replay from the command line', () 
     const plain = await runCliAsync(['deliveries', '--failed'], env);
     expect(plain.stdout).toContain('http_error HTTP 500');
 
+    // The receiver still failing: the record is printed and the exit code says the replay failed.
+    const stillDown = await runCliAsync(['replay', failed.deliveries[0]!.deliveryId], env);
+    expect(stillDown.code).toBe(8);
+    expect(stillDown.stdout).toContain('http_error (HTTP 500)');
+    expect(stillDown.stderr).toBe(
+      'error the receiver did not take the replayed delivery (http_error); it is in the delivery log: callhook deliveries --failed\n',
+    );
+    const stillDownJson = await runCliAsync(['--json', 'replay', failed.deliveries[0]!.deliveryId], env);
+    expect(stillDownJson.code).toBe(8);
+    expect(json(stillDownJson.stdout)).toMatchObject({ record: { outcome: 'http_error', status: 500 } });
+    expect(json(stillDownJson.stderr)).toMatchObject({ ok: false, code: 'delivery_failed' });
+
     receiver.setHandler((_req, res) => res.end('ok'));
     const replayed = await runCliAsync(['replay', failed.deliveries[0]!.deliveryId], env);
     expect(replayed.code).toBe(0);
     expect(replayed.stdout).toContain('delivered (HTTP 200)');
-    expect(receiver.received.filter((r) => r.url === '/in?from=420')).toHaveLength(2);
+    expect(receiver.received.filter((r) => r.url === '/in?from=420')).toHaveLength(4);
     const all = json((await runCliAsync(['--json', 'deliveries', '--call', guid], env)).stdout);
-    expect(all.deliveries.map((d) => d.outcome).sort()).toEqual(['delivered', 'http_error']);
+    expect(all.deliveries.map((d) => d.outcome).sort()).toEqual(['delivered', 'http_error', 'http_error', 'http_error']);
 
     const gone = await runCliAsync(['replay', 'no-such-delivery'], env);
     expect(gone.code).not.toBe(0);

@@ -1,6 +1,7 @@
 import type { CallSnapshot } from '@callhook/core';
 import { CallRefBodySchema, CallReplySchema, ConsoleCommandSchema, IncomingBodySchema } from '@callhook/server/contract';
 import { apiClient, callApi, checked, type ApiTarget } from '../api-client.js';
+import { CliError } from '../cli-error.js';
 import type { Output } from '../output.js';
 
 export function describeCall(call: CallSnapshot | null, out: Output): string {
@@ -72,4 +73,12 @@ export async function replay(target: ApiTarget, deliveryId: string, out: Output)
   const reply = await (await apiClient(target)).replayDelivery({ params: { id: deliveryId } });
   const r = reply.record;
   out.result(reply, `replayed ${deliveryId}: ${r.outcome}${r.status !== null ? ` (HTTP ${r.status})` : r.error ? ` (${r.error})` : ''} ${r.url}`);
+  // The record above is the result; the exit code says whether it went through, so a script
+  // (`… | xargs -n1 callhook replay`) sees a failed replay.
+  if (!SUCCEEDED.has(r.outcome)) {
+    throw new CliError(
+      'delivery_failed',
+      `the receiver did not take the replayed delivery (${r.outcome}); it is in the delivery log: callhook deliveries --failed`,
+    );
+  }
 }
