@@ -33,6 +33,15 @@ export async function callApi(target: ApiTarget, path: string, init: { method?: 
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    // undici refuses the Fetch standard's "bad ports" before connecting; serve refuses them too, so no
+    // instance can be there: the URL is what is wrong, not the instance.
+    if (cause?.message === 'bad port') {
+      const port = new URL(target.url).port;
+      throw new CliError(
+        'unreachable',
+        `cannot reach ${target.url}: fetch() refuses port ${port} (a "bad port" of the Fetch standard) and callhook serve never listens on one; check --url or CALLHOOK_URL`,
+      );
+    }
     throw new CliError(
       'unreachable',
       `cannot reach ${target.url}: ${cause?.code ?? cause?.message ?? (error as Error).message}; is "callhook serve" running there?`,

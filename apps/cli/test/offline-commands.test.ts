@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@callhook/test-support';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 
@@ -208,8 +209,17 @@ describe('callhook (offline commands)', () => {
   });
 
   it('exits 4 when no instance is running', async () => {
+    const closed = await freePort(); // bound and released: nothing listens there
+    const result = await runCli(['dial', '123', '--url', `http://127.0.0.1:${closed}`]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toBe(`error cannot reach http://127.0.0.1:${closed}: ECONNREFUSED; is "callhook serve" running there?\n`);
+  });
+
+  it('exits 4 naming the port when --url names one fetch() refuses', async () => {
     const result = await runCli(['dial', '123', '--url', 'http://127.0.0.1:9']);
     expect(result.code).toBe(4);
-    expect(result.stderr).toContain('cannot reach');
+    expect(result.stderr).toBe(
+      'error cannot reach http://127.0.0.1:9: fetch() refuses port 9 (a "bad port" of the Fetch standard) and callhook serve never listens on one; check --url or CALLHOOK_URL\n',
+    );
   });
 });
