@@ -98,6 +98,9 @@ describe('call controls, the delivery log and replay from the command line', () 
 
     const failed = json((await runCliAsync(['--json', 'deliveries', '--failed', '--call', guid], env)).stdout);
     expect(failed.deliveries).toEqual([expect.objectContaining({ callGuid: guid, action: 'inbound', outcome: 'http_error', status: 500 })]);
+    const notAGuid = await runCliAsync(['deliveries', '--call', 'nonsense'], env);
+    expect(notAGuid.code).toBe(2);
+    expect(notAGuid.stderr).toContain('call takes a call guid');
     const plain = await runCliAsync(['deliveries', '--failed'], env);
     expect(plain.stdout).toContain('http_error HTTP 500');
 

@@ -1,5 +1,6 @@
 import {
   ACTIONS,
+  CALL_GUID_PATTERN,
   CallSnapshotSchema,
   INBOUND_ACTIONS,
   type DeliveryRecord,
@@ -145,9 +146,16 @@ export const HealthReplySchema = z.object({
 });
 
 /** Query of the history routes. `token` is allowed because the token may travel as `token=`. */
+/** A call's guid, or the `test:` id the console's slot tests log their deliveries under. */
+const CALL_FILTER_MESSAGE =
+  'call takes a call guid (e.g. 1399c8c8-cf9e-7ebe-b64f-d12b1f7bea35, from GET /api/v1/calls or callhook calls) or a console test id (test:…)';
 export const HistoryQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1_000).default(100),
-  call: z.string().max(64).optional(),
+  call: z
+    .string()
+    .max(64, CALL_FILTER_MESSAGE)
+    .refine((call) => CALL_GUID_PATTERN.test(call) || call.startsWith('test:'), { error: CALL_FILTER_MESSAGE })
+    .optional(),
   token: z.string().optional(),
 });
 

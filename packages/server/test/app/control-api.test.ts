@@ -32,6 +32,13 @@ describe('control API', () => {
     expect(deliveries.json()).toMatchObject({ ok: true, deliveries: [{ action: 'inbound' }], stats: { queued: 0 } });
     expect(deliveries.json().deliveries).toHaveLength(1);
     expect((await t.app.inject({ url: '/api/v1/deliveries?limit=0', headers: auth })).json()).toMatchObject({ code: 'bad_request' });
+    // A call filter that is no call guid (nor a console test id) is refused naming the field, not answered with nothing.
+    const notAGuid = await t.app.inject({ url: '/api/v1/deliveries?call=nonsense', headers: auth });
+    expect(notAGuid.statusCode).toBe(400);
+    expect(notAGuid.json()).toMatchObject({ code: 'bad_request', message: expect.stringContaining('call takes a call guid') });
+    const byGuid = await t.app.inject({ url: `/api/v1/deliveries?call=${guid}`, headers: auth });
+    expect(byGuid.json().deliveries).toEqual([expect.objectContaining({ callGuid: guid })]);
+    expect((await t.app.inject({ url: '/api/v1/deliveries?call=test:inbound:0', headers: auth })).json()).toMatchObject({ ok: true, deliveries: [] });
   });
 
   it('validates PUT /settings with core, writes the file atomically and applies it live', async () => {
