@@ -10,7 +10,7 @@ export { registerSimulatorRoutes } from './routes/simulator-routes.js';
 export { lineTypesOf, listLines, type LineTypeInfo, type ListedLine } from './routes/lines-route.js';
 export { listenAll, urlFor, type Listeners, type ListenerLimits, type HttpTimeouts } from './runtime/listeners.js';
 export { ConnectionGuard, peerKey, type ConnectionLimits, type ConnectionStats } from './runtime/connection-guard.js';
-export { exposureProblem, isLoopbackAddress } from './runtime/exposure.js';
+export { exposureProblem, isLoopbackAddress, refuseExposedListener } from './runtime/exposure.js';
 export { UndiciFetcher, USER_AGENT, type UndiciFetcherOptions } from './delivery/undici-fetcher.js';
 export { trustedCertificates, type CaOption } from './delivery/trust-store.js';
 export { SIGNATURE_HEADER, signatureHeader, verifySignature } from './delivery/signature.js';
@@ -28,7 +28,7 @@ export {
   type ServerJournal,
 } from './journal/journal-factory.js';
 export { defaultDataDir, journalFile } from './journal/data-dir.js';
-export { SettingsFile, unreadableSettings, unsavedSettings, type SettingsStore } from './settings/settings-file.js';
+export { SettingsFile, unsavedSettings, type SettingsStore } from './settings/settings-file.js';
 export { writeFileAtomic } from './settings/atomic-write.js';
 export { EchoStore, type EchoRecord } from './routes/echo-store.js';
 export { ServerError, SERVER_ERROR_STATUS, type ServerErrorCode } from './http/http-error.js';

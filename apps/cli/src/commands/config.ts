@@ -1,13 +1,5 @@
-import {
-  loadSettingsText,
-  maskSettings,
-  settingsJsonSchema,
-  SettingsError,
-  DEFAULT_INBOUND_PORT,
-  DEFAULT_SLOT_RETRIES,
-  type SettingsInput,
-} from '@callhook/core';
-import { existsSync, readFileSync } from 'node:fs';
+import { loadSettingsText, maskSettings, settingsJsonSchema, DEFAULT_INBOUND_PORT, DEFAULT_SLOT_RETRIES, type SettingsInput } from '@callhook/core';
+import { existsSync } from 'node:fs';
 import { CliError } from '../cli-error.js';
 import { cliEdition } from '../edition.js';
 import type { Output } from '../output.js';
@@ -28,19 +20,12 @@ export async function configSchema(out: Output): Promise<void> {
  * fields as the edition's plugins declare them).
  */
 export async function configCheck(file: string, out: Output): Promise<void> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const { unreadableSettings } = await import('@callhook/server');
-    throw new CliError('invalid_settings', unreadableSettings(file, error));
-  }
+  const { SettingsFile, refuseExposedListener } = await import('@callhook/server');
   const editionLimits = await limits();
-  const { settings } = loadSettingsText(text, editionLimits);
-  // What start-up refuses beyond the schema: a listener other machines can reach, without a token.
-  const { exposureProblem } = await import('@callhook/server');
-  const exposure = settings.inbound.enabled ? exposureProblem(settings.inbound) : null;
-  if (exposure !== null) throw new SettingsError([{ path: 'inbound.token', message: exposure }]);
+  // Read and refused as `serve --config` reads and refuses it: the same file errors, the same schema,
+  // and what start-up refuses beyond the schema (a listener other machines can reach, without a token).
+  const { settings } = new SettingsFile(file).load(editionLimits);
+  refuseExposedListener(settings.inbound);
   const slots = settings.actionUrls.slots.filter((s) => s.active).length;
   const on = Object.entries(settings.inbound.actions)
     .filter(([, v]) => v)

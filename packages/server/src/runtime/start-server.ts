@@ -5,7 +5,6 @@ import {
   fetchBlockedPortMessage,
   isFetchBlockedPort,
   loadLinePlugins,
-  SettingsError,
   silentLogger,
   standardSinks,
   type BrowserOpener,
@@ -32,7 +31,7 @@ import { createLines } from '../lines/create-lines.js';
 import { headlessEdition } from '../lines/headless-edition.js';
 import type { ServerEdition } from '../lines/server-edition.js';
 import { demoSettings } from './demo-settings.js';
-import { exposureProblem } from './exposure.js';
+import { refuseExposedListener } from './exposure.js';
 import type { ConnectionStats } from './connection-guard.js';
 import { listenAll, type ListenerLimits, type Listeners } from './listeners.js';
 
@@ -120,10 +119,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (requestedPort !== undefined && isFetchBlockedPort(requestedPort)) throw new CallhookError('bad_request', fetchBlockedPortMessage(requestedPort));
   let settings = options.demo ? demoSettings(requestedPort || 61234, options.demo.token) : options.settings;
   if (!settings) throw new Error('startServer needs settings or demo');
-  const exposure = settings.settings.inbound.enabled ? exposureProblem(settings.settings.inbound) : null;
-  // A settings error naming the field, as `config check` and PUT /api/v1/settings report it: the
-  // settings are what is wrong, not the program.
-  if (exposure !== null) throw new SettingsError([{ path: 'inbound.token', message: exposure }]);
+  refuseExposedListener(settings.settings.inbound);
   const headless = options.browser === undefined && !hasDesktopSession();
   const browser = options.browser ?? (headless ? headlessBrowser : desktopBrowser);
   const warnBrowser = warnWithoutBrowser(logger, headless);

@@ -1,4 +1,4 @@
-import { loadSettingsText, SettingsError, type EditionLimits, type LoadedSettings, type Settings } from '@callhook/core';
+import { CallhookError, loadSettingsText, type EditionLimits, type LoadedSettings, type Settings } from '@callhook/core';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic-write.js';
 
@@ -31,13 +31,18 @@ export function unreadableSettings(path: string, error: unknown): string {
 export class SettingsFile implements SettingsStore {
   constructor(readonly path: string) {}
 
-  /** Reads and validates the file against the edition's rules (`editionLimits(edition)`; default: core's built-ins). */
+  /**
+   * Reads and validates the file against the edition's rules (`editionLimits(edition)`; default: core's
+   * built-ins). Throws `invalid_settings`: a `SettingsError` listing each bad field, or one line when the
+   * file cannot be read (missing, a directory, not readable).
+   */
   load(edition?: EditionLimits): LoadedSettings {
     let text: string;
     try {
       text = readFileSync(this.path, 'utf8');
     } catch (error) {
-      throw new SettingsError([{ path: '', message: unreadableSettings(this.path, error) }]);
+      // One line naming the file and the fix (exit 3 in the CLI): no field of the settings is at fault.
+      throw new CallhookError('invalid_settings', unreadableSettings(this.path, error));
     }
     return loadSettingsText(text, edition);
   }
